@@ -1,0 +1,297 @@
+//! Key bindings as data. The defaults live in `assets/keymap.toml`; the footer,
+//! the help overlay and the README key table are all generated from this table.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+/// What a bound key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Save,
+    NextField,
+    PrevField,
+    Help,
+    Quit,
+}
+
+/// A key with its modifiers, normalised so that `shift-tab` and `BackTab` agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chord {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Chord {
+    pub fn from_event(ev: &KeyEvent) -> Chord {
+        let mut mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let code = match ev.code {
+            KeyCode::BackTab => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+                // Terminals report ctrl-S and ctrl-s alike; bind by the letter.
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            KeyCode::Char(c) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::Char(c)
+            }
+            other => other,
+        };
+        Chord { code, mods }
+    }
+
+    /// Parses `ctrl-s`, `alt-w`, `shift-tab`, `f2`, `enter`…
+    pub fn parse(s: &str) -> Result<Chord, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s.trim();
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (m, len) = if lower.starts_with("ctrl-") {
+                (KeyModifiers::CONTROL, 5)
+            } else if lower.starts_with("alt-") {
+                (KeyModifiers::ALT, 4)
+            } else if lower.starts_with("shift-") {
+                (KeyModifiers::SHIFT, 6)
+            } else {
+                break;
+            };
+            if rest.len() == len {
+                break;
+            }
+            mods |= m;
+            rest = &rest[len..];
+        }
+        let lower = rest.to_ascii_lowercase();
+        let code = match lower.as_str() {
+            "tab" if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
+                let n: u8 = f[1..].parse().map_err(|_| format!("unknown key '{s}'"))?;
+                if !(1..=24).contains(&n) {
+                    return Err(format!("unknown key '{s}'"));
+                }
+                KeyCode::F(n)
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => {
+                        mods.remove(KeyModifiers::SHIFT);
+                        KeyCode::Char(if mods.contains(KeyModifiers::CONTROL) {
+                            c.to_ascii_lowercase()
+                        } else {
+                            c
+                        })
+                    }
+                    _ => return Err(format!("unknown key '{s}'")),
+                }
+            }
+        };
+        Ok(Chord { code, mods })
+    }
+
+    /// Short form for the footer and help: `^S`, `F2`, `Tab`, `S-Tab`, `M-w`.
+    pub fn label(&self) -> String {
+        let key = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                c.to_ascii_uppercase().to_string()
+            }
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            other => format!("{other:?}"),
+        };
+        let mut out = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            out.push('^');
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            out.push_str("M-");
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            out.push_str("S-");
+        }
+        out + &key
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub action: Action,
+    pub keys: Vec<Chord>,
+    pub key_names: Vec<String>,
+    pub help: String,
+    pub footer: Option<String>,
+}
+
+/// A documentation-only row for the text widget's own editing keys.
+#[derive(Clone, Debug, Deserialize)]
+pub struct EditingKey {
+    pub keys: String,
+    pub help: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Keymap {
+    pub bindings: Vec<Binding>,
+    pub editing: Vec<EditingKey>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBinding {
+    action: Action,
+    keys: Vec<String>,
+    help: String,
+    footer: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKeymap {
+    binding: Vec<RawBinding>,
+    #[serde(default)]
+    editing: Vec<EditingKey>,
+}
+
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+impl Keymap {
+    pub fn from_toml(text: &str) -> Result<Keymap, String> {
+        let raw: RawKeymap = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut bindings = Vec::new();
+        for b in raw.binding {
+            let keys = b
+                .keys
+                .iter()
+                .map(|k| Chord::parse(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            bindings.push(Binding {
+                action: b.action,
+                keys,
+                key_names: b.keys,
+                help: b.help,
+                footer: b.footer,
+            });
+        }
+        Ok(Keymap {
+            bindings,
+            editing: raw.editing,
+        })
+    }
+
+    /// The built-in bindings. The asset is compiled in and checked by a test.
+    pub fn defaults() -> Keymap {
+        Keymap::from_toml(DEFAULT_KEYMAP).unwrap_or(Keymap {
+            bindings: Vec::new(),
+            editing: Vec::new(),
+        })
+    }
+
+    pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
+        let chord = Chord::from_event(ev);
+        self.bindings
+            .iter()
+            .find(|b| b.keys.contains(&chord))
+            .map(|b| b.action)
+    }
+
+    /// `^S/F2`-style label of every key bound to `action`.
+    pub fn keys_label(&self, action: Action) -> String {
+        self.bindings
+            .iter()
+            .filter(|b| b.action == action)
+            .flat_map(|b| b.keys.iter().map(Chord::label))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The footer: `^S save  Tab next  F1 help  ^Q quit`, as (key, label) pairs.
+    pub fn footer(&self) -> Vec<(String, String)> {
+        self.bindings
+            .iter()
+            .filter_map(|b| {
+                let label = b.footer.clone()?;
+                Some((b.keys.first()?.label(), label))
+            })
+            .collect()
+    }
+
+    /// The README's key table, in Markdown.
+    pub fn markdown_table(&self) -> String {
+        let mut out = String::from("| Keys | What it does |\n|---|---|\n");
+        for b in &self.bindings {
+            let keys: Vec<String> = b.key_names.iter().map(|k| format!("`{k}`")).collect();
+            out.push_str(&format!("| {} | {} |\n", keys.join(", "), b.help));
+        }
+        for e in &self.editing {
+            out.push_str(&format!("| `{}` | {} |\n", e.keys, e.help));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn defaults_parse_and_bind_the_documented_keys() {
+        let km = Keymap::from_toml(DEFAULT_KEYMAP).expect("default keymap parses");
+        let ctrl = KeyModifiers::CONTROL;
+        assert_eq!(km.action_for(&ev(KeyCode::Char('s'), ctrl)), Some(Action::Save));
+        assert_eq!(km.action_for(&ev(KeyCode::Char('S'), ctrl | KeyModifiers::SHIFT)), Some(Action::Save));
+        assert_eq!(km.action_for(&ev(KeyCode::F(2), KeyModifiers::NONE)), Some(Action::Save));
+        assert_eq!(km.action_for(&ev(KeyCode::Char('q'), ctrl)), Some(Action::Quit));
+        assert_eq!(km.action_for(&ev(KeyCode::F(1), KeyModifiers::NONE)), Some(Action::Help));
+        assert_eq!(km.action_for(&ev(KeyCode::Tab, KeyModifiers::NONE)), Some(Action::NextField));
+        assert_eq!(km.action_for(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::PrevField));
+        assert_eq!(km.action_for(&ev(KeyCode::Char('s'), KeyModifiers::NONE)), None);
+    }
+
+    #[test]
+    fn chord_parse_and_label() {
+        assert_eq!(Chord::parse("ctrl-s").unwrap().label(), "^S");
+        assert_eq!(Chord::parse("shift-tab").unwrap().label(), "S-Tab");
+        assert_eq!(Chord::parse("f12").unwrap().label(), "F12");
+        assert_eq!(Chord::parse("alt-w").unwrap().label(), "M-w");
+        assert!(Chord::parse("hyper-x").is_err());
+        assert!(Chord::parse("f99").is_err());
+    }
+
+    #[test]
+    fn footer_comes_from_the_table() {
+        let km = Keymap::defaults();
+        let footer = km.footer();
+        assert_eq!(footer[0], ("^S".to_string(), "save".to_string()));
+        assert!(footer.iter().any(|(k, l)| k == "^Q" && l == "quit"));
+    }
+}

@@ -1,0 +1,10 @@
+//! The application core: plain data (`Model`), messages (`Msg`), and the pure
+//! `update` function that turns one into effects. No I/O happens here.
+
+pub mod keymap;
+pub mod model;
+pub mod update;
+
+pub use keymap::{Action, Keymap};
+pub use model::{Dialog, Field, Model, StatusEntry};
+pub use update::{Effect, Msg, Outcome, update};

@@ -1,0 +1,52 @@
+//! The command line. Every flag is global: it works before or after a subcommand.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "graft",
+    version,
+    about = "Write Outlook mail drafts in the terminal; Ctrl-S saves them through Microsoft Graph.",
+    after_help = "Token: set GRAFT_ACCESS_TOKEN or pass --token-cmd \"CMD\". Try it without an account: graft --demo"
+)]
+pub struct Cli {
+    /// Run against the built-in local Graph emulator (no account, nothing leaves this machine).
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Graph root URL. http:// is only accepted for loopback hosts.
+    #[arg(long, global = true, value_name = "URL", env = "GRAFT_GRAPH_URL")]
+    pub graph_url: Option<String>,
+
+    /// Save into this user's mailbox (/users/{id or UPN}) instead of /me.
+    #[arg(long, global = true, value_name = "ID|UPN")]
+    pub user: Option<String>,
+
+    /// Save into this folder (well-known name such as drafts, or a folder id).
+    #[arg(long, global = true, value_name = "FOLDER")]
+    pub folder: Option<String>,
+
+    /// Command whose standard output is the access token (run with sh -c, output trimmed).
+    #[arg(long, global = true, value_name = "CMD")]
+    pub token_cmd: Option<String>,
+
+    /// Seconds to wait for Graph before giving up on a request.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum Command {
+    /// Run the local Graph emulator as a server (for trying things by hand).
+    Emulator {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Bearer token the emulator accepts.
+        #[arg(long, value_name = "TOKEN", default_value = crate::emulator::DEMO_TOKEN)]
+        accept_token: String,
+    },
+}

@@ -1,0 +1,4 @@
+//! The draft's content: recipients, subject, body, and how it becomes a Graph request.
+
+pub mod address;
+pub mod content;

@@ -1,0 +1,530 @@
+//! The message endpoints: create (in `/me`, `/users/{id}`, folders), get, update, delete.
+
+use super::{AppState, Ctx, error, now_iso};
+use axum::Extension;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{patch, post};
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// A message in the emulated mailbox.
+pub(super) struct Stored {
+    pub seq: u64,
+    /// The properties GET returns.
+    pub props: Map<String, Value>,
+    /// Write-once or hidden properties that GET does not return by default.
+    pub hidden: Map<String, Value>,
+    pub owner: String,
+}
+
+impl Stored {
+    pub fn public(&self) -> Value {
+        Value::Object(self.props.clone())
+    }
+}
+
+const WELL_KNOWN_FOLDERS: &[&str] = &[
+    "archive", "clutter", "conflicts", "conversationhistory", "deleteditems", "drafts",
+    "inbox", "junkemail", "localfailures", "msgfolderroot", "outbox",
+    "recoverableitemsdeletions", "scheduled", "searchfolders", "sentitems",
+    "serverfailures", "syncissues",
+];
+
+/// Properties a client may set, and whether only at create.
+const SETTABLE: &[(&str, bool)] = &[
+    ("subject", false),
+    ("body", false),
+    ("toRecipients", false),
+    ("ccRecipients", false),
+    ("bccRecipients", false),
+    ("replyTo", false),
+    ("from", false),
+    ("sender", false),
+    ("importance", false),
+    ("isReadReceiptRequested", false),
+    ("isDeliveryReceiptRequested", false),
+    ("categories", false),
+    ("flag", false),
+    ("internetMessageId", false),
+    ("inferenceClassification", false),
+    ("isRead", false),
+    ("singleValueExtendedProperties", false),
+    ("multiValueExtendedProperties", false),
+    ("internetMessageHeaders", true),
+];
+
+const RECIPIENT_LISTS: &[&str] = &["toRecipients", "ccRecipients", "bccRecipients", "replyTo"];
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1.0/me/messages", post(create))
+        .route("/v1.0/me/mailFolders/{folder}/messages", post(create))
+        .route("/v1.0/users/{user}/messages", post(create))
+        .route("/v1.0/users/{user}/mailFolders/{folder}/messages", post(create))
+        .route(
+            "/v1.0/me/messages/{id}",
+            patch(update).get(get_one).delete(delete_one),
+        )
+        .route(
+            "/v1.0/users/{user}/messages/{id}",
+            patch(update).get(get_one).delete(delete_one),
+        )
+}
+
+type Params = Path<HashMap<String, String>>;
+
+/// Resolves `/me` or `/users/{id}` to the mailbox owner, or a 404 `ErrorInvalidUser`.
+fn owner(state: &AppState, ctx: &Ctx, params: &HashMap<String, String>) -> Result<String, Response> {
+    let cfg = &state.config;
+    match params.get("user") {
+        None => Ok(cfg.user_object_id.clone()),
+        Some(u)
+            if u.eq_ignore_ascii_case(&cfg.user_principal_name)
+                || u.eq_ignore_ascii_case(&cfg.user_object_id) =>
+        {
+            Ok(cfg.user_object_id.clone())
+        }
+        Some(u) => Err(error(
+            ctx,
+            404,
+            "ErrorInvalidUser",
+            &format!("The requested user '{u}' is invalid."),
+        )),
+    }
+}
+
+fn folder_id(name: &str) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    format!("AQMkADAwATM0MDAAMS1i{}AAAA", b64.encode(format!("folder:{name}")))
+}
+
+fn random_id(prefix: &str, bytes: usize) -> String {
+    let raw: Vec<u8> = (0..bytes.div_ceil(16))
+        .flat_map(|_| uuid::Uuid::new_v4().into_bytes())
+        .take(bytes)
+        .collect();
+    format!("{prefix}{}", base64::engine::general_purpose::STANDARD.encode(raw))
+}
+
+fn web_link(id: &str) -> String {
+    let enc: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+    format!("https://outlook.office365.com/owa/?ItemID={enc}&exvsurl=1&viewmodel=ReadMessageItem")
+}
+
+fn check_body(ctx: &Ctx, headers: &HeaderMap, body: &Bytes, max: usize) -> Result<Map<String, Value>, Response> {
+    if body.len() > max {
+        return Err(error(ctx, 413, "RequestEntityTooLarge", "The request is larger than the allowed size."));
+    }
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.to_ascii_lowercase().starts_with("application/json") {
+        return Err(error(
+            ctx,
+            415,
+            "RequestBodyRead",
+            "A missing or empty content type header was found when trying to read a message. The content type header is required.",
+        ));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(error(
+            ctx,
+            400,
+            "BadRequest",
+            "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+        )),
+    }
+}
+
+fn shape_error(ctx: &Ctx, prop: &str) -> Response {
+    error(
+        ctx,
+        400,
+        "BadRequest",
+        &format!("Property {prop} in payload has a value that does not match schema."),
+    )
+}
+
+/// Validates a create or update body against the message type. Returns the
+/// body with enums lower-cased.
+fn validate(
+    state: &AppState,
+    ctx: &Ctx,
+    mut m: Map<String, Value>,
+    creating: bool,
+) -> Result<Map<String, Value>, Response> {
+    for key in m.keys() {
+        match SETTABLE.iter().find(|(k, _)| k == key) {
+            Some((_, true)) if !creating => {
+                return Err(error(
+                    ctx,
+                    400,
+                    "ErrorInvalidPropertyUpdateSentMessage",
+                    &format!("The property '{key}' can only be set when the message is created."),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                return Err(error(
+                    ctx,
+                    400,
+                    "RequestBodyRead",
+                    &format!(
+                        "The property '{key}' does not exist on type 'Microsoft.OutlookServices.Message'. Make sure to only use property names that are defined by the type or mark the type as open type."
+                    ),
+                ));
+            }
+        }
+    }
+    for key in ["subject", "internetMessageId"] {
+        if m.get(key).is_some_and(|v| !v.is_string() && !v.is_null()) {
+            return Err(shape_error(ctx, key));
+        }
+    }
+    for key in ["isReadReceiptRequested", "isDeliveryReceiptRequested", "isRead"] {
+        if m.get(key).is_some_and(|v| !v.is_boolean()) {
+            return Err(shape_error(ctx, key));
+        }
+    }
+    if let Some(b) = m.get_mut("body") {
+        let ok = b.as_object_mut().is_some_and(|o| {
+            let ct = o
+                .get("contentType")
+                .map(|v| v.as_str().map(str::to_ascii_lowercase));
+            let ct_ok = matches!(ct, None | Some(Some(_)))
+                && ct.clone().flatten().is_none_or(|c| c == "text" || c == "html");
+            let content_ok = o.get("content").is_none_or(Value::is_string);
+            let keys_ok = o.keys().all(|k| k == "contentType" || k == "content");
+            if let Some(Some(c)) = ct {
+                o.insert("contentType".into(), Value::String(c));
+            }
+            ct_ok && content_ok && keys_ok
+        });
+        if !ok {
+            return Err(shape_error(ctx, "body"));
+        }
+    }
+    if let Some(v) = m.get_mut("importance") {
+        match v.as_str().map(str::to_ascii_lowercase) {
+            Some(s) if ["low", "normal", "high"].contains(&s.as_str()) => *v = Value::String(s),
+            _ => return Err(shape_error(ctx, "importance")),
+        }
+    }
+    if m.get("categories").is_some_and(|v| {
+        !v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+    }) {
+        return Err(shape_error(ctx, "categories"));
+    }
+    let mut total = 0;
+    for key in RECIPIENT_LISTS {
+        let Some(v) = m.get(*key) else { continue };
+        let Some(list) = v.as_array() else {
+            return Err(shape_error(ctx, key));
+        };
+        for r in list {
+            let email = r.as_object().and_then(|o| {
+                (o.len() == 1).then(|| o.get("emailAddress")).flatten()
+            });
+            let Some(email) = email.and_then(Value::as_object) else {
+                return Err(shape_error(ctx, key));
+            };
+            let keys_ok = email.keys().all(|k| k == "address" || k == "name");
+            let name_ok = email.get("name").is_none_or(Value::is_string);
+            let Some(addr) = email.get("address").and_then(Value::as_str) else {
+                return Err(shape_error(ctx, key));
+            };
+            if !keys_ok || !name_ok {
+                return Err(shape_error(ctx, key));
+            }
+            if state.config.reject_invalid_recipients
+                && email_address::EmailAddress::from_str(addr).is_err()
+            {
+                return Err(error(
+                    ctx,
+                    400,
+                    "ErrorInvalidRecipients",
+                    &format!("At least one recipient isn't valid., Recipient '{addr}' isn't resolved."),
+                ));
+            }
+        }
+        if *key != "replyTo" {
+            total += list.len();
+        }
+    }
+    if total > state.config.max_recipients {
+        return Err(error(
+            ctx,
+            400,
+            "ErrorTooManyRecipients",
+            &format!("A message can't have more than {} recipients.", state.config.max_recipients),
+        ));
+    }
+    if let Some(h) = m.get("internetMessageHeaders") {
+        let Some(list) = h.as_array() else {
+            return Err(shape_error(ctx, "internetMessageHeaders"));
+        };
+        if list.len() > 5 {
+            return Err(error(
+                ctx,
+                400,
+                "InvalidInternetMessageHeaderCollection",
+                "Maximum number of headers in one message should be less than or equal to 5.",
+            ));
+        }
+        for item in list {
+            let name = item.get("name").and_then(Value::as_str).unwrap_or("");
+            if !name.to_ascii_lowercase().starts_with("x-") {
+                return Err(error(
+                    ctx,
+                    400,
+                    "InvalidInternetMessageHeader",
+                    &format!("The internet message header name '{name}' should start with 'x-' or 'X-'."),
+                ));
+            }
+        }
+    }
+    if let Some(f) = m.get("flag") {
+        if f.get("dueDateTime").is_some() && f.get("startDateTime").is_none() {
+            return Err(error(
+                ctx,
+                400,
+                "ErrorInvalidArgument",
+                "The due date can't be set without a start date.",
+            ));
+        }
+    }
+    Ok(m)
+}
+
+/// Fills in what the server derives: names from the "directory", body wrapping, preview.
+fn apply(props: &mut Map<String, Value>, changes: Map<String, Value>) {
+    for (k, mut v) in changes {
+        if RECIPIENT_LISTS.contains(&k.as_str()) {
+            if let Some(list) = v.as_array_mut() {
+                for r in list {
+                    if let Some(e) = r.get_mut("emailAddress").and_then(Value::as_object_mut) {
+                        if !e.contains_key("name") {
+                            let a = e.get("address").cloned().unwrap_or(Value::Null);
+                            e.insert("name".into(), a);
+                        }
+                    }
+                }
+            }
+        }
+        if k == "body" {
+            let ct = v.get("contentType").and_then(Value::as_str).unwrap_or("text").to_string();
+            let content = v.get("content").and_then(Value::as_str).unwrap_or("").to_string();
+            let preview = if ct == "html" { strip_tags(&content) } else { content.clone() };
+            let preview: String = preview.split_whitespace().collect::<Vec<_>>().join(" ");
+            props.insert("bodyPreview".into(), Value::String(preview.chars().take(255).collect()));
+            let content = if ct == "html" && !content.trim_start().starts_with("<html") {
+                format!("<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n{content}\r\n</body>\r\n</html>\r\n")
+            } else {
+                content
+            };
+            v = json!({"contentType": ct, "content": content});
+        }
+        props.insert(k, v);
+    }
+    let change_key = random_id("CQAAABYAAAD", 18);
+    let now = now_iso();
+    props.insert("@odata.etag".into(), Value::String(format!("W/\"{change_key}\"")));
+    props.insert("changeKey".into(), Value::String(change_key));
+    props.insert("lastModifiedDateTime".into(), Value::String(now));
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(params): Params,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let owner = match owner(&state, &ctx, &params) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let folder = params.get("folder").map(|f| f.to_ascii_lowercase());
+    let parent = match folder.as_deref() {
+        None => folder_id("drafts"),
+        Some(f) if WELL_KNOWN_FOLDERS.contains(&f) => folder_id(f),
+        Some(f) if f.starts_with("aqmk") => params["folder"].clone(),
+        Some(_) => {
+            return error(&ctx, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+        }
+    };
+    let m = match check_body(&ctx, &headers, &body, state.config.max_body_bytes)
+        .and_then(|m| validate(&state, &ctx, m, true))
+    {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let id = random_id("AAMkAGI2THVSAAA=", 105);
+    let now = now_iso();
+    let mut props = Map::new();
+    props.insert(
+        "@odata.context".into(),
+        Value::String(format!(
+            "{}/$metadata#users('{owner}')/messages/$entity",
+            state.base_url
+        )),
+    );
+    props.insert("id".into(), Value::String(id.clone()));
+    props.insert("createdDateTime".into(), Value::String(now.clone()));
+    props.insert("receivedDateTime".into(), Value::String(now.clone()));
+    props.insert("sentDateTime".into(), Value::String(now));
+    props.insert("hasAttachments".into(), Value::Bool(false));
+    props.insert(
+        "internetMessageId".into(),
+        Value::String(format!("<{}@EMULATOR.contoso.prod.outlook.com>", uuid::Uuid::new_v4().simple())),
+    );
+    props.insert("subject".into(), Value::String(String::new()));
+    props.insert("bodyPreview".into(), Value::String(String::new()));
+    props.insert("importance".into(), Value::String("normal".into()));
+    props.insert("parentFolderId".into(), Value::String(parent));
+    props.insert("conversationId".into(), Value::String(random_id("AAQkAGI2", 40)));
+    props.insert("conversationIndex".into(), Value::String(random_id("AQH", 19)));
+    props.insert("isDeliveryReceiptRequested".into(), Value::Bool(false));
+    props.insert("isReadReceiptRequested".into(), Value::Bool(false));
+    props.insert("isRead".into(), Value::Bool(true));
+    props.insert("isDraft".into(), Value::Bool(true));
+    props.insert("webLink".into(), Value::String(web_link(&id)));
+    props.insert("inferenceClassification".into(), Value::String("focused".into()));
+    props.insert("categories".into(), json!([]));
+    props.insert("body".into(), json!({"contentType": "text", "content": ""}));
+    for key in RECIPIENT_LISTS {
+        props.insert((*key).into(), json!([]));
+    }
+    props.insert("flag".into(), json!({"flagStatus": "notFlagged"}));
+    let mut visible = Map::new();
+    let mut hidden = Map::new();
+    for (k, v) in m {
+        if k == "internetMessageHeaders" || k.ends_with("ExtendedProperties") {
+            hidden.insert(k, v);
+        } else {
+            visible.insert(k, v);
+        }
+    }
+    apply(&mut props, visible);
+    let out = Value::Object(props.clone());
+    let mut mb = state.lock();
+    let seq = mb.messages.len() as u64 + mb.log.len() as u64;
+    mb.messages.insert(id, Stored { seq, props, hidden, owner });
+    (StatusCode::CREATED, axum::Json(out)).into_response()
+}
+
+/// Looks a message up for this owner: 400 for a malformed id, 404 for an unknown one.
+fn find_id(state: &AppState, ctx: &Ctx, params: &HashMap<String, String>) -> Result<String, Response> {
+    let owner = owner(state, ctx, params)?;
+    let id = params.get("id").cloned().unwrap_or_default();
+    let well_formed = id.len() >= 20
+        && id.starts_with("AA")
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c));
+    if !well_formed {
+        return Err(error(ctx, 400, "ErrorInvalidIdMalformed", "Id is malformed."));
+    }
+    match state.lock().messages.get(&id) {
+        Some(m) if m.owner == owner => Ok(id),
+        _ => Err(error(ctx, 404, "ErrorItemNotFound", "The specified object was not found in the store.")),
+    }
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(params): Params,
+) -> Response {
+    match find_id(&state, &ctx, &params) {
+        Ok(id) => {
+            let mb = state.lock();
+            match mb.messages.get(&id) {
+                Some(m) => axum::Json(m.public()).into_response(),
+                None => error(&ctx, 404, "ErrorItemNotFound", "The specified object was not found in the store."),
+            }
+        }
+        Err(r) => r,
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(params): Params,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let id = match find_id(&state, &ctx, &params) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let m = match check_body(&ctx, &headers, &body, state.config.max_body_bytes)
+        .and_then(|m| validate(&state, &ctx, m, false))
+    {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let mut mb = state.lock();
+    let Some(stored) = mb.messages.get_mut(&id) else {
+        return error(&ctx, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    };
+    let is_draft = stored.props.get("isDraft") == Some(&Value::Bool(true));
+    if !is_draft {
+        if let Some(k) = ["subject", "body", "replyTo", "internetMessageId"]
+            .iter()
+            .find(|k| m.contains_key(**k))
+        {
+            return error(
+                &ctx,
+                400,
+                "ErrorInvalidPropertyUpdateSentMessage",
+                &format!("Update operation is not allowed on property '{k}' of a sent message."),
+            );
+        }
+    }
+    let mut visible = Map::new();
+    for (k, v) in m {
+        if k.ends_with("ExtendedProperties") {
+            stored.hidden.insert(k, v);
+        } else {
+            visible.insert(k, v);
+        }
+    }
+    apply(&mut stored.props, visible);
+    axum::Json(stored.public()).into_response()
+}
+
+async fn delete_one(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(params): Params,
+) -> Response {
+    match find_id(&state, &ctx, &params) {
+        Ok(id) => {
+            state.lock().messages.remove(&id);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(r) => r,
+    }
+}

@@ -1,0 +1,438 @@
+//! A local Microsoft Graph emulator: a real HTTP server on 127.0.0.1 that `--demo`
+//! and the tests talk to. It is strict on purpose (unknown properties, bad shapes,
+//! bad tokens and bad ids are refused with Graph's error envelope), because a
+//! lenient fake hides client bugs. Tests inject faults through [`Emulator::inject`].
+
+mod messages;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// How strict and how large the emulated service is.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// Bearer tokens the service accepts.
+    pub tokens: Vec<String>,
+    /// The signed-in user's UPN; `/users/{upn}` and `/users/{object id}` both reach `/me`.
+    pub user_principal_name: String,
+    pub user_object_id: String,
+    /// Whether a syntactically bad recipient address is refused at create/update
+    /// (`ErrorInvalidRecipients`). The reference marks this *unverified*: the real
+    /// service may accept it until send. Strict by default.
+    pub reject_invalid_recipients: bool,
+    /// Recipients allowed in To+Cc+Bcc together.
+    pub max_recipients: usize,
+    /// Requests one mailbox may have in flight before 429 `ApplicationThrottled`.
+    pub max_concurrent: usize,
+    /// Largest request body accepted (bytes) before 413.
+    pub max_body_bytes: usize,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            tokens: vec![DEMO_TOKEN.to_string()],
+            user_principal_name: "adele.vance@contoso.onmicrosoft.com".into(),
+            user_object_id: "3f0c2a1e-7d55-4c1b-8e0a-5b9d6c4e2f10".into(),
+            reject_invalid_recipients: true,
+            max_recipients: 500,
+            max_concurrent: 4,
+            max_body_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// The token `--demo` uses.
+pub const DEMO_TOKEN: &str = "graft-demo-token";
+
+/// What an injected fault does to the next matching request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FaultAction {
+    /// Answer with this status and Graph error, without touching the mailbox.
+    Respond {
+        status: u16,
+        code: String,
+        message: String,
+        retry_after: Option<String>,
+    },
+    /// Wait this long, then handle the request normally.
+    Delay(Duration),
+    /// Close the connection without answering and without handling the request.
+    DropBefore,
+    /// Handle the request (the mailbox changes), then close the connection without answering.
+    DropAfter,
+    /// Handle the request, then wait this long before answering.
+    DelayAfter(Duration),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    /// Only requests with this method (e.g. "POST"); `None` matches any.
+    pub method: Option<String>,
+    pub action: FaultAction,
+}
+
+impl Fault {
+    pub fn status(status: u16, code: &str, message: &str) -> Self {
+        Fault {
+            method: None,
+            action: FaultAction::Respond {
+                status,
+                code: code.into(),
+                message: message.into(),
+                retry_after: None,
+            },
+        }
+    }
+    pub fn throttle(retry_after_secs: u64) -> Self {
+        Fault {
+            method: None,
+            action: FaultAction::Respond {
+                status: 429,
+                code: "ApplicationThrottled".into(),
+                message: "Application is over its MailboxConcurrency limit.".into(),
+                retry_after: Some(retry_after_secs.to_string()),
+            },
+        }
+    }
+    pub fn action(action: FaultAction) -> Self {
+        Fault {
+            method: None,
+            action,
+        }
+    }
+    pub fn on(mut self, method: &str) -> Self {
+        self.method = Some(method.to_string());
+        self
+    }
+}
+
+/// One request as the emulator saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+}
+
+#[derive(Default)]
+struct Mailbox {
+    /// Message id → stored message (full Graph JSON plus private fields).
+    messages: BTreeMap<String, messages::Stored>,
+    faults: VecDeque<Fault>,
+    log: Vec<RequestRecord>,
+}
+
+struct Shared {
+    config: EmulatorConfig,
+    mailbox: Mutex<Mailbox>,
+    in_flight: AtomicUsize,
+    connections: AtomicUsize,
+    base_url: String,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Mailbox> {
+        // A poisoned lock only means a handler unwound on purpose (DropAfter); the data is intact.
+        self.mailbox.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+type AppState = Arc<Shared>;
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    shared: AppState,
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts on a free loopback port, on its own thread and runtime.
+    pub fn start(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        Self::start_on(config, 0)
+    }
+
+    /// Starts on `127.0.0.1:port` (0 picks a free port).
+    pub fn start_on(config: EmulatorConfig, port: u16) -> std::io::Result<Emulator> {
+        let std_listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+        std_listener.set_nonblocking(true)?;
+        let addr = std_listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            config,
+            mailbox: Mutex::new(Mailbox::default()),
+            in_flight: AtomicUsize::new(0),
+            connections: AtomicUsize::new(0),
+            base_url: format!("http://{addr}/v1.0"),
+        });
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let state = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("graph-emulator".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(_) => return,
+                };
+                rt.block_on(async move {
+                    let Ok(listener) = tokio::net::TcpListener::from_std(std_listener) else {
+                        return;
+                    };
+                    let counter = state.clone();
+                    let listener = listener.tap_io(move |_io| {
+                        counter.connections.fetch_add(1, Ordering::SeqCst);
+                    });
+                    let app = router(state);
+                    let _ = axum::serve(listener, app)
+                        .with_graceful_shutdown(async {
+                            let _ = stop_rx.await;
+                        })
+                        .await;
+                });
+            })?;
+        Ok(Emulator {
+            shared,
+            addr,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// The Graph root to point a client at, e.g. `http://127.0.0.1:41234/v1.0`.
+    pub fn graph_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Queues a fault for the next matching request (first in, first out).
+    pub fn inject(&self, fault: Fault) {
+        self.shared.lock().faults.push_back(fault);
+    }
+
+    /// Every message in the mailbox, as `GET` would return it.
+    pub fn messages(&self) -> Vec<Value> {
+        let mb = self.shared.lock();
+        let mut all: Vec<&messages::Stored> = mb.messages.values().collect();
+        all.sort_by_key(|m| m.seq);
+        all.iter().map(|m| m.public()).collect()
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.lock().log.clone()
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+
+    /// Blocks until the server stops (for `graft emulator`).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+fn router(state: AppState) -> Router {
+    messages::routes()
+        .fallback(unknown_segment)
+        .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .with_state(state)
+}
+
+/// Per-request context handlers use in error bodies.
+#[derive(Clone, Debug)]
+struct Ctx {
+    request_id: String,
+    client_request_id: String,
+}
+
+/// Builds a Graph error response.
+fn error(ctx: &Ctx, status: u16, code: &str, message: &str) -> Response {
+    let body = json!({
+        "error": {
+            "code": code,
+            "message": message,
+            "innerError": {
+                "date": now_iso().trim_end_matches('Z'),
+                "request-id": ctx.request_id,
+                "client-request-id": ctx.client_request_id,
+            }
+        }
+    });
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(body)).into_response()
+}
+
+fn now_iso() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+async fn unknown_segment(axum::Extension(ctx): axum::Extension<Ctx>, req: Request) -> Response {
+    let seg = req
+        .uri()
+        .path()
+        .rsplit('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or("")
+        .to_string();
+    error(
+        &ctx,
+        400,
+        "BadRequest",
+        &format!("Resource not found for the segment '{seg}'."),
+    )
+}
+
+struct InFlight<'a>(&'a AtomicUsize);
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Every request passes here: ids, auth, throttling, injected faults, the log.
+async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let ctx = Ctx {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        client_request_id: req
+            .headers()
+            .get("client-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+    };
+    req.extensions_mut().insert(ctx.clone());
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+
+    let fault = {
+        let mut mb = state.lock();
+        let pos = mb
+            .faults
+            .iter()
+            .position(|f| f.method.as_deref().is_none_or(|m| m == method));
+        pos.and_then(|i| mb.faults.remove(i))
+    };
+
+    let _guard = InFlight(&state.in_flight);
+    let concurrent = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+
+    let mut resp = match (authorize(&state, &req, &ctx), fault.map(|f| f.action)) {
+        (Err(resp), _) => resp,
+        (Ok(()), Some(FaultAction::Respond { status, code, message, retry_after })) => {
+            let mut r = if status == 429 {
+                // Outlook's throttling body has no innerError.
+                let status = StatusCode::TOO_MANY_REQUESTS;
+                (status, axum::Json(json!({"error": {"code": code, "message": message}})))
+                    .into_response()
+            } else {
+                error(&ctx, status, &code, &message)
+            };
+            if let Some(ra) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                r.headers_mut().insert("retry-after", ra);
+            }
+            r
+        }
+        (Ok(()), Some(FaultAction::DropBefore)) => {
+            record(&state, &method, &path, 0);
+            // Unwinding ends this connection's task: the socket closes with no answer.
+            std::panic::resume_unwind(Box::new("emulator: drop connection"));
+        }
+        (Ok(()), Some(FaultAction::DropAfter)) => {
+            let r = next.run(req).await;
+            record(&state, &method, &path, r.status().as_u16());
+            std::panic::resume_unwind(Box::new("emulator: drop connection"));
+        }
+        (Ok(()), Some(FaultAction::Delay(d))) => {
+            tokio::time::sleep(d).await;
+            next.run(req).await
+        }
+        (Ok(()), Some(FaultAction::DelayAfter(d))) => {
+            let r = next.run(req).await;
+            tokio::time::sleep(d).await;
+            r
+        }
+        (Ok(()), None) if concurrent > state.config.max_concurrent => {
+            let mut r = (
+                StatusCode::TOO_MANY_REQUESTS,
+                axum::Json(json!({"error": {"code": "ApplicationThrottled",
+                    "message": "Application is over its MailboxConcurrency limit."}})),
+            )
+                .into_response();
+            r.headers_mut()
+                .insert("retry-after", HeaderValue::from_static("1"));
+            r
+        }
+        (Ok(()), None) => next.run(req).await,
+    };
+    record(&state, &method, &path, resp.status().as_u16());
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&ctx.request_id) {
+        h.insert("request-id", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&ctx.client_request_id) {
+        h.insert("client-request-id", v);
+    }
+    resp
+}
+
+fn record(state: &Shared, method: &str, path: &str, status: u16) {
+    state.lock().log.push(RequestRecord {
+        method: method.to_string(),
+        path: path.to_string(),
+        status,
+    });
+}
+
+fn authorize(state: &Shared, req: &Request, ctx: &Ctx) -> Result<(), Response> {
+    let auth = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let message = match auth.strip_prefix("Bearer ") {
+        None if auth.is_empty() => "Access token is empty.",
+        None => "Authorization header is not a Bearer token.",
+        Some(t) if state.config.tokens.iter().any(|ok| ok == t.trim()) => return Ok(()),
+        Some(_) => "CompactToken parsing failed with error code: 80049217",
+    };
+    let mut r = error(ctx, 401, "InvalidAuthenticationToken", message);
+    r.headers_mut().insert(
+        "www-authenticate",
+        HeaderValue::from_static(
+            "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
+        ),
+    );
+    Err(r)
+}

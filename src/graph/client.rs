@@ -1,0 +1,307 @@
+//! One `reqwest::Client` (keep-alive, rustls) for every Graph call.
+
+use super::model::{
+    ErrorEnvelope, FailureKind, GraphFailure, MessageResponse, SavedMessage,
+};
+use crate::sanitize;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use std::time::Duration;
+use url::Url;
+
+/// A bearer token. Its `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    pub fn new(s: impl Into<String>) -> Option<Self> {
+        let s = s.into().trim().to_string();
+        (!s.is_empty()).then_some(AccessToken(s))
+    }
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(…)")
+    }
+}
+
+/// Whose mailbox and which folder new drafts go to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mailbox {
+    /// `None` is `/me`; otherwise `/users/{id or UPN}`.
+    pub user: Option<String>,
+    /// `None` is the default (Drafts) via `/messages`; otherwise `/mailFolders/{folder}/messages`.
+    pub folder: Option<String>,
+}
+
+impl Mailbox {
+    /// The folder as the user should read it.
+    pub fn folder_label(&self) -> String {
+        self.folder.clone().unwrap_or_else(|| "Drafts".to_string())
+    }
+    /// `me` or `users/alice@contoso.com`.
+    pub fn owner_label(&self) -> String {
+        match &self.user {
+            Some(u) => format!("users/{u}"),
+            None => "me".to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct GraphClient {
+    http: reqwest::Client,
+    root: Url,
+    token: Option<AccessToken>,
+    pub mailbox: Mailbox,
+}
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl GraphClient {
+    pub fn new(
+        root: Url,
+        token: Option<AccessToken>,
+        mailbox: Mailbox,
+        timeout: Duration,
+    ) -> Result<Self, String> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("graft/", env!("CARGO_PKG_VERSION")))
+            .timeout(timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .pool_idle_timeout(Duration::from_secs(300))
+            .build()
+            .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
+        Ok(GraphClient {
+            http,
+            root,
+            token,
+            mailbox,
+        })
+    }
+
+    pub fn root(&self) -> &Url {
+        &self.root
+    }
+
+    fn url(&self, tail: &[&str]) -> Url {
+        let mut url = self.root.clone();
+        if let Ok(mut segs) = url.path_segments_mut() {
+            segs.pop_if_empty();
+            match &self.mailbox.user {
+                Some(u) => segs.extend(["users", u.as_str()]),
+                None => segs.push("me"),
+            };
+            // `extend` percent-encodes each segment, so ids with `/`, `+`, `=` survive.
+            segs.extend(tail);
+        }
+        url
+    }
+
+    /// The URL a first save posts to.
+    pub fn create_url(&self) -> Url {
+        match &self.mailbox.folder {
+            Some(f) => self.url(&["mailFolders", f, "messages"]),
+            None => self.url(&["messages"]),
+        }
+    }
+
+    pub fn message_url(&self, id: &str) -> Url {
+        self.url(&["messages", id])
+    }
+
+    /// `POST …/messages`: creates a draft.
+    pub async fn create_draft(&self, body: &Value) -> Result<SavedMessage, GraphFailure> {
+        self.send_message(Method::POST, self.create_url(), Some(body)).await
+    }
+
+    /// `PATCH …/messages/{id}`: updates the draft with the fields in `body`.
+    pub async fn update_draft(&self, id: &str, body: &Value) -> Result<SavedMessage, GraphFailure> {
+        self.send_message(Method::PATCH, self.message_url(id), Some(body)).await
+    }
+
+    /// `GET …/messages/{id}`.
+    pub async fn get_message(&self, id: &str) -> Result<SavedMessage, GraphFailure> {
+        self.send_message(Method::GET, self.message_url(id), None).await
+    }
+
+    async fn send_message(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Result<SavedMessage, GraphFailure> {
+        let Some(token) = &self.token else {
+            return Err(GraphFailure::local(
+                FailureKind::NoToken,
+                "NoAccessToken",
+                "No access token: set GRAFT_ACCESS_TOKEN or pass --token-cmd (or try --demo).",
+            ));
+        };
+        let mut req = self
+            .http
+            .request(method, url)
+            .bearer_auth(token.secret())
+            .header("client-request-id", uuid::Uuid::new_v4().to_string())
+            .header("Prefer", "IdType=\"ImmutableId\"");
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().await.map_err(transport_failure)?;
+        let status = resp.status();
+        let request_id = header(&resp, "request-id");
+        let retry_after = header(&resp, "retry-after").and_then(|v| parse_retry_after(&v));
+        let bytes = resp.bytes().await.map_err(transport_failure)?;
+        if !status.is_success() {
+            return Err(http_failure(status, &bytes, request_id, retry_after));
+        }
+        let msg: MessageResponse = serde_json::from_slice(&bytes).map_err(|e| GraphFailure {
+            kind: FailureKind::BadResponse,
+            status: Some(status.as_u16()),
+            status_text: reason(status),
+            code: "BadResponse".into(),
+            message: sanitize::line(&format!("the answer is not a message: {e}")),
+            request_id: request_id.clone(),
+            retry_after: None,
+        })?;
+        Ok(SavedMessage {
+            status: status.as_u16(),
+            status_text: reason(status),
+            id: sanitize::line(&msg.id),
+            web_link: sanitize::line(&msg.web_link),
+            change_key: sanitize::line(&msg.change_key),
+            last_modified: sanitize::line(&msg.last_modified_date_time),
+            parent_folder_id: sanitize::line(&msg.parent_folder_id),
+            request_id,
+        })
+    }
+}
+
+fn reason(status: StatusCode) -> String {
+    status.canonical_reason().unwrap_or("").to_string()
+}
+
+fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(sanitize::line)
+}
+
+/// `Retry-After` is either delta-seconds or an HTTP date.
+pub fn parse_retry_after(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+fn http_failure(
+    status: StatusCode,
+    bytes: &[u8],
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+) -> GraphFailure {
+    let (code, message, inner_id) = match serde_json::from_slice::<ErrorEnvelope>(bytes) {
+        Ok(env) => (
+            env.error.code,
+            env.error.message,
+            env.error.inner.and_then(|i| i.request_id),
+        ),
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes);
+            let text: String = text.chars().take(300).collect();
+            (String::new(), text, None)
+        }
+    };
+    GraphFailure {
+        kind: FailureKind::Http,
+        status: Some(status.as_u16()),
+        status_text: reason(status),
+        code: sanitize::line(&code),
+        message: sanitize::line(&message),
+        request_id: request_id.or(inner_id.map(|s| sanitize::line(&s))),
+        retry_after,
+    }
+}
+
+fn transport_failure(e: reqwest::Error) -> GraphFailure {
+    let kind = if e.is_timeout() {
+        FailureKind::Timeout
+    } else {
+        FailureKind::Network
+    };
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    let code = match kind {
+        FailureKind::Timeout => "Timeout",
+        _ => "NetworkError",
+    };
+    GraphFailure::local(kind, code, sanitize::line(&msg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(user: Option<&str>, folder: Option<&str>) -> GraphClient {
+        GraphClient::new(
+            Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
+            None,
+            Mailbox {
+                user: user.map(Into::into),
+                folder: folder.map(Into::into),
+            },
+            DEFAULT_TIMEOUT,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn urls_for_me_users_and_folders() {
+        assert_eq!(
+            client(None, None).create_url().as_str(),
+            "https://graph.microsoft.com/v1.0/me/messages"
+        );
+        assert_eq!(
+            client(Some("al@contoso.com"), Some("drafts")).create_url().as_str(),
+            "https://graph.microsoft.com/v1.0/users/al@contoso.com/mailFolders/drafts/messages"
+        );
+        assert_eq!(
+            client(None, Some("AQMk/x+y=")).message_url("AAMk/a+b=").as_str(),
+            "https://graph.microsoft.com/v1.0/me/messages/AAMk%2Fa+b="
+        );
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("12"), Some(Duration::from_secs(12)));
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn token_debug_is_redacted() {
+        let t = AccessToken::new("  secret-value \n").unwrap();
+        assert_eq!(t.secret(), "secret-value");
+        assert!(!format!("{t:?}").contains("secret"));
+        assert!(AccessToken::new("  ").is_none());
+    }
+}

@@ -1,0 +1,94 @@
+//! What comes back from Graph, reduced to what graft shows and keeps.
+
+use serde::Deserialize;
+use std::time::Duration;
+
+/// A draft the server accepted (201 on create, 200 on update).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedMessage {
+    pub status: u16,
+    pub status_text: String,
+    pub id: String,
+    pub web_link: String,
+    pub change_key: String,
+    pub last_modified: String,
+    pub parent_folder_id: String,
+    pub request_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The server answered with an error status.
+    Http,
+    /// No answer: refused, reset, DNS, TLS.
+    Network,
+    /// No answer within the time limit; the server may still have acted.
+    Timeout,
+    /// The server answered 2xx with something that is not a message.
+    BadResponse,
+    /// No token to send.
+    NoToken,
+}
+
+/// Why a request failed, in the terms the status pane shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphFailure {
+    pub kind: FailureKind,
+    pub status: Option<u16>,
+    pub status_text: String,
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub retry_after: Option<Duration>,
+}
+
+impl GraphFailure {
+    pub fn local(kind: FailureKind, code: &str, message: impl Into<String>) -> Self {
+        GraphFailure {
+            kind,
+            status: None,
+            status_text: String::new(),
+            code: code.to_string(),
+            message: message.into(),
+            request_id: None,
+            retry_after: None,
+        }
+    }
+}
+
+/// The Graph error envelope. Real responses spell it `innerError`; the docs `innererror`.
+#[derive(Deserialize, Debug)]
+pub(crate) struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Deserialize, Debug)]
+pub(crate) struct ErrorBody {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default, rename = "innerError", alias = "innererror")]
+    pub inner: Option<InnerError>,
+}
+
+#[derive(Deserialize, Debug)]
+pub(crate) struct InnerError {
+    #[serde(rename = "request-id")]
+    pub request_id: Option<String>,
+}
+
+/// The subset of the message resource graft reads.
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MessageResponse {
+    pub id: String,
+    #[serde(default)]
+    pub web_link: String,
+    #[serde(default)]
+    pub change_key: String,
+    #[serde(default)]
+    pub last_modified_date_time: String,
+    #[serde(default)]
+    pub parent_folder_id: String,
+}

@@ -1,0 +1,84 @@
+//! Text that came from outside (the server, a token command, a paste) is cleaned
+//! before it can reach a terminal cell: control characters, including the ESC that
+//! starts every escape sequence, never get through.
+
+/// Removes C0/C1 control characters and escape sequences from `s`, keeping tabs
+/// and newlines only when `keep_newlines` is set. Bidi overrides are removed too,
+/// so a server string cannot reorder what the user sees.
+pub fn clean(s: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            '\n' if keep_newlines => out.push('\n'),
+            '\t' => out.push(if keep_newlines { '\t' } else { ' ' }),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => {}
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Convenience for one-line server values (ids, links, error messages).
+pub fn line(s: &str) -> String {
+    clean(s, false)
+}
+
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.peek() {
+        // CSI: ESC [ params... final byte in 0x40..=0x7e
+        Some('[') => {
+            chars.next();
+            for c in chars.by_ref() {
+                if ('\u{40}'..='\u{7e}').contains(&c) {
+                    break;
+                }
+            }
+        }
+        // OSC / DCS / APC / PM / SOS: up to BEL or ESC \
+        Some(']') | Some('P') | Some('_') | Some('^') | Some('X') => {
+            chars.next();
+            while let Some(c) = chars.next() {
+                if c == '\u{7}' {
+                    break;
+                }
+                if c == '\u{1b}' {
+                    if chars.peek() == Some(&'\\') {
+                        chars.next();
+                    }
+                    break;
+                }
+            }
+        }
+        // Two-character escape.
+        Some(_) => {
+            chars.next();
+        }
+        None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_csi_osc_and_controls() {
+        let evil = "ok\u{1b}[2J\u{1b}]52;c;aGk=\u{7}done\u{7}\r\nnext\u{202e}x";
+        assert_eq!(clean(evil, false), "okdone  nextx");
+        assert_eq!(clean(evil, true), "okdone \nnextx");
+    }
+
+    #[test]
+    fn keeps_unicode() {
+        assert_eq!(line("日本語 ✉️ café"), "日本語 ✉️ café");
+    }
+
+    #[test]
+    fn osc_terminated_by_st() {
+        assert_eq!(line("a\u{1b}]8;;http://x\u{1b}\\b"), "ab");
+    }
+}

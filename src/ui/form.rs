@@ -1,0 +1,122 @@
+//! The form: four one-line fields (To, Cc, Bcc, Subject) and the body.
+
+use super::{ACCENT, ERROR};
+use crate::app::{Field, Model};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui_textarea::TextArea;
+
+const LABEL_W: u16 = 10;
+
+/// Rows for the one-line fields, plus one per field showing an error.
+pub fn header_fields_height(model: &Model) -> u16 {
+    Field::ALL[..4]
+        .iter()
+        .map(|f| if model.error(*f).is_some() { 2 } else { 1 })
+        .sum()
+}
+
+/// Draws the fields; returns where the terminal cursor belongs.
+pub fn draw(model: &Model, frame: &mut Frame, fields: Rect, body: Rect) -> Option<Position> {
+    let mut cursor = None;
+    let mut y = fields.y;
+    for f in &Field::ALL[..4] {
+        if y >= fields.bottom() {
+            break;
+        }
+        let row = Rect::new(fields.x, y, fields.width, 1);
+        if let Some(pos) = draw_line_field(model, frame, *f, row) {
+            cursor = Some(pos);
+        }
+        y += 1;
+        if let Some(err) = model.error(*f) {
+            if y < fields.bottom() {
+                let line = Line::from(vec![
+                    Span::raw(" ".repeat(LABEL_W as usize)),
+                    Span::styled(format!("✗ {err}"), Style::default().fg(ERROR)),
+                ]);
+                frame.render_widget(Paragraph::new(line), Rect::new(fields.x, y, fields.width, 1));
+            }
+            y += 1;
+        }
+    }
+    if let Some(pos) = draw_body(model, frame, body) {
+        cursor = Some(pos);
+    }
+    cursor
+}
+
+fn label_style(model: &Model, f: Field) -> Style {
+    let focused = model.focus == f;
+    let mut s = Style::default();
+    if model.error(f).is_some() {
+        s = s.fg(ERROR);
+    } else if focused {
+        s = s.fg(ACCENT);
+    }
+    if focused {
+        s = s.add_modifier(Modifier::BOLD);
+    }
+    s
+}
+
+fn draw_line_field(model: &Model, frame: &mut Frame, f: Field, row: Rect) -> Option<Position> {
+    let focused = model.focus == f && model.dialog.is_none();
+    let marker = if model.focus == f { "▸" } else { " " };
+    let label = format!("{marker}{:<w$}", f.label(), w = LABEL_W as usize - 2);
+    let label_area = Rect::new(row.x, row.y, LABEL_W.min(row.width), 1);
+    frame.render_widget(
+        Paragraph::new(Span::styled(label, label_style(model, f))),
+        label_area,
+    );
+    if row.width <= LABEL_W {
+        return None;
+    }
+    let area = Rect::new(row.x + LABEL_W, row.y, row.width - LABEL_W, 1);
+    let ta = model.field(f);
+    frame.render_widget(ta, area);
+    focused.then(|| cursor_in(ta, area))
+}
+
+fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
+    let f = Field::Body;
+    let focused = model.focus == f;
+    let border = if focused {
+        Style::default().fg(ACCENT)
+    } else {
+        Style::default().add_modifier(Modifier::DIM)
+    };
+    let lines = model.field(f).lines().len();
+    let title = Line::from(vec![
+        Span::styled(" Body ", label_style(model, f)),
+        Span::styled("· plain text ", Style::default().add_modifier(Modifier::DIM)),
+    ]);
+    let block = Block::bordered()
+        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_style(border)
+        .title(title)
+        .title_bottom(Line::from(format!(" {lines} lines ")).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return None;
+    }
+    let ta = model.field(f);
+    frame.render_widget(ta, inner);
+    (focused && model.dialog.is_none()).then(|| cursor_in(ta, inner))
+}
+
+/// The screen position of a text area's cursor, after it was rendered into `area`.
+fn cursor_in(ta: &TextArea<'_>, area: Rect) -> Position {
+    let sc = ta.screen_cursor();
+    let (top_row, top_col) = ta.scroll_offset();
+    let dx = (sc.col as u16).saturating_sub(top_col);
+    let dy = (sc.row as u16).saturating_sub(top_row);
+    Position::new(
+        (area.x + dx).min(area.right().saturating_sub(1)),
+        (area.y + dy).min(area.bottom().saturating_sub(1)),
+    )
+}

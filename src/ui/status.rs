@@ -1,0 +1,118 @@
+//! The status pane: what the last save did. Ids and links wrap, never cut.
+
+use super::{ERROR, OK, WARN};
+use crate::app::{Model, StatusEntry};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+fn dim() -> Style {
+    Style::default().add_modifier(Modifier::DIM)
+}
+
+fn lines_for(entry: &StatusEntry) -> Vec<Line<'_>> {
+    match entry {
+        StatusEntry::Info(t) => vec![Line::from(format!("· {t}"))],
+        StatusEntry::Invalid(t) => vec![Line::styled(format!("✗ {t}"), Style::default().fg(ERROR))],
+        StatusEntry::Saving { method, url } => vec![Line::styled(
+            format!("⟳ saving… {method} {url}"),
+            Style::default().fg(WARN),
+        )],
+        StatusEntry::Saved {
+            at,
+            method,
+            status,
+            status_text,
+            id,
+            web_link,
+            folder,
+            request_id: _,
+        } => {
+            let verb = if method == "POST" { "created" } else { "updated" };
+            vec![
+                Line::from(vec![
+                    Span::styled(format!("✓ {status} {status_text}"), Style::default().fg(OK).add_modifier(Modifier::BOLD)),
+                    Span::raw(format!(" · {verb} {at} · folder {folder}")),
+                ]),
+                Line::styled("id", dim()),
+                Line::from(id.as_str()),
+                Line::styled("webLink", dim()),
+                Line::from(web_link.as_str()),
+            ]
+        }
+        StatusEntry::Failed {
+            at,
+            method,
+            status,
+            status_text,
+            code,
+            message,
+            request_id,
+            hint,
+        } => {
+            let head = match status {
+                Some(s) => format!("✗ {s} {status_text}"),
+                None => "✗ not saved".to_string(),
+            };
+            let mut out = vec![Line::from(vec![
+                Span::styled(head, Style::default().fg(ERROR).add_modifier(Modifier::BOLD)),
+                Span::raw(format!(" · {method} failed {at}")),
+            ])];
+            let detail = if code.is_empty() {
+                message.clone()
+            } else {
+                format!("{code}: {message}")
+            };
+            out.push(Line::from(detail));
+            if let Some(r) = request_id {
+                out.push(Line::from(vec![Span::styled("request-id ", dim()), Span::raw(r.as_str())]));
+            }
+            if let Some(h) = hint {
+                out.push(Line::styled(h.as_str(), Style::default().fg(WARN)));
+            }
+            out
+        }
+    }
+}
+
+fn paragraph(model: &Model) -> Paragraph<'_> {
+    let lines = match model.status.last() {
+        Some(e) => lines_for(e),
+        None => vec![Line::styled(
+            format!(
+                "Ready. {} saves the draft to {} · {}.",
+                model.keymap.keys_label(crate::app::Action::Save),
+                model.target.owner,
+                model.target.folder_label()
+            ),
+            dim(),
+        )],
+    };
+    Paragraph::new(lines).wrap(Wrap { trim: false })
+}
+
+/// The pane's height: what the last entry needs, within what the screen allows.
+pub fn height(model: &Model, width: u16, screen_height: u16) -> u16 {
+    let inner_w = width.saturating_sub(2).max(1);
+    let needed = paragraph(model).line_count(inner_w) as u16 + 2;
+    // Leave room for the header, four field rows, a 3-row body and the footer.
+    let room = screen_height.saturating_sub(1 + 4 + 3 + 1).max(3);
+    needed.clamp(3, room)
+}
+
+pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let p = paragraph(model);
+    let inner_w = area.width.saturating_sub(2).max(1);
+    let total = p.line_count(inner_w) as u16;
+    let shown = area.height.saturating_sub(2);
+    let mut block = Block::bordered().border_style(dim()).title(" Status ");
+    if total > shown {
+        block = block.title_bottom(Line::styled(" more: enlarge the terminal ", Style::default().fg(WARN)).right_aligned());
+    }
+    frame.render_widget(p.block(block), area);
+}
