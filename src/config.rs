@@ -21,7 +21,9 @@ pub fn graph_url(s: &str) -> Result<Url, String> {
         "http" => Err(format!(
             "--graph-url '{s}': plain http is only allowed for loopback hosts (127.0.0.1, ::1, localhost); use https"
         )),
-        other => Err(format!("--graph-url '{s}': unsupported scheme '{other}'; use https")),
+        other => Err(format!(
+            "--graph-url '{s}': unsupported scheme '{other}'; use https"
+        )),
     }
 }
 
@@ -54,7 +56,10 @@ pub fn token(token_cmd: Option<&str>) -> Result<(Option<AccessToken>, TokenSourc
             None => Err("--token-cmd printed nothing".to_string()),
         };
     }
-    match std::env::var("GRAFT_ACCESS_TOKEN").ok().and_then(AccessToken::new) {
+    match std::env::var("GRAFT_ACCESS_TOKEN")
+        .ok()
+        .and_then(AccessToken::new)
+    {
         Some(t) => Ok((Some(t), TokenSource::Env)),
         None => Ok((None, TokenSource::None)),
     }

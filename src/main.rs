@@ -30,9 +30,13 @@ fn run_emulator(port: u16, token: String) -> Result<(), Failure> {
         tokens: vec![token],
         ..EmulatorConfig::default()
     };
-    let emu = Emulator::start_on(config, port).map_err(|e| (5, format!("cannot start the emulator: {e}")))?;
+    let emu = Emulator::start_on(config, port)
+        .map_err(|e| (5, format!("cannot start the emulator: {e}")))?;
     println!("Graph emulator listening: {}", emu.graph_url());
-    println!("Try: graft --graph-url {} (with GRAFT_ACCESS_TOKEN set to the accepted token)", emu.graph_url());
+    println!(
+        "Try: graft --graph-url {} (with GRAFT_ACCESS_TOKEN set to the accepted token)",
+        emu.graph_url()
+    );
     emu.wait();
     Ok(())
 }
@@ -43,10 +47,19 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         let emu = Emulator::start(EmulatorConfig::default())
             .map_err(|e| (5, format!("cannot start the demo emulator: {e}")))?;
         let root = config::graph_url(&emu.graph_url()).map_err(usage)?;
-        (Some(emu), root, AccessToken::new(DEMO_TOKEN), TokenSource::Demo)
+        (
+            Some(emu),
+            root,
+            AccessToken::new(DEMO_TOKEN),
+            TokenSource::Demo,
+        )
     } else {
-        let root = config::graph_url(cli.graph_url.as_deref().unwrap_or(config::DEFAULT_GRAPH_URL))
-            .map_err(usage)?;
+        let root = config::graph_url(
+            cli.graph_url
+                .as_deref()
+                .unwrap_or(config::DEFAULT_GRAPH_URL),
+        )
+        .map_err(usage)?;
         let (token, source) = config::token(cli.token_cmd.as_deref()).map_err(|e| (3, e))?;
         (None, root, token, source)
     };
@@ -59,8 +72,13 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         folder: mailbox.folder.clone(),
         graph_url: root.to_string(),
     };
-    let client = GraphClient::new(root, token, mailbox, Duration::from_secs(cli.timeout.max(1)))
-        .map_err(|e| (5, e))?;
+    let client = GraphClient::new(
+        root,
+        token,
+        mailbox,
+        Duration::from_secs(cli.timeout.max(1)),
+    )
+    .map_err(|e| (5, e))?;
     let mut model = Model::new(target, cli.demo, Keymap::defaults());
     match source {
         TokenSource::None => model.status.push(StatusEntry::Info(

@@ -26,7 +26,12 @@ pub fn event_to_msg(ev: Event) -> Option<Msg> {
 /// Wall-clock time for the status pane, e.g. `09:15:02 UTC`.
 pub fn clock() -> String {
     let now = time::OffsetDateTime::now_utc();
-    format!("{:02}:{:02}:{:02} UTC", now.hour(), now.minute(), now.second())
+    format!(
+        "{:02}:{:02}:{:02} UTC",
+        now.hour(),
+        now.minute(),
+        now.second()
+    )
 }
 
 /// Runs an effect as a task; its result comes back on `tx` as a `Msg`.

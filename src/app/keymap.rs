@@ -24,7 +24,8 @@ pub struct Chord {
 
 impl Chord {
     pub fn from_event(ev: &KeyEvent) -> Chord {
-        let mut mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut mods =
+            ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match ev.code {
             KeyCode::BackTab => {
                 mods.remove(KeyModifiers::SHIFT);
@@ -267,14 +268,38 @@ mod tests {
     fn defaults_parse_and_bind_the_documented_keys() {
         let km = Keymap::from_toml(DEFAULT_KEYMAP).expect("default keymap parses");
         let ctrl = KeyModifiers::CONTROL;
-        assert_eq!(km.action_for(&ev(KeyCode::Char('s'), ctrl)), Some(Action::Save));
-        assert_eq!(km.action_for(&ev(KeyCode::Char('S'), ctrl | KeyModifiers::SHIFT)), Some(Action::Save));
-        assert_eq!(km.action_for(&ev(KeyCode::F(2), KeyModifiers::NONE)), Some(Action::Save));
-        assert_eq!(km.action_for(&ev(KeyCode::Char('q'), ctrl)), Some(Action::Quit));
-        assert_eq!(km.action_for(&ev(KeyCode::F(1), KeyModifiers::NONE)), Some(Action::Help));
-        assert_eq!(km.action_for(&ev(KeyCode::Tab, KeyModifiers::NONE)), Some(Action::NextField));
-        assert_eq!(km.action_for(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::PrevField));
-        assert_eq!(km.action_for(&ev(KeyCode::Char('s'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('s'), ctrl)),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('S'), ctrl | KeyModifiers::SHIFT)),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::F(2), KeyModifiers::NONE)),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('q'), ctrl)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::F(1), KeyModifiers::NONE)),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Tab, KeyModifiers::NONE)),
+            Some(Action::NextField)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevField)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('s'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]

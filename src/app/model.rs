@@ -16,7 +16,13 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 5] = [Field::To, Field::Cc, Field::Bcc, Field::Subject, Field::Body];
+    pub const ALL: [Field; 5] = [
+        Field::To,
+        Field::Cc,
+        Field::Bcc,
+        Field::Subject,
+        Field::Body,
+    ];
 
     pub fn index(self) -> usize {
         self as usize
@@ -49,7 +55,10 @@ impl Field {
 pub enum StatusEntry {
     Info(String),
     /// A request is on its way.
-    Saving { method: String, url: String },
+    Saving {
+        method: String,
+        url: String,
+    },
     Saved {
         at: String,
         method: String,

@@ -165,7 +165,12 @@ pub fn paste_for(field: Field, text: &str) -> String {
     let text = sanitize::clean(&text, true);
     match field {
         Field::Body => text,
-        Field::Subject => text.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "),
+        Field::Subject => text
+            .split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
         _ => text
             .split('\n')
             .map(|l| l.trim().trim_end_matches([',', ';']))
@@ -208,7 +213,9 @@ fn save(model: &mut Model) -> Outcome {
                 .map(|(f, e)| format!("{}: {e}", f.label()))
                 .collect::<Vec<_>>()
                 .join("; ");
-            model.status.push(StatusEntry::Invalid(format!("Not saved. {text}")));
+            model
+                .status
+                .push(StatusEntry::Invalid(format!("Not saved. {text}")));
             if let Some((f, _)) = bad.first() {
                 model.focus = *f;
             }
@@ -333,7 +340,9 @@ fn on_save_done(
 fn hint_for(f: &GraphFailure, method: &str) -> Option<String> {
     let h = match (f.kind, f.status, f.code.as_str()) {
         (FailureKind::NoToken, ..) => "Nothing was sent. Your text is safe here.",
-        (_, Some(401), _) => "The token was refused (expired or for another service). Get a new one; your text is safe here.",
+        (_, Some(401), _) => {
+            "The token was refused (expired or for another service). Get a new one; your text is safe here."
+        }
         (_, Some(403), _) => "The token lacks permission (Mail.ReadWrite is needed).",
         (_, Some(404), "ErrorItemNotFound") if method == "PATCH" => {
             "The draft is gone on the server (sent or deleted elsewhere)."
@@ -344,7 +353,9 @@ fn hint_for(f: &GraphFailure, method: &str) -> Option<String> {
         (FailureKind::Timeout, ..) => {
             "No answer in time. The server may still have saved it; your text is safe here."
         }
-        (FailureKind::Network, ..) => "Could not reach Graph. Check the connection and press Ctrl-S again.",
+        (FailureKind::Network, ..) => {
+            "Could not reach Graph. Check the connection and press Ctrl-S again."
+        }
         _ => return None,
     };
     Some(h.to_string())

@@ -117,7 +117,11 @@ pub fn format_list(list: &[Address]) -> String {
     list.iter()
         .map(|a| match &a.name {
             Some(n) if n.contains([',', ';', '"', '<', '>', '@', '(', ')']) => {
-                format!("\"{}\" <{}>", n.replace('\\', "\\\\").replace('"', "\\\""), a.address)
+                format!(
+                    "\"{}\" <{}>",
+                    n.replace('\\', "\\\\").replace('"', "\\\""),
+                    a.address
+                )
             }
             Some(n) => format!("{n} <{}>", a.address),
             None => a.address.clone(),
@@ -139,7 +143,8 @@ mod tests {
 
     #[test]
     fn plain_and_named_with_both_separators() {
-        let got = parse_list("alice@contoso.com; Bob Smith <bob@contoso.com>, carol@fabrikam.org").unwrap();
+        let got = parse_list("alice@contoso.com; Bob Smith <bob@contoso.com>, carol@fabrikam.org")
+            .unwrap();
         assert_eq!(
             got,
             vec![

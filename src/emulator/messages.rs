@@ -30,10 +30,23 @@ impl Stored {
 }
 
 const WELL_KNOWN_FOLDERS: &[&str] = &[
-    "archive", "clutter", "conflicts", "conversationhistory", "deleteditems", "drafts",
-    "inbox", "junkemail", "localfailures", "msgfolderroot", "outbox",
-    "recoverableitemsdeletions", "scheduled", "searchfolders", "sentitems",
-    "serverfailures", "syncissues",
+    "archive",
+    "clutter",
+    "conflicts",
+    "conversationhistory",
+    "deleteditems",
+    "drafts",
+    "inbox",
+    "junkemail",
+    "localfailures",
+    "msgfolderroot",
+    "outbox",
+    "recoverableitemsdeletions",
+    "scheduled",
+    "searchfolders",
+    "sentitems",
+    "serverfailures",
+    "syncissues",
 ];
 
 /// Properties a client may set, and whether only at create.
@@ -66,7 +79,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/v1.0/me/messages", post(create))
         .route("/v1.0/me/mailFolders/{folder}/messages", post(create))
         .route("/v1.0/users/{user}/messages", post(create))
-        .route("/v1.0/users/{user}/mailFolders/{folder}/messages", post(create))
+        .route(
+            "/v1.0/users/{user}/mailFolders/{folder}/messages",
+            post(create),
+        )
         .route(
             "/v1.0/me/messages/{id}",
             patch(update).get(get_one).delete(delete_one),
@@ -80,7 +96,11 @@ pub(super) fn routes() -> Router<AppState> {
 type Params = Path<HashMap<String, String>>;
 
 /// Resolves `/me` or `/users/{id}` to the mailbox owner, or a 404 `ErrorInvalidUser`.
-fn owner(state: &AppState, ctx: &Ctx, params: &HashMap<String, String>) -> Result<String, Response> {
+fn owner(
+    state: &AppState,
+    ctx: &Ctx,
+    params: &HashMap<String, String>,
+) -> Result<String, Response> {
     let cfg = &state.config;
     match params.get("user") {
         None => Ok(cfg.user_object_id.clone()),
@@ -101,7 +121,10 @@ fn owner(state: &AppState, ctx: &Ctx, params: &HashMap<String, String>) -> Resul
 
 fn folder_id(name: &str) -> String {
     let b64 = base64::engine::general_purpose::STANDARD;
-    format!("AQMkADAwATM0MDAAMS1i{}AAAA", b64.encode(format!("folder:{name}")))
+    format!(
+        "AQMkADAwATM0MDAAMS1i{}AAAA",
+        b64.encode(format!("folder:{name}"))
+    )
 }
 
 fn random_id(prefix: &str, bytes: usize) -> String {
@@ -109,7 +132,10 @@ fn random_id(prefix: &str, bytes: usize) -> String {
         .flat_map(|_| uuid::Uuid::new_v4().into_bytes())
         .take(bytes)
         .collect();
-    format!("{prefix}{}", base64::engine::general_purpose::STANDARD.encode(raw))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
 }
 
 fn web_link(id: &str) -> String {
@@ -117,9 +143,19 @@ fn web_link(id: &str) -> String {
     format!("https://outlook.office365.com/owa/?ItemID={enc}&exvsurl=1&viewmodel=ReadMessageItem")
 }
 
-fn check_body(ctx: &Ctx, headers: &HeaderMap, body: &Bytes, max: usize) -> Result<Map<String, Value>, Response> {
+fn check_body(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    body: &Bytes,
+    max: usize,
+) -> Result<Map<String, Value>, Response> {
     if body.len() > max {
-        return Err(error(ctx, 413, "RequestEntityTooLarge", "The request is larger than the allowed size."));
+        return Err(error(
+            ctx,
+            413,
+            "RequestEntityTooLarge",
+            "The request is larger than the allowed size.",
+        ));
     }
     let ct = headers
         .get("content-type")
@@ -189,7 +225,11 @@ fn validate(
             return Err(shape_error(ctx, key));
         }
     }
-    for key in ["isReadReceiptRequested", "isDeliveryReceiptRequested", "isRead"] {
+    for key in [
+        "isReadReceiptRequested",
+        "isDeliveryReceiptRequested",
+        "isRead",
+    ] {
         if m.get(key).is_some_and(|v| !v.is_boolean()) {
             return Err(shape_error(ctx, key));
         }
@@ -200,7 +240,10 @@ fn validate(
                 .get("contentType")
                 .map(|v| v.as_str().map(str::to_ascii_lowercase));
             let ct_ok = matches!(ct, None | Some(Some(_)))
-                && ct.clone().flatten().is_none_or(|c| c == "text" || c == "html");
+                && ct
+                    .clone()
+                    .flatten()
+                    .is_none_or(|c| c == "text" || c == "html");
             let content_ok = o.get("content").is_none_or(Value::is_string);
             let keys_ok = o.keys().all(|k| k == "contentType" || k == "content");
             if let Some(Some(c)) = ct {
@@ -218,9 +261,9 @@ fn validate(
             _ => return Err(shape_error(ctx, "importance")),
         }
     }
-    if m.get("categories").is_some_and(|v| {
-        !v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
-    }) {
+    if m.get("categories")
+        .is_some_and(|v| !v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+    {
         return Err(shape_error(ctx, "categories"));
     }
     let mut total = 0;
@@ -230,9 +273,9 @@ fn validate(
             return Err(shape_error(ctx, key));
         };
         for r in list {
-            let email = r.as_object().and_then(|o| {
-                (o.len() == 1).then(|| o.get("emailAddress")).flatten()
-            });
+            let email = r
+                .as_object()
+                .and_then(|o| (o.len() == 1).then(|| o.get("emailAddress")).flatten());
             let Some(email) = email.and_then(Value::as_object) else {
                 return Err(shape_error(ctx, key));
             };
@@ -251,7 +294,9 @@ fn validate(
                     ctx,
                     400,
                     "ErrorInvalidRecipients",
-                    &format!("At least one recipient isn't valid., Recipient '{addr}' isn't resolved."),
+                    &format!(
+                        "At least one recipient isn't valid., Recipient '{addr}' isn't resolved."
+                    ),
                 ));
             }
         }
@@ -264,7 +309,10 @@ fn validate(
             ctx,
             400,
             "ErrorTooManyRecipients",
-            &format!("A message can't have more than {} recipients.", state.config.max_recipients),
+            &format!(
+                "A message can't have more than {} recipients.",
+                state.config.max_recipients
+            ),
         ));
     }
     if let Some(h) = m.get("internetMessageHeaders") {
@@ -286,7 +334,9 @@ fn validate(
                     ctx,
                     400,
                     "InvalidInternetMessageHeader",
-                    &format!("The internet message header name '{name}' should start with 'x-' or 'X-'."),
+                    &format!(
+                        "The internet message header name '{name}' should start with 'x-' or 'X-'."
+                    ),
                 ));
             }
         }
@@ -320,13 +370,30 @@ fn apply(props: &mut Map<String, Value>, changes: Map<String, Value>) {
             }
         }
         if k == "body" {
-            let ct = v.get("contentType").and_then(Value::as_str).unwrap_or("text").to_string();
-            let content = v.get("content").and_then(Value::as_str).unwrap_or("").to_string();
-            let preview = if ct == "html" { strip_tags(&content) } else { content.clone() };
+            let ct = v
+                .get("contentType")
+                .and_then(Value::as_str)
+                .unwrap_or("text")
+                .to_string();
+            let content = v
+                .get("content")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let preview = if ct == "html" {
+                strip_tags(&content)
+            } else {
+                content.clone()
+            };
             let preview: String = preview.split_whitespace().collect::<Vec<_>>().join(" ");
-            props.insert("bodyPreview".into(), Value::String(preview.chars().take(255).collect()));
+            props.insert(
+                "bodyPreview".into(),
+                Value::String(preview.chars().take(255).collect()),
+            );
             let content = if ct == "html" && !content.trim_start().starts_with("<html") {
-                format!("<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n{content}\r\n</body>\r\n</html>\r\n")
+                format!(
+                    "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n{content}\r\n</body>\r\n</html>\r\n"
+                )
             } else {
                 content
             };
@@ -336,7 +403,10 @@ fn apply(props: &mut Map<String, Value>, changes: Map<String, Value>) {
     }
     let change_key = random_id("CQAAABYAAAD", 18);
     let now = now_iso();
-    props.insert("@odata.etag".into(), Value::String(format!("W/\"{change_key}\"")));
+    props.insert(
+        "@odata.etag".into(),
+        Value::String(format!("W/\"{change_key}\"")),
+    );
     props.insert("changeKey".into(), Value::String(change_key));
     props.insert("lastModifiedDateTime".into(), Value::String(now));
 }
@@ -372,7 +442,12 @@ async fn create(
         Some(f) if WELL_KNOWN_FOLDERS.contains(&f) => folder_id(f),
         Some(f) if f.starts_with("aqmk") => params["folder"].clone(),
         Some(_) => {
-            return error(&ctx, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+            return error(
+                &ctx,
+                404,
+                "ErrorItemNotFound",
+                "The specified object was not found in the store.",
+            );
         }
     };
     let m = match check_body(&ctx, &headers, &body, state.config.max_body_bytes)
@@ -398,20 +473,32 @@ async fn create(
     props.insert("hasAttachments".into(), Value::Bool(false));
     props.insert(
         "internetMessageId".into(),
-        Value::String(format!("<{}@EMULATOR.contoso.prod.outlook.com>", uuid::Uuid::new_v4().simple())),
+        Value::String(format!(
+            "<{}@EMULATOR.contoso.prod.outlook.com>",
+            uuid::Uuid::new_v4().simple()
+        )),
     );
     props.insert("subject".into(), Value::String(String::new()));
     props.insert("bodyPreview".into(), Value::String(String::new()));
     props.insert("importance".into(), Value::String("normal".into()));
     props.insert("parentFolderId".into(), Value::String(parent));
-    props.insert("conversationId".into(), Value::String(random_id("AAQkAGI2", 40)));
-    props.insert("conversationIndex".into(), Value::String(random_id("AQH", 19)));
+    props.insert(
+        "conversationId".into(),
+        Value::String(random_id("AAQkAGI2", 40)),
+    );
+    props.insert(
+        "conversationIndex".into(),
+        Value::String(random_id("AQH", 19)),
+    );
     props.insert("isDeliveryReceiptRequested".into(), Value::Bool(false));
     props.insert("isReadReceiptRequested".into(), Value::Bool(false));
     props.insert("isRead".into(), Value::Bool(true));
     props.insert("isDraft".into(), Value::Bool(true));
     props.insert("webLink".into(), Value::String(web_link(&id)));
-    props.insert("inferenceClassification".into(), Value::String("focused".into()));
+    props.insert(
+        "inferenceClassification".into(),
+        Value::String("focused".into()),
+    );
     props.insert("categories".into(), json!([]));
     props.insert("body".into(), json!({"contentType": "text", "content": ""}));
     for key in RECIPIENT_LISTS {
@@ -431,23 +518,47 @@ async fn create(
     let out = Value::Object(props.clone());
     let mut mb = state.lock();
     let seq = mb.messages.len() as u64 + mb.log.len() as u64;
-    mb.messages.insert(id, Stored { seq, props, hidden, owner });
+    mb.messages.insert(
+        id,
+        Stored {
+            seq,
+            props,
+            hidden,
+            owner,
+        },
+    );
     (StatusCode::CREATED, axum::Json(out)).into_response()
 }
 
 /// Looks a message up for this owner: 400 for a malformed id, 404 for an unknown one.
-fn find_id(state: &AppState, ctx: &Ctx, params: &HashMap<String, String>) -> Result<String, Response> {
+fn find_id(
+    state: &AppState,
+    ctx: &Ctx,
+    params: &HashMap<String, String>,
+) -> Result<String, Response> {
     let owner = owner(state, ctx, params)?;
     let id = params.get("id").cloned().unwrap_or_default();
     let well_formed = id.len() >= 20
         && id.starts_with("AA")
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c));
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c));
     if !well_formed {
-        return Err(error(ctx, 400, "ErrorInvalidIdMalformed", "Id is malformed."));
+        return Err(error(
+            ctx,
+            400,
+            "ErrorInvalidIdMalformed",
+            "Id is malformed.",
+        ));
     }
     match state.lock().messages.get(&id) {
         Some(m) if m.owner == owner => Ok(id),
-        _ => Err(error(ctx, 404, "ErrorItemNotFound", "The specified object was not found in the store.")),
+        _ => Err(error(
+            ctx,
+            404,
+            "ErrorItemNotFound",
+            "The specified object was not found in the store.",
+        )),
     }
 }
 
@@ -461,7 +572,12 @@ async fn get_one(
             let mb = state.lock();
             match mb.messages.get(&id) {
                 Some(m) => axum::Json(m.public()).into_response(),
-                None => error(&ctx, 404, "ErrorItemNotFound", "The specified object was not found in the store."),
+                None => error(
+                    &ctx,
+                    404,
+                    "ErrorItemNotFound",
+                    "The specified object was not found in the store.",
+                ),
             }
         }
         Err(r) => r,
@@ -487,7 +603,12 @@ async fn update(
     };
     let mut mb = state.lock();
     let Some(stored) = mb.messages.get_mut(&id) else {
-        return error(&ctx, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+        return error(
+            &ctx,
+            404,
+            "ErrorItemNotFound",
+            "The specified object was not found in the store.",
+        );
     };
     let is_draft = stored.props.get("isDraft") == Some(&Value::Bool(true));
     if !is_draft {

@@ -3,6 +3,10 @@
 //! bad tokens and bad ids are refused with Graph's error envelope), because a
 //! lenient fake hides client bugs. Tests inject faults through [`Emulator::inject`].
 
+// Handlers return early with a ready `Response` as the error, the usual axum shape;
+// its size does not matter on this test-only path.
+#![allow(clippy::result_large_err)]
+
 mod messages;
 
 use axum::Router;
@@ -350,11 +354,22 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
 
     let mut resp = match (authorize(&state, &req, &ctx), fault.map(|f| f.action)) {
         (Err(resp), _) => resp,
-        (Ok(()), Some(FaultAction::Respond { status, code, message, retry_after })) => {
+        (
+            Ok(()),
+            Some(FaultAction::Respond {
+                status,
+                code,
+                message,
+                retry_after,
+            }),
+        ) => {
             let mut r = if status == 429 {
                 // Outlook's throttling body has no innerError.
                 let status = StatusCode::TOO_MANY_REQUESTS;
-                (status, axum::Json(json!({"error": {"code": code, "message": message}})))
+                (
+                    status,
+                    axum::Json(json!({"error": {"code": code, "message": message}})),
+                )
                     .into_response()
             } else {
                 error(&ctx, status, &code, &message)

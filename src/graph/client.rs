@@ -1,8 +1,6 @@
 //! One `reqwest::Client` (keep-alive, rustls) for every Graph call.
 
-use super::model::{
-    ErrorEnvelope, FailureKind, GraphFailure, MessageResponse, SavedMessage,
-};
+use super::model::{ErrorEnvelope, FailureKind, GraphFailure, MessageResponse, SavedMessage};
 use crate::sanitize;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -116,17 +114,20 @@ impl GraphClient {
 
     /// `POST …/messages`: creates a draft.
     pub async fn create_draft(&self, body: &Value) -> Result<SavedMessage, GraphFailure> {
-        self.send_message(Method::POST, self.create_url(), Some(body)).await
+        self.send_message(Method::POST, self.create_url(), Some(body))
+            .await
     }
 
     /// `PATCH …/messages/{id}`: updates the draft with the fields in `body`.
     pub async fn update_draft(&self, id: &str, body: &Value) -> Result<SavedMessage, GraphFailure> {
-        self.send_message(Method::PATCH, self.message_url(id), Some(body)).await
+        self.send_message(Method::PATCH, self.message_url(id), Some(body))
+            .await
     }
 
     /// `GET …/messages/{id}`.
     pub async fn get_message(&self, id: &str) -> Result<SavedMessage, GraphFailure> {
-        self.send_message(Method::GET, self.message_url(id), None).await
+        self.send_message(Method::GET, self.message_url(id), None)
+            .await
     }
 
     async fn send_message(
@@ -278,11 +279,15 @@ mod tests {
             "https://graph.microsoft.com/v1.0/me/messages"
         );
         assert_eq!(
-            client(Some("al@contoso.com"), Some("drafts")).create_url().as_str(),
+            client(Some("al@contoso.com"), Some("drafts"))
+                .create_url()
+                .as_str(),
             "https://graph.microsoft.com/v1.0/users/al@contoso.com/mailFolders/drafts/messages"
         );
         assert_eq!(
-            client(None, Some("AQMk/x+y=")).message_url("AAMk/a+b=").as_str(),
+            client(None, Some("AQMk/x+y="))
+                .message_url("AAMk/a+b=")
+                .as_str(),
             "https://graph.microsoft.com/v1.0/me/messages/AAMk%2Fa+b="
         );
     }

@@ -38,7 +38,10 @@ pub fn draw(model: &Model, frame: &mut Frame, fields: Rect, body: Rect) -> Optio
                     Span::raw(" ".repeat(LABEL_W as usize)),
                     Span::styled(format!("✗ {err}"), Style::default().fg(ERROR)),
                 ]);
-                frame.render_widget(Paragraph::new(line), Rect::new(fields.x, y, fields.width, 1));
+                frame.render_widget(
+                    Paragraph::new(line),
+                    Rect::new(fields.x, y, fields.width, 1),
+                );
             }
             y += 1;
         }
@@ -92,10 +95,17 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
     let lines = model.field(f).lines().len();
     let title = Line::from(vec![
         Span::styled(" Body ", label_style(model, f)),
-        Span::styled("· plain text ", Style::default().add_modifier(Modifier::DIM)),
+        Span::styled(
+            "· plain text ",
+            Style::default().add_modifier(Modifier::DIM),
+        ),
     ]);
     let block = Block::bordered()
-        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
         .border_style(border)
         .title(title)
         .title_bottom(Line::from(format!(" {lines} lines ")).right_aligned());

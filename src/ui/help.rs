@@ -11,12 +11,20 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 pub fn draw_help(model: &Model, frame: &mut Frame, area: Rect) {
     let key_style = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
-    let mut lines = vec![Line::styled("Keys", Style::default().add_modifier(Modifier::BOLD))];
+    let mut lines = vec![Line::styled(
+        "Keys",
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
     for b in &model.keymap.bindings {
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
         lines.push(Line::from(vec![
@@ -25,7 +33,10 @@ pub fn draw_help(model: &Model, frame: &mut Frame, area: Rect) {
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Editing", Style::default().add_modifier(Modifier::BOLD)));
+    lines.push(Line::styled(
+        "Editing",
+        Style::default().add_modifier(Modifier::BOLD),
+    ));
     for e in &model.keymap.editing {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<32}", e.keys), key_style),
@@ -39,13 +50,20 @@ pub fn draw_help(model: &Model, frame: &mut Frame, area: Rect) {
         model.target.folder_label(),
         model.target.graph_url
     )));
-    lines.push(Line::styled("Any key closes this help.", Style::default().add_modifier(Modifier::DIM)));
+    lines.push(Line::styled(
+        "Any key closes this help.",
+        Style::default().add_modifier(Modifier::DIM),
+    ));
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });
     let w = area.width.min(90);
     let rect = centered(area, w, p.line_count(w.saturating_sub(2)) as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        p.block(Block::bordered().title(" Help ").border_style(Style::default().fg(ACCENT))),
+        p.block(
+            Block::bordered()
+                .title(" Help ")
+                .border_style(Style::default().fg(ACCENT)),
+        ),
         rect,
     );
 }
@@ -61,15 +79,23 @@ pub fn draw_confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
         Line::from(what),
         Line::raw(""),
         Line::from(vec![Span::styled("s", key), Span::raw("  save, then quit")]),
-        Line::from(vec![Span::styled("y", key), Span::raw("  quit without saving")]),
-        Line::from(vec![Span::styled("n", key), Span::raw("  keep editing (Esc)")]),
+        Line::from(vec![
+            Span::styled("y", key),
+            Span::raw("  quit without saving"),
+        ]),
+        Line::from(vec![
+            Span::styled("n", key),
+            Span::raw("  keep editing (Esc)"),
+        ]),
     ];
     let rect = centered(area, 58, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Quit? ").border_style(Style::default().fg(WARN))),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .title(" Quit? ")
+                .border_style(Style::default().fg(WARN)),
+        ),
         rect,
     );
 }

@@ -49,7 +49,10 @@ pub fn view(model: &Model, frame: &mut Frame) {
 }
 
 fn draw_header(model: &Model, frame: &mut Frame, area: Rect) {
-    let mut spans = vec![Span::styled(" graft ", Style::default().add_modifier(Modifier::BOLD))];
+    let mut spans = vec![Span::styled(
+        " graft ",
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
     if model.demo {
         spans.push(Span::styled(
             " DEMO · local emulator, not a real mailbox ",
@@ -78,7 +81,10 @@ fn draw_header(model: &Model, frame: &mut Frame, area: Rect) {
     if area.width > right_w + left_w + 1 {
         let r = Rect::new(area.right() - right_w, area.y, right_w, 1);
         frame.render_widget(
-            Paragraph::new(Span::styled(right, Style::default().add_modifier(Modifier::DIM))),
+            Paragraph::new(Span::styled(
+                right,
+                Style::default().add_modifier(Modifier::DIM),
+            )),
             r,
         );
     }

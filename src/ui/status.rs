@@ -30,10 +30,17 @@ fn lines_for(entry: &StatusEntry) -> Vec<Line<'_>> {
             folder,
             request_id: _,
         } => {
-            let verb = if method == "POST" { "created" } else { "updated" };
+            let verb = if method == "POST" {
+                "created"
+            } else {
+                "updated"
+            };
             vec![
                 Line::from(vec![
-                    Span::styled(format!("✓ {status} {status_text}"), Style::default().fg(OK).add_modifier(Modifier::BOLD)),
+                    Span::styled(
+                        format!("✓ {status} {status_text}"),
+                        Style::default().fg(OK).add_modifier(Modifier::BOLD),
+                    ),
                     Span::raw(format!(" · {verb} {at} · folder {folder}")),
                 ]),
                 Line::styled("id", dim()),
@@ -57,7 +64,10 @@ fn lines_for(entry: &StatusEntry) -> Vec<Line<'_>> {
                 None => "✗ not saved".to_string(),
             };
             let mut out = vec![Line::from(vec![
-                Span::styled(head, Style::default().fg(ERROR).add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    head,
+                    Style::default().fg(ERROR).add_modifier(Modifier::BOLD),
+                ),
                 Span::raw(format!(" · {method} failed {at}")),
             ])];
             let detail = if code.is_empty() {
@@ -67,7 +77,10 @@ fn lines_for(entry: &StatusEntry) -> Vec<Line<'_>> {
             };
             out.push(Line::from(detail));
             if let Some(r) = request_id {
-                out.push(Line::from(vec![Span::styled("request-id ", dim()), Span::raw(r.as_str())]));
+                out.push(Line::from(vec![
+                    Span::styled("request-id ", dim()),
+                    Span::raw(r.as_str()),
+                ]));
             }
             if let Some(h) = hint {
                 out.push(Line::styled(h.as_str(), Style::default().fg(WARN)));
@@ -112,7 +125,9 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let shown = area.height.saturating_sub(2);
     let mut block = Block::bordered().border_style(dim()).title(" Status ");
     if total > shown {
-        block = block.title_bottom(Line::styled(" more: enlarge the terminal ", Style::default().fg(WARN)).right_aligned());
+        block = block.title_bottom(
+            Line::styled(" more: enlarge the terminal ", Style::default().fg(WARN)).right_aligned(),
+        );
     }
     frame.render_widget(p.block(block), area);
 }

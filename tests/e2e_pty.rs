@@ -1,0 +1,175 @@
+//! The real binary in a pseudo-terminal against the emulator: type, save, update.
+
+mod common;
+
+use common::pty::{Pty, unwrapped};
+use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
+use serde_json::json;
+use std::time::Duration;
+
+const TAB: &str = "\t";
+const SHIFT_TAB: &str = "\x1b[Z";
+const ENTER: &str = "\r";
+const CTRL_S: &str = "\x13";
+const CTRL_Q: &str = "\x11";
+
+fn open(emu: &Emulator) -> Pty {
+    let url = emu.graph_url();
+    let pty = Pty::spawn(
+        &["--graph-url", &url],
+        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+        100,
+        30,
+    );
+    pty.wait_text("Ready.");
+    pty
+}
+
+#[test]
+fn type_every_field_save_then_update_the_same_draft() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+
+    t.send(r#"alice@contoso.com; "Smith, Bob" <bob@contoso.com>"#);
+    t.send(TAB);
+    t.send("carol@fabrikam.com");
+    t.send(TAB);
+    t.send("Audit <audit@contoso.com>");
+    t.send(TAB);
+    t.send("Quarterly numbers");
+    t.send(TAB);
+    t.send("Hello team,");
+    t.send(ENTER);
+    t.send("the numbers are in. 日本語");
+    t.wait_text("the numbers are in. 日本語");
+    t.send(CTRL_S);
+    let screen = t.wait_text("201 Created");
+
+    let msgs = emu.messages();
+    assert_eq!(msgs.len(), 1, "exactly one draft");
+    let m = &msgs[0];
+    let id = m["id"].as_str().unwrap();
+    let link = m["webLink"].as_str().unwrap();
+    let flat = unwrapped(&screen);
+    assert!(flat.contains(id), "full id on screen:\n{screen}");
+    assert!(flat.contains(link), "full webLink on screen:\n{screen}");
+    assert!(screen.contains("folder Drafts"));
+    assert_eq!(m["subject"], json!("Quarterly numbers"));
+    assert_eq!(
+        m["body"]["content"],
+        json!("Hello team,\nthe numbers are in. 日本語")
+    );
+    let to: Vec<_> = m["toRecipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["emailAddress"]["address"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(to, ["alice@contoso.com", "bob@contoso.com"]);
+    assert_eq!(
+        m["toRecipients"][1]["emailAddress"]["name"],
+        json!("Smith, Bob")
+    );
+    assert_eq!(
+        m["ccRecipients"][0]["emailAddress"]["address"],
+        json!("carol@fabrikam.com")
+    );
+    assert_eq!(
+        m["bccRecipients"][0]["emailAddress"]["name"],
+        json!("Audit")
+    );
+
+    // Edit the subject and save again: same draft, updated.
+    t.send(SHIFT_TAB);
+    t.send(" v2");
+    t.wait_text("Quarterly numbers v2");
+    t.send(CTRL_S);
+    t.wait_text("200 OK");
+    let msgs = emu.messages();
+    assert_eq!(msgs.len(), 1, "still exactly one draft");
+    assert_eq!(msgs[0]["id"], json!(id));
+    assert_eq!(msgs[0]["subject"], json!("Quarterly numbers v2"));
+    let methods: Vec<_> = emu.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["POST", "PATCH"]);
+
+    // Everything is saved, so Ctrl-Q quits at once and prints the link.
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+}
+
+#[test]
+fn typing_continues_while_a_slow_save_is_in_flight() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    emu.inject(Fault::action(FaultAction::Delay(Duration::from_secs(3))).on("POST"));
+    let mut t = open(&emu);
+    t.send("dana@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Slow link");
+    t.send(TAB);
+    t.send("first words");
+    t.wait_text("first words");
+    t.send(CTRL_S);
+    t.wait_text("saving…");
+    t.send(" and more while saving");
+    // The echo arrives while the request is still in flight.
+    t.wait_for("echo during the save", 20, |s| {
+        s.contains("first words and more while saving") && s.contains("saving…")
+    });
+    assert!(emu.messages().is_empty(), "the server has not answered yet");
+    let screen = t.wait_text("201 Created");
+    assert!(
+        screen.contains("unsaved changes"),
+        "text typed after the snapshot is still unsaved"
+    );
+    assert_eq!(emu.messages().len(), 1);
+
+    // Quitting now asks first, and cancelling keeps everything.
+    t.send(CTRL_Q);
+    t.wait_text("Quit?");
+    t.send("n");
+    t.wait_for("dialog closed", 10, |s| !s.contains("Quit?"));
+    t.send(CTRL_Q);
+    t.wait_text("Quit?");
+    t.send("s");
+    assert_eq!(t.wait_exit(20), 0);
+    let msgs = emu.messages();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(
+        msgs[0]["body"]["content"],
+        json!("first words and more while saving")
+    );
+}
+
+#[test]
+fn graph_errors_show_in_the_status_pane_and_the_text_stays() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    emu.inject(Fault::throttle(30));
+    let mut t = open(&emu);
+    t.send("erin@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Kept");
+    t.send(CTRL_S);
+    let screen = t.wait_text("429 Too Many Requests");
+    assert!(screen.contains("ApplicationThrottled"));
+    assert!(screen.contains("request-id"));
+    assert!(screen.contains("erin@contoso.com") && screen.contains("Kept"));
+    assert!(emu.messages().is_empty());
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    assert_eq!(emu.messages().len(), 1);
+}
+
+#[test]
+fn demo_mode_needs_no_account() {
+    let mut t = Pty::spawn(&["--demo"], &[], 100, 30);
+    t.wait_text("DEMO");
+    t.send("demo@contoso.com");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+}

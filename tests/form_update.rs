@@ -1,0 +1,333 @@
+//! The form's behaviour through `update` alone: no terminal, no network.
+
+mod common;
+
+use common::{ctrl, key, model, type_text};
+use crossterm::event::KeyCode;
+use graft::app::{Dialog, Effect, Field, Msg, StatusEntry, update};
+use graft::graph::{FailureKind, GraphFailure, SavedMessage};
+use serde_json::json;
+
+fn saved(status: u16, id: &str) -> SavedMessage {
+    SavedMessage {
+        status,
+        status_text: if status == 201 { "Created" } else { "OK" }.into(),
+        id: id.into(),
+        web_link: format!("https://outlook.office365.com/owa/?ItemID={id}&exvsurl=1"),
+        change_key: "CQAAAB".into(),
+        last_modified: "2026-11-28T09:00:00Z".into(),
+        parent_folder_id: "AQMk".into(),
+        request_id: Some("req-1".into()),
+    }
+}
+
+fn done(req: u64, result: Result<SavedMessage, GraphFailure>) -> Msg {
+    Msg::SaveDone {
+        req,
+        at: "09:00:00 UTC".into(),
+        result,
+    }
+}
+
+fn fill(m: &mut graft::app::Model) {
+    type_text(m, "alice@contoso.com; \"Smith, Bob\" <bob@contoso.com>");
+    update(m, key(KeyCode::Tab));
+    type_text(m, "carol@fabrikam.com");
+    update(m, key(KeyCode::Tab));
+    update(m, key(KeyCode::Tab));
+    type_text(m, "Quarterly numbers");
+    update(m, key(KeyCode::Tab));
+    type_text(m, "Hi all,\nnumbers attached.");
+}
+
+#[test]
+fn tab_and_shift_tab_walk_the_fields_in_order_and_wrap() {
+    let mut m = model();
+    let mut seen = vec![m.focus];
+    for _ in 0..5 {
+        update(&mut m, key(KeyCode::Tab));
+        seen.push(m.focus);
+    }
+    assert_eq!(
+        seen,
+        vec![
+            Field::To,
+            Field::Cc,
+            Field::Bcc,
+            Field::Subject,
+            Field::Body,
+            Field::To
+        ]
+    );
+    update(&mut m, key(KeyCode::BackTab));
+    assert_eq!(m.focus, Field::Body);
+    update(&mut m, key(KeyCode::BackTab));
+    assert_eq!(m.focus, Field::Subject);
+}
+
+#[test]
+fn typing_goes_to_the_focused_field_and_enter_never_breaks_a_single_line_field() {
+    let mut m = model();
+    type_text(&mut m, "a@b.co");
+    assert_eq!(m.text(Field::To), "a@b.co");
+    update(&mut m, key(KeyCode::Enter));
+    assert_eq!(m.focus, Field::Cc, "Enter in a one-line field moves on");
+    assert_eq!(m.field(Field::To).lines().len(), 1);
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Tab));
+    type_text(&mut m, "one\ntwo");
+    assert_eq!(m.text(Field::Body), "one\ntwo");
+    assert!(m.is_dirty());
+}
+
+#[test]
+fn paste_lands_whole_and_single_line_fields_fold_newlines() {
+    let mut m = model();
+    update(
+        &mut m,
+        Msg::Paste("a@x.com\r\nb@y.org;\n\nCarol <c@z.net>".into()),
+    );
+    assert_eq!(m.text(Field::To), "a@x.com, b@y.org, Carol <c@z.net>");
+    m.focus = Field::Subject;
+    update(&mut m, Msg::Paste("Line one\nline two\u{1b}[31m".into()));
+    assert_eq!(m.text(Field::Subject), "Line one line two");
+    m.focus = Field::Body;
+    update(&mut m, Msg::Paste("p1\r\np2\n\tindented 日本語 🎉".into()));
+    assert_eq!(m.text(Field::Body), "p1\np2\n\tindented 日本語 🎉");
+}
+
+#[test]
+fn invalid_address_blocks_the_save_and_names_the_culprit() {
+    let mut m = model();
+    type_text(&mut m, "ok@contoso.com, bob");
+    update(&mut m, key(KeyCode::Tab));
+    type_text(&mut m, "carol@");
+    let out = update(&mut m, ctrl('s'));
+    assert!(out.effects.is_empty(), "nothing is sent");
+    let to = m.error(Field::To).expect("To is flagged");
+    assert_eq!(to.item, "bob");
+    let cc = m.error(Field::Cc).expect("Cc is flagged");
+    assert_eq!(cc.item, "carol@");
+    assert_eq!(m.focus, Field::To, "focus jumps to the first bad field");
+    match m.status.last() {
+        Some(StatusEntry::Invalid(t)) => {
+            assert!(t.contains("'bob'") && t.contains("'carol@'"), "{t}")
+        }
+        other => panic!("expected an Invalid entry, got {other:?}"),
+    }
+    // Editing the field clears its error.
+    type_text(&mut m, "x");
+    assert!(m.error(Field::To).is_none());
+}
+
+#[test]
+fn leaving_a_recipient_field_checks_it() {
+    let mut m = model();
+    type_text(&mut m, "nobody");
+    update(&mut m, key(KeyCode::Tab));
+    assert!(m.error(Field::To).is_some());
+}
+
+#[test]
+fn first_save_posts_everything_second_save_patches_only_changes() {
+    let mut m = model();
+    fill(&mut m);
+    let out = update(&mut m, ctrl('s'));
+    let [Effect::Create { req, body }] = out.effects.as_slice() else {
+        panic!("expected one Create, got {:?}", out.effects)
+    };
+    assert_eq!(
+        body,
+        &json!({
+            "subject": "Quarterly numbers",
+            "body": {"contentType": "text", "content": "Hi all,\nnumbers attached."},
+            "toRecipients": [
+                {"emailAddress": {"address": "alice@contoso.com"}},
+                {"emailAddress": {"address": "bob@contoso.com", "name": "Smith, Bob"}}
+            ],
+            "ccRecipients": [{"emailAddress": {"address": "carol@fabrikam.com"}}],
+            "bccRecipients": []
+        })
+    );
+    assert!(
+        matches!(m.status.last(), Some(StatusEntry::Saving { method, .. }) if method == "POST")
+    );
+
+    update(&mut m, done(*req, Ok(saved(201, "AAMk/first+id="))));
+    assert!(!m.is_dirty());
+    assert_eq!(m.server.id.as_deref(), Some("AAMk/first+id="));
+    match m.status.last() {
+        Some(StatusEntry::Saved {
+            status,
+            id,
+            web_link,
+            folder,
+            ..
+        }) => {
+            assert_eq!(*status, 201);
+            assert_eq!(id, "AAMk/first+id=");
+            assert!(web_link.starts_with("https://outlook.office365.com/owa/"));
+            assert_eq!(folder, "Drafts");
+        }
+        other => panic!("expected Saved, got {other:?}"),
+    }
+
+    m.focus = Field::Subject;
+    type_text(&mut m, " v2");
+    let out = update(&mut m, key(KeyCode::F(2)));
+    match out.effects.as_slice() {
+        [Effect::Update { id, body, .. }] => {
+            assert_eq!(id, "AAMk/first+id=");
+            assert_eq!(body, &json!({"subject": "Quarterly numbers v2"}));
+        }
+        other => panic!("expected one Update, got {other:?}"),
+    }
+}
+
+#[test]
+fn saving_an_unchanged_saved_draft_sends_nothing() {
+    let mut m = model();
+    fill(&mut m);
+    let out = update(&mut m, ctrl('s'));
+    let Effect::Create { req, .. } = out.effects[0].clone() else {
+        panic!()
+    };
+    update(&mut m, done(req, Ok(saved(201, "AAMkX"))));
+    let out = update(&mut m, ctrl('s'));
+    assert!(out.effects.is_empty());
+    assert!(matches!(m.status.last(), Some(StatusEntry::Info(t)) if t.contains("No changes")));
+}
+
+#[test]
+fn save_during_a_save_is_queued_never_a_second_create() {
+    let mut m = model();
+    fill(&mut m);
+    let out = update(&mut m, ctrl('s'));
+    let Effect::Create { req, .. } = out.effects[0].clone() else {
+        panic!()
+    };
+    type_text(&mut m, " more");
+    let out = update(&mut m, ctrl('s'));
+    assert!(
+        out.effects.is_empty(),
+        "no second POST while the first is in flight"
+    );
+    assert!(m.save_queued);
+    let out = update(&mut m, done(req, Ok(saved(201, "AAMkQ"))));
+    match out.effects.as_slice() {
+        [Effect::Update { id, body, .. }] => {
+            assert_eq!(id, "AAMkQ");
+            assert_eq!(
+                body["body"]["content"],
+                json!("Hi all,\nnumbers attached. more")
+            );
+        }
+        other => panic!("expected the queued save as an Update, got {other:?}"),
+    }
+    assert!(m.is_dirty(), "the queued changes are not saved yet");
+}
+
+#[test]
+fn stale_and_unknown_results_are_ignored() {
+    let mut m = model();
+    fill(&mut m);
+    let out = update(&mut m, ctrl('s'));
+    let Effect::Create { req, .. } = out.effects[0].clone() else {
+        panic!()
+    };
+    let before = m.status.len();
+    let out = update(&mut m, done(req + 7, Ok(saved(201, "AAMkStale"))));
+    assert!(!out.redraw);
+    assert_eq!(m.status.len(), before);
+    assert!(m.server.id.is_none());
+    update(&mut m, done(req, Ok(saved(201, "AAMkReal"))));
+    // A duplicate delivery of the same answer changes nothing.
+    let out = update(&mut m, done(req, Ok(saved(201, "AAMkDup"))));
+    assert!(!out.redraw);
+    assert_eq!(m.server.id.as_deref(), Some("AAMkReal"));
+}
+
+#[test]
+fn a_failure_is_shown_with_code_message_and_request_id_and_keeps_the_text() {
+    let mut m = model();
+    fill(&mut m);
+    let out = update(&mut m, ctrl('s'));
+    let Effect::Create { req, .. } = out.effects[0].clone() else {
+        panic!()
+    };
+    let failure = GraphFailure {
+        kind: FailureKind::Http,
+        status: Some(400),
+        status_text: "Bad Request".into(),
+        code: "ErrorInvalidRecipients".into(),
+        message: "Recipient 'x' isn't resolved.".into(),
+        request_id: Some("0b8e6d0c-1111".into()),
+        retry_after: None,
+    };
+    update(&mut m, done(req, Err(failure)));
+    match m.status.last() {
+        Some(StatusEntry::Failed {
+            status,
+            code,
+            message,
+            request_id,
+            ..
+        }) => {
+            assert_eq!(*status, Some(400));
+            assert_eq!(code, "ErrorInvalidRecipients");
+            assert!(message.contains("isn't resolved"));
+            assert_eq!(request_id.as_deref(), Some("0b8e6d0c-1111"));
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    assert!(m.is_dirty());
+    assert_eq!(m.text(Field::Subject), "Quarterly numbers");
+    assert!(m.server.id.is_none());
+    // The next save is a create again (nothing exists on the server).
+    let out = update(&mut m, ctrl('s'));
+    assert!(matches!(out.effects.as_slice(), [Effect::Create { .. }]));
+}
+
+#[test]
+fn quit_asks_when_there_are_unsaved_changes() {
+    let mut m = model();
+    update(&mut m, ctrl('q'));
+    assert!(m.should_quit, "an untouched form quits at once");
+
+    let mut m = model();
+    type_text(&mut m, "a@b.co");
+    update(&mut m, ctrl('q'));
+    assert!(!m.should_quit);
+    assert_eq!(m.dialog, Some(Dialog::ConfirmQuit));
+    update(&mut m, key(KeyCode::Esc));
+    assert_eq!(m.dialog, None);
+    assert_eq!(m.text(Field::To), "a@b.co", "cancelling keeps the text");
+    update(&mut m, ctrl('q'));
+    update(&mut m, key(KeyCode::Char('y')));
+    assert!(m.should_quit);
+}
+
+#[test]
+fn save_then_quit_waits_for_the_server() {
+    let mut m = model();
+    fill(&mut m);
+    update(&mut m, ctrl('q'));
+    let out = update(&mut m, key(KeyCode::Char('s')));
+    let [Effect::Create { req, .. }] = out.effects.as_slice() else {
+        panic!()
+    };
+    assert!(!m.should_quit, "not before the answer");
+    update(&mut m, done(*req, Ok(saved(201, "AAMkZ"))));
+    assert!(m.should_quit);
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it_without_typing() {
+    let mut m = model();
+    update(&mut m, key(KeyCode::F(1)));
+    assert_eq!(m.dialog, Some(Dialog::Help));
+    update(&mut m, key(KeyCode::Char('x')));
+    assert_eq!(m.dialog, None);
+    assert_eq!(m.text(Field::To), "");
+}

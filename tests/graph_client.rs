@@ -1,0 +1,421 @@
+//! The Graph client against the local emulator: success and every kind of failure.
+
+use graft::draft::address::parse_list;
+use graft::draft::content::DraftContent;
+use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
+use graft::graph::{AccessToken, FailureKind, GraphClient, Mailbox};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn start() -> Emulator {
+    Emulator::start(EmulatorConfig::default()).expect("emulator starts")
+}
+
+fn client_for(emu: &Emulator, token: &str, mailbox: Mailbox, timeout: Duration) -> GraphClient {
+    GraphClient::new(
+        url::Url::parse(&emu.graph_url()).unwrap(),
+        AccessToken::new(token),
+        mailbox,
+        timeout,
+    )
+    .unwrap()
+}
+
+fn client(emu: &Emulator) -> GraphClient {
+    client_for(emu, DEMO_TOKEN, Mailbox::default(), Duration::from_secs(10))
+}
+
+fn content() -> DraftContent {
+    DraftContent {
+        to: parse_list(r#"alice@contoso.com, "Smith, Bob" <bob@contoso.com>"#).unwrap(),
+        cc: vec![],
+        bcc: parse_list("audit@contoso.com").unwrap(),
+        subject: "Quarterly numbers".into(),
+        body: "Hello 世界 🎉\nLine two".into(),
+    }
+}
+
+#[tokio::test]
+async fn create_returns_201_with_id_weblink_and_the_server_holds_it() {
+    let emu = start();
+    let c = client(&emu);
+    let saved = c
+        .create_draft(&content().create_body())
+        .await
+        .expect("created");
+    assert_eq!(saved.status, 201);
+    assert_eq!(saved.status_text, "Created");
+    assert!(saved.id.len() > 100, "long realistic id: {}", saved.id);
+    assert!(
+        saved
+            .web_link
+            .starts_with("https://outlook.office365.com/owa/?ItemID=")
+    );
+    assert!(saved.request_id.is_some());
+    assert!(!saved.change_key.is_empty());
+
+    let all = emu.messages();
+    assert_eq!(all.len(), 1);
+    let m = &all[0];
+    assert_eq!(m["id"], json!(saved.id));
+    assert_eq!(m["isDraft"], json!(true));
+    assert_eq!(m["subject"], json!("Quarterly numbers"));
+    assert_eq!(m["body"]["content"], json!("Hello 世界 🎉\nLine two"));
+    assert_eq!(
+        m["toRecipients"][1]["emailAddress"]["name"],
+        json!("Smith, Bob")
+    );
+    assert_eq!(m["toRecipients"].as_array().unwrap().len(), 2);
+    assert_eq!(m["ccRecipients"], json!([]));
+    assert_eq!(
+        m["@odata.etag"],
+        json!(format!("W/\"{}\"", saved.change_key))
+    );
+}
+
+#[tokio::test]
+async fn update_patches_by_id_even_with_slashes_and_plus_in_it() {
+    let emu = start();
+    let c = client(&emu);
+    // Ids are base64 and nearly always hold `/` or `+`; make sure this one does.
+    let mut saved = c.create_draft(&content().create_body()).await.unwrap();
+    while !saved.id.contains(['/', '+']) {
+        saved = c.create_draft(&content().create_body()).await.unwrap();
+    }
+    let updated = c
+        .update_draft(&saved.id, &json!({"subject": "Quarterly numbers v2"}))
+        .await
+        .expect("updated");
+    assert_eq!(updated.status, 200);
+    assert_eq!(updated.id, saved.id);
+    assert_ne!(updated.change_key, saved.change_key);
+    let got = c.get_message(&saved.id).await.unwrap();
+    assert_eq!(got.change_key, updated.change_key);
+    let m = emu
+        .messages()
+        .into_iter()
+        .find(|m| m["id"] == json!(saved.id))
+        .unwrap();
+    assert_eq!(m["subject"], json!("Quarterly numbers v2"));
+    assert_eq!(
+        m["body"]["content"],
+        json!("Hello 世界 🎉\nLine two"),
+        "PATCH merges"
+    );
+}
+
+#[tokio::test]
+async fn users_and_folder_paths() {
+    let emu = start();
+    let upn = EmulatorConfig::default().user_principal_name;
+    let c = client_for(
+        &emu,
+        DEMO_TOKEN,
+        Mailbox {
+            user: Some(upn),
+            folder: Some("Drafts".into()),
+        },
+        Duration::from_secs(5),
+    );
+    assert!(
+        c.create_url()
+            .path()
+            .ends_with("/mailFolders/Drafts/messages")
+    );
+    let saved = c.create_draft(&content().create_body()).await.unwrap();
+    assert_eq!(saved.status, 201);
+    c.update_draft(&saved.id, &json!({"subject": "x"}))
+        .await
+        .unwrap();
+
+    let nobody = client_for(
+        &emu,
+        DEMO_TOKEN,
+        Mailbox {
+            user: Some("nobody@contoso.com".into()),
+            folder: None,
+        },
+        Duration::from_secs(5),
+    );
+    let e = nobody
+        .create_draft(&content().create_body())
+        .await
+        .unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (Some(404), "ErrorInvalidUser"));
+
+    let bad_folder = client_for(
+        &emu,
+        DEMO_TOKEN,
+        Mailbox {
+            user: None,
+            folder: Some("no-such-folder".into()),
+        },
+        Duration::from_secs(5),
+    );
+    let e = bad_folder
+        .create_draft(&content().create_body())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code.as_str()),
+        (Some(404), "ErrorItemNotFound")
+    );
+}
+
+#[tokio::test]
+async fn bad_token_is_401_with_code_message_and_request_id() {
+    let emu = start();
+    let c = client_for(&emu, "wrong", Mailbox::default(), Duration::from_secs(5));
+    let e = c.create_draft(&content().create_body()).await.unwrap_err();
+    assert_eq!(e.kind, FailureKind::Http);
+    assert_eq!(e.status, Some(401));
+    assert_eq!(e.code, "InvalidAuthenticationToken");
+    assert!(!e.message.is_empty());
+    assert!(e.request_id.as_deref().is_some_and(|r| r.len() == 36));
+    assert!(emu.messages().is_empty());
+}
+
+#[tokio::test]
+async fn invalid_recipient_is_400_error_invalid_recipients() {
+    let emu = start();
+    let body = json!({"toRecipients": [{"emailAddress": {"address": "not-an-address"}}]});
+    let e = client(&emu).create_draft(&body).await.unwrap_err();
+    assert_eq!(e.status, Some(400));
+    assert_eq!(e.code, "ErrorInvalidRecipients");
+    assert!(e.message.contains("not-an-address"));
+}
+
+#[tokio::test]
+async fn unknown_id_is_404_and_malformed_id_is_400() {
+    let emu = start();
+    let c = client(&emu);
+    let e = c
+        .update_draft(
+            "AAMkAGI2THVSAAA=doesnotexist0000000000",
+            &json!({"subject": "x"}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code.as_str()),
+        (Some(404), "ErrorItemNotFound")
+    );
+    assert!(e.request_id.is_some());
+    let e = c
+        .update_draft("garbage", &json!({"subject": "x"}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code.as_str()),
+        (Some(400), "ErrorInvalidIdMalformed")
+    );
+}
+
+#[tokio::test]
+async fn throttling_429_carries_retry_after() {
+    let emu = start();
+    emu.inject(Fault::throttle(7));
+    let e = client(&emu)
+        .create_draft(&content().create_body())
+        .await
+        .unwrap_err();
+    assert_eq!(e.status, Some(429));
+    assert_eq!(e.code, "ApplicationThrottled");
+    assert_eq!(
+        e.message,
+        "Application is over its MailboxConcurrency limit."
+    );
+    assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
+    assert!(e.request_id.is_some(), "request-id comes from the header");
+    assert!(emu.messages().is_empty());
+}
+
+#[tokio::test]
+async fn server_error_500_is_surfaced() {
+    let emu = start();
+    emu.inject(Fault::status(
+        500,
+        "generalException",
+        "An internal server error occurred.",
+    ));
+    let e = client(&emu)
+        .create_draft(&content().create_body())
+        .await
+        .unwrap_err();
+    assert_eq!(e.status, Some(500));
+    assert_eq!(e.status_text, "Internal Server Error");
+    assert_eq!(e.code, "generalException");
+    assert_eq!(e.message, "An internal server error occurred.");
+    assert!(e.request_id.is_some());
+}
+
+#[tokio::test]
+async fn dropped_connection_and_timeout_are_not_http_errors() {
+    let emu = start();
+    emu.inject(Fault::action(FaultAction::DropBefore));
+    let e = client(&emu)
+        .create_draft(&content().create_body())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, FailureKind::Network, "{e:?}");
+    assert_eq!(e.status, None);
+    assert!(emu.messages().is_empty());
+
+    emu.inject(Fault::action(FaultAction::Delay(Duration::from_secs(3))));
+    let quick = client_for(
+        &emu,
+        DEMO_TOKEN,
+        Mailbox::default(),
+        Duration::from_millis(300),
+    );
+    let e = quick
+        .create_draft(&content().create_body())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, FailureKind::Timeout, "{e:?}");
+}
+
+#[tokio::test]
+async fn server_text_is_sanitised_before_it_reaches_the_screen() {
+    let emu = start();
+    emu.inject(Fault::status(
+        400,
+        "Evil\u{1b}[2J",
+        "bad \u{1b}]52;c;aGk=\u{7}thing",
+    ));
+    let e = client(&emu)
+        .create_draft(&content().create_body())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "Evil");
+    assert_eq!(e.message, "bad thing");
+}
+
+#[tokio::test]
+async fn one_connection_is_reused_for_several_saves() {
+    let emu = start();
+    let c = client(&emu);
+    let saved = c.create_draft(&content().create_body()).await.unwrap();
+    for i in 0..3 {
+        c.update_draft(&saved.id, &json!({"subject": format!("v{i}")}))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        emu.connections(),
+        1,
+        "keep-alive: one TCP connection for four requests"
+    );
+    assert_eq!(emu.requests().len(), 4);
+}
+
+/// Raw requests, to check the emulator is as strict as the real service.
+async fn raw(
+    emu: &Emulator,
+    method: &str,
+    path: &str,
+    ct: Option<&str>,
+    body: &str,
+) -> (u16, Value) {
+    let http = reqwest::Client::new();
+    let mut req = http
+        .request(
+            method.parse().unwrap(),
+            format!("{}{path}", emu.graph_url()),
+        )
+        .bearer_auth(DEMO_TOKEN)
+        .body(body.to_string());
+    if let Some(ct) = ct {
+        req = req.header("content-type", ct);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn emulator_rejects_what_graph_rejects() {
+    let emu = start();
+    let j = Some("application/json");
+    let (s, v) = raw(&emu, "POST", "/me/messages", j, r#"{"subjekt":"x"}"#).await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("RequestBodyRead"))
+    );
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("'subjekt'")
+    );
+    assert!(v["error"]["innerError"]["request-id"].is_string());
+
+    let (s, v) = raw(&emu, "POST", "/me/messages", j, "{not json").await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("BadRequest")));
+
+    let (s, _) = raw(&emu, "POST", "/me/messages", None, r#"{"subject":"x"}"#).await;
+    assert_eq!(s, 415);
+
+    let (s, v) = raw(
+        &emu,
+        "POST",
+        "/me/messages",
+        j,
+        r#"{"body":"plain string"}"#,
+    )
+    .await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("BadRequest")));
+
+    let (s, v) = raw(
+        &emu,
+        "POST",
+        "/me/messages",
+        j,
+        r#"{"toRecipients":[{"address":"a@b.co"}]}"#,
+    )
+    .await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("BadRequest")));
+
+    let hdrs = r#"{"internetMessageHeaders":[{"name":"In-Reply-To","value":"<a@b>"}]}"#;
+    let (s, v) = raw(&emu, "POST", "/me/messages", j, hdrs).await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("InvalidInternetMessageHeader"))
+    );
+
+    let many: Vec<Value> = (0..501)
+        .map(|i| json!({"emailAddress": {"address": format!("u{i}@x.com")}}))
+        .collect();
+    let (s, _) = raw(
+        &emu,
+        "POST",
+        "/me/messages",
+        j,
+        &json!({"toRecipients": many}).to_string(),
+    )
+    .await;
+    assert_eq!(s, 400);
+
+    // Enums are accepted in any case and returned lower-case; HTML is wrapped.
+    let (s, v) = raw(
+        &emu,
+        "POST",
+        "/me/messages",
+        j,
+        r#"{"importance":"High","body":{"contentType":"HTML","content":"<b>hi</b>"}}"#,
+    )
+    .await;
+    assert_eq!(s, 201);
+    assert_eq!(v["importance"], json!("high"));
+    assert_eq!(v["body"]["contentType"], json!("html"));
+    assert!(
+        v["body"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("<html>\r\n")
+    );
+    assert_eq!(v["bodyPreview"], json!("hi"));
+
+    let (s, v) = raw(&emu, "GET", "/me/nothing", None, "").await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("BadRequest")));
+}

@@ -1,0 +1,229 @@
+//! What the screen shows, drawn with ratatui's `TestBackend` at several sizes.
+
+mod common;
+
+use common::{ctrl, key, model, type_text};
+use crossterm::event::KeyCode;
+use graft::app::{Field, Model, Msg, StatusEntry, update};
+use graft::ui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Position;
+
+fn draw(m: &Model, w: u16, h: u16) -> (Vec<String>, Option<Position>) {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view(m, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let rows = (0..h)
+        .map(|y| {
+            let mut s = String::new();
+            let mut skip = 0;
+            for x in 0..w {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                s.push_str(sym);
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            }
+            s
+        })
+        .collect();
+    let b = t.backend();
+    (rows, b.cursor_visible().then(|| b.cursor_position()))
+}
+
+/// The status pane's text with borders and line breaks removed, for wrapped values.
+fn status_text(rows: &[String]) -> String {
+    let start = rows
+        .iter()
+        .position(|r| r.contains(" Status "))
+        .expect("status pane");
+    rows[start + 1..]
+        .iter()
+        .take_while(|r| !r.starts_with('└'))
+        .map(|r| r.trim_start_matches('│').trim_end_matches('│').trim_end())
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+fn long_id() -> String {
+    let mut id = "AAMkAGI2THVSAAA=".to_string();
+    while id.len() < 152 {
+        id.push_str("Zx9+Qm1/ZkR4C0Jp7a0E");
+    }
+    id
+}
+
+fn saved_model() -> Model {
+    let mut m = model();
+    type_text(&mut m, "alice@contoso.com");
+    let out = update(&mut m, ctrl('s'));
+    assert_eq!(out.effects.len(), 1);
+    let id = long_id();
+    let link = format!(
+        "https://outlook.office365.com/owa/?ItemID={}&exvsurl=1&viewmodel=ReadMessageItem",
+        id.replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    );
+    update(
+        &mut m,
+        Msg::SaveDone {
+            req: 1,
+            at: "09:15:02 UTC".into(),
+            result: Ok(graft::graph::SavedMessage {
+                status: 201,
+                status_text: "Created".into(),
+                id,
+                web_link: link,
+                change_key: "CQ".into(),
+                last_modified: String::new(),
+                parent_folder_id: String::new(),
+                request_id: None,
+            }),
+        },
+    );
+    m
+}
+
+fn web_link(m: &Model) -> String {
+    m.server.web_link.clone().unwrap()
+}
+
+#[test]
+fn full_id_and_weblink_are_on_screen_at_80x24_and_200x50() {
+    let m = saved_model();
+    for (w, h) in [(80, 24), (200, 50)] {
+        let (rows, _) = draw(&m, w, h);
+        let text = status_text(&rows);
+        assert!(text.contains("201 Created"), "{w}x{h}: {text}");
+        assert!(
+            text.contains(&long_id()),
+            "{w}x{h}: id cut off:\n{}",
+            rows.join("\n")
+        );
+        assert!(
+            text.contains(&web_link(&m)),
+            "{w}x{h}: webLink cut off:\n{}",
+            rows.join("\n")
+        );
+        assert!(!text.contains("more: enlarge"));
+    }
+}
+
+#[test]
+fn small_terminal_40x12_keeps_the_form_and_says_the_status_is_cut() {
+    let m = saved_model();
+    let (rows, cursor) = draw(&m, 40, 12);
+    assert!(rows[1].contains("To"), "{}", rows.join("\n"));
+    assert!(rows[4].contains("Subject"));
+    assert!(rows.iter().any(|r| r.contains("Body")));
+    assert!(rows.iter().any(|r| r.contains("201 Created")));
+    assert!(
+        rows.iter().any(|r| r.contains("more: enlarge")),
+        "{}",
+        rows.join("\n")
+    );
+    assert!(cursor.is_some());
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let m = saved_model();
+    for (w, h) in [(1, 1), (2, 2), (5, 3), (20, 5), (11, 8), (300, 2)] {
+        let _ = draw(&m, w, h);
+    }
+}
+
+#[test]
+fn cjk_and_emoji_render_and_the_cursor_follows_wide_characters() {
+    let mut m = model();
+    m.focus = Field::Subject;
+    type_text(&mut m, "会議の議事録 🎉");
+    let (rows, cursor) = draw(&m, 80, 24);
+    assert!(rows[4].contains("会議の議事録 🎉"), "{}", rows[4]);
+    // Label column is 10 cells; six CJK chars (12) + space (1) + emoji (2) = 15.
+    assert_eq!(cursor, Some(Position::new(10 + 15, 4)));
+
+    update(&mut m, key(KeyCode::Tab));
+    type_text(&mut m, "こんにちは、世界。これは長い本文です。");
+    let (rows, cursor) = draw(&m, 30, 16);
+    let body: String = rows[6..10].join("");
+    assert!(body.contains("こんにちは、世界。"), "{}", rows.join("\n"));
+    assert!(
+        body.contains("本文です。"),
+        "soft-wrapped, not cut: {}",
+        rows.join("\n")
+    );
+    // The cursor sits right after the last character of the wrapped body.
+    let c = cursor.unwrap();
+    let row = &rows[c.y as usize];
+    let before: String = row.chars().skip(1).collect::<String>();
+    assert!(
+        before.trim_end_matches(['┃', ' ']).ends_with("です。"),
+        "{row}"
+    );
+    let text_w = unicode_width::UnicodeWidthStr::width(before.trim_end_matches(['┃', ' ']));
+    assert_eq!(c.x as usize, 1 + text_w, "cursor after the text on {row}");
+}
+
+#[test]
+fn focus_marker_demo_badge_and_field_errors_are_visible() {
+    let mut m = model();
+    m.demo = true;
+    type_text(&mut m, "bob");
+    update(&mut m, key(KeyCode::Tab));
+    let (rows, cursor) = draw(&m, 80, 24);
+    assert!(rows[0].contains("DEMO"), "{}", rows[0]);
+    assert!(rows[1].contains("To") && rows[1].contains("bob"));
+    assert!(
+        rows[2].contains("✗ 'bob': not an email address"),
+        "{}",
+        rows.join("\n")
+    );
+    assert!(rows[3].starts_with("▸Cc"), "{}", rows[3]);
+    assert_eq!(cursor, Some(Position::new(10, 3)));
+}
+
+#[test]
+fn footer_and_help_come_from_the_keymap() {
+    let mut m = model();
+    let (rows, _) = draw(&m, 80, 24);
+    let footer = rows.last().unwrap();
+    for part in ["^S", "save", "Tab", "F1", "help", "^Q", "quit"] {
+        assert!(footer.contains(part), "footer lacks {part}: {footer}");
+    }
+    update(&mut m, key(KeyCode::F(1)));
+    let (rows, _) = draw(&m, 100, 40);
+    let screen = rows.join("\n");
+    for b in &m.keymap.bindings {
+        let start: String = b.help.chars().take(14).collect();
+        assert!(screen.contains(&start), "help lacks {}", b.help);
+    }
+}
+
+#[test]
+fn failure_shows_status_code_message_and_request_id() {
+    let mut m = model();
+    type_text(&mut m, "a@b.co");
+    update(&mut m, ctrl('s'));
+    m.status.push(StatusEntry::Failed {
+        at: "09:00:00 UTC".into(),
+        method: "POST".into(),
+        status: Some(429),
+        status_text: "Too Many Requests".into(),
+        code: "ApplicationThrottled".into(),
+        message: "Application is over its MailboxConcurrency limit.".into(),
+        request_id: Some("0b8e6d0c-1111-4a2b-9c3d-222233334444".into()),
+        hint: Some("The service is busy.".into()),
+    });
+    let (rows, _) = draw(&m, 80, 24);
+    let text = status_text(&rows);
+    assert!(text.contains("429 Too Many Requests"));
+    assert!(
+        text.contains("ApplicationThrottled: Application is over its MailboxConcurrency limit.")
+    );
+    assert!(text.contains("request-id 0b8e6d0c-1111-4a2b-9c3d-222233334444"));
+}
