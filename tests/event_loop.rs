@@ -126,12 +126,18 @@ async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
     assert_eq!(flushes.load(Ordering::SeqCst), 2, "no redraw while idle");
 
     send_key(&tx, KeyCode::Char('s'), KeyModifiers::CONTROL);
-    until("the draft on the server", || emu.messages().len() == 1).await;
-    let drawn = flushes.load(Ordering::SeqCst);
+    // One frame for "saving…", one for the answer; nothing else.
     until("the result to be drawn", || {
-        flushes.load(Ordering::SeqCst) > drawn
+        flushes.load(Ordering::SeqCst) >= 4
     })
     .await;
+    assert_eq!(emu.messages().len(), 1);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        flushes.load(Ordering::SeqCst),
+        4,
+        "no redraw after the answer"
+    );
 
     send_key(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
     let (r, model, terminal) = task.await.unwrap();

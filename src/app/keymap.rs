@@ -32,7 +32,9 @@ impl Chord {
                 KeyCode::BackTab
             }
             KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
-                // Terminals report ctrl-S and ctrl-s alike; bind by the letter.
+                // Most terminals cannot tell ctrl-S from ctrl-shift-S (and caps lock
+                // turns one into the other): bind by the letter.
+                mods.remove(KeyModifiers::SHIFT);
                 KeyCode::Char(c.to_ascii_lowercase())
             }
             KeyCode::Char(c) => {
