@@ -50,3 +50,38 @@ pub enum Command {
         accept_token: String,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_work_before_and_after_a_subcommand() {
+        let before = Cli::try_parse_from([
+            "graft",
+            "--graph-url",
+            "http://127.0.0.1:1/v1.0",
+            "emulator",
+        ])
+        .unwrap();
+        let after = Cli::try_parse_from([
+            "graft",
+            "emulator",
+            "--graph-url",
+            "http://127.0.0.1:1/v1.0",
+            "--user",
+            "u@x.com",
+        ])
+        .unwrap();
+        assert_eq!(before.graph_url, after.graph_url);
+        assert_eq!(after.user.as_deref(), Some("u@x.com"));
+        assert!(matches!(
+            after.command,
+            Some(Command::Emulator { port: 0, .. })
+        ));
+        let plain = Cli::try_parse_from(["graft", "--folder", "drafts", "--timeout", "5"]).unwrap();
+        assert_eq!(plain.folder.as_deref(), Some("drafts"));
+        assert_eq!(plain.timeout, 5);
+        assert!(Cli::try_parse_from(["graft", "--timeout", "soon"]).is_err());
+    }
+}

@@ -97,6 +97,12 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
 
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    // ratatui's hook restores the screen on a panic; also turn bracketed paste off.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        previous(info);
+    }));
     let result = rt.block_on(graft::run::run_loop(
         &mut terminal,
         &mut model,

@@ -173,3 +173,53 @@ fn demo_mode_needs_no_account() {
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(10), 0);
 }
+
+#[test]
+fn emulator_subcommand_serves_graph_on_the_given_port() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+        .args(["emulator", "--port", "0", "--accept-token", "tok-e2e"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/v1.0"),
+        "{line}"
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (created, deleted, gone) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let r = http
+            .post(format!("{url}/me/messages"))
+            .bearer_auth("tok-e2e")
+            .json(&json!({"subject": "by hand"}))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let v: serde_json::Value = r.json().await.unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        let mut u = url::Url::parse(&url).unwrap();
+        u.path_segments_mut()
+            .unwrap()
+            .extend(["me", "messages", &id]);
+        let d = http
+            .delete(u.clone())
+            .bearer_auth("tok-e2e")
+            .send()
+            .await
+            .unwrap();
+        let g = http.get(u).bearer_auth("tok-e2e").send().await.unwrap();
+        (status, d.status().as_u16(), g.status().as_u16())
+    });
+    let _ = child.kill();
+    assert_eq!((created, deleted, gone), (201, 204, 404));
+}
