@@ -32,11 +32,16 @@ fn run_emulator(port: u16, token: String) -> Result<(), Failure> {
     };
     let emu = Emulator::start_on(config, port)
         .map_err(|e| (5, format!("cannot start the emulator: {e}")))?;
-    println!("Graph emulator listening: {}", emu.graph_url());
-    println!(
-        "Try: graft --graph-url {} (with GRAFT_ACCESS_TOKEN set to the accepted token)",
+    // Write errors are ignored: whoever started us may stop reading.
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "Graph emulator listening: {}", emu.graph_url());
+    let _ = writeln!(
+        out,
+        "Try: GRAFT_ACCESS_TOKEN=<accepted token> graft --graph-url {}",
         emu.graph_url()
     );
+    let _ = out.flush();
     emu.wait();
     Ok(())
 }
