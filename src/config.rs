@@ -39,22 +39,7 @@ pub enum TokenSource {
 /// Reads the token: `--token-cmd` first, then `GRAFT_ACCESS_TOKEN`.
 pub fn token(token_cmd: Option<&str>) -> Result<(Option<AccessToken>, TokenSource), String> {
     if let Some(cmd) = token_cmd {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::inherit())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| format!("--token-cmd could not be started: {e}"))?;
-        if !out.status.success() {
-            return Err(format!("--token-cmd failed ({})", out.status));
-        }
-        let text = String::from_utf8(out.stdout)
-            .map_err(|_| "--token-cmd printed something that is not UTF-8".to_string())?;
-        return match AccessToken::new(text) {
-            Some(t) => Ok((Some(t), TokenSource::Command)),
-            None => Err("--token-cmd printed nothing".to_string()),
-        };
+        return run_token_cmd(cmd, true).map(|t| (Some(t), TokenSource::Command));
     }
     match std::env::var("GRAFT_ACCESS_TOKEN")
         .ok()
@@ -63,6 +48,30 @@ pub fn token(token_cmd: Option<&str>) -> Result<(Option<AccessToken>, TokenSourc
         Some(t) => Ok((Some(t), TokenSource::Env)),
         None => Ok((None, TokenSource::None)),
     }
+}
+
+/// Runs the token command with `sh -c` and takes its trimmed standard output.
+/// `interactive` lets it use the terminal (only before the form is on screen).
+pub fn run_token_cmd(cmd: &str, interactive: bool) -> Result<AccessToken, String> {
+    use std::process::{Command, Stdio};
+    let (stdin, stderr) = if interactive {
+        (Stdio::inherit(), Stdio::inherit())
+    } else {
+        (Stdio::null(), Stdio::null())
+    };
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(stdin)
+        .stderr(stderr)
+        .output()
+        .map_err(|e| format!("--token-cmd could not be started: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("--token-cmd failed ({})", out.status));
+    }
+    let text = String::from_utf8(out.stdout)
+        .map_err(|_| "--token-cmd printed something that is not UTF-8".to_string())?;
+    AccessToken::new(text).ok_or_else(|| "--token-cmd printed nothing".to_string())
 }
 
 #[cfg(test)]

@@ -34,6 +34,14 @@ pub fn clock() -> String {
     )
 }
 
+/// Now, UTC, RFC 3339 with seconds.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// Runs an effect as a task; its result comes back on `tx` as a `Msg`.
 pub fn spawn_effect(client: &GraphClient, tx: &UnboundedSender<Msg>, effect: Effect) {
     let client = client.clone();

@@ -6,7 +6,7 @@
 
 use std::str::FromStr;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     pub name: Option<String>,
     pub address: String,

@@ -1,10 +1,11 @@
 //! A draft as Graph sees it, and the JSON bodies for create (POST) and update (PATCH).
 
 use super::address::Address;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// Everything the form sends, already validated.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftContent {
     pub to: Vec<Address>,
     pub cc: Vec<Address>,

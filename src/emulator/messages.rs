@@ -4,7 +4,7 @@ use super::{AppState, Ctx, error, now_iso};
 use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{patch, post};
@@ -76,12 +76,15 @@ const RECIPIENT_LISTS: &[&str] = &["toRecipients", "ccRecipients", "bccRecipient
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/v1.0/me/messages", post(create))
-        .route("/v1.0/me/mailFolders/{folder}/messages", post(create))
-        .route("/v1.0/users/{user}/messages", post(create))
+        .route("/v1.0/me/messages", post(create).get(list))
+        .route(
+            "/v1.0/me/mailFolders/{folder}/messages",
+            post(create).get(list),
+        )
+        .route("/v1.0/users/{user}/messages", post(create).get(list))
         .route(
             "/v1.0/users/{user}/mailFolders/{folder}/messages",
-            post(create),
+            post(create).get(list),
         )
         .route(
             "/v1.0/me/messages/{id}",
@@ -648,4 +651,140 @@ async fn delete_one(
         }
         Err(r) => r,
     }
+}
+
+/// Reads the next `'…'` OData string literal after `marker` (`''` is a quote).
+fn literal_after(filter: &str, marker: &str) -> Option<String> {
+    let start = filter.find(marker)? + marker.len();
+    let rest = filter[start..].trim_start().strip_prefix('\'')?;
+    let mut out = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            if chars.peek() == Some(&'\'') {
+                chars.next();
+                out.push('\'');
+                continue;
+            }
+            return Some(out);
+        }
+        out.push(c);
+    }
+    None
+}
+
+enum Filter {
+    All,
+    ExtendedProperty { id: String, value: String },
+    InternetMessageId(String),
+}
+
+fn parse_filter(f: Option<&String>) -> Option<Filter> {
+    let Some(f) = f else { return Some(Filter::All) };
+    let t = f.trim();
+    if t.starts_with("singleValueExtendedProperties/Any(") {
+        let id = literal_after(t, "ep/id eq")?;
+        let value = literal_after(t, "ep/value eq")?;
+        return Some(Filter::ExtendedProperty { id, value });
+    }
+    if t.starts_with("internetMessageId eq") {
+        return literal_after(t, "internetMessageId eq").map(Filter::InternetMessageId);
+    }
+    None
+}
+
+/// `GET …/messages` with the two filters graft uses, `$select`, `$top` and paging.
+async fn list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(params): Params,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let owner = match owner(&state, &ctx, &params) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let Some(filter) = parse_filter(q.get("$filter")) else {
+        return error(&ctx, 400, "BadRequest", "Invalid filter clause");
+    };
+    let top: usize = match q.get("$top").map(|t| t.parse::<usize>()) {
+        None => 10,
+        Some(Ok(n)) if (1..=1000).contains(&n) => n,
+        Some(_) => return error(&ctx, 400, "BadRequest", "Invalid $top value."),
+    };
+    let skip: usize = q.get("$skip").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let folder = params
+        .get("folder")
+        .map(|f| folder_id(&f.to_ascii_lowercase()));
+    let select: Option<Vec<String>> = q
+        .get("$select")
+        .map(|s| s.split(',').map(|p| p.trim().to_string()).collect());
+    let mb = state.lock();
+    let mut hits: Vec<&Stored> = mb
+        .messages
+        .values()
+        .filter(|m| m.owner == owner)
+        .filter(|m| {
+            folder
+                .as_ref()
+                .is_none_or(|f| m.props.get("parentFolderId") == Some(&Value::String(f.clone())))
+        })
+        .filter(|m| match &filter {
+            Filter::All => true,
+            Filter::InternetMessageId(v) => {
+                m.props.get("internetMessageId").and_then(Value::as_str) == Some(v)
+            }
+            Filter::ExtendedProperty { id, value } => m
+                .hidden
+                .get("singleValueExtendedProperties")
+                .and_then(Value::as_array)
+                .is_some_and(|props| {
+                    props.iter().any(|p| {
+                        p.get("id")
+                            .and_then(Value::as_str)
+                            .is_some_and(|i| i.eq_ignore_ascii_case(id))
+                            && p.get("value").and_then(Value::as_str) == Some(value)
+                    })
+                }),
+        })
+        .collect();
+    hits.sort_by_key(|m| std::cmp::Reverse(m.seq));
+    let total = hits.len();
+    let page: Vec<Value> = hits
+        .into_iter()
+        .skip(skip)
+        .take(top)
+        .map(|m| match &select {
+            None => m.public(),
+            Some(fields) => {
+                let mut o = Map::new();
+                for k in ["@odata.etag", "id"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(fields.iter().cloned())
+                {
+                    if let Some(v) = m.props.get(&k) {
+                        o.insert(k, v.clone());
+                    }
+                }
+                Value::Object(o)
+            }
+        })
+        .collect();
+    let mut body = json!({ "value": page });
+    if skip + top < total {
+        let mut next =
+            url::Url::parse(&format!("{}/me/messages", state.base_url)).expect("base url is valid");
+        {
+            let mut qp = next.query_pairs_mut();
+            for (k, v) in &q {
+                if k != "$skip" {
+                    qp.append_pair(k, v);
+                }
+            }
+            qp.append_pair("$skip", &(skip + top).to_string());
+        }
+        body["@odata.nextLink"] = Value::String(next.to_string());
+    }
+    axum::Json(body).into_response()
 }

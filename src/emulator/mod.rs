@@ -131,6 +131,8 @@ pub struct RequestRecord {
 
 #[derive(Default)]
 struct Mailbox {
+    /// Bearer tokens accepted now (starts as the config's; tests rotate them).
+    tokens: Vec<String>,
     /// Message id → stored message (full Graph JSON plus private fields).
     messages: BTreeMap<String, messages::Stored>,
     faults: VecDeque<Fault>,
@@ -173,9 +175,13 @@ impl Emulator {
         let std_listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
+        let tokens = config.tokens.clone();
         let shared = Arc::new(Shared {
             config,
-            mailbox: Mutex::new(Mailbox::default()),
+            mailbox: Mutex::new(Mailbox {
+                tokens,
+                ..Mailbox::default()
+            }),
             in_flight: AtomicUsize::new(0),
             connections: AtomicUsize::new(0),
             base_url: format!("http://{addr}/v1.0"),
@@ -228,6 +234,11 @@ impl Emulator {
     /// Queues a fault for the next matching request (first in, first out).
     pub fn inject(&self, fault: Fault) {
         self.shared.lock().faults.push_back(fault);
+    }
+
+    /// Replaces the accepted tokens: earlier ones now get 401 (an expired token).
+    pub fn set_tokens(&self, tokens: &[&str]) {
+        self.shared.lock().tokens = tokens.iter().map(|t| t.to_string()).collect();
     }
 
     /// Every message in the mailbox, as `GET` would return it.
@@ -439,7 +450,7 @@ fn authorize(state: &Shared, req: &Request, ctx: &Ctx) -> Result<(), Response> {
     let message = match auth.strip_prefix("Bearer ") {
         None if auth.is_empty() => "Access token is empty.",
         None => "Authorization header is not a Bearer token.",
-        Some(t) if state.config.tokens.iter().any(|ok| ok == t.trim()) => return Ok(()),
+        Some(t) if state.lock().tokens.iter().any(|ok| ok == t.trim()) => return Ok(()),
         Some(_) => "CompactToken parsing failed with error code: 80049217",
     };
     let mut r = error(ctx, 401, "InvalidAuthenticationToken", message);

@@ -4,6 +4,7 @@ use super::model::{ErrorEnvelope, FailureKind, GraphFailure, MessageResponse, Sa
 use crate::sanitize;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use url::Url;
 
@@ -50,11 +51,19 @@ impl Mailbox {
     }
 }
 
+/// The single-value extended property that carries a draft's client key, so a
+/// create whose answer was lost can be found again instead of repeated.
+pub const DRAFT_KEY_PROPERTY: &str =
+    "String {b5d9f5a2-3c4e-4f1b-9a7d-6e2c8f0a1b37} Name GraftDraftKey";
+
 #[derive(Clone, Debug)]
 pub struct GraphClient {
     http: reqwest::Client,
     root: Url,
-    token: Option<AccessToken>,
+    /// Shared by clones so a refreshed token serves every later request.
+    token: Arc<RwLock<Option<AccessToken>>>,
+    /// Run again (once) when Graph refuses the token mid-session.
+    token_cmd: Option<String>,
     pub mailbox: Mailbox,
 }
 
@@ -77,9 +86,37 @@ impl GraphClient {
         Ok(GraphClient {
             http,
             root,
-            token,
+            token: Arc::new(RwLock::new(token)),
+            token_cmd: None,
             mailbox,
         })
+    }
+
+    /// Re-runs `cmd` for a fresh token when Graph answers 401 (once per request).
+    pub fn with_token_cmd(mut self, cmd: Option<String>) -> Self {
+        self.token_cmd = cmd;
+        self
+    }
+
+    fn current_token(&self) -> Option<AccessToken> {
+        self.token.read().map(|t| t.clone()).unwrap_or(None)
+    }
+
+    async fn refresh_token(&self) -> bool {
+        let Some(cmd) = self.token_cmd.clone() else {
+            return false;
+        };
+        let fresh = tokio::task::spawn_blocking(move || crate::config::run_token_cmd(&cmd, false))
+            .await
+            .ok()
+            .and_then(Result::ok);
+        match (fresh, self.token.write()) {
+            (Some(t), Ok(mut slot)) => {
+                *slot = Some(t);
+                true
+            }
+            _ => false,
+        }
     }
 
     pub fn root(&self) -> &Url {
@@ -124,6 +161,35 @@ impl GraphClient {
             .await
     }
 
+    /// Finds the draft created with this client key, if the server has it.
+    pub async fn find_by_key(&self, key: &str) -> Result<Option<SavedMessage>, GraphFailure> {
+        let mut url = self.url(&["messages"]);
+        let filter = format!(
+            "singleValueExtendedProperties/Any(ep: ep/id eq '{}' and ep/value eq '{}')",
+            DRAFT_KEY_PROPERTY,
+            key.replace('\'', "''")
+        );
+        url.query_pairs_mut()
+            .append_pair("$filter", &filter)
+            .append_pair(
+                "$select",
+                "id,webLink,changeKey,lastModifiedDateTime,parentFolderId",
+            );
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        let list: super::model::MessageList = serde_json::from_slice(&bytes).map_err(|e| {
+            bad_response(
+                status,
+                request_id.clone(),
+                &format!("the answer is not a list: {e}"),
+            )
+        })?;
+        Ok(list
+            .value
+            .into_iter()
+            .next()
+            .map(|m| saved_from(status, m, request_id)))
+    }
+
     /// `GET …/messages/{id}`.
     pub async fn get_message(&self, id: &str) -> Result<SavedMessage, GraphFailure> {
         self.send_message(Method::GET, self.message_url(id), None)
@@ -136,49 +202,86 @@ impl GraphClient {
         url: Url,
         body: Option<&Value>,
     ) -> Result<SavedMessage, GraphFailure> {
-        let Some(token) = &self.token else {
-            return Err(GraphFailure::local(
-                FailureKind::NoToken,
-                "NoAccessToken",
-                "No access token: set GRAFT_ACCESS_TOKEN or pass --token-cmd (or try --demo).",
-            ));
-        };
-        let mut req = self
-            .http
-            .request(method, url)
-            .bearer_auth(token.secret())
-            .header("client-request-id", uuid::Uuid::new_v4().to_string())
-            .header("Prefer", "IdType=\"ImmutableId\"");
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let resp = req.send().await.map_err(transport_failure)?;
-        let status = resp.status();
-        let request_id = header(&resp, "request-id");
-        let retry_after = header(&resp, "retry-after").and_then(|v| parse_retry_after(&v));
-        let bytes = resp.bytes().await.map_err(transport_failure)?;
-        if !status.is_success() {
-            return Err(http_failure(status, &bytes, request_id, retry_after));
-        }
-        let msg: MessageResponse = serde_json::from_slice(&bytes).map_err(|e| GraphFailure {
-            kind: FailureKind::BadResponse,
-            status: Some(status.as_u16()),
-            status_text: reason(status),
-            code: "BadResponse".into(),
-            message: sanitize::line(&format!("the answer is not a message: {e}")),
-            request_id: request_id.clone(),
-            retry_after: None,
+        let (status, request_id, bytes) = self.send(method, url, body).await?;
+        let msg: MessageResponse = serde_json::from_slice(&bytes).map_err(|e| {
+            bad_response(
+                status,
+                request_id.clone(),
+                &format!("the answer is not a message: {e}"),
+            )
         })?;
-        Ok(SavedMessage {
-            status: status.as_u16(),
-            status_text: reason(status),
-            id: sanitize::line(&msg.id),
-            web_link: sanitize::line(&msg.web_link),
-            change_key: sanitize::line(&msg.change_key),
-            last_modified: sanitize::line(&msg.last_modified_date_time),
-            parent_folder_id: sanitize::line(&msg.parent_folder_id),
-            request_id,
-        })
+        Ok(saved_from(status, msg, request_id))
+    }
+
+    /// Sends one request; on a refused token, refreshes it once and sends again.
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Result<(StatusCode, Option<String>, bytes::Bytes), GraphFailure> {
+        let mut refreshed = false;
+        loop {
+            let Some(token) = self.current_token() else {
+                return Err(GraphFailure::local(
+                    FailureKind::NoToken,
+                    "NoAccessToken",
+                    "No access token: set GRAFT_ACCESS_TOKEN or pass --token-cmd (or try --demo).",
+                ));
+            };
+            let mut req = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(token.secret())
+                .header("client-request-id", uuid::Uuid::new_v4().to_string())
+                .header("Prefer", "IdType=\"ImmutableId\"");
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let resp = req.send().await.map_err(transport_failure)?;
+            let status = resp.status();
+            let request_id = header(&resp, "request-id");
+            let retry_after = header(&resp, "retry-after").and_then(|v| parse_retry_after(&v));
+            let bytes = resp.bytes().await.map_err(transport_failure)?;
+            if status.is_success() {
+                return Ok((status, request_id, bytes));
+            }
+            let failure = http_failure(status, &bytes, request_id, retry_after);
+            if status == StatusCode::UNAUTHORIZED && !refreshed && self.refresh_token().await {
+                refreshed = true;
+                continue;
+            }
+            return Err(failure);
+        }
+    }
+}
+
+fn bad_response(status: StatusCode, request_id: Option<String>, msg: &str) -> GraphFailure {
+    GraphFailure {
+        kind: FailureKind::BadResponse,
+        status: Some(status.as_u16()),
+        status_text: reason(status),
+        code: "BadResponse".into(),
+        message: sanitize::line(msg),
+        request_id,
+        retry_after: None,
+    }
+}
+
+fn saved_from(
+    status: StatusCode,
+    msg: MessageResponse,
+    request_id: Option<String>,
+) -> SavedMessage {
+    SavedMessage {
+        status: status.as_u16(),
+        status_text: reason(status),
+        id: sanitize::line(&msg.id),
+        web_link: sanitize::line(&msg.web_link),
+        change_key: sanitize::line(&msg.change_key),
+        last_modified: sanitize::line(&msg.last_modified_date_time),
+        parent_folder_id: sanitize::line(&msg.parent_folder_id),
+        request_id,
     }
 }
 

@@ -92,3 +92,10 @@ pub(crate) struct MessageResponse {
     #[serde(default)]
     pub parent_folder_id: String,
 }
+
+/// `{"value": [...]}` from a list or filter query.
+#[derive(Deserialize, Debug)]
+pub(crate) struct MessageList {
+    #[serde(default)]
+    pub value: Vec<MessageResponse>,
+}
