@@ -40,6 +40,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum Command {
+    /// List the drafts kept in the local journal (not yet saved to Outlook, or changed since).
+    Drafts,
+    /// Complete saves that were queued (offline, throttled, interrupted) in earlier sessions.
+    Sync,
     /// Run the local Graph emulator as a server (for trying things by hand).
     Emulator {
         /// Port on 127.0.0.1 (0 picks a free one).

@@ -25,4 +25,5 @@ pub mod emulator;
 pub mod graph;
 pub mod run;
 pub mod sanitize;
+pub mod sync;
 pub mod ui;

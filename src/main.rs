@@ -1,10 +1,13 @@
 use clap::Parser;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
-use graft::app::{Keymap, Model, StatusEntry, model::Target};
+use graft::app::{Dialog, Effect, Keymap, Model, Msg, StatusEntry, model::Target};
 use graft::cli::{Cli, Command};
 use graft::config::{self, TokenSource};
+use graft::draft::journal::{JournalRecord, JournalStore};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use graft::graph::{AccessToken, GraphClient, Mailbox};
+use graft::run::Runner;
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -12,6 +15,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command.clone() {
         Some(Command::Emulator { port, accept_token }) => run_emulator(port, accept_token),
+        Some(Command::Drafts) => list_drafts(&cli),
+        Some(Command::Sync) => run_sync(cli),
         None => run_form(cli),
     };
     match result {
@@ -33,7 +38,6 @@ fn run_emulator(port: u16, token: String) -> Result<(), Failure> {
     let emu = Emulator::start_on(config, port)
         .map_err(|e| (5, format!("cannot start the emulator: {e}")))?;
     // Write errors are ignored: whoever started us may stop reading.
-    use std::io::Write;
     let mut out = std::io::stdout();
     let _ = writeln!(out, "Graph emulator listening: {}", emu.graph_url());
     let _ = writeln!(
@@ -46,7 +50,55 @@ fn run_emulator(port: u16, token: String) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run_form(cli: Cli) -> Result<(), Failure> {
+fn journal_store(demo: bool) -> Result<JournalStore, String> {
+    let dir = JournalStore::default_dir(demo)
+        .ok_or("no state directory (set XDG_STATE_HOME or GRAFT_STATE_DIR)")?;
+    JournalStore::open(&dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+fn list_drafts(cli: &Cli) -> Result<(), Failure> {
+    let store = journal_store(cli.demo).map_err(|e| (5, e))?;
+    let (records, unreadable) = store.list();
+    let mut out = std::io::stdout();
+    if records.is_empty() && unreadable.is_empty() {
+        let _ = writeln!(out, "No local drafts in {}.", store.dir().display());
+    }
+    for r in &records {
+        let owner = if graft::draft::journal::process_alive(r.pid) && r.pid != std::process::id() {
+            " (open in a running graft)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{}  {:<20} {}{}\n    {}",
+            r.updated,
+            r.state(),
+            r.title(),
+            owner,
+            store.path(&r.key).display()
+        );
+    }
+    for u in &unreadable {
+        let _ = writeln!(
+            out,
+            "unreadable: {} ({}) — kept",
+            u.path.display(),
+            u.reason
+        );
+    }
+    Ok(())
+}
+
+/// Everything a session needs to talk to Graph.
+struct Session {
+    emulator: Option<Emulator>,
+    client: GraphClient,
+    target: Target,
+    source: TokenSource,
+}
+
+fn session(cli: &Cli) -> Result<Session, Failure> {
     let usage = |m: String| (2u8, m);
     let (emulator, root, token, source) = if cli.demo {
         let emu = Emulator::start(EmulatorConfig::default())
@@ -74,6 +126,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     };
     let target = Target {
         owner: mailbox.owner_label(),
+        user: mailbox.user.clone(),
         folder: mailbox.folder.clone(),
         graph_url: root.to_string(),
     };
@@ -83,9 +136,79 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         mailbox,
         Duration::from_secs(cli.timeout.max(1)),
     )
-    .map_err(|e| (5, e))?;
-    let mut model = Model::new(target, cli.demo, Keymap::defaults());
-    match source {
+    .map_err(|e| (5, e))?
+    .with_token_cmd(cli.token_cmd.clone());
+    Ok(Session {
+        emulator,
+        client,
+        target,
+        source,
+    })
+}
+
+/// Whether a queued journal belongs to this session's mailbox (demo journals always do).
+fn same_target(rec: &JournalRecord, target: &Target, demo: bool) -> bool {
+    (demo || rec.graph_url == target.graph_url) && rec.user == target.user
+}
+
+fn run_sync(cli: Cli) -> Result<(), Failure> {
+    let s = session(&cli)?;
+    let store = journal_store(cli.demo).map_err(|e| (5, e))?;
+    let (records, _) = store.orphans();
+    let queued: Vec<_> = records
+        .into_iter()
+        .filter(|r| r.queued && same_target(r, &s.target, cli.demo))
+        .collect();
+    let rt = runtime()?;
+    let mut failed = 0;
+    let mut out = std::io::stdout();
+    if queued.is_empty() {
+        let _ = writeln!(out, "Nothing queued.");
+    }
+    for rec in queued {
+        match rt.block_on(graft::sync::sync_record(&s.client, &rec)) {
+            Ok(saved) => {
+                let _ = store.remove(&rec.key);
+                let _ = writeln!(
+                    out,
+                    "saved  {}  {} {}\n    {}",
+                    rec.title(),
+                    saved.status,
+                    saved.status_text,
+                    saved.web_link
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                let _ = writeln!(out, "queued {}  {e}", rec.title());
+            }
+        }
+    }
+    drop(s.emulator);
+    if failed > 0 {
+        return Err((5, format!("{failed} draft(s) are still queued")));
+    }
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| (5, format!("cannot start the runtime: {e}")))
+}
+
+fn run_form(cli: Cli) -> Result<(), Failure> {
+    let s = session(&cli)?;
+    let seed = uuid::Uuid::new_v4().as_u64_pair().0;
+    let mut model = Model::with_seed(
+        s.target.clone(),
+        cli.demo,
+        Keymap::defaults(),
+        seed,
+        std::process::id(),
+    );
+    match s.source {
         TokenSource::None => model.status.push(StatusEntry::Info(
             "No access token yet: you can write now; to save, restart with GRAFT_ACCESS_TOKEN or --token-cmd (or try --demo).".into(),
         )),
@@ -95,10 +218,44 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         _ => {}
     }
 
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| (5, format!("cannot start the runtime: {e}")))?;
+    let store = match journal_store(cli.demo) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            model.status.push(StatusEntry::Info(format!(
+                "No local journal ({e}): unsaved text lives only on screen."
+            )));
+            None
+        }
+    };
+    model.journal.enabled = store.is_some();
+    let mut initial = Vec::new();
+    if let Some(store) = &store {
+        let (records, unreadable) = store.orphans();
+        let (sync, recover): (Vec<_>, Vec<_>) = records
+            .into_iter()
+            .partition(|r| r.queued && same_target(r, &s.target, cli.demo));
+        for rec in sync {
+            initial.push(Effect::Sync(Box::new(rec)));
+        }
+        if !recover.is_empty() {
+            model.dialog = Some(Dialog::Recover {
+                items: recover,
+                selected: 0,
+            });
+        }
+        for u in unreadable {
+            model.status.push(StatusEntry::Info(format!(
+                "A journal file could not be read and was kept: {} ({})",
+                u.path.display(),
+                u.reason
+            )));
+        }
+    }
+
+    let rt = runtime()?;
+    let _guard = rt.enter();
+    let (runner, mut rx) = Runner::new(s.client.clone(), store.clone());
+    spawn_signal_watch(runner.sender());
 
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
@@ -112,17 +269,55 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         &mut terminal,
         &mut model,
         EventStream::new(),
-        client,
+        &runner,
+        &mut rx,
+        initial,
     ));
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
-    drop(emulator);
+
+    // Whatever ended the loop (quit, signal, a lost terminal), the journal gets
+    // the final text before the process leaves.
+    runner.finish();
+    let kept = store.as_ref().and_then(|store| {
+        if model.needs_journal() {
+            Some(
+                store
+                    .write(&model.journal_record())
+                    .map(|_| store.path(&model.draft_key)),
+            )
+        } else {
+            let _ = store.remove(&model.draft_key);
+            None
+        }
+    });
+    drop(s.emulator);
+    match kept {
+        Some(Ok(path)) => eprintln!("graft: unsaved text kept in {}", path.display()),
+        Some(Err(e)) => eprintln!("graft: could not write the local journal: {e}"),
+        None => {}
+    }
     result.map_err(|e| (1, e))?;
     if let (Some(id), Some(link)) = (&model.server.id, &model.server.web_link) {
-        if model.is_dirty() {
-            eprintln!("graft: quit with unsaved changes; the last saved version is:");
-        }
-        println!("id: {id}\nwebLink: {link}");
+        let _ = writeln!(std::io::stdout(), "id: {id}\nwebLink: {link}");
     }
     Ok(())
+}
+
+/// SIGTERM and SIGHUP (an ssh link that drops) end the loop so the journal is written.
+fn spawn_signal_watch(tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return;
+    };
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        let _ = tx.send(Msg::Terminate);
+    });
 }

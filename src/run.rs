@@ -1,9 +1,11 @@
 //! The event loop: the one place with `tokio::select!`, `terminal.draw` and
 //! `tokio::spawn`. It waits on terminal events and effect results, drains
 //! whatever is already queued, then draws once — and only if something changed.
-//! There is no timer: an idle form costs no CPU and writes no bytes.
+//! There is no periodic tick: an idle form costs no CPU and writes no bytes.
+//! (Timers exist only while a journal write or a retry countdown is pending.)
 
 use crate::app::{Effect, Model, Msg, update};
+use crate::draft::journal::{JournalRecord, JournalStore};
 use crate::graph::GraphClient;
 use crate::ui::view;
 use crossterm::event::Event;
@@ -42,21 +44,129 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
-/// Runs an effect as a task; its result comes back on `tx` as a `Msg`.
-pub fn spawn_effect(client: &GraphClient, tx: &UnboundedSender<Msg>, effect: Effect) {
-    let client = client.clone();
-    let tx = tx.clone();
-    tokio::spawn(async move {
-        let (req, result) = match effect {
-            Effect::Create { req, body } => (req, client.create_draft(&body).await),
-            Effect::Update { req, id, body } => (req, client.update_draft(&id, &body).await),
-        };
-        let _ = tx.send(Msg::SaveDone {
-            req,
-            at: clock(),
-            result,
+enum JournalOp {
+    Write(Box<JournalRecord>),
+    Remove(String),
+}
+
+/// Runs effects: HTTP as tasks, journal files on one ordered writer thread.
+pub struct Runner {
+    client: GraphClient,
+    tx: UnboundedSender<Msg>,
+    journal: Option<(
+        std::sync::mpsc::Sender<JournalOp>,
+        std::thread::JoinHandle<()>,
+    )>,
+}
+
+impl Runner {
+    /// A runner and the channel its results come back on.
+    pub fn new(
+        client: GraphClient,
+        store: Option<JournalStore>,
+    ) -> (Runner, UnboundedReceiver<Msg>) {
+        let (tx, rx) = unbounded_channel();
+        let journal = store.map(|store| {
+            let (jtx, jrx) = std::sync::mpsc::channel::<JournalOp>();
+            let back = tx.clone();
+            let handle = std::thread::spawn(move || {
+                // Ops run in order, so a removal never races an earlier write.
+                for op in jrx {
+                    let result = match op {
+                        JournalOp::Write(rec) => store.write(&rec),
+                        JournalOp::Remove(key) => store.remove(&key),
+                    };
+                    let _ = back.send(Msg::JournalDone {
+                        result: result.map_err(|e| e.to_string()),
+                    });
+                }
+            });
+            (jtx, handle)
         });
-    });
+        (
+            Runner {
+                client,
+                tx,
+                journal,
+            },
+            rx,
+        )
+    }
+
+    /// A sender for messages from outside (signals).
+    pub fn sender(&self) -> UnboundedSender<Msg> {
+        self.tx.clone()
+    }
+
+    fn journal(&self, op: JournalOp) {
+        if let Some((jtx, _)) = &self.journal {
+            let _ = jtx.send(op);
+        }
+    }
+
+    /// Starts an effect; its result comes back on the channel as a `Msg`.
+    pub fn run(&self, effect: Effect) {
+        let client = self.client.clone();
+        let tx = self.tx.clone();
+        match effect {
+            Effect::Create {
+                req,
+                body,
+                lookup_key,
+            } => {
+                tokio::spawn(async move {
+                    let (adopted, result) =
+                        crate::sync::create_or_adopt(&client, &body, lookup_key.as_deref()).await;
+                    let _ = tx.send(Msg::SaveDone {
+                        req,
+                        at: clock(),
+                        adopted,
+                        result,
+                    });
+                });
+            }
+            Effect::Update { req, id, body } => {
+                tokio::spawn(async move {
+                    let result = client.update_draft(&id, &body).await;
+                    let _ = tx.send(Msg::SaveDone {
+                        req,
+                        at: clock(),
+                        adopted: false,
+                        result,
+                    });
+                });
+            }
+            Effect::Timer { after, kind, seq } => {
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let _ = tx.send(Msg::Tick { kind, seq });
+                });
+            }
+            Effect::WriteJournal(rec) => self.journal(JournalOp::Write(rec)),
+            Effect::RemoveJournal(key) => self.journal(JournalOp::Remove(key)),
+            Effect::Sync(rec) => {
+                let jtx = self.journal.as_ref().map(|(j, _)| j.clone());
+                tokio::spawn(async move {
+                    let result = crate::sync::sync_record(&client, &rec).await;
+                    if let (Ok(_), Some(jtx)) = (&result, jtx) {
+                        let _ = jtx.send(JournalOp::Remove(rec.key.clone()));
+                    }
+                    let _ = tx.send(Msg::Synced {
+                        title: rec.title(),
+                        result,
+                    });
+                });
+            }
+        }
+    }
+
+    /// Waits for every journal operation already asked for.
+    pub fn finish(self) {
+        if let Some((jtx, handle)) = self.journal {
+            drop(jtx);
+            let _ = handle.join();
+        }
+    }
 }
 
 /// The loop, generic over the terminal backend and the event source so tests can
@@ -65,19 +175,23 @@ pub async fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
     model: &mut Model,
     mut events: S,
-    client: GraphClient,
+    runner: &Runner,
+    rx: &mut UnboundedReceiver<Msg>,
+    initial: Vec<Effect>,
 ) -> Result<(), String>
 where
     B: Backend,
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
-    let (tx, mut rx): (UnboundedSender<Msg>, UnboundedReceiver<Msg>) = unbounded_channel();
     let draw = |terminal: &mut Terminal<B>, model: &Model| {
         terminal
             .draw(|f| view(model, f))
             .map(|_| ())
             .map_err(|e| format!("cannot draw: {e}"))
     };
+    for effect in initial {
+        runner.run(effect);
+    }
     draw(terminal, model)?;
     let mut input_open = true;
     loop {
@@ -97,7 +211,7 @@ where
                 let out = update(model, msg);
                 redraw |= out.redraw;
                 for effect in out.effects {
-                    spawn_effect(&client, &tx, effect);
+                    runner.run(effect);
                 }
             }
             // Drain what is already waiting, so a burst costs one draw.

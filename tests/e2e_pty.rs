@@ -145,7 +145,11 @@ fn typing_continues_while_a_slow_save_is_in_flight() {
 #[test]
 fn graph_errors_show_in_the_status_pane_and_the_text_stays() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    emu.inject(Fault::throttle(30));
+    emu.inject(Fault::status(
+        403,
+        "ErrorAccessDenied",
+        "Access is denied. Check credentials and try again.",
+    ));
     let mut t = open(&emu);
     t.send("erin@contoso.com");
     t.send(TAB);
@@ -153,14 +157,32 @@ fn graph_errors_show_in_the_status_pane_and_the_text_stays() {
     t.send(TAB);
     t.send("Kept");
     t.send(CTRL_S);
-    let screen = t.wait_text("429 Too Many Requests");
-    assert!(screen.contains("ApplicationThrottled"));
+    let screen = t.wait_text("403 Forbidden");
+    assert!(screen.contains("ErrorAccessDenied: Access is denied."));
     assert!(screen.contains("request-id"));
     assert!(screen.contains("erin@contoso.com") && screen.contains("Kept"));
     assert!(emu.messages().is_empty());
     t.send(CTRL_S);
     t.wait_text("201 Created");
     assert_eq!(emu.messages().len(), 1);
+}
+
+#[test]
+fn throttling_shows_a_countdown_and_retries_by_itself() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    emu.inject(Fault::throttle(2));
+    let mut t = open(&emu);
+    t.send("erin@contoso.com");
+    t.send(CTRL_S);
+    let screen = t.wait_text("retrying in");
+    assert!(
+        screen.contains("throttled (429 ApplicationThrottled)"),
+        "{screen}"
+    );
+    t.wait_text("201 Created");
+    assert_eq!(emu.messages().len(), 1);
+    let statuses: Vec<_> = emu.requests().into_iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [429, 201]);
 }
 
 #[test]

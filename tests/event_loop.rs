@@ -6,7 +6,7 @@ mod common;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use graft::graph::{AccessToken, GraphClient, Mailbox};
-use graft::run::run_loop;
+use graft::run::{Runner, run_loop};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
@@ -107,7 +107,8 @@ async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(backend).unwrap();
         let mut model = common::model();
-        let r = run_loop(&mut terminal, &mut model, events, client).await;
+        let (runner, mut rx) = Runner::new(client, None);
+        let r = run_loop(&mut terminal, &mut model, events, &runner, &mut rx, vec![]).await;
         (r, model, terminal)
     });
     until("the burst to be drawn", || {

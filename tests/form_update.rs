@@ -25,6 +25,7 @@ fn done(req: u64, result: Result<SavedMessage, GraphFailure>) -> Msg {
     Msg::SaveDone {
         req,
         at: "09:00:00 UTC".into(),
+        adopted: false,
         result,
     }
 }
@@ -134,7 +135,14 @@ fn first_save_posts_everything_second_save_patches_only_changes() {
     let mut m = model();
     fill(&mut m);
     let out = update(&mut m, ctrl('s'));
-    let [Effect::Create { req, body }] = out.effects.as_slice() else {
+    let [
+        Effect::Create {
+            req,
+            body,
+            lookup_key,
+        },
+    ] = out.effects.as_slice()
+    else {
         panic!("expected one Create, got {:?}", out.effects)
     };
     assert_eq!(
@@ -147,9 +155,13 @@ fn first_save_posts_everything_second_save_patches_only_changes() {
                 {"emailAddress": {"address": "bob@contoso.com", "name": "Smith, Bob"}}
             ],
             "ccRecipients": [{"emailAddress": {"address": "carol@fabrikam.com"}}],
-            "bccRecipients": []
+            "bccRecipients": [],
+            "singleValueExtendedProperties": [
+                {"id": graft::graph::client::DRAFT_KEY_PROPERTY, "value": m.draft_key}
+            ]
         })
     );
+    assert_eq!(lookup_key, &None, "a first create needs no lookup");
     assert!(
         matches!(m.status.last(), Some(StatusEntry::Saving { method, .. }) if method == "POST")
     );

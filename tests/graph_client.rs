@@ -40,7 +40,7 @@ async fn create_returns_201_with_id_weblink_and_the_server_holds_it() {
     let emu = start();
     let c = client(&emu);
     let saved = c
-        .create_draft(&content().create_body())
+        .create_draft(&content().create_body(None))
         .await
         .expect("created");
     assert_eq!(saved.status, 201);
@@ -78,9 +78,9 @@ async fn update_patches_by_id_even_with_slashes_and_plus_in_it() {
     let emu = start();
     let c = client(&emu);
     // Ids are base64 and nearly always hold `/` or `+`; make sure this one does.
-    let mut saved = c.create_draft(&content().create_body()).await.unwrap();
+    let mut saved = c.create_draft(&content().create_body(None)).await.unwrap();
     while !saved.id.contains(['/', '+']) {
-        saved = c.create_draft(&content().create_body()).await.unwrap();
+        saved = c.create_draft(&content().create_body(None)).await.unwrap();
     }
     let updated = c
         .update_draft(&saved.id, &json!({"subject": "Quarterly numbers v2"}))
@@ -122,7 +122,7 @@ async fn users_and_folder_paths() {
             .path()
             .ends_with("/mailFolders/Drafts/messages")
     );
-    let saved = c.create_draft(&content().create_body()).await.unwrap();
+    let saved = c.create_draft(&content().create_body(None)).await.unwrap();
     assert_eq!(saved.status, 201);
     c.update_draft(&saved.id, &json!({"subject": "x"}))
         .await
@@ -138,7 +138,7 @@ async fn users_and_folder_paths() {
         Duration::from_secs(5),
     );
     let e = nobody
-        .create_draft(&content().create_body())
+        .create_draft(&content().create_body(None))
         .await
         .unwrap_err();
     assert_eq!((e.status, e.code.as_str()), (Some(404), "ErrorInvalidUser"));
@@ -153,7 +153,7 @@ async fn users_and_folder_paths() {
         Duration::from_secs(5),
     );
     let e = bad_folder
-        .create_draft(&content().create_body())
+        .create_draft(&content().create_body(None))
         .await
         .unwrap_err();
     assert_eq!(
@@ -166,7 +166,10 @@ async fn users_and_folder_paths() {
 async fn bad_token_is_401_with_code_message_and_request_id() {
     let emu = start();
     let c = client_for(&emu, "wrong", Mailbox::default(), Duration::from_secs(5));
-    let e = c.create_draft(&content().create_body()).await.unwrap_err();
+    let e = c
+        .create_draft(&content().create_body(None))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, FailureKind::Http);
     assert_eq!(e.status, Some(401));
     assert_eq!(e.code, "InvalidAuthenticationToken");
@@ -216,7 +219,7 @@ async fn throttling_429_carries_retry_after() {
     let emu = start();
     emu.inject(Fault::throttle(7));
     let e = client(&emu)
-        .create_draft(&content().create_body())
+        .create_draft(&content().create_body(None))
         .await
         .unwrap_err();
     assert_eq!(e.status, Some(429));
@@ -239,7 +242,7 @@ async fn server_error_500_is_surfaced() {
         "An internal server error occurred.",
     ));
     let e = client(&emu)
-        .create_draft(&content().create_body())
+        .create_draft(&content().create_body(None))
         .await
         .unwrap_err();
     assert_eq!(e.status, Some(500));
@@ -254,7 +257,7 @@ async fn dropped_connection_and_timeout_are_not_http_errors() {
     let emu = start();
     emu.inject(Fault::action(FaultAction::DropBefore));
     let e = client(&emu)
-        .create_draft(&content().create_body())
+        .create_draft(&content().create_body(None))
         .await
         .unwrap_err();
     assert_eq!(e.kind, FailureKind::Network, "{e:?}");
@@ -269,7 +272,7 @@ async fn dropped_connection_and_timeout_are_not_http_errors() {
         Duration::from_millis(300),
     );
     let e = quick
-        .create_draft(&content().create_body())
+        .create_draft(&content().create_body(None))
         .await
         .unwrap_err();
     assert_eq!(e.kind, FailureKind::Timeout, "{e:?}");
@@ -284,7 +287,7 @@ async fn server_text_is_sanitised_before_it_reaches_the_screen() {
         "bad \u{1b}]52;c;aGk=\u{7}thing",
     ));
     let e = client(&emu)
-        .create_draft(&content().create_body())
+        .create_draft(&content().create_body(None))
         .await
         .unwrap_err();
     assert_eq!(e.code, "Evil");
@@ -295,7 +298,7 @@ async fn server_text_is_sanitised_before_it_reaches_the_screen() {
 async fn one_connection_is_reused_for_several_saves() {
     let emu = start();
     let c = client(&emu);
-    let saved = c.create_draft(&content().create_body()).await.unwrap();
+    let saved = c.create_draft(&content().create_body(None)).await.unwrap();
     for i in 0..3 {
         c.update_draft(&saved.id, &json!({"subject": format!("v{i}")}))
             .await

@@ -73,6 +73,7 @@ fn saved_model() -> Model {
         Msg::SaveDone {
             req: 1,
             at: "09:15:02 UTC".into(),
+            adopted: false,
             result: Ok(graft::graph::SavedMessage {
                 status: 201,
                 status_text: "Created".into(),

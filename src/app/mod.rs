@@ -3,8 +3,9 @@
 
 pub mod keymap;
 pub mod model;
+pub mod save;
 pub mod update;
 
 pub use keymap::{Action, Keymap};
 pub use model::{Dialog, Field, Model, StatusEntry};
-pub use update::{Effect, Msg, Outcome, update};
+pub use update::{Effect, Msg, Outcome, TimerKind, update};

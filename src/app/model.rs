@@ -3,6 +3,7 @@
 use super::keymap::Keymap;
 use crate::draft::address::{self, AddressError};
 use crate::draft::content::DraftContent;
+use crate::draft::journal::{Fields, JournalRecord};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
 
@@ -81,12 +82,47 @@ pub enum StatusEntry {
     },
     /// Nothing was sent because the form is not valid.
     Invalid(String),
+    /// A failed save waits for an automatic retry (`Model::retry` has the countdown).
+    Waiting {
+        reason: String,
+        detail: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Dialog {
     Help,
     ConfirmQuit,
+    /// Drafts from earlier sessions that the server does not hold yet.
+    Recover {
+        items: Vec<JournalRecord>,
+        selected: usize,
+    },
+    /// An update got 404: the draft was sent or deleted elsewhere.
+    DraftGone,
+}
+
+/// Why an automatic retry is waiting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryWait {
+    pub remaining_secs: u64,
+    pub attempt: u32,
+    /// e.g. `throttled (429 ApplicationThrottled)` or `offline`.
+    pub reason: String,
+    pub offline: bool,
+    pub seq: u64,
+}
+
+/// The local journal's bookkeeping.
+#[derive(Clone, Debug, Default)]
+pub struct JournalState {
+    /// Off when there is no state directory (then a notice says so).
+    pub enabled: bool,
+    /// A write is scheduled.
+    pub armed: bool,
+    /// A journal file for this draft may exist.
+    pub on_disk: bool,
+    pub last_error: Option<String>,
 }
 
 /// A request graft is waiting for.
@@ -115,6 +151,8 @@ pub struct ServerDraft {
 pub struct Target {
     /// `me` or `users/…`
     pub owner: String,
+    /// The `--user` value, if any.
+    pub user: Option<String>,
     /// `None` is the default (Drafts); otherwise the `--folder` value.
     pub folder: Option<String>,
     /// The Graph root, shown in the help overlay.
@@ -141,6 +179,20 @@ pub struct Model {
     pub quit_after_save: bool,
     pub should_quit: bool,
     pub keymap: Keymap,
+    /// This draft's stable client key (journal file name and Graph extended property).
+    pub draft_key: String,
+    /// A create may have reached the server without an answer: look up before creating.
+    pub create_uncertain: bool,
+    pub retry: Option<RetryWait>,
+    /// Failed attempts in a row, for backoff.
+    pub failures: u32,
+    pub journal: JournalState,
+    /// Sequence number for timers; stale ticks are ignored.
+    pub timer_seq: u64,
+    /// State for jitter (xorshift), so `update` stays pure and repeatable.
+    pub rng: u64,
+    /// This process's id, recorded in the journal.
+    pub pid: u32,
 }
 
 fn new_field(field: Field) -> TextArea<'static> {
@@ -170,7 +222,20 @@ impl Target {
 }
 
 impl Model {
+    /// A fresh form. `seed` feeds jitter and new draft keys.
     pub fn new(target: Target, demo: bool, keymap: Keymap) -> Model {
+        Model::with_seed(target, demo, keymap, 0x9e37_79b9_7f4a_7c15, 0)
+    }
+
+    pub fn with_seed(target: Target, demo: bool, keymap: Keymap, seed: u64, pid: u32) -> Model {
+        let mut m = Model::blank(target, demo, keymap);
+        m.rng = seed | 1;
+        m.pid = pid;
+        m.draft_key = m.fresh_key();
+        m
+    }
+
+    fn blank(target: Target, demo: bool, keymap: Keymap) -> Model {
         Model {
             fields: Field::ALL.iter().map(|f| new_field(*f)).collect(),
             focus: Field::To,
@@ -188,6 +253,103 @@ impl Model {
             quit_after_save: false,
             should_quit: false,
             keymap,
+            draft_key: String::new(),
+            create_uncertain: false,
+            retry: None,
+            failures: 0,
+            journal: JournalState::default(),
+            timer_seq: 0,
+            rng: 1,
+            pid: 0,
+        }
+    }
+
+    /// The next pseudo-random number (xorshift64*).
+    pub fn random(&mut self) -> u64 {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A new draft key, shaped like a UUID.
+    pub fn fresh_key(&mut self) -> String {
+        let (a, b) = (self.random(), self.random());
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            (b >> 48) & 0x3fff | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// The fields as typed.
+    pub fn fields_text(&self) -> Fields {
+        Fields {
+            to: self.text(Field::To),
+            cc: self.text(Field::Cc),
+            bcc: self.text(Field::Bcc),
+            subject: self.text(Field::Subject),
+            body: self.text(Field::Body),
+        }
+    }
+
+    /// Whether the journal must hold this draft: unsaved text, or a save not finished.
+    pub fn needs_journal(&self) -> bool {
+        self.is_dirty() || self.in_flight.is_some() || self.retry.is_some() || self.create_uncertain
+    }
+
+    /// What the journal file holds for this draft.
+    pub fn journal_record(&self) -> JournalRecord {
+        JournalRecord {
+            version: JournalRecord::VERSION,
+            key: self.draft_key.clone(),
+            pid: self.pid,
+            updated: String::new(),
+            graph_url: self.target.graph_url.clone(),
+            user: self.target.user.clone(),
+            folder: self.target.folder.clone(),
+            fields: self.fields_text(),
+            server_id: self.server.id.clone(),
+            web_link: self.server.web_link.clone(),
+            saved: self.server.saved.clone(),
+            create_uncertain: self.create_uncertain,
+            queued: self.in_flight.is_some() || self.retry.is_some() || self.save_queued,
+        }
+    }
+
+    /// Fills the form from a journal; the draft takes over its key and server state.
+    pub fn restore(&mut self, rec: &JournalRecord) {
+        let f = &rec.fields;
+        for (field, text) in [
+            (Field::To, &f.to),
+            (Field::Cc, &f.cc),
+            (Field::Bcc, &f.bcc),
+            (Field::Subject, &f.subject),
+            (Field::Body, &f.body),
+        ] {
+            self.set_text(field, text);
+        }
+        self.draft_key = rec.key.clone();
+        self.server = ServerDraft {
+            id: rec.server_id.clone(),
+            web_link: rec.web_link.clone(),
+            change_key: None,
+            saved: rec.saved.clone(),
+        };
+        self.create_uncertain = rec.create_uncertain;
+        self.errors = [None, None, None];
+        self.generation += 1;
+        let unchanged = self
+            .validated_content()
+            .ok()
+            .is_some_and(|c| rec.saved.as_ref() == Some(&c));
+        if unchanged {
+            self.saved_generation = self.generation;
         }
     }
 

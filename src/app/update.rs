@@ -2,11 +2,22 @@
 //! a file, socket or terminal; what should happen outside comes back as `Effect`s.
 
 use super::keymap::Action;
-use super::model::{Dialog, Field, InFlight, Model, StatusEntry};
-use crate::graph::{FailureKind, GraphFailure, SavedMessage};
+use super::model::{Dialog, Field, Model, StatusEntry};
+use super::save;
+use crate::draft::journal::JournalRecord;
+use crate::graph::{GraphFailure, SavedMessage};
 use crate::sanitize;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use serde_json::Value;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimerKind {
+    /// Time to write the journal (debounced after edits).
+    Journal,
+    /// One second of an automatic retry's countdown.
+    Retry,
+}
 
 #[derive(Clone, Debug)]
 pub enum Msg {
@@ -18,17 +29,52 @@ pub enum Msg {
     SaveDone {
         req: u64,
         at: String,
+        /// The create found the draft an earlier, unanswered create had made.
+        adopted: bool,
         result: Result<SavedMessage, GraphFailure>,
     },
+    /// A timer set by `Effect::Timer` fired.
+    Tick {
+        kind: TimerKind,
+        seq: u64,
+    },
+    /// A journal write or removal finished.
+    JournalDone {
+        result: Result<(), String>,
+    },
+    /// A draft queued in an earlier session was saved (or not) in the background.
+    Synced {
+        title: String,
+        result: Result<SavedMessage, String>,
+    },
+    /// SIGTERM or SIGHUP: write the journal and leave.
+    Terminate,
 }
 
 /// Work for the event loop to do outside `update`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    /// `POST …/messages` with this body.
-    Create { req: u64, body: Value },
+    /// `POST …/messages` with this body. With `lookup_key`, first look for a
+    /// draft an earlier unanswered create made, and update that one instead.
+    Create {
+        req: u64,
+        body: Value,
+        lookup_key: Option<String>,
+    },
     /// `PATCH …/messages/{id}` with the changed fields.
     Update { req: u64, id: String, body: Value },
+    /// Send `Msg::Tick { kind, seq }` after this long.
+    Timer {
+        after: Duration,
+        kind: TimerKind,
+        seq: u64,
+    },
+    /// Write this journal record (atomically, off the UI thread).
+    WriteJournal(Box<JournalRecord>),
+    /// Remove the journal of this draft key.
+    RemoveJournal(String),
+    /// Save a draft queued in an earlier session.
+    Sync(Box<JournalRecord>),
 }
 
 #[derive(Debug, Default)]
@@ -38,14 +84,18 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn redraw() -> Outcome {
+    pub(crate) fn redraw() -> Outcome {
         Outcome {
             effects: Vec::new(),
             redraw: true,
         }
     }
-    fn none() -> Outcome {
+    pub(crate) fn none() -> Outcome {
         Outcome::default()
+    }
+    pub(crate) fn with(mut self, effects: Vec<Effect>) -> Outcome {
+        self.effects.extend(effects);
+        self
     }
 }
 
@@ -55,18 +105,63 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
         Msg::Resize => Outcome::redraw(),
-        Msg::SaveDone { req, at, result } => on_save_done(model, req, at, result),
+        Msg::SaveDone {
+            req,
+            at,
+            adopted,
+            result,
+        } => save::on_save_done(model, req, at, adopted, result),
+        Msg::Tick { kind, seq } => save::on_tick(model, kind, seq),
+        Msg::JournalDone { result } => {
+            let was = model.journal.last_error.take();
+            match result {
+                Ok(()) => Outcome {
+                    effects: Vec::new(),
+                    redraw: was.is_some(),
+                },
+                Err(e) => {
+                    if was.is_none() {
+                        model.status.push(StatusEntry::Info(format!(
+                            "Could not write the local journal ({e}); your text is only on screen until this is fixed."
+                        )));
+                    }
+                    model.journal.last_error = Some(e);
+                    Outcome::redraw()
+                }
+            }
+        }
+        Msg::Synced { title, result } => {
+            model.status.push(match result {
+                Ok(s) => StatusEntry::Info(format!(
+                    "Saved “{title}”, queued in an earlier session: {} {} · {}",
+                    s.status, s.status_text, s.web_link
+                )),
+                Err(e) => StatusEntry::Info(format!(
+                    "“{title}” from an earlier session is still queued: {e}. `graft sync` or the next start will try again."
+                )),
+            });
+            Outcome::redraw()
+        }
+        Msg::Terminate => {
+            model.should_quit = true;
+            Outcome::redraw()
+        }
     }
 }
 
 fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
-    match model.dialog {
+    match &model.dialog {
         Some(Dialog::Help) => {
             model.dialog = None;
             return Outcome::redraw();
         }
         Some(Dialog::ConfirmQuit) => return on_confirm_quit(model, key),
+        Some(Dialog::Recover { .. }) => return on_recover_key(model, key),
+        Some(Dialog::DraftGone) => return on_draft_gone_key(model, key),
         None => {}
+    }
+    if key.code == KeyCode::Esc && model.retry.is_some() {
+        return save::cancel_retry(model);
     }
     match model.keymap.action_for(&key) {
         Some(action) => on_action(model, action),
@@ -83,14 +178,14 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
             Outcome::redraw()
         }
         Action::Quit => {
-            if model.is_dirty() || model.in_flight.is_some() {
+            if model.is_dirty() || model.in_flight.is_some() || model.retry.is_some() {
                 model.dialog = Some(Dialog::ConfirmQuit);
             } else {
                 model.should_quit = true;
             }
             Outcome::redraw()
         }
-        Action::Save => save(model),
+        Action::Save => save::save(model),
     }
 }
 
@@ -103,8 +198,12 @@ fn on_confirm_quit(model: &mut Model, key: KeyEvent) -> Outcome {
         KeyCode::Char('s') | KeyCode::Char('S') => {
             model.dialog = None;
             model.quit_after_save = true;
-            let out = save(model);
-            if out.effects.is_empty() && model.in_flight.is_none() && !model.save_queued {
+            let out = save::save(model);
+            if model.in_flight.is_none()
+                && !model.save_queued
+                && model.retry.is_none()
+                && !model.should_quit
+            {
                 // Nothing could be sent (invalid form): stay, the status says why.
                 model.quit_after_save = false;
             }
@@ -112,6 +211,83 @@ fn on_confirm_quit(model: &mut Model, key: KeyEvent) -> Outcome {
         }
         KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Char('c') => {
             model.dialog = None;
+            Outcome::redraw()
+        }
+        _ => Outcome::none(),
+    }
+}
+
+fn on_recover_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    let Some(Dialog::Recover { items, selected }) = &mut model.dialog else {
+        return Outcome::none();
+    };
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => *selected = selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => {
+            *selected = (*selected + 1).min(items.len().saturating_sub(1))
+        }
+        KeyCode::Enter => {
+            let Some(rec) = items.get(*selected).cloned() else {
+                model.dialog = None;
+                return Outcome::redraw();
+            };
+            model.dialog = None;
+            model.restore(&rec);
+            model.status.push(StatusEntry::Info(format!(
+                "Recovered “{}” ({}).{}",
+                rec.title(),
+                rec.state(),
+                if rec.server_id.is_some() {
+                    " Saving updates the same draft on the server."
+                } else {
+                    ""
+                }
+            )));
+            let effects = save::touch_journal(model);
+            return Outcome::redraw().with(effects);
+        }
+        KeyCode::Char('d') | KeyCode::Delete => {
+            if *selected < items.len() {
+                let rec = items.remove(*selected);
+                *selected = (*selected).min(items.len().saturating_sub(1));
+                if items.is_empty() {
+                    model.dialog = None;
+                }
+                model.status.push(StatusEntry::Info(format!(
+                    "Deleted the local copy of “{}”.",
+                    rec.title()
+                )));
+                return Outcome::redraw().with(vec![Effect::RemoveJournal(rec.key)]);
+            }
+        }
+        KeyCode::Esc => {
+            model.dialog = None;
+            model.status.push(StatusEntry::Info(
+                "Started a blank draft; the earlier drafts stay in the local journal (`graft drafts` lists them).".into(),
+            ));
+        }
+        _ => return Outcome::none(),
+    }
+    Outcome::redraw()
+}
+
+fn on_draft_gone_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    match key.code {
+        KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => {
+            model.dialog = None;
+            let old = std::mem::take(&mut model.draft_key);
+            model.draft_key = model.fresh_key();
+            model.server = Default::default();
+            model.create_uncertain = false;
+            model.saved_generation = u64::MAX;
+            let out = save::save(model);
+            out.with(vec![Effect::RemoveJournal(old)])
+        }
+        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') => {
+            model.dialog = None;
+            model.status.push(StatusEntry::Info(
+                "Not saved. Your text stays here and in the local journal.".into(),
+            ));
             Outcome::redraw()
         }
         _ => Outcome::none(),
@@ -127,6 +303,14 @@ fn move_focus(model: &mut Model, to: Field) -> Outcome {
     }
     model.focus = to;
     Outcome::redraw()
+}
+
+fn edited(model: &mut Model, field: Field) -> Outcome {
+    model.generation += 1;
+    if field.is_recipients() {
+        model.errors[field.index()] = None;
+    }
+    Outcome::redraw().with(save::touch_journal(model))
 }
 
 fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
@@ -145,11 +329,7 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
         model.set_text(focus, &joined);
     }
     if changed {
-        model.generation += 1;
-        if focus.is_recipients() {
-            model.errors[focus.index()] = None;
-        }
-        return Outcome::redraw();
+        return edited(model, focus);
     }
     // Cursor moves and scrolling change the screen too.
     let moved = model.field(focus).cursor() != before;
@@ -190,173 +370,5 @@ fn on_paste(model: &mut Model, text: &str) -> Outcome {
         return Outcome::none();
     }
     model.field_mut(focus).insert_str(&clean);
-    model.generation += 1;
-    if focus.is_recipients() {
-        model.errors[focus.index()] = None;
-    }
-    Outcome::redraw()
-}
-
-fn save(model: &mut Model) -> Outcome {
-    if model.in_flight.is_some() {
-        model.save_queued = true;
-        model.status.push(StatusEntry::Info(
-            "Still saving; will save your latest changes as soon as this save finishes.".into(),
-        ));
-        return Outcome::redraw();
-    }
-    let content = match model.validated_content() {
-        Ok(c) => c,
-        Err(bad) => {
-            let text = bad
-                .iter()
-                .map(|(f, e)| format!("{}: {e}", f.label()))
-                .collect::<Vec<_>>()
-                .join("; ");
-            model
-                .status
-                .push(StatusEntry::Invalid(format!("Not saved. {text}")));
-            if let Some((f, _)) = bad.first() {
-                model.focus = *f;
-            }
-            model.quit_after_save = false;
-            return Outcome::redraw();
-        }
-    };
-    let req = model.next_req;
-    model.next_req += 1;
-    let (effect, method, url) = match &model.server.id {
-        None => (
-            Effect::Create {
-                req,
-                body: content.create_body(),
-            },
-            "POST",
-            format!("{}/messages", target_path(model)),
-        ),
-        Some(id) => {
-            let body = content.patch_body(model.server.saved.as_ref());
-            if body.as_object().is_some_and(|o| o.is_empty()) {
-                model.saved_generation = model.generation;
-                model.status.push(StatusEntry::Info(
-                    "No changes since the last save: the draft on the server is up to date.".into(),
-                ));
-                if model.quit_after_save {
-                    model.should_quit = true;
-                }
-                return Outcome::redraw();
-            }
-            (
-                Effect::Update {
-                    req,
-                    id: id.clone(),
-                    body,
-                },
-                "PATCH",
-                format!("/{}/messages/{{id}}", model.target.owner),
-            )
-        }
-    };
-    model.in_flight = Some(InFlight {
-        req,
-        method: method.to_string(),
-        snapshot: content,
-        generation: model.generation,
-    });
-    model.status.push(StatusEntry::Saving {
-        method: method.to_string(),
-        url,
-    });
-    Outcome {
-        effects: vec![effect],
-        redraw: true,
-    }
-}
-
-fn target_path(model: &Model) -> String {
-    let t = &model.target;
-    match &t.folder {
-        None => format!("/{}", t.owner),
-        Some(f) => format!("/{}/mailFolders/{f}", t.owner),
-    }
-}
-
-fn on_save_done(
-    model: &mut Model,
-    req: u64,
-    at: String,
-    result: Result<SavedMessage, GraphFailure>,
-) -> Outcome {
-    let Some(flight) = model.in_flight.take_if(|f| f.req == req) else {
-        // An answer to a request this form no longer waits for.
-        return Outcome::none();
-    };
-    match result {
-        Ok(saved) => {
-            model.server.id = Some(saved.id.clone());
-            model.server.web_link = Some(saved.web_link.clone());
-            model.server.change_key = Some(saved.change_key.clone());
-            model.server.saved = Some(flight.snapshot);
-            model.saved_generation = flight.generation;
-            model.status.push(StatusEntry::Saved {
-                at,
-                method: flight.method,
-                status: saved.status,
-                status_text: saved.status_text,
-                id: saved.id,
-                web_link: saved.web_link,
-                folder: model.target.folder_label(),
-                request_id: saved.request_id,
-            });
-            if model.save_queued {
-                model.save_queued = false;
-                let mut out = save(model);
-                out.redraw = true;
-                return out;
-            }
-            if model.quit_after_save && !model.is_dirty() {
-                model.should_quit = true;
-            }
-        }
-        Err(f) => {
-            model.save_queued = false;
-            model.quit_after_save = false;
-            let hint = hint_for(&f, &flight.method);
-            model.status.push(StatusEntry::Failed {
-                at,
-                method: flight.method,
-                status: f.status,
-                status_text: f.status_text,
-                code: f.code,
-                message: f.message,
-                request_id: f.request_id,
-                hint,
-            });
-        }
-    }
-    Outcome::redraw()
-}
-
-fn hint_for(f: &GraphFailure, method: &str) -> Option<String> {
-    let h = match (f.kind, f.status, f.code.as_str()) {
-        (FailureKind::NoToken, ..) => "Nothing was sent. Your text is safe here.",
-        (_, Some(401), _) => {
-            "The token was refused (expired or for another service). Get a new one; your text is safe here."
-        }
-        (_, Some(403), _) => "The token lacks permission (Mail.ReadWrite is needed).",
-        (_, Some(404), "ErrorItemNotFound") if method == "PATCH" => {
-            "The draft is gone on the server (sent or deleted elsewhere)."
-        }
-        (_, Some(429), _) | (_, Some(503), _) | (_, Some(504), _) => {
-            "The service is busy. Press Ctrl-S again in a moment; your text is safe here."
-        }
-        (FailureKind::Timeout, ..) => {
-            "No answer in time. The server may still have saved it; your text is safe here."
-        }
-        (FailureKind::Network, ..) => {
-            "Could not reach Graph. Check the connection and press Ctrl-S again."
-        }
-        _ => return None,
-    };
-    Some(h.to_string())
+    edited(model, focus)
 }

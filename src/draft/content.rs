@@ -30,9 +30,17 @@ fn recipients(list: &[Address]) -> Value {
 }
 
 impl DraftContent {
-    /// The body of `POST …/messages`: every field, so the server holds exactly the form.
-    pub fn create_body(&self) -> Value {
-        self.patch_body(None)
+    /// The body of `POST …/messages`: every field, so the server holds exactly the
+    /// form, plus the draft's client key as an extended property when given.
+    pub fn create_body(&self, key: Option<&str>) -> Value {
+        let mut v = self.patch_body(None);
+        if let (Some(key), Some(o)) = (key, v.as_object_mut()) {
+            o.insert(
+                "singleValueExtendedProperties".into(),
+                json!([{ "id": crate::graph::client::DRAFT_KEY_PROPERTY, "value": key }]),
+            );
+        }
+        v
     }
 
     /// The body of `PATCH …/messages/{id}`: only what changed since `saved`
@@ -84,7 +92,7 @@ mod tests {
 
     #[test]
     fn create_has_every_field_with_one_object_per_recipient() {
-        let v = sample().create_body();
+        let v = sample().create_body(None);
         assert_eq!(
             v,
             json!({
@@ -94,6 +102,15 @@ mod tests {
                 "ccRecipients": [],
                 "bccRecipients": [{"emailAddress": {"address": "b@x.com"}}]
             })
+        );
+    }
+
+    #[test]
+    fn create_carries_the_client_key() {
+        let v = sample().create_body(Some("k-1"));
+        assert_eq!(
+            v["singleValueExtendedProperties"],
+            json!([{"id": crate::graph::client::DRAFT_KEY_PROPERTY, "value": "k-1"}])
         );
     }
 

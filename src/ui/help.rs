@@ -2,6 +2,7 @@
 
 use super::{ACCENT, WARN};
 use crate::app::Model;
+use crate::draft::journal::JournalRecord;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -71,12 +72,18 @@ pub fn draw_help(model: &Model, frame: &mut Frame, area: Rect) {
 pub fn draw_confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
     let what = if model.in_flight.is_some() {
         "A save is still in progress."
+    } else if model.retry.is_some() {
+        "A save is waiting to be retried."
     } else {
         "This draft has changes that are not saved to Outlook."
     };
     let key = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
     let lines = vec![
         Line::from(what),
+        Line::styled(
+            "Quitting keeps it in the local journal: graft offers it next time, and `graft sync` completes a queued save.",
+            Style::default().add_modifier(Modifier::DIM),
+        ),
         Line::raw(""),
         Line::from(vec![Span::styled("s", key), Span::raw("  save, then quit")]),
         Line::from(vec![
@@ -88,14 +95,77 @@ pub fn draw_confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
             Span::raw("  keep editing (Esc)"),
         ]),
     ];
-    let rect = centered(area, 58, lines.len() as u16 + 2);
+    popup(frame, area, lines, " Quit? ", 64);
+}
+
+fn popup(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>, title: &str, width: u16) {
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let w = area.width.min(width);
+    let rect = centered(area, w, p.line_count(w.saturating_sub(2)) as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        p.block(
             Block::bordered()
-                .title(" Quit? ")
+                .title(title)
                 .border_style(Style::default().fg(WARN)),
         ),
         rect,
     );
+}
+
+pub fn draw_recover(items: &[JournalRecord], selected: usize, frame: &mut Frame, area: Rect) {
+    let key = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
+    let mut lines = vec![
+        Line::from("Drafts from an earlier session that Outlook does not have yet:"),
+        Line::raw(""),
+    ];
+    for (i, r) in items.iter().enumerate() {
+        let when = r
+            .updated
+            .replace('T', " ")
+            .trim_end_matches('Z')
+            .to_string();
+        let style = if i == selected {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        let marker = if i == selected { "▸" } else { " " };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{marker} {}", r.title()), style),
+            Span::styled(
+                format!("  {when} UTC · {}", r.state()),
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Enter", key),
+        Span::raw(" restore  "),
+        Span::styled("↑/↓", key),
+        Span::raw(" choose  "),
+        Span::styled("d", key),
+        Span::raw(" delete  "),
+        Span::styled("Esc", key),
+        Span::raw(" blank draft (keeps these)"),
+    ]));
+    popup(frame, area, lines, " Recover a draft ", 90);
+}
+
+pub fn draw_draft_gone(frame: &mut Frame, area: Rect) {
+    let key = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
+    let lines = vec![
+        Line::from("The draft is gone on the server: it was sent or deleted elsewhere."),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", key),
+            Span::raw("  save this text as a new draft"),
+        ]),
+        Line::from(vec![
+            Span::styled("n", key),
+            Span::raw("  keep editing (Esc)"),
+        ]),
+    ];
+    popup(frame, area, lines, " Draft not found ", 72);
 }

@@ -40,6 +40,11 @@ pub fn view(model: &Model, frame: &mut Frame) {
     match model.dialog {
         Some(Dialog::Help) => help::draw_help(model, frame, area),
         Some(Dialog::ConfirmQuit) => help::draw_confirm_quit(model, frame, area),
+        Some(Dialog::Recover {
+            ref items,
+            selected,
+        }) => help::draw_recover(items, selected, frame, area),
+        Some(Dialog::DraftGone) => help::draw_draft_gone(frame, area),
         None => {
             if let Some(pos) = cursor {
                 frame.set_cursor_position(pos);
@@ -65,6 +70,10 @@ fn draw_header(model: &Model, frame: &mut Frame, area: Rect) {
     }
     let (state, style) = if model.in_flight.is_some() {
         ("saving…", Style::default().fg(WARN))
+    } else if model.retry.as_ref().is_some_and(|w| w.offline) {
+        ("offline · save queued", Style::default().fg(WARN))
+    } else if model.retry.is_some() {
+        ("save queued", Style::default().fg(WARN))
     } else if model.is_dirty() {
         ("● unsaved changes", Style::default().fg(WARN))
     } else if model.server.id.is_some() {

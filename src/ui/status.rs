@@ -12,10 +12,28 @@ fn dim() -> Style {
     Style::default().add_modifier(Modifier::DIM)
 }
 
-fn lines_for(entry: &StatusEntry) -> Vec<Line<'_>> {
+fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
     match entry {
         StatusEntry::Info(t) => vec![Line::from(format!("· {t}"))],
         StatusEntry::Invalid(t) => vec![Line::styled(format!("✗ {t}"), Style::default().fg(ERROR))],
+        StatusEntry::Waiting { reason, detail } => {
+            let head = match &model.retry {
+                Some(w) => format!(
+                    "⟳ {reason} — retrying in {} s (attempt {}). Esc cancels, Ctrl-S retries now.",
+                    w.remaining_secs,
+                    w.attempt + 1
+                ),
+                None => format!("⟳ {reason} — retry stopped."),
+            };
+            let mut out = vec![Line::styled(head, Style::default().fg(WARN))];
+            if model.retry.as_ref().is_some_and(|w| w.offline) {
+                out.push(Line::from(
+                    "offline — will save when the connection returns. Your text is in the local journal.",
+                ));
+            }
+            out.push(Line::styled(detail.as_str(), dim()));
+            out
+        }
         StatusEntry::Saving { method, url } => vec![Line::styled(
             format!("⟳ saving… {method} {url}"),
             Style::default().fg(WARN),
@@ -92,7 +110,7 @@ fn lines_for(entry: &StatusEntry) -> Vec<Line<'_>> {
 
 fn paragraph(model: &Model) -> Paragraph<'_> {
     let lines = match model.status.last() {
-        Some(e) => lines_for(e),
+        Some(e) => lines_for(model, e),
         None => vec![Line::styled(
             format!(
                 "Ready. {} saves the draft to {} · {}.",

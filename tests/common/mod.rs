@@ -11,6 +11,7 @@ pub fn model() -> Model {
     Model::new(
         Target {
             owner: "me".into(),
+            user: None,
             folder: None,
             graph_url: "http://127.0.0.1:1/v1.0".into(),
         },

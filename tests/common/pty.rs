@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct Pty {
+    /// The state directory (journal) this process uses; kept for restarts.
+    pub state: Arc<tempfile::TempDir>,
     parser: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
@@ -16,6 +18,18 @@ pub struct Pty {
 
 impl Pty {
     pub fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
+        let state = Arc::new(tempfile::tempdir().expect("temp state dir"));
+        Pty::spawn_with_state(args, env, cols, rows, state)
+    }
+
+    /// Starts graft with the given state directory (to test a restart).
+    pub fn spawn_with_state(
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+        state: Arc<tempfile::TempDir>,
+    ) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -27,6 +41,7 @@ impl Pty {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_graft"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        cmd.env("GRAFT_STATE_DIR", state.path());
         cmd.env_remove("GRAFT_ACCESS_TOKEN");
         cmd.env_remove("GRAFT_GRAPH_URL");
         for (k, v) in env {
@@ -50,6 +65,7 @@ impl Pty {
             *c.lock().unwrap() = true;
         });
         Pty {
+            state,
             parser,
             writer,
             child,
@@ -119,4 +135,24 @@ pub fn unwrapped(screen: &str) -> String {
         .map(|l| l.trim_matches(|c: char| c == '│' || c == '┃' || c == ' '))
         .collect::<Vec<_>>()
         .join("")
+}
+
+impl Pty {
+    /// The process id, to send it signals.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
+    /// The journal files in this session's state directory.
+    pub fn journal_files(&self) -> Vec<std::path::PathBuf> {
+        let dir = self.state.path().join("journal");
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }

@@ -1,0 +1,336 @@
+//! Saving: create then update, one request at a time, automatic retries that
+//! respect the service, no duplicate drafts, and the local journal's schedule.
+
+use super::model::{Dialog, InFlight, Model, RetryWait, StatusEntry};
+use super::update::{Effect, Outcome, TimerKind};
+use crate::graph::{FailureKind, GraphFailure, SavedMessage};
+use std::time::Duration;
+
+/// How soon after an edit the journal is written. Text typed more than this
+/// (plus a disk write) before a crash is on disk.
+pub const JOURNAL_DELAY: Duration = Duration::from_millis(300);
+/// Throttling and service errors are retried this many times, then shown.
+pub const MAX_SERVICE_RETRIES: u32 = 6;
+/// Longest wait between automatic retries when the server gives no Retry-After.
+pub const MAX_BACKOFF_SECS: u64 = 60;
+
+/// Schedules a journal write soon, unless one is already scheduled.
+pub fn touch_journal(model: &mut Model) -> Vec<Effect> {
+    if !model.journal.enabled || model.journal.armed {
+        return Vec::new();
+    }
+    model.journal.armed = true;
+    model.timer_seq += 1;
+    vec![Effect::Timer {
+        after: JOURNAL_DELAY,
+        kind: TimerKind::Journal,
+        seq: model.timer_seq,
+    }]
+}
+
+/// What the journal should do now: write the draft, or remove it once the server has it all.
+fn journal_effect(model: &mut Model) -> Vec<Effect> {
+    if model.needs_journal() {
+        model.journal.on_disk = true;
+        vec![Effect::WriteJournal(Box::new(model.journal_record()))]
+    } else if model.journal.on_disk {
+        model.journal.on_disk = false;
+        vec![Effect::RemoveJournal(model.draft_key.clone())]
+    } else {
+        Vec::new()
+    }
+}
+
+pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
+    match kind {
+        TimerKind::Journal => {
+            model.journal.armed = false;
+            Outcome::none().with(journal_effect(model))
+        }
+        TimerKind::Retry => {
+            let Some(wait) = model.retry.as_mut().filter(|w| w.seq == seq) else {
+                return Outcome::none();
+            };
+            wait.remaining_secs = wait.remaining_secs.saturating_sub(1);
+            if wait.remaining_secs > 0 {
+                let seq = wait.seq;
+                return Outcome::redraw().with(vec![Effect::Timer {
+                    after: Duration::from_secs(1),
+                    kind: TimerKind::Retry,
+                    seq,
+                }]);
+            }
+            model.retry = None;
+            save(model)
+        }
+    }
+}
+
+pub fn cancel_retry(model: &mut Model) -> Outcome {
+    model.retry = None;
+    model.quit_after_save = false;
+    model.status.push(StatusEntry::Info(
+        "Automatic retry cancelled. Ctrl-S tries again; your text is kept in the local journal."
+            .into(),
+    ));
+    Outcome::redraw().with(touch_journal(model))
+}
+
+pub fn save(model: &mut Model) -> Outcome {
+    if model.in_flight.is_some() {
+        model.save_queued = true;
+        model.status.push(StatusEntry::Info(
+            "Still saving; will save your latest changes as soon as this save finishes.".into(),
+        ));
+        return Outcome::redraw();
+    }
+    // Ctrl-S during a retry countdown means: now.
+    model.retry = None;
+    let content = match model.validated_content() {
+        Ok(c) => c,
+        Err(bad) => {
+            let text = bad
+                .iter()
+                .map(|(f, e)| format!("{}: {e}", f.label()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            model
+                .status
+                .push(StatusEntry::Invalid(format!("Not saved. {text}")));
+            if let Some((f, _)) = bad.first() {
+                model.focus = *f;
+            }
+            model.quit_after_save = false;
+            return Outcome::redraw();
+        }
+    };
+    let req = model.next_req;
+    model.next_req += 1;
+    let (effect, method, url) = match &model.server.id {
+        None => (
+            Effect::Create {
+                req,
+                body: content.create_body(Some(&model.draft_key)),
+                lookup_key: model.create_uncertain.then(|| model.draft_key.clone()),
+            },
+            "POST",
+            format!("{}/messages", target_path(model)),
+        ),
+        Some(id) => {
+            let body = content.patch_body(model.server.saved.as_ref());
+            if body.as_object().is_some_and(|o| o.is_empty()) {
+                model.saved_generation = model.generation;
+                model.status.push(StatusEntry::Info(
+                    "No changes since the last save: the draft on the server is up to date.".into(),
+                ));
+                if model.quit_after_save {
+                    model.should_quit = true;
+                }
+                return Outcome::redraw().with(touch_journal(model));
+            }
+            (
+                Effect::Update {
+                    req,
+                    id: id.clone(),
+                    body,
+                },
+                "PATCH",
+                format!("/{}/messages/{{id}}", model.target.owner),
+            )
+        }
+    };
+    model.in_flight = Some(InFlight {
+        req,
+        method: method.to_string(),
+        snapshot: content,
+        generation: model.generation,
+    });
+    model.status.push(StatusEntry::Saving {
+        method: method.to_string(),
+        url,
+    });
+    let mut effects = vec![effect];
+    effects.extend(touch_journal(model));
+    Outcome {
+        effects,
+        redraw: true,
+    }
+}
+
+fn target_path(model: &Model) -> String {
+    let t = &model.target;
+    match &t.folder {
+        None => format!("/{}", t.owner),
+        Some(f) => format!("/{}/mailFolders/{f}", t.owner),
+    }
+}
+
+pub fn on_save_done(
+    model: &mut Model,
+    req: u64,
+    at: String,
+    adopted: bool,
+    result: Result<SavedMessage, GraphFailure>,
+) -> Outcome {
+    let Some(flight) = model.in_flight.take_if(|f| f.req == req) else {
+        // An answer to a request this form no longer waits for.
+        return Outcome::none();
+    };
+    match result {
+        Ok(saved) => {
+            model.failures = 0;
+            model.create_uncertain = false;
+            model.server.id = Some(saved.id.clone());
+            model.server.web_link = Some(saved.web_link.clone());
+            model.server.change_key = Some(saved.change_key.clone());
+            model.server.saved = Some(flight.snapshot);
+            model.saved_generation = flight.generation;
+            let method = if adopted {
+                "POST (found the draft an unanswered earlier save had made)".to_string()
+            } else {
+                flight.method
+            };
+            model.status.push(StatusEntry::Saved {
+                at,
+                method,
+                status: saved.status,
+                status_text: saved.status_text,
+                id: saved.id,
+                web_link: saved.web_link,
+                folder: model.target.folder_label(),
+                request_id: saved.request_id,
+            });
+            if model.save_queued {
+                model.save_queued = false;
+                let mut out = save(model);
+                out.redraw = true;
+                return out;
+            }
+            if model.quit_after_save && !model.is_dirty() {
+                model.should_quit = true;
+            }
+            Outcome::redraw().with(touch_journal(model))
+        }
+        Err(f) => on_failure(model, flight, at, f),
+    }
+}
+
+/// Whether a failed request may have changed the server anyway.
+fn ambiguous(f: &GraphFailure) -> bool {
+    matches!(f.kind, FailureKind::Network | FailureKind::Timeout)
+        || matches!(f.status, Some(500) | Some(502) | Some(504))
+}
+
+fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) -> Outcome {
+    if flight.method == "POST" && ambiguous(&f) {
+        // The draft may exist now: the next attempt looks it up by key first.
+        model.create_uncertain = true;
+    }
+    let queued_again = std::mem::take(&mut model.save_queued);
+    let offline = matches!(f.kind, FailureKind::Network | FailureKind::Timeout);
+    let service = matches!(f.status, Some(429) | Some(503) | Some(504));
+    if offline || (service && model.failures < MAX_SERVICE_RETRIES) {
+        return schedule_retry(model, &f, offline);
+    }
+    let _ = queued_again;
+    model.failures = 0;
+    model.quit_after_save = false;
+    if f.status == Some(404) && f.code == "ErrorItemNotFound" && flight.method == "PATCH" {
+        model.dialog = Some(Dialog::DraftGone);
+    }
+    let hint = hint_for(&f, &flight.method);
+    model.status.push(StatusEntry::Failed {
+        at,
+        method: flight.method,
+        status: f.status,
+        status_text: f.status_text,
+        code: f.code,
+        message: f.message,
+        request_id: f.request_id,
+        hint,
+    });
+    Outcome::redraw().with(touch_journal(model))
+}
+
+/// Exponential backoff with jitter, or the server's Retry-After (never less).
+fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome {
+    model.failures += 1;
+    let attempt = model.failures;
+    let base = match f.retry_after {
+        Some(d) => d.as_secs().max(1),
+        None => (1u64 << attempt.min(6)).min(MAX_BACKOFF_SECS),
+    };
+    // Up to a quarter more, so many clients do not retry in step.
+    let jitter = model.random() % (base / 4 + 1);
+    let secs = base + jitter;
+    model.timer_seq += 1;
+    let seq = model.timer_seq;
+    let reason = if offline {
+        "offline".to_string()
+    } else {
+        let code = if f.code.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", f.code)
+        };
+        format!(
+            "{} ({}{code})",
+            if f.status == Some(429) {
+                "throttled"
+            } else {
+                "service unavailable"
+            },
+            f.status.unwrap_or(0)
+        )
+    };
+    let detail = if offline {
+        format!("Could not reach Graph: {}", f.message)
+    } else {
+        format!(
+            "{}{}",
+            f.message,
+            f.request_id
+                .as_ref()
+                .map(|r| format!(" (request-id {r})"))
+                .unwrap_or_default()
+        )
+    };
+    model.retry = Some(RetryWait {
+        remaining_secs: secs,
+        attempt,
+        reason: reason.clone(),
+        offline,
+        seq,
+    });
+    model.status.push(StatusEntry::Waiting { reason, detail });
+    let mut effects = vec![Effect::Timer {
+        after: Duration::from_secs(1),
+        kind: TimerKind::Retry,
+        seq,
+    }];
+    effects.extend(touch_journal(model));
+    Outcome {
+        effects,
+        redraw: true,
+    }
+}
+
+fn hint_for(f: &GraphFailure, method: &str) -> Option<String> {
+    let h = match (f.kind, f.status, f.code.as_str()) {
+        (FailureKind::NoToken, ..) => {
+            "Nothing was sent. Your text is safe here and in the local journal."
+        }
+        (_, Some(401), _) => {
+            "The token was refused (expired or for another service). Get a new one; your text is safe here."
+        }
+        (_, Some(403), _) => "The token lacks permission (Mail.ReadWrite is needed).",
+        (_, Some(404), "ErrorItemNotFound") if method == "PATCH" => {
+            "The draft is gone on the server (sent or deleted elsewhere)."
+        }
+        (_, Some(429), _) | (_, Some(503), _) | (_, Some(504), _) => {
+            "The service is still busy after several tries. Press Ctrl-S to try again; your text is safe."
+        }
+        _ => return None,
+    };
+    Some(h.to_string())
+}

@@ -1,0 +1,71 @@
+//! Completing saves from the journal without the form: `graft sync`, and the
+//! background sync of queued drafts when graft starts.
+
+use crate::draft::address::parse_list;
+use crate::draft::content::DraftContent;
+use crate::draft::journal::JournalRecord;
+use crate::graph::{GraphClient, GraphFailure, SavedMessage};
+use serde_json::Value;
+
+/// Creates with the client key, or (after a lost answer) finds and updates the
+/// draft that key already made. Never creates a second draft for one key.
+pub async fn create_or_adopt(
+    client: &GraphClient,
+    body: &Value,
+    lookup_key: Option<&str>,
+) -> (bool, Result<SavedMessage, GraphFailure>) {
+    let Some(key) = lookup_key else {
+        return (false, client.create_draft(body).await);
+    };
+    match client.find_by_key(key).await {
+        Ok(Some(found)) => {
+            let mut patch = body.clone();
+            if let Some(o) = patch.as_object_mut() {
+                o.remove("singleValueExtendedProperties");
+            }
+            (true, client.update_draft(&found.id, &patch).await)
+        }
+        Ok(None) => (false, client.create_draft(body).await),
+        Err(e) => (false, Err(e)),
+    }
+}
+
+fn describe(f: &GraphFailure) -> String {
+    match f.status {
+        Some(s) => format!("{s} {}: {} {}", f.status_text, f.code, f.message),
+        None => f.message.clone(),
+    }
+}
+
+/// Brings the server up to date with one journal. The journal is not touched here.
+pub async fn sync_record(
+    client: &GraphClient,
+    rec: &JournalRecord,
+) -> Result<SavedMessage, String> {
+    let f = &rec.fields;
+    let parse = |label: &str, s: &str| parse_list(s).map_err(|e| format!("{label}: {e}"));
+    let content = DraftContent {
+        to: parse("To", &f.to)?,
+        cc: parse("Cc", &f.cc)?,
+        bcc: parse("Bcc", &f.bcc)?,
+        subject: f.subject.clone(),
+        body: f.body.clone(),
+    };
+    match &rec.server_id {
+        Some(id) => client
+            .update_draft(id, &content.patch_body(rec.saved.as_ref()))
+            .await
+            .map_err(|e| {
+                if e.status == Some(404) {
+                    "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string()
+                } else {
+                    describe(&e)
+                }
+            }),
+        // Always look up first: an earlier session may have created it unanswered.
+        None => create_or_adopt(client, &content.create_body(Some(&rec.key)), Some(&rec.key))
+            .await
+            .1
+            .map_err(|e| describe(&e)),
+    }
+}
