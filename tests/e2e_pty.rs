@@ -243,5 +243,6 @@ fn emulator_subcommand_serves_graph_on_the_given_port() {
         (status, d.status().as_u16(), g.status().as_u16())
     });
     let _ = child.kill();
+    let _ = child.wait();
     assert_eq!((created, deleted, gone), (201, 204, 404));
 }
