@@ -1,9 +1,9 @@
 use clap::Parser;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
-use graft::app::{Dialog, Effect, Keymap, Model, Msg, StatusEntry, model::Target};
+use graft::app::{Keymap, Model, Msg, StatusEntry, model::Target};
 use graft::cli::{Cli, Command};
 use graft::config::{self, TokenSource};
-use graft::draft::journal::{JournalRecord, JournalStore};
+use graft::draft::journal::JournalStore;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use graft::graph::{AccessToken, GraphClient, Mailbox};
 use graft::run::Runner;
@@ -146,18 +146,13 @@ fn session(cli: &Cli) -> Result<Session, Failure> {
     })
 }
 
-/// Whether a queued journal belongs to this session's mailbox (demo journals always do).
-fn same_target(rec: &JournalRecord, target: &Target, demo: bool) -> bool {
-    (demo || rec.graph_url == target.graph_url) && rec.user == target.user
-}
-
 fn run_sync(cli: Cli) -> Result<(), Failure> {
     let s = session(&cli)?;
     let store = journal_store(cli.demo).map_err(|e| (5, e))?;
     let (records, _) = store.orphans();
     let queued: Vec<_> = records
         .into_iter()
-        .filter(|r| r.queued && same_target(r, &s.target, cli.demo))
+        .filter(|r| r.queued && graft::run::same_target(r, &s.target, cli.demo))
         .collect();
     let rt = runtime()?;
     let mut failed = 0;
@@ -228,29 +223,12 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         }
     };
     model.journal.enabled = store.is_some();
-    let mut initial = Vec::new();
-    if let Some(store) = &store {
-        let (records, unreadable) = store.orphans();
-        let (sync, recover): (Vec<_>, Vec<_>) = records
-            .into_iter()
-            .partition(|r| r.queued && same_target(r, &s.target, cli.demo));
-        for rec in sync {
-            initial.push(Effect::Sync(Box::new(rec)));
+    let initial = match &store {
+        Some(store) => {
+            graft::run::apply_startup(&mut model, graft::run::startup(store, &s.target, cli.demo))
         }
-        if !recover.is_empty() {
-            model.dialog = Some(Dialog::Recover {
-                items: recover,
-                selected: 0,
-            });
-        }
-        for u in unreadable {
-            model.status.push(StatusEntry::Info(format!(
-                "A journal file could not be read and was kept: {} ({})",
-                u.path.display(),
-                u.reason
-            )));
-        }
-    }
+        None => Vec::new(),
+    };
 
     let rt = runtime()?;
     let _guard = rt.enter();
@@ -278,19 +256,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
 
     // Whatever ended the loop (quit, signal, a lost terminal), the journal gets
     // the final text before the process leaves.
-    runner.finish();
-    let kept = store.as_ref().and_then(|store| {
-        if model.needs_journal() {
-            Some(
-                store
-                    .write(&model.journal_record())
-                    .map(|_| store.path(&model.draft_key)),
-            )
-        } else {
-            let _ = store.remove(&model.draft_key);
-            None
-        }
-    });
+    let kept = graft::run::finish_session(runner, store.as_ref(), &model);
     drop(s.emulator);
     match kept {
         Some(Ok(path)) => eprintln!("graft: unsaved text kept in {}", path.display()),

@@ -248,3 +248,71 @@ where
         }
     }
 }
+
+/// Whether a queued journal belongs to this session's mailbox (demo journals always do).
+pub fn same_target(rec: &JournalRecord, target: &crate::app::model::Target, demo: bool) -> bool {
+    (demo || rec.graph_url == target.graph_url) && rec.user == target.user
+}
+
+/// What graft does with earlier journals at start: queued saves for this mailbox
+/// are completed in the background; the other drafts are offered for recovery.
+pub struct Startup {
+    pub effects: Vec<Effect>,
+    pub recover: Vec<JournalRecord>,
+    pub unreadable: Vec<crate::draft::journal::Unreadable>,
+}
+
+pub fn startup(store: &JournalStore, target: &crate::app::model::Target, demo: bool) -> Startup {
+    let (records, unreadable) = store.orphans();
+    let (sync, recover): (Vec<_>, Vec<_>) = records
+        .into_iter()
+        .partition(|r| r.queued && same_target(r, target, demo));
+    Startup {
+        effects: sync
+            .into_iter()
+            .map(|r| Effect::Sync(Box::new(r)))
+            .collect(),
+        recover,
+        unreadable,
+    }
+}
+
+/// Applies `startup` to a fresh model; returns the effects to run first.
+pub fn apply_startup(model: &mut Model, s: Startup) -> Vec<Effect> {
+    if !s.recover.is_empty() {
+        model.dialog = Some(crate::app::Dialog::Recover {
+            items: s.recover,
+            selected: 0,
+        });
+    }
+    for u in s.unreadable {
+        model.status.push(crate::app::StatusEntry::Info(format!(
+            "A journal file could not be read and was kept: {} ({})",
+            u.path.display(),
+            u.reason
+        )));
+    }
+    s.effects
+}
+
+/// After the loop, however it ended: finish journal work, then keep the draft's
+/// final text if the server does not hold it all, or remove its journal.
+/// Returns where the text was kept, if it was.
+pub fn finish_session(
+    runner: Runner,
+    store: Option<&JournalStore>,
+    model: &Model,
+) -> Option<std::io::Result<std::path::PathBuf>> {
+    runner.finish();
+    let store = store?;
+    if model.needs_journal() {
+        Some(
+            store
+                .write(&model.journal_record())
+                .map(|_| store.path(&model.draft_key)),
+        )
+    } else {
+        let _ = store.remove(&model.draft_key);
+        None
+    }
+}

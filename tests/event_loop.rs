@@ -8,57 +8,8 @@ use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use graft::graph::{AccessToken, GraphClient, Mailbox};
 use graft::run::{Runner, run_loop};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
-
-/// A `TestBackend` that counts frames (one flush per draw).
-struct Counting {
-    inner: TestBackend,
-    flushes: Arc<AtomicUsize>,
-}
-
-impl Backend for Counting {
-    type Error = <TestBackend as Backend>::Error;
-    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        self.inner.draw(content)
-    }
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
-    }
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
-    }
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.inner.get_cursor_position()
-    }
-    fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
-        self.inner.set_cursor_position(p)
-    }
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.inner.clear()
-    }
-    fn clear_region(&mut self, t: ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(t)
-    }
-    fn size(&self) -> Result<Size, Self::Error> {
-        self.inner.size()
-    }
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.inner.window_size()
-    }
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.flushes.fetch_add(1, Ordering::SeqCst);
-        self.inner.flush()
-    }
-}
 
 fn send_text(tx: &UnboundedSender<std::io::Result<Event>>, s: &str) {
     for c in s.chars() {
@@ -96,11 +47,7 @@ async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
     .unwrap();
     let (tx, mut rx) = unbounded_channel::<std::io::Result<Event>>();
     let events = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
-    let flushes = Arc::new(AtomicUsize::new(0));
-    let backend = Counting {
-        inner: TestBackend::new(80, 24),
-        flushes: flushes.clone(),
-    };
+    let (backend, screen) = common::probe::Probe::new(80, 24);
 
     // 40 keys queued before the loop starts: one initial draw, one for the burst.
     send_text(&tx, "frank@contoso.com, gina@contoso.com, h@x.io");
@@ -111,49 +58,32 @@ async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
         let r = run_loop(&mut terminal, &mut model, events, &runner, &mut rx, vec![]).await;
         (r, model, terminal)
     });
-    until("the burst to be drawn", || {
-        flushes.load(Ordering::SeqCst) >= 2
-    })
-    .await;
+    until("the burst to be drawn", || screen.frames() >= 2).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(
-        flushes.load(Ordering::SeqCst),
+        screen.frames(),
         2,
         "initial frame + one frame for the burst"
     );
 
     // Idle: nothing happens, nothing is drawn.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(flushes.load(Ordering::SeqCst), 2, "no redraw while idle");
+    assert_eq!(screen.frames(), 2, "no redraw while idle");
 
     send_key(&tx, KeyCode::Char('s'), KeyModifiers::CONTROL);
     // One frame for "saving…", one for the answer; nothing else.
-    until("the result to be drawn", || {
-        flushes.load(Ordering::SeqCst) >= 4
-    })
-    .await;
+    until("the result to be drawn", || screen.frames() >= 4).await;
     assert_eq!(emu.messages().len(), 1);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(
-        flushes.load(Ordering::SeqCst),
-        4,
-        "no redraw after the answer"
-    );
+    assert_eq!(screen.frames(), 4, "no redraw after the answer");
 
     send_key(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
     let (r, model, terminal) = task.await.unwrap();
     r.unwrap();
     let id = emu.messages()[0]["id"].as_str().unwrap().to_string();
     assert_eq!(model.server.id.as_deref(), Some(id.as_str()));
-    let screen: String = terminal
-        .backend()
-        .inner
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
-    assert!(screen.contains("201 Created"), "{screen}");
+    let _ = terminal;
+    assert!(screen.text().contains("201 Created"), "{}", screen.text());
     let to = emu.messages()[0]["toRecipients"].as_array().unwrap().len();
     assert_eq!(to, 3);
 }

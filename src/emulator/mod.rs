@@ -241,6 +241,11 @@ impl Emulator {
         self.shared.lock().tokens = tokens.iter().map(|t| t.to_string()).collect();
     }
 
+    /// Removes a message, as if it were deleted or sent from another client.
+    pub fn delete_message(&self, id: &str) -> bool {
+        self.shared.lock().messages.remove(id).is_some()
+    }
+
     /// Every message in the mailbox, as `GET` would return it.
     pub fn messages(&self) -> Vec<Value> {
         let mb = self.shared.lock();
