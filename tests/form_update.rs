@@ -343,3 +343,254 @@ fn help_opens_and_any_key_closes_it_without_typing() {
     assert_eq!(m.dialog, None);
     assert_eq!(m.text(Field::To), "");
 }
+
+fn failure(
+    kind: FailureKind,
+    status: Option<u16>,
+    code: &str,
+    retry_after: Option<u64>,
+) -> GraphFailure {
+    GraphFailure {
+        kind,
+        status,
+        status_text: String::new(),
+        code: code.into(),
+        message: "m".into(),
+        request_id: None,
+        retry_after: retry_after.map(std::time::Duration::from_secs),
+    }
+}
+
+fn first_create(m: &mut graft::app::Model) -> u64 {
+    let out = update(m, ctrl('s'));
+    match out.effects.first() {
+        Some(Effect::Create { req, .. }) => *req,
+        other => panic!("expected a Create, got {other:?}"),
+    }
+}
+
+#[test]
+fn throttling_counts_down_from_retry_after_then_saves_again() {
+    use graft::app::TimerKind;
+    let mut m = model();
+    fill(&mut m);
+    let req = first_create(&mut m);
+    let out = update(
+        &mut m,
+        done(
+            req,
+            Err(failure(
+                FailureKind::Http,
+                Some(429),
+                "ApplicationThrottled",
+                Some(3),
+            )),
+        ),
+    );
+    let wait = m.retry.clone().expect("a retry is scheduled");
+    // Retry-After: 3 is honoured; jitter (a quarter of 3 s, rounded down) adds nothing here.
+    assert_eq!(wait.remaining_secs, 3, "{wait:?}");
+    assert!(matches!(
+        out.effects.as_slice(),
+        [
+            Effect::Timer {
+                kind: TimerKind::Retry,
+                ..
+            },
+            ..
+        ]
+    ));
+    assert!(
+        matches!(m.status.last(), Some(StatusEntry::Waiting { reason, .. }) if reason.contains("429"))
+    );
+    // Stale ticks do nothing; real ticks count down and then save.
+    assert!(
+        !update(
+            &mut m,
+            Msg::Tick {
+                kind: TimerKind::Retry,
+                seq: wait.seq + 99
+            }
+        )
+        .redraw
+    );
+    let mut effects = Vec::new();
+    for _ in 0..wait.remaining_secs {
+        effects = update(
+            &mut m,
+            Msg::Tick {
+                kind: TimerKind::Retry,
+                seq: wait.seq,
+            },
+        )
+        .effects;
+    }
+    assert!(m.retry.is_none());
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::Create {
+                    lookup_key: None,
+                    ..
+                },
+                ..
+            ]
+        ),
+        "a 429 did not create anything, so no lookup: {effects:?}"
+    );
+}
+
+#[test]
+fn a_lost_answer_to_a_create_makes_the_retry_look_up_first() {
+    use graft::app::TimerKind;
+    let mut m = model();
+    fill(&mut m);
+    let req = first_create(&mut m);
+    update(
+        &mut m,
+        done(
+            req,
+            Err(failure(FailureKind::Timeout, None, "Timeout", None)),
+        ),
+    );
+    assert!(m.create_uncertain);
+    assert!(m.retry.as_ref().unwrap().offline);
+    // Ctrl-S during the countdown retries now, with the lookup.
+    let out = update(&mut m, ctrl('s'));
+    match out.effects.as_slice() {
+        [
+            Effect::Create {
+                lookup_key: Some(k),
+                ..
+            },
+            ..,
+        ] => assert_eq!(k, &m.draft_key),
+        other => panic!("{other:?}"),
+    }
+    let _ = TimerKind::Journal;
+}
+
+#[test]
+fn esc_cancels_an_automatic_retry_and_other_4xx_are_not_retried() {
+    let mut m = model();
+    fill(&mut m);
+    let req = first_create(&mut m);
+    update(
+        &mut m,
+        done(
+            req,
+            Err(failure(
+                FailureKind::Http,
+                Some(503),
+                "serviceNotAvailable",
+                None,
+            )),
+        ),
+    );
+    assert!(m.retry.is_some());
+    update(&mut m, key(KeyCode::Esc));
+    assert!(m.retry.is_none());
+    assert_eq!(
+        m.text(Field::Subject),
+        "Quarterly numbers",
+        "Esc does not touch the text"
+    );
+
+    let req = first_create(&mut m);
+    update(
+        &mut m,
+        done(
+            req,
+            Err(failure(
+                FailureKind::Http,
+                Some(400),
+                "RequestBodyRead",
+                None,
+            )),
+        ),
+    );
+    assert!(m.retry.is_none(), "a 400 is final");
+    assert!(matches!(m.status.last(), Some(StatusEntry::Failed { .. })));
+}
+
+#[test]
+fn a_404_on_update_offers_a_new_draft_with_a_new_key() {
+    let mut m = model();
+    fill(&mut m);
+    let req = first_create(&mut m);
+    update(&mut m, done(req, Ok(saved(201, "AAMkOld"))));
+    let old_key = m.draft_key.clone();
+    type_text(&mut m, "!");
+    let out = update(&mut m, ctrl('s'));
+    let Some(Effect::Update { req, .. }) = out.effects.first().cloned() else {
+        panic!()
+    };
+    update(
+        &mut m,
+        done(
+            req,
+            Err(failure(
+                FailureKind::Http,
+                Some(404),
+                "ErrorItemNotFound",
+                None,
+            )),
+        ),
+    );
+    assert_eq!(m.dialog, Some(Dialog::DraftGone));
+    let out = update(&mut m, key(KeyCode::Char('y')));
+    assert!(matches!(out.effects.first(), Some(Effect::Create { .. })));
+    assert_ne!(
+        m.draft_key, old_key,
+        "a sent copy carrying the old key must not be adopted"
+    );
+    assert!(out.effects.contains(&Effect::RemoveJournal(old_key)));
+}
+
+#[test]
+fn recovery_restores_every_field_and_the_server_state() {
+    use graft::draft::journal::{Fields, JournalRecord};
+    let rec = JournalRecord {
+        version: JournalRecord::VERSION,
+        key: "abc123".into(),
+        pid: 1,
+        updated: "2026-11-28T09:00:00Z".into(),
+        graph_url: "http://127.0.0.1:1/v1.0".into(),
+        user: None,
+        folder: None,
+        fields: Fields {
+            to: "bob".into(),
+            cc: "c@x.io".into(),
+            bcc: String::new(),
+            subject: "Recovered 日本".into(),
+            body: "line 1\nline 2 🎉".into(),
+        },
+        server_id: Some("AAMkSrv".into()),
+        web_link: Some("https://x".into()),
+        saved: None,
+        create_uncertain: false,
+        queued: false,
+    };
+    let mut m = model();
+    m.dialog = Some(Dialog::Recover {
+        items: vec![rec.clone(), rec.clone()],
+        selected: 0,
+    });
+    update(&mut m, key(KeyCode::Down));
+    update(&mut m, key(KeyCode::Char('d')));
+    assert!(matches!(&m.dialog, Some(Dialog::Recover { items, .. }) if items.len() == 1));
+    update(&mut m, key(KeyCode::Enter));
+    assert_eq!(m.dialog, None);
+    assert_eq!(
+        m.text(Field::To),
+        "bob",
+        "even invalid input comes back as typed"
+    );
+    assert_eq!(m.text(Field::Cc), "c@x.io");
+    assert_eq!(m.text(Field::Subject), "Recovered 日本");
+    assert_eq!(m.text(Field::Body), "line 1\nline 2 🎉");
+    assert_eq!(m.draft_key, "abc123");
+    assert_eq!(m.server.id.as_deref(), Some("AAMkSrv"));
+    assert!(m.is_dirty());
+}

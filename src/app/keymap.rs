@@ -12,6 +12,7 @@ pub enum Action {
     NextField,
     PrevField,
     Help,
+    Cancel,
     Quit,
 }
 

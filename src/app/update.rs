@@ -160,9 +160,6 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
         Some(Dialog::DraftGone) => return on_draft_gone_key(model, key),
         None => {}
     }
-    if key.code == KeyCode::Esc && model.retry.is_some() {
-        return save::cancel_retry(model);
-    }
     match model.keymap.action_for(&key) {
         Some(action) => on_action(model, action),
         None => edit(model, key),
@@ -186,6 +183,8 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
             Outcome::redraw()
         }
         Action::Save => save::save(model),
+        Action::Cancel if model.retry.is_some() => save::cancel_retry(model),
+        Action::Cancel => Outcome::none(),
     }
 }
 

@@ -1,0 +1,187 @@
+//! Killing graft mid-typing, for real, in a pseudo-terminal: the journal brings
+//! the text back on the next start.
+
+mod common;
+
+use common::pty::Pty;
+use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
+use std::time::{Duration, Instant};
+
+const TAB: &str = "\t";
+const ENTER: &str = "\r";
+
+fn kill(pty: &Pty, signal: &str) {
+    let pid = pty.pid().expect("graft's pid").to_string();
+    let ok = std::process::Command::new("kill")
+        .args([signal, &pid])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill {signal} {pid}");
+}
+
+fn start(emu: &Emulator, state: Option<std::sync::Arc<tempfile::TempDir>>) -> Pty {
+    let url = emu.graph_url();
+    let args = ["--graph-url", url.as_str()];
+    let env = [("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)];
+    match state {
+        Some(s) => Pty::spawn_with_state(&args, &env, 100, 30, s),
+        None => Pty::spawn(&args, &env, 100, 30),
+    }
+}
+
+#[test]
+fn sigkill_while_typing_loses_at_most_the_last_half_second() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = start(&emu, None);
+    t.wait_text("Ready.");
+    t.send("kim@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Crash test");
+    t.send(TAB);
+    t.send("Typed well before the crash.");
+    t.send(ENTER);
+    t.send("Second line, also early.");
+    t.wait_text("Second line, also early.");
+    let echoed = Instant::now();
+    // The guarantee is about time: text typed more than 500 ms before the kill.
+    while echoed.elapsed() < Duration::from_millis(550) {
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    t.send(" late");
+    kill(&t, "-KILL");
+    t.wait_exit(10);
+    let files = t.journal_files();
+    assert_eq!(files.len(), 1, "one journal survives the kill");
+
+    let state = t.state.clone();
+    drop(t);
+    let mut t = start(&emu, Some(state));
+    let screen = t.wait_text("Recover a draft");
+    assert!(screen.contains("Crash test"), "{screen}");
+    assert!(screen.contains("not saved"), "{screen}");
+    t.send(ENTER);
+    let screen = t.wait_text("Recovered");
+    assert!(screen.contains("kim@contoso.com"), "{screen}");
+    assert!(screen.contains("Crash test"));
+    assert!(screen.contains("Typed well before the crash."));
+    assert!(screen.contains("Second line, also early."));
+    // And the recovered draft saves normally.
+    t.send("\x13");
+    t.wait_text("201 Created");
+    let m = &emu.messages()[0];
+    assert!(
+        m["body"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Typed well before the crash.\nSecond line, also early.")
+    );
+    t.send("\x11");
+    assert_eq!(t.wait_exit(10), 0);
+    assert!(
+        t.journal_files().is_empty(),
+        "saved, so the journal is gone"
+    );
+}
+
+#[test]
+fn sighup_loses_nothing() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = start(&emu, None);
+    t.wait_text("Ready.");
+    t.send("lee@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Hangup");
+    t.send(TAB);
+    t.send("every last word");
+    t.wait_text("every last word");
+    // Well inside the journal's debounce: only the hangup path can save this.
+    kill(&t, "-HUP");
+    t.wait_exit(10);
+    let files = t.journal_files();
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(text.contains("every last word"), "{text}");
+
+    let state = t.state.clone();
+    drop(t);
+    let mut t = start(&emu, Some(state));
+    t.wait_text("Recover a draft");
+    t.send(ENTER);
+    let screen = t.wait_text("Recovered");
+    assert!(screen.contains("every last word"), "{screen}");
+    assert!(screen.contains("Hangup"));
+    assert!(screen.contains("lee@contoso.com"));
+    t.send("\x11");
+    t.wait_text("Quit?");
+    t.send("y");
+    assert_eq!(t.wait_exit(10), 0);
+    assert_eq!(
+        t.journal_files().len(),
+        1,
+        "quitting without saving keeps the journal"
+    );
+}
+
+#[test]
+fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    emu.inject(
+        graft::emulator::Fault::action(graft::emulator::FaultAction::Delay(Duration::from_secs(
+            30,
+        )))
+        .on("POST"),
+    );
+    let mut t = start(&emu, None);
+    t.wait_text("Ready.");
+    t.send("max@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Terminated");
+    t.send("\x13");
+    t.wait_text("saving…");
+    kill(&t, "-TERM");
+    t.wait_exit(10);
+    let files = t.journal_files();
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(text.contains("\"queued\": true"), "{text}");
+
+    // `graft sync` completes it: the slow create may still land, and the key lookup
+    // makes sure there is one draft either way.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+        .args(["sync", "--graph-url", &emu.graph_url()])
+        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
+        .env("GRAFT_STATE_DIR", t.state.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("saved") && stdout.contains("Terminated"),
+        "{stdout}"
+    );
+    assert!(t.journal_files().is_empty());
+    let titles: Vec<_> = emu
+        .messages()
+        .iter()
+        .map(|m| m["subject"].clone())
+        .collect();
+    assert_eq!(titles, [serde_json::json!("Terminated")]);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+        .args(["drafts"])
+        .env("GRAFT_STATE_DIR", t.state.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No local drafts"));
+}
