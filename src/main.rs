@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, msg)) => {
-            eprintln!("graft: {msg}");
+            let _ = writeln!(std::io::stderr(), "graft: {msg}");
             ExitCode::from(code)
         }
     }
@@ -251,16 +251,21 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         &mut rx,
         initial,
     ));
-    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
-
     // Whatever ended the loop (quit, signal, a lost terminal), the journal gets
-    // the final text before the process leaves.
+    // the final text first: after a hang-up, talking to the terminal can fail.
     let kept = graft::run::finish_session(runner, store.as_ref(), &model);
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+    // Not `restore()`: its message on failure would panic on a closed terminal.
+    let _ = ratatui::try_restore();
     drop(s.emulator);
+    let mut err = std::io::stderr();
     match kept {
-        Some(Ok(path)) => eprintln!("graft: unsaved text kept in {}", path.display()),
-        Some(Err(e)) => eprintln!("graft: could not write the local journal: {e}"),
+        Some(Ok(path)) => {
+            let _ = writeln!(err, "graft: unsaved text kept in {}", path.display());
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(err, "graft: could not write the local journal: {e}");
+        }
         None => {}
     }
     result.map_err(|e| (1, e))?;

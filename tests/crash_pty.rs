@@ -127,6 +127,94 @@ fn sighup_loses_nothing() {
     );
 }
 
+/// A terminal that really goes away (tmux closes the pty: SIGHUP, then every
+/// read and write on it fails). Needs tmux; skipped without it.
+#[test]
+fn closing_the_terminal_loses_nothing() {
+    use std::process::Command;
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let sock = format!("graft-test-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&sock)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let cmd = format!(
+        "GRAFT_STATE_DIR={} GRAFT_ACCESS_TOKEN={DEMO_TOKEN} exec {} --graph-url {}",
+        state.path().display(),
+        env!("CARGO_BIN_EXE_graft"),
+        emu.graph_url()
+    );
+    let out = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "g",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &cmd,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let screen = |t: &dyn Fn(&[&str]) -> std::process::Output| {
+        String::from_utf8_lossy(&t(&["capture-pane", "-p", "-t", "g"]).stdout).to_string()
+    };
+    let wait = |what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !screen(&tmux).contains(what) {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait("Ready.");
+    tmux(&[
+        "send-keys",
+        "-t",
+        "g",
+        "nia@contoso.com",
+        "Tab",
+        "Tab",
+        "Tab",
+        "Link dropped",
+        "Tab",
+    ]);
+    tmux(&["send-keys", "-t", "g", "-l", "the very last words"]);
+    wait("the very last words");
+    tmux(&["kill-server"]);
+    let journal = state.path().join("journal");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let file = loop {
+        let found = std::fs::read_dir(&journal).ok().and_then(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|x| x == "json"))
+        });
+        if let Some(f) = found {
+            break f;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no journal written after the terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // The file appears atomically (renamed into place), so it is whole when seen.
+    let rec: graft::draft::journal::JournalRecord =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(rec.fields.body, "the very last words");
+    assert_eq!(rec.fields.subject, "Link dropped");
+    assert_eq!(rec.fields.to, "nia@contoso.com");
+}
+
 #[test]
 fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();

@@ -10,9 +10,9 @@ pub struct Pty {
     /// The state directory (journal) this process uses; kept for restarts.
     pub state: Arc<tempfile::TempDir>,
     parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
+    writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Option<Box<dyn MasterPty + Send>>,
     closed: Arc<Mutex<bool>>,
 }
 
@@ -67,16 +67,17 @@ impl Pty {
         Pty {
             state,
             parser,
-            writer,
+            writer: Some(writer),
             child,
-            _master: pair.master,
+            master: Some(pair.master),
             closed,
         }
     }
 
     pub fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        let w = self.writer.as_mut().expect("terminal is open");
+        w.write_all(bytes.as_bytes()).unwrap();
+        w.flush().unwrap();
     }
 
     pub fn screen(&self) -> String {
