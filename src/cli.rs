@@ -30,6 +30,27 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "CMD")]
     pub token_cmd: Option<String>,
 
+    /// Named account with its own tenant, client id, cloud, mailbox and token cache.
+    #[arg(long, global = true, value_name = "NAME", env = "GRAFT_PROFILE")]
+    pub profile: Option<String>,
+
+    /// National cloud preset: sets both the Graph root and the sign-in authority.
+    #[arg(long, global = true, value_name = "CLOUD", env = "GRAFT_CLOUD",
+          value_parser = ["global", "usgov", "usgov-dod", "china"])]
+    pub cloud: Option<String>,
+
+    /// Directory (tenant) to sign in to: common, organizations, consumers, a GUID or a domain.
+    #[arg(long, global = true, value_name = "TENANT", env = "GRAFT_TENANT")]
+    pub tenant: Option<String>,
+
+    /// Application (client) id of a public client app registration.
+    #[arg(long, global = true, value_name = "ID", env = "GRAFT_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// Sign-in authority (default https://login.microsoftonline.com; http only for loopback).
+    #[arg(long, global = true, value_name = "URL", env = "GRAFT_AUTHORITY_URL")]
+    pub authority_url: Option<String>,
+
     /// Seconds to wait for Graph before giving up on a request.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,
@@ -40,6 +61,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum Command {
+    /// Sign in with a device code (works over ssh: open the URL on any device).
+    Login,
+    /// Forget the cached tokens of this profile.
+    Logout,
+    /// Show the signed-in account, tenant, client id, token expiry and where tokens are kept.
+    Whoami,
     /// List the drafts kept in the local journal (not yet saved to Outlook, or changed since).
     Drafts,
     /// Complete saves that were queued (offline, throttled, interrupted) in earlier sessions.

@@ -1,14 +1,22 @@
 //! Settings from flags and the environment, checked before anything starts.
 
+use crate::auth::{AuthConfig, DEFAULT_AUTHORITY, DEFAULT_CLIENT_ID, DEFAULT_TENANT};
 use crate::graph::AccessToken;
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use url::Url;
 
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";
 
 /// Accepts https anywhere, and plain http only for loopback hosts.
 pub fn graph_url(s: &str) -> Result<Url, String> {
-    let url = Url::parse(s.trim()).map_err(|e| format!("--graph-url '{s}' is not a URL: {e}"))?;
+    checked_url("--graph-url", s)
+}
+
+fn checked_url(flag: &str, s: &str) -> Result<Url, String> {
+    let url = Url::parse(s.trim()).map_err(|e| format!("{flag} '{s}' is not a URL: {e}"))?;
     let loopback = match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -27,13 +35,187 @@ pub fn graph_url(s: &str) -> Result<Url, String> {
     }
 }
 
+/// Graph root and sign-in authority of each national cloud.
+pub fn cloud(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name {
+        "global" => (
+            "https://graph.microsoft.com/v1.0",
+            "https://login.microsoftonline.com",
+        ),
+        "usgov" => (
+            "https://graph.microsoft.us/v1.0",
+            "https://login.microsoftonline.us",
+        ),
+        "usgov-dod" => (
+            "https://dod-graph.microsoft.us/v1.0",
+            "https://login.microsoftonline.us",
+        ),
+        "china" => (
+            "https://microsoftgraph.chinacloudapi.cn/v1.0",
+            "https://login.chinacloudapi.cn",
+        ),
+        _ => return None,
+    })
+}
+
+/// The config file (TOML). Unknown keys are errors, reported with their line.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// The profile used when `--profile` is not given.
+    pub profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, ProfileConfig>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileConfig {
+    pub cloud: Option<String>,
+    pub tenant: Option<String>,
+    pub client_id: Option<String>,
+    pub authority_url: Option<String>,
+    pub graph_url: Option<String>,
+    pub user: Option<String>,
+    pub folder: Option<String>,
+}
+
+/// `$GRAFT_CONFIG`, else `~/.config/graft/config.toml`.
+pub fn config_path() -> Option<PathBuf> {
+    std::env::var_os("GRAFT_CONFIG")
+        .map(PathBuf::from)
+        .or_else(|| dirs::config_dir().map(|d| d.join("graft").join("config.toml")))
+}
+
+/// Reads the config file; a missing file is an empty config.
+pub fn load_file(path: Option<&std::path::Path>) -> Result<FileConfig, String> {
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn parse_file(text: &str) -> Result<FileConfig, String> {
+    let cfg: FileConfig = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        match line {
+            Some(l) => format!("line {l}: {}", e.message()),
+            None => e.message().to_string(),
+        }
+    })?;
+    for (name, p) in &cfg.profiles {
+        if let Some(c) = &p.cloud {
+            if cloud(c).is_none() {
+                return Err(format!(
+                    "profile '{name}': unknown cloud '{c}' (use global, usgov, usgov-dod or china)"
+                ));
+            }
+        }
+    }
+    Ok(cfg)
+}
+
+/// Everything the flags, environment, config file and defaults decide, in that order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    pub profile: String,
+    pub graph_url: Url,
+    pub auth: AuthConfig,
+    pub user: Option<String>,
+    pub folder: Option<String>,
+}
+
+/// Flags (clap already put the environment under them) > config profile > cloud preset > defaults.
+pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, String> {
+    let profile = cli
+        .profile
+        .clone()
+        .or_else(|| file.profile.clone())
+        .unwrap_or_else(|| "default".to_string());
+    let p = match file.profiles.get(&profile) {
+        Some(p) => p.clone(),
+        None if cli.profile.is_some() || file.profile.is_some() => {
+            if profile != "default" && !file.profiles.is_empty() {
+                return Err(format!(
+                    "no profile '{profile}' in the config file (profiles: {})",
+                    file.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
+            ProfileConfig::default()
+        }
+        None => ProfileConfig::default(),
+    };
+    let cloud_name = cli
+        .cloud
+        .clone()
+        .or(p.cloud.clone())
+        .unwrap_or_else(|| "global".into());
+    let (cloud_graph, cloud_authority) =
+        cloud(&cloud_name).ok_or_else(|| format!("unknown cloud '{cloud_name}'"))?;
+    let graph = cli
+        .graph_url
+        .clone()
+        .or(p.graph_url.clone())
+        .unwrap_or_else(|| cloud_graph.to_string());
+    let graph_url = checked_url("--graph-url", &graph)?;
+    let authority = cli
+        .authority_url
+        .clone()
+        .or(p.authority_url.clone())
+        .unwrap_or_else(|| cloud_authority.to_string());
+    let authority = checked_url("--authority-url", &authority)?;
+    let auth = AuthConfig {
+        scopes: AuthConfig::scopes_for(&graph_url, false),
+        authority,
+        tenant: cli
+            .tenant
+            .clone()
+            .or(p.tenant.clone())
+            .unwrap_or_else(|| DEFAULT_TENANT.into()),
+        client_id: cli
+            .client_id
+            .clone()
+            .or(p.client_id.clone())
+            .unwrap_or_else(|| DEFAULT_CLIENT_ID.into()),
+    };
+    let _ = DEFAULT_AUTHORITY;
+    Ok(Settings {
+        profile,
+        graph_url,
+        auth,
+        user: cli.user.clone().or(p.user),
+        folder: cli.folder.clone().or(p.folder),
+    })
+}
+
 /// Where the token came from, for messages (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenSource {
     Env,
     Command,
     Demo,
+    /// Signed-in tokens from the cache (`graft login` or the form's sign-in).
+    SignIn,
     None,
+}
+
+impl TokenSource {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            TokenSource::Env => "GRAFT_ACCESS_TOKEN",
+            TokenSource::Command => "--token-cmd",
+            TokenSource::Demo => "the demo emulator",
+            TokenSource::SignIn => "sign-in (token cache)",
+            TokenSource::None => "nowhere",
+        }
+    }
 }
 
 /// Reads the token: `--token-cmd` first, then `GRAFT_ACCESS_TOKEN`.
@@ -90,6 +272,82 @@ mod tests {
         assert!(graph_url("http://10.0.0.1/v1.0").is_err());
         assert!(graph_url("ftp://x/v1.0").is_err());
         assert!(graph_url("not a url").is_err());
+    }
+
+    fn cli(args: &[&str]) -> crate::cli::Cli {
+        use clap::Parser;
+        let mut all = vec!["graft"];
+        all.extend_from_slice(args);
+        crate::cli::Cli::try_parse_from(all).unwrap()
+    }
+
+    #[test]
+    fn precedence_flags_then_profile_then_cloud_then_defaults() {
+        let file = parse_file(
+            r#"
+profile = "gov"
+[profiles.gov]
+cloud = "usgov"
+tenant = "contoso.onmicrosoft.us"
+user = "shared@contoso.us"
+[profiles.work]
+client_id = "11111111-2222-3333-4444-555555555555"
+folder = "drafts"
+"#,
+        )
+        .unwrap();
+        let s = resolve(&cli(&[]), &file).unwrap();
+        assert_eq!(s.profile, "gov");
+        assert_eq!(s.graph_url.as_str(), "https://graph.microsoft.us/v1.0");
+        assert_eq!(
+            s.auth.authority.as_str(),
+            "https://login.microsoftonline.us/"
+        );
+        assert_eq!(s.auth.tenant, "contoso.onmicrosoft.us");
+        assert_eq!(s.auth.client_id, DEFAULT_CLIENT_ID);
+        assert!(
+            s.auth
+                .scopes
+                .contains("https://graph.microsoft.us/Mail.ReadWrite")
+        );
+        assert_eq!(s.user.as_deref(), Some("shared@contoso.us"));
+
+        let s = resolve(
+            &cli(&["--profile", "work", "--tenant", "fabrikam.com"]),
+            &file,
+        )
+        .unwrap();
+        assert_eq!(s.graph_url.as_str(), "https://graph.microsoft.com/v1.0");
+        assert_eq!(s.auth.tenant, "fabrikam.com", "a flag beats the profile");
+        assert_eq!(s.auth.client_id, "11111111-2222-3333-4444-555555555555");
+        assert_eq!(s.folder.as_deref(), Some("drafts"));
+
+        let s = resolve(&cli(&["--cloud", "china", "--profile", "work"]), &file).unwrap();
+        assert_eq!(s.auth.authority.host_str(), Some("login.chinacloudapi.cn"));
+
+        assert!(
+            resolve(&cli(&["--profile", "nope"]), &file)
+                .unwrap_err()
+                .contains("no profile 'nope'")
+        );
+        assert!(
+            resolve(
+                &cli(&["--authority-url", "http://login.example.com"]),
+                &file
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn config_errors_name_the_line() {
+        let e = parse_file("[profiles.a]\ntenant = \"x\"\ncolour = \"red\"\n").unwrap_err();
+        assert!(e.contains("line 3") && e.contains("colour"), "{e}");
+        let e = parse_file("[profiles.a]\ncloud = \"mars\"\n").unwrap_err();
+        assert!(e.contains("mars"), "{e}");
+        let e = parse_file("profile = \n").unwrap_err();
+        assert!(e.contains("line 1"), "{e}");
+        assert!(parse_file("").is_ok());
     }
 
     #[test]

@@ -18,10 +18,13 @@
 //! - [`cli`], [`config`]: flags, environment and their checks.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod draft;
 pub mod emulator;
+pub mod fsutil;
 pub mod graph;
 pub mod run;
 pub mod sanitize;

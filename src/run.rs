@@ -53,6 +53,8 @@ enum JournalOp {
 pub struct Runner {
     client: GraphClient,
     tx: UnboundedSender<Msg>,
+    /// The device sign-in being polled, so Esc can stop it.
+    sign_in: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
     journal: Option<(
         std::sync::mpsc::Sender<JournalOp>,
         std::thread::JoinHandle<()>,
@@ -87,6 +89,7 @@ impl Runner {
             Runner {
                 client,
                 tx,
+                sign_in: std::sync::Mutex::new(None),
                 journal,
             },
             rx,
@@ -142,6 +145,27 @@ impl Runner {
                     let _ = tx.send(Msg::Tick { kind, seq });
                 });
             }
+            Effect::StartSignIn => {
+                let handle = tokio::spawn(sign_in(client, tx));
+                if let Ok(mut slot) = self.sign_in.lock() {
+                    if let Some(old) = slot.replace(handle.abort_handle()) {
+                        old.abort();
+                    }
+                }
+            }
+            Effect::CancelSignIn => {
+                if let Some(h) = self.sign_in.lock().ok().and_then(|mut s| s.take()) {
+                    h.abort();
+                }
+            }
+            Effect::Copy(text) => copy_to_clipboard(&text),
+            Effect::WarmUp => {
+                tokio::spawn(async move {
+                    // Opens the (TLS) connection and refreshes the token now, so the
+                    // first save is one request on a warm connection.
+                    let _ = client.me().await;
+                });
+            }
             Effect::WriteJournal(rec) => self.journal(JournalOp::Write(rec)),
             Effect::RemoveJournal(key) => self.journal(JournalOp::Remove(key)),
             Effect::Sync(rec) => {
@@ -167,6 +191,64 @@ impl Runner {
             let _ = handle.join();
         }
     }
+}
+
+/// The OSC 52 sequence that puts `text` on the local clipboard, through ssh and tmux.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
+}
+
+/// Writes OSC 52 when stdout is a terminal. The sequence moves no cursor, so the
+/// screen ratatui knows stays as it is.
+pub fn copy_to_clipboard(text: &str) {
+    use std::io::{IsTerminal, Write};
+    let mut out = std::io::stdout();
+    if out.is_terminal() {
+        let _ = out.write_all(osc52(text).as_bytes());
+        let _ = out.flush();
+    }
+}
+
+/// Device sign-in for the form: the code, then (after polling) the account.
+async fn sign_in(client: GraphClient, tx: UnboundedSender<Msg>) {
+    let Some(si) = client.sign_in() else {
+        let _ = tx.send(Msg::SignInCode(Err(
+            "sign-in is not used with a fixed token (GRAFT_ACCESS_TOKEN or --token-cmd)".into(),
+        )));
+        return;
+    };
+    let cfg = si.cfg.clone();
+    let dc = match crate::auth::device::start(client.http(), &cfg).await {
+        Ok(dc) => dc,
+        Err(e) => {
+            let _ = tx.send(Msg::SignInCode(Err(e.explain())));
+            return;
+        }
+    };
+    let _ = tx.send(Msg::SignInCode(Ok(dc.clone())));
+    let result = match crate::auth::device::wait_for_tokens(client.http(), &cfg, &dc, |_| {}).await
+    {
+        Ok(tokens) => Ok(finish_sign_in(&client, tokens).await),
+        Err(e) => Err(e.explain()),
+    };
+    let _ = tx.send(Msg::SignedIn(result));
+}
+
+/// Stores new tokens, learns the account from `GET /me`, stores that too.
+pub async fn finish_sign_in(client: &GraphClient, mut tokens: crate::auth::TokenSet) -> String {
+    let _ = client.set_tokens(tokens.clone()).await;
+    let account = client
+        .me()
+        .await
+        .map(|m| m.account())
+        .unwrap_or_else(|_| "your account".to_string());
+    tokens.account = Some(account.clone());
+    let _ = client.set_tokens(tokens).await;
+    account
 }
 
 /// The loop, generic over the terminal backend and the event source so tests can

@@ -4,6 +4,7 @@
 pub mod keymap;
 pub mod model;
 pub mod save;
+pub mod signin;
 pub mod update;
 
 pub use keymap::{Action, Keymap};

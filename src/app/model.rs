@@ -100,6 +100,26 @@ pub enum Dialog {
     },
     /// An update got 404: the draft was sent or deleted elsewhere.
     DraftGone,
+    /// Device-code sign-in inside the form.
+    SignIn(SignInStage),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignInStage {
+    /// Asking whether to sign in now.
+    Offer {
+        why: String,
+    },
+    /// Waiting for the device code from the identity service.
+    Starting,
+    /// Showing the service's message and code; polling in the background.
+    Waiting {
+        message: String,
+        user_code: String,
+        remaining_secs: u64,
+        seq: u64,
+    },
+    Failed(String),
 }
 
 /// Why an automatic retry is waiting.
@@ -193,6 +213,10 @@ pub struct Model {
     pub rng: u64,
     /// This process's id, recorded in the journal.
     pub pid: u32,
+    /// Device-code sign-in is available (no fixed token was given).
+    pub can_sign_in: bool,
+    /// Save once sign-in succeeds (a save waited for it).
+    pub save_after_sign_in: bool,
 }
 
 fn new_field(field: Field) -> TextArea<'static> {
@@ -261,6 +285,8 @@ impl Model {
             timer_seq: 0,
             rng: 1,
             pid: 0,
+            can_sign_in: false,
+            save_after_sign_in: false,
         }
     }
 

@@ -43,6 +43,7 @@ fn journal_effect(model: &mut Model) -> Vec<Effect> {
 
 pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
     match kind {
+        TimerKind::SignIn => Outcome::none(),
         TimerKind::Journal => {
             model.journal.armed = false;
             Outcome::none().with(journal_effect(model))
@@ -227,6 +228,12 @@ fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) 
         model.create_uncertain = true;
     }
     let queued_again = std::mem::take(&mut model.save_queued);
+    if f.kind == FailureKind::SignInNeeded && model.can_sign_in {
+        model.save_after_sign_in = true;
+        model.dialog = Some(Dialog::SignIn(super::model::SignInStage::Offer {
+            why: f.message.clone(),
+        }));
+    }
     let offline = matches!(f.kind, FailureKind::Network | FailureKind::Timeout);
     let service = matches!(f.status, Some(429) | Some(503) | Some(504));
     if offline || (service && model.failures < MAX_SERVICE_RETRIES) {

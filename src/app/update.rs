@@ -17,6 +17,8 @@ pub enum TimerKind {
     Journal,
     /// One second of an automatic retry's countdown.
     Retry,
+    /// One second of the sign-in code's countdown.
+    SignIn,
 }
 
 #[derive(Clone, Debug)]
@@ -49,6 +51,10 @@ pub enum Msg {
     },
     /// SIGTERM or SIGHUP: write the journal and leave.
     Terminate,
+    /// The identity service gave a device code (or refused to).
+    SignInCode(Result<crate::auth::device::DeviceCode, String>),
+    /// Device sign-in finished: the account, or why not.
+    SignedIn(Result<String, String>),
 }
 
 /// Work for the event loop to do outside `update`.
@@ -75,6 +81,14 @@ pub enum Effect {
     RemoveJournal(String),
     /// Save a draft queued in an earlier session.
     Sync(Box<JournalRecord>),
+    /// Start device-code sign-in; the code and the outcome come back as messages.
+    StartSignIn,
+    /// Stop polling for a sign-in.
+    CancelSignIn,
+    /// Put text on the local clipboard (OSC 52; works through ssh and tmux).
+    Copy(String),
+    /// Open the connection to Graph ahead of the first save (and refresh the token).
+    WarmUp,
 }
 
 #[derive(Debug, Default)]
@@ -111,6 +125,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
             adopted,
             result,
         } => save::on_save_done(model, req, at, adopted, result),
+        Msg::Tick {
+            kind: TimerKind::SignIn,
+            seq,
+        } => super::signin::on_tick(model, seq),
         Msg::Tick { kind, seq } => save::on_tick(model, kind, seq),
         Msg::JournalDone { result } => {
             let was = model.journal.last_error.take();
@@ -146,6 +164,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
             model.should_quit = true;
             Outcome::redraw()
         }
+        Msg::SignInCode(result) => super::signin::on_code(model, result),
+        Msg::SignedIn(result) => super::signin::on_done(model, result),
     }
 }
 
@@ -158,6 +178,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
         Some(Dialog::ConfirmQuit) => return on_confirm_quit(model, key),
         Some(Dialog::Recover { .. }) => return on_recover_key(model, key),
         Some(Dialog::DraftGone) => return on_draft_gone_key(model, key),
+        Some(Dialog::SignIn(_)) => return super::signin::on_key(model, key),
         None => {}
     }
     match model.keymap.action_for(&key) {

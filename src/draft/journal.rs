@@ -5,7 +5,6 @@
 
 use super::content::DraftContent;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The form's fields as typed (not parsed, so even invalid input survives).
@@ -98,22 +97,14 @@ impl JournalStore {
     /// `$GRAFT_STATE_DIR`, else the XDG state directory (`~/.local/state/graft`),
     /// else the local data directory. Demo drafts live apart from real ones.
     pub fn default_dir(demo: bool) -> Option<PathBuf> {
-        let base = std::env::var_os("GRAFT_STATE_DIR")
-            .map(PathBuf::from)
-            .or_else(|| dirs::state_dir().map(|d| d.join("graft")))
-            .or_else(|| dirs::data_local_dir().map(|d| d.join("graft")))?;
+        let base = crate::fsutil::state_dir()?;
         Some(base.join(if demo { "journal-demo" } else { "journal" }))
     }
 
     /// Opens (creating, mode 0700) the journal directory.
     pub fn open(dir: impl Into<PathBuf>) -> std::io::Result<JournalStore> {
         let dir = dir.into();
-        std::fs::create_dir_all(&dir)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
-        }
+        crate::fsutil::private_dir(&dir)?;
         Ok(JournalStore { dir })
     }
 
@@ -133,29 +124,14 @@ impl JournalStore {
         let mut rec = record.clone();
         rec.updated = crate::run::now_rfc3339();
         let json = serde_json::to_vec_pretty(&rec).map_err(std::io::Error::other)?;
-        // tempfile creates the file with mode 0600.
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".draft-")
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)?;
-        tmp.write_all(&json)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(self.path(&rec.key)).map_err(|e| e.error)?;
-        sync_dir(&self.dir);
-        Ok(())
+        crate::fsutil::write_atomic(&self.path(&rec.key), &json)
     }
 
     pub fn remove(&self, key: &str) -> std::io::Result<()> {
         if !valid_key(key) {
             return Ok(());
         }
-        match std::fs::remove_file(self.path(key)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => {
-                sync_dir(&self.dir);
-                Ok(())
-            }
-        }
+        crate::fsutil::remove(&self.path(key))
     }
 
     pub fn read(&self, key: &str) -> Result<JournalRecord, Unreadable> {
@@ -209,12 +185,6 @@ fn read_file(path: &Path) -> Result<JournalRecord, Unreadable> {
         )));
     }
     Ok(rec)
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
 }
 
 /// Whether a process with this id is running (Linux: `/proc/<pid>` exists).

@@ -7,7 +7,10 @@
 // its size does not matter on this test-only path.
 #![allow(clippy::result_large_err)]
 
+mod identity;
 mod messages;
+
+pub use identity::DeviceStep;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -40,6 +43,18 @@ pub struct EmulatorConfig {
     pub max_concurrent: usize,
     /// Largest request body accepted (bytes) before 413.
     pub max_body_bytes: usize,
+    /// What the user does on the device-login page, one step per poll.
+    pub device_script: Vec<DeviceStep>,
+    /// Seconds between device-code polls the client is told to keep.
+    pub device_interval: u64,
+    /// Lifetime of a device code (seconds).
+    pub device_expires_in: u64,
+    /// Lifetime of issued access tokens.
+    pub access_token_lifetime: Duration,
+    /// "Allow public client flows" on the app registration.
+    pub public_client_flows: bool,
+    /// Client ids the directory knows (`None`: any).
+    pub client_ids: Option<Vec<String>>,
 }
 
 impl Default for EmulatorConfig {
@@ -52,6 +67,12 @@ impl Default for EmulatorConfig {
             max_recipients: 500,
             max_concurrent: 4,
             max_body_bytes: 4 * 1024 * 1024,
+            device_script: vec![DeviceStep::Pending, DeviceStep::Approve],
+            device_interval: 1,
+            device_expires_in: 900,
+            access_token_lifetime: Duration::from_secs(3599),
+            public_client_flows: true,
+            client_ids: None,
         }
     }
 }
@@ -133,6 +154,7 @@ pub struct RequestRecord {
 struct Mailbox {
     /// Bearer tokens accepted now (starts as the config's; tests rotate them).
     tokens: Vec<String>,
+    identity: identity::Identity,
     /// Message id → stored message (full Graph JSON plus private fields).
     messages: BTreeMap<String, messages::Stored>,
     faults: VecDeque<Fault>,
@@ -241,6 +263,21 @@ impl Emulator {
         self.shared.lock().tokens = tokens.iter().map(|t| t.to_string()).collect();
     }
 
+    /// Every access token issued so far expires now (Graph answers 401).
+    pub fn expire_access_tokens(&self) {
+        self.shared.lock().identity.expire_access();
+    }
+
+    /// Every refresh token is revoked (a password change, an admin's sign-out).
+    pub fn revoke_refresh_tokens(&self) {
+        self.shared.lock().identity.revoke_refresh();
+    }
+
+    /// The authority URL to point sign-in at (`http://127.0.0.1:port`).
+    pub fn authority_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
     /// Removes a message, as if it were deleted or sent from another client.
     pub fn delete_message(&self, id: &str) -> bool {
         self.shared.lock().messages.remove(id).is_some()
@@ -282,8 +319,11 @@ impl Drop for Emulator {
 
 fn router(state: AppState) -> Router {
     messages::routes()
+        .merge(identity::graph_routes())
         .fallback(unknown_segment)
         .layer(middleware::from_fn_with_state(state.clone(), gate))
+        // The identity endpoints take no bearer token.
+        .merge(identity::routes())
         .with_state(state)
 }
 
@@ -455,8 +495,18 @@ fn authorize(state: &Shared, req: &Request, ctx: &Ctx) -> Result<(), Response> {
     let message = match auth.strip_prefix("Bearer ") {
         None if auth.is_empty() => "Access token is empty.",
         None => "Authorization header is not a Bearer token.",
-        Some(t) if state.lock().tokens.iter().any(|ok| ok == t.trim()) => return Ok(()),
-        Some(_) => "CompactToken parsing failed with error code: 80049217",
+        Some(t) => {
+            let t = t.trim();
+            let mb = state.lock();
+            if mb.tokens.iter().any(|ok| ok == t) {
+                return Ok(());
+            }
+            match mb.identity.access_state(t) {
+                Some(true) => return Ok(()),
+                Some(false) => "Access token has expired or is not yet valid.",
+                None => "CompactToken parsing failed with error code: 80049217",
+            }
+        }
     };
     let mut r = error(ctx, 401, "InvalidAuthenticationToken", message);
     r.headers_mut().insert(

@@ -1,6 +1,8 @@
 //! One `reqwest::Client` (keep-alive, rustls) for every Graph call.
 
 use super::model::{ErrorEnvelope, FailureKind, GraphFailure, MessageResponse, SavedMessage};
+use crate::auth::store::TokenStore;
+use crate::auth::{AuthConfig, AuthErrorKind, TokenSet};
 use crate::sanitize;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -64,6 +66,8 @@ pub struct GraphClient {
     token: Arc<RwLock<Option<AccessToken>>>,
     /// Run again (once) when Graph refuses the token mid-session.
     token_cmd: Option<String>,
+    /// Signed-in tokens (cache, refresh), when no fixed token was given.
+    signin: Option<Arc<SignIn>>,
     pub mailbox: Mailbox,
 }
 
@@ -88,6 +92,7 @@ impl GraphClient {
             root,
             token: Arc::new(RwLock::new(token)),
             token_cmd: None,
+            signin: None,
             mailbox,
         })
     }
@@ -98,8 +103,104 @@ impl GraphClient {
         self
     }
 
-    fn current_token(&self) -> Option<AccessToken> {
-        self.token.read().map(|t| t.clone()).unwrap_or(None)
+    /// Uses signed-in tokens from `store` (refreshing them) instead of a fixed token.
+    pub fn with_sign_in(mut self, cfg: AuthConfig, store: TokenStore) -> Self {
+        let tokens = store.load();
+        self.signin = Some(Arc::new(SignIn {
+            cfg,
+            store,
+            tokens: tokio::sync::Mutex::new(tokens),
+        }));
+        self
+    }
+
+    pub fn sign_in(&self) -> Option<&SignIn> {
+        self.signin.as_deref()
+    }
+
+    /// The shared HTTP client (one connection pool for Graph and sign-in).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Stores freshly signed-in tokens (memory and cache file).
+    pub async fn set_tokens(&self, tokens: TokenSet) -> std::io::Result<()> {
+        let Some(s) = &self.signin else {
+            return Ok(());
+        };
+        let saved = s.store.save(&tokens);
+        *s.tokens.lock().await = Some(tokens);
+        saved
+    }
+
+    /// The token to send now. Signed-in tokens are refreshed shortly before they expire.
+    async fn bearer(&self) -> Result<AccessToken, GraphFailure> {
+        let Some(s) = &self.signin else {
+            return self.token.read().ok().and_then(|t| t.clone()).ok_or_else(|| {
+                GraphFailure::local(
+                    FailureKind::NoToken,
+                    "NoAccessToken",
+                    "No access token: set GRAFT_ACCESS_TOKEN or pass --token-cmd (or try --demo).",
+                )
+            });
+        };
+        let mut slot = s.tokens.lock().await;
+        let Some(current) = slot.clone() else {
+            return Err(sign_in_needed("Not signed in."));
+        };
+        if current.needs_refresh() {
+            match crate::auth::refresh(&self.http, &s.cfg, &current).await {
+                Ok(fresh) => {
+                    let _ = s.store.save(&fresh);
+                    *slot = Some(fresh);
+                }
+                Err(e) if e.kind == AuthErrorKind::InvalidGrant => {
+                    *slot = None;
+                    let _ = s.store.delete();
+                    return Err(sign_in_needed(&e.explain()));
+                }
+                // Offline: the old token may still be good for a few minutes.
+                Err(e) if crate::auth::now_secs() >= current.expires_at => {
+                    return Err(GraphFailure::local(
+                        FailureKind::Network,
+                        "SignInUnreachable",
+                        e.explain(),
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+        slot.as_ref()
+            .and_then(|t| AccessToken::new(t.access_token.clone()))
+            .ok_or_else(|| sign_in_needed("Not signed in."))
+    }
+
+    /// After a 401: get a different token if possible (re-run the command, or refresh).
+    async fn renew_after_401(&self, refused: &AccessToken) -> bool {
+        if let Some(s) = &self.signin {
+            let mut slot = s.tokens.lock().await;
+            let Some(current) = slot.clone() else {
+                return false;
+            };
+            if current.access_token != refused.secret() {
+                return true; // another request refreshed it meanwhile
+            }
+            return match crate::auth::refresh(&self.http, &s.cfg, &current).await {
+                Ok(fresh) => {
+                    let _ = s.store.save(&fresh);
+                    *slot = Some(fresh);
+                    true
+                }
+                Err(e) => {
+                    if e.kind == AuthErrorKind::InvalidGrant {
+                        *slot = None;
+                        let _ = s.store.delete();
+                    }
+                    false
+                }
+            };
+        }
+        self.refresh_token().await
     }
 
     async fn refresh_token(&self) -> bool {
@@ -222,13 +323,7 @@ impl GraphClient {
     ) -> Result<(StatusCode, Option<String>, bytes::Bytes), GraphFailure> {
         let mut refreshed = false;
         loop {
-            let Some(token) = self.current_token() else {
-                return Err(GraphFailure::local(
-                    FailureKind::NoToken,
-                    "NoAccessToken",
-                    "No access token: set GRAFT_ACCESS_TOKEN or pass --token-cmd (or try --demo).",
-                ));
-            };
+            let token = self.bearer().await?;
             let mut req = self
                 .http
                 .request(method.clone(), url.clone())
@@ -247,13 +342,94 @@ impl GraphClient {
                 return Ok((status, request_id, bytes));
             }
             let failure = http_failure(status, &bytes, request_id, retry_after);
-            if status == StatusCode::UNAUTHORIZED && !refreshed && self.refresh_token().await {
+            if status == StatusCode::UNAUTHORIZED
+                && !refreshed
+                && self.renew_after_401(&token).await
+            {
                 refreshed = true;
                 continue;
+            }
+            if status == StatusCode::UNAUTHORIZED
+                && self.signin.is_some()
+                && self.sign_in_tokens_gone().await
+            {
+                return Err(sign_in_needed("The sign-in is no longer valid."));
             }
             return Err(failure);
         }
     }
+
+    async fn sign_in_tokens_gone(&self) -> bool {
+        match &self.signin {
+            Some(s) => s.tokens.lock().await.is_none(),
+            None => false,
+        }
+    }
+
+    /// `GET /me`: who the token belongs to (also opens the connection ahead of a save).
+    pub async fn me(&self) -> Result<Me, GraphFailure> {
+        let mut url = self.root.clone();
+        if let Ok(mut segs) = url.path_segments_mut() {
+            segs.pop_if_empty().push("me");
+        }
+        url.query_pairs_mut()
+            .append_pair("$select", "id,displayName,userPrincipalName,mail");
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            bad_response(
+                status,
+                request_id,
+                &format!("the answer is not a user: {e}"),
+            )
+        })
+    }
+}
+
+/// The signed-in user, as `GET /me` describes them.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub user_principal_name: Option<String>,
+    #[serde(default)]
+    pub mail: Option<String>,
+}
+
+impl Me {
+    pub fn account(&self) -> String {
+        crate::sanitize::line(
+            self.user_principal_name
+                .as_deref()
+                .or(self.mail.as_deref())
+                .unwrap_or(&self.id),
+        )
+    }
+}
+
+/// Sign-in settings and the cached tokens, shared by every clone of the client.
+#[derive(Debug)]
+pub struct SignIn {
+    pub cfg: AuthConfig,
+    pub store: TokenStore,
+    tokens: tokio::sync::Mutex<Option<TokenSet>>,
+}
+
+impl SignIn {
+    pub async fn current(&self) -> Option<TokenSet> {
+        self.tokens.lock().await.clone()
+    }
+}
+
+fn sign_in_needed(why: &str) -> GraphFailure {
+    GraphFailure::local(
+        FailureKind::SignInNeeded,
+        "SignInRequired",
+        format!("{why} Sign in again; your draft waits."),
+    )
 }
 
 fn bad_response(status: StatusCode, request_id: Option<String>, msg: &str) -> GraphFailure {

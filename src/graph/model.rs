@@ -28,6 +28,8 @@ pub enum FailureKind {
     BadResponse,
     /// No token to send.
     NoToken,
+    /// Signed-in tokens are missing, expired beyond refresh, or revoked.
+    SignInNeeded,
 }
 
 /// Why a request failed, in the terms the status pane shows.

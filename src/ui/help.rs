@@ -2,6 +2,7 @@
 
 use super::{ACCENT, WARN};
 use crate::app::Model;
+use crate::app::model::SignInStage;
 use crate::draft::journal::JournalRecord;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -168,4 +169,70 @@ pub fn draw_draft_gone(frame: &mut Frame, area: Rect) {
         ]),
     ];
     popup(frame, area, lines, " Draft not found ", 72);
+}
+
+pub fn draw_sign_in(stage: &SignInStage, frame: &mut Frame, area: Rect) {
+    let key = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
+    let dim = Style::default().add_modifier(Modifier::DIM);
+    let mut lines = Vec::new();
+    match stage {
+        SignInStage::Offer { why } => {
+            lines.push(Line::from(why.as_str()));
+            lines.push(Line::raw(""));
+            lines.push(Line::from(
+                "Sign in with a code: open the address on any device (phone, laptop) and enter the code.",
+            ));
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled("Enter", key),
+                Span::raw(" sign in   "),
+                Span::styled("Esc", key),
+                Span::raw(" not now (the draft waits)"),
+            ]));
+        }
+        SignInStage::Starting => lines.push(Line::from("Asking Microsoft for a sign-in code…")),
+        SignInStage::Waiting {
+            message,
+            user_code,
+            remaining_secs,
+            ..
+        } => {
+            lines.push(Line::from(message.as_str()));
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::raw("Code: "),
+                Span::styled(user_code.as_str(), key.add_modifier(Modifier::REVERSED)),
+                Span::styled(
+                    format!(
+                        "   expires in {}:{:02}",
+                        remaining_secs / 60,
+                        remaining_secs % 60
+                    ),
+                    dim,
+                ),
+            ]));
+            lines.push(Line::styled(
+                "The code was also sent to your clipboard (OSC 52) where the terminal allows.",
+                dim,
+            ));
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled("c", key),
+                Span::raw(" copy the code again   "),
+                Span::styled("Esc", key),
+                Span::raw(" cancel"),
+            ]));
+        }
+        SignInStage::Failed(e) => {
+            lines.push(Line::styled(e.as_str(), Style::default().fg(super::ERROR)));
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled("Enter", key),
+                Span::raw(" try again   "),
+                Span::styled("Esc", key),
+                Span::raw(" close (the draft waits)"),
+            ]));
+        }
+    }
+    popup(frame, area, lines, " Sign in ", 84);
 }

@@ -45,6 +45,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
             selected,
         }) => help::draw_recover(items, selected, frame, area),
         Some(Dialog::DraftGone) => help::draw_draft_gone(frame, area),
+        Some(Dialog::SignIn(ref stage)) => help::draw_sign_in(stage, frame, area),
         None => {
             if let Some(pos) = cursor {
                 frame.set_cursor_position(pos);

@@ -1,0 +1,127 @@
+//! Device-code sign-in inside the form: offered when there is no usable token,
+//! it shows the service's own message and code with a countdown while the
+//! runner polls in the background. The draft waits and loses nothing.
+
+use super::model::{Dialog, Model, SignInStage, StatusEntry};
+use super::update::{Effect, Outcome, TimerKind};
+use crate::auth::device::DeviceCode;
+use crossterm::event::{KeyCode, KeyEvent};
+use std::time::Duration;
+
+/// Opens the sign-in offer (at start without a token, or when a save needs it).
+pub fn offer(model: &mut Model, why: &str) {
+    model.dialog = Some(Dialog::SignIn(SignInStage::Offer {
+        why: why.to_string(),
+    }));
+}
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    let Some(Dialog::SignIn(stage)) = &model.dialog else {
+        return Outcome::none();
+    };
+    match (stage, key.code) {
+        (SignInStage::Offer { .. } | SignInStage::Failed(_), KeyCode::Enter) => {
+            model.dialog = Some(Dialog::SignIn(SignInStage::Starting));
+            Outcome::redraw().with(vec![Effect::StartSignIn])
+        }
+        (SignInStage::Waiting { user_code, .. }, KeyCode::Char('c')) => {
+            let code = user_code.clone();
+            model.status.push(StatusEntry::Info(format!(
+                "Copied {code} to the clipboard (OSC 52)."
+            )));
+            Outcome::redraw().with(vec![Effect::Copy(code)])
+        }
+        (_, KeyCode::Esc) => {
+            let was_waiting = matches!(stage, SignInStage::Waiting { .. } | SignInStage::Starting);
+            model.dialog = None;
+            model.save_after_sign_in = false;
+            model.status.push(StatusEntry::Info(
+                "Not signed in. Write on; the draft is kept locally. Ctrl-S offers sign-in again."
+                    .into(),
+            ));
+            let effects = if was_waiting {
+                vec![Effect::CancelSignIn]
+            } else {
+                Vec::new()
+            };
+            Outcome::redraw().with(effects)
+        }
+        _ => Outcome::none(),
+    }
+}
+
+pub fn on_code(model: &mut Model, result: Result<DeviceCode, String>) -> Outcome {
+    if !matches!(model.dialog, Some(Dialog::SignIn(SignInStage::Starting))) {
+        return Outcome::none();
+    }
+    match result {
+        Ok(dc) => {
+            model.timer_seq += 1;
+            let seq = model.timer_seq;
+            model.dialog = Some(Dialog::SignIn(SignInStage::Waiting {
+                message: dc.message.clone(),
+                user_code: dc.user_code.clone(),
+                remaining_secs: dc.expires_in,
+                seq,
+            }));
+            Outcome::redraw().with(vec![
+                Effect::Copy(dc.user_code),
+                Effect::Timer {
+                    after: Duration::from_secs(1),
+                    kind: TimerKind::SignIn,
+                    seq,
+                },
+            ])
+        }
+        Err(e) => {
+            model.dialog = Some(Dialog::SignIn(SignInStage::Failed(e)));
+            Outcome::redraw()
+        }
+    }
+}
+
+pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
+    let Some(Dialog::SignIn(SignInStage::Waiting {
+        remaining_secs,
+        seq: s,
+        ..
+    })) = &mut model.dialog
+    else {
+        return Outcome::none();
+    };
+    if *s != seq {
+        return Outcome::none();
+    }
+    *remaining_secs = remaining_secs.saturating_sub(1);
+    if *remaining_secs == 0 {
+        return Outcome::redraw();
+    }
+    Outcome::redraw().with(vec![Effect::Timer {
+        after: Duration::from_secs(1),
+        kind: TimerKind::SignIn,
+        seq,
+    }])
+}
+
+pub fn on_done(model: &mut Model, result: Result<String, String>) -> Outcome {
+    match result {
+        Ok(account) => {
+            if matches!(model.dialog, Some(Dialog::SignIn(_))) {
+                model.dialog = None;
+            }
+            model
+                .status
+                .push(StatusEntry::Info(format!("Signed in as {account}.")));
+            if std::mem::take(&mut model.save_after_sign_in) {
+                return super::save::save(model);
+            }
+            Outcome::redraw()
+        }
+        Err(e) => {
+            if matches!(model.dialog, Some(Dialog::SignIn(_))) {
+                model.dialog = Some(Dialog::SignIn(SignInStage::Failed(e)));
+            }
+            Outcome::redraw()
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! Signing in with the Microsoft identity platform: the device authorization
+//! grant (works on a headless machine over ssh), refresh with rotation, and a
+//! private token cache per profile.
+
+pub mod device;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// The well-known public client id of "Microsoft Graph Command Line Tools".
+/// A fallback so graft works out of the box; organisations should register their own.
+pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+pub const DEFAULT_TENANT: &str = "common";
+pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+
+/// Where and as whom to sign in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthConfig {
+    pub authority: Url,
+    pub tenant: String,
+    pub client_id: String,
+    /// Space-separated scopes, with the cloud's Graph host.
+    pub scopes: String,
+}
+
+impl AuthConfig {
+    /// Scopes for drafting: Mail.ReadWrite, offline_access (refresh), User.Read (whoami);
+    /// Mail.Send only when sending is enabled.
+    pub fn scopes_for(graph_root: &Url, send: bool) -> String {
+        let host = format!(
+            "{}://{}",
+            graph_root.scheme(),
+            graph_root.host_str().unwrap_or("graph.microsoft.com")
+        );
+        let host = if graph_root
+            .host_str()
+            .is_some_and(|h| h == "127.0.0.1" || h == "localhost")
+        {
+            "https://graph.microsoft.com".to_string()
+        } else {
+            host
+        };
+        let mut s = format!("{host}/Mail.ReadWrite offline_access {host}/User.Read");
+        if send {
+            s.push_str(&format!(" {host}/Mail.Send"));
+        }
+        s
+    }
+
+    fn endpoint(&self, name: &str) -> Url {
+        let mut u = self.authority.clone();
+        if let Ok(mut segs) = u.path_segments_mut() {
+            segs.pop_if_empty()
+                .extend([self.tenant.as_str(), "oauth2", "v2.0", name]);
+        }
+        u
+    }
+}
+
+/// What the cache holds for a profile. Never printed or logged.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TokenSet {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    /// Unix seconds.
+    pub expires_at: u64,
+    /// `user@contoso.com`, learnt from `GET /me` after sign-in.
+    #[serde(default)]
+    pub account: Option<String>,
+    #[serde(default)]
+    pub tenant: String,
+    #[serde(default)]
+    pub client_id: String,
+}
+
+impl std::fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSet")
+            .field("expires_at", &self.expires_at)
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+impl TokenSet {
+    /// Refresh this long before expiry, so a save never meets an expired token.
+    pub const REFRESH_MARGIN: u64 = 300;
+
+    pub fn needs_refresh(&self) -> bool {
+        now_secs() + Self::REFRESH_MARGIN >= self.expires_at
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthErrorKind {
+    /// The user refused at the sign-in page.
+    Declined,
+    /// The code ran out before the user finished.
+    Expired,
+    /// The service did not recognise the device code.
+    BadCode,
+    /// The refresh token is expired or revoked: sign in again.
+    InvalidGrant,
+    /// No answer from the identity service.
+    Network,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthError {
+    pub kind: AuthErrorKind,
+    pub error: String,
+    pub description: String,
+}
+
+impl AuthError {
+    /// The `AADSTSnnnn` code, if the description has one.
+    pub fn aadsts(&self) -> Option<&str> {
+        let i = self.description.find("AADSTS")?;
+        let rest = &self.description[i..];
+        let end = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        Some(&rest[..end])
+    }
+
+    /// A sentence for the user: what happened and, for AADSTS errors, what it usually means.
+    pub fn explain(&self) -> String {
+        let base = match self.kind {
+            AuthErrorKind::Declined => "Sign-in was declined at the sign-in page.".to_string(),
+            AuthErrorKind::Expired => {
+                "The sign-in code expired before sign-in finished; run it again.".to_string()
+            }
+            AuthErrorKind::BadCode => {
+                "The identity service did not recognise the sign-in code.".to_string()
+            }
+            AuthErrorKind::InvalidGrant => {
+                "The saved sign-in has expired or was revoked; sign in again.".to_string()
+            }
+            AuthErrorKind::Network => {
+                format!("Could not reach the identity service: {}", self.description)
+            }
+            AuthErrorKind::Other => format!("{}: {}", self.error, first_line(&self.description)),
+        };
+        match self.aadsts().and_then(aadsts_meaning) {
+            Some(m) => format!("{base} ({}: {m})", self.aadsts().unwrap_or_default()),
+            None => base,
+        }
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+/// What common AADSTS codes usually mean for a terminal app.
+pub fn aadsts_meaning(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "AADSTS7000218" => {
+            "public client flows are disabled on the app registration (turn on \"Allow public client flows\")"
+        }
+        "AADSTS700025" => "a public client must not send a secret",
+        "AADSTS700016" => {
+            "the client id is not registered in this tenant (check --client-id and --tenant)"
+        }
+        "AADSTS65001" | "AADSTS90094" => "an administrator must consent to this app's permissions",
+        "AADSTS65002" => {
+            "this first-party client id cannot request Graph mail scopes; use another client id"
+        }
+        "AADSTS50020" => {
+            "the account is not in this tenant (try --tenant common or the right tenant)"
+        }
+        "AADSTS53003" => "blocked by a Conditional Access policy",
+        "AADSTS50076" | "AADSTS50079" => "multi-factor authentication is required",
+        "AADSTS70008" => "the refresh token expired or was revoked",
+        "AADSTS50126" => "wrong user name or password",
+        _ => return None,
+    })
+}
+
+#[derive(Deserialize)]
+struct OAuthError {
+    error: String,
+    #[serde(default)]
+    error_description: String,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+async fn post_form(
+    http: &reqwest::Client,
+    url: Url,
+    form: &[(&str, &str)],
+) -> Result<(reqwest::StatusCode, bytes::Bytes), AuthError> {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let resp = http
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .map_err(network)?;
+    let status = resp.status();
+    let bytes = resp.bytes().await.map_err(network)?;
+    Ok((status, bytes))
+}
+
+fn network(e: reqwest::Error) -> AuthError {
+    AuthError {
+        kind: AuthErrorKind::Network,
+        error: "network".into(),
+        description: crate::sanitize::line(&e.to_string()),
+    }
+}
+
+fn oauth_error(bytes: &[u8], status: reqwest::StatusCode) -> AuthError {
+    match serde_json::from_slice::<OAuthError>(bytes) {
+        Ok(e) => {
+            let kind = match e.error.as_str() {
+                "authorization_declined" | "access_denied" => AuthErrorKind::Declined,
+                "expired_token" => AuthErrorKind::Expired,
+                "bad_verification_code" => AuthErrorKind::BadCode,
+                "invalid_grant" | "interaction_required" | "consent_required" => {
+                    AuthErrorKind::InvalidGrant
+                }
+                _ => AuthErrorKind::Other,
+            };
+            AuthError {
+                kind,
+                error: crate::sanitize::line(&e.error),
+                description: crate::sanitize::clean(&e.error_description, true),
+            }
+        }
+        Err(_) => AuthError {
+            kind: AuthErrorKind::Other,
+            error: format!("HTTP {status}"),
+            description: crate::sanitize::line(
+                &String::from_utf8_lossy(bytes)
+                    .chars()
+                    .take(200)
+                    .collect::<String>(),
+            ),
+        },
+    }
+}
+
+fn token_set(
+    cfg: &AuthConfig,
+    bytes: &[u8],
+    previous_account: Option<String>,
+) -> Result<TokenSet, AuthError> {
+    let t: TokenResponse = serde_json::from_slice(bytes).map_err(|e| AuthError {
+        kind: AuthErrorKind::Other,
+        error: "bad_response".into(),
+        description: e.to_string(),
+    })?;
+    Ok(TokenSet {
+        access_token: t.access_token,
+        refresh_token: t.refresh_token,
+        expires_at: now_secs() + t.expires_in.unwrap_or(3600),
+        account: previous_account,
+        tenant: cfg.tenant.clone(),
+        client_id: cfg.client_id.clone(),
+    })
+}
+
+/// The refresh grant. The answer carries a new refresh token: keep it, drop the old one.
+pub async fn refresh(
+    http: &reqwest::Client,
+    cfg: &AuthConfig,
+    current: &TokenSet,
+) -> Result<TokenSet, AuthError> {
+    let Some(rt) = current.refresh_token.as_deref() else {
+        return Err(AuthError {
+            kind: AuthErrorKind::InvalidGrant,
+            error: "no_refresh_token".into(),
+            description: "no refresh token is stored".into(),
+        });
+    };
+    let (status, bytes) = post_form(
+        http,
+        cfg.endpoint("token"),
+        &[
+            ("client_id", cfg.client_id.as_str()),
+            ("grant_type", "refresh_token"),
+            ("refresh_token", rt),
+            ("scope", cfg.scopes.as_str()),
+        ],
+    )
+    .await?;
+    if !status.is_success() {
+        return Err(oauth_error(&bytes, status));
+    }
+    token_set(cfg, &bytes, current.account.clone())
+}

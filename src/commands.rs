@@ -1,0 +1,365 @@
+//! The commands besides the form: session setup from flags, environment and
+//! config file; `login`, `logout`, `whoami`, `drafts`, `sync`, `emulator`.
+//! Each returns `Err((exit code, message))`.
+
+use crate::app::model::Target;
+use crate::auth::store::TokenStore;
+use crate::cli::Cli;
+use crate::config::{self, Settings, TokenSource};
+use crate::draft::journal::JournalStore;
+use crate::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
+use crate::graph::{AccessToken, GraphClient, Mailbox};
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+pub type Failure = (u8, String);
+
+/// Exit codes, as documented in the README.
+pub mod exit {
+    pub const TERMINAL: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const SIGN_IN: u8 = 3;
+    pub const SERVICE: u8 = 5;
+}
+
+/// Everything a session needs to talk to Graph.
+pub struct Session {
+    pub emulator: Option<Emulator>,
+    pub client: GraphClient,
+    pub target: Target,
+    pub source: TokenSource,
+    pub settings: Option<Settings>,
+}
+
+pub fn settings(cli: &Cli) -> Result<Settings, Failure> {
+    let path = config::config_path();
+    let file = config::load_file(path.as_deref())
+        .map_err(|e| (exit::USAGE, format!("config file {e}")))?;
+    config::resolve(cli, &file).map_err(|e| (exit::USAGE, e))
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| (exit::SERVICE, format!("cannot start the runtime: {e}")))
+}
+
+/// The token, in order: demo, `--token-cmd`, `GRAFT_ACCESS_TOKEN`, else signed-in tokens.
+pub fn session(cli: &Cli) -> Result<Session, Failure> {
+    let timeout = Duration::from_secs(cli.timeout.max(1));
+    if cli.demo {
+        let emu = Emulator::start(EmulatorConfig::default()).map_err(|e| {
+            (
+                exit::SERVICE,
+                format!("cannot start the demo emulator: {e}"),
+            )
+        })?;
+        let root = config::graph_url(&emu.graph_url()).map_err(|e| (exit::USAGE, e))?;
+        let mailbox = Mailbox {
+            user: cli.user.clone(),
+            folder: cli.folder.clone(),
+        };
+        let target = target(&mailbox, &root);
+        let client = GraphClient::new(root, AccessToken::new(DEMO_TOKEN), mailbox, timeout)
+            .map_err(|e| (exit::SERVICE, e))?;
+        return Ok(Session {
+            emulator: Some(emu),
+            client,
+            target,
+            source: TokenSource::Demo,
+            settings: None,
+        });
+    }
+    let s = settings(cli)?;
+    let mailbox = Mailbox {
+        user: s.user.clone(),
+        folder: s.folder.clone(),
+    };
+    let target = target(&mailbox, &s.graph_url);
+    let (token, source) =
+        config::token(cli.token_cmd.as_deref()).map_err(|e| (exit::SIGN_IN, e))?;
+    let mut client = GraphClient::new(s.graph_url.clone(), token, mailbox, timeout)
+        .map_err(|e| (exit::SERVICE, e))?
+        .with_token_cmd(cli.token_cmd.clone());
+    let source = match source {
+        TokenSource::None => {
+            let store = TokenStore::for_profile(&s.profile).ok_or((
+                exit::SERVICE,
+                "no state directory for the token cache".to_string(),
+            ))?;
+            client = client.with_sign_in(s.auth.clone(), store);
+            TokenSource::SignIn
+        }
+        other => other,
+    };
+    Ok(Session {
+        emulator: None,
+        client,
+        target,
+        source,
+        settings: Some(s),
+    })
+}
+
+fn target(mailbox: &Mailbox, root: &url::Url) -> Target {
+    Target {
+        owner: mailbox.owner_label(),
+        user: mailbox.user.clone(),
+        folder: mailbox.folder.clone(),
+        graph_url: root.to_string(),
+    }
+}
+
+pub fn run_emulator(port: u16, token: String) -> Result<(), Failure> {
+    let config = EmulatorConfig {
+        tokens: vec![token],
+        ..EmulatorConfig::default()
+    };
+    let emu = Emulator::start_on(config, port)
+        .map_err(|e| (exit::SERVICE, format!("cannot start the emulator: {e}")))?;
+    // Write errors are ignored: whoever started us may stop reading.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "Graph emulator listening: {}", emu.graph_url());
+    let _ = writeln!(
+        out,
+        "Try: GRAFT_ACCESS_TOKEN=<accepted token> graft --graph-url {}   (sign-in: --authority-url {})",
+        emu.graph_url(),
+        emu.authority_url()
+    );
+    let _ = out.flush();
+    emu.wait();
+    Ok(())
+}
+
+pub fn journal_store(demo: bool) -> Result<JournalStore, String> {
+    let dir = JournalStore::default_dir(demo)
+        .ok_or("no state directory (set XDG_STATE_HOME or GRAFT_STATE_DIR)")?;
+    JournalStore::open(&dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+pub fn list_drafts(cli: &Cli) -> Result<(), Failure> {
+    let store = journal_store(cli.demo).map_err(|e| (exit::SERVICE, e))?;
+    let (records, unreadable) = store.list();
+    let mut out = std::io::stdout();
+    if records.is_empty() && unreadable.is_empty() {
+        let _ = writeln!(out, "No local drafts in {}.", store.dir().display());
+    }
+    for r in &records {
+        let owner = if crate::draft::journal::process_alive(r.pid) && r.pid != std::process::id() {
+            " (open in a running graft)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{}  {:<20} {}{}\n    {}",
+            r.updated,
+            r.state(),
+            r.title(),
+            owner,
+            store.path(&r.key).display()
+        );
+    }
+    for u in &unreadable {
+        let _ = writeln!(
+            out,
+            "unreadable: {} ({}) — kept",
+            u.path.display(),
+            u.reason
+        );
+    }
+    Ok(())
+}
+
+pub fn run_sync(cli: &Cli) -> Result<(), Failure> {
+    let s = session(cli)?;
+    let store = journal_store(cli.demo).map_err(|e| (exit::SERVICE, e))?;
+    let (records, _) = store.orphans();
+    let queued: Vec<_> = records
+        .into_iter()
+        .filter(|r| r.queued && crate::run::same_target(r, &s.target, cli.demo))
+        .collect();
+    let rt = runtime()?;
+    let mut failed = 0;
+    let mut out = std::io::stdout();
+    if queued.is_empty() {
+        let _ = writeln!(out, "Nothing queued.");
+    }
+    for rec in queued {
+        match rt.block_on(crate::sync::sync_record(&s.client, &rec)) {
+            Ok(saved) => {
+                let _ = store.remove(&rec.key);
+                let _ = writeln!(
+                    out,
+                    "saved  {}  {} {}\n    {}",
+                    rec.title(),
+                    saved.status,
+                    saved.status_text,
+                    saved.web_link
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                let _ = writeln!(out, "queued {}  {e}", rec.title());
+            }
+        }
+    }
+    if failed > 0 {
+        return Err((exit::SERVICE, format!("{failed} draft(s) are still queued")));
+    }
+    Ok(())
+}
+
+fn signed_in_session(cli: &Cli) -> Result<(Session, Settings), Failure> {
+    if cli.demo {
+        return Err((exit::USAGE, "sign-in is not used with --demo".into()));
+    }
+    if cli.token_cmd.is_some() || std::env::var_os("GRAFT_ACCESS_TOKEN").is_some() {
+        return Err((
+            exit::USAGE,
+            "a token is given by GRAFT_ACCESS_TOKEN or --token-cmd; unset it to use `graft login`"
+                .into(),
+        ));
+    }
+    let s = session(cli)?;
+    let settings = s
+        .settings
+        .clone()
+        .ok_or((exit::USAGE, "no settings".to_string()))?;
+    Ok((s, settings))
+}
+
+pub fn login(cli: &Cli) -> Result<(), Failure> {
+    let (s, settings) = signed_in_session(cli)?;
+    let si = s
+        .client
+        .sign_in()
+        .ok_or((exit::USAGE, "sign-in is not available".to_string()))?;
+    let store_path = si.store.path().to_path_buf();
+    let first_time = !store_path.exists();
+    let cfg = si.cfg.clone();
+    let rt = runtime()?;
+    let client = s.client.clone();
+    let account = rt.block_on(async move {
+        let dc = crate::auth::device::start(client.http(), &cfg)
+            .await
+            .map_err(|e| (exit::SIGN_IN, e.explain()))?;
+        let mut err = std::io::stderr();
+        let _ = writeln!(err, "{}", dc.message);
+        if std::io::stdout().is_terminal() {
+            crate::run::copy_to_clipboard(&dc.user_code);
+            let _ = writeln!(
+                err,
+                "(The code {} is on your clipboard where the terminal allows it.)",
+                dc.user_code
+            );
+        }
+        let live = err.is_terminal();
+        let tokens = crate::auth::device::wait_for_tokens(client.http(), &cfg, &dc, |left| {
+            if live {
+                let _ = write!(
+                    std::io::stderr(),
+                    "\r  waiting for sign-in… {}:{:02} left ",
+                    left / 60,
+                    left % 60
+                );
+            }
+        })
+        .await;
+        if live {
+            let _ = writeln!(std::io::stderr());
+        }
+        let tokens = tokens.map_err(|e| (exit::SIGN_IN, e.explain()))?;
+        Ok::<_, Failure>(crate::run::finish_sign_in(&client, tokens).await)
+    })?;
+    let mut out = std::io::stdout();
+    let _ = writeln!(
+        out,
+        "Signed in as {account} (profile {}, tenant {}, client id {}).",
+        settings.profile, settings.auth.tenant, settings.auth.client_id
+    );
+    if first_time {
+        let _ = writeln!(
+            out,
+            "Tokens are kept in {} (mode 0600, readable only by you); `graft logout` removes them.",
+            store_path.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn logout(cli: &Cli) -> Result<(), Failure> {
+    let s = settings(cli)?;
+    let store = TokenStore::for_profile(&s.profile)
+        .ok_or((exit::SERVICE, "no state directory".to_string()))?;
+    let existed = store.path().exists();
+    store
+        .delete()
+        .map_err(|e| (exit::SERVICE, format!("{}: {e}", store.path().display())))?;
+    let mut out = std::io::stdout();
+    if existed {
+        let _ = writeln!(
+            out,
+            "Signed out of profile {}: removed {}.",
+            s.profile,
+            store.path().display()
+        );
+    } else {
+        let _ = writeln!(out, "Profile {} was not signed in.", s.profile);
+    }
+    Ok(())
+}
+
+pub fn whoami(cli: &Cli) -> Result<(), Failure> {
+    let s = session(cli)?;
+    let rt = runtime()?;
+    let me = rt.block_on(s.client.me());
+    let mut out = std::io::stdout();
+    let profile = s
+        .settings
+        .as_ref()
+        .map(|x| x.profile.clone())
+        .unwrap_or_else(|| "demo".into());
+    let _ = writeln!(out, "profile      {profile}");
+    let _ = writeln!(out, "graph        {}", s.target.graph_url);
+    match (&s.source, s.client.sign_in()) {
+        (TokenSource::SignIn, Some(si)) => {
+            let tokens = rt.block_on(si.current());
+            let _ = writeln!(out, "tenant       {}", si.cfg.tenant);
+            let _ = writeln!(out, "client id    {}", si.cfg.client_id);
+            let _ = writeln!(out, "authority    {}", si.cfg.authority);
+            let _ = writeln!(
+                out,
+                "tokens       {} (file, mode 0600)",
+                si.store.path().display()
+            );
+            if let Some(t) = tokens {
+                let when = time::OffsetDateTime::from_unix_timestamp(t.expires_at as i64)
+                    .ok()
+                    .and_then(|d| {
+                        d.format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    })
+                    .unwrap_or_default();
+                let _ = writeln!(out, "expires      {when} (refreshed automatically)");
+            }
+        }
+        (src, _) => {
+            let _ = writeln!(out, "token from   {}", src.describe());
+        }
+    }
+    match me {
+        Ok(me) => {
+            let _ = writeln!(out, "account      {}", me.account());
+            Ok(())
+        }
+        Err(f) if f.kind == crate::graph::FailureKind::SignInNeeded => {
+            Err((exit::SIGN_IN, "not signed in: run `graft login`".into()))
+        }
+        Err(f) => Err((
+            exit::SERVICE,
+            format!("GET /me failed: {} {}", f.code, f.message),
+        )),
+    }
+}

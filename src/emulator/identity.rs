@@ -1,0 +1,298 @@
+//! The Microsoft identity platform, emulated: device code sign-in (RFC 8628)
+//! with a scripted outcome, refresh with rotation, token expiry, and `GET /me`.
+
+use super::{AppState, Ctx};
+use axum::Extension;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+/// What the user does at the verification page, one step per poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceStep {
+    /// Not yet: `authorization_pending`.
+    Pending,
+    /// The client polls too fast: `slow_down`.
+    SlowDown,
+    /// The user approved: tokens.
+    Approve,
+    /// The user refused: `authorization_declined`.
+    Decline,
+    /// The code ran out: `expired_token`.
+    Expire,
+}
+
+struct DeviceSession {
+    steps: VecDeque<DeviceStep>,
+    expires: Instant,
+}
+
+#[derive(Default)]
+pub(super) struct Identity {
+    device: HashMap<String, DeviceSession>,
+    refresh: HashMap<String, ()>,
+    access: HashMap<String, Instant>,
+}
+
+impl Identity {
+    /// Whether this bearer token was issued here and is still valid.
+    pub(super) fn access_state(&self, token: &str) -> Option<bool> {
+        self.access.get(token).map(|exp| Instant::now() < *exp)
+    }
+    pub(super) fn expire_access(&mut self) {
+        let past = Instant::now() - Duration::from_secs(1);
+        for v in self.access.values_mut() {
+            *v = past;
+        }
+    }
+    pub(super) fn revoke_refresh(&mut self) {
+        self.refresh.clear();
+    }
+}
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{tenant}/oauth2/v2.0/devicecode", post(devicecode))
+        .route("/{tenant}/oauth2/v2.0/token", post(token))
+}
+
+pub(super) fn graph_routes() -> Router<AppState> {
+    Router::new().route("/v1.0/me", get(me))
+}
+
+fn oauth_error(status: u16, error: &str, description: &str) -> Response {
+    let code: u32 = description
+        .strip_prefix("AADSTS")
+        .and_then(|d| d.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let body = json!({
+        "error": error,
+        "error_description": description,
+        "error_codes": [code],
+        "timestamp": super::now_iso().replace('T', " ").trim_end_matches('Z'),
+        "trace_id": uuid::Uuid::new_v4().to_string(),
+        "correlation_id": uuid::Uuid::new_v4().to_string(),
+    });
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+fn form(body: &str) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn check_client(state: &AppState, f: &HashMap<String, String>) -> Result<(), Response> {
+    let Some(client) = f.get("client_id").filter(|c| !c.is_empty()) else {
+        return Err(oauth_error(
+            400,
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
+        ));
+    };
+    if !state.config.public_client_flows {
+        return Err(oauth_error(
+            401,
+            "invalid_client",
+            "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        ));
+    }
+    if f.contains_key("client_secret") {
+        return Err(oauth_error(
+            401,
+            "invalid_client",
+            "AADSTS700025: Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+        ));
+    }
+    if state
+        .config
+        .client_ids
+        .as_ref()
+        .is_some_and(|ids| !ids.contains(client))
+    {
+        return Err(oauth_error(
+            400,
+            "unauthorized_client",
+            &format!(
+                "AADSTS700016: Application with identifier '{client}' was not found in the directory."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn user_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    uuid::Uuid::new_v4()
+        .as_bytes()
+        .iter()
+        .take(9)
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+async fn devicecode(
+    State(state): State<AppState>,
+    Path(_tenant): Path<String>,
+    body: String,
+) -> Response {
+    let f = form(&body);
+    if let Err(r) = check_client(&state, &f) {
+        return r;
+    }
+    if f.get("scope").is_none_or(|s| s.trim().is_empty()) {
+        return oauth_error(
+            400,
+            "invalid_scope",
+            "AADSTS70011: The provided request must include a 'scope' input parameter.",
+        );
+    }
+    let device_code = format!("DAQABAAEAAAD{}", uuid::Uuid::new_v4().simple());
+    let code = user_code();
+    let expires_in = state.config.device_expires_in;
+    state.lock().identity.device.insert(
+        device_code.clone(),
+        DeviceSession {
+            steps: state.config.device_script.iter().copied().collect(),
+            expires: Instant::now() + Duration::from_secs(expires_in),
+        },
+    );
+    let uri = "https://microsoft.com/devicelogin";
+    axum::Json(json!({
+        "user_code": code,
+        "device_code": device_code,
+        "verification_uri": uri,
+        "expires_in": expires_in,
+        "interval": state.config.device_interval,
+        "message": format!("To sign in, use a web browser to open the page {uri} and enter the code {code} to authenticate."),
+    }))
+    .into_response()
+}
+
+fn issue_tokens(state: &AppState) -> Response {
+    let access = format!("emu-at-{}", uuid::Uuid::new_v4().simple());
+    let refresh = format!("emu-rt-{}", uuid::Uuid::new_v4().simple());
+    let lifetime = state.config.access_token_lifetime;
+    {
+        let mut mb = state.lock();
+        mb.identity
+            .access
+            .insert(access.clone(), Instant::now() + lifetime);
+        mb.identity.refresh.insert(refresh.clone(), ());
+    }
+    axum::Json(json!({
+        "token_type": "Bearer",
+        "scope": "https://graph.microsoft.com/Mail.ReadWrite https://graph.microsoft.com/User.Read",
+        "expires_in": lifetime.as_secs(),
+        "ext_expires_in": lifetime.as_secs(),
+        "access_token": access,
+        "refresh_token": refresh,
+    }))
+    .into_response()
+}
+
+async fn token(
+    State(state): State<AppState>,
+    Path(_tenant): Path<String>,
+    body: String,
+) -> Response {
+    let f = form(&body);
+    if let Err(r) = check_client(&state, &f) {
+        return r;
+    }
+    match f.get("grant_type").map(String::as_str) {
+        Some("urn:ietf:params:oauth:grant-type:device_code") => {
+            let code = f.get("device_code").cloned().unwrap_or_default();
+            let step = {
+                let mut mb = state.lock();
+                let Some(session) = mb.identity.device.get_mut(&code) else {
+                    return oauth_error(
+                        400,
+                        "bad_verification_code",
+                        "AADSTS70019: Verification code expired or not recognized.",
+                    );
+                };
+                if Instant::now() > session.expires {
+                    Some(DeviceStep::Expire)
+                } else {
+                    Some(session.steps.pop_front().unwrap_or(DeviceStep::Pending))
+                }
+            };
+            let done = |state: &AppState| {
+                state.lock().identity.device.remove(&code);
+            };
+            match step {
+                Some(DeviceStep::Pending) | None => oauth_error(
+                    400,
+                    "authorization_pending",
+                    "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+                ),
+                Some(DeviceStep::SlowDown) => oauth_error(
+                    400,
+                    "slow_down",
+                    "AADSTS70016: Polling too fast; slow down.",
+                ),
+                Some(DeviceStep::Decline) => {
+                    done(&state);
+                    oauth_error(
+                        400,
+                        "authorization_declined",
+                        "AADSTS70000: The user denied the authorization request.",
+                    )
+                }
+                Some(DeviceStep::Expire) => {
+                    done(&state);
+                    oauth_error(
+                        400,
+                        "expired_token",
+                        "AADSTS70020: The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+                    )
+                }
+                Some(DeviceStep::Approve) => {
+                    done(&state);
+                    issue_tokens(&state)
+                }
+            }
+        }
+        Some("refresh_token") => {
+            let rt = f.get("refresh_token").cloned().unwrap_or_default();
+            // Rotation: the old refresh token is spent.
+            let valid = state.lock().identity.refresh.remove(&rt).is_some();
+            if !valid {
+                return oauth_error(
+                    400,
+                    "invalid_grant",
+                    "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+                );
+            }
+            issue_tokens(&state)
+        }
+        _ => oauth_error(
+            400,
+            "unsupported_grant_type",
+            "AADSTS70003: The app requested an unsupported grant type.",
+        ),
+    }
+}
+
+async fn me(State(state): State<AppState>, Extension(_ctx): Extension<Ctx>) -> Response {
+    let c = &state.config;
+    axum::Json(json!({
+        "@odata.context": format!("{}/$metadata#users/$entity", state.base_url),
+        "id": c.user_object_id,
+        "displayName": "Adele Vance",
+        "userPrincipalName": c.user_principal_name,
+        "mail": c.user_principal_name,
+    }))
+    .into_response()
+}

@@ -1,0 +1,61 @@
+//! Private files written atomically: a temporary file in the same directory
+//! (mode 0600), fsync, rename over the target, fsync of the directory.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Creates `dir` (mode 0700) if needed.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Replaces `path` with `bytes` so a reader sees the old file or the new one, whole.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("no parent directory"))?;
+    // tempfile creates the file with mode 0600.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".graft-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Removes `path`; a file that is already gone is fine.
+pub fn remove(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => {
+            if let Some(d) = path.parent() {
+                sync_dir(d);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// graft's state directory: `$GRAFT_STATE_DIR`, else XDG state (`~/.local/state/graft`),
+/// else the local data directory.
+pub fn state_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("GRAFT_STATE_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| dirs::state_dir().map(|d| d.join("graft")))
+        .or_else(|| dirs::data_local_dir().map(|d| d.join("graft")))
+}
