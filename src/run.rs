@@ -239,15 +239,14 @@ async fn sign_in(client: GraphClient, tx: UnboundedSender<Msg>) {
 }
 
 /// Stores new tokens, learns the account from `GET /me`, stores that too.
-pub async fn finish_sign_in(client: &GraphClient, mut tokens: crate::auth::TokenSet) -> String {
-    let _ = client.set_tokens(tokens.clone()).await;
+pub async fn finish_sign_in(client: &GraphClient, tokens: crate::auth::TokenSet) -> String {
+    let _ = client.set_tokens(tokens).await;
     let account = client
         .me()
         .await
         .map(|m| m.account())
         .unwrap_or_else(|_| "your account".to_string());
-    tokens.account = Some(account.clone());
-    let _ = client.set_tokens(tokens).await;
+    let _ = client.set_account(&account).await;
     account
 }
 

@@ -89,7 +89,13 @@ fn type_every_field_save_then_update_the_same_draft() {
     assert_eq!(msgs.len(), 1, "still exactly one draft");
     assert_eq!(msgs[0]["id"], json!(id));
     assert_eq!(msgs[0]["subject"], json!("Quarterly numbers v2"));
-    let methods: Vec<_> = emu.requests().into_iter().map(|r| r.method).collect();
+    // The form opens its connection early with GET /me; the saves are one POST, one PATCH.
+    let methods: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.path != "/v1.0/me")
+        .map(|r| r.method)
+        .collect();
     assert_eq!(methods, ["POST", "PATCH"]);
 
     // Everything is saved, so Ctrl-Q quits at once and prints the link.
@@ -145,11 +151,14 @@ fn typing_continues_while_a_slow_save_is_in_flight() {
 #[test]
 fn graph_errors_show_in_the_status_pane_and_the_text_stays() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    emu.inject(Fault::status(
-        403,
-        "ErrorAccessDenied",
-        "Access is denied. Check credentials and try again.",
-    ));
+    emu.inject(
+        Fault::status(
+            403,
+            "ErrorAccessDenied",
+            "Access is denied. Check credentials and try again.",
+        )
+        .on("POST"),
+    );
     let mut t = open(&emu);
     t.send("erin@contoso.com");
     t.send(TAB);
@@ -170,7 +179,7 @@ fn graph_errors_show_in_the_status_pane_and_the_text_stays() {
 #[test]
 fn throttling_shows_a_countdown_and_retries_by_itself() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    emu.inject(Fault::throttle(2));
+    emu.inject(Fault::throttle(2).on("POST"));
     let mut t = open(&emu);
     t.send("erin@contoso.com");
     t.send(CTRL_S);
@@ -181,7 +190,12 @@ fn throttling_shows_a_countdown_and_retries_by_itself() {
     );
     t.wait_text("201 Created");
     assert_eq!(emu.messages().len(), 1);
-    let statuses: Vec<_> = emu.requests().into_iter().map(|r| r.status).collect();
+    let statuses: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.status)
+        .collect();
     assert_eq!(statuses, [429, 201]);
 }
 
@@ -245,4 +259,97 @@ fn emulator_subcommand_serves_graph_on_the_given_port() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!((created, deleted, gone), (201, 204, 404));
+}
+
+#[test]
+fn sign_in_from_the_form_then_save_and_a_warm_start_next_time() {
+    use base64::Engine as _;
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let (graph, authority) = (emu.graph_url(), emu.authority_url());
+    let args = [
+        "--graph-url",
+        graph.as_str(),
+        "--authority-url",
+        authority.as_str(),
+    ];
+    let env = [("GRAFT_CONFIG", "/nonexistent/graft.toml")];
+    let mut t = Pty::spawn(&args, &env, 100, 30);
+    t.wait_text("You are not signed in");
+    t.send(ENTER);
+    let screen = t.wait_text("Code: ");
+    assert!(
+        screen.contains("https://microsoft.com/devicelogin"),
+        "{screen}"
+    );
+    let code = screen
+        .split("enter the code ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let osc = format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(&code)
+    );
+    assert!(
+        t.raw().windows(osc.len()).any(|w| w == osc.as_bytes()),
+        "the code went to the clipboard with OSC 52"
+    );
+    // The emulated user approves on the second poll.
+    t.wait_text("Signed in as adele.vance@contoso.onmicrosoft.com");
+    t.send("ola@contoso.com");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    assert_eq!(emu.messages().len(), 1);
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+
+    // Tokens are cached (0600) and never shown.
+    let cache = t.state.path().join("tokens").join("default.json");
+    let tokens: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
+    let access = tokens["access_token"].as_str().unwrap();
+    let raw = String::from_utf8_lossy(&t.raw()).to_string();
+    assert!(
+        !raw.contains(access),
+        "the token never reaches the terminal"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Next start: signed in already; the connection opens before the first save.
+    let before_conns = emu.connections();
+    let before_reqs = emu.requests().len();
+    let state = t.state.clone();
+    drop(t);
+    let mut t = Pty::spawn_with_state(&args, &env, 100, 30, state);
+    t.wait_text("Ready.");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while emu.requests().len() == before_reqs {
+        assert!(std::time::Instant::now() < deadline, "no warm-up request");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    t.send("pia@contoso.com");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    let after: Vec<_> = emu.requests()[before_reqs..]
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        after,
+        ["GET /v1.0/me", "POST /v1.0/me/messages"],
+        "one request on the save path"
+    );
+    assert_eq!(
+        emu.connections(),
+        before_conns + 1,
+        "the save reused the warm connection"
+    );
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
 }

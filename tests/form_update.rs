@@ -594,3 +594,70 @@ fn recovery_restores_every_field_and_the_server_state() {
     assert_eq!(m.server.id.as_deref(), Some("AAMkSrv"));
     assert!(m.is_dirty());
 }
+
+#[test]
+fn a_save_that_needs_sign_in_opens_the_dialog_and_resumes_after_it() {
+    use graft::app::model::SignInStage;
+    let mut m = model();
+    m.can_sign_in = true;
+    fill(&mut m);
+    let req = first_create(&mut m);
+    update(
+        &mut m,
+        done(
+            req,
+            Err(failure(
+                FailureKind::SignInNeeded,
+                None,
+                "SignInRequired",
+                None,
+            )),
+        ),
+    );
+    assert!(matches!(
+        m.dialog,
+        Some(Dialog::SignIn(SignInStage::Offer { .. }))
+    ));
+    assert!(m.retry.is_none(), "no automatic retry without a sign-in");
+    assert_eq!(
+        m.text(Field::Body),
+        "Hi all,\nnumbers attached.",
+        "the draft waits intact"
+    );
+    let out = update(&mut m, key(KeyCode::Enter));
+    assert_eq!(out.effects, vec![Effect::StartSignIn]);
+    update(
+        &mut m,
+        Msg::SignInCode(Ok(graft::auth::device::DeviceCode {
+            device_code: "d".into(),
+            user_code: "ABCD12345".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            expires_in: 900,
+            interval: Some(5),
+            message: "To sign in, open https://microsoft.com/devicelogin and enter ABCD12345."
+                .into(),
+        })),
+    );
+    assert!(
+        matches!(&m.dialog, Some(Dialog::SignIn(SignInStage::Waiting { user_code, .. })) if user_code == "ABCD12345")
+    );
+    let out = update(&mut m, Msg::SignedIn(Ok("adele@contoso.com".into())));
+    assert_eq!(m.dialog, None);
+    assert!(
+        matches!(out.effects.first(), Some(Effect::Create { .. })),
+        "the waiting save goes out"
+    );
+}
+
+#[test]
+fn declining_sign_in_keeps_the_draft_and_closes_the_dialog() {
+    let mut m = model();
+    m.can_sign_in = true;
+    fill(&mut m);
+    graft::app::signin::offer(&mut m, "You are not signed in.");
+    update(&mut m, key(KeyCode::Enter));
+    let out = update(&mut m, key(KeyCode::Esc));
+    assert_eq!(out.effects, vec![Effect::CancelSignIn]);
+    assert_eq!(m.dialog, None);
+    assert_eq!(m.text(Field::Subject), "Quarterly numbers");
+}

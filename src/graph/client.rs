@@ -133,6 +133,22 @@ impl GraphClient {
         saved
     }
 
+    /// Records the signed-in account with the current tokens (which a refresh
+    /// may have replaced since sign-in).
+    pub async fn set_account(&self, account: &str) -> std::io::Result<()> {
+        let Some(s) = &self.signin else {
+            return Ok(());
+        };
+        let mut slot = s.tokens.lock().await;
+        match slot.as_mut() {
+            Some(t) => {
+                t.account = Some(account.to_string());
+                s.store.save(t)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// The token to send now. Signed-in tokens are refreshed shortly before they expire.
     async fn bearer(&self) -> Result<AccessToken, GraphFailure> {
         let Some(s) = &self.signin else {

@@ -10,6 +10,8 @@ pub struct Pty {
     /// The state directory (journal) this process uses; kept for restarts.
     pub state: Arc<tempfile::TempDir>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte graft wrote, for checking escape sequences the screen hides.
+    raw: Arc<Mutex<Vec<u8>>>,
     writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
     master: Option<Box<dyn MasterPty + Send>>,
@@ -42,6 +44,7 @@ impl Pty {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("GRAFT_STATE_DIR", state.path());
+        cmd.env("GRAFT_CONFIG", state.path().join("config.toml"));
         cmd.env_remove("GRAFT_ACCESS_TOKEN");
         cmd.env_remove("GRAFT_GRAPH_URL");
         for (k, v) in env {
@@ -53,13 +56,17 @@ impl Pty {
         let writer = pair.master.take_writer().expect("writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let closed = Arc::new(Mutex::new(false));
-        let (p, c) = (parser.clone(), closed.clone());
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, c, r) = (parser.clone(), closed.clone(), raw.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => p.lock().unwrap().process(&buf[..n]),
+                    Ok(n) => {
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                        p.lock().unwrap().process(&buf[..n])
+                    }
                 }
             }
             *c.lock().unwrap() = true;
@@ -67,6 +74,7 @@ impl Pty {
         Pty {
             state,
             parser,
+            raw,
             writer: Some(writer),
             child,
             master: Some(pair.master),
@@ -78,6 +86,10 @@ impl Pty {
         let w = self.writer.as_mut().expect("terminal is open");
         w.write_all(bytes.as_bytes()).unwrap();
         w.flush().unwrap();
+    }
+
+    pub fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
     }
 
     pub fn screen(&self) -> String {
