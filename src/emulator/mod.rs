@@ -148,6 +148,8 @@ pub struct RequestRecord {
     pub method: String,
     pub path: String,
     pub status: u16,
+    /// Time the emulator spent on the request (after reading it, before answering).
+    pub micros: u64,
 }
 
 #[derive(Default)]
@@ -395,6 +397,7 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
     req.extensions_mut().insert(ctx.clone());
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
+    let started = std::time::Instant::now();
 
     let fault = {
         let mut mb = state.lock();
@@ -436,13 +439,13 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
             r
         }
         (Ok(()), Some(FaultAction::DropBefore)) => {
-            record(&state, &method, &path, 0);
+            record(&state, &method, &path, 0, 0);
             // Unwinding ends this connection's task: the socket closes with no answer.
             std::panic::resume_unwind(Box::new("emulator: drop connection"));
         }
         (Ok(()), Some(FaultAction::DropAfter)) => {
             let r = next.run(req).await;
-            record(&state, &method, &path, r.status().as_u16());
+            record(&state, &method, &path, r.status().as_u16(), 0);
             std::panic::resume_unwind(Box::new("emulator: drop connection"));
         }
         (Ok(()), Some(FaultAction::Delay(d))) => {
@@ -467,7 +470,8 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
         }
         (Ok(()), None) => next.run(req).await,
     };
-    record(&state, &method, &path, resp.status().as_u16());
+    let micros = started.elapsed().as_micros() as u64;
+    record(&state, &method, &path, resp.status().as_u16(), micros);
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&ctx.request_id) {
         h.insert("request-id", v);
@@ -478,11 +482,12 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
     resp
 }
 
-fn record(state: &Shared, method: &str, path: &str, status: u16) {
+fn record(state: &Shared, method: &str, path: &str, status: u16, micros: u64) {
     state.lock().log.push(RequestRecord {
         method: method.to_string(),
         path: path.to_string(),
         status,
+        micros,
     });
 }
 

@@ -1,0 +1,390 @@
+//! Measures graft as a user on a slow link feels it: starts the release binary in
+//! a pseudo-terminal (100x30) against the local emulator and prints a table.
+//!
+//!     cargo build --release && cargo run --release --example tui_metrics
+//!
+//! Startup to the first complete form, keystroke echo latency (median, p95, max;
+//! small body, 1 MiB body, 500 recipients), bytes written per key, idle bytes,
+//! CPU and wake-ups over 10 s, peak RSS, 1 MiB paste time, and requests and
+//! connections per save with the time graft adds to the server's own.
+
+use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+const COLS: u16 = 100;
+const ROWS: u16 = 30;
+
+struct Session {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    rx: Receiver<(Instant, Vec<u8>)>,
+    parser: vt100::Parser,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    pid: u32,
+    bytes: usize,
+    _state: tempfile::TempDir,
+}
+
+fn binary() -> std::path::PathBuf {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/graft");
+    if !p.exists() {
+        eprintln!("build the release binary first: cargo build --release");
+        std::process::exit(2);
+    }
+    p
+}
+
+impl Session {
+    /// Each session gets its own state directory, so none sees another's journal.
+    fn spawn(emu: &Emulator) -> (Session, Instant) {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().to_path_buf();
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(binary());
+        cmd.args(["--graph-url", &emu.graph_url()]);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN);
+        cmd.env("GRAFT_STATE_DIR", &state);
+        cmd.env("GRAFT_CONFIG", state.join("none.toml"));
+        let started = Instant::now();
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let pid = child.process_id().unwrap_or(0);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 1 << 16];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send((Instant::now(), buf[..n].to_vec())).is_err() {
+                    break;
+                }
+            }
+        });
+        (
+            Session {
+                child,
+                writer,
+                rx,
+                parser: vt100::Parser::new(ROWS, COLS, 0),
+                _master: pair.master,
+                pid,
+                bytes: 0,
+                _state: dir,
+            },
+            started,
+        )
+    }
+
+    fn send(&mut self, s: &[u8]) {
+        self.writer.write_all(s).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Reads until `pred(screen)` holds; returns when the satisfying bytes arrived.
+    fn until(&mut self, secs: u64, pred: impl Fn(&str) -> bool) -> Instant {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok((at, chunk)) => {
+                    self.bytes += chunk.len();
+                    self.parser.process(&chunk);
+                    if pred(&self.parser.screen().contents()) {
+                        return at;
+                    }
+                }
+                Err(_) => panic!("timed out; screen:\n{}", self.parser.screen().contents()),
+            }
+        }
+    }
+
+    /// Everything that arrives within `quiet` of the last chunk; returns the byte count.
+    fn drain(&mut self, quiet: Duration) -> usize {
+        let mut n = 0;
+        while let Ok((_, chunk)) = self.rx.recv_timeout(quiet) {
+            n += chunk.len();
+            self.parser.process(&chunk);
+        }
+        self.bytes += n;
+        n
+    }
+
+    /// Types `count` characters, one at a time; returns echo latencies and bytes per key.
+    fn type_keys(&mut self, count: usize) -> (Vec<Duration>, Vec<usize>) {
+        let mut lat = Vec::new();
+        let mut bytes = Vec::new();
+        for i in 0..count {
+            let c = b'a' + (i % 26) as u8;
+            let t0 = Instant::now();
+            self.send(&[c]);
+            let mut n = 0;
+            let at = loop {
+                let (at, chunk) = self.rx.recv_timeout(Duration::from_secs(5)).expect("echo");
+                n += chunk.len();
+                self.parser.process(&chunk);
+                if chunk.contains(&c) {
+                    break at;
+                }
+            };
+            n += self.drain(Duration::from_millis(3));
+            lat.push(at.saturating_duration_since(t0));
+            bytes.push(n);
+        }
+        (lat, bytes)
+    }
+
+    fn quit(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn proc_field(pid: u32, file: &str, key: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).ok()?;
+    text.lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+/// utime + stime in milliseconds.
+fn cpu_ms(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // Fields 14 and 15 of stat are the 12th and 13th after the name.
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    ticks * 1000 / 100
+}
+
+/// Context switches of every thread (each is a wake-up).
+fn wakeups(pid: u32) -> u64 {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    dir.flatten()
+        .map(|t| {
+            let tid: u32 = t.file_name().to_string_lossy().parse().unwrap_or(0);
+            let f = |k| proc_field(pid, &format!("task/{tid}/status"), k).unwrap_or(0);
+            f("voluntary_ctxt_switches:") + f("nonvoluntary_ctxt_switches:")
+        })
+        .sum()
+}
+
+fn stats(v: &mut [Duration]) -> (f64, f64, f64) {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let p = |q: f64| ms(v[((v.len() as f64 - 1.0) * q).round() as usize]);
+    (p(0.5), p(0.95), ms(*v.last().unwrap()))
+}
+
+fn median(v: &mut [usize]) -> usize {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ready(s: &str) -> bool {
+    s.contains("Ready.") && s.contains("quit")
+}
+
+fn focus_body(s: &mut Session) {
+    s.send(b"\t\t\t\t");
+    s.until(5, |scr| scr.contains("┏ Body"));
+    s.drain(Duration::from_millis(20));
+}
+
+fn paste(s: &mut Session, text: &str) {
+    let mut payload = Vec::with_capacity(text.len() + 12);
+    payload.extend_from_slice(b"\x1b[200~");
+    payload.extend_from_slice(text.as_bytes());
+    payload.extend_from_slice(b"\x1b[201~");
+    // Large writes block until graft reads them; write from a thread.
+    let mut w = std::mem::replace(&mut s.writer, Box::new(std::io::sink()));
+    let h = std::thread::spawn(move || {
+        w.write_all(&payload).unwrap();
+        w.flush().unwrap();
+        w
+    });
+    s.writer = Box::new(std::io::sink());
+    s.until(30, |scr| scr.contains("END-OF-PASTE"));
+    s.writer = h.join().unwrap();
+}
+
+fn main() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let mut row =
+        |what: &str, value: String, target: &str| rows.push((what.into(), value, target.into()));
+
+    // Startup: process start to a complete form.
+    let mut startup = Vec::new();
+    for _ in 0..20 {
+        let (mut s, t0) = Session::spawn(&emu);
+        let at = s.until(10, ready);
+        startup.push(at.saturating_duration_since(t0));
+        s.quit();
+    }
+    let (m, p95, _) = stats(&mut startup);
+    row(
+        "startup to first complete form",
+        format!("{m:.1} ms median (p95 {p95:.1})"),
+        "≤ 15 ms median",
+    );
+
+    // Typing in a small body.
+    let (mut s, _) = Session::spawn(&emu);
+    s.until(10, ready);
+    focus_body(&mut s);
+    let (mut lat, mut bytes) = s.type_keys(300);
+    let (m, p95, max) = stats(&mut lat);
+    row(
+        "echo latency, small body",
+        format!("{m:.2} ms median, {p95:.2} p95, {max:.2} max"),
+        "≤ 0.5 / ≤ 1 ms",
+    );
+    row(
+        "bytes written per key",
+        format!("{} median", median(&mut bytes)),
+        "≤ 20",
+    );
+
+    // Idle for 10 s.
+    s.drain(Duration::from_millis(1200));
+    let (cpu0, wake0, bytes0) = (cpu_ms(s.pid), wakeups(s.pid), s.bytes);
+    std::thread::sleep(Duration::from_secs(10));
+    s.drain(Duration::from_millis(10));
+    let (cpu1, wake1, bytes1) = (cpu_ms(s.pid), wakeups(s.pid), s.bytes);
+    row(
+        "idle 10 s: bytes, CPU, wake-ups",
+        format!(
+            "{} bytes, {} ms CPU, {} wake-ups",
+            bytes1 - bytes0,
+            cpu1 - cpu0,
+            wake1 - wake0
+        ),
+        "0 bytes, < 10 ms, none periodic",
+    );
+    let rss = proc_field(s.pid, "status", "VmHWM:").unwrap_or(0);
+    row(
+        "peak RSS, normal session",
+        format!("{:.1} MiB", rss as f64 / 1024.0),
+        "≤ 12 MiB",
+    );
+
+    // Save: warm connection, one request.
+    let reqs0 = emu.requests().len();
+    let conns0 = emu.connections();
+    s.send(b"\x1b[Z\x1b[Z\x1b[Z\x1b[Z");
+    s.send(b"metrics@contoso.com");
+    s.until(5, |scr| scr.contains("metrics@contoso.com"));
+    s.drain(Duration::from_millis(20));
+    let t0 = Instant::now();
+    s.send(b"\x13");
+    let at = s.until(10, |scr| scr.contains("201 Created"));
+    let total = at.saturating_duration_since(t0);
+    let reqs: Vec<_> = emu.requests()[reqs0..].to_vec();
+    let server = Duration::from_micros(reqs.iter().map(|r| r.micros).sum());
+    row(
+        "save: requests / new connections",
+        format!("{} / {}", reqs.len(), emu.connections() - conns0),
+        "1 / 0",
+    );
+    row(
+        "save: key to status, beyond server time",
+        format!(
+            "{:.2} ms (total {:.2} ms, server {:.2} ms)",
+            (total.saturating_sub(server)).as_secs_f64() * 1000.0,
+            total.as_secs_f64() * 1000.0,
+            server.as_secs_f64() * 1000.0
+        ),
+        "≤ 1 ms",
+    );
+    s.quit();
+
+    // 1 MiB body: paste, then type.
+    let line = "The quarterly figures are attached; please review them before Friday.\n";
+    let mut big = line.repeat((1 << 20) / line.len());
+    big.push_str("END-OF-PASTE");
+    let (mut s, _) = Session::spawn(&emu);
+    s.until(10, ready);
+    focus_body(&mut s);
+    let t0 = Instant::now();
+    paste(&mut s, &big);
+    let pasted = t0.elapsed();
+    row(
+        "paste 1 MiB (bracketed) to on screen",
+        format!("{:.1} ms", pasted.as_secs_f64() * 1000.0),
+        "≤ 100 ms",
+    );
+    s.drain(Duration::from_millis(400));
+    let (mut lat, _) = s.type_keys(100);
+    let (m, p95, max) = stats(&mut lat);
+    row(
+        "echo latency, 1 MiB body",
+        format!("{m:.2} ms median, {p95:.2} p95, {max:.2} max"),
+        "≤ 1 / ≤ 2 ms",
+    );
+    s.drain(Duration::from_millis(500));
+    let rss = proc_field(s.pid, "status", "VmHWM:").unwrap_or(0);
+    row(
+        "peak RSS, 1 MiB body",
+        format!("{:.1} MiB", rss as f64 / 1024.0),
+        "≤ 40 MiB",
+    );
+    s.quit();
+
+    // 500 recipients in To.
+    let (mut s, _) = Session::spawn(&emu);
+    s.until(10, ready);
+    let to: Vec<String> = (0..500).map(|i| format!("person{i}@contoso.com")).collect();
+    let mut to = to.join(", ");
+    to.push_str(", END-OF-PASTE@x.io");
+    paste(&mut s, &to);
+    focus_body(&mut s);
+    let (mut lat, _) = s.type_keys(100);
+    let (m, p95, max) = stats(&mut lat);
+    row(
+        "echo latency, 500 recipients",
+        format!("{m:.2} ms median, {p95:.2} p95, {max:.2} max"),
+        "≤ 1 / ≤ 2 ms",
+    );
+    s.quit();
+
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    println!(
+        "graft {} · {}x{} pty · {} cores · {cpu}",
+        env!("CARGO_PKG_VERSION"),
+        COLS,
+        ROWS,
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
+    println!();
+    println!("| measure | graft | target |");
+    println!("|---|---|---|");
+    for (w, v, t) in rows {
+        println!("| {w} | {v} | {t} |");
+    }
+}
