@@ -29,4 +29,5 @@ pub mod graph;
 pub mod run;
 pub mod sanitize;
 pub mod sync;
+pub mod term;
 pub mod ui;

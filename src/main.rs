@@ -84,7 +84,13 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     let (runner, mut rx) = Runner::new(s.client.clone(), store.clone());
     spawn_signal_watch(runner.sender());
 
-    let mut terminal = ratatui::init();
+    // ratatui::init sets up raw mode, the alternate screen and the panic hook;
+    // drawing goes through the lean backend, which writes only what changes.
+    drop(ratatui::init());
+    let mut terminal = ratatui::Terminal::new(graft::term::LeanBackend::new(
+        std::io::BufWriter::new(std::io::stdout()),
+    ))
+    .map_err(|e| (1, format!("cannot use the terminal: {e}")))?;
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     // ratatui's hook restores the screen on a panic; also turn bracketed paste off.
     let previous = std::panic::take_hook();
