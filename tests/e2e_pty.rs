@@ -353,3 +353,23 @@ fn sign_in_from_the_form_then_save_and_a_warm_start_next_time() {
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(10), 0);
 }
+
+#[test]
+fn typing_in_the_body_writes_a_few_bytes_per_key() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+    t.send("\t\t\t\t");
+    t.send("start ");
+    t.wait_text("● unsaved changes");
+    t.wait_for("the cursor after 'start '", 10, |_| true);
+    let typed = "graft is quick";
+    let before = t.raw().len();
+    for (i, c) in typed.chars().enumerate() {
+        t.send(&c.to_string());
+        let want = format!("start {}", &typed[..=i]);
+        t.wait_for(&want, 10, |s| s.contains(&want));
+    }
+    // The cursor is already at the insertion point: each key is its character.
+    let per_key = (t.raw().len() - before) as f64 / typed.len() as f64;
+    assert!(per_key <= 4.0, "{per_key} bytes per key");
+}

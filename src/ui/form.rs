@@ -80,8 +80,19 @@ fn draw_line_field(model: &Model, frame: &mut Frame, f: Field, row: Rect) -> Opt
     }
     let area = Rect::new(row.x + LABEL_W, row.y, row.width - LABEL_W, 1);
     let ta = model.field(f);
-    frame.render_widget(ta, area);
-    focused.then(|| cursor_in(ta, area))
+    if focused {
+        frame.render_widget(ta, area);
+        return Some(cursor_in(ta, area));
+    }
+    // Unfocused: draw just the visible start, so a 500-recipient To line costs
+    // nothing while typing elsewhere.
+    let line = ta.lines().first().map(String::as_str).unwrap_or("");
+    if line.is_empty() {
+        frame.render_widget(ta, area); // the placeholder
+    } else {
+        frame.render_widget(Paragraph::new(visible_prefix(line, area.width)), area);
+    }
+    None
 }
 
 fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
@@ -117,6 +128,18 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
     let ta = model.field(f);
     frame.render_widget(ta, inner);
     (focused && model.dialog.is_none()).then(|| cursor_in(ta, inner))
+}
+
+/// The longest start of `line` that fits in `width` cells.
+fn visible_prefix(line: &str, width: u16) -> &str {
+    let mut used = 0usize;
+    for (i, c) in line.char_indices() {
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > width as usize {
+            return &line[..i];
+        }
+    }
+    line
 }
 
 /// The screen position of a text area's cursor, after it was rendered into `area`.

@@ -1,0 +1,189 @@
+//! Long random key and paste sequences, with resizes down to 1x1, through
+//! `update` and `view`: nothing panics, and the text in the model is exactly
+//! what was typed. Seeds are fixed so a failure repeats.
+
+mod common;
+
+use common::{key, model};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use graft::app::update::paste_for;
+use graft::app::{Field, Model, Msg, update};
+use graft::ui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.below(v.len())]
+    }
+}
+
+const CHARS: &[char] = &[
+    'a', 'Z', ' ', '@', '.', ',', ';', '"', '<', '>', 'é', '日', '本', '🎉', '\t',
+];
+const PASTES: &[&str] = &[
+    "alice@contoso.com",
+    "Bob <bob@x.io>\r\ncarol@y.org;",
+    "line one\nline two\n\nthree",
+    "会議の議事録 ✉️",
+    "\u{1b}[31mred\u{1b}[0m text",
+    "",
+];
+const SIZES: &[(u16, u16)] = &[
+    (1, 1),
+    (20, 5),
+    (40, 12),
+    (80, 24),
+    (100, 30),
+    (200, 60),
+    (7, 3),
+];
+
+fn draw(t: &mut Terminal<TestBackend>, m: &Model) {
+    t.draw(|f| view(m, f)).expect("draw");
+}
+
+/// The text of each field as a person typing at the end would have it.
+#[derive(Default, Clone)]
+struct Shadow {
+    fields: [String; 5],
+}
+
+#[test]
+fn random_typing_pasting_and_resizing_keeps_the_text_exact() {
+    for seed in 1..=20u64 {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed.wrapping_mul(0x2545_f491_4f6c_dd1d));
+        let mut m = model();
+        let mut shadow = Shadow::default();
+        let (w, h) = *rng.pick(SIZES);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        for step in 0..250 {
+            let focus = m.focus;
+            let i = focus.index();
+            match rng.below(10) {
+                0..=5 => {
+                    let c = *rng.pick(CHARS);
+                    update(&mut m, key(KeyCode::Char(c)));
+                    shadow.fields[i].push(c);
+                }
+                6 => {
+                    let p = *rng.pick(PASTES);
+                    update(&mut m, Msg::Paste(p.to_string()));
+                    shadow.fields[i].push_str(&paste_for(focus, p));
+                }
+                7 => {
+                    update(&mut m, key(KeyCode::Enter));
+                    if focus == Field::Body {
+                        shadow.fields[i].push('\n');
+                    }
+                }
+                8 => {
+                    update(&mut m, key(KeyCode::Backspace));
+                    shadow.fields[i].pop();
+                }
+                _ => {
+                    let back = rng.below(2) == 0;
+                    let code = if back { KeyCode::BackTab } else { KeyCode::Tab };
+                    let mods = if back {
+                        KeyModifiers::SHIFT
+                    } else {
+                        KeyModifiers::NONE
+                    };
+                    update(&mut m, Msg::Key(KeyEvent::new(code, mods)));
+                }
+            }
+            if rng.below(15) == 0 {
+                let (w, h) = *rng.pick(SIZES);
+                t.backend_mut().resize(w, h);
+                update(&mut m, Msg::Resize);
+            }
+            draw(&mut t, &m);
+            for f in Field::ALL {
+                assert_eq!(
+                    m.text(f),
+                    shadow.fields[f.index()],
+                    "seed {seed}, step {step}, field {f:?}"
+                );
+                if f.is_single_line() {
+                    assert_eq!(
+                        m.field(f).lines().len(),
+                        1,
+                        "one-line field {f:?} got a newline"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn any_key_at_any_size_never_panics() {
+    let codes = [
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Delete,
+        KeyCode::Backspace,
+        KeyCode::Enter,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Esc,
+        KeyCode::F(1),
+        KeyCode::F(2),
+        KeyCode::Char('x'),
+        KeyCode::Char('日'),
+    ];
+    let mods = [
+        KeyModifiers::NONE,
+        KeyModifiers::CONTROL,
+        KeyModifiers::ALT,
+        KeyModifiers::SHIFT,
+    ];
+    for seed in 1..=15u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let mut m = model();
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        for _ in 0..300 {
+            let msg = match rng.below(12) {
+                0 => Msg::Paste(rng.pick(PASTES).to_string()),
+                1 => {
+                    let (w, h) = *rng.pick(SIZES);
+                    t.backend_mut().resize(w, h);
+                    Msg::Resize
+                }
+                _ => {
+                    let c = *rng.pick(&codes);
+                    let md = *rng.pick(&mods);
+                    // Quitting ends a session; keep this one going.
+                    if md == KeyModifiers::CONTROL && matches!(c, KeyCode::Char('x')) {
+                        Msg::Key(KeyEvent::new(KeyCode::Char('k'), md))
+                    } else {
+                        Msg::Key(KeyEvent::new(c, md))
+                    }
+                }
+            };
+            update(&mut m, msg);
+            m.should_quit = false;
+            draw(&mut t, &m);
+            assert!(Field::ALL.contains(&m.focus));
+            for f in &Field::ALL[..4] {
+                assert_eq!(m.field(*f).lines().len(), 1);
+            }
+        }
+    }
+}
