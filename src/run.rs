@@ -287,10 +287,12 @@ where
         };
         let mut queue: VecDeque<Msg> = first.into_iter().collect();
         let mut redraw = false;
+        let mut spawned = false;
         loop {
             while let Some(msg) = queue.pop_front() {
                 let out = update(model, msg);
                 redraw |= out.redraw;
+                spawned |= !out.effects.is_empty();
                 for effect in out.effects {
                     runner.run(effect);
                 }
@@ -323,6 +325,11 @@ where
         }
         if model.should_quit {
             return Ok(());
+        }
+        if spawned {
+            // Let new tasks start (a save puts its request on the wire) before
+            // spending time on the frame.
+            tokio::task::yield_now().await;
         }
         if redraw {
             draw(terminal, model)?;

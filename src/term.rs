@@ -34,13 +34,7 @@ impl<W: Write> LeanBackend<W> {
         let width = crossterm::terminal::size()
             .map(|(w, _)| w)
             .unwrap_or(u16::MAX);
-        LeanBackend {
-            out,
-            at: None,
-            pen: None,
-            cursor_shown: None,
-            width,
-        }
+        Self::with_width(out, width)
     }
 
     /// For tests: a backend of a known width writing into `out`.

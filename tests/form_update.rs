@@ -443,7 +443,6 @@ fn throttling_counts_down_from_retry_after_then_saves_again() {
 
 #[test]
 fn a_lost_answer_to_a_create_makes_the_retry_look_up_first() {
-    use graft::app::TimerKind;
     let mut m = model();
     fill(&mut m);
     let req = first_create(&mut m);
@@ -468,7 +467,6 @@ fn a_lost_answer_to_a_create_makes_the_retry_look_up_first() {
         ] => assert_eq!(k, &m.draft_key),
         other => panic!("{other:?}"),
     }
-    let _ = TimerKind::Journal;
 }
 
 #[test]
