@@ -38,6 +38,15 @@ fn client(emu: &Emulator, store: TokenStore) -> GraphClient {
     .with_sign_in(cfg(emu), store)
 }
 
+/// A client signed in to the emulator, with its token cache.
+async fn signed_in(emu: &Emulator) -> (GraphClient, TokenStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = TokenStore::at(dir.path().join("tokens/default.json"));
+    let c = client(emu, store.clone());
+    sign_in(emu, &c).await;
+    (c, store, dir)
+}
+
 async fn sign_in(emu: &Emulator, c: &GraphClient) -> String {
     let dc = device::start(c.http(), &cfg(emu)).await.unwrap();
     let tokens = device::wait_for_tokens(c.http(), &cfg(emu), &dc, |_| {})
@@ -174,10 +183,7 @@ async fn tokens_are_refreshed_before_they_expire_and_rotated() {
 #[tokio::test]
 async fn a_401_refreshes_once_and_the_save_goes_through() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = TokenStore::at(dir.path().join("tokens/default.json"));
-    let c = client(&emu, store.clone());
-    sign_in(&emu, &c).await;
+    let (c, _store, _dir) = signed_in(&emu).await;
     emu.expire_access_tokens();
     let saved = c
         .create_draft(&json!({"subject": "after 401"}))
@@ -197,10 +203,7 @@ async fn a_401_refreshes_once_and_the_save_goes_through() {
 #[tokio::test]
 async fn a_revoked_sign_in_asks_for_sign_in_and_forgets_the_tokens() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = TokenStore::at(dir.path().join("tokens/default.json"));
-    let c = client(&emu, store.clone());
-    sign_in(&emu, &c).await;
+    let (c, store, _dir) = signed_in(&emu).await;
     emu.expire_access_tokens();
     emu.revoke_refresh_tokens();
     let e = c.create_draft(&json!({"subject": "x"})).await.unwrap_err();

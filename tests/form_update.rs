@@ -361,6 +361,18 @@ fn failure(
     }
 }
 
+/// Answers request `req` with this failure.
+fn fail(
+    m: &mut graft::app::Model,
+    req: u64,
+    kind: FailureKind,
+    status: Option<u16>,
+    code: &str,
+    retry_after: Option<u64>,
+) -> graft::app::Outcome {
+    update(m, done(req, Err(failure(kind, status, code, retry_after))))
+}
+
 fn first_create(m: &mut graft::app::Model) -> u64 {
     let out = update(m, ctrl('s'));
     match out.effects.first() {
@@ -375,17 +387,13 @@ fn throttling_counts_down_from_retry_after_then_saves_again() {
     let mut m = model();
     fill(&mut m);
     let req = first_create(&mut m);
-    let out = update(
+    let out = fail(
         &mut m,
-        done(
-            req,
-            Err(failure(
-                FailureKind::Http,
-                Some(429),
-                "ApplicationThrottled",
-                Some(3),
-            )),
-        ),
+        req,
+        FailureKind::Http,
+        Some(429),
+        "ApplicationThrottled",
+        Some(3),
     );
     let wait = m.retry.clone().expect("a retry is scheduled");
     // Retry-After: 3 is honoured; jitter (a quarter of 3 s, rounded down) adds nothing here.
@@ -446,13 +454,7 @@ fn a_lost_answer_to_a_create_makes_the_retry_look_up_first() {
     let mut m = model();
     fill(&mut m);
     let req = first_create(&mut m);
-    update(
-        &mut m,
-        done(
-            req,
-            Err(failure(FailureKind::Timeout, None, "Timeout", None)),
-        ),
-    );
+    fail(&mut m, req, FailureKind::Timeout, None, "Timeout", None);
     assert!(m.create_uncertain);
     assert!(m.retry.as_ref().unwrap().offline);
     // Ctrl-S during the countdown retries now, with the lookup.
@@ -474,17 +476,13 @@ fn esc_cancels_an_automatic_retry_and_other_4xx_are_not_retried() {
     let mut m = model();
     fill(&mut m);
     let req = first_create(&mut m);
-    update(
+    fail(
         &mut m,
-        done(
-            req,
-            Err(failure(
-                FailureKind::Http,
-                Some(503),
-                "serviceNotAvailable",
-                None,
-            )),
-        ),
+        req,
+        FailureKind::Http,
+        Some(503),
+        "serviceNotAvailable",
+        None,
     );
     assert!(m.retry.is_some());
     update(&mut m, key(KeyCode::Esc));
@@ -496,17 +494,13 @@ fn esc_cancels_an_automatic_retry_and_other_4xx_are_not_retried() {
     );
 
     let req = first_create(&mut m);
-    update(
+    fail(
         &mut m,
-        done(
-            req,
-            Err(failure(
-                FailureKind::Http,
-                Some(400),
-                "RequestBodyRead",
-                None,
-            )),
-        ),
+        req,
+        FailureKind::Http,
+        Some(400),
+        "RequestBodyRead",
+        None,
     );
     assert!(m.retry.is_none(), "a 400 is final");
     assert!(matches!(m.status.last(), Some(StatusEntry::Failed { .. })));
@@ -524,17 +518,13 @@ fn a_404_on_update_offers_a_new_draft_with_a_new_key() {
     let Some(Effect::Update { req, .. }) = out.effects.first().cloned() else {
         panic!()
     };
-    update(
+    fail(
         &mut m,
-        done(
-            req,
-            Err(failure(
-                FailureKind::Http,
-                Some(404),
-                "ErrorItemNotFound",
-                None,
-            )),
-        ),
+        req,
+        FailureKind::Http,
+        Some(404),
+        "ErrorItemNotFound",
+        None,
     );
     assert_eq!(m.dialog, Some(Dialog::DraftGone));
     let out = update(&mut m, key(KeyCode::Char('y')));
@@ -600,17 +590,13 @@ fn a_save_that_needs_sign_in_opens_the_dialog_and_resumes_after_it() {
     m.can_sign_in = true;
     fill(&mut m);
     let req = first_create(&mut m);
-    update(
+    fail(
         &mut m,
-        done(
-            req,
-            Err(failure(
-                FailureKind::SignInNeeded,
-                None,
-                "SignInRequired",
-                None,
-            )),
-        ),
+        req,
+        FailureKind::SignInNeeded,
+        None,
+        "SignInRequired",
+        None,
     );
     assert!(matches!(
         m.dialog,
