@@ -38,10 +38,7 @@ fn checked_url(flag: &str, s: &str) -> Result<Url, String> {
 /// Graph root and sign-in authority of each national cloud.
 pub fn cloud(name: &str) -> Option<(&'static str, &'static str)> {
     Some(match name {
-        "global" => (
-            "https://graph.microsoft.com/v1.0",
-            "https://login.microsoftonline.com",
-        ),
+        "global" => (DEFAULT_GRAPH_URL, DEFAULT_AUTHORITY),
         "usgov" => (
             "https://graph.microsoft.us/v1.0",
             "https://login.microsoftonline.us",
@@ -185,7 +182,6 @@ pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, Str
             .or(p.client_id.clone())
             .unwrap_or_else(|| DEFAULT_CLIENT_ID.into()),
     };
-    let _ = DEFAULT_AUTHORITY;
     Ok(Settings {
         profile,
         graph_url,

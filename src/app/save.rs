@@ -227,7 +227,8 @@ fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) 
         // The draft may exist now: the next attempt looks it up by key first.
         model.create_uncertain = true;
     }
-    let queued_again = std::mem::take(&mut model.save_queued);
+    // A retry (or the user's next Ctrl-S) saves the latest text: nothing else to queue.
+    model.save_queued = false;
     if f.kind == FailureKind::SignInNeeded && model.can_sign_in {
         model.save_after_sign_in = true;
         model.dialog = Some(Dialog::SignIn(super::model::SignInStage::Offer {
@@ -239,7 +240,6 @@ fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) 
     if offline || (service && model.failures < MAX_SERVICE_RETRIES) {
         return schedule_retry(model, &f, offline);
     }
-    let _ = queued_again;
     model.failures = 0;
     model.quit_after_save = false;
     if f.status == Some(404) && f.code == "ErrorItemNotFound" && flight.method == "PATCH" {
