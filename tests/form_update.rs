@@ -645,3 +645,18 @@ fn declining_sign_in_keeps_the_draft_and_closes_the_dialog() {
     assert_eq!(m.dialog, None);
     assert_eq!(m.text(Field::Subject), "Quarterly numbers");
 }
+
+#[test]
+fn an_oversized_body_is_refused_before_sending_and_kept() {
+    let mut m = model();
+    type_text(&mut m, "a@b.co");
+    m.focus = Field::Body;
+    let big = "x".repeat(4_200_000);
+    update(&mut m, Msg::Paste(big.clone()));
+    let out = update(&mut m, ctrl('s'));
+    assert!(out.effects.is_empty(), "nothing is sent");
+    assert!(
+        matches!(m.status.last(), Some(StatusEntry::Invalid(t)) if t.contains("4.2 MB") && t.contains("at most"))
+    );
+    assert_eq!(m.text(Field::Body).len(), big.len(), "the text is kept");
+}

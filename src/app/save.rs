@@ -11,6 +11,8 @@ use std::time::Duration;
 pub const JOURNAL_DELAY: Duration = Duration::from_millis(300);
 /// Throttling and service errors are retried this many times, then shown.
 pub const MAX_SERVICE_RETRIES: u32 = 6;
+/// Graph's request size ceiling (about 4 MB), less room for the JSON around the text.
+pub const MAX_REQUEST_BYTES: usize = 3_900_000;
 /// Longest wait between automatic retries when the server gives no Retry-After.
 pub const MAX_BACKOFF_SECS: u64 = 60;
 
@@ -105,6 +107,17 @@ pub fn save(model: &mut Model) -> Outcome {
             return Outcome::redraw();
         }
     };
+    // Graph refuses requests over about 4 MB (413); say so before sending.
+    let size = content.body.len() + content.subject.len();
+    if size > MAX_REQUEST_BYTES {
+        model.status.push(StatusEntry::Invalid(format!(
+            "Not saved: the message is {:.1} MB and Graph takes at most {:.1} MB in one request. Your text is kept; shorten the body.",
+            size as f64 / 1_000_000.0,
+            MAX_REQUEST_BYTES as f64 / 1_000_000.0
+        )));
+        model.quit_after_save = false;
+        return Outcome::redraw();
+    }
     let req = model.next_req;
     model.next_req += 1;
     let (effect, method, url) = match &model.server.id {
