@@ -51,6 +51,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL", env = "GRAFT_AUTHORITY_URL")]
     pub authority_url: Option<String>,
 
+    /// More detail in the log file (-v debug, -vv trace). RUST_LOG works too.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     /// Seconds to wait for Graph before giving up on a request.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,

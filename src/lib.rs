@@ -26,6 +26,7 @@ pub mod draft;
 pub mod emulator;
 pub mod fsutil;
 pub mod graph;
+pub mod logging;
 pub mod run;
 pub mod sanitize;
 pub mod sync;

@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _logs = graft::logging::init(cli.verbose);
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "graft started");
     let result = match cli.command.clone() {
         Some(Command::Emulator { port, accept_token }) => {
             commands::run_emulator(port, accept_token)

@@ -75,9 +75,18 @@ impl Runner {
                 // Ops run in order, so a removal never races an earlier write.
                 for op in jrx {
                     let result = match op {
-                        JournalOp::Write(rec) => store.write(&rec),
-                        JournalOp::Remove(key) => store.remove(&key),
+                        JournalOp::Write(rec) => {
+                            tracing::debug!(key = %rec.key, queued = rec.queued, "journal write");
+                            store.write(&rec)
+                        }
+                        JournalOp::Remove(key) => {
+                            tracing::debug!(key = %key, "journal removed");
+                            store.remove(&key)
+                        }
                     };
+                    if let Err(e) = &result {
+                        tracing::warn!(error = %e, "journal failed");
+                    }
                     let _ = back.send(Msg::JournalDone {
                         result: result.map_err(|e| e.to_string()),
                     });

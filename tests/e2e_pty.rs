@@ -298,6 +298,11 @@ fn sign_in_from_the_form_then_save_and_a_warm_start_next_time() {
     // The emulated user approves on the second poll.
     t.wait_text("Signed in as adele.vance@contoso.onmicrosoft.com");
     t.send("ola@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("confidential body words");
     t.send(CTRL_S);
     t.wait_text("201 Created");
     assert_eq!(emu.messages().len(), 1);
@@ -319,6 +324,22 @@ fn sign_in_from_the_form_then_save_and_a_warm_start_next_time() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // The log file has the requests and never a token, a code or the text.
+    let logs: String = std::fs::read_dir(t.state.path().join("logs"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert!(
+        logs.contains("graph request") && logs.contains("status=201"),
+        "{logs}"
+    );
+    assert!(logs.contains("device sign-in approved"), "{logs}");
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    for secret in [access, refresh, code.as_str(), "confidential body words"] {
+        assert!(!logs.contains(secret), "the log holds {secret:?}");
     }
 
     // Next start: signed in already; the connection opens before the first save.

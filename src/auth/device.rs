@@ -50,6 +50,7 @@ pub async fn start(http: &reqwest::Client, cfg: &AuthConfig) -> Result<DeviceCod
         error: "bad_response".into(),
         description: e.to_string(),
     })?;
+    tracing::info!(expires_in = dc.expires_in, interval = ?dc.interval, "device code issued");
     dc.message = crate::sanitize::line(&dc.message);
     dc.user_code = crate::sanitize::line(&dc.user_code);
     dc.verification_uri = crate::sanitize::line(&dc.verification_uri);
@@ -72,9 +73,11 @@ pub async fn poll(
     )
     .await?;
     if status.is_success() {
+        tracing::info!("device sign-in approved");
         return token_set(cfg, &bytes, None).map(Poll::Done);
     }
     let e = oauth_error(&bytes, status);
+    tracing::debug!(error = %e.error, "device code poll");
     match e.error.as_str() {
         "authorization_pending" => Ok(Poll::Pending),
         "slow_down" => Ok(Poll::SlowDown),

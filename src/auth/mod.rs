@@ -306,7 +306,10 @@ pub async fn refresh(
     )
     .await?;
     if !status.is_success() {
-        return Err(oauth_error(&bytes, status));
+        let e = oauth_error(&bytes, status);
+        tracing::warn!(error = %e.error, aadsts = e.aadsts().unwrap_or("-"), "token refresh failed");
+        return Err(e);
     }
+    tracing::info!("token refreshed");
     token_set(cfg, &bytes, current.account.clone())
 }

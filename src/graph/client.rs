@@ -349,9 +349,22 @@ impl GraphClient {
             if let Some(b) = body {
                 req = req.json(b);
             }
-            let resp = req.send().await.map_err(transport_failure)?;
+            let started = std::time::Instant::now();
+            let resp = req.send().await.map_err(|e| {
+                let f = transport_failure(e);
+                tracing::warn!(method = %method, path = url.path(), code = %f.code, error = %f.message, "graph request failed");
+                f
+            })?;
             let status = resp.status();
             let request_id = header(&resp, "request-id");
+            tracing::info!(
+                method = %method,
+                path = url.path(),
+                status = status.as_u16(),
+                request_id = request_id.as_deref().unwrap_or("-"),
+                ms = started.elapsed().as_millis() as u64,
+                "graph request"
+            );
             let retry_after = header(&resp, "retry-after").and_then(|v| parse_retry_after(&v));
             let bytes = resp.bytes().await.map_err(transport_failure)?;
             if status.is_success() {
