@@ -1,6 +1,6 @@
 //! The command line. Every flag is global: it works before or after a subcommand.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -65,6 +65,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum Command {
+    /// Create a draft without opening the form (for scripts); see the exit codes in the README.
+    Draft(DraftArgs),
     /// Sign in with a device code (works over ssh: open the URL on any device).
     Login,
     /// Forget the cached tokens of this profile.
@@ -119,4 +121,29 @@ mod tests {
         assert_eq!(plain.timeout, 5);
         assert!(Cli::try_parse_from(["graft", "--timeout", "soon"]).is_err());
     }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DraftArgs {
+    /// Recipients (`a@x.com, "Name, Q" <q@x.com>`); may be given more than once.
+    #[arg(long, value_name = "ADDRESSES")]
+    pub to: Vec<String>,
+    #[arg(long, value_name = "ADDRESSES")]
+    pub cc: Vec<String>,
+    #[arg(long, value_name = "ADDRESSES")]
+    pub bcc: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub subject: String,
+    /// The body text.
+    #[arg(long, conflicts_with = "body_file")]
+    pub body: Option<String>,
+    /// Read the body from a file, or from standard input with `-`.
+    #[arg(long, value_name = "PATH|-")]
+    pub body_file: Option<std::path::PathBuf>,
+    /// Print `{id, webLink, createdDateTime, status, folder}` as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Automatic retries on throttling, service errors and network failures.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub retries: u32,
 }

@@ -19,6 +19,7 @@ pub mod exit {
     pub const TERMINAL: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const SIGN_IN: u8 = 3;
+    pub const REJECTED: u8 = 4;
     pub const SERVICE: u8 = 5;
 }
 
@@ -362,4 +363,110 @@ pub fn whoami(cli: &Cli) -> Result<(), Failure> {
             format!("GET /me failed: {} {}", f.code, f.message),
         )),
     }
+}
+
+fn read_body(args: &crate::cli::DraftArgs) -> Result<String, Failure> {
+    let bytes = match (&args.body, &args.body_file) {
+        (Some(b), _) => return Ok(b.clone()),
+        (None, None) => return Ok(String::new()),
+        (None, Some(p)) if p.as_os_str() == "-" => {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| {
+                (
+                    exit::USAGE,
+                    format!("cannot read the body from standard input: {e}"),
+                )
+            })?;
+            buf
+        }
+        (None, Some(p)) => std::fs::read(p)
+            .map_err(|e| (exit::USAGE, format!("--body-file {}: {e}", p.display())))?,
+    };
+    String::from_utf8(bytes)
+        .map_err(|_| (exit::USAGE, "the body is not valid UTF-8 text".to_string()))
+}
+
+/// `graft draft`: one draft, no form. Exit codes: 0 created, 2 bad input,
+/// 3 sign-in needed or refused, 4 Graph rejected it, 5 network or service failure.
+pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
+    use crate::draft::address::parse_list;
+    let list = |label: &str, v: &[String]| {
+        parse_list(&v.join(", ")).map_err(|e| (exit::USAGE, format!("--{label}: {e}")))
+    };
+    let content = crate::draft::content::DraftContent {
+        to: list("to", &args.to)?,
+        cc: list("cc", &args.cc)?,
+        bcc: list("bcc", &args.bcc)?,
+        subject: args.subject.clone(),
+        body: read_body(args)?,
+    };
+    if content.body.len() + content.subject.len() > crate::app::save::MAX_REQUEST_BYTES {
+        return Err((
+            exit::USAGE,
+            "the message is larger than Graph takes in one request (about 4 MB)".into(),
+        ));
+    }
+    let s = session(cli)?;
+    let rt = runtime()?;
+    let key = uuid::Uuid::new_v4().to_string();
+    let quiet = args.json;
+    let result = rt.block_on(crate::sync::create_with_retries(
+        &s.client,
+        &content,
+        &key,
+        args.retries,
+        |f, wait| {
+            if !quiet {
+                let why = match f.status {
+                    Some(st) => format!("{st} {}", f.code),
+                    None => f.message.clone(),
+                };
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "graft: {why}; retrying in {} s",
+                    wait.as_secs()
+                );
+            }
+        },
+    ));
+    let saved = result.map_err(|f| {
+        let code = match (f.kind, f.status) {
+            (crate::graph::FailureKind::NoToken | crate::graph::FailureKind::SignInNeeded, _) => {
+                exit::SIGN_IN
+            }
+            (_, Some(401)) | (_, Some(403)) => exit::SIGN_IN,
+            (_, Some(st)) if (400..500).contains(&st) && st != 429 => exit::REJECTED,
+            _ => exit::SERVICE,
+        };
+        let what = match f.status {
+            Some(st) => format!(
+                "{st} {}: {} {} (request-id {})",
+                f.status_text,
+                f.code,
+                f.message,
+                f.request_id.as_deref().unwrap_or("-")
+            ),
+            None => format!("{}: {}", f.code, f.message),
+        };
+        (code, format!("draft not created: {what}"))
+    })?;
+    let folder = s.target.folder_label();
+    let mut out = std::io::stdout();
+    if args.json {
+        let v = serde_json::json!({
+            "id": saved.id,
+            "webLink": saved.web_link,
+            "createdDateTime": saved.created,
+            "status": saved.status,
+            "folder": folder,
+        });
+        let _ = writeln!(out, "{v}");
+    } else {
+        let _ = writeln!(
+            out,
+            "Draft saved ({} {}) in {folder}.\nid:      {}\nwebLink: {}",
+            saved.status, saved.status_text, saved.id, saved.web_link
+        );
+    }
+    Ok(())
 }

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Drafts) => commands::list_drafts(&cli),
         Some(Command::Sync) => commands::run_sync(&cli),
+        Some(Command::Draft(args)) => commands::draft(&cli, &args),
         Some(Command::Login) => commands::login(&cli),
         Some(Command::Logout) => commands::logout(&cli),
         Some(Command::Whoami) => commands::whoami(&cli),

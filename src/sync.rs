@@ -69,3 +69,36 @@ pub async fn sync_record(
             .map_err(|e| describe(&e)),
     }
 }
+
+/// Creates one draft the way the form saves: on throttling, service errors and
+/// network failures it waits (`Retry-After`, else 1 s, 2 s, 4 s … up to 60 s)
+/// and tries again, and after an ambiguous failure it looks the draft up by its
+/// key before creating. `on_wait` hears about each wait.
+pub async fn create_with_retries(
+    client: &GraphClient,
+    content: &DraftContent,
+    key: &str,
+    retries: u32,
+    mut on_wait: impl FnMut(&GraphFailure, std::time::Duration),
+) -> Result<SavedMessage, GraphFailure> {
+    let body = content.create_body(Some(key));
+    let mut uncertain = false;
+    let mut attempt = 0u32;
+    loop {
+        let (_, result) = create_or_adopt(client, &body, uncertain.then_some(key)).await;
+        let f = match result {
+            Ok(saved) => return Ok(saved),
+            Err(f) => f,
+        };
+        uncertain |= f.may_have_applied();
+        if attempt >= retries || !(f.is_offline() || f.is_busy()) {
+            return Err(f);
+        }
+        attempt += 1;
+        let wait = f.retry_after.unwrap_or_else(|| {
+            std::time::Duration::from_secs((1u64 << (attempt - 1).min(6)).min(60))
+        });
+        on_wait(&f, wait);
+        tokio::time::sleep(wait).await;
+    }
+}

@@ -15,6 +15,7 @@ fn saved(status: u16, id: &str) -> SavedMessage {
         id: id.into(),
         web_link: format!("https://outlook.office365.com/owa/?ItemID={id}&exvsurl=1"),
         change_key: "CQAAAB".into(),
+        created: "2026-11-28T09:00:00Z".into(),
         last_modified: "2026-11-28T09:00:00Z".into(),
         parent_folder_id: "AQMk".into(),
         request_id: Some("req-1".into()),

@@ -80,6 +80,7 @@ fn saved_model() -> Model {
                 id,
                 web_link: link,
                 change_key: "CQ".into(),
+                created: String::new(),
                 last_modified: String::new(),
                 parent_folder_id: String::new(),
                 request_id: None,

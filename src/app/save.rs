@@ -230,13 +230,8 @@ pub fn on_save_done(
 }
 
 /// Whether a failed request may have changed the server anyway.
-fn ambiguous(f: &GraphFailure) -> bool {
-    matches!(f.kind, FailureKind::Network | FailureKind::Timeout)
-        || matches!(f.status, Some(500) | Some(502) | Some(504))
-}
-
 fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) -> Outcome {
-    if flight.method == "POST" && ambiguous(&f) {
+    if flight.method == "POST" && f.may_have_applied() {
         // The draft may exist now: the next attempt looks it up by key first.
         model.create_uncertain = true;
     }
@@ -248,9 +243,8 @@ fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) 
             why: f.message.clone(),
         }));
     }
-    let offline = matches!(f.kind, FailureKind::Network | FailureKind::Timeout);
-    let service = matches!(f.status, Some(429) | Some(503) | Some(504));
-    if offline || (service && model.failures < MAX_SERVICE_RETRIES) {
+    let offline = f.is_offline();
+    if offline || (f.is_busy() && model.failures < MAX_SERVICE_RETRIES) {
         return schedule_retry(model, &f, offline);
     }
     model.failures = 0;

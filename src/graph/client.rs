@@ -484,6 +484,7 @@ fn saved_from(
         id: sanitize::line(&msg.id),
         web_link: sanitize::line(&msg.web_link),
         change_key: sanitize::line(&msg.change_key),
+        created: sanitize::line(&msg.created_date_time),
         last_modified: sanitize::line(&msg.last_modified_date_time),
         parent_folder_id: sanitize::line(&msg.parent_folder_id),
         request_id,

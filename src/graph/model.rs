@@ -11,6 +11,7 @@ pub struct SavedMessage {
     pub id: String,
     pub web_link: String,
     pub change_key: String,
+    pub created: String,
     pub last_modified: String,
     pub parent_folder_id: String,
     pub request_id: Option<String>,
@@ -45,6 +46,22 @@ pub struct GraphFailure {
 }
 
 impl GraphFailure {
+    /// The request may have changed the server although no success came back
+    /// (no answer, or a gateway/server error): a create must be looked up, not repeated.
+    pub fn may_have_applied(&self) -> bool {
+        self.is_offline() || matches!(self.status, Some(500) | Some(502) | Some(504))
+    }
+
+    /// No answer at all: unreachable, reset, timed out.
+    pub fn is_offline(&self) -> bool {
+        matches!(self.kind, FailureKind::Network | FailureKind::Timeout)
+    }
+
+    /// The service asks to come back later: 429, 503, 504.
+    pub fn is_busy(&self) -> bool {
+        matches!(self.status, Some(429) | Some(503) | Some(504))
+    }
+
     pub fn local(kind: FailureKind, code: &str, message: impl Into<String>) -> Self {
         GraphFailure {
             kind,
@@ -89,6 +106,8 @@ pub(crate) struct MessageResponse {
     pub web_link: String,
     #[serde(default)]
     pub change_key: String,
+    #[serde(default)]
+    pub created_date_time: String,
     #[serde(default)]
     pub last_modified_date_time: String,
     #[serde(default)]

@@ -1,0 +1,178 @@
+//! `graft draft` as a script calls it: output, JSON, and each exit code.
+
+use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn graft(
+    emu_url: &str,
+    state: &std::path::Path,
+    token: Option<&str>,
+    args: &[&str],
+    stdin: &str,
+) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_graft"));
+    cmd.arg("draft")
+        .args(args)
+        .args(["--graph-url", emu_url])
+        .env_remove("GRAFT_ACCESS_TOKEN")
+        .env("GRAFT_STATE_DIR", state)
+        .env("GRAFT_CONFIG", state.join("none.toml"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(t) = token {
+        cmd.env("GRAFT_ACCESS_TOKEN", t);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn draft_prints_json_and_the_server_holds_exactly_the_input() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = graft(
+        &emu.graph_url(),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &[
+            "--to",
+            "a@contoso.com",
+            "--to",
+            r#""Smith, Bo" <bo@contoso.com>"#,
+            "--cc",
+            "c@contoso.com",
+            "--subject",
+            "From a script",
+            "--body-file",
+            "-",
+            "--json",
+        ],
+        "line 1\nline 2 日本\n",
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let m = &emu.messages()[0];
+    assert_eq!(v["id"], m["id"]);
+    assert_eq!(v["webLink"], m["webLink"]);
+    assert_eq!(v["createdDateTime"], m["createdDateTime"]);
+    assert_eq!(v["status"], json!(201));
+    assert_eq!(v["folder"], json!("Drafts"));
+    assert_eq!(m["body"]["content"], json!("line 1\nline 2 日本\n"));
+    assert_eq!(m["toRecipients"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        m["toRecipients"][1]["emailAddress"]["name"],
+        json!("Smith, Bo")
+    );
+    assert_eq!(emu.messages().len(), 1);
+}
+
+#[test]
+fn human_output_names_the_id_and_link() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = graft(
+        &emu.graph_url(),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &["--to", "a@b.co", "--body", "hi"],
+        "",
+    );
+    assert_eq!(code(&o), 0);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let m = &emu.messages()[0];
+    assert!(
+        out.contains("201 Created") && out.contains(m["id"].as_str().unwrap()),
+        "{out}"
+    );
+    assert!(out.contains(m["webLink"].as_str().unwrap()));
+}
+
+#[test]
+fn exit_codes_for_bad_input_sign_in_rejection_and_network() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = emu.graph_url();
+
+    let o = graft(&url, dir.path(), Some(DEMO_TOKEN), &["--to", "bob"], "");
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--to: 'bob'"));
+
+    let o = graft(
+        &url,
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &["--body-file", "/no/such/file"],
+        "",
+    );
+    assert_eq!(code(&o), 2);
+
+    let o = graft(
+        &url,
+        dir.path(),
+        Some("wrong-token"),
+        &["--to", "a@b.co"],
+        "",
+    );
+    assert_eq!(code(&o), 3, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("InvalidAuthenticationToken"));
+
+    // Not signed in, no token: sign-in needed.
+    let o = graft(&url, dir.path(), None, &["--to", "a@b.co"], "");
+    assert_eq!(code(&o), 3);
+
+    emu.inject(
+        Fault::status(400, "ErrorInvalidRecipients", "Recipient isn't resolved.").on("POST"),
+    );
+    let o = graft(&url, dir.path(), Some(DEMO_TOKEN), &["--to", "a@b.co"], "");
+    assert_eq!(code(&o), 4);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ErrorInvalidRecipients"));
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = graft(
+        &format!("http://127.0.0.1:{closed}/v1.0"),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &["--to", "a@b.co", "--retries", "0"],
+        "",
+    );
+    assert_eq!(code(&o), 5);
+    assert!(
+        emu.messages().is_empty(),
+        "nothing was created by the failures"
+    );
+}
+
+#[test]
+fn throttling_is_retried_and_creates_one_draft() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    emu.inject(Fault::throttle(1).on("POST"));
+    let dir = tempfile::tempdir().unwrap();
+    let o = graft(
+        &emu.graph_url(),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &["--to", "a@b.co", "--json"],
+        "",
+    );
+    assert_eq!(code(&o), 0);
+    let statuses: Vec<u16> = emu.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [429, 201]);
+    assert_eq!(emu.messages().len(), 1);
+}
