@@ -98,6 +98,15 @@ fn type_every_field_save_then_update_the_same_draft() {
         .collect();
     assert_eq!(methods, ["POST", "PATCH"]);
 
+    // Alt-W puts the webLink on the local clipboard with OSC 52.
+    t.send("\x1bw");
+    t.wait_text("Copied the draft's webLink");
+    let osc = graft::run::osc52(link);
+    assert!(
+        t.raw().windows(osc.len()).any(|w| w == osc.as_bytes()),
+        "OSC 52 with the webLink"
+    );
+
     // Everything is saved, so Ctrl-Q quits at once and prints the link.
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(10), 0);

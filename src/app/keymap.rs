@@ -13,6 +13,8 @@ pub enum Action {
     PrevField,
     Help,
     Cancel,
+    CopyLink,
+    CopyId,
     Quit,
 }
 
@@ -100,9 +102,13 @@ impl Chord {
                 let mut chars = rest.chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => {
+                        let shifted = mods.contains(KeyModifiers::SHIFT);
                         mods.remove(KeyModifiers::SHIFT);
                         KeyCode::Char(if mods.contains(KeyModifiers::CONTROL) {
                             c.to_ascii_lowercase()
+                        } else if shifted {
+                            // Terminals send shift-w as 'W'.
+                            c.to_ascii_uppercase()
                         } else {
                             c
                         })
@@ -311,6 +317,13 @@ mod tests {
         assert_eq!(Chord::parse("shift-tab").unwrap().label(), "S-Tab");
         assert_eq!(Chord::parse("f12").unwrap().label(), "F12");
         assert_eq!(Chord::parse("alt-w").unwrap().label(), "M-w");
+        assert_eq!(Chord::parse("alt-shift-w").unwrap().label(), "M-W");
+        let km = Keymap::defaults();
+        let alt_shift_w =
+            KeyEvent::new(KeyCode::Char('W'), KeyModifiers::ALT | KeyModifiers::SHIFT);
+        assert_eq!(km.action_for(&alt_shift_w), Some(Action::CopyId));
+        let alt_w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::ALT);
+        assert_eq!(km.action_for(&alt_w), Some(Action::CopyLink));
         assert!(Chord::parse("hyper-x").is_err());
         assert!(Chord::parse("f99").is_err());
     }

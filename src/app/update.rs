@@ -206,6 +206,26 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Save => save::save(model),
         Action::Cancel if model.retry.is_some() => save::cancel_retry(model),
         Action::Cancel => Outcome::none(),
+        Action::CopyLink | Action::CopyId => {
+            let (what, value) = match action {
+                Action::CopyLink => ("webLink", model.server.web_link.clone()),
+                _ => ("id", model.server.id.clone()),
+            };
+            match value {
+                Some(v) => {
+                    model.status.push(StatusEntry::Info(format!(
+                        "Copied the draft's {what} to your clipboard (OSC 52: the terminal must allow it; tmux needs set-clipboard on)."
+                    )));
+                    Outcome::redraw().with(vec![Effect::Copy(v)])
+                }
+                None => {
+                    model.status.push(StatusEntry::Info(format!(
+                        "Nothing to copy yet: the draft has no {what} until it is saved (Ctrl-S)."
+                    )));
+                    Outcome::redraw()
+                }
+            }
+        }
     }
 }
 
