@@ -44,6 +44,8 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         std::process::id(),
     );
     model.can_sign_in = s.client.sign_in().is_some();
+    // https://no-color.org: any non-empty value turns colours off.
+    model.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let signed_in = match s.client.sign_in() {
         Some(si) => si.store.load().is_some(),
         None => true,

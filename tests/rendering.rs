@@ -229,3 +229,24 @@ fn failure_shows_status_code_message_and_request_id() {
     );
     assert!(text.contains("request-id 0b8e6d0c-1111-4a2b-9c3d-222233334444"));
 }
+
+#[test]
+fn no_color_keeps_emphasis_but_draws_no_colour() {
+    use ratatui::style::{Color, Modifier};
+    let mut m = saved_model();
+    m.demo = true;
+    type_text(&mut m, "x");
+    m.no_color = true;
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| view(&m, f)).unwrap();
+    let buf = t.backend().buffer();
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+    // The DEMO badge (a coloured background) is drawn in reverse video instead.
+    let row0: String = (0..80).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+    let at = row0.find("DEMO").unwrap() as u16;
+    assert!(buf[(at, 0)].modifier.contains(Modifier::REVERSED));
+}

@@ -217,6 +217,8 @@ pub struct Model {
     pub can_sign_in: bool,
     /// Save once sign-in succeeds (a save waited for it).
     pub save_after_sign_in: bool,
+    /// `NO_COLOR` is set: styles only, no colours.
+    pub no_color: bool,
 }
 
 fn new_field(field: Field) -> TextArea<'static> {
@@ -287,6 +289,7 @@ impl Model {
             pid: 0,
             can_sign_in: false,
             save_after_sign_in: false,
+            no_color: false,
         }
     }
 

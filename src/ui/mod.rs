@@ -37,6 +37,31 @@ pub fn view(model: &Model, frame: &mut Frame) {
     status::draw(model, frame, status);
     draw_footer(model, frame, footer);
 
+    draw_overlays(model, frame, area, cursor);
+    if model.no_color {
+        strip_colours(frame);
+    }
+}
+
+/// NO_COLOR: keep bold, dim, reverse; drop colours. A coloured background
+/// (badges) becomes reverse video so it still stands out.
+fn strip_colours(frame: &mut Frame) {
+    use ratatui::style::Color;
+    for cell in frame.buffer_mut().content.iter_mut() {
+        if cell.bg != Color::Reset {
+            cell.modifier.insert(Modifier::REVERSED);
+        }
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
+    }
+}
+
+fn draw_overlays(
+    model: &Model,
+    frame: &mut Frame,
+    area: Rect,
+    cursor: Option<ratatui::layout::Position>,
+) {
     match model.dialog {
         Some(Dialog::Help) => help::draw_help(model, frame, area),
         Some(Dialog::ConfirmQuit) => help::draw_confirm_quit(model, frame, area),
