@@ -67,6 +67,15 @@ pub struct Cli {
 pub enum Command {
     /// Create a draft without opening the form (for scripts); see the exit codes in the README.
     Draft(DraftArgs),
+    /// Show where the config file is, or write a commented example there.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), generated from these definitions.
+    Man,
     /// Sign in with a device code (works over ssh: open the URL on any device).
     Login,
     /// Forget the cached tokens of this profile.
@@ -121,6 +130,14 @@ mod tests {
         assert_eq!(plain.timeout, 5);
         assert!(Cli::try_parse_from(["graft", "--timeout", "soon"]).is_err());
     }
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum ConfigAction {
+    /// Print the config file's path.
+    Path,
+    /// Write a commented example config (refuses to overwrite an existing one).
+    Init,
 }
 
 #[derive(Args, Debug, Clone)]

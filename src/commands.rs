@@ -470,3 +470,48 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+pub const EXAMPLE_CONFIG: &str = include_str!("../assets/config.example.toml");
+
+pub fn config(action: &crate::cli::ConfigAction) -> Result<(), Failure> {
+    let path = config::config_path().ok_or((
+        exit::SERVICE,
+        "no config directory (set GRAFT_CONFIG)".to_string(),
+    ))?;
+    let mut out = std::io::stdout();
+    match action {
+        crate::cli::ConfigAction::Path => {
+            let _ = writeln!(out, "{}", path.display());
+        }
+        crate::cli::ConfigAction::Init => {
+            if path.exists() {
+                return Err((
+                    exit::USAGE,
+                    format!("{} exists already; not overwritten", path.display()),
+                ));
+            }
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| (exit::SERVICE, format!("{}: {e}", dir.display())))?;
+            }
+            crate::fsutil::write_atomic(&path, EXAMPLE_CONFIG.as_bytes())
+                .map_err(|e| (exit::SERVICE, format!("{}: {e}", path.display())))?;
+            let _ = writeln!(out, "Wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+pub fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "graft", &mut std::io::stdout());
+    Ok(())
+}
+
+pub fn man() -> Result<(), Failure> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut std::io::stdout())
+        .map_err(|e| (exit::TERMINAL, e.to_string()))
+}

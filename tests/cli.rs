@@ -176,3 +176,57 @@ fn throttling_is_retried_and_creates_one_draft() {
     assert_eq!(statuses, [429, 201]);
     assert_eq!(emu.messages().len(), 1);
 }
+
+fn run(args: &[&str], config: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_graft"))
+        .args(args)
+        .env("GRAFT_CONFIG", config)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn config_path_init_and_errors_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("graft").join("config.toml");
+    let o = run(&["config", "path"], &cfg);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        cfg.display().to_string()
+    );
+    let o = run(&["config", "init"], &cfg);
+    assert_eq!(code(&o), 0);
+    // The example parses (everything in it is commented out or valid).
+    graft::config::parse_file(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    let o = run(&["config", "init"], &cfg);
+    assert_eq!(code(&o), 2, "never overwrites");
+    // A bad key stops graft with the line named.
+    std::fs::write(&cfg, "[profiles.w]\ntenant = \"x\"\ncolour = \"red\"\n").unwrap();
+    let o = run(&["whoami"], &cfg);
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 3") && err.contains("colour"), "{err}");
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = dir.path().join("none.toml");
+    for shell in ["bash", "zsh", "fish"] {
+        let o = run(&["completions", shell], &none);
+        assert_eq!(code(&o), 0);
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains("graft") && text.contains("graph-url") && text.contains("login"),
+            "{shell}"
+        );
+    }
+    let o = run(&["man"], &none);
+    let roff = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        roff.contains(".TH graft") && roff.contains("token\\-cmd"),
+        "{roff}"
+    );
+    let o = run(&["--version"], &none);
+    assert!(String::from_utf8_lossy(&o.stdout).contains(env!("CARGO_PKG_VERSION")));
+}
