@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "graft",
     version,
+    args_conflicts_with_subcommands = true,
     about = "Write Outlook mail drafts in the terminal; Ctrl-S saves them through Microsoft Graph.",
     after_help = "Token: set GRAFT_ACCESS_TOKEN or pass --token-cmd \"CMD\". Try it without an account: graft --demo"
 )]
@@ -59,8 +60,31 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,
 
+    #[command(flatten)]
+    pub prefill: Prefill,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Start the form filled in (graft as a terminal's mailto handler).
+#[derive(Args, Debug, Clone, Default)]
+pub struct Prefill {
+    /// Start with these recipients in To (may be given more than once).
+    #[arg(long = "to", value_name = "ADDRESSES", id = "prefill_to")]
+    pub to: Vec<String>,
+    #[arg(long = "cc", value_name = "ADDRESSES", id = "prefill_cc")]
+    pub cc: Vec<String>,
+    #[arg(long = "bcc", value_name = "ADDRESSES", id = "prefill_bcc")]
+    pub bcc: Vec<String>,
+    #[arg(long = "subject", value_name = "TEXT", id = "prefill_subject")]
+    pub subject: Option<String>,
+    /// Start with the body from a file, or from standard input with `-`.
+    #[arg(long = "body-file", value_name = "PATH|-", id = "prefill_body_file")]
+    pub body_file: Option<std::path::PathBuf>,
+    /// A mailto: URL (RFC 6068) to fill the form from.
+    #[arg(value_name = "MAILTO")]
+    pub mailto: Option<String>,
 }
 
 #[derive(Subcommand, Debug, Clone)]

@@ -515,3 +515,44 @@ pub fn man() -> Result<(), Failure> {
         .render(&mut std::io::stdout())
         .map_err(|e| (exit::TERMINAL, e.to_string()))
 }
+
+/// The form's starting text from `--to/--cc/--bcc/--subject/--body-file` and a mailto: URL.
+pub fn prefill(p: &crate::cli::Prefill) -> Result<Option<crate::draft::journal::Fields>, Failure> {
+    let m = match &p.mailto {
+        Some(url) => crate::draft::mailto::parse(url).map_err(|e| (exit::USAGE, e))?,
+        None => Default::default(),
+    };
+    let join = |a: &[String], b: &[String]| {
+        a.iter()
+            .chain(b)
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let body = match &p.body_file {
+        Some(path) => {
+            let args = crate::cli::DraftArgs {
+                to: vec![],
+                cc: vec![],
+                bcc: vec![],
+                subject: String::new(),
+                body: None,
+                body_file: Some(path.clone()),
+                json: false,
+                retries: 0,
+            };
+            read_body(&args)?
+        }
+        None => m.body.clone().unwrap_or_default(),
+    };
+    let fields = crate::draft::journal::Fields {
+        to: join(&p.to, &m.to),
+        cc: join(&p.cc, &m.cc),
+        bcc: join(&p.bcc, &m.bcc),
+        subject: p.subject.clone().or(m.subject.clone()).unwrap_or_default(),
+        body,
+    };
+    let empty = fields == crate::draft::journal::Fields::default();
+    Ok((!empty).then_some(fields))
+}

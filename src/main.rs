@@ -37,6 +37,8 @@ fn main() -> ExitCode {
 }
 
 fn run_form(cli: Cli) -> Result<(), Failure> {
+    // Read prefill (a file, standard input) before the terminal is taken over.
+    let prefill = commands::prefill(&cli.prefill)?;
     let s = commands::session(&cli)?;
     let seed = uuid::Uuid::new_v4().as_u64_pair().0;
     let mut model = Model::with_seed(
@@ -46,6 +48,9 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         seed,
         std::process::id(),
     );
+    if let Some(fields) = &prefill {
+        model.fill(fields);
+    }
     model.can_sign_in = s.client.sign_in().is_some();
     // https://no-color.org: any non-empty value turns colours off.
     model.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -404,3 +404,59 @@ fn typing_in_the_body_writes_a_few_bytes_per_key() {
     let per_key = (t.raw().len() - before) as f64 / typed.len() as f64;
     assert!(per_key <= 4.0, "{per_key} bytes per key");
 }
+
+#[test]
+fn a_mailto_url_and_prefill_flags_open_the_form_filled_in() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let url = emu.graph_url();
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("body.txt");
+    std::fs::write(&body, "Body from a file\nsecond line").unwrap();
+    let body_arg = body.display().to_string();
+    let mut t = Pty::spawn(
+        &[
+            "--graph-url",
+            &url,
+            "--cc",
+            "copy@contoso.com",
+            "--body-file",
+            &body_arg,
+            "mailto:ann@contoso.com,bo%40contoso.com?subject=Hello%20from%20mailto&bcc=hidden@contoso.com",
+        ],
+        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+        100,
+        30,
+    );
+    let screen = t.wait_text("Hello from mailto");
+    assert!(
+        screen.contains("ann@contoso.com,bo@contoso.com"),
+        "{screen}"
+    );
+    assert!(screen.contains("copy@contoso.com") && screen.contains("hidden@contoso.com"));
+    assert!(screen.contains("Body from a file") && screen.contains("second line"));
+    assert!(
+        screen.contains("unsaved changes"),
+        "prefilled text is not saved yet"
+    );
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    let m = &emu.messages()[0];
+    assert_eq!(m["subject"], json!("Hello from mailto"));
+    assert_eq!(m["toRecipients"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        m["bccRecipients"][0]["emailAddress"]["address"],
+        json!("hidden@contoso.com")
+    );
+    assert_eq!(m["body"]["content"], json!("Body from a file\nsecond line"));
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+
+    // A broken URL stops before the form, with the reason.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+        .args(["--graph-url", &url, "mailto:a@b.co?subject=%FF"])
+        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("UTF-8"));
+}

@@ -351,6 +351,26 @@ impl Model {
         }
     }
 
+    /// Fills the form with text (a mailto: URL, prefill flags). Unsaved until saved.
+    pub fn fill(&mut self, f: &Fields) {
+        for (field, text) in [
+            (Field::To, &f.to),
+            (Field::Cc, &f.cc),
+            (Field::Bcc, &f.bcc),
+            (Field::Subject, &f.subject),
+            (Field::Body, &f.body),
+        ] {
+            let text = crate::app::update::paste_for(field, text);
+            self.set_text(field, &text);
+        }
+        // Start where the writing is: the body if recipients are there, else To.
+        self.focus = if f.to.trim().is_empty() {
+            Field::To
+        } else {
+            Field::Body
+        };
+    }
+
     /// Fills the form from a journal; the draft takes over its key and server state.
     pub fn restore(&mut self, rec: &JournalRecord) {
         let f = &rec.fields;

@@ -3,3 +3,4 @@
 pub mod address;
 pub mod content;
 pub mod journal;
+pub mod mailto;
