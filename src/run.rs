@@ -175,6 +175,8 @@ impl Runner {
                     let _ = client.me().await;
                 });
             }
+            // The event loop hands the terminal over itself; see `LoopEnd::Editor`.
+            Effect::OpenEditor(_) => {}
             Effect::WriteJournal(rec) => self.journal(JournalOp::Write(rec)),
             Effect::RemoveJournal(key) => self.journal(JournalOp::Remove(key)),
             Effect::Sync(rec) => {
@@ -259,6 +261,17 @@ pub async fn finish_sign_in(client: &GraphClient, tokens: crate::auth::TokenSet)
     account
 }
 
+/// Why the loop returned.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoopEnd {
+    /// The user quit (or a signal asked to).
+    Quit,
+    /// The user asked for `$EDITOR` with this body: the caller drops the event
+    /// stream (so nothing else reads the terminal), runs the editor, sends
+    /// `Msg::EditorDone`, and starts the loop again.
+    Editor(String),
+}
+
 /// The loop, generic over the terminal backend and the event source so tests can
 /// drive it with `TestBackend` and a scripted stream.
 pub async fn run_loop<B, S>(
@@ -268,7 +281,7 @@ pub async fn run_loop<B, S>(
     runner: &Runner,
     rx: &mut UnboundedReceiver<Msg>,
     initial: Vec<Effect>,
-) -> Result<(), String>
+) -> Result<LoopEnd, String>
 where
     B: Backend,
     S: Stream<Item = std::io::Result<Event>> + Unpin,
@@ -292,18 +305,22 @@ where
                 None => { input_open = false; None }
             },
             Some(msg) = rx.recv() => Some(msg),
-            else => return Ok(()),
+            else => return Ok(LoopEnd::Quit),
         };
         let mut queue: VecDeque<Msg> = first.into_iter().collect();
         let mut redraw = false;
         let mut spawned = false;
+        let mut editor = None;
         loop {
             while let Some(msg) = queue.pop_front() {
                 let out = update(model, msg);
                 redraw |= out.redraw;
                 spawned |= !out.effects.is_empty();
                 for effect in out.effects {
-                    runner.run(effect);
+                    match effect {
+                        Effect::OpenEditor(text) => editor = Some(text),
+                        other => runner.run(other),
+                    }
                 }
             }
             // Drain what is already waiting, so a burst costs one draw.
@@ -333,7 +350,10 @@ where
             break;
         }
         if model.should_quit {
-            return Ok(());
+            return Ok(LoopEnd::Quit);
+        }
+        if let Some(text) = editor {
+            return Ok(LoopEnd::Editor(text));
         }
         if spawned {
             // Let new tasks start (a save puts its request on the wire) before

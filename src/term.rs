@@ -48,6 +48,13 @@ impl<W: Write> LeanBackend<W> {
         }
     }
 
+    /// Something else wrote to the terminal (an editor): assume nothing.
+    pub fn forget(&mut self) {
+        self.at = None;
+        self.pen = None;
+        self.cursor_shown = None;
+    }
+
     pub fn writer(&self) -> &W {
         &self.out
     }
@@ -162,13 +169,12 @@ impl<W: Write> Backend for LeanBackend<W> {
         Ok(())
     }
 
+    /// Never asks the terminal (a round trip over a slow link, and a reply that
+    /// could mix with typed keys): graft is full-screen, and ratatui only uses this
+    /// to put the cursor back after clearing.
     fn get_cursor_position(&mut self) -> io::Result<Position> {
-        if let Some((x, y)) = self.at {
-            return Ok(Position { x, y });
-        }
-        crossterm::cursor::position()
-            .map(|(x, y)| Position { x, y })
-            .map_err(io::Error::other)
+        let (x, y) = self.at.unwrap_or((0, 0));
+        Ok(Position { x, y })
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {

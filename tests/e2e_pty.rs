@@ -460,3 +460,71 @@ fn a_mailto_url_and_prefill_flags_open_the_form_filled_in() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("UTF-8"));
 }
+
+#[test]
+fn the_body_round_trips_through_a_scripted_editor() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("editor.sh");
+    // Appends a line to whatever the body was, as an editor session would.
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf '\\nadded in the editor ✍' >> \"$1\"\n",
+    )
+    .unwrap();
+    let editor = format!("sh {}", script.display());
+    let url = emu.graph_url();
+    let mut t = Pty::spawn(
+        &["--graph-url", &url],
+        &[
+            ("GRAFT_ACCESS_TOKEN", DEMO_TOKEN),
+            ("EDITOR", editor.as_str()),
+            ("VISUAL", ""),
+        ],
+        100,
+        30,
+    );
+    t.wait_text("Ready.");
+    t.send("ed@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("written in the form");
+    t.wait_text("written in the form");
+    t.send("\x07"); // Ctrl-G
+    t.wait_text("Body updated from the editor.");
+    let screen = t.wait_text("added in the editor ✍");
+    assert!(screen.contains("written in the form"), "{screen}");
+    // The form is live again: typing and saving work.
+    t.send("!");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    assert_eq!(
+        emu.messages()[0]["body"]["content"],
+        json!("written in the form\nadded in the editor ✍!")
+    );
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+
+    // An editor that fails leaves the body as it was.
+    let mut t = Pty::spawn(
+        &["--graph-url", &url],
+        &[
+            ("GRAFT_ACCESS_TOKEN", DEMO_TOKEN),
+            ("EDITOR", "false"),
+            ("VISUAL", ""),
+        ],
+        100,
+        30,
+    );
+    t.wait_text("Ready.");
+    t.send("\t\t\t\tkeep me");
+    t.wait_text("keep me");
+    t.send("\x07");
+    let screen = t.wait_text("exited with");
+    assert!(
+        screen.contains("The body is as it was.") && screen.contains("keep me"),
+        "{screen}"
+    );
+}

@@ -22,7 +22,7 @@ type Events = UnboundedSender<std::io::Result<Event>>;
 /// The real event loop with a real journal, driven by scripted keys.
 struct Harness {
     keys: Events,
-    task: JoinHandle<(Result<(), String>, Model)>,
+    task: JoinHandle<(Result<graft::run::LoopEnd, String>, Model)>,
     store: JournalStore,
     screen: common::probe::Screen,
 }

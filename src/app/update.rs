@@ -55,6 +55,8 @@ pub enum Msg {
     SignInCode(Result<crate::auth::device::DeviceCode, String>),
     /// Device sign-in finished: the account, or why not.
     SignedIn(Result<String, String>),
+    /// The external editor returned the new body (or why it did not).
+    EditorDone(Result<String, String>),
 }
 
 /// Work for the event loop to do outside `update`.
@@ -89,6 +91,8 @@ pub enum Effect {
     Copy(String),
     /// Open the connection to Graph ahead of the first save (and refresh the token).
     WarmUp,
+    /// Hand the terminal to `$EDITOR` with this body; the event loop does this itself.
+    OpenEditor(String),
 }
 
 #[derive(Debug, Default)]
@@ -166,6 +170,27 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
         }
         Msg::SignInCode(result) => super::signin::on_code(model, result),
         Msg::SignedIn(result) => super::signin::on_done(model, result),
+        Msg::EditorDone(Ok(text)) => {
+            let text = text.replace("\r\n", "\n");
+            if text == model.text(Field::Body) {
+                model.status.push(StatusEntry::Info(
+                    "The editor left the body unchanged.".into(),
+                ));
+                return Outcome::redraw();
+            }
+            model.set_text(Field::Body, &text);
+            model.focus = Field::Body;
+            model
+                .status
+                .push(StatusEntry::Info("Body updated from the editor.".into()));
+            Outcome::redraw().with(save::touch_journal(model))
+        }
+        Msg::EditorDone(Err(e)) => {
+            model
+                .status
+                .push(StatusEntry::Info(format!("{e} The body is as it was.")));
+            Outcome::redraw()
+        }
     }
 }
 
@@ -204,6 +229,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
             Outcome::redraw()
         }
         Action::Save => save::save(model),
+        Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
         Action::Cancel if model.retry.is_some() => save::cancel_retry(model),
         Action::Cancel => Outcome::none(),
         Action::CopyLink | Action::CopyId => {
