@@ -181,6 +181,12 @@ pub struct DraftArgs {
     /// Read the body from a file, or from standard input with `-`.
     #[arg(long, value_name = "PATH|-")]
     pub body_file: Option<std::path::PathBuf>,
+    /// The body is Markdown: send it as HTML (CommonMark, tables, task lists).
+    #[arg(long, conflicts_with = "html")]
+    pub markdown: bool,
+    /// The body is HTML.
+    #[arg(long)]
+    pub html: bool,
     /// Print `{id, webLink, createdDateTime, status, folder}` as JSON.
     #[arg(long)]
     pub json: bool,

@@ -399,6 +399,13 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
         bcc: list("bcc", &args.bcc)?,
         subject: args.subject.clone(),
         body: read_body(args)?,
+        format: if args.markdown {
+            crate::draft::content::BodyFormat::Markdown
+        } else if args.html {
+            crate::draft::content::BodyFormat::Html
+        } else {
+            crate::draft::content::BodyFormat::Text
+        },
     };
     if content.body.len() + content.subject.len() > crate::app::save::MAX_REQUEST_BYTES {
         return Err((
@@ -541,6 +548,8 @@ pub fn prefill(p: &crate::cli::Prefill) -> Result<Option<crate::draft::journal::
                 body_file: Some(path.clone()),
                 json: false,
                 retries: 0,
+                markdown: false,
+                html: false,
             };
             read_body(&args)?
         }

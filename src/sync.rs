@@ -50,6 +50,7 @@ pub async fn sync_record(
         bcc: parse("Bcc", &f.bcc)?,
         subject: f.subject.clone(),
         body: f.body.clone(),
+        format: rec.format,
     };
     match &rec.server_id {
         Some(id) => client

@@ -230,3 +230,24 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     let o = run(&["--version"], &none);
     assert!(String::from_utf8_lossy(&o.stdout).contains(env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn markdown_drafts_reach_the_server_as_html() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = graft(
+        &emu.graph_url(),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &["--to", "a@b.co", "--markdown", "--body-file", "-"],
+        "# Plan\n\n| step | who |\n|---|---|\n| 1 | me |\n\n- [x] done\n",
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let m = &emu.messages()[0];
+    assert_eq!(m["body"]["contentType"], json!("html"));
+    let html = m["body"]["content"].as_str().unwrap();
+    assert!(
+        html.contains("<h1>Plan</h1>") && html.contains("<table>") && html.contains("checkbox"),
+        "{html}"
+    );
+}

@@ -560,6 +560,7 @@ fn recovery_restores_every_field_and_the_server_state() {
         saved: None,
         create_uncertain: false,
         queued: false,
+        format: Default::default(),
     };
     let mut m = model();
     m.dialog = Some(Dialog::Recover {
@@ -660,4 +661,40 @@ fn an_oversized_body_is_refused_before_sending_and_kept() {
         matches!(m.status.last(), Some(StatusEntry::Invalid(t)) if t.contains("4.2 MB") && t.contains("at most"))
     );
     assert_eq!(m.text(Field::Body).len(), big.len(), "the text is kept");
+}
+
+#[test]
+fn ctrl_t_cycles_the_body_format_and_markdown_is_sent_as_html() {
+    use graft::draft::content::BodyFormat;
+    let mut m = model();
+    type_text(&mut m, "a@b.co");
+    m.focus = Field::Body;
+    type_text(&mut m, "**bold** text");
+    update(&mut m, ctrl('t'));
+    assert_eq!(m.body_format, BodyFormat::Markdown);
+    let out = update(&mut m, ctrl('s'));
+    let Some(Effect::Create { body, .. }) = out.effects.first() else {
+        panic!()
+    };
+    assert_eq!(body["body"]["contentType"], json!("html"));
+    assert!(
+        body["body"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>bold</strong>")
+    );
+    assert_eq!(
+        m.text(Field::Body),
+        "**bold** text",
+        "the Markdown stays in the form"
+    );
+    assert_eq!(
+        m.journal_record().format,
+        BodyFormat::Markdown,
+        "and in the journal"
+    );
+    update(&mut m, ctrl('t'));
+    assert_eq!(m.body_format, BodyFormat::Html);
+    update(&mut m, ctrl('t'));
+    assert_eq!(m.body_format, BodyFormat::Text);
 }

@@ -32,6 +32,7 @@ fn content() -> DraftContent {
         bcc: parse_list("audit@contoso.com").unwrap(),
         subject: "Quarterly numbers".into(),
         body: "Hello 世界 🎉\nLine two".into(),
+        format: Default::default(),
     }
 }
 

@@ -16,6 +16,7 @@ pub enum Action {
     CopyLink,
     CopyId,
     Editor,
+    CycleFormat,
     Quit,
 }
 

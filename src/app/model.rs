@@ -2,7 +2,7 @@
 
 use super::keymap::Keymap;
 use crate::draft::address::{self, AddressError};
-use crate::draft::content::DraftContent;
+use crate::draft::content::{BodyFormat, DraftContent};
 use crate::draft::journal::{Fields, JournalRecord};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
@@ -219,6 +219,8 @@ pub struct Model {
     pub save_after_sign_in: bool,
     /// `NO_COLOR` is set: styles only, no colours.
     pub no_color: bool,
+    /// Plain text, HTML, or Markdown (sent as HTML).
+    pub body_format: BodyFormat,
 }
 
 fn new_field(field: Field) -> TextArea<'static> {
@@ -290,6 +292,7 @@ impl Model {
             can_sign_in: false,
             save_after_sign_in: false,
             no_color: false,
+            body_format: BodyFormat::Text,
         }
     }
 
@@ -348,6 +351,7 @@ impl Model {
             saved: self.server.saved.clone(),
             create_uncertain: self.create_uncertain,
             queued: self.in_flight.is_some() || self.retry.is_some() || self.save_queued,
+            format: self.body_format,
         }
     }
 
@@ -391,6 +395,7 @@ impl Model {
             saved: rec.saved.clone(),
         };
         self.create_uncertain = rec.create_uncertain;
+        self.body_format = rec.format;
         self.errors = [None, None, None];
         self.generation += 1;
         let unchanged = self
@@ -463,6 +468,7 @@ impl Model {
             bcc,
             subject: self.text(Field::Subject),
             body: self.text(Field::Body),
+            format: self.body_format,
         })
     }
 }

@@ -230,6 +230,15 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         }
         Action::Save => save::save(model),
         Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
+        Action::CycleFormat => {
+            model.body_format = model.body_format.next();
+            model.generation += 1;
+            model.status.push(StatusEntry::Info(format!(
+                "Body format: {}.",
+                model.body_format.label()
+            )));
+            Outcome::redraw().with(save::touch_journal(model))
+        }
         Action::Cancel if model.retry.is_some() => save::cancel_retry(model),
         Action::Cancel => Outcome::none(),
         Action::CopyLink | Action::CopyId => {

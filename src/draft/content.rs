@@ -4,6 +4,42 @@ use super::address::Address;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+/// How the body is written. Markdown is sent as HTML; the source stays in the form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyFormat {
+    #[default]
+    Text,
+    Html,
+    Markdown,
+}
+
+impl BodyFormat {
+    pub fn next(self) -> BodyFormat {
+        match self {
+            BodyFormat::Text => BodyFormat::Markdown,
+            BodyFormat::Markdown => BodyFormat::Html,
+            BodyFormat::Html => BodyFormat::Text,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            BodyFormat::Text => "plain text",
+            BodyFormat::Html => "HTML",
+            BodyFormat::Markdown => "Markdown → HTML",
+        }
+    }
+}
+
+/// CommonMark with tables, strikethrough and task lists, to an HTML fragment.
+pub fn markdown_to_html(md: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut out = String::with_capacity(md.len() * 5 / 4);
+    html::push_html(&mut out, Parser::new_ext(md, opts));
+    out
+}
+
 /// Everything the form sends, already validated.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftContent {
@@ -12,6 +48,8 @@ pub struct DraftContent {
     pub bcc: Vec<Address>,
     pub subject: String,
     pub body: String,
+    #[serde(default)]
+    pub format: BodyFormat,
 }
 
 fn recipients(list: &[Address]) -> Value {
@@ -51,10 +89,15 @@ impl DraftContent {
         if changed(&|s| s.subject != self.subject) {
             m.insert("subject".into(), Value::String(self.subject.clone()));
         }
-        if changed(&|s| s.body != self.body) {
+        if changed(&|s| s.body != self.body || s.format != self.format) {
+            let (ct, content) = match self.format {
+                BodyFormat::Text => ("text", self.body.clone()),
+                BodyFormat::Html => ("html", self.body.clone()),
+                BodyFormat::Markdown => ("html", markdown_to_html(&self.body)),
+            };
             m.insert(
                 "body".into(),
-                json!({ "contentType": "text", "content": self.body }),
+                json!({ "contentType": ct, "content": content }),
             );
         }
         if changed(&|s| s.to != self.to) {
@@ -87,6 +130,7 @@ mod tests {
             }],
             subject: "Hi".into(),
             body: "Line 1\nLine 2".into(),
+            format: BodyFormat::Text,
         }
     }
 
@@ -111,6 +155,33 @@ mod tests {
         assert_eq!(
             v["singleValueExtendedProperties"],
             json!([{"id": crate::graph::client::DRAFT_KEY_PROPERTY, "value": "k-1"}])
+        );
+    }
+
+    #[test]
+    fn markdown_goes_out_as_html_and_a_format_change_is_a_body_change() {
+        let mut c = sample();
+        c.format = BodyFormat::Markdown;
+        c.body = "# Q3\n\n- one\n- **two**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n`code` [link](https://x.io)\n".into();
+        let v = c.create_body(None);
+        assert_eq!(v["body"]["contentType"], json!("html"));
+        let html = v["body"]["content"].as_str().unwrap();
+        for part in [
+            "<h1>Q3</h1>",
+            "<li>one</li>",
+            "<strong>two</strong>",
+            "<table>",
+            "<td>1</td>",
+            "<code>code</code>",
+            "<a href=\"https://x.io\">link</a>",
+        ] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
+        let mut plain = c.clone();
+        plain.format = BodyFormat::Text;
+        assert_eq!(
+            plain.patch_body(Some(&c))["body"]["contentType"],
+            json!("text")
         );
     }
 

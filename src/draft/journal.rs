@@ -40,6 +40,9 @@ pub struct JournalRecord {
     pub create_uncertain: bool,
     /// The user asked to save and the save has not completed yet.
     pub queued: bool,
+    /// The body's format (Markdown is kept as Markdown here).
+    #[serde(default)]
+    pub format: super::content::BodyFormat,
 }
 
 impl JournalRecord {
@@ -216,6 +219,7 @@ mod tests {
             saved: None,
             create_uncertain: false,
             queued: false,
+            format: Default::default(),
         }
     }
 

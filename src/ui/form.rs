@@ -107,7 +107,7 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
     let title = Line::from(vec![
         Span::styled(" Body ", label_style(model, f)),
         Span::styled(
-            "· plain text ",
+            format!("· {} ", model.body_format.label()),
             Style::default().add_modifier(Modifier::DIM),
         ),
     ]);
