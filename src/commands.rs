@@ -32,6 +32,12 @@ pub struct Session {
     pub settings: Option<Settings>,
 }
 
+impl Session {
+    pub fn signature(&self) -> Option<&str> {
+        self.settings.as_ref().and_then(|s| s.signature.as_deref())
+    }
+}
+
 pub fn settings(cli: &Cli) -> Result<Settings, Failure> {
     let path = config::config_path();
     let file = config::load_file(path.as_deref())

@@ -75,6 +75,10 @@ pub struct ProfileConfig {
     pub graph_url: Option<String>,
     pub user: Option<String>,
     pub folder: Option<String>,
+    /// Appended to new drafts (after `-- `), as text…
+    pub signature: Option<String>,
+    /// …or read from this file.
+    pub signature_file: Option<PathBuf>,
 }
 
 /// `$GRAFT_CONFIG`, else `~/.config/graft/config.toml`.
@@ -127,6 +131,8 @@ pub struct Settings {
     pub auth: AuthConfig,
     pub user: Option<String>,
     pub folder: Option<String>,
+    /// The profile's signature text, if it has one.
+    pub signature: Option<String>,
 }
 
 /// Flags (clap already put the environment under them) > config profile > cloud preset > defaults.
@@ -186,6 +192,16 @@ pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, Str
         profile,
         graph_url,
         auth,
+        signature: match (&p.signature, &p.signature_file) {
+            (Some(s), _) => Some(s.clone()),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("signature_file {}: {e}", path.display()))?,
+            ),
+            (None, None) => None,
+        }
+        .map(|s| s.trim_end().to_string())
+        .filter(|s| !s.is_empty()),
         user: cli.user.clone().or(p.user),
         folder: cli.folder.clone().or(p.folder),
     })
@@ -289,6 +305,7 @@ user = "shared@contoso.us"
 [profiles.work]
 client_id = "11111111-2222-3333-4444-555555555555"
 folder = "drafts"
+signature = "Dana Park\nContoso\n"
 "#,
         )
         .unwrap();
@@ -317,6 +334,7 @@ folder = "drafts"
         assert_eq!(s.auth.tenant, "fabrikam.com", "a flag beats the profile");
         assert_eq!(s.auth.client_id, "11111111-2222-3333-4444-555555555555");
         assert_eq!(s.folder.as_deref(), Some("drafts"));
+        assert_eq!(s.signature.as_deref(), Some("Dana Park\nContoso"));
 
         let s = resolve(&cli(&["--cloud", "china", "--profile", "work"]), &file).unwrap();
         assert_eq!(s.auth.authority.host_str(), Some("login.chinacloudapi.cn"));

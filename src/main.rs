@@ -51,6 +51,9 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     if let Some(fields) = &prefill {
         model.fill(fields);
     }
+    if let Some(sig) = s.signature() {
+        model.add_signature(sig);
+    }
     model.can_sign_in = s.client.sign_in().is_some();
     // https://no-color.org: any non-empty value turns colours off.
     model.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -698,3 +698,18 @@ fn ctrl_t_cycles_the_body_format_and_markdown_is_sent_as_html() {
     update(&mut m, ctrl('t'));
     assert_eq!(m.body_format, BodyFormat::Text);
 }
+
+#[test]
+fn a_signature_starts_the_body_without_counting_as_an_edit() {
+    let mut m = model();
+    m.add_signature("Dana Park\nContoso");
+    assert_eq!(m.text(Field::Body), "\n\n-- \nDana Park\nContoso");
+    assert_eq!(
+        m.field(Field::Body).cursor(),
+        (0, 0),
+        "the cursor starts above it"
+    );
+    assert!(!m.is_dirty(), "nothing to save yet");
+    update(&mut m, ctrl('q'));
+    assert!(m.should_quit, "quits without asking");
+}

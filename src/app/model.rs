@@ -355,6 +355,20 @@ impl Model {
         }
     }
 
+    /// Appends the signature to the body (`-- ` line first), cursor at the top.
+    /// A form holding only its signature has nothing unsaved.
+    pub fn add_signature(&mut self, signature: &str) {
+        let clean = self.generation == self.saved_generation;
+        let body = self.text(Field::Body);
+        let text = format!("{body}\n\n-- \n{signature}");
+        self.set_text(Field::Body, &text);
+        self.field_mut(Field::Body)
+            .move_cursor(ratatui_textarea::CursorMove::Top);
+        if clean {
+            self.saved_generation = self.generation;
+        }
+    }
+
     /// Fills the form with text (a mailto: URL, prefill flags). Unsaved until saved.
     pub fn fill(&mut self, f: &Fields) {
         for (field, text) in [
