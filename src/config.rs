@@ -194,10 +194,17 @@ pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, Str
         auth,
         signature: match (&p.signature, &p.signature_file) {
             (Some(s), _) => Some(s.clone()),
-            (None, Some(path)) => Some(
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("signature_file {}: {e}", path.display()))?,
-            ),
+            (None, Some(path)) => {
+                // `~/` means the home directory, as people write it.
+                let path = match (path.strip_prefix("~"), dirs::home_dir()) {
+                    (Ok(rest), Some(home)) => home.join(rest),
+                    _ => path.clone(),
+                };
+                Some(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| format!("signature_file {}: {e}", path.display()))?,
+                )
+            }
             (None, None) => None,
         }
         .map(|s| s.trim_end().to_string())
