@@ -36,6 +36,18 @@ impl Session {
     pub fn signature(&self) -> Option<&str> {
         self.settings.as_ref().and_then(|s| s.signature.as_deref())
     }
+
+    /// The default keys with the config file's overrides.
+    pub fn keymap(&self) -> Result<crate::app::Keymap, Failure> {
+        let keys = self
+            .settings
+            .as_ref()
+            .map(|s| s.keys.clone())
+            .unwrap_or_default();
+        crate::app::Keymap::defaults()
+            .with_overrides(&keys)
+            .map_err(|e| (exit::USAGE, format!("config file: {e}")))
+    }
 }
 
 pub fn settings(cli: &Cli) -> Result<Settings, Failure> {

@@ -63,6 +63,9 @@ pub struct FileConfig {
     pub profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileConfig>,
+    /// Key overrides: `save = ["ctrl-s", "f2"]` replaces the keys of that action.
+    #[serde(default)]
+    pub keys: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -111,6 +114,7 @@ pub fn parse_file(text: &str) -> Result<FileConfig, String> {
             None => e.message().to_string(),
         }
     })?;
+    crate::app::Keymap::defaults().with_overrides(&cfg.keys)?;
     for (name, p) in &cfg.profiles {
         if let Some(c) = &p.cloud {
             if cloud(c).is_none() {
@@ -133,6 +137,8 @@ pub struct Settings {
     pub folder: Option<String>,
     /// The profile's signature text, if it has one.
     pub signature: Option<String>,
+    /// Key overrides from the config file.
+    pub keys: BTreeMap<String, Vec<String>>,
 }
 
 /// Flags (clap already put the environment under them) > config profile > cloud preset > defaults.
@@ -211,6 +217,7 @@ pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, Str
         .filter(|s| !s.is_empty()),
         user: cli.user.clone().or(p.user),
         folder: cli.folder.clone().or(p.folder),
+        keys: file.keys.clone(),
     })
 }
 

@@ -1,6 +1,6 @@
 use clap::Parser;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
-use graft::app::{Keymap, Model, Msg, StatusEntry};
+use graft::app::{Model, Msg, StatusEntry};
 use graft::cli::{Cli, Command};
 use graft::commands::{self, Failure};
 use graft::config::TokenSource;
@@ -44,7 +44,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     let mut model = Model::with_seed(
         s.target.clone(),
         cli.demo,
-        Keymap::defaults(),
+        s.keymap()?,
         seed,
         std::process::id(),
     );

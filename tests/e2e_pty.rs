@@ -528,3 +528,37 @@ fn the_body_round_trips_through_a_scripted_editor() {
         "{screen}"
     );
 }
+
+#[test]
+fn keys_from_the_config_file_replace_the_defaults() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[keys]\nsave = [\"f9\"]\n").unwrap();
+    let cfg_arg = cfg.display().to_string();
+    let url = emu.graph_url();
+    let mut t = Pty::spawn(
+        &["--graph-url", &url],
+        &[
+            ("GRAFT_ACCESS_TOKEN", DEMO_TOKEN),
+            ("GRAFT_CONFIG", cfg_arg.as_str()),
+        ],
+        100,
+        30,
+    );
+    let screen = t.wait_text("Ready.");
+    assert!(
+        screen.contains("F9  save"),
+        "the footer shows the new key: {screen}"
+    );
+    t.send("kay@contoso.com");
+    t.send(CTRL_S);
+    // Once the key after Ctrl-S is on screen, Ctrl-S has been handled: it saved nothing.
+    t.send(",");
+    t.wait_text("kay@contoso.com,");
+    assert!(emu.requests().iter().all(|r| r.method != "POST"), "Ctrl-S is no longer save");
+    t.send("\x7f"); // Backspace
+    t.send("\x1b[20~"); // F9
+    t.wait_text("201 Created");
+    assert_eq!(emu.messages().len(), 1);
+}

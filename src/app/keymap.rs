@@ -224,6 +224,44 @@ impl Keymap {
         })
     }
 
+    /// Replaces the keys of each named action (`save = ["ctrl-s"]`); the other
+    /// actions keep their defaults. Unknown actions and keys are errors.
+    pub fn with_overrides(
+        mut self,
+        overrides: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Result<Keymap, String> {
+        for (name, keys) in overrides {
+            let action: Action =
+                serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
+                    serde::de::value::Error,
+                >::new(name))
+                .map_err(|_| format!("[keys] {name}: no such action"))?;
+            let chords = keys
+                .iter()
+                .map(|k| Chord::parse(k).map_err(|e| format!("[keys] {name}: {e}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            for b in self.bindings.iter_mut().filter(|b| b.action == action) {
+                b.keys = chords.clone();
+                b.key_names = keys.clone();
+            }
+        }
+        // A key may do one thing only.
+        let mut seen: Vec<(Chord, Action)> = Vec::new();
+        for b in &self.bindings {
+            for k in &b.keys {
+                if let Some((_, other)) = seen.iter().find(|(c, a)| c == k && *a != b.action) {
+                    return Err(format!(
+                        "[keys] {} is bound to both {other:?} and {:?}",
+                        k.label(),
+                        b.action
+                    ));
+                }
+                seen.push((*k, b.action));
+            }
+        }
+        Ok(self)
+    }
+
     pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
         let chord = Chord::from_event(ev);
         self.bindings
@@ -328,6 +366,55 @@ mod tests {
         assert_eq!(km.action_for(&alt_w), Some(Action::CopyLink));
         assert!(Chord::parse("hyper-x").is_err());
         assert!(Chord::parse("f99").is_err());
+    }
+
+    #[test]
+    fn user_overrides_replace_one_action_and_keep_the_rest() {
+        let mut o = std::collections::BTreeMap::new();
+        o.insert(
+            "save".to_string(),
+            vec!["ctrl-w".to_string(), "f9".to_string()],
+        );
+        let km = Keymap::defaults().with_overrides(&o).unwrap();
+        let ctrl = KeyModifiers::CONTROL;
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('w'), ctrl)),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::F(9), KeyModifiers::NONE)),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('s'), ctrl)),
+            None,
+            "replaced, not added"
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('q'), ctrl)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.footer()[0],
+            ("^W".to_string(), "save".to_string()),
+            "the footer follows"
+        );
+
+        o.insert("sav".to_string(), vec!["f9".to_string()]);
+        assert!(
+            Keymap::defaults()
+                .with_overrides(&o)
+                .unwrap_err()
+                .contains("sav")
+        );
+        let mut clash = std::collections::BTreeMap::new();
+        clash.insert("save".to_string(), vec!["ctrl-q".to_string()]);
+        assert!(
+            Keymap::defaults()
+                .with_overrides(&clash)
+                .unwrap_err()
+                .contains("both")
+        );
     }
 
     #[test]
