@@ -424,6 +424,7 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
         } else {
             crate::draft::content::BodyFormat::Text
         },
+        more: Default::default(),
     };
     if content.body.len() + content.subject.len() > crate::app::save::MAX_REQUEST_BYTES {
         return Err((

@@ -51,6 +51,21 @@ pub async fn sync_record(
         subject: f.subject.clone(),
         body: f.body.clone(),
         format: rec.format,
+        more: crate::draft::content::More {
+            reply_to: parse("Reply-To", &rec.more.reply_to)?,
+            importance: rec.more.importance,
+            read_receipt: rec.more.read_receipt,
+            delivery_receipt: rec.more.delivery_receipt,
+            categories: rec
+                .more
+                .categories
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect(),
+            flagged: rec.more.flagged,
+        },
     };
     match &rec.server_id {
         Some(id) => client

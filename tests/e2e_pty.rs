@@ -556,7 +556,10 @@ fn keys_from_the_config_file_replace_the_defaults() {
     // Once the key after Ctrl-S is on screen, Ctrl-S has been handled: it saved nothing.
     t.send(",");
     t.wait_text("kay@contoso.com,");
-    assert!(emu.requests().iter().all(|r| r.method != "POST"), "Ctrl-S is no longer save");
+    assert!(
+        emu.requests().iter().all(|r| r.method != "POST"),
+        "Ctrl-S is no longer save"
+    );
     t.send("\x7f"); // Backspace
     t.send("\x1b[20~"); // F9
     t.wait_text("201 Created");

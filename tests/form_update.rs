@@ -561,6 +561,7 @@ fn recovery_restores_every_field_and_the_server_state() {
         create_uncertain: false,
         queued: false,
         format: Default::default(),
+        more: Default::default(),
     };
     let mut m = model();
     m.dialog = Some(Dialog::Recover {
@@ -712,4 +713,58 @@ fn a_signature_starts_the_body_without_counting_as_an_edit() {
     assert!(!m.is_dirty(), "nothing to save yet");
     update(&mut m, ctrl('q'));
     assert!(m.should_quit, "quits without asking");
+}
+
+#[test]
+fn f3_more_fields_are_edited_saved_and_journaled() {
+    let mut m = model();
+    type_text(&mut m, "a@b.co");
+    update(&mut m, key(KeyCode::F(3)));
+    assert_eq!(m.dialog, Some(Dialog::More { row: 0 }));
+    type_text(&mut m, "Replies <replies@contoso.com>");
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Char(' '))); // importance normal → high
+    update(&mut m, key(KeyCode::Down));
+    update(&mut m, key(KeyCode::Char(' '))); // read receipt on
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Tab));
+    type_text(&mut m, "Finance, Q3");
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Enter)); // follow-up flag on
+    update(&mut m, key(KeyCode::Esc));
+    assert_eq!(m.dialog, None);
+    assert_eq!(
+        m.text(Field::To),
+        "a@b.co",
+        "typing in the panel did not touch the form"
+    );
+    let out = update(&mut m, ctrl('s'));
+    let Some(Effect::Create { body, .. }) = out.effects.first() else {
+        panic!("{:?}", out.effects)
+    };
+    assert_eq!(
+        body["replyTo"],
+        json!([{"emailAddress": {"address": "replies@contoso.com", "name": "Replies"}}])
+    );
+    assert_eq!(body["importance"], json!("high"));
+    assert_eq!(body["isReadReceiptRequested"], json!(true));
+    assert_eq!(body["categories"], json!(["Finance", "Q3"]));
+    assert_eq!(body["flag"], json!({"flagStatus": "flagged"}));
+    // The journal keeps them, and restoring brings them back.
+    let rec = m.journal_record();
+    let mut again = model();
+    again.restore(&rec);
+    assert_eq!(again.more.text(), m.more.text());
+}
+
+#[test]
+fn a_bad_reply_to_blocks_the_save_and_opens_the_panel() {
+    let mut m = model();
+    update(&mut m, key(KeyCode::F(3)));
+    type_text(&mut m, "nobody");
+    update(&mut m, key(KeyCode::Esc));
+    let out = update(&mut m, ctrl('s'));
+    assert!(out.effects.is_empty());
+    assert_eq!(m.dialog, Some(Dialog::More { row: 0 }));
+    assert!(matches!(m.status.last(), Some(StatusEntry::Invalid(t)) if t.contains("Reply-To")));
 }

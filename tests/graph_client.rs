@@ -33,6 +33,7 @@ fn content() -> DraftContent {
         subject: "Quarterly numbers".into(),
         body: "Hello 世界 🎉\nLine two".into(),
         format: Default::default(),
+        more: Default::default(),
     }
 }
 
@@ -422,4 +423,32 @@ async fn emulator_rejects_what_graph_rejects() {
 
     let (s, v) = raw(&emu, "GET", "/me/nothing", None, "").await;
     assert_eq!((s, v["error"]["code"].as_str()), (400, Some("BadRequest")));
+}
+
+#[tokio::test]
+async fn more_fields_are_accepted_and_stored() {
+    use graft::draft::content::{Importance, More};
+    let emu = start();
+    let mut c = content();
+    c.more = More {
+        reply_to: parse_list("replies@contoso.com").unwrap(),
+        importance: Importance::Low,
+        read_receipt: true,
+        delivery_receipt: true,
+        categories: vec!["Finance".into()],
+        flagged: true,
+    };
+    client(&emu)
+        .create_draft(&c.create_body(None))
+        .await
+        .unwrap();
+    let m = &emu.messages()[0];
+    assert_eq!(m["importance"], json!("low"));
+    assert_eq!(m["isDeliveryReceiptRequested"], json!(true));
+    assert_eq!(m["categories"], json!(["Finance"]));
+    assert_eq!(m["flag"]["flagStatus"], json!("flagged"));
+    assert_eq!(
+        m["replyTo"][0]["emailAddress"]["address"],
+        json!("replies@contoso.com")
+    );
 }

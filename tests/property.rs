@@ -145,6 +145,10 @@ fn any_key_at_any_size_never_panics() {
         KeyCode::Esc,
         KeyCode::F(1),
         KeyCode::F(2),
+        KeyCode::F(3),
+        KeyCode::F(4),
+        KeyCode::Char(' '),
+        KeyCode::Char('t'),
         KeyCode::Char('x'),
         KeyCode::Char('日'),
     ];

@@ -17,6 +17,7 @@ pub enum Action {
     CopyId,
     Editor,
     CycleFormat,
+    More,
     Quit,
 }
 

@@ -3,6 +3,7 @@
 
 pub mod keymap;
 pub mod model;
+pub mod more;
 pub mod save;
 pub mod signin;
 pub mod update;

@@ -2,7 +2,8 @@
 
 use super::keymap::Keymap;
 use crate::draft::address::{self, AddressError};
-use crate::draft::content::{BodyFormat, DraftContent};
+use crate::draft::content::{BodyFormat, DraftContent, Importance, More};
+use crate::draft::journal::MoreText;
 use crate::draft::journal::{Fields, JournalRecord};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
@@ -102,6 +103,10 @@ pub enum Dialog {
     DraftGone,
     /// Device-code sign-in inside the form.
     SignIn(SignInStage),
+    /// The F3 fields; `row` has the focus.
+    More {
+        row: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +148,77 @@ pub struct JournalState {
     /// A journal file for this draft may exist.
     pub on_disk: bool,
     pub last_error: Option<String>,
+}
+
+/// The F3 fields as the form holds them.
+#[derive(Clone, Debug)]
+pub struct MoreState {
+    pub reply_to: TextArea<'static>,
+    pub categories: TextArea<'static>,
+    pub importance: Importance,
+    pub read_receipt: bool,
+    pub delivery_receipt: bool,
+    pub flagged: bool,
+    pub reply_to_error: Option<AddressError>,
+}
+
+impl Default for MoreState {
+    fn default() -> Self {
+        let mut reply_to = new_field(Field::Subject);
+        reply_to.set_placeholder_text("where replies should go (default: you)");
+        let mut categories = new_field(Field::Subject);
+        categories.set_placeholder_text("Finance, Q3");
+        MoreState {
+            reply_to,
+            categories,
+            importance: Importance::Normal,
+            read_receipt: false,
+            delivery_receipt: false,
+            flagged: false,
+            reply_to_error: None,
+        }
+    }
+}
+
+impl MoreState {
+    pub const ROWS: usize = 6;
+
+    pub fn text(&self) -> MoreText {
+        MoreText {
+            reply_to: self.reply_to.lines().join(" "),
+            categories: self.categories.lines().join(" "),
+            importance: self.importance,
+            read_receipt: self.read_receipt,
+            delivery_receipt: self.delivery_receipt,
+            flagged: self.flagged,
+        }
+    }
+
+    pub fn set(&mut self, t: &MoreText) {
+        *self = MoreState::default();
+        self.reply_to.insert_str(&t.reply_to);
+        self.categories.insert_str(&t.categories);
+        self.importance = t.importance;
+        self.read_receipt = t.read_receipt;
+        self.delivery_receipt = t.delivery_receipt;
+        self.flagged = t.flagged;
+    }
+
+    /// How many of them differ from the defaults (for the body title).
+    pub fn set_count(&self) -> usize {
+        let t = self.text();
+        [
+            !t.reply_to.trim().is_empty(),
+            t.importance != Importance::Normal,
+            t.read_receipt,
+            t.delivery_receipt,
+            !t.categories.trim().is_empty(),
+            t.flagged,
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
+    }
 }
 
 /// A request graft is waiting for.
@@ -221,6 +297,8 @@ pub struct Model {
     pub no_color: bool,
     /// Plain text, HTML, or Markdown (sent as HTML).
     pub body_format: BodyFormat,
+    /// Reply-To, importance, receipts, categories, follow-up flag (F3).
+    pub more: MoreState,
 }
 
 fn new_field(field: Field) -> TextArea<'static> {
@@ -293,6 +371,7 @@ impl Model {
             save_after_sign_in: false,
             no_color: false,
             body_format: BodyFormat::Text,
+            more: MoreState::default(),
         }
     }
 
@@ -352,6 +431,7 @@ impl Model {
             create_uncertain: self.create_uncertain,
             queued: self.in_flight.is_some() || self.retry.is_some() || self.save_queued,
             format: self.body_format,
+            more: self.more.text(),
         }
     }
 
@@ -410,6 +490,7 @@ impl Model {
         };
         self.create_uncertain = rec.create_uncertain;
         self.body_format = rec.format;
+        self.more.set(&rec.more);
         self.errors = [None, None, None];
         self.generation += 1;
         let unchanged = self
@@ -454,7 +535,11 @@ impl Model {
     }
 
     /// Parses the recipient fields; on failure records the error on each bad field.
-    pub fn validated_content(&mut self) -> Result<DraftContent, Vec<(Field, AddressError)>> {
+    /// Parses the recipient fields; on failure records the error on each bad
+    /// field (`None` for Reply-To, which lives behind F3).
+    pub fn validated_content(
+        &mut self,
+    ) -> Result<DraftContent, Vec<(Option<Field>, AddressError)>> {
         let mut lists = Vec::new();
         let mut bad = Vec::new();
         for f in [Field::To, Field::Cc, Field::Bcc] {
@@ -465,11 +550,23 @@ impl Model {
                 }
                 Err(e) => {
                     self.errors[f.index()] = Some(e.clone());
-                    bad.push((f, e));
+                    bad.push((Some(f), e));
                     lists.push(Vec::new());
                 }
             }
         }
+        let more = self.more.text();
+        let reply_to = match address::parse_list(&more.reply_to) {
+            Ok(l) => {
+                self.more.reply_to_error = None;
+                l
+            }
+            Err(e) => {
+                self.more.reply_to_error = Some(e.clone());
+                bad.push((None, e));
+                Vec::new()
+            }
+        };
         if !bad.is_empty() {
             return Err(bad);
         }
@@ -483,6 +580,20 @@ impl Model {
             subject: self.text(Field::Subject),
             body: self.text(Field::Body),
             format: self.body_format,
+            more: More {
+                reply_to,
+                importance: more.importance,
+                read_receipt: more.read_receipt,
+                delivery_receipt: more.delivery_receipt,
+                categories: more
+                    .categories
+                    .split([',', ';'])
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                flagged: more.flagged,
+            },
         })
     }
 }

@@ -94,14 +94,16 @@ pub fn save(model: &mut Model) -> Outcome {
         Err(bad) => {
             let text = bad
                 .iter()
-                .map(|(f, e)| format!("{}: {e}", f.label()))
+                .map(|(f, e)| format!("{}: {e}", f.map_or("Reply-To", |f| f.label())))
                 .collect::<Vec<_>>()
                 .join("; ");
             model
                 .status
                 .push(StatusEntry::Invalid(format!("Not saved. {text}")));
-            if let Some((f, _)) = bad.first() {
-                model.focus = *f;
+            match bad.first() {
+                Some((Some(f), _)) => model.focus = *f,
+                Some((None, _)) => model.dialog = Some(super::model::Dialog::More { row: 0 }),
+                None => {}
             }
             model.quit_after_save = false;
             return Outcome::redraw();

@@ -204,6 +204,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
         Some(Dialog::Recover { .. }) => return on_recover_key(model, key),
         Some(Dialog::DraftGone) => return on_draft_gone_key(model, key),
         Some(Dialog::SignIn(_)) => return super::signin::on_key(model, key),
+        Some(Dialog::More { .. }) => return super::more::on_key(model, key),
         None => {}
     }
     match model.keymap.action_for(&key) {
@@ -230,6 +231,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         }
         Action::Save => save::save(model),
         Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
+        Action::More => super::more::open(model),
         Action::CycleFormat => {
             model.body_format = model.body_format.next();
             model.generation += 1;
@@ -436,6 +438,9 @@ pub fn paste_for(field: Field, text: &str) -> String {
 }
 
 fn on_paste(model: &mut Model, text: &str) -> Outcome {
+    if matches!(model.dialog, Some(Dialog::More { .. })) {
+        return super::more::on_paste(model, text);
+    }
     if model.dialog.is_some() {
         return Outcome::none();
     }

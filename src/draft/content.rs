@@ -40,6 +40,44 @@ pub fn markdown_to_html(md: &str) -> String {
     out
 }
 
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Importance {
+    Low,
+    #[default]
+    Normal,
+    High,
+}
+
+impl Importance {
+    pub fn next(self) -> Importance {
+        match self {
+            Importance::Low => Importance::Normal,
+            Importance::Normal => Importance::High,
+            Importance::High => Importance::Low,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Importance::Low => "low",
+            Importance::Normal => "normal",
+            Importance::High => "high",
+        }
+    }
+}
+
+/// The fields behind F3: rarely needed, hidden until asked for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct More {
+    pub reply_to: Vec<Address>,
+    pub importance: Importance,
+    pub read_receipt: bool,
+    pub delivery_receipt: bool,
+    pub categories: Vec<String>,
+    /// Follow-up flag.
+    pub flagged: bool,
+}
+
 /// Everything the form sends, already validated.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftContent {
@@ -50,6 +88,8 @@ pub struct DraftContent {
     pub body: String,
     #[serde(default)]
     pub format: BodyFormat,
+    #[serde(default)]
+    pub more: More,
 }
 
 fn recipients(list: &[Address]) -> Value {
@@ -109,6 +149,36 @@ impl DraftContent {
         if changed(&|s| s.bcc != self.bcc) {
             m.insert("bccRecipients".into(), recipients(&self.bcc));
         }
+        // The F3 fields: on create only when set, on update when changed.
+        let d = More::default();
+        let base = saved.map(|s| &s.more).unwrap_or(&d);
+        let more = &self.more;
+        if more.reply_to != base.reply_to {
+            m.insert("replyTo".into(), recipients(&more.reply_to));
+        }
+        if more.importance != base.importance {
+            m.insert("importance".into(), json!(more.importance.as_str()));
+        }
+        if more.read_receipt != base.read_receipt {
+            m.insert("isReadReceiptRequested".into(), json!(more.read_receipt));
+        }
+        if more.delivery_receipt != base.delivery_receipt {
+            m.insert(
+                "isDeliveryReceiptRequested".into(),
+                json!(more.delivery_receipt),
+            );
+        }
+        if more.categories != base.categories {
+            m.insert("categories".into(), json!(more.categories));
+        }
+        if more.flagged != base.flagged {
+            let status = if more.flagged {
+                "flagged"
+            } else {
+                "notFlagged"
+            };
+            m.insert("flag".into(), json!({ "flagStatus": status }));
+        }
         Value::Object(m)
     }
 }
@@ -131,6 +201,7 @@ mod tests {
             subject: "Hi".into(),
             body: "Line 1\nLine 2".into(),
             format: BodyFormat::Text,
+            more: More::default(),
         }
     }
 
@@ -182,6 +253,41 @@ mod tests {
         assert_eq!(
             plain.patch_body(Some(&c))["body"]["contentType"],
             json!("text")
+        );
+    }
+
+    #[test]
+    fn more_fields_go_out_when_set_and_when_changed() {
+        let mut c = sample();
+        c.more = More {
+            reply_to: vec![Address {
+                name: None,
+                address: "replies@x.com".into(),
+            }],
+            importance: Importance::High,
+            read_receipt: true,
+            delivery_receipt: false,
+            categories: vec!["Finance".into(), "Q3".into()],
+            flagged: true,
+        };
+        let v = c.create_body(None);
+        assert_eq!(
+            v["replyTo"],
+            json!([{"emailAddress": {"address": "replies@x.com"}}])
+        );
+        assert_eq!(v["importance"], json!("high"));
+        assert_eq!(v["isReadReceiptRequested"], json!(true));
+        assert!(
+            v.get("isDeliveryReceiptRequested").is_none(),
+            "defaults are not sent on create"
+        );
+        assert_eq!(v["categories"], json!(["Finance", "Q3"]));
+        assert_eq!(v["flag"], json!({"flagStatus": "flagged"}));
+        let mut later = c.clone();
+        later.more.flagged = false;
+        assert_eq!(
+            later.patch_body(Some(&c)),
+            json!({"flag": {"flagStatus": "notFlagged"}})
         );
     }
 

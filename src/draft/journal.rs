@@ -7,6 +7,17 @@ use super::content::DraftContent;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// The F3 fields as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoreText {
+    pub reply_to: String,
+    pub categories: String,
+    pub importance: super::content::Importance,
+    pub read_receipt: bool,
+    pub delivery_receipt: bool,
+    pub flagged: bool,
+}
+
 /// The form's fields as typed (not parsed, so even invalid input survives).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fields {
@@ -43,6 +54,8 @@ pub struct JournalRecord {
     /// The body's format (Markdown is kept as Markdown here).
     #[serde(default)]
     pub format: super::content::BodyFormat,
+    #[serde(default)]
+    pub more: MoreText,
 }
 
 impl JournalRecord {
@@ -220,6 +233,7 @@ mod tests {
             create_uncertain: false,
             queued: false,
             format: Default::default(),
+            more: Default::default(),
         }
     }
 

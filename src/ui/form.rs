@@ -107,7 +107,13 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
     let title = Line::from(vec![
         Span::styled(" Body ", label_style(model, f)),
         Span::styled(
-            format!("· {} ", model.body_format.label()),
+            match model.more.set_count() {
+                0 => format!("· {} ", model.body_format.label()),
+                n => format!(
+                    "· {} · {n} more field(s) set (F3) ",
+                    model.body_format.label()
+                ),
+            },
             Style::default().add_modifier(Modifier::DIM),
         ),
     ]);

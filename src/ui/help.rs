@@ -171,6 +171,89 @@ pub fn draw_draft_gone(frame: &mut Frame, area: Rect) {
     popup(frame, area, lines, " Draft not found ", 72);
 }
 
+/// The F3 panel; returns where the cursor goes when a text row has the focus.
+pub fn draw_more(
+    model: &Model,
+    row: usize,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<ratatui::layout::Position> {
+    use crate::app::more::LABELS;
+    let m = &model.more;
+    let check = |b: bool| if b { "[x]" } else { "[ ]" };
+    let values = [
+        String::new(),
+        format!("‹ {} ›", m.importance.as_str()),
+        check(m.read_receipt).to_string(),
+        check(m.delivery_receipt).to_string(),
+        String::new(),
+        check(m.flagged).to_string(),
+    ];
+    let w = area.width.min(76);
+    let h = (LABELS.len() as u16 + 5).min(area.height);
+    let rect = centered(area, w, h);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(" More fields (F3 or Esc closes) ")
+        .border_style(Style::default().fg(ACCENT));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut cursor = None;
+    for (i, label) in LABELS.iter().enumerate() {
+        let y = inner.y + i as u16;
+        if y >= inner.bottom() {
+            break;
+        }
+        let focused = i == row;
+        let style = if focused {
+            Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
+        let marker = if focused { "▸" } else { " " };
+        let lw = 19u16.min(inner.width);
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("{marker}{label:<17}"), style)),
+            Rect::new(inner.x, y, lw, 1),
+        );
+        let field = Rect::new(inner.x + lw, y, inner.width.saturating_sub(lw), 1);
+        match i {
+            0 | 4 => {
+                let ta = if i == 0 { &m.reply_to } else { &m.categories };
+                frame.render_widget(ta, field);
+                if focused && field.width > 0 {
+                    let sc = ta.screen_cursor();
+                    let (_, top_col) = ta.scroll_offset();
+                    let dx = (sc.col as u16).saturating_sub(top_col);
+                    cursor = Some(ratatui::layout::Position::new(
+                        (field.x + dx).min(field.right().saturating_sub(1)),
+                        y,
+                    ));
+                }
+            }
+            _ => frame.render_widget(
+                Paragraph::new(Span::styled(values[i].clone(), style)),
+                field,
+            ),
+        }
+    }
+    let hint_y = inner.y + LABELS.len() as u16 + 1;
+    if hint_y < inner.bottom() {
+        let text = match &m.reply_to_error {
+            Some(e) => Line::styled(format!("✗ Reply-To {e}"), Style::default().fg(super::ERROR)),
+            None => Line::styled(
+                "Tab/↑↓ move · Space toggles · ←→ importance · categories: comma-separated",
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+        };
+        frame.render_widget(
+            Paragraph::new(text),
+            Rect::new(inner.x, hint_y, inner.width, 1),
+        );
+    }
+    cursor
+}
+
 pub fn draw_sign_in(stage: &SignInStage, frame: &mut Frame, area: Rect) {
     let key = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
     let dim = Style::default().add_modifier(Modifier::DIM);

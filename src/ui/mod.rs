@@ -71,6 +71,11 @@ fn draw_overlays(
         }) => help::draw_recover(items, selected, frame, area),
         Some(Dialog::DraftGone) => help::draw_draft_gone(frame, area),
         Some(Dialog::SignIn(ref stage)) => help::draw_sign_in(stage, frame, area),
+        Some(Dialog::More { row }) => {
+            if let Some(pos) = help::draw_more(model, row, frame, area) {
+                frame.set_cursor_position(pos);
+            }
+        }
         None => {
             if let Some(pos) = cursor {
                 frame.set_cursor_position(pos);
