@@ -187,6 +187,9 @@ pub struct DraftArgs {
     /// The body is HTML.
     #[arg(long)]
     pub html: bool,
+    /// Importance of the message.
+    #[arg(long, value_name = "LEVEL", value_parser = ["low", "normal", "high"])]
+    pub importance: Option<String>,
     /// Print `{id, webLink, createdDateTime, status, folder}` as JSON.
     #[arg(long)]
     pub json: bool,

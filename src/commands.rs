@@ -424,7 +424,14 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
         } else {
             crate::draft::content::BodyFormat::Text
         },
-        more: Default::default(),
+        more: crate::draft::content::More {
+            importance: match args.importance.as_deref() {
+                Some("low") => crate::draft::content::Importance::Low,
+                Some("high") => crate::draft::content::Importance::High,
+                _ => crate::draft::content::Importance::Normal,
+            },
+            ..Default::default()
+        },
     };
     if content.body.len() + content.subject.len() > crate::app::save::MAX_REQUEST_BYTES {
         return Err((
@@ -569,6 +576,7 @@ pub fn prefill(p: &crate::cli::Prefill) -> Result<Option<crate::draft::journal::
                 retries: 0,
                 markdown: false,
                 html: false,
+                importance: None,
             };
             read_body(&args)?
         }

@@ -239,12 +239,21 @@ fn markdown_drafts_reach_the_server_as_html() {
         &emu.graph_url(),
         dir.path(),
         Some(DEMO_TOKEN),
-        &["--to", "a@b.co", "--markdown", "--body-file", "-"],
+        &[
+            "--to",
+            "a@b.co",
+            "--markdown",
+            "--importance",
+            "high",
+            "--body-file",
+            "-",
+        ],
         "# Plan\n\n| step | who |\n|---|---|\n| 1 | me |\n\n- [x] done\n",
     );
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let m = &emu.messages()[0];
     assert_eq!(m["body"]["contentType"], json!("html"));
+    assert_eq!(m["importance"], json!("high"));
     let html = m["body"]["content"].as_str().unwrap();
     assert!(
         html.contains("<h1>Plan</h1>") && html.contains("<table>") && html.contains("checkbox"),
