@@ -498,7 +498,10 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
         let _ = writeln!(
             out,
             "Draft saved ({} {}) in {folder}.\nid:      {}\nwebLink: {}",
-            saved.status, saved.status_text, saved.id, saved.web_link
+            saved.status,
+            saved.status_text,
+            saved.id,
+            crate::run::hyperlink(&saved.web_link, std::io::stdout().is_terminal())
         );
     }
     Ok(())

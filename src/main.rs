@@ -155,6 +155,8 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     }
     result.map_err(|e| (1, e))?;
     if let (Some(id), Some(link)) = (&model.server.id, &model.server.web_link) {
+        use std::io::IsTerminal;
+        let link = graft::run::hyperlink(link, std::io::stdout().is_terminal());
         let _ = writeln!(std::io::stdout(), "id: {id}\nwebLink: {link}");
     }
     Ok(())

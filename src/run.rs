@@ -168,6 +168,9 @@ impl Runner {
                 }
             }
             Effect::Copy(text) => copy_to_clipboard(&text),
+            Effect::OpenUrl(url) => {
+                let _ = tx.send(Msg::Opened(open_url(&url)));
+            }
             Effect::WarmUp => {
                 tokio::spawn(async move {
                     // Opens the (TLS) connection and refreshes the token now, so the
@@ -222,6 +225,41 @@ pub fn copy_to_clipboard(text: &str) {
         let _ = out.write_all(osc52(text).as_bytes());
         let _ = out.flush();
     }
+}
+
+/// `url` as an OSC 8 hyperlink when `terminal` (stdout is one), else plain.
+pub fn hyperlink(url: &str, terminal: bool) -> String {
+    if terminal {
+        format!("\x1b]8;;{url}\x1b\\{url}\x1b]8;;\x1b\\")
+    } else {
+        url.to_string()
+    }
+}
+
+/// Opens `url` with the system opener when there is a display to open it on.
+pub fn open_url(url: &str) -> Result<(), String> {
+    let gui = cfg!(target_os = "macos")
+        || std::env::var_os("DISPLAY").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty());
+    if !gui {
+        return Err("No display here (an ssh session?): Alt-W copies the link to your own machine's clipboard.".into());
+    }
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|mut child| {
+            // Reap it when it exits.
+            std::thread::spawn(move || child.wait());
+        })
+        .map_err(|e| format!("Could not run {opener}: {e}. Alt-W copies the link instead."))
 }
 
 /// Device sign-in for the form: the code, then (after polling) the account.

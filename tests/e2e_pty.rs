@@ -107,9 +107,20 @@ fn type_every_field_save_then_update_the_same_draft() {
         "OSC 52 with the webLink"
     );
 
-    // Everything is saved, so Ctrl-Q quits at once and prints the link.
+    // Alt-O has no display to open a browser on here, and says what to do.
+    t.send("\x1bo");
+    t.wait_text("No display here");
+
+    // Everything is saved, so Ctrl-Q quits at once and prints the link,
+    // as an OSC 8 hyperlink since stdout is a terminal.
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(10), 0);
+    let osc8 = format!("\x1b]8;;{link}\x1b\\");
+    let raw = t.raw();
+    assert!(
+        raw.windows(osc8.len()).any(|w| w == osc8.as_bytes()),
+        "OSC 8 link on exit"
+    );
 }
 
 #[test]

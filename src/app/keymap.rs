@@ -15,6 +15,7 @@ pub enum Action {
     Cancel,
     CopyLink,
     CopyId,
+    OpenLink,
     Editor,
     CycleFormat,
     More,

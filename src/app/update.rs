@@ -57,6 +57,8 @@ pub enum Msg {
     SignedIn(Result<String, String>),
     /// The external editor returned the new body (or why it did not).
     EditorDone(Result<String, String>),
+    /// Opening a link in the browser worked (or why not).
+    Opened(Result<(), String>),
 }
 
 /// Work for the event loop to do outside `update`.
@@ -93,6 +95,8 @@ pub enum Effect {
     WarmUp,
     /// Hand the terminal to `$EDITOR` with this body; the event loop does this itself.
     OpenEditor(String),
+    /// Open this URL with the system opener, if there is a display.
+    OpenUrl(String),
 }
 
 #[derive(Debug, Default)]
@@ -185,6 +189,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
                 .push(StatusEntry::Info("Body updated from the editor.".into()));
             Outcome::redraw().with(save::touch_journal(model))
         }
+        Msg::Opened(result) => {
+            model.status.push(StatusEntry::Info(match result {
+                Ok(()) => "Opened the draft in your browser.".to_string(),
+                Err(e) => e,
+            }));
+            Outcome::redraw()
+        }
         Msg::EditorDone(Err(e)) => {
             model
                 .status
@@ -232,6 +243,15 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Save => save::save(model),
         Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
         Action::More => super::more::open(model),
+        Action::OpenLink => match model.server.web_link.clone() {
+            Some(link) => Outcome::none().with(vec![Effect::OpenUrl(link)]),
+            None => {
+                model.status.push(StatusEntry::Info(
+                    "Nothing to open yet: save the draft first (Ctrl-S).".into(),
+                ));
+                Outcome::redraw()
+            }
+        },
         Action::CycleFormat => {
             model.body_format = model.body_format.next();
             model.generation += 1;

@@ -47,6 +47,8 @@ impl Pty {
         cmd.env("GRAFT_CONFIG", state.path().join("config.toml"));
         cmd.env_remove("GRAFT_ACCESS_TOKEN");
         cmd.env_remove("GRAFT_GRAPH_URL");
+        cmd.env_remove("DISPLAY");
+        cmd.env_remove("WAYLAND_DISPLAY");
         for (k, v) in env {
             cmd.env(k, v);
         }
