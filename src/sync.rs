@@ -56,14 +56,7 @@ pub async fn sync_record(
             importance: rec.more.importance,
             read_receipt: rec.more.read_receipt,
             delivery_receipt: rec.more.delivery_receipt,
-            categories: rec
-                .more
-                .categories
-                .split([',', ';'])
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .map(str::to_string)
-                .collect(),
+            categories: crate::draft::content::split_categories(&rec.more.categories),
             flagged: rec.more.flagged,
         },
     };

@@ -301,6 +301,17 @@ pub struct Model {
     pub more: MoreState,
 }
 
+/// Each form field with its text in `f`.
+fn by_field(f: &Fields) -> [(Field, &String); 5] {
+    [
+        (Field::To, &f.to),
+        (Field::Cc, &f.cc),
+        (Field::Bcc, &f.bcc),
+        (Field::Subject, &f.subject),
+        (Field::Body, &f.body),
+    ]
+}
+
 fn new_field(field: Field) -> TextArea<'static> {
     let mut ta = TextArea::default();
     // The terminal's own cursor marks the insertion point; no fake block cursor.
@@ -451,13 +462,7 @@ impl Model {
 
     /// Fills the form with text (a mailto: URL, prefill flags). Unsaved until saved.
     pub fn fill(&mut self, f: &Fields) {
-        for (field, text) in [
-            (Field::To, &f.to),
-            (Field::Cc, &f.cc),
-            (Field::Bcc, &f.bcc),
-            (Field::Subject, &f.subject),
-            (Field::Body, &f.body),
-        ] {
+        for (field, text) in by_field(f) {
             let text = crate::app::update::paste_for(field, text);
             self.set_text(field, &text);
         }
@@ -471,14 +476,7 @@ impl Model {
 
     /// Fills the form from a journal; the draft takes over its key and server state.
     pub fn restore(&mut self, rec: &JournalRecord) {
-        let f = &rec.fields;
-        for (field, text) in [
-            (Field::To, &f.to),
-            (Field::Cc, &f.cc),
-            (Field::Bcc, &f.bcc),
-            (Field::Subject, &f.subject),
-            (Field::Body, &f.body),
-        ] {
+        for (field, text) in by_field(&rec.fields) {
             self.set_text(field, text);
         }
         self.draft_key = rec.key.clone();
@@ -585,13 +583,7 @@ impl Model {
                 importance: more.importance,
                 read_receipt: more.read_receipt,
                 delivery_receipt: more.delivery_receipt,
-                categories: more
-                    .categories
-                    .split([',', ';'])
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_string)
-                    .collect(),
+                categories: crate::draft::content::split_categories(&more.categories),
                 flagged: more.flagged,
             },
         })

@@ -66,6 +66,15 @@ impl Importance {
     }
 }
 
+/// `Finance, Q3; Budget` → `["Finance", "Q3", "Budget"]`.
+pub fn split_categories(s: &str) -> Vec<String> {
+    s.split([',', ';'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// The fields behind F3: rarely needed, hidden until asked for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct More {
