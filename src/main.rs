@@ -97,7 +97,15 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
 
     let rt = commands::runtime()?;
     let _guard = rt.enter();
+    let book = graft::app::complete::address_book_path(cli.demo);
+    if let Some(path) = &book {
+        model.known = graft::app::complete::load_address_book(path);
+        if let Some(dir) = path.parent() {
+            let _ = graft::fsutil::private_dir(dir);
+        }
+    }
     let (runner, mut rx) = Runner::new(s.client.clone(), store.clone());
+    let runner = runner.with_address_book(book);
     spawn_signal_watch(runner.sender());
 
     // ratatui::init sets up raw mode, the alternate screen and the panic hook;

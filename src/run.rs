@@ -53,6 +53,8 @@ enum JournalOp {
 pub struct Runner {
     client: GraphClient,
     tx: UnboundedSender<Msg>,
+    /// Where addresses used before are kept, for completion.
+    address_book: Option<std::path::PathBuf>,
     /// The device sign-in being polled, so Esc can stop it.
     sign_in: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
     journal: Option<(
@@ -99,10 +101,17 @@ impl Runner {
                 client,
                 tx,
                 sign_in: std::sync::Mutex::new(None),
+                address_book: None,
                 journal,
             },
             rx,
         )
+    }
+
+    /// Keeps addresses used in saved drafts in this file (for completion).
+    pub fn with_address_book(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.address_book = path;
+        self
     }
 
     /// A sender for messages from outside (signals).
@@ -168,6 +177,15 @@ impl Runner {
                 }
             }
             Effect::Copy(text) => copy_to_clipboard(&text),
+            Effect::RememberAddresses(list) => {
+                if let Some(path) = self.address_book.clone() {
+                    tokio::task::spawn_blocking(move || {
+                        if let Ok(json) = serde_json::to_vec(&list) {
+                            let _ = crate::fsutil::write_atomic(&path, &json);
+                        }
+                    });
+                }
+            }
             Effect::OpenUrl(url) => {
                 let _ = tx.send(Msg::Opened(open_url(&url)));
             }

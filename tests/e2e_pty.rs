@@ -576,3 +576,29 @@ fn keys_from_the_config_file_replace_the_defaults() {
     t.wait_text("201 Created");
     assert_eq!(emu.messages().len(), 1);
 }
+
+#[test]
+fn addresses_from_earlier_saves_complete_in_the_next_session() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let url = emu.graph_url();
+    let env = [("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)];
+    let mut t = Pty::spawn(&["--graph-url", &url], &env, 100, 30);
+    t.wait_text("Ready.");
+    t.send("Kim Lee <kim.lee@contoso.com>");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+    let state = t.state.clone();
+    drop(t);
+
+    let mut t = Pty::spawn_with_state(&["--graph-url", &url], &env, 100, 30, state);
+    t.wait_text("Ready.");
+    t.send("ki");
+    let screen = t.wait_text("↑↓ Tab");
+    assert!(screen.contains("Kim Lee <kim.lee@contoso.com>"), "{screen}");
+    t.send(TAB);
+    t.wait_for("the completed address", 10, |s| {
+        s.contains("To       Kim Lee <kim.lee@contoso.com>,") && !s.contains("↑↓ Tab")
+    });
+}

@@ -768,3 +768,66 @@ fn a_bad_reply_to_blocks_the_save_and_opens_the_panel() {
     assert_eq!(m.dialog, Some(Dialog::More { row: 0 }));
     assert!(matches!(m.status.last(), Some(StatusEntry::Invalid(t)) if t.contains("Reply-To")));
 }
+
+fn known(list: &str) -> Vec<graft::draft::address::Address> {
+    graft::draft::address::parse_list(list).unwrap()
+}
+
+#[test]
+fn completion_offers_addresses_used_before_and_tab_takes_one() {
+    let mut m = model();
+    m.known = known(r#"Dana Park <dana@contoso.com>, "Lee, Ann" <ann.lee@fabrikam.com>, dan@x.io"#);
+    type_text(&mut m, "da");
+    let names: Vec<_> = m
+        .suggest
+        .items
+        .iter()
+        .map(|i| m.known[*i].address.clone())
+        .collect();
+    assert_eq!(names, ["dana@contoso.com", "dan@x.io"]);
+    update(&mut m, key(KeyCode::Down));
+    update(&mut m, key(KeyCode::Up));
+    update(&mut m, key(KeyCode::Tab));
+    assert_eq!(m.text(Field::To), "Dana Park <dana@contoso.com>, ");
+    assert_eq!(
+        m.focus,
+        Field::To,
+        "Tab took the suggestion instead of moving on"
+    );
+    assert!(m.suggest.items.is_empty());
+    // The next address: by a word of the name; already chosen ones are not offered.
+    type_text(&mut m, "lee");
+    update(&mut m, key(KeyCode::Enter));
+    assert_eq!(
+        m.text(Field::To),
+        r#"Dana Park <dana@contoso.com>, "Lee, Ann" <ann.lee@fabrikam.com>, "#
+    );
+    type_text(&mut m, "da");
+    let names: Vec<_> = m
+        .suggest
+        .items
+        .iter()
+        .map(|i| m.known[*i].address.clone())
+        .collect();
+    assert_eq!(names, ["dan@x.io"]);
+    // Esc hides them; Tab then moves on as usual.
+    update(&mut m, key(KeyCode::Esc));
+    update(&mut m, key(KeyCode::Tab));
+    assert_eq!(m.focus, Field::Cc);
+}
+
+#[test]
+fn saved_recipients_are_remembered_most_recent_first() {
+    let mut m = model();
+    m.known = known("old@x.io, dana@contoso.com");
+    type_text(&mut m, "Dana <dana@contoso.com>, new@y.org");
+    let req = first_create(&mut m);
+    let out = update(&mut m, done(req, Ok(saved(201, "AAMk1"))));
+    let addrs: Vec<_> = m.known.iter().map(|a| a.address.as_str()).collect();
+    assert_eq!(addrs, ["dana@contoso.com", "new@y.org", "old@x.io"]);
+    assert!(
+        out.effects
+            .iter()
+            .any(|e| matches!(e, Effect::RememberAddresses(l) if l.len() == 3))
+    );
+}

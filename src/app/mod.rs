@@ -1,6 +1,7 @@
 //! The application core: plain data (`Model`), messages (`Msg`), and the pure
 //! `update` function that turns one into effects. No I/O happens here.
 
+pub mod complete;
 pub mod keymap;
 pub mod model;
 pub mod more;

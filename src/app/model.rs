@@ -299,6 +299,10 @@ pub struct Model {
     pub body_format: BodyFormat,
     /// Reply-To, importance, receipts, categories, follow-up flag (F3).
     pub more: MoreState,
+    /// Addresses used before, most recent first (for completion).
+    pub known: Vec<crate::draft::address::Address>,
+    /// Completion suggestions on screen.
+    pub suggest: super::complete::Suggestions,
 }
 
 /// Each form field with its text in `f`.
@@ -383,6 +387,8 @@ impl Model {
             no_color: false,
             body_format: BodyFormat::Text,
             more: MoreState::default(),
+            known: Vec::new(),
+            suggest: Default::default(),
         }
     }
 

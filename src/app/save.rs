@@ -199,6 +199,17 @@ pub fn on_save_done(
             model.server.id = Some(saved.id.clone());
             model.server.web_link = Some(saved.web_link.clone());
             model.server.change_key = Some(saved.change_key.clone());
+            let used: Vec<_> = [
+                &flight.snapshot.to,
+                &flight.snapshot.cc,
+                &flight.snapshot.bcc,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+            super::complete::remember(&mut model.known, &used);
+            let remembered = Effect::RememberAddresses(model.known.clone());
             model.server.saved = Some(flight.snapshot);
             model.saved_generation = flight.generation;
             let method = if adopted {
@@ -225,7 +236,9 @@ pub fn on_save_done(
             if model.quit_after_save && !model.is_dirty() {
                 model.should_quit = true;
             }
-            Outcome::redraw().with(touch_journal(model))
+            let mut effects = touch_journal(model);
+            effects.push(remembered);
+            Outcome::redraw().with(effects)
         }
         Err(f) => on_failure(model, flight, at, f),
     }

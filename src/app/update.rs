@@ -97,6 +97,8 @@ pub enum Effect {
     OpenEditor(String),
     /// Open this URL with the system opener, if there is a display.
     OpenUrl(String),
+    /// Keep these addresses for completion next time.
+    RememberAddresses(Vec<crate::draft::address::Address>),
 }
 
 #[derive(Debug, Default)]
@@ -217,6 +219,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
         Some(Dialog::SignIn(_)) => return super::signin::on_key(model, key),
         Some(Dialog::More { .. }) => return super::more::on_key(model, key),
         None => {}
+    }
+    if let Some(out) = super::complete::on_key(model, &key) {
+        return out;
     }
     match model.keymap.action_for(&key) {
         Some(action) => on_action(model, action),
@@ -392,6 +397,7 @@ fn on_draft_gone_key(model: &mut Model, key: KeyEvent) -> Outcome {
 }
 
 fn move_focus(model: &mut Model, to: Field) -> Outcome {
+    model.suggest = Default::default();
     let from = model.focus;
     if from.is_recipients() {
         // Check the field the user just left, so mistakes show early.
@@ -407,6 +413,7 @@ fn edited(model: &mut Model, field: Field) -> Outcome {
     if field.is_recipients() {
         model.errors[field.index()] = None;
     }
+    super::complete::refresh(model);
     Outcome::redraw().with(save::touch_journal(model))
 }
 

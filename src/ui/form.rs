@@ -49,6 +49,7 @@ pub fn draw(model: &Model, frame: &mut Frame, fields: Rect, body: Rect) -> Optio
     if let Some(pos) = draw_body(model, frame, body) {
         cursor = Some(pos);
     }
+    draw_suggestions(model, frame, fields);
     cursor
 }
 
@@ -134,6 +135,55 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
     let ta = model.field(f);
     frame.render_widget(ta, inner);
     (focused && model.dialog.is_none()).then(|| cursor_in(ta, inner))
+}
+
+/// The completion list, just under the focused recipient field.
+fn draw_suggestions(model: &Model, frame: &mut Frame, fields: Rect) {
+    let s = &model.suggest;
+    if s.items.is_empty() || s.field != Some(model.focus) || model.dialog.is_some() {
+        return;
+    }
+    // The field's row: one per field above it, plus one per error line.
+    let mut y = fields.y;
+    for f in &Field::ALL[..4] {
+        if *f == model.focus {
+            break;
+        }
+        y += if model.error(*f).is_some() { 2 } else { 1 };
+    }
+    let area = frame.area();
+    let top = y + 1;
+    let x = fields.x + LABEL_W.min(fields.width);
+    let w = area.width.saturating_sub(x).min(60);
+    let h = (s.items.len() as u16 + 2).min(area.height.saturating_sub(top));
+    if w < 8 || h < 3 {
+        return;
+    }
+    let lines: Vec<Line> = s
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| {
+            let a = model.known.get(*k)?;
+            let text = crate::draft::address::format_list(std::slice::from_ref(a));
+            let style = if i == s.selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            Some(Line::styled(text, style))
+        })
+        .collect();
+    let rect = Rect::new(x, top, w, h);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(" ↑↓ Tab ")
+                .border_style(Style::default().add_modifier(Modifier::DIM)),
+        ),
+        rect,
+    );
 }
 
 /// The longest start of `line` that fits in `width` cells.
