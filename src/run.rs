@@ -194,6 +194,9 @@ impl Runner {
                     // Opens the (TLS) connection and refreshes the token now, so the
                     // first save is one request on a warm connection.
                     let _ = client.me().await;
+                    if let Ok(list) = client.master_categories().await {
+                        let _ = tx.send(Msg::Categories(list));
+                    }
                 });
             }
             // The event loop hands the terminal over itself; see `LoopEnd::Editor`.

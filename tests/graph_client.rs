@@ -452,3 +452,10 @@ async fn more_fields_are_accepted_and_stored() {
         json!("replies@contoso.com")
     );
 }
+
+#[tokio::test]
+async fn master_categories_are_listed() {
+    let emu = start();
+    let cats = client(&emu).master_categories().await.unwrap();
+    assert_eq!(cats, EmulatorConfig::default().master_categories);
+}

@@ -250,3 +250,19 @@ fn no_color_keeps_emphasis_but_draws_no_colour() {
     let at = row0.find("DEMO").unwrap() as u16;
     assert!(buf[(at, 0)].modifier.contains(Modifier::REVERSED));
 }
+
+#[test]
+fn the_more_panel_offers_the_mailbox_categories_not_yet_chosen() {
+    let mut m = model();
+    m.master_categories = vec!["Finance".into(), "Travel".into()];
+    update(&mut m, key(KeyCode::F(3)));
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Down));
+    }
+    type_text(&mut m, "finance");
+    let (rows, cursor) = draw(&m, 100, 30);
+    let screen = rows.join("\n");
+    assert!(screen.contains("Your categories: Travel"), "{screen}");
+    assert!(screen.contains("Categories") && screen.contains("finance"));
+    assert!(cursor.is_some(), "the cursor is in the categories row");
+}

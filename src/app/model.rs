@@ -303,6 +303,8 @@ pub struct Model {
     pub known: Vec<crate::draft::address::Address>,
     /// Completion suggestions on screen.
     pub suggest: super::complete::Suggestions,
+    /// The mailbox's master categories (offered in the F3 panel).
+    pub master_categories: Vec<String>,
 }
 
 /// Each form field with its text in `f`.
@@ -389,6 +391,7 @@ impl Model {
             more: MoreState::default(),
             known: Vec::new(),
             suggest: Default::default(),
+            master_categories: Vec::new(),
         }
     }
 

@@ -59,6 +59,8 @@ pub enum Msg {
     EditorDone(Result<String, String>),
     /// Opening a link in the browser worked (or why not).
     Opened(Result<(), String>),
+    /// The mailbox's master categories, to offer in the F3 panel.
+    Categories(Vec<String>),
 }
 
 /// Work for the event loop to do outside `update`.
@@ -190,6 +192,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
                 .status
                 .push(StatusEntry::Info("Body updated from the editor.".into()));
             Outcome::redraw().with(save::touch_journal(model))
+        }
+        Msg::Categories(list) => {
+            model.master_categories = list;
+            Outcome {
+                effects: Vec::new(),
+                redraw: matches!(model.dialog, Some(Dialog::More { .. })),
+            }
         }
         Msg::Opened(result) => {
             model.status.push(StatusEntry::Info(match result {

@@ -62,7 +62,27 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 pub(super) fn graph_routes() -> Router<AppState> {
-    Router::new().route("/v1.0/me", get(me))
+    Router::new()
+        .route("/v1.0/me", get(me))
+        .route("/v1.0/me/outlook/masterCategories", get(master_categories))
+}
+
+async fn master_categories(State(state): State<AppState>) -> Response {
+    let colours = ["preset0", "preset1", "preset4", "preset7"];
+    let value: Vec<_> = state
+        .config
+        .master_categories
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            json!({
+                "id": uuid::Uuid::new_v4().to_string(),
+                "displayName": name,
+                "color": colours[i % colours.len()],
+            })
+        })
+        .collect();
+    axum::Json(json!({ "value": value })).into_response()
 }
 
 fn oauth_error(status: u16, error: &str, description: &str) -> Response {

@@ -55,6 +55,8 @@ pub struct EmulatorConfig {
     pub public_client_flows: bool,
     /// Client ids the directory knows (`None`: any).
     pub client_ids: Option<Vec<String>>,
+    /// The mailbox's master category list (`GET /me/outlook/masterCategories`).
+    pub master_categories: Vec<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -73,6 +75,12 @@ impl Default for EmulatorConfig {
             access_token_lifetime: Duration::from_secs(3599),
             public_client_flows: true,
             client_ids: None,
+            master_categories: vec![
+                "Red category".into(),
+                "Finance".into(),
+                "Follow up".into(),
+                "Travel".into(),
+            ],
         }
     }
 }

@@ -395,6 +395,28 @@ impl GraphClient {
         }
     }
 
+    /// The mailbox's master category names (`GET …/outlook/masterCategories`).
+    pub async fn master_categories(&self) -> Result<Vec<String>, GraphFailure> {
+        #[derive(serde::Deserialize)]
+        struct Cat {
+            #[serde(rename = "displayName")]
+            display_name: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct List {
+            value: Vec<Cat>,
+        }
+        let url = self.url(&["outlook", "masterCategories"]);
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        let list: List = serde_json::from_slice(&bytes)
+            .map_err(|e| bad_response(status, request_id, &format!("not a category list: {e}")))?;
+        Ok(list
+            .value
+            .into_iter()
+            .map(|c| sanitize::line(&c.display_name))
+            .collect())
+    }
+
     /// `GET /me`: who the token belongs to (also opens the connection ahead of a save).
     pub async fn me(&self) -> Result<Me, GraphFailure> {
         let mut url = self.root.clone();

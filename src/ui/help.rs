@@ -239,8 +239,19 @@ pub fn draw_more(
     }
     let hint_y = inner.y + LABELS.len() as u16 + 1;
     if hint_y < inner.bottom() {
+        let taken = crate::draft::content::split_categories(&m.categories.lines().join(" "));
+        let offered: Vec<&str> = model
+            .master_categories
+            .iter()
+            .filter(|c| !taken.iter().any(|t| t.eq_ignore_ascii_case(c)))
+            .map(String::as_str)
+            .collect();
         let text = match &m.reply_to_error {
             Some(e) => Line::styled(format!("✗ Reply-To {e}"), Style::default().fg(super::ERROR)),
+            None if row == 4 && !offered.is_empty() => Line::styled(
+                format!("Your categories: {}", offered.join(", ")),
+                Style::default().fg(ACCENT),
+            ),
             None => Line::styled(
                 "Tab/↑↓ move · Space toggles · ←→ importance · categories: comma-separated",
                 Style::default().add_modifier(Modifier::DIM),
