@@ -94,6 +94,8 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     if signed_in {
         initial.push(graft::app::Effect::WarmUp);
     }
+    // People search needs a token (the demo has its own directory).
+    model.can_search_people = signed_in && s.source != TokenSource::None;
 
     let rt = commands::runtime()?;
     let _guard = rt.enter();

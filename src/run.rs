@@ -177,6 +177,12 @@ impl Runner {
                 }
             }
             Effect::Copy(text) => copy_to_clipboard(&text),
+            Effect::SearchPeople(query) => {
+                tokio::spawn(async move {
+                    let found = client.people(&query).await.unwrap_or_default();
+                    let _ = tx.send(Msg::People { query, found });
+                });
+            }
             Effect::RememberAddresses(list) => {
                 if let Some(path) = self.address_book.clone() {
                     tokio::task::spawn_blocking(move || {

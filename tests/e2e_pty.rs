@@ -383,7 +383,8 @@ fn sign_in_from_the_form_then_save_and_a_warm_start_next_time() {
     t.wait_text("201 Created");
     let after: Vec<_> = emu.requests()[before_reqs..]
         .iter()
-        .filter(|r| !r.path.ends_with("/masterCategories"))
+        // Background look-ups (categories, people search) are not on the save path.
+        .filter(|r| !r.path.ends_with("/masterCategories") && !r.path.ends_with("/people"))
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     assert_eq!(
@@ -606,4 +607,15 @@ fn addresses_from_earlier_saves_complete_in_the_next_session() {
     t.wait_for("the completed address", 10, |s| {
         s.contains("To       Kim Lee <kim.lee@contoso.com>,") && !s.contains("↑↓ Tab")
     });
+}
+
+#[test]
+fn people_from_the_directory_complete_after_a_pause() {
+    let mut t = Pty::spawn(&["--demo"], &[], 100, 30);
+    t.wait_text("Demo: drafts are saved");
+    t.send("meg");
+    let screen = t.wait_text("Megan Bowen <megan.bowen@contoso.onmicrosoft.com>");
+    assert!(screen.contains("↑↓ Tab"), "{screen}");
+    t.send(TAB);
+    t.wait_text("To       Megan Bowen <megan.bowen@contoso.onmicrosoft.com>,");
 }

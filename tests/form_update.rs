@@ -778,12 +778,7 @@ fn completion_offers_addresses_used_before_and_tab_takes_one() {
     let mut m = model();
     m.known = known(r#"Dana Park <dana@contoso.com>, "Lee, Ann" <ann.lee@fabrikam.com>, dan@x.io"#);
     type_text(&mut m, "da");
-    let names: Vec<_> = m
-        .suggest
-        .items
-        .iter()
-        .map(|i| m.known[*i].address.clone())
-        .collect();
+    let names: Vec<_> = m.suggest.items.iter().map(|a| a.address.clone()).collect();
     assert_eq!(names, ["dana@contoso.com", "dan@x.io"]);
     update(&mut m, key(KeyCode::Down));
     update(&mut m, key(KeyCode::Up));
@@ -803,12 +798,7 @@ fn completion_offers_addresses_used_before_and_tab_takes_one() {
         r#"Dana Park <dana@contoso.com>, "Lee, Ann" <ann.lee@fabrikam.com>, "#
     );
     type_text(&mut m, "da");
-    let names: Vec<_> = m
-        .suggest
-        .items
-        .iter()
-        .map(|i| m.known[*i].address.clone())
-        .collect();
+    let names: Vec<_> = m.suggest.items.iter().map(|a| a.address.clone()).collect();
     assert_eq!(names, ["dan@x.io"]);
     // Esc hides them; Tab then moves on as usual.
     update(&mut m, key(KeyCode::Esc));
@@ -830,4 +820,82 @@ fn saved_recipients_are_remembered_most_recent_first() {
             .iter()
             .any(|e| matches!(e, Effect::RememberAddresses(l) if l.len() == 3))
     );
+}
+
+#[test]
+fn people_search_is_debounced_cached_and_merged_after_local_matches() {
+    use graft::app::TimerKind;
+    let mut m = model();
+    m.can_search_people = true;
+    m.known = known("meg.local@x.io");
+    type_text(&mut m, "m");
+    let out = update(&mut m, key(KeyCode::Char('e')));
+    let seq = match out.effects.iter().find_map(|e| match e {
+        Effect::Timer {
+            kind: TimerKind::People,
+            seq,
+            ..
+        } => Some(*seq),
+        _ => None,
+    }) {
+        Some(s) => s,
+        None => panic!("a debounce timer: {:?}", out.effects),
+    };
+    // More typing replaces the pending query; the old tick does nothing.
+    let out = update(&mut m, key(KeyCode::Char('g')));
+    let seq2 = out
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Timer {
+                kind: TimerKind::People,
+                seq,
+                ..
+            } => Some(*seq),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        update(
+            &mut m,
+            Msg::Tick {
+                kind: TimerKind::People,
+                seq
+            }
+        )
+        .effects
+        .is_empty()
+    );
+    let out = update(
+        &mut m,
+        Msg::Tick {
+            kind: TimerKind::People,
+            seq: seq2,
+        },
+    );
+    assert_eq!(out.effects, vec![Effect::SearchPeople("meg".into())]);
+    update(
+        &mut m,
+        Msg::People {
+            query: "meg".into(),
+            found: known("Megan Bowen <megan.bowen@contoso.com>, meg.local@x.io"),
+        },
+    );
+    let addrs: Vec<_> = m.suggest.items.iter().map(|a| a.address.as_str()).collect();
+    assert_eq!(
+        addrs,
+        ["meg.local@x.io", "megan.bowen@contoso.com"],
+        "local first, no duplicates"
+    );
+    // Cached: the same text again asks nobody.
+    update(&mut m, key(KeyCode::Backspace));
+    let out = update(&mut m, key(KeyCode::Char('g')));
+    assert!(!out.effects.iter().any(|e| matches!(
+        e,
+        Effect::Timer {
+            kind: TimerKind::People,
+            ..
+        }
+    )));
+    assert_eq!(m.suggest.items.len(), 2);
 }

@@ -1,21 +1,26 @@
-//! Recipient completion from addresses used before (local and instant): while
-//! typing in To, Cc or Bcc, up to five matches for the address being typed are
-//! offered under the field; ↑/↓ choose, Tab or Enter take one, Esc hides them.
+//! Recipient completion: while typing in To, Cc or Bcc, up to five matches for
+//! the address being typed are offered under the field — first from addresses
+//! used before (local, instant), then, when signed in, from Graph's people
+//! search (`/me/people?$search=`, debounced, cached, never blocking typing).
+//! ↑/↓ choose, Tab or Enter take one, Esc hides them.
 
 use super::model::{Field, Model};
-use super::update::Outcome;
+use super::update::{Effect, Outcome, TimerKind};
 use crate::draft::address::{Address, format_list};
 use crossterm::event::{KeyCode, KeyEvent};
+use std::time::Duration;
 
-/// Suggestions on screen: indexes into `Model::known`, and the chosen one.
+/// Suggestions on screen, and the chosen one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Suggestions {
     pub field: Option<Field>,
-    pub items: Vec<usize>,
+    pub items: Vec<Address>,
     pub selected: usize,
 }
 
 pub const MAX: usize = 5;
+/// Wait this long after the last key before asking Graph.
+pub const PEOPLE_DELAY: Duration = Duration::from_millis(250);
 
 /// The part of the field after the last separator outside quotes: what is being typed.
 fn current_token(text: &str) -> (usize, &str) {
@@ -31,51 +36,104 @@ fn current_token(text: &str) -> (usize, &str) {
     (start, &text[start..])
 }
 
-/// Recomputes the suggestions after the focused recipient field changed.
-pub fn refresh(model: &mut Model) {
+/// How well `a` matches `token`: 0 best, `None` not at all.
+fn rank(a: &Address, token: &str) -> Option<u8> {
+    let addr = a.address.to_lowercase();
+    let name = a.name.as_deref().unwrap_or("").to_lowercase();
+    if addr == token {
+        None
+    } else if addr.starts_with(token) || name.starts_with(token) {
+        Some(0)
+    } else if name.split_whitespace().any(|w| w.starts_with(token)) || addr.contains(token) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// Recomputes the suggestions after the focused recipient field changed; may
+/// schedule a people search.
+pub fn refresh(model: &mut Model) -> Vec<Effect> {
     let field = model.focus;
-    if !field.is_recipients() {
-        model.suggest = Suggestions::default();
-        return;
-    }
-    let text = model.text(field);
-    let (_, token) = current_token(&text);
+    let text = if field.is_recipients() {
+        model.text(field)
+    } else {
+        String::new()
+    };
+    let (start, token) = current_token(&text);
     let token = token.trim().to_lowercase();
-    if token.is_empty() || model.known.is_empty() {
+    if token.is_empty() {
         model.suggest = Suggestions::default();
-        return;
+        return Vec::new();
     }
-    let already: Vec<String> = crate::draft::address::parse_list(&text[..current_token(&text).0])
-        .map(|l| l.into_iter().map(|a| a.address.to_lowercase()).collect())
-        .unwrap_or_default();
-    let mut hits: Vec<(u8, usize)> = model
-        .known
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| !already.contains(&a.address.to_lowercase()))
-        .filter_map(|(i, a)| {
-            let addr = a.address.to_lowercase();
-            let name = a.name.as_deref().unwrap_or("").to_lowercase();
-            if addr == token {
-                None
-            } else if addr.starts_with(&token) || name.starts_with(&token) {
-                Some((0, i))
-            } else if name.split_whitespace().any(|w| w.starts_with(&token))
-                || addr.contains(&token)
-            {
-                Some((1, i))
-            } else {
-                None
-            }
-        })
-        .collect();
-    // Best match first; `known` is ordered most recently used first.
-    hits.sort();
+    let already: Vec<String> = if model.known.is_empty() && model.people_cache.is_empty() {
+        Vec::new()
+    } else {
+        crate::draft::address::parse_list(&text[..start])
+            .map(|l| l.into_iter().map(|a| a.address.to_lowercase()).collect())
+            .unwrap_or_default()
+    };
+    let remote = model.people_cache.get(&token).cloned().unwrap_or_default();
+    let mut hits: Vec<(u8, usize, Address)> = Vec::new();
+    // Local first (most recently used first), then the directory.
+    for (i, a) in model.known.iter().chain(remote.iter()).enumerate() {
+        let lower = a.address.to_lowercase();
+        if already.contains(&lower)
+            || hits
+                .iter()
+                .any(|(_, _, h)| h.address.eq_ignore_ascii_case(&lower))
+        {
+            continue;
+        }
+        if let Some(r) = rank(a, &token) {
+            hits.push((r, i, a.clone()));
+        }
+    }
+    hits.sort_by_key(|(r, i, _)| (*r, *i));
     model.suggest = Suggestions {
         field: Some(field),
-        items: hits.into_iter().take(MAX).map(|(_, i)| i).collect(),
+        items: hits.into_iter().take(MAX).map(|(_, _, a)| a).collect(),
         selected: 0,
     };
+    if model.can_search_people
+        && token.chars().count() >= 2
+        && !model.people_cache.contains_key(&token)
+    {
+        model.timer_seq += 1;
+        model.people_query = Some((token, model.timer_seq));
+        return vec![Effect::Timer {
+            after: PEOPLE_DELAY,
+            kind: TimerKind::People,
+            seq: model.timer_seq,
+        }];
+    }
+    Vec::new()
+}
+
+/// The debounce ran out: ask Graph, unless more typing came since.
+pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
+    match &model.people_query {
+        Some((q, s)) if *s == seq => Outcome::none().with(vec![Effect::SearchPeople(q.clone())]),
+        _ => Outcome::none(),
+    }
+}
+
+/// Graph's answer: cached, and shown if that is still what is being typed.
+pub fn on_people(model: &mut Model, query: String, found: Vec<Address>) -> Outcome {
+    model.people_cache.insert(query.clone(), found);
+    let still = model
+        .people_query
+        .as_ref()
+        .is_some_and(|(q, _)| *q == query);
+    if !still || !model.focus.is_recipients() {
+        return Outcome::none();
+    }
+    let before = model.suggest.clone();
+    let effects = refresh(model);
+    Outcome {
+        effects,
+        redraw: model.suggest != before,
+    }
 }
 
 /// Keys while suggestions are shown; `None` lets the key through.
@@ -89,10 +147,7 @@ pub fn on_key(model: &mut Model, key: &KeyEvent) -> Option<Outcome> {
         KeyCode::Up => model.suggest.selected = (model.suggest.selected + n - 1) % n,
         KeyCode::Esc => model.suggest = Suggestions::default(),
         KeyCode::Tab | KeyCode::Enter => {
-            let pick = model
-                .known
-                .get(model.suggest.items[model.suggest.selected])?
-                .clone();
+            let pick = model.suggest.items.get(model.suggest.selected)?.clone();
             accept(model, &pick);
         }
         _ => return None,
@@ -114,6 +169,7 @@ fn accept(model: &mut Model, pick: &Address) {
     model.set_text(field, &new);
     model.errors[field.index()] = None;
     model.suggest = Suggestions::default();
+    model.people_query = None;
 }
 
 /// `<state>/addresses.json` (`addresses-demo.json` for the demo).

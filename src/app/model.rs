@@ -305,6 +305,12 @@ pub struct Model {
     pub suggest: super::complete::Suggestions,
     /// The mailbox's master categories (offered in the F3 panel).
     pub master_categories: Vec<String>,
+    /// Signed in: completion may ask Graph's people search.
+    pub can_search_people: bool,
+    /// People search answers by query.
+    pub people_cache: std::collections::HashMap<String, Vec<crate::draft::address::Address>>,
+    /// The query waiting for its debounce, with its timer.
+    pub people_query: Option<(String, u64)>,
 }
 
 /// Each form field with its text in `f`.
@@ -392,6 +398,9 @@ impl Model {
             known: Vec::new(),
             suggest: Default::default(),
             master_categories: Vec::new(),
+            can_search_people: false,
+            people_cache: Default::default(),
+            people_query: None,
         }
     }
 

@@ -45,7 +45,7 @@ fn journal_effect(model: &mut Model) -> Vec<Effect> {
 
 pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
     match kind {
-        TimerKind::SignIn => Outcome::none(),
+        TimerKind::SignIn | TimerKind::People => Outcome::none(),
         TimerKind::Journal => {
             model.journal.armed = false;
             Outcome::none().with(journal_effect(model))

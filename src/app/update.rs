@@ -19,6 +19,8 @@ pub enum TimerKind {
     Retry,
     /// One second of the sign-in code's countdown.
     SignIn,
+    /// Typing paused: time to ask Graph's people search.
+    People,
 }
 
 #[derive(Clone, Debug)]
@@ -61,6 +63,11 @@ pub enum Msg {
     Opened(Result<(), String>),
     /// The mailbox's master categories, to offer in the F3 panel.
     Categories(Vec<String>),
+    /// People search results for a query (empty on failure: completion just has less).
+    People {
+        query: String,
+        found: Vec<crate::draft::address::Address>,
+    },
 }
 
 /// Work for the event loop to do outside `update`.
@@ -101,6 +108,8 @@ pub enum Effect {
     OpenUrl(String),
     /// Keep these addresses for completion next time.
     RememberAddresses(Vec<crate::draft::address::Address>),
+    /// `GET /me/people?$search=` for this text.
+    SearchPeople(String),
 }
 
 #[derive(Debug, Default)]
@@ -141,6 +150,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
             kind: TimerKind::SignIn,
             seq,
         } => super::signin::on_tick(model, seq),
+        Msg::Tick {
+            kind: TimerKind::People,
+            seq,
+        } => super::complete::on_tick(model, seq),
+        Msg::People { query, found } => super::complete::on_people(model, query, found),
         Msg::Tick { kind, seq } => save::on_tick(model, kind, seq),
         Msg::JournalDone { result } => {
             let was = model.journal.last_error.take();
@@ -422,8 +436,9 @@ fn edited(model: &mut Model, field: Field) -> Outcome {
     if field.is_recipients() {
         model.errors[field.index()] = None;
     }
-    super::complete::refresh(model);
-    Outcome::redraw().with(save::touch_journal(model))
+    let mut effects = super::complete::refresh(model);
+    effects.extend(save::touch_journal(model));
+    Outcome::redraw().with(effects)
 }
 
 fn edit(model: &mut Model, key: KeyEvent) -> Outcome {

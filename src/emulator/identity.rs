@@ -65,6 +65,41 @@ pub(super) fn graph_routes() -> Router<AppState> {
     Router::new()
         .route("/v1.0/me", get(me))
         .route("/v1.0/me/outlook/masterCategories", get(master_categories))
+        .route("/v1.0/me/people", get(people))
+}
+
+async fn people(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let term = q
+        .get("$search")
+        .map(|s| s.trim_matches('"').to_lowercase())
+        .unwrap_or_default();
+    let top: usize = q.get("$top").and_then(|t| t.parse().ok()).unwrap_or(10);
+    let value: Vec<_> = state
+        .config
+        .people
+        .iter()
+        .filter(|(name, addr)| {
+            term.is_empty()
+                || addr.to_lowercase().starts_with(&term)
+                || name
+                    .to_lowercase()
+                    .split_whitespace()
+                    .any(|w| w.starts_with(&term))
+        })
+        .take(top)
+        .map(|(name, addr)| {
+            json!({
+                "id": uuid::Uuid::new_v4().to_string(),
+                "displayName": name,
+                "scoredEmailAddresses": [{"address": addr, "relevanceScore": 8.0}],
+                "personType": {"class": "Person", "subclass": "OrganizationUser"},
+            })
+        })
+        .collect();
+    axum::Json(json!({ "value": value })).into_response()
 }
 
 async fn master_categories(State(state): State<AppState>) -> Response {

@@ -57,6 +57,8 @@ pub struct EmulatorConfig {
     pub client_ids: Option<Vec<String>>,
     /// The mailbox's master category list (`GET /me/outlook/masterCategories`).
     pub master_categories: Vec<String>,
+    /// People `/me/people?$search=` finds: (display name, address).
+    pub people: Vec<(String, String)>,
 }
 
 impl Default for EmulatorConfig {
@@ -80,6 +82,21 @@ impl Default for EmulatorConfig {
                 "Finance".into(),
                 "Follow up".into(),
                 "Travel".into(),
+            ],
+            people: vec![
+                (
+                    "Megan Bowen".into(),
+                    "megan.bowen@contoso.onmicrosoft.com".into(),
+                ),
+                (
+                    "Miriam Graham".into(),
+                    "miriam.graham@contoso.onmicrosoft.com".into(),
+                ),
+                (
+                    "Nestor Wilke".into(),
+                    "nestor.wilke@contoso.onmicrosoft.com".into(),
+                ),
+                ("Lee Gu".into(), "lee.gu@contoso.onmicrosoft.com".into()),
             ],
         }
     }

@@ -395,6 +395,50 @@ impl GraphClient {
         }
     }
 
+    /// Graph's people search: relevant people for `query`, as addresses.
+    pub async fn people(
+        &self,
+        query: &str,
+    ) -> Result<Vec<crate::draft::address::Address>, GraphFailure> {
+        #[derive(serde::Deserialize)]
+        struct Scored {
+            address: String,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Person {
+            #[serde(default)]
+            display_name: Option<String>,
+            #[serde(default)]
+            scored_email_addresses: Vec<Scored>,
+        }
+        #[derive(serde::Deserialize)]
+        struct List {
+            value: Vec<Person>,
+        }
+        let mut url = self.url(&["people"]);
+        url.query_pairs_mut()
+            .append_pair("$search", &format!("\"{}\"", query.replace('"', "")))
+            .append_pair("$top", "10");
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        let list: List = serde_json::from_slice(&bytes)
+            .map_err(|e| bad_response(status, request_id, &format!("not a people list: {e}")))?;
+        Ok(list
+            .value
+            .into_iter()
+            .filter_map(|p| {
+                let addr = p.scored_email_addresses.into_iter().next()?.address;
+                Some(crate::draft::address::Address {
+                    name: p
+                        .display_name
+                        .map(|n| sanitize::line(&n))
+                        .filter(|n| !n.is_empty()),
+                    address: sanitize::line(&addr),
+                })
+            })
+            .collect())
+    }
+
     /// The mailbox's master category names (`GET …/outlook/masterCategories`).
     pub async fn master_categories(&self) -> Result<Vec<String>, GraphFailure> {
         #[derive(serde::Deserialize)]

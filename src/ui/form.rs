@@ -163,15 +163,14 @@ fn draw_suggestions(model: &Model, frame: &mut Frame, fields: Rect) {
         .items
         .iter()
         .enumerate()
-        .filter_map(|(i, k)| {
-            let a = model.known.get(*k)?;
+        .map(|(i, a)| {
             let text = crate::draft::address::format_list(std::slice::from_ref(a));
             let style = if i == s.selected {
                 Style::default().add_modifier(Modifier::REVERSED)
             } else {
                 Style::default()
             };
-            Some(Line::styled(text, style))
+            Line::styled(text, style)
         })
         .collect();
     let rect = Rect::new(x, top, w, h);
