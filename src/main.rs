@@ -62,15 +62,13 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         None => true,
     };
     match s.source {
-        TokenSource::None => model.status.push(StatusEntry::Info(
-            "No access token yet: you can write now; to save, restart with GRAFT_ACCESS_TOKEN or --token-cmd (or try --demo).".into(),
-        )),
         TokenSource::SignIn if !signed_in => graft::app::signin::offer(
             &mut model,
             "You are not signed in. Write first if you like: nothing is lost.",
         ),
         TokenSource::Demo => model.status.push(StatusEntry::Info(
-            "Demo: drafts are saved to a local Graph emulator. Fill in the form and press Ctrl-S.".into(),
+            "Demo: drafts are saved to a local Graph emulator. Fill in the form and press Ctrl-S."
+                .into(),
         )),
         _ => {}
     }
@@ -95,7 +93,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         initial.push(graft::app::Effect::WarmUp);
     }
     // People search needs a token (the demo has its own directory).
-    model.can_search_people = signed_in && s.source != TokenSource::None;
+    model.can_search_people = signed_in;
 
     let rt = commands::runtime()?;
     let _guard = rt.enter();

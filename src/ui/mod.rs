@@ -22,7 +22,8 @@ pub fn view(model: &Model, frame: &mut Frame) {
         return;
     }
     let fields_h = form::header_fields_height(model);
-    let status_h = status::height(model, area.width, area.height);
+    let status_pane = status::pane(model, area.width);
+    let status_h = status::height(&status_pane, area.height);
     let [header, fields, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(fields_h),
@@ -34,7 +35,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
 
     draw_header(model, frame, header);
     let cursor = form::draw(model, frame, fields, body);
-    status::draw(model, frame, status);
+    status::draw(status_pane, frame, status);
     draw_footer(model, frame, footer);
 
     draw_overlays(model, frame, area, cursor);

@@ -124,22 +124,31 @@ fn paragraph(model: &Model) -> Paragraph<'_> {
     Paragraph::new(lines).wrap(Wrap { trim: false })
 }
 
-/// The pane's height: what the last entry needs, within what the screen allows.
-pub fn height(model: &Model, width: u16, screen_height: u16) -> u16 {
-    let inner_w = width.saturating_sub(2).max(1);
-    let needed = paragraph(model).line_count(inner_w) as u16 + 2;
-    // Leave room for the header, four field rows, a 3-row body and the footer.
-    let room = screen_height.saturating_sub(1 + 4 + 3 + 1).max(3);
-    needed.clamp(3, room)
+/// The pane, wrapped once per frame: its text and how many rows that takes.
+pub struct Pane<'a> {
+    paragraph: Paragraph<'a>,
+    lines: u16,
 }
 
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
+/// Builds the pane for a screen `width` wide.
+pub fn pane(model: &Model, width: u16) -> Pane<'_> {
+    let paragraph = paragraph(model);
+    let lines = paragraph.line_count(width.saturating_sub(2).max(1)) as u16;
+    Pane { paragraph, lines }
+}
+
+/// The pane's height: what the last entry needs, within what the screen allows.
+pub fn height(pane: &Pane<'_>, screen_height: u16) -> u16 {
+    // Leave room for the header, four field rows, a 3-row body and the footer.
+    let room = screen_height.saturating_sub(1 + 4 + 3 + 1).max(3);
+    (pane.lines + 2).clamp(3, room)
+}
+
+pub fn draw(pane: Pane<'_>, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let p = paragraph(model);
-    let inner_w = area.width.saturating_sub(2).max(1);
-    let total = p.line_count(inner_w) as u16;
+    let (p, total) = (pane.paragraph, pane.lines);
     let shown = area.height.saturating_sub(2);
     let mut block = Block::bordered().border_style(dim()).title(" Status ");
     if total > shown {
