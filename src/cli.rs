@@ -196,4 +196,11 @@ pub struct DraftArgs {
     /// Automatic retries on throttling, service errors and network failures.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub retries: u32,
+    /// Attach a file (up to 150 MB; large files are uploaded in chunks). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub attach: Vec<std::path::PathBuf>,
+    /// Create many drafts: one JSON object per line (to, cc, bcc, subject, body,
+    /// format, importance, attach). Rerunning never creates a line's draft twice.
+    #[arg(long, value_name = "FILE.jsonl|-", conflicts_with_all = ["to", "cc", "bcc", "body", "body_file", "attach", "subject", "markdown", "html", "importance"])]
+    pub batch: Option<std::path::PathBuf>,
 }

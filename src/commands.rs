@@ -404,14 +404,99 @@ fn read_body(args: &crate::cli::DraftArgs) -> Result<String, Failure> {
         .map_err(|_| (exit::USAGE, "the body is not valid UTF-8 text".to_string()))
 }
 
-/// `graft draft`: one draft, no form. Exit codes: 0 created, 2 bad input,
-/// 3 sign-in needed or refused, 4 Graph rejected it, 5 network or service failure.
-pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
+/// Exit code for a failed Graph call.
+pub fn exit_code_for(f: &crate::graph::GraphFailure) -> u8 {
+    use crate::graph::FailureKind;
+    match (f.kind, f.status) {
+        (FailureKind::NoToken | FailureKind::SignInNeeded, _) => exit::SIGN_IN,
+        (FailureKind::File, _) => exit::USAGE,
+        (_, Some(401)) | (_, Some(403)) => exit::SIGN_IN,
+        (_, Some(st)) if (400..500).contains(&st) && st != 429 => exit::REJECTED,
+        _ => exit::SERVICE,
+    }
+}
+
+/// A failure in one line for the terminal: status, code, message, request id.
+pub fn describe_failure(f: &crate::graph::GraphFailure) -> String {
+    match f.status {
+        Some(st) => format!(
+            "{st} {}: {} {} (request-id {})",
+            f.status_text,
+            f.code,
+            f.message,
+            f.request_id.as_deref().unwrap_or("-")
+        ),
+        None => format!("{}: {}", f.code, f.message),
+    }
+}
+
+/// Checks `--attach` files before anything is sent.
+pub fn check_attachments(
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<crate::draft::attach::AttachedFile>, String> {
+    paths
+        .iter()
+        .map(|p| crate::draft::attach::check(&p.to_string_lossy()))
+        .collect()
+}
+
+/// The create body with as many small attachments inline as fit in one request.
+/// Returns the body and which files it carries.
+pub fn body_with_attachments(
+    mut body: serde_json::Value,
+    files: &[crate::draft::attach::AttachedFile],
+) -> Result<(serde_json::Value, Vec<usize>), String> {
+    let size = body.to_string().len();
+    let inline = crate::draft::attach::plan_inline(files, size);
+    if !inline.is_empty() {
+        let list = inline
+            .iter()
+            .map(|i| crate::draft::attach::read_inline(&files[*i]))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(o) = body.as_object_mut() {
+            o.insert("attachments".into(), serde_json::Value::Array(list));
+        }
+    }
+    Ok((body, inline))
+}
+
+/// Prints upload progress on stderr (one line, rewritten) when it is a terminal.
+pub fn progress_printer(enabled: bool) -> impl FnMut(&str, u64, u64) + Send {
+    let mut last = (String::new(), u64::MAX);
+    move |name: &str, done: u64, total: u64| {
+        if !enabled {
+            return;
+        }
+        let pct = (done * 100).checked_div(total).unwrap_or(100);
+        if last.0 == name && last.1 == pct {
+            return;
+        }
+        last = (name.to_string(), pct);
+        let width = 24usize;
+        let fill = (pct as usize * width) / 100;
+        let _ = write!(
+            std::io::stderr(),
+            "\r\x1b[2Kgraft: uploading {name} [{}{}] {pct:>3}% {}/{}",
+            "#".repeat(fill),
+            ".".repeat(width - fill),
+            crate::draft::attach::human_size(done),
+            crate::draft::attach::human_size(total)
+        );
+        if done >= total {
+            let _ = writeln!(std::io::stderr());
+        }
+    }
+}
+
+/// The draft from `graft draft`'s flags.
+fn content_from(
+    args: &crate::cli::DraftArgs,
+) -> Result<crate::draft::content::DraftContent, Failure> {
     use crate::draft::address::parse_list;
     let list = |label: &str, v: &[String]| {
         parse_list(&v.join(", ")).map_err(|e| (exit::USAGE, format!("--{label}: {e}")))
     };
-    let content = crate::draft::content::DraftContent {
+    Ok(crate::draft::content::DraftContent {
         to: list("to", &args.to)?,
         cc: list("cc", &args.cc)?,
         bcc: list("bcc", &args.bcc)?,
@@ -432,20 +517,33 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
             },
             ..Default::default()
         },
-    };
+    })
+}
+
+/// `graft draft`: one draft, no form. Exit codes: 0 created, 2 bad input,
+/// 3 sign-in needed or refused, 4 Graph rejected it, 5 network or service failure.
+pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
+    if let Some(file) = &args.batch {
+        return crate::batch::run(cli, file, args.json, args.retries);
+    }
+    let content = content_from(args)?;
     if content.body.len() + content.subject.len() > crate::app::save::MAX_REQUEST_BYTES {
         return Err((
             exit::USAGE,
             "the message is larger than Graph takes in one request (about 4 MB)".into(),
         ));
     }
+    let files =
+        check_attachments(&args.attach).map_err(|e| (exit::USAGE, format!("--attach {e}")))?;
+    let key = uuid::Uuid::new_v4().to_string();
+    let (body, inline) = body_with_attachments(content.create_body(Some(&key)), &files)
+        .map_err(|e| (exit::USAGE, format!("--attach {e}")))?;
     let s = session(cli)?;
     let rt = runtime()?;
-    let key = uuid::Uuid::new_v4().to_string();
     let quiet = args.json;
     let result = rt.block_on(crate::sync::create_with_retries(
         &s.client,
-        &content,
+        &body,
         &key,
         args.retries,
         |f, wait| {
@@ -463,36 +561,43 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
         },
     ));
     let saved = result.map_err(|f| {
-        let code = match (f.kind, f.status) {
-            (crate::graph::FailureKind::NoToken | crate::graph::FailureKind::SignInNeeded, _) => {
-                exit::SIGN_IN
-            }
-            (_, Some(401)) | (_, Some(403)) => exit::SIGN_IN,
-            (_, Some(st)) if (400..500).contains(&st) && st != 429 => exit::REJECTED,
-            _ => exit::SERVICE,
-        };
-        let what = match f.status {
-            Some(st) => format!(
-                "{st} {}: {} {} (request-id {})",
-                f.status_text,
-                f.code,
-                f.message,
-                f.request_id.as_deref().unwrap_or("-")
-            ),
-            None => format!("{}: {}", f.code, f.message),
-        };
-        (code, format!("draft not created: {what}"))
+        (
+            exit_code_for(&f),
+            format!("draft not created: {}", describe_failure(&f)),
+        )
     })?;
+    let mut files = files;
+    for i in &inline {
+        files[*i].server_id = Some(String::new());
+    }
+    let mut progress = progress_printer(!quiet && std::io::stderr().is_terminal());
+    let outcome = rt.block_on(crate::graph::upload::attach_pending(
+        &s.client,
+        &saved.id,
+        &files,
+        false,
+        &mut progress,
+    ));
+    for (i, id) in &outcome.done {
+        files[*i].server_id = Some(id.clone());
+    }
     let folder = s.target.folder_label();
     let mut out = std::io::stdout();
     if args.json {
-        let v = serde_json::json!({
+        let atts: Vec<_> = files
+            .iter()
+            .map(|f| serde_json::json!({"name": f.name, "size": f.size, "attached": f.server_id.is_some()}))
+            .collect();
+        let mut v = serde_json::json!({
             "id": saved.id,
             "webLink": saved.web_link,
             "createdDateTime": saved.created,
             "status": saved.status,
             "folder": folder,
         });
+        if !files.is_empty() {
+            v["attachments"] = serde_json::Value::Array(atts);
+        }
         let _ = writeln!(out, "{v}");
     } else {
         let _ = writeln!(
@@ -503,6 +608,23 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
             saved.id,
             crate::run::hyperlink(&saved.web_link, std::io::stdout().is_terminal())
         );
+        for f in files.iter().filter(|f| f.server_id.is_some()) {
+            let _ = writeln!(
+                out,
+                "attached: {} ({})",
+                f.name,
+                crate::draft::attach::human_size(f.size)
+            );
+        }
+    }
+    if let Some((name, f)) = outcome.failed {
+        return Err((
+            exit_code_for(&f),
+            format!(
+                "the draft was created but attaching {name} failed: {}",
+                describe_failure(&f)
+            ),
+        ));
     }
     Ok(())
 }
@@ -580,6 +702,8 @@ pub fn prefill(p: &crate::cli::Prefill) -> Result<Option<crate::draft::journal::
                 markdown: false,
                 html: false,
                 importance: None,
+                attach: vec![],
+                batch: None,
             };
             read_body(&args)?
         }

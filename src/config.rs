@@ -15,14 +15,19 @@ pub fn graph_url(s: &str) -> Result<Url, String> {
     checked_url("--graph-url", s)
 }
 
-fn checked_url(flag: &str, s: &str) -> Result<Url, String> {
-    let url = Url::parse(s.trim()).map_err(|e| format!("{flag} '{s}' is not a URL: {e}"))?;
-    let loopback = match url.host() {
+/// Whether the URL's host is this machine (127.0.0.1, ::1, localhost).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
-    };
+    }
+}
+
+fn checked_url(flag: &str, s: &str) -> Result<Url, String> {
+    let url = Url::parse(s.trim()).map_err(|e| format!("{flag} '{s}' is not a URL: {e}"))?;
+    let loopback = is_loopback(&url);
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback => Ok(url),

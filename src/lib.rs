@@ -19,6 +19,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod config;

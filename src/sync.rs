@@ -85,16 +85,15 @@ pub async fn sync_record(
 /// key before creating. `on_wait` hears about each wait.
 pub async fn create_with_retries(
     client: &GraphClient,
-    content: &DraftContent,
+    body: &Value,
     key: &str,
     retries: u32,
     mut on_wait: impl FnMut(&GraphFailure, std::time::Duration),
 ) -> Result<SavedMessage, GraphFailure> {
-    let body = content.create_body(Some(key));
     let mut uncertain = false;
     let mut attempt = 0u32;
     loop {
-        let (_, result) = create_or_adopt(client, &body, uncertain.then_some(key)).await;
+        let (_, result) = create_or_adopt(client, body, uncertain.then_some(key)).await;
         let f = match result {
             Ok(saved) => return Ok(saved),
             Err(f) => f,

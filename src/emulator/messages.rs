@@ -21,6 +21,8 @@ pub(super) struct Stored {
     /// Write-once or hidden properties that GET does not return by default.
     pub hidden: Map<String, Value>,
     pub owner: String,
+    /// File attachments, in the order they were added.
+    pub attachments: Vec<super::attachments::Attachment>,
 }
 
 impl Stored {
@@ -70,6 +72,7 @@ const SETTABLE: &[(&str, bool)] = &[
     ("singleValueExtendedProperties", false),
     ("multiValueExtendedProperties", false),
     ("internetMessageHeaders", true),
+    ("attachments", true),
 ];
 
 const RECIPIENT_LISTS: &[&str] = &["toRecipients", "ccRecipients", "bccRecipients", "replyTo"];
@@ -94,12 +97,13 @@ pub(super) fn routes() -> Router<AppState> {
             "/v1.0/users/{user}/messages/{id}",
             patch(update).get(get_one).delete(delete_one),
         )
+        .merge(super::attachments::routes())
 }
 
 type Params = Path<HashMap<String, String>>;
 
 /// Resolves `/me` or `/users/{id}` to the mailbox owner, or a 404 `ErrorInvalidUser`.
-fn owner(
+pub(super) fn owner(
     state: &AppState,
     ctx: &Ctx,
     params: &HashMap<String, String>,
@@ -130,7 +134,7 @@ fn folder_id(name: &str) -> String {
     )
 }
 
-fn random_id(prefix: &str, bytes: usize) -> String {
+pub(super) fn random_id(prefix: &str, bytes: usize) -> String {
     let raw: Vec<u8> = (0..bytes.div_ceil(16))
         .flat_map(|_| uuid::Uuid::new_v4().into_bytes())
         .take(bytes)
@@ -146,7 +150,7 @@ fn web_link(id: &str) -> String {
     format!("https://outlook.office365.com/owa/?ItemID={enc}&exvsurl=1&viewmodel=ReadMessageItem")
 }
 
-fn check_body(
+pub(super) fn check_body(
     ctx: &Ctx,
     headers: &HeaderMap,
     body: &Bytes,
@@ -508,6 +512,25 @@ async fn create(
         props.insert((*key).into(), json!([]));
     }
     props.insert("flag".into(), json!({"flagStatus": "notFlagged"}));
+    let mut m = m;
+    let attachments = match m.remove("attachments") {
+        None => Vec::new(),
+        Some(Value::Array(list)) => {
+            let mut out = Vec::new();
+            for a in list {
+                match super::attachments::parse_file_attachment(&state, &ctx, a) {
+                    Ok(a) => out.push(a),
+                    Err(r) => return r,
+                }
+            }
+            out
+        }
+        Some(_) => return shape_error(&ctx, "attachments"),
+    };
+    props.insert(
+        "hasAttachments".into(),
+        Value::Bool(!attachments.is_empty()),
+    );
     let mut visible = Map::new();
     let mut hidden = Map::new();
     for (k, v) in m {
@@ -528,13 +551,14 @@ async fn create(
             props,
             hidden,
             owner,
+            attachments,
         },
     );
     (StatusCode::CREATED, axum::Json(out)).into_response()
 }
 
 /// Looks a message up for this owner: 400 for a malformed id, 404 for an unknown one.
-fn find_id(
+pub(super) fn find_id(
     state: &AppState,
     ctx: &Ctx,
     params: &HashMap<String, String>,

@@ -7,6 +7,8 @@
 // its size does not matter on this test-only path.
 #![allow(clippy::result_large_err)]
 
+mod attachments;
+mod batch;
 mod identity;
 mod messages;
 
@@ -59,6 +61,17 @@ pub struct EmulatorConfig {
     pub master_categories: Vec<String>,
     /// People `/me/people?$search=` finds: (display name, address).
     pub people: Vec<(String, String)>,
+    /// Files from this size up must use an upload session; smaller ones must not
+    /// (`ErrorAttachmentSizeShouldNotBeLessThanMinimumSize`). "3 MB" in the docs.
+    pub inline_attachment_max: usize,
+    /// Largest file an upload session takes (150 MB).
+    pub max_attachment_bytes: usize,
+    /// Largest total of attachments on one message (the mailbox limit; Exchange
+    /// Online's default is 35 MB, tenants may raise it to 150 MB).
+    pub max_message_bytes: usize,
+    /// Whether a `PUT` to an upload URL that carries an `Authorization` header is
+    /// refused (401). The docs say not to send one; the exact reaction is unverified.
+    pub upload_refuses_authorization: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -98,6 +111,10 @@ impl Default for EmulatorConfig {
                 ),
                 ("Lee Gu".into(), "lee.gu@contoso.onmicrosoft.com".into()),
             ],
+            inline_attachment_max: 3_000_000,
+            max_attachment_bytes: 150 * 1024 * 1024,
+            max_message_bytes: 150 * 1024 * 1024,
+            upload_refuses_authorization: true,
         }
     }
 }
@@ -129,6 +146,10 @@ pub enum FaultAction {
 pub struct Fault {
     /// Only requests with this method (e.g. "POST"); `None` matches any.
     pub method: Option<String>,
+    /// Only requests whose path contains this (e.g. "/attachments"); `None` matches any.
+    pub path: Option<String>,
+    /// Let this many matching requests through first.
+    pub skip: usize,
     pub action: FaultAction,
 }
 
@@ -136,6 +157,8 @@ impl Fault {
     pub fn status(status: u16, code: &str, message: &str) -> Self {
         Fault {
             method: None,
+            path: None,
+            skip: 0,
             action: FaultAction::Respond {
                 status,
                 code: code.into(),
@@ -147,6 +170,8 @@ impl Fault {
     pub fn throttle(retry_after_secs: u64) -> Self {
         Fault {
             method: None,
+            path: None,
+            skip: 0,
             action: FaultAction::Respond {
                 status: 429,
                 code: "ApplicationThrottled".into(),
@@ -158,12 +183,28 @@ impl Fault {
     pub fn action(action: FaultAction) -> Self {
         Fault {
             method: None,
+            path: None,
+            skip: 0,
             action,
         }
     }
     pub fn on(mut self, method: &str) -> Self {
         self.method = Some(method.to_string());
         self
+    }
+    /// Only for paths containing `part`.
+    pub fn at(mut self, part: &str) -> Self {
+        self.path = Some(part.to_string());
+        self
+    }
+    /// After `n` matching requests have passed.
+    pub fn after(mut self, n: usize) -> Self {
+        self.skip = n;
+        self
+    }
+    fn matches(&self, method: &str, path: &str) -> bool {
+        self.method.as_deref().is_none_or(|m| m == method)
+            && self.path.as_deref().is_none_or(|p| path.contains(p))
     }
 }
 
@@ -186,6 +227,8 @@ struct Mailbox {
     messages: BTreeMap<String, messages::Stored>,
     faults: VecDeque<Fault>,
     log: Vec<RequestRecord>,
+    /// Upload sessions in progress, by session id.
+    sessions: std::collections::HashMap<String, attachments::Session>,
 }
 
 struct Shared {
@@ -194,6 +237,9 @@ struct Shared {
     in_flight: AtomicUsize,
     connections: AtomicUsize,
     base_url: String,
+    /// The whole service, for running the requests inside a `$batch`.
+    /// (Taken out when the emulator stops, which ends the reference cycle.)
+    router: Mutex<Option<Router>>,
 }
 
 impl Shared {
@@ -234,7 +280,12 @@ impl Emulator {
             in_flight: AtomicUsize::new(0),
             connections: AtomicUsize::new(0),
             base_url: format!("http://{addr}/v1.0"),
+            router: Mutex::new(None),
         });
+        let app = router(shared.clone());
+        if let Ok(mut slot) = shared.router.lock() {
+            *slot = Some(app.clone());
+        }
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let state = shared.clone();
         let thread = std::thread::Builder::new()
@@ -255,7 +306,6 @@ impl Emulator {
                     let listener = listener.tap_io(move |_io| {
                         counter.connections.fetch_add(1, Ordering::SeqCst);
                     });
-                    let app = router(state);
                     let _ = axum::serve(listener, app)
                         .with_graceful_shutdown(async {
                             let _ = stop_rx.await;
@@ -318,6 +368,20 @@ impl Emulator {
         all.iter().map(|m| m.public()).collect()
     }
 
+    /// The file attachments stored on a message: (name, content type, bytes).
+    pub fn attachments(&self, message_id: &str) -> Vec<(String, String, Vec<u8>)> {
+        let mb = self.shared.lock();
+        mb.messages
+            .get(message_id)
+            .map(attachments::of_message)
+            .unwrap_or_default()
+    }
+
+    /// Upload sessions not finished or cancelled.
+    pub fn open_upload_sessions(&self) -> usize {
+        self.shared.lock().sessions.len()
+    }
+
     /// Every request so far.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.lock().log.clone()
@@ -338,6 +402,9 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        if let Ok(mut slot) = self.shared.router.lock() {
+            slot.take();
+        }
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
@@ -347,7 +414,10 @@ impl Drop for Emulator {
 fn router(state: AppState) -> Router {
     messages::routes()
         .merge(identity::graph_routes())
+        .merge(batch::routes())
         .fallback(unknown_segment)
+        // The handlers check Graph's own limits and answer in its envelope.
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(middleware::from_fn_with_state(state.clone(), gate))
         // The identity endpoints take no bearer token.
         .merge(identity::routes())
@@ -424,19 +494,44 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
     let path = req.uri().path().to_string();
     let started = std::time::Instant::now();
 
+    let is_batch = path == "/v1.0/$batch";
     let fault = {
+        // Each matching fault counts this request; the first one due fires.
         let mut mb = state.lock();
-        let pos = mb
-            .faults
-            .iter()
-            .position(|f| f.method.as_deref().is_none_or(|m| m == method));
-        pos.and_then(|i| mb.faults.remove(i))
+        let mut fire = None;
+        for (i, f) in mb.faults.iter_mut().enumerate() {
+            if !f.matches(&method, &path) {
+                continue;
+            }
+            if f.skip > 0 {
+                f.skip -= 1;
+            } else if fire.is_none() {
+                fire = Some(i);
+            }
+        }
+        fire.and_then(|i| mb.faults.remove(i))
     };
 
-    let _guard = InFlight(&state.in_flight);
-    let concurrent = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    // The batch envelope itself is not a mailbox request; its inner requests are.
+    let counted = if is_batch {
+        None
+    } else {
+        Some(InFlight(&state.in_flight))
+    };
+    let concurrent = if is_batch {
+        0
+    } else {
+        state.in_flight.fetch_add(1, Ordering::SeqCst) + 1
+    };
+    let _guard = counted;
 
-    let mut resp = match (authorize(&state, &req, &ctx), fault.map(|f| f.action)) {
+    // Upload URLs are pre-authorised by the token inside them.
+    let auth = if path.starts_with("/upload/") {
+        Ok(())
+    } else {
+        authorize(&state, &req, &ctx)
+    };
+    let mut resp = match (auth, fault.map(|f| f.action)) {
         (Err(resp), _) => resp,
         (
             Ok(()),

@@ -240,7 +240,7 @@ impl GraphClient {
         &self.root
     }
 
-    fn url(&self, tail: &[&str]) -> Url {
+    pub(super) fn url(&self, tail: &[&str]) -> Url {
         let mut url = self.root.clone();
         if let Ok(mut segs) = url.path_segments_mut() {
             segs.pop_if_empty();
@@ -278,8 +278,8 @@ impl GraphClient {
             .await
     }
 
-    /// Finds the draft created with this client key, if the server has it.
-    pub async fn find_by_key(&self, key: &str) -> Result<Option<SavedMessage>, GraphFailure> {
+    /// `…/messages?$filter=` for the draft with this client key.
+    pub fn find_by_key_url(&self, key: &str) -> Url {
         let mut url = self.url(&["messages"]);
         let filter = format!(
             "singleValueExtendedProperties/Any(ep: ep/id eq '{}' and ep/value eq '{}')",
@@ -290,8 +290,95 @@ impl GraphClient {
             .append_pair("$filter", &filter)
             .append_pair(
                 "$select",
-                "id,webLink,changeKey,lastModifiedDateTime,parentFolderId",
+                "id,webLink,changeKey,createdDateTime,lastModifiedDateTime,parentFolderId",
             );
+        url
+    }
+
+    /// A URL below the Graph root as `$batch` wants it: `/me/messages?…`.
+    pub fn relative(&self, url: &Url) -> String {
+        let full = url.as_str();
+        let root = self.root.as_str().trim_end_matches('/');
+        full.strip_prefix(root).unwrap_or(full).to_string()
+    }
+
+    /// `POST /$batch`: the answers in the order of `requests` (matched by id),
+    /// each the inner body on 2xx or the inner failure.
+    pub async fn batch(
+        &self,
+        requests: &[Value],
+    ) -> Result<Vec<Result<Value, GraphFailure>>, GraphFailure> {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            id: String,
+            status: u16,
+            #[serde(default)]
+            headers: serde_json::Map<String, Value>,
+            #[serde(default)]
+            body: Value,
+        }
+        #[derive(serde::Deserialize)]
+        struct Answers {
+            responses: Vec<Answer>,
+        }
+        let mut url = self.root.clone();
+        if let Ok(mut segs) = url.path_segments_mut() {
+            segs.pop_if_empty().push("$batch");
+        }
+        let body = serde_json::json!({ "requests": requests });
+        let (status, request_id, bytes) = self.send(Method::POST, url, Some(&body)).await?;
+        let answers: Answers = serde_json::from_slice(&bytes).map_err(|e| {
+            bad_response(
+                status,
+                request_id.clone(),
+                &format!("not a batch answer: {e}"),
+            )
+        })?;
+        let mut by_id: std::collections::HashMap<String, Answer> = answers
+            .responses
+            .into_iter()
+            .map(|a| (a.id.to_ascii_lowercase(), a))
+            .collect();
+        Ok(requests
+            .iter()
+            .map(|r| {
+                let id = r
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let Some(a) = by_id.remove(&id) else {
+                    return Err(bad_response(
+                        status,
+                        request_id.clone(),
+                        "the batch answer lacks a request",
+                    ));
+                };
+                let header = |name: &str| {
+                    a.headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                        .and_then(|(_, v)| v.as_str())
+                        .map(str::to_string)
+                };
+                if (200..300).contains(&a.status) {
+                    return Ok(a.body);
+                }
+                let code = StatusCode::from_u16(a.status).unwrap_or(StatusCode::BAD_GATEWAY);
+                let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
+                Err(http_failure(
+                    code,
+                    a.body.to_string().as_bytes(),
+                    request_id.clone(),
+                    retry_after,
+                ))
+            })
+            .collect())
+    }
+
+    /// Finds the draft created with this client key, if the server has it.
+    pub async fn find_by_key(&self, key: &str) -> Result<Option<SavedMessage>, GraphFailure> {
+        let url = self.find_by_key_url(key);
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
         let list: super::model::MessageList = serde_json::from_slice(&bytes).map_err(|e| {
             bad_response(
@@ -331,7 +418,7 @@ impl GraphClient {
     }
 
     /// Sends one request; on a refused token, refreshes it once and sends again.
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         url: Url,
@@ -527,7 +614,11 @@ fn sign_in_needed(why: &str) -> GraphFailure {
     )
 }
 
-fn bad_response(status: StatusCode, request_id: Option<String>, msg: &str) -> GraphFailure {
+pub(super) fn bad_response(
+    status: StatusCode,
+    request_id: Option<String>,
+    msg: &str,
+) -> GraphFailure {
     GraphFailure {
         kind: FailureKind::BadResponse,
         status: Some(status.as_u16()),
@@ -537,6 +628,13 @@ fn bad_response(status: StatusCode, request_id: Option<String>, msg: &str) -> Gr
         request_id,
         retry_after: None,
     }
+}
+
+/// A message in a `$batch` answer, as a saved draft.
+pub fn saved_from_value(status: u16, v: &Value) -> Option<SavedMessage> {
+    let msg: MessageResponse = serde_json::from_value(v.clone()).ok()?;
+    let status = StatusCode::from_u16(status).ok()?;
+    Some(saved_from(status, msg, None))
 }
 
 fn saved_from(
@@ -561,7 +659,7 @@ fn reason(status: StatusCode) -> String {
     status.canonical_reason().unwrap_or("").to_string()
 }
 
-fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
+pub(super) fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
     resp.headers()
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -581,7 +679,7 @@ pub fn parse_retry_after(v: &str) -> Option<Duration> {
     )
 }
 
-fn http_failure(
+pub(super) fn http_failure(
     status: StatusCode,
     bytes: &[u8],
     request_id: Option<String>,
@@ -610,7 +708,7 @@ fn http_failure(
     }
 }
 
-fn transport_failure(e: reqwest::Error) -> GraphFailure {
+pub(super) fn transport_failure(e: reqwest::Error) -> GraphFailure {
     let kind = if e.is_timeout() {
         FailureKind::Timeout
     } else {

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod model;
+pub mod upload;
 
 pub use client::{AccessToken, GraphClient, Mailbox};
 pub use model::{FailureKind, GraphFailure, SavedMessage};

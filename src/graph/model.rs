@@ -31,6 +31,8 @@ pub enum FailureKind {
     NoToken,
     /// Signed-in tokens are missing, expired beyond refresh, or revoked.
     SignInNeeded,
+    /// A local file (an attachment) could not be read or changed; nothing was sent for it.
+    File,
 }
 
 /// Why a request failed, in the terms the status pane shows.

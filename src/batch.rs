@@ -1,0 +1,611 @@
+//! `graft draft --batch FILE.jsonl`: many drafts through Graph JSON batching.
+//!
+//! Each line gets a client key derived from its text, so a rerun finds the
+//! drafts an earlier run made (one lookup per line, batched) and creates only
+//! the rest. Batches go one at a time with at most 20 requests (Outlook runs 4
+//! of them at once per mailbox); throttled or failed requests are retried in
+//! the next round, after the longest `Retry-After`. A request that may have
+//! reached the server without an answer is looked up before it is repeated.
+
+use crate::commands::{Failure, describe_failure, exit, exit_code_for};
+use crate::draft::address::parse_list;
+use crate::draft::attach::{AttachedFile, REQUEST_BUDGET, check};
+use crate::draft::content::{BodyFormat, DraftContent, Importance, More};
+use crate::graph::{GraphClient, GraphFailure, SavedMessage};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Graph's limit of requests in one `$batch`.
+pub const MAX_PER_BATCH: usize = 20;
+
+#[derive(Deserialize, Default)]
+#[serde(untagged)]
+enum OneOrMany {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn joined(&self) -> String {
+        match self {
+            OneOrMany::None => String::new(),
+            OneOrMany::One(s) => s.clone(),
+            OneOrMany::Many(v) => v.join(", "),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    #[serde(default)]
+    to: OneOrMany,
+    #[serde(default)]
+    cc: OneOrMany,
+    #[serde(default)]
+    bcc: OneOrMany,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    format: BodyFormat,
+    #[serde(default)]
+    importance: Importance,
+    #[serde(default)]
+    attach: Vec<PathBuf>,
+    /// Overrides the key derived from the line's text.
+    #[serde(default)]
+    key: Option<String>,
+}
+
+/// One draft to create.
+#[derive(Clone, Debug)]
+pub struct Item {
+    /// 1-based line number in the file.
+    pub line: usize,
+    pub key: String,
+    pub subject: String,
+    /// The create body, small attachments inline.
+    pub body: Value,
+    pub files: Vec<AttachedFile>,
+}
+
+/// 64-bit FNV-1a: stable across versions and machines (unlike std's hasher).
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Reads the lines; a bad line is an error naming it, and nothing is sent.
+pub fn parse(text: &str, base: &Path) -> Result<Vec<Item>, Vec<String>> {
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: std::collections::HashMap<u64, usize> = Default::default();
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let t = raw.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let line: Line = match serde_json::from_str(t) {
+            Ok(l) => l,
+            Err(e) => {
+                errors.push(format!("line {n}: {e}"));
+                continue;
+            }
+        };
+        let list = |label: &str, v: &OneOrMany| {
+            parse_list(&v.joined()).map_err(|e| format!("line {n}: {label}: {e}"))
+        };
+        let content = (|| {
+            Ok::<_, String>(DraftContent {
+                to: list("to", &line.to)?,
+                cc: list("cc", &line.cc)?,
+                bcc: list("bcc", &line.bcc)?,
+                subject: line.subject.clone(),
+                body: line.body.clone(),
+                format: line.format,
+                more: More {
+                    importance: line.importance,
+                    ..Default::default()
+                },
+            })
+        })();
+        let content = match content {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let mut files = Vec::new();
+        for p in &line.attach {
+            let p = if p.is_relative() {
+                base.join(p)
+            } else {
+                p.clone()
+            };
+            match check(&p.to_string_lossy()) {
+                Ok(f) => files.push(f),
+                Err(e) => errors.push(format!("line {n}: attach: {e}")),
+            }
+        }
+        let h = fnv1a(t);
+        let occ = seen.entry(h).or_default();
+        *occ += 1;
+        let key = line
+            .key
+            .clone()
+            .unwrap_or_else(|| format!("batch-{h:016x}-{occ}"));
+        let (body, inline) =
+            match crate::commands::body_with_attachments(content.create_body(Some(&key)), &files) {
+                Ok(x) => x,
+                Err(e) => {
+                    errors.push(format!("line {n}: {e}"));
+                    continue;
+                }
+            };
+        if body.to_string().len() > REQUEST_BUDGET {
+            errors.push(format!(
+                "line {n}: the message is larger than Graph takes in one request (about 4 MB)"
+            ));
+            continue;
+        }
+        for i in inline {
+            files[i].server_id = Some(String::new());
+        }
+        items.push(Item {
+            line: n,
+            key,
+            subject: crate::sanitize::line(&line.subject),
+            body,
+            files,
+        });
+    }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(errors)
+    }
+}
+
+/// What happened to one line.
+#[derive(Clone, Debug)]
+pub enum LineResult {
+    Created(SavedMessage),
+    /// An earlier run (or an unanswered request) had created it already.
+    Existing(SavedMessage),
+    Failed(GraphFailure),
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    Lookup,
+    Create,
+}
+
+/// Creates every item, each exactly once. `progress` hears (finished, total).
+pub async fn create_all(
+    client: &GraphClient,
+    items: &[Item],
+    retries: u32,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Vec<Option<LineResult>> {
+    let total = items.len();
+    let mut results: Vec<Option<LineResult>> = vec![None; total];
+    // Every line is looked up first: that is what makes a rerun safe.
+    let mut step: Vec<Step> = vec![Step::Lookup; total];
+    let mut last_failure: Vec<Option<GraphFailure>> = vec![None; total];
+    // A create was sent for it in this run (so finding it later means we made it).
+    let mut sent: Vec<bool> = vec![false; total];
+    let mut rounds_without_progress = 0u32;
+    loop {
+        let open: Vec<usize> = (0..total).filter(|i| results[*i].is_none()).collect();
+        if open.is_empty() {
+            break;
+        }
+        let before = open.len();
+        let mut wait: Option<Duration> = None;
+        for phase in [Step::Lookup, Step::Create] {
+            let todo: Vec<usize> = open
+                .iter()
+                .copied()
+                .filter(|i| results[*i].is_none() && step[*i] == phase)
+                .collect();
+            for group in pack(&todo, items, phase) {
+                let requests: Vec<Value> = group
+                    .iter()
+                    .map(|i| request_for(client, &items[*i], phase))
+                    .collect();
+                if phase == Step::Create {
+                    for i in &group {
+                        sent[*i] = true;
+                    }
+                }
+                match client.batch(&requests).await {
+                    Err(f) => {
+                        let maybe_applied = f.may_have_applied();
+                        for i in &group {
+                            if phase == Step::Create && maybe_applied {
+                                step[*i] = Step::Lookup;
+                            }
+                            last_failure[*i] = Some(f.clone());
+                        }
+                        wait = Some(
+                            wait.unwrap_or_default()
+                                .max(f.retry_after.unwrap_or_default()),
+                        );
+                        if !(f.is_offline() || f.is_busy() || maybe_applied) {
+                            for i in &group {
+                                results[*i] = Some(LineResult::Failed(f.clone()));
+                            }
+                        }
+                    }
+                    Ok(answers) => {
+                        for (i, answer) in group.iter().zip(answers) {
+                            let i = *i;
+                            match (phase, answer) {
+                                (Step::Lookup, Ok(v)) => {
+                                    let found = v
+                                        .get("value")
+                                        .and_then(Value::as_array)
+                                        .and_then(|a| a.first())
+                                        .and_then(|m| {
+                                            crate::graph::client::saved_from_value(200, m)
+                                        });
+                                    match found {
+                                        Some(saved) if sent[i] => {
+                                            results[i] = Some(LineResult::Created(saved))
+                                        }
+                                        Some(saved) => {
+                                            results[i] = Some(LineResult::Existing(saved))
+                                        }
+                                        None => step[i] = Step::Create,
+                                    }
+                                }
+                                (Step::Create, Ok(v)) => {
+                                    match crate::graph::client::saved_from_value(201, &v) {
+                                        Some(saved) => {
+                                            results[i] = Some(LineResult::Created(saved))
+                                        }
+                                        None => step[i] = Step::Lookup,
+                                    }
+                                }
+                                (_, Err(f)) => {
+                                    if f.is_busy() || f.may_have_applied() {
+                                        if phase == Step::Create && f.may_have_applied() {
+                                            step[i] = Step::Lookup;
+                                        }
+                                        wait =
+                                            Some(wait.unwrap_or_default().max(
+                                                f.retry_after.unwrap_or(Duration::from_secs(1)),
+                                            ));
+                                        last_failure[i] = Some(f);
+                                    } else {
+                                        results[i] = Some(LineResult::Failed(f));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                let done = results.iter().filter(|r| r.is_some()).count();
+                progress(done, total);
+            }
+        }
+        let after = results.iter().filter(|r| r.is_none()).count();
+        if after == 0 {
+            break;
+        }
+        if after < before {
+            rounds_without_progress = 0;
+        } else {
+            rounds_without_progress += 1;
+        }
+        if rounds_without_progress > retries {
+            for i in 0..total {
+                if results[i].is_none() {
+                    let f = last_failure[i].clone().unwrap_or_else(|| {
+                        GraphFailure::local(
+                            crate::graph::FailureKind::Network,
+                            "GaveUp",
+                            "no answer after several tries",
+                        )
+                    });
+                    results[i] = Some(LineResult::Failed(f));
+                }
+            }
+            break;
+        }
+        let backoff = Duration::from_secs(1 << rounds_without_progress.min(5));
+        let pause = wait
+            .map(|w| w.max(Duration::from_millis(200)))
+            .unwrap_or(backoff);
+        tracing::info!(
+            left = after,
+            wait_ms = pause.as_millis() as u64,
+            "batch round done; waiting"
+        );
+        tokio::time::sleep(pause).await;
+    }
+    results
+}
+
+/// Groups of at most 20 requests whose JSON stays under Graph's request limit.
+fn pack(todo: &[usize], items: &[Item], phase: Step) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut size = 0usize;
+    for &i in todo {
+        let cost = match phase {
+            Step::Lookup => 400,
+            Step::Create => items[i].body.to_string().len() + 200,
+        };
+        let fits = groups
+            .last()
+            .is_some_and(|g| g.len() < MAX_PER_BATCH && size + cost <= REQUEST_BUDGET);
+        if !fits {
+            groups.push(Vec::new());
+            size = 0;
+        }
+        size += cost;
+        if let Some(g) = groups.last_mut() {
+            g.push(i);
+        }
+    }
+    groups
+}
+
+fn request_for(client: &GraphClient, item: &Item, phase: Step) -> Value {
+    let id = item.line.to_string();
+    match phase {
+        Step::Lookup => json!({
+            "id": id,
+            "method": "GET",
+            "url": client.relative(&client.find_by_key_url(&item.key)),
+        }),
+        Step::Create => json!({
+            "id": id,
+            "method": "POST",
+            "url": client.relative(&client.create_url()),
+            "headers": {"Content-Type": "application/json"},
+            "body": item.body,
+        }),
+    }
+}
+
+/// `graft draft --batch`: reads, checks, creates, reports. Exit 0 only if every line worked.
+pub fn run(
+    cli: &crate::cli::Cli,
+    file: &Path,
+    json_out: bool,
+    retries: u32,
+) -> Result<(), Failure> {
+    let (text, base) = if file.as_os_str() == "-" {
+        let mut buf = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| (exit::USAGE, format!("--batch -: {e}")))?;
+        (buf, PathBuf::from("."))
+    } else {
+        let t = std::fs::read_to_string(file)
+            .map_err(|e| (exit::USAGE, format!("--batch {}: {e}", file.display())))?;
+        (t, file.parent().map(Path::to_path_buf).unwrap_or_default())
+    };
+    let items = parse(&text, &base).map_err(|errs| {
+        (
+            exit::USAGE,
+            format!(
+                "--batch {}: nothing was sent.\n  {}",
+                file.display(),
+                errs.join("\n  ")
+            ),
+        )
+    })?;
+    if items.is_empty() {
+        return Err((
+            exit::USAGE,
+            format!("--batch {}: no drafts in the file", file.display()),
+        ));
+    }
+    let s = crate::commands::session(cli)?;
+    let rt = crate::commands::runtime()?;
+    let tty = std::io::stderr().is_terminal() && !json_out;
+    let mut bar = |done: usize, total: usize| {
+        if tty {
+            let width = 30;
+            let fill = done * width / total.max(1);
+            let _ = write!(
+                std::io::stderr(),
+                "\r\x1b[2Kgraft: [{}{}] {done}/{total} drafts",
+                "#".repeat(fill),
+                ".".repeat(width - fill)
+            );
+        }
+    };
+    let results = rt.block_on(create_all(&s.client, &items, retries, &mut bar));
+    if tty {
+        let _ = writeln!(std::io::stderr());
+    }
+    let mut out = std::io::stdout();
+    let mut worst = 0u8;
+    let mut counts = [0usize; 3];
+    for (item, r) in items.iter().zip(results) {
+        let mut attach_failed = None;
+        let (state, saved) = match r {
+            Some(LineResult::Created(sv)) => {
+                counts[0] += 1;
+                ("created", Some(sv))
+            }
+            Some(LineResult::Existing(sv)) => {
+                counts[1] += 1;
+                ("existing", Some(sv))
+            }
+            Some(LineResult::Failed(f)) => {
+                counts[2] += 1;
+                worst = worst.max(exit_code_for(&f));
+                print_line(
+                    &mut out,
+                    json_out,
+                    item,
+                    "failed",
+                    None,
+                    Some(&describe_failure(&f)),
+                );
+                continue;
+            }
+            None => continue,
+        };
+        if let Some(sv) = &saved {
+            // Files too large for the create request; a rerun reconciles what is there.
+            let needs = item.files.iter().any(|f| f.server_id.is_none());
+            if needs {
+                let mut p = crate::commands::progress_printer(tty);
+                let o = rt.block_on(crate::graph::upload::attach_pending(
+                    &s.client,
+                    &sv.id,
+                    &item.files,
+                    state == "existing",
+                    &mut p,
+                ));
+                if let Some((name, f)) = o.failed {
+                    worst = worst.max(exit_code_for(&f));
+                    attach_failed =
+                        Some(format!("attaching {name} failed: {}", describe_failure(&f)));
+                }
+            }
+        }
+        print_line(
+            &mut out,
+            json_out,
+            item,
+            state,
+            saved.as_ref(),
+            attach_failed.as_deref(),
+        );
+    }
+    if !json_out {
+        let _ = writeln!(
+            out,
+            "{} created, {} already there, {} failed ({} lines).",
+            counts[0],
+            counts[1],
+            counts[2],
+            items.len()
+        );
+    }
+    if worst != 0 {
+        return Err((
+            worst,
+            format!(
+                "{} of {} drafts failed{}",
+                counts[2],
+                items.len(),
+                if counts[2] == 0 {
+                    " (but an attachment did)"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn print_line(
+    out: &mut impl Write,
+    json_out: bool,
+    item: &Item,
+    state: &str,
+    saved: Option<&SavedMessage>,
+    error: Option<&str>,
+) {
+    if json_out {
+        let mut v = json!({"line": item.line, "status": state, "subject": item.subject});
+        if let Some(s) = saved {
+            v["id"] = json!(s.id);
+            v["webLink"] = json!(s.web_link);
+            v["createdDateTime"] = json!(s.created);
+        }
+        if let Some(e) = error {
+            v["error"] = json!(e);
+        }
+        let _ = writeln!(out, "{v}");
+    } else {
+        match (saved, error) {
+            (Some(s), None) => {
+                let _ = writeln!(
+                    out,
+                    "line {:>3}: {state:<8} {}  {}",
+                    item.line, s.id, s.web_link
+                );
+            }
+            (Some(s), Some(e)) => {
+                let _ = writeln!(out, "line {:>3}: {state:<8} {} but {e}", item.line, s.id);
+            }
+            (None, e) => {
+                let _ = writeln!(out, "line {:>3}: failed   {}", item.line, e.unwrap_or(""));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_parse_with_stable_distinct_keys() {
+        let text = "{\"to\":\"a@x.com\",\"subject\":\"s\"}\n\n{\"to\":[\"b@x.com\",\"c@x.com\"],\"body\":\"**b**\",\"format\":\"markdown\"}\n{\"to\":\"a@x.com\",\"subject\":\"s\"}\n";
+        let items = parse(text, Path::new(".")).unwrap();
+        assert_eq!(
+            items.iter().map(|i| i.line).collect::<Vec<_>>(),
+            vec![1, 3, 4]
+        );
+        assert_ne!(items[0].key, items[2].key, "identical lines are two drafts");
+        let again = parse(text, Path::new(".")).unwrap();
+        assert!(
+            items.iter().zip(&again).all(|(a, b)| a.key == b.key),
+            "keys are stable"
+        );
+        assert_eq!(items[1].body["body"]["contentType"], "html");
+        assert_eq!(items[1].body["toRecipients"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn bad_lines_are_named_and_nothing_is_sent() {
+        let text =
+            "{\"to\":\"a@x.com\"}\n{\"to\":\"not an address\"}\n{\"sbject\":\"typo\"}\nnot json\n";
+        let errs = parse(text, Path::new(".")).unwrap_err();
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(errs[0].starts_with("line 2: to:"), "{errs:?}");
+        assert!(
+            errs[1].starts_with("line 3:") && errs[1].contains("sbject"),
+            "{errs:?}"
+        );
+        assert!(errs[2].starts_with("line 4:"), "{errs:?}");
+    }
+
+    #[test]
+    fn packing_keeps_twenty_and_the_size_limit() {
+        let item = |n: usize, size: usize| Item {
+            line: n,
+            key: n.to_string(),
+            subject: String::new(),
+            body: json!({"body": {"content": "x".repeat(size)}}),
+            files: vec![],
+        };
+        let items: Vec<Item> = (0..45).map(|n| item(n, 10)).collect();
+        let todo: Vec<usize> = (0..45).collect();
+        let g = pack(&todo, &items, Step::Create);
+        assert_eq!(g.iter().map(Vec::len).collect::<Vec<_>>(), vec![20, 20, 5]);
+        let big: Vec<Item> = (0..3).map(|n| item(n, 1_500_000)).collect();
+        let g = pack(&[0, 1, 2], &big, Step::Create);
+        assert_eq!(g.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 1]);
+    }
+}
