@@ -432,6 +432,17 @@ pub fn run(
     if tty {
         let _ = writeln!(std::io::stderr());
     }
+    let made: Vec<_> = items
+        .iter()
+        .zip(&results)
+        .filter_map(|(item, r)| match r {
+            Some(LineResult::Created(sv)) | Some(LineResult::Existing(sv)) => {
+                Some(crate::remote::entry(&s, &item.key, &item.subject, sv))
+            }
+            _ => None,
+        })
+        .collect();
+    crate::remote::record(&s, cli.demo, made);
     let mut out = std::io::stdout();
     let mut worst = 0u8;
     let mut counts = [0usize; 3];

@@ -106,8 +106,17 @@ pub enum Command {
     Logout,
     /// Show the signed-in account, tenant, client id, token expiry and where tokens are kept.
     Whoami,
-    /// List the drafts kept in the local journal (not yet saved to Outlook, or changed since).
-    Drafts,
+    /// List the drafts kept in the local journal (not yet saved to Outlook, or
+    /// changed since); with --remote, the drafts graft saved in this profile as
+    /// Outlook has them now.
+    Drafts {
+        /// Ask Graph about the drafts graft saved (subject, time, folder, webLink, state).
+        #[arg(long)]
+        remote: bool,
+        /// With --remote: print a JSON array.
+        #[arg(long, requires = "remote")]
+        json: bool,
+    },
     /// Complete saves that were queued (offline, throttled, interrupted) in earlier sessions.
     Sync,
     /// Run the local Graph emulator as a server (for trying things by hand).

@@ -57,6 +57,15 @@ pub fn settings(cli: &Cli) -> Result<Settings, Failure> {
     config::resolve(cli, &file).map_err(|e| (exit::USAGE, e))
 }
 
+/// The profile's name for files kept per profile (`demo` for the demo).
+pub fn profile_name(s: &Session, demo: bool) -> String {
+    match (&s.settings, demo) {
+        (_, true) => "demo".to_string(),
+        (Some(st), _) => st.profile.clone(),
+        (None, _) => "default".to_string(),
+    }
+}
+
 pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -566,6 +575,11 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
             format!("draft not created: {}", describe_failure(&f)),
         )
     })?;
+    crate::remote::record(
+        &s,
+        cli.demo,
+        vec![crate::remote::entry(&s, &key, &content.subject, &saved)],
+    );
     let mut files = files;
     for i in &inline {
         files[*i].server_id = Some(String::new());

@@ -28,6 +28,7 @@ pub mod emulator;
 pub mod fsutil;
 pub mod graph;
 pub mod logging;
+pub mod remote;
 pub mod run;
 pub mod sanitize;
 pub mod sync;

@@ -16,7 +16,8 @@ fn main() -> ExitCode {
         Some(Command::Emulator { port, accept_token }) => {
             commands::run_emulator(port, accept_token)
         }
-        Some(Command::Drafts) => commands::list_drafts(&cli),
+        Some(Command::Drafts { remote: true, json }) => graft::remote::list(&cli, json),
+        Some(Command::Drafts { .. }) => commands::list_drafts(&cli),
         Some(Command::Sync) => commands::run_sync(&cli),
         Some(Command::Draft(args)) => commands::draft(&cli, &args),
         Some(Command::Config { action }) => commands::config(&action),
@@ -53,6 +54,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     }
     if let Some(sig) = s.signature() {
         model.add_signature(sig);
+        model.signature = Some(sig.to_string());
     }
     model.can_sign_in = s.client.sign_in().is_some();
     // https://no-color.org: any non-empty value turns colours off.
@@ -104,8 +106,17 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
             let _ = graft::fsutil::private_dir(dir);
         }
     }
+    // The demo's mailbox lives only as long as the session: so does its history.
+    let history = if cli.demo {
+        None
+    } else {
+        graft::app::history::path(&commands::profile_name(&s, cli.demo))
+    };
+    if let Some(path) = &history {
+        model.history = graft::app::history::load(path);
+    }
     let (runner, mut rx) = Runner::new(s.client.clone(), store.clone());
-    let runner = runner.with_address_book(book);
+    let runner = runner.with_address_book(book).with_history(history);
     spawn_signal_watch(runner.sender());
 
     // ratatui::init sets up raw mode, the alternate screen and the panic hook;

@@ -25,6 +25,47 @@ pub fn event_to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
+/// Saves the message and its attachments; progress and the end come back as messages.
+async fn save_task(
+    client: GraphClient,
+    tx: UnboundedSender<Msg>,
+    req: u64,
+    job: crate::sync::SaveJob,
+    files: crate::app::attach::Files,
+) {
+    let ptx = tx.clone();
+    let mut progress = move |name: &str, done: u64, total: u64| {
+        let _ = ptx.send(Msg::UploadProgress {
+            req,
+            name: name.to_string(),
+            done,
+            total,
+        });
+    };
+    let (adopted, result, files) =
+        crate::sync::save_with_files(&client, job, &files, &mut progress).await;
+    let _ = tx.send(Msg::SaveDone {
+        req,
+        at: clock(),
+        adopted,
+        result,
+        files: Box::new(files),
+    });
+}
+
+/// A draft and its attachment list, for continuing it in the form.
+async fn load_draft(
+    client: &GraphClient,
+    id: &str,
+) -> Result<crate::app::history::Loaded, crate::graph::GraphFailure> {
+    let message = client.message_json(id).await?;
+    let attachments = client.list_attachments(id).await?;
+    Ok(crate::app::history::Loaded {
+        message,
+        attachments,
+    })
+}
+
 /// Wall-clock time for the status pane, e.g. `09:15:02 UTC`.
 pub fn clock() -> String {
     let now = time::OffsetDateTime::now_utc();
@@ -55,6 +96,8 @@ pub struct Runner {
     tx: UnboundedSender<Msg>,
     /// Where addresses used before are kept, for completion.
     address_book: Option<std::path::PathBuf>,
+    /// Where the history of saved drafts is kept (per profile).
+    history: Option<std::path::PathBuf>,
     /// The device sign-in being polled, so Esc can stop it.
     sign_in: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
     journal: Option<(
@@ -102,6 +145,7 @@ impl Runner {
                 tx,
                 sign_in: std::sync::Mutex::new(None),
                 address_book: None,
+                history: None,
                 journal,
             },
             rx,
@@ -111,6 +155,11 @@ impl Runner {
     /// Keeps addresses used in saved drafts in this file (for completion).
     pub fn with_address_book(mut self, path: Option<std::path::PathBuf>) -> Self {
         self.address_book = path;
+        self
+    }
+
+    pub fn with_history(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.history = path;
         self
     }
 
@@ -134,28 +183,48 @@ impl Runner {
                 req,
                 body,
                 lookup_key,
+                files,
             } => {
-                tokio::spawn(async move {
-                    let (adopted, result) =
-                        crate::sync::create_or_adopt(&client, &body, lookup_key.as_deref()).await;
-                    let _ = tx.send(Msg::SaveDone {
-                        req,
-                        at: clock(),
-                        adopted,
-                        result,
-                    });
+                let job = crate::sync::SaveJob::Create { body, lookup_key };
+                tokio::spawn(save_task(client, tx, req, job, files));
+            }
+            Effect::Update {
+                req,
+                id,
+                body,
+                files,
+            } => {
+                let job = crate::sync::SaveJob::Update { id, body };
+                tokio::spawn(save_task(client, tx, req, job, files));
+            }
+            Effect::CheckFile(input) => {
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::FileChecked(crate::draft::attach::check(&input)));
                 });
             }
-            Effect::Update { req, id, body } => {
-                tokio::spawn(async move {
-                    let result = client.update_draft(&id, &body).await;
-                    let _ = tx.send(Msg::SaveDone {
-                        req,
-                        at: clock(),
-                        adopted: false,
-                        result,
-                    });
+            Effect::CompletePath(input) => {
+                tokio::task::spawn_blocking(move || {
+                    let found = crate::draft::attach::complete_path(&input);
+                    let _ = tx.send(Msg::PathCandidates { input, found });
                 });
+            }
+            Effect::LoadDraft(id) => {
+                tokio::spawn(async move {
+                    let result = load_draft(&client, &id).await;
+                    let _ = tx.send(Msg::DraftLoaded { id, result });
+                });
+            }
+            Effect::SaveHistory(list) => {
+                if let Some(path) = self.history.clone() {
+                    tokio::task::spawn_blocking(move || {
+                        if let Some(dir) = path.parent() {
+                            let _ = crate::fsutil::private_dir(dir);
+                        }
+                        if let Ok(json) = serde_json::to_vec(&list) {
+                            let _ = crate::fsutil::write_atomic(&path, &json);
+                        }
+                    });
+                }
             }
             Effect::Timer { after, kind, seq } => {
                 tokio::spawn(async move {

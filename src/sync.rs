@@ -22,6 +22,8 @@ pub async fn create_or_adopt(
             let mut patch = body.clone();
             if let Some(o) = patch.as_object_mut() {
                 o.remove("singleValueExtendedProperties");
+                // Attachments are not a property one can PATCH; they are reconciled after.
+                o.remove("attachments");
             }
             (true, client.update_draft(&found.id, &patch).await)
         }
@@ -109,4 +111,89 @@ pub async fn create_with_retries(
         on_wait(&f, wait);
         tokio::time::sleep(wait).await;
     }
+}
+
+/// One save of the form.
+pub enum SaveJob {
+    Create {
+        body: Value,
+        lookup_key: Option<String>,
+    },
+    Update {
+        id: String,
+        body: Value,
+    },
+}
+
+/// Saves the message, then does the attachment work: removals, then uploads
+/// (small files ride inside a create when they fit). `progress` hears
+/// (file, bytes done, size). Returns whether a create adopted an earlier draft.
+pub async fn save_with_files(
+    client: &GraphClient,
+    job: SaveJob,
+    files: &crate::app::attach::Files,
+    progress: &mut (dyn FnMut(&str, u64, u64) + Send),
+) -> (
+    bool,
+    Result<SavedMessage, GraphFailure>,
+    crate::app::attach::FilesOutcome,
+) {
+    use crate::graph::upload::{attach_pending, detach};
+    let mut out = crate::app::attach::FilesOutcome::default();
+    let mut list = files.list.clone();
+    let (adopted, result, reconcile) = match job {
+        SaveJob::Create { body, lookup_key } => {
+            let prepared = tokio::task::spawn_blocking({
+                let list = list.clone();
+                move || crate::commands::body_with_attachments(body, &list)
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+            let (body, inline) = match prepared {
+                Ok(x) => x,
+                Err(e) => {
+                    let f =
+                        GraphFailure::local(crate::graph::FailureKind::File, "FileUnreadable", e);
+                    return (false, Err(f), out);
+                }
+            };
+            let (adopted, result) = create_or_adopt(client, &body, lookup_key.as_deref()).await;
+            if result.is_ok() && !adopted {
+                for i in inline {
+                    list[i].server_id = Some(String::new());
+                    out.attached.push((list[i].path.clone(), String::new()));
+                }
+            }
+            (adopted, result, adopted)
+        }
+        SaveJob::Update { id, body } => {
+            let result = client.update_draft(&id, &body).await;
+            (false, result, true)
+        }
+    };
+    let saved = match result {
+        Ok(s) => s,
+        Err(e) => return (adopted, Err(e), out),
+    };
+    if !files.detached.is_empty() {
+        match detach(client, &saved.id, &files.detached).await {
+            Ok(()) => out.detached = files.detached.iter().map(|f| f.path.clone()).collect(),
+            Err(e) => {
+                let name = files
+                    .detached
+                    .first()
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default();
+                out.failed = Some((format!("(removing {name})"), e));
+                return (adopted, Ok(saved), out);
+            }
+        }
+    }
+    let done = attach_pending(client, &saved.id, &list, reconcile, progress).await;
+    for (i, id) in done.done {
+        out.attached.push((list[i].path.clone(), id));
+    }
+    out.failed = done.failed;
+    (adopted, Ok(saved), out)
 }

@@ -28,6 +28,7 @@ fn done(req: u64, result: Result<SavedMessage, GraphFailure>) -> Msg {
         at: "09:00:00 UTC".into(),
         adopted: false,
         result,
+        files: Default::default(),
     }
 }
 
@@ -141,6 +142,7 @@ fn first_save_posts_everything_second_save_patches_only_changes() {
             req,
             body,
             lookup_key,
+            ..
         },
     ] = out.effects.as_slice()
     else {
@@ -229,7 +231,7 @@ fn save_during_a_save_is_queued_never_a_second_create() {
     assert!(m.save_queued);
     let out = update(&mut m, done(req, Ok(saved(201, "AAMkQ"))));
     match out.effects.as_slice() {
-        [Effect::Update { id, body, .. }] => {
+        [Effect::Update { id, body, .. }, ..] => {
             assert_eq!(id, "AAMkQ");
             assert_eq!(
                 body["body"]["content"],
@@ -562,6 +564,8 @@ fn recovery_restores_every_field_and_the_server_state() {
         queued: false,
         format: Default::default(),
         more: Default::default(),
+        attachments: Vec::new(),
+        detached: Vec::new(),
     };
     let mut m = model();
     m.dialog = Some(Dialog::Recover {

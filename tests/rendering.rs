@@ -74,6 +74,7 @@ fn saved_model() -> Model {
             req: 1,
             at: "09:15:02 UTC".into(),
             adopted: false,
+            files: Default::default(),
             result: Ok(graft::graph::SavedMessage {
                 status: 201,
                 status_text: "Created".into(),

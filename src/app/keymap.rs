@@ -19,6 +19,8 @@ pub enum Action {
     Editor,
     CycleFormat,
     More,
+    Attach,
+    History,
     Quit,
 }
 

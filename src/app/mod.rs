@@ -1,7 +1,9 @@
 //! The application core: plain data (`Model`), messages (`Msg`), and the pure
 //! `update` function that turns one into effects. No I/O happens here.
 
+pub mod attach;
 pub mod complete;
+pub mod history;
 pub mod keymap;
 pub mod model;
 pub mod more;

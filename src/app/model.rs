@@ -70,6 +70,8 @@ pub enum StatusEntry {
         web_link: String,
         folder: String,
         request_id: Option<String>,
+        /// The attachments now on the draft, when there are any.
+        files: Option<String>,
     },
     Failed {
         at: String,
@@ -107,6 +109,10 @@ pub enum Dialog {
     More {
         row: usize,
     },
+    /// Ctrl-O: add, list and remove attachments.
+    Attach(super::attach::AttachDialog),
+    /// F6: drafts saved by graft in this profile, to continue one.
+    History(super::history::HistoryDialog),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -230,6 +236,8 @@ pub struct InFlight {
     pub snapshot: DraftContent,
     /// The edit generation the snapshot was taken at.
     pub generation: u64,
+    /// The attachment work this save carries.
+    pub files: super::attach::Files,
 }
 
 /// The draft as the server holds it.
@@ -311,6 +319,14 @@ pub struct Model {
     pub people_cache: std::collections::HashMap<String, Vec<crate::draft::address::Address>>,
     /// The query waiting for its debounce, with its timer.
     pub people_query: Option<(String, u64)>,
+    /// Attached files and what the server still needs to hear about them.
+    pub files: super::attach::Files,
+    /// An upload in progress (the status pane shows a bar).
+    pub upload: Option<super::attach::Upload>,
+    /// Drafts saved from graft in this profile, newest first.
+    pub history: Vec<super::history::HistoryEntry>,
+    /// The profile's signature, for new drafts.
+    pub signature: Option<String>,
 }
 
 /// Each form field with its text in `f`.
@@ -401,6 +417,10 @@ impl Model {
             can_search_people: false,
             people_cache: Default::default(),
             people_query: None,
+            files: Default::default(),
+            upload: None,
+            history: Vec::new(),
+            signature: None,
         }
     }
 
@@ -461,6 +481,8 @@ impl Model {
             queued: self.in_flight.is_some() || self.retry.is_some() || self.save_queued,
             format: self.body_format,
             more: self.more.text(),
+            attachments: self.files.list.clone(),
+            detached: self.files.detached.clone(),
         }
     }
 
@@ -507,6 +529,10 @@ impl Model {
         self.create_uncertain = rec.create_uncertain;
         self.body_format = rec.format;
         self.more.set(&rec.more);
+        self.files = super::attach::Files {
+            list: rec.attachments.clone(),
+            detached: rec.detached.clone(),
+        };
         self.errors = [None, None, None];
         self.generation += 1;
         let unchanged = self
@@ -547,7 +573,7 @@ impl Model {
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.generation != self.saved_generation
+        self.generation != self.saved_generation || self.files.pending()
     }
 
     /// Parses the recipient fields; on failure records the error on each bad field.

@@ -122,19 +122,21 @@ pub fn save(model: &mut Model) -> Outcome {
     }
     let req = model.next_req;
     model.next_req += 1;
+    let files = model.files.clone();
     let (effect, method, url) = match &model.server.id {
         None => (
             Effect::Create {
                 req,
                 body: content.create_body(Some(&model.draft_key)),
                 lookup_key: model.create_uncertain.then(|| model.draft_key.clone()),
+                files: files.clone(),
             },
             "POST",
             format!("{}/messages", target_path(model)),
         ),
         Some(id) => {
             let body = content.patch_body(model.server.saved.as_ref());
-            if body.as_object().is_some_and(|o| o.is_empty()) {
+            if body.as_object().is_some_and(|o| o.is_empty()) && !files.pending() {
                 model.saved_generation = model.generation;
                 model.status.push(StatusEntry::Info(
                     "No changes since the last save: the draft on the server is up to date.".into(),
@@ -149,6 +151,7 @@ pub fn save(model: &mut Model) -> Outcome {
                     req,
                     id: id.clone(),
                     body,
+                    files: files.clone(),
                 },
                 "PATCH",
                 format!("/{}/messages/{{id}}", model.target.owner),
@@ -160,6 +163,7 @@ pub fn save(model: &mut Model) -> Outcome {
         method: method.to_string(),
         snapshot: content,
         generation: model.generation,
+        files,
     });
     model.status.push(StatusEntry::Saving {
         method: method.to_string(),
@@ -171,6 +175,29 @@ pub fn save(model: &mut Model) -> Outcome {
         effects,
         redraw: true,
     }
+}
+
+/// `2 attached (9.0 MB): a.pdf, b.zip`, counting only what the server has.
+fn files_line(model: &Model) -> Option<String> {
+    let on: Vec<_> = model
+        .files
+        .list
+        .iter()
+        .filter(|f| f.server_id.is_some())
+        .collect();
+    if on.is_empty() {
+        return None;
+    }
+    let total: u64 = on.iter().map(|f| f.size).sum();
+    Some(format!(
+        "{} attached ({}): {}",
+        on.len(),
+        crate::draft::attach::human_size(total),
+        on.iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 fn target_path(model: &Model) -> String {
@@ -187,13 +214,30 @@ pub fn on_save_done(
     at: String,
     adopted: bool,
     result: Result<SavedMessage, GraphFailure>,
+    files: Box<super::attach::FilesOutcome>,
 ) -> Outcome {
     let Some(flight) = model.in_flight.take_if(|f| f.req == req) else {
         // An answer to a request this form no longer waits for.
         return Outcome::none();
     };
+    model.upload = None;
     match result {
         Ok(saved) => {
+            let at_copy = at.clone();
+            super::attach::apply_outcome(model, &flight.files, &files);
+            super::history::upsert(
+                &mut model.history,
+                super::history::HistoryEntry {
+                    id: saved.id.clone(),
+                    key: model.draft_key.clone(),
+                    subject: flight.snapshot.subject.clone(),
+                    saved: saved.last_modified.clone(),
+                    folder: model.target.folder_label(),
+                    web_link: saved.web_link.clone(),
+                    owner: model.target.owner.clone(),
+                },
+            );
+            let history = Effect::SaveHistory(model.history.clone());
             model.failures = 0;
             model.create_uncertain = false;
             model.server.id = Some(saved.id.clone());
@@ -226,11 +270,17 @@ pub fn on_save_done(
                 web_link: saved.web_link,
                 folder: model.target.folder_label(),
                 request_id: saved.request_id,
+                files: files_line(model),
             });
+            if let Some((name, f)) = files.failed {
+                return on_attach_failure(model, at_copy, name, f, vec![remembered, history]);
+            }
             if model.save_queued {
                 model.save_queued = false;
                 let mut out = save(model);
                 out.redraw = true;
+                out.effects.push(remembered);
+                out.effects.push(history);
                 return out;
             }
             if model.quit_after_save && !model.is_dirty() {
@@ -238,10 +288,52 @@ pub fn on_save_done(
             }
             let mut effects = touch_journal(model);
             effects.push(remembered);
+            effects.push(history);
             Outcome::redraw().with(effects)
         }
         Err(f) => on_failure(model, flight, at, f),
     }
+}
+
+/// The message was saved but an attachment was not: say which and why; retry
+/// by itself when the network or the service was the cause.
+fn on_attach_failure(
+    model: &mut Model,
+    at: String,
+    name: String,
+    f: GraphFailure,
+    mut effects: Vec<Effect>,
+) -> Outcome {
+    model.save_queued = false;
+    if (f.is_offline() || f.is_busy()) && model.failures < MAX_SERVICE_RETRIES {
+        let mut out = schedule_retry(model, &f, f.is_offline());
+        out.effects.append(&mut effects);
+        return out;
+    }
+    model.failures = 0;
+    model.quit_after_save = false;
+    let hint = match f.kind {
+        FailureKind::File => Some(
+            "Nothing was sent for this file. Fix it or remove it (Ctrl-O, select, Del), then Ctrl-S."
+                .to_string(),
+        ),
+        _ if f.code == "ErrorMessageSizeExceeded" => Some(
+            "The mailbox's message size limit (35 MB by default) is reached; remove a file.".into(),
+        ),
+        _ => Some("The message itself is saved. Ctrl-S tries the attachment again.".into()),
+    };
+    model.status.push(StatusEntry::Failed {
+        at,
+        method: format!("attach {name}"),
+        status: f.status,
+        status_text: f.status_text,
+        code: f.code,
+        message: f.message,
+        request_id: f.request_id,
+        hint,
+    });
+    effects.extend(touch_journal(model));
+    Outcome::redraw().with(effects)
 }
 
 /// Whether a failed request may have changed the server anyway.

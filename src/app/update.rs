@@ -36,6 +36,27 @@ pub enum Msg {
         /// The create found the draft an earlier, unanswered create had made.
         adopted: bool,
         result: Result<SavedMessage, GraphFailure>,
+        /// What happened to the attachments this save carried.
+        files: Box<super::attach::FilesOutcome>,
+    },
+    /// A file to attach was checked (exists, readable, within limits) or not.
+    FileChecked(Result<crate::draft::attach::AttachedFile, String>),
+    /// Path completions for the attach dialog's input.
+    PathCandidates {
+        input: String,
+        found: Vec<(String, bool)>,
+    },
+    /// An upload of save `req` moved on.
+    UploadProgress {
+        req: u64,
+        name: String,
+        done: u64,
+        total: u64,
+    },
+    /// A draft chosen in the history came back from Graph (or did not).
+    DraftLoaded {
+        id: String,
+        result: Result<super::history::Loaded, GraphFailure>,
     },
     /// A timer set by `Effect::Timer` fired.
     Tick {
@@ -79,9 +100,24 @@ pub enum Effect {
         req: u64,
         body: Value,
         lookup_key: Option<String>,
+        /// Attachments to send (small ones inside the create when they fit).
+        files: super::attach::Files,
     },
-    /// `PATCH …/messages/{id}` with the changed fields.
-    Update { req: u64, id: String, body: Value },
+    /// `PATCH …/messages/{id}` with the changed fields, then the attachment work.
+    Update {
+        req: u64,
+        id: String,
+        body: Value,
+        files: super::attach::Files,
+    },
+    /// Check a file for the attachment list.
+    CheckFile(String),
+    /// List path completions for this input.
+    CompletePath(String),
+    /// Fetch a draft (and its attachment list) to continue editing it.
+    LoadDraft(String),
+    /// Keep the history of saved drafts.
+    SaveHistory(Vec<super::history::HistoryEntry>),
     /// Send `Msg::Tick { kind, seq }` after this long.
     Timer {
         after: Duration,
@@ -145,7 +181,17 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
             at,
             adopted,
             result,
-        } => save::on_save_done(model, req, at, adopted, result),
+            files,
+        } => save::on_save_done(model, req, at, adopted, result, files),
+        Msg::FileChecked(result) => super::attach::on_checked(model, result),
+        Msg::PathCandidates { input, found } => super::attach::on_candidates(model, input, found),
+        Msg::UploadProgress {
+            req,
+            name,
+            done,
+            total,
+        } => super::attach::on_progress(model, req, name, done, total),
+        Msg::DraftLoaded { id, result } => super::history::on_loaded(model, id, result),
         Msg::Tick {
             kind: TimerKind::SignIn,
             seq,
@@ -241,6 +287,8 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
         Some(Dialog::DraftGone) => return on_draft_gone_key(model, key),
         Some(Dialog::SignIn(_)) => return super::signin::on_key(model, key),
         Some(Dialog::More { .. }) => return super::more::on_key(model, key),
+        Some(Dialog::Attach(_)) => return super::attach::on_key(model, key),
+        Some(Dialog::History(_)) => return super::history::on_key(model, key),
         None => {}
     }
     if let Some(out) = super::complete::on_key(model, &key) {
@@ -271,6 +319,8 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Save => save::save(model),
         Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
         Action::More => super::more::open(model),
+        Action::Attach => super::attach::open(model),
+        Action::History => super::history::open(model),
         Action::OpenLink => match model.server.web_link.clone() {
             Some(link) => Outcome::none().with(vec![Effect::OpenUrl(link)]),
             None => {
@@ -491,6 +541,9 @@ pub fn paste_for(field: Field, text: &str) -> String {
 fn on_paste(model: &mut Model, text: &str) -> Outcome {
     if matches!(model.dialog, Some(Dialog::More { .. })) {
         return super::more::on_paste(model, text);
+    }
+    if matches!(model.dialog, Some(Dialog::Attach(_))) {
+        return super::attach::on_paste(model, text);
     }
     if model.dialog.is_some() {
         return Outcome::none();

@@ -56,6 +56,12 @@ pub struct JournalRecord {
     pub format: super::content::BodyFormat,
     #[serde(default)]
     pub more: MoreText,
+    /// The attachment list (paths, sizes, server ids once uploaded).
+    #[serde(default)]
+    pub attachments: Vec<super::attach::AttachedFile>,
+    /// Removed from the list, still to be removed on the server.
+    #[serde(default)]
+    pub detached: Vec<super::attach::AttachedFile>,
 }
 
 impl JournalRecord {
@@ -234,6 +240,8 @@ mod tests {
             queued: false,
             format: Default::default(),
             more: Default::default(),
+            attachments: Vec::new(),
+            detached: Vec::new(),
         }
     }
 

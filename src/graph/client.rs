@@ -394,6 +394,18 @@ impl GraphClient {
             .map(|m| saved_from(status, m, request_id)))
     }
 
+    /// `GET …/messages/{id}` with the fields the form edits, as JSON.
+    pub async fn message_json(&self, id: &str) -> Result<Value, GraphFailure> {
+        let mut url = self.message_url(id);
+        url.query_pairs_mut().append_pair(
+            "$select",
+            "id,subject,body,toRecipients,ccRecipients,bccRecipients,replyTo,importance,isReadReceiptRequested,isDeliveryReceiptRequested,categories,flag,webLink,isDraft,parentFolderId,lastModifiedDateTime",
+        );
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| bad_response(status, request_id, &format!("not a message: {e}")))
+    }
+
     /// `GET …/messages/{id}`.
     pub async fn get_message(&self, id: &str) -> Result<SavedMessage, GraphFailure> {
         self.send_message(Method::GET, self.message_url(id), None)

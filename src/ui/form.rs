@@ -118,7 +118,7 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
             Style::default().add_modifier(Modifier::DIM),
         ),
     ]);
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .border_type(if focused {
             BorderType::Thick
         } else {
@@ -127,6 +127,17 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
         .border_style(border)
         .title(title)
         .title_bottom(Line::from(format!(" {lines} lines ")).right_aligned());
+    if let Some(files) = crate::app::attach::summary(&model.files) {
+        let key = model.keymap.keys_label(crate::app::Action::Attach);
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" Attached: ", Style::default().fg(ACCENT)),
+            Span::raw(format!("{files} ")),
+            Span::styled(
+                format!("({key}) "),
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+        ]));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {

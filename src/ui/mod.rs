@@ -2,6 +2,7 @@
 
 mod form;
 mod help;
+mod lists;
 mod status;
 
 use crate::app::{Dialog, Model};
@@ -77,6 +78,12 @@ fn draw_overlays(
                 frame.set_cursor_position(pos);
             }
         }
+        Some(Dialog::Attach(ref d)) => {
+            if let Some(pos) = lists::draw_attach(model, d, frame, area) {
+                frame.set_cursor_position(pos);
+            }
+        }
+        Some(Dialog::History(ref d)) => lists::draw_history(model, d, frame, area),
         None => {
             if let Some(pos) = cursor {
                 frame.set_cursor_position(pos);

@@ -47,25 +47,30 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
             web_link,
             folder,
             request_id: _,
+            files,
         } => {
             let verb = if method == "POST" {
                 "created"
             } else {
                 "updated"
             };
-            vec![
-                Line::from(vec![
-                    Span::styled(
-                        format!("✓ {status} {status_text}"),
-                        Style::default().fg(OK).add_modifier(Modifier::BOLD),
-                    ),
-                    Span::raw(format!(" · {verb} {at} · folder {folder}")),
-                ]),
+            let mut lines = vec![Line::from(vec![
+                Span::styled(
+                    format!("✓ {status} {status_text}"),
+                    Style::default().fg(OK).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(format!(" · {verb} {at} · folder {folder}")),
+            ])];
+            if let Some(f) = files {
+                lines.push(Line::from(f.as_str()));
+            }
+            lines.extend([
                 Line::styled("id", dim()),
                 Line::from(id.as_str()),
                 Line::styled("webLink", dim()),
                 Line::from(web_link.as_str()),
-            ]
+            ]);
+            lines
         }
         StatusEntry::Failed {
             at,
@@ -108,8 +113,26 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
     }
 }
 
+/// `Uploading big.zip  [#######.......]  45%  4.7 / 10.5 MB`.
+fn progress_line(u: &crate::app::attach::Upload) -> Line<'static> {
+    use crate::draft::attach::human_size;
+    let pct = (u.done * 100).checked_div(u.total).unwrap_or(100).min(100);
+    let width = 20usize;
+    let fill = pct as usize * width / 100;
+    Line::from(vec![
+        Span::raw(format!("Uploading {} ", u.name)),
+        Span::styled("━".repeat(fill), Style::default().fg(OK)),
+        Span::styled("─".repeat(width - fill), dim()),
+        Span::raw(format!(
+            " {pct:>3}%  {} / {}",
+            human_size(u.done),
+            human_size(u.total)
+        )),
+    ])
+}
+
 fn paragraph(model: &Model) -> Paragraph<'_> {
-    let lines = match model.status.last() {
+    let mut lines = match model.status.last() {
         Some(e) => lines_for(model, e),
         None => vec![Line::styled(
             format!(
@@ -121,6 +144,9 @@ fn paragraph(model: &Model) -> Paragraph<'_> {
             dim(),
         )],
     };
+    if let Some(u) = &model.upload {
+        lines.push(progress_line(u));
+    }
     Paragraph::new(lines).wrap(Wrap { trim: false })
 }
 

@@ -1,0 +1,299 @@
+//! The attachment list and the Ctrl-O dialog: add a file by path (Tab completes),
+//! see names and sizes, remove one. Files are checked outside `update` (an
+//! effect) and uploaded with the next save.
+
+use super::keymap::Action;
+use super::model::{Dialog, Model, StatusEntry};
+use super::save;
+use super::update::{Effect, Outcome};
+use crate::draft::attach::{AttachedFile, human_size};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
+
+/// The files of the draft and what is still to do on the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Files {
+    /// On the list, in order; `server_id` is set once the server has the file.
+    pub list: Vec<AttachedFile>,
+    /// Removed from the list but still on the server: deleted at the next save.
+    pub detached: Vec<AttachedFile>,
+}
+
+impl Files {
+    /// Something to upload or remove.
+    pub fn pending(&self) -> bool {
+        !self.detached.is_empty() || self.list.iter().any(|f| f.server_id.is_none())
+    }
+    pub fn total(&self) -> u64 {
+        self.list.iter().map(|f| f.size).sum()
+    }
+}
+
+/// An upload in progress, for the status pane's progress bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    pub name: String,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// What the save did with the files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FilesOutcome {
+    /// Uploaded: path → attachment id (empty when it went inside the create request).
+    pub attached: Vec<(PathBuf, String)>,
+    /// Removed from the server.
+    pub detached: Vec<PathBuf>,
+    /// The file that failed and why; the message itself was saved.
+    pub failed: Option<(String, crate::graph::GraphFailure)>,
+}
+
+/// The Ctrl-O dialog's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AttachDialog {
+    pub input: String,
+    /// The highlighted file on the list (for removal), if any.
+    pub selected: Option<usize>,
+    /// Path completions for the input.
+    pub candidates: Vec<String>,
+    /// The last problem (a missing file, too large…) or news.
+    pub message: Option<String>,
+}
+
+pub fn open(model: &mut Model) -> Outcome {
+    model.dialog = Some(Dialog::Attach(AttachDialog::default()));
+    Outcome::redraw()
+}
+
+fn dialog(model: &mut Model) -> Option<&mut AttachDialog> {
+    match &mut model.dialog {
+        Some(Dialog::Attach(d)) => Some(d),
+        _ => None,
+    }
+}
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    let count = model.files.list.len();
+    match model.keymap.action_for(&key) {
+        Some(Action::Attach) | Some(Action::Cancel) => {
+            model.dialog = None;
+            return Outcome::redraw();
+        }
+        Some(Action::Save) => {
+            model.dialog = None;
+            return save::save(model);
+        }
+        _ => {}
+    }
+    let Some(d) = dialog(model) else {
+        return Outcome::none();
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter => {
+            let input = d.input.trim().to_string();
+            if input.is_empty() {
+                model.dialog = None;
+                return Outcome::redraw();
+            }
+            d.message = Some(format!("Checking {input}…"));
+            Outcome::redraw().with(vec![Effect::CheckFile(input)])
+        }
+        KeyCode::Tab => {
+            let input = d.input.clone();
+            Outcome::none().with(vec![Effect::CompletePath(input)])
+        }
+        KeyCode::Up if count > 0 => {
+            d.selected = Some(match d.selected {
+                None | Some(0) => count - 1,
+                Some(i) => i - 1,
+            });
+            Outcome::redraw()
+        }
+        KeyCode::Down if count > 0 => {
+            d.selected = match d.selected {
+                Some(i) if i + 1 < count => Some(i + 1),
+                Some(_) => None,
+                None => Some(0),
+            };
+            Outcome::redraw()
+        }
+        KeyCode::Delete if d.selected.is_some() => {
+            let i = d.selected.unwrap_or(0);
+            remove(model, i)
+        }
+        KeyCode::Backspace => {
+            d.input.pop();
+            d.candidates.clear();
+            Outcome::redraw()
+        }
+        KeyCode::Char('u') if ctrl => {
+            d.input.clear();
+            d.candidates.clear();
+            Outcome::redraw()
+        }
+        KeyCode::Char(c) if !ctrl && !c.is_control() => {
+            d.input.push(c);
+            d.selected = None;
+            d.candidates.clear();
+            Outcome::redraw()
+        }
+        _ => Outcome::none(),
+    }
+}
+
+pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
+    if let Some(d) = dialog(model) {
+        // A pasted path: one line, no quotes a shell would have added.
+        let line = text.lines().next().unwrap_or("").trim();
+        let line = line.trim_matches(|c| c == '\'' || c == '"');
+        d.input.push_str(line);
+        d.candidates.clear();
+    }
+    Outcome::redraw()
+}
+
+fn remove(model: &mut Model, i: usize) -> Outcome {
+    if i >= model.files.list.len() {
+        return Outcome::none();
+    }
+    let f = model.files.list.remove(i);
+    let name = f.name.clone();
+    if f.server_id.is_some() {
+        model.files.detached.push(f);
+    }
+    model.generation += 1;
+    let left = model.files.list.len();
+    if let Some(d) = dialog(model) {
+        d.selected = (left > 0).then(|| i.min(left - 1));
+        d.message = Some(format!("Removed {name}."));
+    }
+    Outcome::redraw().with(save::touch_journal(model))
+}
+
+/// The effect's answer: the file is fine (it joins the list) or why not.
+pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Outcome {
+    let message = match result {
+        Ok(f) if model.files.list.iter().any(|x| x.path == f.path) => {
+            format!("{} is attached already.", f.name)
+        }
+        Ok(f) => {
+            let how = if f.large() {
+                "uploaded in chunks after the draft is saved"
+            } else {
+                "sent with the next save"
+            };
+            let msg = format!("Attached {} ({}), {how}.", f.name, human_size(f.size));
+            // A file removed earlier and attached again is still on the server.
+            if let Some(pos) = model
+                .files
+                .detached
+                .iter()
+                .position(|d| d.path == f.path && d.size == f.size)
+            {
+                let back = model.files.detached.remove(pos);
+                model.files.list.push(back);
+            } else {
+                model.files.list.push(f);
+            }
+            model.generation += 1;
+            if let Some(d) = dialog(model) {
+                d.input.clear();
+                d.candidates.clear();
+            }
+            model.status.push(StatusEntry::Info(msg.clone()));
+            let mut out = Outcome::redraw().with(save::touch_journal(model));
+            if let Some(d) = dialog(model) {
+                d.message = Some(msg);
+            }
+            out.redraw = true;
+            return out;
+        }
+        Err(e) => e,
+    };
+    if let Some(d) = dialog(model) {
+        d.message = Some(message);
+    }
+    Outcome::redraw()
+}
+
+/// Path completions for what was typed (ignored if the input moved on).
+pub fn on_candidates(model: &mut Model, input: String, found: Vec<(String, bool)>) -> Outcome {
+    let Some(d) = dialog(model) else {
+        return Outcome::none();
+    };
+    if d.input != input {
+        return Outcome::none();
+    }
+    match crate::draft::attach::common_prefix(&found) {
+        None => d.message = Some(format!("Nothing matches {input}.")),
+        Some(prefix) => {
+            if prefix.len() > d.input.len() {
+                d.input = prefix;
+            }
+            d.message = None;
+            d.candidates = if found.len() > 1 {
+                found.into_iter().map(|(p, _)| p).collect()
+            } else {
+                Vec::new()
+            };
+        }
+    }
+    Outcome::redraw()
+}
+
+/// Progress of an upload (only while the save that started it is running).
+pub fn on_progress(model: &mut Model, req: u64, name: String, done: u64, total: u64) -> Outcome {
+    if model.in_flight.as_ref().is_none_or(|f| f.req != req) {
+        return Outcome::none();
+    }
+    let changed_pct = model.upload.as_ref().is_none_or(|u| {
+        u.name != name || (u.done * 100).checked_div(u.total) != (done * 100).checked_div(total)
+    });
+    model.upload = Some(Upload { name, done, total });
+    Outcome {
+        effects: Vec::new(),
+        redraw: changed_pct,
+    }
+}
+
+/// Records what a finished save did with the files.
+pub fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
+    model.upload = None;
+    for (path, id) in &out.attached {
+        match model.files.list.iter_mut().find(|f| &f.path == path) {
+            Some(f) => f.server_id = Some(id.clone()),
+            None => {
+                // Removed from the list while it was uploading: remove it there too.
+                if let Some(f) = sent.list.iter().find(|f| &f.path == path).cloned() {
+                    model.files.detached.push(AttachedFile {
+                        server_id: Some(id.clone()),
+                        ..f
+                    });
+                }
+            }
+        }
+    }
+    model.files.detached.retain(|f| {
+        !(out.detached.contains(&f.path) && sent.detached.iter().any(|d| d.path == f.path))
+    });
+}
+
+/// One line for the form: `a.pdf 2 KB · big.zip 12.0 MB (2 to upload)`.
+pub fn summary(files: &Files) -> Option<String> {
+    if files.list.is_empty() {
+        return None;
+    }
+    let names = files
+        .list
+        .iter()
+        .map(|f| format!("{} {}", f.name, human_size(f.size)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let waiting = files.list.iter().filter(|f| f.server_id.is_none()).count();
+    Some(if waiting > 0 {
+        format!("{names} ({waiting} to upload)")
+    } else {
+        names
+    })
+}

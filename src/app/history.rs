@@ -1,0 +1,355 @@
+//! Drafts graft saved in this profile (kept locally, newest first), and loading
+//! one back from Graph into the form to continue it (GET, then PATCH on save).
+
+use super::model::{Dialog, Field, Model, ServerDraft, StatusEntry};
+use super::save;
+use super::update::{Effect, Outcome};
+use crate::draft::address::{Address, format_list};
+use crate::draft::attach::AttachedFile;
+use crate::draft::content::{BodyFormat, DraftContent, Importance, More};
+use crate::graph::GraphFailure;
+use crossterm::event::{KeyCode, KeyEvent};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How many drafts the history keeps.
+pub const MAX_ENTRIES: usize = 200;
+
+/// One draft graft saved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: String,
+    /// The draft's client key.
+    pub key: String,
+    pub subject: String,
+    /// Last saved (UTC, RFC 3339).
+    pub saved: String,
+    pub folder: String,
+    pub web_link: String,
+    /// `me` or `users/…`.
+    #[serde(default)]
+    pub owner: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryDialog {
+    pub selected: usize,
+    /// Waiting for Graph to return the chosen draft.
+    pub loading: bool,
+    pub message: Option<String>,
+}
+
+/// `<state>/history/<profile>.json`.
+pub fn path(profile: &str) -> Option<std::path::PathBuf> {
+    let safe: String = profile
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    crate::fsutil::state_dir().map(|d| d.join("history").join(format!("{safe}.json")))
+}
+
+pub fn load(path: &std::path::Path) -> Vec<HistoryEntry> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Puts `e` first (replacing the same draft's older entry).
+pub fn upsert(list: &mut Vec<HistoryEntry>, e: HistoryEntry) {
+    list.retain(|x| x.id != e.id && x.key != e.key);
+    list.insert(0, e);
+    list.truncate(MAX_ENTRIES);
+}
+
+pub fn open(model: &mut Model) -> Outcome {
+    let message = model.history.is_empty().then(|| {
+        "No drafts saved from graft in this profile yet. Saved drafts appear here.".to_string()
+    });
+    model.dialog = Some(Dialog::History(HistoryDialog {
+        selected: 0,
+        loading: false,
+        message,
+    }));
+    Outcome::redraw()
+}
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    let n = model.history.len();
+    let Some(Dialog::History(d)) = &mut model.dialog else {
+        return Outcome::none();
+    };
+    match model.keymap.action_for(&key) {
+        Some(super::Action::History) | Some(super::Action::Cancel) => {
+            model.dialog = None;
+            return Outcome::redraw();
+        }
+        Some(super::Action::Quit) => {
+            model.dialog = None;
+            return Outcome::redraw();
+        }
+        _ => {}
+    }
+    if d.loading {
+        return Outcome::none();
+    }
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') if n > 0 => {
+            d.selected = (d.selected + n - 1) % n;
+            Outcome::redraw()
+        }
+        KeyCode::Down | KeyCode::Char('j') if n > 0 => {
+            d.selected = (d.selected + 1) % n;
+            Outcome::redraw()
+        }
+        KeyCode::Char('n') => new_draft(model),
+        KeyCode::Enter if n > 0 => {
+            let Some(entry) = model.history.get(d.selected.min(n - 1)).cloned() else {
+                return Outcome::none();
+            };
+            if model.in_flight.is_some() {
+                d.message = Some("A save is on its way; try again when it has finished.".into());
+                return Outcome::redraw();
+            }
+            d.loading = true;
+            d.message = Some(format!("Loading “{}” from Outlook…", entry.subject));
+            Outcome::redraw().with(vec![Effect::LoadDraft(entry.id)])
+        }
+        _ => Outcome::none(),
+    }
+}
+
+fn addresses(v: &Value, key: &str) -> Vec<Address> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|r| {
+                    let e = r.get("emailAddress")?;
+                    let address = crate::sanitize::line(e.get("address")?.as_str()?);
+                    let name = e
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(crate::sanitize::line)
+                        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&address));
+                    Some(Address { name, address })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A message from Graph as the form's content.
+pub fn content_from_message(v: &Value) -> DraftContent {
+    let body = v.get("body");
+    let html = body
+        .and_then(|b| b.get("contentType"))
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.eq_ignore_ascii_case("html"));
+    let text = body
+        .and_then(|b| b.get("content"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    DraftContent {
+        to: addresses(v, "toRecipients"),
+        cc: addresses(v, "ccRecipients"),
+        bcc: addresses(v, "bccRecipients"),
+        subject: crate::sanitize::line(v.get("subject").and_then(Value::as_str).unwrap_or("")),
+        body: crate::sanitize::clean(&text.replace("\r\n", "\n"), true),
+        format: if html {
+            BodyFormat::Html
+        } else {
+            BodyFormat::Text
+        },
+        more: More {
+            reply_to: addresses(v, "replyTo"),
+            importance: match v.get("importance").and_then(Value::as_str) {
+                Some("low") => Importance::Low,
+                Some("high") => Importance::High,
+                _ => Importance::Normal,
+            },
+            read_receipt: v.get("isReadReceiptRequested") == Some(&Value::Bool(true)),
+            delivery_receipt: v.get("isDeliveryReceiptRequested") == Some(&Value::Bool(true)),
+            categories: v
+                .get("categories")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(crate::sanitize::line)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            flagged: v
+                .get("flag")
+                .and_then(|f| f.get("flagStatus"))
+                .and_then(Value::as_str)
+                .is_some_and(|s| s == "flagged"),
+        },
+    }
+}
+
+/// Starts a blank draft. The one on screen is saved already, or kept in the
+/// local journal (offered at the next start and by `graft drafts`).
+fn new_draft(model: &mut Model) -> Outcome {
+    if model.in_flight.is_some() {
+        if let Some(Dialog::History(d)) = &mut model.dialog {
+            d.message = Some("A save is on its way; try again when it has finished.".into());
+        }
+        return Outcome::redraw();
+    }
+    let mut effects = Vec::new();
+    if model.needs_journal() && model.journal.enabled {
+        effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
+        model.status.push(StatusEntry::Info(
+            "The draft you were writing is kept in the local journal (graft drafts; offered at the next start).".into(),
+        ));
+    } else {
+        model.status.push(StatusEntry::Info("New draft.".into()));
+    }
+    for f in Field::ALL {
+        model.set_text(f, "");
+    }
+    model.more.set(&Default::default());
+    model.body_format = BodyFormat::Text;
+    model.files = Default::default();
+    model.server = ServerDraft::default();
+    model.draft_key = model.fresh_key();
+    model.create_uncertain = false;
+    model.retry = None;
+    model.failures = 0;
+    model.errors = [None, None, None];
+    model.generation += 1;
+    model.saved_generation = model.generation;
+    model.journal.on_disk = false;
+    if let Some(sig) = model.signature.clone() {
+        model.add_signature(&sig);
+    }
+    model.focus = Field::To;
+    model.dialog = None;
+    Outcome::redraw().with(effects)
+}
+
+/// A draft loaded from Graph: its JSON and its attachments (id, name, size).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub message: Value,
+    pub attachments: Vec<crate::graph::upload::RemoteAttachment>,
+}
+
+pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, GraphFailure>) -> Outcome {
+    let Some(Dialog::History(d)) = &mut model.dialog else {
+        return Outcome::none();
+    };
+    d.loading = false;
+    let loaded = match result {
+        Ok(l) => l,
+        Err(f) => {
+            d.message = Some(if f.status == Some(404) {
+                "That draft is gone from Outlook (sent or deleted).".to_string()
+            } else {
+                format!("Could not load it: {} {}", f.code, f.message)
+            });
+            if f.status == Some(404) {
+                model.history.retain(|e| e.id != id);
+                return Outcome::redraw().with(vec![Effect::SaveHistory(model.history.clone())]);
+            }
+            return Outcome::redraw();
+        }
+    };
+    if loaded.message.get("isDraft") == Some(&Value::Bool(false)) {
+        d.message = Some("That message has been sent; it is no longer a draft.".into());
+        return Outcome::redraw();
+    }
+    // The draft on screen stays in the local journal if it has anything unsaved.
+    let mut effects = Vec::new();
+    if model.needs_journal() && model.journal.enabled {
+        effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
+        model.status.push(StatusEntry::Info(
+            "The draft you were writing is kept in the local journal (graft drafts; offered at the next start).".into(),
+        ));
+    }
+    let key = model
+        .history
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| e.key.clone())
+        .unwrap_or_else(|| model.fresh_key());
+    let content = content_from_message(&loaded.message);
+    let web_link = loaded
+        .message
+        .get("webLink")
+        .and_then(Value::as_str)
+        .map(crate::sanitize::line);
+    let fields = crate::draft::journal::Fields {
+        to: format_list(&content.to),
+        cc: format_list(&content.cc),
+        bcc: format_list(&content.bcc),
+        subject: content.subject.clone(),
+        body: content.body.clone(),
+    };
+    for (field, text) in [
+        (Field::To, &fields.to),
+        (Field::Cc, &fields.cc),
+        (Field::Bcc, &fields.bcc),
+        (Field::Subject, &fields.subject),
+        (Field::Body, &fields.body),
+    ] {
+        model.set_text(field, text);
+    }
+    model.body_format = content.format;
+    model.more.set(&crate::draft::journal::MoreText {
+        reply_to: format_list(&content.more.reply_to),
+        categories: content.more.categories.join(", "),
+        importance: content.more.importance,
+        read_receipt: content.more.read_receipt,
+        delivery_receipt: content.more.delivery_receipt,
+        flagged: content.more.flagged,
+    });
+    model.files = super::attach::Files {
+        list: loaded
+            .attachments
+            .iter()
+            .map(|a| AttachedFile {
+                path: std::path::PathBuf::new(),
+                name: crate::sanitize::line(&a.name),
+                size: a.size,
+                content_type: String::new(),
+                server_id: Some(a.id.clone()),
+            })
+            .collect(),
+        detached: Vec::new(),
+    };
+    model.draft_key = key;
+    model.server = ServerDraft {
+        id: Some(id),
+        web_link,
+        change_key: None,
+        saved: None,
+    };
+    // What the server holds is what the form shows now, as the form reads it.
+    model.server.saved = model.validated_content().ok();
+    model.create_uncertain = false;
+    model.errors = [None, None, None];
+    model.generation += 1;
+    model.saved_generation = model.generation;
+    model.journal.on_disk = false;
+    model.focus = Field::Body;
+    model.dialog = None;
+    model.status.push(StatusEntry::Info(format!(
+        "Loaded “{}” from Outlook. Ctrl-S updates this draft.",
+        if content.subject.is_empty() {
+            "(no subject)"
+        } else {
+            &content.subject
+        }
+    )));
+    effects.extend(save::touch_journal(model));
+    Outcome::redraw().with(effects)
+}
