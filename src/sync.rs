@@ -62,22 +62,36 @@ pub async fn sync_record(
             flagged: rec.more.flagged,
         },
     };
-    match &rec.server_id {
-        Some(id) => client
-            .update_draft(id, &content.patch_body(rec.saved.as_ref()))
-            .await
-            .map_err(|e| {
-                if e.status == Some(404) {
-                    "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string()
-                } else {
-                    describe(&e)
-                }
-            }),
+    let job = match &rec.server_id {
+        Some(id) => SaveJob::Update {
+            id: id.clone(),
+            body: content.patch_body(rec.saved.as_ref()),
+        },
         // Always look up first: an earlier session may have created it unanswered.
-        None => create_or_adopt(client, &content.create_body(Some(&rec.key)), Some(&rec.key))
-            .await
-            .1
-            .map_err(|e| describe(&e)),
+        None => SaveJob::Create {
+            body: content.create_body(Some(&rec.key)),
+            lookup_key: Some(rec.key.clone()),
+        },
+    };
+    let files = crate::app::attach::Files {
+        list: rec.attachments.clone(),
+        detached: rec.detached.clone(),
+    };
+    let updating = rec.server_id.is_some();
+    let (_, result, out) = save_with_files(client, job, &files, &mut |_, _, _| {}).await;
+    let saved = result.map_err(|e| {
+        if updating && e.status == Some(404) {
+            "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string()
+        } else {
+            describe(&e)
+        }
+    })?;
+    match out.failed {
+        Some((name, f)) => Err(format!(
+            "the message is saved but attaching {name} failed: {}",
+            describe(&f)
+        )),
+        None => Ok(saved),
     }
 }
 

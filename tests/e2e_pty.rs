@@ -619,3 +619,32 @@ fn people_from_the_directory_complete_after_a_pause() {
     t.send(TAB);
     t.wait_text("To       Megan Bowen <megan.bowen@contoso.onmicrosoft.com>,");
 }
+
+#[test]
+fn attach_a_file_by_path_with_completion_and_save_it_in_chunks() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data: Vec<u8> = (0..4_200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(dir.path().join("quarterly-report.bin"), &data).unwrap();
+    let mut t = open(&emu);
+    t.send("alice@contoso.com");
+    t.send("\x0f"); // Ctrl-O
+    t.wait_text("Attach files");
+    t.send(&format!("{}/quar", dir.path().display()));
+    t.send(TAB);
+    t.wait_text("quarterly-report.bin");
+    t.send(ENTER);
+    t.wait_text("to upload (chunks)");
+    t.send("\x1b"); // Esc closes the dialog
+    let screen = t.wait_for("the dialog to close", 10, |s| !s.contains("Attach files"));
+    assert!(screen.contains("Attached: quarterly-report.bin 4.2 MB (1 to upload)"));
+    t.send(CTRL_S);
+    t.wait_text("1 attached (4.2 MB): quarterly-report.bin");
+    let msgs = emu.messages();
+    assert_eq!(msgs.len(), 1);
+    let stored = emu.attachments(msgs[0]["id"].as_str().unwrap());
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].2 == data, "the bytes arrived intact");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+}
