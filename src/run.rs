@@ -208,6 +208,16 @@ impl Runner {
                     let _ = tx.send(Msg::PathCandidates { input, found });
                 });
             }
+            Effect::ResolveNames(names) => {
+                tokio::spawn(async move {
+                    let mut found = Vec::new();
+                    for name in names {
+                        let people = client.people(&name).await.ok();
+                        found.push((name, people));
+                    }
+                    let _ = tx.send(Msg::NamesResolved(found));
+                });
+            }
             Effect::LoadDraft(id) => {
                 tokio::spawn(async move {
                     let result = load_draft(&client, &id).await;

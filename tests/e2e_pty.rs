@@ -648,3 +648,22 @@ fn attach_a_file_by_path_with_completion_and_save_it_in_chunks() {
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(10), 0);
 }
+
+#[test]
+fn a_bare_name_is_resolved_through_the_people_search_before_saving() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+    t.send("Miriam Graham");
+    t.wait_text("Miriam Graham");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    let screen = t.wait_text("Miriam Graham <miriam.graham@contoso.onmicrosoft.com>");
+    assert!(screen.contains("To"));
+    let msgs = emu.messages();
+    assert_eq!(
+        msgs[0]["toRecipients"][0]["emailAddress"]["address"],
+        json!("miriam.graham@contoso.onmicrosoft.com")
+    );
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+}

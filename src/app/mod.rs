@@ -7,6 +7,7 @@ pub mod history;
 pub mod keymap;
 pub mod model;
 pub mod more;
+pub mod resolve;
 pub mod save;
 pub mod signin;
 pub mod update;

@@ -327,6 +327,8 @@ pub struct Model {
     pub history: Vec<super::history::HistoryEntry>,
     /// The profile's signature, for new drafts.
     pub signature: Option<String>,
+    /// Waiting for the people search to resolve names typed without an address.
+    pub resolving: bool,
 }
 
 /// Each form field with its text in `f`.
@@ -421,6 +423,7 @@ impl Model {
             upload: None,
             history: Vec::new(),
             signature: None,
+            resolving: false,
         }
     }
 

@@ -89,6 +89,9 @@ pub fn save(model: &mut Model) -> Outcome {
     }
     // Ctrl-S during a retry countdown means: now.
     model.retry = None;
+    if let Some(wait) = super::resolve::before_save(model) {
+        return wait;
+    }
     let content = match model.validated_content() {
         Ok(c) => c,
         Err(bad) => {

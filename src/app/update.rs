@@ -53,6 +53,9 @@ pub enum Msg {
         done: u64,
         total: u64,
     },
+    /// Who each bare name could be (people search; empty when not found).
+    /// `None`: the search itself failed (offline…).
+    NamesResolved(Vec<(String, Option<Vec<crate::draft::address::Address>>)>),
     /// A draft chosen in the history came back from Graph (or did not).
     DraftLoaded {
         id: String,
@@ -114,6 +117,8 @@ pub enum Effect {
     CheckFile(String),
     /// List path completions for this input.
     CompletePath(String),
+    /// Look these names up with the people search before saving.
+    ResolveNames(Vec<String>),
     /// Fetch a draft (and its attachment list) to continue editing it.
     LoadDraft(String),
     /// Keep the history of saved drafts.
@@ -192,6 +197,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
             total,
         } => super::attach::on_progress(model, req, name, done, total),
         Msg::DraftLoaded { id, result } => super::history::on_loaded(model, id, result),
+        Msg::NamesResolved(found) => super::resolve::on_resolved(model, found),
         Msg::Tick {
             kind: TimerKind::SignIn,
             seq,

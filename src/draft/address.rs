@@ -85,6 +85,34 @@ fn reason_for(e: &email_address::Error) -> String {
     }
 }
 
+/// Items typed as a bare name (no `@`, no `<address>`), e.g. `Megan Bowen`.
+pub fn bare_names(input: &str) -> Vec<String> {
+    split_items(input)
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && !s.contains('@') && !s.contains('<'))
+        .map(|s| s.trim_matches('"').trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The list with the bare name `name` replaced by `with` (items joined by `, `).
+pub fn replace_name(input: &str, name: &str, with: &Address) -> String {
+    split_items(input)
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.trim_matches('"').trim().eq_ignore_ascii_case(name) {
+                format_list(std::slice::from_ref(with))
+            } else {
+                s.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Splits on `,`/`;` that are not inside "quotes", <angle brackets> or (comments).
 fn split_items(input: &str) -> Vec<&str> {
     let mut items = Vec::new();
@@ -181,6 +209,17 @@ mod tests {
         assert!(e.reason.contains('>'), "{}", e.reason);
         let e = parse_list("@contoso.com").unwrap_err();
         assert!(e.reason.contains("before"), "{}", e.reason);
+    }
+
+    #[test]
+    fn bare_names_are_found_and_replaced() {
+        let input = r#"al@x.com, Megan Bowen; "Lee Gu", Bo <bo@x.com>"#;
+        assert_eq!(bare_names(input), vec!["Megan Bowen", "Lee Gu"]);
+        let megan = addr(Some("Megan Bowen"), "megan@x.com");
+        assert_eq!(
+            replace_name(input, "megan bowen", &megan),
+            r#"al@x.com, Megan Bowen <megan@x.com>, "Lee Gu", Bo <bo@x.com>"#
+        );
     }
 
     #[test]

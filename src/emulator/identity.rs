@@ -82,12 +82,13 @@ async fn people(
         .people
         .iter()
         .filter(|(name, addr)| {
+            // Every word typed starts a word of the name (or the address starts with it).
+            let name = name.to_lowercase();
             term.is_empty()
                 || addr.to_lowercase().starts_with(&term)
-                || name
-                    .to_lowercase()
+                || term
                     .split_whitespace()
-                    .any(|w| w.starts_with(&term))
+                    .all(|t| name.split_whitespace().any(|w| w.starts_with(t)))
         })
         .take(top)
         .map(|(name, addr)| {
