@@ -71,6 +71,46 @@ pub struct FileConfig {
     /// Key overrides: `save = ["ctrl-s", "f2"]` replaces the keys of that action.
     #[serde(default)]
     pub keys: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub theme: ThemeConfig,
+}
+
+/// `[theme]`: a preset and colour overrides for the four roles.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeConfig {
+    /// `default`, `light` or `mono`.
+    pub preset: Option<String>,
+    pub accent: Option<String>,
+    pub ok: Option<String>,
+    pub warn: Option<String>,
+    pub error: Option<String>,
+}
+
+impl ThemeConfig {
+    /// The theme, or what is wrong (naming the key).
+    pub fn theme(&self) -> Result<crate::ui::theme::Theme, String> {
+        use crate::ui::theme::Theme;
+        let mut t = match self.preset.as_deref() {
+            None => Theme::default(),
+            Some(p) => Theme::preset(p).ok_or_else(|| {
+                format!("theme.preset: unknown preset '{p}' (use default, light or mono)")
+            })?,
+        };
+        for (key, value, slot) in [
+            ("accent", &self.accent, &mut t.accent),
+            ("ok", &self.ok, &mut t.ok),
+            ("warn", &self.warn, &mut t.warn),
+            ("error", &self.error, &mut t.error),
+        ] {
+            if let Some(v) = value {
+                *slot = Theme::colour(v).ok_or_else(|| {
+                    format!("theme.{key}: unknown colour '{v}' (use a name like blue, lightred, darkgray, or #rrggbb)")
+                })?;
+            }
+        }
+        Ok(t)
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -120,6 +160,20 @@ pub fn parse_file(text: &str) -> Result<FileConfig, String> {
         }
     })?;
     crate::app::Keymap::defaults().with_overrides(&cfg.keys)?;
+    cfg.theme.theme().map_err(|e| {
+        let key = e
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("theme.");
+        // Name the line, like the parser's own errors.
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(key) && l.contains('='))
+            .map(|i| format!("line {}: ", i + 1))
+            .unwrap_or_default();
+        format!("{line}{e}")
+    })?;
     for (name, p) in &cfg.profiles {
         if let Some(c) = &p.cloud {
             if cloud(c).is_none() {
@@ -144,6 +198,8 @@ pub struct Settings {
     pub signature: Option<String>,
     /// Key overrides from the config file.
     pub keys: BTreeMap<String, Vec<String>>,
+    /// Colours from the config file.
+    pub theme: ThemeConfig,
 }
 
 /// Flags (clap already put the environment under them) > config profile > cloud preset > defaults.
@@ -223,6 +279,7 @@ pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, Str
         user: cli.user.clone().or(p.user),
         folder: cli.folder.clone().or(p.folder),
         keys: file.keys.clone(),
+        theme: file.theme.clone(),
     })
 }
 
@@ -290,6 +347,27 @@ pub fn run_token_cmd(cmd: &str, interactive: bool) -> Result<AccessToken, String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn theme_presets_overrides_and_errors_with_lines() {
+        use ratatui::style::Color;
+        let cfg = parse_file("[theme]\npreset = \"light\"\nok = \"lightgreen\"\n").unwrap();
+        let t = cfg.theme.theme().unwrap();
+        assert_eq!(
+            (t.accent, t.warn, t.ok),
+            (Color::Blue, Color::Magenta, Color::LightGreen)
+        );
+        let e = parse_file("# x\n[theme]\naccent = \"blu\"\n").unwrap_err();
+        assert!(
+            e.starts_with("line 3: theme.accent: unknown colour 'blu'"),
+            "{e}"
+        );
+        let e = parse_file("[theme]\npreset = \"neon\"\n").unwrap_err();
+        assert!(e.contains("line 2") && e.contains("unknown preset"), "{e}");
+        let e = parse_file("[theme]\nbackground = \"red\"\n").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(parse_file(crate::commands::EXAMPLE_CONFIG).is_ok());
+    }
 
     #[test]
     fn graph_url_rules() {

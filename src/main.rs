@@ -59,6 +59,12 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     model.can_sign_in = s.client.sign_in().is_some();
     // https://no-color.org: any non-empty value turns colours off.
     model.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if let Some(st) = &s.settings {
+        model.theme = st
+            .theme
+            .theme()
+            .map_err(|e| (commands::exit::USAGE, format!("config file: {e}")))?;
+    }
     let signed_in = match s.client.sign_in() {
         Some(si) => si.store.load().is_some(),
         None => true,

@@ -267,3 +267,29 @@ fn the_more_panel_offers_the_mailbox_categories_not_yet_chosen() {
     assert!(screen.contains("Categories") && screen.contains("finance"));
     assert!(cursor.is_some(), "the cursor is in the categories row");
 }
+
+#[test]
+fn a_theme_recolours_the_screen_and_mono_has_no_colour() {
+    use ratatui::style::Color;
+    let mut m = model();
+    type_text(&mut m, "x@contoso.com");
+    let colours = |m: &Model| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| view(m, f)).unwrap();
+        t.backend()
+            .buffer()
+            .content
+            .iter()
+            .flat_map(|c| [c.fg, c.bg])
+            .collect::<std::collections::HashSet<Color>>()
+    };
+    assert!(
+        colours(&m).contains(&Color::Cyan),
+        "the focused field uses the accent"
+    );
+    m.theme = graft::ui::theme::Theme::preset("light").unwrap();
+    let light = colours(&m);
+    assert!(light.contains(&Color::Blue) && !light.contains(&Color::Cyan));
+    m.theme = graft::ui::theme::Theme::preset("mono").unwrap();
+    assert_eq!(colours(&m), [Color::Reset].into_iter().collect());
+}

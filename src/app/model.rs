@@ -329,6 +329,8 @@ pub struct Model {
     pub signature: Option<String>,
     /// Waiting for the people search to resolve names typed without an address.
     pub resolving: bool,
+    /// Colours (from the config file's `[theme]`).
+    pub theme: crate::ui::theme::Theme,
 }
 
 /// Each form field with its text in `f`.
@@ -424,6 +426,7 @@ impl Model {
             history: Vec::new(),
             signature: None,
             resolving: false,
+            theme: Default::default(),
         }
     }
 

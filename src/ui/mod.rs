@@ -4,6 +4,7 @@ mod form;
 mod help;
 mod lists;
 mod status;
+pub mod theme;
 
 use crate::app::{Dialog, Model};
 use ratatui::Frame;
@@ -40,8 +41,13 @@ pub fn view(model: &Model, frame: &mut Frame) {
     draw_footer(model, frame, footer);
 
     draw_overlays(model, frame, area, cursor);
-    if model.no_color {
+    if model.no_color || model.theme.mono {
         strip_colours(frame);
+    } else if model.theme != theme::Theme::default() {
+        for cell in frame.buffer_mut().content.iter_mut() {
+            cell.fg = model.theme.map(cell.fg);
+            cell.bg = model.theme.map(cell.bg);
+        }
     }
 }
 
