@@ -667,3 +667,33 @@ fn a_bare_name_is_resolved_through_the_people_search_before_saving() {
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(10), 0);
 }
+
+#[test]
+fn works_with_term_xterm_and_screen() {
+    for term in ["xterm", "screen", "tmux-256color"] {
+        let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+        let url = emu.graph_url();
+        let mut t = Pty::spawn(
+            &["--graph-url", &url],
+            &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN), ("TERM", term)],
+            80,
+            24,
+        );
+        t.wait_text("Ready.");
+        t.send("a@contoso.com");
+        t.send(TAB);
+        t.send(TAB);
+        t.send(TAB);
+        t.send("Under ");
+        t.send(term);
+        t.send(CTRL_S);
+        let screen = t.wait_text("201 Created");
+        assert!(
+            screen.contains(&format!("Subject  Under {term}")),
+            "{term}:\n{screen}"
+        );
+        assert_eq!(emu.messages()[0]["subject"], json!(format!("Under {term}")));
+        t.send(CTRL_Q);
+        assert_eq!(t.wait_exit(10), 0, "{term}");
+    }
+}
