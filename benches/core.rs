@@ -70,15 +70,38 @@ fn render_full_frame(bencher: divan::Bencher, (w, h, size): (u16, u16, &str)) {
     });
 }
 
-#[divan::bench]
-fn type_and_draw_one_key_1mib(bencher: divan::Bencher) {
-    let mut m = with_body(&big_body());
+/// One key typed and the frame drawn (diffed against the previous one), as the
+/// event loop does it.
+#[divan::bench(args = ["small", "1MiB"])]
+fn type_and_draw_one_key(bencher: divan::Bencher, size: &str) {
+    let body = if size == "small" {
+        "Hello team,\n".to_string()
+    } else {
+        big_body()
+    };
+    let mut m = with_body(&body);
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     terminal.draw(|f| graft::ui::view(&m, f)).unwrap();
     bencher.bench_local(|| {
         update(&mut m, key('x'));
         terminal.draw(|f| graft::ui::view(&m, f)).unwrap();
     });
+}
+
+/// A 1 MiB bracketed paste into an empty body, drawn.
+#[divan::bench(sample_count = 20)]
+fn paste_1mib_and_draw(bencher: divan::Bencher) {
+    let body = big_body();
+    bencher
+        .with_inputs(|| {
+            let mut m = model();
+            m.focus = Field::Body;
+            (m, Terminal::new(TestBackend::new(100, 30)).unwrap())
+        })
+        .bench_local_values(|(mut m, mut terminal)| {
+            update(&mut m, Msg::Paste(body.clone()));
+            terminal.draw(|f| graft::ui::view(&m, f)).unwrap();
+        });
 }
 
 #[divan::bench]

@@ -157,13 +157,18 @@ pub async fn save_with_files(
     let mut list = files.list.clone();
     let (adopted, result, reconcile) = match job {
         SaveJob::Create { body, lookup_key } => {
-            let prepared = tokio::task::spawn_blocking({
-                let list = list.clone();
-                move || crate::commands::body_with_attachments(body, &list)
-            })
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r);
+            // Reading files happens off the async threads; with no files there is nothing to read.
+            let prepared = if list.iter().any(|f| f.server_id.is_none() && !f.large()) {
+                tokio::task::spawn_blocking({
+                    let list = list.clone();
+                    move || crate::commands::body_with_attachments(body, &list)
+                })
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r)
+            } else {
+                Ok((body, Vec::new()))
+            };
             let (body, inline) = match prepared {
                 Ok(x) => x,
                 Err(e) => {

@@ -191,3 +191,69 @@ fn any_key_at_any_size_never_panics() {
         }
     }
 }
+
+/// A long body is edited through a window of its lines; the result must be
+/// exactly what the text widget alone would give for the same keys and pastes.
+#[test]
+fn a_windowed_long_body_edits_exactly_like_the_plain_widget() {
+    use ratatui_textarea::TextArea;
+    let start: String = (0..700)
+        .map(|i| format!("line {i} of the long body"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for seed in [3u64, 77, 1234] {
+        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let mut m = model();
+        m.focus = Field::Body;
+        update(&mut m, Msg::Paste(start.clone()));
+        let mut plain = TextArea::default();
+        plain.insert_str(&start);
+        let keys = [
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::Enter,
+            KeyCode::Backspace,
+            KeyCode::Delete,
+            KeyCode::Char('x'),
+            KeyCode::Char('日'),
+        ];
+        let mut log: Vec<String> = Vec::new();
+        for step in 0..1500 {
+            let roll = rng.below(100);
+            log.push(format!("roll {roll} before {:?}", plain.cursor()));
+            if roll < 2 {
+                let text = rng.pick(&["pasted\nacross\nlines", "one line paste"]).to_string();
+                update(&mut m, Msg::Paste(text.clone()));
+                plain.insert_str(&text);
+            } else if roll < 4 {
+                // Top or bottom of the whole body.
+                let c = if rng.below(2) == 0 { '<' } else { '>' };
+                let k = KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT);
+                update(&mut m, Msg::Key(k));
+                plain.input(k);
+            } else if roll < 40 {
+                // Runs of Up/Down so the window has to move.
+                let code = if rng.below(2) == 0 { KeyCode::Up } else { KeyCode::Down };
+                for _ in 0..rng.below(60) {
+                    update(&mut m, key(code));
+                    plain.input(KeyEvent::new(code, KeyModifiers::NONE));
+                }
+            } else {
+                let code = *rng.pick(&keys);
+                update(&mut m, key(code));
+                plain.input(KeyEvent::new(code, KeyModifiers::NONE));
+            }
+            let c = plain.cursor();
+            assert_eq!(m.body_cursor(), (c.0, c.1), "seed {seed} step {step} {:?}", &log[log.len().saturating_sub(4)..]);
+            if step % 250 == 0 {
+                assert_eq!(m.text(Field::Body), plain.lines().join("\n"), "seed {seed} step {step}");
+            }
+        }
+        assert_eq!(m.text(Field::Body), plain.lines().join("\n"), "seed {seed}");
+        assert_eq!(m.body_lines_total(), plain.lines().len());
+    }
+}

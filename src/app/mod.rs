@@ -2,6 +2,7 @@
 //! `update` function that turns one into effects. No I/O happens here.
 
 pub mod attach;
+pub mod body;
 pub mod complete;
 pub mod history;
 pub mod keymap;

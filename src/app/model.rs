@@ -329,6 +329,8 @@ pub struct Model {
     pub signature: Option<String>,
     /// Waiting for the people search to resolve names typed without an address.
     pub resolving: bool,
+    /// The body's lines outside the text widget (long bodies only).
+    pub body_outside: super::body::Outside,
     /// Colours (from the config file's `[theme]`).
     pub theme: crate::ui::theme::Theme,
 }
@@ -344,8 +346,12 @@ fn by_field(f: &Fields) -> [(Field, &String); 5] {
     ]
 }
 
-fn new_field(field: Field) -> TextArea<'static> {
-    let mut ta = TextArea::default();
+pub(crate) fn new_field(field: Field) -> TextArea<'static> {
+    styled_field(TextArea::default(), field)
+}
+
+/// The look and behaviour of a field's text widget.
+pub(crate) fn styled_field(mut ta: TextArea<'static>, field: Field) -> TextArea<'static> {
     // The terminal's own cursor marks the insertion point; no fake block cursor.
     ta.set_cursor_style(Style::default());
     ta.set_cursor_line_style(Style::default());
@@ -426,6 +432,7 @@ impl Model {
             history: Vec::new(),
             signature: None,
             resolving: false,
+            body_outside: Default::default(),
             theme: Default::default(),
         }
     }
@@ -499,8 +506,7 @@ impl Model {
         let body = self.text(Field::Body);
         let text = format!("{body}\n\n-- \n{signature}");
         self.set_text(Field::Body, &text);
-        self.field_mut(Field::Body)
-            .move_cursor(ratatui_textarea::CursorMove::Top);
+        self.body_jump(0, 0);
         if clean {
             self.saved_generation = self.generation;
         }
@@ -560,13 +566,20 @@ impl Model {
 
     /// The text of a field; single-line fields are one line by construction.
     pub fn text(&self, f: Field) -> String {
+        if f == Field::Body {
+            return self.body_text();
+        }
         self.field(f).lines().join("\n")
     }
 
     pub fn set_text(&mut self, f: Field, text: &str) {
-        let mut ta = new_field(f);
-        ta.insert_str(text);
-        self.fields[f.index()] = ta;
+        if f == Field::Body {
+            self.set_body(text);
+        } else {
+            let mut ta = new_field(f);
+            ta.insert_str(text);
+            self.fields[f.index()] = ta;
+        }
         self.generation += 1;
     }
 

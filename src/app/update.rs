@@ -504,9 +504,15 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
     if focus.is_single_line() && newline {
         return move_focus(model, focus.next());
     }
+    if focus == Field::Body {
+        model.body_before_key(&key);
+    }
     let ta = model.field_mut(focus);
     let before = ta.cursor();
     let changed = ta.input(key);
+    if focus == Field::Body {
+        model.body_reframe();
+    }
     // A single-line field must never hold a newline (e.g. from the yank buffer).
     if changed && focus.is_single_line() && model.field(focus).lines().len() > 1 {
         let joined = model.field(focus).lines().join(" ");
@@ -559,6 +565,10 @@ fn on_paste(model: &mut Model, text: &str) -> Outcome {
     if clean.is_empty() {
         return Outcome::none();
     }
-    model.field_mut(focus).insert_str(&clean);
+    if focus == Field::Body {
+        model.body_insert(&clean);
+    } else {
+        model.field_mut(focus).insert_str(&clean);
+    }
     edited(model, focus)
 }

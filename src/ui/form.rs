@@ -104,7 +104,7 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
     } else {
         Style::default().add_modifier(Modifier::DIM)
     };
-    let lines = model.field(f).lines().len();
+    let lines = model.body_lines_total();
     let title = Line::from(vec![
         Span::styled(" Body ", label_style(model, f)),
         Span::styled(
