@@ -264,8 +264,8 @@ pub fn login(cli: &Cli) -> Result<(), Failure> {
         .client
         .sign_in()
         .ok_or((exit::USAGE, "sign-in is not available".to_string()))?;
-    let store_path = si.store.path().to_path_buf();
-    let first_time = !store_path.exists();
+    let store = si.store.clone();
+    let first_time = !store.exists();
     let cfg = si.cfg.clone();
     let rt = runtime()?;
     let client = s.client.clone();
@@ -310,8 +310,13 @@ pub fn login(cli: &Cli) -> Result<(), Failure> {
     if first_time {
         let _ = writeln!(
             out,
-            "Tokens are kept in {} (mode 0600, readable only by you); `graft logout` removes them.",
-            store_path.display()
+            "Tokens are kept in {}{}; `graft logout` removes them.",
+            store.location(),
+            if store.location().contains("mode 0600") {
+                ", readable only by you"
+            } else {
+                ""
+            }
         );
     }
     Ok(())
@@ -321,7 +326,8 @@ pub fn logout(cli: &Cli) -> Result<(), Failure> {
     let s = settings(cli)?;
     let store = TokenStore::for_profile(&s.profile)
         .ok_or((exit::SERVICE, "no state directory".to_string()))?;
-    let existed = store.path().exists();
+    let existed = store.exists();
+    let location = store.location();
     store
         .delete()
         .map_err(|e| (exit::SERVICE, format!("{}: {e}", store.path().display())))?;
@@ -329,9 +335,8 @@ pub fn logout(cli: &Cli) -> Result<(), Failure> {
     if existed {
         let _ = writeln!(
             out,
-            "Signed out of profile {}: removed {}.",
-            s.profile,
-            store.path().display()
+            "Signed out of profile {}: removed the tokens from {location}.",
+            s.profile
         );
     } else {
         let _ = writeln!(out, "Profile {} was not signed in.", s.profile);
@@ -357,11 +362,7 @@ pub fn whoami(cli: &Cli) -> Result<(), Failure> {
             let _ = writeln!(out, "tenant       {}", si.cfg.tenant);
             let _ = writeln!(out, "client id    {}", si.cfg.client_id);
             let _ = writeln!(out, "authority    {}", si.cfg.authority);
-            let _ = writeln!(
-                out,
-                "tokens       {} (file, mode 0600)",
-                si.store.path().display()
-            );
+            let _ = writeln!(out, "tokens       {}", si.store.location());
             if let Some(t) = tokens {
                 let when = time::OffsetDateTime::from_unix_timestamp(t.expires_at as i64)
                     .ok()

@@ -226,7 +226,9 @@ fn a_windowed_long_body_edits_exactly_like_the_plain_widget() {
             let roll = rng.below(100);
             log.push(format!("roll {roll} before {:?}", plain.cursor()));
             if roll < 2 {
-                let text = rng.pick(&["pasted\nacross\nlines", "one line paste"]).to_string();
+                let text = rng
+                    .pick(&["pasted\nacross\nlines", "one line paste"])
+                    .to_string();
                 update(&mut m, Msg::Paste(text.clone()));
                 plain.insert_str(&text);
             } else if roll < 4 {
@@ -237,7 +239,11 @@ fn a_windowed_long_body_edits_exactly_like_the_plain_widget() {
                 plain.input(k);
             } else if roll < 40 {
                 // Runs of Up/Down so the window has to move.
-                let code = if rng.below(2) == 0 { KeyCode::Up } else { KeyCode::Down };
+                let code = if rng.below(2) == 0 {
+                    KeyCode::Up
+                } else {
+                    KeyCode::Down
+                };
                 for _ in 0..rng.below(60) {
                     update(&mut m, key(code));
                     plain.input(KeyEvent::new(code, KeyModifiers::NONE));
@@ -248,9 +254,18 @@ fn a_windowed_long_body_edits_exactly_like_the_plain_widget() {
                 plain.input(KeyEvent::new(code, KeyModifiers::NONE));
             }
             let c = plain.cursor();
-            assert_eq!(m.body_cursor(), (c.0, c.1), "seed {seed} step {step} {:?}", &log[log.len().saturating_sub(4)..]);
+            assert_eq!(
+                m.body_cursor(),
+                (c.0, c.1),
+                "seed {seed} step {step} {:?}",
+                &log[log.len().saturating_sub(4)..]
+            );
             if step % 250 == 0 {
-                assert_eq!(m.text(Field::Body), plain.lines().join("\n"), "seed {seed} step {step}");
+                assert_eq!(
+                    m.text(Field::Body),
+                    plain.lines().join("\n"),
+                    "seed {seed} step {step}"
+                );
             }
         }
         assert_eq!(m.text(Field::Body), plain.lines().join("\n"), "seed {seed}");

@@ -44,7 +44,9 @@ impl Model {
 
     /// Lines in the whole body.
     pub fn body_lines_total(&self) -> usize {
-        self.body_outside.before.len() + self.body_ta().lines().len() + self.body_outside.after_rev.len()
+        self.body_outside.before.len()
+            + self.body_ta().lines().len()
+            + self.body_outside.after_rev.len()
     }
 
     /// The cursor in the whole body: (line, character).
@@ -129,8 +131,10 @@ impl Model {
         let before = self.body_outside.before.len();
         let len = self.body_ta().lines().len();
         if row >= before && row < before + len {
-            self.fields[Field::Body.index()]
-                .move_cursor(CursorMove::Jump((row - before) as u16, col.min(u16::MAX as usize) as u16));
+            self.fields[Field::Body.index()].move_cursor(CursorMove::Jump(
+                (row - before) as u16,
+                col.min(u16::MAX as usize) as u16,
+            ));
             self.body_reframe();
             return;
         }
@@ -158,7 +162,12 @@ impl Model {
         let offset = screen.saturating_sub(top);
         let cursor = self.body_cursor();
         let all = self.take_all_lines();
-        self.install_window(all, cursor.0.saturating_sub(WINDOW / 2), cursor, Some(offset));
+        self.install_window(
+            all,
+            cursor.0.saturating_sub(WINDOW / 2),
+            cursor,
+            Some(offset),
+        );
     }
 
     /// Keys that go beyond the window (top and bottom of the body) move it first.
@@ -206,7 +215,12 @@ impl Model {
         parts[last].push_str(tail);
         let new_row = row + last;
         all.splice(row..=row, parts);
-        self.install_window(all, new_row.saturating_sub(WINDOW / 2), (new_row, end_col), None);
+        self.install_window(
+            all,
+            new_row.saturating_sub(WINDOW / 2),
+            (new_row, end_col),
+            None,
+        );
     }
 }
 
@@ -221,7 +235,10 @@ mod tests {
     }
 
     fn numbered(n: usize) -> String {
-        (0..n).map(|i| format!("line {i}")).collect::<Vec<_>>().join("\n")
+        (0..n)
+            .map(|i| format!("line {i}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]
