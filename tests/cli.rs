@@ -17,6 +17,7 @@ fn graft(
         .args(args)
         .args(["--graph-url", emu_url])
         .env_remove("GRAFT_ACCESS_TOKEN")
+        .env("GRAFT_TOKEN_STORE", "file")
         .env("GRAFT_STATE_DIR", state)
         .env("GRAFT_CONFIG", state.join("none.toml"))
         .stdin(Stdio::piped())

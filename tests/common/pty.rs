@@ -46,6 +46,8 @@ impl Pty {
         cmd.env("GRAFT_STATE_DIR", state.path());
         cmd.env("GRAFT_CONFIG", state.path().join("config.toml"));
         cmd.env_remove("GRAFT_ACCESS_TOKEN");
+        // Never the developer's own keyring.
+        cmd.env("GRAFT_TOKEN_STORE", "file");
         cmd.env_remove("GRAFT_GRAPH_URL");
         cmd.env_remove("DISPLAY");
         cmd.env_remove("WAYLAND_DISPLAY");
