@@ -261,3 +261,66 @@ fn markdown_drafts_reach_the_server_as_html() {
         "{html}"
     );
 }
+
+#[test]
+fn folder_user_bcc_body_and_html_flags_reach_the_server() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = graft(
+        &emu.graph_url(),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &[
+            "--to",
+            "a@contoso.com",
+            "--bcc",
+            "audit@contoso.com",
+            "--subject",
+            "Flags",
+            "--body",
+            "<p>Hello <b>there</b></p>",
+            "--html",
+            "--folder",
+            "inbox",
+            "--user",
+            "adele.vance@contoso.onmicrosoft.com",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["folder"], json!("inbox"));
+    let m = &emu.messages()[0];
+    assert_eq!(m["body"]["contentType"], json!("html"));
+    assert!(
+        m["body"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("<b>there</b>")
+    );
+    assert_eq!(
+        m["bccRecipients"][0]["emailAddress"]["address"],
+        json!("audit@contoso.com")
+    );
+    let posted: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        posted,
+        ["/v1.0/users/adele.vance@contoso.onmicrosoft.com/mailFolders/inbox/messages"]
+    );
+    // A mailbox that does not exist is Graph rejecting the draft: exit 4.
+    let o = graft(
+        &emu.graph_url(),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &["--to", "a@contoso.com", "--user", "nobody@contoso.com"],
+        "",
+    );
+    assert_eq!(code(&o), 4, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ErrorInvalidUser"));
+}
