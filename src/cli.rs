@@ -6,7 +6,6 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "graft",
     version,
-    args_conflicts_with_subcommands = true,
     about = "Write Outlook mail drafts in the terminal; Ctrl-S saves them through Microsoft Graph.",
     after_help = "Token: set GRAFT_ACCESS_TOKEN or pass --token-cmd \"CMD\". Try it without an account: graft --demo"
 )]
@@ -153,6 +152,31 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(before.graph_url, after.graph_url);
+        assert!(
+            matches!(before.command, Some(Command::Emulator { .. })),
+            "a global flag before the subcommand: {before:?}"
+        );
+        let draft = Cli::try_parse_from([
+            "graft",
+            "--graph-url",
+            "http://127.0.0.1:1/v1.0",
+            "--folder",
+            "inbox",
+            "draft",
+            "--to",
+            "a@b.co",
+            "--json",
+        ])
+        .unwrap();
+        match draft.command {
+            Some(Command::Draft(d)) => assert!(d.json && d.to == ["a@b.co"]),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(draft.folder.as_deref(), Some("inbox"));
+        // A mailto: URL is still the form's argument.
+        let m = Cli::try_parse_from(["graft", "--demo", "mailto:a@b.co"]).unwrap();
+        assert!(m.command.is_none());
+        assert_eq!(m.prefill.mailto.as_deref(), Some("mailto:a@b.co"));
         assert_eq!(after.user.as_deref(), Some("u@x.com"));
         assert!(matches!(
             after.command,
