@@ -30,7 +30,13 @@ pub fn init(verbose: u8) -> LogGuard {
     else {
         return LogGuard(None);
     };
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default queue (128,000 lines) is allocated up front: 4 MiB of memory
+    // for a program that logs a few lines per save. 512 lines is plenty; when
+    // full, lines are dropped rather than blocking the UI.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(512)
+        .lossy(true)
+        .finish(appender);
     let level = match verbose {
         0 => LevelFilter::INFO,
         1 => LevelFilter::DEBUG,

@@ -88,6 +88,8 @@ pub fn now_rfc3339() -> String {
 enum JournalOp {
     Write(Box<JournalRecord>),
     Remove(String),
+    /// Another small file to keep (address book, history), off the UI thread.
+    Task(Box<dyn FnOnce() + Send>),
 }
 
 /// Runs effects: HTTP as tasks, journal files on one ordered writer thread.
@@ -120,6 +122,10 @@ impl Runner {
                 // Ops run in order, so a removal never races an earlier write.
                 for op in jrx {
                     let result = match op {
+                        JournalOp::Task(task) => {
+                            task();
+                            continue;
+                        }
                         JournalOp::Write(rec) => {
                             tracing::debug!(key = %rec.key, queued = rec.queued, "journal write");
                             store.write(&rec)
@@ -150,6 +156,21 @@ impl Runner {
             },
             rx,
         )
+    }
+
+    /// Small file writes go to the journal's writer thread (already running;
+    /// no thread is started on the save path), else to the blocking pool.
+    fn in_background(&self, task: impl FnOnce() + Send + 'static) {
+        let task: Box<dyn FnOnce() + Send> = Box::new(task);
+        let task = match &self.journal {
+            Some((jtx, _)) => match jtx.send(JournalOp::Task(task)) {
+                Ok(()) => return,
+                Err(std::sync::mpsc::SendError(JournalOp::Task(t))) => t,
+                Err(_) => return,
+            },
+            None => task,
+        };
+        tokio::task::spawn_blocking(task);
     }
 
     /// Keeps addresses used in saved drafts in this file (for completion).
@@ -226,7 +247,7 @@ impl Runner {
             }
             Effect::SaveHistory(list) => {
                 if let Some(path) = self.history.clone() {
-                    tokio::task::spawn_blocking(move || {
+                    self.in_background(move || {
                         if let Some(dir) = path.parent() {
                             let _ = crate::fsutil::private_dir(dir);
                         }
@@ -264,7 +285,7 @@ impl Runner {
             }
             Effect::RememberAddresses(list) => {
                 if let Some(path) = self.address_book.clone() {
-                    tokio::task::spawn_blocking(move || {
+                    self.in_background(move || {
                         if let Ok(json) = serde_json::to_vec(&list) {
                             let _ = crate::fsutil::write_atomic(&path, &json);
                         }
@@ -418,6 +439,9 @@ pub enum LoopEnd {
 
 /// The loop, generic over the terminal backend and the event source so tests can
 /// drive it with `TestBackend` and a scripted stream.
+/// How long a fresh save may take before its "saving…" frame is drawn.
+const SAVE_GRACE: std::time::Duration = std::time::Duration::from_millis(4);
+
 pub async fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
     model: &mut Model,
@@ -455,14 +479,29 @@ where
         let mut redraw = false;
         let mut spawned = false;
         let mut editor = None;
+        // A save just went out: a fast server answers before a "saving…" frame
+        // would be worth drawing, so wait a moment for it (one frame, not two).
+        let mut save_grace: Option<tokio::time::Instant> = None;
+        // Bookkeeping files (address book, history) are written after the frame,
+        // so their work never competes with showing the answer.
+        let mut later: Vec<Effect> = Vec::new();
         loop {
             while let Some(msg) = queue.pop_front() {
+                let answered = matches!(msg, Msg::SaveDone { .. });
                 let out = update(model, msg);
                 redraw |= out.redraw;
                 spawned |= !out.effects.is_empty();
+                if answered {
+                    save_grace = None;
+                }
                 for effect in out.effects {
                     match effect {
                         Effect::OpenEditor(text) => editor = Some(text),
+                        Effect::Create { .. } | Effect::Update { .. } => {
+                            save_grace = Some(tokio::time::Instant::now() + SAVE_GRACE);
+                            runner.run(effect);
+                        }
+                        Effect::RememberAddresses(_) | Effect::SaveHistory(_) => later.push(effect),
                         other => runner.run(other),
                     }
                 }
@@ -491,13 +530,23 @@ where
                     continue;
                 }
             }
+            if let Some(deadline) = save_grace {
+                // No answer by the deadline: draw "saving…" now.
+                if let Ok(Some(msg)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+                    queue.push_back(msg);
+                    continue;
+                }
+            }
             break;
         }
-        if model.should_quit {
-            return Ok(LoopEnd::Quit);
-        }
-        if let Some(text) = editor {
-            return Ok(LoopEnd::Editor(text));
+        if model.should_quit || editor.is_some() {
+            for effect in later {
+                runner.run(effect);
+            }
+            return Ok(match editor {
+                Some(text) if !model.should_quit => LoopEnd::Editor(text),
+                _ => LoopEnd::Quit,
+            });
         }
         if spawned {
             // Let new tasks start (a save puts its request on the wire) before
@@ -506,6 +555,9 @@ where
         }
         if redraw {
             draw(terminal, model)?;
+        }
+        for effect in later {
+            runner.run(effect);
         }
     }
 }
