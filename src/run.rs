@@ -16,6 +16,13 @@ use std::collections::VecDeque;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 /// Turns a terminal event into a message (or nothing, for events graft ignores).
+/// The screen's height decides how much of a long body the text widget holds.
+fn note_size(model: &mut Model, ev: &Event) {
+    if let Event::Resize(_, rows) = ev {
+        model.screen_rows = *rows as usize;
+    }
+}
+
 pub fn event_to_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => Some(Msg::Key(k)),
@@ -460,6 +467,9 @@ where
             .map(|_| ())
             .map_err(|e| format!("cannot draw: {e}"))
     };
+    if let Ok(size) = terminal.size() {
+        model.screen_rows = size.height as usize;
+    }
     for effect in initial {
         runner.run(effect);
     }
@@ -468,7 +478,10 @@ where
     loop {
         let first = tokio::select! {
             ev = events.next(), if input_open => match ev {
-                Some(Ok(ev)) => event_to_msg(ev),
+                Some(Ok(ev)) => {
+                    note_size(model, &ev);
+                    event_to_msg(ev)
+                }
                 Some(Err(e)) => return Err(format!("terminal input failed: {e}")),
                 None => { input_open = false; None }
             },
@@ -523,7 +536,10 @@ where
                 .await;
                 if let Some(next) = ready {
                     match next {
-                        Some(Ok(ev)) => queue.extend(event_to_msg(ev)),
+                        Some(Ok(ev)) => {
+                            note_size(model, &ev);
+                            queue.extend(event_to_msg(ev))
+                        }
                         Some(Err(e)) => return Err(format!("terminal input failed: {e}")),
                         None => input_open = false,
                     }

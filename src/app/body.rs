@@ -1,20 +1,17 @@
 //! Long bodies stay fast to edit. The text widget re-wraps all of its text on
-//! every change, so for a body of more than [`TRIGGER`] lines it holds only a
-//! window of [`WINDOW`] lines around the cursor; the lines above and below wait
-//! here, untouched. Typing costs the same in a 1 MiB body as in a short one.
-//! When the cursor comes within [`MARGIN`] lines of the window's edge the window
-//! moves (keeping the screen where it was). Undo history does not cross a move.
+//! every change, so for a body longer than a window and a half it holds only a
+//! window around the cursor — twice the screen's height plus some slack — and
+//! the lines above and below wait here, untouched. Typing costs the same in a
+//! 1 MiB body as in a short one. When the cursor comes within a screen's height
+//! of the window's edge the window moves (keeping the screen where it was).
+//! Undo history does not cross a move.
 
 use super::model::{Field, Model, styled_field};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
-/// Bodies with more lines than this are windowed.
-pub const TRIGGER: usize = 400;
-/// Lines the text widget holds for a long body.
-pub const WINDOW: usize = 120;
-/// The window moves when the cursor is this close to its edge.
-pub const MARGIN: usize = 30;
+/// Rows assumed for the body before the terminal's size is known.
+pub const DEFAULT_ROWS: usize = 60;
 /// Pastes this large go straight into the whole body.
 const BIG_PASTE: usize = 16 * 1024;
 
@@ -38,6 +35,23 @@ fn char_to_byte(s: &str, col: usize) -> usize {
 }
 
 impl Model {
+    /// Lines the text widget holds for a long body: the screen's rows above and
+    /// below the cursor, and slack so the window does not move on every line.
+    fn window(&self) -> usize {
+        2 * self.margin() + 24
+    }
+
+    /// The window moves when the cursor is this close to its edge: as many
+    /// lines as the screen can show, so the view never runs past the window.
+    fn margin(&self) -> usize {
+        self.screen_rows.max(4) + 2
+    }
+
+    /// Bodies with more lines than this are windowed.
+    fn trigger(&self) -> usize {
+        self.window() * 3 / 2
+    }
+
     fn body_ta(&self) -> &TextArea<'static> {
         self.field(Field::Body)
     }
@@ -74,7 +88,12 @@ impl Model {
         let last = lines.len() - 1;
         let col = lines[last].chars().count();
         self.body_outside = Outside::default();
-        self.install_window(lines, last.saturating_sub(WINDOW / 2), (last, col), None);
+        self.install_window(
+            lines,
+            last.saturating_sub(self.window() / 2),
+            (last, col),
+            None,
+        );
     }
 
     /// Every line of the body, taking them out of the model (the widget is left empty).
@@ -101,11 +120,12 @@ impl Model {
             all.push(String::new());
         }
         let n = all.len();
-        let (start, end) = if n <= TRIGGER {
+        let (start, end) = if n <= self.trigger() {
             (0, n)
         } else {
-            let start = start.min(n.saturating_sub(WINDOW));
-            (start, (start + WINDOW).min(n))
+            let w = self.window();
+            let start = start.min(n.saturating_sub(w));
+            (start, (start + w).min(n))
         };
         let after_rev: Vec<String> = all.drain(end..).rev().collect();
         let window: Vec<String> = all.drain(start..).collect();
@@ -139,7 +159,7 @@ impl Model {
             return;
         }
         let all = self.take_all_lines();
-        self.install_window(all, row.saturating_sub(WINDOW / 2), (row, col), None);
+        self.install_window(all, row.saturating_sub(self.window() / 2), (row, col), None);
     }
 
     /// After an edit or a move in a long body: moves the window if the cursor
@@ -150,10 +170,11 @@ impl Model {
         let ratatui_textarea::DataCursor(r, _) = ta.cursor();
         let o = &self.body_outside;
         let total = o.before.len() + n + o.after_rev.len();
-        let near_top = r < MARGIN && !o.before.is_empty();
-        let near_bottom = n - r <= MARGIN && !o.after_rev.is_empty();
-        let grown = n > 2 * WINDOW;
-        let short_again = !o.is_empty() && total <= TRIGGER;
+        let margin = self.margin();
+        let near_top = r < margin && !o.before.is_empty();
+        let near_bottom = n - r <= margin && !o.after_rev.is_empty();
+        let grown = n > 2 * self.window();
+        let short_again = !o.is_empty() && total <= self.trigger();
         if !(near_top || near_bottom || grown || short_again) {
             return;
         }
@@ -164,7 +185,7 @@ impl Model {
         let all = self.take_all_lines();
         self.install_window(
             all,
-            cursor.0.saturating_sub(WINDOW / 2),
+            cursor.0.saturating_sub(self.window() / 2),
             cursor,
             Some(offset),
         );
@@ -194,11 +215,11 @@ impl Model {
     pub(crate) fn body_insert(&mut self, text: &str) {
         let total = self.body_lines_total();
         let pasted_lines = text.matches('\n').count();
-        if text.len() < BIG_PASTE && total + pasted_lines <= TRIGGER {
+        if text.len() < BIG_PASTE && total + pasted_lines <= self.trigger() {
             self.fields[Field::Body.index()].insert_str(text);
             return;
         }
-        if text.len() < BIG_PASTE && !self.body_outside.is_empty() && pasted_lines < MARGIN {
+        if text.len() < BIG_PASTE && !self.body_outside.is_empty() && pasted_lines < self.margin() {
             self.fields[Field::Body.index()].insert_str(text);
             self.body_reframe();
             return;
@@ -217,7 +238,7 @@ impl Model {
         all.splice(row..=row, parts);
         self.install_window(
             all,
-            new_row.saturating_sub(WINDOW / 2),
+            new_row.saturating_sub(self.window() / 2),
             (new_row, end_col),
             None,
         );
@@ -246,7 +267,7 @@ mod tests {
         let mut m = model();
         let text = numbered(5000);
         m.set_text(Field::Body, &text);
-        assert_eq!(m.field(Field::Body).lines().len(), WINDOW);
+        assert_eq!(m.field(Field::Body).lines().len(), m.window());
         assert_eq!(m.body_lines_total(), 5000);
         assert_eq!(m.text(Field::Body), text);
         assert_eq!(m.body_cursor(), (4999, 9));
@@ -255,7 +276,7 @@ mod tests {
         assert_eq!(m.text(Field::Body), text);
         m.body_jump(2500, 3);
         assert_eq!(m.body_cursor(), (2500, 3));
-        assert_eq!(m.field(Field::Body).lines().len(), WINDOW);
+        assert_eq!(m.field(Field::Body).lines().len(), m.window());
     }
 
     #[test]

@@ -331,6 +331,8 @@ pub struct Model {
     pub resolving: bool,
     /// The body's lines outside the text widget (long bodies only).
     pub body_outside: super::body::Outside,
+    /// The terminal's height (the body never shows more lines than this).
+    pub screen_rows: usize,
     /// Colours (from the config file's `[theme]`).
     pub theme: crate::ui::theme::Theme,
 }
@@ -433,6 +435,7 @@ impl Model {
             signature: None,
             resolving: false,
             body_outside: Default::default(),
+            screen_rows: super::body::DEFAULT_ROWS,
             theme: Default::default(),
         }
     }
