@@ -19,7 +19,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 /// The screen's height decides how much of a long body the text widget holds.
 fn note_size(model: &mut Model, ev: &Event) {
     if let Event::Resize(_, rows) = ev {
-        model.screen_rows = *rows as usize;
+        model.body_set_rows(*rows as usize);
     }
 }
 
@@ -468,7 +468,7 @@ where
             .map_err(|e| format!("cannot draw: {e}"))
     };
     if let Ok(size) = terminal.size() {
-        model.screen_rows = size.height as usize;
+        model.body_set_rows(size.height as usize);
     }
     for effect in initial {
         runner.run(effect);

@@ -162,6 +162,26 @@ impl Model {
         self.install_window(all, row.saturating_sub(self.window() / 2), (row, col), None);
     }
 
+    /// The terminal's height changed: size the window for it.
+    pub fn body_set_rows(&mut self, rows: usize) {
+        if rows == self.screen_rows {
+            return;
+        }
+        self.screen_rows = rows;
+        let total = self.body_lines_total();
+        if self.body_outside.is_empty() && total <= self.trigger() {
+            return;
+        }
+        let cursor = self.body_cursor();
+        let all = self.take_all_lines();
+        self.install_window(
+            all,
+            cursor.0.saturating_sub(self.window() / 2),
+            cursor,
+            None,
+        );
+    }
+
     /// After an edit or a move in a long body: moves the window if the cursor
     /// came near its edge, or puts the whole body back once it is short again.
     pub(crate) fn body_reframe(&mut self) {
@@ -292,6 +312,19 @@ mod tests {
         // Back to a short body: the window goes away.
         m.set_text(Field::Body, "short");
         assert!(m.body_outside.is_empty());
+    }
+
+    #[test]
+    fn a_taller_terminal_gets_a_bigger_window() {
+        let mut m = model();
+        m.screen_rows = 30;
+        m.set_text(Field::Body, &numbered(3000));
+        let small = m.field(Field::Body).lines().len();
+        m.body_set_rows(100);
+        assert!(m.field(Field::Body).lines().len() > small + 100);
+        assert!(m.field(Field::Body).lines().len() >= 2 * 100);
+        assert_eq!(m.body_cursor(), (2999, "line 2999".len()));
+        assert_eq!(m.text(Field::Body), numbered(3000));
     }
 
     #[test]
