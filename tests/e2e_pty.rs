@@ -697,3 +697,93 @@ fn works_with_term_xterm_and_screen() {
         assert_eq!(t.wait_exit(10), 0, "{term}");
     }
 }
+
+#[test]
+fn history_loads_an_earlier_draft_and_the_next_save_patches_it() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+    t.send("first@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("First draft");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    // F6, then n: a new blank draft.
+    t.send("\x1b[17~");
+    t.wait_text("Drafts saved from graft");
+    t.send("n");
+    t.wait_text("New draft.");
+    t.send("second@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Second draft");
+    t.send(CTRL_S);
+    t.wait_for("the second save", 10, |s| {
+        s.contains("201 Created") && s.contains("Second draft")
+    });
+    assert_eq!(emu.messages().len(), 2);
+    // Back to the first one: newest is listed first, so go down one.
+    t.send("\x1b[17~");
+    t.wait_text("Drafts saved from graft");
+    t.send("\x1b[B");
+    t.send(ENTER);
+    t.wait_text("Loaded “First draft” from Outlook");
+    let screen = t.screen();
+    assert!(screen.contains("first@contoso.com"), "{screen}");
+    assert!(!screen.contains("second@contoso.com"), "{screen}");
+    // Edit and save: the first draft is updated, nothing new is created.
+    t.send(" (v2)");
+    t.wait_text("(v2)");
+    t.send(CTRL_S);
+    t.wait_text("200 OK");
+    let msgs = emu.messages();
+    assert_eq!(msgs.len(), 2);
+    let first = msgs
+        .iter()
+        .find(|m| m["toRecipients"][0]["emailAddress"]["address"] == "first@contoso.com")
+        .unwrap();
+    assert_eq!(
+        first["subject"],
+        json!("First draft"),
+        "the body was edited, not the subject"
+    );
+    let patches: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect();
+    assert_eq!(patches.len(), 1);
+    assert!(
+        patches[0].path.starts_with("/v1.0/me/messages/"),
+        "{:?}",
+        patches[0]
+    );
+    assert_eq!(first["body"]["content"], json!(" (v2)"));
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+    // The history the form kept is what `graft drafts --remote` reads (the
+    // first draft, saved last, comes first).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+        .args([
+            "drafts",
+            "--remote",
+            "--json",
+            "--graph-url",
+            &emu.graph_url(),
+        ])
+        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
+        .env("GRAFT_STATE_DIR", t.state_dir())
+        .env("GRAFT_CONFIG", t.state_dir().join("config.toml"))
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let subjects: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["subject"].clone())
+        .collect();
+    assert_eq!(subjects, [json!("First draft"), json!("Second draft")]);
+}

@@ -160,6 +160,11 @@ impl Pty {
         self.child.process_id()
     }
 
+    /// This session's state directory.
+    pub fn state_dir(&self) -> &std::path::Path {
+        self.state.path()
+    }
+
     /// The journal files in this session's state directory.
     pub fn journal_files(&self) -> Vec<std::path::PathBuf> {
         let dir = self.state.path().join("journal");
