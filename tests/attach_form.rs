@@ -352,3 +352,74 @@ fn the_journal_keeps_the_list_and_restores_it() {
     let old = json.replace(",\"attachments\":", ",\"ignored_attachments\":");
     assert!(serde_json::from_str::<graft::draft::journal::JournalRecord>(&old).is_ok());
 }
+
+#[test]
+fn a_draft_gone_on_the_server_is_saved_anew_with_its_local_files() {
+    let big = file("big.bin", 10_485_760);
+    let mut m = with_files(std::slice::from_ref(&big));
+    // One file is on the server only (as when a draft is loaded from the history).
+    m.files.list.push(AttachedFile {
+        path: PathBuf::new(),
+        name: "remote.xlsx".into(),
+        size: 2048,
+        content_type: String::new(),
+        server_id: Some("AAMkRemote".into()),
+    });
+    update(&mut m, ctrl('s'));
+    let req = in_flight_req(&m);
+    update(
+        &mut m,
+        done(
+            req,
+            FilesOutcome {
+                attached: vec![(big.path.clone(), "AAMkAtt1".into())],
+                ..Default::default()
+            },
+        ),
+    );
+    // The next update finds the draft gone; the user saves it as a new one.
+    m.focus = Field::Subject;
+    type_text(&mut m, "more");
+    update(&mut m, ctrl('s'));
+    let req = in_flight_req(&m);
+    update(
+        &mut m,
+        Msg::SaveDone {
+            req,
+            at: "09:01:00 UTC".into(),
+            adopted: false,
+            result: Err(GraphFailure {
+                kind: FailureKind::Http,
+                status: Some(404),
+                status_text: "Not Found".into(),
+                code: "ErrorItemNotFound".into(),
+                message: "gone".into(),
+                request_id: None,
+                retry_after: None,
+            }),
+            files: Box::default(),
+        },
+    );
+    assert!(matches!(m.dialog, Some(Dialog::DraftGone)));
+    let out = update(&mut m, key(KeyCode::Char('y')));
+    match out.effects.first() {
+        Some(Effect::Create { files, .. }) => {
+            assert_eq!(
+                files.list.len(),
+                1,
+                "the server-only file cannot go up again"
+            );
+            assert_eq!(files.list[0].name, "big.bin");
+            assert!(
+                files.list[0].server_id.is_none(),
+                "uploaded again to the new draft"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        m.status
+            .iter()
+            .any(|e| matches!(e, StatusEntry::Info(t) if t.contains("remote.xlsx")))
+    );
+}

@@ -279,6 +279,29 @@ pub fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
     });
 }
 
+/// The draft is gone on the server and will be saved as a new one: local
+/// files go up again; files that were only on the server (loaded from the
+/// history) cannot, and are named in the status pane.
+pub fn for_new_draft(model: &mut Model) {
+    model.files.detached.clear();
+    let mut lost = Vec::new();
+    model.files.list.retain_mut(|f| {
+        f.server_id = None;
+        if f.path.as_os_str().is_empty() {
+            lost.push(f.name.clone());
+            false
+        } else {
+            true
+        }
+    });
+    if !lost.is_empty() {
+        model.status.push(StatusEntry::Info(format!(
+            "{} went with the old draft (it was only on the server); attach it again if you need it.",
+            lost.join(", ")
+        )));
+    }
+}
+
 /// One line for the form: `a.pdf 2 KB · big.zip 12.0 MB (2 to upload)`.
 pub fn summary(files: &Files) -> Option<String> {
     if files.list.is_empty() {

@@ -461,6 +461,7 @@ fn on_draft_gone_key(model: &mut Model, key: KeyEvent) -> Outcome {
             model.server = Default::default();
             model.create_uncertain = false;
             model.saved_generation = u64::MAX;
+            super::attach::for_new_draft(model);
             let out = save::save(model);
             out.with(vec![Effect::RemoveJournal(old)])
         }
