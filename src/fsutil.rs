@@ -59,3 +59,17 @@ pub fn state_dir() -> Option<std::path::PathBuf> {
         .or_else(|| dirs::state_dir().map(|d| d.join("graft")))
         .or_else(|| dirs::data_local_dir().map(|d| d.join("graft")))
 }
+
+/// A profile name made safe for a file name: letters, digits, `-` and `_` kept,
+/// anything else (a `/`, a space, a dot) becomes `_`.
+pub fn file_name_for(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -2,12 +2,14 @@
 //! attachments endpoint, upload sessions with failing chunks resumed, and every
 //! limit refused before anything is sent.
 
+mod common;
+
 use graft::draft::attach::{self, AttachedFile};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::upload::{attach_pending, detach};
 use graft::graph::{AccessToken, GraphClient, Mailbox};
 use serde_json::{Value, json};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
 fn client(emu: &Emulator) -> GraphClient {
@@ -232,18 +234,9 @@ fn urlenc(s: &str) -> String {
 }
 
 fn graft(emu: &Emulator, state: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_graft"))
-        .arg("draft")
-        .args(args)
-        .args(["--graph-url", &emu.graph_url()])
-        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
-        .env("GRAFT_STATE_DIR", state)
-        .env("GRAFT_CONFIG", state.join("none.toml"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap()
+    let mut all = vec!["draft"];
+    all.extend_from_slice(args);
+    common::graft_cli(&emu.graph_url(), state, &all)
 }
 
 #[test]

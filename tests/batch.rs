@@ -1,22 +1,15 @@
 //! `graft draft --batch`: many drafts through `$batch`, throttled, rerun.
 
+mod common;
+
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault};
 use serde_json::Value;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn graft(emu: &Emulator, state: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_graft"))
-        .arg("draft")
-        .args(args)
-        .args(["--graph-url", &emu.graph_url()])
-        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
-        .env("GRAFT_STATE_DIR", state)
-        .env("GRAFT_CONFIG", state.join("none.toml"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap()
+    let mut all = vec!["draft"];
+    all.extend_from_slice(args);
+    common::graft_cli(&emu.graph_url(), state, &all)
 }
 
 fn lines(o: &Output) -> Vec<Value> {

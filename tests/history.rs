@@ -7,23 +7,13 @@ use common::{ctrl, key, model, type_text};
 use crossterm::event::KeyCode;
 use graft::app::history::{HistoryEntry, Loaded, content_from_message};
 use graft::app::{Dialog, Effect, Field, Msg, update};
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
+use graft::emulator::{Emulator, EmulatorConfig};
 use graft::graph::upload::RemoteAttachment;
 use serde_json::{Value, json};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn graft(emu: &Emulator, state: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_graft"))
-        .args(args)
-        .args(["--graph-url", &emu.graph_url()])
-        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
-        .env("GRAFT_STATE_DIR", state)
-        .env("GRAFT_CONFIG", state.join("none.toml"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap()
+    common::graft_cli(&emu.graph_url(), state, args)
 }
 
 #[test]

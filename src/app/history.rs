@@ -41,16 +41,7 @@ pub struct HistoryDialog {
 
 /// `<state>/history/<profile>.json`.
 pub fn path(profile: &str) -> Option<std::path::PathBuf> {
-    let safe: String = profile
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let safe = crate::fsutil::file_name_for(profile);
     crate::fsutil::state_dir().map(|d| d.join("history").join(format!("{safe}.json")))
 }
 

@@ -79,16 +79,7 @@ fn run_tool(tool: &PathBuf, args: &[&str], input: Option<&[u8]>) -> Option<Vec<u
 impl TokenStore {
     /// `<state>/tokens/<profile>.json`, or the secret service when reachable.
     pub fn for_profile(profile: &str) -> Option<TokenStore> {
-        let safe: String = profile
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let safe = crate::fsutil::file_name_for(profile);
         Some(TokenStore {
             path: crate::fsutil::state_dir()?
                 .join("tokens")

@@ -3,7 +3,7 @@
 //! an opaque pre-authorised URL, in order, the last answered `201` + `Location`).
 
 use super::messages::{check_body, find_id, random_id};
-use super::{AppState, Ctx, error, now_iso};
+use super::{AppState, Ctx, error, not_found, now_iso};
 use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
@@ -289,14 +289,7 @@ fn find_attachment(
         .get(&id)
         .and_then(|m| m.attachments.iter().position(|a| a.id == aid))
         .map(|i| (id, i))
-        .ok_or_else(|| {
-            error(
-                ctx,
-                404,
-                "ErrorItemNotFound",
-                "The specified object was not found in the store.",
-            )
-        })
+        .ok_or_else(|| not_found(ctx))
 }
 
 async fn get_one(

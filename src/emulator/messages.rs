@@ -1,6 +1,6 @@
 //! The message endpoints: create (in `/me`, `/users/{id}`, folders), get, update, delete.
 
-use super::{AppState, Ctx, error, now_iso};
+use super::{AppState, Ctx, error, not_found, now_iso};
 use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
@@ -449,12 +449,7 @@ async fn create(
         Some(f) if WELL_KNOWN_FOLDERS.contains(&f) => folder_id(f),
         Some(f) if f.starts_with("aqmk") => params["folder"].clone(),
         Some(_) => {
-            return error(
-                &ctx,
-                404,
-                "ErrorItemNotFound",
-                "The specified object was not found in the store.",
-            );
+            return not_found(&ctx);
         }
     };
     let m = match check_body(&ctx, &headers, &body, state.config.max_body_bytes)
@@ -580,12 +575,7 @@ pub(super) fn find_id(
     }
     match state.lock().messages.get(&id) {
         Some(m) if m.owner == owner => Ok(id),
-        _ => Err(error(
-            ctx,
-            404,
-            "ErrorItemNotFound",
-            "The specified object was not found in the store.",
-        )),
+        _ => Err(not_found(ctx)),
     }
 }
 
@@ -599,12 +589,7 @@ async fn get_one(
             let mb = state.lock();
             match mb.messages.get(&id) {
                 Some(m) => axum::Json(m.public()).into_response(),
-                None => error(
-                    &ctx,
-                    404,
-                    "ErrorItemNotFound",
-                    "The specified object was not found in the store.",
-                ),
+                None => not_found(&ctx),
             }
         }
         Err(r) => r,
@@ -630,12 +615,7 @@ async fn update(
     };
     let mut mb = state.lock();
     let Some(stored) = mb.messages.get_mut(&id) else {
-        return error(
-            &ctx,
-            404,
-            "ErrorItemNotFound",
-            "The specified object was not found in the store.",
-        );
+        return not_found(&ctx);
     };
     let is_draft = stored.props.get("isDraft") == Some(&Value::Bool(true));
     if !is_draft {

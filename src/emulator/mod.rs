@@ -448,6 +448,16 @@ fn error(ctx: &Ctx, status: u16, code: &str, message: &str) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// `404 ErrorItemNotFound`, as Graph words it.
+fn not_found(ctx: &Ctx) -> Response {
+    error(
+        ctx,
+        404,
+        "ErrorItemNotFound",
+        "The specified object was not found in the store.",
+    )
+}
+
 fn now_iso() -> String {
     let now = time::OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);

@@ -42,3 +42,20 @@ pub fn type_text(m: &mut Model, text: &str) -> Vec<Outcome> {
         })
         .collect()
 }
+
+/// Runs the graft binary against a Graph root with the demo token and a
+/// private state directory (no config file, never the user's keyring).
+pub fn graft_cli(graph_url: &str, state: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+        .args(args)
+        .args(["--graph-url", graph_url])
+        .env("GRAFT_ACCESS_TOKEN", graft::emulator::DEMO_TOKEN)
+        .env("GRAFT_STATE_DIR", state)
+        .env("GRAFT_CONFIG", state.join("none.toml"))
+        .env("GRAFT_TOKEN_STORE", "file")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run graft")
+}
