@@ -71,12 +71,18 @@ async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
     assert_eq!(screen.frames(), 2, "no redraw while idle");
 
     send_key(&tx, KeyCode::Char('s'), KeyModifiers::CONTROL);
-    // A fast answer arrives before a "saving…" frame is worth drawing: one frame.
-    until("the result to be drawn", || screen.frames() >= 3).await;
+    // An answer within a few milliseconds costs one frame; a slower one (the
+    // first request of a debug build opens its connection) shows "saving…"
+    // first. Nothing is drawn after the answer.
+    until("the result to be drawn", || {
+        screen.text().contains("201 Created")
+    })
+    .await;
     assert_eq!(emu.messages().len(), 1);
+    let frames = screen.frames();
+    assert!(frames == 3 || frames == 4, "{frames} frames");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(screen.frames(), 3, "no redraw after the answer");
-    assert!(screen.text().contains("201 Created"), "{}", screen.text());
+    assert_eq!(screen.frames(), frames, "no redraw after the answer");
 
     // A slow answer: "saving…" shows first, then the answer.
     emu.inject(
@@ -86,16 +92,16 @@ async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
         .on("PATCH"),
     );
     send_text(&tx, "x");
-    until("the key to be drawn", || screen.frames() >= 4).await;
+    until("the key to be drawn", || screen.frames() > frames).await;
     send_key(&tx, KeyCode::Char('s'), KeyModifiers::CONTROL);
     until("saving… to be drawn", || screen.text().contains("saving")).await;
-    assert_eq!(screen.frames(), 5);
+    assert_eq!(screen.frames(), frames + 2);
     until("the update to be drawn", || {
         screen.text().contains("200 OK")
     })
     .await;
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(screen.frames(), 6, "saving…, then the answer");
+    assert_eq!(screen.frames(), frames + 3, "saving…, then the answer");
 
     send_key(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
     let (r, model, terminal) = task.await.unwrap();
