@@ -423,3 +423,16 @@ fn a_draft_gone_on_the_server_is_saved_anew_with_its_local_files() {
             .any(|e| matches!(e, StatusEntry::Info(t) if t.contains("remote.xlsx")))
     );
 }
+
+#[test]
+fn quit_works_from_the_attach_dialog_and_asks_about_pending_files() {
+    let mut m = with_files(&[file("a.pdf", 100)]);
+    update(&mut m, ctrl('o'));
+    update(&mut m, ctrl('q'));
+    assert!(
+        matches!(m.dialog, Some(Dialog::ConfirmQuit)),
+        "{:?}",
+        m.dialog
+    );
+    assert!(!m.should_quit);
+}

@@ -83,6 +83,11 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
             model.dialog = None;
             return save::save(model);
         }
+        Some(Action::Quit) => {
+            // Quit works from here too (it asks first if anything is unsaved).
+            model.dialog = None;
+            return super::update::update(model, super::update::Msg::Key(key));
+        }
         _ => {}
     }
     let Some(d) = dialog(model) else {

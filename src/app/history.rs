@@ -82,8 +82,9 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
             return Outcome::redraw();
         }
         Some(super::Action::Quit) => {
+            // Quit works from here too (it asks first if anything is unsaved).
             model.dialog = None;
-            return Outcome::redraw();
+            return super::update::update(model, super::update::Msg::Key(key));
         }
         _ => {}
     }
