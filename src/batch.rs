@@ -8,9 +8,9 @@
 //! reached the server without an answer is looked up before it is repeated.
 
 use crate::commands::{Failure, describe_failure, exit, exit_code_for};
-use crate::draft::address::parse_list;
 use crate::draft::attach::{AttachedFile, REQUEST_BUDGET, check};
-use crate::draft::content::{BodyFormat, DraftContent, Importance, More};
+use crate::draft::content::{BodyFormat, DraftContent, Importance};
+use crate::draft::journal::{Fields, MoreText};
 use crate::graph::{GraphClient, GraphFailure, SavedMessage};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -101,30 +101,27 @@ pub fn parse(text: &str, base: &Path) -> Result<Vec<Item>, Vec<String>> {
                 continue;
             }
         };
-        let list = |label: &str, v: &OneOrMany| {
-            parse_list(&v.joined()).map_err(|e| format!("line {n}: {label}: {e}"))
+        let typed = Fields {
+            to: line.to.joined(),
+            cc: line.cc.joined(),
+            bcc: line.bcc.joined(),
+            subject: line.subject.clone(),
+            body: line.body.clone(),
         };
-        let content = (|| {
-            Ok::<_, String>(DraftContent {
-                to: list("to", &line.to)?,
-                cc: list("cc", &line.cc)?,
-                bcc: list("bcc", &line.bcc)?,
-                subject: line.subject.clone(),
-                body: line.body.clone(),
-                format: line.format,
-                more: More {
-                    importance: line.importance,
-                    ..Default::default()
-                },
-            })
-        })();
-        let content = match content {
-            Ok(c) => c,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+        let more = MoreText {
+            importance: line.importance,
+            ..Default::default()
         };
+        let content =
+            match DraftContent::from_typed(&typed, line.format, &more) {
+                Ok(c) => c,
+                Err(bad) => {
+                    errors.extend(bad.iter().map(|(which, e)| {
+                        format!("line {n}: {}: {e}", which.label().to_lowercase())
+                    }));
+                    continue;
+                }
+            };
         let mut files = Vec::new();
         for p in &line.attach {
             let p = if p.is_relative() {

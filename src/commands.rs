@@ -502,31 +502,35 @@ pub fn progress_printer(enabled: bool) -> impl FnMut(&str, u64, u64) + Send {
 fn content_from(
     args: &crate::cli::DraftArgs,
 ) -> Result<crate::draft::content::DraftContent, Failure> {
-    use crate::draft::address::parse_list;
-    let list = |label: &str, v: &[String]| {
-        parse_list(&v.join(", ")).map_err(|e| (exit::USAGE, format!("--{label}: {e}")))
-    };
-    Ok(crate::draft::content::DraftContent {
-        to: list("to", &args.to)?,
-        cc: list("cc", &args.cc)?,
-        bcc: list("bcc", &args.bcc)?,
+    use crate::draft::content::{BodyFormat, DraftContent, Importance};
+    let typed = crate::draft::journal::Fields {
+        to: args.to.join(", "),
+        cc: args.cc.join(", "),
+        bcc: args.bcc.join(", "),
         subject: args.subject.clone(),
         body: read_body(args)?,
-        format: if args.markdown {
-            crate::draft::content::BodyFormat::Markdown
-        } else if args.html {
-            crate::draft::content::BodyFormat::Html
-        } else {
-            crate::draft::content::BodyFormat::Text
+    };
+    let format = if args.markdown {
+        BodyFormat::Markdown
+    } else if args.html {
+        BodyFormat::Html
+    } else {
+        BodyFormat::Text
+    };
+    let more = crate::draft::journal::MoreText {
+        importance: match args.importance.as_deref() {
+            Some("low") => Importance::Low,
+            Some("high") => Importance::High,
+            _ => Importance::Normal,
         },
-        more: crate::draft::content::More {
-            importance: match args.importance.as_deref() {
-                Some("low") => crate::draft::content::Importance::Low,
-                Some("high") => crate::draft::content::Importance::High,
-                _ => crate::draft::content::Importance::Normal,
-            },
-            ..Default::default()
-        },
+        ..Default::default()
+    };
+    DraftContent::from_typed(&typed, format, &more).map_err(|bad| {
+        let (which, e) = &bad[0];
+        (
+            exit::USAGE,
+            format!("--{}: {e}", which.label().to_lowercase()),
+        )
     })
 }
 

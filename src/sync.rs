@@ -1,7 +1,6 @@
 //! Completing saves from the journal without the form: `graft sync`, and the
 //! background sync of queued drafts when graft starts.
 
-use crate::draft::address::parse_list;
 use crate::draft::content::DraftContent;
 use crate::draft::journal::JournalRecord;
 use crate::graph::{GraphClient, GraphFailure, SavedMessage};
@@ -44,24 +43,12 @@ pub async fn sync_record(
     client: &GraphClient,
     rec: &JournalRecord,
 ) -> Result<SavedMessage, String> {
-    let f = &rec.fields;
-    let parse = |label: &str, s: &str| parse_list(s).map_err(|e| format!("{label}: {e}"));
-    let content = DraftContent {
-        to: parse("To", &f.to)?,
-        cc: parse("Cc", &f.cc)?,
-        bcc: parse("Bcc", &f.bcc)?,
-        subject: f.subject.clone(),
-        body: f.body.clone(),
-        format: rec.format,
-        more: crate::draft::content::More {
-            reply_to: parse("Reply-To", &rec.more.reply_to)?,
-            importance: rec.more.importance,
-            read_receipt: rec.more.read_receipt,
-            delivery_receipt: rec.more.delivery_receipt,
-            categories: crate::draft::content::split_categories(&rec.more.categories),
-            flagged: rec.more.flagged,
-        },
-    };
+    let content = DraftContent::from_typed(&rec.fields, rec.format, &rec.more).map_err(|bad| {
+        bad.iter()
+            .map(|(which, e)| format!("{}: {e}", which.label()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
     let job = match &rec.server_id {
         Some(id) => SaveJob::Update {
             id: id.clone(),

@@ -1,8 +1,8 @@
 //! The whole state of the form, as plain data.
 
 use super::keymap::Keymap;
-use crate::draft::address::{self, AddressError};
-use crate::draft::content::{BodyFormat, DraftContent, Importance, More};
+use crate::draft::address::AddressError;
+use crate::draft::content::{BodyFormat, DraftContent, Importance, ListField};
 use crate::draft::journal::MoreText;
 use crate::draft::journal::{Fields, JournalRecord};
 use ratatui::style::{Modifier, Style};
@@ -604,54 +604,26 @@ impl Model {
     pub fn validated_content(
         &mut self,
     ) -> Result<DraftContent, Vec<(Option<Field>, AddressError)>> {
-        let mut lists = Vec::new();
-        let mut bad = Vec::new();
-        for f in [Field::To, Field::Cc, Field::Bcc] {
-            match address::parse_list(&self.text(f)) {
-                Ok(list) => {
-                    self.errors[f.index()] = None;
-                    lists.push(list);
-                }
-                Err(e) => {
-                    self.errors[f.index()] = Some(e.clone());
-                    bad.push((Some(f), e));
-                    lists.push(Vec::new());
-                }
-            }
-        }
-        let more = self.more.text();
-        let reply_to = match address::parse_list(&more.reply_to) {
-            Ok(l) => {
-                self.more.reply_to_error = None;
-                l
-            }
-            Err(e) => {
-                self.more.reply_to_error = Some(e.clone());
-                bad.push((None, e));
-                Vec::new()
-            }
-        };
-        if !bad.is_empty() {
-            return Err(bad);
-        }
-        let bcc = lists.pop().unwrap_or_default();
-        let cc = lists.pop().unwrap_or_default();
-        let to = lists.pop().unwrap_or_default();
-        Ok(DraftContent {
-            to,
-            cc,
-            bcc,
-            subject: self.text(Field::Subject),
-            body: self.text(Field::Body),
-            format: self.body_format,
-            more: More {
-                reply_to,
-                importance: more.importance,
-                read_receipt: more.read_receipt,
-                delivery_receipt: more.delivery_receipt,
-                categories: crate::draft::content::split_categories(&more.categories),
-                flagged: more.flagged,
-            },
+        let result =
+            DraftContent::from_typed(&self.fields_text(), self.body_format, &self.more.text());
+        self.errors = [None, None, None];
+        self.more.reply_to_error = None;
+        result.map_err(|bad| {
+            bad.into_iter()
+                .map(|(which, e)| {
+                    let field = match which {
+                        ListField::To => Some(Field::To),
+                        ListField::Cc => Some(Field::Cc),
+                        ListField::Bcc => Some(Field::Bcc),
+                        ListField::ReplyTo => None,
+                    };
+                    match field {
+                        Some(f) => self.errors[f.index()] = Some(e.clone()),
+                        None => self.more.reply_to_error = Some(e.clone()),
+                    }
+                    (field, e)
+                })
+                .collect()
         })
     }
 }

@@ -116,7 +116,66 @@ fn recipients(list: &[Address]) -> Value {
     )
 }
 
+/// A recipient list as the user typed it, for naming it in an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListField {
+    To,
+    Cc,
+    Bcc,
+    ReplyTo,
+}
+
+impl ListField {
+    pub fn label(self) -> &'static str {
+        match self {
+            ListField::To => "To",
+            ListField::Cc => "Cc",
+            ListField::Bcc => "Bcc",
+            ListField::ReplyTo => "Reply-To",
+        }
+    }
+}
+
 impl DraftContent {
+    /// The draft from text as typed (the form, the journal, a batch line, flags):
+    /// every recipient list parsed, or each bad one with what is wrong.
+    pub fn from_typed(
+        fields: &super::journal::Fields,
+        format: BodyFormat,
+        more: &super::journal::MoreText,
+    ) -> Result<DraftContent, Vec<(ListField, super::address::AddressError)>> {
+        let mut bad = Vec::new();
+        let mut list = |which: ListField, text: &str| {
+            super::address::parse_list(text).unwrap_or_else(|e| {
+                bad.push((which, e));
+                Vec::new()
+            })
+        };
+        let to = list(ListField::To, &fields.to);
+        let cc = list(ListField::Cc, &fields.cc);
+        let bcc = list(ListField::Bcc, &fields.bcc);
+        let reply_to = list(ListField::ReplyTo, &more.reply_to);
+        if !bad.is_empty() {
+            return Err(bad);
+        }
+        Ok(DraftContent {
+            to,
+            cc,
+            bcc,
+            subject: fields.subject.clone(),
+            body: fields.body.clone(),
+            format,
+            more: More {
+                reply_to,
+                importance: more.importance,
+                read_receipt: more.read_receipt,
+                delivery_receipt: more.delivery_receipt,
+                categories: split_categories(&more.categories),
+                flagged: more.flagged,
+            },
+        })
+    }
+
     /// The body of `POST …/messages`: every field, so the server holds exactly the
     /// form, plus the draft's client key as an extended property when given.
     pub fn create_body(&self, key: Option<&str>) -> Value {
