@@ -1,12 +1,13 @@
 //! Drafts graft saved in this profile (kept locally, newest first), and loading
 //! one back from Graph into the form to continue it (GET, then PATCH on save).
 
-use super::model::{Dialog, Field, Model, ServerDraft, StatusEntry};
+use super::model::{Dialog, Field, Model, StatusEntry};
 use super::save;
 use super::update::{Effect, Outcome};
 use crate::draft::address::{Address, format_list};
 use crate::draft::attach::AttachedFile;
 use crate::draft::content::{BodyFormat, DraftContent, Importance, More};
+use crate::draft::journal::{Fields, JournalRecord, MoreText};
 use crate::graph::GraphFailure;
 use crossterm::event::{KeyCode, KeyEvent};
 use serde::{Deserialize, Serialize};
@@ -187,6 +188,48 @@ pub fn content_from_message(v: &Value) -> DraftContent {
     }
 }
 
+/// A journal record for a draft of this form's mailbox: empty, not on the server.
+fn blank_record(model: &Model, key: String) -> JournalRecord {
+    JournalRecord {
+        version: JournalRecord::VERSION,
+        key,
+        pid: model.pid,
+        updated: String::new(),
+        graph_url: model.target.graph_url.clone(),
+        user: model.target.user.clone(),
+        folder: model.target.folder.clone(),
+        fields: Fields::default(),
+        server_id: None,
+        web_link: None,
+        saved: None,
+        create_uncertain: false,
+        queued: false,
+        format: BodyFormat::Text,
+        more: MoreText::default(),
+        attachments: Vec::new(),
+        detached: Vec::new(),
+    }
+}
+
+/// Puts `rec` in the form in place of the draft on screen, which stays in the
+/// local journal if it has anything unsaved. The new draft counts as saved.
+fn switch_to(model: &mut Model, rec: &JournalRecord) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if model.needs_journal() && model.journal.enabled {
+        effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
+        model.status.push(StatusEntry::Info(
+            "The draft you were writing is kept in the local journal (graft drafts; offered at the next start).".into(),
+        ));
+    }
+    model.restore(rec);
+    model.retry = None;
+    model.failures = 0;
+    model.saved_generation = model.generation;
+    model.journal.on_disk = false;
+    model.dialog = None;
+    effects
+}
+
 /// Starts a blank draft. The one on screen is saved already, or kept in the
 /// local journal (offered at the next start and by `graft drafts`).
 fn new_draft(model: &mut Model) -> Outcome {
@@ -196,35 +239,16 @@ fn new_draft(model: &mut Model) -> Outcome {
         }
         return Outcome::redraw();
     }
-    let mut effects = Vec::new();
-    if model.needs_journal() && model.journal.enabled {
-        effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
-        model.status.push(StatusEntry::Info(
-            "The draft you were writing is kept in the local journal (graft drafts; offered at the next start).".into(),
-        ));
-    } else {
+    let key = model.fresh_key();
+    let rec = blank_record(model, key);
+    let effects = switch_to(model, &rec);
+    if effects.is_empty() {
         model.status.push(StatusEntry::Info("New draft.".into()));
     }
-    for f in Field::ALL {
-        model.set_text(f, "");
-    }
-    model.more.set(&Default::default());
-    model.body_format = BodyFormat::Text;
-    model.files = Default::default();
-    model.server = ServerDraft::default();
-    model.draft_key = model.fresh_key();
-    model.create_uncertain = false;
-    model.retry = None;
-    model.failures = 0;
-    model.errors = [None, None, None];
-    model.generation += 1;
-    model.saved_generation = model.generation;
-    model.journal.on_disk = false;
     if let Some(sig) = model.signature.clone() {
         model.add_signature(&sig);
     }
     model.focus = Field::To;
-    model.dialog = None;
     Outcome::redraw().with(effects)
 }
 
@@ -259,14 +283,6 @@ pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, GraphFail
         d.message = Some("That message has been sent; it is no longer a draft.".into());
         return Outcome::redraw();
     }
-    // The draft on screen stays in the local journal if it has anything unsaved.
-    let mut effects = Vec::new();
-    if model.needs_journal() && model.journal.enabled {
-        effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
-        model.status.push(StatusEntry::Info(
-            "The draft you were writing is kept in the local journal (graft drafts; offered at the next start).".into(),
-        ));
-    }
     let key = model
         .history
         .iter()
@@ -274,66 +290,44 @@ pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, GraphFail
         .map(|e| e.key.clone())
         .unwrap_or_else(|| model.fresh_key());
     let content = content_from_message(&loaded.message);
-    let web_link = loaded
-        .message
-        .get("webLink")
-        .and_then(Value::as_str)
-        .map(crate::sanitize::line);
-    let fields = crate::draft::journal::Fields {
+    let mut rec = blank_record(model, key);
+    rec.fields = Fields {
         to: format_list(&content.to),
         cc: format_list(&content.cc),
         bcc: format_list(&content.bcc),
         subject: content.subject.clone(),
         body: content.body.clone(),
     };
-    for (field, text) in [
-        (Field::To, &fields.to),
-        (Field::Cc, &fields.cc),
-        (Field::Bcc, &fields.bcc),
-        (Field::Subject, &fields.subject),
-        (Field::Body, &fields.body),
-    ] {
-        model.set_text(field, text);
-    }
-    model.body_format = content.format;
-    model.more.set(&crate::draft::journal::MoreText {
+    rec.format = content.format;
+    rec.more = MoreText {
         reply_to: format_list(&content.more.reply_to),
         categories: content.more.categories.join(", "),
         importance: content.more.importance,
         read_receipt: content.more.read_receipt,
         delivery_receipt: content.more.delivery_receipt,
         flagged: content.more.flagged,
-    });
-    model.files = super::attach::Files {
-        list: loaded
-            .attachments
-            .iter()
-            .map(|a| AttachedFile {
-                path: std::path::PathBuf::new(),
-                name: crate::sanitize::line(&a.name),
-                size: a.size,
-                content_type: String::new(),
-                server_id: Some(a.id.clone()),
-            })
-            .collect(),
-        detached: Vec::new(),
     };
-    model.draft_key = key;
-    model.server = ServerDraft {
-        id: Some(id),
-        web_link,
-        change_key: None,
-        saved: None,
-    };
+    rec.server_id = Some(id);
+    rec.web_link = loaded
+        .message
+        .get("webLink")
+        .and_then(Value::as_str)
+        .map(crate::sanitize::line);
+    rec.attachments = loaded
+        .attachments
+        .iter()
+        .map(|a| AttachedFile {
+            path: std::path::PathBuf::new(),
+            name: crate::sanitize::line(&a.name),
+            size: a.size,
+            content_type: String::new(),
+            server_id: Some(a.id.clone()),
+        })
+        .collect();
+    let mut effects = switch_to(model, &rec);
     // What the server holds is what the form shows now, as the form reads it.
     model.server.saved = model.validated_content().ok();
-    model.create_uncertain = false;
-    model.errors = [None, None, None];
-    model.generation += 1;
-    model.saved_generation = model.generation;
-    model.journal.on_disk = false;
     model.focus = Field::Body;
-    model.dialog = None;
     model.status.push(StatusEntry::Info(format!(
         "Loaded “{}” from Outlook. Ctrl-S updates this draft.",
         if content.subject.is_empty() {
