@@ -99,7 +99,14 @@ pub fn draw_confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
     popup(frame, area, lines, " Quit? ", 64);
 }
 
-fn popup(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>, title: &str, width: u16) {
+/// Draws `lines` in a bordered box centred in `area`; returns the box.
+pub(super) fn popup(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'_>>,
+    title: &str,
+    width: u16,
+) -> Rect {
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });
     let w = area.width.min(width);
     let rect = centered(area, w, p.line_count(w.saturating_sub(2)) as u16 + 2);
@@ -112,6 +119,7 @@ fn popup(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>, title: &str, width
         ),
         rect,
     );
+    rect
 }
 
 pub fn draw_recover(items: &[JournalRecord], selected: usize, frame: &mut Frame, area: Rect) {

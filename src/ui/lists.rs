@@ -9,7 +9,6 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 fn key() -> Style {
@@ -18,29 +17,6 @@ fn key() -> Style {
 
 fn dim() -> Style {
     Style::default().add_modifier(Modifier::DIM)
-}
-
-/// Draws `lines` in a bordered box centred in `area`; returns the box.
-fn boxed(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>, title: &str, width: u16) -> Rect {
-    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let w = area.width.min(width);
-    let h = (p.line_count(w.saturating_sub(2)) as u16 + 2).min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        p.block(
-            Block::bordered()
-                .title(title)
-                .border_style(Style::default().fg(WARN)),
-        ),
-        rect,
-    );
-    rect
 }
 
 /// The tail of `s` that fits in `room` columns (a long path shows its end).
@@ -157,7 +133,7 @@ pub fn draw_attach(
     }
     hints.extend([Span::styled("Esc", key()), Span::raw(" close")]);
     lines.push(Line::from(hints));
-    let rect = boxed(
+    let rect = super::help::popup(
         frame,
         area,
         lines,
@@ -220,5 +196,5 @@ pub fn draw_history(model: &Model, d: &HistoryDialog, frame: &mut Frame, area: R
         Span::styled("Esc", key()),
         Span::raw(" close"),
     ]));
-    boxed(frame, area, lines, " Drafts saved from graft ", 100);
+    super::help::popup(frame, area, lines, " Drafts saved from graft ", 100);
 }
