@@ -308,7 +308,7 @@ fn on_attach_failure(
     mut effects: Vec<Effect>,
 ) -> Outcome {
     model.save_queued = false;
-    if (f.is_offline() || f.is_busy()) && model.failures < MAX_SERVICE_RETRIES {
+    if retries_itself(model, &f) {
         let mut out = schedule_retry(model, &f, f.is_offline());
         out.effects.append(&mut effects);
         return out;
@@ -325,18 +325,30 @@ fn on_attach_failure(
         ),
         _ => Some("The message itself is saved. Ctrl-S tries the attachment again.".into()),
     };
-    model.status.push(StatusEntry::Failed {
+    model
+        .status
+        .push(failed_entry(at, format!("attach {name}"), f, hint));
+    effects.extend(touch_journal(model));
+    Outcome::redraw().with(effects)
+}
+
+/// Whether a failure retries by itself: no answer at all (always; the save
+/// stays queued), or a busy service (a few times, then it is shown).
+fn retries_itself(model: &Model, f: &GraphFailure) -> bool {
+    f.is_offline() || (f.is_busy() && model.failures < MAX_SERVICE_RETRIES)
+}
+
+fn failed_entry(at: String, method: String, f: GraphFailure, hint: Option<String>) -> StatusEntry {
+    StatusEntry::Failed {
         at,
-        method: format!("attach {name}"),
+        method,
         status: f.status,
         status_text: f.status_text,
         code: f.code,
         message: f.message,
         request_id: f.request_id,
         hint,
-    });
-    effects.extend(touch_journal(model));
-    Outcome::redraw().with(effects)
+    }
 }
 
 /// Whether a failed request may have changed the server anyway.
@@ -353,9 +365,8 @@ fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) 
             why: f.message.clone(),
         }));
     }
-    let offline = f.is_offline();
-    if offline || (f.is_busy() && model.failures < MAX_SERVICE_RETRIES) {
-        return schedule_retry(model, &f, offline);
+    if retries_itself(model, &f) {
+        return schedule_retry(model, &f, f.is_offline());
     }
     model.failures = 0;
     model.quit_after_save = false;
@@ -363,16 +374,7 @@ fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) 
         model.dialog = Some(Dialog::DraftGone);
     }
     let hint = hint_for(&f, &flight.method);
-    model.status.push(StatusEntry::Failed {
-        at,
-        method: flight.method,
-        status: f.status,
-        status_text: f.status_text,
-        code: f.code,
-        message: f.message,
-        request_id: f.request_id,
-        hint,
-    });
+    model.status.push(failed_entry(at, flight.method, f, hint));
     Outcome::redraw().with(touch_journal(model))
 }
 
