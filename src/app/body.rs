@@ -88,12 +88,7 @@ impl Model {
         let last = lines.len() - 1;
         let col = lines[last].chars().count();
         self.body_outside = Outside::default();
-        self.install_window(
-            lines,
-            last.saturating_sub(self.window() / 2),
-            (last, col),
-            None,
-        );
+        self.install_window(lines, (last, col), None);
     }
 
     /// Every line of the body, taking them out of the model (the widget is left empty).
@@ -106,13 +101,12 @@ impl Model {
         all
     }
 
-    /// Puts `all` (the whole body) back with a window starting at `start`
-    /// (clamped), the cursor at `cursor` (whole-body coordinates) and, if
-    /// given, the cursor that many screen rows below the viewport's top.
+    /// Puts `all` (the whole body) back with the window centred on `cursor`
+    /// (whole-body coordinates) and, if given, the cursor that many screen rows
+    /// below the viewport's top.
     fn install_window(
         &mut self,
         mut all: Vec<String>,
-        start: usize,
         cursor: (usize, usize),
         screen_offset: Option<usize>,
     ) {
@@ -124,7 +118,7 @@ impl Model {
             (0, n)
         } else {
             let w = self.window();
-            let start = start.min(n.saturating_sub(w));
+            let start = cursor.0.saturating_sub(w / 2).min(n.saturating_sub(w));
             (start, (start + w).min(n))
         };
         let after_rev: Vec<String> = all.drain(end..).rev().collect();
@@ -158,8 +152,13 @@ impl Model {
             self.body_reframe();
             return;
         }
+        self.recenter((row, col), None);
+    }
+
+    /// Rebuilds the window around `cursor` (whole-body coordinates).
+    fn recenter(&mut self, cursor: (usize, usize), screen_offset: Option<usize>) {
         let all = self.take_all_lines();
-        self.install_window(all, row.saturating_sub(self.window() / 2), (row, col), None);
+        self.install_window(all, cursor, screen_offset);
     }
 
     /// The terminal's height changed: size the window for it.
@@ -172,14 +171,7 @@ impl Model {
         if self.body_outside.is_empty() && total <= self.trigger() {
             return;
         }
-        let cursor = self.body_cursor();
-        let all = self.take_all_lines();
-        self.install_window(
-            all,
-            cursor.0.saturating_sub(self.window() / 2),
-            cursor,
-            None,
-        );
+        self.recenter(self.body_cursor(), None);
     }
 
     /// After an edit or a move in a long body: moves the window if the cursor
@@ -201,14 +193,7 @@ impl Model {
         let screen = ta.screen_cursor().row;
         let top = ta.scroll_offset().0 as usize;
         let offset = screen.saturating_sub(top);
-        let cursor = self.body_cursor();
-        let all = self.take_all_lines();
-        self.install_window(
-            all,
-            cursor.0.saturating_sub(self.window() / 2),
-            cursor,
-            Some(offset),
-        );
+        self.recenter(self.body_cursor(), Some(offset));
     }
 
     /// Keys that go beyond the window (top and bottom of the body) move it first.
@@ -256,12 +241,7 @@ impl Model {
         parts[last].push_str(tail);
         let new_row = row + last;
         all.splice(row..=row, parts);
-        self.install_window(
-            all,
-            new_row.saturating_sub(self.window() / 2),
-            (new_row, end_col),
-            None,
-        );
+        self.install_window(all, (new_row, end_col), None);
     }
 }
 
