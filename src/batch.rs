@@ -188,137 +188,116 @@ enum Step {
     Create,
 }
 
+/// Where one line stands while the batch runs.
+struct Progress {
+    /// Look it up (first, and after an answer that may have been lost) or create it.
+    step: Step,
+    /// A create was sent in this run, so finding it later means this run made it.
+    sent: bool,
+    /// The last failure, for the report if it never succeeds.
+    last: Option<GraphFailure>,
+    result: Option<LineResult>,
+}
+
+impl Progress {
+    /// A 2xx answer to this line's request.
+    fn answered(&mut self, phase: Step, v: &Value) {
+        let found = match phase {
+            Step::Lookup => v
+                .get("value")
+                .and_then(Value::as_array)
+                .and_then(|a| a.first())
+                .and_then(|m| crate::graph::client::saved_from_value(200, m)),
+            Step::Create => crate::graph::client::saved_from_value(201, v),
+        };
+        match (found, phase) {
+            (Some(saved), _) if self.sent => self.result = Some(LineResult::Created(saved)),
+            (Some(saved), _) => self.result = Some(LineResult::Existing(saved)),
+            (None, Step::Lookup) => self.step = Step::Create,
+            // A create answered with something that is not a message: look it up.
+            (None, Step::Create) => self.step = Step::Lookup,
+        }
+    }
+
+    /// A failure of this line's request (or of the whole batch it was in):
+    /// throttling, a busy service and lost answers wait for the next round (a
+    /// create that may have happened is looked up then); anything else is final.
+    fn failed(&mut self, phase: Step, f: GraphFailure, wait: &mut Option<Duration>) {
+        if !(f.is_offline() || f.is_busy() || f.may_have_applied()) {
+            self.result = Some(LineResult::Failed(f));
+            return;
+        }
+        if phase == Step::Create && f.may_have_applied() {
+            self.step = Step::Lookup;
+        }
+        let pause = f.retry_after.unwrap_or(Duration::from_secs(1));
+        *wait = Some(wait.unwrap_or_default().max(pause));
+        self.last = Some(f);
+    }
+}
+
 /// Creates every item, each exactly once. `progress` hears (finished, total).
 pub async fn create_all(
     client: &GraphClient,
     items: &[Item],
     retries: u32,
     progress: &mut (dyn FnMut(usize, usize) + Send),
-) -> Vec<Option<LineResult>> {
+) -> Vec<LineResult> {
     let total = items.len();
-    let mut results: Vec<Option<LineResult>> = vec![None; total];
     // Every line is looked up first: that is what makes a rerun safe.
-    let mut step: Vec<Step> = vec![Step::Lookup; total];
-    let mut last_failure: Vec<Option<GraphFailure>> = vec![None; total];
-    // A create was sent for it in this run (so finding it later means we made it).
-    let mut sent: Vec<bool> = vec![false; total];
+    let mut lines: Vec<Progress> = (0..total)
+        .map(|_| Progress {
+            step: Step::Lookup,
+            sent: false,
+            last: None,
+            result: None,
+        })
+        .collect();
+    let open = |lines: &[Progress]| lines.iter().filter(|l| l.result.is_none()).count();
     let mut rounds_without_progress = 0u32;
-    loop {
-        let open: Vec<usize> = (0..total).filter(|i| results[*i].is_none()).collect();
-        if open.is_empty() {
-            break;
-        }
-        let before = open.len();
+    while open(&lines) > 0 {
+        let before = open(&lines);
         let mut wait: Option<Duration> = None;
         for phase in [Step::Lookup, Step::Create] {
-            let todo: Vec<usize> = open
-                .iter()
-                .copied()
-                .filter(|i| results[*i].is_none() && step[*i] == phase)
+            let todo: Vec<usize> = (0..total)
+                .filter(|i| lines[*i].result.is_none() && lines[*i].step == phase)
                 .collect();
             for group in pack(&todo, items, phase) {
                 let requests: Vec<Value> = group
                     .iter()
                     .map(|i| request_for(client, &items[*i], phase))
                     .collect();
-                if phase == Step::Create {
-                    for i in &group {
-                        sent[*i] = true;
-                    }
+                for i in &group {
+                    lines[*i].sent |= phase == Step::Create;
                 }
                 match client.batch(&requests).await {
                     Err(f) => {
-                        let maybe_applied = f.may_have_applied();
                         for i in &group {
-                            if phase == Step::Create && maybe_applied {
-                                step[*i] = Step::Lookup;
-                            }
-                            last_failure[*i] = Some(f.clone());
-                        }
-                        wait = Some(
-                            wait.unwrap_or_default()
-                                .max(f.retry_after.unwrap_or_default()),
-                        );
-                        if !(f.is_offline() || f.is_busy() || maybe_applied) {
-                            for i in &group {
-                                results[*i] = Some(LineResult::Failed(f.clone()));
-                            }
+                            lines[*i].failed(phase, f.clone(), &mut wait);
                         }
                     }
                     Ok(answers) => {
                         for (i, answer) in group.iter().zip(answers) {
-                            let i = *i;
-                            match (phase, answer) {
-                                (Step::Lookup, Ok(v)) => {
-                                    let found = v
-                                        .get("value")
-                                        .and_then(Value::as_array)
-                                        .and_then(|a| a.first())
-                                        .and_then(|m| {
-                                            crate::graph::client::saved_from_value(200, m)
-                                        });
-                                    match found {
-                                        Some(saved) if sent[i] => {
-                                            results[i] = Some(LineResult::Created(saved))
-                                        }
-                                        Some(saved) => {
-                                            results[i] = Some(LineResult::Existing(saved))
-                                        }
-                                        None => step[i] = Step::Create,
-                                    }
-                                }
-                                (Step::Create, Ok(v)) => {
-                                    match crate::graph::client::saved_from_value(201, &v) {
-                                        Some(saved) => {
-                                            results[i] = Some(LineResult::Created(saved))
-                                        }
-                                        None => step[i] = Step::Lookup,
-                                    }
-                                }
-                                (_, Err(f)) => {
-                                    if f.is_busy() || f.may_have_applied() {
-                                        if phase == Step::Create && f.may_have_applied() {
-                                            step[i] = Step::Lookup;
-                                        }
-                                        wait =
-                                            Some(wait.unwrap_or_default().max(
-                                                f.retry_after.unwrap_or(Duration::from_secs(1)),
-                                            ));
-                                        last_failure[i] = Some(f);
-                                    } else {
-                                        results[i] = Some(LineResult::Failed(f));
-                                    }
-                                }
+                            match answer {
+                                Ok(v) => lines[*i].answered(phase, &v),
+                                Err(f) => lines[*i].failed(phase, f, &mut wait),
                             }
                         }
                     }
                 }
-                let done = results.iter().filter(|r| r.is_some()).count();
-                progress(done, total);
+                progress(total - open(&lines), total);
             }
         }
-        let after = results.iter().filter(|r| r.is_none()).count();
+        let after = open(&lines);
         if after == 0 {
             break;
         }
-        if after < before {
-            rounds_without_progress = 0;
+        rounds_without_progress = if after < before {
+            0
         } else {
-            rounds_without_progress += 1;
-        }
+            rounds_without_progress + 1
+        };
         if rounds_without_progress > retries {
-            for i in 0..total {
-                if results[i].is_none() {
-                    let f = last_failure[i].clone().unwrap_or_else(|| {
-                        GraphFailure::local(
-                            crate::graph::FailureKind::Network,
-                            "GaveUp",
-                            "no answer after several tries",
-                        )
-                    });
-                    results[i] = Some(LineResult::Failed(f));
-                }
-            }
             break;
         }
         let backoff = Duration::from_secs(1 << rounds_without_progress.min(5));
@@ -332,7 +311,21 @@ pub async fn create_all(
         );
         tokio::time::sleep(pause).await;
     }
-    results
+    // Lines still open after the retries failed with their last failure.
+    lines
+        .into_iter()
+        .map(|l| {
+            l.result.unwrap_or_else(|| {
+                LineResult::Failed(l.last.unwrap_or_else(|| {
+                    GraphFailure::local(
+                        crate::graph::FailureKind::Network,
+                        "GaveUp",
+                        "no answer after several tries",
+                    )
+                }))
+            })
+        })
+        .collect()
 }
 
 /// Groups of at most 20 requests whose JSON stays under Graph's request limit.
@@ -433,10 +426,10 @@ pub fn run(
         .iter()
         .zip(&results)
         .filter_map(|(item, r)| match r {
-            Some(LineResult::Created(sv)) | Some(LineResult::Existing(sv)) => {
+            LineResult::Created(sv) | LineResult::Existing(sv) => {
                 Some(crate::remote::entry(&s, &item.key, &item.subject, sv))
             }
-            _ => None,
+            LineResult::Failed(_) => None,
         })
         .collect();
     crate::remote::record(&s, cli.demo, made);
@@ -446,15 +439,15 @@ pub fn run(
     for (item, r) in items.iter().zip(results) {
         let mut attach_failed = None;
         let (state, saved) = match r {
-            Some(LineResult::Created(sv)) => {
+            LineResult::Created(sv) => {
                 counts[0] += 1;
                 ("created", Some(sv))
             }
-            Some(LineResult::Existing(sv)) => {
+            LineResult::Existing(sv) => {
                 counts[1] += 1;
                 ("existing", Some(sv))
             }
-            Some(LineResult::Failed(f)) => {
+            LineResult::Failed(f) => {
                 counts[2] += 1;
                 worst = worst.max(exit_code_for(&f));
                 print_line(
@@ -467,7 +460,6 @@ pub fn run(
                 );
                 continue;
             }
-            None => continue,
         };
         if let Some(sv) = &saved {
             // Files too large for the create request; a rerun reconciles what is there.
