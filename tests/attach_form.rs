@@ -281,15 +281,11 @@ fn a_failed_attachment_is_named_and_stays_pending() {
     let mut m = with_files(std::slice::from_ref(&big));
     update(&mut m, ctrl('s'));
     let req = in_flight_req(&m);
-    let failure = GraphFailure {
-        kind: FailureKind::Http,
-        status: Some(400),
-        status_text: "Bad Request".into(),
-        code: "ErrorMessageSizeExceeded".into(),
-        message: "The message exceeds the maximum supported size.".into(),
-        request_id: Some("r-1".into()),
-        retry_after: None,
-    };
+    let failure = common::http_failure(
+        400,
+        "ErrorMessageSizeExceeded",
+        "The message exceeds the maximum supported size.",
+    );
     update(
         &mut m,
         done(
@@ -388,15 +384,7 @@ fn a_draft_gone_on_the_server_is_saved_anew_with_its_local_files() {
             req,
             at: "09:01:00 UTC".into(),
             adopted: false,
-            result: Err(GraphFailure {
-                kind: FailureKind::Http,
-                status: Some(404),
-                status_text: "Not Found".into(),
-                code: "ErrorItemNotFound".into(),
-                message: "gone".into(),
-                request_id: None,
-                retry_after: None,
-            }),
+            result: Err(common::http_failure(404, "ErrorItemNotFound", "gone")),
             files: Box::default(),
         },
     );

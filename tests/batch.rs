@@ -12,6 +12,18 @@ fn graft(emu: &Emulator, state: &std::path::Path, args: &[&str]) -> Output {
     common::graft_cli(&emu.graph_url(), state, &all)
 }
 
+/// Runs `--batch FILE --json`, expects success, and returns the report lines.
+fn batch_ok(emu: &Emulator, state: &std::path::Path, file: &std::path::Path) -> Vec<Value> {
+    let o = graft(emu, state, &["--batch", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    lines(&o)
+}
+
 fn lines(o: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&o.stdout)
         .lines()
@@ -36,18 +48,7 @@ fn forty_five_drafts_with_throttling_are_created_once_and_a_rerun_creates_none()
     for skip in [0, 0, 3, 25] {
         emu.inject(Fault::throttle(1).on("POST").at("/me/messages").after(skip));
     }
-    let o = graft(
-        &emu,
-        dir.path(),
-        &["--batch", file.to_str().unwrap(), "--json"],
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let report = lines(&o);
+    let report = batch_ok(&emu, dir.path(), &file);
     assert_eq!(report.len(), 45);
     assert!(
         report.iter().all(|l| l["status"] == "created"),
@@ -156,19 +157,9 @@ fn a_batch_whose_answer_is_lost_is_looked_up_not_repeated() {
             .at("$batch")
             .after(1),
     );
-    let o = graft(
-        &emu,
-        dir.path(),
-        &["--batch", file.to_str().unwrap(), "--json"],
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let report = batch_ok(&emu, dir.path(), &file);
     assert_eq!(emu.messages().len(), 5, "no duplicates after a lost answer");
-    assert!(lines(&o).iter().all(|l| l["status"] == "created"));
+    assert!(report.iter().all(|l| l["status"] == "created"));
 }
 
 #[tokio::test]

@@ -182,15 +182,7 @@ fn a_draft_gone_from_outlook_leaves_the_history_and_the_form_alone() {
         &mut m,
         Msg::DraftLoaded {
             id: "AAMkLoaded".into(),
-            result: Err(graft::graph::GraphFailure {
-                kind: graft::graph::FailureKind::Http,
-                status: Some(404),
-                status_text: "Not Found".into(),
-                code: "ErrorItemNotFound".into(),
-                message: "gone".into(),
-                request_id: None,
-                retry_after: None,
-            }),
+            result: Err(common::http_failure(404, "ErrorItemNotFound", "gone")),
         },
     );
     assert!(m.history.is_empty());

@@ -59,3 +59,16 @@ pub fn graft_cli(graph_url: &str, state: &std::path::Path, args: &[&str]) -> std
         .output()
         .expect("run graft")
 }
+
+/// Graph's answer with this status and error code, as the client reports it.
+pub fn http_failure(status: u16, code: &str, message: &str) -> graft::graph::GraphFailure {
+    graft::graph::GraphFailure {
+        kind: graft::graph::FailureKind::Http,
+        status: Some(status),
+        status_text: String::new(),
+        code: code.into(),
+        message: message.into(),
+        request_id: None,
+        retry_after: None,
+    }
+}
