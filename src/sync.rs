@@ -144,25 +144,21 @@ pub async fn save_with_files(
     let mut list = files.list.clone();
     let (adopted, result, reconcile) = match job {
         SaveJob::Create { body, lookup_key } => {
-            // Reading files happens off the async threads; with no files there is nothing to read.
-            let prepared = if list.iter().any(|f| f.server_id.is_none() && !f.large()) {
-                tokio::task::spawn_blocking({
-                    let list = list.clone();
-                    move || crate::commands::body_with_attachments(body, &list)
+            // Reading files happens off the async threads; with no files there is
+            // nothing to read. A file that cannot be read now does not stop the
+            // message: it goes without inline files, and the upload step names it.
+            let (body, inline) = if list.iter().any(|f| f.server_id.is_none() && !f.large()) {
+                let plain = body.clone();
+                let list = list.clone();
+                tokio::task::spawn_blocking(move || {
+                    crate::commands::body_with_attachments(body, &list)
                 })
                 .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r)
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or((plain, Vec::new()))
             } else {
-                Ok((body, Vec::new()))
-            };
-            let (body, inline) = match prepared {
-                Ok(x) => x,
-                Err(e) => {
-                    let f =
-                        GraphFailure::local(crate::graph::FailureKind::File, "FileUnreadable", e);
-                    return (false, Err(f), out);
-                }
+                (body, Vec::new())
             };
             let (adopted, result) = create_or_adopt(client, &body, lookup_key.as_deref()).await;
             if result.is_ok() && !adopted {

@@ -331,3 +331,31 @@ async fn a_lost_answer_to_the_last_chunk_is_not_an_error_and_not_a_second_copy()
     assert_eq!(stored.len(), 1);
     assert!(stored[0].2 == data);
 }
+
+#[tokio::test]
+async fn a_file_gone_before_the_save_does_not_stop_the_message() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kept = write_file(dir.path(), "kept.txt", b"still here");
+    let gone = write_file(dir.path(), "gone.txt", b"about to vanish");
+    std::fs::remove_file(&gone.path).unwrap();
+    let c = client(&emu);
+    let files = graft::app::attach::Files {
+        list: vec![kept.clone(), gone],
+        detached: vec![],
+    };
+    let job = graft::sync::SaveJob::Create {
+        body: json!({"subject": "with files"}),
+        lookup_key: None,
+    };
+    let (_, result, out) = graft::sync::save_with_files(&c, job, &files, &mut |_, _, _| {}).await;
+    let saved = result.expect("the message is saved");
+    let (name, f) = out.failed.expect("the missing file is named");
+    assert_eq!(name, "gone.txt");
+    assert!(f.message.contains("cannot read it"), "{}", f.message);
+    // The readable file went up; the message exists once, with it.
+    assert_eq!(emu.messages().len(), 1);
+    let stored = emu.attachments(&saved.id);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].2, b"still here");
+}
