@@ -178,9 +178,9 @@ fn remove(model: &mut Model, i: usize) -> Outcome {
 
 /// The effect's answer: the file is fine (it joins the list) or why not.
 pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Outcome {
-    let message = match result {
+    let (message, effects) = match result {
         Ok(f) if model.files.list.iter().any(|x| x.path == f.path) => {
-            format!("{} is attached already.", f.name)
+            (format!("{} is attached already.", f.name), Vec::new())
         }
         Ok(f) => {
             let how = if f.large() {
@@ -190,36 +190,27 @@ pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Ou
             };
             let msg = format!("Attached {} ({}), {how}.", f.name, human_size(f.size));
             // A file removed earlier and attached again is still on the server.
-            if let Some(pos) = model
+            let back = model
                 .files
                 .detached
                 .iter()
                 .position(|d| d.path == f.path && d.size == f.size)
-            {
-                let back = model.files.detached.remove(pos);
-                model.files.list.push(back);
-            } else {
-                model.files.list.push(f);
-            }
+                .map(|pos| model.files.detached.remove(pos));
+            model.files.list.push(back.unwrap_or(f));
             model.generation += 1;
+            model.status.push(StatusEntry::Info(msg.clone()));
             if let Some(d) = dialog(model) {
                 d.input.clear();
                 d.candidates.clear();
             }
-            model.status.push(StatusEntry::Info(msg.clone()));
-            let mut out = Outcome::redraw().with(save::touch_journal(model));
-            if let Some(d) = dialog(model) {
-                d.message = Some(msg);
-            }
-            out.redraw = true;
-            return out;
+            (msg, save::touch_journal(model))
         }
-        Err(e) => e,
+        Err(e) => (e, Vec::new()),
     };
     if let Some(d) = dialog(model) {
         d.message = Some(message);
     }
-    Outcome::redraw()
+    Outcome::redraw().with(effects)
 }
 
 /// Path completions for what was typed (ignored if the input moved on).
