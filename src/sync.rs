@@ -180,7 +180,7 @@ pub async fn save_with_files(
     };
     if !files.detached.is_empty() {
         match detach(client, &saved.id, &files.detached).await {
-            Ok(()) => out.detached = files.detached.iter().map(|f| f.path.clone()).collect(),
+            Ok(()) => out.detached = files.detached.clone(),
             Err(e) => {
                 let name = files
                     .detached

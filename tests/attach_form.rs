@@ -261,12 +261,13 @@ fn saving_sends_the_files_and_records_what_the_server_took() {
         }
         other => panic!("{other:?}"),
     };
+    let removed = m.files.detached.clone();
     update(
         &mut m,
         done(
             req,
             FilesOutcome {
-                detached: vec![big.path.clone()],
+                detached: removed,
                 ..Default::default()
             },
         ),
@@ -423,4 +424,43 @@ fn quit_works_from_the_attach_dialog_and_asks_about_pending_files() {
         m.dialog
     );
     assert!(!m.should_quit);
+}
+
+#[test]
+fn a_removal_made_while_a_save_runs_is_not_forgotten() {
+    let mut m = model();
+    type_text(&mut m, "a@contoso.com");
+    // Two files that are only on the server (loaded from the history: no path).
+    for (name, id) in [("one.xlsx", "AAMkOne"), ("two.xlsx", "AAMkTwo")] {
+        m.files.list.push(AttachedFile {
+            path: PathBuf::new(),
+            name: name.into(),
+            size: 10,
+            content_type: String::new(),
+            server_id: Some(id.into()),
+        });
+    }
+    update(&mut m, ctrl('o'));
+    update(&mut m, key(KeyCode::Down));
+    update(&mut m, key(KeyCode::Delete));
+    update(&mut m, ctrl('s'));
+    let req = in_flight_req(&m);
+    let sent = m.files.detached.clone();
+    // While that save runs, the other one is removed too.
+    update(&mut m, ctrl('o'));
+    update(&mut m, key(KeyCode::Down));
+    update(&mut m, key(KeyCode::Delete));
+    update(
+        &mut m,
+        done(
+            req,
+            FilesOutcome {
+                detached: sent,
+                ..Default::default()
+            },
+        ),
+    );
+    assert_eq!(m.files.detached.len(), 1, "the second removal still waits");
+    assert_eq!(m.files.detached[0].server_id.as_deref(), Some("AAMkTwo"));
+    assert!(m.is_dirty());
 }

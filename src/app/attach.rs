@@ -42,8 +42,8 @@ pub struct Upload {
 pub struct FilesOutcome {
     /// Uploaded: path → attachment id (empty when it went inside the create request).
     pub attached: Vec<(PathBuf, String)>,
-    /// Removed from the server.
-    pub detached: Vec<PathBuf>,
+    /// Removed from the server (as they were on the list of removals).
+    pub detached: Vec<AttachedFile>,
     /// The file that failed and why; the message itself was saved.
     pub failed: Option<(String, crate::graph::GraphFailure)>,
 }
@@ -255,7 +255,6 @@ pub fn on_progress(model: &mut Model, req: u64, name: String, done: u64, total: 
 
 /// Records what a finished save did with the files.
 pub fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
-    model.upload = None;
     for (path, id) in &out.attached {
         match model.files.list.iter_mut().find(|f| &f.path == path) {
             Some(f) => f.server_id = Some(id.clone()),
@@ -270,9 +269,8 @@ pub fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
             }
         }
     }
-    model.files.detached.retain(|f| {
-        !(out.detached.contains(&f.path) && sent.detached.iter().any(|d| d.path == f.path))
-    });
+    // By file and server id: files loaded from the history share an empty path.
+    model.files.detached.retain(|f| !out.detached.contains(f));
 }
 
 /// The draft is gone on the server and will be saved as a new one: local
