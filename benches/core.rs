@@ -1,13 +1,15 @@
-//! `cargo bench`: the per-keystroke path (update), full-frame rendering at two
-//! sizes with a small and a 1 MiB body, and serialising a large request body.
+//! `cargo bench`: the per-keystroke path (update, then update and the frame it
+//! costs), full-frame rendering at two sizes with a small and a 1 MiB body, a
+//! save's answer drawn, a 1 MiB paste, and serialising a large request body.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use graft::app::StatusEntry;
 use graft::app::model::Target;
 use graft::app::{Field, Keymap, Model, Msg, update};
 use graft::draft::address::parse_list;
 use graft::draft::content::DraftContent;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use graft::term::LeanBackend;
+use graft::ui::screen::Screen;
 
 fn main() {
     divan::main();
@@ -32,8 +34,11 @@ fn big_body() -> String {
     line.repeat((1 << 20) / line.len())
 }
 
+/// A model with `body` typed, sized for a 30-row terminal (as the event loop
+/// sizes it from the terminal).
 fn with_body(body: &str) -> Model {
     let mut m = model();
+    m.body_set_rows(30);
     m.focus = Field::Body;
     update(&mut m, Msg::Paste(body.to_string()));
     m
@@ -54,6 +59,11 @@ fn update_one_key(bencher: divan::Bencher, size: &str) {
     bencher.bench_local(|| update(&mut m, key('x')));
 }
 
+/// The screen graft draws on: the lean backend writing into nothing.
+fn screen(w: u16, h: u16) -> Screen<LeanBackend<std::io::Sink>> {
+    Screen::new(LeanBackend::with_size(std::io::sink(), w, h)).unwrap()
+}
+
 #[divan::bench(args = [(100, 30, "small"), (100, 30, "1MiB"), (200, 60, "small"), (200, 60, "1MiB")])]
 fn render_full_frame(bencher: divan::Bencher, (w, h, size): (u16, u16, &str)) {
     let body = if size == "small" {
@@ -61,17 +71,19 @@ fn render_full_frame(bencher: divan::Bencher, (w, h, size): (u16, u16, &str)) {
     } else {
         big_body()
     };
-    let m = with_body(&body);
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut m = with_body(&body);
+    m.body_set_rows(h as usize);
+    let mut screen = screen(w, h);
     bencher.bench_local(|| {
-        // A fresh buffer each time: the whole frame is drawn, not a diff.
-        terminal.clear().unwrap();
-        terminal.draw(|f| graft::ui::view(&m, f)).unwrap();
+        // A cleared screen: every part is drawn and written, as at start or
+        // after a resize.
+        screen.clear().unwrap();
+        screen.draw(&m).unwrap();
     });
 }
 
-/// One key typed and the frame drawn (diffed against the previous one), as the
-/// event loop does it.
+/// One key typed and the frame drawn, as the event loop does it: only the
+/// body is redrawn and compared.
 #[divan::bench(args = ["small", "1MiB"])]
 fn type_and_draw_one_key(bencher: divan::Bencher, size: &str) {
     let body = if size == "small" {
@@ -80,11 +92,40 @@ fn type_and_draw_one_key(bencher: divan::Bencher, size: &str) {
         big_body()
     };
     let mut m = with_body(&body);
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal.draw(|f| graft::ui::view(&m, f)).unwrap();
+    let mut screen = screen(100, 30);
+    screen.draw(&m).unwrap();
     bencher.bench_local(|| {
         update(&mut m, key('x'));
-        terminal.draw(|f| graft::ui::view(&m, f)).unwrap();
+        screen.draw(&m).unwrap();
+    });
+}
+
+/// A save's answer drawn: the header and the status pane change.
+#[divan::bench]
+fn draw_save_answer(bencher: divan::Bencher) {
+    let mut m = with_body("Hello team,\n");
+    let mut screen = screen(100, 30);
+    screen.draw(&m).unwrap();
+    let saved = StatusEntry::Saved {
+        at: "14:02:11".into(),
+        method: "POST".into(),
+        status: 201,
+        status_text: "Created".into(),
+        id: "AAMkAGI2TG93AAA=".repeat(8),
+        web_link: "https://outlook.office365.com/owa/?ItemID=AAMkAGI2TG93AAA%3D&exvsurl=1&viewmodel=ReadMessageItem".into(),
+        folder: "Drafts".into(),
+        request_id: None,
+        files: None,
+    };
+    let mut n = 0u64;
+    bencher.bench_local(|| {
+        n += 1;
+        m.status.push(if n % 2 == 0 {
+            saved.clone()
+        } else {
+            StatusEntry::Info("New draft.".into())
+        });
+        screen.draw(&m).unwrap();
     });
 }
 
@@ -95,12 +136,13 @@ fn paste_1mib_and_draw(bencher: divan::Bencher) {
     bencher
         .with_inputs(|| {
             let mut m = model();
+            m.body_set_rows(30);
             m.focus = Field::Body;
-            (m, Terminal::new(TestBackend::new(100, 30)).unwrap())
+            (m, screen(100, 30))
         })
-        .bench_local_values(|(mut m, mut terminal)| {
+        .bench_local_values(|(mut m, mut screen)| {
             update(&mut m, Msg::Paste(body.clone()));
-            terminal.draw(|f| graft::ui::view(&m, f)).unwrap();
+            screen.draw(&m).unwrap();
         });
 }
 

@@ -27,6 +27,7 @@ pub mod draft;
 pub mod emulator;
 pub mod fsutil;
 pub mod graph;
+pub mod input;
 pub mod logging;
 pub mod remote;
 pub mod run;

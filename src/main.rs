@@ -1,5 +1,5 @@
 use clap::Parser;
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use graft::app::{Model, Msg, StatusEntry};
 use graft::cli::{Cli, Command};
 use graft::commands::{self, Failure};
@@ -128,7 +128,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     // ratatui::init sets up raw mode, the alternate screen and the panic hook;
     // drawing goes through the lean backend, which writes only what changes.
     drop(ratatui::init());
-    let mut terminal = ratatui::Terminal::new(graft::term::LeanBackend::new(
+    let mut terminal = graft::ui::screen::Screen::new(graft::term::LeanBackend::new(
         std::io::BufWriter::new(std::io::stdout()),
     ))
     .map_err(|e| (1, format!("cannot use the terminal: {e}")))?;
@@ -141,10 +141,12 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     }));
     let mut initial = Some(initial);
     let result = loop {
+        let events = graft::input::TtyEvents::new()
+            .map_err(|e| (1, format!("cannot read the terminal: {e}")))?;
         let end = rt.block_on(graft::run::run_loop(
             &mut terminal,
             &mut model,
-            EventStream::new(),
+            events,
             &runner,
             &mut rx,
             initial.take().unwrap_or_default(),

@@ -7,10 +7,9 @@
 use crate::app::{Effect, Model, Msg, update};
 use crate::draft::journal::{JournalRecord, JournalStore};
 use crate::graph::GraphClient;
-use crate::ui::view;
+use crate::ui::screen::Screen;
 use crossterm::event::Event;
 use futures_util::{Stream, StreamExt};
-use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::collections::VecDeque;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -450,7 +449,7 @@ pub enum LoopEnd {
 const SAVE_GRACE: std::time::Duration = std::time::Duration::from_millis(4);
 
 pub async fn run_loop<B, S>(
-    terminal: &mut Terminal<B>,
+    terminal: &mut Screen<B>,
     model: &mut Model,
     mut events: S,
     runner: &Runner,
@@ -461,10 +460,9 @@ where
     B: Backend,
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
-    let draw = |terminal: &mut Terminal<B>, model: &Model| {
+    let draw = |terminal: &mut Screen<B>, model: &Model| {
         terminal
-            .draw(|f| view(model, f))
-            .map(|_| ())
+            .draw(model)
             .map_err(|e| format!("cannot draw: {e}"))
     };
     if let Ok(size) = terminal.size() {

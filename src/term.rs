@@ -10,6 +10,7 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,16 @@ pub struct LeanBackend<W: Write> {
     pen: Option<Pen>,
     cursor_shown: Option<bool>,
     width: u16,
+    /// The terminal's size as last asked; see `size_changed`.
+    size: std::cell::Cell<Option<Size>>,
+}
+
+static SIZE_STALE: AtomicBool = AtomicBool::new(false);
+
+/// The terminal may have a new size (SIGWINCH, or another program had it):
+/// the backend asks again before the next frame.
+pub fn size_changed() {
+    SIZE_STALE.store(true, Ordering::Relaxed);
 }
 
 impl<W: Write> LeanBackend<W> {
@@ -37,6 +48,19 @@ impl<W: Write> LeanBackend<W> {
         Self::with_width(out, width)
     }
 
+    /// For tests and benchmarks: a backend of a known size writing into `out`.
+    pub fn with_size(out: W, width: u16, height: u16) -> Self {
+        let b = Self::with_width(out, width);
+        b.size.set(Some(Size { width, height }));
+        b
+    }
+
+    /// For tests: the terminal now has this size.
+    pub fn set_size_for_test(&mut self, width: u16, height: u16) {
+        self.size.set(Some(Size { width, height }));
+        self.width = width;
+    }
+
     /// For tests: a backend of a known width writing into `out`.
     pub fn with_width(out: W, width: u16) -> Self {
         LeanBackend {
@@ -45,11 +69,13 @@ impl<W: Write> LeanBackend<W> {
             pen: None,
             cursor_shown: None,
             width,
+            size: std::cell::Cell::new(None),
         }
     }
 
     /// Something else wrote to the terminal (an editor): assume nothing.
     pub fn forget(&mut self) {
+        size_changed();
         self.at = None;
         self.pen = None;
         self.cursor_shown = None;
@@ -204,8 +230,22 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn size(&self) -> io::Result<Size> {
-        let (width, height) = crossterm::terminal::size()?;
-        Ok(Size { width, height })
+        // ratatui asks before every frame; asking the terminal costs an open,
+        // an ioctl and a close each time, so the answer is kept until a resize.
+        if !SIZE_STALE.swap(false, Ordering::Relaxed)
+            && let Some(size) = self.size.get()
+        {
+            return Ok(size);
+        }
+        match crossterm::terminal::size() {
+            Ok((width, height)) => {
+                let size = Size { width, height };
+                self.size.set(Some(size));
+                Ok(size)
+            }
+            // No terminal to ask (a test's backend): the size it was given.
+            Err(e) => self.size.get().ok_or(e),
+        }
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
@@ -224,8 +264,8 @@ impl<W: Write> Backend for LeanBackend<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         // The size can change between frames; keep the wrap margin right.
-        if let Ok((w, _)) = crossterm::terminal::size() {
-            self.width = w;
+        if let Ok(size) = self.size() {
+            self.width = size.width;
         }
         self.out.flush()
     }

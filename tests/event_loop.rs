@@ -7,7 +7,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use graft::graph::{AccessToken, GraphClient, Mailbox};
 use graft::run::{Runner, run_loop};
-use ratatui::Terminal;
+use graft::ui::screen::Screen;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
@@ -52,7 +52,7 @@ async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
     // 40 keys queued before the loop starts: one initial draw, one for the burst.
     send_text(&tx, "frank@contoso.com, gina@contoso.com, h@x.io");
     let task = tokio::spawn(async move {
-        let mut terminal = Terminal::new(backend).unwrap();
+        let mut terminal = Screen::new(backend).unwrap();
         let mut model = common::model();
         let (runner, mut rx) = Runner::new(client, None);
         let r = run_loop(&mut terminal, &mut model, events, &runner, &mut rx, vec![]).await;

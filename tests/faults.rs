@@ -11,7 +11,7 @@ use graft::draft::journal::JournalStore;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::{AccessToken, GraphClient, Mailbox};
 use graft::run::{Runner, run_loop};
-use ratatui::Terminal;
+use graft::ui::screen::Screen;
 use serde_json::{Value, json};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
@@ -65,7 +65,7 @@ impl Harness {
         let s2 = store.clone();
         let (backend, screen) = common::probe::Probe::new(100, 30);
         let task = tokio::spawn(async move {
-            let mut terminal = Terminal::new(backend).unwrap();
+            let mut terminal = Screen::new(backend).unwrap();
             let (runner, mut results) = Runner::new(client, Some(s2.clone()));
             let r = run_loop(
                 &mut terminal,
@@ -387,6 +387,12 @@ async fn update_gets_404_and_the_text_is_saved_as_a_new_draft() {
     h.save();
     until("the 404", 10, || {
         emu.requests().iter().any(|r| r.status == 404)
+    })
+    .await;
+    // The answer is on screen before the key that responds to it is typed.
+    let screen = h.screen.clone();
+    until("the question", 10, move || {
+        screen.text().contains("The draft is gone on the server")
     })
     .await;
     h.text("y");

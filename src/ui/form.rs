@@ -1,13 +1,14 @@
 //! The form: four one-line fields (To, Cc, Bcc, Subject) and the body.
 
+use super::Canvas;
 use super::{ACCENT, ERROR};
 use crate::app::{Field, Model};
-use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui_textarea::TextArea;
+use std::hash::{Hash, Hasher};
 
 const LABEL_W: u16 = 10;
 
@@ -19,8 +20,8 @@ pub fn header_fields_height(model: &Model) -> u16 {
         .sum()
 }
 
-/// Draws the fields; returns where the terminal cursor belongs.
-pub fn draw(model: &Model, frame: &mut Frame, fields: Rect, body: Rect) -> Option<Position> {
+/// Draws the one-line fields; returns where the terminal cursor belongs.
+pub fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Position> {
     let mut cursor = None;
     let mut y = fields.y;
     for f in &Field::ALL[..4] {
@@ -46,11 +47,53 @@ pub fn draw(model: &Model, frame: &mut Frame, fields: Rect, body: Rect) -> Optio
             y += 1;
         }
     }
-    if let Some(pos) = draw_body(model, frame, body) {
-        cursor = Some(pos);
-    }
-    draw_suggestions(model, frame, fields);
     cursor
+}
+
+/// Everything `draw_fields` reads, for a frame that redraws only what changed.
+pub fn fields_key(model: &Model, fields: Rect, h: &mut impl Hasher) {
+    fields.hash(h);
+    model.dialog.is_none().hash(h);
+    for f in &Field::ALL[..4] {
+        (model.focus == *f).hash(h);
+        label_style(model, *f).hash(h);
+        model.error(*f).map(|e| e.to_string()).hash(h);
+        let ta = model.field(*f);
+        if model.focus == *f {
+            textarea_key(ta, h);
+        } else {
+            let line = ta.lines().first().map(String::as_str).unwrap_or("");
+            visible_prefix(line, fields.width.saturating_sub(LABEL_W)).hash(h);
+        }
+    }
+}
+
+/// What a text area's drawing depends on: its text, cursor, selection and
+/// where its view starts (the widget's other settings never change).
+fn textarea_key(ta: &TextArea<'_>, h: &mut impl Hasher) {
+    ta.lines().hash(h);
+    let c = ta.cursor();
+    (c.0, c.1).hash(h);
+    ta.selection_range().hash(h);
+    ta.scroll_offset().hash(h);
+}
+
+/// Everything `draw_body` reads.
+pub fn body_key(model: &Model, body: Rect, h: &mut impl Hasher) {
+    body.hash(h);
+    (model.focus == Field::Body).hash(h);
+    model.dialog.is_none().hash(h);
+    body_title(model).hash(h);
+    model.body_lines_total().hash(h);
+    crate::app::attach::summary(&model.files).hash(h);
+    model.keymap.keys_label(crate::app::Action::Attach).hash(h);
+    textarea_key(model.field(Field::Body), h);
+}
+
+/// Whether the completion list is on screen (it covers other panes).
+pub fn suggestions_shown(model: &Model) -> bool {
+    let s = &model.suggest;
+    !s.items.is_empty() && s.field == Some(model.focus) && model.dialog.is_none()
 }
 
 fn label_style(model: &Model, f: Field) -> Style {
@@ -67,7 +110,7 @@ fn label_style(model: &Model, f: Field) -> Style {
     s
 }
 
-fn draw_line_field(model: &Model, frame: &mut Frame, f: Field, row: Rect) -> Option<Position> {
+fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Option<Position> {
     let focused = model.focus == f && model.dialog.is_none();
     let marker = if model.focus == f { "▸" } else { " " };
     let label = format!("{marker}{:<w$}", f.label(), w = LABEL_W as usize - 2);
@@ -96,17 +139,9 @@ fn draw_line_field(model: &Model, frame: &mut Frame, f: Field, row: Rect) -> Opt
     None
 }
 
-fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
-    let f = Field::Body;
-    let focused = model.focus == f;
-    let border = if focused {
-        Style::default().fg(ACCENT)
-    } else {
-        Style::default().add_modifier(Modifier::DIM)
-    };
-    let lines = model.body_lines_total();
-    let title = Line::from(vec![
-        Span::styled(" Body ", label_style(model, f)),
+fn body_title(model: &Model) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(" Body ", label_style(model, Field::Body)),
         Span::styled(
             match model.more.set_count() {
                 0 => format!("· {} ", model.body_format.label()),
@@ -117,7 +152,20 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
             },
             Style::default().add_modifier(Modifier::DIM),
         ),
-    ]);
+    ])
+}
+
+/// The body's frame and text; returns where the cursor belongs when focused.
+pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
+    let f = Field::Body;
+    let focused = model.focus == f;
+    let border = if focused {
+        Style::default().fg(ACCENT)
+    } else {
+        Style::default().add_modifier(Modifier::DIM)
+    };
+    let lines = model.body_lines_total();
+    let title = body_title(model);
     let mut block = Block::bordered()
         .border_type(if focused {
             BorderType::Thick
@@ -149,9 +197,9 @@ fn draw_body(model: &Model, frame: &mut Frame, area: Rect) -> Option<Position> {
 }
 
 /// The completion list, just under the focused recipient field.
-fn draw_suggestions(model: &Model, frame: &mut Frame, fields: Rect) {
+pub fn draw_suggestions(model: &Model, frame: &mut Canvas, fields: Rect) {
     let s = &model.suggest;
-    if s.items.is_empty() || s.field != Some(model.focus) || model.dialog.is_some() {
+    if !suggestions_shown(model) {
         return;
     }
     // The field's row: one per field above it, plus one per error line.

@@ -1,10 +1,10 @@
 //! Overlays: the help (every key, from the keymap) and the quit question.
 
+use super::Canvas;
 use super::{ACCENT, WARN};
 use crate::app::Model;
 use crate::app::model::SignInStage;
 use crate::draft::journal::JournalRecord;
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -21,7 +21,7 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-pub fn draw_help(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn draw_help(model: &Model, frame: &mut Canvas, area: Rect) {
     let key_style = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
     let mut lines = vec![Line::styled(
         "Keys",
@@ -70,7 +70,7 @@ pub fn draw_help(model: &Model, frame: &mut Frame, area: Rect) {
     );
 }
 
-pub fn draw_confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn draw_confirm_quit(model: &Model, frame: &mut Canvas, area: Rect) {
     let what = if model.in_flight.is_some() {
         "A save is still in progress."
     } else if model.retry.is_some() {
@@ -101,7 +101,7 @@ pub fn draw_confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
 
 /// Draws `lines` in a bordered box centred in `area`; returns the box.
 pub(super) fn popup(
-    frame: &mut Frame,
+    frame: &mut Canvas,
     area: Rect,
     lines: Vec<Line<'_>>,
     title: &str,
@@ -122,7 +122,7 @@ pub(super) fn popup(
     rect
 }
 
-pub fn draw_recover(items: &[JournalRecord], selected: usize, frame: &mut Frame, area: Rect) {
+pub fn draw_recover(items: &[JournalRecord], selected: usize, frame: &mut Canvas, area: Rect) {
     let key = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
     let mut lines = vec![
         Line::from("Drafts from an earlier session that Outlook does not have yet:"),
@@ -162,7 +162,7 @@ pub fn draw_recover(items: &[JournalRecord], selected: usize, frame: &mut Frame,
     popup(frame, area, lines, " Recover a draft ", 90);
 }
 
-pub fn draw_draft_gone(frame: &mut Frame, area: Rect) {
+pub fn draw_draft_gone(frame: &mut Canvas, area: Rect) {
     let key = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
     let lines = vec![
         Line::from("The draft is gone on the server: it was sent or deleted elsewhere."),
@@ -183,7 +183,7 @@ pub fn draw_draft_gone(frame: &mut Frame, area: Rect) {
 pub fn draw_more(
     model: &Model,
     row: usize,
-    frame: &mut Frame,
+    frame: &mut Canvas,
     area: Rect,
 ) -> Option<ratatui::layout::Position> {
     use crate::app::more::LABELS;
@@ -273,7 +273,7 @@ pub fn draw_more(
     cursor
 }
 
-pub fn draw_sign_in(stage: &SignInStage, frame: &mut Frame, area: Rect) {
+pub fn draw_sign_in(stage: &SignInStage, frame: &mut Canvas, area: Rect) {
     let key = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
     let dim = Style::default().add_modifier(Modifier::DIM);
     let mut lines = Vec::new();

@@ -1,11 +1,11 @@
 //! The attach dialog (Ctrl-O) and the history of saved drafts (F6).
 
+use super::Canvas;
 use super::{ACCENT, ERROR, WARN};
 use crate::app::Model;
 use crate::app::attach::AttachDialog;
 use crate::app::history::HistoryDialog;
 use crate::draft::attach::human_size;
-use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -42,7 +42,7 @@ fn tail(s: &str, room: usize) -> String {
 pub fn draw_attach(
     model: &Model,
     d: &AttachDialog,
-    frame: &mut Frame,
+    frame: &mut Canvas,
     area: Rect,
 ) -> Option<Position> {
     let width = area.width.min(84);
@@ -147,7 +147,7 @@ pub fn draw_attach(
     (x < rect.right().saturating_sub(1)).then_some(Position::new(x, rect.y + 1))
 }
 
-pub fn draw_history(model: &Model, d: &HistoryDialog, frame: &mut Frame, area: Rect) {
+pub fn draw_history(model: &Model, d: &HistoryDialog, frame: &mut Canvas, area: Rect) {
     let mut lines = Vec::new();
     let room = area.height.saturating_sub(8).max(3) as usize;
     let n = model.history.len();

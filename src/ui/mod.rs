@@ -3,30 +3,117 @@
 mod form;
 mod help;
 mod lists;
+pub mod screen;
 mod status;
 pub mod theme;
 
 use crate::app::{Dialog, Model};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use ratatui::widgets::Widget;
 
 pub(crate) const ACCENT: Color = Color::Cyan;
 pub(crate) const ERROR: Color = Color::Red;
 pub(crate) const OK: Color = Color::Green;
 pub(crate) const WARN: Color = Color::Yellow;
 
+/// Where the view draws: a buffer covering the whole screen or one pane of it
+/// (see `screen`), and where the terminal cursor goes.
+pub struct Canvas<'a> {
+    buf: &'a mut Buffer,
+    screen: Rect,
+    cursor: Option<Position>,
+}
+
+impl<'a> Canvas<'a> {
+    pub fn new(buf: &'a mut Buffer, screen: Rect) -> Self {
+        Canvas {
+            buf,
+            screen,
+            cursor: None,
+        }
+    }
+
+    pub fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
+        widget.render(area, self.buf);
+    }
+
+    /// The whole screen (the buffer may hold only part of it).
+    pub fn area(&self) -> Rect {
+        self.screen
+    }
+
+    pub fn buffer_mut(&mut self) -> &mut Buffer {
+        self.buf
+    }
+
+    pub fn set_cursor_position(&mut self, p: Position) {
+        self.cursor = Some(p);
+    }
+
+    pub fn cursor(&self) -> Option<Position> {
+        self.cursor
+    }
+}
+
+/// Draws the whole screen.
 pub fn view(model: &Model, frame: &mut Frame) {
     let area = frame.area();
+    let mut canvas = Canvas::new(frame.buffer_mut(), area);
+    draw_all(model, &mut canvas);
+    if let Some(p) = canvas.cursor {
+        frame.set_cursor_position(p);
+    }
+}
+
+/// The screen's parts, top to bottom. They tile the screen; anything drawn
+/// over them (dialogs, the completion list) is an overlay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Header,
+    Fields,
+    Body,
+    Status,
+    Footer,
+}
+
+impl Part {
+    pub const ALL: [Part; 5] = [
+        Part::Header,
+        Part::Fields,
+        Part::Body,
+        Part::Status,
+        Part::Footer,
+    ];
+}
+
+/// How one frame divides the screen.
+pub struct Plan<'m> {
+    rects: [Rect; 5],
+    status: status::Pane<'m>,
+    /// A dialog or the completion list covers several parts.
+    pub overlay: bool,
+}
+
+impl Plan<'_> {
+    pub fn rect(&self, part: Part) -> Rect {
+        self.rects[part as usize]
+    }
+}
+
+/// The layout of a frame; `None` when the screen is too small to draw on.
+pub fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
     if area.width < 2 || area.height < 2 {
-        return;
+        return None;
     }
     let fields_h = form::header_fields_height(model);
-    let status_pane = status::pane(model, area.width);
-    let status_h = status::height(&status_pane, area.height);
-    let [header, fields, body, status, footer] = Layout::vertical([
+    let status = status::pane(model, area.width);
+    let status_h = status::height(&status, area.height);
+    let rects = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(fields_h),
         Constraint::Min(3),
@@ -34,17 +121,73 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
+    Some(Plan {
+        rects,
+        status,
+        overlay: model.dialog.is_some() || form::suggestions_shown(model),
+    })
+}
 
-    draw_header(model, frame, header);
-    let cursor = form::draw(model, frame, fields, body);
-    status::draw(status_pane, frame, status);
-    draw_footer(model, frame, footer);
+/// Draws one part of the screen; returns where the cursor belongs if it is there.
+pub fn draw_part(model: &Model, plan: &Plan<'_>, part: Part, frame: &mut Canvas) {
+    let area = plan.rect(part);
+    match part {
+        Part::Header => draw_header(model, frame, area),
+        Part::Fields => {
+            if let Some(pos) = form::draw_fields(model, frame, area) {
+                frame.set_cursor_position(pos);
+            }
+        }
+        Part::Body => {
+            if let Some(pos) = form::draw_body(model, frame, area) {
+                frame.set_cursor_position(pos);
+            }
+        }
+        Part::Status => status::draw(&plan.status, frame, area),
+        Part::Footer => draw_footer(model, frame, area),
+    }
+}
 
-    draw_overlays(model, frame, area, cursor);
+/// A fingerprint of everything `draw_part` reads for `part`: equal keys, equal
+/// cells. Frames skip the parts whose key did not change.
+pub fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0).build_hasher();
+    let area = plan.rect(part);
+    area.hash(&mut h);
+    match part {
+        Part::Header => header_line(model).hash(&mut h),
+        Part::Fields => form::fields_key(model, area, &mut h),
+        Part::Body => form::body_key(model, area, &mut h),
+        Part::Status => plan.status.hash(&mut h),
+        Part::Footer => model.keymap.footer().hash(&mut h),
+    }
+    (model.no_color, &model.theme).hash(&mut h);
+    h.finish()
+}
+
+/// Draws the whole screen into `frame`.
+pub fn draw_all(model: &Model, frame: &mut Canvas) {
+    let Some(plan) = plan(model, frame.area()) else {
+        return;
+    };
+    draw_part(model, &plan, Part::Header, frame);
+    draw_part(model, &plan, Part::Fields, frame);
+    draw_part(model, &plan, Part::Body, frame);
+    form::draw_suggestions(model, frame, plan.rect(Part::Fields));
+    draw_part(model, &plan, Part::Status, frame);
+    draw_part(model, &plan, Part::Footer, frame);
+    let cursor = frame.cursor.take();
+    draw_overlays(model, frame, frame.area(), cursor);
+    recolour(model, frame.buffer_mut());
+}
+
+/// The theme's colours, or none at all under NO_COLOR.
+pub fn recolour(model: &Model, buf: &mut Buffer) {
     if model.no_color || model.theme.mono {
-        strip_colours(frame);
+        strip_colours(buf);
     } else if model.theme != theme::Theme::default() {
-        for cell in frame.buffer_mut().content.iter_mut() {
+        for cell in buf.content.iter_mut() {
             cell.fg = model.theme.map(cell.fg);
             cell.bg = model.theme.map(cell.bg);
         }
@@ -53,9 +196,9 @@ pub fn view(model: &Model, frame: &mut Frame) {
 
 /// NO_COLOR: keep bold, dim, reverse; drop colours. A coloured background
 /// (badges) becomes reverse video so it still stands out.
-fn strip_colours(frame: &mut Frame) {
+fn strip_colours(buf: &mut Buffer) {
     use ratatui::style::Color;
-    for cell in frame.buffer_mut().content.iter_mut() {
+    for cell in buf.content.iter_mut() {
         if cell.bg != Color::Reset {
             cell.modifier.insert(Modifier::REVERSED);
         }
@@ -66,7 +209,7 @@ fn strip_colours(frame: &mut Frame) {
 
 fn draw_overlays(
     model: &Model,
-    frame: &mut Frame,
+    frame: &mut Canvas,
     area: Rect,
     cursor: Option<ratatui::layout::Position>,
 ) {
@@ -98,7 +241,8 @@ fn draw_overlays(
     }
 }
 
-fn draw_header(model: &Model, frame: &mut Frame, area: Rect) {
+/// The header's left part (program, demo badge, save state) and right part (mailbox · folder).
+fn header_line(model: &Model) -> (Line<'static>, String) {
     let mut spans = vec![Span::styled(
         " graft ",
         Style::default().add_modifier(Modifier::BOLD),
@@ -129,6 +273,11 @@ fn draw_header(model: &Model, frame: &mut Frame, area: Rect) {
     spans.push(Span::styled(state, style));
     let left = Line::from(spans);
     let right = format!("{} · {} ", model.target.owner, model.target.folder_label());
+    (left, right)
+}
+
+fn draw_header(model: &Model, frame: &mut Canvas, area: Rect) {
+    let (left, right) = header_line(model);
     let right_w = right.chars().count() as u16;
     let left_w = left.width() as u16;
     frame.render_widget(Paragraph::new(left), area);
@@ -144,7 +293,7 @@ fn draw_header(model: &Model, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
+fn draw_footer(model: &Model, frame: &mut Canvas, area: Rect) {
     let mut spans = Vec::new();
     for (key, label) in model.keymap.footer() {
         spans.push(Span::styled(

@@ -1,8 +1,8 @@
 //! The status pane: what the last save did. Ids and links wrap, never cut.
 
+use super::Canvas;
 use super::{ERROR, OK, WARN};
 use crate::app::{Model, StatusEntry};
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -170,11 +170,18 @@ pub fn height(pane: &Pane<'_>, screen_height: u16) -> u16 {
     (pane.lines + 2).clamp(3, room)
 }
 
-pub fn draw(pane: Pane<'_>, frame: &mut Frame, area: Rect) {
+impl std::hash::Hash for Pane<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.paragraph.hash(state);
+        self.lines.hash(state);
+    }
+}
+
+pub fn draw(pane: &Pane<'_>, frame: &mut Canvas, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let (p, total) = (pane.paragraph, pane.lines);
+    let (p, total) = (pane.paragraph.clone(), pane.lines);
     let shown = area.height.saturating_sub(2);
     let mut block = Block::bordered().border_style(dim()).title(" Status ");
     if total > shown {

@@ -4,7 +4,7 @@
 
 use ratatui::style::Color;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Theme {
     /// Focus, keys, titles.
     pub accent: Color,
