@@ -26,6 +26,9 @@ pub struct TtyEvents {
     /// The last size reported, so crossterm's own resize event for the same
     /// change is not passed on twice.
     size: Option<(u16, u16)>,
+    /// crossterm had nothing more and the terminal has not signalled since:
+    /// asking again would only cost system calls.
+    drained: bool,
 }
 
 impl TtyEvents {
@@ -43,6 +46,7 @@ impl TtyEvents {
             tty: unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE)? },
             winch: signal(SignalKind::window_change())?,
             size: None,
+            drained: false,
         })
     }
 }
@@ -52,26 +56,29 @@ impl Stream for TtyEvents {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
-            // crossterm reads a hung-up terminal in an endless loop (each read
-            // returns nothing and it tries again); ask the kernel first.
-            if hung_up(self.tty.get_ref()) {
-                return Poll::Ready(Some(Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the terminal was closed",
-                ))));
-            }
-            // What crossterm has parsed or the terminal already holds.
-            match event::poll(Duration::ZERO).and_then(|ready| ready.then(event::read).transpose())
-            {
-                Ok(Some(Event::Resize(w, h))) => {
-                    if self.size.replace((w, h)) != Some((w, h)) {
-                        return Poll::Ready(Some(Ok(Event::Resize(w, h))));
-                    }
-                    continue;
+            if !self.drained {
+                // crossterm reads a hung-up terminal in an endless loop (each
+                // read returns nothing and it tries again); ask the kernel first.
+                if hung_up(self.tty.get_ref()) {
+                    return Poll::Ready(Some(Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the terminal was closed",
+                    ))));
                 }
-                Ok(Some(ev)) => return Poll::Ready(Some(Ok(ev))),
-                Ok(None) => {}
-                Err(e) => return Poll::Ready(Some(Err(e))),
+                // What crossterm has parsed or the terminal already holds.
+                match event::poll(Duration::ZERO)
+                    .and_then(|ready| ready.then(event::read).transpose())
+                {
+                    Ok(Some(Event::Resize(w, h))) => {
+                        if self.size.replace((w, h)) != Some((w, h)) {
+                            return Poll::Ready(Some(Ok(Event::Resize(w, h))));
+                        }
+                        continue;
+                    }
+                    Ok(Some(ev)) => return Poll::Ready(Some(Ok(ev))),
+                    Ok(None) => self.drained = true,
+                    Err(e) => return Poll::Ready(Some(Err(e))),
+                }
             }
             // A resize is reported from here, not only by crossterm: its reader
             // can drop a resize that arrives together with input.
@@ -80,6 +87,7 @@ impl Stream for TtyEvents {
                 resized = true;
             }
             if resized {
+                self.drained = false;
                 crate::term::size_changed();
                 if let Ok((w, h)) = crossterm::terminal::size()
                     && self.size.replace((w, h)) != Some((w, h))
@@ -87,18 +95,17 @@ impl Stream for TtyEvents {
                     return Poll::Ready(Some(Ok(Event::Resize(w, h))));
                 }
             }
-            let mut woke = resized;
             match self.tty.poll_read_ready(cx) {
                 Poll::Ready(Ok(mut guard)) => {
-                    // Everything readable was just consumed above; if more came
-                    // since, the loop's next `poll` sees it.
+                    // Whatever made it ready is read on the next turn; if more
+                    // comes after that, the runtime signals again.
                     guard.clear_ready();
-                    woke = true;
+                    self.drained = false;
                 }
                 Poll::Ready(Err(e)) => return Poll::Ready(Some(Err(e))),
                 Poll::Pending => {}
             }
-            if !woke {
+            if self.drained {
                 return Poll::Pending;
             }
         }

@@ -13,10 +13,10 @@
 //! whole view drawn from scratch, so a fingerprint that misses an input fails
 //! the tests instead of leaving stale text on a user's screen.
 
-use super::{Canvas, Part, Plan, draw_all, draw_part, part_key, plan, recolour};
+use super::{Canvas, Part, Plan, draw_all, draw_part, part_key, plan_cached, recolour, status};
 use crate::app::Model;
 use ratatui::backend::Backend;
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
 
 #[derive(Clone, Copy)]
@@ -38,6 +38,8 @@ pub struct Screen<B: Backend> {
     drawn: [Option<Drawn>; 5],
     /// What the last frame drew: each part, or everything.
     last: Redrawn,
+    /// The status pane's wrapped height, kept while its text is the same.
+    status_lines: status::LineCount,
     cursor_hidden: bool,
 }
 
@@ -63,6 +65,7 @@ impl<B: Backend> Screen<B> {
             old: Buffer::empty(Rect::default()),
             drawn: [None; 5],
             last: Redrawn::default(),
+            status_lines: None,
             cursor_hidden: false,
         })
     }
@@ -104,7 +107,7 @@ impl<B: Backend> Screen<B> {
         }
         self.last.whole = false;
         self.last.parts.clear();
-        let cursor = match plan(model, area) {
+        let cursor = match plan_cached(model, area, &mut self.status_lines) {
             Some(plan) if !plan.overlay && tiles(&plan, area) => self.draw_parts(model, &plan)?,
             _ => self.draw_whole(model, area)?,
         };
@@ -158,14 +161,17 @@ impl<B: Backend> Screen<B> {
             let part_cursor = canvas.cursor();
             recolour(model, &mut self.scratch);
             // Parts are whole rows: their cells are one run of the screen's.
+            // That run is swapped out to compare against and the new cells are
+            // swapped in: cells move, none is cloned.
             let rows = rect.y as usize * width..rect.bottom() as usize * width;
             self.old.area = rect;
-            self.old.content.clear();
+            self.old.content.resize(rows.len(), Cell::EMPTY);
             self.old
                 .content
-                .extend_from_slice(&self.shown.content[rows.clone()]);
-            self.backend.draw(self.old.diff_iter(&self.scratch))?;
-            self.shown.content[rows].clone_from_slice(&self.scratch.content);
+                .swap_with_slice(&mut self.shown.content[rows.clone()]);
+            let written = self.backend.draw(self.old.diff_iter(&self.scratch));
+            self.shown.content[rows].swap_with_slice(&mut self.scratch.content);
+            written?;
             self.drawn[part as usize] = Some(Drawn {
                 key,
                 cursor: part_cursor,

@@ -158,8 +158,26 @@ pub struct Pane<'a> {
 
 /// Builds the pane for a screen `width` wide.
 pub fn pane(model: &Model, width: u16) -> Pane<'_> {
+    pane_cached(model, width, &mut None)
+}
+
+/// The last pane's text (as a fingerprint), width and wrapped line count.
+pub type LineCount = Option<(u64, u16, u16)>;
+
+/// `pane`, reusing the line count when the text and width are the same as
+/// last time: wrapping the pane's text is most of a small frame's layout work.
+pub fn pane_cached<'m>(model: &'m Model, width: u16, last: &mut LineCount) -> Pane<'m> {
+    use std::hash::BuildHasher;
     let paragraph = paragraph(model);
-    let lines = paragraph.line_count(width.saturating_sub(2).max(1)) as u16;
+    let key = foldhash::fast::FixedState::with_seed(1).hash_one(&paragraph);
+    let lines = match *last {
+        Some((k, w, n)) if k == key && w == width => n,
+        _ => {
+            let n = paragraph.line_count(width.saturating_sub(2).max(1)) as u16;
+            *last = Some((key, width, n));
+            n
+        }
+    };
     Pane { paragraph, lines }
 }
 
