@@ -10,8 +10,11 @@
 //! ```
 //!
 //! - [`app`]: `Model`, `Msg`, `update`, the keymap. Plain data, no I/O.
-//! - [`ui`]: `view`, pure rendering.
+//! - [`ui`]: `view`, pure rendering; `ui::screen` draws only the parts of the
+//!   screen whose inputs changed.
 //! - [`run`]: the event loop, the only place with `select!`, `draw` and `spawn`.
+//! - [`input`], [`term`]: terminal input read on the loop's thread; the lean
+//!   backend that writes only what changed.
 //! - [`graph`]: one `reqwest::Client`, the wire types and error envelope.
 //! - [`draft`]: recipient parsing and the JSON bodies for create and update.
 //! - [`emulator`]: the local Graph server used by `--demo` and the tests.
