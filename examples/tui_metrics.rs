@@ -45,6 +45,17 @@ impl Session {
     fn spawn(emu: &Emulator) -> (Session, Instant) {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().to_path_buf();
+        let mut cmd = CommandBuilder::new(binary());
+        cmd.args(["--graph-url", &emu.graph_url()]);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN);
+        cmd.env("GRAFT_STATE_DIR", &state);
+        cmd.env("GRAFT_CONFIG", state.join("none.toml"));
+        Session::start(cmd, dir)
+    }
+
+    /// Runs `cmd` in a new 100x30 pty; returns when it was started.
+    fn start(cmd: CommandBuilder, dir: tempfile::TempDir) -> (Session, Instant) {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -53,20 +64,6 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(binary());
-        cmd.args(["--graph-url", &emu.graph_url()]);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN);
-        cmd.env("GRAFT_STATE_DIR", &state);
-        cmd.env("GRAFT_CONFIG", state.join("none.toml"));
-        Session::attach(pair, cmd, dir)
-    }
-
-    fn attach(
-        pair: portable_pty::PtyPair,
-        cmd: CommandBuilder,
-        dir: tempfile::TempDir,
-    ) -> (Session, Instant) {
         let started = Instant::now();
         let child = pair.slave.spawn_command(cmd).expect("spawn");
         drop(pair.slave);
@@ -99,17 +96,9 @@ impl Session {
 
     /// `cat` in raw mode: the pty round trip itself, graft's floor on this machine.
     fn spawn_cat() -> Session {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
         let mut cmd = CommandBuilder::new("sh");
         cmd.args(["-c", "stty raw -echo && echo ready && exec cat"]);
-        Session::attach(pair, cmd, tempfile::tempdir().unwrap()).0
+        Session::start(cmd, tempfile::tempdir().unwrap()).0
     }
 
     fn send(&mut self, s: &[u8]) {

@@ -49,6 +49,36 @@ const SIZES: &[(u16, u16)] = &[
     (7, 3),
 ];
 
+/// Keys for the random sessions: movement, editing, focus, dialogs, and
+/// characters that start completions (m), separate recipients (,) or are wide.
+const KEYS: &[KeyCode] = &[
+    KeyCode::Left,
+    KeyCode::Right,
+    KeyCode::Up,
+    KeyCode::Down,
+    KeyCode::Home,
+    KeyCode::End,
+    KeyCode::PageUp,
+    KeyCode::PageDown,
+    KeyCode::Delete,
+    KeyCode::Backspace,
+    KeyCode::Enter,
+    KeyCode::Tab,
+    KeyCode::BackTab,
+    KeyCode::Esc,
+    KeyCode::F(1),
+    KeyCode::F(2),
+    KeyCode::F(3),
+    KeyCode::F(4),
+    KeyCode::Char(' '),
+    KeyCode::Char('a'),
+    KeyCode::Char('m'),
+    KeyCode::Char('t'),
+    KeyCode::Char('x'),
+    KeyCode::Char(','),
+    KeyCode::Char('日'),
+];
+
 fn draw(t: &mut Terminal<TestBackend>, m: &Model) {
     t.draw(|f| view(m, f)).expect("draw");
 }
@@ -128,30 +158,6 @@ fn random_typing_pasting_and_resizing_keeps_the_text_exact() {
 
 #[test]
 fn any_key_at_any_size_never_panics() {
-    let codes = [
-        KeyCode::Left,
-        KeyCode::Right,
-        KeyCode::Up,
-        KeyCode::Down,
-        KeyCode::Home,
-        KeyCode::End,
-        KeyCode::PageUp,
-        KeyCode::PageDown,
-        KeyCode::Delete,
-        KeyCode::Backspace,
-        KeyCode::Enter,
-        KeyCode::Tab,
-        KeyCode::BackTab,
-        KeyCode::Esc,
-        KeyCode::F(1),
-        KeyCode::F(2),
-        KeyCode::F(3),
-        KeyCode::F(4),
-        KeyCode::Char(' '),
-        KeyCode::Char('t'),
-        KeyCode::Char('x'),
-        KeyCode::Char('日'),
-    ];
     let mods = [
         KeyModifiers::NONE,
         KeyModifiers::CONTROL,
@@ -171,7 +177,7 @@ fn any_key_at_any_size_never_panics() {
                     Msg::Resize
                 }
                 _ => {
-                    let c = *rng.pick(&codes);
+                    let c = *rng.pick(KEYS);
                     let md = *rng.pick(&mods);
                     // Quitting ends a session; keep this one going.
                     if md == KeyModifiers::CONTROL && matches!(c, KeyCode::Char('x')) {
@@ -284,28 +290,6 @@ fn frames_drawn_part_by_part_match_the_whole_view() {
     use graft::ui::screen::Screen;
     use ratatui::backend::Backend;
 
-    let codes = [
-        KeyCode::Left,
-        KeyCode::Right,
-        KeyCode::Up,
-        KeyCode::Down,
-        KeyCode::Home,
-        KeyCode::End,
-        KeyCode::PageUp,
-        KeyCode::PageDown,
-        KeyCode::Backspace,
-        KeyCode::Enter,
-        KeyCode::Tab,
-        KeyCode::BackTab,
-        KeyCode::Esc,
-        KeyCode::F(1),
-        KeyCode::F(3),
-        KeyCode::Char('a'),
-        KeyCode::Char('m'),
-        KeyCode::Char(' '),
-        KeyCode::Char(','),
-        KeyCode::Char('日'),
-    ];
     let long: String = (0..400)
         .map(|i| format!("line {i} of a long body\n"))
         .collect();
@@ -341,7 +325,7 @@ fn frames_drawn_part_by_part_match_the_whole_view() {
                     } else {
                         KeyModifiers::NONE
                     };
-                    Msg::Key(KeyEvent::new(*rng.pick(&codes), mods))
+                    Msg::Key(KeyEvent::new(*rng.pick(KEYS), mods))
                 }
             };
             update(&mut m, msg);

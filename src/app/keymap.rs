@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
 /// What a bound key does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Save,
@@ -25,7 +25,7 @@ pub enum Action {
 }
 
 /// A key with its modifiers, normalised so that `shift-tab` and `BackTab` agree.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Chord {
     pub code: KeyCode,
     pub mods: KeyModifiers,
@@ -155,7 +155,7 @@ impl Chord {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Binding {
     pub action: Action,
     pub keys: Vec<Chord>,
@@ -165,13 +165,13 @@ pub struct Binding {
 }
 
 /// A documentation-only row for the text widget's own editing keys.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Hash, Deserialize)]
 pub struct EditingKey {
     pub keys: String,
     pub help: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Keymap {
     pub bindings: Vec<Binding>,
     pub editing: Vec<EditingKey>,

@@ -78,7 +78,8 @@ fn textarea_key(ta: &TextArea<'_>, h: &mut impl Hasher) {
     ta.scroll_offset().hash(h);
 }
 
-/// Everything `draw_body` reads.
+/// Everything `draw_body` reads (the keymap, for the attach key, is hashed
+/// for every part by `ui::part_key`).
 pub fn body_key(model: &Model, body: Rect, h: &mut impl Hasher) {
     body.hash(h);
     (model.focus == Field::Body).hash(h);
@@ -86,7 +87,6 @@ pub fn body_key(model: &Model, body: Rect, h: &mut impl Hasher) {
     body_title(model).hash(h);
     model.body_lines_total().hash(h);
     crate::app::attach::summary(&model.files).hash(h);
-    model.keymap.keys_label(crate::app::Action::Attach).hash(h);
     textarea_key(model.field(Field::Body), h);
 }
 

@@ -137,7 +137,7 @@ pub fn plan_cached<'m>(
     })
 }
 
-/// Draws one part of the screen; returns where the cursor belongs if it is there.
+/// Draws one part of the screen; a focused field there sets the cursor.
 pub fn draw_part(model: &Model, plan: &Plan<'_>, part: Part, frame: &mut Canvas) {
     let area = plan.rect(part);
     match part {
@@ -169,9 +169,11 @@ pub fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
         Part::Fields => form::fields_key(model, area, &mut h),
         Part::Body => form::body_key(model, area, &mut h),
         Part::Status => plan.status.hash(&mut h),
-        Part::Footer => model.keymap.footer().hash(&mut h),
+        // The footer is the keymap's; the keymap is hashed for every part.
+        Part::Footer => {}
     }
-    (model.no_color, &model.theme).hash(&mut h);
+    // Session-wide settings every part is drawn with.
+    (model.no_color, &model.theme, &model.keymap).hash(&mut h);
     h.finish()
 }
 

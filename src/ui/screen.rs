@@ -193,7 +193,8 @@ impl<B: Backend> Screen<B> {
         if let Some(i) =
             (0..whole.content.len()).find(|&i| whole.content[i] != self.shown.content[i])
         {
-            let (x, y) = (i as u16 % area.width, i as u16 / area.width);
+            let w = area.width as usize;
+            let (x, y) = (i % w, i / w);
             panic!(
                 "stale cell at ({x}, {y}): shown {:?}, the view draws {:?}",
                 self.shown.content[i], whole.content[i]
@@ -234,16 +235,7 @@ mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn model() -> Model {
-        Model::new(
-            Target {
-                owner: "me".into(),
-                user: None,
-                folder: None,
-                graph_url: "http://127.0.0.1:1/v1.0".into(),
-            },
-            false,
-            Keymap::defaults(),
-        )
+        Model::new(Target::default(), false, Keymap::defaults())
     }
 
     fn key(c: char) -> Msg {

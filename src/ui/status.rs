@@ -154,6 +154,8 @@ fn paragraph(model: &Model) -> Paragraph<'_> {
 pub struct Pane<'a> {
     paragraph: Paragraph<'a>,
     lines: u16,
+    /// A fingerprint of the paragraph, taken once per frame.
+    key: u64,
 }
 
 /// Builds the pane for a screen `width` wide.
@@ -178,7 +180,11 @@ pub fn pane_cached<'m>(model: &'m Model, width: u16, last: &mut LineCount) -> Pa
             n
         }
     };
-    Pane { paragraph, lines }
+    Pane {
+        paragraph,
+        lines,
+        key,
+    }
 }
 
 /// The pane's height: what the last entry needs, within what the screen allows.
@@ -190,7 +196,7 @@ pub fn height(pane: &Pane<'_>, screen_height: u16) -> u16 {
 
 impl std::hash::Hash for Pane<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.paragraph.hash(state);
+        self.key.hash(state);
         self.lines.hash(state);
     }
 }
