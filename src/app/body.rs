@@ -1,9 +1,10 @@
 //! Long bodies stay fast to edit. The text widget re-wraps all of its text on
 //! every change, so for a body longer than a window and a half it holds only a
-//! window around the cursor — twice the screen's height plus some slack — and
-//! the lines above and below wait here, untouched. Typing costs the same in a
-//! 1 MiB body as in a short one. When the cursor comes within a screen's height
-//! of the window's edge the window moves (keeping the screen where it was).
+//! window around the cursor — the body pane's height and some slack on each
+//! side, cut at the body's ends — and the lines above and below wait here,
+//! untouched. Typing costs the same in a 1 MiB body as in a short one. When the
+//! cursor comes within a pane's height of the window's edge the window moves
+//! (keeping the screen where it was).
 //! Undo history does not cross a move.
 
 use super::model::{Field, Model, styled_field};
@@ -42,9 +43,11 @@ impl Model {
     }
 
     /// The window moves when the cursor is this close to its edge: as many
-    /// lines as the screen can show, so the view never runs past the window.
+    /// lines as the body can show, so the view never runs past the window.
+    /// The body gets at most the screen less the header, four field rows, the
+    /// status pane's three and the footer.
     fn margin(&self) -> usize {
-        self.screen_rows.max(4) + 2
+        self.screen_rows.saturating_sub(1 + 4 + 3 + 1).max(4) + 2
     }
 
     /// Bodies with more lines than this are windowed.
@@ -117,9 +120,11 @@ impl Model {
         let (start, end) = if n <= self.trigger() {
             (0, n)
         } else {
-            let w = self.window();
-            let start = cursor.0.saturating_sub(w / 2).min(n.saturating_sub(w));
-            (start, (start + w).min(n))
+            // Half a window either side of the cursor, cut at the body's ends:
+            // typing at the end of a long body wraps half a window, not a whole one.
+            let half = self.window() / 2;
+            let row = cursor.0.min(n - 1);
+            (row.saturating_sub(half), (row + half + 1).min(n))
         };
         let after_rev: Vec<String> = all.drain(end..).rev().collect();
         let window: Vec<String> = all.drain(start..).collect();
@@ -267,16 +272,20 @@ mod tests {
         let mut m = model();
         let text = numbered(5000);
         m.set_text(Field::Body, &text);
-        assert_eq!(m.field(Field::Body).lines().len(), m.window());
+        // At either end of the body the window is the half on the body's side.
+        let half = m.window() / 2;
+        assert_eq!(m.field(Field::Body).lines().len(), half + 1);
         assert_eq!(m.body_lines_total(), 5000);
         assert_eq!(m.text(Field::Body), text);
         assert_eq!(m.body_cursor(), (4999, 9));
         m.body_jump(0, 0);
         assert_eq!(m.body_cursor(), (0, 0));
+        assert_eq!(m.field(Field::Body).lines().len(), half + 1);
         assert_eq!(m.text(Field::Body), text);
         m.body_jump(2500, 3);
         assert_eq!(m.body_cursor(), (2500, 3));
-        assert_eq!(m.field(Field::Body).lines().len(), m.window());
+        assert_eq!(m.field(Field::Body).lines().len(), 2 * half + 1);
+        assert_eq!(m.body_outside.before.len(), 2500 - half);
     }
 
     #[test]
@@ -301,8 +310,11 @@ mod tests {
         m.set_text(Field::Body, &numbered(3000));
         let small = m.field(Field::Body).lines().len();
         m.body_set_rows(100);
-        assert!(m.field(Field::Body).lines().len() > small + 100);
-        assert!(m.field(Field::Body).lines().len() >= 2 * 100);
+        // The cursor is on the last line: a body pane's height of lines above it.
+        let rows = 100 - 9;
+        let big = m.field(Field::Body).lines().len();
+        assert!(big > rows, "{big} lines cannot fill {rows} rows");
+        assert_eq!(big - small, 100 - 30, "a line more for each row more");
         assert_eq!(m.body_cursor(), (2999, "line 2999".len()));
         assert_eq!(m.text(Field::Body), numbered(3000));
     }

@@ -107,20 +107,11 @@ impl Plan<'_> {
 
 /// The layout of a frame; `None` when the screen is too small to draw on.
 pub fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
-    plan_cached(model, area, &mut None)
-}
-
-/// `plan`, with the status pane's line count kept from frame to frame.
-pub fn plan_cached<'m>(
-    model: &'m Model,
-    area: Rect,
-    lines: &mut status::LineCount,
-) -> Option<Plan<'m>> {
     if area.width < 2 || area.height < 2 {
         return None;
     }
     let fields_h = form::header_fields_height(model);
-    let status = status::pane_cached(model, area.width, lines);
+    let status = status::pane(model, area.width);
     let status_h = status::height(&status, area.height);
     let rects = Layout::vertical([
         Constraint::Length(1),

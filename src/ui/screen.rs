@@ -13,7 +13,7 @@
 //! whole view drawn from scratch, so a fingerprint that misses an input fails
 //! the tests instead of leaving stale text on a user's screen.
 
-use super::{Canvas, Part, Plan, draw_all, draw_part, part_key, plan_cached, recolour, status};
+use super::{Canvas, Part, Plan, draw_all, draw_part, part_key, plan, recolour};
 use crate::app::Model;
 use ratatui::backend::Backend;
 use ratatui::buffer::{Buffer, Cell};
@@ -38,8 +38,6 @@ pub struct Screen<B: Backend> {
     drawn: [Option<Drawn>; 5],
     /// What the last frame drew: each part, or everything.
     last: Redrawn,
-    /// The status pane's wrapped height, kept while its text is the same.
-    status_lines: status::LineCount,
     cursor_hidden: bool,
 }
 
@@ -65,7 +63,6 @@ impl<B: Backend> Screen<B> {
             old: Buffer::empty(Rect::default()),
             drawn: [None; 5],
             last: Redrawn::default(),
-            status_lines: None,
             cursor_hidden: false,
         })
     }
@@ -107,7 +104,7 @@ impl<B: Backend> Screen<B> {
         }
         self.last.whole = false;
         self.last.parts.clear();
-        let cursor = match plan_cached(model, area, &mut self.status_lines) {
+        let cursor = match plan(model, area) {
             Some(plan) if !plan.overlay && tiles(&plan, area) => self.draw_parts(model, &plan)?,
             _ => self.draw_whole(model, area)?,
         };
@@ -301,6 +298,61 @@ mod tests {
         assert_eq!(s.redrawn().parts, Part::ALL.to_vec());
         s.draw(&m).unwrap();
         assert!(s.redrawn().parts.is_empty());
+    }
+
+    fn saved(id: &str) -> StatusEntry {
+        StatusEntry::Saved {
+            at: "09:15:02 UTC".into(),
+            method: "POST".into(),
+            status: 201,
+            status_text: "Created".into(),
+            id: id.into(),
+            web_link: format!(
+                "https://outlook.office365.com/owa/?ItemID={id}&exvsurl=1&viewmodel=ReadMessageItem"
+            ),
+            folder: "Drafts".into(),
+            request_id: None,
+            files: None,
+        }
+    }
+
+    #[test]
+    fn after_a_save_the_status_pane_keeps_its_height() {
+        let mut m = model();
+        m.focus = Field::Body;
+        let mut s = Screen::new(LeanBackend::with_size(Vec::new(), 100, 30)).unwrap();
+        s.draw(&m).unwrap();
+        let body = |s: &Screen<LeanBackend<Vec<u8>>>, m: &Model| {
+            let plan = super::plan(m, s.shown.area).unwrap();
+            plan.rect(Part::Body)
+        };
+        let before = body(&s, &m);
+
+        // The first save's entry (an id and a link that wrap) needs more rows:
+        // the body gives them up.
+        let id = "AAMkAGI2TG93AAA".repeat(8);
+        m.status.push(saved(&id));
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Body, Part::Status]);
+        let kept = body(&s, &m);
+        assert!(kept.height < before.height);
+
+        // Shorter news after it, and the next draft's save: the body stays put
+        // and only the status pane is drawn.
+        m.status.push(StatusEntry::Info("New draft.".into()));
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Status]);
+        assert_eq!(body(&s, &m), kept);
+        m.status.push(saved(&id.replace('G', "H")));
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Status]);
+        assert_eq!(body(&s, &m), kept);
+
+        // Longer news still gets its rows.
+        let long = "The server said no. ".repeat(40);
+        m.status.push(StatusEntry::Info(long));
+        s.draw(&m).unwrap();
+        assert!(body(&s, &m).height < kept.height);
     }
 
     #[test]
