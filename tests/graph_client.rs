@@ -314,6 +314,33 @@ async fn one_connection_is_reused_for_several_saves() {
     assert_eq!(emu.requests().len(), 4);
 }
 
+#[tokio::test]
+async fn the_emulator_times_each_request_at_its_socket() {
+    let emu = start();
+    let c = client(&emu);
+    let saved = c.create_draft(&content().create_body(None)).await.unwrap();
+    // The second request on the same connection takes 300 ms in the handler.
+    emu.inject(Fault::action(FaultAction::Delay(Duration::from_millis(300))).on("PATCH"));
+    for subject in ["v2", "v3"] {
+        c.update_draft(&saved.id, &json!({ "subject": subject }))
+            .await
+            .unwrap();
+    }
+    let log = emu.requests();
+    assert_eq!(emu.connections(), 1);
+    let [create, slow, quick] = &log[..] else {
+        panic!("three requests: {log:?}");
+    };
+    // Socket time covers the handler's, and each request is timed from its
+    // own arrival (not the connection's, nor the slow one's before it).
+    for r in [create, slow, quick] {
+        assert!(r.wire_micros >= r.micros && r.wire_micros > 0, "{r:?}");
+    }
+    assert!(slow.micros >= 300_000, "{slow:?}");
+    assert!(slow.wire_micros < 600_000, "{slow:?}");
+    assert!(quick.wire_micros < 300_000, "{quick:?}");
+}
+
 /// Raw requests, to check the emulator is as strict as the real service.
 async fn raw(
     emu: &Emulator,

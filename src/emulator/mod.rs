@@ -11,6 +11,7 @@ mod attachments;
 mod batch;
 mod identity;
 mod messages;
+mod wire;
 
 pub use identity::DeviceStep;
 
@@ -19,7 +20,6 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::serve::ListenerExt;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
@@ -214,8 +214,12 @@ pub struct RequestRecord {
     pub method: String,
     pub path: String,
     pub status: u16,
-    /// Time the emulator spent on the request (after reading it, before answering).
+    /// Time the emulator's handler spent on the request (after reading it,
+    /// before answering).
     pub micros: u64,
+    /// Time at the emulator's socket, from the request's first byte read to
+    /// the last write of its answer (0 for the requests inside a `$batch`).
+    pub wire_micros: u64,
 }
 
 #[derive(Default)]
@@ -302,10 +306,11 @@ impl Emulator {
                     let Ok(listener) = tokio::net::TcpListener::from_std(std_listener) else {
                         return;
                     };
-                    let counter = state.clone();
-                    let listener = listener.tap_io(move |_io| {
-                        counter.connections.fetch_add(1, Ordering::SeqCst);
-                    });
+                    let listener = wire::Listener {
+                        inner: listener,
+                        shared: state,
+                    };
+                    let app = app.into_make_service_with_connect_info::<wire::Wire>();
                     let _ = axum::serve(listener, app)
                         .with_graceful_shutdown(async {
                             let _ = stop_rx.await;
@@ -500,6 +505,10 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
     };
     req.extensions_mut().insert(ctx.clone());
+    let req_wire = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<wire::Wire>>()
+        .cloned();
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
     let started = std::time::Instant::now();
@@ -601,7 +610,10 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
         (Ok(()), None) => next.run(req).await,
     };
     let micros = started.elapsed().as_micros() as u64;
-    record(&state, &method, &path, resp.status().as_u16(), micros);
+    let entry = record(&state, &method, &path, resp.status().as_u16(), micros);
+    if let Some(axum::extract::ConnectInfo(wire)) = req_wire {
+        wire.logged(entry);
+    }
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&ctx.request_id) {
         h.insert("request-id", v);
@@ -612,13 +624,17 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
     resp
 }
 
-fn record(state: &Shared, method: &str, path: &str, status: u16, micros: u64) {
-    state.lock().log.push(RequestRecord {
+/// Logs a request; returns its place in the log.
+fn record(state: &Shared, method: &str, path: &str, status: u16, micros: u64) -> usize {
+    let mut mb = state.lock();
+    mb.log.push(RequestRecord {
         method: method.to_string(),
         path: path.to_string(),
         status,
         micros,
+        wire_micros: 0,
     });
+    mb.log.len() - 1
 }
 
 fn authorize(state: &Shared, req: &Request, ctx: &Ctx) -> Result<(), Response> {
