@@ -100,7 +100,8 @@ fn type_and_draw_one_key(bencher: divan::Bencher, size: &str) {
     });
 }
 
-/// A save's answer drawn: the header and the status pane change.
+/// A save's answer drawn, alternating with "New draft." (a new draft after
+/// each save): the status pane keeps its height, so only the pane is redrawn.
 #[divan::bench]
 fn draw_save_answer(bencher: divan::Bencher) {
     let mut m = with_body("Hello team,\n");
