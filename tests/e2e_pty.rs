@@ -25,6 +25,66 @@ fn open(emu: &Emulator) -> Pty {
     pty
 }
 
+/// The same keys, then a storm of resizes (from 10x2 to 200x60) with no pause
+/// between them: the screen ends exactly as a graft started at the final size
+/// shows it. (Sizes down to 1x1 are covered through `view` by the property
+/// tests: the test's terminal emulator, vt100, itself panics when text wraps
+/// on a one-row screen.)
+#[test]
+fn a_resize_storm_leaves_the_screen_a_fresh_start_would_draw() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let keys = [
+        TAB,
+        TAB,
+        TAB,
+        "Storm subject",
+        TAB,
+        "Line one",
+        ENTER,
+        "Line two 日本語 🎉",
+    ];
+    let typed = |t: &mut Pty| {
+        for k in keys {
+            t.send(k);
+        }
+        t.wait_text("Line two 日本語");
+    };
+    let mut storm = open(&emu);
+    typed(&mut storm);
+    let sizes = [
+        (40, 10),
+        (10, 2),
+        (20, 5),
+        (200, 60),
+        (12, 3),
+        (80, 24),
+        (120, 40),
+        (10, 2),
+    ];
+    for round in 0..4 {
+        for (i, &(cols, rows)) in sizes.iter().enumerate() {
+            storm.resize(cols + round * 3 + i as u16, rows);
+        }
+    }
+    storm.resize(90, 28);
+
+    let mut fresh = Pty::spawn(
+        &["--graph-url", &emu.graph_url()],
+        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+        90,
+        28,
+    );
+    fresh.wait_text("Ready.");
+    typed(&mut fresh);
+    // Blank cells once written read as spaces, never-written ones as nothing:
+    // the same on a terminal, so lines are compared without trailing blanks.
+    let seen = |s: &str| s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    let want = seen(&fresh.screen());
+    let what = format!("the screen a fresh start draws:\n{want}");
+    storm.wait_for(&what, 20, |s| seen(s) == want);
+    assert_eq!(storm.cursor(), fresh.cursor());
+}
+
 #[test]
 fn type_every_field_save_then_update_the_same_draft() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();

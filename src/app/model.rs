@@ -348,6 +348,22 @@ fn by_field(f: &Fields) -> [(Field, &String); 5] {
     ]
 }
 
+/// Puts a text area's view back to where a fresh start would have it: from
+/// the top left, scrolled only as far as the cursor needs. After a resize a
+/// view scrolled for a smaller screen would hide text above blank rows.
+pub(crate) fn reset_view(ta: &mut TextArea<'static>) {
+    let ratatui_textarea::DataCursor(row, col) = ta.cursor();
+    // The cursor goes back with a jump, which takes u16s: past that, leave it.
+    let (Ok(row), Ok(col)) = (u16::try_from(row), u16::try_from(col)) else {
+        return;
+    };
+    // Scrolls are i16 steps; a view can be up to u16::MAX off the top left.
+    for _ in 0..3 {
+        ta.scroll((-i16::MAX, -i16::MAX));
+    }
+    ta.move_cursor(ratatui_textarea::CursorMove::Jump(row, col));
+}
+
 pub(crate) fn new_field(field: Field) -> TextArea<'static> {
     styled_field(TextArea::default(), field)
 }

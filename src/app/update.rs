@@ -180,7 +180,17 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Outcome::none(),
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
-        Msg::Resize => Outcome::redraw(),
+        Msg::Resize => {
+            let more = &mut model.more;
+            for ta in model
+                .fields
+                .iter_mut()
+                .chain([&mut more.reply_to, &mut more.categories])
+            {
+                super::model::reset_view(ta);
+            }
+            Outcome::redraw()
+        }
         Msg::SaveDone {
             req,
             at,

@@ -92,6 +92,25 @@ impl Pty {
         w.flush().unwrap();
     }
 
+    /// Resizes the terminal (graft gets SIGWINCH); the screen reader follows.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+        self.master
+            .as_ref()
+            .expect("terminal is open")
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
     pub fn raw(&self) -> Vec<u8> {
         self.raw.lock().unwrap().clone()
     }
