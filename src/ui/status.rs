@@ -196,6 +196,7 @@ fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
         spans,
     } = line;
     let mut row: Vec<Span<'a>> = Vec::new();
+    let first = rows.len();
     let mut next = breaks.into_iter().peekable();
     for (si, span) in spans.into_iter().enumerate() {
         let mut from = 0;
@@ -220,11 +221,14 @@ fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
             row.push(Span::styled(span.content[from..].to_string(), span.style));
         }
     }
-    rows.push(Line {
-        style,
-        alignment,
-        spans: row,
-    });
+    // A space that ended the last row leaves nothing after it.
+    if !row.is_empty() || rows.len() == first {
+        rows.push(Line {
+            style,
+            alignment,
+            spans: row,
+        });
+    }
 }
 
 /// The pane's rows at a screen `width` (the borders take two columns).
@@ -332,6 +336,13 @@ mod tests {
         let mut rows = Vec::new();
         wrap_line(Line::from("saved to the Drafts folder"), 12, &mut rows);
         assert_eq!(texts(&rows), ["saved to the ", "Drafts ", "folder"]);
+        // A space that does not fit ends its row and starts none.
+        rows.clear();
+        wrap_line(Line::from("saved "), 5, &mut rows);
+        assert_eq!(texts(&rows), ["saved "]);
+        rows.clear();
+        wrap_line(Line::from(""), 5, &mut rows);
+        assert_eq!(texts(&rows), [""]);
         rows.clear();
         let id = "A".repeat(25);
         wrap_line(Line::from(format!("id {id}")), 10, &mut rows);
