@@ -30,6 +30,8 @@ pub struct LeanBackend<W: Write> {
     width: u16,
     /// The terminal's size as last asked; see `size_changed`.
     size: std::cell::Cell<Option<Size>>,
+    /// The size was given (tests, benchmarks): never ask a terminal for it.
+    fixed: bool,
 }
 
 static SIZE_STALE: AtomicBool = AtomicBool::new(false);
@@ -50,8 +52,8 @@ impl<W: Write> LeanBackend<W> {
 
     /// For tests and benchmarks: a backend of a known size writing into `out`.
     pub fn with_size(out: W, width: u16, height: u16) -> Self {
-        let b = Self::with_width(out, width);
-        b.size.set(Some(Size { width, height }));
+        let mut b = Self::with_width(out, width);
+        b.set_size_for_test(width, height);
         b
     }
 
@@ -59,6 +61,7 @@ impl<W: Write> LeanBackend<W> {
     pub fn set_size_for_test(&mut self, width: u16, height: u16) {
         self.size.set(Some(Size { width, height }));
         self.width = width;
+        self.fixed = true;
     }
 
     /// For tests: a backend of a known width writing into `out`.
@@ -70,6 +73,7 @@ impl<W: Write> LeanBackend<W> {
             cursor_shown: None,
             width,
             size: std::cell::Cell::new(None),
+            fixed: false,
         }
     }
 
@@ -230,22 +234,22 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn size(&self) -> io::Result<Size> {
-        // ratatui asks before every frame; asking the terminal costs an open,
-        // an ioctl and a close each time, so the answer is kept until a resize.
+        // The screen asks before every frame; asking the terminal costs an
+        // open, an ioctl and a close each time, so the answer is kept until a
+        // resize. A given size is never asked for (a test run from a terminal
+        // would otherwise get that terminal's size after a resize elsewhere).
+        if let (true, Some(size)) = (self.fixed, self.size.get()) {
+            return Ok(size);
+        }
         if !SIZE_STALE.swap(false, Ordering::Relaxed)
             && let Some(size) = self.size.get()
         {
             return Ok(size);
         }
-        match crossterm::terminal::size() {
-            Ok((width, height)) => {
-                let size = Size { width, height };
-                self.size.set(Some(size));
-                Ok(size)
-            }
-            // No terminal to ask (a test's backend): the size it was given.
-            Err(e) => self.size.get().ok_or(e),
-        }
+        let (width, height) = crossterm::terminal::size()?;
+        let size = Size { width, height };
+        self.size.set(Some(size));
+        Ok(size)
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {

@@ -279,6 +279,20 @@ fn a_windowed_long_body_edits_exactly_like_the_plain_widget() {
     }
 }
 
+fn saved(id: &str) -> graft::app::StatusEntry {
+    graft::app::StatusEntry::Saved {
+        at: "09:15:02 UTC".into(),
+        method: "POST".into(),
+        status: 201,
+        status_text: "Created".into(),
+        id: id.into(),
+        web_link: format!("https://outlook.office365.com/owa/?ItemID={id}&exvsurl=1"),
+        folder: "Drafts".into(),
+        request_id: None,
+        files: None,
+    }
+}
+
 /// Frames drawn part by part (only what changed) must show exactly what the
 /// whole view drawn afresh shows, cursor included, whatever happens between
 /// them: typing, pastes, focus moves, dialogs, the completion list, status
@@ -302,33 +316,42 @@ fn frames_drawn_part_by_part_match_the_whole_view() {
         let mut whole = Terminal::new(TestBackend::new(w, h)).unwrap();
         for step in 0..200 {
             let msg = match rng.below(20) {
-                0 => Msg::Paste(rng.pick(PASTES).to_string()),
-                1 if rng.below(5) == 0 => Msg::Paste(long.clone()),
+                0 => Some(Msg::Paste(rng.pick(PASTES).to_string())),
+                1 if rng.below(5) == 0 => Some(Msg::Paste(long.clone())),
                 2 => {
                     let (w, h) = *rng.pick(SIZES);
                     screen.backend_mut().resize(w, h);
                     whole.backend_mut().resize(w, h);
-                    Msg::Resize
+                    Some(Msg::Resize)
                 }
                 3 => {
-                    m.status.push(if rng.below(2) == 0 {
-                        StatusEntry::Info(format!("note {step}"))
-                    } else {
-                        StatusEntry::Invalid("a long message that wraps ".repeat(rng.below(6)))
+                    // News in the status pane, with nothing else changed (a
+                    // saved entry sets the room the pane keeps afterwards).
+                    m.status.push(match rng.below(3) {
+                        0 => StatusEntry::Info(format!("note {step}")),
+                        1 => {
+                            StatusEntry::Invalid("a long message that wraps ".repeat(rng.below(6)))
+                        }
+                        _ => saved(&"AAMkAGI2TG93AAA=".repeat(1 + rng.below(8))),
                     });
-                    Msg::Resize
+                    None
                 }
-                4 => Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+                4 => Some(Msg::Key(KeyEvent::new(
+                    KeyCode::Char('s'),
+                    KeyModifiers::CONTROL,
+                ))),
                 _ => {
                     let mods = if rng.below(8) == 0 {
                         KeyModifiers::ALT
                     } else {
                         KeyModifiers::NONE
                     };
-                    Msg::Key(KeyEvent::new(*rng.pick(KEYS), mods))
+                    Some(Msg::Key(KeyEvent::new(*rng.pick(KEYS), mods)))
                 }
             };
-            update(&mut m, msg);
+            if let Some(msg) = msg {
+                update(&mut m, msg);
+            }
             m.should_quit = false;
             screen.draw(&m).expect("draw parts");
             draw(&mut whole, &m);

@@ -27,7 +27,8 @@ pub enum TimerKind {
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
-    /// The terminal changed size: redraw.
+    /// The terminal changed size: the text areas' views start again from the
+    /// top left (see `model::reset_view`), and the screen is redrawn.
     Resize,
     /// A save request ended. `at` is the wall-clock time it ended (UTC, HH:MM:SS).
     SaveDone {

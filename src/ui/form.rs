@@ -50,9 +50,9 @@ pub fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Po
     cursor
 }
 
-/// Everything `draw_fields` reads, for a frame that redraws only what changed.
+/// Everything `draw_fields` reads besides its rect (`ui::part_key` hashes
+/// that), for a frame that redraws only what changed.
 pub fn fields_key(model: &Model, fields: Rect, h: &mut impl Hasher) {
-    fields.hash(h);
     model.dialog.is_none().hash(h);
     for f in &Field::ALL[..4] {
         (model.focus == *f).hash(h);
@@ -78,10 +78,9 @@ fn textarea_key(ta: &TextArea<'_>, h: &mut impl Hasher) {
     ta.scroll_offset().hash(h);
 }
 
-/// Everything `draw_body` reads (the keymap, for the attach key, is hashed
-/// for every part by `ui::part_key`).
-pub fn body_key(model: &Model, body: Rect, h: &mut impl Hasher) {
-    body.hash(h);
+/// Everything `draw_body` reads besides its rect and the keymap (for the
+/// attach key), which `ui::part_key` hashes for every part.
+pub fn body_key(model: &Model, h: &mut impl Hasher) {
     (model.focus == Field::Body).hash(h);
     model.dialog.is_none().hash(h);
     body_title(model).hash(h);

@@ -158,7 +158,7 @@ pub fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
     match part {
         Part::Header => header_line(model).hash(&mut h),
         Part::Fields => form::fields_key(model, area, &mut h),
-        Part::Body => form::body_key(model, area, &mut h),
+        Part::Body => form::body_key(model, &mut h),
         Part::Status => plan.status.hash(&mut h),
         // The footer is the keymap's; the keymap is hashed for every part.
         Part::Footer => {}

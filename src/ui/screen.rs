@@ -235,20 +235,28 @@ mod tests {
         Model::new(Target::default(), false, Keymap::defaults())
     }
 
+    type TestScreen = Screen<LeanBackend<Vec<u8>>>;
+
+    /// A 100x30 screen with the first frame drawn, and the body focused.
+    fn started() -> (Model, TestScreen) {
+        let mut m = model();
+        m.focus = Field::Body;
+        let mut s = Screen::new(LeanBackend::with_size(Vec::new(), 100, 30)).unwrap();
+        s.draw(&m).unwrap();
+        (m, s)
+    }
+
     fn key(c: char) -> Msg {
         Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
     }
 
-    fn written(s: &Screen<LeanBackend<Vec<u8>>>) -> usize {
+    fn written(s: &TestScreen) -> usize {
         s.backend().writer().len()
     }
 
     #[test]
     fn a_frame_redraws_only_the_parts_that_changed() {
-        let mut m = model();
-        m.focus = Field::Body;
-        let mut s = Screen::new(LeanBackend::with_size(Vec::new(), 100, 30)).unwrap();
-        s.draw(&m).unwrap();
+        let (mut m, mut s) = started();
         assert_eq!(
             s.redrawn().parts,
             Part::ALL.to_vec(),
@@ -318,11 +326,8 @@ mod tests {
 
     #[test]
     fn after_a_save_the_status_pane_keeps_its_height() {
-        let mut m = model();
-        m.focus = Field::Body;
-        let mut s = Screen::new(LeanBackend::with_size(Vec::new(), 100, 30)).unwrap();
-        s.draw(&m).unwrap();
-        let body = |s: &Screen<LeanBackend<Vec<u8>>>, m: &Model| {
+        let (mut m, mut s) = started();
+        let body = |s: &TestScreen, m: &Model| {
             let plan = super::plan(m, s.shown.area).unwrap();
             plan.rect(Part::Body)
         };

@@ -150,17 +150,15 @@ fn text(model: &Model) -> Vec<Line<'_>> {
     lines
 }
 
-/// Splits `line` into rows at most `width` columns wide: after the last space
-/// that fits, or mid-word when a word (an id, a link) is wider than a row.
-fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
+/// Where `line` splits into rows at most `width` columns wide, as (span, byte)
+/// positions: after the last space that fits, or mid-word when a word (an id,
+/// a link) is wider than a row. Empty when the line fits.
+fn breaks(line: &Line<'_>, width: usize) -> Vec<(usize, usize)> {
     use unicode_width::UnicodeWidthChar;
-    let width = width.max(1);
+    let mut breaks = Vec::new();
     if line.width() <= width {
-        rows.push(line);
-        return;
+        return breaks;
     }
-    // Where each row ends, as (span, byte) positions in the line.
-    let mut breaks: Vec<(usize, usize)> = Vec::new();
     let (mut used, mut after_space, mut since_space) = (0usize, None, 0usize);
     for (si, span) in line.spans.iter().enumerate() {
         for (bi, c) in span.content.char_indices() {
@@ -190,13 +188,37 @@ fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
             }
         }
     }
+    breaks
+}
+
+/// Whether nothing of `line` follows the break at `at` (a space ended the last row).
+fn nothing_after(line: &Line<'_>, (si, bi): (usize, usize)) -> bool {
+    line.spans[si].content.len() == bi && line.spans[si + 1..].iter().all(|s| s.content.is_empty())
+}
+
+/// How many rows `line` takes at `width`, without building them.
+fn row_count(line: &Line<'_>, width: usize) -> usize {
+    let b = breaks(line, width.max(1));
+    match b.last() {
+        Some(&last) if nothing_after(line, last) => b.len(),
+        _ => b.len() + 1,
+    }
+}
+
+/// Splits `line` into its rows (see `breaks`), each span keeping its style.
+fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
+    let breaks = breaks(&line, width.max(1));
+    if breaks.is_empty() {
+        rows.push(line);
+        return;
+    }
+    let last_empty = breaks.last().is_some_and(|&b| nothing_after(&line, b));
     let Line {
         style,
         alignment,
         spans,
     } = line;
     let mut row: Vec<Span<'a>> = Vec::new();
-    let first = rows.len();
     let mut next = breaks.into_iter().peekable();
     for (si, span) in spans.into_iter().enumerate() {
         let mut from = 0;
@@ -221,8 +243,7 @@ fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
             row.push(Span::styled(span.content[from..].to_string(), span.style));
         }
     }
-    // A space that ended the last row leaves nothing after it.
-    if !row.is_empty() || rows.len() == first {
+    if !last_empty {
         rows.push(Line {
             style,
             alignment,
@@ -283,7 +304,14 @@ fn saved_rows(model: &Model, width: u16, shown: &[Line<'_>]) -> u16 {
         {
             shown.len() as u16
         }
-        Some(saved) => wrap(lines_for(model, saved), width).len() as u16,
+        Some(saved) => {
+            let inner = width.saturating_sub(2) as usize;
+            let rows: usize = lines_for(model, saved)
+                .iter()
+                .map(|l| row_count(l, inner))
+                .sum();
+            rows as u16
+        }
     }
 }
 
@@ -411,6 +439,7 @@ mod tests {
             wrap_line(Line::from(text.clone()), width, &mut rows);
             let joined: String = texts(&rows).concat();
             assert_eq!(joined, text, "wrapping loses nothing");
+            assert_eq!(row_count(&Line::from(text.clone()), width), rows.len());
             for r in &rows {
                 let s = r.to_string();
                 let s = s.trim_end_matches(' ');
