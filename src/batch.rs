@@ -71,6 +71,7 @@ pub struct Item {
     pub line: usize,
     pub key: String,
     pub subject: String,
+    pub format: BodyFormat,
     /// The create body, small attachments inline.
     pub body: Value,
     pub files: Vec<AttachedFile>,
@@ -130,7 +131,14 @@ pub fn parse(text: &str, base: &Path) -> Result<Vec<Item>, Vec<String>> {
                 p.clone()
             };
             match check(&p.to_string_lossy()) {
-                Ok(f) => files.push(f),
+                Ok(mut f) => {
+                    let taken: Vec<&str> = files
+                        .iter()
+                        .map(|x: &AttachedFile| x.name.as_str())
+                        .collect();
+                    f.name = crate::draft::attach::unique_name(&f.name, &taken);
+                    files.push(f)
+                }
                 Err(e) => errors.push(format!("line {n}: attach: {e}")),
             }
         }
@@ -162,6 +170,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Vec<Item>, Vec<String>> {
             line: n,
             key,
             subject: crate::sanitize::line(&line.subject),
+            format: line.format,
             body,
             files,
         });
@@ -426,9 +435,13 @@ pub fn run(
         .iter()
         .zip(&results)
         .filter_map(|(item, r)| match r {
-            LineResult::Created(sv) | LineResult::Existing(sv) => {
-                Some(crate::remote::entry(&s, &item.key, &item.subject, sv))
-            }
+            LineResult::Created(sv) | LineResult::Existing(sv) => Some(crate::remote::entry(
+                &s,
+                &item.key,
+                &item.subject,
+                item.format,
+                sv,
+            )),
             LineResult::Failed(_) => None,
         })
         .collect();
@@ -597,6 +610,7 @@ mod tests {
             line: n,
             key: n.to_string(),
             subject: String::new(),
+            format: BodyFormat::Text,
             body: json!({"body": {"content": "x".repeat(size)}}),
             files: vec![],
         };

@@ -440,14 +440,18 @@ pub fn describe_failure(f: &crate::graph::GraphFailure) -> String {
     }
 }
 
-/// Checks `--attach` files before anything is sent.
+/// Checks `--attach` files before anything is sent; each gets its own name.
 pub fn check_attachments(
     paths: &[std::path::PathBuf],
 ) -> Result<Vec<crate::draft::attach::AttachedFile>, String> {
-    paths
-        .iter()
-        .map(|p| crate::draft::attach::check(&p.to_string_lossy()))
-        .collect()
+    let mut out: Vec<crate::draft::attach::AttachedFile> = Vec::new();
+    for p in paths {
+        let mut f = crate::draft::attach::check(&p.to_string_lossy())?;
+        let taken: Vec<&str> = out.iter().map(|x| x.name.as_str()).collect();
+        f.name = crate::draft::attach::unique_name(&f.name, &taken);
+        out.push(f);
+    }
+    Ok(out)
 }
 
 /// The create body with as many small attachments inline as fit in one request.
@@ -583,7 +587,13 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
     crate::remote::record(
         &s,
         cli.demo,
-        vec![crate::remote::entry(&s, &key, &content.subject, &saved)],
+        vec![crate::remote::entry(
+            &s,
+            &key,
+            &content.subject,
+            content.format,
+            &saved,
+        )],
     );
     let mut files = files;
     for i in &inline {

@@ -38,6 +38,7 @@ async fn save_task(
     req: u64,
     job: crate::sync::SaveJob,
     files: crate::app::attach::Files,
+    attempt: crate::graph::Attempt,
 ) {
     let ptx = tx.clone();
     let mut progress = move |name: &str, done: u64, total: u64| {
@@ -48,25 +49,42 @@ async fn save_task(
             total,
         });
     };
-    let (adopted, result, files) =
-        crate::sync::save_with_files(&client, job, &files, &mut progress).await;
+    let outcome = crate::sync::save_with_files(&client, job, &files, &attempt, &mut progress).await;
     let _ = tx.send(Msg::SaveDone {
         req,
         at: clock(),
-        adopted,
-        result,
-        files: Box::new(files),
+        outcome: Box::new(outcome),
     });
 }
 
-/// A draft and its attachment list, for continuing it in the form.
+/// A draft and its attachment list, for continuing it in the form. An id
+/// that no longer answers (the draft moved, was sent or deleted: every move
+/// gives a message a new REST id) is followed by the draft's client key.
 async fn load_draft(
     client: &GraphClient,
     id: &str,
-) -> Result<crate::app::history::Loaded, crate::graph::GraphFailure> {
-    let message = client.message_json(id).await?;
-    let attachments = client.list_attachments(id).await?;
+    key: &str,
+    text: bool,
+) -> Result<crate::app::history::Loaded, crate::app::history::LoadFailure> {
+    use crate::app::history::LoadFailure;
+    use crate::graph::Whereabouts;
+    let failed = LoadFailure::Failed;
+    let (id, message) = match client.message_json(id, text).await {
+        Ok(m) => (id.to_string(), m),
+        Err(f) if f.status == Some(404) => match client.locate(key).await.map_err(failed)? {
+            Whereabouts::Draft(found) => {
+                let m = client.message_json(&found.id, text).await.map_err(failed)?;
+                (found.id, m)
+            }
+            Whereabouts::Sent(_) => return Err(LoadFailure::Sent),
+            Whereabouts::Deleted(_) => return Err(LoadFailure::Deleted),
+            Whereabouts::Gone => return Err(LoadFailure::Gone),
+        },
+        Err(f) => return Err(failed(f)),
+    };
+    let attachments = client.list_attachments(&id).await.map_err(failed)?;
     Ok(crate::app::history::Loaded {
+        id,
         message,
         attachments,
     })
@@ -211,18 +229,21 @@ impl Runner {
                 body,
                 lookup_key,
                 files,
+                attempt,
             } => {
                 let job = crate::sync::SaveJob::Create { body, lookup_key };
-                tokio::spawn(save_task(client, tx, req, job, files));
+                tokio::spawn(save_task(client, tx, req, job, files, attempt));
             }
             Effect::Update {
                 req,
                 id,
                 body,
                 files,
+                key,
+                attempt,
             } => {
-                let job = crate::sync::SaveJob::Update { id, body };
-                tokio::spawn(save_task(client, tx, req, job, files));
+                let job = crate::sync::SaveJob::Update { id, body, key };
+                tokio::spawn(save_task(client, tx, req, job, files, attempt));
             }
             Effect::CheckFile(input) => {
                 tokio::task::spawn_blocking(move || {
@@ -245,9 +266,9 @@ impl Runner {
                     let _ = tx.send(Msg::NamesResolved(found));
                 });
             }
-            Effect::LoadDraft(id) => {
+            Effect::LoadDraft { id, key, text } => {
                 tokio::spawn(async move {
-                    let result = load_draft(&client, &id).await;
+                    let result = load_draft(&client, &id, &key, text).await;
                     let _ = tx.send(Msg::DraftLoaded { id, result });
                 });
             }

@@ -3,32 +3,140 @@
 
 use crate::draft::content::DraftContent;
 use crate::draft::journal::JournalRecord;
-use crate::graph::{GraphClient, GraphFailure, SavedMessage};
+use crate::graph::{Attempt, GraphClient, GraphFailure, SavedMessage, Whereabouts};
 use serde_json::Value;
 
-/// Creates with the client key, or (after a lost answer) finds and updates the
-/// draft that key already made. Never creates a second draft for one key.
+/// What a save learnt besides its result.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SaveInfo {
+    /// The create found the draft an earlier, unanswered create had made.
+    pub adopted: bool,
+    /// The mailbox refused the client key (its named-property quota is
+    /// full): the draft was saved without it.
+    pub unkeyed: bool,
+    /// The draft is not where the save expected it: sent, deleted, or gone.
+    /// Only with a failed result; the text was not saved over it.
+    pub elsewhere: Option<Whereabouts>,
+}
+
+/// The whole answer to one save of the form.
+#[derive(Clone, Debug)]
+pub struct SaveOutcome {
+    pub result: Result<SavedMessage, GraphFailure>,
+    pub info: SaveInfo,
+    /// What happened to the attachments this save carried.
+    pub files: crate::app::attach::FilesOutcome,
+}
+
+/// The failure shown when the draft turned out to be elsewhere.
+fn elsewhere_failure(w: &Whereabouts) -> GraphFailure {
+    let (code, message) = match w {
+        Whereabouts::Sent(_) => (
+            "DraftSent",
+            "The draft was sent from Outlook; it is in Sent Items now.",
+        ),
+        Whereabouts::Deleted(_) => (
+            "DraftDeleted",
+            "The draft was deleted in Outlook; it is in Deleted Items.",
+        ),
+        _ => (
+            "ErrorItemNotFound",
+            "The draft is gone from the mailbox (sent or deleted elsewhere).",
+        ),
+    };
+    GraphFailure {
+        status: Some(404),
+        status_text: "Not Found".into(),
+        ..GraphFailure::local(crate::graph::FailureKind::Http, code, message)
+    }
+}
+
+/// Whether the mailbox refused a named extended property (its quota of
+/// named properties is used up: 403 `ErrorQuotaExceeded`, "Cannot get ID
+/// from name.", msgraph-sdk-java issue 767).
+pub fn key_refused(f: &GraphFailure) -> bool {
+    f.code == "ErrorQuotaExceeded"
+}
+
+/// Creates with the client key, or (after a lost answer) finds and updates
+/// the draft that key already made. Never creates a second draft for one
+/// key. A draft the key made that was sent or deleted since is not saved
+/// over: that comes back as `elsewhere` (deleted means deleted; saving anew
+/// is the user's call). A mailbox that refuses the key gets the draft
+/// without it (`unkeyed`).
 pub async fn create_or_adopt(
     client: &GraphClient,
     body: &Value,
     lookup_key: Option<&str>,
-) -> (bool, Result<SavedMessage, GraphFailure>) {
-    let Some(key) = lookup_key else {
-        return (false, client.create_draft(body).await);
-    };
-    match client.find_by_key(key).await {
-        Ok(Some(found)) => {
-            let mut patch = body.clone();
-            if let Some(o) = patch.as_object_mut() {
-                o.remove("singleValueExtendedProperties");
-                // Attachments are not a property one can PATCH; they are reconciled after.
-                o.remove("attachments");
+    attempt: &Attempt,
+) -> (SaveInfo, Result<SavedMessage, GraphFailure>) {
+    let mut info = SaveInfo::default();
+    if let Some(key) = lookup_key {
+        match client.locate(key).await {
+            Ok(Whereabouts::Draft(found)) => {
+                let mut patch = body.clone();
+                if let Some(o) = patch.as_object_mut() {
+                    o.remove("singleValueExtendedProperties");
+                    // Attachments are not a property one can PATCH; they are reconciled after.
+                    o.remove("attachments");
+                }
+                info.adopted = true;
+                let result = client.update_draft_as(&found.id, &patch, attempt).await;
+                return (info, result);
             }
-            (true, client.update_draft(&found.id, &patch).await)
+            Ok(Whereabouts::Gone) => {}
+            Ok(w) => {
+                let f = elsewhere_failure(&w);
+                info.elsewhere = Some(w);
+                return (info, Err(f));
+            }
+            Err(e) => return (info, Err(e)),
         }
-        Ok(None) => (false, client.create_draft(body).await),
-        Err(e) => (false, Err(e)),
     }
+    let result = match client.create_draft_as(body, attempt).await {
+        Err(f) if key_refused(&f) && body.get("singleValueExtendedProperties").is_some() => {
+            let mut plain = body.clone();
+            if let Some(o) = plain.as_object_mut() {
+                o.remove("singleValueExtendedProperties");
+            }
+            info.unkeyed = true;
+            tracing::warn!(
+                "the mailbox refused the draft key (named-property quota); saving without it"
+            );
+            client.create_draft_as(&plain, attempt).await
+        }
+        other => other,
+    };
+    (info, result)
+}
+
+/// `PATCH` of a draft; if its id no longer answers (the user moved it, and
+/// every move gives a message a new REST id), the draft is found by its key
+/// and updated where it is now, unless it was sent or deleted.
+pub async fn update_or_follow(
+    client: &GraphClient,
+    id: &str,
+    body: &Value,
+    key: &str,
+    attempt: &Attempt,
+) -> (SaveInfo, Result<SavedMessage, GraphFailure>) {
+    let mut info = SaveInfo::default();
+    let result = match client.update_draft_as(id, body, attempt).await {
+        Err(f) if f.status == Some(404) => match client.locate(key).await {
+            Ok(Whereabouts::Draft(found)) if found.id != id => {
+                tracing::info!("the draft moved; updating it in its new folder");
+                client.update_draft_as(&found.id, body, attempt).await
+            }
+            Ok(Whereabouts::Draft(_)) => Err(f),
+            Ok(w) => {
+                info.elsewhere = Some(w);
+                Err(f)
+            }
+            Err(_) => Err(f),
+        },
+        other => other,
+    };
+    (info, result)
 }
 
 fn describe(f: &GraphFailure) -> String {
@@ -53,6 +161,7 @@ pub async fn sync_record(
         Some(id) => SaveJob::Update {
             id: id.clone(),
             body: content.patch_body(rec.saved.as_ref()),
+            key: rec.key.clone(),
         },
         // Always look up first: an earlier session may have created it unanswered.
         None => SaveJob::Create {
@@ -64,15 +173,18 @@ pub async fn sync_record(
         list: rec.attachments.clone(),
         detached: rec.detached.clone(),
     };
-    let updating = rec.server_id.is_some();
-    let (_, result, out) = save_with_files(client, job, &files, &mut |_, _, _| {}).await;
-    let saved = result.map_err(|e| {
-        if updating && e.status == Some(404) {
-            "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string()
-        } else {
-            describe(&e)
+    let out = save_with_files(client, job, &files, &Attempt::default(), &mut |_, _, _| {}).await;
+    let saved = out.result.map_err(|e| match &out.info.elsewhere {
+        Some(Whereabouts::Sent(_)) => {
+            "the draft was sent from Outlook since; open graft to save this text as a new draft".to_string()
         }
+        Some(Whereabouts::Deleted(_)) => {
+            "the draft was deleted in Outlook (it is in Deleted Items); open graft to save this text as a new draft".to_string()
+        }
+        Some(_) => "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string(),
+        None => describe(&e),
     })?;
+    let out = out.files;
     match out.failed {
         Some((name, f)) => Err(format!(
             "the message is saved but attaching {name} failed: {}",
@@ -94,21 +206,22 @@ pub async fn create_with_retries(
     mut on_wait: impl FnMut(&GraphFailure, std::time::Duration),
 ) -> Result<SavedMessage, GraphFailure> {
     let mut uncertain = false;
-    let mut attempt = 0u32;
+    let mut tries = Attempt {
+        client_request_id: Some(uuid::Uuid::new_v4().to_string()),
+        retry: 0,
+    };
     loop {
-        let (_, result) = create_or_adopt(client, body, uncertain.then_some(key)).await;
+        let (_, result) = create_or_adopt(client, body, uncertain.then_some(key), &tries).await;
         let f = match result {
             Ok(saved) => return Ok(saved),
             Err(f) => f,
         };
         uncertain |= f.may_have_applied();
-        if attempt >= retries || !(f.is_offline() || f.is_busy()) {
+        if tries.retry >= retries || !(f.is_offline() || f.is_busy()) {
             return Err(f);
         }
-        attempt += 1;
-        let wait = f.retry_after.unwrap_or_else(|| {
-            std::time::Duration::from_secs((1u64 << (attempt - 1).min(6)).min(60))
-        });
+        tries.retry += 1;
+        let wait = crate::graph::retry::wait_for(&f, tries.retry, None);
         on_wait(&f, wait);
         tokio::time::sleep(wait).await;
     }
@@ -123,6 +236,8 @@ pub enum SaveJob {
     Update {
         id: String,
         body: Value,
+        /// The draft's client key, to follow it if it moved.
+        key: String,
     },
 }
 
@@ -133,16 +248,13 @@ pub async fn save_with_files(
     client: &GraphClient,
     job: SaveJob,
     files: &crate::app::attach::Files,
+    attempt: &Attempt,
     progress: &mut (dyn FnMut(&str, u64, u64) + Send),
-) -> (
-    bool,
-    Result<SavedMessage, GraphFailure>,
-    crate::app::attach::FilesOutcome,
-) {
-    use crate::graph::upload::{attach_pending, detach};
+) -> SaveOutcome {
+    use crate::graph::upload::{attach_pending, detach_keeping};
     let mut out = crate::app::attach::FilesOutcome::default();
     let mut list = files.list.clone();
-    let (adopted, result, reconcile) = match job {
+    let (info, result, reconcile) = match job {
         SaveJob::Create { body, lookup_key } => {
             // Reading files happens off the async threads; with no files there is
             // nothing to read. A file that cannot be read now does not stop the
@@ -160,26 +272,34 @@ pub async fn save_with_files(
             } else {
                 (body, Vec::new())
             };
-            let (adopted, result) = create_or_adopt(client, &body, lookup_key.as_deref()).await;
-            if result.is_ok() && !adopted {
+            let (info, result) =
+                create_or_adopt(client, &body, lookup_key.as_deref(), attempt).await;
+            if result.is_ok() && !info.adopted {
                 for i in inline {
                     list[i].server_id = Some(String::new());
                     out.attached.push((list[i].path.clone(), String::new()));
                 }
             }
-            (adopted, result, adopted)
+            let reconcile = info.adopted;
+            (info, result, reconcile)
         }
-        SaveJob::Update { id, body } => {
-            let result = client.update_draft(&id, &body).await;
-            (false, result, true)
+        SaveJob::Update { id, body, key } => {
+            let (info, result) = update_or_follow(client, &id, &body, &key, attempt).await;
+            (info, result, true)
         }
     };
     let saved = match result {
         Ok(s) => s,
-        Err(e) => return (adopted, Err(e), out),
+        Err(e) => {
+            return SaveOutcome {
+                result: Err(e),
+                info,
+                files: out,
+            };
+        }
     };
     if !files.detached.is_empty() {
-        match detach(client, &saved.id, &files.detached).await {
+        match detach_keeping(client, &saved.id, &files.detached, &list).await {
             Ok(()) => out.detached = files.detached.clone(),
             Err(e) => {
                 let name = files
@@ -188,7 +308,11 @@ pub async fn save_with_files(
                     .map(|f| f.name.clone())
                     .unwrap_or_default();
                 out.failed = Some((format!("(removing {name})"), e));
-                return (adopted, Ok(saved), out);
+                return SaveOutcome {
+                    result: Ok(saved),
+                    info,
+                    files: out,
+                };
             }
         }
     }
@@ -197,5 +321,9 @@ pub async fn save_with_files(
         out.attached.push((list[i].path.clone(), id));
     }
     out.failed = done.failed;
-    (adopted, Ok(saved), out)
+    SaveOutcome {
+        result: Ok(saved),
+        info,
+        files: out,
+    }
 }

@@ -44,18 +44,13 @@ fn saved(id: &str) -> SavedMessage {
         created: String::new(),
         last_modified: String::new(),
         parent_folder_id: String::new(),
+        is_draft: true,
         request_id: None,
     }
 }
 
 fn done(req: u64, files: FilesOutcome) -> Msg {
-    Msg::SaveDone {
-        req,
-        at: "09:00:00 UTC".into(),
-        adopted: false,
-        result: Ok(saved("AAMkDraft")),
-        files: Box::new(files),
-    }
+    common::save_done(req, "09:00:00 UTC", Ok(saved("AAMkDraft")), files)
 }
 
 fn in_flight_req(m: &Model) -> u64 {
@@ -381,13 +376,12 @@ fn a_draft_gone_on_the_server_is_saved_anew_with_its_local_files() {
     let req = in_flight_req(&m);
     update(
         &mut m,
-        Msg::SaveDone {
+        common::save_done(
             req,
-            at: "09:01:00 UTC".into(),
-            adopted: false,
-            result: Err(common::http_failure(404, "ErrorItemNotFound", "gone")),
-            files: Box::default(),
-        },
+            "09:01:00 UTC",
+            Err(common::http_failure(404, "ErrorItemNotFound", "gone")),
+            Default::default(),
+        ),
     );
     assert!(matches!(m.dialog, Some(Dialog::DraftGone)));
     let out = update(&mut m, key(KeyCode::Char('y')));

@@ -18,18 +18,13 @@ fn saved(status: u16, id: &str) -> SavedMessage {
         created: "2026-11-28T09:00:00Z".into(),
         last_modified: "2026-11-28T09:00:00Z".into(),
         parent_folder_id: "AQMk".into(),
+        is_draft: true,
         request_id: Some("req-1".into()),
     }
 }
 
 fn done(req: u64, result: Result<SavedMessage, GraphFailure>) -> Msg {
-    Msg::SaveDone {
-        req,
-        at: "09:00:00 UTC".into(),
-        adopted: false,
-        result,
-        files: Default::default(),
-    }
+    common::save_done(req, "09:00:00 UTC", result, Default::default())
 }
 
 fn fill(m: &mut graft::app::Model) {

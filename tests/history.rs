@@ -112,6 +112,7 @@ fn entry() -> HistoryEntry {
         folder: "Drafts".into(),
         web_link: "https://outlook.office365.com/owa/?ItemID=AAMkLoaded".into(),
         owner: "me".into(),
+        format: Some(graft::draft::content::BodyFormat::Text),
     }
 }
 
@@ -124,15 +125,17 @@ fn loading_a_draft_fills_the_form_and_the_next_save_patches_only_changes() {
     update(&mut m, key(KeyCode::F(6)));
     assert!(matches!(m.dialog, Some(Dialog::History(_))));
     let out = update(&mut m, key(KeyCode::Enter));
-    assert!(
-        out.effects
-            .contains(&Effect::LoadDraft("AAMkLoaded".into()))
-    );
+    assert!(out.effects.contains(&Effect::LoadDraft {
+        id: "AAMkLoaded".into(),
+        key: entry().key,
+        text: true,
+    }));
     let out = update(
         &mut m,
         Msg::DraftLoaded {
             id: "AAMkLoaded".into(),
             result: Ok(Loaded {
+                id: "AAMkLoaded".into(),
                 message: message(),
                 attachments: vec![RemoteAttachment {
                     id: "AAMkAtt".into(),
@@ -182,7 +185,7 @@ fn a_draft_gone_from_outlook_leaves_the_history_and_the_form_alone() {
         &mut m,
         Msg::DraftLoaded {
             id: "AAMkLoaded".into(),
-            result: Err(common::http_failure(404, "ErrorItemNotFound", "gone")),
+            result: Err(graft::app::history::LoadFailure::Gone),
         },
     );
     assert!(m.history.is_empty());

@@ -4,7 +4,7 @@ mod common;
 
 use common::{ctrl, key, model, type_text};
 use crossterm::event::KeyCode;
-use graft::app::{Field, Model, Msg, StatusEntry, update};
+use graft::app::{Field, Model, StatusEntry, update};
 use graft::ui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -70,12 +70,10 @@ fn saved_model() -> Model {
     );
     update(
         &mut m,
-        Msg::SaveDone {
-            req: 1,
-            at: "09:15:02 UTC".into(),
-            adopted: false,
-            files: Default::default(),
-            result: Ok(graft::graph::SavedMessage {
+        common::save_done(
+            1,
+            "09:15:02 UTC",
+            Ok(graft::graph::SavedMessage {
                 status: 201,
                 status_text: "Created".into(),
                 id,
@@ -84,9 +82,11 @@ fn saved_model() -> Model {
                 created: String::new(),
                 last_modified: String::new(),
                 parent_folder_id: String::new(),
+                is_draft: true,
                 request_id: None,
             }),
-        },
+            Default::default(),
+        ),
     );
     m
 }

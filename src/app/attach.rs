@@ -182,13 +182,7 @@ pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Ou
         Ok(f) if model.files.list.iter().any(|x| x.path == f.path) => {
             (format!("{} is attached already.", f.name), Vec::new())
         }
-        Ok(f) => {
-            let how = if f.large() {
-                "uploaded in chunks after the draft is saved"
-            } else {
-                "sent with the next save"
-            };
-            let msg = format!("Attached {} ({}), {how}.", f.name, human_size(f.size));
+        Ok(mut f) => {
             // A file removed earlier and attached again is still on the server.
             let back = model
                 .files
@@ -196,6 +190,22 @@ pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Ou
                 .iter()
                 .position(|d| d.path == f.path && d.size == f.size)
                 .map(|pos| model.files.detached.remove(pos));
+            if back.is_none() {
+                let taken: Vec<&str> = model
+                    .files
+                    .list
+                    .iter()
+                    .chain(&model.files.detached)
+                    .map(|x| x.name.as_str())
+                    .collect();
+                f.name = crate::draft::attach::unique_name(&f.name, &taken);
+            }
+            let how = if f.large() {
+                "uploaded in chunks after the draft is saved"
+            } else {
+                "sent with the next save"
+            };
+            let msg = format!("Attached {} ({}), {how}.", f.name, human_size(f.size));
             model.files.list.push(back.unwrap_or(f));
             model.generation += 1;
             model.status.push(StatusEntry::Info(msg.clone()));

@@ -30,6 +30,10 @@ pub struct HistoryEntry {
     /// `me` or `users/…`.
     #[serde(default)]
     pub owner: String,
+    /// The body's format at the last save (older entries do not say): a
+    /// text draft is loaded back as text, the rest as HTML.
+    #[serde(default)]
+    pub format: Option<BodyFormat>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -112,7 +116,11 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
             }
             d.loading = true;
             d.message = Some(format!("Loading “{}” from Outlook…", entry.subject));
-            Outcome::redraw().with(vec![Effect::LoadDraft(entry.id)])
+            Outcome::redraw().with(vec![Effect::LoadDraft {
+                text: entry.format == Some(BodyFormat::Text),
+                id: entry.id,
+                key: entry.key,
+            }])
         }
         _ => Outcome::none(),
     }
@@ -138,6 +146,31 @@ fn addresses(v: &Value, key: &str) -> Vec<Address> {
         .unwrap_or_default()
 }
 
+/// The fragment inside Outlook's `<html><head>…</head><body>…</body></html>`
+/// wrapper (Graph wraps every HTML body it stores: user-post-messages.md's
+/// examples), without the line breaks the wrapper puts around it.
+pub fn unwrap_html(html: &str) -> &str {
+    let lower = html.to_ascii_lowercase();
+    let (Some(open), Some(close)) = (lower.find("<body"), lower.rfind("</body>")) else {
+        return html;
+    };
+    let Some(start) = lower[open..].find('>').map(|i| open + i + 1) else {
+        return html;
+    };
+    if start > close {
+        return html;
+    }
+    let inner = &html[start..close];
+    let inner = inner
+        .strip_prefix("\r\n")
+        .or(inner.strip_prefix('\n'))
+        .unwrap_or(inner);
+    inner
+        .strip_suffix("\r\n")
+        .or(inner.strip_suffix('\n'))
+        .unwrap_or(inner)
+}
+
 /// A message from Graph as the form's content.
 pub fn content_from_message(v: &Value) -> DraftContent {
     let body = v.get("body");
@@ -149,6 +182,7 @@ pub fn content_from_message(v: &Value) -> DraftContent {
         .and_then(|b| b.get("content"))
         .and_then(Value::as_str)
         .unwrap_or("");
+    let text = if html { unwrap_html(text) } else { text };
     DraftContent {
         to: addresses(v, "toRecipients"),
         cc: addresses(v, "ccRecipients"),
@@ -252,31 +286,54 @@ fn new_draft(model: &mut Model) -> Outcome {
     Outcome::redraw().with(effects)
 }
 
-/// A draft loaded from Graph: its JSON and its attachments (id, name, size).
+/// A draft loaded from Graph: its id now (a draft the user moved has a new
+/// one), its JSON and its attachments (id, name, size).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
+    pub id: String,
     pub message: Value,
     pub attachments: Vec<crate::graph::upload::RemoteAttachment>,
 }
 
-pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, GraphFailure>) -> Outcome {
+/// Why a draft from the history could not be loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadFailure {
+    Failed(GraphFailure),
+    /// It was sent (it is in Sent Items now).
+    Sent,
+    /// The user deleted it (it is in Deleted Items).
+    Deleted,
+    /// It is nowhere in the mailbox.
+    Gone,
+}
+
+pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailure>) -> Outcome {
     let Some(Dialog::History(d)) = &mut model.dialog else {
         return Outcome::none();
     };
     d.loading = false;
     let loaded = match result {
         Ok(l) => l,
-        Err(f) => {
-            d.message = Some(if f.status == Some(404) {
-                "That draft is gone from Outlook (sent or deleted).".to_string()
-            } else {
-                format!("Could not load it: {} {}", f.code, f.message)
-            });
-            if f.status == Some(404) {
-                model.history.retain(|e| e.id != id);
-                return Outcome::redraw().with(vec![Effect::SaveHistory(model.history.clone())]);
-            }
+        Err(LoadFailure::Failed(f)) => {
+            d.message = Some(format!("Could not load it: {} {}", f.code, f.message));
             return Outcome::redraw();
+        }
+        Err(LoadFailure::Sent) => {
+            d.message = Some(
+                "That draft has been sent; it is in Sent Items now, no longer a draft.".into(),
+            );
+            return Outcome::redraw();
+        }
+        Err(LoadFailure::Deleted) => {
+            d.message = Some(
+                "That draft was deleted in Outlook (it is in Deleted Items); restore it there to continue it.".into(),
+            );
+            return Outcome::redraw();
+        }
+        Err(LoadFailure::Gone) => {
+            d.message = Some("That draft is gone from Outlook; dropped from the list.".to_string());
+            model.history.retain(|e| e.id != id);
+            return Outcome::redraw().with(vec![Effect::SaveHistory(model.history.clone())]);
         }
     };
     if loaded.message.get("isDraft") == Some(&Value::Bool(false)) {
@@ -307,7 +364,14 @@ pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, GraphFail
         delivery_receipt: content.more.delivery_receipt,
         flagged: content.more.flagged,
     };
-    rec.server_id = Some(id);
+    // A draft the user moved in Outlook has a new id: the list follows it.
+    if loaded.id != id {
+        for e in model.history.iter_mut().filter(|e| e.id == id) {
+            e.id = loaded.id.clone();
+        }
+    }
+    let moved = loaded.id != id;
+    rec.server_id = Some(loaded.id.clone());
     rec.web_link = loaded
         .message
         .get("webLink")
@@ -337,5 +401,8 @@ pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, GraphFail
         }
     )));
     effects.extend(save::touch_journal(model));
+    if moved {
+        effects.push(Effect::SaveHistory(model.history.clone()));
+    }
     Outcome::redraw().with(effects)
 }

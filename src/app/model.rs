@@ -103,6 +103,9 @@ pub enum Dialog {
     },
     /// An update got 404: the draft was sent or deleted elsewhere.
     DraftGone,
+    /// The draft was found by its key, sent or in Deleted Items: the text
+    /// was not saved over it.
+    DraftElsewhere(Elsewhere),
     /// Device-code sign-in inside the form.
     SignIn(SignInStage),
     /// The F3 fields; `row` has the focus.
@@ -113,6 +116,15 @@ pub enum Dialog {
     Attach(super::attach::AttachDialog),
     /// F6: drafts saved by graft in this profile, to continue one.
     History(super::history::HistoryDialog),
+}
+
+/// Where a draft went that graft will not save over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Elsewhere {
+    /// Sent from Outlook (it is in Sent Items).
+    Sent,
+    /// Deleted in Outlook (it is in Deleted Items).
+    Deleted,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -287,6 +299,12 @@ pub struct Model {
     pub draft_key: String,
     /// A create may have reached the server without an answer: look up before creating.
     pub create_uncertain: bool,
+    /// The save being tried (its client-request-id stays the same across
+    /// its automatic retries).
+    pub attempt: Option<crate::graph::Attempt>,
+    /// The mailbox refused the client key (named-property quota full):
+    /// drafts are created without it.
+    pub key_refused: bool,
     pub retry: Option<RetryWait>,
     /// Failed attempts in a row, for backoff.
     pub failures: u32,
@@ -428,6 +446,8 @@ impl Model {
             keymap,
             draft_key: String::new(),
             create_uncertain: false,
+            attempt: None,
+            key_refused: false,
             retry: None,
             failures: 0,
             journal: JournalState::default(),

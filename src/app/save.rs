@@ -3,18 +3,18 @@
 
 use super::model::{Dialog, InFlight, Model, RetryWait, StatusEntry};
 use super::update::{Effect, Outcome, TimerKind};
-use crate::graph::{FailureKind, GraphFailure, SavedMessage};
+use crate::graph::{FailureKind, GraphFailure};
 use std::time::Duration;
 
 /// How soon after an edit the journal is written. Text typed more than this
 /// (plus a disk write) before a crash is on disk.
 pub const JOURNAL_DELAY: Duration = Duration::from_millis(300);
 /// Throttling and service errors are retried this many times, then shown.
-pub const MAX_SERVICE_RETRIES: u32 = 6;
+pub const MAX_SERVICE_RETRIES: u32 = crate::graph::retry::MAX_SERVICE_RETRIES;
 /// Graph's request size ceiling (about 4 MB), less room for the JSON around the text.
 pub const MAX_REQUEST_BYTES: usize = 3_900_000;
 /// Longest wait between automatic retries when the server gives no Retry-After.
-pub const MAX_BACKOFF_SECS: u64 = 60;
+pub const MAX_BACKOFF_SECS: u64 = crate::graph::retry::MAX_BACKOFF.as_secs();
 
 /// Schedules a journal write soon, unless one is already scheduled.
 pub fn touch_journal(model: &mut Model) -> Vec<Effect> {
@@ -126,13 +126,29 @@ pub fn save(model: &mut Model) -> Outcome {
     let req = model.next_req;
     model.next_req += 1;
     let files = model.files.clone();
+    // One client-request-id for a save and all its automatic retries.
+    let attempt = match (&model.attempt, model.failures) {
+        (Some(a), n) if n > 0 => crate::graph::Attempt {
+            retry: n,
+            ..a.clone()
+        },
+        _ => crate::graph::Attempt {
+            client_request_id: Some(model.fresh_key()),
+            retry: 0,
+        },
+    };
+    model.attempt = Some(attempt.clone());
+    // A mailbox that refused the key gets drafts without it.
+    let key = (!model.key_refused).then_some(model.draft_key.as_str());
     let (effect, method, url) = match &model.server.id {
         None => (
             Effect::Create {
                 req,
-                body: content.create_body(Some(&model.draft_key)),
-                lookup_key: model.create_uncertain.then(|| model.draft_key.clone()),
+                body: content.create_body(key),
+                lookup_key: (model.create_uncertain && key.is_some())
+                    .then(|| model.draft_key.clone()),
                 files: files.clone(),
+                attempt,
             },
             "POST",
             format!("{}/messages", target_path(model)),
@@ -155,6 +171,8 @@ pub fn save(model: &mut Model) -> Outcome {
                     id: id.clone(),
                     body,
                     files: files.clone(),
+                    key: model.draft_key.clone(),
+                    attempt,
                 },
                 "PATCH",
                 format!("/{}/messages/{{id}}", model.target.owner),
@@ -215,19 +233,36 @@ pub fn on_save_done(
     model: &mut Model,
     req: u64,
     at: String,
-    adopted: bool,
-    result: Result<SavedMessage, GraphFailure>,
-    files: Box<super::attach::FilesOutcome>,
+    outcome: Box<crate::sync::SaveOutcome>,
 ) -> Outcome {
     let Some(flight) = model.in_flight.take_if(|f| f.req == req) else {
         // An answer to a request this form no longer waits for.
         return Outcome::none();
     };
     model.upload = None;
+    let crate::sync::SaveOutcome {
+        result,
+        info,
+        files,
+    } = *outcome;
+    let adopted = info.adopted;
+    let mut notice = None;
+    if info.unkeyed && !model.key_refused {
+        model.key_refused = true;
+        notice = Some(StatusEntry::Info(
+            "This mailbox has no room for graft's draft key (its named-property quota is full: ErrorQuotaExceeded), so drafts are saved without it and the duplicate guard is off: after a lost answer, check Outlook's Drafts before saving again.".into(),
+        ));
+    }
     match result {
         Ok(saved) => {
             let at_copy = at.clone();
             super::attach::apply_outcome(model, &flight.files, &files);
+            let moved = flight.method == "PATCH"
+                && model
+                    .server
+                    .id
+                    .as_deref()
+                    .is_some_and(|old| old != saved.id);
             super::history::upsert(
                 &mut model.history,
                 super::history::HistoryEntry {
@@ -238,10 +273,12 @@ pub fn on_save_done(
                     folder: model.target.folder_label(),
                     web_link: saved.web_link.clone(),
                     owner: model.target.owner.clone(),
+                    format: Some(flight.snapshot.format),
                 },
             );
             let history = Effect::SaveHistory(model.history.clone());
             model.failures = 0;
+            model.attempt = None;
             model.create_uncertain = false;
             model.server.id = Some(saved.id.clone());
             model.server.web_link = Some(saved.web_link.clone());
@@ -261,9 +298,14 @@ pub fn on_save_done(
             model.saved_generation = flight.generation;
             let method = if adopted {
                 "POST (found the draft an unanswered earlier save had made)".to_string()
+            } else if moved {
+                "PATCH (the draft had been moved in Outlook; updated it where it is)".to_string()
             } else {
                 flight.method
             };
+            if let Some(n) = notice.take() {
+                model.status.push(n);
+            }
             model.status.push(StatusEntry::Saved {
                 at,
                 method,
@@ -294,7 +336,12 @@ pub fn on_save_done(
             effects.push(history);
             Outcome::redraw().with(effects)
         }
-        Err(f) => on_failure(model, flight, at, f),
+        Err(f) => {
+            if let Some(n) = notice {
+                model.status.push(n);
+            }
+            on_failure(model, flight, at, f, info.elsewhere)
+        }
     }
 }
 
@@ -352,8 +399,46 @@ fn failed_entry(at: String, method: String, f: GraphFailure, hint: Option<String
 }
 
 /// Whether a failed request may have changed the server anyway.
-fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) -> Outcome {
+fn on_failure(
+    model: &mut Model,
+    flight: InFlight,
+    at: String,
+    f: GraphFailure,
+    elsewhere: Option<crate::graph::Whereabouts>,
+) -> Outcome {
+    use crate::graph::Whereabouts;
+    if let Some(w) = elsewhere {
+        // Sent or deleted in Outlook, or gone: nothing was saved over it.
+        model.failures = 0;
+        model.attempt = None;
+        model.save_queued = false;
+        model.quit_after_save = false;
+        model.create_uncertain = false;
+        model.dialog = Some(match w {
+            Whereabouts::Sent(_) => Dialog::DraftElsewhere(super::model::Elsewhere::Sent),
+            Whereabouts::Deleted(_) => Dialog::DraftElsewhere(super::model::Elsewhere::Deleted),
+            _ => Dialog::DraftGone,
+        });
+        let hint = Some("Your text is kept here and in the local journal.".to_string());
+        model.status.push(failed_entry(at, flight.method, f, hint));
+        return Outcome::redraw().with(touch_journal(model));
+    }
     if flight.method == "POST" && f.may_have_applied() {
+        if model.key_refused {
+            // Without a key there is nothing to look the draft up by: say
+            // so rather than risk a second copy.
+            model.failures = 0;
+            model.attempt = None;
+            model.save_queued = false;
+            model.quit_after_save = false;
+            model.status.push(failed_entry(
+                at,
+                flight.method,
+                f,
+                Some("The draft may have reached Outlook. This mailbox has no duplicate guard: look in Drafts before pressing Ctrl-S, which saves it again.".into()),
+            ));
+            return Outcome::redraw().with(touch_journal(model));
+        }
         // The draft may exist now: the next attempt looks it up by key first.
         model.create_uncertain = true;
     }
@@ -369,6 +454,7 @@ fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) 
         return schedule_retry(model, &f, f.is_offline());
     }
     model.failures = 0;
+    model.attempt = None;
     model.quit_after_save = false;
     if f.status == Some(404) && f.code == "ErrorItemNotFound" && flight.method == "PATCH" {
         model.dialog = Some(Dialog::DraftGone);
@@ -378,17 +464,14 @@ fn on_failure(model: &mut Model, flight: InFlight, at: String, f: GraphFailure) 
     Outcome::redraw().with(touch_journal(model))
 }
 
-/// Exponential backoff with jitter, or the server's Retry-After (never less).
+/// The one retry policy: the server's Retry-After (never less), else
+/// exponential backoff, with jitter; shown as a countdown in whole seconds.
 fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome {
     model.failures += 1;
     let attempt = model.failures;
-    let base = match f.retry_after {
-        Some(d) => d.as_secs().max(1),
-        None => (1u64 << attempt.min(6)).min(MAX_BACKOFF_SECS),
-    };
-    // Up to a quarter more, so many clients do not retry in step.
-    let jitter = model.random() % (base / 4 + 1);
-    let secs = base + jitter;
+    let jitter = model.random();
+    let secs =
+        crate::graph::retry::whole_seconds(crate::graph::retry::wait_for(f, attempt, Some(jitter)));
     model.timer_seq += 1;
     let seq = model.timer_seq;
     let reason = if offline {

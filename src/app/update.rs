@@ -5,7 +5,7 @@ use super::keymap::Action;
 use super::model::{Dialog, Field, Model, StatusEntry};
 use super::save;
 use crate::draft::journal::JournalRecord;
-use crate::graph::{GraphFailure, SavedMessage};
+use crate::graph::SavedMessage;
 use crate::sanitize;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use serde_json::Value;
@@ -34,11 +34,8 @@ pub enum Msg {
     SaveDone {
         req: u64,
         at: String,
-        /// The create found the draft an earlier, unanswered create had made.
-        adopted: bool,
-        result: Result<SavedMessage, GraphFailure>,
-        /// What happened to the attachments this save carried.
-        files: Box<super::attach::FilesOutcome>,
+        /// The result, what the save learnt, and what became of its files.
+        outcome: Box<crate::sync::SaveOutcome>,
     },
     /// A file to attach was checked (exists, readable, within limits) or not.
     FileChecked(Result<crate::draft::attach::AttachedFile, String>),
@@ -60,7 +57,7 @@ pub enum Msg {
     /// A draft chosen in the history came back from Graph (or did not).
     DraftLoaded {
         id: String,
-        result: Result<super::history::Loaded, GraphFailure>,
+        result: Result<super::history::Loaded, super::history::LoadFailure>,
     },
     /// A timer set by `Effect::Timer` fired.
     Tick {
@@ -106,13 +103,18 @@ pub enum Effect {
         lookup_key: Option<String>,
         /// Attachments to send (small ones inside the create when they fit).
         files: super::attach::Files,
+        /// Its client-request-id and try.
+        attempt: crate::graph::Attempt,
     },
-    /// `PATCH …/messages/{id}` with the changed fields, then the attachment work.
+    /// `PATCH …/messages/{id}` with the changed fields, then the attachment
+    /// work. If the id no longer answers, the draft is followed by `key`.
     Update {
         req: u64,
         id: String,
         body: Value,
         files: super::attach::Files,
+        key: String,
+        attempt: crate::graph::Attempt,
     },
     /// Check a file for the attachment list.
     CheckFile(String),
@@ -120,8 +122,10 @@ pub enum Effect {
     CompletePath(String),
     /// Look these names up with the people search before saving.
     ResolveNames(Vec<String>),
-    /// Fetch a draft (and its attachment list) to continue editing it.
-    LoadDraft(String),
+    /// Fetch a draft (and its attachment list) to continue editing it; if
+    /// its id no longer answers, find it by its client key. With `text`, its
+    /// body is asked for as plain text.
+    LoadDraft { id: String, key: String, text: bool },
     /// Keep the history of saved drafts.
     SaveHistory(Vec<super::history::HistoryEntry>),
     /// Send `Msg::Tick { kind, seq }` after this long.
@@ -192,13 +196,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
             }
             Outcome::redraw()
         }
-        Msg::SaveDone {
-            req,
-            at,
-            adopted,
-            result,
-            files,
-        } => save::on_save_done(model, req, at, adopted, result, files),
+        Msg::SaveDone { req, at, outcome } => save::on_save_done(model, req, at, outcome),
         Msg::FileChecked(result) => super::attach::on_checked(model, result),
         Msg::PathCandidates { input, found } => super::attach::on_candidates(model, input, found),
         Msg::UploadProgress {
@@ -301,7 +299,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
         }
         Some(Dialog::ConfirmQuit) => return on_confirm_quit(model, key),
         Some(Dialog::Recover { .. }) => return on_recover_key(model, key),
-        Some(Dialog::DraftGone) => return on_draft_gone_key(model, key),
+        Some(Dialog::DraftGone | Dialog::DraftElsewhere(_)) => {
+            return on_draft_gone_key(model, key);
+        }
         Some(Dialog::SignIn(_)) => return super::signin::on_key(model, key),
         Some(Dialog::More { .. }) => return super::more::on_key(model, key),
         Some(Dialog::Attach(_)) => return super::attach::on_key(model, key),

@@ -138,6 +138,24 @@ pub fn check(input: &str) -> Result<AttachedFile, String> {
     })
 }
 
+/// `name`, or `report (2).pdf`, `report (3).pdf` … the first not in
+/// `taken`: every file on a draft has its own name, so an attachment whose
+/// id was never learnt (one that went inside the create request, or whose
+/// answer was lost) can be told by its name alone.
+pub fn unique_name(name: &str, taken: &[&str]) -> String {
+    if !taken.contains(&name) {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s, format!(".{e}")),
+        _ => (name, String::new()),
+    };
+    (2..)
+        .map(|n| format!("{stem} ({n}){ext}"))
+        .find(|c| !taken.contains(&c.as_str()))
+        .unwrap_or_else(|| name.to_string())
+}
+
 /// Reads a file for an inline attachment and checks it has not changed size
 /// since it was attached (a changed file is re-checked, not silently sent).
 pub fn read_inline(f: &AttachedFile) -> Result<serde_json::Value, String> {
@@ -241,6 +259,15 @@ mod tests {
             content_type: content_type(name).into(),
             server_id: None,
         }
+    }
+
+    #[test]
+    fn names_on_a_draft_are_unique() {
+        assert_eq!(unique_name("a.pdf", &[]), "a.pdf");
+        assert_eq!(unique_name("a.pdf", &["a.pdf"]), "a (2).pdf");
+        assert_eq!(unique_name("a.pdf", &["a.pdf", "a (2).pdf"]), "a (3).pdf");
+        assert_eq!(unique_name("README", &["README"]), "README (2)");
+        assert_eq!(unique_name(".env", &[".env"]), ".env (2)");
     }
 
     #[test]

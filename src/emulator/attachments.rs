@@ -27,15 +27,26 @@ pub struct Attachment {
     pub last_modified: String,
 }
 
+/// The `size` Graph reports for an attachment of `bytes` bytes. With the
+/// overhead on, it is larger than the file, as reported (816 → 1053 bytes;
+/// 3,483,322 → 3,640,066): about 4.5% plus 200 bytes, which fits both.
+pub(super) fn reported_size(bytes: usize, overhead: bool) -> usize {
+    if overhead {
+        bytes + bytes * 45 / 1000 + 200
+    } else {
+        bytes
+    }
+}
+
 impl Attachment {
-    fn json(&self, with_bytes: bool) -> Value {
+    fn json(&self, with_bytes: bool, overhead: bool) -> Value {
         let mut v = json!({
             "@odata.type": "#microsoft.graph.fileAttachment",
             "id": self.id,
             "lastModifiedDateTime": self.last_modified,
             "name": self.name,
             "contentType": self.content_type,
-            "size": self.bytes.len(),
+            "size": reported_size(self.bytes.len(), overhead),
             "isInline": self.is_inline,
             "contentId": self.content_id,
         });
@@ -215,7 +226,12 @@ fn fits(state: &AppState, ctx: &Ctx, id: &str, extra: usize) -> Result<(), Respo
         .get(id)
         .map(|m| m.attachments.iter().map(|a| a.bytes.len()).sum())
         .unwrap_or(0);
-    if current + extra > state.config.max_message_bytes {
+    let counted = if state.config.message_size_counts_encoding {
+        (current + extra).div_ceil(3) * 4
+    } else {
+        current + extra
+    };
+    if counted > state.config.max_message_bytes {
         return Err(error(
             ctx,
             400,
@@ -249,7 +265,7 @@ async fn add(
     });
     match result {
         Ok((id, a)) => {
-            let out = a.json(true);
+            let out = a.json(true, state.config.attachment_size_overhead);
             store(&state, &id, a);
             (StatusCode::CREATED, axum::Json(out)).into_response()
         }
@@ -272,7 +288,12 @@ async fn list(
     let value: Vec<Value> = mb
         .messages
         .get(&id)
-        .map(|m| m.attachments.iter().map(|a| a.json(with_bytes)).collect())
+        .map(|m| {
+            m.attachments
+                .iter()
+                .map(|a| a.json(with_bytes, state.config.attachment_size_overhead))
+                .collect()
+        })
         .unwrap_or_default();
     axum::Json(json!({ "value": value })).into_response()
 }
@@ -300,7 +321,10 @@ async fn get_one(
     match find_attachment(&state, &ctx, &params) {
         Ok((id, i)) => {
             let mb = state.lock();
-            let v = mb.messages.get(&id).map(|m| m.attachments[i].json(true));
+            let v = mb
+                .messages
+                .get(&id)
+                .map(|m| m.attachments[i].json(true, state.config.attachment_size_overhead));
             axum::Json(v.unwrap_or(Value::Null)).into_response()
         }
         Err(r) => r,
@@ -500,6 +524,15 @@ async fn session_status(
 ) -> Response {
     if let Err(r) = session_check(&state, &ctx, &sid, &q, &headers) {
         return r;
+    }
+    if !state.config.upload_session_get {
+        // Not documented for Outlook upload sessions (only for OneDrive's).
+        return error(
+            &ctx,
+            405,
+            "ErrorInvalidRequest",
+            "The requested method is not supported on an attachment upload session.",
+        );
     }
     let mb = state.lock();
     match mb.sessions.get(&sid) {

@@ -117,9 +117,10 @@ async fn run_step(state: &AppState, auth: Option<&str>, step: &Step) -> Value {
         Some(v) => Body::from(v.to_string()),
         None => Body::empty(),
     };
-    let Ok(mut req) = req.body(body) else {
+    let Ok(req) = req.body(body) else {
         return json!({"id": step.id, "status": 400, "body": {"error": {"code": "BadRequest", "message": "Invalid request."}}});
     };
+    let mut req = super::normalize_users_key(req);
     req.extensions_mut().insert(Inner);
     let Some(router) = state.router.lock().ok().and_then(|r| r.clone()) else {
         return json!({"id": step.id, "status": 500});
@@ -199,6 +200,9 @@ async fn batch(
             responses.extend(rs);
         }
     }
+    let throttled = responses
+        .iter()
+        .any(|r| r.get("status").and_then(Value::as_u64) == Some(429));
     // Shuffled: the order of answers is not the order of requests.
     let n = responses.len();
     if n > 1 {
@@ -208,9 +212,12 @@ async fn batch(
             responses.reverse();
         }
     }
-    (
-        StatusCode::OK,
-        axum::Json(json!({ "responses": responses })),
-    )
-        .into_response()
+    // A throttled request makes the whole batch answer 424 (throttling.md),
+    // or 200 as the batching page has it; the body carries every answer.
+    let status = if throttled {
+        StatusCode::from_u16(state.config.throttled_batch_status).unwrap_or(StatusCode::OK)
+    } else {
+        StatusCode::OK
+    };
+    (status, axum::Json(json!({ "responses": responses }))).into_response()
 }

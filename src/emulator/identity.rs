@@ -30,24 +30,38 @@ pub enum DeviceStep {
 struct DeviceSession {
     steps: VecDeque<DeviceStep>,
     expires: Instant,
+    /// The scopes the client asked for (short names).
+    requested: Vec<String>,
+}
+
+/// What a refresh token may be redeemed for.
+struct Grant {
+    /// Asked for at sign-in: a refresh may ask for these or fewer ("the
+    /// scopes requested ... must be equivalent to or a subset of the scopes
+    /// requested in the original authorization_code request leg":
+    /// entra-docs v2-oauth2-auth-code-flow.md).
+    requested: Vec<String>,
 }
 
 #[derive(Default)]
 pub(super) struct Identity {
     device: HashMap<String, DeviceSession>,
-    refresh: HashMap<String, ()>,
-    access: HashMap<String, Instant>,
+    refresh: HashMap<String, Grant>,
+    /// Access token → expiry and the scopes it carries.
+    access: HashMap<String, (Instant, Vec<String>)>,
 }
 
 impl Identity {
-    /// Whether this bearer token was issued here and is still valid.
-    pub(super) fn access_state(&self, token: &str) -> Option<bool> {
-        self.access.get(token).map(|exp| Instant::now() < *exp)
+    /// Whether this bearer token was issued here and is still valid, and its scopes.
+    pub(super) fn access_state(&self, token: &str) -> Option<(bool, Vec<String>)> {
+        self.access
+            .get(token)
+            .map(|(exp, scopes)| (Instant::now() < *exp, scopes.clone()))
     }
     pub(super) fn expire_access(&mut self) {
         let past = Instant::now() - Duration::from_secs(1);
         for v in self.access.values_mut() {
-            *v = past;
+            v.0 = past;
         }
     }
     pub(super) fn revoke_refresh(&mut self) {
@@ -66,12 +80,24 @@ pub(super) fn graph_routes() -> Router<AppState> {
         .route("/v1.0/me", get(me))
         .route("/v1.0/me/outlook/masterCategories", get(master_categories))
         .route("/v1.0/me/people", get(people))
+        .route("/v1.0/me/getMailTips", post(mail_tips))
 }
 
 async fn people(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Response {
+    // "By default, Microsoft Graph serves mailbox-only results ... To
+    // retrieve organizational wide directory results, specify a HTTP header"
+    // `X-PeopleQuery-QuerySources: Mailbox,Directory` (concepts/people-example.md).
+    let directory = headers
+        .get("x-peoplequery-querysources")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|s| s.trim().eq_ignore_ascii_case("directory"))
+        });
     let term = q
         .get("$search")
         .map(|s| s.trim_matches('"').to_lowercase())
@@ -81,26 +107,78 @@ async fn people(
         .config
         .people
         .iter()
-        .filter(|(name, addr)| {
+        .filter(|p| p.in_mailbox || directory)
+        .filter(|p| {
             // Every word typed starts a word of the name (or the address starts with it).
-            let name = name.to_lowercase();
+            let name = p.name.to_lowercase();
             term.is_empty()
-                || addr.to_lowercase().starts_with(&term)
+                || p.address.to_lowercase().starts_with(&term)
                 || term
                     .split_whitespace()
                     .all(|t| name.split_whitespace().any(|w| w.starts_with(t)))
         })
         .take(top)
-        .map(|(name, addr)| {
-            json!({
-                "id": uuid::Uuid::new_v4().to_string(),
-                "displayName": name,
-                "scoredEmailAddresses": [{"address": addr, "relevanceScore": 8.0}],
-                "personType": {"class": "Person", "subclass": "OrganizationUser"},
-            })
-        })
+        .map(
+            |super::Person {
+                 name,
+                 address: addr,
+                 ..
+             }| {
+                json!({
+                    "id": uuid::Uuid::new_v4().to_string(),
+                    "displayName": name,
+                    "scoredEmailAddresses": [{"address": addr, "relevanceScore": 8.0}],
+                    "personType": {"class": "Person", "subclass": "OrganizationUser"},
+                })
+            },
+        )
         .collect();
     axum::Json(json!({ "value": value })).into_response()
+}
+
+/// `POST /me/getMailTips` (user-getmailtips.md): only `maxMessageSize` is
+/// modelled, "the maximum message size that has been configured for the
+/// recipient's organization or mailbox" (resources/mailtips.md), in bytes.
+async fn mail_tips(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let m = match super::messages::check_body(&ctx, &headers, &body, state.config.max_body_bytes) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let (Some(addresses), Some(options)) = (
+        m.get("EmailAddresses").and_then(|v| v.as_array()),
+        m.get("MailTipsOptions").and_then(|v| v.as_str()),
+    ) else {
+        return super::error(
+            &ctx,
+            400,
+            "ErrorInvalidParameter",
+            "EmailAddresses and MailTipsOptions are required.",
+        );
+    };
+    let want_size = options
+        .split(',')
+        .any(|o| o.trim().eq_ignore_ascii_case("maxMessageSize"));
+    let value: Vec<_> = addresses
+        .iter()
+        .filter_map(|a| a.as_str())
+        .map(|a| {
+            let mut tip = json!({"emailAddress": {"name": "", "address": a}});
+            if want_size {
+                tip["maxMessageSize"] = json!(state.config.max_message_bytes);
+            }
+            tip
+        })
+        .collect();
+    axum::Json(json!({
+        "@odata.context": format!("{}/$metadata#Collection(microsoft.graph.mailTips)", state.base_url),
+        "value": value,
+    }))
+    .into_response()
 }
 
 async fn master_categories(State(state): State<AppState>) -> Response {
@@ -221,6 +299,7 @@ async fn devicecode(
         DeviceSession {
             steps: state.config.device_script.iter().copied().collect(),
             expires: Instant::now() + Duration::from_secs(expires_in),
+            requested: short_scopes(f.get("scope").map(String::as_str).unwrap_or("")),
         },
     );
     let uri = "https://microsoft.com/devicelogin";
@@ -235,20 +314,49 @@ async fn devicecode(
     .into_response()
 }
 
-fn issue_tokens(state: &AppState) -> Response {
+/// `https://graph.microsoft.com/Mail.ReadWrite offline_access` → `["Mail.ReadWrite", "offline_access"]`.
+fn short_scopes(s: &str) -> Vec<String> {
+    s.split_whitespace()
+        .map(|sc| sc.rsplit('/').next().unwrap_or(sc).to_string())
+        .filter(|sc| !sc.is_empty())
+        .collect()
+}
+
+/// Tokens for what was asked, less what the directory does not let this
+/// user consent to. The answer's `scope` lists what the token carries.
+fn issue_tokens(state: &AppState, requested: Vec<String>) -> Response {
     let access = format!("emu-at-{}", uuid::Uuid::new_v4().simple());
     let refresh = format!("emu-rt-{}", uuid::Uuid::new_v4().simple());
     let lifetime = state.config.access_token_lifetime;
+    let granted: Vec<String> = requested
+        .iter()
+        .filter(|s| {
+            state
+                .config
+                .grantable_scopes
+                .as_ref()
+                .is_none_or(|g| g.iter().any(|x| x.eq_ignore_ascii_case(s)))
+        })
+        .cloned()
+        .collect();
+    let listed = granted
+        .iter()
+        .filter(|s| !["offline_access", "openid", "profile", "email"].contains(&s.as_str()))
+        .map(|s| format!("https://graph.microsoft.com/{s}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     {
         let mut mb = state.lock();
         mb.identity
             .access
-            .insert(access.clone(), Instant::now() + lifetime);
-        mb.identity.refresh.insert(refresh.clone(), ());
+            .insert(access.clone(), (Instant::now() + lifetime, granted));
+        mb.identity
+            .refresh
+            .insert(refresh.clone(), Grant { requested });
     }
     axum::Json(json!({
         "token_type": "Bearer",
-        "scope": "https://graph.microsoft.com/Mail.ReadWrite https://graph.microsoft.com/User.Read",
+        "scope": listed,
         "expires_in": lifetime.as_secs(),
         "ext_expires_in": lifetime.as_secs(),
         "access_token": access,
@@ -315,23 +423,47 @@ async fn token(
                     )
                 }
                 Some(DeviceStep::Approve) => {
+                    let requested = state
+                        .lock()
+                        .identity
+                        .device
+                        .get(&code)
+                        .map(|d| d.requested.clone())
+                        .unwrap_or_default();
                     done(&state);
-                    issue_tokens(&state)
+                    issue_tokens(&state, requested)
                 }
             }
         }
         Some("refresh_token") => {
             let rt = f.get("refresh_token").cloned().unwrap_or_default();
             // Rotation: the old refresh token is spent.
-            let valid = state.lock().identity.refresh.remove(&rt).is_some();
-            if !valid {
+            let Some(grant) = state.lock().identity.refresh.remove(&rt) else {
                 return oauth_error(
                     400,
                     "invalid_grant",
                     "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
                 );
+            };
+            let asked = short_scopes(f.get("scope").map(String::as_str).unwrap_or(""));
+            let asked = if asked.is_empty() {
+                grant.requested.clone()
+            } else {
+                asked
+            };
+            if let Some(extra) = asked
+                .iter()
+                .find(|s| !grant.requested.iter().any(|r| r.eq_ignore_ascii_case(s)))
+            {
+                return oauth_error(
+                    400,
+                    "invalid_grant",
+                    &format!(
+                        "AADSTS65001: The user or administrator has not consented to use the application for the scope '{extra}'. Send an interactive authorization request for this user and resource."
+                    ),
+                );
             }
-            issue_tokens(&state)
+            issue_tokens(&state, asked)
         }
         _ => oauth_error(
             400,

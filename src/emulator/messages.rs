@@ -1,13 +1,13 @@
 //! The message endpoints: create (in `/me`, `/users/{id}`, folders), get, update, delete.
 
-use super::{AppState, Ctx, error, not_found, now_iso};
+use super::{AppState, Ctx, Prefs, error, not_found, now_iso};
 use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{patch, post};
+use axum::routing::{get, patch, post};
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -16,7 +16,15 @@ use std::str::FromStr;
 /// A message in the emulated mailbox.
 pub(super) struct Stored {
     pub seq: u64,
-    /// The properties GET returns.
+    /// Stays the same while the message is in this mailbox, whatever folder
+    /// it moves to (concepts/outlook-immutable-id.md).
+    pub immutable_id: String,
+    /// The default id: it "change[s] ... if the item is moved" (same page),
+    /// sending (to Sent Items) and deleting (to Deleted Items) included.
+    pub rest_id: String,
+    /// The properties GET returns, except `id` and `webLink` (which depend on
+    /// the id type asked for) and the body's form (which depends on
+    /// `outlook.body-content-type`).
     pub props: Map<String, Value>,
     /// Write-once or hidden properties that GET does not return by default.
     pub hidden: Map<String, Value>,
@@ -26,9 +34,166 @@ pub(super) struct Stored {
 }
 
 impl Stored {
+    /// As stored: REST id, the body as it was sent.
     pub fn public(&self) -> Value {
-        Value::Object(self.props.clone())
+        let mut o = self.props.clone();
+        o.insert("id".into(), Value::String(self.rest_id.clone()));
+        o.insert("webLink".into(), Value::String(web_link(&self.rest_id)));
+        Value::Object(o)
     }
+
+    /// As a request with these preferences sees it.
+    pub fn view(&self, prefs: &Prefs) -> Map<String, Value> {
+        let mut o = self.props.clone();
+        let id = if prefs.immutable_ids {
+            &self.immutable_id
+        } else {
+            &self.rest_id
+        };
+        o.insert("id".into(), Value::String(id.clone()));
+        // The link is made from the id the request asked for; only the REST
+        // form opens (see `Emulator::link_opens`).
+        o.insert("webLink".into(), Value::String(web_link(id)));
+        if let Some(body) = o.get_mut("body") {
+            *body = body_as(body, prefs.text_body);
+        }
+        o
+    }
+
+    /// Whether it sits in this well-known folder.
+    pub fn in_folder(&self, name: &str) -> bool {
+        self.props.get("parentFolderId") == Some(&Value::String(folder_id(name)))
+    }
+}
+
+/// The body in the form asked for. Stored text comes back as HTML unless
+/// text is asked for, stored HTML as text when it is (message-get.md). The
+/// exact markup Exchange produces for a text body is not documented; the
+/// emulator escapes the text, breaks lines with `<br>` and wraps it like the
+/// HTML bodies in the docs' examples, so a client must not rely on it.
+fn body_as(body: &Value, text: bool) -> Value {
+    let ct = body
+        .get("contentType")
+        .and_then(Value::as_str)
+        .unwrap_or("text");
+    let content = body.get("content").and_then(Value::as_str).unwrap_or("");
+    match (ct, text) {
+        ("html", true) => json!({"contentType": "text", "content": html_to_text(content)}),
+        ("text", false) => {
+            json!({"contentType": "html", "content": wrap_html(&text_to_html(content))})
+        }
+        _ => body.clone(),
+    }
+}
+
+/// Outlook's HTML document around a fragment (the docs' create examples).
+fn wrap_html(fragment: &str) -> String {
+    format!(
+        "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n{fragment}\r\n</body>\r\n</html>\r\n"
+    )
+}
+
+fn text_to_html(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!("<div>{}</div>", escaped.replace('\n', "<br>\r\n"))
+}
+
+/// Tags out, line breaks for `<br>` and block ends, entities decoded.
+fn html_to_text(html: &str) -> String {
+    let body = match (html.find("<body"), html.rfind("</body>")) {
+        (Some(a), Some(b)) if a < b => {
+            let start = html[a..].find('>').map(|i| a + i + 1).unwrap_or(a);
+            &html[start..b]
+        }
+        _ => html,
+    };
+    let mut out = String::new();
+    let mut tag = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match (in_tag, c) {
+            (false, '<') => {
+                in_tag = true;
+                tag.clear();
+            }
+            (true, '>') => {
+                in_tag = false;
+                let t = tag.trim().to_ascii_lowercase();
+                if t.starts_with("br") || t.starts_with("/p") || t.starts_with("/div") {
+                    out.push('\n');
+                }
+            }
+            (true, c) => tag.push(c),
+            (false, '\r') => {}
+            (false, '\n') => {}
+            (false, c) => out.push(c),
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .trim_end_matches('\n')
+        .to_string()
+}
+
+impl super::Mailbox {
+    /// The immutable id of the message a REST or immutable id names.
+    pub(super) fn resolve(&self, id: &str) -> Option<String> {
+        if self.messages.contains_key(id) {
+            return Some(id.to_string());
+        }
+        self.rest_index.get(id).cloned()
+    }
+
+    pub(super) fn insert(&mut self, m: Stored) {
+        self.rest_index
+            .insert(m.rest_id.clone(), m.immutable_id.clone());
+        self.messages.insert(m.immutable_id.clone(), m);
+    }
+
+    /// Removes a message for good.
+    pub(super) fn purge(&mut self, key: &str) -> bool {
+        match self.messages.remove(key) {
+            Some(m) => {
+                self.rest_index.remove(&m.rest_id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves a message to a well-known folder: a new REST id and changeKey.
+    pub(super) fn move_to(&mut self, key: &str, folder: &str) -> Option<String> {
+        let m = self.messages.get_mut(key)?;
+        let old = std::mem::replace(&mut m.rest_id, new_rest_id());
+        m.props.insert(
+            "parentFolderId".into(),
+            Value::String(folder_id(&folder.to_ascii_lowercase())),
+        );
+        let change_key = random_id("CQAAABYAAAD", 18);
+        m.props.insert(
+            "@odata.etag".into(),
+            Value::String(format!("W/\"{change_key}\"")),
+        );
+        m.props
+            .insert("changeKey".into(), Value::String(change_key));
+        m.props
+            .insert("lastModifiedDateTime".into(), Value::String(now_iso()));
+        let rest = m.rest_id.clone();
+        self.rest_index.remove(&old);
+        self.rest_index.insert(rest.clone(), key.to_string());
+        Some(rest)
+    }
+}
+
+fn new_rest_id() -> String {
+    random_id("AAMkAGI2THVSAAA=", 105)
 }
 
 const WELL_KNOWN_FOLDERS: &[&str] = &[
@@ -89,6 +254,8 @@ pub(super) fn routes() -> Router<AppState> {
             "/v1.0/users/{user}/mailFolders/{folder}/messages",
             post(create).get(list),
         )
+        .route("/v1.0/me/mailFolders/{folder}", get(folder_get))
+        .route("/v1.0/users/{user}/mailFolders/{folder}", get(folder_get))
         .route(
             "/v1.0/me/messages/{id}",
             patch(update).get(get_one).delete(delete_one),
@@ -117,6 +284,14 @@ pub(super) fn owner(
         {
             Ok(cfg.user_object_id.clone())
         }
+        Some(u)
+            if cfg
+                .shared_mailboxes
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(u)) =>
+        {
+            Ok(u.to_lowercase())
+        }
         Some(u) => Err(error(
             ctx,
             404,
@@ -126,7 +301,7 @@ pub(super) fn owner(
     }
 }
 
-fn folder_id(name: &str) -> String {
+pub(super) fn folder_id(name: &str) -> String {
     let b64 = base64::engine::general_purpose::STANDARD;
     format!(
         "AQMkADAwATM0MDAAMS1i{}AAAA",
@@ -145,7 +320,7 @@ pub(super) fn random_id(prefix: &str, bytes: usize) -> String {
     )
 }
 
-fn web_link(id: &str) -> String {
+pub(super) fn web_link(id: &str) -> String {
     let enc: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
     format!("https://outlook.office365.com/owa/?ItemID={enc}&exvsurl=1&viewmodel=ReadMessageItem")
 }
@@ -231,6 +406,32 @@ fn validate(
         if m.get(key).is_some_and(|v| !v.is_string() && !v.is_null()) {
             return Err(shape_error(ctx, key));
         }
+    }
+    let named = |v: &Value| {
+        v.as_array().is_some_and(|l| {
+            l.iter().any(|p| {
+                p.get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|id| id.contains(" Name "))
+            })
+        })
+    };
+    if state.config.named_property_quota_exhausted
+        && [
+            "singleValueExtendedProperties",
+            "multiValueExtendedProperties",
+        ]
+        .iter()
+        .any(|k| m.get(*k).is_some_and(named))
+    {
+        // A named property needs a new name-to-id mapping in the mailbox,
+        // and there is no room for one.
+        return Err(error(
+            ctx,
+            403,
+            "ErrorQuotaExceeded",
+            "Cannot get ID from name.",
+        ));
     }
     for key in [
         "isReadReceiptRequested",
@@ -458,7 +659,8 @@ async fn create(
         Ok(m) => m,
         Err(r) => return r,
     };
-    let id = random_id("AAMkAGI2THVSAAA=", 105);
+    let rest_id = new_rest_id();
+    let immutable_id = random_id("AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A", 60);
     let now = now_iso();
     let mut props = Map::new();
     props.insert(
@@ -468,7 +670,6 @@ async fn create(
             state.base_url
         )),
     );
-    props.insert("id".into(), Value::String(id.clone()));
     props.insert("createdDateTime".into(), Value::String(now.clone()));
     props.insert("receivedDateTime".into(), Value::String(now.clone()));
     props.insert("sentDateTime".into(), Value::String(now));
@@ -496,7 +697,6 @@ async fn create(
     props.insert("isReadReceiptRequested".into(), Value::Bool(false));
     props.insert("isRead".into(), Value::Bool(true));
     props.insert("isDraft".into(), Value::Bool(true));
-    props.insert("webLink".into(), Value::String(web_link(&id)));
     props.insert(
         "inferenceClassification".into(),
         Value::String("focused".into()),
@@ -536,20 +736,56 @@ async fn create(
         }
     }
     apply(&mut props, visible);
-    let out = Value::Object(props.clone());
+    let stored = Stored {
+        seq: 0,
+        immutable_id,
+        rest_id,
+        props,
+        hidden,
+        owner,
+        attachments,
+    };
+    let out = Value::Object(stored.view(&ctx.prefs));
     let mut mb = state.lock();
     let seq = mb.messages.len() as u64 + mb.log.len() as u64;
-    mb.messages.insert(
-        id,
-        Stored {
-            seq,
-            props,
-            hidden,
-            owner,
-            attachments,
-        },
-    );
+    mb.insert(Stored { seq, ..stored });
     (StatusCode::CREATED, axum::Json(out)).into_response()
+}
+
+/// `GET …/mailFolders/{well-known name or id}` (mailfolder-get.md): the
+/// folder, with its id. Well-known names are case-insensitive.
+async fn folder_get(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(params): Params,
+) -> Response {
+    if let Err(r) = owner(&state, &ctx, &params) {
+        return r;
+    }
+    let name = params.get("folder").cloned().unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    let (id, display) = if let Some(known) = WELL_KNOWN_FOLDERS.iter().find(|f| **f == lower) {
+        (folder_id(known), known.to_string())
+    } else if let Some(known) = WELL_KNOWN_FOLDERS.iter().find(|f| folder_id(f) == name) {
+        (name.clone(), known.to_string())
+    } else {
+        return not_found(&ctx);
+    };
+    let count = state
+        .lock()
+        .messages
+        .values()
+        .filter(|m| m.props.get("parentFolderId") == Some(&Value::String(id.clone())))
+        .count();
+    axum::Json(json!({
+        "id": id,
+        "displayName": display,
+        "parentFolderId": folder_id("msgfolderroot"),
+        "childFolderCount": 0,
+        "unreadItemCount": 0,
+        "totalItemCount": count,
+    }))
+    .into_response()
 }
 
 /// Looks a message up for this owner: 400 for a malformed id, 404 for an unknown one.
@@ -573,8 +809,9 @@ pub(super) fn find_id(
             "Id is malformed.",
         ));
     }
-    match state.lock().messages.get(&id) {
-        Some(m) if m.owner == owner => Ok(id),
+    let mb = state.lock();
+    match mb.resolve(&id).and_then(|k| mb.messages.get(&k)) {
+        Some(m) if m.owner == owner => Ok(m.immutable_id.clone()),
         _ => Err(not_found(ctx)),
     }
 }
@@ -588,7 +825,7 @@ async fn get_one(
         Ok(id) => {
             let mb = state.lock();
             match mb.messages.get(&id) {
-                Some(m) => axum::Json(m.public()).into_response(),
+                Some(m) => axum::Json(Value::Object(m.view(&ctx.prefs))).into_response(),
                 None => not_found(&ctx),
             }
         }
@@ -640,7 +877,7 @@ async fn update(
         }
     }
     apply(&mut stored.props, visible);
-    axum::Json(stored.public()).into_response()
+    axum::Json(Value::Object(stored.view(&ctx.prefs))).into_response()
 }
 
 async fn delete_one(
@@ -649,8 +886,17 @@ async fn delete_one(
     Path(params): Params,
 ) -> Response {
     match find_id(&state, &ctx, &params) {
-        Ok(id) => {
-            state.lock().messages.remove(&id);
+        Ok(key) => {
+            let mut mb = state.lock();
+            let in_trash = mb
+                .messages
+                .get(&key)
+                .is_some_and(|m| m.in_folder("deleteditems"));
+            if state.config.delete_moves_to_deleted_items && !in_trash {
+                mb.move_to(&key, "deleteditems");
+            } else {
+                mb.purge(&key);
+            }
             StatusCode::NO_CONTENT.into_response()
         }
         Err(r) => r,
@@ -758,20 +1004,23 @@ async fn list(
         .into_iter()
         .skip(skip)
         .take(top)
-        .map(|m| match &select {
-            None => m.public(),
-            Some(fields) => {
-                let mut o = Map::new();
-                for k in ["@odata.etag", "id"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(fields.iter().cloned())
-                {
-                    if let Some(v) = m.props.get(&k) {
-                        o.insert(k, v.clone());
+        .map(|m| {
+            let view = m.view(&ctx.prefs);
+            match &select {
+                None => Value::Object(view),
+                Some(fields) => {
+                    let mut o = Map::new();
+                    for k in ["@odata.etag", "id"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .chain(fields.iter().cloned())
+                    {
+                        if let Some(v) = view.get(&k) {
+                            o.insert(k, v.clone());
+                        }
                     }
+                    Value::Object(o)
                 }
-                Value::Object(o)
             }
         })
         .collect();

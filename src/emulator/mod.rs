@@ -59,8 +59,49 @@ pub struct EmulatorConfig {
     pub client_ids: Option<Vec<String>>,
     /// The mailbox's master category list (`GET /me/outlook/masterCategories`).
     pub master_categories: Vec<String>,
-    /// People `/me/people?$search=` finds: (display name, address).
-    pub people: Vec<(String, String)>,
+    /// People `/me/people?$search=` finds.
+    pub people: Vec<Person>,
+    /// The scopes the configured fixed `tokens` carry. `None`: a token of
+    /// unknown scope that every route accepts (as a token from another broker
+    /// may be). Routes check scopes only for tokens that carry them.
+    pub token_scopes: Option<Vec<String>>,
+    /// What the directory lets the user consent to at sign-in (the rest of
+    /// what the client asks for is left out of the token, as when an admin
+    /// consented only some permissions). `None`: everything asked for.
+    pub grantable_scopes: Option<Vec<String>>,
+    /// Other mailboxes the signed-in user has full access to (shared
+    /// mailboxes), reached as `/users/{upn}`; needs `Mail.ReadWrite.Shared`.
+    pub shared_mailboxes: Vec<String>,
+    /// Whether `DELETE` moves a message to Deleted Items (with a new REST id)
+    /// rather than removing it. The message-delete page does not say; the
+    /// separate `permanentDelete` action ("place it in the Purges folder")
+    /// implies that delete is the soft kind, as it is in Outlook.
+    pub delete_moves_to_deleted_items: bool,
+    /// Whether an attachment's `size` is larger than its bytes, as reported
+    /// (microsoft-graph-docs-contrib issue 4601: an 816-byte file lists as
+    /// 1053; concepts/outlook-large-attachments.md uploads 3,483,322 bytes
+    /// and reads back 3,640,066). The docs call `size` "the length of the
+    /// attachment in bytes", so both are modelled.
+    pub attachment_size_overhead: bool,
+    /// Whether `GET uploadUrl` reports `nextExpectedRanges`. Documented for
+    /// OneDrive upload sessions (driveitem-createuploadsession.md, "Resume an
+    /// in-progress upload"), not for Outlook attachments: unknown there.
+    pub upload_session_get: bool,
+    /// The mailbox's named-property quota is used up: a create or update
+    /// that carries a named extended property (`{GUID} Name x`) fails with
+    /// 403 `ErrorQuotaExceeded` "Cannot get ID from name." (msgraph-sdk-java
+    /// issue 767; OfficeDocs-O365ServiceDescriptions issue 527).
+    pub named_property_quota_exhausted: bool,
+    /// Whether the mailbox's message size limit counts attachments as they
+    /// are once MIME-encoded (base64, about 4/3 of the bytes) or as raw bytes.
+    /// Field reports differ (Exchange is said to keep 25% headroom for
+    /// encoding, OWA to pre-adjust by 25%); both are modelled.
+    pub message_size_counts_encoding: bool,
+    /// The outer status of a `$batch` in which a request was throttled: 424
+    /// (concepts/throttling.md: "The batch itself fails with a status code of
+    /// 424") or 200 (concepts/json-batching.md: the outer status says nothing
+    /// of the inner ones). Either way the body holds every inner answer.
+    pub throttled_batch_status: u16,
     /// Files from this size up must use an upload session; smaller ones must not
     /// (`ErrorAttachmentSizeShouldNotBeLessThanMinimumSize`). "3 MB" in the docs.
     pub inline_attachment_max: usize,
@@ -97,30 +138,73 @@ impl Default for EmulatorConfig {
                 "Travel".into(),
             ],
             people: vec![
-                (
-                    "Megan Bowen".into(),
-                    "megan.bowen@contoso.onmicrosoft.com".into(),
-                ),
-                (
-                    "Miriam Graham".into(),
-                    "miriam.graham@contoso.onmicrosoft.com".into(),
-                ),
-                (
-                    "Nestor Wilke".into(),
-                    "nestor.wilke@contoso.onmicrosoft.com".into(),
-                ),
-                ("Lee Gu".into(), "lee.gu@contoso.onmicrosoft.com".into()),
+                Person::mailbox("Megan Bowen", "megan.bowen@contoso.onmicrosoft.com"),
+                Person::mailbox("Miriam Graham", "miriam.graham@contoso.onmicrosoft.com"),
+                Person::mailbox("Nestor Wilke", "nestor.wilke@contoso.onmicrosoft.com"),
+                Person::mailbox("Lee Gu", "lee.gu@contoso.onmicrosoft.com"),
+                // A colleague never mailed: found only in the directory.
+                Person::directory("Pradeep Gupta", "pradeep.gupta@contoso.onmicrosoft.com"),
             ],
+            token_scopes: Some(FULL_SCOPES.iter().map(|s| s.to_string()).collect()),
+            grantable_scopes: None,
+            shared_mailboxes: vec!["shared.finance@contoso.onmicrosoft.com".into()],
             inline_attachment_max: 3_000_000,
             max_attachment_bytes: 150 * 1024 * 1024,
-            max_message_bytes: 150 * 1024 * 1024,
+            // Exchange Online's default; tenants may raise it to 150 MB.
+            max_message_bytes: 35 * 1024 * 1024,
             upload_refuses_authorization: true,
+            delete_moves_to_deleted_items: true,
+            attachment_size_overhead: true,
+            upload_session_get: false,
+            named_property_quota_exhausted: false,
+            message_size_counts_encoding: false,
+            throttled_batch_status: 424,
         }
     }
 }
 
 /// The token `--demo` uses.
 pub const DEMO_TOKEN: &str = "graft-demo-token";
+
+/// What a token of a user who granted everything graft asks for carries
+/// (the demo token's scopes, so the demo shows what a real account shows).
+pub const FULL_SCOPES: &[&str] = &[
+    "Mail.ReadWrite",
+    "Mail.Read",
+    "Mail.ReadWrite.Shared",
+    "MailboxSettings.Read",
+    "People.Read",
+    "User.Read",
+    "offline_access",
+];
+
+/// Someone `/me/people` can find.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub address: String,
+    /// A contact or someone mailed before. Others (the rest of the
+    /// organisation) are found only with `X-PeopleQuery-QuerySources:
+    /// Mailbox,Directory` (concepts/people-example.md, "Types of results
+    /// included": "By default, Microsoft Graph serves mailbox-only results").
+    pub in_mailbox: bool,
+}
+
+impl Person {
+    pub fn mailbox(name: &str, address: &str) -> Person {
+        Person {
+            name: name.into(),
+            address: address.into(),
+            in_mailbox: true,
+        }
+    }
+    pub fn directory(name: &str, address: &str) -> Person {
+        Person {
+            in_mailbox: false,
+            ..Person::mailbox(name, address)
+        }
+    }
+}
 
 /// What an injected fault does to the next matching request.
 #[derive(Clone, Debug, PartialEq)]
@@ -226,9 +310,13 @@ pub struct RequestRecord {
 struct Mailbox {
     /// Bearer tokens accepted now (starts as the config's; tests rotate them).
     tokens: Vec<String>,
+    /// The scopes those tokens carry (`None`: unknown, every route accepts them).
+    token_scopes: Option<Vec<String>>,
     identity: identity::Identity,
-    /// Message id → stored message (full Graph JSON plus private fields).
+    /// Immutable id → stored message (full Graph JSON plus private fields).
     messages: BTreeMap<String, messages::Stored>,
+    /// Current REST id → immutable id. REST ids change when a message moves.
+    rest_index: std::collections::HashMap<String, String>,
     faults: VecDeque<Fault>,
     log: Vec<RequestRecord>,
     /// Upload sessions in progress, by session id.
@@ -275,10 +363,12 @@ impl Emulator {
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
         let tokens = config.tokens.clone();
+        let token_scopes = config.token_scopes.clone();
         let shared = Arc::new(Shared {
             config,
             mailbox: Mutex::new(Mailbox {
                 tokens,
+                token_scopes,
                 ..Mailbox::default()
             }),
             in_flight: AtomicUsize::new(0),
@@ -310,7 +400,11 @@ impl Emulator {
                         inner: listener,
                         shared: state,
                     };
-                    let app = app.into_make_service_with_connect_info::<wire::Wire>();
+                    // `/users('…')` keys are rewritten before routing.
+                    let app = tower::util::MapRequest::new(app, normalize_users_key);
+                    let app = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<
+                        wire::Wire,
+                    >(app);
                     let _ = axum::serve(listener, app)
                         .with_graceful_shutdown(async {
                             let _ = stop_rx.await;
@@ -360,12 +454,62 @@ impl Emulator {
         format!("http://{}", self.addr)
     }
 
-    /// Removes a message, as if it were deleted or sent from another client.
+    /// Removes a message for good (purged: no folder holds it any more).
     pub fn delete_message(&self, id: &str) -> bool {
-        self.shared.lock().messages.remove(id).is_some()
+        let mut mb = self.shared.lock();
+        match mb.resolve(id) {
+            Some(key) => mb.purge(&key),
+            None => false,
+        }
     }
 
-    /// Every message in the mailbox, as `GET` would return it.
+    /// The user sends the draft from Outlook: it moves to Sent Items, is no
+    /// longer a draft, and gets a new REST id (its immutable id stays). Its
+    /// extended properties go with it: a tool can "tag the message with a
+    /// custom identifier, then find it in Sent Items after you've sent it"
+    /// (microsoft-graph-docs issue 3766, answered by Microsoft). Returns the
+    /// new REST id.
+    pub fn send_message(&self, id: &str) -> Option<String> {
+        let mut mb = self.shared.lock();
+        let key = mb.resolve(id)?;
+        let rest = mb.move_to(&key, "sentitems")?;
+        if let Some(m) = mb.messages.get_mut(&key) {
+            m.props.insert("isDraft".into(), Value::Bool(false));
+            m.props
+                .insert("sentDateTime".into(), Value::String(now_iso()));
+        }
+        Some(rest)
+    }
+
+    /// The user moves a message to another folder (a well-known name) in
+    /// Outlook; like every move, it gets a new REST id. Returns it.
+    pub fn move_message(&self, id: &str, folder: &str) -> Option<String> {
+        let mut mb = self.shared.lock();
+        let key = mb.resolve(id)?;
+        mb.move_to(&key, folder)
+    }
+
+    /// Whether a `webLink` opens a message in Outlook on the web. Only a
+    /// link carrying a message's current REST id does: the link Graph gives
+    /// under `Prefer: IdType="ImmutableId"` carries the immutable id, and
+    /// Outlook on the web answers it with "This message might have been
+    /// moved or deleted" (msgraph-sdk-go issue 795; office-js issue 1095:
+    /// "Without the headeroptions message.WebLink provides a useful link,
+    /// with the headeroptions message.WebLink provides broken link").
+    pub fn link_opens(&self, link: &str) -> bool {
+        let Ok(url) = url::Url::parse(link) else {
+            return false;
+        };
+        if url.scheme() != "https" || url.host_str() != Some("outlook.office365.com") {
+            return false;
+        }
+        let Some((_, item)) = url.query_pairs().find(|(k, _)| k == "ItemID") else {
+            return false;
+        };
+        self.shared.lock().rest_index.contains_key(item.as_ref())
+    }
+
+    /// Every message in the mailbox as stored (REST ids, bodies as sent).
     pub fn messages(&self) -> Vec<Value> {
         let mb = self.shared.lock();
         let mut all: Vec<&messages::Stored> = mb.messages.values().collect();
@@ -373,13 +517,25 @@ impl Emulator {
         all.iter().map(|m| m.public()).collect()
     }
 
+    /// One message as stored, by its REST or immutable id.
+    pub fn message(&self, id: &str) -> Option<Value> {
+        let mb = self.shared.lock();
+        let key = mb.resolve(id)?;
+        mb.messages.get(&key).map(messages::Stored::public)
+    }
+
     /// The file attachments stored on a message: (name, content type, bytes).
     pub fn attachments(&self, message_id: &str) -> Vec<(String, String, Vec<u8>)> {
         let mb = self.shared.lock();
-        mb.messages
-            .get(message_id)
+        mb.resolve(message_id)
+            .and_then(|k| mb.messages.get(&k))
             .map(attachments::of_message)
             .unwrap_or_default()
+    }
+
+    /// Replaces the scopes the fixed tokens carry (`None`: unknown scopes).
+    pub fn set_token_scopes(&self, scopes: Option<&[&str]>) {
+        self.shared.lock().token_scopes = scopes.map(|l| l.iter().map(|s| s.to_string()).collect());
     }
 
     /// Upload sessions not finished or cancelled.
@@ -434,6 +590,137 @@ fn router(state: AppState) -> Router {
 struct Ctx {
     request_id: String,
     client_request_id: String,
+    prefs: Prefs,
+}
+
+/// What the request's own `Prefer` headers ask for. A `$batch` request's
+/// headers do not reach the requests inside it: each inner request is run
+/// with its own `headers` only (concepts/json-batching.md lists `headers` per
+/// request), so a preference on the envelope changes nothing inside.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Prefs {
+    /// `Prefer: IdType="ImmutableId"`: ids (and the webLink) in immutable
+    /// form. "This header only applies to the request it is included with"
+    /// (concepts/outlook-immutable-id.md).
+    pub immutable_ids: bool,
+    /// `Prefer: outlook.body-content-type="text"`. Without it, bodies come
+    /// back as HTML ("Specify Prefer: outlook.body-content-type="html", or
+    /// just skip the header, to return the message body in HTML format":
+    /// api-reference/v1.0/api/message-get.md).
+    pub text_body: bool,
+}
+
+impl Prefs {
+    fn of(headers: &axum::http::HeaderMap) -> Prefs {
+        let mut p = Prefs::default();
+        for v in headers
+            .get_all("prefer")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+        {
+            for item in v.split(',') {
+                let item: String = item
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                match item.as_str() {
+                    "idtype=\"immutableid\"" => p.immutable_ids = true,
+                    "outlook.body-content-type=\"text\"" => p.text_body = true,
+                    "outlook.body-content-type=\"html\"" => p.text_body = false,
+                    _ => {}
+                }
+            }
+        }
+        p
+    }
+}
+
+/// `/v1.0/users('$x@y.com')/…` → `/v1.0/users/%24x%40y.com/…`, marked as
+/// quoted. A UPN that begins with `$` must be written this way: "the GET
+/// request URL syntax `/users/$x@y.com` fails with a 400 Bad Request"
+/// (api-reference/v1.0/api/user-get.md); inside the quotes `'` is doubled.
+fn normalize_users_key(mut req: Request) -> Request {
+    let path = req.uri().path();
+    let Some(rest) = path.strip_prefix("/v1.0/users('") else {
+        return req;
+    };
+    let Some(end) = rest.find("')") else {
+        return req;
+    };
+    let raw = percent_encoding::percent_decode_str(&rest[..end]).decode_utf8_lossy();
+    let upn = raw.replace("''", "'");
+    let seg: String =
+        percent_encoding::utf8_percent_encode(&upn, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let tail = &rest[end + 2..];
+    let query = req
+        .uri()
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    if let Ok(uri) = format!("/v1.0/users/{seg}{tail}{query}").parse() {
+        *req.uri_mut() = uri;
+        req.extensions_mut().insert(QuotedUser);
+    }
+    req
+}
+
+/// The request named its mailbox as `/users('…')`.
+#[derive(Clone, Copy, Debug)]
+struct QuotedUser;
+
+/// The mailbox a `/users/{key}/…` path names, decoded (`None` for `/me`).
+fn path_user(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/v1.0/users/")?;
+    let seg = rest.split('/').next().unwrap_or("");
+    Some(
+        percent_encoding::percent_decode_str(seg)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
+}
+
+/// The permissions a request needs (any one of them), as each API's
+/// permissions table gives them: messages and attachments
+/// (user-post-messages, message-update, message-get: Mail.ReadWrite; reading:
+/// Mail.ReadBasic/Mail.Read), another user's mailbox the `.Shared` forms
+/// (concepts/outlook-share-messages-folders.md), people (People.Read,
+/// concepts/people-example.md), master categories (MailboxSettings.Read,
+/// outlookuser-list-mastercategories), MailTips (Mail.Read,
+/// user-getmailtips), `/me` (User.Read, user-get).
+fn required_scopes(method: &str, path: &str, own: bool) -> Option<&'static [&'static str]> {
+    let tail = if let Some(t) = path.strip_prefix("/v1.0/me") {
+        t
+    } else if let Some(rest) = path.strip_prefix("/v1.0/users/") {
+        rest.find('/').map(|i| &rest[i..]).unwrap_or("")
+    } else {
+        return None;
+    };
+    let read = method == "GET";
+    Some(match tail {
+        "" => &[
+            "User.Read",
+            "User.ReadWrite",
+            "User.ReadBasic.All",
+            "User.Read.All",
+        ],
+        "/people" => &["People.Read", "People.Read.All"],
+        "/outlook/masterCategories" => &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+        "/getMailTips" => &["Mail.Read", "Mail.Read.Shared"],
+        t if t.ends_with("/send") => {
+            if own {
+                &["Mail.Send"]
+            } else {
+                &["Mail.Send.Shared"]
+            }
+        }
+        _ => match (own, read) {
+            (true, true) => &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+            (true, false) => &["Mail.ReadWrite"],
+            (false, true) => &["Mail.Read.Shared", "Mail.ReadWrite.Shared"],
+            (false, false) => &["Mail.ReadWrite.Shared"],
+        },
+    })
 }
 
 /// Builds a Graph error response.
@@ -503,6 +790,7 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        prefs: Prefs::of(req.headers()),
     };
     req.extensions_mut().insert(ctx.clone());
     let req_wire = req
@@ -548,7 +836,39 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
     let auth = if path.starts_with("/upload/") {
         Ok(())
     } else {
-        authorize(&state, &req, &ctx)
+        authorize(&state, &req, &ctx).and_then(|scopes| {
+            let user = path_user(&path);
+            if user.as_deref().is_some_and(|u| u.starts_with('$'))
+                && req.extensions().get::<QuotedUser>().is_none()
+            {
+                return Err(error(
+                    &ctx,
+                    400,
+                    "BadRequest",
+                    "Resource not found for the segment: a key beginning with '$' must be written users('$…').",
+                ));
+            }
+            let own = user.is_none_or(|u| {
+                let c = &state.config;
+                u.eq_ignore_ascii_case(&c.user_principal_name)
+                    || u.eq_ignore_ascii_case(&c.user_object_id)
+            });
+            match (scopes, required_scopes(&method, &path, own)) {
+                (Some(have), Some(need))
+                    if !need
+                        .iter()
+                        .any(|n| have.iter().any(|h| h.eq_ignore_ascii_case(n))) =>
+                {
+                    Err(error(
+                        &ctx,
+                        403,
+                        "ErrorAccessDenied",
+                        "Access is denied. Check credentials and try again.",
+                    ))
+                }
+                _ => Ok(()),
+            }
+        })
     };
     let mut resp = match (auth, fault.map(|f| f.action)) {
         (Err(resp), _) => resp,
@@ -637,7 +957,8 @@ fn record(state: &Shared, method: &str, path: &str, status: u16, micros: u64) ->
     mb.log.len() - 1
 }
 
-fn authorize(state: &Shared, req: &Request, ctx: &Ctx) -> Result<(), Response> {
+/// Checks the bearer token; its scopes when it carries any.
+fn authorize(state: &Shared, req: &Request, ctx: &Ctx) -> Result<Option<Vec<String>>, Response> {
     let auth = req
         .headers()
         .get("authorization")
@@ -650,11 +971,11 @@ fn authorize(state: &Shared, req: &Request, ctx: &Ctx) -> Result<(), Response> {
             let t = t.trim();
             let mb = state.lock();
             if mb.tokens.iter().any(|ok| ok == t) {
-                return Ok(());
+                return Ok(mb.token_scopes.clone());
             }
             match mb.identity.access_state(t) {
-                Some(true) => return Ok(()),
-                Some(false) => "Access token has expired or is not yet valid.",
+                Some((true, scopes)) => return Ok(Some(scopes)),
+                Some((false, _)) => "Access token has expired or is not yet valid.",
                 None => "CompactToken parsing failed with error code: 80049217",
             }
         }

@@ -58,10 +58,47 @@ impl Mailbox {
 pub const DRAFT_KEY_PROPERTY: &str =
     "String {b5d9f5a2-3c4e-4f1b-9a7d-6e2c8f0a1b37} Name GraftDraftKey";
 
+/// One logical request's identity across its tries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attempt {
+    /// Sent as `client-request-id`, the same on every try of one request
+    /// (the Graph SDKs' retry handler clones the request headers, so its
+    /// retries keep it: msgraph-sdk-dotnet-core GraphTelemetryHandler).
+    pub client_request_id: Option<String>,
+    /// Which try this is (0 = the first); from the second on it is sent as
+    /// `Retry-Attempt`, as kiota's RetryHandler does.
+    pub retry: u32,
+}
+
+/// Where a draft made with a client key is now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Whereabouts {
+    /// Still a draft (perhaps moved to another folder, with a new id).
+    Draft(SavedMessage),
+    /// Sent: the copy in Sent Items.
+    Sent(SavedMessage),
+    /// Deleted by the user: it lies in Deleted Items.
+    Deleted(SavedMessage),
+    /// Nowhere in the mailbox.
+    Gone,
+}
+
+/// The most graft reads of one answer. Graph's answers about drafts are
+/// small (a loaded draft with its attachment list is a few hundred KB); a
+/// larger one is a broken or hostile server, not a draft.
+pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
+
+/// The longest wait a `Retry-After` can ask for: the official SDKs cap it at
+/// 180 s (kiota RetryHandlerOption, "MaxDelay").
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(180);
+
 #[derive(Clone, Debug)]
 pub struct GraphClient {
     http: reqwest::Client,
     root: Url,
+    /// Well-known folder name → folder id (folder ids never change:
+    /// concepts/outlook-immutable-id.md, "their regular IDs were already constant").
+    folders: Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
     /// Shared by clones so a refreshed token serves every later request.
     token: Arc<RwLock<Option<AccessToken>>>,
     /// Run again (once) when Graph refuses the token mid-session.
@@ -82,6 +119,11 @@ impl GraphClient {
     ) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("graft/", env!("CARGO_PKG_VERSION")))
+            // A redirect would re-send the draft (and the bearer token) to
+            // whatever host it names: Graph's answers about messages never
+            // redirect, so none is followed (a 3xx is reported as it is).
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(root.scheme() == "https")
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))
             .pool_idle_timeout(Duration::from_secs(300))
@@ -90,6 +132,7 @@ impl GraphClient {
         Ok(GraphClient {
             http,
             root,
+            folders: Default::default(),
             token: Arc::new(RwLock::new(token)),
             token_cmd: None,
             signin: None,
@@ -241,16 +284,22 @@ impl GraphClient {
     }
 
     pub(super) fn url(&self, tail: &[&str]) -> Url {
-        let mut url = self.root.clone();
-        if let Ok(mut segs) = url.path_segments_mut() {
-            segs.pop_if_empty();
-            match &self.mailbox.user {
-                Some(u) => segs.extend(["users", u.as_str()]),
-                None => segs.push("me"),
-            };
-            // `extend` percent-encodes each segment, so ids with `/`, `+`, `=` survive.
-            segs.extend(tail);
+        self.url_in(self.mailbox.user.as_deref(), tail)
+    }
+
+    /// `{root}/me/…` or `{root}/users/{user}/…`, each segment percent-encoded
+    /// as data: an id is never path syntax (`..` stays an id), and a UPN is
+    /// written the way Graph reads it (see [`mailbox_path`]).
+    pub fn url_in(&self, user: Option<&str>, tail: &[&str]) -> Url {
+        let mut path = self.root.path().trim_end_matches('/').to_string();
+        path.push('/');
+        path.push_str(&mailbox_path(user));
+        for seg in tail {
+            path.push('/');
+            path.push_str(&encode_segment(seg));
         }
+        let mut url = self.root.clone();
+        url.set_path(&path);
         url
     }
 
@@ -268,19 +317,47 @@ impl GraphClient {
 
     /// `POST …/messages`: creates a draft.
     pub async fn create_draft(&self, body: &Value) -> Result<SavedMessage, GraphFailure> {
-        self.send_message(Method::POST, self.create_url(), Some(body))
-            .await
+        self.create_draft_as(body, &Attempt::default()).await
+    }
+
+    /// `POST …/messages` as this try of one request.
+    pub async fn create_draft_as(
+        &self,
+        body: &Value,
+        attempt: &Attempt,
+    ) -> Result<SavedMessage, GraphFailure> {
+        let call = Call::new(Method::POST, self.create_url())
+            .body(body)
+            .attempt(attempt);
+        self.send_message(call).await
     }
 
     /// `PATCH …/messages/{id}`: updates the draft with the fields in `body`.
     pub async fn update_draft(&self, id: &str, body: &Value) -> Result<SavedMessage, GraphFailure> {
-        self.send_message(Method::PATCH, self.message_url(id), Some(body))
-            .await
+        self.update_draft_as(id, body, &Attempt::default()).await
+    }
+
+    /// `PATCH …/messages/{id}` as this try of one request.
+    pub async fn update_draft_as(
+        &self,
+        id: &str,
+        body: &Value,
+        attempt: &Attempt,
+    ) -> Result<SavedMessage, GraphFailure> {
+        let call = Call::new(Method::PATCH, self.message_url(id))
+            .body(body)
+            .attempt(attempt);
+        self.send_message(call).await
     }
 
     /// `…/messages?$filter=` for the draft with this client key.
     pub fn find_by_key_url(&self, key: &str) -> Url {
-        let mut url = self.url(&["messages"]);
+        self.find_by_key_url_in(self.mailbox.user.as_deref(), key)
+    }
+
+    /// The same in another mailbox (`None`: `/me`).
+    pub fn find_by_key_url_in(&self, user: Option<&str>, key: &str) -> Url {
+        let mut url = self.url_in(user, &["messages"]);
         let filter = format!(
             "singleValueExtendedProperties/Any(ep: ep/id eq '{}' and ep/value eq '{}')",
             DRAFT_KEY_PROPERTY,
@@ -290,7 +367,7 @@ impl GraphClient {
             .append_pair("$filter", &filter)
             .append_pair(
                 "$select",
-                "id,webLink,changeKey,createdDateTime,lastModifiedDateTime,parentFolderId",
+                "id,webLink,changeKey,createdDateTime,lastModifiedDateTime,parentFolderId,isDraft",
             );
         url
     }
@@ -326,7 +403,22 @@ impl GraphClient {
             segs.pop_if_empty().push("$batch");
         }
         let body = serde_json::json!({ "requests": requests });
-        let (status, request_id, bytes) = self.send(Method::POST, url, Some(&body)).await?;
+        // A throttled batch may answer 424 (throttling.md) as well as 200
+        // (json-batching.md): whenever the body holds the inner answers,
+        // they are what counts, whatever the outer status.
+        let (status, request_id, bytes) = match self
+            .send_call(Call::new(Method::POST, url).body(&body))
+            .await
+        {
+            Ok(answer) => answer,
+            Err(Failed::Http(status, request_id, bytes, failure)) => {
+                match serde_json::from_slice::<Answers>(&bytes) {
+                    Ok(_) => (status, request_id, bytes),
+                    Err(_) => return Err(*failure),
+                }
+            }
+            Err(Failed::Other(f)) => return Err(f),
+        };
         let answers: Answers = serde_json::from_slice(&bytes).map_err(|e| {
             bad_response(
                 status,
@@ -376,7 +468,8 @@ impl GraphClient {
             .collect())
     }
 
-    /// Finds the draft created with this client key, if the server has it.
+    /// Finds the message created with this client key, if the mailbox has
+    /// it (in any folder: a draft moved, sent or deleted keeps its key).
     pub async fn find_by_key(&self, key: &str) -> Result<Option<SavedMessage>, GraphFailure> {
         let url = self.find_by_key_url(key);
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
@@ -394,31 +487,90 @@ impl GraphClient {
             .map(|m| saved_from(status, m, request_id)))
     }
 
-    /// `GET …/messages/{id}` with the fields the form edits, as JSON.
-    pub async fn message_json(&self, id: &str) -> Result<Value, GraphFailure> {
+    /// The id of a well-known folder (`deleteditems`, `sentitems`), asked
+    /// once per client: folder ids do not change.
+    pub async fn folder_id(&self, name: &str) -> Result<String, GraphFailure> {
+        if let Some(id) = self.folders.lock().ok().and_then(|f| f.get(name).cloned()) {
+            return Ok(id);
+        }
+        let mut url = self.url(&["mailFolders", name]);
+        url.query_pairs_mut().append_pair("$select", "id");
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        let id = serde_json::from_slice::<Value>(&bytes)
+            .ok()
+            .and_then(|v| v.get("id").and_then(Value::as_str).map(sanitize::line))
+            .ok_or_else(|| bad_response(status, request_id, "the answer is not a folder"))?;
+        if let Ok(mut f) = self.folders.lock() {
+            f.insert(name.to_string(), id.clone());
+        }
+        Ok(id)
+    }
+
+    /// Where the message this key made is: still a draft (wherever the user
+    /// moved it), sent, deleted, or gone.
+    pub async fn locate(&self, key: &str) -> Result<Whereabouts, GraphFailure> {
+        let Some(found) = self.find_by_key(key).await? else {
+            return Ok(Whereabouts::Gone);
+        };
+        self.classify(found).await
+    }
+
+    /// Sorts a found message: sent, deleted (in Deleted Items) or a draft.
+    pub async fn classify(&self, found: SavedMessage) -> Result<Whereabouts, GraphFailure> {
+        if !found.is_draft {
+            return Ok(Whereabouts::Sent(found));
+        }
+        let trash = self.folder_id("deleteditems").await?;
+        Ok(if found.parent_folder_id == trash {
+            Whereabouts::Deleted(found)
+        } else {
+            Whereabouts::Draft(found)
+        })
+    }
+
+    /// `GET …/messages/{id}` with the fields the form edits, as JSON. With
+    /// `text`, the body comes back as plain text; otherwise as HTML, which
+    /// is what Graph returns without `Prefer: outlook.body-content-type`
+    /// (message-get.md) even for a draft saved as text.
+    pub async fn message_json(&self, id: &str, text: bool) -> Result<Value, GraphFailure> {
         let mut url = self.message_url(id);
         url.query_pairs_mut().append_pair(
             "$select",
             "id,subject,body,toRecipients,ccRecipients,bccRecipients,replyTo,importance,isReadReceiptRequested,isDeliveryReceiptRequested,categories,flag,webLink,isDraft,parentFolderId,lastModifiedDateTime",
         );
-        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        let mut call = Call::new(Method::GET, url);
+        if text {
+            call = call.header("Prefer", "outlook.body-content-type=\"text\"");
+        }
+        let (status, request_id, bytes) =
+            self.send_call(call).await.map_err(Failed::into_failure)?;
         serde_json::from_slice(&bytes)
             .map_err(|e| bad_response(status, request_id, &format!("not a message: {e}")))
     }
 
     /// `GET …/messages/{id}`.
     pub async fn get_message(&self, id: &str) -> Result<SavedMessage, GraphFailure> {
-        self.send_message(Method::GET, self.message_url(id), None)
+        self.send_message(Call::new(Method::GET, self.message_url(id)))
             .await
     }
 
-    async fn send_message(
-        &self,
-        method: Method,
-        url: Url,
-        body: Option<&Value>,
-    ) -> Result<SavedMessage, GraphFailure> {
-        let (status, request_id, bytes) = self.send(method, url, body).await?;
+    /// The mailbox's largest message, as MailTips tell it (bytes).
+    pub async fn max_message_size(&self, own_address: &str) -> Result<u64, GraphFailure> {
+        let url = self.url(&["getMailTips"]);
+        let body = serde_json::json!({
+            "EmailAddresses": [own_address],
+            "MailTipsOptions": "maxMessageSize",
+        });
+        let (status, request_id, bytes) = self.send(Method::POST, url, Some(&body)).await?;
+        serde_json::from_slice::<Value>(&bytes)
+            .ok()
+            .and_then(|v| v["value"][0]["maxMessageSize"].as_u64())
+            .ok_or_else(|| bad_response(status, request_id, "no maxMessageSize in the MailTips"))
+    }
+
+    async fn send_message(&self, call: Call<'_>) -> Result<SavedMessage, GraphFailure> {
+        let (status, request_id, bytes) =
+            self.send_call(call).await.map_err(Failed::into_failure)?;
         let msg: MessageResponse = serde_json::from_slice(&bytes).map_err(|e| {
             bad_response(
                 status,
@@ -436,15 +588,41 @@ impl GraphClient {
         url: Url,
         body: Option<&Value>,
     ) -> Result<(StatusCode, Option<String>, bytes::Bytes), GraphFailure> {
+        let mut call = Call::new(method, url);
+        call.body = body;
+        self.send_call(call).await.map_err(Failed::into_failure)
+    }
+
+    /// Sends one request; on a refused token, refreshes it once and sends
+    /// again (with the same `client-request-id`). No `Prefer: IdType` is
+    /// sent: REST ids are what `webLink` is made of, and only those links
+    /// open in Outlook on the web (msgraph-sdk-go issue 795).
+    pub(super) async fn send_call(&self, call: Call<'_>) -> Result<Answer, Failed> {
+        let Call {
+            method,
+            url,
+            body,
+            headers,
+            attempt,
+        } = call;
+        let request_id = attempt
+            .client_request_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let mut refreshed = false;
         loop {
-            let token = self.bearer().await?;
+            let token = self.bearer().await.map_err(Failed::Other)?;
             let mut req = self
                 .http
                 .request(method.clone(), url.clone())
                 .bearer_auth(token.secret())
-                .header("client-request-id", uuid::Uuid::new_v4().to_string())
-                .header("Prefer", "IdType=\"ImmutableId\"");
+                .header("client-request-id", &request_id);
+            if attempt.retry > 0 {
+                req = req.header("Retry-Attempt", attempt.retry.to_string());
+            }
+            for (k, v) in &headers {
+                req = req.header(*k, v);
+            }
             if let Some(b) = body {
                 req = req.json(b);
             }
@@ -452,24 +630,38 @@ impl GraphClient {
             let resp = req.send().await.map_err(|e| {
                 let f = transport_failure(e);
                 tracing::warn!(method = %method, path = url.path(), code = %f.code, error = %f.message, "graph request failed");
-                f
+                Failed::Other(f)
             })?;
             let status = resp.status();
-            let request_id = header(&resp, "request-id");
+            let rid = header(&resp, "request-id");
             tracing::info!(
                 method = %method,
                 path = url.path(),
                 status = status.as_u16(),
-                request_id = request_id.as_deref().unwrap_or("-"),
+                request_id = rid.as_deref().unwrap_or("-"),
                 ms = started.elapsed().as_millis() as u64,
                 "graph request"
             );
             let retry_after = header(&resp, "retry-after").and_then(|v| parse_retry_after(&v));
-            let bytes = resp.bytes().await.map_err(transport_failure)?;
+            let location = header(&resp, "location");
+            let bytes = read_capped(resp, status, rid.clone())
+                .await
+                .map_err(Failed::Other)?;
             if status.is_success() {
-                return Ok((status, request_id, bytes));
+                return Ok((status, rid, bytes));
             }
-            let failure = http_failure(status, &bytes, request_id, retry_after);
+            if status.is_redirection() {
+                let to = location.unwrap_or_else(|| "nowhere".into());
+                let f = GraphFailure {
+                    message: format!(
+                        "Graph answered with a redirect (to {}); graft does not follow redirects, so nothing was sent there.",
+                        crate::sanitize::line(&to.chars().take(200).collect::<String>())
+                    ),
+                    ..http_failure(status, b"", rid, None)
+                };
+                return Err(Failed::Other(f));
+            }
+            let failure = http_failure(status, &bytes, rid.clone(), retry_after);
             if status == StatusCode::UNAUTHORIZED
                 && !refreshed
                 && self.renew_after_401(&token).await
@@ -481,9 +673,11 @@ impl GraphClient {
                 && self.signin.is_some()
                 && self.sign_in_tokens_gone().await
             {
-                return Err(sign_in_needed("The sign-in is no longer valid."));
+                return Err(Failed::Other(sign_in_needed(
+                    "The sign-in is no longer valid.",
+                )));
             }
-            return Err(failure);
+            return Err(Failed::Http(status, rid, bytes, Box::new(failure)));
         }
     }
 
@@ -519,7 +713,12 @@ impl GraphClient {
         url.query_pairs_mut()
             .append_pair("$search", &format!("\"{}\"", query.replace('"', "")))
             .append_pair("$top", "10");
-        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        // Without this header the search finds only people from the user's
+        // own mailbox, not colleagues never mailed (concepts/people-example.md).
+        let call =
+            Call::new(Method::GET, url).header("X-PeopleQuery-QuerySources", "Mailbox,Directory");
+        let (status, request_id, bytes) =
+            self.send_call(call).await.map_err(Failed::into_failure)?;
         let list: List = serde_json::from_slice(&bytes)
             .map_err(|e| bad_response(status, request_id, &format!("not a people list: {e}")))?;
         Ok(list
@@ -663,6 +862,7 @@ fn saved_from(
         created: sanitize::line(&msg.created_date_time),
         last_modified: sanitize::line(&msg.last_modified_date_time),
         parent_folder_id: sanitize::line(&msg.parent_folder_id),
+        is_draft: msg.is_draft.unwrap_or(true),
         request_id,
     }
 }
@@ -678,17 +878,150 @@ pub(super) fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
         .map(sanitize::line)
 }
 
-/// `Retry-After` is either delta-seconds or an HTTP date.
+/// `Retry-After` is delta-seconds (Graph's own example is fractional,
+/// `Retry-After: 2.128`, concepts/throttling.md) or an HTTP date; whatever
+/// it says, the wait is at most [`MAX_RETRY_AFTER`].
 pub fn parse_retry_after(v: &str) -> Option<Duration> {
     let v = v.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if let Ok(secs) = v.parse::<f64>() {
+        if !secs.is_finite() || secs < 0.0 {
+            return None;
+        }
+        return Some(Duration::from_secs_f64(
+            secs.min(MAX_RETRY_AFTER.as_secs_f64()),
+        ));
     }
     let when = httpdate::parse_http_date(v).ok()?;
     Some(
         when.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_RETRY_AFTER),
     )
+}
+
+/// A request to send: its method, URL, body, own headers and try.
+pub(super) struct Call<'a> {
+    method: Method,
+    url: Url,
+    body: Option<&'a Value>,
+    headers: Vec<(&'static str, String)>,
+    attempt: Attempt,
+}
+
+impl<'a> Call<'a> {
+    pub(super) fn new(method: Method, url: Url) -> Self {
+        Call {
+            method,
+            url,
+            body: None,
+            headers: Vec::new(),
+            attempt: Attempt::default(),
+        }
+    }
+    pub(super) fn body(mut self, body: &'a Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+    pub(super) fn header(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+    pub(super) fn attempt(mut self, attempt: &Attempt) -> Self {
+        self.attempt = attempt.clone();
+        self
+    }
+}
+
+/// A successful answer: status, `request-id`, body.
+pub(super) type Answer = (StatusCode, Option<String>, bytes::Bytes);
+
+/// Why a request did not succeed: an error answer (with its body, for the
+/// callers that read one, like `$batch`), or no usable answer at all.
+pub(super) enum Failed {
+    Http(StatusCode, Option<String>, bytes::Bytes, Box<GraphFailure>),
+    Other(GraphFailure),
+}
+
+impl Failed {
+    pub(super) fn into_failure(self) -> GraphFailure {
+        match self {
+            Failed::Http(.., f) => *f,
+            Failed::Other(f) => f,
+        }
+    }
+}
+
+/// Reads an answer's body, at most [`MAX_ANSWER_BYTES`]; a larger one is a
+/// server fault (nothing more is read, so it cannot fill the memory).
+pub(super) async fn read_capped(
+    mut resp: reqwest::Response,
+    status: StatusCode,
+    request_id: Option<String>,
+) -> Result<bytes::Bytes, GraphFailure> {
+    let too_big = |n: String| GraphFailure {
+        kind: FailureKind::BadResponse,
+        ..bad_response(
+            status,
+            request_id.clone(),
+            &format!(
+                "the answer is {n} bytes, more than graft reads ({} MiB): the server is misbehaving",
+                MAX_ANSWER_BYTES / (1024 * 1024)
+            ),
+        )
+    };
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(too_big(resp.content_length().unwrap_or(0).to_string()));
+    }
+    let mut buf = bytes::BytesMut::new();
+    while let Some(chunk) = resp.chunk().await.map_err(transport_failure)? {
+        if buf.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(too_big(format!("over {}", MAX_ANSWER_BYTES)));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// Bytes kept as they are in a path segment; everything else (`/`, `+`,
+/// `#`, `'`, `$`, spaces, non-ASCII) is percent-encoded.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'.')
+    .remove(b'@');
+
+/// Inside `users('…')`: the quotes and a leading `$` stay as they are.
+const QUOTED: &percent_encoding::AsciiSet = &SEGMENT.remove(b'\'').remove(b'$');
+
+/// One path segment, percent-encoded as data. A segment of dots alone
+/// (`.`, `..`) would be path syntax: its dots are encoded too.
+pub fn encode_segment(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c == '.') {
+        return "%2E".repeat(s.len());
+    }
+    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
+}
+
+/// `me`, `users/{upn}`, or `users('{upn}')` for a UPN beginning with `$` or
+/// holding a `'`: "the GET request URL syntax /users/$x@y.com fails with a
+/// 400 Bad Request … enclose the userPrincipalName in parentheses and single
+/// quotes" (user-get.md), with `'` doubled inside the quotes as OData
+/// literals are. `#` becomes `%23` ("encode the hash (#) character", same
+/// page), as do `+` and non-ASCII characters.
+pub fn mailbox_path(user: Option<&str>) -> String {
+    match user {
+        None => "me".to_string(),
+        Some(u) if u.starts_with('$') || u.contains('\'') => {
+            let quoted = u.replace('\'', "''");
+            let enc = percent_encoding::utf8_percent_encode(&quoted, QUOTED);
+            format!("users('{enc}')")
+        }
+        Some(u) => format!("users/{}", encode_segment(u)),
+    }
 }
 
 pub(super) fn http_failure(
@@ -773,7 +1106,7 @@ mod tests {
             client(None, Some("AQMk/x+y="))
                 .message_url("AAMk/a+b=")
                 .as_str(),
-            "https://graph.microsoft.com/v1.0/me/messages/AAMk%2Fa+b="
+            "https://graph.microsoft.com/v1.0/me/messages/AAMk%2Fa%2Bb%3D"
         );
     }
 

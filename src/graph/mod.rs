@@ -2,7 +2,8 @@
 
 pub mod client;
 pub mod model;
+pub mod retry;
 pub mod upload;
 
-pub use client::{AccessToken, GraphClient, Mailbox};
+pub use client::{AccessToken, Attempt, GraphClient, Mailbox, Whereabouts};
 pub use model::{FailureKind, GraphFailure, SavedMessage};

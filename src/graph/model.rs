@@ -14,6 +14,8 @@ pub struct SavedMessage {
     pub created: String,
     pub last_modified: String,
     pub parent_folder_id: String,
+    /// `isDraft` (true when the answer does not say).
+    pub is_draft: bool,
     pub request_id: Option<String>,
 }
 
@@ -51,7 +53,14 @@ impl GraphFailure {
     /// The request may have changed the server although no success came back
     /// (no answer, or a gateway/server error): a create must be looked up, not repeated.
     pub fn may_have_applied(&self) -> bool {
-        self.is_offline() || matches!(self.status, Some(500) | Some(502) | Some(504))
+        self.is_offline()
+            || matches!(
+                self.status,
+                Some(500) | Some(502) | Some(503) | Some(504)
+            )
+            // A 2xx whose body could not be read: the server acted.
+            || (self.kind == FailureKind::BadResponse
+                && self.status.is_some_and(|s| (200..300).contains(&s)))
     }
 
     /// No answer at all: unreachable, reset, timed out.
@@ -114,6 +123,8 @@ pub(crate) struct MessageResponse {
     pub last_modified_date_time: String,
     #[serde(default)]
     pub parent_folder_id: String,
+    #[serde(default)]
+    pub is_draft: Option<bool>,
 }
 
 /// `{"value": [...]}` from a list or filter query.

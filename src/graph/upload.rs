@@ -7,7 +7,6 @@ use super::{FailureKind, GraphClient, GraphFailure};
 use crate::draft::attach::{AttachedFile, CHUNK, read_inline};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use std::time::Duration;
 
 /// Chunk failures in a row before the upload gives up (the draft keeps the rest).
 pub const MAX_CHUNK_RETRIES: u32 = 5;
@@ -58,14 +57,28 @@ impl GraphClient {
         Ok(l.value)
     }
 
-    /// Removes an attachment; one already gone counts as removed.
+    /// Removes an attachment. A 404 may mean the attachment is gone, or
+    /// that the message's id no longer answers (it moved): the list says
+    /// which, and only an attachment not on it counts as removed.
     pub async fn delete_attachment(&self, message_id: &str, id: &str) -> Result<(), GraphFailure> {
         let url = self.url(&["messages", message_id, "attachments", id]);
         match self.send(Method::DELETE, url, None).await {
             Ok(_) => Ok(()),
-            Err(f) if f.status == Some(404) => Ok(()),
+            Err(f) if f.status == Some(404) => {
+                let list = self.list_attachments(message_id).await?;
+                if list.iter().any(|a| a.id == id) {
+                    Err(f)
+                } else {
+                    Ok(())
+                }
+            }
             Err(f) => Err(f),
         }
+    }
+
+    /// Cancels an upload session (`DELETE uploadUrl`), so it leaves nothing behind.
+    async fn cancel_upload(&self, upload_url: &str) {
+        let _ = self.http().delete(upload_url).send().await;
     }
 
     async fn create_upload_session(
@@ -121,11 +134,28 @@ fn next_offset(bytes: &[u8]) -> Option<u64> {
     first.split('-').next()?.trim().parse().ok()
 }
 
-/// `…/Attachments('AAMk…')` → `AAMk…`.
+/// `…/Attachments('AAMk…')` → `AAMk…`, whatever the case of the segment
+/// (the docs show `Attachments('…')`; a v1.0 URL is spelled `attachments`).
 fn id_from_location(loc: &str) -> Option<String> {
-    let start = loc.rfind("Attachments('")? + "Attachments('".len();
+    let lower = loc.to_ascii_lowercase();
+    let start = lower.rfind("attachments('")? + "attachments('".len();
     let end = loc[start..].find("')")? + start;
     Some(crate::sanitize::line(&loc[start..end]))
+}
+
+/// The attachment on the server that is this file, when its id is not
+/// known: one with the file's name whose id no other file on the list has
+/// claimed. Not by size: Graph's `size` is not the file's byte count
+/// (microsoft-graph-docs-contrib issue 4601). Names are unique on a draft's
+/// list (see `attach::unique_name`), so the name alone tells.
+fn same_file<'a>(
+    present: &'a [RemoteAttachment],
+    name: &str,
+    claimed: &[String],
+) -> Option<&'a RemoteAttachment> {
+    present
+        .iter()
+        .find(|r| r.name == name && !claimed.contains(&r.id))
 }
 
 enum Chunk {
@@ -195,12 +225,26 @@ async fn read_chunk(f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, G
     .map_err(|e| file_failure(e.to_string()))?
 }
 
+/// Times an upload may start over in a new session (after its place in the
+/// old one was lost), before it gives up.
+const MAX_RESTARTS: u32 = 2;
+
 /// Uploads one file to a draft and returns the attachment's id. `progress`
-/// hears (bytes the server has, total) after each chunk.
+/// hears (bytes the server has, total) after each chunk. `claimed` holds
+/// the ids of the draft's other attachments (so a lost answer is never
+/// mistaken for another file).
+///
+/// A chunk the server refused (it answered) is sent again. After a chunk
+/// whose answer was lost, the position is unknown: the session is asked
+/// (`GET uploadUrl`, which OneDrive documents; Outlook's docs do not), and
+/// if it cannot say, the file is looked for on the draft (the lost chunk may
+/// have been the last) or sent again from the start in a new session, the
+/// old one cancelled: never a second copy, never a file with a gap.
 pub async fn upload_file(
     client: &GraphClient,
     message_id: &str,
     f: &AttachedFile,
+    claimed: &[String],
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<String, GraphFailure> {
     if !f.large() {
@@ -215,13 +259,15 @@ pub async fn upload_file(
         progress(f.size, f.size);
         return Ok(id);
     }
-    let url = client.create_upload_session(message_id, f).await?;
+    let mut url = client.create_upload_session(message_id, f).await?;
     let mut next = 0u64;
     let mut failures = 0u32;
+    let mut restarts = 0u32;
     progress(0, f.size);
     loop {
         let len = CHUNK.min(f.size.saturating_sub(next));
         if len == 0 {
+            client.cancel_upload(&url).await;
             return Err(bad_response(
                 StatusCode::OK,
                 None,
@@ -232,6 +278,13 @@ pub async fn upload_file(
         let failure = match put_chunk(client, &url, next, data, f.size).await {
             Ok(Chunk::Done(id)) => {
                 progress(f.size, f.size);
+                if id.is_empty() {
+                    // A 201 without a usable Location: find it by name.
+                    let list = client.list_attachments(message_id).await?;
+                    if let Some(r) = same_file(&list, &f.name, claimed) {
+                        return Ok(r.id.clone());
+                    }
+                }
                 return Ok(id);
             }
             Ok(Chunk::Next(n)) => {
@@ -243,20 +296,17 @@ pub async fn upload_file(
             Err(e) => e,
         };
         let range_error = failure.status == Some(416);
-        let retryable = failure.is_offline()
-            || failure.is_busy()
+        let retryable = crate::graph::retry::retryable(&failure)
             || range_error
             || matches!(failure.status, Some(500) | Some(502));
         failures += 1;
         if !retryable || failures > MAX_CHUNK_RETRIES {
             // Leave nothing half-made on the server.
-            let _ = client.http().delete(&url).send().await;
+            client.cancel_upload(&url).await;
             return Err(failure);
         }
         if !range_error {
-            let wait = failure
-                .retry_after
-                .unwrap_or_else(|| Duration::from_millis(500 << (failures - 1).min(6)));
+            let wait = crate::graph::retry::wait_for(&failure, failures, None);
             tracing::info!(
                 file_bytes = f.size,
                 at = next,
@@ -265,26 +315,38 @@ pub async fn upload_file(
             );
             tokio::time::sleep(wait).await;
         }
-        // The chunk may have landed without an answer: ask where to resume.
+        // Refused with an answer: nothing of the chunk was kept; send it again.
+        if !failure.is_offline() && !range_error {
+            continue;
+        }
+        // The chunk may have landed without an answer: where are we?
+        let last = next + len >= f.size;
         match client.upload_offset(&url).await {
             Ok(n) => {
                 next = n;
                 progress(next, f.size);
+                continue;
             }
-            // The session is gone: if that was the last chunk, the file is there.
-            Err(e) if e.status == Some(404) && next + len >= f.size => {
-                let list = client.list_attachments(message_id).await?;
-                if let Some(r) = list
-                    .into_iter()
-                    .find(|r| r.name == f.name && r.size == f.size)
-                {
-                    progress(f.size, f.size);
-                    return Ok(r.id);
-                }
-                return Err(failure);
+            Err(e) => {
+                tracing::info!(status = ?e.status, "the upload session cannot say where it is");
             }
-            Err(_) => {}
         }
+        if last {
+            // The session may be done and gone: the file may be on the draft.
+            let list = client.list_attachments(message_id).await?;
+            if let Some(r) = same_file(&list, &f.name, claimed) {
+                progress(f.size, f.size);
+                return Ok(r.id.clone());
+            }
+        }
+        restarts += 1;
+        client.cancel_upload(&url).await;
+        if restarts > MAX_RESTARTS {
+            return Err(failure);
+        }
+        url = client.create_upload_session(message_id, f).await?;
+        next = 0;
+        progress(0, f.size);
     }
 }
 
@@ -298,9 +360,10 @@ pub struct AttachOutcome {
 }
 
 /// Uploads every file of `files` that is not on the server yet, in order.
-/// With `reconcile`, first asks which are there already (same name and size),
-/// for when an earlier try may have uploaded some without an answer.
-/// `progress` hears (file name, bytes done, file size).
+/// With `reconcile`, first asks which are there already (by name, among the
+/// attachments no file on the list has claimed), for when an earlier try may
+/// have uploaded some without an answer. `progress` hears (file name, bytes
+/// done, file size).
 pub async fn attach_pending(
     client: &GraphClient,
     message_id: &str,
@@ -325,19 +388,27 @@ pub async fn attach_pending(
             }
         }
     }
+    let mut claimed: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.server_id.clone())
+        .filter(|id| !id.is_empty())
+        .collect();
     for i in pending {
         let f = &files[i];
-        if let Some(pos) = present
-            .iter()
-            .position(|r| r.name == f.name && r.size == f.size)
-        {
-            out.done.push((i, present.remove(pos).id));
+        if let Some(r) = same_file(&present, &f.name, &claimed) {
+            let id = r.id.clone();
+            present.retain(|p| p.id != id);
+            claimed.push(id.clone());
+            out.done.push((i, id));
             continue;
         }
         let name = f.name.clone();
         let mut each = |done: u64, total: u64| progress(&name, done, total);
-        match upload_file(client, message_id, f, &mut each).await {
-            Ok(id) => out.done.push((i, id)),
+        match upload_file(client, message_id, f, &claimed, &mut each).await {
+            Ok(id) => {
+                claimed.push(id.clone());
+                out.done.push((i, id));
+            }
             Err(e) => {
                 out.failed = Some((f.name.clone(), e));
                 break;
@@ -347,14 +418,31 @@ pub async fn attach_pending(
     out
 }
 
-/// Removes attachments from the draft. One whose id is not known (it went up
-/// inside the create request) is found by name and size.
+/// Removes attachments from the draft. One whose id is not known (it went
+/// up inside the create request, whose answer does not list attachments) is
+/// found by name among the attachments whose ids are not `keep`'s (the files
+/// still on the list).
 pub async fn detach(
     client: &GraphClient,
     message_id: &str,
     files: &[AttachedFile],
 ) -> Result<(), GraphFailure> {
+    detach_keeping(client, message_id, files, &[]).await
+}
+
+/// [`detach`], never touching the attachments in `keep`.
+pub async fn detach_keeping(
+    client: &GraphClient,
+    message_id: &str,
+    files: &[AttachedFile],
+    keep: &[AttachedFile],
+) -> Result<(), GraphFailure> {
     let mut listed: Option<Vec<RemoteAttachment>> = None;
+    let claimed: Vec<String> = keep
+        .iter()
+        .filter_map(|f| f.server_id.clone())
+        .filter(|id| !id.is_empty())
+        .collect();
     for f in files {
         let id = match f.server_id.as_deref() {
             Some(id) if !id.is_empty() => id.to_string(),
@@ -362,13 +450,17 @@ pub async fn detach(
                 if listed.is_none() {
                     listed = Some(client.list_attachments(message_id).await?);
                 }
-                let found = listed.as_mut().and_then(|l| {
-                    l.iter()
-                        .position(|r| r.name == f.name && r.size == f.size)
-                        .map(|p| l.remove(p))
-                });
+                let found = listed
+                    .as_ref()
+                    .and_then(|l| same_file(l, &f.name, &claimed).cloned());
                 match found {
-                    Some(r) => r.id,
+                    Some(r) => {
+                        if let Some(l) = listed.as_mut() {
+                            l.retain(|x| x.id != r.id);
+                        }
+                        r.id
+                    }
+                    // Not there: nothing to remove.
                     None => continue,
                 }
             }
@@ -396,6 +488,13 @@ mod tests {
             )
             .as_deref(),
             Some("AAMkX=")
+        );
+        assert_eq!(
+            id_from_location(
+                "https://graph.microsoft.com/v1.0/users('a')/messages('b')/attachments('AAMkY=')"
+            )
+            .as_deref(),
+            Some("AAMkY=")
         );
     }
 }

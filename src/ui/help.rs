@@ -162,10 +162,29 @@ pub fn draw_recover(items: &[JournalRecord], selected: usize, frame: &mut Canvas
     popup(frame, area, lines, " Recover a draft ", 90);
 }
 
-pub fn draw_draft_gone(frame: &mut Canvas, area: Rect) {
+pub fn draw_draft_gone(
+    elsewhere: Option<crate::app::model::Elsewhere>,
+    frame: &mut Canvas,
+    area: Rect,
+) {
+    use crate::app::model::Elsewhere;
     let key = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
+    let (what, title) = match elsewhere {
+        None => (
+            "The draft is gone on the server: it was sent or deleted elsewhere.",
+            " Draft not found ",
+        ),
+        Some(Elsewhere::Sent) => (
+            "The draft was sent from Outlook; your text here was not saved over it.",
+            " Draft was sent ",
+        ),
+        Some(Elsewhere::Deleted) => (
+            "The draft was deleted in Outlook (it is in Deleted Items); it was not saved over.",
+            " Draft was deleted ",
+        ),
+    };
     let lines = vec![
-        Line::from("The draft is gone on the server: it was sent or deleted elsewhere."),
+        Line::from(what),
         Line::raw(""),
         Line::from(vec![
             Span::styled("y", key),
@@ -176,7 +195,7 @@ pub fn draw_draft_gone(frame: &mut Canvas, area: Rect) {
             Span::raw("  keep editing (Esc)"),
         ]),
     ];
-    popup(frame, area, lines, " Draft not found ", 72);
+    popup(frame, area, lines, title, 80);
 }
 
 /// The F3 panel; returns where the cursor goes when a text row has the focus.

@@ -222,7 +222,8 @@ fn draw_overlays(
             ref items,
             selected,
         }) => help::draw_recover(items, selected, frame, area),
-        Some(Dialog::DraftGone) => help::draw_draft_gone(frame, area),
+        Some(Dialog::DraftGone) => help::draw_draft_gone(None, frame, area),
+        Some(Dialog::DraftElsewhere(w)) => help::draw_draft_gone(Some(w), frame, area),
         Some(Dialog::SignIn(ref stage)) => help::draw_sign_in(stage, frame, area),
         Some(Dialog::More { row }) => {
             if let Some(pos) = help::draw_more(model, row, frame, area) {

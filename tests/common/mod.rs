@@ -72,3 +72,21 @@ pub fn http_failure(status: u16, code: &str, message: &str) -> graft::graph::Gra
         retry_after: None,
     }
 }
+
+/// A save's answer, as the effect runner sends it.
+pub fn save_done(
+    req: u64,
+    at: &str,
+    result: Result<graft::graph::SavedMessage, graft::graph::GraphFailure>,
+    files: graft::app::attach::FilesOutcome,
+) -> Msg {
+    Msg::SaveDone {
+        req,
+        at: at.into(),
+        outcome: Box::new(graft::sync::SaveOutcome {
+            result,
+            info: Default::default(),
+            files,
+        }),
+    }
+}
