@@ -260,6 +260,9 @@ fn signed_in_session(cli: &Cli) -> Result<(Session, Settings), Failure> {
 
 pub fn login(cli: &Cli) -> Result<(), Failure> {
     let (s, settings) = signed_in_session(cli)?;
+    if let Some(problem) = settings.sign_in_problem() {
+        return Err((exit::USAGE, problem));
+    }
     let si = s
         .client
         .sign_in()
@@ -372,6 +375,32 @@ pub fn whoami(cli: &Cli) -> Result<(), Failure> {
                     })
                     .unwrap_or_default();
                 let _ = writeln!(out, "expires      {when} (refreshed automatically)");
+                match &t.scopes {
+                    Some(scopes) => {
+                        let _ = writeln!(out, "granted      {}", scopes.join(" "));
+                        let features = s
+                            .settings
+                            .as_ref()
+                            .map(|st| st.features)
+                            .unwrap_or_default();
+                        for f in features.on() {
+                            if !f.granted(Some(scopes)) {
+                                let _ = writeln!(
+                                    out,
+                                    "missing      {} — {} stays off; `graft login` asks for it again (an admin may have to consent)",
+                                    f.scope(),
+                                    f.label()
+                                );
+                            }
+                        }
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "granted      (not recorded for this sign-in; `graft login` records it)"
+                        );
+                    }
+                }
             }
         }
         (src, _) => {
@@ -452,6 +481,44 @@ pub fn check_attachments(
         out.push(f);
     }
     Ok(out)
+}
+
+/// Refuses attachments that cannot fit in the mailbox's message size limit
+/// before anything is uploaded. Over Exchange Online's default, the real
+/// limit is asked of MailTips (tenants may allow up to 150 MB).
+fn check_budget(
+    s: &Session,
+    rt: &tokio::runtime::Runtime,
+    files: &[crate::draft::attach::AttachedFile],
+) -> Result<(), Failure> {
+    use crate::app::model::DEFAULT_MAX_MESSAGE_BYTES;
+    let total: u64 = files.iter().map(|f| f.size).sum();
+    let budget = |limit: u64| limit / 4 * 3;
+    let configured = s.settings.as_ref().and_then(|st| st.max_message_size);
+    let mut limit = configured.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
+    if total > budget(limit) && configured.is_none() {
+        let address = match &s.target.user {
+            Some(u) => Some(u.clone()),
+            None => rt.block_on(s.client.me()).ok().map(|m| m.account()),
+        };
+        if let Some(a) = address {
+            if let Ok(l) = rt.block_on(s.client.max_message_size(&a)) {
+                limit = l;
+            }
+        }
+    }
+    if total > budget(limit) {
+        return Err((
+            exit::USAGE,
+            format!(
+                "--attach: the files come to {}; the mailbox takes messages up to {} (set max_message_size in the profile if yours is larger), which leaves room for {} of attachments once encoded for sending. Nothing was sent.",
+                crate::draft::attach::human_size(total),
+                crate::app::attach::limit_label(limit),
+                crate::draft::attach::human_size(budget(limit)),
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The create body with as many small attachments inline as fit in one request.
@@ -558,6 +625,7 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
         .map_err(|e| (exit::USAGE, format!("--attach {e}")))?;
     let s = session(cli)?;
     let rt = runtime()?;
+    check_budget(&s, &rt, &files)?;
     let quiet = args.json;
     let result = rt.block_on(crate::sync::create_with_retries(
         &s.client,
@@ -578,12 +646,18 @@ pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
             }
         },
     ));
-    let saved = result.map_err(|f| {
+    let (saved, info) = result.map_err(|f| {
         (
             exit_code_for(&f),
             format!("draft not created: {}", describe_failure(&f)),
         )
     })?;
+    if info.unkeyed {
+        let _ = writeln!(
+            std::io::stderr(),
+            "graft: note: this mailbox has no room for graft's draft key (its named-property quota is full: ErrorQuotaExceeded); the draft was saved without it, so the duplicate guard is off for this mailbox: after a lost answer, look in Drafts before running again."
+        );
+    }
     crate::remote::record(
         &s,
         cli.demo,

@@ -127,6 +127,29 @@ pub struct ProfileConfig {
     pub signature: Option<String>,
     /// …or read from this file.
     pub signature_file: Option<PathBuf>,
+    /// Completion and name lookup through Graph's people search (asks for People.Read).
+    pub people_search: Option<bool>,
+    /// The mailbox's category list in F3 (asks for MailboxSettings.Read).
+    pub categories: Option<bool>,
+    /// The mailbox's largest message, e.g. `"35MB"` or `"150 MB"`; without
+    /// it graft asks MailTips (Mail.Read), else assumes Exchange Online's 35 MB.
+    pub max_message_size: Option<String>,
+}
+
+/// `35MB`, `150 MB`, `36700160` → bytes (MB here is MiB, as Exchange counts).
+pub fn parse_size(s: &str) -> Option<u64> {
+    let t = s.trim().to_ascii_uppercase();
+    let (num, mult) = if let Some(n) = t.strip_suffix("GB") {
+        (n, 1024 * 1024 * 1024)
+    } else if let Some(n) = t.strip_suffix("MB") {
+        (n, 1024 * 1024)
+    } else if let Some(n) = t.strip_suffix("KB") {
+        (n, 1024)
+    } else {
+        (t.as_str(), 1)
+    };
+    let n: f64 = num.trim().parse().ok()?;
+    (n.is_finite() && n > 0.0).then_some((n * mult as f64) as u64)
 }
 
 /// `$GRAFT_CONFIG`, else `~/.config/graft/config.toml`.
@@ -182,6 +205,13 @@ pub fn parse_file(text: &str) -> Result<FileConfig, String> {
                 ));
             }
         }
+        if let Some(m) = &p.max_message_size {
+            if parse_size(m).is_none() {
+                return Err(format!(
+                    "profile '{name}': max_message_size '{m}' is not a size (write it like \"35MB\")"
+                ));
+            }
+        }
     }
     Ok(cfg)
 }
@@ -190,8 +220,14 @@ pub fn parse_file(text: &str) -> Result<FileConfig, String> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     pub profile: String,
+    /// `global`, `usgov`, `usgov-dod` or `china`.
+    pub cloud: String,
     pub graph_url: Url,
     pub auth: AuthConfig,
+    /// What the profile turns on (and so asks permission for).
+    pub features: crate::auth::Features,
+    /// The mailbox's message size limit, when the profile says it.
+    pub max_message_size: Option<u64>,
     pub user: Option<String>,
     pub folder: Option<String>,
     /// The profile's signature text, if it has one.
@@ -200,6 +236,21 @@ pub struct Settings {
     pub keys: BTreeMap<String, Vec<String>>,
     /// Colours from the config file.
     pub theme: ThemeConfig,
+}
+
+impl Settings {
+    /// Why signing in cannot work as configured, before anything is tried.
+    /// The default client id is Microsoft's "Microsoft Graph Command Line
+    /// Tools" app, which does not exist in the China cloud operated by
+    /// 21Vianet: sign-in there fails with AADSTS700016 ("Apps don't replicate
+    /// to China cloud": msgraph-sdk-powershell issues 1032 and 1735).
+    pub fn sign_in_problem(&self) -> Option<String> {
+        (self.cloud == "china" && self.auth.client_id == DEFAULT_CLIENT_ID).then(|| {
+            format!(
+                "the default client id ({DEFAULT_CLIENT_ID}, Microsoft Graph Command Line Tools) is not registered in the China cloud (21Vianet), so sign-in there fails (AADSTS700016). Register a public client app in the Azure portal for China (portal.azure.cn: App registrations, allow public client flows, delegated Mail.ReadWrite), then pass --client-id <its id> (or client_id = \"…\" in the profile)."
+            )
+        })
+    }
 }
 
 /// Flags (clap already put the environment under them) > config profile > cloud preset > defaults.
@@ -241,8 +292,15 @@ pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, Str
         .or(p.authority_url.clone())
         .unwrap_or_else(|| cloud_authority.to_string());
     let authority = checked_url("--authority-url", &authority)?;
+    let user = cli.user.clone().or(p.user.clone());
+    let features = crate::auth::Features {
+        people_search: p.people_search.unwrap_or(true),
+        categories: p.categories.unwrap_or(true),
+        mail_tips: p.max_message_size.is_none(),
+        shared_mailbox: user.is_some(),
+    };
     let auth = AuthConfig {
-        scopes: AuthConfig::scopes_for(&graph_url, false),
+        scopes: AuthConfig::scopes_with(&graph_url, &features),
         authority,
         tenant: cli
             .tenant
@@ -257,8 +315,11 @@ pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, Str
     };
     Ok(Settings {
         profile,
+        cloud: cloud_name,
         graph_url,
         auth,
+        features,
+        max_message_size: p.max_message_size.as_deref().and_then(parse_size),
         signature: match (&p.signature, &p.signature_file) {
             (Some(s), _) => Some(s.clone()),
             (None, Some(path)) => {
@@ -276,7 +337,7 @@ pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, Str
         }
         .map(|s| s.trim_end().to_string())
         .filter(|s| !s.is_empty()),
-        user: cli.user.clone().or(p.user),
+        user,
         folder: cli.folder.clone().or(p.folder),
         keys: file.keys.clone(),
         theme: file.theme.clone(),

@@ -97,11 +97,26 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         }
         None => Vec::new(),
     };
+    if let Some(st) = &s.settings {
+        model.people_wanted = st.features.people_search;
+        if let Some(limit) = st.max_message_size {
+            model.max_message_bytes = limit;
+            model.max_message_known = true;
+        }
+        model.sign_in_problem = st.sign_in_problem();
+    }
     if signed_in {
         initial.push(graft::app::Effect::WarmUp);
+        // What the token was granted turns on what it allows (a token from
+        // elsewhere does not say: everything is tried, and a refusal turns
+        // its feature off).
+        let granted = s
+            .client
+            .sign_in()
+            .and_then(|si| si.store.load())
+            .and_then(|t| t.scopes);
+        graft::app::signin::apply_grants(&mut model, granted.as_deref());
     }
-    // People search needs a token (the demo has its own directory).
-    model.can_search_people = signed_in;
 
     let rt = commands::runtime()?;
     let _guard = rt.enter();
@@ -122,7 +137,15 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         model.history = graft::app::history::load(path);
     }
     let (runner, mut rx) = Runner::new(s.client.clone(), store.clone());
-    let runner = runner.with_address_book(book).with_history(history);
+    let features = s
+        .settings
+        .as_ref()
+        .map(|st| st.features)
+        .unwrap_or_default();
+    let runner = runner
+        .with_address_book(book)
+        .with_history(history)
+        .with_features(features);
     spawn_signal_watch(runner.sender());
 
     // ratatui::init sets up raw mode, the alternate screen and the panic hook;

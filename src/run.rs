@@ -90,6 +90,93 @@ async fn load_draft(
     })
 }
 
+/// Why a people search failed, for the field's error; a refusal (403) also
+/// turns people search off, with one line naming the permission.
+fn people_failure(tx: &UnboundedSender<Msg>, f: &crate::graph::GraphFailure) -> String {
+    use crate::auth::Feature;
+    if f.status == Some(403) {
+        let why = format!("Graph refused the people search (403 {})", f.code);
+        let _ = tx.send(Msg::Refused {
+            feature: Feature::PeopleSearch,
+            why: why.clone(),
+        });
+        return format!("{why}: it needs People.Read");
+    }
+    if f.is_offline() {
+        return format!("could not reach Graph to look this name up ({})", f.message);
+    }
+    format!(
+        "the people search failed ({} {})",
+        f.status.map(|s| s.to_string()).unwrap_or_default(),
+        f.code
+    )
+}
+
+/// Opens the (TLS) connection and refreshes the token now, so the first
+/// save is one request on a warm connection; then learns what the form can
+/// offer: the categories, the mailbox's size limit, where Deleted Items is.
+/// A feature the token was not granted is said to be off, not tried.
+async fn warm_up(
+    client: GraphClient,
+    tx: UnboundedSender<Msg>,
+    features: crate::auth::Features,
+    target_user: Option<String>,
+) {
+    use crate::auth::Feature;
+    let me = client.me().await.ok();
+    let granted = client.granted().await;
+    let refused = |feature: Feature, why: String| {
+        let _ = tx.send(Msg::Refused { feature, why });
+    };
+    // A draft the user deleted is told apart by this folder's id.
+    let _ = client.folder_id("deleteditems").await;
+    let address = target_user.or_else(|| me.as_ref().map(|m| m.account()));
+    if let (true, Some(address)) = (features.mail_tips, address) {
+        if !Feature::MailTips.granted(granted.as_deref()) {
+            refused(
+                Feature::MailTips,
+                "this sign-in was not granted it, so graft assumes Exchange Online's default of 35 MB".into(),
+            );
+        } else {
+            match client.max_message_size(&address).await {
+                Ok(bytes) => {
+                    let _ = tx.send(Msg::MailboxLimit(bytes));
+                }
+                Err(f) if f.status == Some(403) => refused(
+                    Feature::MailTips,
+                    format!(
+                        "Graph refused the MailTips (403 {}), so graft assumes Exchange Online's default of 35 MB",
+                        f.code
+                    ),
+                ),
+                Err(_) => {}
+            }
+        }
+    }
+    // Last, so that when the list is in, the warm-up is over.
+    if features.categories {
+        if !Feature::Categories.granted(granted.as_deref()) {
+            refused(
+                Feature::Categories,
+                "this sign-in was not granted it".into(),
+            );
+        } else {
+            match client.master_categories().await {
+                Ok(list) => {
+                    let _ = tx.send(Msg::Categories(list));
+                }
+                Err(f) if f.status == Some(403) => {
+                    refused(
+                        Feature::Categories,
+                        format!("Graph refused it (403 {})", f.code),
+                    );
+                }
+                Err(_) => {}
+            }
+        }
+    }
+}
+
 /// Wall-clock time for the status pane, e.g. `09:15:02 UTC`.
 pub fn clock() -> String {
     let now = time::OffsetDateTime::now_utc();
@@ -126,6 +213,8 @@ pub struct Runner {
     history: Option<std::path::PathBuf>,
     /// The device sign-in being polled, so Esc can stop it.
     sign_in: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
+    /// What the profile turns on (people search, categories, MailTips).
+    features: crate::auth::Features,
     journal: Option<(
         std::sync::mpsc::Sender<JournalOp>,
         std::thread::JoinHandle<()>,
@@ -174,6 +263,7 @@ impl Runner {
                 client,
                 tx,
                 sign_in: std::sync::Mutex::new(None),
+                features: crate::auth::Features::default(),
                 address_book: None,
                 history: None,
                 journal,
@@ -205,6 +295,12 @@ impl Runner {
 
     pub fn with_history(mut self, path: Option<std::path::PathBuf>) -> Self {
         self.history = path;
+        self
+    }
+
+    /// The features the profile turns on.
+    pub fn with_features(mut self, features: crate::auth::Features) -> Self {
+        self.features = features;
         self
     }
 
@@ -260,7 +356,10 @@ impl Runner {
                 tokio::spawn(async move {
                     let mut found = Vec::new();
                     for name in names {
-                        let people = client.people(&name).await.ok();
+                        let people = match client.people(&name).await {
+                            Ok(p) => Ok(p),
+                            Err(f) => Err(people_failure(&tx, &f)),
+                        };
                         found.push((name, people));
                     }
                     let _ = tx.send(Msg::NamesResolved(found));
@@ -306,7 +405,13 @@ impl Runner {
             Effect::Copy(text) => copy_to_clipboard(&text),
             Effect::SearchPeople(query) => {
                 tokio::spawn(async move {
-                    let found = client.people(&query).await.unwrap_or_default();
+                    let found = match client.people(&query).await {
+                        Ok(found) => found,
+                        Err(f) => {
+                            people_failure(&tx, &f);
+                            Vec::new()
+                        }
+                    };
                     let _ = tx.send(Msg::People { query, found });
                 });
             }
@@ -323,14 +428,9 @@ impl Runner {
                 let _ = tx.send(Msg::Opened(open_url(&url)));
             }
             Effect::WarmUp => {
-                tokio::spawn(async move {
-                    // Opens the (TLS) connection and refreshes the token now, so the
-                    // first save is one request on a warm connection.
-                    let _ = client.me().await;
-                    if let Ok(list) = client.master_categories().await {
-                        let _ = tx.send(Msg::Categories(list));
-                    }
-                });
+                let features = self.features;
+                let target_user = client.mailbox.user.clone();
+                tokio::spawn(warm_up(client, tx, features, target_user));
             }
             // The event loop hands the terminal over itself; see `LoopEnd::Editor`.
             Effect::OpenEditor(_) => {}
@@ -435,7 +535,11 @@ async fn sign_in(client: GraphClient, tx: UnboundedSender<Msg>) {
     let _ = tx.send(Msg::SignInCode(Ok(dc.clone())));
     let result = match crate::auth::device::wait_for_tokens(client.http(), &cfg, &dc, |_| {}).await
     {
-        Ok(tokens) => Ok(finish_sign_in(&client, tokens).await),
+        Ok(tokens) => {
+            let account = finish_sign_in(&client, tokens).await;
+            let _ = tx.send(Msg::Granted(client.granted().await));
+            Ok(account)
+        }
         Err(e) => Err(e.explain()),
     };
     let _ = tx.send(Msg::SignedIn(result));

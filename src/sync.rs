@@ -204,18 +204,36 @@ pub async fn create_with_retries(
     key: &str,
     retries: u32,
     mut on_wait: impl FnMut(&GraphFailure, std::time::Duration),
-) -> Result<SavedMessage, GraphFailure> {
+) -> Result<(SavedMessage, SaveInfo), GraphFailure> {
     let mut uncertain = false;
+    let mut unkeyed = false;
+    let mut body = std::borrow::Cow::Borrowed(body);
     let mut tries = Attempt {
         client_request_id: Some(uuid::Uuid::new_v4().to_string()),
         retry: 0,
     };
     loop {
-        let (_, result) = create_or_adopt(client, body, uncertain.then_some(key), &tries).await;
+        let lookup = (uncertain && !unkeyed).then_some(key);
+        let (info, result) = create_or_adopt(client, &body, lookup, &tries).await;
+        if info.unkeyed && !unkeyed {
+            // From here on without the key the mailbox refuses.
+            unkeyed = true;
+            let mut plain = body.into_owned();
+            if let Some(o) = plain.as_object_mut() {
+                o.remove("singleValueExtendedProperties");
+            }
+            body = std::borrow::Cow::Owned(plain);
+        }
         let f = match result {
-            Ok(saved) => return Ok(saved),
+            Ok(saved) => {
+                return Ok((saved, SaveInfo { unkeyed, ..info }));
+            }
             Err(f) => f,
         };
+        if unkeyed && f.may_have_applied() {
+            // Nothing to look the draft up by: trying again could make two.
+            return Err(f);
+        }
         uncertain |= f.may_have_applied();
         if tries.retry >= retries || !(f.is_offline() || f.is_busy()) {
             return Err(f);

@@ -222,7 +222,8 @@ fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
         graft::emulator::Fault::action(graft::emulator::FaultAction::Delay(Duration::from_secs(
             30,
         )))
-        .on("POST"),
+        .on("POST")
+        .at("/messages"),
     );
     let mut t = start(&emu, None);
     t.wait_text("Ready.");

@@ -59,7 +59,7 @@ fn other_names_go_to_the_people_search_then_the_save_goes_ahead() {
         &mut m,
         Msg::NamesResolved(vec![(
             "Lee Gu".into(),
-            Some(vec![person("Lee Gu", "lee.gu@contoso.com")]),
+            Ok(vec![person("Lee Gu", "lee.gu@contoso.com")]),
         )]),
     );
     assert_eq!(to_of(&out.effects), ["lee.gu@contoso.com"]);
@@ -69,14 +69,17 @@ fn other_names_go_to_the_people_search_then_the_save_goes_ahead() {
 fn ambiguous_unknown_and_offline_names_are_flagged_and_nothing_is_sent() {
     for (found, says) in [
         (
-            Some(vec![
+            Ok(vec![
                 person("Megan Bowen", "mb@contoso.com"),
                 person("Megan Smith", "ms@contoso.com"),
             ]),
             "2 people match",
         ),
-        (Some(vec![]), "no one by this name"),
-        (None, "could not look this name up"),
+        (Ok(vec![]), "no one by this name"),
+        (
+            Err("could not reach Graph to look this name up (connection refused)".to_string()),
+            "could not reach Graph",
+        ),
     ] {
         let mut m = model();
         m.can_search_people = true;

@@ -182,6 +182,9 @@ pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Ou
         Ok(f) if model.files.list.iter().any(|x| x.path == f.path) => {
             (format!("{} is attached already.", f.name), Vec::new())
         }
+        Ok(f) if model.files.total() + f.size > model.attachment_budget() => {
+            (over_budget(model, &f), Vec::new())
+        }
         Ok(mut f) => {
             // A file removed earlier and attached again is still on the server.
             let back = model
@@ -221,6 +224,33 @@ pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Ou
         d.message = Some(message);
     }
     Outcome::redraw().with(effects)
+}
+
+/// Why a file would not fit in the mailbox's message size limit.
+pub fn over_budget(model: &Model, f: &AttachedFile) -> String {
+    let source = if model.max_message_known {
+        "this mailbox's limit"
+    } else {
+        "Exchange Online's default limit (set max_message_size in the profile if yours is larger)"
+    };
+    format!(
+        "{} ({}) was not attached: the attachments would come to {}, and {source} of {} leaves room for {} once they are encoded for sending.",
+        f.name,
+        human_size(f.size),
+        human_size(model.files.total() + f.size),
+        limit_label(model.max_message_bytes),
+        human_size(model.attachment_budget()),
+    )
+}
+
+/// A mailbox limit as Exchange writes it: `35 MB` (binary megabytes).
+pub fn limit_label(bytes: u64) -> String {
+    let mib = 1024 * 1024;
+    if bytes % mib == 0 {
+        format!("{} MB", bytes / mib)
+    } else {
+        human_size(bytes)
+    }
 }
 
 /// Path completions for what was typed (ignored if the input moved on).

@@ -333,6 +333,17 @@ pub struct Model {
     pub master_categories: Vec<String>,
     /// Signed in: completion may ask Graph's people search.
     pub can_search_people: bool,
+    /// The profile wants people search (it stays off while not permitted).
+    pub people_wanted: bool,
+    /// Features already said to be off for want of a permission (said once).
+    pub refused: Vec<crate::auth::Feature>,
+    /// The mailbox's message size limit in bytes (Exchange Online's default
+    /// until the profile or MailTips tell otherwise).
+    pub max_message_bytes: u64,
+    /// The limit came from the profile or MailTips, not the default.
+    pub max_message_known: bool,
+    /// Why device sign-in cannot work as configured (said instead of trying).
+    pub sign_in_problem: Option<String>,
     /// People search answers by query.
     pub people_cache: std::collections::HashMap<String, Vec<crate::draft::address::Address>>,
     /// The query waiting for its debounce, with its timer.
@@ -354,6 +365,10 @@ pub struct Model {
     /// Colours (from the config file's `[theme]`).
     pub theme: crate::ui::theme::Theme,
 }
+
+/// Exchange Online's default message size limit (tenants may raise it to
+/// 150 MB): the whole message, attachments included.
+pub const DEFAULT_MAX_MESSAGE_BYTES: u64 = 35 * 1024 * 1024;
 
 /// Each form field with its text in `f`.
 fn by_field(f: &Fields) -> [(Field, &String); 5] {
@@ -413,6 +428,13 @@ impl Target {
 }
 
 impl Model {
+    /// How many bytes of attachments a draft may hold: three quarters of the
+    /// mailbox's limit, which counts the message as sent, attachments in
+    /// base64 (a third larger); Outlook on the web keeps the same headroom.
+    pub fn attachment_budget(&self) -> u64 {
+        self.max_message_bytes / 4 * 3
+    }
+
     /// A fresh form. `seed` feeds jitter and new draft keys.
     pub fn new(target: Target, demo: bool, keymap: Keymap) -> Model {
         Model::with_seed(target, demo, keymap, 0x9e37_79b9_7f4a_7c15, 0)
@@ -463,6 +485,11 @@ impl Model {
             suggest: Default::default(),
             master_categories: Vec::new(),
             can_search_people: false,
+            people_wanted: true,
+            refused: Vec::new(),
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+            max_message_known: false,
+            sign_in_problem: None,
             people_cache: Default::default(),
             people_query: None,
             files: Default::default(),

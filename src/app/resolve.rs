@@ -104,7 +104,10 @@ pub fn before_save(model: &mut Model) -> Option<Outcome> {
 
 /// The people search answered: fill in who was found, flag the rest, and save
 /// if every name now has an address.
-pub fn on_resolved(model: &mut Model, found: Vec<(String, Option<Vec<Address>>)>) -> Outcome {
+pub fn on_resolved(
+    model: &mut Model,
+    found: Vec<(String, Result<Vec<Address>, String>)>,
+) -> Outcome {
     if !model.resolving {
         return Outcome::none();
     }
@@ -120,11 +123,11 @@ pub fn on_resolved(model: &mut Model, found: Vec<(String, Option<Vec<Address>>)>
             }
             None => {
                 let reason = match candidates {
-                    None => "could not look this name up (offline?); type the address".to_string(),
-                    Some(c) if c.is_empty() => {
+                    Err(why) => format!("{why}; type the address"),
+                    Ok(c) if c.is_empty() => {
                         "no one by this name was found; type their address".to_string()
                     }
-                    Some(c) => format!(
+                    Ok(c) => format!(
                         "{} people match ({}); type the one you mean",
                         c.len(),
                         format_list(&c[..c.len().min(3)])

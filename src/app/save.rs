@@ -303,9 +303,6 @@ pub fn on_save_done(
             } else {
                 flight.method
             };
-            if let Some(n) = notice.take() {
-                model.status.push(n);
-            }
             model.status.push(StatusEntry::Saved {
                 at,
                 method,
@@ -317,6 +314,9 @@ pub fn on_save_done(
                 request_id: saved.request_id,
                 files: files_line(model),
             });
+            if let Some(n) = notice.take() {
+                model.status.push(n);
+            }
             if let Some((name, f)) = files.failed {
                 return on_attach_failure(model, at_copy, name, f, vec![remembered, history]);
             }
@@ -459,7 +459,7 @@ fn on_failure(
     if f.status == Some(404) && f.code == "ErrorItemNotFound" && flight.method == "PATCH" {
         model.dialog = Some(Dialog::DraftGone);
     }
-    let hint = hint_for(&f, &flight.method);
+    let hint = hint_for(&f, &flight.method, model.target.user.as_deref());
     model.status.push(failed_entry(at, flight.method, f, hint));
     Outcome::redraw().with(touch_journal(model))
 }
@@ -524,7 +524,17 @@ fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome
     }
 }
 
-fn hint_for(f: &GraphFailure, method: &str) -> Option<String> {
+/// What a failure means for the user, in the terms that fix it. A 403 is
+/// a permission, never the network.
+fn hint_for(f: &GraphFailure, method: &str, user: Option<&str>) -> Option<String> {
+    if f.status == Some(403) {
+        return Some(match user {
+            Some(u) => format!(
+                "Graph refused access to {u}'s mailbox: saving there needs the Mail.ReadWrite.Shared permission for this app (`graft login` asks for it; an admin may have to consent) and full access to that mailbox. `graft whoami` lists what was granted."
+            ),
+            None => "Graph refused access: saving drafts needs the Mail.ReadWrite permission (`graft login` asks for it; an admin may have to consent). `graft whoami` lists what was granted.".to_string(),
+        });
+    }
     let h = match (f.kind, f.status, f.code.as_str()) {
         (FailureKind::NoToken, ..) => {
             "Nothing was sent. Your text is safe here and in the local journal."
@@ -532,7 +542,6 @@ fn hint_for(f: &GraphFailure, method: &str) -> Option<String> {
         (_, Some(401), _) => {
             "The token was refused (expired or for another service). Get a new one; your text is safe here."
         }
-        (_, Some(403), _) => "The token lacks permission (Mail.ReadWrite is needed).",
         (_, Some(404), "ErrorItemNotFound") if method == "PATCH" => {
             "The draft is gone on the server (sent or deleted elsewhere)."
         }

@@ -4,6 +4,7 @@
 
 use super::model::{Dialog, Model, SignInStage, StatusEntry};
 use super::update::{Effect, Outcome, TimerKind};
+use crate::auth::Feature;
 use crate::auth::device::DeviceCode;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::time::Duration;
@@ -15,12 +16,71 @@ pub fn offer(model: &mut Model, why: &str) {
     }));
 }
 
+/// One line saying a feature is off and how to get it back.
+pub fn refusal(model: &Model, feature: Feature, why: &str) -> String {
+    let how = if model.can_sign_in {
+        format!(
+            "`graft login` asks for {} again; if your organisation requires it, an administrator must consent to it for this app",
+            feature.scope()
+        )
+    } else {
+        format!("use a token that carries {}", feature.scope())
+    };
+    format!(
+        "{} is off: {why} (it needs the {} permission). To turn it on, {how}.",
+        feature.label(),
+        feature.scope()
+    )
+}
+
+/// Turns a feature off and says so, once.
+pub fn refuse(model: &mut Model, feature: Feature, why: &str) {
+    if feature == Feature::PeopleSearch {
+        model.can_search_people = false;
+        model.people_query = None;
+    }
+    if !model.refused.contains(&feature) {
+        model.refused.push(feature);
+        let line = refusal(model, feature, why);
+        model.status.push(StatusEntry::Info(line));
+    }
+}
+
+/// What a token with these scopes allows, turned on (a signed-in start and
+/// a sign-in from the form do the same); what it lacks is said once.
+pub fn apply_grants(model: &mut Model, scopes: Option<&[String]>) {
+    if model.people_wanted {
+        if Feature::PeopleSearch.granted(scopes) {
+            model.can_search_people = true;
+            model.refused.retain(|f| *f != Feature::PeopleSearch);
+        } else {
+            refuse(
+                model,
+                Feature::PeopleSearch,
+                "this sign-in was not granted it",
+            );
+        }
+    }
+    if model.target.user.is_some() && !Feature::SharedMailbox.granted(scopes) {
+        refuse(
+            model,
+            Feature::SharedMailbox,
+            "this sign-in was not granted it",
+        );
+    }
+}
+
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
     let Some(Dialog::SignIn(stage)) = &model.dialog else {
         return Outcome::none();
     };
     match (stage, key.code) {
         (SignInStage::Offer { .. } | SignInStage::Failed(_), KeyCode::Enter) => {
+            if let Some(problem) = model.sign_in_problem.clone() {
+                // Trying would only fail at the sign-in page.
+                model.dialog = Some(Dialog::SignIn(SignInStage::Failed(problem)));
+                return Outcome::redraw();
+            }
             model.dialog = Some(Dialog::SignIn(SignInStage::Starting));
             Outcome::redraw().with(vec![Effect::StartSignIn])
         }
@@ -112,10 +172,13 @@ pub fn on_done(model: &mut Model, result: Result<String, String>) -> Outcome {
             model
                 .status
                 .push(StatusEntry::Info(format!("Signed in as {account}.")));
+            // Everything a signed-in start has: the connection, categories,
+            // the mailbox's limits (people search came with `Msg::Granted`).
+            let warm = vec![Effect::WarmUp];
             if std::mem::take(&mut model.save_after_sign_in) {
-                return super::save::save(model);
+                return super::save::save(model).with(warm);
             }
-            Outcome::redraw()
+            Outcome::redraw().with(warm)
         }
         Err(e) => {
             if matches!(model.dialog, Some(Dialog::SignIn(_))) {

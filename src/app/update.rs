@@ -51,9 +51,20 @@ pub enum Msg {
         done: u64,
         total: u64,
     },
-    /// Who each bare name could be (people search; empty when not found).
-    /// `None`: the search itself failed (offline…).
-    NamesResolved(Vec<(String, Option<Vec<crate::draft::address::Address>>)>),
+    /// Who each bare name could be (people search; empty when not found),
+    /// or why the search itself failed.
+    NamesResolved(Vec<(String, Result<Vec<crate::draft::address::Address>, String>)>),
+    /// A feature was refused for want of a permission (403, or the token
+    /// lacks its scope): it is turned off, with one line saying why.
+    Refused {
+        feature: crate::auth::Feature,
+        why: String,
+    },
+    /// The scopes a new sign-in carries (`None`: not known): what they
+    /// allow is turned on, as at a signed-in start.
+    Granted(Option<Vec<String>>),
+    /// The mailbox's message size limit (bytes), from MailTips.
+    MailboxLimit(u64),
     /// A draft chosen in the history came back from Graph (or did not).
     DraftLoaded {
         id: String,
@@ -207,6 +218,19 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
         } => super::attach::on_progress(model, req, name, done, total),
         Msg::DraftLoaded { id, result } => super::history::on_loaded(model, id, result),
         Msg::NamesResolved(found) => super::resolve::on_resolved(model, found),
+        Msg::Refused { feature, why } => {
+            super::signin::refuse(model, feature, &why);
+            Outcome::redraw()
+        }
+        Msg::Granted(scopes) => {
+            super::signin::apply_grants(model, scopes.as_deref());
+            Outcome::redraw()
+        }
+        Msg::MailboxLimit(bytes) => {
+            model.max_message_bytes = bytes;
+            model.max_message_known = true;
+            Outcome::none()
+        }
         Msg::Tick {
             kind: TimerKind::SignIn,
             seq,

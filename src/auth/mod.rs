@@ -24,26 +24,104 @@ pub struct AuthConfig {
     pub scopes: String,
 }
 
+/// A part of graft that needs a permission beyond drafting itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    /// Completion from the directory and names resolved to addresses
+    /// (`/me/people`: People.Read, concepts/people-example.md).
+    PeopleSearch,
+    /// The mailbox's category list in the F3 panel (`masterCategories`:
+    /// MailboxSettings.Read, outlookuser-list-mastercategories).
+    Categories,
+    /// The mailbox's real message size limit (`getMailTips`: Mail.Read,
+    /// user-getmailtips).
+    MailTips,
+    /// Drafts in another (shared) mailbox (`/users/{id}`: the `.Shared`
+    /// permissions, concepts/outlook-share-messages-folders.md).
+    SharedMailbox,
+}
+
+impl Feature {
+    /// The delegated permission it needs.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Feature::PeopleSearch => "People.Read",
+            Feature::Categories => "MailboxSettings.Read",
+            Feature::MailTips => "Mail.Read",
+            Feature::SharedMailbox => "Mail.ReadWrite.Shared",
+        }
+    }
+    /// What the user loses without it, as a sentence start.
+    pub fn label(self) -> &'static str {
+        match self {
+            Feature::PeopleSearch => "People search (completion and names without an address)",
+            Feature::Categories => "Your mailbox's categories in the F3 panel",
+            Feature::MailTips => "Learning the mailbox's message size limit",
+            Feature::SharedMailbox => "Saving into the other mailbox",
+        }
+    }
+    /// Whether a token with these scopes (`None`: not known) may use it.
+    pub fn granted(self, scopes: Option<&[String]>) -> bool {
+        scopes.is_none_or(|s| s.iter().any(|x| x.eq_ignore_ascii_case(self.scope())))
+    }
+}
+
+/// The features a profile turns on (each costs a permission at sign-in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Features {
+    pub people_search: bool,
+    pub categories: bool,
+    pub mail_tips: bool,
+    /// Drafts go to `/users/{user}` (set by `--user` / `user =`).
+    pub shared_mailbox: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features {
+            people_search: true,
+            categories: true,
+            mail_tips: true,
+            shared_mailbox: false,
+        }
+    }
+}
+
+impl Features {
+    /// The features switched on, in order.
+    pub fn on(&self) -> Vec<Feature> {
+        [
+            (self.people_search, Feature::PeopleSearch),
+            (self.categories, Feature::Categories),
+            (self.mail_tips, Feature::MailTips),
+            (self.shared_mailbox, Feature::SharedMailbox),
+        ]
+        .into_iter()
+        .filter_map(|(on, f)| on.then_some(f))
+        .collect()
+    }
+}
+
 impl AuthConfig {
-    /// Scopes for drafting: Mail.ReadWrite, offline_access (refresh), User.Read (whoami);
-    /// Mail.Send only when sending is enabled.
+    /// Scopes for drafting with the default features: Mail.ReadWrite,
+    /// offline_access (refresh), User.Read (whoami), and what the default
+    /// features need; Mail.Send only when sending is enabled.
     pub fn scopes_for(graph_root: &Url, send: bool) -> String {
-        let host = format!(
-            "{}://{}",
-            graph_root.scheme(),
-            graph_root.host_str().unwrap_or("graph.microsoft.com")
-        );
-        let host = if graph_root
-            .host_str()
-            .is_some_and(|h| h == "127.0.0.1" || h == "localhost")
-        {
-            "https://graph.microsoft.com".to_string()
-        } else {
-            host
-        };
-        let mut s = format!("{host}/Mail.ReadWrite offline_access {host}/User.Read");
+        let mut s = Self::scopes_with(graph_root, &Features::default());
         if send {
-            s.push_str(&format!(" {host}/Mail.Send"));
+            s.push_str(&format!(" {}/Mail.Send", scope_host(graph_root)));
+        }
+        s
+    }
+
+    /// Scopes for drafting and each feature that is on, on the cloud's Graph
+    /// host ("any scope that includes a host must use that cloud's Graph
+    /// host": concepts/sdks/national-clouds.md).
+    pub fn scopes_with(graph_root: &Url, features: &Features) -> String {
+        let host = scope_host(graph_root);
+        let mut s = format!("{host}/Mail.ReadWrite offline_access {host}/User.Read");
+        for f in features.on() {
+            s.push_str(&format!(" {host}/{}", f.scope()));
         }
         s
     }
@@ -56,6 +134,24 @@ impl AuthConfig {
         }
         u
     }
+}
+
+/// The resource part of a scope: the cloud's Graph host (the global one
+/// for a loopback emulator).
+fn scope_host(graph_root: &Url) -> String {
+    match graph_root.host_str() {
+        Some(h) if h == "127.0.0.1" || h == "localhost" => "https://graph.microsoft.com".into(),
+        Some(h) => format!("{}://{h}", graph_root.scheme()),
+        None => "https://graph.microsoft.com".into(),
+    }
+}
+
+/// `https://graph.microsoft.com/Mail.ReadWrite openid` → `["Mail.ReadWrite", "openid"]`.
+pub fn short_scopes(s: &str) -> Vec<String> {
+    s.split_whitespace()
+        .map(|sc| sc.rsplit('/').next().unwrap_or(sc).to_string())
+        .filter(|sc| !sc.is_empty())
+        .collect()
 }
 
 /// What the cache holds for a profile. Never printed or logged.
@@ -72,6 +168,10 @@ pub struct TokenSet {
     pub tenant: String,
     #[serde(default)]
     pub client_id: String,
+    /// The scopes the token carries, as the token answer listed them (short
+    /// names); `None` for tokens stored before graft kept them.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for TokenSet {
@@ -200,6 +300,11 @@ struct TokenResponse {
     refresh_token: Option<String>,
     #[serde(default)]
     expires_in: Option<u64>,
+    /// The scopes the token carries, which can be fewer than asked for
+    /// (entra-docs v2-oauth2-auth-code-flow.md: "The scopes that the
+    /// access_token is valid for").
+    #[serde(default)]
+    scope: Option<String>,
 }
 
 async fn post_form(
@@ -278,6 +383,7 @@ fn token_set(
         account: previous_account,
         tenant: cfg.tenant.clone(),
         client_id: cfg.client_id.clone(),
+        scopes: t.scope.as_deref().map(short_scopes),
     })
 }
 

@@ -186,6 +186,7 @@ mod tests {
             account: Some("a@b.co".into()),
             tenant: "common".into(),
             client_id: "c".into(),
+            scopes: None,
         };
         store.save(&t).unwrap();
         #[cfg(unix)]

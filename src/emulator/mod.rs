@@ -2,6 +2,11 @@
 //! and the tests talk to. It is strict on purpose (unknown properties, bad shapes,
 //! bad tokens and bad ids are refused with Graph's error envelope), because a
 //! lenient fake hides client bugs. Tests inject faults through [`Emulator::inject`].
+//!
+//! Every behaviour cites its public source where it is modelled;
+//! `docs/graph-behaviour.md` maps them all to their sources and tests. Where
+//! the sources disagree, or say nothing, [`EmulatorConfig`] has a switch and
+//! the tests run both ways.
 
 // Handlers return early with a ready `Response` as the error, the usual axum shape;
 // its size does not matter on this test-only path.
@@ -304,6 +309,8 @@ pub struct RequestRecord {
     /// Time at the emulator's socket, from the request's first byte read to
     /// the last write of its answer (0 for the requests inside a `$batch`).
     pub wire_micros: u64,
+    /// The `client-request-id` the client sent (one made up if it sent none).
+    pub client_request_id: String,
 }
 
 #[derive(Default)]
@@ -898,13 +905,13 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
             r
         }
         (Ok(()), Some(FaultAction::DropBefore)) => {
-            record(&state, &method, &path, 0, 0);
+            record(&state, &ctx, &method, &path, 0, 0);
             // Unwinding ends this connection's task: the socket closes with no answer.
             std::panic::resume_unwind(Box::new("emulator: drop connection"));
         }
         (Ok(()), Some(FaultAction::DropAfter)) => {
             let r = next.run(req).await;
-            record(&state, &method, &path, r.status().as_u16(), 0);
+            record(&state, &ctx, &method, &path, r.status().as_u16(), 0);
             std::panic::resume_unwind(Box::new("emulator: drop connection"));
         }
         (Ok(()), Some(FaultAction::Delay(d))) => {
@@ -930,7 +937,7 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
         (Ok(()), None) => next.run(req).await,
     };
     let micros = started.elapsed().as_micros() as u64;
-    let entry = record(&state, &method, &path, resp.status().as_u16(), micros);
+    let entry = record(&state, &ctx, &method, &path, resp.status().as_u16(), micros);
     if let Some(axum::extract::ConnectInfo(wire)) = req_wire {
         wire.logged(entry);
     }
@@ -945,7 +952,7 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
 }
 
 /// Logs a request; returns its place in the log.
-fn record(state: &Shared, method: &str, path: &str, status: u16, micros: u64) -> usize {
+fn record(state: &Shared, ctx: &Ctx, method: &str, path: &str, status: u16, micros: u64) -> usize {
     let mut mb = state.lock();
     mb.log.push(RequestRecord {
         method: method.to_string(),
@@ -953,6 +960,7 @@ fn record(state: &Shared, method: &str, path: &str, status: u16, micros: u64) ->
         status,
         micros,
         wire_micros: 0,
+        client_request_id: ctx.client_request_id.clone(),
     });
     mb.log.len() - 1
 }

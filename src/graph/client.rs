@@ -161,6 +161,12 @@ impl GraphClient {
         self.signin.as_deref()
     }
 
+    /// The scopes the current token carries, when known (signed-in tokens
+    /// say; a token from `GRAFT_ACCESS_TOKEN` or `--token-cmd` does not).
+    pub async fn granted(&self) -> Option<Vec<String>> {
+        self.signin.as_ref()?.current().await?.scopes
+    }
+
     /// The shared HTTP client (one connection pool for Graph and sign-in).
     pub fn http(&self) -> &reqwest::Client {
         &self.http
