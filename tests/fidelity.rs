@@ -991,3 +991,48 @@ async fn mailboxes_with_dollar_quote_hash_plus_and_accents_work_everywhere() {
     assert_eq!(stored.len(), 2);
     assert!(stored.iter().all(|m| m["subject"] == "shared v2"));
 }
+
+#[test]
+fn the_form_does_not_save_over_a_draft_deleted_in_outlook() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+    t.send("dana@contoso.com");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    let id = emu.messages()[0]["id"].as_str().unwrap().to_string();
+    // Deleted in Outlook: into Deleted Items, with a new id.
+    let c = client(&emu);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(
+        reqwest::Client::new()
+            .delete(c.message_url(&id))
+            .bearer_auth(DEMO_TOKEN)
+            .send(),
+    )
+    .unwrap();
+    t.send(", lee@contoso.com");
+    t.send(CTRL_S);
+    let screen = t.wait_text("Draft was deleted");
+    assert!(screen.contains("Deleted Items"), "{screen}");
+    let patched: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH" && r.status < 300)
+        .collect();
+    assert!(patched.is_empty(), "nothing saved over it: {patched:?}");
+    // Asked, it saves the text as a new draft.
+    t.send("y");
+    t.wait_for("a new draft", 10, |s| s.contains("201 Created"));
+    let msgs = emu.messages();
+    assert_eq!(msgs.len(), 2);
+    assert_eq!(
+        msgs.iter()
+            .filter(|m| m["toRecipients"].as_array().unwrap().len() == 2)
+            .count(),
+        1
+    );
+    t.send(CTRL_Q);
+}
