@@ -174,10 +174,18 @@ pub fn list_drafts(cli: &Cli) -> Result<(), Failure> {
         let _ = writeln!(out, "No local drafts in {}.", store.dir().display());
     }
     for r in &records {
-        let owner = if crate::draft::journal::process_alive(r.pid) && r.pid != std::process::id() {
-            " (open in a running graft)"
+        let owner = if store.open_elsewhere(r) {
+            format!(
+                " (open in a running graft: pid {}{})",
+                r.pid,
+                if r.host.is_empty() {
+                    String::new()
+                } else {
+                    format!(" on {}", r.host)
+                }
+            )
         } else {
-            ""
+            String::new()
         };
         let _ = writeln!(
             out,
@@ -186,7 +194,7 @@ pub fn list_drafts(cli: &Cli) -> Result<(), Failure> {
             r.state(),
             r.title(),
             owner,
-            store.path(&r.key).display()
+            store.record_path(r).display()
         );
     }
     for u in &unreadable {
@@ -204,20 +212,59 @@ pub fn run_sync(cli: &Cli) -> Result<(), Failure> {
     let s = session(cli)?;
     let store = journal_store(cli.demo).map_err(|e| (exit::SERVICE, e))?;
     let (records, _) = store.orphans();
-    let queued: Vec<_> = records
+    let (queued, elsewhere): (Vec<_>, Vec<_>) = records
         .into_iter()
-        .filter(|r| r.queued && crate::run::same_target(r, &s.target, cli.demo))
-        .collect();
+        .filter(|r| r.queued)
+        .partition(|r| crate::run::same_target(r, &s.target, cli.demo));
     let rt = runtime()?;
     let mut failed = 0;
     let mut out = std::io::stdout();
-    if queued.is_empty() {
+    for r in &elsewhere {
+        // Queued for another Graph root or mailbox: say which, and how.
+        let _ = writeln!(
+            out,
+            "skipped {}  queued for {}{}; run graft sync --graph-url {}{} to save it",
+            r.title(),
+            r.graph_url,
+            r.user
+                .as_ref()
+                .map(|u| format!(" (mailbox {u})"))
+                .unwrap_or_default(),
+            r.graph_url,
+            r.user
+                .as_ref()
+                .map(|u| format!(" --user {u}"))
+                .unwrap_or_default(),
+        );
+    }
+    if queued.is_empty() && elsewhere.is_empty() {
         let _ = writeln!(out, "Nothing queued.");
     }
     for rec in queued {
+        // Another graft may be completing it right now: it is theirs.
+        let Some(claim) = store.claim(&rec) else {
+            let _ = writeln!(
+                out,
+                "skipped {}  another graft is saving it or has it open",
+                rec.title()
+            );
+            continue;
+        };
         match rt.block_on(crate::sync::sync_record(&s.client, &rec)) {
             Ok(saved) => {
-                let _ = store.remove(&rec.key);
+                let _ = claim.remove();
+                // Saved drafts join the history (F6, `graft drafts --remote`).
+                crate::remote::record(
+                    &s,
+                    cli.demo,
+                    vec![crate::remote::entry(
+                        &s,
+                        &rec.key,
+                        &rec.fields.subject,
+                        rec.format,
+                        &saved,
+                    )],
+                );
                 let _ = writeln!(
                     out,
                     "saved  {}  {} {}\n    {}",
@@ -230,6 +277,7 @@ pub fn run_sync(cli: &Cli) -> Result<(), Failure> {
             Err(e) => {
                 failed += 1;
                 let _ = writeln!(out, "queued {}  {e}", rec.title());
+                drop(claim);
             }
         }
     }

@@ -38,3 +38,4 @@ pub mod sanitize;
 pub mod sync;
 pub mod term;
 pub mod ui;
+pub mod util;

@@ -90,6 +90,73 @@ async fn load_draft(
     })
 }
 
+/// Completes a queued journal in the background by the one retry policy:
+/// another session's file once claimed (two grafts never complete one
+/// journal), or one this session switched away from. On success the file
+/// goes and the draft joins the history.
+async fn sync_task(
+    client: GraphClient,
+    tx: UnboundedSender<Msg>,
+    jtx: Option<std::sync::mpsc::Sender<JournalOp>>,
+    store: Option<JournalStore>,
+    rec: Box<JournalRecord>,
+) {
+    let own = rec.session.is_empty();
+    let claim = match (&store, own) {
+        (Some(store), false) => match store.claim(&rec) {
+            Some(c) => Some(c),
+            // Another graft is completing or editing it.
+            None => return,
+        },
+        _ => None,
+    };
+    let mut told = false;
+    let title = rec.title();
+    let result = crate::sync::sync_with_retries(&client, &rec, None, |f, wait| {
+        if !told {
+            told = true;
+            let _ = tx.send(Msg::Synced {
+                title: title.clone(),
+                result: Err(format!(
+                    "{}; trying again in {} s, and after that by itself",
+                    f.message,
+                    crate::graph::retry::whole_seconds(wait)
+                )),
+            });
+        }
+    })
+    .await;
+    if let Ok(saved) = &result {
+        match (claim, &jtx) {
+            (Some(c), _) => {
+                let _ = c.remove();
+            }
+            (None, Some(jtx)) => {
+                let _ = jtx.send(JournalOp::Remove(rec.key.clone()));
+            }
+            _ => {}
+        }
+        let _ = tx.send(Msg::SyncedEntry(crate::app::history::HistoryEntry {
+            id: saved.id.clone(),
+            key: rec.key.clone(),
+            subject: crate::sanitize::line(&rec.fields.subject),
+            saved: saved.last_modified.clone(),
+            folder: rec.folder.clone().unwrap_or_else(|| "Drafts".into()),
+            web_link: saved.web_link.clone(),
+            owner: rec
+                .user
+                .as_ref()
+                .map(|u| format!("users/{u}"))
+                .unwrap_or_else(|| "me".into()),
+            format: Some(rec.format),
+        }));
+    }
+    let _ = tx.send(Msg::Synced {
+        title: rec.title(),
+        result: result.map_err(|e| e.message),
+    });
+}
+
 /// Why a people search failed, for the field's error; a refusal (403) also
 /// turns people search off, with one line naming the permission.
 fn people_failure(tx: &UnboundedSender<Msg>, f: &crate::graph::GraphFailure) -> String {
@@ -177,29 +244,18 @@ async fn warm_up(
     }
 }
 
-/// Wall-clock time for the status pane, e.g. `09:15:02 UTC`.
-pub fn clock() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:02}:{:02}:{:02} UTC",
-        now.hour(),
-        now.minute(),
-        now.second()
-    )
-}
-
-/// Now, UTC, RFC 3339 with seconds.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
+pub use crate::util::{clock, now_rfc3339};
 
 enum JournalOp {
     Write(Box<JournalRecord>),
+    /// Written without waiting for the disk (a create is about to leave).
+    WriteFast(Box<JournalRecord>),
     Remove(String),
-    /// Another small file to keep (address book, history), off the UI thread.
+    Release(String),
+    /// Another session's file: removed once claimed.
+    Drop(Box<JournalRecord>),
+    /// Another small file to keep (address book, history), or a request to
+    /// start once the journal writes before it are done, off the UI thread.
     Task(Box<dyn FnOnce() + Send>),
 }
 
@@ -219,6 +275,8 @@ pub struct Runner {
         std::sync::mpsc::Sender<JournalOp>,
         std::thread::JoinHandle<()>,
     )>,
+    /// The store itself, to claim other sessions' files before acting on them.
+    store: Option<JournalStore>,
 }
 
 impl Runner {
@@ -228,6 +286,7 @@ impl Runner {
         store: Option<JournalStore>,
     ) -> (Runner, UnboundedReceiver<Msg>) {
         let (tx, rx) = unbounded_channel();
+        let kept = store.clone();
         let journal = store.map(|store| {
             let (jtx, jrx) = std::sync::mpsc::channel::<JournalOp>();
             let back = tx.clone();
@@ -243,10 +302,23 @@ impl Runner {
                             tracing::debug!(key = %rec.key, queued = rec.queued, "journal write");
                             store.write(&rec)
                         }
+                        JournalOp::WriteFast(rec) => {
+                            tracing::debug!(key = %rec.key, "journal: a create may be in flight");
+                            store.write_fast(&rec)
+                        }
                         JournalOp::Remove(key) => {
                             tracing::debug!(key = %key, "journal removed");
                             store.remove(&key)
                         }
+                        JournalOp::Release(key) => {
+                            store.release(&key);
+                            continue;
+                        }
+                        JournalOp::Drop(rec) => match store.claim(&rec) {
+                            Some(claim) => claim.remove(),
+                            // Taken by another graft meanwhile: it is theirs now.
+                            None => continue,
+                        },
                     };
                     if let Err(e) = &result {
                         tracing::warn!(error = %e, "journal failed");
@@ -267,9 +339,31 @@ impl Runner {
                 address_book: None,
                 history: None,
                 journal,
+                store: kept,
             },
             rx,
         )
+    }
+
+    /// Starts a request after the journal writes asked for before it (the
+    /// note that a create may be in flight is on disk before it leaves).
+    fn after_journal(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let handle = tokio::runtime::Handle::current();
+        match &self.journal {
+            Some((jtx, _)) => {
+                let start: Box<dyn FnOnce() + Send> = Box::new(move || {
+                    handle.spawn(task);
+                });
+                if let Err(std::sync::mpsc::SendError(JournalOp::Task(start))) =
+                    jtx.send(JournalOp::Task(start))
+                {
+                    start();
+                }
+            }
+            None => {
+                tokio::spawn(task);
+            }
+        }
     }
 
     /// Small file writes go to the journal's writer thread (already running;
@@ -328,7 +422,7 @@ impl Runner {
                 attempt,
             } => {
                 let job = crate::sync::SaveJob::Create { body, lookup_key };
-                tokio::spawn(save_task(client, tx, req, job, files, attempt));
+                self.after_journal(save_task(client, tx, req, job, files, attempt));
             }
             Effect::Update {
                 req,
@@ -435,19 +529,14 @@ impl Runner {
             // The event loop hands the terminal over itself; see `LoopEnd::Editor`.
             Effect::OpenEditor(_) => {}
             Effect::WriteJournal(rec) => self.journal(JournalOp::Write(rec)),
+            Effect::NoteCreate(rec) => self.journal(JournalOp::WriteFast(rec)),
             Effect::RemoveJournal(key) => self.journal(JournalOp::Remove(key)),
+            Effect::ReleaseJournal(key) => self.journal(JournalOp::Release(key)),
+            Effect::DropJournal(rec) => self.journal(JournalOp::Drop(rec)),
             Effect::Sync(rec) => {
                 let jtx = self.journal.as_ref().map(|(j, _)| j.clone());
-                tokio::spawn(async move {
-                    let result = crate::sync::sync_record(&client, &rec).await;
-                    if let (Ok(_), Some(jtx)) = (&result, jtx) {
-                        let _ = jtx.send(JournalOp::Remove(rec.key.clone()));
-                    }
-                    let _ = tx.send(Msg::Synced {
-                        title: rec.title(),
-                        result,
-                    });
-                });
+                let store = self.store.clone();
+                tokio::spawn(sync_task(client, tx, jtx, store, rec));
             }
         }
     }
@@ -757,7 +846,7 @@ pub fn finish_session(
 ) -> Option<std::io::Result<std::path::PathBuf>> {
     runner.finish();
     let store = store?;
-    if model.needs_journal() {
+    let kept = if model.needs_journal() {
         Some(
             store
                 .write(&model.journal_record())
@@ -766,5 +855,8 @@ pub fn finish_session(
     } else {
         let _ = store.remove(&model.draft_key);
         None
-    }
+    };
+    // The session is over: what it kept is for the next start.
+    store.release_all();
+    kept
 }

@@ -146,16 +146,79 @@ fn describe(f: &GraphFailure) -> String {
     }
 }
 
-/// Brings the server up to date with one journal. The journal is not touched here.
+/// Why a journal could not be brought to the server.
+#[derive(Clone, Debug)]
+pub struct SyncFailure {
+    pub message: String,
+    /// The failure, when trying again later may go better (offline, busy).
+    pub retryable: Option<GraphFailure>,
+}
+
+impl std::fmt::Display for SyncFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl SyncFailure {
+    fn fin(message: String) -> Self {
+        SyncFailure {
+            message,
+            retryable: None,
+        }
+    }
+}
+
+/// Brings the server up to date with one journal, retrying by the one retry
+/// policy (no answer: for as long as `offline_tries` allows, `None` without
+/// end; a busy service: a few times). `on_wait` hears each wait. The journal
+/// is not touched here.
+pub async fn sync_with_retries(
+    client: &GraphClient,
+    rec: &JournalRecord,
+    offline_tries: Option<u32>,
+    mut on_wait: impl FnMut(&GraphFailure, std::time::Duration),
+) -> Result<SavedMessage, SyncFailure> {
+    let mut attempt = 0u32;
+    let mut busy = 0u32;
+    loop {
+        let e = match sync_record(client, rec).await {
+            Ok(s) => return Ok(s),
+            Err(e) => e,
+        };
+        let Some(f) = e.retryable.clone() else {
+            return Err(e);
+        };
+        attempt += 1;
+        let give_up = if f.is_offline() {
+            offline_tries.is_some_and(|n| attempt > n)
+        } else {
+            busy += 1;
+            busy > crate::graph::retry::MAX_SERVICE_RETRIES
+        };
+        if give_up {
+            return Err(e);
+        }
+        let wait =
+            crate::graph::retry::wait_for(&f, attempt, Some(uuid::Uuid::new_v4().as_u128() as u64));
+        on_wait(&f, wait);
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Brings the server up to date with one journal, once. The journal is not
+/// touched here.
 pub async fn sync_record(
     client: &GraphClient,
     rec: &JournalRecord,
-) -> Result<SavedMessage, String> {
+) -> Result<SavedMessage, SyncFailure> {
     let content = DraftContent::from_typed(&rec.fields, rec.format, &rec.more).map_err(|bad| {
-        bad.iter()
-            .map(|(which, e)| format!("{}: {e}", which.label()))
-            .collect::<Vec<_>>()
-            .join("; ")
+        SyncFailure::fin(
+            bad.iter()
+                .map(|(which, e)| format!("{}: {e}", which.label()))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
     })?;
     let job = match &rec.server_id {
         Some(id) => SaveJob::Update {
@@ -175,21 +238,29 @@ pub async fn sync_record(
     };
     let out = save_with_files(client, job, &files, &Attempt::default(), &mut |_, _, _| {}).await;
     let saved = out.result.map_err(|e| match &out.info.elsewhere {
-        Some(Whereabouts::Sent(_)) => {
-            "the draft was sent from Outlook since; open graft to save this text as a new draft".to_string()
-        }
-        Some(Whereabouts::Deleted(_)) => {
-            "the draft was deleted in Outlook (it is in Deleted Items); open graft to save this text as a new draft".to_string()
-        }
-        Some(_) => "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string(),
-        None => describe(&e),
+        Some(Whereabouts::Sent(_)) => SyncFailure::fin(
+            "the draft was sent from Outlook since; open graft to save this text as a new draft".to_string(),
+        ),
+        Some(Whereabouts::Deleted(_)) => SyncFailure::fin(
+            "the draft was deleted in Outlook (it is in Deleted Items); open graft to save this text as a new draft".to_string(),
+        ),
+        Some(_) => SyncFailure::fin(
+            "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string(),
+        ),
+        None => SyncFailure {
+            message: describe(&e),
+            retryable: crate::graph::retry::retryable(&e).then_some(e),
+        },
     })?;
     let out = out.files;
     match out.failed {
-        Some((name, f)) => Err(format!(
-            "the message is saved but attaching {name} failed: {}",
-            describe(&f)
-        )),
+        Some((name, f)) => Err(SyncFailure {
+            message: format!(
+                "the message is saved but attaching {name} failed: {}",
+                describe(&f)
+            ),
+            retryable: crate::graph::retry::retryable(&f).then_some(f),
+        }),
         None => Ok(saved),
     }
 }

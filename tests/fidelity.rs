@@ -607,6 +607,8 @@ fn queued_journal(state: &std::path::Path, url: &str, key: &str, body: &str) {
             version: JournalRecord::VERSION,
             key: key.into(),
             pid: 0,
+            session: String::new(),
+            host: String::new(),
             updated: String::new(),
             graph_url: url.into(),
             user: None,

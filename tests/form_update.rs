@@ -541,6 +541,8 @@ fn recovery_restores_every_field_and_the_server_state() {
         version: JournalRecord::VERSION,
         key: "abc123".into(),
         pid: 1,
+        session: "5e55105e55".into(),
+        host: String::new(),
         updated: "2026-11-28T09:00:00Z".into(),
         graph_url: "http://127.0.0.1:1/v1.0".into(),
         user: None,

@@ -228,6 +228,8 @@ fn blank_record(model: &Model, key: String) -> JournalRecord {
         version: JournalRecord::VERSION,
         key,
         pid: model.pid,
+        session: String::new(),
+        host: String::new(),
         updated: String::new(),
         graph_url: model.target.graph_url.clone(),
         user: model.target.user.clone(),
@@ -250,10 +252,24 @@ fn blank_record(model: &Model, key: String) -> JournalRecord {
 fn switch_to(model: &mut Model, rec: &JournalRecord) -> Vec<Effect> {
     let mut effects = Vec::new();
     if model.needs_journal() && model.journal.enabled {
-        effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
-        model.status.push(StatusEntry::Info(
-            "The draft you were writing is kept in the local journal (graft drafts; offered at the next start).".into(),
-        ));
+        let old = model.journal_record();
+        effects.push(Effect::WriteJournal(Box::new(old.clone())));
+        if old.queued {
+            // Its save was waiting to be tried again: it is finished in the
+            // background, by the same rule, not dropped.
+            effects.push(Effect::Sync(Box::new(old)));
+            model.status.push(StatusEntry::Info(
+                "The draft you were writing was waiting to be saved: it is saved in the background (and kept in the local journal until it is).".into(),
+            ));
+        } else {
+            model.status.push(StatusEntry::Info(
+                "The draft you were writing is kept in the local journal (graft drafts; offered at the next start).".into(),
+            ));
+        }
+    }
+    if model.journal.enabled {
+        // Its file is no longer this session's to keep open.
+        effects.push(Effect::ReleaseJournal(model.draft_key.clone()));
     }
     model.restore(rec);
     model.retry = None;
@@ -276,7 +292,7 @@ fn new_draft(model: &mut Model) -> Outcome {
     let key = model.fresh_key();
     let rec = blank_record(model, key);
     let effects = switch_to(model, &rec);
-    if effects.is_empty() {
+    if !effects.iter().any(|e| matches!(e, Effect::WriteJournal(_))) {
         model.status.push(StatusEntry::Info("New draft.".into()));
     }
     if let Some(sig) = model.signature.clone() {

@@ -243,6 +243,8 @@ impl MoreState {
 #[derive(Clone, Debug)]
 pub struct InFlight {
     pub req: u64,
+    /// The draft it was sent for: its answer applies to that draft only.
+    pub key: String,
     pub method: String,
     /// What the request sends: the server holds this once it succeeds.
     pub snapshot: DraftContent,
@@ -548,6 +550,8 @@ impl Model {
             version: JournalRecord::VERSION,
             key: self.draft_key.clone(),
             pid: self.pid,
+            session: String::new(),
+            host: String::new(),
             updated: String::new(),
             graph_url: self.target.graph_url.clone(),
             user: self.target.user.clone(),
@@ -556,7 +560,10 @@ impl Model {
             server_id: self.server.id.clone(),
             web_link: self.server.web_link.clone(),
             saved: self.server.saved.clone(),
-            create_uncertain: self.create_uncertain,
+            // A create on its way may reach the server whatever becomes of
+            // this process: the next one looks the key up before creating.
+            create_uncertain: self.create_uncertain
+                || self.in_flight.as_ref().is_some_and(|f| f.method == "POST"),
             queued: self.in_flight.is_some() || self.retry.is_some() || self.save_queued,
             format: self.body_format,
             more: self.more.text(),

@@ -51,9 +51,20 @@ pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
             Outcome::none().with(journal_effect(model))
         }
         TimerKind::Retry => {
+            let loading = matches!(&model.dialog, Some(Dialog::History(d)) if d.loading);
             let Some(wait) = model.retry.as_mut().filter(|w| w.seq == seq) else {
                 return Outcome::none();
             };
+            if loading && wait.remaining_secs <= 1 {
+                // Another draft is being loaded in its place: this one waits
+                // (and goes to the journal still queued), rather than be sent
+                // while the form changes hands.
+                return Outcome::none().with(vec![Effect::Timer {
+                    after: Duration::from_secs(1),
+                    kind: TimerKind::Retry,
+                    seq,
+                }]);
+            }
             wait.remaining_secs = wait.remaining_secs.saturating_sub(1);
             if wait.remaining_secs > 0 {
                 let seq = wait.seq;
@@ -181,6 +192,7 @@ pub fn save(model: &mut Model) -> Outcome {
     };
     model.in_flight = Some(InFlight {
         req,
+        key: model.draft_key.clone(),
         method: method.to_string(),
         snapshot: content,
         generation: model.generation,
@@ -190,7 +202,12 @@ pub fn save(model: &mut Model) -> Outcome {
         method: method.to_string(),
         url,
     });
-    let mut effects = vec![effect];
+    let mut effects = Vec::new();
+    if method == "POST" && model.journal.enabled {
+        model.journal.on_disk = true;
+        effects.push(Effect::NoteCreate(Box::new(model.journal_record())));
+    }
+    effects.push(effect);
     effects.extend(touch_journal(model));
     Outcome {
         effects,
@@ -235,8 +252,12 @@ pub fn on_save_done(
     at: String,
     outcome: Box<crate::sync::SaveOutcome>,
 ) -> Outcome {
-    let Some(flight) = model.in_flight.take_if(|f| f.req == req) else {
-        // An answer to a request this form no longer waits for.
+    let Some(flight) = model
+        .in_flight
+        .take_if(|f| f.req == req && f.key == model.draft_key)
+    else {
+        // An answer to a request this form no longer waits for, or one sent
+        // for another draft: it is never applied to the one on screen.
         return Outcome::none();
     };
     model.upload = None;

@@ -79,11 +79,14 @@ pub enum Msg {
     JournalDone {
         result: Result<(), String>,
     },
-    /// A draft queued in an earlier session was saved (or not) in the background.
+    /// A queued draft (from an earlier session, or one this session
+    /// switched away from) was saved in the background, or not.
     Synced {
         title: String,
         result: Result<SavedMessage, String>,
     },
+    /// A draft saved in the background, for the history (F6).
+    SyncedEntry(super::history::HistoryEntry),
     /// SIGTERM or SIGHUP: write the journal and leave.
     Terminate,
     /// The identity service gave a device code (or refused to).
@@ -147,8 +150,15 @@ pub enum Effect {
     },
     /// Write this journal record (atomically, off the UI thread).
     WriteJournal(Box<JournalRecord>),
-    /// Remove the journal of this draft key.
+    /// Note in the journal, before a create leaves, that it may reach the
+    /// server (so a crash now is followed by a lookup, not a second create).
+    NoteCreate(Box<JournalRecord>),
+    /// Remove this session's journal of this draft key.
     RemoveJournal(String),
+    /// This session stops keeping this draft's journal (it stays, for recovery).
+    ReleaseJournal(String),
+    /// Remove another session's journal file (recovered here, or deleted by the user).
+    DropJournal(Box<JournalRecord>),
     /// Save a draft queued in an earlier session.
     Sync(Box<JournalRecord>),
     /// Start device-code sign-in; the code and the outcome come back as messages.
@@ -258,6 +268,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
                     Outcome::redraw()
                 }
             }
+        }
+        Msg::SyncedEntry(entry) => {
+            super::history::upsert(&mut model.history, entry);
+            Outcome::none().with(vec![Effect::SaveHistory(model.history.clone())])
         }
         Msg::Synced { title, result } => {
             model.status.push(match result {
@@ -459,7 +473,13 @@ fn on_recover_key(model: &mut Model, key: KeyEvent) -> Outcome {
                     ""
                 }
             )));
-            let effects = save::touch_journal(model);
+            // This session's copy first, then the old file goes.
+            let mut effects = Vec::new();
+            if model.journal.enabled {
+                model.journal.on_disk = true;
+                effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
+            }
+            effects.push(Effect::DropJournal(Box::new(rec)));
             return Outcome::redraw().with(effects);
         }
         KeyCode::Char('d') | KeyCode::Delete => {
@@ -473,7 +493,7 @@ fn on_recover_key(model: &mut Model, key: KeyEvent) -> Outcome {
                     "Deleted the local copy of “{}”.",
                     rec.title()
                 )));
-                return Outcome::redraw().with(vec![Effect::RemoveJournal(rec.key)]);
+                return Outcome::redraw().with(vec![Effect::DropJournal(Box::new(rec))]);
             }
         }
         KeyCode::Esc => {

@@ -1,7 +1,16 @@
-//! The local journal: one file per draft in the XDG state directory, written
-//! atomically (temporary file, fsync, rename, fsync of the directory) with mode
-//! 0600, so a crash, a kill or a dropped ssh link never costs the user their text.
-//! A journal is removed only once the server holds its latest content.
+//! The local journal: one file per draft and editing session in the XDG state
+//! directory, written atomically (temporary file, fsync, rename, fsync of the
+//! directory) with mode 0600, so a crash, a kill or a dropped ssh link never
+//! costs the user their text. A journal is removed only once the server holds
+//! its latest content.
+//!
+//! Each running graft is a session with its own journal files
+//! (`<key>.<session>.json`), so two of them editing the same draft never
+//! remove each other's text. While a session owns a file it holds an advisory
+//! lock (`flock`) on `<key>.<session>.lock`; the lock dies with the process,
+//! so a file whose lock is free is an orphan — whatever became of the pid it
+//! recorded, on whatever host. Completing or recovering an orphan takes its
+//! lock first: two processes never act on one journal.
 
 use super::content::DraftContent;
 use serde::{Deserialize, Serialize};
@@ -33,8 +42,15 @@ pub struct JournalRecord {
     pub version: u32,
     /// The draft's stable client key, also sent to Graph as an extended property.
     pub key: String,
-    /// The process that owns this draft right now.
+    /// The process that wrote it (for people: the lock says whether it lives).
     pub pid: u32,
+    /// The editing session that owns this file (empty in files from before
+    /// sessions: `<key>.json`).
+    #[serde(default)]
+    pub session: String,
+    /// The host it was written on.
+    #[serde(default)]
+    pub host: String,
     /// When this record was written (UTC, RFC 3339).
     #[serde(default)]
     pub updated: String,
@@ -109,10 +125,74 @@ pub struct Unreadable {
 #[derive(Clone, Debug)]
 pub struct JournalStore {
     dir: PathBuf,
+    /// This process's session: its files are `<key>.<session>.json`.
+    session: String,
+    /// The locks this session holds, by file stem.
+    held: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, std::fs::File>>>,
 }
 
 fn valid_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= 64 && key.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+fn valid_session(s: &str) -> bool {
+    s.len() <= 32 && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// `<key>.<session>` (or `<key>` for a file from before sessions).
+fn stem(key: &str, session: &str) -> String {
+    if session.is_empty() {
+        key.to_string()
+    } else {
+        format!("{key}.{session}")
+    }
+}
+
+/// An exclusive advisory lock on `path`, if nobody else holds one.
+fn try_lock(path: &Path) -> Option<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+        .ok()?;
+    // SAFETY: a valid open descriptor; flock only reads it.
+    let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    (r == 0).then_some(f)
+}
+
+/// This machine's name, for "open on host …".
+pub fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: a buffer of that length; gethostname NUL-terminates what fits.
+    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if r != 0 {
+        return String::new();
+    }
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    crate::sanitize::line(&String::from_utf8_lossy(&buf[..end]))
+}
+
+/// The right to act on one journal file (complete it, recover it, delete
+/// it): its lock, held until this is dropped.
+#[derive(Debug)]
+pub struct Claim {
+    _lock: std::fs::File,
+    journal: PathBuf,
+    lock_path: PathBuf,
+}
+
+impl Claim {
+    /// Removes the journal file (and its lock file): its work is done.
+    pub fn remove(self) -> std::io::Result<()> {
+        crate::fsutil::remove(&self.journal)?;
+        let _ = std::fs::remove_file(&self.lock_path);
+        Ok(())
+    }
 }
 
 impl JournalStore {
@@ -123,41 +203,140 @@ impl JournalStore {
         Some(base.join(if demo { "journal-demo" } else { "journal" }))
     }
 
-    /// Opens (creating, mode 0700) the journal directory.
+    /// Opens (creating, mode 0700) the journal directory, as a new session.
     pub fn open(dir: impl Into<PathBuf>) -> std::io::Result<JournalStore> {
         let dir = dir.into();
         crate::fsutil::private_dir(&dir)?;
-        Ok(JournalStore { dir })
+        Ok(JournalStore {
+            dir,
+            session: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
+            held: Default::default(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    pub fn path(&self, key: &str) -> PathBuf {
-        self.dir.join(format!("{key}.json"))
+    /// This session's id.
+    pub fn session(&self) -> &str {
+        &self.session
     }
 
-    /// Writes the record atomically: a reader sees the old file or the new one, whole.
+    /// This session's journal file for a draft.
+    pub fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{}.json", stem(key, &self.session)))
+    }
+
+    /// The file a record was read from.
+    pub fn record_path(&self, rec: &JournalRecord) -> PathBuf {
+        self.dir
+            .join(format!("{}.json", stem(&rec.key, &rec.session)))
+    }
+
+    fn lock_path(&self, key: &str, session: &str) -> PathBuf {
+        self.dir.join(format!("{}.lock", stem(key, session)))
+    }
+
+    /// Writes this session's record atomically: a reader sees the old file
+    /// or the new one, whole. The session holds the file's lock from now on.
     pub fn write(&self, record: &JournalRecord) -> std::io::Result<()> {
+        self.write_with(record, true)
+    }
+
+    /// The same without waiting for the disk (`fsync`): the file is in
+    /// place for any process that looks, and survives a kill of this one,
+    /// though not a power cut. For the note that a create is about to leave.
+    pub fn write_fast(&self, record: &JournalRecord) -> std::io::Result<()> {
+        self.write_with(record, false)
+    }
+
+    fn write_with(&self, record: &JournalRecord, durable: bool) -> std::io::Result<()> {
         if !valid_key(&record.key) {
             return Err(std::io::Error::other("invalid draft key"));
         }
         let mut rec = record.clone();
-        rec.updated = crate::run::now_rfc3339();
+        rec.updated = crate::util::now_rfc3339();
+        rec.session = self.session.clone();
+        rec.host = host_name();
+        self.hold(&rec.key);
         let json = serde_json::to_vec_pretty(&rec).map_err(std::io::Error::other)?;
-        crate::fsutil::write_atomic(&self.path(&rec.key), &json)
+        if durable {
+            crate::fsutil::write_atomic(&self.path(&rec.key), &json)
+        } else {
+            crate::fsutil::write_atomic_fast(&self.path(&rec.key), &json)
+        }
     }
 
+    /// Takes this session's lock on a draft's file, once.
+    fn hold(&self, key: &str) {
+        let Ok(mut held) = self.held.lock() else {
+            return;
+        };
+        let s = stem(key, &self.session);
+        if held.contains_key(&s) {
+            return;
+        }
+        if let Some(f) = try_lock(&self.lock_path(key, &self.session)) {
+            held.insert(s, f);
+        }
+    }
+
+    /// Removes this session's file for a draft (and gives up its lock).
     pub fn remove(&self, key: &str) -> std::io::Result<()> {
         if !valid_key(key) {
             return Ok(());
         }
-        crate::fsutil::remove(&self.path(key))
+        crate::fsutil::remove(&self.path(key))?;
+        self.release(key);
+        let _ = std::fs::remove_file(self.lock_path(key, &self.session));
+        Ok(())
+    }
+
+    /// Gives up this session's lock on a draft's file, which stays: the
+    /// session has moved on to another draft, and whoever starts next may
+    /// recover this one.
+    pub fn release(&self, key: &str) {
+        if let Ok(mut held) = self.held.lock() {
+            held.remove(&stem(key, &self.session));
+        }
+    }
+
+    /// Gives up every lock: the session is over (its files are orphans now,
+    /// for the next start to recover or complete).
+    pub fn release_all(&self) {
+        if let Ok(mut held) = self.held.lock() {
+            held.clear();
+        }
     }
 
     pub fn read(&self, key: &str) -> Result<JournalRecord, Unreadable> {
         read_file(&self.path(key))
+    }
+
+    /// The right to act on another session's file, if no running graft
+    /// owns it (or is acting on it) and it is still there.
+    pub fn claim(&self, rec: &JournalRecord) -> Option<Claim> {
+        if rec.session == self.session || !valid_key(&rec.key) || !valid_session(&rec.session) {
+            return None;
+        }
+        let lock_path = self.lock_path(&rec.key, &rec.session);
+        let lock = try_lock(&lock_path)?;
+        let journal = self.record_path(rec);
+        // Someone may have finished it between our reading it and locking it.
+        if !journal.exists() {
+            return None;
+        }
+        Some(Claim {
+            _lock: lock,
+            journal,
+            lock_path,
+        })
+    }
+
+    /// Whether a running graft (perhaps on another host) owns this file.
+    pub fn open_elsewhere(&self, rec: &JournalRecord) -> bool {
+        rec.session != self.session && self.claim(rec).is_none() && self.record_path(rec).exists()
     }
 
     /// Every journal, newest first, and the files that could not be read.
@@ -183,11 +362,10 @@ impl JournalStore {
 
     /// Journals no running graft owns: candidates for recovery and sync.
     pub fn orphans(&self) -> (Vec<JournalRecord>, Vec<Unreadable>) {
-        let me = std::process::id();
         let (good, bad) = self.list();
         let good = good
             .into_iter()
-            .filter(|r| r.pid == me || !process_alive(r.pid))
+            .filter(|r| r.session != self.session && self.claim(r).is_some())
             .collect();
         (good, bad)
     }
@@ -209,11 +387,6 @@ fn read_file(path: &Path) -> Result<JournalRecord, Unreadable> {
     Ok(rec)
 }
 
-/// Whether a process with this id is running (Linux: `/proc/<pid>` exists).
-pub fn process_alive(pid: u32) -> bool {
-    pid != 0 && Path::new(&format!("/proc/{pid}")).exists()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +396,8 @@ mod tests {
             version: JournalRecord::VERSION,
             key: key.into(),
             pid: std::process::id(),
+            session: String::new(),
+            host: String::new(),
             updated: String::new(),
             graph_url: "http://127.0.0.1:1/v1.0".into(),
             user: None,
@@ -272,13 +447,57 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(store.dir())
             .unwrap()
             .flatten()
-            .map(|e| e.file_name())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".lock"))
             .collect();
-        assert_eq!(names.len(), 1, "{names:?}");
+        assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
         assert_eq!(store.read(&r.key).unwrap().fields.body, "changed");
         store.remove(&r.key).unwrap();
         store.remove(&r.key).unwrap();
         assert!(store.list().0.is_empty());
+    }
+
+    #[test]
+    fn two_sessions_on_one_draft_keep_their_own_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = JournalStore::open(dir.path()).unwrap();
+        let b = JournalStore::open(dir.path()).unwrap();
+        let mut r = record("0123abcd-0001");
+        a.write(&r).unwrap();
+        r.fields.body = "b's text".into();
+        b.write(&r).unwrap();
+        assert_eq!(a.list().0.len(), 2, "one file each");
+        // a saved and removed its own: b's text is still there.
+        a.remove(&r.key).unwrap();
+        let left = b.list().0;
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].fields.body, "b's text");
+        assert_eq!(left[0].session, b.session());
+        assert!(!left[0].host.is_empty() || host_name().is_empty());
+    }
+
+    #[test]
+    fn liveness_is_the_lock_not_the_pid() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = record("0123abcd-0002");
+        // A pid that is alive (ours) means nothing by itself.
+        r.pid = std::process::id();
+        let owner = JournalStore::open(dir.path()).unwrap();
+        owner.write(&r).unwrap();
+        let other = JournalStore::open(dir.path()).unwrap();
+        assert!(other.orphans().0.is_empty(), "open in a running session");
+        assert!(other.open_elsewhere(&other.list().0[0]));
+        // The owner lets go (it moved on, or died): now it is an orphan.
+        owner.release(&r.key);
+        let orphans = other.orphans().0;
+        assert_eq!(orphans.len(), 1);
+        // Only one claim at a time: two completions cannot race.
+        let first = other.claim(&orphans[0]).expect("claimed");
+        let third = JournalStore::open(dir.path()).unwrap();
+        assert!(third.claim(&orphans[0]).is_none());
+        first.remove().unwrap();
+        assert!(third.list().0.is_empty());
+        assert!(third.claim(&orphans[0]).is_none(), "gone: nothing to claim");
     }
 
     #[test]

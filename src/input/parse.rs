@@ -93,7 +93,8 @@ impl Parser {
             Some(i) => {
                 paste.extend_from_slice(&rest[..i]);
                 self.at += i + PASTE_END.len();
-                let text = String::from_utf8_lossy(&self.paste.take().unwrap_or_default()).into_owned();
+                let text =
+                    String::from_utf8_lossy(&self.paste.take().unwrap_or_default()).into_owned();
                 self.compact();
                 Some(Event::Paste(text))
             }
@@ -144,7 +145,10 @@ fn step(b: &[u8], settled: bool) -> Step {
             1,
         ),
         c @ 0x1c..=0x1f => Step::Event(
-            key(KeyCode::Char((c - 0x1c + b'4') as char), KeyModifiers::CONTROL),
+            key(
+                KeyCode::Char((c - 0x1c + b'4') as char),
+                KeyModifiers::CONTROL,
+            ),
             1,
         ),
         _ => match utf8(b, settled) {
@@ -282,7 +286,10 @@ fn csi(b: &[u8], settled: bool) -> Step {
     let end = 2 + fin;
     let len = end + 1;
     let body = &b[2..end];
-    if body.first().is_some_and(|c| matches!(c, b'<' | b'?' | b'>' | b'=')) {
+    if body
+        .first()
+        .is_some_and(|c| matches!(c, b'<' | b'?' | b'>' | b'='))
+    {
         // SGR mouse, private replies: nothing graft uses.
         return Step::Skip(len);
     }
@@ -395,7 +402,10 @@ mod tests {
             ]
         );
         // Mouse and focus reports are skipped whole.
-        assert_eq!(all(b"\x1b[<0;3;4M\x1b[Ix"), vec![k(KeyCode::Char('x'), M::NONE)]);
+        assert_eq!(
+            all(b"\x1b[<0;3;4M\x1b[Ix"),
+            vec![k(KeyCode::Char('x'), M::NONE)]
+        );
     }
 
     #[test]
@@ -409,7 +419,10 @@ mod tests {
         p.feed("日".as_bytes().split_at(1).0);
         assert_eq!(p.next(false), None);
         p.feed("日".as_bytes().split_at(1).1);
-        assert_eq!(p.next(false), Some(k(KeyCode::Char('日'), KeyModifiers::NONE)));
+        assert_eq!(
+            p.next(false),
+            Some(k(KeyCode::Char('日'), KeyModifiers::NONE))
+        );
         // A lone ESC is Esc only once nothing more is coming.
         p.feed(b"\x1b");
         assert_eq!(p.next(false), None);
@@ -421,14 +434,20 @@ mod tests {
     fn bracketed_paste_in_pieces_with_escapes_inside() {
         let mut p = Parser::default();
         p.feed(b"a\x1b[200~line 1\r\nline \x1b[A 2\x1b[20");
-        assert_eq!(p.next(false), Some(k(KeyCode::Char('a'), KeyModifiers::NONE)));
+        assert_eq!(
+            p.next(false),
+            Some(k(KeyCode::Char('a'), KeyModifiers::NONE))
+        );
         assert_eq!(p.next(false), None);
         p.feed(b"1~b");
         assert_eq!(
             p.next(false),
             Some(Event::Paste("line 1\r\nline \x1b[A 2".into()))
         );
-        assert_eq!(p.next(false), Some(k(KeyCode::Char('b'), KeyModifiers::NONE)));
+        assert_eq!(
+            p.next(false),
+            Some(k(KeyCode::Char('b'), KeyModifiers::NONE))
+        );
     }
 
     #[test]
