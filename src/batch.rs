@@ -77,6 +77,28 @@ pub struct Item {
     pub files: Vec<AttachedFile>,
 }
 
+impl Item {
+    /// The same line made anew after its draft `old` was sent or deleted:
+    /// a key of its own, derived from the old draft's id.
+    fn again(&self, old: &str) -> Item {
+        let key = format!("{}-again-{:016x}", self.key, fnv1a(old));
+        let mut body = self.body.clone();
+        if let Some(props) = body
+            .get_mut("singleValueExtendedProperties")
+            .and_then(Value::as_array_mut)
+        {
+            for p in props {
+                p["value"] = Value::String(key.clone());
+            }
+        }
+        Item {
+            key,
+            body,
+            ..self.clone()
+        }
+    }
+}
+
 /// 64-bit FNV-1a: stable across versions and machines (unlike std's hasher).
 fn fnv1a(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -188,6 +210,11 @@ pub enum LineResult {
     Created(SavedMessage),
     /// An earlier run (or an unanswered request) had created it already.
     Existing(SavedMessage),
+    /// An earlier run's draft was sent since: nothing is created (unless
+    /// `--again`).
+    Sent(SavedMessage),
+    /// An earlier run's draft was deleted (it is in Deleted Items).
+    Deleted(SavedMessage),
     Failed(GraphFailure),
 }
 
@@ -198,7 +225,9 @@ enum Step {
 }
 
 /// Where one line stands while the batch runs.
-struct Progress {
+struct Progress<'a> {
+    /// The Deleted Items folder's id: a draft found there is not "existing".
+    trash: &'a str,
     /// Look it up (first, and after an answer that may have been lost) or create it.
     step: Step,
     /// A create was sent in this run, so finding it later means this run made it.
@@ -208,7 +237,7 @@ struct Progress {
     result: Option<LineResult>,
 }
 
-impl Progress {
+impl Progress<'_> {
     /// A 2xx answer to this line's request.
     fn answered(&mut self, phase: Step, v: &Value) {
         let found = match phase {
@@ -220,6 +249,13 @@ impl Progress {
             Step::Create => crate::graph::client::saved_from_value(201, v),
         };
         match (found, phase) {
+            // Only a draft still a draft counts as there.
+            (Some(saved), Step::Lookup) if !saved.is_draft => {
+                self.result = Some(LineResult::Sent(saved))
+            }
+            (Some(saved), Step::Lookup) if !self.trash.is_empty() && saved.parent_folder_id == self.trash => {
+                self.result = Some(LineResult::Deleted(saved))
+            }
             (Some(saved), _) if self.sent => self.result = Some(LineResult::Created(saved)),
             (Some(saved), _) => self.result = Some(LineResult::Existing(saved)),
             (None, Step::Lookup) => self.step = Step::Create,
@@ -253,9 +289,12 @@ pub async fn create_all(
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Vec<LineResult> {
     let total = items.len();
+    // Where Deleted Items is, so a deleted draft is not taken as there.
+    let trash = client.folder_id("deleteditems").await.unwrap_or_default();
     // Every line is looked up first: that is what makes a rerun safe.
     let mut lines: Vec<Progress> = (0..total)
         .map(|_| Progress {
+            trash: &trash,
             step: Step::Lookup,
             sent: false,
             last: None,
@@ -385,6 +424,7 @@ pub fn run(
     file: &Path,
     json_out: bool,
     retries: u32,
+    again: bool,
 ) -> Result<(), Failure> {
     let (text, base) = if file.as_os_str() == "-" {
         let mut buf = String::new();
@@ -427,7 +467,30 @@ pub fn run(
             );
         }
     };
-    let results = rt.block_on(create_all(&s.client, &items, retries, &mut bar));
+    let mut results = rt.block_on(create_all(&s.client, &items, retries, &mut bar));
+    if again {
+        // Lines whose drafts were sent or deleted since are made anew, each
+        // under a key of its own (derived from the old draft, so a rerun
+        // with --again finds these instead of making more).
+        let redo: Vec<(usize, Item)> = items
+            .iter()
+            .zip(&results)
+            .enumerate()
+            .filter_map(|(i, (item, r))| match r {
+                LineResult::Sent(old) | LineResult::Deleted(old) => {
+                    Some((i, item.again(&old.id)))
+                }
+                _ => None,
+            })
+            .collect();
+        if !redo.is_empty() {
+            let fresh: Vec<Item> = redo.iter().map(|(_, it)| it.clone()).collect();
+            let made = rt.block_on(create_all(&s.client, &fresh, retries, &mut bar));
+            for ((i, _), r) in redo.into_iter().zip(made) {
+                results[i] = r;
+            }
+        }
+    }
     if tty {
         let _ = writeln!(std::io::stderr());
     }
@@ -442,13 +505,13 @@ pub fn run(
                 item.format,
                 sv,
             )),
-            LineResult::Failed(_) => None,
+            LineResult::Sent(_) | LineResult::Deleted(_) | LineResult::Failed(_) => None,
         })
         .collect();
     crate::remote::record(&s, cli.demo, made);
     let mut out = std::io::stdout();
     let mut worst = 0u8;
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; 4];
     for (item, r) in items.iter().zip(results) {
         let mut attach_failed = None;
         let (state, saved) = match r {
@@ -459,6 +522,12 @@ pub fn run(
             LineResult::Existing(sv) => {
                 counts[1] += 1;
                 ("existing", Some(sv))
+            }
+            LineResult::Sent(sv) | LineResult::Deleted(sv) => {
+                counts[3] += 1;
+                let state = if sv.is_draft { "deleted" } else { "sent" };
+                print_line(&mut out, json_out, item, state, Some(&sv), None);
+                continue;
             }
             LineResult::Failed(f) => {
                 counts[2] += 1;
@@ -505,10 +574,18 @@ pub fn run(
     if !json_out {
         let _ = writeln!(
             out,
-            "{} created, {} already there, {} failed ({} lines).",
+            "{} created, {} already there, {} failed{} ({} lines).",
             counts[0],
             counts[1],
             counts[2],
+            if counts[3] > 0 {
+                format!(
+                    ", {} sent or deleted since (--again makes them anew)",
+                    counts[3]
+                )
+            } else {
+                String::new()
+            },
             items.len()
         );
     }

@@ -59,6 +59,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,
 
+    /// Seconds --token-cmd may run before it is stopped.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30, env = "GRAFT_TOKEN_TIMEOUT")]
+    pub token_timeout: u64,
+
     #[command(flatten)]
     pub prefill: Prefill,
 
@@ -236,4 +240,7 @@ pub struct DraftArgs {
     /// format, importance, attach). Rerunning never creates a line's draft twice.
     #[arg(long, value_name = "FILE.jsonl|-", conflicts_with_all = ["to", "cc", "bcc", "body", "body_file", "attach", "subject", "markdown", "html", "importance"])]
     pub batch: Option<std::path::PathBuf>,
+    /// With --batch: make anew the lines whose drafts were sent or deleted since.
+    #[arg(long, requires = "batch")]
+    pub again: bool,
 }

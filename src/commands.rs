@@ -105,11 +105,13 @@ pub fn session(cli: &Cli) -> Result<Session, Failure> {
         folder: s.folder.clone(),
     };
     let target = target(&mailbox, &s.graph_url);
-    let (token, source) =
-        config::token(cli.token_cmd.as_deref()).map_err(|e| (exit::SIGN_IN, e))?;
+    let token_timeout = Duration::from_secs(cli.token_timeout.max(1));
+    let (token, source) = config::token(cli.token_cmd.as_deref(), token_timeout)
+        .map_err(|e| (exit::SIGN_IN, e))?;
     let mut client = GraphClient::new(s.graph_url.clone(), token, mailbox, timeout)
         .map_err(|e| (exit::SERVICE, e))?
-        .with_token_cmd(cli.token_cmd.clone());
+        .with_token_cmd(cli.token_cmd.clone())
+        .with_token_timeout(token_timeout);
     let source = match source {
         TokenSource::None => {
             let store = TokenStore::for_profile(&s.profile).ok_or((
@@ -657,7 +659,7 @@ fn content_from(
 /// 3 sign-in needed or refused, 4 Graph rejected it, 5 network or service failure.
 pub fn draft(cli: &Cli, args: &crate::cli::DraftArgs) -> Result<(), Failure> {
     if let Some(file) = &args.batch {
-        return crate::batch::run(cli, file, args.json, args.retries);
+        return crate::batch::run(cli, file, args.json, args.retries, args.again);
     }
     let content = content_from(args)?;
     if content.body.len() + content.subject.len() > crate::app::save::MAX_REQUEST_BYTES {
@@ -855,6 +857,7 @@ pub fn prefill(p: &crate::cli::Prefill) -> Result<Option<crate::draft::journal::
                 importance: None,
                 attach: vec![],
                 batch: None,
+                again: false,
             };
             read_body(&args)?
         }

@@ -329,7 +329,7 @@ pub fn resolve(cli: &crate::cli::Cli, file: &FileConfig) -> Result<Settings, Str
                     _ => path.clone(),
                 };
                 Some(
-                    std::fs::read_to_string(&path)
+                    crate::fsutil::read_small(&path, 64 * 1024)
                         .map_err(|e| format!("signature_file {}: {e}", path.display()))?,
                 )
             }
@@ -368,41 +368,93 @@ impl TokenSource {
 }
 
 /// Reads the token: `--token-cmd` first, then `GRAFT_ACCESS_TOKEN`.
-pub fn token(token_cmd: Option<&str>) -> Result<(Option<AccessToken>, TokenSource), String> {
+pub fn token(
+    token_cmd: Option<&str>,
+    timeout: std::time::Duration,
+) -> Result<(Option<AccessToken>, TokenSource), String> {
     if let Some(cmd) = token_cmd {
-        return run_token_cmd(cmd, true).map(|t| (Some(t), TokenSource::Command));
+        return run_token_cmd(cmd, true, timeout).map(|t| (Some(t), TokenSource::Command));
     }
-    match std::env::var("GRAFT_ACCESS_TOKEN")
-        .ok()
-        .and_then(AccessToken::new)
-    {
-        Some(t) => Ok((Some(t), TokenSource::Env)),
-        None => Ok((None, TokenSource::None)),
+    match std::env::var("GRAFT_ACCESS_TOKEN") {
+        Ok(v) if !v.trim().is_empty() => AccessToken::parse(&v)
+            .map(|t| (Some(t), TokenSource::Env))
+            .map_err(|why| format!("GRAFT_ACCESS_TOKEN {why}")),
+        _ => Ok((None, TokenSource::None)),
     }
 }
 
+/// The most a token command may print: tokens are a few KB.
+const TOKEN_CMD_OUTPUT: usize = 64 * 1024;
+
+/// The default limit on a token command's run (`--token-timeout`).
+pub const TOKEN_CMD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Runs the token command with `sh -c` and takes its trimmed standard output.
 /// `interactive` lets it use the terminal (only before the form is on screen).
-pub fn run_token_cmd(cmd: &str, interactive: bool) -> Result<AccessToken, String> {
+/// A command that runs longer than `timeout` is killed; more than 64 KiB of
+/// output, or a token with whitespace inside, is refused.
+pub fn run_token_cmd(
+    cmd: &str,
+    interactive: bool,
+    timeout: std::time::Duration,
+) -> Result<AccessToken, String> {
+    use std::io::Read;
     use std::process::{Command, Stdio};
     let (stdin, stderr) = if interactive {
         (Stdio::inherit(), Stdio::inherit())
     } else {
         (Stdio::null(), Stdio::null())
     };
-    let out = Command::new("sh")
+    let mut child = Command::new("sh")
         .arg("-c")
         .arg(cmd)
         .stdin(stdin)
+        .stdout(Stdio::piped())
         .stderr(stderr)
-        .output()
+        .spawn()
         .map_err(|e| format!("--token-cmd could not be started: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("--token-cmd failed ({})", out.status));
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or("--token-cmd: no output pipe")?;
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = (&mut stdout)
+            .take(TOKEN_CMD_OUTPUT as u64 + 1)
+            .read_to_end(&mut out);
+        out
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < timeout => {
+                std::thread::sleep(std::time::Duration::from_millis(5))
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "--token-cmd did not finish within {} s and was stopped (--token-timeout sets the limit)",
+                    timeout.as_secs()
+                ));
+            }
+            Err(e) => return Err(format!("--token-cmd: {e}")),
+        }
+    };
+    let out = reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(format!("--token-cmd failed ({status})"));
     }
-    let text = String::from_utf8(out.stdout)
+    if out.len() > TOKEN_CMD_OUTPUT {
+        return Err(format!(
+            "--token-cmd printed more than {} KiB; a token is a single line",
+            TOKEN_CMD_OUTPUT / 1024
+        ));
+    }
+    let text = String::from_utf8(out)
         .map_err(|_| "--token-cmd printed something that is not UTF-8".to_string())?;
-    AccessToken::new(text).ok_or_else(|| "--token-cmd printed nothing".to_string())
+    AccessToken::parse(&text).map_err(|why| format!("--token-cmd {why}"))
 }
 
 #[cfg(test)]
@@ -524,10 +576,18 @@ signature = "Dana Park\nContoso\n"
 
     #[test]
     fn token_cmd_output_is_trimmed_and_failures_reported() {
-        let (t, src) = token(Some("printf '  tok-123\\n'")).unwrap();
+        let t30 = TOKEN_CMD_TIMEOUT;
+        let (t, src) = token(Some("printf '  tok-123\\n'"), t30).unwrap();
         assert_eq!(t.unwrap().secret(), "tok-123");
         assert_eq!(src, TokenSource::Command);
-        assert!(token(Some("exit 3")).unwrap_err().contains("failed"));
-        assert!(token(Some("true")).unwrap_err().contains("nothing"));
+        assert!(token(Some("exit 3"), t30).unwrap_err().contains("failed"));
+        assert!(token(Some("true"), t30).unwrap_err().contains("nothing"));
+        assert!(token(Some("printf 'ab cd'"), t30).unwrap_err().contains("whitespace"));
+        let slow = std::time::Instant::now();
+        let e = token(Some("sleep 20"), std::time::Duration::from_millis(300)).unwrap_err();
+        assert!(e.contains("did not finish"), "{e}");
+        assert!(slow.elapsed() < std::time::Duration::from_secs(5));
+        let e = token(Some("head -c 100000 /dev/zero | tr '\\0' a"), t30).unwrap_err();
+        assert!(e.contains("more than"), "{e}");
     }
 }

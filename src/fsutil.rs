@@ -89,3 +89,25 @@ pub fn file_name_for(name: &str) -> String {
         })
         .collect()
 }
+
+/// Reads a small text file a setting names (a signature, a template): a
+/// regular file of at most `cap` bytes, UTF-8. `/dev/zero`, a FIFO or a
+/// huge file is refused, never read forever.
+pub fn read_small(path: &Path, cap: u64) -> Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("is not a regular file".into());
+    }
+    if meta.len() > cap {
+        return Err(format!("is larger than {} KiB", cap / 1024));
+    }
+    let mut out = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(cap + 1).read_to_end(&mut out))
+        .map_err(|e| e.to_string())?;
+    if out.len() as u64 > cap {
+        return Err(format!("is larger than {} KiB", cap / 1024));
+    }
+    String::from_utf8(out).map_err(|_| "is not UTF-8 text".into())
+}

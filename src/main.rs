@@ -8,7 +8,21 @@ use graft::run::Runner;
 use std::io::Write;
 use std::process::ExitCode;
 
+/// No core dumps: a dump of graft would hold its access token.
+fn no_core_dumps() {
+    let zero = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain system calls on this process with constant arguments.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    no_core_dumps();
     let cli = Cli::parse();
     let _logs = graft::logging::init(cli.verbose);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "graft started");
@@ -189,6 +203,9 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     // Whatever ended the loop (quit, signal, a lost terminal), the journal gets
     // the final text first: after a hang-up, talking to the terminal can fail.
     let kept = graft::run::finish_session(runner, store.as_ref(), &model);
+    // Work still running (a token command, a request) does not hold up the exit.
+    drop(_guard);
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     // Not `restore()`: its message on failure would panic on a closed terminal.
     let _ = ratatui::try_restore();

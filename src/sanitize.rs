@@ -22,6 +22,34 @@ pub fn clean(s: &str, keep_newlines: bool) -> String {
     out
 }
 
+/// Credentials that can appear inside text (an upload URL's `authtoken=…`,
+/// `access_token=…`, a `Bearer …` value) replaced by `…`, so an error message
+/// or a log line never carries one.
+pub fn redact(s: &str) -> String {
+    let mut out = s.to_string();
+    for marker in ["authtoken=", "access_token=", "refresh_token=", "code="] {
+        let mut from = 0;
+        while let Some(i) = out[from..].to_ascii_lowercase().find(marker) {
+            let start = from + i + marker.len();
+            let end = out[start..]
+                .find(|c: char| c == '&' || c == ' ' || c == ')' || c == '"' || c == '\'')
+                .map(|j| start + j)
+                .unwrap_or(out.len());
+            out.replace_range(start..end, "…");
+            from = start + "…".len();
+        }
+    }
+    if let Some(i) = out.find("Bearer ") {
+        let start = i + "Bearer ".len();
+        let end = out[start..]
+            .find(|c: char| c.is_whitespace() || c == '"')
+            .map(|j| start + j)
+            .unwrap_or(out.len());
+        out.replace_range(start..end, "…");
+    }
+    out
+}
+
 /// Convenience for one-line server values (ids, links, error messages).
 pub fn line(s: &str) -> String {
     clean(s, false)
@@ -70,6 +98,13 @@ mod tests {
         let evil = "ok\u{1b}[2J\u{1b}]52;c;aGk=\u{7}done\u{7}\r\nnext\u{202e}x";
         assert_eq!(clean(evil, false), "okdone  nextx");
         assert_eq!(clean(evil, true), "okdone \nnextx");
+    }
+
+    #[test]
+    fn credentials_are_redacted() {
+        let m = redact("PUT https://outlook.office.com/api/v2.0/AttachmentSessions('x')?authtoken=eyJ0eXA.abc&x=1 failed; Bearer eyJhbG.c2");
+        assert!(!m.contains("eyJ"), "{m}");
+        assert!(m.contains("authtoken=…&x=1") && m.contains("Bearer …"), "{m}");
     }
 
     #[test]

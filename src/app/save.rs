@@ -495,8 +495,15 @@ fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome
         crate::graph::retry::whole_seconds(crate::graph::retry::wait_for(f, attempt, Some(jitter)));
     model.timer_seq += 1;
     let seq = model.timer_seq;
+    // Said as what happened: not reachable is "offline"; a server that
+    // took too long or dropped the connection is not.
     let reason = if offline {
-        "offline".to_string()
+        match f.code.as_str() {
+            "Timeout" => "no answer in time".to_string(),
+            "ConnectionReset" => "connection dropped by the server".to_string(),
+            "NetworkError" => "the request did not complete".to_string(),
+            _ => "offline".to_string(),
+        }
     } else {
         let code = if f.code.is_empty() {
             String::new()
@@ -514,7 +521,7 @@ fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome
         )
     };
     let detail = if offline {
-        format!("Could not reach Graph: {}", f.message)
+        f.message.clone()
     } else {
         format!(
             "{}{}",
@@ -529,7 +536,8 @@ fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome
         remaining_secs: secs,
         attempt,
         reason: reason.clone(),
-        offline,
+        // "Will save when the connection returns" only when there is none.
+        offline: offline && f.code == "ConnectFailed",
         seq,
     });
     model.status.push(StatusEntry::Waiting { reason, detail });

@@ -377,7 +377,15 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Attach => super::attach::open(model),
         Action::History => super::history::open(model),
         Action::OpenLink => match model.server.web_link.clone() {
-            Some(link) => Outcome::none().with(vec![Effect::OpenUrl(link)]),
+            Some(link) if outlook_link(&link) => Outcome::none().with(vec![Effect::OpenUrl(link)]),
+            Some(link) => {
+                // Whatever a server says, only Outlook's own https pages open.
+                model.status.push(StatusEntry::Info(format!(
+                    "Not opened: the draft's link is not an Outlook on the web address ({}). Alt-W copies it if you want it anyway.",
+                    crate::sanitize::line(&link.chars().take(120).collect::<String>())
+                )));
+                Outcome::redraw()
+            }
             None => {
                 model.status.push(StatusEntry::Info(
                     "Nothing to open yet: save the draft first (Ctrl-S).".into(),
@@ -417,6 +425,28 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
             }
         }
     }
+}
+
+/// Hosts Outlook on the web answers on, in each cloud (global and GCC,
+/// GCC High, DoD, 21Vianet, and outlook.com).
+const OUTLOOK_HOSTS: &[&str] = &[
+    "outlook.office365.com",
+    "outlook.office.com",
+    "outlook.live.com",
+    "outlook.office365.us",
+    "outlook-dod.office365.us",
+    "partner.outlook.cn",
+];
+
+/// Whether a link is one to hand to the browser: https, on Outlook's host.
+pub fn outlook_link(link: &str) -> bool {
+    url::Url::parse(link).is_ok_and(|u| {
+        u.scheme() == "https"
+            && u.username().is_empty()
+            && u.password().is_none()
+            && u.port().is_none()
+            && u.host_str().is_some_and(|h| OUTLOOK_HOSTS.contains(&h))
+    })
 }
 
 fn on_confirm_quit(model: &mut Model, key: KeyEvent) -> Outcome {

@@ -58,6 +58,29 @@ fn parse_one(item: &str) -> Result<Address, AddressError> {
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_string);
+    // `bob@contoso.com <evil@example.com>` shows as bob and goes to evil: a
+    // name that is itself another address is a spoofing trick, refused.
+    if let Some(n) = &name {
+        let shown = n.trim_matches(|c| c == '\'' || c == '"');
+        if let Some(other) = shown
+            .split_whitespace()
+            .find(|w| w.contains('@') && email_address::EmailAddress::from_str(w.trim_matches(|c: char| "<>()[],;".contains(c))).is_ok())
+        {
+            let other = other.trim_matches(|c: char| "<>()[],;".contains(c));
+            if !other.eq_ignore_ascii_case(addr) {
+                return Err(err(format!(
+                    "the name shows the address {other}, but the mail goes to {addr}; write the address you mean, without a name that is another address"
+                )));
+            }
+            // A name that only repeats the address is no name.
+            if shown.eq_ignore_ascii_case(addr) {
+                return Ok(Address {
+                    name: None,
+                    address: addr.to_string(),
+                });
+            }
+        }
+    }
     Ok(Address {
         name,
         address: addr.to_string(),
@@ -209,6 +232,23 @@ mod tests {
         assert!(e.reason.contains('>'), "{}", e.reason);
         let e = parse_list("@contoso.com").unwrap_err();
         assert!(e.reason.contains("before"), "{}", e.reason);
+    }
+
+    #[test]
+    fn a_name_that_is_another_address_is_refused() {
+        let e = parse_list("bob@contoso.com <evil@example.com>").unwrap_err();
+        assert_eq!(e.item, "bob@contoso.com <evil@example.com>");
+        assert!(
+            e.reason.contains("bob@contoso.com") && e.reason.contains("evil@example.com"),
+            "{}",
+            e.reason
+        );
+        assert!(parse_list(r#""Bob (bob@contoso.com)" <evil@example.com>"#).is_err());
+        assert_eq!(
+            parse_list(r#""bob@contoso.com" <bob@contoso.com>"#).unwrap(),
+            vec![addr(None, "bob@contoso.com")]
+        );
+        assert!(parse_list("Bob Smith <bob@contoso.com>").is_ok());
     }
 
     #[test]

@@ -229,6 +229,14 @@ pub enum FaultAction {
     DropAfter,
     /// Handle the request, then wait this long before answering.
     DelayAfter(Duration),
+    /// Handle the request (the mailbox changes), then answer with its
+    /// status and half its body: unreadable JSON.
+    BreakBody,
+    /// Answer 200 with a body of this many bytes, without handling the
+    /// request (a broken or hostile server; the bytes are streamed).
+    HugeBody(usize),
+    /// Answer with this redirect status to `Location: to`, without handling.
+    Redirect { status: u16, to: String },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -921,6 +929,38 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
         (Ok(()), Some(FaultAction::DelayAfter(d))) => {
             let r = next.run(req).await;
             tokio::time::sleep(d).await;
+            r
+        }
+        (Ok(()), Some(FaultAction::BreakBody)) => {
+            let r = next.run(req).await;
+            let (parts, body) = r.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            let half = bytes.slice(..bytes.len() / 2);
+            let mut parts = parts;
+            parts.headers.remove("content-length");
+            Response::from_parts(parts, axum::body::Body::from(half))
+        }
+        (Ok(()), Some(FaultAction::HugeBody(n))) => {
+            let chunk = bytes::Bytes::from(vec![b' '; 64 * 1024]);
+            let chunks = n / chunk.len() + 1;
+            let stream = futures_util::stream::iter(
+                (0..chunks).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
+            );
+            let mut r = Response::new(axum::body::Body::from_stream(stream));
+            r.headers_mut().insert(
+                "content-type",
+                HeaderValue::from_static("application/json"),
+            );
+            r
+        }
+        (Ok(()), Some(FaultAction::Redirect { status, to })) => {
+            let mut r = Response::new(axum::body::Body::empty());
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::TEMPORARY_REDIRECT);
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                r.headers_mut().insert("location", v);
+            }
             r
         }
         (Ok(()), None) if concurrent > state.config.max_concurrent => {

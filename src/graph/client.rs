@@ -16,8 +16,20 @@ pub struct AccessToken(String);
 
 impl AccessToken {
     pub fn new(s: impl Into<String>) -> Option<Self> {
-        let s = s.into().trim().to_string();
-        (!s.is_empty()).then_some(AccessToken(s))
+        Self::parse(&s.into()).ok()
+    }
+
+    /// A token from text: trimmed; refused when empty or with whitespace
+    /// or control characters inside (no header could carry it).
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("printed nothing");
+        }
+        if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err("gave a token with whitespace or control characters inside; it is refused");
+        }
+        Ok(AccessToken(s.to_string()))
     }
     pub fn secret(&self) -> &str {
         &self.0
@@ -103,9 +115,13 @@ pub struct GraphClient {
     token: Arc<RwLock<Option<AccessToken>>>,
     /// Run again (once) when Graph refuses the token mid-session.
     token_cmd: Option<String>,
+    /// How long the token command may run.
+    token_timeout: Duration,
     /// Signed-in tokens (cache, refresh), when no fixed token was given.
     signin: Option<Arc<SignIn>>,
     pub mailbox: Mailbox,
+    /// How long a request may take.
+    timeout: Duration,
 }
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -135,14 +151,22 @@ impl GraphClient {
             folders: Default::default(),
             token: Arc::new(RwLock::new(token)),
             token_cmd: None,
+            token_timeout: crate::config::TOKEN_CMD_TIMEOUT,
             signin: None,
             mailbox,
+            timeout,
         })
     }
 
     /// Re-runs `cmd` for a fresh token when Graph answers 401 (once per request).
     pub fn with_token_cmd(mut self, cmd: Option<String>) -> Self {
         self.token_cmd = cmd;
+        self
+    }
+
+    /// How long the token command may run before it is stopped.
+    pub fn with_token_timeout(mut self, timeout: Duration) -> Self {
+        self.token_timeout = timeout;
         self
     }
 
@@ -272,7 +296,8 @@ impl GraphClient {
         let Some(cmd) = self.token_cmd.clone() else {
             return false;
         };
-        let fresh = tokio::task::spawn_blocking(move || crate::config::run_token_cmd(&cmd, false))
+        let timeout = self.token_timeout;
+        let fresh = tokio::task::spawn_blocking(move || crate::config::run_token_cmd(&cmd, false, timeout))
             .await
             .ok()
             .and_then(Result::ok);
@@ -634,7 +659,13 @@ impl GraphClient {
             }
             let started = std::time::Instant::now();
             let resp = req.send().await.map_err(|e| {
-                let f = transport_failure(e);
+                let mut f = transport_failure(e);
+                if f.code == "Timeout" {
+                    f.message = format!(
+                        "timed out after {} s: the server accepted the connection but did not answer (--timeout sets the limit)",
+                        self.timeout.as_secs()
+                    );
+                }
                 tracing::warn!(method = %method, path = url.path(), code = %f.code, error = %f.message, "graph request failed");
                 Failed::Other(f)
             })?;
@@ -1053,30 +1084,41 @@ pub(super) fn http_failure(
         status: Some(status.as_u16()),
         status_text: reason(status),
         code: sanitize::line(&code),
-        message: sanitize::line(&message),
+        message: sanitize::redact(&sanitize::line(&message)),
         request_id: request_id.or(inner_id.map(|s| sanitize::line(&s))),
         retry_after,
     }
 }
 
+/// No usable answer, said as what happened: not reachable (nothing was
+/// sent), no answer in time, or the connection dropped. The error's URL is
+/// left out: an upload URL carries its own credential (`authtoken=`).
 pub(super) fn transport_failure(e: reqwest::Error) -> GraphFailure {
-    let kind = if e.is_timeout() {
-        FailureKind::Timeout
-    } else {
-        FailureKind::Network
-    };
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(&e);
+    let timeout = e.is_timeout();
+    let connect = e.is_connect();
+    let e = e.without_url();
+    let mut chain = Vec::new();
+    let mut src: Option<&dyn std::error::Error> = Some(&e);
     while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
+        chain.push(s.to_string());
         src = s.source();
     }
-    let code = match kind {
-        FailureKind::Timeout => "Timeout",
-        _ => "NetworkError",
+    let detail = chain.join(": ");
+    let lower = detail.to_ascii_lowercase();
+    let (kind, code, what) = if timeout {
+        (FailureKind::Timeout, "Timeout", "no answer in time".to_string())
+    } else if connect {
+        (FailureKind::Network, "ConnectFailed", "could not reach Graph".to_string())
+    } else if lower.contains("reset") || lower.contains("closed") || lower.contains("broken pipe") {
+        (
+            FailureKind::Network,
+            "ConnectionReset",
+            "the server closed the connection without answering".to_string(),
+        )
+    } else {
+        (FailureKind::Network, "NetworkError", "the request did not complete".to_string())
     };
-    GraphFailure::local(kind, code, sanitize::line(&msg))
+    GraphFailure::local(kind, code, sanitize::redact(&sanitize::line(&format!("{what} ({detail})"))))
 }
 
 #[cfg(test)]

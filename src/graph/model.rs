@@ -53,7 +53,8 @@ impl GraphFailure {
     /// The request may have changed the server although no success came back
     /// (no answer, or a gateway/server error): a create must be looked up, not repeated.
     pub fn may_have_applied(&self) -> bool {
-        self.is_offline()
+        // A connection never made sent nothing.
+        (self.is_offline() && self.code != "ConnectFailed")
             || matches!(
                 self.status,
                 Some(500) | Some(502) | Some(503) | Some(504)

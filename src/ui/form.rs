@@ -124,6 +124,13 @@ fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Op
     let area = Rect::new(row.x + LABEL_W, row.y, row.width - LABEL_W, 1);
     let ta = model.field(f);
     if focused {
+        let line = ta.lines().first().map(String::as_str).unwrap_or("");
+        // The text widget keeps its view in 16-bit columns: past that it
+        // would show the wrong part. Such a line is drawn here, ending at
+        // the cursor, so what is typed is always in sight.
+        if line.len() > LONG_LINE {
+            return Some(draw_around_cursor(line, ta.cursor().1, frame, area));
+        }
         frame.render_widget(ta, area);
         return Some(cursor_in(ta, area));
     }
@@ -244,6 +251,31 @@ pub fn draw_suggestions(model: &Model, frame: &mut Canvas, fields: Rect) {
 }
 
 /// The longest start of `line` that fits in `width` cells.
+/// Lines longer than this (in bytes, so at most this many columns) are drawn
+/// without the text widget; well under its 65,535-column view.
+const LONG_LINE: usize = 60_000;
+
+/// Draws the part of `line` that ends at the cursor (character `col`), the
+/// cursor one column from the right edge; returns the cursor's position.
+fn draw_around_cursor(line: &str, col: usize, frame: &mut Canvas, area: Rect) -> Position {
+    use unicode_width::UnicodeWidthChar;
+    let at = line.char_indices().nth(col).map(|(i, _)| i).unwrap_or(line.len());
+    let room = area.width.saturating_sub(1) as usize;
+    let mut start = at;
+    let mut used = 0usize;
+    for (i, c) in line[..at].char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        start = i;
+    }
+    let shown = visible_prefix(&line[start..], area.width);
+    frame.render_widget(Paragraph::new(shown), area);
+    Position::new(area.x + used as u16, area.y)
+}
+
 fn visible_prefix(line: &str, width: u16) -> &str {
     let mut used = 0usize;
     for (i, c) in line.char_indices() {
