@@ -253,7 +253,9 @@ impl Progress<'_> {
             (Some(saved), Step::Lookup) if !saved.is_draft => {
                 self.result = Some(LineResult::Sent(saved))
             }
-            (Some(saved), Step::Lookup) if !self.trash.is_empty() && saved.parent_folder_id == self.trash => {
+            (Some(saved), Step::Lookup)
+                if !self.trash.is_empty() && saved.parent_folder_id == self.trash =>
+            {
                 self.result = Some(LineResult::Deleted(saved))
             }
             (Some(saved), _) if self.sent => self.result = Some(LineResult::Created(saved)),
@@ -477,9 +479,7 @@ pub fn run(
             .zip(&results)
             .enumerate()
             .filter_map(|(i, (item, r))| match r {
-                LineResult::Sent(old) | LineResult::Deleted(old) => {
-                    Some((i, item.again(&old.id)))
-                }
+                LineResult::Sent(old) | LineResult::Deleted(old) => Some((i, item.again(&old.id))),
                 _ => None,
             })
             .collect();

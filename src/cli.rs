@@ -60,7 +60,13 @@ pub struct Cli {
     pub timeout: u64,
 
     /// Seconds --token-cmd may run before it is stopped.
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 30, env = "GRAFT_TOKEN_TIMEOUT")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECS",
+        default_value_t = 30,
+        env = "GRAFT_TOKEN_TIMEOUT"
+    )]
     pub token_timeout: u64,
 
     #[command(flatten)]

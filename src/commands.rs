@@ -106,8 +106,8 @@ pub fn session(cli: &Cli) -> Result<Session, Failure> {
     };
     let target = target(&mailbox, &s.graph_url);
     let token_timeout = Duration::from_secs(cli.token_timeout.max(1));
-    let (token, source) = config::token(cli.token_cmd.as_deref(), token_timeout)
-        .map_err(|e| (exit::SIGN_IN, e))?;
+    let (token, source) =
+        config::token(cli.token_cmd.as_deref(), token_timeout).map_err(|e| (exit::SIGN_IN, e))?;
     let mut client = GraphClient::new(s.graph_url.clone(), token, mailbox, timeout)
         .map_err(|e| (exit::SERVICE, e))?
         .with_token_cmd(cli.token_cmd.clone())

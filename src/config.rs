@@ -383,6 +383,51 @@ pub fn token(
     }
 }
 
+/// Stops a token command and everything it started (its process group
+/// when it has its own; else its descendants, found in `/proc`).
+fn stop(child: &mut std::process::Child, interactive: bool) {
+    let pid = child.id();
+    // SAFETY: signals to the child's group, or to processes found as its
+    // descendants a moment ago; at worst a signal to a pid that has exited.
+    unsafe {
+        if !interactive {
+            libc::kill(-(pid as i32), libc::SIGKILL);
+        }
+        for p in descendants(pid) {
+            libc::kill(p as i32, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The processes below `pid` (children, their children…), from `/proc`.
+fn descendants(pid: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+                .filter_map(|p| {
+                    let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+                    // `pid (comm) state ppid …`: comm may hold spaces and parentheses.
+                    let after = &stat[stat.rfind(')')? + 1..];
+                    let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
+                    Some((p, ppid))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        for (c, _) in parents.iter().filter(|(_, pp)| *pp == p) {
+            out.push(*c);
+            todo.push(*c);
+        }
+    }
+    out
+}
+
 /// The most a token command may print: tokens are a few KB.
 const TOKEN_CMD_OUTPUT: usize = 64 * 1024;
 
@@ -405,26 +450,37 @@ pub fn run_token_cmd(
     } else {
         (Stdio::null(), Stdio::null())
     };
-    let mut child = Command::new("sh")
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new("sh");
+    command
         .arg("-c")
         .arg(cmd)
         .stdin(stdin)
         .stdout(Stdio::piped())
-        .stderr(stderr)
+        .stderr(stderr);
+    if !interactive {
+        // Its own process group, so whatever it starts is stopped with it.
+        command.process_group(0);
+    }
+    let mut child = command
         .spawn()
         .map_err(|e| format!("--token-cmd could not be started: {e}"))?;
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or("--token-cmd: no output pipe")?;
-    let reader = std::thread::spawn(move || {
+    let mut stdout = child.stdout.take().ok_or("--token-cmd: no output pipe")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut out = Vec::new();
         let _ = (&mut stdout)
             .take(TOKEN_CMD_OUTPUT as u64 + 1)
             .read_to_end(&mut out);
-        out
+        let _ = tx.send(out);
     });
     let started = std::time::Instant::now();
+    let timed_out = || {
+        format!(
+            "--token-cmd did not finish within {} s and was stopped (--token-timeout sets the limit)",
+            timeout.as_secs()
+        )
+    };
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -432,25 +488,28 @@ pub fn run_token_cmd(
                 std::thread::sleep(std::time::Duration::from_millis(5))
             }
             Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "--token-cmd did not finish within {} s and was stopped (--token-timeout sets the limit)",
-                    timeout.as_secs()
-                ));
+                stop(&mut child, interactive);
+                return Err(timed_out());
             }
             Err(e) => return Err(format!("--token-cmd: {e}")),
         }
     };
-    let out = reader.join().unwrap_or_default();
-    if !status.success() {
-        return Err(format!("--token-cmd failed ({status})"));
-    }
+    // Something it started may still hold its output open: wait no longer
+    // than the time left.
+    let left = timeout
+        .saturating_sub(started.elapsed())
+        .max(std::time::Duration::from_millis(200));
+    let out = rx.recv_timeout(left).map_err(|_| timed_out())?;
+    // Too much output first: reading stops there, which may end the
+    // command with a broken pipe.
     if out.len() > TOKEN_CMD_OUTPUT {
         return Err(format!(
             "--token-cmd printed more than {} KiB; a token is a single line",
             TOKEN_CMD_OUTPUT / 1024
         ));
+    }
+    if !status.success() {
+        return Err(format!("--token-cmd failed ({status})"));
     }
     let text = String::from_utf8(out)
         .map_err(|_| "--token-cmd printed something that is not UTF-8".to_string())?;
@@ -582,7 +641,11 @@ signature = "Dana Park\nContoso\n"
         assert_eq!(src, TokenSource::Command);
         assert!(token(Some("exit 3"), t30).unwrap_err().contains("failed"));
         assert!(token(Some("true"), t30).unwrap_err().contains("nothing"));
-        assert!(token(Some("printf 'ab cd'"), t30).unwrap_err().contains("whitespace"));
+        assert!(
+            token(Some("printf 'ab cd'"), t30)
+                .unwrap_err()
+                .contains("whitespace")
+        );
         let slow = std::time::Instant::now();
         let e = token(Some("sleep 20"), std::time::Duration::from_millis(300)).unwrap_err();
         assert!(e.contains("did not finish"), "{e}");

@@ -22,6 +22,22 @@ fn note_size(model: &mut Model, ev: &Event) {
     }
 }
 
+/// Queues a terminal event; plain characters join the typed run before
+/// them, so a burst is one message.
+fn push_event(queue: &mut VecDeque<Msg>, ev: Event) {
+    if let Event::Key(k) = &ev
+        && let Some(c) = crate::app::update::plain_char(k)
+    {
+        if let Some(Msg::Typed(s)) = queue.back_mut() {
+            s.push(c);
+        } else {
+            queue.push_back(Msg::Typed(c.to_string()));
+        }
+        return;
+    }
+    queue.extend(event_to_msg(ev));
+}
+
 pub fn event_to_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => Some(Msg::Key(k)),
@@ -688,19 +704,19 @@ where
     draw(terminal, model)?;
     let mut input_open = true;
     loop {
-        let first = tokio::select! {
+        let mut queue: VecDeque<Msg> = VecDeque::new();
+        tokio::select! {
             ev = events.next(), if input_open => match ev {
                 Some(Ok(ev)) => {
                     note_size(model, &ev);
-                    event_to_msg(ev)
+                    push_event(&mut queue, ev);
                 }
                 Some(Err(e)) => return Err(format!("terminal input failed: {e}")),
-                None => { input_open = false; None }
+                None => input_open = false,
             },
-            Some(msg) = rx.recv() => Some(msg),
+            Some(msg) = rx.recv() => queue.push_back(msg),
             else => return Ok(LoopEnd::Quit),
         };
-        let mut queue: VecDeque<Msg> = first.into_iter().collect();
         let mut redraw = false;
         let mut spawned = false;
         let mut editor = None;
@@ -737,24 +753,36 @@ where
                 continue;
             }
             if input_open {
-                // Poll with this task's own waker (not a no-op one), so the
-                // stream still wakes us later when it had nothing now.
-                let ready = std::future::poll_fn(|cx| {
-                    std::task::Poll::Ready(match events.poll_next_unpin(cx) {
-                        std::task::Poll::Ready(x) => Some(x),
-                        std::task::Poll::Pending => None,
+                // Everything the terminal already holds, before any of it is
+                // handled: a burst of characters is then one message.
+                let mut got = false;
+                loop {
+                    // Poll with this task's own waker (not a no-op one), so
+                    // the stream still wakes us later when it had nothing now.
+                    let ready = std::future::poll_fn(|cx| {
+                        std::task::Poll::Ready(match events.poll_next_unpin(cx) {
+                            std::task::Poll::Ready(x) => Some(x),
+                            std::task::Poll::Pending => None,
+                        })
                     })
-                })
-                .await;
-                if let Some(next) = ready {
-                    match next {
-                        Some(Ok(ev)) => {
+                    .await;
+                    match ready {
+                        Some(Some(Ok(ev))) => {
                             note_size(model, &ev);
-                            queue.extend(event_to_msg(ev))
+                            push_event(&mut queue, ev);
+                            got = true;
                         }
-                        Some(Err(e)) => return Err(format!("terminal input failed: {e}")),
-                        None => input_open = false,
+                        Some(Some(Err(e))) => {
+                            return Err(format!("terminal input failed: {e}"));
+                        }
+                        Some(None) => {
+                            input_open = false;
+                            break;
+                        }
+                        None => break,
                     }
+                }
+                if got {
                     continue;
                 }
             }

@@ -32,7 +32,7 @@ pub fn redact(s: &str) -> String {
         while let Some(i) = out[from..].to_ascii_lowercase().find(marker) {
             let start = from + i + marker.len();
             let end = out[start..]
-                .find(|c: char| c == '&' || c == ' ' || c == ')' || c == '"' || c == '\'')
+                .find(['&', ' ', ')', '"', '\''])
                 .map(|j| start + j)
                 .unwrap_or(out.len());
             out.replace_range(start..end, "…");
@@ -102,9 +102,14 @@ mod tests {
 
     #[test]
     fn credentials_are_redacted() {
-        let m = redact("PUT https://outlook.office.com/api/v2.0/AttachmentSessions('x')?authtoken=eyJ0eXA.abc&x=1 failed; Bearer eyJhbG.c2");
+        let m = redact(
+            "PUT https://outlook.office.com/api/v2.0/AttachmentSessions('x')?authtoken=eyJ0eXA.abc&x=1 failed; Bearer eyJhbG.c2",
+        );
         assert!(!m.contains("eyJ"), "{m}");
-        assert!(m.contains("authtoken=…&x=1") && m.contains("Bearer …"), "{m}");
+        assert!(
+            m.contains("authtoken=…&x=1") && m.contains("Bearer …"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -117,7 +117,10 @@ async fn without_a_session_status_a_lost_chunk_starts_over_in_a_new_session() {
         .iter()
         .filter(|r| r.path.ends_with("/createUploadSession"))
         .count();
-    assert_eq!(sessions, 2, "the lost place is not guessed: a new session");
+    assert_eq!(
+        sessions, 2,
+        "the lost place is not guessed: a new session: {reqs:?}"
+    );
     assert!(
         reqs.iter()
             .any(|r| r.method == "DELETE" && r.path.starts_with("/upload/")),

@@ -91,6 +91,34 @@ pub fn before_save(model: &mut Model) -> Option<Outcome> {
         return None;
     }
     if !model.can_search_people {
+        if model.refused.contains(&crate::auth::Feature::PeopleSearch) {
+            // Say why the name was not looked up, not just "no '@'".
+            let reason =
+                "people search is off (it needs the People.Read permission); type the address"
+                    .to_string();
+            let mut first = None;
+            for f in RECIPIENT_FIELDS {
+                if let Some(n) = bare_names(&model.text(f))
+                    .into_iter()
+                    .find(|n| left.iter().any(|l| l.eq_ignore_ascii_case(n)))
+                {
+                    model.errors[f.index()] = Some(AddressError {
+                        item: n,
+                        reason: reason.clone(),
+                    });
+                    first.get_or_insert(f);
+                }
+            }
+            if let Some(f) = first {
+                model.focus = f;
+            }
+            model.quit_after_save = false;
+            model.status.push(StatusEntry::Invalid(format!(
+                "Not saved. {}: {reason}",
+                left.join(", ")
+            )));
+            return Some(Outcome::redraw());
+        }
         // The usual validation flags them: "no '@'".
         return None;
     }

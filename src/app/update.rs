@@ -26,6 +26,9 @@ pub enum TimerKind {
 #[derive(Clone, Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Plain characters typed in a row (a burst the terminal delivered at
+    /// once): the same as a `Key` for each, handled in one go.
+    Typed(String),
     Paste(String),
     /// The terminal changed size: the text areas' views start again from the
     /// top left (see `model::reset_view`), and the screen is redrawn.
@@ -205,6 +208,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Outcome::none(),
         Msg::Key(key) => on_key(model, key),
+        Msg::Typed(text) => on_typed(model, &text),
         Msg::Paste(text) => on_paste(model, &text),
         Msg::Resize => {
             let more = &mut model.more;
@@ -326,6 +330,57 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
                 .push(StatusEntry::Info(format!("{e} The body is as it was.")));
             Outcome::redraw()
         }
+    }
+}
+
+/// A character as the key that types it (upper case carries Shift).
+fn char_key(c: char) -> KeyEvent {
+    let m = if c.is_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    KeyEvent::new(KeyCode::Char(c), m)
+}
+
+/// Characters typed in a row: inserted at once where that is exactly what
+/// typing them one by one would do (a field has the focus, no dialog, no
+/// character bound to an action); otherwise one key at a time.
+fn on_typed(model: &mut Model, text: &str) -> Outcome {
+    let one_by_one = text.chars().nth(1).is_none()
+        || model.dialog.is_some()
+        || text
+            .chars()
+            .any(|c| model.keymap.action_for(&char_key(c)).is_some());
+    if one_by_one {
+        let mut out = Outcome::none();
+        for c in text.chars() {
+            let o = on_key(model, char_key(c));
+            out.redraw |= o.redraw;
+            out.effects.extend(o.effects);
+        }
+        return out;
+    }
+    let focus = model.focus;
+    if focus == Field::Body {
+        model.body_insert(text);
+    } else {
+        model.field_mut(focus).insert_str(text);
+    }
+    edited(model, focus)
+}
+
+/// A key that types a plain character (no Ctrl, no Alt).
+pub fn plain_char(k: &KeyEvent) -> Option<char> {
+    match k.code {
+        KeyCode::Char(c)
+            if k.kind == KeyEventKind::Press
+                && (k.modifiers - KeyModifiers::SHIFT).is_empty()
+                && !c.is_control() =>
+        {
+            Some(c)
+        }
+        _ => None,
     }
 }
 

@@ -62,10 +62,13 @@ fn parse_one(item: &str) -> Result<Address, AddressError> {
     // name that is itself another address is a spoofing trick, refused.
     if let Some(n) = &name {
         let shown = n.trim_matches(|c| c == '\'' || c == '"');
-        if let Some(other) = shown
-            .split_whitespace()
-            .find(|w| w.contains('@') && email_address::EmailAddress::from_str(w.trim_matches(|c: char| "<>()[],;".contains(c))).is_ok())
-        {
+        if let Some(other) = shown.split_whitespace().find(|w| {
+            w.contains('@')
+                && email_address::EmailAddress::from_str(
+                    w.trim_matches(|c: char| "<>()[],;".contains(c)),
+                )
+                .is_ok()
+        }) {
             let other = other.trim_matches(|c: char| "<>()[],;".contains(c));
             if !other.eq_ignore_ascii_case(addr) {
                 return Err(err(format!(

@@ -896,6 +896,9 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
                 retry_after,
             }),
         ) => {
+            // The whole request is read first, as a front end that answers
+            // it would, so the client sees this answer, not a reset.
+            let _ = axum::body::to_bytes(req.into_body(), usize::MAX).await;
             let mut r = if status == 429 {
                 // Outlook's throttling body has no innerError.
                 let status = StatusCode::TOO_MANY_REQUESTS;
@@ -949,15 +952,14 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
                 (0..chunks).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
             );
             let mut r = Response::new(axum::body::Body::from_stream(stream));
-            r.headers_mut().insert(
-                "content-type",
-                HeaderValue::from_static("application/json"),
-            );
+            r.headers_mut()
+                .insert("content-type", HeaderValue::from_static("application/json"));
             r
         }
         (Ok(()), Some(FaultAction::Redirect { status, to })) => {
             let mut r = Response::new(axum::body::Body::empty());
-            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::TEMPORARY_REDIRECT);
+            *r.status_mut() =
+                StatusCode::from_u16(status).unwrap_or(StatusCode::TEMPORARY_REDIRECT);
             if let Ok(v) = HeaderValue::from_str(&to) {
                 r.headers_mut().insert("location", v);
             }

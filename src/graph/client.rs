@@ -297,10 +297,11 @@ impl GraphClient {
             return false;
         };
         let timeout = self.token_timeout;
-        let fresh = tokio::task::spawn_blocking(move || crate::config::run_token_cmd(&cmd, false, timeout))
-            .await
-            .ok()
-            .and_then(Result::ok);
+        let fresh =
+            tokio::task::spawn_blocking(move || crate::config::run_token_cmd(&cmd, false, timeout))
+                .await
+                .ok()
+                .and_then(Result::ok);
         match (fresh, self.token.write()) {
             (Some(t), Ok(mut slot)) => {
                 *slot = Some(t);
@@ -511,11 +512,11 @@ impl GraphClient {
                 &format!("the answer is not a list: {e}"),
             )
         })?;
-        Ok(list
-            .value
+        list.value
             .into_iter()
             .next()
-            .map(|m| saved_from(status, m, request_id)))
+            .map(|m| saved_from(status, m, request_id))
+            .transpose()
     }
 
     /// The id of a well-known folder (`deleteditems`, `sentitems`), asked
@@ -609,7 +610,7 @@ impl GraphClient {
                 &format!("the answer is not a message: {e}"),
             )
         })?;
-        Ok(saved_from(status, msg, request_id))
+        saved_from(status, msg, request_id)
     }
 
     /// Sends one request; on a refused token, refreshes it once and sends again.
@@ -882,26 +883,53 @@ pub(super) fn bad_response(
 pub fn saved_from_value(status: u16, v: &Value) -> Option<SavedMessage> {
     let msg: MessageResponse = serde_json::from_value(v.clone()).ok()?;
     let status = StatusCode::from_u16(status).ok()?;
-    Some(saved_from(status, msg, None))
+    saved_from(status, msg, None).ok()
+}
+
+/// The longest id graft takes from a server (Graph's are about 150
+/// characters); a longer one is a broken or hostile answer.
+pub const MAX_ID: usize = 1024;
+
+/// Whether a server's id can be one: Graph ids are base64-like
+/// (`A-Z a-z 0-9 + / = - _`), of bounded length. Anything else (`..`, a
+/// space, a `?`) is refused, so an id is never path syntax.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c))
+}
+
+/// At most `max` characters of a server's text.
+fn bounded(s: &str, max: usize) -> String {
+    sanitize::line(&s.chars().take(max).collect::<String>())
 }
 
 fn saved_from(
     status: StatusCode,
     msg: MessageResponse,
     request_id: Option<String>,
-) -> SavedMessage {
-    SavedMessage {
+) -> Result<SavedMessage, GraphFailure> {
+    if !valid_id(&msg.id) {
+        return Err(bad_response(
+            status,
+            request_id,
+            "the server gave a message id graft cannot use (empty, too long, or not an id)",
+        ));
+    }
+    Ok(SavedMessage {
         status: status.as_u16(),
         status_text: reason(status),
-        id: sanitize::line(&msg.id),
-        web_link: sanitize::line(&msg.web_link),
-        change_key: sanitize::line(&msg.change_key),
-        created: sanitize::line(&msg.created_date_time),
-        last_modified: sanitize::line(&msg.last_modified_date_time),
-        parent_folder_id: sanitize::line(&msg.parent_folder_id),
+        id: msg.id,
+        web_link: bounded(&msg.web_link, 8 * 1024),
+        change_key: bounded(&msg.change_key, 256),
+        created: bounded(&msg.created_date_time, 64),
+        last_modified: bounded(&msg.last_modified_date_time, 64),
+        parent_folder_id: bounded(&msg.parent_folder_id, MAX_ID),
         is_draft: msg.is_draft.unwrap_or(true),
         request_id,
-    }
+    })
 }
 
 fn reason(status: StatusCode) -> String {
@@ -1035,10 +1063,11 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 const QUOTED: &percent_encoding::AsciiSet = &SEGMENT.remove(b'\'').remove(b'$');
 
 /// One path segment, percent-encoded as data. A segment of dots alone
-/// (`.`, `..`) would be path syntax: its dots are encoded too.
+/// (`.`, `..`) would be path syntax even encoded (URLs treat `%2E%2E` as
+/// `..`): its dots go as literal `%2E` text, which no server takes for a path.
 pub fn encode_segment(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| c == '.') {
-        return "%2E".repeat(s.len());
+        return "%252E".repeat(s.len());
     }
     percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
@@ -1093,7 +1122,7 @@ pub(super) fn http_failure(
 /// No usable answer, said as what happened: not reachable (nothing was
 /// sent), no answer in time, or the connection dropped. The error's URL is
 /// left out: an upload URL carries its own credential (`authtoken=`).
-pub(super) fn transport_failure(e: reqwest::Error) -> GraphFailure {
+pub fn transport_failure(e: reqwest::Error) -> GraphFailure {
     let timeout = e.is_timeout();
     let connect = e.is_connect();
     let e = e.without_url();
@@ -1106,9 +1135,17 @@ pub(super) fn transport_failure(e: reqwest::Error) -> GraphFailure {
     let detail = chain.join(": ");
     let lower = detail.to_ascii_lowercase();
     let (kind, code, what) = if timeout {
-        (FailureKind::Timeout, "Timeout", "no answer in time".to_string())
+        (
+            FailureKind::Timeout,
+            "Timeout",
+            "no answer in time".to_string(),
+        )
     } else if connect {
-        (FailureKind::Network, "ConnectFailed", "could not reach Graph".to_string())
+        (
+            FailureKind::Network,
+            "ConnectFailed",
+            "could not reach Graph".to_string(),
+        )
     } else if lower.contains("reset") || lower.contains("closed") || lower.contains("broken pipe") {
         (
             FailureKind::Network,
@@ -1116,9 +1153,17 @@ pub(super) fn transport_failure(e: reqwest::Error) -> GraphFailure {
             "the server closed the connection without answering".to_string(),
         )
     } else {
-        (FailureKind::Network, "NetworkError", "the request did not complete".to_string())
+        (
+            FailureKind::Network,
+            "NetworkError",
+            "the request did not complete".to_string(),
+        )
     };
-    GraphFailure::local(kind, code, sanitize::redact(&sanitize::line(&format!("{what} ({detail})"))))
+    GraphFailure::local(
+        kind,
+        code,
+        sanitize::redact(&sanitize::line(&format!("{what} ({detail})"))),
+    )
 }
 
 #[cfg(test)]

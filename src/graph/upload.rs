@@ -34,9 +34,21 @@ impl GraphClient {
     ) -> Result<String, GraphFailure> {
         let url = self.url(&["messages", message_id, "attachments"]);
         let (status, request_id, bytes) = self.send(Method::POST, url, Some(att)).await?;
-        let r: RemoteAttachment = serde_json::from_slice(&bytes)
-            .map_err(|e| bad_response(status, request_id, &format!("not an attachment: {e}")))?;
-        Ok(crate::sanitize::line(&r.id))
+        let r: RemoteAttachment = serde_json::from_slice(&bytes).map_err(|e| {
+            bad_response(
+                status,
+                request_id.clone(),
+                &format!("not an attachment: {e}"),
+            )
+        })?;
+        if !super::client::valid_id(&r.id) {
+            return Err(bad_response(
+                status,
+                request_id,
+                "the attachment's id is not an id",
+            ));
+        }
+        Ok(r.id)
     }
 
     /// The draft's attachments (id, name, size).
@@ -54,7 +66,15 @@ impl GraphClient {
         let l: List = serde_json::from_slice(&bytes).map_err(|e| {
             bad_response(status, request_id, &format!("not an attachment list: {e}"))
         })?;
-        Ok(l.value)
+        // Ids graft can use, names as the terminal may show them.
+        Ok(l.value
+            .into_iter()
+            .filter(|a| super::client::valid_id(&a.id))
+            .map(|a| RemoteAttachment {
+                name: crate::sanitize::line(&a.name.chars().take(255).collect::<String>()),
+                ..a
+            })
+            .collect())
     }
 
     /// Removes an attachment. A 404 may mean the attachment is gone, or
@@ -140,7 +160,8 @@ fn id_from_location(loc: &str) -> Option<String> {
     let lower = loc.to_ascii_lowercase();
     let start = lower.rfind("attachments('")? + "attachments('".len();
     let end = loc[start..].find("')")? + start;
-    Some(crate::sanitize::line(&loc[start..end]))
+    let id = &loc[start..end];
+    super::client::valid_id(id).then(|| id.to_string())
 }
 
 /// The attachment on the server that is this file, when its id is not

@@ -190,6 +190,9 @@ fn escape(b: &[u8], settled: bool) -> Step {
         b'[' => csi(b, settled),
         b'O' => ss3(b, settled),
         0x1b => Step::Event(key(KeyCode::Esc, KeyModifiers::NONE), 1),
+        // Esc then a control key (Esc, Ctrl-S typed fast): two keys, not
+        // Alt+Ctrl (which terminals hardly send and graft binds to nothing).
+        0x00..=0x1f => Step::Event(key(KeyCode::Esc, KeyModifiers::NONE), 1),
         _ => {
             // ESC then a key: that key with Alt.
             match step(&b[1..], settled) {
@@ -373,11 +376,13 @@ mod tests {
             ]
         );
         assert_eq!(
-            all(b"\x1bw\x1bW\x1b\x7f\x1b"),
+            all(b"\x1bw\x1bW\x1b\x7f\x1b\x13\x1b"),
             vec![
                 k(KeyCode::Char('w'), M::ALT),
                 k(KeyCode::Char('W'), M::ALT | M::SHIFT),
                 k(KeyCode::Backspace, M::ALT),
+                k(KeyCode::Esc, M::NONE),
+                k(KeyCode::Char('s'), M::CONTROL),
                 k(KeyCode::Esc, M::NONE),
             ]
         );

@@ -259,7 +259,11 @@ const LONG_LINE: usize = 60_000;
 /// cursor one column from the right edge; returns the cursor's position.
 fn draw_around_cursor(line: &str, col: usize, frame: &mut Canvas, area: Rect) -> Position {
     use unicode_width::UnicodeWidthChar;
-    let at = line.char_indices().nth(col).map(|(i, _)| i).unwrap_or(line.len());
+    let at = line
+        .char_indices()
+        .nth(col)
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
     let room = area.width.saturating_sub(1) as usize;
     let mut start = at;
     let mut used = 0usize;

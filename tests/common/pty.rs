@@ -32,6 +32,18 @@ impl Pty {
         rows: u16,
         state: Arc<tempfile::TempDir>,
     ) -> Pty {
+        Pty::spawn_program(env!("CARGO_BIN_EXE_graft"), args, env, cols, rows, state)
+    }
+
+    /// Starts another program (a shell that starts graft) the same way.
+    pub fn spawn_program(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+        state: Arc<tempfile::TempDir>,
+    ) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -40,7 +52,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_graft"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("GRAFT_STATE_DIR", state.path());
