@@ -113,7 +113,7 @@ async fn load_draft(
 async fn sync_task(
     client: GraphClient,
     tx: UnboundedSender<Msg>,
-    jtx: Option<std::sync::mpsc::Sender<JournalOp>>,
+    jtx: Option<std::sync::Weak<Writer>>,
     store: Option<JournalStore>,
     rec: Box<JournalRecord>,
 ) {
@@ -148,7 +148,9 @@ async fn sync_task(
                 let _ = c.remove();
             }
             (None, Some(jtx)) => {
-                let _ = jtx.send(JournalOp::Remove(rec.key.clone()));
+                if let Some(jtx) = jtx.upgrade() {
+                    let _ = jtx.send(JournalOp::Remove(rec.key.clone()));
+                }
             }
             _ => {}
         }
@@ -287,12 +289,94 @@ pub struct Runner {
     sign_in: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
     /// What the profile turns on (people search, categories, MailTips).
     features: crate::auth::Features,
-    journal: Option<(
-        std::sync::mpsc::Sender<JournalOp>,
-        std::thread::JoinHandle<()>,
-    )>,
+    /// The only strong reference: tasks hold weak ones, so ending the
+    /// session (dropping this) ends the writer thread even while a task
+    /// still waits on the network.
+    journal: Option<(std::sync::Arc<Writer>, std::thread::JoinHandle<()>)>,
     /// The store itself, to claim other sessions' files before acting on them.
     store: Option<JournalStore>,
+}
+
+/// The journal writer's queue, counting what it has not finished yet.
+struct Writer {
+    tx: std::sync::mpsc::Sender<JournalOp>,
+    busy: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// The last journal write failed (the form says so until one works).
+    failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Writer {
+    /// Queues `op`; gives it back if the writer has stopped.
+    fn send(&self, op: JournalOp) -> Result<(), JournalOp> {
+        use std::sync::atomic::Ordering;
+        self.busy.fetch_add(1, Ordering::AcqRel);
+        self.tx.send(op).map_err(|e| {
+            self.busy.fetch_sub(1, Ordering::AcqRel);
+            e.0
+        })
+    }
+
+    /// Has the writer make the spare files for the next note that a
+    /// create is leaving.
+    fn prepare(&self, store: &Option<JournalStore>) {
+        if let Some(store) = store.clone() {
+            let _ = self.send(JournalOp::Task(Box::new(move || store.prepare())));
+        }
+    }
+
+    /// Nothing queued or running.
+    fn idle(&self) -> bool {
+        self.busy.load(std::sync::atomic::Ordering::Acquire) == 0
+    }
+}
+
+/// Tells the form how a journal operation went: always when asked
+/// (`always`), else only a failure or the first success after one.
+fn report_journal(
+    tx: &UnboundedSender<Msg>,
+    failing: &std::sync::atomic::AtomicBool,
+    result: std::io::Result<()>,
+    always: bool,
+) {
+    use std::sync::atomic::Ordering;
+    let was_failing = failing.swap(result.is_err(), Ordering::AcqRel);
+    if let Err(e) = &result {
+        tracing::warn!(error = %e, "journal failed");
+    } else if !always && !was_failing {
+        return;
+    }
+    let _ = tx.send(Msg::JournalDone {
+        result: result.map_err(|e| e.to_string()),
+    });
+}
+
+/// One journal operation on the writer thread; `None` for those that report
+/// nothing back.
+fn journal_op(store: &JournalStore, op: JournalOp) -> Option<std::io::Result<()>> {
+    match op {
+        JournalOp::Task(task) => {
+            task();
+            None
+        }
+        JournalOp::Write(rec) => {
+            tracing::debug!(key = %rec.key, queued = rec.queued, "journal write");
+            Some(store.write(&rec))
+        }
+        JournalOp::WriteFast(rec) => {
+            tracing::debug!(key = %rec.key, "journal: a create may be in flight");
+            Some(store.write_fast(&rec))
+        }
+        JournalOp::Remove(key) => {
+            tracing::debug!(key = %key, "journal removed");
+            Some(store.remove(&key))
+        }
+        JournalOp::Release(key) => {
+            store.release(&key);
+            None
+        }
+        // Taken by another graft meanwhile (no claim): it is theirs now.
+        JournalOp::Drop(rec) => store.claim(&rec).map(|claim| claim.remove()),
+    }
 }
 
 impl Runner {
@@ -303,48 +387,30 @@ impl Runner {
     ) -> (Runner, UnboundedReceiver<Msg>) {
         let (tx, rx) = unbounded_channel();
         let kept = store.clone();
+        let busy = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let spares = store.clone();
         let journal = store.map(|store| {
             let (jtx, jrx) = std::sync::mpsc::channel::<JournalOp>();
             let back = tx.clone();
+            let idle = busy.clone();
+            let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let failed = failing.clone();
             let handle = std::thread::spawn(move || {
                 // Ops run in order, so a removal never races an earlier write.
                 for op in jrx {
-                    let result = match op {
-                        JournalOp::Task(task) => {
-                            task();
-                            continue;
-                        }
-                        JournalOp::Write(rec) => {
-                            tracing::debug!(key = %rec.key, queued = rec.queued, "journal write");
-                            store.write(&rec)
-                        }
-                        JournalOp::WriteFast(rec) => {
-                            tracing::debug!(key = %rec.key, "journal: a create may be in flight");
-                            store.write_fast(&rec)
-                        }
-                        JournalOp::Remove(key) => {
-                            tracing::debug!(key = %key, "journal removed");
-                            store.remove(&key)
-                        }
-                        JournalOp::Release(key) => {
-                            store.release(&key);
-                            continue;
-                        }
-                        JournalOp::Drop(rec) => match store.claim(&rec) {
-                            Some(claim) => claim.remove(),
-                            // Taken by another graft meanwhile: it is theirs now.
-                            None => continue,
-                        },
-                    };
-                    if let Err(e) = &result {
-                        tracing::warn!(error = %e, "journal failed");
+                    if let Some(result) = journal_op(&store, op) {
+                        report_journal(&back, &failed, result, true);
                     }
-                    let _ = back.send(Msg::JournalDone {
-                        result: result.map_err(|e| e.to_string()),
-                    });
+                    idle.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
                 }
             });
-            (jtx, handle)
+            let writer = Writer {
+                tx: jtx,
+                busy: busy.clone(),
+                failing,
+            };
+            writer.prepare(&spares);
+            (std::sync::Arc::new(writer), handle)
         });
         (
             Runner {
@@ -366,13 +432,23 @@ impl Runner {
     fn after_journal(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
         let handle = tokio::runtime::Handle::current();
         match &self.journal {
+            Some((writer, _)) if self.writer_idle() => {
+                let (writer, store) = (std::sync::Arc::downgrade(writer), self.store.clone());
+                tokio::spawn(async move {
+                    task.await;
+                    // Spares for the next note, once this answer is in and
+                    // drawn (not competing with the frame for a core).
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    if let Some(writer) = writer.upgrade() {
+                        writer.prepare(&store);
+                    }
+                });
+            }
             Some((jtx, _)) => {
                 let start: Box<dyn FnOnce() + Send> = Box::new(move || {
                     handle.spawn(task);
                 });
-                if let Err(std::sync::mpsc::SendError(JournalOp::Task(start))) =
-                    jtx.send(JournalOp::Task(start))
-                {
+                if let Err(JournalOp::Task(start)) = jtx.send(JournalOp::Task(start)) {
                     start();
                 }
             }
@@ -389,7 +465,7 @@ impl Runner {
         let task = match &self.journal {
             Some((jtx, _)) => match jtx.send(JournalOp::Task(task)) {
                 Ok(()) => return,
-                Err(std::sync::mpsc::SendError(JournalOp::Task(t))) => t,
+                Err(JournalOp::Task(t)) => t,
                 Err(_) => return,
             },
             None => task,
@@ -422,6 +498,31 @@ impl Runner {
     fn journal(&self, op: JournalOp) {
         if let Some((jtx, _)) = &self.journal {
             let _ = jtx.send(op);
+        }
+    }
+
+    /// Nothing is waiting for the journal writer. Work for this draft is
+    /// only ever queued from this thread (a background completion queues
+    /// work for other drafts only), so this draft's order is kept.
+    fn writer_idle(&self) -> bool {
+        self.journal.as_ref().is_some_and(|(w, _)| w.idle())
+    }
+
+    /// The note that a create is about to leave. With the writer idle it is
+    /// written here, at once (a small file, no fsync), sparing the request
+    /// two thread hand-overs; otherwise it queues behind earlier writes.
+    fn note_create(&self, rec: Box<JournalRecord>) {
+        match &self.store {
+            Some(store) if self.writer_idle() => {
+                if let (Some(result), Some((writer, _))) =
+                    (journal_op(store, JournalOp::WriteFast(rec)), &self.journal)
+                {
+                    // A success changes nothing on screen unless one failed
+                    // before; saying nothing spares the loop a wake-up.
+                    report_journal(&self.tx, &writer.failing, result, false);
+                }
+            }
+            _ => self.journal(JournalOp::WriteFast(rec)),
         }
     }
 
@@ -545,12 +646,15 @@ impl Runner {
             // The event loop hands the terminal over itself; see `LoopEnd::Editor`.
             Effect::OpenEditor(_) => {}
             Effect::WriteJournal(rec) => self.journal(JournalOp::Write(rec)),
-            Effect::NoteCreate(rec) => self.journal(JournalOp::WriteFast(rec)),
+            Effect::NoteCreate(rec) => self.note_create(rec),
             Effect::RemoveJournal(key) => self.journal(JournalOp::Remove(key)),
             Effect::ReleaseJournal(key) => self.journal(JournalOp::Release(key)),
             Effect::DropJournal(rec) => self.journal(JournalOp::Drop(rec)),
             Effect::Sync(rec) => {
-                let jtx = self.journal.as_ref().map(|(j, _)| j.clone());
+                let jtx = self
+                    .journal
+                    .as_ref()
+                    .map(|(j, _)| std::sync::Arc::downgrade(j));
                 let store = self.store.clone();
                 tokio::spawn(sync_task(client, tx, jtx, store, rec));
             }
@@ -559,9 +663,12 @@ impl Runner {
 
     /// Waits for every journal operation already asked for.
     pub fn finish(self) {
-        if let Some((jtx, handle)) = self.journal {
-            drop(jtx);
+        if let Some((writer, handle)) = self.journal {
+            drop(writer);
             let _ = handle.join();
+        }
+        if let Some(store) = &self.store {
+            store.discard_spares();
         }
     }
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::pty::{Pty, unwrapped};
+use common::pty::{Pty, journal_texts, unwrapped};
 use graft::draft::journal::{Fields, JournalRecord, JournalStore};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::{AccessToken, GraphClient, Mailbox};
@@ -60,15 +60,18 @@ fn client(emu: &Emulator) -> GraphClient {
     .unwrap()
 }
 
-fn journal_texts(state: &std::path::Path) -> Vec<String> {
-    std::fs::read_dir(state.join("journal"))
-        .map(|d| {
-            d.flatten()
-                .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                .collect()
-        })
-        .unwrap_or_default()
+/// graft on a Graph root nothing may be listening on yet, with a journal
+/// queued earlier in `state`, waiting until it says the draft is queued.
+fn spawn_offline(url: &str, state: Arc<tempfile::TempDir>) -> Pty {
+    let t = Pty::spawn_with_state(
+        &["--graph-url", url],
+        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+        100,
+        30,
+        state,
+    );
+    t.wait_text("still queued");
+    t
 }
 
 /// A queued journal of another (ended) session, for `url`.
@@ -305,7 +308,7 @@ fn kill_9_while_a_create_is_on_its_way_leaves_one_draft() {
     drop(t);
     let mut again = spawn_recovering(&emu, state.clone());
     let screen = again.wait_for("the start", 10, |s| {
-        s.contains("Ready") || s.contains("Recover")
+        s.contains("Ready") || s.contains("Recover") || s.contains("Saved")
     });
     if screen.contains("Recover") {
         // Whatever is offered, saving it must not make a second draft.
@@ -403,7 +406,7 @@ fn kill_9_during_an_upload_never_uploads_the_file_twice() {
     drop(t);
     let mut again = spawn_recovering(&emu, state.clone());
     let screen = again.wait_for("the start", 10, |s| {
-        s.contains("Ready") || s.contains("Recover")
+        s.contains("Ready") || s.contains("Recover") || s.contains("Saved")
     });
     if screen.contains("Recover") {
         again.send(ENTER);
@@ -684,14 +687,7 @@ fn a_save_queued_earlier_is_retried_when_the_network_returns() {
         "Offline at start",
         0,
     );
-    let mut t = Pty::spawn_with_state(
-        &["--graph-url", &url],
-        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
-        100,
-        30,
-        state.clone(),
-    );
-    t.wait_text("still queued");
+    let mut t = spawn_offline(&url, state.clone());
     // The network comes back during the session.
     let emu = Emulator::start_on(EmulatorConfig::default(), port).unwrap();
     wait_until("the queued draft", 30, || emu.messages().len() == 1);
@@ -699,6 +695,25 @@ fn a_save_queued_earlier_is_retried_when_the_network_returns() {
         journal_texts(state.path()).is_empty()
     });
     t.send(CTRL_Q);
+}
+
+// 20, and quitting: a background save still retrying never holds graft
+// open (the journal writer used to wait for the retrying task's handle on it).
+#[test]
+fn quitting_while_a_queued_save_is_retrying_exits_and_keeps_it() {
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/v1.0");
+    let state = Arc::new(tempfile::tempdir().unwrap());
+    let key = "20202020-1111-4222-8333-555555555555";
+    queued(state.path(), &url, key, "Still offline at quit", 0);
+    let mut t = spawn_offline(&url, state.clone());
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0, "graft ends while the retry waits");
+    let texts = journal_texts(state.path());
+    assert!(
+        texts.iter().any(|j| j.contains("Still offline at quit")),
+        "the queued draft is kept for the next start: {texts:?}"
+    );
 }
 
 // 21. A server that hangs.

@@ -129,7 +129,23 @@ pub struct JournalStore {
     session: String,
     /// The locks this session holds, by file stem.
     held: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, std::fs::File>>>,
+    /// Files made ahead of time (see [`JournalStore::prepare`]).
+    spare: std::sync::Arc<std::sync::Mutex<Spare>>,
 }
+
+/// A locked lock file and an empty temporary file, made ahead of time and
+/// renamed into place when a draft's note that a create is leaving is
+/// written: on this kind of disk, creating a file costs ~100 µs and a
+/// rename ~10 µs, and that note is on the save's path.
+#[derive(Debug, Default)]
+struct Spare {
+    lock: Option<(std::fs::File, PathBuf)>,
+    file: Option<tempfile::NamedTempFile>,
+    /// Spares a killed graft left have been looked for.
+    swept: bool,
+}
+
+const SPARE_LOCK_PREFIX: &str = ".spare-";
 
 fn valid_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= 64 && key.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
@@ -167,6 +183,11 @@ fn try_lock(path: &Path) -> Option<std::fs::File> {
 
 /// This machine's name, for "open on host …".
 pub fn host_name() -> String {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(read_host_name).clone()
+}
+
+fn read_host_name() -> String {
     let mut buf = [0u8; 256];
     // SAFETY: a buffer of that length; gethostname NUL-terminates what fits.
     let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
@@ -211,7 +232,93 @@ impl JournalStore {
             dir,
             session: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
             held: Default::default(),
+            spare: Default::default(),
         })
+    }
+
+    /// Makes the spare files the next [`JournalStore::write_fast`] renames
+    /// into place; the first time, also removes spares a killed graft left.
+    /// For the writer thread, off the save's path.
+    pub fn prepare(&self) {
+        let Ok(mut spare) = self.spare.lock() else {
+            return;
+        };
+        if !spare.swept {
+            spare.swept = true;
+            self.remove_stale_spares();
+        }
+        if spare.lock.is_none() {
+            let path = self.dir.join(format!(
+                "{SPARE_LOCK_PREFIX}{}-{}.lock",
+                self.session,
+                uuid::Uuid::new_v4().simple()
+            ));
+            spare.lock = try_lock(&path).map(|f| (f, path));
+        }
+        if spare.file.is_none() {
+            spare.file = tempfile::Builder::new()
+                .prefix(".graft-")
+                .suffix(".tmp")
+                .tempfile_in(&self.dir)
+                .ok();
+        }
+    }
+
+    /// Removes this session's spares (it is ending).
+    pub fn discard_spares(&self) {
+        if let Ok(mut spare) = self.spare.lock() {
+            if let Some((_, path)) = spare.lock.take() {
+                let _ = std::fs::remove_file(path);
+            }
+            spare.file = None;
+        }
+    }
+
+    /// Spare lock files no running graft holds, and temporary files over a
+    /// day old (a write cut short by a crash).
+    fn remove_stale_spares(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let day = std::time::Duration::from_secs(24 * 3600);
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let path = e.path();
+            if name.starts_with(SPARE_LOCK_PREFIX) && name.ends_with(".lock") {
+                if let Some(_lock) = try_lock(&path) {
+                    let _ = std::fs::remove_file(&path);
+                }
+            } else if name.starts_with(".graft-")
+                && name.ends_with(".tmp")
+                && e.metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > day))
+            {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+
+    /// Holds the draft's lock by renaming the spare lock file into place
+    /// (the lock is on the file, not its name).
+    fn hold_with_spare(&self, key: &str, spare: &mut Spare) {
+        let s = stem(key, &self.session);
+        let Ok(mut held) = self.held.lock() else {
+            return;
+        };
+        if held.contains_key(&s) {
+            return;
+        }
+        if let Some((file, path)) = spare.lock.take() {
+            if std::fs::rename(&path, self.lock_path(key, &self.session)).is_ok() {
+                held.insert(s, file);
+                return;
+            }
+            let _ = std::fs::remove_file(&path);
+        }
+        drop(held);
+        self.hold(key);
     }
 
     pub fn dir(&self) -> &Path {
@@ -259,8 +366,19 @@ impl JournalStore {
         rec.updated = crate::util::now_rfc3339();
         rec.session = self.session.clone();
         rec.host = host_name();
-        self.hold(&rec.key);
+        match self.spare.lock() {
+            Ok(mut spare) if !durable => self.hold_with_spare(&rec.key, &mut spare),
+            _ => self.hold(&rec.key),
+        }
         let json = serde_json::to_vec_pretty(&rec).map_err(std::io::Error::other)?;
+        if !durable && let Some(file) = self.spare.lock().ok().and_then(|mut s| s.file.take()) {
+            use std::io::Write as _;
+            let mut file = file;
+            if file.write_all(&json).is_ok() && file.persist(self.path(&rec.key)).is_ok() {
+                return Ok(());
+            }
+            // A spare someone removed: write the usual way.
+        }
         if durable {
             crate::fsutil::write_atomic(&self.path(&rec.key), &json)
         } else {
@@ -498,6 +616,57 @@ mod tests {
         first.remove().unwrap();
         assert!(third.list().0.is_empty());
         assert!(third.claim(&orphans[0]).is_none(), "gone: nothing to claim");
+    }
+
+    #[test]
+    fn a_note_written_with_spares_is_whole_and_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = |d: &Path| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(d)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        // A graft killed with its spares made left them behind.
+        let dead = JournalStore::open(dir.path()).unwrap();
+        dead.prepare();
+        assert_eq!(names(dir.path()).len(), 2, "a spare lock and a spare file");
+        drop(dead);
+        let store = JournalStore::open(dir.path()).unwrap();
+        store.prepare();
+        let spares = names(dir.path());
+        assert_eq!(
+            spares.len(),
+            2,
+            "the dead session's spare lock swept: {spares:?}"
+        );
+        let mut r = record("0123abcd-0009");
+        r.create_uncertain = true;
+        store.write_fast(&r).unwrap();
+        let after = names(dir.path());
+        assert_eq!(
+            after,
+            vec![
+                format!("0123abcd-0009.{}.json", store.session()),
+                format!("0123abcd-0009.{}.lock", store.session()),
+            ],
+            "both spares renamed into place"
+        );
+        assert!(store.read(&r.key).unwrap().create_uncertain);
+        // The renamed lock is held: nobody else may act on this file.
+        let other = JournalStore::open(dir.path()).unwrap();
+        assert!(other.orphans().0.is_empty());
+        assert!(other.claim(&other.list().0[0]).is_none());
+        // Without spares the note is written the usual way.
+        let mut r2 = record("0123abcd-000a");
+        r2.create_uncertain = true;
+        store.write_fast(&r2).unwrap();
+        assert!(store.read(&r2.key).unwrap().create_uncertain);
+        store.release_all();
+        assert_eq!(other.orphans().0.len(), 2);
     }
 
     #[test]

@@ -18,6 +18,15 @@ pub struct Pty {
     closed: Arc<Mutex<bool>>,
 }
 
+/// The graft binary: the one cargo built for the tests, or (for the
+/// measuring programs in `examples/`, which share this file) the release build.
+pub fn graft_binary() -> String {
+    match option_env!("CARGO_BIN_EXE_graft") {
+        Some(p) => p.to_string(),
+        None => concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/graft").to_string(),
+    }
+}
+
 impl Pty {
     pub fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
         let state = Arc::new(tempfile::tempdir().expect("temp state dir"));
@@ -32,7 +41,7 @@ impl Pty {
         rows: u16,
         state: Arc<tempfile::TempDir>,
     ) -> Pty {
-        Pty::spawn_program(env!("CARGO_BIN_EXE_graft"), args, env, cols, rows, state)
+        Pty::spawn_program(&graft_binary(), args, env, cols, rows, state)
     }
 
     /// Starts another program (a shell that starts graft) the same way.
@@ -208,4 +217,16 @@ impl Pty {
             })
             .unwrap_or_default()
     }
+}
+
+/// The text of every journal file in a state directory.
+pub fn journal_texts(state: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(state.join("journal"))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default()
 }
