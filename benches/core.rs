@@ -3,13 +3,13 @@
 //! save's answer drawn, a 1 MiB paste, and serialising a large request body.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use graft::app::StatusEntry;
-use graft::app::model::Target;
-use graft::app::{Field, Keymap, Model, Msg, update};
-use graft::draft::address::parse_list;
-use graft::draft::content::DraftContent;
-use graft::term::LeanBackend;
-use graft::ui::screen::Screen;
+use graft::core::address::parse_list;
+use graft::core::content::DraftContent;
+use graft::terminal::backend::LeanBackend;
+use graft::tui::app::StatusEntry;
+use graft::tui::app::model::Target;
+use graft::tui::app::{Field, Keymap, Model, Msg, update};
+use graft::tui::view::screen::Screen;
 
 fn main() {
     divan::main();

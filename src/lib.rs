@@ -1,41 +1,38 @@
 //! graft: write Outlook mail drafts in a terminal and save them through Microsoft Graph.
 //!
+//! The layers point one way (checked by `tests/layers.rs`; a module may use
+//! its own layer and those below it, never one above):
+//!
 //! ```text
-//!  terminal keys ─► keymap (data) ─► Msg ─► update(&mut Model, Msg) ─► effects
-//!        ▲                                        │                      │
-//!        │                                        ▼                      ▼
-//!   view(&Model, &mut Frame) ◄── redraw only if update said so   run.rs spawns tasks
-//!                                                                (Graph client)
-//!                                   Msg::SaveDone (tagged with its request) ◄┘
+//! main → {cli, tui} → {service, terminal, config} → {graph, auth, store} → core → util
 //! ```
 //!
-//! - [`app`]: `Model`, `Msg`, `update`, the keymap. Plain data, no I/O.
-//! - [`ui`]: `view`, pure rendering; `ui::screen` draws only the parts of the
-//!   screen whose inputs changed.
-//! - [`run`]: the event loop, the only place with `select!`, `draw` and `spawn`.
-//! - [`input`], [`term`]: terminal input read on the loop's thread; the lean
-//!   backend that writes only what changed.
-//! - [`graph`]: one `reqwest::Client`, the wire types and error envelope.
-//! - [`draft`]: recipient parsing and the JSON bodies for create and update.
-//! - [`emulator`]: the local Graph server used by `--demo` and the tests.
-//! - [`cli`], [`config`]: flags, environment and their checks.
+//! - [`util`]: the clock, sanitising text from outside, atomic private files, the log.
+//! - [`core`]: the domain — addresses, the draft's content and its Graph bodies,
+//!   attachment plans, the history entry, mailto: links. No I/O.
+//! - [`graph`]: HTTP to Microsoft Graph only: one client, uploads, `$batch`, one
+//!   error type, one retry policy. [`auth`]: device sign-in, the token store,
+//!   tokens from outside. [`store`]: the journal, history, address book, file checks.
+//! - [`service`]: what both front ends do — save with files (create or adopt by
+//!   key), complete queued journals, batches, where saved drafts are now.
+//! - [`config`]: flags, environment, the config file, keys and theme as data.
+//!   [`terminal`]: the lean backend, input read and parsed on the loop's thread.
+//! - [`cli`]: the subcommands. [`tui`]: the form — the Elm core in `tui::app`
+//!   (`Model`, `Msg`, `update`, no I/O), the pure `tui::view`, and `tui::run`,
+//!   the one loop that awaits, spawns and draws.
+//! - [`emulator`]: the local Graph server for `--demo` and the tests; it uses
+//!   nothing of graft.
+//!
+//! `docs/architecture.md` walks a key from the terminal to a saved draft.
 
-pub mod app;
 pub mod auth;
-pub mod batch;
 pub mod cli;
-pub mod commands;
 pub mod config;
-pub mod draft;
+pub mod core;
 pub mod emulator;
-pub mod fsutil;
 pub mod graph;
-pub mod input;
-pub mod logging;
-pub mod remote;
-pub mod run;
-pub mod sanitize;
-pub mod sync;
-pub mod term;
-pub mod ui;
+pub mod service;
+pub mod store;
+pub mod terminal;
+pub mod tui;
 pub mod util;

@@ -1,10 +1,10 @@
 use clap::Parser;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use graft::app::{Model, Msg, StatusEntry};
-use graft::cli::{Cli, Command};
-use graft::commands::{self, Failure};
-use graft::config::TokenSource;
-use graft::run::Runner;
+use graft::auth::command::TokenSource;
+use graft::cli::{self, Failure};
+use graft::config::args::{Cli, Command};
+use graft::tui::app::{Model, Msg, StatusEntry};
+use graft::tui::run::Runner;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -24,22 +24,20 @@ fn no_core_dumps() {
 fn main() -> ExitCode {
     no_core_dumps();
     let cli = Cli::parse();
-    let _logs = graft::logging::init(cli.verbose);
+    let _logs = graft::util::logging::init(cli.verbose);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "graft started");
     let result = match cli.command.clone() {
-        Some(Command::Emulator { port, accept_token }) => {
-            commands::run_emulator(port, accept_token)
-        }
-        Some(Command::Drafts { remote: true, json }) => graft::remote::list(&cli, json),
-        Some(Command::Drafts { .. }) => commands::list_drafts(&cli),
-        Some(Command::Sync) => commands::run_sync(&cli),
-        Some(Command::Draft(args)) => commands::draft(&cli, &args),
-        Some(Command::Config { action }) => commands::config(&action),
-        Some(Command::Completions { shell }) => commands::completions(shell),
-        Some(Command::Man) => commands::man(),
-        Some(Command::Login) => commands::login(&cli),
-        Some(Command::Logout) => commands::logout(&cli),
-        Some(Command::Whoami) => commands::whoami(&cli),
+        Some(Command::Emulator { port, accept_token }) => cli::run_emulator(port, accept_token),
+        Some(Command::Drafts { remote: true, json }) => graft::cli::drafts::list(&cli, json),
+        Some(Command::Drafts { .. }) => cli::list_drafts(&cli),
+        Some(Command::Sync) => cli::run_sync(&cli),
+        Some(Command::Draft(args)) => cli::draft(&cli, &args),
+        Some(Command::Config { action }) => cli::config(&action),
+        Some(Command::Completions { shell }) => cli::completions(shell),
+        Some(Command::Man) => cli::man(),
+        Some(Command::Login) => cli::login(&cli),
+        Some(Command::Logout) => cli::logout(&cli),
+        Some(Command::Whoami) => cli::whoami(&cli),
         None => run_form(cli),
     };
     match result {
@@ -53,8 +51,8 @@ fn main() -> ExitCode {
 
 fn run_form(cli: Cli) -> Result<(), Failure> {
     // Read prefill (a file, standard input) before the terminal is taken over.
-    let prefill = commands::prefill(&cli.prefill)?;
-    let s = commands::session(&cli)?;
+    let prefill = cli::prefill(&cli.prefill)?;
+    let s = cli::session(&cli)?;
     let seed = uuid::Uuid::new_v4().as_u64_pair().0;
     let mut model = Model::with_seed(
         s.target.clone(),
@@ -77,14 +75,14 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         model.theme = st
             .theme
             .theme()
-            .map_err(|e| (commands::exit::USAGE, format!("config file: {e}")))?;
+            .map_err(|e| (cli::exit::USAGE, format!("config file: {e}")))?;
     }
     let signed_in = match s.client.sign_in() {
         Some(si) => si.store.load().is_some(),
         None => true,
     };
     match s.source {
-        TokenSource::SignIn if !signed_in => graft::app::signin::offer(
+        TokenSource::SignIn if !signed_in => graft::tui::app::signin::offer(
             &mut model,
             "You are not signed in. Write first if you like: nothing is lost.",
         ),
@@ -95,7 +93,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         _ => {}
     }
 
-    let store = match commands::journal_store(cli.demo) {
+    let store = match cli::journal_store(cli.demo) {
         Ok(store) => Some(store),
         Err(e) => {
             model.status.push(StatusEntry::Info(format!(
@@ -106,9 +104,10 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     };
     model.journal.enabled = store.is_some();
     let mut initial = match &store {
-        Some(store) => {
-            graft::run::apply_startup(&mut model, graft::run::startup(store, &s.target, cli.demo))
-        }
+        Some(store) => graft::tui::run::apply_startup(
+            &mut model,
+            graft::tui::run::startup(store, &s.target, cli.demo),
+        ),
         None => Vec::new(),
     };
     if let Some(st) = &s.settings {
@@ -120,7 +119,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         model.sign_in_problem = st.sign_in_problem();
     }
     if signed_in {
-        initial.push(graft::app::Effect::WarmUp);
+        initial.push(graft::tui::app::Effect::WarmUp);
         // What the token was granted turns on what it allows (a token from
         // elsewhere does not say: everything is tried, and a refusal turns
         // its feature off).
@@ -129,26 +128,26 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
             .sign_in()
             .and_then(|si| si.store.load())
             .and_then(|t| t.scopes);
-        graft::app::signin::apply_grants(&mut model, granted.as_deref());
+        graft::tui::app::signin::apply_grants(&mut model, granted.as_deref());
     }
 
-    let rt = commands::runtime()?;
+    let rt = cli::runtime()?;
     let _guard = rt.enter();
-    let book = graft::app::complete::address_book_path(cli.demo);
+    let book = graft::store::address_book::path(cli.demo);
     if let Some(path) = &book {
-        model.known = graft::app::complete::load_address_book(path);
+        model.known = graft::store::address_book::load(path);
         if let Some(dir) = path.parent() {
-            let _ = graft::fsutil::private_dir(dir);
+            let _ = graft::util::fs::private_dir(dir);
         }
     }
     // The demo's mailbox lives only as long as the session: so does its history.
     let history = if cli.demo {
         None
     } else {
-        graft::app::history::path(&commands::profile_name(&s, cli.demo))
+        graft::store::history::path(&cli::profile_name(&s, cli.demo))
     };
     if let Some(path) = &history {
-        model.history = graft::app::history::load(path);
+        model.history = graft::store::history::load(path);
     }
     let (runner, mut rx) = Runner::new(s.client.clone(), store.clone());
     let features = s
@@ -165,9 +164,9 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     // ratatui::init sets up raw mode, the alternate screen and the panic hook;
     // drawing goes through the lean backend, which writes only what changes.
     drop(ratatui::init());
-    let mut terminal = graft::ui::screen::Screen::new(graft::term::LeanBackend::new(
-        std::io::BufWriter::new(std::io::stdout()),
-    ))
+    let mut terminal = graft::tui::view::screen::Screen::new(
+        graft::terminal::backend::LeanBackend::new(std::io::BufWriter::new(std::io::stdout())),
+    )
     .map_err(|e| (1, format!("cannot use the terminal: {e}")))?;
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     // ratatui's hook restores the screen on a panic; also turn bracketed paste off.
@@ -178,9 +177,9 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     }));
     let mut initial = Some(initial);
     let result = loop {
-        let events = graft::input::TtyEvents::new()
+        let events = graft::terminal::input::TtyEvents::new()
             .map_err(|e| (1, format!("cannot read the terminal: {e}")))?;
-        let end = rt.block_on(graft::run::run_loop(
+        let end = rt.block_on(graft::tui::run::run_loop(
             &mut terminal,
             &mut model,
             events,
@@ -190,19 +189,19 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         ));
         // The event stream was dropped with the loop: nothing else reads the terminal now.
         match end {
-            Ok(graft::run::LoopEnd::Editor(text)) => {
+            Ok(graft::tui::run::LoopEnd::Editor(text)) => {
                 let edited = external_editor(&text);
                 let _ = runner.sender().send(Msg::EditorDone(edited));
                 terminal.backend_mut().forget();
                 let _ = terminal.clear();
             }
-            Ok(graft::run::LoopEnd::Quit) => break Ok(()),
+            Ok(graft::tui::run::LoopEnd::Quit) => break Ok(()),
             Err(e) => break Err(e),
         }
     };
     // Whatever ended the loop (quit, signal, a lost terminal), the journal gets
     // the final text first: after a hang-up, talking to the terminal can fail.
-    let kept = graft::run::finish_session(runner, store.as_ref(), &model);
+    let kept = graft::tui::run::finish_session(runner, store.as_ref(), &model);
     // Work still running (a token command, a request) does not hold up the exit.
     drop(_guard);
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
@@ -223,7 +222,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
     result.map_err(|e| (1, e))?;
     if let (Some(id), Some(link)) = (&model.server.id, &model.server.web_link) {
         use std::io::IsTerminal;
-        let link = graft::run::hyperlink(link, std::io::stdout().is_terminal());
+        let link = graft::tui::run::hyperlink(link, std::io::stdout().is_terminal());
         let _ = writeln!(std::io::stdout(), "id: {id}\nwebLink: {link}");
     }
     Ok(())

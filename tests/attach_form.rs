@@ -5,11 +5,11 @@ mod common;
 
 use common::{ctrl, key, model, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use graft::app::attach::FilesOutcome;
-use graft::app::{Dialog, Effect, Field, Model, Msg, StatusEntry, update};
-use graft::draft::attach::AttachedFile;
+use graft::core::attach::AttachedFile;
 use graft::graph::{FailureKind, GraphFailure, SavedMessage};
-use graft::ui::view;
+use graft::service::save::FilesOutcome;
+use graft::tui::app::{Dialog, Effect, Field, Model, Msg, StatusEntry, update};
+use graft::tui::view::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
@@ -334,7 +334,7 @@ fn the_journal_keeps_the_list_and_restores_it() {
     let rec = m.journal_record();
     assert_eq!(rec.attachments, vec![big.clone()]);
     let json = serde_json::to_string(&rec).unwrap();
-    let back: graft::draft::journal::JournalRecord = serde_json::from_str(&json).unwrap();
+    let back: graft::core::record::JournalRecord = serde_json::from_str(&json).unwrap();
     let mut fresh = model();
     fresh.restore(&back);
     assert_eq!(fresh.files.list, vec![big]);
@@ -342,7 +342,7 @@ fn the_journal_keeps_the_list_and_restores_it() {
     assert_eq!(fresh.text(Field::To), "a@contoso.com");
     // Older journals without the field still read.
     let old = json.replace(",\"attachments\":", ",\"ignored_attachments\":");
-    assert!(serde_json::from_str::<graft::draft::journal::JournalRecord>(&old).is_ok());
+    assert!(serde_json::from_str::<graft::core::record::JournalRecord>(&old).is_ok());
 }
 
 #[test]

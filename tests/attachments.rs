@@ -4,10 +4,11 @@
 
 mod common;
 
-use graft::draft::attach::{self, AttachedFile};
+use graft::auth::AccessToken;
+use graft::core::attach::{self, AttachedFile};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::upload::{attach_pending, detach};
-use graft::graph::{AccessToken, GraphClient, Mailbox};
+use graft::graph::{GraphClient, Mailbox};
 use serde_json::{Value, json};
 use std::process::Output;
 use std::time::Duration;
@@ -38,7 +39,7 @@ fn pattern(len: usize, seed: u64) -> Vec<u8> {
 fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> AttachedFile {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
-    attach::check(p.to_str().unwrap()).unwrap()
+    graft::store::files::check(p.to_str().unwrap()).unwrap()
 }
 
 async fn new_draft(c: &GraphClient) -> String {
@@ -371,15 +372,15 @@ async fn a_file_gone_before_the_save_does_not_stop_the_message() {
     let gone = write_file(dir.path(), "gone.txt", b"about to vanish");
     std::fs::remove_file(&gone.path).unwrap();
     let c = client(&emu);
-    let files = graft::app::attach::Files {
+    let files = graft::core::attach::Files {
         list: vec![kept.clone(), gone],
         detached: vec![],
     };
-    let job = graft::sync::SaveJob::Create {
+    let job = graft::service::save::SaveJob::Create {
         body: json!({"subject": "with files"}),
         lookup_key: None,
     };
-    let done = graft::sync::save_with_files(
+    let done = graft::service::save::save_with_files(
         &c,
         job,
         &files,

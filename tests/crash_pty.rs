@@ -208,7 +208,7 @@ fn closing_the_terminal_loses_nothing() {
         std::thread::sleep(Duration::from_millis(20));
     };
     // The file appears atomically (renamed into place), so it is whole when seen.
-    let rec: graft::draft::journal::JournalRecord =
+    let rec: graft::core::record::JournalRecord =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(rec.fields.body, "the very last words");
     assert_eq!(rec.fields.subject, "Link dropped");

@@ -161,7 +161,7 @@ fn type_every_field_save_then_update_the_same_draft() {
     // Alt-W puts the webLink on the local clipboard with OSC 52.
     t.send("\x1bw");
     t.wait_text("Copied the draft's webLink");
-    let osc = graft::run::osc52(link);
+    let osc = graft::tui::run::osc52(link);
     assert!(
         t.raw().windows(osc.len()).any(|w| w == osc.as_bytes()),
         "OSC 52 with the webLink"
@@ -443,6 +443,13 @@ fn sign_in_from_the_form_then_save_and_a_warm_start_next_time() {
         assert!(std::time::Instant::now() < deadline, "no warm-up request");
         std::thread::sleep(Duration::from_millis(10));
     }
+    // The warm-up is over once its last answer is read (the categories are
+    // offered in F3's Categories row): only then is the connection free.
+    t.send("\x1bOR");
+    t.send("\t\t\t\t");
+    t.wait_text("Your categories:");
+    t.send("\x1b");
+    t.wait_for("the panel closed", 10, |s| !s.contains("Your categories:"));
     t.send("pia@contoso.com");
     t.send(CTRL_S);
     t.wait_text("201 Created");

@@ -4,10 +4,11 @@
 mod common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use graft::auth::AccessToken;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
-use graft::graph::{AccessToken, GraphClient, Mailbox};
-use graft::run::{Runner, run_loop};
-use graft::ui::screen::Screen;
+use graft::graph::{GraphClient, Mailbox};
+use graft::tui::run::{Runner, run_loop};
+use graft::tui::view::screen::Screen;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 

@@ -5,13 +5,14 @@
 mod common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use graft::app::model::Target;
-use graft::app::{Keymap, Model};
-use graft::draft::journal::JournalStore;
+use graft::auth::AccessToken;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
-use graft::graph::{AccessToken, GraphClient, Mailbox};
-use graft::run::{Runner, run_loop};
-use graft::ui::screen::Screen;
+use graft::graph::{GraphClient, Mailbox};
+use graft::store::journal::JournalStore;
+use graft::tui::app::model::Target;
+use graft::tui::app::{Keymap, Model};
+use graft::tui::run::{Runner, run_loop};
+use graft::tui::view::screen::Screen;
 use serde_json::{Value, json};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
@@ -22,7 +23,7 @@ type Events = UnboundedSender<std::io::Result<Event>>;
 /// The real event loop with a real journal, driven by scripted keys.
 struct Harness {
     keys: Events,
-    task: JoinHandle<(Result<graft::run::LoopEnd, String>, Model)>,
+    task: JoinHandle<(Result<graft::tui::run::LoopEnd, String>, Model)>,
     store: JournalStore,
     screen: common::probe::Screen,
 }
@@ -60,8 +61,8 @@ impl Harness {
             std::process::id(),
         );
         model.journal.enabled = true;
-        let startup = graft::run::startup(&store, &model.target, false);
-        let initial = graft::run::apply_startup(&mut model, startup);
+        let startup = graft::tui::run::startup(&store, &model.target, false);
+        let initial = graft::tui::run::apply_startup(&mut model, startup);
         let s2 = store.clone();
         let (backend, screen) = common::probe::Probe::new(100, 30);
         let task = tokio::spawn(async move {
@@ -76,7 +77,7 @@ impl Harness {
                 initial,
             )
             .await;
-            graft::run::finish_session(runner, Some(&s2), &model);
+            graft::tui::run::finish_session(runner, Some(&s2), &model);
             (r, model)
         });
         Harness {
@@ -357,6 +358,13 @@ async fn a_save_queued_offline_completes_after_a_restart() {
     let store = h.store.clone();
     until("a queued journal", 10, || {
         store.list().0.iter().any(|r| r.queued)
+    })
+    .await;
+    // The journal says "queued" from the moment the create leaves; quit
+    // once the form has heard it failed.
+    let screen = h.screen.clone();
+    until("the offline notice", 10, move || {
+        screen.text().contains("offline")
     })
     .await;
     let (_, screen) = h.quit(true).await;

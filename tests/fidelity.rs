@@ -6,9 +6,10 @@
 mod common;
 
 use common::pty::{Pty, unwrapped};
-use graft::draft::attach::{self, AttachedFile};
+use graft::auth::AccessToken;
+use graft::core::attach::AttachedFile;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
-use graft::graph::{AccessToken, Attempt, GraphClient, Mailbox};
+use graft::graph::{Attempt, GraphClient, Mailbox};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -62,7 +63,7 @@ fn keyed(subject: &str, key: &str) -> Value {
     json!({
         "subject": subject,
         "singleValueExtendedProperties": [
-            {"id": graft::graph::client::DRAFT_KEY_PROPERTY, "value": key}
+            {"id": graft::core::content::DRAFT_KEY_PROPERTY, "value": key}
         ],
     })
 }
@@ -338,15 +339,16 @@ fn the_demo_token_carries_realistic_scopes() {
 fn small_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> AttachedFile {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
-    attach::check(p.to_str().unwrap()).unwrap()
+    graft::store::files::check(p.to_str().unwrap()).unwrap()
 }
 
 async fn save(
     c: &GraphClient,
-    job: graft::sync::SaveJob,
-    files: &graft::app::attach::Files,
-) -> graft::sync::SaveOutcome {
-    graft::sync::save_with_files(c, job, files, &Attempt::default(), &mut |_, _, _| {}).await
+    job: graft::service::save::SaveJob,
+    files: &graft::core::attach::Files,
+) -> graft::service::save::SaveOutcome {
+    graft::service::save::save_with_files(c, job, files, &Attempt::default(), &mut |_, _, _| {})
+        .await
 }
 
 #[tokio::test]
@@ -355,13 +357,13 @@ async fn a_file_sent_inside_the_create_can_be_removed_later() {
     let dir = tempfile::tempdir().unwrap();
     let f = small_file(dir.path(), "notes.txt", &[b'x'; 816]);
     let c = client(&emu);
-    let files = graft::app::attach::Files {
+    let files = graft::core::attach::Files {
         list: vec![f.clone()],
         detached: vec![],
     };
     let out = save(
         &c,
-        graft::sync::SaveJob::Create {
+        graft::service::save::SaveJob::Create {
             body: json!({"subject": "inline"}),
             lookup_key: None,
         },
@@ -382,12 +384,12 @@ async fn a_file_sent_inside_the_create_can_be_removed_later() {
     };
     let out = save(
         &c,
-        graft::sync::SaveJob::Update {
+        graft::service::save::SaveJob::Update {
             id: saved.id.clone(),
             body: json!({}),
             key: "k".into(),
         },
-        &graft::app::attach::Files {
+        &graft::core::attach::Files {
             list: vec![],
             detached: vec![removed],
         },
@@ -406,14 +408,14 @@ async fn a_lost_create_answer_with_files_leaves_each_file_once() {
     let dir = tempfile::tempdir().unwrap();
     let f = small_file(dir.path(), "q3.csv", &[b'1'; 5000]);
     let c = client(&emu);
-    let files = graft::app::attach::Files {
+    let files = graft::core::attach::Files {
         list: vec![f],
         detached: vec![],
     };
     emu.inject(Fault::action(FaultAction::DropAfter).on("POST"));
     let first = save(
         &c,
-        graft::sync::SaveJob::Create {
+        graft::service::save::SaveJob::Create {
             body: keyed("lost", "key-1"),
             lookup_key: None,
         },
@@ -423,7 +425,7 @@ async fn a_lost_create_answer_with_files_leaves_each_file_once() {
     assert!(first.result.is_err(), "the answer was lost");
     let again = save(
         &c,
-        graft::sync::SaveJob::Create {
+        graft::service::save::SaveJob::Create {
             body: keyed("lost", "key-1"),
             lookup_key: Some("key-1".into()),
         },
@@ -486,10 +488,10 @@ fn a_plain_text_draft_reloads_as_the_text_that_was_typed() {
 fn an_html_body_loads_without_outlooks_wrapper() {
     let html = "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n<p>Hi <b>all</b></p>\r\n</body>\r\n</html>\r\n";
     assert_eq!(
-        graft::app::history::unwrap_html(html),
+        graft::core::content::unwrap_html(html),
         "<p>Hi <b>all</b></p>"
     );
-    let c = graft::app::history::content_from_message(&json!({
+    let c = graft::core::content::content_from_message(&json!({
         "body": {"contentType": "html", "content": html}
     }));
     assert_eq!(c.body, "<p>Hi <b>all</b></p>");
@@ -611,7 +613,8 @@ fn a_424_batch_with_one_throttled_create_still_makes_every_draft_once() {
 // 8. Deleted means deleted.
 
 fn queued_journal(state: &std::path::Path, url: &str, key: &str, body: &str) {
-    use graft::draft::journal::{Fields, JournalRecord, JournalStore};
+    use graft::core::record::{Fields, JournalRecord};
+    use graft::store::journal::JournalStore;
     let store = JournalStore::open(state.join("journal")).unwrap();
     store
         .write(&JournalRecord {
@@ -858,12 +861,12 @@ fn the_form_refuses_a_file_over_the_mailbox_budget() {
     let dir = tempfile::tempdir().unwrap();
     let p = sparse(dir.path(), "big.iso", 30 * 1024 * 1024);
     let mut m = model();
-    graft::app::update(&mut m, ctrl('o'));
-    let f = attach::check(p.to_str().unwrap()).unwrap();
-    graft::app::update(&mut m, graft::app::Msg::FileChecked(Ok(f)));
+    graft::tui::app::update(&mut m, ctrl('o'));
+    let f = graft::store::files::check(p.to_str().unwrap()).unwrap();
+    graft::tui::app::update(&mut m, graft::tui::app::Msg::FileChecked(Ok(f)));
     assert!(m.files.list.is_empty(), "not attached");
     match &m.dialog {
-        Some(graft::app::Dialog::Attach(d)) => {
+        Some(graft::tui::app::Dialog::Attach(d)) => {
             let msg = d.message.as_deref().unwrap();
             assert!(
                 msg.contains("was not attached") && msg.contains("35 MB"),
@@ -873,9 +876,12 @@ fn the_form_refuses_a_file_over_the_mailbox_budget() {
         other => panic!("{other:?}"),
     }
     // With the mailbox's real limit known, it fits.
-    graft::app::update(&mut m, graft::app::Msg::MailboxLimit(150 * 1024 * 1024));
-    let f = attach::check(p.to_str().unwrap()).unwrap();
-    graft::app::update(&mut m, graft::app::Msg::FileChecked(Ok(f)));
+    graft::tui::app::update(
+        &mut m,
+        graft::tui::app::Msg::MailboxLimit(150 * 1024 * 1024),
+    );
+    let f = graft::store::files::check(p.to_str().unwrap()).unwrap();
+    graft::tui::app::update(&mut m, graft::tui::app::Msg::FileChecked(Ok(f)));
     assert_eq!(m.files.list.len(), 1);
 }
 
@@ -898,7 +904,7 @@ async fn the_size_limit_is_enforced_either_way_the_sources_count_it() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.bin");
         std::fs::write(&p, vec![7u8; 3_500_000]).unwrap();
-        let f = attach::check(p.to_str().unwrap()).unwrap();
+        let f = graft::store::files::check(p.to_str().unwrap()).unwrap();
         let r = graft::graph::upload::upload_file(&c, &id, &f, &[], &mut |_, _| {}).await;
         match (encoded, r) {
             (false, Ok(_)) => {}

@@ -4,8 +4,8 @@ mod common;
 
 use common::{ctrl, key, model, type_text};
 use crossterm::event::KeyCode;
-use graft::app::{Dialog, Effect, Field, Msg, StatusEntry, update};
 use graft::graph::{FailureKind, GraphFailure, SavedMessage};
+use graft::tui::app::{Dialog, Effect, Field, Msg, StatusEntry, update};
 use serde_json::json;
 
 fn saved(status: u16, id: &str) -> SavedMessage {
@@ -27,7 +27,7 @@ fn done(req: u64, result: Result<SavedMessage, GraphFailure>) -> Msg {
     common::save_done(req, "09:00:00 UTC", result, Default::default())
 }
 
-fn fill(m: &mut graft::app::Model) {
+fn fill(m: &mut graft::tui::app::Model) {
     type_text(m, "alice@contoso.com; \"Smith, Bob\" <bob@contoso.com>");
     update(m, key(KeyCode::Tab));
     type_text(m, "carol@fabrikam.com");
@@ -155,7 +155,7 @@ fn first_save_posts_everything_second_save_patches_only_changes() {
             "ccRecipients": [{"emailAddress": {"address": "carol@fabrikam.com"}}],
             "bccRecipients": [],
             "singleValueExtendedProperties": [
-                {"id": graft::graph::client::DRAFT_KEY_PROPERTY, "value": m.draft_key}
+                {"id": graft::core::content::DRAFT_KEY_PROPERTY, "value": m.draft_key}
             ]
         })
     );
@@ -361,17 +361,17 @@ fn failure(
 
 /// Answers request `req` with this failure.
 fn fail(
-    m: &mut graft::app::Model,
+    m: &mut graft::tui::app::Model,
     req: u64,
     kind: FailureKind,
     status: Option<u16>,
     code: &str,
     retry_after: Option<u64>,
-) -> graft::app::Outcome {
+) -> graft::tui::app::Outcome {
     update(m, done(req, Err(failure(kind, status, code, retry_after))))
 }
 
-fn first_create(m: &mut graft::app::Model) -> u64 {
+fn first_create(m: &mut graft::tui::app::Model) -> u64 {
     let out = update(m, ctrl('s'));
     match out.effects.first() {
         Some(Effect::Create { req, .. }) => *req,
@@ -381,7 +381,7 @@ fn first_create(m: &mut graft::app::Model) -> u64 {
 
 #[test]
 fn throttling_counts_down_from_retry_after_then_saves_again() {
-    use graft::app::TimerKind;
+    use graft::tui::app::TimerKind;
     let mut m = model();
     fill(&mut m);
     let req = first_create(&mut m);
@@ -537,7 +537,7 @@ fn a_404_on_update_offers_a_new_draft_with_a_new_key() {
 
 #[test]
 fn recovery_restores_every_field_and_the_server_state() {
-    use graft::draft::journal::{Fields, JournalRecord};
+    use graft::core::record::{Fields, JournalRecord};
     let rec = JournalRecord {
         version: JournalRecord::VERSION,
         key: "abc123".into(),
@@ -590,7 +590,7 @@ fn recovery_restores_every_field_and_the_server_state() {
 
 #[test]
 fn a_save_that_needs_sign_in_opens_the_dialog_and_resumes_after_it() {
-    use graft::app::model::SignInStage;
+    use graft::tui::app::model::SignInStage;
     let mut m = model();
     m.can_sign_in = true;
     fill(&mut m);
@@ -643,7 +643,7 @@ fn declining_sign_in_keeps_the_draft_and_closes_the_dialog() {
     let mut m = model();
     m.can_sign_in = true;
     fill(&mut m);
-    graft::app::signin::offer(&mut m, "You are not signed in.");
+    graft::tui::app::signin::offer(&mut m, "You are not signed in.");
     update(&mut m, key(KeyCode::Enter));
     let out = update(&mut m, key(KeyCode::Esc));
     assert_eq!(out.effects, vec![Effect::CancelSignIn]);
@@ -668,7 +668,7 @@ fn an_oversized_body_is_refused_before_sending_and_kept() {
 
 #[test]
 fn ctrl_t_cycles_the_body_format_and_markdown_is_sent_as_html() {
-    use graft::draft::content::BodyFormat;
+    use graft::core::content::BodyFormat;
     let mut m = model();
     type_text(&mut m, "a@b.co");
     m.focus = Field::Body;
@@ -771,8 +771,8 @@ fn a_bad_reply_to_blocks_the_save_and_opens_the_panel() {
     assert!(matches!(m.status.last(), Some(StatusEntry::Invalid(t)) if t.contains("Reply-To")));
 }
 
-fn known(list: &str) -> Vec<graft::draft::address::Address> {
-    graft::draft::address::parse_list(list).unwrap()
+fn known(list: &str) -> Vec<graft::core::address::Address> {
+    graft::core::address::parse_list(list).unwrap()
 }
 
 #[test]
@@ -826,7 +826,7 @@ fn saved_recipients_are_remembered_most_recent_first() {
 
 #[test]
 fn people_search_is_debounced_cached_and_merged_after_local_matches() {
-    use graft::app::TimerKind;
+    use graft::tui::app::TimerKind;
     let mut m = model();
     m.can_search_people = true;
     m.known = known("meg.local@x.io");

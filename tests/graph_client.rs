@@ -1,9 +1,10 @@
 //! The Graph client against the local emulator: success and every kind of failure.
 
-use graft::draft::address::parse_list;
-use graft::draft::content::DraftContent;
+use graft::auth::AccessToken;
+use graft::core::address::parse_list;
+use graft::core::content::DraftContent;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
-use graft::graph::{AccessToken, FailureKind, GraphClient, Mailbox};
+use graft::graph::{FailureKind, GraphClient, Mailbox};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -454,7 +455,7 @@ async fn emulator_rejects_what_graph_rejects() {
 
 #[tokio::test]
 async fn more_fields_are_accepted_and_stored() {
-    use graft::draft::content::{Importance, More};
+    use graft::core::content::{Importance, More};
     let emu = start();
     let mut c = content();
     c.more = More {

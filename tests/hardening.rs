@@ -5,9 +5,11 @@
 mod common;
 
 use common::pty::{Pty, journal_texts, unwrapped};
-use graft::draft::journal::{Fields, JournalRecord, JournalStore};
+use graft::auth::AccessToken;
+use graft::core::record::{Fields, JournalRecord};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
-use graft::graph::{AccessToken, GraphClient, Mailbox};
+use graft::graph::{GraphClient, Mailbox};
+use graft::store::journal::JournalStore;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -462,7 +464,7 @@ async fn a_redirect_is_not_followed_with_the_draft() {
 // 11. Alt-O and hostile links.
 #[test]
 fn alt_o_opens_only_outlook_links() {
-    use graft::app::{Effect, update};
+    use graft::tui::app::{Effect, update};
     for (link, opens) in [
         ("file:///etc/passwd", false),
         ("http://outlook.office365.com/owa/?ItemID=x", false),
@@ -475,7 +477,7 @@ fn alt_o_opens_only_outlook_links() {
         m.server.web_link = Some(link.into());
         let out = update(
             &mut m,
-            graft::app::Msg::Key(crossterm::event::KeyEvent::new(
+            graft::tui::app::Msg::Key(crossterm::event::KeyEvent::new(
                 crossterm::event::KeyCode::Char('o'),
                 crossterm::event::KeyModifiers::ALT,
             )),
@@ -746,7 +748,7 @@ fn a_server_that_hangs_is_said_to_time_out_not_to_be_offline() {
 // 22. A one-line field longer than 65,535 columns.
 #[test]
 fn typing_at_the_end_of_a_very_long_subject_stays_in_sight() {
-    use graft::app::{Field, Msg, update};
+    use graft::tui::app::{Field, Msg, update};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     let mut m = common::model();
@@ -754,7 +756,7 @@ fn typing_at_the_end_of_a_very_long_subject_stays_in_sight() {
     update(&mut m, Msg::Paste("a".repeat(70_000)));
     common::type_text(&mut m, "XYZ");
     let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    term.draw(|f| graft::ui::view(&m, f)).unwrap();
+    term.draw(|f| graft::tui::view::view(&m, f)).unwrap();
     let buf = term.backend().buffer().clone();
     let rows: Vec<String> = (0..30)
         .map(|y| (0..100).map(|x| buf[(x, y)].symbol().to_string()).collect())

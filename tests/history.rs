@@ -5,10 +5,12 @@ mod common;
 
 use common::{ctrl, key, model, type_text};
 use crossterm::event::KeyCode;
-use graft::app::history::{HistoryEntry, Loaded, content_from_message};
-use graft::app::{Dialog, Effect, Field, Msg, update};
+use graft::core::content::content_from_message;
+use graft::core::history::HistoryEntry;
 use graft::emulator::{Emulator, EmulatorConfig};
 use graft::graph::upload::RemoteAttachment;
+use graft::tui::app::history::Loaded;
+use graft::tui::app::{Dialog, Effect, Field, Msg, update};
 use serde_json::{Value, json};
 use std::process::Output;
 
@@ -98,7 +100,7 @@ fn a_message_from_graph_becomes_the_form_content() {
     assert_eq!(c.to[0].name, None, "a name equal to the address is no name");
     assert_eq!(c.to[1].name.as_deref(), Some("Smith, Bo"));
     assert_eq!(c.more.reply_to[0].address, "team@contoso.com");
-    assert_eq!(c.more.importance, graft::draft::content::Importance::High);
+    assert_eq!(c.more.importance, graft::core::content::Importance::High);
     assert!(c.more.read_receipt && c.more.flagged && !c.more.delivery_receipt);
     assert_eq!(c.more.categories, vec!["Finance"]);
 }
@@ -112,7 +114,7 @@ fn entry() -> HistoryEntry {
         folder: "Drafts".into(),
         web_link: "https://outlook.office365.com/owa/?ItemID=AAMkLoaded".into(),
         owner: "me".into(),
-        format: Some(graft::draft::content::BodyFormat::Text),
+        format: Some(graft::core::content::BodyFormat::Text),
     }
 }
 
@@ -185,7 +187,7 @@ fn a_draft_gone_from_outlook_leaves_the_history_and_the_form_alone() {
         &mut m,
         Msg::DraftLoaded {
             id: "AAMkLoaded".into(),
-            result: Err(graft::app::history::LoadFailure::Gone),
+            result: Err(graft::tui::app::history::LoadFailure::Gone),
         },
     );
     assert!(m.history.is_empty());

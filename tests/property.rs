@@ -6,9 +6,9 @@ mod common;
 
 use common::{key, model};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use graft::app::update::paste_for;
-use graft::app::{Field, Model, Msg, update};
-use graft::ui::view;
+use graft::tui::app::update::paste_for;
+use graft::tui::app::{Field, Model, Msg, update};
+use graft::tui::view::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -279,8 +279,8 @@ fn a_windowed_long_body_edits_exactly_like_the_plain_widget() {
     }
 }
 
-fn saved(id: &str) -> graft::app::StatusEntry {
-    graft::app::StatusEntry::Saved {
+fn saved(id: &str) -> graft::tui::app::StatusEntry {
+    graft::tui::app::StatusEntry::Saved {
         at: "09:15:02 UTC".into(),
         method: "POST".into(),
         status: 201,
@@ -299,9 +299,9 @@ fn saved(id: &str) -> graft::app::StatusEntry {
 /// changes, saves, resizes, long bodies.
 #[test]
 fn frames_drawn_part_by_part_match_the_whole_view() {
-    use graft::app::StatusEntry;
-    use graft::draft::address::parse_list;
-    use graft::ui::screen::Screen;
+    use graft::core::address::parse_list;
+    use graft::tui::app::StatusEntry;
+    use graft::tui::view::screen::Screen;
     use ratatui::backend::Backend;
 
     let long: String = (0..400)

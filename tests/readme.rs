@@ -1,6 +1,6 @@
 //! The README's key table is generated from the keymap; this keeps them in step.
 
-use graft::app::Keymap;
+use graft::tui::app::Keymap;
 
 #[test]
 fn readme_key_table_matches_the_keymap() {

@@ -4,8 +4,8 @@ mod common;
 
 use common::{ctrl, key, model, type_text};
 use crossterm::event::KeyCode;
-use graft::app::{Field, Model, StatusEntry, update};
-use graft::ui::view;
+use graft::tui::app::{Field, Model, StatusEntry, update};
+use graft::tui::view::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Position;
@@ -287,9 +287,9 @@ fn a_theme_recolours_the_screen_and_mono_has_no_colour() {
         colours(&m).contains(&Color::Cyan),
         "the focused field uses the accent"
     );
-    m.theme = graft::ui::theme::Theme::preset("light").unwrap();
+    m.theme = graft::config::theme::Theme::preset("light").unwrap();
     let light = colours(&m);
     assert!(light.contains(&Color::Blue) && !light.contains(&Color::Cyan));
-    m.theme = graft::ui::theme::Theme::preset("mono").unwrap();
+    m.theme = graft::config::theme::Theme::preset("mono").unwrap();
     assert_eq!(colours(&m), [Color::Reset].into_iter().collect());
 }

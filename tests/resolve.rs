@@ -3,8 +3,8 @@
 mod common;
 
 use common::{ctrl, model, type_text};
-use graft::app::{Effect, Field, Msg, StatusEntry, update};
-use graft::draft::address::Address;
+use graft::core::address::Address;
+use graft::tui::app::{Effect, Field, Msg, StatusEntry, update};
 
 fn person(name: &str, addr: &str) -> Address {
     Address {

@@ -51,9 +51,9 @@ pub async fn start(http: &reqwest::Client, cfg: &AuthConfig) -> Result<DeviceCod
         description: e.to_string(),
     })?;
     tracing::info!(expires_in = dc.expires_in, interval = ?dc.interval, "device code issued");
-    dc.message = crate::sanitize::line(&dc.message);
-    dc.user_code = crate::sanitize::line(&dc.user_code);
-    dc.verification_uri = crate::sanitize::line(&dc.verification_uri);
+    dc.message = crate::util::sanitize::line(&dc.message);
+    dc.user_code = crate::util::sanitize::line(&dc.user_code);
+    dc.verification_uri = crate::util::sanitize::line(&dc.verification_uri);
     Ok(dc)
 }
 

@@ -2,9 +2,11 @@
 //! grant (works on a headless machine over ssh), refresh with rotation, and a
 //! private token cache per profile.
 
+pub mod command;
 pub mod device;
 pub mod store;
 
+pub use command::AccessToken;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -331,7 +333,7 @@ fn network(e: reqwest::Error) -> AuthError {
     AuthError {
         kind: AuthErrorKind::Network,
         error: "network".into(),
-        description: crate::sanitize::line(&e.to_string()),
+        description: crate::util::sanitize::line(&e.to_string()),
     }
 }
 
@@ -349,14 +351,14 @@ fn oauth_error(bytes: &[u8], status: reqwest::StatusCode) -> AuthError {
             };
             AuthError {
                 kind,
-                error: crate::sanitize::line(&e.error),
-                description: crate::sanitize::clean(&e.error_description, true),
+                error: crate::util::sanitize::line(&e.error),
+                description: crate::util::sanitize::clean(&e.error_description, true),
             }
         }
         Err(_) => AuthError {
             kind: AuthErrorKind::Other,
             error: format!("HTTP {status}"),
-            description: crate::sanitize::line(
+            description: crate::util::sanitize::line(
                 &String::from_utf8_lossy(bytes)
                     .chars()
                     .take(200)

@@ -79,9 +79,9 @@ fn run_tool(tool: &PathBuf, args: &[&str], input: Option<&[u8]>) -> Option<Vec<u
 impl TokenStore {
     /// `<state>/tokens/<profile>.json`, or the secret service when reachable.
     pub fn for_profile(profile: &str) -> Option<TokenStore> {
-        let safe = crate::fsutil::file_name_for(profile);
+        let safe = crate::util::fs::file_name_for(profile);
         Some(TokenStore {
-            path: crate::fsutil::state_dir()?
+            path: crate::util::fs::state_dir()?
                 .join("tokens")
                 .join(format!("{safe}.json")),
             keyring: find_tool().map(|t| (t, profile.to_string())),
@@ -147,16 +147,16 @@ impl TokenStore {
             );
             if stored.is_some() {
                 // Do not leave an older copy in a file.
-                let _ = crate::fsutil::remove(&self.path);
+                let _ = crate::util::fs::remove(&self.path);
                 return Ok(());
             }
             tracing::warn!("secret service unavailable; keeping tokens in the 0600 file");
         }
         if let Some(dir) = self.path.parent() {
-            crate::fsutil::private_dir(dir)?;
+            crate::util::fs::private_dir(dir)?;
         }
         let json = serde_json::to_vec_pretty(tokens).map_err(std::io::Error::other)?;
-        crate::fsutil::write_atomic(&self.path, &json)
+        crate::util::fs::write_atomic(&self.path, &json)
     }
 
     pub fn delete(&self) -> std::io::Result<()> {
@@ -167,7 +167,7 @@ impl TokenStore {
                 None,
             );
         }
-        crate::fsutil::remove(&self.path)
+        crate::util::fs::remove(&self.path)
     }
 }
 

@@ -3,44 +3,14 @@
 use super::model::{ErrorEnvelope, FailureKind, GraphFailure, MessageResponse, SavedMessage};
 use crate::auth::store::TokenStore;
 use crate::auth::{AuthConfig, AuthErrorKind, TokenSet};
-use crate::sanitize;
+use crate::util::sanitize;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use url::Url;
 
-/// A bearer token. Its `Debug` never shows the value.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(String);
-
-impl AccessToken {
-    pub fn new(s: impl Into<String>) -> Option<Self> {
-        Self::parse(&s.into()).ok()
-    }
-
-    /// A token from text: trimmed; refused when empty or with whitespace
-    /// or control characters inside (no header could carry it).
-    pub fn parse(s: &str) -> Result<Self, &'static str> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err("printed nothing");
-        }
-        if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err("gave a token with whitespace or control characters inside; it is refused");
-        }
-        Ok(AccessToken(s.to_string()))
-    }
-    pub fn secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AccessToken(…)")
-    }
-}
+pub use crate::auth::AccessToken;
 
 /// Whose mailbox and which folder new drafts go to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -65,10 +35,7 @@ impl Mailbox {
     }
 }
 
-/// The single-value extended property that carries a draft's client key, so a
-/// create whose answer was lost can be found again instead of repeated.
-pub const DRAFT_KEY_PROPERTY: &str =
-    "String {b5d9f5a2-3c4e-4f1b-9a7d-6e2c8f0a1b37} Name GraftDraftKey";
+pub use crate::core::content::DRAFT_KEY_PROPERTY;
 
 /// One logical request's identity across its tries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -124,6 +91,16 @@ pub struct GraphClient {
     timeout: Duration,
 }
 
+/// Whether the URL's host is this machine (127.0.0.1, ::1, localhost).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl GraphClient {
@@ -151,7 +128,7 @@ impl GraphClient {
             folders: Default::default(),
             token: Arc::new(RwLock::new(token)),
             token_cmd: None,
-            token_timeout: crate::config::TOKEN_CMD_TIMEOUT,
+            token_timeout: crate::auth::command::TOKEN_CMD_TIMEOUT,
             signin: None,
             mailbox,
             timeout,
@@ -297,11 +274,12 @@ impl GraphClient {
             return false;
         };
         let timeout = self.token_timeout;
-        let fresh =
-            tokio::task::spawn_blocking(move || crate::config::run_token_cmd(&cmd, false, timeout))
-                .await
-                .ok()
-                .and_then(Result::ok);
+        let fresh = tokio::task::spawn_blocking(move || {
+            crate::auth::command::run_token_cmd(&cmd, false, timeout)
+        })
+        .await
+        .ok()
+        .and_then(Result::ok);
         match (fresh, self.token.write()) {
             (Some(t), Ok(mut slot)) => {
                 *slot = Some(t);
@@ -693,7 +671,7 @@ impl GraphClient {
                 let f = GraphFailure {
                     message: format!(
                         "Graph answered with a redirect (to {}); graft does not follow redirects, so nothing was sent there.",
-                        crate::sanitize::line(&to.chars().take(200).collect::<String>())
+                        crate::util::sanitize::line(&to.chars().take(200).collect::<String>())
                     ),
                     ..http_failure(status, b"", rid, None)
                 };
@@ -730,7 +708,7 @@ impl GraphClient {
     pub async fn people(
         &self,
         query: &str,
-    ) -> Result<Vec<crate::draft::address::Address>, GraphFailure> {
+    ) -> Result<Vec<crate::core::address::Address>, GraphFailure> {
         #[derive(serde::Deserialize)]
         struct Scored {
             address: String,
@@ -764,7 +742,7 @@ impl GraphClient {
             .into_iter()
             .filter_map(|p| {
                 let addr = p.scored_email_addresses.into_iter().next()?.address;
-                Some(crate::draft::address::Address {
+                Some(crate::core::address::Address {
                     name: p
                         .display_name
                         .map(|n| sanitize::line(&n))
@@ -832,7 +810,7 @@ pub struct Me {
 
 impl Me {
     pub fn account(&self) -> String {
-        crate::sanitize::line(
+        crate::util::sanitize::line(
             self.user_principal_name
                 .as_deref()
                 .or(self.mail.as_deref())

@@ -4,7 +4,8 @@
 
 use super::client::{bad_response, header, http_failure, parse_retry_after, transport_failure};
 use super::{FailureKind, GraphClient, GraphFailure};
-use crate::draft::attach::{AttachedFile, CHUNK, read_inline};
+use crate::core::attach::{AttachedFile, CHUNK};
+use crate::store::files::read_inline;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -71,7 +72,7 @@ impl GraphClient {
             .into_iter()
             .filter(|a| super::client::valid_id(&a.id))
             .map(|a| RemoteAttachment {
-                name: crate::sanitize::line(&a.name.chars().take(255).collect::<String>()),
+                name: crate::util::sanitize::line(&a.name.chars().take(255).collect::<String>()),
                 ..a
             })
             .collect())
@@ -118,7 +119,7 @@ impl GraphClient {
         let upload = v.get("uploadUrl").and_then(Value::as_str).unwrap_or("");
         match url::Url::parse(upload) {
             // The URL carries its own authorisation: only over TLS (or to loopback).
-            Ok(u) if u.scheme() == "https" || crate::config::is_loopback(&u) => {
+            Ok(u) if u.scheme() == "https" || crate::graph::client::is_loopback(&u) => {
                 Ok(upload.to_string())
             }
             _ => Err(bad_response(

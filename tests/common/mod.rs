@@ -5,8 +5,8 @@ pub mod probe;
 pub mod pty;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use graft::app::model::Target;
-use graft::app::{Keymap, Model, Msg, Outcome, update};
+use graft::tui::app::model::Target;
+use graft::tui::app::{Keymap, Model, Msg, Outcome, update};
 
 pub fn model() -> Model {
     Model::new(
@@ -78,12 +78,12 @@ pub fn save_done(
     req: u64,
     at: &str,
     result: Result<graft::graph::SavedMessage, graft::graph::GraphFailure>,
-    files: graft::app::attach::FilesOutcome,
+    files: graft::service::save::FilesOutcome,
 ) -> Msg {
     Msg::SaveDone {
         req,
         at: at.into(),
-        outcome: Box::new(graft::sync::SaveOutcome {
+        outcome: Box::new(graft::service::save::SaveOutcome {
             result,
             info: Default::default(),
             files,

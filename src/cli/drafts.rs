@@ -1,0 +1,166 @@
+//! `graft drafts --remote`, and the history entries `graft draft` adds.
+
+use super::{Failure, Session, describe_failure, exit, exit_code_for};
+use crate::config::args::Cli;
+use crate::core::history::HistoryEntry;
+use crate::service::remote::{Now, where_now};
+use crate::store::history;
+use serde_json::{Value, json};
+use std::io::Write;
+
+/// The history file of the session's profile (none for the demo, whose mailbox ends with it).
+pub fn history_path(s: &Session, demo: bool) -> Option<std::path::PathBuf> {
+    if demo {
+        return None;
+    }
+    history::path(&super::profile_name(s, demo))
+}
+
+/// Adds drafts to the profile's history (best effort: a failure only loses the list entry).
+pub fn record(s: &Session, demo: bool, entries: Vec<HistoryEntry>) {
+    let Some(path) = history_path(s, demo) else {
+        return;
+    };
+    history::add(&path, entries);
+}
+
+/// A history entry for a draft just saved.
+pub fn entry(
+    s: &Session,
+    key: &str,
+    subject: &str,
+    format: crate::core::content::BodyFormat,
+    saved: &crate::graph::SavedMessage,
+) -> HistoryEntry {
+    HistoryEntry {
+        id: saved.id.clone(),
+        key: key.to_string(),
+        subject: crate::util::sanitize::line(subject),
+        saved: if saved.last_modified.is_empty() {
+            saved.created.clone()
+        } else {
+            saved.last_modified.clone()
+        },
+        folder: s.target.folder_label(),
+        web_link: saved.web_link.clone(),
+        owner: s.target.owner.clone(),
+        format: Some(format),
+    }
+}
+
+/// `graft drafts --remote`: the drafts graft saved in this profile, as Outlook has them now.
+pub fn list(cli: &Cli, json_out: bool) -> Result<(), Failure> {
+    let s = super::session(cli)?;
+    let Some(path) = history_path(&s, cli.demo) else {
+        return Err((exit::USAGE, "the demo keeps no history between runs".into()));
+    };
+    let entries = history::load(&path);
+    let mut out = std::io::stdout();
+    if entries.is_empty() {
+        if json_out {
+            let _ = writeln!(out, "[]");
+        } else {
+            let _ = writeln!(out, "No drafts saved from graft in this profile yet.");
+        }
+        return Ok(());
+    }
+    let rt = super::runtime()?;
+    let rows = rt.block_on(where_now(&s.client, &entries)).map_err(|f| {
+        (
+            exit_code_for(&f),
+            format!("cannot reach Graph: {}", describe_failure(&f)),
+        )
+    })?;
+    let mut gone = Vec::new();
+    let mut moved: Vec<(String, String)> = Vec::new();
+    let mut json_rows = Vec::new();
+    for (e, r) in &rows {
+        let (state, subject, when, link) = match r {
+            Now::Found { state, message } => {
+                let s = |k: &str| {
+                    crate::util::sanitize::line(
+                        message.get(k).and_then(Value::as_str).unwrap_or(""),
+                    )
+                };
+                let id = s("id");
+                if !id.is_empty() && id != e.id {
+                    moved.push((e.id.clone(), id));
+                }
+                (
+                    state.to_string(),
+                    s("subject"),
+                    s("lastModifiedDateTime"),
+                    s("webLink"),
+                )
+            }
+            Now::Gone => {
+                gone.push(e.id.clone());
+                (
+                    "gone".into(),
+                    e.subject.clone(),
+                    e.saved.clone(),
+                    String::new(),
+                )
+            }
+            Now::Unknown(f) => (
+                format!("unknown ({} {})", f.status.unwrap_or(0), f.code),
+                e.subject.clone(),
+                e.saved.clone(),
+                e.web_link.clone(),
+            ),
+        };
+        if json_out {
+            json_rows.push(json!({
+                "id": e.id, "subject": subject, "lastModifiedDateTime": when,
+                "folder": e.folder, "mailbox": e.owner, "webLink": link, "state": state,
+            }));
+        } else {
+            let subject = if subject.is_empty() {
+                "(no subject)".to_string()
+            } else {
+                subject
+            };
+            let _ = writeln!(
+                out,
+                "{}  {:<6} {:<8} {subject}",
+                when.replace('T', " ").trim_end_matches('Z'),
+                state,
+                e.folder
+            );
+            if !link.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    crate::tui::run::hyperlink(
+                        &link,
+                        std::io::IsTerminal::is_terminal(&std::io::stdout())
+                    )
+                );
+            }
+        }
+    }
+    if json_out {
+        let _ = writeln!(out, "{}", Value::Array(json_rows));
+    } else if !gone.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} sent or deleted elsewhere; dropped from the history.",
+            gone.len()
+        );
+    }
+    if !gone.is_empty() || !moved.is_empty() {
+        // Gone ones leave the list; moved ones (sent, deleted, refiled) are
+        // kept under their id now.
+        let mut list = history::load(&path);
+        list.retain(|e| !gone.contains(&e.id));
+        for e in &mut list {
+            if let Some((_, now)) = moved.iter().find(|(was, _)| *was == e.id) {
+                e.id = now.clone();
+            }
+        }
+        if let Ok(json) = serde_json::to_vec(&list) {
+            let _ = crate::util::fs::write_atomic(&path, &json);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,473 @@
+//! A draft as Graph sees it, and the JSON bodies for create (POST) and update (PATCH).
+
+use super::address::Address;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+/// The single-value extended property that carries a draft's client key, so a
+/// create whose answer was lost can be found again instead of repeated.
+pub const DRAFT_KEY_PROPERTY: &str =
+    "String {b5d9f5a2-3c4e-4f1b-9a7d-6e2c8f0a1b37} Name GraftDraftKey";
+
+/// How the body is written. Markdown is sent as HTML; the source stays in the form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyFormat {
+    #[default]
+    Text,
+    Html,
+    Markdown,
+}
+
+impl BodyFormat {
+    pub fn next(self) -> BodyFormat {
+        match self {
+            BodyFormat::Text => BodyFormat::Markdown,
+            BodyFormat::Markdown => BodyFormat::Html,
+            BodyFormat::Html => BodyFormat::Text,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            BodyFormat::Text => "plain text",
+            BodyFormat::Html => "HTML",
+            BodyFormat::Markdown => "Markdown → HTML",
+        }
+    }
+}
+
+/// CommonMark with tables, strikethrough and task lists, to an HTML fragment.
+pub fn markdown_to_html(md: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut out = String::with_capacity(md.len() * 5 / 4);
+    html::push_html(&mut out, Parser::new_ext(md, opts));
+    out
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Importance {
+    Low,
+    #[default]
+    Normal,
+    High,
+}
+
+impl Importance {
+    pub fn next(self) -> Importance {
+        match self {
+            Importance::Low => Importance::Normal,
+            Importance::Normal => Importance::High,
+            Importance::High => Importance::Low,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Importance::Low => "low",
+            Importance::Normal => "normal",
+            Importance::High => "high",
+        }
+    }
+}
+
+/// `Finance, Q3; Budget` → `["Finance", "Q3", "Budget"]`.
+pub fn split_categories(s: &str) -> Vec<String> {
+    s.split([',', ';'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The fields behind F3: rarely needed, hidden until asked for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct More {
+    pub reply_to: Vec<Address>,
+    pub importance: Importance,
+    pub read_receipt: bool,
+    pub delivery_receipt: bool,
+    pub categories: Vec<String>,
+    /// Follow-up flag.
+    pub flagged: bool,
+}
+
+/// Everything the form sends, already validated.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftContent {
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub bcc: Vec<Address>,
+    pub subject: String,
+    pub body: String,
+    #[serde(default)]
+    pub format: BodyFormat,
+    #[serde(default)]
+    pub more: More,
+}
+
+fn recipients(list: &[Address]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|a| {
+                let mut email = Map::new();
+                email.insert("address".into(), Value::String(a.address.clone()));
+                if let Some(n) = &a.name {
+                    email.insert("name".into(), Value::String(n.clone()));
+                }
+                json!({ "emailAddress": email })
+            })
+            .collect(),
+    )
+}
+
+/// A recipient list as the user typed it, for naming it in an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListField {
+    To,
+    Cc,
+    Bcc,
+    ReplyTo,
+}
+
+impl ListField {
+    pub fn label(self) -> &'static str {
+        match self {
+            ListField::To => "To",
+            ListField::Cc => "Cc",
+            ListField::Bcc => "Bcc",
+            ListField::ReplyTo => "Reply-To",
+        }
+    }
+}
+
+impl DraftContent {
+    /// The draft from text as typed (the form, the journal, a batch line, flags):
+    /// every recipient list parsed, or each bad one with what is wrong.
+    pub fn from_typed(
+        fields: &crate::core::record::Fields,
+        format: BodyFormat,
+        more: &crate::core::record::MoreText,
+    ) -> Result<DraftContent, Vec<(ListField, super::address::AddressError)>> {
+        let mut bad = Vec::new();
+        let mut list = |which: ListField, text: &str| {
+            super::address::parse_list(text).unwrap_or_else(|e| {
+                bad.push((which, e));
+                Vec::new()
+            })
+        };
+        let to = list(ListField::To, &fields.to);
+        let cc = list(ListField::Cc, &fields.cc);
+        let bcc = list(ListField::Bcc, &fields.bcc);
+        let reply_to = list(ListField::ReplyTo, &more.reply_to);
+        if !bad.is_empty() {
+            return Err(bad);
+        }
+        Ok(DraftContent {
+            to,
+            cc,
+            bcc,
+            subject: fields.subject.clone(),
+            body: fields.body.clone(),
+            format,
+            more: More {
+                reply_to,
+                importance: more.importance,
+                read_receipt: more.read_receipt,
+                delivery_receipt: more.delivery_receipt,
+                categories: split_categories(&more.categories),
+                flagged: more.flagged,
+            },
+        })
+    }
+
+    /// The body of `POST …/messages`: every field, so the server holds exactly the
+    /// form, plus the draft's client key as an extended property when given.
+    pub fn create_body(&self, key: Option<&str>) -> Value {
+        let mut v = self.patch_body(None);
+        if let (Some(key), Some(o)) = (key, v.as_object_mut()) {
+            o.insert(
+                "singleValueExtendedProperties".into(),
+                json!([{ "id": DRAFT_KEY_PROPERTY, "value": key }]),
+            );
+        }
+        v
+    }
+
+    /// The body of `PATCH …/messages/{id}`: only what changed since `saved`
+    /// (Graph advises against re-sending unchanged values). `None` means everything.
+    pub fn patch_body(&self, saved: Option<&DraftContent>) -> Value {
+        let mut m = Map::new();
+        let changed = |f: &dyn Fn(&DraftContent) -> bool| saved.is_none_or(f);
+        if changed(&|s| s.subject != self.subject) {
+            m.insert("subject".into(), Value::String(self.subject.clone()));
+        }
+        if changed(&|s| s.body != self.body || s.format != self.format) {
+            let (ct, content) = match self.format {
+                BodyFormat::Text => ("text", self.body.clone()),
+                BodyFormat::Html => ("html", self.body.clone()),
+                BodyFormat::Markdown => ("html", markdown_to_html(&self.body)),
+            };
+            m.insert(
+                "body".into(),
+                json!({ "contentType": ct, "content": content }),
+            );
+        }
+        if changed(&|s| s.to != self.to) {
+            m.insert("toRecipients".into(), recipients(&self.to));
+        }
+        if changed(&|s| s.cc != self.cc) {
+            m.insert("ccRecipients".into(), recipients(&self.cc));
+        }
+        if changed(&|s| s.bcc != self.bcc) {
+            m.insert("bccRecipients".into(), recipients(&self.bcc));
+        }
+        // The F3 fields: on create only when set, on update when changed.
+        let d = More::default();
+        let base = saved.map(|s| &s.more).unwrap_or(&d);
+        let more = &self.more;
+        if more.reply_to != base.reply_to {
+            m.insert("replyTo".into(), recipients(&more.reply_to));
+        }
+        if more.importance != base.importance {
+            m.insert("importance".into(), json!(more.importance.as_str()));
+        }
+        if more.read_receipt != base.read_receipt {
+            m.insert("isReadReceiptRequested".into(), json!(more.read_receipt));
+        }
+        if more.delivery_receipt != base.delivery_receipt {
+            m.insert(
+                "isDeliveryReceiptRequested".into(),
+                json!(more.delivery_receipt),
+            );
+        }
+        if more.categories != base.categories {
+            m.insert("categories".into(), json!(more.categories));
+        }
+        if more.flagged != base.flagged {
+            let status = if more.flagged {
+                "flagged"
+            } else {
+                "notFlagged"
+            };
+            m.insert("flag".into(), json!({ "flagStatus": status }));
+        }
+        Value::Object(m)
+    }
+}
+
+fn addresses(v: &Value, key: &str) -> Vec<Address> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|r| {
+                    let e = r.get("emailAddress")?;
+                    let address = crate::util::sanitize::line(e.get("address")?.as_str()?);
+                    let name = e
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(crate::util::sanitize::line)
+                        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&address));
+                    Some(Address { name, address })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The fragment inside Outlook's `<html><head>…</head><body>…</body></html>`
+/// wrapper (Graph wraps every HTML body it stores: user-post-messages.md's
+/// examples), without the line breaks the wrapper puts around it.
+pub fn unwrap_html(html: &str) -> &str {
+    let lower = html.to_ascii_lowercase();
+    let (Some(open), Some(close)) = (lower.find("<body"), lower.rfind("</body>")) else {
+        return html;
+    };
+    let Some(start) = lower[open..].find('>').map(|i| open + i + 1) else {
+        return html;
+    };
+    if start > close {
+        return html;
+    }
+    let inner = &html[start..close];
+    let inner = inner
+        .strip_prefix("\r\n")
+        .or(inner.strip_prefix('\n'))
+        .unwrap_or(inner);
+    inner
+        .strip_suffix("\r\n")
+        .or(inner.strip_suffix('\n'))
+        .unwrap_or(inner)
+}
+
+/// A message from Graph as the form's content.
+pub fn content_from_message(v: &Value) -> DraftContent {
+    let body = v.get("body");
+    let html = body
+        .and_then(|b| b.get("contentType"))
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.eq_ignore_ascii_case("html"));
+    let text = body
+        .and_then(|b| b.get("content"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let text = if html { unwrap_html(text) } else { text };
+    DraftContent {
+        to: addresses(v, "toRecipients"),
+        cc: addresses(v, "ccRecipients"),
+        bcc: addresses(v, "bccRecipients"),
+        subject: crate::util::sanitize::line(
+            v.get("subject").and_then(Value::as_str).unwrap_or(""),
+        ),
+        body: crate::util::sanitize::clean(&text.replace("\r\n", "\n"), true),
+        format: if html {
+            BodyFormat::Html
+        } else {
+            BodyFormat::Text
+        },
+        more: More {
+            reply_to: addresses(v, "replyTo"),
+            importance: match v.get("importance").and_then(Value::as_str) {
+                Some("low") => Importance::Low,
+                Some("high") => Importance::High,
+                _ => Importance::Normal,
+            },
+            read_receipt: v.get("isReadReceiptRequested") == Some(&Value::Bool(true)),
+            delivery_receipt: v.get("isDeliveryReceiptRequested") == Some(&Value::Bool(true)),
+            categories: v
+                .get("categories")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(crate::util::sanitize::line)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            flagged: v
+                .get("flag")
+                .and_then(|f| f.get("flagStatus"))
+                .and_then(Value::as_str)
+                .is_some_and(|s| s == "flagged"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> DraftContent {
+        DraftContent {
+            to: vec![Address {
+                name: Some("Smith, Al".into()),
+                address: "al@x.com".into(),
+            }],
+            cc: vec![],
+            bcc: vec![Address {
+                name: None,
+                address: "b@x.com".into(),
+            }],
+            subject: "Hi".into(),
+            body: "Line 1\nLine 2".into(),
+            format: BodyFormat::Text,
+            more: More::default(),
+        }
+    }
+
+    #[test]
+    fn create_has_every_field_with_one_object_per_recipient() {
+        let v = sample().create_body(None);
+        assert_eq!(
+            v,
+            json!({
+                "subject": "Hi",
+                "body": {"contentType": "text", "content": "Line 1\nLine 2"},
+                "toRecipients": [{"emailAddress": {"address": "al@x.com", "name": "Smith, Al"}}],
+                "ccRecipients": [],
+                "bccRecipients": [{"emailAddress": {"address": "b@x.com"}}]
+            })
+        );
+    }
+
+    #[test]
+    fn create_carries_the_client_key() {
+        let v = sample().create_body(Some("k-1"));
+        assert_eq!(
+            v["singleValueExtendedProperties"],
+            json!([{"id": DRAFT_KEY_PROPERTY, "value": "k-1"}])
+        );
+    }
+
+    #[test]
+    fn markdown_goes_out_as_html_and_a_format_change_is_a_body_change() {
+        let mut c = sample();
+        c.format = BodyFormat::Markdown;
+        c.body = "# Q3\n\n- one\n- **two**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n`code` [link](https://x.io)\n".into();
+        let v = c.create_body(None);
+        assert_eq!(v["body"]["contentType"], json!("html"));
+        let html = v["body"]["content"].as_str().unwrap();
+        for part in [
+            "<h1>Q3</h1>",
+            "<li>one</li>",
+            "<strong>two</strong>",
+            "<table>",
+            "<td>1</td>",
+            "<code>code</code>",
+            "<a href=\"https://x.io\">link</a>",
+        ] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
+        let mut plain = c.clone();
+        plain.format = BodyFormat::Text;
+        assert_eq!(
+            plain.patch_body(Some(&c))["body"]["contentType"],
+            json!("text")
+        );
+    }
+
+    #[test]
+    fn more_fields_go_out_when_set_and_when_changed() {
+        let mut c = sample();
+        c.more = More {
+            reply_to: vec![Address {
+                name: None,
+                address: "replies@x.com".into(),
+            }],
+            importance: Importance::High,
+            read_receipt: true,
+            delivery_receipt: false,
+            categories: vec!["Finance".into(), "Q3".into()],
+            flagged: true,
+        };
+        let v = c.create_body(None);
+        assert_eq!(
+            v["replyTo"],
+            json!([{"emailAddress": {"address": "replies@x.com"}}])
+        );
+        assert_eq!(v["importance"], json!("high"));
+        assert_eq!(v["isReadReceiptRequested"], json!(true));
+        assert!(
+            v.get("isDeliveryReceiptRequested").is_none(),
+            "defaults are not sent on create"
+        );
+        assert_eq!(v["categories"], json!(["Finance", "Q3"]));
+        assert_eq!(v["flag"], json!({"flagStatus": "flagged"}));
+        let mut later = c.clone();
+        later.more.flagged = false;
+        assert_eq!(
+            later.patch_body(Some(&c)),
+            json!({"flag": {"flagStatus": "notFlagged"}})
+        );
+    }
+
+    #[test]
+    fn patch_sends_only_changes() {
+        let saved = sample();
+        let mut now = saved.clone();
+        now.subject = "Hello".into();
+        assert_eq!(now.patch_body(Some(&saved)), json!({"subject": "Hello"}));
+        assert_eq!(saved.patch_body(Some(&saved)), json!({}));
+    }
+}

@@ -1,0 +1,105 @@
+//! The draft as the user typed it and as graft keeps it between sessions:
+//! the fields (unparsed, so even invalid input survives), the F3 fields, and
+//! the record a journal file holds.
+
+use crate::core::content::DraftContent;
+use serde::{Deserialize, Serialize};
+
+/// The F3 fields as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoreText {
+    pub reply_to: String,
+    pub categories: String,
+    pub importance: crate::core::content::Importance,
+    pub read_receipt: bool,
+    pub delivery_receipt: bool,
+    pub flagged: bool,
+}
+
+/// The form's fields as typed (not parsed, so even invalid input survives).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fields {
+    pub to: String,
+    pub cc: String,
+    pub bcc: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalRecord {
+    pub version: u32,
+    /// The draft's stable client key, also sent to Graph as an extended property.
+    pub key: String,
+    /// The process that wrote it (for people: the lock says whether it lives).
+    pub pid: u32,
+    /// The editing session that owns this file (empty in files from before
+    /// sessions: `<key>.json`).
+    #[serde(default)]
+    pub session: String,
+    /// The host it was written on.
+    #[serde(default)]
+    pub host: String,
+    /// When this record was written (UTC, RFC 3339).
+    #[serde(default)]
+    pub updated: String,
+    pub graph_url: String,
+    pub user: Option<String>,
+    pub folder: Option<String>,
+    pub fields: Fields,
+    /// The draft's id on the server, once a save succeeded.
+    pub server_id: Option<String>,
+    pub web_link: Option<String>,
+    /// What the server holds (the content of the last successful save).
+    pub saved: Option<DraftContent>,
+    /// A create may have reached the server without an answer: look it up by key first.
+    pub create_uncertain: bool,
+    /// The user asked to save and the save has not completed yet.
+    pub queued: bool,
+    /// The body's format (Markdown is kept as Markdown here).
+    #[serde(default)]
+    pub format: crate::core::content::BodyFormat,
+    #[serde(default)]
+    pub more: MoreText,
+    /// The attachment list (paths, sizes, server ids once uploaded).
+    #[serde(default)]
+    pub attachments: Vec<crate::core::attach::AttachedFile>,
+    /// Removed from the list, still to be removed on the server.
+    #[serde(default)]
+    pub detached: Vec<crate::core::attach::AttachedFile>,
+}
+
+impl JournalRecord {
+    pub const VERSION: u32 = 1;
+
+    /// A short word for lists: `queued`, `changed since save`, `not saved`.
+    pub fn state(&self) -> &'static str {
+        if self.queued {
+            "queued"
+        } else if self.server_id.is_some() {
+            "changed since save"
+        } else {
+            "not saved"
+        }
+    }
+
+    /// One line for lists: the subject, or the first words of the body.
+    pub fn title(&self) -> String {
+        let s = self.fields.subject.trim();
+        let s = if s.is_empty() {
+            self.fields
+                .body
+                .split_whitespace()
+                .take(8)
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            s.to_string()
+        };
+        if s.is_empty() {
+            "(empty)".to_string()
+        } else {
+            crate::util::sanitize::line(&s)
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Operations both front ends share: saving a draft with its files (create
+//! or adopt by key, follow a moved draft), completing queued journals,
+//! batches, where saved drafts are now.
+
+pub mod batch;
+pub mod remote;
+pub mod save;

@@ -1,0 +1,110 @@
+//! Where the drafts graft saved are now, as Outlook has them: by id first,
+//! then (for ids that moved, were sent or deleted) by their client key.
+
+use crate::core::history::HistoryEntry;
+use serde_json::{Value, json};
+
+/// The mailbox a history entry's `owner` names (`me`, `users/…`).
+pub fn owner_user(owner: &str) -> Option<&str> {
+    owner.strip_prefix("users/")
+}
+
+/// What Outlook has now for one history entry.
+pub enum Now {
+    /// `draft`, `sent` or `deleted`, and the message (`$select`ed fields).
+    Found {
+        state: &'static str,
+        message: Value,
+    },
+    Gone,
+    Unknown(crate::graph::GraphFailure),
+}
+
+const LIST_FIELDS: &str =
+    "id,subject,lastModifiedDateTime,isDraft,webLink,hasAttachments,parentFolderId";
+
+/// Each entry as Outlook has it now, in `$batch` requests of 20: first by
+/// id; an id that no longer answers (the draft moved, was sent or deleted,
+/// each of which gives it a new REST id) by the draft's client key.
+pub async fn where_now(
+    client: &crate::graph::GraphClient,
+    entries: &[HistoryEntry],
+) -> Result<Vec<(HistoryEntry, Now)>, crate::graph::GraphFailure> {
+    let mut by_id: Vec<Result<Value, crate::graph::GraphFailure>> = Vec::new();
+    for chunk in entries.chunks(crate::service::batch::MAX_PER_BATCH) {
+        let requests: Vec<Value> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let mut url = client.url_in(owner_user(&e.owner), &["messages", &e.id]);
+                url.query_pairs_mut().append_pair("$select", LIST_FIELDS);
+                json!({"id": i.to_string(), "method": "GET", "url": client.relative(&url)})
+            })
+            .collect();
+        by_id.extend(client.batch(&requests).await?);
+    }
+    // The ones to look for by key.
+    let lost: Vec<usize> = by_id
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r, Err(f) if f.status == Some(404)))
+        .map(|(i, _)| i)
+        .collect();
+    let mut by_key: std::collections::HashMap<usize, Result<Value, crate::graph::GraphFailure>> =
+        Default::default();
+    for chunk in lost.chunks(crate::service::batch::MAX_PER_BATCH) {
+        let requests: Vec<Value> = chunk
+            .iter()
+            .map(|i| {
+                let e = &entries[*i];
+                let url = client.find_by_key_url_in(owner_user(&e.owner), &e.key);
+                json!({"id": i.to_string(), "method": "GET", "url": client.relative(&url)})
+            })
+            .collect();
+        let answers = client.batch(&requests).await?;
+        by_key.extend(chunk.iter().copied().zip(answers));
+    }
+    let trash = if by_id.iter().any(Result::is_ok) || !by_key.is_empty() {
+        Some(client.folder_id("deleteditems").await?)
+    } else {
+        None
+    };
+    let state_of = |m: &Value| -> &'static str {
+        if m.get("isDraft") == Some(&Value::Bool(false)) {
+            "sent"
+        } else if trash.is_some()
+            && m.get("parentFolderId").and_then(Value::as_str) == trash.as_deref()
+        {
+            "deleted"
+        } else {
+            "draft"
+        }
+    };
+    Ok(entries
+        .iter()
+        .cloned()
+        .zip(by_id)
+        .enumerate()
+        .map(|(i, (e, r))| {
+            let now = match r {
+                Ok(message) => Now::Found {
+                    state: state_of(&message),
+                    message,
+                },
+                Err(f) if f.status == Some(404) => match by_key.remove(&i) {
+                    Some(Ok(list)) => match list["value"].as_array().and_then(|l| l.first()) {
+                        Some(m) => Now::Found {
+                            state: state_of(m),
+                            message: m.clone(),
+                        },
+                        None => Now::Gone,
+                    },
+                    Some(Err(f)) => Now::Unknown(f),
+                    None => Now::Gone,
+                },
+                Err(f) => Now::Unknown(f),
+            };
+            (e, now)
+        })
+        .collect())
+}

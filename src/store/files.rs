@@ -1,0 +1,173 @@
+//! Files on this machine to attach: checked before they join the list,
+//! completed as paths are typed, read when they go inside a request.
+
+use crate::core::attach::{AttachedFile, MAX_FILE, content_type, human_size};
+use std::path::{Path, PathBuf};
+
+/// `~/x` → `$HOME/x`.
+pub fn expand_home(input: &str) -> PathBuf {
+    match input.strip_prefix("~/") {
+        Some(rest) => dirs::home_dir()
+            .map(|h| h.join(rest))
+            .unwrap_or_else(|| PathBuf::from(input)),
+        None => PathBuf::from(input),
+    }
+}
+
+/// Checks a file before it joins the list: it exists, is a regular file, can be
+/// read, and is within Graph's 150 MB limit. The message says what is wrong.
+pub fn check(input: &str) -> Result<AttachedFile, String> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err("Type the path of a file to attach.".into());
+    }
+    let path = expand_home(trimmed);
+    let shown = crate::util::sanitize::line(trimmed);
+    let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("{shown}: no such file."),
+        std::io::ErrorKind::PermissionDenied => format!("{shown}: permission denied."),
+        _ => format!("{shown}: {e}"),
+    })?;
+    if meta.is_dir() {
+        return Err(format!("{shown} is a directory; attach files one by one."));
+    }
+    if !meta.is_file() {
+        return Err(format!("{shown} is not a regular file."));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(format!(
+            "{shown} is {}; Outlook takes attachments up to {}.",
+            human_size(meta.len()),
+            human_size(MAX_FILE)
+        ));
+    }
+    std::fs::File::open(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            format!("{shown}: permission denied (cannot read it).")
+        }
+        _ => format!("{shown}: cannot read it: {e}"),
+    })?;
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    let name = path
+        .file_name()
+        .map(|n| crate::util::sanitize::line(&n.to_string_lossy()))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "attachment".into());
+    Ok(AttachedFile {
+        content_type: content_type(&name).to_string(),
+        name,
+        size: meta.len(),
+        path,
+        server_id: None,
+    })
+}
+
+/// Reads a file for an inline attachment and checks it has not changed size
+/// since it was attached (a changed file is re-checked, not silently sent).
+pub fn read_inline(f: &AttachedFile) -> Result<serde_json::Value, String> {
+    use base64::Engine as _;
+    let bytes = std::fs::read(&f.path).map_err(|e| format!("{}: cannot read it: {e}", f.name))?;
+    if bytes.len() as u64 != f.size {
+        return Err(format!(
+            "{} changed on disk since it was attached ({} → {}); attach it again.",
+            f.name,
+            human_size(f.size),
+            human_size(bytes.len() as u64)
+        ));
+    }
+    Ok(serde_json::json!({
+        "@odata.type": "#microsoft.graph.fileAttachment",
+        "name": f.name,
+        "contentType": f.content_type,
+        "contentBytes": base64::engine::general_purpose::STANDARD.encode(&bytes),
+    }))
+}
+
+/// Files in a directory whose names start as typed, for path completion:
+/// (the completed input, whether it is a directory).
+pub fn complete_path(input: &str) -> Vec<(String, bool)> {
+    let (dir_part, stem) = match input.rfind('/') {
+        Some(i) => (&input[..=i], &input[i + 1..]),
+        None => ("", input),
+    };
+    let dir = if dir_part.is_empty() {
+        PathBuf::from(".")
+    } else {
+        expand_home(dir_part)
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, bool)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(stem) || (stem.is_empty() && name.starts_with('.')) {
+                return None;
+            }
+            let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false)
+                || (e.file_type().map(|t| t.is_symlink()).unwrap_or(false)
+                    && Path::new(&dir).join(&name).is_dir());
+            Some((
+                format!("{dir_part}{name}{}", if is_dir { "/" } else { "" }),
+                is_dir,
+            ))
+        })
+        .collect();
+    out.sort();
+    out.truncate(200);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::attach::common_prefix;
+
+    #[test]
+    fn checks_name_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope.pdf");
+        assert!(
+            check(missing.to_str().unwrap())
+                .unwrap_err()
+                .contains("no such file")
+        );
+        assert!(
+            check(dir.path().to_str().unwrap())
+                .unwrap_err()
+                .contains("directory")
+        );
+        let ok = dir.path().join("r.pdf");
+        std::fs::write(&ok, b"%PDF").unwrap();
+        let a = check(ok.to_str().unwrap()).unwrap();
+        assert_eq!(
+            (a.name.as_str(), a.size, a.content_type.as_str()),
+            ("r.pdf", 4, "application/pdf")
+        );
+        let big = dir.path().join("big.bin");
+        let file = std::fs::File::create(&big).unwrap();
+        file.set_len(MAX_FILE + 1).unwrap();
+        assert!(
+            check(big.to_str().unwrap())
+                .unwrap_err()
+                .contains("up to 150.0 MB")
+        );
+    }
+
+    #[test]
+    fn completion_lists_matches_and_common_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("report-2025.pdf"), b"x").unwrap();
+        std::fs::write(dir.path().join("report-2026.pdf"), b"x").unwrap();
+        std::fs::create_dir(dir.path().join("reports")).unwrap();
+        let base = format!("{}/rep", dir.path().display());
+        let c = complete_path(&base);
+        assert_eq!(c.len(), 3);
+        assert!(c.iter().any(|(p, d)| p.ends_with("reports/") && *d));
+        assert_eq!(
+            common_prefix(&c).unwrap(),
+            format!("{}/report", dir.path().display())
+        );
+    }
+}

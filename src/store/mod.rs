@@ -1,0 +1,7 @@
+//! What graft keeps on this machine: the journal of unsaved drafts, the
+//! history of saved ones, the address book, and checks of files to attach.
+
+pub mod address_book;
+pub mod files;
+pub mod history;
+pub mod journal;

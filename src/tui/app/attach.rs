@@ -1,0 +1,319 @@
+//! The attachment list and the Ctrl-O dialog: add a file by path (Tab completes),
+//! see names and sizes, remove one. Files are checked outside `update` (an
+//! effect) and uploaded with the next save.
+
+use super::model::{Dialog, Model, StatusEntry};
+use super::save;
+use super::update::{Effect, Outcome};
+use crate::config::keymap::Action;
+use crate::core::attach::{AttachedFile, human_size};
+use crate::core::attach::{Files, Upload};
+use crate::service::save::FilesOutcome;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The Ctrl-O dialog's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AttachDialog {
+    pub input: String,
+    /// The highlighted file on the list (for removal), if any.
+    pub selected: Option<usize>,
+    /// Path completions for the input.
+    pub candidates: Vec<String>,
+    /// The last problem (a missing file, too large…) or news.
+    pub message: Option<String>,
+}
+
+pub fn open(model: &mut Model) -> Outcome {
+    model.dialog = Some(Dialog::Attach(AttachDialog::default()));
+    Outcome::redraw()
+}
+
+fn dialog(model: &mut Model) -> Option<&mut AttachDialog> {
+    match &mut model.dialog {
+        Some(Dialog::Attach(d)) => Some(d),
+        _ => None,
+    }
+}
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    let count = model.files.list.len();
+    match model.keymap.action_for(&key) {
+        Some(Action::Attach) | Some(Action::Cancel) => {
+            model.dialog = None;
+            return Outcome::redraw();
+        }
+        Some(Action::Save) => {
+            model.dialog = None;
+            return save::save(model);
+        }
+        Some(Action::Quit) => {
+            // Quit works from here too (it asks first if anything is unsaved).
+            model.dialog = None;
+            return super::update::update(model, super::update::Msg::Key(key));
+        }
+        _ => {}
+    }
+    let Some(d) = dialog(model) else {
+        return Outcome::none();
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter => {
+            let input = d.input.trim().to_string();
+            if input.is_empty() {
+                model.dialog = None;
+                return Outcome::redraw();
+            }
+            d.message = Some(format!("Checking {input}…"));
+            Outcome::redraw().with(vec![Effect::CheckFile(input)])
+        }
+        KeyCode::Tab => {
+            let input = d.input.clone();
+            Outcome::none().with(vec![Effect::CompletePath(input)])
+        }
+        KeyCode::Up if count > 0 => {
+            d.selected = Some(match d.selected {
+                None | Some(0) => count - 1,
+                Some(i) => i - 1,
+            });
+            Outcome::redraw()
+        }
+        KeyCode::Down if count > 0 => {
+            d.selected = match d.selected {
+                Some(i) if i + 1 < count => Some(i + 1),
+                Some(_) => None,
+                None => Some(0),
+            };
+            Outcome::redraw()
+        }
+        KeyCode::Delete if d.selected.is_some() => {
+            let i = d.selected.unwrap_or(0);
+            remove(model, i)
+        }
+        KeyCode::Backspace => {
+            d.input.pop();
+            d.candidates.clear();
+            Outcome::redraw()
+        }
+        KeyCode::Char('u') if ctrl => {
+            d.input.clear();
+            d.candidates.clear();
+            Outcome::redraw()
+        }
+        KeyCode::Char(c) if !ctrl && !c.is_control() => {
+            d.input.push(c);
+            d.selected = None;
+            d.candidates.clear();
+            Outcome::redraw()
+        }
+        _ => Outcome::none(),
+    }
+}
+
+pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
+    if let Some(d) = dialog(model) {
+        // A pasted path: one line, no quotes a shell would have added.
+        let line = text.lines().next().unwrap_or("").trim();
+        let line = line.trim_matches(|c| c == '\'' || c == '"');
+        d.input.push_str(line);
+        d.candidates.clear();
+    }
+    Outcome::redraw()
+}
+
+fn remove(model: &mut Model, i: usize) -> Outcome {
+    if i >= model.files.list.len() {
+        return Outcome::none();
+    }
+    let f = model.files.list.remove(i);
+    let name = f.name.clone();
+    if f.server_id.is_some() {
+        model.files.detached.push(f);
+    }
+    model.generation += 1;
+    let left = model.files.list.len();
+    if let Some(d) = dialog(model) {
+        d.selected = (left > 0).then(|| i.min(left - 1));
+        d.message = Some(format!("Removed {name}."));
+    }
+    Outcome::redraw().with(save::touch_journal(model))
+}
+
+/// The effect's answer: the file is fine (it joins the list) or why not.
+pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Outcome {
+    let (message, effects) = match result {
+        Ok(f) if model.files.list.iter().any(|x| x.path == f.path) => {
+            (format!("{} is attached already.", f.name), Vec::new())
+        }
+        Ok(f) if model.files.total() + f.size > model.attachment_budget() => {
+            (over_budget(model, &f), Vec::new())
+        }
+        Ok(mut f) => {
+            // A file removed earlier and attached again is still on the server.
+            let back = model
+                .files
+                .detached
+                .iter()
+                .position(|d| d.path == f.path && d.size == f.size)
+                .map(|pos| model.files.detached.remove(pos));
+            if back.is_none() {
+                let taken: Vec<&str> = model
+                    .files
+                    .list
+                    .iter()
+                    .chain(&model.files.detached)
+                    .map(|x| x.name.as_str())
+                    .collect();
+                f.name = crate::core::attach::unique_name(&f.name, &taken);
+            }
+            let how = if f.large() {
+                "uploaded in chunks after the draft is saved"
+            } else {
+                "sent with the next save"
+            };
+            let msg = format!("Attached {} ({}), {how}.", f.name, human_size(f.size));
+            model.files.list.push(back.unwrap_or(f));
+            model.generation += 1;
+            model.status.push(StatusEntry::Info(msg.clone()));
+            if let Some(d) = dialog(model) {
+                d.input.clear();
+                d.candidates.clear();
+            }
+            (msg, save::touch_journal(model))
+        }
+        Err(e) => (e, Vec::new()),
+    };
+    if let Some(d) = dialog(model) {
+        d.message = Some(message);
+    }
+    Outcome::redraw().with(effects)
+}
+
+/// Why a file would not fit in the mailbox's message size limit.
+pub fn over_budget(model: &Model, f: &AttachedFile) -> String {
+    let source = if model.max_message_known {
+        "this mailbox's limit"
+    } else {
+        "Exchange Online's default limit (set max_message_size in the profile if yours is larger)"
+    };
+    format!(
+        "{} ({}) was not attached: the attachments would come to {}, and {source} of {} leaves room for {} once they are encoded for sending.",
+        f.name,
+        human_size(f.size),
+        human_size(model.files.total() + f.size),
+        limit_label(model.max_message_bytes),
+        human_size(model.attachment_budget()),
+    )
+}
+
+/// A mailbox limit as Exchange writes it: `35 MB` (binary megabytes).
+pub fn limit_label(bytes: u64) -> String {
+    let mib = 1024 * 1024;
+    if bytes % mib == 0 {
+        format!("{} MB", bytes / mib)
+    } else {
+        human_size(bytes)
+    }
+}
+
+/// Path completions for what was typed (ignored if the input moved on).
+pub fn on_candidates(model: &mut Model, input: String, found: Vec<(String, bool)>) -> Outcome {
+    let Some(d) = dialog(model) else {
+        return Outcome::none();
+    };
+    if d.input != input {
+        return Outcome::none();
+    }
+    match crate::core::attach::common_prefix(&found) {
+        None => d.message = Some(format!("Nothing matches {input}.")),
+        Some(prefix) => {
+            if prefix.len() > d.input.len() {
+                d.input = prefix;
+            }
+            d.message = None;
+            d.candidates = if found.len() > 1 {
+                found.into_iter().map(|(p, _)| p).collect()
+            } else {
+                Vec::new()
+            };
+        }
+    }
+    Outcome::redraw()
+}
+
+/// Progress of an upload (only while the save that started it is running).
+pub fn on_progress(model: &mut Model, req: u64, name: String, done: u64, total: u64) -> Outcome {
+    if model.in_flight.as_ref().is_none_or(|f| f.req != req) {
+        return Outcome::none();
+    }
+    let changed_pct = model.upload.as_ref().is_none_or(|u| {
+        u.name != name || (u.done * 100).checked_div(u.total) != (done * 100).checked_div(total)
+    });
+    model.upload = Some(Upload { name, done, total });
+    Outcome {
+        effects: Vec::new(),
+        redraw: changed_pct,
+    }
+}
+
+/// Records what a finished save did with the files.
+pub fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
+    for (path, id) in &out.attached {
+        match model.files.list.iter_mut().find(|f| &f.path == path) {
+            Some(f) => f.server_id = Some(id.clone()),
+            None => {
+                // Removed from the list while it was uploading: remove it there too.
+                if let Some(f) = sent.list.iter().find(|f| &f.path == path).cloned() {
+                    model.files.detached.push(AttachedFile {
+                        server_id: Some(id.clone()),
+                        ..f
+                    });
+                }
+            }
+        }
+    }
+    // By file and server id: files loaded from the history share an empty path.
+    model.files.detached.retain(|f| !out.detached.contains(f));
+}
+
+/// The draft is gone on the server and will be saved as a new one: local
+/// files go up again; files that were only on the server (loaded from the
+/// history) cannot, and are named in the status pane.
+pub fn for_new_draft(model: &mut Model) {
+    model.files.detached.clear();
+    let mut lost = Vec::new();
+    model.files.list.retain_mut(|f| {
+        f.server_id = None;
+        if f.path.as_os_str().is_empty() {
+            lost.push(f.name.clone());
+            false
+        } else {
+            true
+        }
+    });
+    if !lost.is_empty() {
+        model.status.push(StatusEntry::Info(format!(
+            "{} went with the old draft (it was only on the server); attach it again if you need it.",
+            lost.join(", ")
+        )));
+    }
+}
+
+/// One line for the form: `a.pdf 2 KB · big.zip 12.0 MB (2 to upload)`.
+pub fn summary(files: &Files) -> Option<String> {
+    if files.list.is_empty() {
+        return None;
+    }
+    let names = files
+        .list
+        .iter()
+        .map(|f| format!("{} {}", f.name, human_size(f.size)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let waiting = files.list.iter().filter(|f| f.server_id.is_none()).count();
+    Some(if waiting > 0 {
+        format!("{names} ({waiting} to upload)")
+    } else {
+        names
+    })
+}

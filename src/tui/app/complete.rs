@@ -1,0 +1,173 @@
+//! Recipient completion: while typing in To, Cc or Bcc, up to five matches for
+//! the address being typed are offered under the field — first from addresses
+//! used before (local, instant), then, when signed in, from Graph's people
+//! search (`/me/people?$search=`, debounced, cached, never blocking typing).
+//! ↑/↓ choose, Tab or Enter take one, Esc hides them.
+
+use super::model::{Field, Model};
+use super::update::{Effect, Outcome, TimerKind};
+use crate::core::address::{Address, format_list};
+use crossterm::event::{KeyCode, KeyEvent};
+use std::time::Duration;
+
+/// Suggestions on screen, and the chosen one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Suggestions {
+    pub field: Option<Field>,
+    pub items: Vec<Address>,
+    pub selected: usize,
+}
+
+pub const MAX: usize = 5;
+/// Wait this long after the last key before asking Graph.
+pub const PEOPLE_DELAY: Duration = Duration::from_millis(250);
+
+/// The part of the field after the last separator outside quotes: what is being typed.
+fn current_token(text: &str) -> (usize, &str) {
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' | ';' if !quoted => start = i + 1,
+            _ => {}
+        }
+    }
+    (start, &text[start..])
+}
+
+/// How well `a` matches `token`: 0 best, `None` not at all.
+fn rank(a: &Address, token: &str) -> Option<u8> {
+    let addr = a.address.to_lowercase();
+    let name = a.name.as_deref().unwrap_or("").to_lowercase();
+    if addr == token {
+        None
+    } else if addr.starts_with(token) || name.starts_with(token) {
+        Some(0)
+    } else if name.split_whitespace().any(|w| w.starts_with(token)) || addr.contains(token) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// Recomputes the suggestions after the focused recipient field changed; may
+/// schedule a people search.
+pub fn refresh(model: &mut Model) -> Vec<Effect> {
+    let field = model.focus;
+    let text = if field.is_recipients() {
+        model.text(field)
+    } else {
+        String::new()
+    };
+    let (start, token) = current_token(&text);
+    let token = token.trim().to_lowercase();
+    if token.is_empty() {
+        model.suggest = Suggestions::default();
+        return Vec::new();
+    }
+    let already: Vec<String> = if model.known.is_empty() && model.people_cache.is_empty() {
+        Vec::new()
+    } else {
+        crate::core::address::parse_list(&text[..start])
+            .map(|l| l.into_iter().map(|a| a.address.to_lowercase()).collect())
+            .unwrap_or_default()
+    };
+    let remote = model.people_cache.get(&token).cloned().unwrap_or_default();
+    let mut hits: Vec<(u8, usize, Address)> = Vec::new();
+    // Local first (most recently used first), then the directory.
+    for (i, a) in model.known.iter().chain(remote.iter()).enumerate() {
+        let lower = a.address.to_lowercase();
+        if already.contains(&lower)
+            || hits
+                .iter()
+                .any(|(_, _, h)| h.address.eq_ignore_ascii_case(&lower))
+        {
+            continue;
+        }
+        if let Some(r) = rank(a, &token) {
+            hits.push((r, i, a.clone()));
+        }
+    }
+    hits.sort_by_key(|(r, i, _)| (*r, *i));
+    model.suggest = Suggestions {
+        field: Some(field),
+        items: hits.into_iter().take(MAX).map(|(_, _, a)| a).collect(),
+        selected: 0,
+    };
+    if model.can_search_people
+        && token.chars().count() >= 2
+        && !model.people_cache.contains_key(&token)
+    {
+        model.timer_seq += 1;
+        model.people_query = Some((token, model.timer_seq));
+        return vec![Effect::Timer {
+            after: PEOPLE_DELAY,
+            kind: TimerKind::People,
+            seq: model.timer_seq,
+        }];
+    }
+    Vec::new()
+}
+
+/// The debounce ran out: ask Graph, unless more typing came since.
+pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
+    match &model.people_query {
+        Some((q, s)) if *s == seq => Outcome::none().with(vec![Effect::SearchPeople(q.clone())]),
+        _ => Outcome::none(),
+    }
+}
+
+/// Graph's answer: cached, and shown if that is still what is being typed.
+pub fn on_people(model: &mut Model, query: String, found: Vec<Address>) -> Outcome {
+    model.people_cache.insert(query.clone(), found);
+    let still = model
+        .people_query
+        .as_ref()
+        .is_some_and(|(q, _)| *q == query);
+    if !still || !model.focus.is_recipients() {
+        return Outcome::none();
+    }
+    let before = model.suggest.clone();
+    let effects = refresh(model);
+    Outcome {
+        effects,
+        redraw: model.suggest != before,
+    }
+}
+
+/// Keys while suggestions are shown; `None` lets the key through.
+pub fn on_key(model: &mut Model, key: &KeyEvent) -> Option<Outcome> {
+    if model.suggest.items.is_empty() || model.suggest.field != Some(model.focus) {
+        return None;
+    }
+    let n = model.suggest.items.len();
+    match key.code {
+        KeyCode::Down => model.suggest.selected = (model.suggest.selected + 1) % n,
+        KeyCode::Up => model.suggest.selected = (model.suggest.selected + n - 1) % n,
+        KeyCode::Esc => model.suggest = Suggestions::default(),
+        KeyCode::Tab | KeyCode::Enter => {
+            let pick = model.suggest.items.get(model.suggest.selected)?.clone();
+            accept(model, &pick);
+        }
+        _ => return None,
+    }
+    Some(Outcome::redraw())
+}
+
+fn accept(model: &mut Model, pick: &Address) {
+    let field = model.focus;
+    let text = model.text(field);
+    let (start, _) = current_token(&text);
+    let head = text[..start].trim_end();
+    let chosen = format_list(std::slice::from_ref(pick));
+    let new = if head.is_empty() {
+        format!("{chosen}, ")
+    } else {
+        format!("{head} {chosen}, ")
+    };
+    model.set_text(field, &new);
+    model.errors[field.index()] = None;
+    model.suggest = Suggestions::default();
+    model.people_query = None;
+}

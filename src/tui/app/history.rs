@@ -1,0 +1,285 @@
+//! Drafts graft saved in this profile (kept locally, newest first), and loading
+//! one back from Graph into the form to continue it (GET, then PATCH on save).
+
+use super::model::{Dialog, Field, Model, StatusEntry};
+use super::save;
+use super::update::{Effect, Outcome};
+use crate::core::address::format_list;
+use crate::core::attach::AttachedFile;
+use crate::core::content::BodyFormat;
+use crate::core::content::content_from_message;
+use crate::core::record::{Fields, JournalRecord, MoreText};
+use crate::graph::GraphFailure;
+use crossterm::event::{KeyCode, KeyEvent};
+use serde_json::Value;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryDialog {
+    pub selected: usize,
+    /// Waiting for Graph to return the chosen draft.
+    pub loading: bool,
+    pub message: Option<String>,
+}
+
+pub fn open(model: &mut Model) -> Outcome {
+    let message = model.history.is_empty().then(|| {
+        "No drafts saved from graft in this profile yet. Saved drafts appear here.".to_string()
+    });
+    model.dialog = Some(Dialog::History(HistoryDialog {
+        selected: 0,
+        loading: false,
+        message,
+    }));
+    Outcome::redraw()
+}
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    let n = model.history.len();
+    let Some(Dialog::History(d)) = &mut model.dialog else {
+        return Outcome::none();
+    };
+    match model.keymap.action_for(&key) {
+        Some(super::Action::History) | Some(super::Action::Cancel) => {
+            model.dialog = None;
+            return Outcome::redraw();
+        }
+        Some(super::Action::Quit) => {
+            // Quit works from here too (it asks first if anything is unsaved).
+            model.dialog = None;
+            return super::update::update(model, super::update::Msg::Key(key));
+        }
+        _ => {}
+    }
+    if d.loading {
+        return Outcome::none();
+    }
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') if n > 0 => {
+            d.selected = (d.selected + n - 1) % n;
+            Outcome::redraw()
+        }
+        KeyCode::Down | KeyCode::Char('j') if n > 0 => {
+            d.selected = (d.selected + 1) % n;
+            Outcome::redraw()
+        }
+        KeyCode::Char('n') => new_draft(model),
+        KeyCode::Enter if n > 0 => {
+            let Some(entry) = model.history.get(d.selected.min(n - 1)).cloned() else {
+                return Outcome::none();
+            };
+            if model.in_flight.is_some() {
+                d.message = Some("A save is on its way; try again when it has finished.".into());
+                return Outcome::redraw();
+            }
+            d.loading = true;
+            d.message = Some(format!("Loading “{}” from Outlook…", entry.subject));
+            Outcome::redraw().with(vec![Effect::LoadDraft {
+                text: entry.format == Some(BodyFormat::Text),
+                id: entry.id,
+                key: entry.key,
+            }])
+        }
+        _ => Outcome::none(),
+    }
+}
+
+/// A journal record for a draft of this form's mailbox: empty, not on the server.
+fn blank_record(model: &Model, key: String) -> JournalRecord {
+    JournalRecord {
+        version: JournalRecord::VERSION,
+        key,
+        pid: model.pid,
+        session: String::new(),
+        host: String::new(),
+        updated: String::new(),
+        graph_url: model.target.graph_url.clone(),
+        user: model.target.user.clone(),
+        folder: model.target.folder.clone(),
+        fields: Fields::default(),
+        server_id: None,
+        web_link: None,
+        saved: None,
+        create_uncertain: false,
+        queued: false,
+        format: BodyFormat::Text,
+        more: MoreText::default(),
+        attachments: Vec::new(),
+        detached: Vec::new(),
+    }
+}
+
+/// Puts `rec` in the form in place of the draft on screen, which stays in the
+/// local journal if it has anything unsaved. The new draft counts as saved.
+fn switch_to(model: &mut Model, rec: &JournalRecord) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if model.needs_journal() && model.journal.enabled {
+        let old = model.journal_record();
+        effects.push(Effect::WriteJournal(Box::new(old.clone())));
+        if old.queued {
+            // Its save was waiting to be tried again: it is finished in the
+            // background, by the same rule, not dropped.
+            effects.push(Effect::Sync(Box::new(old)));
+            model.status.push(StatusEntry::Info(
+                "The draft you were writing was waiting to be saved: it is saved in the background (and kept in the local journal until it is).".into(),
+            ));
+        } else {
+            model.status.push(StatusEntry::Info(
+                "The draft you were writing is kept in the local journal (graft drafts; offered at the next start).".into(),
+            ));
+        }
+    }
+    if model.journal.enabled {
+        // Its file is no longer this session's to keep open.
+        effects.push(Effect::ReleaseJournal(model.draft_key.clone()));
+    }
+    model.restore(rec);
+    model.retry = None;
+    model.failures = 0;
+    model.saved_generation = model.generation;
+    model.journal.on_disk = false;
+    model.dialog = None;
+    effects
+}
+
+/// Starts a blank draft. The one on screen is saved already, or kept in the
+/// local journal (offered at the next start and by `graft drafts`).
+fn new_draft(model: &mut Model) -> Outcome {
+    if model.in_flight.is_some() {
+        if let Some(Dialog::History(d)) = &mut model.dialog {
+            d.message = Some("A save is on its way; try again when it has finished.".into());
+        }
+        return Outcome::redraw();
+    }
+    let key = model.fresh_key();
+    let rec = blank_record(model, key);
+    let effects = switch_to(model, &rec);
+    if !effects.iter().any(|e| matches!(e, Effect::WriteJournal(_))) {
+        model.status.push(StatusEntry::Info("New draft.".into()));
+    }
+    if let Some(sig) = model.signature.clone() {
+        model.add_signature(&sig);
+    }
+    model.focus = Field::To;
+    Outcome::redraw().with(effects)
+}
+
+/// A draft loaded from Graph: its id now (a draft the user moved has a new
+/// one), its JSON and its attachments (id, name, size).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub id: String,
+    pub message: Value,
+    pub attachments: Vec<crate::graph::upload::RemoteAttachment>,
+}
+
+/// Why a draft from the history could not be loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadFailure {
+    Failed(GraphFailure),
+    /// It was sent (it is in Sent Items now).
+    Sent,
+    /// The user deleted it (it is in Deleted Items).
+    Deleted,
+    /// It is nowhere in the mailbox.
+    Gone,
+}
+
+pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailure>) -> Outcome {
+    let Some(Dialog::History(d)) = &mut model.dialog else {
+        return Outcome::none();
+    };
+    d.loading = false;
+    let loaded = match result {
+        Ok(l) => l,
+        Err(LoadFailure::Failed(f)) => {
+            d.message = Some(format!("Could not load it: {} {}", f.code, f.message));
+            return Outcome::redraw();
+        }
+        Err(LoadFailure::Sent) => {
+            d.message = Some(
+                "That draft has been sent; it is in Sent Items now, no longer a draft.".into(),
+            );
+            return Outcome::redraw();
+        }
+        Err(LoadFailure::Deleted) => {
+            d.message = Some(
+                "That draft was deleted in Outlook (it is in Deleted Items); restore it there to continue it.".into(),
+            );
+            return Outcome::redraw();
+        }
+        Err(LoadFailure::Gone) => {
+            d.message = Some("That draft is gone from Outlook; dropped from the list.".to_string());
+            model.history.retain(|e| e.id != id);
+            return Outcome::redraw().with(vec![Effect::SaveHistory(model.history.clone())]);
+        }
+    };
+    if loaded.message.get("isDraft") == Some(&Value::Bool(false)) {
+        d.message = Some("That message has been sent; it is no longer a draft.".into());
+        return Outcome::redraw();
+    }
+    let key = model
+        .history
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| e.key.clone())
+        .unwrap_or_else(|| model.fresh_key());
+    let content = content_from_message(&loaded.message);
+    let mut rec = blank_record(model, key);
+    rec.fields = Fields {
+        to: format_list(&content.to),
+        cc: format_list(&content.cc),
+        bcc: format_list(&content.bcc),
+        subject: content.subject.clone(),
+        body: content.body.clone(),
+    };
+    rec.format = content.format;
+    rec.more = MoreText {
+        reply_to: format_list(&content.more.reply_to),
+        categories: content.more.categories.join(", "),
+        importance: content.more.importance,
+        read_receipt: content.more.read_receipt,
+        delivery_receipt: content.more.delivery_receipt,
+        flagged: content.more.flagged,
+    };
+    // A draft the user moved in Outlook has a new id: the list follows it.
+    if loaded.id != id {
+        for e in model.history.iter_mut().filter(|e| e.id == id) {
+            e.id = loaded.id.clone();
+        }
+    }
+    let moved = loaded.id != id;
+    rec.server_id = Some(loaded.id.clone());
+    rec.web_link = loaded
+        .message
+        .get("webLink")
+        .and_then(Value::as_str)
+        .map(crate::util::sanitize::line);
+    rec.attachments = loaded
+        .attachments
+        .iter()
+        .map(|a| AttachedFile {
+            path: std::path::PathBuf::new(),
+            name: crate::util::sanitize::line(&a.name),
+            size: a.size,
+            content_type: String::new(),
+            server_id: Some(a.id.clone()),
+        })
+        .collect();
+    let mut effects = switch_to(model, &rec);
+    // What the server holds is what the form shows now, as the form reads it.
+    model.server.saved = model.validated_content().ok();
+    model.focus = Field::Body;
+    model.status.push(StatusEntry::Info(format!(
+        "Loaded “{}” from Outlook. Ctrl-S updates this draft.",
+        if content.subject.is_empty() {
+            "(no subject)"
+        } else {
+            &content.subject
+        }
+    )));
+    effects.extend(save::touch_journal(model));
+    if moved {
+        effects.push(Effect::SaveHistory(model.history.clone()));
+    }
+    Outcome::redraw().with(effects)
+}

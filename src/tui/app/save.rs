@@ -1,0 +1,583 @@
+//! Saving: create then update, one request at a time, automatic retries that
+//! respect the service, no duplicate drafts, and the local journal's schedule.
+
+use super::model::{Dialog, InFlight, Model, RetryWait, StatusEntry};
+use super::update::{Effect, Outcome, TimerKind};
+use crate::graph::{FailureKind, GraphFailure};
+use std::time::Duration;
+
+/// How soon after an edit the journal is written. Text typed more than this
+/// (plus a disk write) before a crash is on disk.
+pub const JOURNAL_DELAY: Duration = Duration::from_millis(300);
+/// Throttling and service errors are retried this many times, then shown.
+pub const MAX_SERVICE_RETRIES: u32 = crate::graph::retry::MAX_SERVICE_RETRIES;
+/// Graph's request size ceiling (about 4 MB), less room for the JSON around the text.
+pub const MAX_REQUEST_BYTES: usize = 3_900_000;
+/// Longest wait between automatic retries when the server gives no Retry-After.
+pub const MAX_BACKOFF_SECS: u64 = crate::graph::retry::MAX_BACKOFF.as_secs();
+
+/// Schedules a journal write soon, unless one is already scheduled.
+pub fn touch_journal(model: &mut Model) -> Vec<Effect> {
+    if !model.journal.enabled || model.journal.armed {
+        return Vec::new();
+    }
+    model.journal.armed = true;
+    model.timer_seq += 1;
+    vec![Effect::Timer {
+        after: JOURNAL_DELAY,
+        kind: TimerKind::Journal,
+        seq: model.timer_seq,
+    }]
+}
+
+/// What the journal should do now: write the draft, or remove it once the server has it all.
+fn journal_effect(model: &mut Model) -> Vec<Effect> {
+    if model.needs_journal() {
+        model.journal.on_disk = true;
+        vec![Effect::WriteJournal(Box::new(model.journal_record()))]
+    } else if model.journal.on_disk {
+        model.journal.on_disk = false;
+        vec![Effect::RemoveJournal(model.draft_key.clone())]
+    } else {
+        Vec::new()
+    }
+}
+
+pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
+    match kind {
+        TimerKind::SignIn | TimerKind::People => Outcome::none(),
+        TimerKind::Journal => {
+            model.journal.armed = false;
+            Outcome::none().with(journal_effect(model))
+        }
+        TimerKind::Retry => {
+            let loading = matches!(&model.dialog, Some(Dialog::History(d)) if d.loading);
+            let Some(wait) = model.retry.as_mut().filter(|w| w.seq == seq) else {
+                return Outcome::none();
+            };
+            if loading && wait.remaining_secs <= 1 {
+                // Another draft is being loaded in its place: this one waits
+                // (and goes to the journal still queued), rather than be sent
+                // while the form changes hands.
+                return Outcome::none().with(vec![Effect::Timer {
+                    after: Duration::from_secs(1),
+                    kind: TimerKind::Retry,
+                    seq,
+                }]);
+            }
+            wait.remaining_secs = wait.remaining_secs.saturating_sub(1);
+            if wait.remaining_secs > 0 {
+                let seq = wait.seq;
+                return Outcome::redraw().with(vec![Effect::Timer {
+                    after: Duration::from_secs(1),
+                    kind: TimerKind::Retry,
+                    seq,
+                }]);
+            }
+            model.retry = None;
+            save(model)
+        }
+    }
+}
+
+pub fn cancel_retry(model: &mut Model) -> Outcome {
+    model.retry = None;
+    model.quit_after_save = false;
+    model.status.push(StatusEntry::Info(
+        "Automatic retry cancelled. Ctrl-S tries again; your text is kept in the local journal."
+            .into(),
+    ));
+    Outcome::redraw().with(touch_journal(model))
+}
+
+pub fn save(model: &mut Model) -> Outcome {
+    if model.in_flight.is_some() {
+        model.save_queued = true;
+        model.status.push(StatusEntry::Info(
+            "Still saving; will save your latest changes as soon as this save finishes.".into(),
+        ));
+        return Outcome::redraw();
+    }
+    // Ctrl-S during a retry countdown means: now.
+    model.retry = None;
+    if let Some(wait) = super::resolve::before_save(model) {
+        return wait;
+    }
+    let content = match model.validated_content() {
+        Ok(c) => c,
+        Err(bad) => {
+            let text = bad
+                .iter()
+                .map(|(f, e)| format!("{}: {e}", f.map_or("Reply-To", |f| f.label())))
+                .collect::<Vec<_>>()
+                .join("; ");
+            model
+                .status
+                .push(StatusEntry::Invalid(format!("Not saved. {text}")));
+            match bad.first() {
+                Some((Some(f), _)) => model.focus = *f,
+                Some((None, _)) => model.dialog = Some(super::model::Dialog::More { row: 0 }),
+                None => {}
+            }
+            model.quit_after_save = false;
+            return Outcome::redraw();
+        }
+    };
+    // Graph refuses requests over about 4 MB (413); say so before sending.
+    let size = content.body.len() + content.subject.len();
+    if size > MAX_REQUEST_BYTES {
+        model.status.push(StatusEntry::Invalid(format!(
+            "Not saved: the message is {:.1} MB and Graph takes at most {:.1} MB in one request. Your text is kept; shorten the body.",
+            size as f64 / 1_000_000.0,
+            MAX_REQUEST_BYTES as f64 / 1_000_000.0
+        )));
+        model.quit_after_save = false;
+        return Outcome::redraw();
+    }
+    let req = model.next_req;
+    model.next_req += 1;
+    let files = model.files.clone();
+    // One client-request-id for a save and all its automatic retries.
+    let attempt = match (&model.attempt, model.failures) {
+        (Some(a), n) if n > 0 => crate::graph::Attempt {
+            retry: n,
+            ..a.clone()
+        },
+        _ => crate::graph::Attempt {
+            client_request_id: Some(model.fresh_key()),
+            retry: 0,
+        },
+    };
+    model.attempt = Some(attempt.clone());
+    // A mailbox that refused the key gets drafts without it.
+    let key = (!model.key_refused).then_some(model.draft_key.as_str());
+    let (effect, method, url) = match &model.server.id {
+        None => (
+            Effect::Create {
+                req,
+                body: content.create_body(key),
+                lookup_key: (model.create_uncertain && key.is_some())
+                    .then(|| model.draft_key.clone()),
+                files: files.clone(),
+                attempt,
+            },
+            "POST",
+            format!("{}/messages", target_path(model)),
+        ),
+        Some(id) => {
+            let body = content.patch_body(model.server.saved.as_ref());
+            if body.as_object().is_some_and(|o| o.is_empty()) && !files.pending() {
+                model.saved_generation = model.generation;
+                model.status.push(StatusEntry::Info(
+                    "No changes since the last save: the draft on the server is up to date.".into(),
+                ));
+                if model.quit_after_save {
+                    model.should_quit = true;
+                }
+                return Outcome::redraw().with(touch_journal(model));
+            }
+            (
+                Effect::Update {
+                    req,
+                    id: id.clone(),
+                    body,
+                    files: files.clone(),
+                    key: model.draft_key.clone(),
+                    attempt,
+                },
+                "PATCH",
+                format!("/{}/messages/{{id}}", model.target.owner),
+            )
+        }
+    };
+    model.in_flight = Some(InFlight {
+        req,
+        key: model.draft_key.clone(),
+        method: method.to_string(),
+        snapshot: content,
+        generation: model.generation,
+        files,
+    });
+    model.status.push(StatusEntry::Saving {
+        method: method.to_string(),
+        url,
+    });
+    let mut effects = Vec::new();
+    if method == "POST" && model.journal.enabled {
+        model.journal.on_disk = true;
+        effects.push(Effect::NoteCreate(Box::new(model.journal_record())));
+    }
+    effects.push(effect);
+    effects.extend(touch_journal(model));
+    Outcome {
+        effects,
+        redraw: true,
+    }
+}
+
+/// `2 attached (9.0 MB): a.pdf, b.zip`, counting only what the server has.
+fn files_line(model: &Model) -> Option<String> {
+    let on: Vec<_> = model
+        .files
+        .list
+        .iter()
+        .filter(|f| f.server_id.is_some())
+        .collect();
+    if on.is_empty() {
+        return None;
+    }
+    let total: u64 = on.iter().map(|f| f.size).sum();
+    Some(format!(
+        "{} attached ({}): {}",
+        on.len(),
+        crate::core::attach::human_size(total),
+        on.iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+fn target_path(model: &Model) -> String {
+    let t = &model.target;
+    match &t.folder {
+        None => format!("/{}", t.owner),
+        Some(f) => format!("/{}/mailFolders/{f}", t.owner),
+    }
+}
+
+pub fn on_save_done(
+    model: &mut Model,
+    req: u64,
+    at: String,
+    outcome: Box<crate::service::save::SaveOutcome>,
+) -> Outcome {
+    let Some(flight) = model
+        .in_flight
+        .take_if(|f| f.req == req && f.key == model.draft_key)
+    else {
+        // An answer to a request this form no longer waits for, or one sent
+        // for another draft: it is never applied to the one on screen.
+        return Outcome::none();
+    };
+    model.upload = None;
+    let crate::service::save::SaveOutcome {
+        result,
+        info,
+        files,
+    } = *outcome;
+    let adopted = info.adopted;
+    let mut notice = None;
+    if info.unkeyed && !model.key_refused {
+        model.key_refused = true;
+        notice = Some(StatusEntry::Info(
+            "This mailbox has no room for graft's draft key (its named-property quota is full: ErrorQuotaExceeded), so drafts are saved without it and the duplicate guard is off: after a lost answer, check Outlook's Drafts before saving again.".into(),
+        ));
+    }
+    match result {
+        Ok(saved) => {
+            let at_copy = at.clone();
+            super::attach::apply_outcome(model, &flight.files, &files);
+            let moved = flight.method == "PATCH"
+                && model
+                    .server
+                    .id
+                    .as_deref()
+                    .is_some_and(|old| old != saved.id);
+            crate::core::history::upsert(
+                &mut model.history,
+                crate::core::history::HistoryEntry {
+                    id: saved.id.clone(),
+                    key: model.draft_key.clone(),
+                    subject: flight.snapshot.subject.clone(),
+                    saved: saved.last_modified.clone(),
+                    folder: model.target.folder_label(),
+                    web_link: saved.web_link.clone(),
+                    owner: model.target.owner.clone(),
+                    format: Some(flight.snapshot.format),
+                },
+            );
+            let history = Effect::SaveHistory(model.history.clone());
+            model.failures = 0;
+            model.attempt = None;
+            model.create_uncertain = false;
+            model.server.id = Some(saved.id.clone());
+            model.server.web_link = Some(saved.web_link.clone());
+            model.server.change_key = Some(saved.change_key.clone());
+            let used: Vec<_> = [
+                &flight.snapshot.to,
+                &flight.snapshot.cc,
+                &flight.snapshot.bcc,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+            crate::core::address::remember(&mut model.known, &used);
+            let remembered = Effect::RememberAddresses(model.known.clone());
+            model.server.saved = Some(flight.snapshot);
+            model.saved_generation = flight.generation;
+            let method = if adopted {
+                "POST (found the draft an unanswered earlier save had made)".to_string()
+            } else if moved {
+                "PATCH (the draft had been moved in Outlook; updated it where it is)".to_string()
+            } else {
+                flight.method
+            };
+            model.status.push(StatusEntry::Saved {
+                at,
+                method,
+                status: saved.status,
+                status_text: saved.status_text,
+                id: saved.id,
+                web_link: saved.web_link,
+                folder: model.target.folder_label(),
+                request_id: saved.request_id,
+                files: files_line(model),
+            });
+            if let Some(n) = notice.take() {
+                model.status.push(n);
+            }
+            if let Some((name, f)) = files.failed {
+                return on_attach_failure(model, at_copy, name, f, vec![remembered, history]);
+            }
+            if model.save_queued {
+                model.save_queued = false;
+                let mut out = save(model);
+                out.redraw = true;
+                out.effects.push(remembered);
+                out.effects.push(history);
+                return out;
+            }
+            if model.quit_after_save && !model.is_dirty() {
+                model.should_quit = true;
+            }
+            let mut effects = touch_journal(model);
+            effects.push(remembered);
+            effects.push(history);
+            Outcome::redraw().with(effects)
+        }
+        Err(f) => {
+            if let Some(n) = notice {
+                model.status.push(n);
+            }
+            on_failure(model, flight, at, f, info.elsewhere)
+        }
+    }
+}
+
+/// The message was saved but an attachment was not: say which and why; retry
+/// by itself when the network or the service was the cause.
+fn on_attach_failure(
+    model: &mut Model,
+    at: String,
+    name: String,
+    f: GraphFailure,
+    mut effects: Vec<Effect>,
+) -> Outcome {
+    model.save_queued = false;
+    if retries_itself(model, &f) {
+        let mut out = schedule_retry(model, &f, f.is_offline());
+        out.effects.append(&mut effects);
+        return out;
+    }
+    model.failures = 0;
+    model.quit_after_save = false;
+    let hint = match f.kind {
+        FailureKind::File => Some(
+            "Nothing was sent for this file. Fix it or remove it (Ctrl-O, select, Del), then Ctrl-S."
+                .to_string(),
+        ),
+        _ if f.code == "ErrorMessageSizeExceeded" => Some(
+            "The mailbox's message size limit (35 MB by default) is reached; remove a file.".into(),
+        ),
+        _ => Some("The message itself is saved. Ctrl-S tries the attachment again.".into()),
+    };
+    model
+        .status
+        .push(failed_entry(at, format!("attach {name}"), f, hint));
+    effects.extend(touch_journal(model));
+    Outcome::redraw().with(effects)
+}
+
+/// Whether a failure retries by itself: no answer at all (always; the save
+/// stays queued), or a busy service (a few times, then it is shown).
+fn retries_itself(model: &Model, f: &GraphFailure) -> bool {
+    f.is_offline() || (f.is_busy() && model.failures < MAX_SERVICE_RETRIES)
+}
+
+fn failed_entry(at: String, method: String, f: GraphFailure, hint: Option<String>) -> StatusEntry {
+    StatusEntry::Failed {
+        at,
+        method,
+        status: f.status,
+        status_text: f.status_text,
+        code: f.code,
+        message: f.message,
+        request_id: f.request_id,
+        hint,
+    }
+}
+
+/// Whether a failed request may have changed the server anyway.
+fn on_failure(
+    model: &mut Model,
+    flight: InFlight,
+    at: String,
+    f: GraphFailure,
+    elsewhere: Option<crate::graph::Whereabouts>,
+) -> Outcome {
+    use crate::graph::Whereabouts;
+    if let Some(w) = elsewhere {
+        // Sent or deleted in Outlook, or gone: nothing was saved over it.
+        model.failures = 0;
+        model.attempt = None;
+        model.save_queued = false;
+        model.quit_after_save = false;
+        model.create_uncertain = false;
+        model.dialog = Some(match w {
+            Whereabouts::Sent(_) => Dialog::DraftElsewhere(super::model::Elsewhere::Sent),
+            Whereabouts::Deleted(_) => Dialog::DraftElsewhere(super::model::Elsewhere::Deleted),
+            _ => Dialog::DraftGone,
+        });
+        let hint = Some("Your text is kept here and in the local journal.".to_string());
+        model.status.push(failed_entry(at, flight.method, f, hint));
+        return Outcome::redraw().with(touch_journal(model));
+    }
+    if flight.method == "POST" && f.may_have_applied() {
+        if model.key_refused {
+            // Without a key there is nothing to look the draft up by: say
+            // so rather than risk a second copy.
+            model.failures = 0;
+            model.attempt = None;
+            model.save_queued = false;
+            model.quit_after_save = false;
+            model.status.push(failed_entry(
+                at,
+                flight.method,
+                f,
+                Some("The draft may have reached Outlook. This mailbox has no duplicate guard: look in Drafts before pressing Ctrl-S, which saves it again.".into()),
+            ));
+            return Outcome::redraw().with(touch_journal(model));
+        }
+        // The draft may exist now: the next attempt looks it up by key first.
+        model.create_uncertain = true;
+    }
+    // A retry (or the user's next Ctrl-S) saves the latest text: nothing else to queue.
+    model.save_queued = false;
+    if f.kind == FailureKind::SignInNeeded && model.can_sign_in {
+        model.save_after_sign_in = true;
+        model.dialog = Some(Dialog::SignIn(super::model::SignInStage::Offer {
+            why: f.message.clone(),
+        }));
+    }
+    if retries_itself(model, &f) {
+        return schedule_retry(model, &f, f.is_offline());
+    }
+    model.failures = 0;
+    model.attempt = None;
+    model.quit_after_save = false;
+    if f.status == Some(404) && f.code == "ErrorItemNotFound" && flight.method == "PATCH" {
+        model.dialog = Some(Dialog::DraftGone);
+    }
+    let hint = hint_for(&f, &flight.method, model.target.user.as_deref());
+    model.status.push(failed_entry(at, flight.method, f, hint));
+    Outcome::redraw().with(touch_journal(model))
+}
+
+/// The one retry policy: the server's Retry-After (never less), else
+/// exponential backoff, with jitter; shown as a countdown in whole seconds.
+fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome {
+    model.failures += 1;
+    let attempt = model.failures;
+    let jitter = model.random();
+    let secs =
+        crate::graph::retry::whole_seconds(crate::graph::retry::wait_for(f, attempt, Some(jitter)));
+    model.timer_seq += 1;
+    let seq = model.timer_seq;
+    // Said as what happened: not reachable is "offline"; a server that
+    // took too long or dropped the connection is not.
+    let reason = if offline {
+        match f.code.as_str() {
+            "Timeout" => "no answer in time".to_string(),
+            "ConnectionReset" => "connection dropped by the server".to_string(),
+            "NetworkError" => "the request did not complete".to_string(),
+            _ => "offline".to_string(),
+        }
+    } else {
+        let code = if f.code.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", f.code)
+        };
+        format!(
+            "{} ({}{code})",
+            if f.status == Some(429) {
+                "throttled"
+            } else {
+                "service unavailable"
+            },
+            f.status.unwrap_or(0)
+        )
+    };
+    let detail = if offline {
+        f.message.clone()
+    } else {
+        format!(
+            "{}{}",
+            f.message,
+            f.request_id
+                .as_ref()
+                .map(|r| format!(" (request-id {r})"))
+                .unwrap_or_default()
+        )
+    };
+    model.retry = Some(RetryWait {
+        remaining_secs: secs,
+        attempt,
+        reason: reason.clone(),
+        // "Will save when the connection returns" only when there is none.
+        offline: offline && f.code == "ConnectFailed",
+        seq,
+    });
+    model.status.push(StatusEntry::Waiting { reason, detail });
+    let mut effects = vec![Effect::Timer {
+        after: Duration::from_secs(1),
+        kind: TimerKind::Retry,
+        seq,
+    }];
+    effects.extend(touch_journal(model));
+    Outcome {
+        effects,
+        redraw: true,
+    }
+}
+
+/// What a failure means for the user, in the terms that fix it. A 403 is
+/// a permission, never the network.
+fn hint_for(f: &GraphFailure, method: &str, user: Option<&str>) -> Option<String> {
+    if f.status == Some(403) {
+        return Some(match user {
+            Some(u) => format!(
+                "Graph refused access to {u}'s mailbox: saving there needs the Mail.ReadWrite.Shared permission for this app (`graft login` asks for it; an admin may have to consent) and full access to that mailbox. `graft whoami` lists what was granted."
+            ),
+            None => "Graph refused access: saving drafts needs the Mail.ReadWrite permission (`graft login` asks for it; an admin may have to consent). `graft whoami` lists what was granted.".to_string(),
+        });
+    }
+    let h = match (f.kind, f.status, f.code.as_str()) {
+        (FailureKind::NoToken, ..) => {
+            "Nothing was sent. Your text is safe here and in the local journal."
+        }
+        (_, Some(401), _) => {
+            "The token was refused (expired or for another service). Get a new one; your text is safe here."
+        }
+        (_, Some(404), "ErrorItemNotFound") if method == "PATCH" => {
+            "The draft is gone on the server (sent or deleted elsewhere)."
+        }
+        (_, Some(429), _) | (_, Some(503), _) | (_, Some(504), _) => {
+            "The service is still busy after several tries. Press Ctrl-S to try again; your text is safe."
+        }
+        _ => return None,
+    };
+    Some(h.to_string())
+}

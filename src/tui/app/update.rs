@@ -1,0 +1,715 @@
+//! `update`: the only place the model changes. It never awaits and never touches
+//! a file, socket or terminal; what should happen outside comes back as `Effect`s.
+
+use super::model::{Dialog, Field, Model, StatusEntry};
+use super::save;
+use crate::config::keymap::Action;
+use crate::core::record::JournalRecord;
+use crate::graph::SavedMessage;
+use crate::util::sanitize;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use serde_json::Value;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimerKind {
+    /// Time to write the journal (debounced after edits).
+    Journal,
+    /// One second of an automatic retry's countdown.
+    Retry,
+    /// One second of the sign-in code's countdown.
+    SignIn,
+    /// Typing paused: time to ask Graph's people search.
+    People,
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Plain characters typed in a row (a burst the terminal delivered at
+    /// once): the same as a `Key` for each, handled in one go.
+    Typed(String),
+    Paste(String),
+    /// The terminal changed size: the text areas' views start again from the
+    /// top left (see `model::reset_view`), and the screen is redrawn.
+    Resize,
+    /// A save request ended. `at` is the wall-clock time it ended (UTC, HH:MM:SS).
+    SaveDone {
+        req: u64,
+        at: String,
+        /// The result, what the save learnt, and what became of its files.
+        outcome: Box<crate::service::save::SaveOutcome>,
+    },
+    /// A file to attach was checked (exists, readable, within limits) or not.
+    FileChecked(Result<crate::core::attach::AttachedFile, String>),
+    /// Path completions for the attach dialog's input.
+    PathCandidates {
+        input: String,
+        found: Vec<(String, bool)>,
+    },
+    /// An upload of save `req` moved on.
+    UploadProgress {
+        req: u64,
+        name: String,
+        done: u64,
+        total: u64,
+    },
+    /// Who each bare name could be (people search; empty when not found),
+    /// or why the search itself failed.
+    NamesResolved(Vec<(String, Result<Vec<crate::core::address::Address>, String>)>),
+    /// A feature was refused for want of a permission (403, or the token
+    /// lacks its scope): it is turned off, with one line saying why.
+    Refused {
+        feature: crate::auth::Feature,
+        why: String,
+    },
+    /// The scopes a new sign-in carries (`None`: not known): what they
+    /// allow is turned on, as at a signed-in start.
+    Granted(Option<Vec<String>>),
+    /// The mailbox's message size limit (bytes), from MailTips.
+    MailboxLimit(u64),
+    /// A draft chosen in the history came back from Graph (or did not).
+    DraftLoaded {
+        id: String,
+        result: Result<super::history::Loaded, super::history::LoadFailure>,
+    },
+    /// A timer set by `Effect::Timer` fired.
+    Tick {
+        kind: TimerKind,
+        seq: u64,
+    },
+    /// A journal write or removal finished.
+    JournalDone {
+        result: Result<(), String>,
+    },
+    /// A queued draft (from an earlier session, or one this session
+    /// switched away from) was saved in the background, or not.
+    Synced {
+        title: String,
+        result: Result<SavedMessage, String>,
+    },
+    /// A draft saved in the background, for the history (F6).
+    SyncedEntry(crate::core::history::HistoryEntry),
+    /// SIGTERM or SIGHUP: write the journal and leave.
+    Terminate,
+    /// The identity service gave a device code (or refused to).
+    SignInCode(Result<crate::auth::device::DeviceCode, String>),
+    /// Device sign-in finished: the account, or why not.
+    SignedIn(Result<String, String>),
+    /// The external editor returned the new body (or why it did not).
+    EditorDone(Result<String, String>),
+    /// Opening a link in the browser worked (or why not).
+    Opened(Result<(), String>),
+    /// The mailbox's master categories, to offer in the F3 panel.
+    Categories(Vec<String>),
+    /// People search results for a query (empty on failure: completion just has less).
+    People {
+        query: String,
+        found: Vec<crate::core::address::Address>,
+    },
+}
+
+/// Work for the event loop to do outside `update`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// `POST …/messages` with this body. With `lookup_key`, first look for a
+    /// draft an earlier unanswered create made, and update that one instead.
+    Create {
+        req: u64,
+        body: Value,
+        lookup_key: Option<String>,
+        /// Attachments to send (small ones inside the create when they fit).
+        files: crate::core::attach::Files,
+        /// Its client-request-id and try.
+        attempt: crate::graph::Attempt,
+    },
+    /// `PATCH …/messages/{id}` with the changed fields, then the attachment
+    /// work. If the id no longer answers, the draft is followed by `key`.
+    Update {
+        req: u64,
+        id: String,
+        body: Value,
+        files: crate::core::attach::Files,
+        key: String,
+        attempt: crate::graph::Attempt,
+    },
+    /// Check a file for the attachment list.
+    CheckFile(String),
+    /// List path completions for this input.
+    CompletePath(String),
+    /// Look these names up with the people search before saving.
+    ResolveNames(Vec<String>),
+    /// Fetch a draft (and its attachment list) to continue editing it; if
+    /// its id no longer answers, find it by its client key. With `text`, its
+    /// body is asked for as plain text.
+    LoadDraft { id: String, key: String, text: bool },
+    /// Keep the history of saved drafts.
+    SaveHistory(Vec<crate::core::history::HistoryEntry>),
+    /// Send `Msg::Tick { kind, seq }` after this long.
+    Timer {
+        after: Duration,
+        kind: TimerKind,
+        seq: u64,
+    },
+    /// Write this journal record (atomically, off the UI thread).
+    WriteJournal(Box<JournalRecord>),
+    /// Note in the journal, before a create leaves, that it may reach the
+    /// server (so a crash now is followed by a lookup, not a second create).
+    NoteCreate(Box<JournalRecord>),
+    /// Remove this session's journal of this draft key.
+    RemoveJournal(String),
+    /// This session stops keeping this draft's journal (it stays, for recovery).
+    ReleaseJournal(String),
+    /// Remove another session's journal file (recovered here, or deleted by the user).
+    DropJournal(Box<JournalRecord>),
+    /// Save a draft queued in an earlier session.
+    Sync(Box<JournalRecord>),
+    /// Start device-code sign-in; the code and the outcome come back as messages.
+    StartSignIn,
+    /// Stop polling for a sign-in.
+    CancelSignIn,
+    /// Put text on the local clipboard (OSC 52; works through ssh and tmux).
+    Copy(String),
+    /// Open the connection to Graph ahead of the first save (and refresh the token).
+    WarmUp,
+    /// Hand the terminal to `$EDITOR` with this body; the event loop does this itself.
+    OpenEditor(String),
+    /// Open this URL with the system opener, if there is a display.
+    OpenUrl(String),
+    /// Keep these addresses for completion next time.
+    RememberAddresses(Vec<crate::core::address::Address>),
+    /// `GET /me/people?$search=` for this text.
+    SearchPeople(String),
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub effects: Vec<Effect>,
+    pub redraw: bool,
+}
+
+impl Outcome {
+    pub(crate) fn redraw() -> Outcome {
+        Outcome {
+            effects: Vec::new(),
+            redraw: true,
+        }
+    }
+    pub(crate) fn none() -> Outcome {
+        Outcome::default()
+    }
+    pub(crate) fn with(mut self, effects: Vec<Effect>) -> Outcome {
+        self.effects.extend(effects);
+        self
+    }
+}
+
+pub fn update(model: &mut Model, msg: Msg) -> Outcome {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Outcome::none(),
+        Msg::Key(key) => on_key(model, key),
+        Msg::Typed(text) => on_typed(model, &text),
+        Msg::Paste(text) => on_paste(model, &text),
+        Msg::Resize => {
+            let more = &mut model.more;
+            for ta in model
+                .fields
+                .iter_mut()
+                .chain([&mut more.reply_to, &mut more.categories])
+            {
+                super::model::reset_view(ta);
+            }
+            Outcome::redraw()
+        }
+        Msg::SaveDone { req, at, outcome } => save::on_save_done(model, req, at, outcome),
+        Msg::FileChecked(result) => super::attach::on_checked(model, result),
+        Msg::PathCandidates { input, found } => super::attach::on_candidates(model, input, found),
+        Msg::UploadProgress {
+            req,
+            name,
+            done,
+            total,
+        } => super::attach::on_progress(model, req, name, done, total),
+        Msg::DraftLoaded { id, result } => super::history::on_loaded(model, id, result),
+        Msg::NamesResolved(found) => super::resolve::on_resolved(model, found),
+        Msg::Refused { feature, why } => {
+            super::signin::refuse(model, feature, &why);
+            Outcome::redraw()
+        }
+        Msg::Granted(scopes) => {
+            super::signin::apply_grants(model, scopes.as_deref());
+            Outcome::redraw()
+        }
+        Msg::MailboxLimit(bytes) => {
+            model.max_message_bytes = bytes;
+            model.max_message_known = true;
+            Outcome::none()
+        }
+        Msg::Tick {
+            kind: TimerKind::SignIn,
+            seq,
+        } => super::signin::on_tick(model, seq),
+        Msg::Tick {
+            kind: TimerKind::People,
+            seq,
+        } => super::complete::on_tick(model, seq),
+        Msg::People { query, found } => super::complete::on_people(model, query, found),
+        Msg::Tick { kind, seq } => save::on_tick(model, kind, seq),
+        Msg::JournalDone { result } => {
+            let was = model.journal.last_error.take();
+            match result {
+                Ok(()) => Outcome {
+                    effects: Vec::new(),
+                    redraw: was.is_some(),
+                },
+                Err(e) => {
+                    if was.is_none() {
+                        model.status.push(StatusEntry::Info(format!(
+                            "Could not write the local journal ({e}); your text is only on screen until this is fixed."
+                        )));
+                    }
+                    model.journal.last_error = Some(e);
+                    Outcome::redraw()
+                }
+            }
+        }
+        Msg::SyncedEntry(entry) => {
+            crate::core::history::upsert(&mut model.history, entry);
+            Outcome::none().with(vec![Effect::SaveHistory(model.history.clone())])
+        }
+        Msg::Synced { title, result } => {
+            model.status.push(match result {
+                Ok(s) => StatusEntry::Info(format!(
+                    "Saved “{title}”, queued in an earlier session: {} {} · {}",
+                    s.status, s.status_text, s.web_link
+                )),
+                Err(e) => StatusEntry::Info(format!(
+                    "“{title}” from an earlier session is still queued: {e}. `graft sync` or the next start will try again."
+                )),
+            });
+            Outcome::redraw()
+        }
+        Msg::Terminate => {
+            model.should_quit = true;
+            Outcome::redraw()
+        }
+        Msg::SignInCode(result) => super::signin::on_code(model, result),
+        Msg::SignedIn(result) => super::signin::on_done(model, result),
+        Msg::EditorDone(Ok(text)) => {
+            let text = text.replace("\r\n", "\n");
+            if text == model.text(Field::Body) {
+                model.status.push(StatusEntry::Info(
+                    "The editor left the body unchanged.".into(),
+                ));
+                return Outcome::redraw();
+            }
+            model.set_text(Field::Body, &text);
+            model.focus = Field::Body;
+            model
+                .status
+                .push(StatusEntry::Info("Body updated from the editor.".into()));
+            Outcome::redraw().with(save::touch_journal(model))
+        }
+        Msg::Categories(list) => {
+            model.master_categories = list;
+            Outcome {
+                effects: Vec::new(),
+                redraw: matches!(model.dialog, Some(Dialog::More { .. })),
+            }
+        }
+        Msg::Opened(result) => {
+            model.status.push(StatusEntry::Info(match result {
+                Ok(()) => "Opened the draft in your browser.".to_string(),
+                Err(e) => e,
+            }));
+            Outcome::redraw()
+        }
+        Msg::EditorDone(Err(e)) => {
+            model
+                .status
+                .push(StatusEntry::Info(format!("{e} The body is as it was.")));
+            Outcome::redraw()
+        }
+    }
+}
+
+/// A character as the key that types it (upper case carries Shift).
+fn char_key(c: char) -> KeyEvent {
+    let m = if c.is_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    KeyEvent::new(KeyCode::Char(c), m)
+}
+
+/// Characters typed in a row: inserted at once where that is exactly what
+/// typing them one by one would do (a field has the focus, no dialog, no
+/// character bound to an action); otherwise one key at a time.
+fn on_typed(model: &mut Model, text: &str) -> Outcome {
+    let one_by_one = text.chars().nth(1).is_none()
+        || model.dialog.is_some()
+        || text
+            .chars()
+            .any(|c| model.keymap.action_for(&char_key(c)).is_some());
+    if one_by_one {
+        let mut out = Outcome::none();
+        for c in text.chars() {
+            let o = on_key(model, char_key(c));
+            out.redraw |= o.redraw;
+            out.effects.extend(o.effects);
+        }
+        return out;
+    }
+    let focus = model.focus;
+    if focus == Field::Body {
+        model.body_insert(text);
+    } else {
+        model.field_mut(focus).insert_str(text);
+    }
+    edited(model, focus)
+}
+
+/// A key that types a plain character (no Ctrl, no Alt).
+pub fn plain_char(k: &KeyEvent) -> Option<char> {
+    match k.code {
+        KeyCode::Char(c)
+            if k.kind == KeyEventKind::Press
+                && (k.modifiers - KeyModifiers::SHIFT).is_empty()
+                && !c.is_control() =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    match &model.dialog {
+        Some(Dialog::Help) => {
+            model.dialog = None;
+            return Outcome::redraw();
+        }
+        Some(Dialog::ConfirmQuit) => return on_confirm_quit(model, key),
+        Some(Dialog::Recover { .. }) => return on_recover_key(model, key),
+        Some(Dialog::DraftGone | Dialog::DraftElsewhere(_)) => {
+            return on_draft_gone_key(model, key);
+        }
+        Some(Dialog::SignIn(_)) => return super::signin::on_key(model, key),
+        Some(Dialog::More { .. }) => return super::more::on_key(model, key),
+        Some(Dialog::Attach(_)) => return super::attach::on_key(model, key),
+        Some(Dialog::History(_)) => return super::history::on_key(model, key),
+        None => {}
+    }
+    if let Some(out) = super::complete::on_key(model, &key) {
+        return out;
+    }
+    match model.keymap.action_for(&key) {
+        Some(action) => on_action(model, action),
+        None => edit(model, key),
+    }
+}
+
+fn on_action(model: &mut Model, action: Action) -> Outcome {
+    match action {
+        Action::NextField => move_focus(model, model.focus.next()),
+        Action::PrevField => move_focus(model, model.focus.prev()),
+        Action::Help => {
+            model.dialog = Some(Dialog::Help);
+            Outcome::redraw()
+        }
+        Action::Quit => {
+            if model.is_dirty() || model.in_flight.is_some() || model.retry.is_some() {
+                model.dialog = Some(Dialog::ConfirmQuit);
+            } else {
+                model.should_quit = true;
+            }
+            Outcome::redraw()
+        }
+        Action::Save => save::save(model),
+        Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
+        Action::More => super::more::open(model),
+        Action::Attach => super::attach::open(model),
+        Action::History => super::history::open(model),
+        Action::OpenLink => match model.server.web_link.clone() {
+            Some(link) if outlook_link(&link) => Outcome::none().with(vec![Effect::OpenUrl(link)]),
+            Some(link) => {
+                // Whatever a server says, only Outlook's own https pages open.
+                model.status.push(StatusEntry::Info(format!(
+                    "Not opened: the draft's link is not an Outlook on the web address ({}). Alt-W copies it if you want it anyway.",
+                    crate::util::sanitize::line(&link.chars().take(120).collect::<String>())
+                )));
+                Outcome::redraw()
+            }
+            None => {
+                model.status.push(StatusEntry::Info(
+                    "Nothing to open yet: save the draft first (Ctrl-S).".into(),
+                ));
+                Outcome::redraw()
+            }
+        },
+        Action::CycleFormat => {
+            model.body_format = model.body_format.next();
+            model.generation += 1;
+            model.status.push(StatusEntry::Info(format!(
+                "Body format: {}.",
+                model.body_format.label()
+            )));
+            Outcome::redraw().with(save::touch_journal(model))
+        }
+        Action::Cancel if model.retry.is_some() => save::cancel_retry(model),
+        Action::Cancel => Outcome::none(),
+        Action::CopyLink | Action::CopyId => {
+            let (what, value) = match action {
+                Action::CopyLink => ("webLink", model.server.web_link.clone()),
+                _ => ("id", model.server.id.clone()),
+            };
+            match value {
+                Some(v) => {
+                    model.status.push(StatusEntry::Info(format!(
+                        "Copied the draft's {what} to your clipboard (OSC 52: the terminal must allow it; tmux needs set-clipboard on)."
+                    )));
+                    Outcome::redraw().with(vec![Effect::Copy(v)])
+                }
+                None => {
+                    model.status.push(StatusEntry::Info(format!(
+                        "Nothing to copy yet: the draft has no {what} until it is saved (Ctrl-S)."
+                    )));
+                    Outcome::redraw()
+                }
+            }
+        }
+    }
+}
+
+/// Hosts Outlook on the web answers on, in each cloud (global and GCC,
+/// GCC High, DoD, 21Vianet, and outlook.com).
+const OUTLOOK_HOSTS: &[&str] = &[
+    "outlook.office365.com",
+    "outlook.office.com",
+    "outlook.live.com",
+    "outlook.office365.us",
+    "outlook-dod.office365.us",
+    "partner.outlook.cn",
+];
+
+/// Whether a link is one to hand to the browser: https, on Outlook's host.
+pub fn outlook_link(link: &str) -> bool {
+    url::Url::parse(link).is_ok_and(|u| {
+        u.scheme() == "https"
+            && u.username().is_empty()
+            && u.password().is_none()
+            && u.port().is_none()
+            && u.host_str().is_some_and(|h| OUTLOOK_HOSTS.contains(&h))
+    })
+}
+
+fn on_confirm_quit(model: &mut Model, key: KeyEvent) -> Outcome {
+    match key.code {
+        KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Char('d') => {
+            model.should_quit = true;
+            Outcome::redraw()
+        }
+        KeyCode::Char('s') | KeyCode::Char('S') => {
+            model.dialog = None;
+            model.quit_after_save = true;
+            let out = save::save(model);
+            if model.in_flight.is_none()
+                && !model.save_queued
+                && model.retry.is_none()
+                && !model.should_quit
+            {
+                // Nothing could be sent (invalid form): stay, the status says why.
+                model.quit_after_save = false;
+            }
+            out
+        }
+        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Char('c') => {
+            model.dialog = None;
+            Outcome::redraw()
+        }
+        _ => Outcome::none(),
+    }
+}
+
+fn on_recover_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    let Some(Dialog::Recover { items, selected }) = &mut model.dialog else {
+        return Outcome::none();
+    };
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => *selected = selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => {
+            *selected = (*selected + 1).min(items.len().saturating_sub(1))
+        }
+        KeyCode::Enter => {
+            let Some(rec) = items.get(*selected).cloned() else {
+                model.dialog = None;
+                return Outcome::redraw();
+            };
+            model.dialog = None;
+            model.restore(&rec);
+            model.status.push(StatusEntry::Info(format!(
+                "Recovered “{}” ({}).{}",
+                rec.title(),
+                rec.state(),
+                if rec.server_id.is_some() {
+                    " Saving updates the same draft on the server."
+                } else {
+                    ""
+                }
+            )));
+            // This session's copy first, then the old file goes.
+            let mut effects = Vec::new();
+            if model.journal.enabled {
+                model.journal.on_disk = true;
+                effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
+            }
+            effects.push(Effect::DropJournal(Box::new(rec)));
+            return Outcome::redraw().with(effects);
+        }
+        KeyCode::Char('d') | KeyCode::Delete => {
+            if *selected < items.len() {
+                let rec = items.remove(*selected);
+                *selected = (*selected).min(items.len().saturating_sub(1));
+                if items.is_empty() {
+                    model.dialog = None;
+                }
+                model.status.push(StatusEntry::Info(format!(
+                    "Deleted the local copy of “{}”.",
+                    rec.title()
+                )));
+                return Outcome::redraw().with(vec![Effect::DropJournal(Box::new(rec))]);
+            }
+        }
+        KeyCode::Esc => {
+            model.dialog = None;
+            model.status.push(StatusEntry::Info(
+                "Started a blank draft; the earlier drafts stay in the local journal (`graft drafts` lists them).".into(),
+            ));
+        }
+        _ => return Outcome::none(),
+    }
+    Outcome::redraw()
+}
+
+fn on_draft_gone_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    match key.code {
+        KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => {
+            model.dialog = None;
+            let old = std::mem::take(&mut model.draft_key);
+            model.draft_key = model.fresh_key();
+            model.server = Default::default();
+            model.create_uncertain = false;
+            model.saved_generation = u64::MAX;
+            super::attach::for_new_draft(model);
+            let out = save::save(model);
+            out.with(vec![Effect::RemoveJournal(old)])
+        }
+        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') => {
+            model.dialog = None;
+            model.status.push(StatusEntry::Info(
+                "Not saved. Your text stays here and in the local journal.".into(),
+            ));
+            Outcome::redraw()
+        }
+        _ => Outcome::none(),
+    }
+}
+
+fn move_focus(model: &mut Model, to: Field) -> Outcome {
+    model.suggest = Default::default();
+    let from = model.focus;
+    if from.is_recipients() {
+        // Check the field the user just left, so mistakes show early.
+        let text = model.text(from);
+        model.errors[from.index()] = crate::core::address::parse_list(&text).err();
+    }
+    model.focus = to;
+    Outcome::redraw()
+}
+
+fn edited(model: &mut Model, field: Field) -> Outcome {
+    model.generation += 1;
+    if field.is_recipients() {
+        model.errors[field.index()] = None;
+    }
+    let mut effects = super::complete::refresh(model);
+    effects.extend(save::touch_journal(model));
+    Outcome::redraw().with(effects)
+}
+
+fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
+    let focus = model.focus;
+    let newline = matches!(key.code, KeyCode::Enter)
+        || (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m'));
+    if focus.is_single_line() && newline {
+        return move_focus(model, focus.next());
+    }
+    if focus == Field::Body {
+        model.body_before_key(&key);
+    }
+    let ta = model.field_mut(focus);
+    let before = ta.cursor();
+    let changed = ta.input(key);
+    if focus == Field::Body {
+        model.body_reframe();
+    }
+    // A single-line field must never hold a newline (e.g. from the yank buffer).
+    if changed && focus.is_single_line() && model.field(focus).lines().len() > 1 {
+        let joined = model.field(focus).lines().join(" ");
+        model.set_text(focus, &joined);
+    }
+    if changed {
+        return edited(model, focus);
+    }
+    // Cursor moves and scrolling change the screen too.
+    let moved = model.field(focus).cursor() != before;
+    Outcome {
+        effects: Vec::new(),
+        redraw: moved || !matches!(key.code, KeyCode::F(_) | KeyCode::Null),
+    }
+}
+
+/// Turns pasted text into what the focused field can hold.
+pub fn paste_for(field: Field, text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = sanitize::clean(&text, true);
+    match field {
+        Field::Body => text,
+        Field::Subject => text
+            .split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => text
+            .split('\n')
+            .map(|l| l.trim().trim_end_matches([',', ';']))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn on_paste(model: &mut Model, text: &str) -> Outcome {
+    if matches!(model.dialog, Some(Dialog::More { .. })) {
+        return super::more::on_paste(model, text);
+    }
+    if matches!(model.dialog, Some(Dialog::Attach(_))) {
+        return super::attach::on_paste(model, text);
+    }
+    if model.dialog.is_some() {
+        return Outcome::none();
+    }
+    let focus = model.focus;
+    let clean = paste_for(focus, text);
+    if clean.is_empty() {
+        return Outcome::none();
+    }
+    if focus == Field::Body {
+        model.body_insert(&clean);
+    } else {
+        model.field_mut(focus).insert_str(&clean);
+    }
+    edited(model, focus)
+}

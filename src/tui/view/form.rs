@@ -1,0 +1,304 @@
+//! The form: four one-line fields (To, Cc, Bcc, Subject) and the body.
+
+use super::Canvas;
+use super::{ACCENT, ERROR};
+use crate::tui::app::{Field, Model};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui_textarea::TextArea;
+use std::hash::{Hash, Hasher};
+
+const LABEL_W: u16 = 10;
+
+/// Rows for the one-line fields, plus one per field showing an error.
+pub fn header_fields_height(model: &Model) -> u16 {
+    Field::ALL[..4]
+        .iter()
+        .map(|f| if model.error(*f).is_some() { 2 } else { 1 })
+        .sum()
+}
+
+/// Draws the one-line fields; returns where the terminal cursor belongs.
+pub fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Position> {
+    let mut cursor = None;
+    let mut y = fields.y;
+    for f in &Field::ALL[..4] {
+        if y >= fields.bottom() {
+            break;
+        }
+        let row = Rect::new(fields.x, y, fields.width, 1);
+        if let Some(pos) = draw_line_field(model, frame, *f, row) {
+            cursor = Some(pos);
+        }
+        y += 1;
+        if let Some(err) = model.error(*f) {
+            if y < fields.bottom() {
+                let line = Line::from(vec![
+                    Span::raw(" ".repeat(LABEL_W as usize)),
+                    Span::styled(format!("✗ {err}"), Style::default().fg(ERROR)),
+                ]);
+                frame.render_widget(
+                    Paragraph::new(line),
+                    Rect::new(fields.x, y, fields.width, 1),
+                );
+            }
+            y += 1;
+        }
+    }
+    cursor
+}
+
+/// Everything `draw_fields` reads besides its rect (`ui::part_key` hashes
+/// that), for a frame that redraws only what changed.
+pub fn fields_key(model: &Model, fields: Rect, h: &mut impl Hasher) {
+    model.dialog.is_none().hash(h);
+    for f in &Field::ALL[..4] {
+        (model.focus == *f).hash(h);
+        label_style(model, *f).hash(h);
+        model.error(*f).map(|e| e.to_string()).hash(h);
+        let ta = model.field(*f);
+        if model.focus == *f {
+            textarea_key(ta, h);
+        } else {
+            let line = ta.lines().first().map(String::as_str).unwrap_or("");
+            visible_prefix(line, fields.width.saturating_sub(LABEL_W)).hash(h);
+        }
+    }
+}
+
+/// What a text area's drawing depends on: its text, cursor, selection and
+/// where its view starts (the widget's other settings never change).
+fn textarea_key(ta: &TextArea<'_>, h: &mut impl Hasher) {
+    ta.lines().hash(h);
+    let c = ta.cursor();
+    (c.0, c.1).hash(h);
+    ta.selection_range().hash(h);
+    ta.scroll_offset().hash(h);
+}
+
+/// Everything `draw_body` reads besides its rect and the keymap (for the
+/// attach key), which `ui::part_key` hashes for every part.
+pub fn body_key(model: &Model, h: &mut impl Hasher) {
+    (model.focus == Field::Body).hash(h);
+    model.dialog.is_none().hash(h);
+    body_title(model).hash(h);
+    model.body_lines_total().hash(h);
+    crate::tui::app::attach::summary(&model.files).hash(h);
+    textarea_key(model.field(Field::Body), h);
+}
+
+/// Whether the completion list is on screen (it covers other panes).
+pub fn suggestions_shown(model: &Model) -> bool {
+    let s = &model.suggest;
+    !s.items.is_empty() && s.field == Some(model.focus) && model.dialog.is_none()
+}
+
+fn label_style(model: &Model, f: Field) -> Style {
+    let focused = model.focus == f;
+    let mut s = Style::default();
+    if model.error(f).is_some() {
+        s = s.fg(ERROR);
+    } else if focused {
+        s = s.fg(ACCENT);
+    }
+    if focused {
+        s = s.add_modifier(Modifier::BOLD);
+    }
+    s
+}
+
+fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Option<Position> {
+    let focused = model.focus == f && model.dialog.is_none();
+    let marker = if model.focus == f { "▸" } else { " " };
+    let label = format!("{marker}{:<w$}", f.label(), w = LABEL_W as usize - 2);
+    let label_area = Rect::new(row.x, row.y, LABEL_W.min(row.width), 1);
+    frame.render_widget(
+        Paragraph::new(Span::styled(label, label_style(model, f))),
+        label_area,
+    );
+    if row.width <= LABEL_W {
+        return None;
+    }
+    let area = Rect::new(row.x + LABEL_W, row.y, row.width - LABEL_W, 1);
+    let ta = model.field(f);
+    if focused {
+        let line = ta.lines().first().map(String::as_str).unwrap_or("");
+        // The text widget keeps its view in 16-bit columns: past that it
+        // would show the wrong part. Such a line is drawn here, ending at
+        // the cursor, so what is typed is always in sight.
+        if line.len() > LONG_LINE {
+            return Some(draw_around_cursor(line, ta.cursor().1, frame, area));
+        }
+        frame.render_widget(ta, area);
+        return Some(cursor_in(ta, area));
+    }
+    // Unfocused: draw just the visible start, so a 500-recipient To line costs
+    // nothing while typing elsewhere.
+    let line = ta.lines().first().map(String::as_str).unwrap_or("");
+    if line.is_empty() {
+        frame.render_widget(ta, area); // the placeholder
+    } else {
+        frame.render_widget(Paragraph::new(visible_prefix(line, area.width)), area);
+    }
+    None
+}
+
+fn body_title(model: &Model) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(" Body ", label_style(model, Field::Body)),
+        Span::styled(
+            match model.more.set_count() {
+                0 => format!("· {} ", model.body_format.label()),
+                n => format!(
+                    "· {} · {n} more field(s) set (F3) ",
+                    model.body_format.label()
+                ),
+            },
+            Style::default().add_modifier(Modifier::DIM),
+        ),
+    ])
+}
+
+/// The body's frame and text; returns where the cursor belongs when focused.
+pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
+    let f = Field::Body;
+    let focused = model.focus == f;
+    let border = if focused {
+        Style::default().fg(ACCENT)
+    } else {
+        Style::default().add_modifier(Modifier::DIM)
+    };
+    let lines = model.body_lines_total();
+    let title = body_title(model);
+    let mut block = Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(border)
+        .title(title)
+        .title_bottom(Line::from(format!(" {lines} lines ")).right_aligned());
+    if let Some(files) = crate::tui::app::attach::summary(&model.files) {
+        let key = model.keymap.keys_label(crate::tui::app::Action::Attach);
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" Attached: ", Style::default().fg(ACCENT)),
+            Span::raw(format!("{files} ")),
+            Span::styled(
+                format!("({key}) "),
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+        ]));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return None;
+    }
+    let ta = model.field(f);
+    frame.render_widget(ta, inner);
+    (focused && model.dialog.is_none()).then(|| cursor_in(ta, inner))
+}
+
+/// The completion list, just under the focused recipient field.
+pub fn draw_suggestions(model: &Model, frame: &mut Canvas, fields: Rect) {
+    let s = &model.suggest;
+    if !suggestions_shown(model) {
+        return;
+    }
+    // The field's row: one per field above it, plus one per error line.
+    let mut y = fields.y;
+    for f in &Field::ALL[..4] {
+        if *f == model.focus {
+            break;
+        }
+        y += if model.error(*f).is_some() { 2 } else { 1 };
+    }
+    let area = frame.area();
+    let top = y + 1;
+    let x = fields.x + LABEL_W.min(fields.width);
+    let w = area.width.saturating_sub(x).min(60);
+    let h = (s.items.len() as u16 + 2).min(area.height.saturating_sub(top));
+    if w < 8 || h < 3 {
+        return;
+    }
+    let lines: Vec<Line> = s
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let text = crate::core::address::format_list(std::slice::from_ref(a));
+            let style = if i == s.selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            Line::styled(text, style)
+        })
+        .collect();
+    let rect = Rect::new(x, top, w, h);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(" ↑↓ Tab ")
+                .border_style(Style::default().add_modifier(Modifier::DIM)),
+        ),
+        rect,
+    );
+}
+
+/// The longest start of `line` that fits in `width` cells.
+/// Lines longer than this (in bytes, so at most this many columns) are drawn
+/// without the text widget; well under its 65,535-column view.
+const LONG_LINE: usize = 60_000;
+
+/// Draws the part of `line` that ends at the cursor (character `col`), the
+/// cursor one column from the right edge; returns the cursor's position.
+fn draw_around_cursor(line: &str, col: usize, frame: &mut Canvas, area: Rect) -> Position {
+    use unicode_width::UnicodeWidthChar;
+    let at = line
+        .char_indices()
+        .nth(col)
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
+    let room = area.width.saturating_sub(1) as usize;
+    let mut start = at;
+    let mut used = 0usize;
+    for (i, c) in line[..at].char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        start = i;
+    }
+    let shown = visible_prefix(&line[start..], area.width);
+    frame.render_widget(Paragraph::new(shown), area);
+    Position::new(area.x + used as u16, area.y)
+}
+
+fn visible_prefix(line: &str, width: u16) -> &str {
+    let mut used = 0usize;
+    for (i, c) in line.char_indices() {
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > width as usize {
+            return &line[..i];
+        }
+    }
+    line
+}
+
+/// The screen position of a text area's cursor, after it was rendered into `area`.
+fn cursor_in(ta: &TextArea<'_>, area: Rect) -> Position {
+    let sc = ta.screen_cursor();
+    let (top_row, top_col) = ta.scroll_offset();
+    let dx = (sc.col as u16).saturating_sub(top_col);
+    let dy = (sc.row as u16).saturating_sub(top_row);
+    Position::new(
+        (area.x + dx).min(area.right().saturating_sub(1)),
+        (area.y + dy).min(area.bottom().saturating_sub(1)),
+    )
+}

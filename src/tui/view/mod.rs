@@ -1,0 +1,305 @@
+//! `view`: draws the model. Pure: it reads the `Model` and writes the frame.
+
+mod form;
+mod help;
+mod lists;
+pub mod screen;
+pub mod status;
+
+use crate::tui::app::{Dialog, Model};
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::widgets::Widget;
+
+pub(crate) use crate::config::theme::{ACCENT, ERROR, OK, WARN};
+
+/// Where the view draws: a buffer covering the whole screen or one pane of it
+/// (see `screen`), and where the terminal cursor goes.
+pub struct Canvas<'a> {
+    buf: &'a mut Buffer,
+    screen: Rect,
+    cursor: Option<Position>,
+}
+
+impl<'a> Canvas<'a> {
+    pub fn new(buf: &'a mut Buffer, screen: Rect) -> Self {
+        Canvas {
+            buf,
+            screen,
+            cursor: None,
+        }
+    }
+
+    pub fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
+        widget.render(area, self.buf);
+    }
+
+    /// The whole screen (the buffer may hold only part of it).
+    pub fn area(&self) -> Rect {
+        self.screen
+    }
+
+    pub fn buffer_mut(&mut self) -> &mut Buffer {
+        self.buf
+    }
+
+    pub fn set_cursor_position(&mut self, p: Position) {
+        self.cursor = Some(p);
+    }
+
+    pub fn cursor(&self) -> Option<Position> {
+        self.cursor
+    }
+}
+
+/// Draws the whole screen.
+pub fn view(model: &Model, frame: &mut Frame) {
+    let area = frame.area();
+    let mut canvas = Canvas::new(frame.buffer_mut(), area);
+    draw_all(model, &mut canvas);
+    if let Some(p) = canvas.cursor {
+        frame.set_cursor_position(p);
+    }
+}
+
+/// The screen's parts, top to bottom. They tile the screen; anything drawn
+/// over them (dialogs, the completion list) is an overlay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Header,
+    Fields,
+    Body,
+    Status,
+    Footer,
+}
+
+impl Part {
+    pub const ALL: [Part; 5] = [
+        Part::Header,
+        Part::Fields,
+        Part::Body,
+        Part::Status,
+        Part::Footer,
+    ];
+}
+
+/// How one frame divides the screen.
+pub struct Plan<'m> {
+    rects: [Rect; 5],
+    status: status::Pane<'m>,
+    /// A dialog or the completion list covers several parts.
+    pub overlay: bool,
+}
+
+impl Plan<'_> {
+    pub fn rect(&self, part: Part) -> Rect {
+        self.rects[part as usize]
+    }
+}
+
+/// The layout of a frame; `None` when the screen is too small to draw on.
+pub fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
+    if area.width < 2 || area.height < 2 {
+        return None;
+    }
+    let fields_h = form::header_fields_height(model);
+    let status = status::pane(model, area.width);
+    let status_h = status::height(&status, area.height);
+    let rects = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(fields_h),
+        Constraint::Min(3),
+        Constraint::Length(status_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Some(Plan {
+        rects,
+        status,
+        overlay: model.dialog.is_some() || form::suggestions_shown(model),
+    })
+}
+
+/// Draws one part of the screen; a focused field there sets the cursor.
+pub fn draw_part(model: &Model, plan: &Plan<'_>, part: Part, frame: &mut Canvas) {
+    let area = plan.rect(part);
+    match part {
+        Part::Header => draw_header(model, frame, area),
+        Part::Fields => {
+            if let Some(pos) = form::draw_fields(model, frame, area) {
+                frame.set_cursor_position(pos);
+            }
+        }
+        Part::Body => {
+            if let Some(pos) = form::draw_body(model, frame, area) {
+                frame.set_cursor_position(pos);
+            }
+        }
+        Part::Status => status::draw(&plan.status, frame, area),
+        Part::Footer => draw_footer(model, frame, area),
+    }
+}
+
+/// A fingerprint of everything `draw_part` reads for `part`: equal keys, equal
+/// cells. Frames skip the parts whose key did not change.
+pub fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0).build_hasher();
+    let area = plan.rect(part);
+    area.hash(&mut h);
+    match part {
+        Part::Header => header_line(model).hash(&mut h),
+        Part::Fields => form::fields_key(model, area, &mut h),
+        Part::Body => form::body_key(model, &mut h),
+        Part::Status => plan.status.hash(&mut h),
+        // The footer is the keymap's; the keymap is hashed for every part.
+        Part::Footer => {}
+    }
+    // Session-wide settings every part is drawn with.
+    (model.no_color, &model.theme, &model.keymap).hash(&mut h);
+    h.finish()
+}
+
+/// Draws the whole screen into `frame`.
+pub fn draw_all(model: &Model, frame: &mut Canvas) {
+    let Some(plan) = plan(model, frame.area()) else {
+        return;
+    };
+    draw_part(model, &plan, Part::Header, frame);
+    draw_part(model, &plan, Part::Fields, frame);
+    draw_part(model, &plan, Part::Body, frame);
+    form::draw_suggestions(model, frame, plan.rect(Part::Fields));
+    draw_part(model, &plan, Part::Status, frame);
+    draw_part(model, &plan, Part::Footer, frame);
+    let cursor = frame.cursor.take();
+    draw_overlays(model, frame, frame.area(), cursor);
+    recolour(model, frame.buffer_mut());
+}
+
+/// The theme's colours, or none at all under NO_COLOR.
+pub fn recolour(model: &Model, buf: &mut Buffer) {
+    if model.no_color || model.theme.mono {
+        strip_colours(buf);
+    } else if model.theme != crate::config::theme::Theme::default() {
+        for cell in buf.content.iter_mut() {
+            cell.fg = model.theme.map(cell.fg);
+            cell.bg = model.theme.map(cell.bg);
+        }
+    }
+}
+
+/// NO_COLOR: keep bold, dim, reverse; drop colours. A coloured background
+/// (badges) becomes reverse video so it still stands out.
+fn strip_colours(buf: &mut Buffer) {
+    use ratatui::style::Color;
+    for cell in buf.content.iter_mut() {
+        if cell.bg != Color::Reset {
+            cell.modifier.insert(Modifier::REVERSED);
+        }
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
+    }
+}
+
+fn draw_overlays(
+    model: &Model,
+    frame: &mut Canvas,
+    area: Rect,
+    cursor: Option<ratatui::layout::Position>,
+) {
+    match model.dialog {
+        Some(Dialog::Help) => help::draw_help(model, frame, area),
+        Some(Dialog::ConfirmQuit) => help::draw_confirm_quit(model, frame, area),
+        Some(Dialog::Recover {
+            ref items,
+            selected,
+        }) => help::draw_recover(items, selected, frame, area),
+        Some(Dialog::DraftGone) => help::draw_draft_gone(None, frame, area),
+        Some(Dialog::DraftElsewhere(w)) => help::draw_draft_gone(Some(w), frame, area),
+        Some(Dialog::SignIn(ref stage)) => help::draw_sign_in(stage, frame, area),
+        Some(Dialog::More { row }) => {
+            if let Some(pos) = help::draw_more(model, row, frame, area) {
+                frame.set_cursor_position(pos);
+            }
+        }
+        Some(Dialog::Attach(ref d)) => {
+            if let Some(pos) = lists::draw_attach(model, d, frame, area) {
+                frame.set_cursor_position(pos);
+            }
+        }
+        Some(Dialog::History(ref d)) => lists::draw_history(model, d, frame, area),
+        None => {
+            if let Some(pos) = cursor {
+                frame.set_cursor_position(pos);
+            }
+        }
+    }
+}
+
+/// The header's left part (program, demo badge, save state) and right part (mailbox · folder).
+fn header_line(model: &Model) -> (Line<'static>, String) {
+    let mut spans = vec![Span::styled(
+        " graft ",
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    if model.demo {
+        spans.push(Span::styled(
+            " DEMO · local emulator, not a real mailbox ",
+            Style::default()
+                .fg(Color::Black)
+                .bg(WARN)
+                .add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    let (state, style) = if model.in_flight.is_some() {
+        ("saving…", Style::default().fg(WARN))
+    } else if model.retry.as_ref().is_some_and(|w| w.offline) {
+        ("offline · save queued", Style::default().fg(WARN))
+    } else if model.retry.is_some() {
+        ("save queued", Style::default().fg(WARN))
+    } else if model.is_dirty() {
+        ("● unsaved changes", Style::default().fg(WARN))
+    } else if model.server.id.is_some() {
+        ("✓ saved", Style::default().fg(OK))
+    } else {
+        ("new draft", Style::default().add_modifier(Modifier::DIM))
+    };
+    spans.push(Span::styled(state, style));
+    let left = Line::from(spans);
+    let right = format!("{} · {} ", model.target.owner, model.target.folder_label());
+    (left, right)
+}
+
+fn draw_header(model: &Model, frame: &mut Canvas, area: Rect) {
+    let (left, right) = header_line(model);
+    let right_w = right.chars().count() as u16;
+    let left_w = left.width() as u16;
+    frame.render_widget(Paragraph::new(left), area);
+    if area.width > right_w + left_w + 1 {
+        let r = Rect::new(area.right() - right_w, area.y, right_w, 1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                right,
+                Style::default().add_modifier(Modifier::DIM),
+            )),
+            r,
+        );
+    }
+}
+
+fn draw_footer(model: &Model, frame: &mut Canvas, area: Rect) {
+    let mut spans = Vec::new();
+    for (key, label) in model.keymap.footer() {
+        spans.push(Span::styled(
+            format!(" {key} "),
+            Style::default().add_modifier(Modifier::REVERSED),
+        ));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,378 @@
+//! Frames that redraw only what changed.
+//!
+//! ratatui's `Terminal` draws every widget into a fresh buffer each frame and
+//! then compares the whole screen with the last one. graft's screen is a stack
+//! of parts (header, fields, body, status, footer); a keystroke in the body
+//! changes the body, a save's answer changes the header and the status. Here
+//! each part carries a fingerprint of everything it reads (`ui::part_key`);
+//! a frame draws and compares only the parts whose fingerprint changed and
+//! leaves the rest of the screen as it is. A dialog or the completion list
+//! covers several parts: those frames are drawn whole.
+//!
+//! Debug builds check every frame: the screen built from parts must equal the
+//! whole view drawn from scratch, so a fingerprint that misses an input fails
+//! the tests instead of leaving stale text on a user's screen.
+
+use super::{Canvas, Part, Plan, draw_all, draw_part, part_key, plan, recolour};
+use crate::tui::app::Model;
+use ratatui::backend::Backend;
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
+
+#[derive(Clone, Copy)]
+struct Drawn {
+    key: u64,
+    cursor: Option<Position>,
+}
+
+/// The terminal, as graft draws on it.
+pub struct Screen<B: Backend> {
+    backend: B,
+    /// What the terminal shows.
+    shown: Buffer,
+    /// Where a part (or a whole frame) is drawn before it is compared.
+    scratch: Buffer,
+    /// The shown cells of the part being compared.
+    old: Buffer,
+    /// Per part: the fingerprint it was last drawn with, and its cursor.
+    drawn: [Option<Drawn>; 5],
+    /// What the last frame drew: each part, or everything.
+    last: Redrawn,
+    cursor_hidden: bool,
+}
+
+/// What one frame drew.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Redrawn {
+    /// The whole screen (a dialog or the completion list is open, or the
+    /// screen is too small for the parts).
+    pub whole: bool,
+    /// Otherwise, the parts whose fingerprint changed.
+    pub parts: Vec<Part>,
+}
+
+impl<B: Backend> Screen<B> {
+    /// A screen of the backend's size, assumed blank (a fresh alternate screen).
+    pub fn new(backend: B) -> Result<Self, B::Error> {
+        let size = backend.size()?;
+        let area = Rect::new(0, 0, size.width, size.height);
+        Ok(Screen {
+            backend,
+            shown: Buffer::empty(area),
+            scratch: Buffer::empty(Rect::default()),
+            old: Buffer::empty(Rect::default()),
+            drawn: [None; 5],
+            last: Redrawn::default(),
+            cursor_hidden: false,
+        })
+    }
+
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    pub fn backend_mut(&mut self) -> &mut B {
+        &mut self.backend
+    }
+
+    /// What the last frame drew (for tests and measurements).
+    pub fn redrawn(&self) -> &Redrawn {
+        &self.last
+    }
+
+    pub fn size(&self) -> Result<Size, B::Error> {
+        self.backend.size()
+    }
+
+    /// Clears the terminal; the next frame draws everything.
+    pub fn clear(&mut self) -> Result<(), B::Error> {
+        self.backend.clear()?;
+        self.shown.reset();
+        self.drawn = [None; 5];
+        Ok(())
+    }
+
+    /// Draws `model`: only the parts that changed since the last frame.
+    pub fn draw(&mut self, model: &Model) -> Result<(), B::Error> {
+        let size = self.backend.size()?;
+        let area = Rect::new(0, 0, size.width, size.height);
+        if area != self.shown.area {
+            // A new size: start from a clear screen, as ratatui does.
+            self.shown = Buffer::empty(area);
+            self.drawn = [None; 5];
+            self.backend.clear()?;
+        }
+        self.last.whole = false;
+        self.last.parts.clear();
+        let cursor = match plan(model, area) {
+            Some(plan) if !plan.overlay && tiles(&plan, area) => self.draw_parts(model, &plan)?,
+            _ => self.draw_whole(model, area)?,
+        };
+        #[cfg(debug_assertions)]
+        self.check(model, cursor);
+        match cursor {
+            None => {
+                self.backend.hide_cursor()?;
+                self.cursor_hidden = true;
+            }
+            Some(p) => {
+                self.backend.show_cursor()?;
+                self.cursor_hidden = false;
+                self.backend.set_cursor_position(p)?;
+            }
+        }
+        self.backend.flush()
+    }
+
+    fn draw_whole(&mut self, model: &Model, area: Rect) -> Result<Option<Position>, B::Error> {
+        self.scratch.resize(area);
+        self.scratch.reset();
+        let mut canvas = Canvas::new(&mut self.scratch, area);
+        draw_all(model, &mut canvas);
+        let cursor = canvas.cursor();
+        self.backend.draw(self.shown.diff_iter(&self.scratch))?;
+        std::mem::swap(&mut self.shown, &mut self.scratch);
+        // Whatever covered the parts is gone next frame only if they are redrawn.
+        self.drawn = [None; 5];
+        self.last.whole = true;
+        Ok(cursor)
+    }
+
+    fn draw_parts(&mut self, model: &Model, plan: &Plan<'_>) -> Result<Option<Position>, B::Error> {
+        let area = self.shown.area;
+        let width = area.width as usize;
+        let mut cursor = None;
+        for part in Part::ALL {
+            let key = part_key(model, plan, part);
+            if let Some(d) = self.drawn[part as usize]
+                && d.key == key
+            {
+                cursor = cursor.or(d.cursor);
+                continue;
+            }
+            let rect = plan.rect(part);
+            self.scratch.resize(rect);
+            self.scratch.reset();
+            let mut canvas = Canvas::new(&mut self.scratch, area);
+            draw_part(model, plan, part, &mut canvas);
+            let part_cursor = canvas.cursor();
+            recolour(model, &mut self.scratch);
+            // Parts are whole rows: their cells are one run of the screen's.
+            // That run is swapped out to compare against and the new cells are
+            // swapped in: cells move, none is cloned.
+            let rows = rect.y as usize * width..rect.bottom() as usize * width;
+            self.old.area = rect;
+            self.old.content.resize(rows.len(), Cell::EMPTY);
+            self.old
+                .content
+                .swap_with_slice(&mut self.shown.content[rows.clone()]);
+            let written = self.backend.draw(self.old.diff_iter(&self.scratch));
+            self.shown.content[rows].swap_with_slice(&mut self.scratch.content);
+            written?;
+            self.drawn[part as usize] = Some(Drawn {
+                key,
+                cursor: part_cursor,
+            });
+            self.last.parts.push(part);
+            cursor = cursor.or(part_cursor);
+        }
+        Ok(cursor)
+    }
+
+    /// The screen built from parts equals the whole view drawn afresh.
+    #[cfg(debug_assertions)]
+    fn check(&self, model: &Model, cursor: Option<Position>) {
+        let area = self.shown.area;
+        let mut whole = Buffer::empty(area);
+        let mut canvas = Canvas::new(&mut whole, area);
+        draw_all(model, &mut canvas);
+        let want = canvas.cursor();
+        if let Some(i) =
+            (0..whole.content.len()).find(|&i| whole.content[i] != self.shown.content[i])
+        {
+            let w = area.width as usize;
+            let (x, y) = (i % w, i / w);
+            panic!(
+                "stale cell at ({x}, {y}): shown {:?}, the view draws {:?}",
+                self.shown.content[i], whole.content[i]
+            );
+        }
+        assert_eq!(cursor, want, "the cursor is not where the view puts it");
+    }
+}
+
+/// Whether the parts cover the screen row by row (they do unless it is tiny).
+fn tiles(plan: &Plan<'_>, area: Rect) -> bool {
+    let mut y = area.y;
+    for part in Part::ALL {
+        let r = plan.rect(part);
+        if r.x != area.x || r.width != area.width || r.y != y {
+            return false;
+        }
+        y += r.height;
+    }
+    y == area.bottom()
+}
+
+impl<B: Backend> Drop for Screen<B> {
+    fn drop(&mut self) {
+        if self.cursor_hidden {
+            let _ = self.backend.show_cursor();
+            let _ = self.backend.flush();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::backend::LeanBackend;
+    use crate::tui::app::model::Target;
+    use crate::tui::app::{Field, Keymap, Msg, StatusEntry, update};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn model() -> Model {
+        Model::new(Target::default(), false, Keymap::defaults())
+    }
+
+    type TestScreen = Screen<LeanBackend<Vec<u8>>>;
+
+    /// A 100x30 screen with the first frame drawn, and the body focused.
+    fn started() -> (Model, TestScreen) {
+        let mut m = model();
+        m.focus = Field::Body;
+        let mut s = Screen::new(LeanBackend::with_size(Vec::new(), 100, 30)).unwrap();
+        s.draw(&m).unwrap();
+        (m, s)
+    }
+
+    fn key(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    fn written(s: &TestScreen) -> usize {
+        s.backend().writer().len()
+    }
+
+    #[test]
+    fn a_frame_redraws_only_the_parts_that_changed() {
+        let (mut m, mut s) = started();
+        assert_eq!(
+            s.redrawn().parts,
+            Part::ALL.to_vec(),
+            "the first frame draws all"
+        );
+
+        // Nothing changed: nothing drawn, nothing written.
+        let before = written(&s);
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn(), &Redrawn::default());
+        assert_eq!(written(&s), before);
+
+        // A key in the body: the body, and the header (it now says "unsaved").
+        update(&mut m, key('H'));
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Header, Part::Body]);
+        update(&mut m, key('i'));
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Body]);
+
+        // A status line: only the status pane (the same height).
+        m.status.push(StatusEntry::Info("New draft.".into()));
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Status]);
+
+        // Focus moves: the fields and the body (its border and the cursor).
+        update(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
+        );
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Fields, Part::Body]);
+
+        // A dialog covers several parts: drawn whole, and whole again as it
+        // closes; then back to parts.
+        update(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)),
+        );
+        s.draw(&m).unwrap();
+        assert!(s.redrawn().whole);
+        update(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        );
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, Part::ALL.to_vec());
+        s.draw(&m).unwrap();
+        assert!(s.redrawn().parts.is_empty());
+    }
+
+    fn saved(id: &str) -> StatusEntry {
+        StatusEntry::Saved {
+            at: "09:15:02 UTC".into(),
+            method: "POST".into(),
+            status: 201,
+            status_text: "Created".into(),
+            id: id.into(),
+            web_link: format!(
+                "https://outlook.office365.com/owa/?ItemID={id}&exvsurl=1&viewmodel=ReadMessageItem"
+            ),
+            folder: "Drafts".into(),
+            request_id: None,
+            files: None,
+        }
+    }
+
+    #[test]
+    fn after_a_save_the_status_pane_keeps_its_height() {
+        let (mut m, mut s) = started();
+        let body = |s: &TestScreen, m: &Model| {
+            let plan = super::plan(m, s.shown.area).unwrap();
+            plan.rect(Part::Body)
+        };
+        let before = body(&s, &m);
+
+        // The first save's entry (an id and a link that wrap) needs more rows:
+        // the body gives them up.
+        let id = "AAMkAGI2TG93AAA".repeat(8);
+        m.status.push(saved(&id));
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Body, Part::Status]);
+        let kept = body(&s, &m);
+        assert!(kept.height < before.height);
+
+        // Shorter news after it, and the next draft's save: the body stays put
+        // and only the status pane is drawn.
+        m.status.push(StatusEntry::Info("New draft.".into()));
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Status]);
+        assert_eq!(body(&s, &m), kept);
+        m.status.push(saved(&id.replace('G', "H")));
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, vec![Part::Status]);
+        assert_eq!(body(&s, &m), kept);
+
+        // Longer news still gets its rows.
+        let long = "The server said no. ".repeat(40);
+        m.status.push(StatusEntry::Info(long));
+        s.draw(&m).unwrap();
+        assert!(body(&s, &m).height < kept.height);
+    }
+
+    #[test]
+    fn a_resize_clears_and_draws_everything() {
+        let m = model();
+        let mut s = Screen::new(LeanBackend::with_size(Vec::new(), 100, 30)).unwrap();
+        s.draw(&m).unwrap();
+        s.backend_mut().set_size_for_test(80, 24);
+        let before = written(&s);
+        s.draw(&m).unwrap();
+        assert_eq!(s.redrawn().parts, Part::ALL.to_vec());
+        let out = String::from_utf8_lossy(&s.backend().writer()[before..]).to_string();
+        assert!(
+            out.contains("\x1b[2J"),
+            "the screen is cleared first: {out:?}"
+        );
+    }
+}

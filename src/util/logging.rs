@@ -1,0 +1,61 @@
+//! Logs go to a daily-rotated file in the state directory (`<state>/logs/`,
+//! seven files kept), never to the terminal. They hold methods, paths, status
+//! codes, request ids and timings; never tokens, codes or message text.
+
+use std::str::FromStr;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::prelude::*;
+
+/// Keeps the background log writer alive; logs are flushed when it drops.
+pub struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
+
+pub fn log_dir() -> Option<std::path::PathBuf> {
+    crate::util::fs::state_dir().map(|d| d.join("logs"))
+}
+
+/// Starts logging: `verbose` 0 = info, 1 = debug, 2+ = trace; `RUST_LOG` overrides.
+pub fn init(verbose: u8) -> LogGuard {
+    let Some(dir) = log_dir() else {
+        return LogGuard(None);
+    };
+    if crate::util::fs::private_dir(&dir).is_err() {
+        return LogGuard(None);
+    }
+    let Ok(appender) = tracing_appender::rolling::RollingFileAppender::builder()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("graft")
+        .filename_suffix("log")
+        .max_log_files(7)
+        .build(&dir)
+    else {
+        return LogGuard(None);
+    };
+    // The default queue (128,000 lines) is allocated up front: 4 MiB of memory
+    // for a program that logs a few lines per save. 512 lines is plenty; when
+    // full, lines are dropped rather than blocking the UI.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(512)
+        .lossy(true)
+        .finish(appender);
+    let level = match verbose {
+        0 => LevelFilter::INFO,
+        1 => LevelFilter::DEBUG,
+        _ => LevelFilter::TRACE,
+    };
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| Targets::from_str(&v).ok())
+        .unwrap_or_else(|| {
+            Targets::new()
+                .with_target("graft", level)
+                .with_default(LevelFilter::WARN)
+        });
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_target(false);
+    let _ = tracing_subscriber::registry()
+        .with(layer.with_filter(filter))
+        .try_init();
+    LogGuard(Some(guard))
+}

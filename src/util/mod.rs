@@ -1,0 +1,25 @@
+//! The bottom layer: helpers every layer may use — the clock, text from
+//! outside made safe to show, private files written atomically, the log.
+
+pub mod fs;
+pub mod logging;
+pub mod sanitize;
+
+/// Wall-clock time for the status pane, e.g. `09:15:02 UTC`.
+pub fn clock() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!(
+        "{:02}:{:02}:{:02} UTC",
+        now.hour(),
+        now.minute(),
+        now.second()
+    )
+}
+
+/// Now, UTC, RFC 3339 with seconds.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

@@ -1,0 +1,345 @@
+//! The layers of `src/` point one way (the picture is in `src/lib.rs`):
+//!
+//! ```text
+//! main → {cli, tui} → {service, terminal, config} → {graph, auth, store} → core → util
+//! ```
+//!
+//! A file may use its own top-level module, and modules on its layer or
+//! below; never one above. Modules on one layer form no cycle. The emulator
+//! stands alone (it may use `util` only). Every `crate::` path must name a
+//! module of the picture, so a re-export cannot smuggle an upward import in.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Each top-level module and its layer (0 is the bottom).
+const LAYERS: &[(&str, u8)] = &[
+    ("util", 0),
+    ("core", 1),
+    ("graph", 2),
+    ("auth", 2),
+    ("store", 2),
+    ("emulator", 2),
+    ("service", 3),
+    ("terminal", 3),
+    ("config", 3),
+    ("cli", 4),
+    ("tui", 4),
+    ("main", 5),
+];
+
+fn layer(module: &str) -> Option<u8> {
+    LAYERS.iter().find(|(m, _)| *m == module).map(|(_, l)| *l)
+}
+
+/// The module path of a file under `src/`: `tui/app/model.rs` is
+/// `["tui", "app", "model"]`, `tui/app/mod.rs` is `["tui", "app"]`.
+fn module_path(rel: &str) -> Vec<String> {
+    let rel = rel.trim_end_matches(".rs");
+    let mut parts: Vec<String> = rel.split('/').map(str::to_string).collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// Code without comments (doc links name modules without using them).
+fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().filter_map(|(i, l)| {
+        let code = match l.find("//") {
+            // A `//` inside a string (a URL) is rare in paths; cut at the
+            // first one that starts the line or follows code.
+            Some(at) if !l[..at].contains('"') => &l[..at],
+            Some(_) | None => l,
+        };
+        (!code.trim().is_empty()).then_some((i + 1, code))
+    })
+}
+
+/// The top-level modules a line uses: `crate::x`, `crate::{x, y}`, and
+/// `super::` chains that climb to the crate root. `root` is `graft` for the
+/// binary.
+fn uses(line: &str, path: &[String], root: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let bytes = line.as_bytes();
+    let prefix = format!("{root}::");
+    let mut at = 0;
+    while let Some(i) = line[at..].find(&prefix) {
+        let start = at + i;
+        at = start + prefix.len();
+        let boundary =
+            start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        if !boundary || (start >= 2 && &line[start - 2..start] == "::") {
+            continue;
+        }
+        let rest = &line[at..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let inner = &group[..group.find('}').unwrap_or(group.len())];
+            for item in inner.split(',') {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != "self" {
+                    found.push(name);
+                }
+            }
+        } else {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                found.push(name);
+            }
+        }
+    }
+    // `super::super::x` from `a/b/c.rs` (module a::b::c) reaches `a`, not the root;
+    // only a chain as long as the path climbs out to another top module.
+    if root == "crate" {
+        let depth = path.len();
+        let mut search = 0;
+        while let Some(i) = line[search..].find("super::") {
+            let start = search + i;
+            let mut n = 0;
+            let mut j = start;
+            while line[j..].starts_with("super::") {
+                n += 1;
+                j += "super::".len();
+            }
+            search = j;
+            if n >= depth {
+                let name: String = line[j..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    found.push(name);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Modules that do no I/O: the domain, and the form's `update` side.
+const PURE: &[&str] = &["core/", "tui/app/"];
+
+/// What doing I/O looks like in a line of code.
+const IO: &[&str] = &[
+    "std::fs",
+    "std::net",
+    "std::process",
+    "std::env",
+    "std::thread",
+    "tokio",
+    "reqwest",
+    "dirs::",
+];
+
+/// Everything wrong with these files (path under `src/`, text).
+fn violations(files: &[(String, String)]) -> Vec<String> {
+    let mut bad = Vec::new();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rel, text) in files {
+        if rel == "lib.rs" {
+            continue;
+        }
+        let path = module_path(rel);
+        let (me, root) = if rel == "main.rs" {
+            ("main".to_string(), "graft")
+        } else {
+            (path[0].clone(), "crate")
+        };
+        let Some(my_layer) = layer(&me) else {
+            bad.push(format!(
+                "src/{rel}: module `{me}` is not in the layer picture"
+            ));
+            continue;
+        };
+        let pure = PURE.iter().any(|p| rel.starts_with(p));
+        for (n, line) in code_lines(text) {
+            if pure && let Some(io) = IO.iter().find(|io| line.contains(*io)) {
+                bad.push(format!(
+                    "src/{rel}:{n}: `{io}` in a module that does no I/O"
+                ));
+            }
+            for used in uses(line, &path, root) {
+                if used == me {
+                    continue;
+                }
+                let Some(their_layer) = layer(&used) else {
+                    bad.push(format!(
+                        "src/{rel}:{n}: `{root}::{used}` is not a module of the layer picture"
+                    ));
+                    continue;
+                };
+                if me == "emulator" && used != "util" {
+                    bad.push(format!(
+                        "src/{rel}:{n}: the emulator stands alone, but uses `{used}`"
+                    ));
+                }
+                if their_layer > my_layer {
+                    bad.push(format!(
+                        "src/{rel}:{n}: `{me}` (layer {my_layer}) uses `{used}` (layer {their_layer}), which is above it"
+                    ));
+                }
+                edges.entry(me.clone()).or_default().insert(used);
+            }
+        }
+    }
+    if let Some(cycle) = find_cycle(&edges) {
+        bad.push(format!("modules in a cycle: {}", cycle.join(" → ")));
+    }
+    bad
+}
+
+fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        stack: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = stack.iter().position(|s| s == n) {
+            let mut c = stack[i..].to_vec();
+            c.push(n.to_string());
+            return Some(c);
+        }
+        if done.contains(n) {
+            return None;
+        }
+        stack.push(n.to_string());
+        for m in edges.get(n).into_iter().flatten() {
+            if let Some(c) = visit(m, edges, stack, done) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        done.insert(n.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for n in edges.keys() {
+        if let Some(c) = visit(n, edges, &mut Vec::new(), &mut done) {
+            return Some(c);
+        }
+    }
+    None
+}
+
+fn source_files(dir: &Path, base: &Path, out: &mut Vec<(String, String)>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            source_files(&p, base, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            let rel = p
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, std::fs::read_to_string(&p).unwrap()));
+        }
+    }
+}
+
+#[test]
+fn every_import_points_down() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &src, &mut files);
+    assert!(files.len() > 40, "read the sources: {}", files.len());
+    let bad = violations(&files);
+    assert!(
+        bad.is_empty(),
+        "{} upward imports or cycles:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_picture_in_lib_rs_is_the_one_checked() {
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains(
+            "main → {cli, tui} → {service, terminal, config} → {graph, auth, store} → core → util"
+        ),
+        "src/lib.rs draws the layers"
+    );
+    for (m, _) in LAYERS.iter().filter(|(m, _)| *m != "main") {
+        assert!(
+            lib.contains(&format!("pub mod {m};")),
+            "lib.rs declares {m}"
+        );
+    }
+}
+
+fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect()
+}
+
+#[test]
+fn an_upward_import_is_caught() {
+    let ok = files(&[
+        ("core/address.rs", "use crate::util::sanitize;\n"),
+        (
+            "tui/app/model.rs",
+            "use crate::core::address::Address;\nuse super::keymap::Keymap;\n",
+        ),
+        ("tui/view/form.rs", "use crate::tui::app::Model;\n"),
+        ("main.rs", "use graft::tui::app::Model;\n"),
+    ]);
+    assert_eq!(violations(&ok), Vec::<String>::new());
+
+    let up = files(&[("core/address.rs", "use crate::tui::app::Model;\n")]);
+    let bad = violations(&up);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(
+        bad[0].contains("core/address.rs:1") && bad[0].contains("above"),
+        "{bad:?}"
+    );
+
+    // In braces, through `super::` out of the module, or in the binary.
+    let sneaky = files(&[
+        ("store/journal.rs", "use crate::{util, config};\n"),
+        ("graph/client.rs", "fn f() { super::super::tui::run(); }\n"),
+        (
+            "util/fs.rs",
+            "let x = crate::core::attach::MAX; // crate::tui in a comment is fine\n",
+        ),
+    ]);
+    let bad = violations(&sneaky);
+    assert_eq!(bad.len(), 3, "{bad:?}");
+
+    // Same layer is fine; a cycle on it is not.
+    let cycle = files(&[
+        ("graph/client.rs", "use crate::auth::Credentials;\n"),
+        ("auth/mod.rs", "use crate::graph::GraphClient;\n"),
+    ]);
+    let bad = violations(&cycle);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].contains("cycle"), "{bad:?}");
+
+    // A re-export at the root cannot stand in for a real module; the
+    // emulator uses nothing of graft.
+    let other = files(&[
+        ("tui/run.rs", "use crate::app::Model;\n"),
+        ("emulator/mod.rs", "use crate::core::address::Address;\n"),
+    ]);
+    assert_eq!(violations(&other).len(), 2);
+
+    // The domain and `update` do no I/O.
+    let io = files(&[
+        ("core/attach.rs", "let m = std::fs::metadata(p);\n"),
+        ("tui/app/save.rs", "tokio::spawn(async {});\n"),
+        ("tui/run.rs", "tokio::spawn(async {});\n"),
+    ]);
+    let bad = violations(&io);
+    assert_eq!(bad.len(), 2, "{bad:?}");
+}
