@@ -5,10 +5,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use graft::core::address::parse_list;
 use graft::core::content::DraftContent;
+use graft::core::mailbox::Mailbox;
 use graft::terminal::backend::LeanBackend;
-use graft::tui::app::StatusEntry;
-use graft::tui::app::model::Target;
-use graft::tui::app::{Field, Keymap, Model, Msg, update};
+use graft::tui::app::{Field, Keymap, Model, Msg, Session, Startup, update};
+use graft::tui::app::{SavedHow, StatusEntry};
 use graft::tui::view::screen::Screen;
 
 fn main() {
@@ -17,14 +17,13 @@ fn main() {
 
 fn model() -> Model {
     Model::new(
-        Target {
-            owner: "me".into(),
-            user: None,
-            folder: None,
-            graph_url: "https://graph.microsoft.com/v1.0".into(),
-        },
-        false,
-        Keymap::defaults(),
+        Session::new(
+            Mailbox::default(),
+            "https://graph.microsoft.com/v1.0",
+            false,
+            Keymap::defaults(),
+        ),
+        Startup::default(),
     )
 }
 
@@ -39,7 +38,7 @@ fn big_body() -> String {
 fn with_body(body: &str) -> Model {
     let mut m = model();
     m.body_set_rows(30);
-    m.focus = Field::Body;
+    m.form.focus = Field::Body;
     update(&mut m, Msg::Paste(body.to_string()));
     m
 }
@@ -109,7 +108,7 @@ fn draw_save_answer(bencher: divan::Bencher) {
     screen.draw(&m).unwrap();
     let saved = StatusEntry::Saved {
         at: "14:02:11".into(),
-        method: "POST".into(),
+        how: SavedHow::Created,
         status: 201,
         status_text: "Created".into(),
         id: "AAMkAGI2TG93AAA=".repeat(8),
@@ -138,7 +137,7 @@ fn paste_1mib_and_draw(bencher: divan::Bencher) {
         .with_inputs(|| {
             let mut m = model();
             m.body_set_rows(30);
-            m.focus = Field::Body;
+            m.form.focus = Field::Body;
             (m, screen(100, 30))
         })
         .bench_local_values(|(mut m, mut screen)| {

@@ -3,7 +3,8 @@ use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use graft::auth::command::TokenSource;
 use graft::cli::{self, Failure};
 use graft::config::args::{Cli, Command};
-use graft::tui::app::{Model, Msg, StatusEntry};
+use graft::store::journal::JournalStore;
+use graft::tui::app::{Effect, Model, Msg, Session, Startup, StatusEntry};
 use graft::tui::run::Runner;
 use std::io::Write;
 use std::process::ExitCode;
@@ -49,77 +50,90 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_form(cli: Cli) -> Result<(), Failure> {
-    // Read prefill (a file, standard input) before the terminal is taken over.
-    let prefill = cli::prefill(&cli.prefill)?;
-    let s = cli::session(&cli)?;
-    let seed = uuid::Uuid::new_v4().as_u64_pair().0;
-    let mut model = Model::with_seed(
-        s.target.clone(),
+/// The form's model as this start has it: the session (mailbox, keys,
+/// theme, what sign-in allows), the journals earlier sessions left, the
+/// address book and history; with the effects to run first.
+fn form_model(
+    cli: &Cli,
+    s: &cli::Session,
+    prefill: Option<graft::core::record::Fields>,
+) -> Result<(Model, Option<JournalStore>, Vec<Effect>), Failure> {
+    let mut session = Session::new(
+        s.mailbox.clone(),
+        s.graph_url.clone(),
         cli.demo,
         s.keymap()?,
-        seed,
-        std::process::id(),
     );
-    if let Some(fields) = &prefill {
-        model.fill(fields);
-    }
-    if let Some(sig) = s.signature() {
-        model.add_signature(sig);
-        model.signature = Some(sig.to_string());
-    }
-    model.can_sign_in = s.client.sign_in().is_some();
+    session.pid = std::process::id();
+    session.signature = s.signature().map(str::to_string);
+    session.can_sign_in = s.client.sign_in().is_some();
     // https://no-color.org: any non-empty value turns colours off.
-    model.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    session.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     if let Some(st) = &s.settings {
-        model.theme = st
+        session.theme = st
             .theme
             .theme()
             .map_err(|e| (cli::exit::USAGE, format!("config file: {e}")))?;
+        session.people_wanted = st.features.people_search;
+        if let Some(limit) = st.max_message_size {
+            session.max_message_bytes = limit;
+            session.max_message_known = true;
+        }
+        session.sign_in_problem = st.sign_in_problem();
     }
+    let mut startup = Startup {
+        seed: uuid::Uuid::new_v4().as_u64_pair().0,
+        prefill,
+        ..Startup::default()
+    };
+    let store = match cli::journal_store(cli.demo) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            startup.notices.push(format!(
+                "No local journal ({e}): unsaved text lives only on screen."
+            ));
+            None
+        }
+    };
+    startup.journal = store.is_some();
+    let mut initial = Vec::new();
+    if let Some(store) = &store {
+        let found = graft::service::recovery::scan(store, &s.mailbox, &s.graph_url, cli.demo);
+        initial = graft::tui::recovered(found, &mut startup);
+    }
+    if let Some(path) = graft::store::address_book::path(cli.demo) {
+        startup.known = graft::store::address_book::load(&path);
+        if let Some(dir) = path.parent() {
+            let _ = graft::util::fs::private_dir(dir);
+        }
+    }
+    // The demo's mailbox lives only as long as the session: so does its history.
+    if !cli.demo
+        && let Some(path) = graft::store::history::path(&cli::profile_name(s, cli.demo))
+    {
+        startup.history = graft::store::history::load(&path);
+    }
+    let mut model = Model::new(session, startup);
     let signed_in = match s.client.sign_in() {
         Some(si) => si.store.load().is_some(),
         None => true,
     };
     match s.source {
-        TokenSource::SignIn if !signed_in => graft::tui::app::signin::offer(
-            &mut model,
-            "You are not signed in. Write first if you like: nothing is lost.",
-        ),
+        // Drafts left to recover come first; sign-in is offered on the first save.
+        TokenSource::SignIn if !signed_in && model.dialog.is_none() => {
+            graft::tui::app::signin::offer(
+                &mut model,
+                "You are not signed in. Write first if you like: nothing is lost.",
+            )
+        }
         TokenSource::Demo => model.status.push(StatusEntry::Info(
             "Demo: drafts are saved to a local Graph emulator. Fill in the form and press Ctrl-S."
                 .into(),
         )),
         _ => {}
     }
-
-    let store = match cli::journal_store(cli.demo) {
-        Ok(store) => Some(store),
-        Err(e) => {
-            model.status.push(StatusEntry::Info(format!(
-                "No local journal ({e}): unsaved text lives only on screen."
-            )));
-            None
-        }
-    };
-    model.journal.enabled = store.is_some();
-    let mut initial = match &store {
-        Some(store) => graft::tui::run::apply_startup(
-            &mut model,
-            graft::tui::run::startup(store, &s.target, cli.demo),
-        ),
-        None => Vec::new(),
-    };
-    if let Some(st) = &s.settings {
-        model.people_wanted = st.features.people_search;
-        if let Some(limit) = st.max_message_size {
-            model.max_message_bytes = limit;
-            model.max_message_known = true;
-        }
-        model.sign_in_problem = st.sign_in_problem();
-    }
     if signed_in {
-        initial.push(graft::tui::app::Effect::WarmUp);
+        initial.push(Effect::WarmUp);
         // What the token was granted turns on what it allows (a token from
         // elsewhere does not say: everything is tried, and a refusal turns
         // its feature off).
@@ -130,25 +144,23 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
             .and_then(|t| t.scopes);
         graft::tui::app::signin::apply_grants(&mut model, granted.as_deref());
     }
+    Ok((model, store, initial))
+}
 
+fn run_form(cli: Cli) -> Result<(), Failure> {
+    // Read prefill (a file, standard input) before the terminal is taken over.
+    let prefill = cli::prefill(&cli.prefill)?;
+    let s = cli::session(&cli)?;
     let rt = cli::runtime()?;
     let _guard = rt.enter();
+    let (mut model, store, initial) = form_model(&cli, &s, prefill)?;
     let book = graft::store::address_book::path(cli.demo);
-    if let Some(path) = &book {
-        model.known = graft::store::address_book::load(path);
-        if let Some(dir) = path.parent() {
-            let _ = graft::util::fs::private_dir(dir);
-        }
-    }
     // The demo's mailbox lives only as long as the session: so does its history.
     let history = if cli.demo {
         None
     } else {
         graft::store::history::path(&cli::profile_name(&s, cli.demo))
     };
-    if let Some(path) = &history {
-        model.history = graft::store::history::load(path);
-    }
     let (runner, mut rx) = Runner::new(s.client.clone(), store.clone());
     let features = s
         .settings
@@ -220,7 +232,7 @@ fn run_form(cli: Cli) -> Result<(), Failure> {
         None => {}
     }
     result.map_err(|e| (1, e))?;
-    if let (Some(id), Some(link)) = (&model.server.id, &model.server.web_link) {
+    if let (Some(id), Some(link)) = (&model.save.server.id, &model.save.server.web_link) {
         use std::io::IsTerminal;
         let link = graft::tui::run::hyperlink(link, std::io::stdout().is_terminal());
         let _ = writeln!(std::io::stdout(), "id: {id}\nwebLink: {link}");

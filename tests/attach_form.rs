@@ -6,7 +6,7 @@ mod common;
 use common::{ctrl, key, model, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use graft::core::attach::AttachedFile;
-use graft::graph::{FailureKind, GraphFailure, SavedMessage};
+use graft::graph::{self, FailureKind, SavedMessage};
 use graft::service::save::FilesOutcome;
 use graft::tui::app::{Dialog, Effect, Field, Model, Msg, StatusEntry, update};
 use graft::tui::view::view;
@@ -54,7 +54,7 @@ fn done(req: u64, files: FilesOutcome) -> Msg {
 }
 
 fn in_flight_req(m: &Model) -> u64 {
-    m.in_flight.as_ref().expect("a save is in flight").req
+    m.save.in_flight.as_ref().expect("a save is in flight").req
 }
 
 /// A form with a recipient and `files` attached through the dialog.
@@ -88,7 +88,7 @@ fn the_dialog_checks_files_and_lists_them() {
     );
     let s = screen(&m, 100, 30);
     assert!(s.contains("/nope.pdf: no such file."), "{s}");
-    assert!(m.files.list.is_empty());
+    assert!(m.form.files.list.is_empty());
     assert!(!m.is_dirty());
     update(
         &mut m,
@@ -97,7 +97,7 @@ fn the_dialog_checks_files_and_lists_them() {
     update(&mut m, Msg::FileChecked(Ok(file("big.bin", 10_485_760))));
     update(&mut m, Msg::FileChecked(Ok(file("notes.txt", 1200))));
     update(&mut m, Msg::FileChecked(Ok(file("notes.txt", 1200))));
-    assert_eq!(m.files.list.len(), 2, "the same path is attached once");
+    assert_eq!(m.form.files.list.len(), 2, "the same path is attached once");
     assert!(m.is_dirty());
     let s = screen(&m, 100, 30);
     assert!(s.contains("notes.txt is attached already."), "{s}");
@@ -193,7 +193,7 @@ fn saving_sends_the_files_and_records_what_the_server_took() {
             total: 2,
         },
     );
-    assert!(m.upload.is_none());
+    assert!(m.save.upload.is_none());
     update(
         &mut m,
         Msg::UploadProgress {
@@ -221,9 +221,9 @@ fn saving_sends_the_files_and_records_what_the_server_took() {
             },
         ),
     );
-    assert!(m.upload.is_none());
+    assert!(m.save.upload.is_none());
     assert!(!m.is_dirty(), "every file is on the server");
-    assert_eq!(m.files.list[0].server_id.as_deref(), Some("AAMkAtt1"));
+    assert_eq!(m.form.files.list[0].server_id.as_deref(), Some("AAMkAtt1"));
     match m.status.last() {
         Some(StatusEntry::Saved { files: Some(f), .. }) => {
             assert_eq!(f, "2 attached (10.5 MB): big.bin, notes.txt")
@@ -244,7 +244,7 @@ fn saving_sends_the_files_and_records_what_the_server_took() {
     update(&mut m, key(KeyCode::Delete));
     update(&mut m, key(KeyCode::Esc));
     assert!(m.is_dirty());
-    assert_eq!(m.files.detached.len(), 1);
+    assert_eq!(m.form.files.detached.len(), 1);
     let out = update(&mut m, ctrl('s'));
     let req = match out.effects.first() {
         Some(Effect::Update {
@@ -256,7 +256,7 @@ fn saving_sends_the_files_and_records_what_the_server_took() {
         }
         other => panic!("{other:?}"),
     };
-    let removed = m.files.detached.clone();
+    let removed = m.form.files.detached.clone();
     update(
         &mut m,
         done(
@@ -267,7 +267,7 @@ fn saving_sends_the_files_and_records_what_the_server_took() {
             },
         ),
     );
-    assert!(m.files.detached.is_empty());
+    assert!(m.form.files.detached.is_empty());
     assert!(!m.is_dirty());
 }
 
@@ -293,16 +293,16 @@ fn a_failed_attachment_is_named_and_stays_pending() {
         ),
     );
     assert_eq!(
-        m.server.id.as_deref(),
+        m.save.server.id.as_deref(),
         Some("AAMkDraft"),
         "the message itself is saved"
     );
     assert!(m.is_dirty(), "the file still waits");
     match m.status.last() {
         Some(StatusEntry::Failed {
-            method, code, hint, ..
+            what, code, hint, ..
         }) => {
-            assert_eq!(method, "attach big.bin");
+            assert_eq!(what, "attach big.bin");
             assert_eq!(code, "ErrorMessageSizeExceeded");
             assert!(hint.as_deref().unwrap().contains("35 MB"));
         }
@@ -318,13 +318,13 @@ fn a_failed_attachment_is_named_and_stays_pending() {
             FilesOutcome {
                 failed: Some((
                     "big.bin".into(),
-                    GraphFailure::local(FailureKind::Network, "NetworkError", "reset"),
+                    graph::Error::local(FailureKind::Network, "NetworkError", "reset"),
                 )),
                 ..Default::default()
             },
         ),
     );
-    assert!(m.retry.is_some());
+    assert!(m.save.retry.is_some());
 }
 
 #[test]
@@ -337,7 +337,7 @@ fn the_journal_keeps_the_list_and_restores_it() {
     let back: graft::core::record::JournalRecord = serde_json::from_str(&json).unwrap();
     let mut fresh = model();
     fresh.restore(&back);
-    assert_eq!(fresh.files.list, vec![big]);
+    assert_eq!(fresh.form.files.list, vec![big]);
     assert!(fresh.is_dirty(), "a restored pending file is unsaved");
     assert_eq!(fresh.text(Field::To), "a@contoso.com");
     // Older journals without the field still read.
@@ -350,7 +350,7 @@ fn a_draft_gone_on_the_server_is_saved_anew_with_its_local_files() {
     let big = file("big.bin", 10_485_760);
     let mut m = with_files(std::slice::from_ref(&big));
     // One file is on the server only (as when a draft is loaded from the history).
-    m.files.list.push(AttachedFile {
+    m.form.files.list.push(AttachedFile {
         path: PathBuf::new(),
         name: "remote.xlsx".into(),
         size: 2048,
@@ -370,7 +370,7 @@ fn a_draft_gone_on_the_server_is_saved_anew_with_its_local_files() {
         ),
     );
     // The next update finds the draft gone; the user saves it as a new one.
-    m.focus = Field::Subject;
+    m.form.focus = Field::Subject;
     type_text(&mut m, "more");
     update(&mut m, ctrl('s'));
     let req = in_flight_req(&m);
@@ -426,7 +426,7 @@ fn a_removal_made_while_a_save_runs_is_not_forgotten() {
     type_text(&mut m, "a@contoso.com");
     // Two files that are only on the server (loaded from the history: no path).
     for (name, id) in [("one.xlsx", "AAMkOne"), ("two.xlsx", "AAMkTwo")] {
-        m.files.list.push(AttachedFile {
+        m.form.files.list.push(AttachedFile {
             path: PathBuf::new(),
             name: name.into(),
             size: 10,
@@ -439,7 +439,7 @@ fn a_removal_made_while_a_save_runs_is_not_forgotten() {
     update(&mut m, key(KeyCode::Delete));
     update(&mut m, ctrl('s'));
     let req = in_flight_req(&m);
-    let sent = m.files.detached.clone();
+    let sent = m.form.files.detached.clone();
     // While that save runs, the other one is removed too.
     update(&mut m, ctrl('o'));
     update(&mut m, key(KeyCode::Down));
@@ -454,7 +454,14 @@ fn a_removal_made_while_a_save_runs_is_not_forgotten() {
             },
         ),
     );
-    assert_eq!(m.files.detached.len(), 1, "the second removal still waits");
-    assert_eq!(m.files.detached[0].server_id.as_deref(), Some("AAMkTwo"));
+    assert_eq!(
+        m.form.files.detached.len(),
+        1,
+        "the second removal still waits"
+    );
+    assert_eq!(
+        m.form.files.detached[0].server_id.as_deref(),
+        Some("AAMkTwo")
+    );
     assert!(m.is_dirty());
 }

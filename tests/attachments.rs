@@ -6,9 +6,10 @@ mod common;
 
 use graft::auth::AccessToken;
 use graft::core::attach::{self, AttachedFile};
+use graft::core::mailbox::Mailbox;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
+use graft::graph::GraphClient;
 use graft::graph::upload::{attach_pending, detach};
-use graft::graph::{GraphClient, Mailbox};
 use serde_json::{Value, json};
 use std::process::Output;
 use std::time::Duration;

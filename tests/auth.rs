@@ -4,8 +4,9 @@
 use graft::auth::device::{self, Poll};
 use graft::auth::store::TokenStore;
 use graft::auth::{AuthConfig, AuthErrorKind, DEFAULT_CLIENT_ID};
+use graft::core::mailbox::Mailbox;
 use graft::emulator::{DeviceStep, Emulator, EmulatorConfig};
-use graft::graph::{FailureKind, GraphClient, Mailbox};
+use graft::graph::{FailureKind, GraphClient};
 use serde_json::json;
 use std::time::{Duration, Instant};
 

@@ -5,8 +5,9 @@ mod common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use graft::auth::AccessToken;
+use graft::core::mailbox::Mailbox;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
-use graft::graph::{GraphClient, Mailbox};
+use graft::graph::GraphClient;
 use graft::tui::run::{Runner, run_loop};
 use graft::tui::view::screen::Screen;
 use std::time::Duration;
@@ -108,7 +109,7 @@ async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
     let (r, model, terminal) = task.await.unwrap();
     r.unwrap();
     let id = emu.messages()[0]["id"].as_str().unwrap().to_string();
-    assert_eq!(model.server.id.as_deref(), Some(id.as_str()));
+    assert_eq!(model.save.server.id.as_deref(), Some(id.as_str()));
     let _ = terminal;
     let to = emu.messages()[0]["toRecipients"].as_array().unwrap().len();
     assert_eq!(to, 3);

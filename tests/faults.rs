@@ -6,11 +6,11 @@ mod common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use graft::auth::AccessToken;
+use graft::core::mailbox::Mailbox;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
-use graft::graph::{GraphClient, Mailbox};
+use graft::graph::GraphClient;
 use graft::store::journal::JournalStore;
-use graft::tui::app::model::Target;
-use graft::tui::app::{Keymap, Model};
+use graft::tui::app::{Keymap, Model, Session, Startup};
 use graft::tui::run::{Runner, run_loop};
 use graft::tui::view::screen::Screen;
 use serde_json::{Value, json};
@@ -26,15 +26,6 @@ struct Harness {
     task: JoinHandle<(Result<graft::tui::run::LoopEnd, String>, Model)>,
     store: JournalStore,
     screen: common::probe::Screen,
-}
-
-fn target(url: &str) -> Target {
-    Target {
-        owner: "me".into(),
-        user: None,
-        folder: None,
-        graph_url: url.into(),
-    }
 }
 
 fn client(url: &str, timeout: Duration, token_cmd: Option<String>) -> GraphClient {
@@ -53,16 +44,16 @@ impl Harness {
         let store = JournalStore::open(state.join("journal")).unwrap();
         let (keys, mut rx) = unbounded_channel::<std::io::Result<Event>>();
         let events = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
-        let mut model = Model::with_seed(
-            target(url),
-            false,
-            Keymap::defaults(),
-            42,
-            std::process::id(),
-        );
-        model.journal.enabled = true;
-        let startup = graft::tui::run::startup(&store, &model.target, false);
-        let initial = graft::tui::run::apply_startup(&mut model, startup);
+        let mut startup = Startup {
+            seed: 42,
+            journal: true,
+            ..Startup::default()
+        };
+        let found = graft::service::recovery::scan(&store, &Mailbox::default(), url, false);
+        let initial = graft::tui::recovered(found, &mut startup);
+        let mut session = Session::new(Mailbox::default(), url, false, Keymap::defaults());
+        session.pid = std::process::id();
+        let mut model = Model::new(session, startup);
         let s2 = store.clone();
         let (backend, screen) = common::probe::Probe::new(100, 30);
         let task = tokio::spawn(async move {
@@ -170,7 +161,7 @@ async fn ends_with_one_draft(h: Harness, emu: &Emulator, body: &str, secs: u64) 
     let (model, _) = h.quit(false).await;
     let m = only_message(emu);
     assert_eq!(m["body"]["content"], json!(body));
-    assert_eq!(model.server.id.as_deref(), m["id"].as_str());
+    assert_eq!(model.save.server.id.as_deref(), m["id"].as_str());
     assert!(!model.is_dirty());
     model
 }
@@ -275,7 +266,7 @@ async fn stored_but_the_connection_drops_before_the_answer() {
         calls[3].starts_with("PATCH "),
         "found by key and updated, not created twice: {calls:?}"
     );
-    assert!(!model.create_uncertain);
+    assert!(!model.save.create_uncertain);
     assert!(store.list().0.is_empty());
 }
 
@@ -381,7 +372,10 @@ async fn a_save_queued_offline_completes_after_a_restart() {
     until("the journal to be cleared", 10, || h2.journal_count() == 0).await;
     let (model, screen) = h2.quit(false).await;
     assert!(screen.contains("queued in an earlier session"), "{screen}");
-    assert!(model.server.id.is_none(), "the fresh form is untouched");
+    assert!(
+        model.save.server.id.is_none(),
+        "the fresh form is untouched"
+    );
     only_message(&emu);
 }
 
@@ -415,6 +409,6 @@ async fn update_gets_404_and_the_text_is_saved_as_a_new_draft() {
     h.text("y");
     let store = h.store.clone();
     let model = ends_with_one_draft(h, &emu, "one two", 20).await;
-    assert_ne!(model.server.id.as_deref(), Some(id.as_str()));
+    assert_ne!(model.save.server.id.as_deref(), Some(id.as_str()));
     assert!(store.list().0.is_empty());
 }

@@ -8,8 +8,9 @@ mod common;
 use common::pty::{Pty, unwrapped};
 use graft::auth::AccessToken;
 use graft::core::attach::AttachedFile;
+use graft::core::mailbox::Mailbox;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
-use graft::graph::{Attempt, GraphClient, Mailbox};
+use graft::graph::{Attempt, GraphClient};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -864,7 +865,7 @@ fn the_form_refuses_a_file_over_the_mailbox_budget() {
     graft::tui::app::update(&mut m, ctrl('o'));
     let f = graft::store::files::check(p.to_str().unwrap()).unwrap();
     graft::tui::app::update(&mut m, graft::tui::app::Msg::FileChecked(Ok(f)));
-    assert!(m.files.list.is_empty(), "not attached");
+    assert!(m.form.files.list.is_empty(), "not attached");
     match &m.dialog {
         Some(graft::tui::app::Dialog::Attach(d)) => {
             let msg = d.message.as_deref().unwrap();
@@ -882,7 +883,7 @@ fn the_form_refuses_a_file_over_the_mailbox_budget() {
     );
     let f = graft::store::files::check(p.to_str().unwrap()).unwrap();
     graft::tui::app::update(&mut m, graft::tui::app::Msg::FileChecked(Ok(f)));
-    assert_eq!(m.files.list.len(), 1);
+    assert_eq!(m.form.files.list.len(), 1);
 }
 
 #[tokio::test]

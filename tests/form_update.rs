@@ -4,8 +4,8 @@ mod common;
 
 use common::{ctrl, key, model, type_text};
 use crossterm::event::KeyCode;
-use graft::graph::{FailureKind, GraphFailure, SavedMessage};
-use graft::tui::app::{Dialog, Effect, Field, Msg, StatusEntry, update};
+use graft::graph::{self, FailureKind, SavedMessage};
+use graft::tui::app::{Dialog, Effect, Field, Msg, SaveKind, StatusEntry, update};
 use serde_json::json;
 
 fn saved(status: u16, id: &str) -> SavedMessage {
@@ -23,7 +23,7 @@ fn saved(status: u16, id: &str) -> SavedMessage {
     }
 }
 
-fn done(req: u64, result: Result<SavedMessage, GraphFailure>) -> Msg {
+fn done(req: u64, result: Result<SavedMessage, graph::Error>) -> Msg {
     common::save_done(req, "09:00:00 UTC", result, Default::default())
 }
 
@@ -41,10 +41,10 @@ fn fill(m: &mut graft::tui::app::Model) {
 #[test]
 fn tab_and_shift_tab_walk_the_fields_in_order_and_wrap() {
     let mut m = model();
-    let mut seen = vec![m.focus];
+    let mut seen = vec![m.form.focus];
     for _ in 0..5 {
         update(&mut m, key(KeyCode::Tab));
-        seen.push(m.focus);
+        seen.push(m.form.focus);
     }
     assert_eq!(
         seen,
@@ -58,9 +58,9 @@ fn tab_and_shift_tab_walk_the_fields_in_order_and_wrap() {
         ]
     );
     update(&mut m, key(KeyCode::BackTab));
-    assert_eq!(m.focus, Field::Body);
+    assert_eq!(m.form.focus, Field::Body);
     update(&mut m, key(KeyCode::BackTab));
-    assert_eq!(m.focus, Field::Subject);
+    assert_eq!(m.form.focus, Field::Subject);
 }
 
 #[test]
@@ -69,7 +69,11 @@ fn typing_goes_to_the_focused_field_and_enter_never_breaks_a_single_line_field()
     type_text(&mut m, "a@b.co");
     assert_eq!(m.text(Field::To), "a@b.co");
     update(&mut m, key(KeyCode::Enter));
-    assert_eq!(m.focus, Field::Cc, "Enter in a one-line field moves on");
+    assert_eq!(
+        m.form.focus,
+        Field::Cc,
+        "Enter in a one-line field moves on"
+    );
     assert_eq!(m.field(Field::To).lines().len(), 1);
     update(&mut m, key(KeyCode::Tab));
     update(&mut m, key(KeyCode::Tab));
@@ -87,10 +91,10 @@ fn paste_lands_whole_and_single_line_fields_fold_newlines() {
         Msg::Paste("a@x.com\r\nb@y.org;\n\nCarol <c@z.net>".into()),
     );
     assert_eq!(m.text(Field::To), "a@x.com, b@y.org, Carol <c@z.net>");
-    m.focus = Field::Subject;
+    m.form.focus = Field::Subject;
     update(&mut m, Msg::Paste("Line one\nline two\u{1b}[31m".into()));
     assert_eq!(m.text(Field::Subject), "Line one line two");
-    m.focus = Field::Body;
+    m.form.focus = Field::Body;
     update(&mut m, Msg::Paste("p1\r\np2\n\tindented 日本語 🎉".into()));
     assert_eq!(m.text(Field::Body), "p1\np2\n\tindented 日本語 🎉");
 }
@@ -107,7 +111,11 @@ fn invalid_address_blocks_the_save_and_names_the_culprit() {
     assert_eq!(to.item, "bob");
     let cc = m.error(Field::Cc).expect("Cc is flagged");
     assert_eq!(cc.item, "carol@");
-    assert_eq!(m.focus, Field::To, "focus jumps to the first bad field");
+    assert_eq!(
+        m.form.focus,
+        Field::To,
+        "focus jumps to the first bad field"
+    );
     match m.status.last() {
         Some(StatusEntry::Invalid(t)) => {
             assert!(t.contains("'bob'") && t.contains("'carol@'"), "{t}")
@@ -160,13 +168,17 @@ fn first_save_posts_everything_second_save_patches_only_changes() {
         })
     );
     assert_eq!(lookup_key, &None, "a first create needs no lookup");
-    assert!(
-        matches!(m.status.last(), Some(StatusEntry::Saving { method, .. }) if method == "POST")
-    );
+    assert!(matches!(
+        m.status.last(),
+        Some(StatusEntry::Saving {
+            kind: SaveKind::Create,
+            ..
+        })
+    ));
 
     update(&mut m, done(*req, Ok(saved(201, "AAMk/first+id="))));
     assert!(!m.is_dirty());
-    assert_eq!(m.server.id.as_deref(), Some("AAMk/first+id="));
+    assert_eq!(m.save.server.id.as_deref(), Some("AAMk/first+id="));
     match m.status.last() {
         Some(StatusEntry::Saved {
             status,
@@ -183,7 +195,7 @@ fn first_save_posts_everything_second_save_patches_only_changes() {
         other => panic!("expected Saved, got {other:?}"),
     }
 
-    m.focus = Field::Subject;
+    m.form.focus = Field::Subject;
     type_text(&mut m, " v2");
     let out = update(&mut m, key(KeyCode::F(2)));
     match out.effects.as_slice() {
@@ -223,7 +235,7 @@ fn save_during_a_save_is_queued_never_a_second_create() {
         out.effects.is_empty(),
         "no second POST while the first is in flight"
     );
-    assert!(m.save_queued);
+    assert!(m.save.queued);
     let out = update(&mut m, done(req, Ok(saved(201, "AAMkQ"))));
     match out.effects.as_slice() {
         [Effect::Update { id, body, .. }, ..] => {
@@ -250,12 +262,12 @@ fn stale_and_unknown_results_are_ignored() {
     let out = update(&mut m, done(req + 7, Ok(saved(201, "AAMkStale"))));
     assert!(!out.redraw);
     assert_eq!(m.status.len(), before);
-    assert!(m.server.id.is_none());
+    assert!(m.save.server.id.is_none());
     update(&mut m, done(req, Ok(saved(201, "AAMkReal"))));
     // A duplicate delivery of the same answer changes nothing.
     let out = update(&mut m, done(req, Ok(saved(201, "AAMkDup"))));
     assert!(!out.redraw);
-    assert_eq!(m.server.id.as_deref(), Some("AAMkReal"));
+    assert_eq!(m.save.server.id.as_deref(), Some("AAMkReal"));
 }
 
 #[test]
@@ -266,7 +278,7 @@ fn a_failure_is_shown_with_code_message_and_request_id_and_keeps_the_text() {
     let Effect::Create { req, .. } = out.effects[0].clone() else {
         panic!()
     };
-    let failure = GraphFailure {
+    let failure = graph::Error {
         kind: FailureKind::Http,
         status: Some(400),
         status_text: "Bad Request".into(),
@@ -293,7 +305,7 @@ fn a_failure_is_shown_with_code_message_and_request_id_and_keeps_the_text() {
     }
     assert!(m.is_dirty());
     assert_eq!(m.text(Field::Subject), "Quarterly numbers");
-    assert!(m.server.id.is_none());
+    assert!(m.save.server.id.is_none());
     // The next save is a create again (nothing exists on the server).
     let out = update(&mut m, ctrl('s'));
     assert!(matches!(out.effects.as_slice(), [Effect::Create { .. }]));
@@ -347,8 +359,8 @@ fn failure(
     status: Option<u16>,
     code: &str,
     retry_after: Option<u64>,
-) -> GraphFailure {
-    GraphFailure {
+) -> graph::Error {
+    graph::Error {
         kind,
         status,
         status_text: String::new(),
@@ -393,7 +405,7 @@ fn throttling_counts_down_from_retry_after_then_saves_again() {
         "ApplicationThrottled",
         Some(3),
     );
-    let wait = m.retry.clone().expect("a retry is scheduled");
+    let wait = m.save.retry.clone().expect("a retry is scheduled");
     // Retry-After: 3 is honoured; jitter (a quarter of 3 s, rounded down) adds nothing here.
     assert_eq!(wait.remaining_secs, 3, "{wait:?}");
     assert!(matches!(
@@ -431,7 +443,7 @@ fn throttling_counts_down_from_retry_after_then_saves_again() {
         )
         .effects;
     }
-    assert!(m.retry.is_none());
+    assert!(m.save.retry.is_none());
     assert!(
         matches!(
             effects.as_slice(),
@@ -453,9 +465,9 @@ fn a_lost_answer_to_a_create_makes_the_retry_look_up_first() {
     fill(&mut m);
     let req = first_create(&mut m);
     fail(&mut m, req, FailureKind::Timeout, None, "Timeout", None);
-    assert!(m.create_uncertain);
+    assert!(m.save.create_uncertain);
     // It retries by itself; a timeout is not "offline" (the server was reached).
-    assert!(!m.retry.as_ref().unwrap().offline);
+    assert!(!m.save.retry.as_ref().unwrap().offline);
     // Ctrl-S during the countdown retries now, with the lookup.
     let out = update(&mut m, ctrl('s'));
     match out.effects.as_slice() {
@@ -483,9 +495,9 @@ fn esc_cancels_an_automatic_retry_and_other_4xx_are_not_retried() {
         "serviceNotAvailable",
         None,
     );
-    assert!(m.retry.is_some());
+    assert!(m.save.retry.is_some());
     update(&mut m, key(KeyCode::Esc));
-    assert!(m.retry.is_none());
+    assert!(m.save.retry.is_none());
     assert_eq!(
         m.text(Field::Subject),
         "Quarterly numbers",
@@ -501,7 +513,7 @@ fn esc_cancels_an_automatic_retry_and_other_4xx_are_not_retried() {
         "RequestBodyRead",
         None,
     );
-    assert!(m.retry.is_none(), "a 400 is final");
+    assert!(m.save.retry.is_none(), "a 400 is final");
     assert!(matches!(m.status.last(), Some(StatusEntry::Failed { .. })));
 }
 
@@ -584,7 +596,7 @@ fn recovery_restores_every_field_and_the_server_state() {
     assert_eq!(m.text(Field::Subject), "Recovered 日本");
     assert_eq!(m.text(Field::Body), "line 1\nline 2 🎉");
     assert_eq!(m.draft_key, "abc123");
-    assert_eq!(m.server.id.as_deref(), Some("AAMkSrv"));
+    assert_eq!(m.save.server.id.as_deref(), Some("AAMkSrv"));
     assert!(m.is_dirty());
 }
 
@@ -592,7 +604,7 @@ fn recovery_restores_every_field_and_the_server_state() {
 fn a_save_that_needs_sign_in_opens_the_dialog_and_resumes_after_it() {
     use graft::tui::app::model::SignInStage;
     let mut m = model();
-    m.can_sign_in = true;
+    m.session.can_sign_in = true;
     fill(&mut m);
     let req = first_create(&mut m);
     fail(
@@ -607,7 +619,10 @@ fn a_save_that_needs_sign_in_opens_the_dialog_and_resumes_after_it() {
         m.dialog,
         Some(Dialog::SignIn(SignInStage::Offer { .. }))
     ));
-    assert!(m.retry.is_none(), "no automatic retry without a sign-in");
+    assert!(
+        m.save.retry.is_none(),
+        "no automatic retry without a sign-in"
+    );
     assert_eq!(
         m.text(Field::Body),
         "Hi all,\nnumbers attached.",
@@ -641,7 +656,7 @@ fn a_save_that_needs_sign_in_opens_the_dialog_and_resumes_after_it() {
 #[test]
 fn declining_sign_in_keeps_the_draft_and_closes_the_dialog() {
     let mut m = model();
-    m.can_sign_in = true;
+    m.session.can_sign_in = true;
     fill(&mut m);
     graft::tui::app::signin::offer(&mut m, "You are not signed in.");
     update(&mut m, key(KeyCode::Enter));
@@ -655,7 +670,7 @@ fn declining_sign_in_keeps_the_draft_and_closes_the_dialog() {
 fn an_oversized_body_is_refused_before_sending_and_kept() {
     let mut m = model();
     type_text(&mut m, "a@b.co");
-    m.focus = Field::Body;
+    m.form.focus = Field::Body;
     let big = "x".repeat(4_200_000);
     update(&mut m, Msg::Paste(big.clone()));
     let out = update(&mut m, ctrl('s'));
@@ -671,10 +686,10 @@ fn ctrl_t_cycles_the_body_format_and_markdown_is_sent_as_html() {
     use graft::core::content::BodyFormat;
     let mut m = model();
     type_text(&mut m, "a@b.co");
-    m.focus = Field::Body;
+    m.form.focus = Field::Body;
     type_text(&mut m, "**bold** text");
     update(&mut m, ctrl('t'));
-    assert_eq!(m.body_format, BodyFormat::Markdown);
+    assert_eq!(m.form.body_format, BodyFormat::Markdown);
     let out = update(&mut m, ctrl('s'));
     let Some(Effect::Create { body, .. }) = out.effects.first() else {
         panic!()
@@ -697,9 +712,9 @@ fn ctrl_t_cycles_the_body_format_and_markdown_is_sent_as_html() {
         "and in the journal"
     );
     update(&mut m, ctrl('t'));
-    assert_eq!(m.body_format, BodyFormat::Html);
+    assert_eq!(m.form.body_format, BodyFormat::Html);
     update(&mut m, ctrl('t'));
-    assert_eq!(m.body_format, BodyFormat::Text);
+    assert_eq!(m.form.body_format, BodyFormat::Text);
 }
 
 #[test]
@@ -756,7 +771,7 @@ fn f3_more_fields_are_edited_saved_and_journaled() {
     let rec = m.journal_record();
     let mut again = model();
     again.restore(&rec);
-    assert_eq!(again.more.text(), m.more.text());
+    assert_eq!(again.form.more.text(), m.form.more.text());
 }
 
 #[test]
@@ -778,20 +793,27 @@ fn known(list: &str) -> Vec<graft::core::address::Address> {
 #[test]
 fn completion_offers_addresses_used_before_and_tab_takes_one() {
     let mut m = model();
-    m.known = known(r#"Dana Park <dana@contoso.com>, "Lee, Ann" <ann.lee@fabrikam.com>, dan@x.io"#);
+    m.completion.known =
+        known(r#"Dana Park <dana@contoso.com>, "Lee, Ann" <ann.lee@fabrikam.com>, dan@x.io"#);
     type_text(&mut m, "da");
-    let names: Vec<_> = m.suggest.items.iter().map(|a| a.address.clone()).collect();
+    let names: Vec<_> = m
+        .completion
+        .suggest
+        .items
+        .iter()
+        .map(|a| a.address.clone())
+        .collect();
     assert_eq!(names, ["dana@contoso.com", "dan@x.io"]);
     update(&mut m, key(KeyCode::Down));
     update(&mut m, key(KeyCode::Up));
     update(&mut m, key(KeyCode::Tab));
     assert_eq!(m.text(Field::To), "Dana Park <dana@contoso.com>, ");
     assert_eq!(
-        m.focus,
+        m.form.focus,
         Field::To,
         "Tab took the suggestion instead of moving on"
     );
-    assert!(m.suggest.items.is_empty());
+    assert!(m.completion.suggest.items.is_empty());
     // The next address: by a word of the name; already chosen ones are not offered.
     type_text(&mut m, "lee");
     update(&mut m, key(KeyCode::Enter));
@@ -800,22 +822,33 @@ fn completion_offers_addresses_used_before_and_tab_takes_one() {
         r#"Dana Park <dana@contoso.com>, "Lee, Ann" <ann.lee@fabrikam.com>, "#
     );
     type_text(&mut m, "da");
-    let names: Vec<_> = m.suggest.items.iter().map(|a| a.address.clone()).collect();
+    let names: Vec<_> = m
+        .completion
+        .suggest
+        .items
+        .iter()
+        .map(|a| a.address.clone())
+        .collect();
     assert_eq!(names, ["dan@x.io"]);
     // Esc hides them; Tab then moves on as usual.
     update(&mut m, key(KeyCode::Esc));
     update(&mut m, key(KeyCode::Tab));
-    assert_eq!(m.focus, Field::Cc);
+    assert_eq!(m.form.focus, Field::Cc);
 }
 
 #[test]
 fn saved_recipients_are_remembered_most_recent_first() {
     let mut m = model();
-    m.known = known("old@x.io, dana@contoso.com");
+    m.completion.known = known("old@x.io, dana@contoso.com");
     type_text(&mut m, "Dana <dana@contoso.com>, new@y.org");
     let req = first_create(&mut m);
     let out = update(&mut m, done(req, Ok(saved(201, "AAMk1"))));
-    let addrs: Vec<_> = m.known.iter().map(|a| a.address.as_str()).collect();
+    let addrs: Vec<_> = m
+        .completion
+        .known
+        .iter()
+        .map(|a| a.address.as_str())
+        .collect();
     assert_eq!(addrs, ["dana@contoso.com", "new@y.org", "old@x.io"]);
     assert!(
         out.effects
@@ -828,8 +861,8 @@ fn saved_recipients_are_remembered_most_recent_first() {
 fn people_search_is_debounced_cached_and_merged_after_local_matches() {
     use graft::tui::app::TimerKind;
     let mut m = model();
-    m.can_search_people = true;
-    m.known = known("meg.local@x.io");
+    m.completion.can_search_people = true;
+    m.completion.known = known("meg.local@x.io");
     type_text(&mut m, "m");
     let out = update(&mut m, key(KeyCode::Char('e')));
     let seq = match out.effects.iter().find_map(|e| match e {
@@ -883,7 +916,13 @@ fn people_search_is_debounced_cached_and_merged_after_local_matches() {
             found: known("Megan Bowen <megan.bowen@contoso.com>, meg.local@x.io"),
         },
     );
-    let addrs: Vec<_> = m.suggest.items.iter().map(|a| a.address.as_str()).collect();
+    let addrs: Vec<_> = m
+        .completion
+        .suggest
+        .items
+        .iter()
+        .map(|a| a.address.as_str())
+        .collect();
     assert_eq!(
         addrs,
         ["meg.local@x.io", "megan.bowen@contoso.com"],
@@ -899,5 +938,51 @@ fn people_search_is_debounced_cached_and_merged_after_local_matches() {
             ..
         }
     )));
-    assert_eq!(m.suggest.items.len(), 2);
+    assert_eq!(m.completion.suggest.items.len(), 2);
+}
+
+/// The journal's schedule is kept in one place: any change to what the
+/// journal would hold (text, the body format, F3 fields, a save's state)
+/// arms one debounced write; nothing else does.
+#[test]
+fn every_change_the_journal_holds_schedules_one_write() {
+    use graft::tui::app::TimerKind;
+    let journal_timer = |out: &graft::tui::app::Outcome| {
+        out.effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Timer {
+                    kind: TimerKind::Journal,
+                    seq,
+                    ..
+                } => Some(*seq),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut m = model();
+    m.journal.enabled = true;
+    let first = update(&mut m, key(KeyCode::Char('a')));
+    let seq = journal_timer(&first);
+    assert_eq!(seq.len(), 1, "an edit arms a write: {:?}", first.effects);
+    let again = update(&mut m, key(KeyCode::Char('b')));
+    assert!(journal_timer(&again).is_empty(), "one timer at a time");
+    let tick = update(
+        &mut m,
+        Msg::Tick {
+            kind: TimerKind::Journal,
+            seq: seq[0],
+        },
+    );
+    assert!(
+        matches!(tick.effects.as_slice(), [Effect::WriteJournal(r)] if r.fields.to == "ab"),
+        "{:?}",
+        tick.effects
+    );
+    // Moving the cursor changes nothing the journal holds.
+    let moved = update(&mut m, key(KeyCode::Left));
+    assert!(journal_timer(&moved).is_empty());
+    // Switching the body format does.
+    let format = update(&mut m, ctrl('t'));
+    assert_eq!(journal_timer(&format).len(), 1, "{:?}", format.effects);
 }

@@ -3,8 +3,9 @@
 use graft::auth::AccessToken;
 use graft::core::address::parse_list;
 use graft::core::content::DraftContent;
+use graft::core::mailbox::Mailbox;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
-use graft::graph::{FailureKind, GraphClient, Mailbox};
+use graft::graph::{FailureKind, GraphClient};
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -6,9 +6,10 @@ mod common;
 
 use common::pty::{Pty, journal_texts, unwrapped};
 use graft::auth::AccessToken;
+use graft::core::mailbox::Mailbox;
 use graft::core::record::{Fields, JournalRecord};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
-use graft::graph::{GraphClient, Mailbox};
+use graft::graph::GraphClient;
 use graft::store::journal::JournalStore;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -473,8 +474,8 @@ fn alt_o_opens_only_outlook_links() {
         ("https://outlook.office365.com/owa/?ItemID=x", true),
     ] {
         let mut m = common::model();
-        m.server.id = Some("AAMk".into());
-        m.server.web_link = Some(link.into());
+        m.save.server.id = Some("AAMk".into());
+        m.save.server.web_link = Some(link.into());
         let out = update(
             &mut m,
             graft::tui::app::Msg::Key(crossterm::event::KeyEvent::new(
@@ -752,7 +753,7 @@ fn typing_at_the_end_of_a_very_long_subject_stays_in_sight() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     let mut m = common::model();
-    m.focus = Field::Subject;
+    m.form.focus = Field::Subject;
     update(&mut m, Msg::Paste("a".repeat(70_000)));
     common::type_text(&mut m, "XYZ");
     let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();

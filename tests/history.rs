@@ -159,12 +159,12 @@ fn loading_a_draft_fills_the_form_and_the_next_save_patches_only_changes() {
         m.text(Field::To),
         "a@contoso.com, \"Smith, Bo\" <bo@contoso.com>"
     );
-    assert_eq!(m.server.id.as_deref(), Some("AAMkLoaded"));
+    assert_eq!(m.save.server.id.as_deref(), Some("AAMkLoaded"));
     assert_eq!(m.draft_key, entry().key);
-    assert_eq!(m.files.list[0].server_id.as_deref(), Some("AAMkAtt"));
+    assert_eq!(m.form.files.list[0].server_id.as_deref(), Some("AAMkAtt"));
     assert!(!m.is_dirty(), "freshly loaded is saved");
     // Change the subject only: the save is a PATCH of the subject alone.
-    m.focus = Field::Subject;
+    m.form.focus = Field::Subject;
     type_text(&mut m, " v2");
     let out = update(&mut m, ctrl('s'));
     match out.effects.first() {
@@ -203,7 +203,7 @@ fn a_draft_gone_from_outlook_leaves_the_history_and_the_form_alone() {
 fn n_in_the_history_starts_a_blank_draft_with_a_new_key() {
     let mut m = model();
     m.journal.enabled = true;
-    m.signature = Some("Adele".into());
+    m.session.signature = Some("Adele".into());
     type_text(&mut m, "x@contoso.com");
     let key_before = m.draft_key.clone();
     update(&mut m, key(KeyCode::F(6)));
@@ -216,6 +216,6 @@ fn n_in_the_history_starts_a_blank_draft_with_a_new_key() {
     assert_eq!(m.text(Field::To), "");
     assert!(m.text(Field::Body).ends_with("-- \nAdele"));
     assert_ne!(m.draft_key, key_before);
-    assert!(m.server.id.is_none());
+    assert!(m.save.server.id.is_none());
     assert!(!m.is_dirty());
 }

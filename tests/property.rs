@@ -7,7 +7,7 @@ mod common;
 use common::{key, model};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use graft::tui::app::update::paste_for;
-use graft::tui::app::{Field, Model, Msg, update};
+use graft::tui::app::{Field, Model, Msg, SavedHow, update};
 use graft::tui::view::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -98,7 +98,7 @@ fn random_typing_pasting_and_resizing_keeps_the_text_exact() {
         let (w, h) = *rng.pick(SIZES);
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         for step in 0..250 {
-            let focus = m.focus;
+            let focus = m.form.focus;
             let i = focus.index();
             match rng.below(10) {
                 0..=5 => {
@@ -190,7 +190,7 @@ fn any_key_at_any_size_never_panics() {
             update(&mut m, msg);
             m.should_quit = false;
             draw(&mut t, &m);
-            assert!(Field::ALL.contains(&m.focus));
+            assert!(Field::ALL.contains(&m.form.focus));
             for f in &Field::ALL[..4] {
                 assert_eq!(m.field(*f).lines().len(), 1);
             }
@@ -210,7 +210,7 @@ fn a_windowed_long_body_edits_exactly_like_the_plain_widget() {
     for seed in [3u64, 77, 1234] {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
         let mut m = model();
-        m.focus = Field::Body;
+        m.form.focus = Field::Body;
         update(&mut m, Msg::Paste(start.clone()));
         let mut plain = TextArea::default();
         plain.insert_str(&start);
@@ -282,7 +282,7 @@ fn a_windowed_long_body_edits_exactly_like_the_plain_widget() {
 fn saved(id: &str) -> graft::tui::app::StatusEntry {
     graft::tui::app::StatusEntry::Saved {
         at: "09:15:02 UTC".into(),
-        method: "POST".into(),
+        how: SavedHow::Created,
         status: 201,
         status_text: "Created".into(),
         id: id.into(),
@@ -310,7 +310,8 @@ fn frames_drawn_part_by_part_match_the_whole_view() {
     for seed in 1..=8u64 {
         let mut rng = Rng(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1);
         let mut m = model();
-        m.known = parse_list("Megan Bowen <megan@contoso.com>, mark@contoso.com").unwrap();
+        m.completion.known =
+            parse_list("Megan Bowen <megan@contoso.com>, mark@contoso.com").unwrap();
         let (w, h) = *rng.pick(SIZES);
         let mut screen = Screen::new(TestBackend::new(w, h)).unwrap();
         let mut whole = Terminal::new(TestBackend::new(w, h)).unwrap();

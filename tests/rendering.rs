@@ -92,7 +92,7 @@ fn saved_model() -> Model {
 }
 
 fn web_link(m: &Model) -> String {
-    m.server.web_link.clone().unwrap()
+    m.save.server.web_link.clone().unwrap()
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn tiny_terminals_do_not_panic() {
 #[test]
 fn cjk_and_emoji_render_and_the_cursor_follows_wide_characters() {
     let mut m = model();
-    m.focus = Field::Subject;
+    m.form.focus = Field::Subject;
     type_text(&mut m, "会議の議事録 🎉");
     let (rows, cursor) = draw(&m, 80, 24);
     assert!(rows[4].contains("会議の議事録 🎉"), "{}", rows[4]);
@@ -175,7 +175,7 @@ fn cjk_and_emoji_render_and_the_cursor_follows_wide_characters() {
 #[test]
 fn focus_marker_demo_badge_and_field_errors_are_visible() {
     let mut m = model();
-    m.demo = true;
+    m.session.demo = true;
     type_text(&mut m, "bob");
     update(&mut m, key(KeyCode::Tab));
     let (rows, cursor) = draw(&m, 80, 24);
@@ -201,7 +201,7 @@ fn footer_and_help_come_from_the_keymap() {
     update(&mut m, key(KeyCode::F(1)));
     let (rows, _) = draw(&m, 100, 40);
     let screen = rows.join("\n");
-    for b in &m.keymap.bindings {
+    for b in &m.session.keymap.bindings {
         let start: String = b.help.chars().take(14).collect();
         assert!(screen.contains(&start), "help lacks {}", b.help);
     }
@@ -214,7 +214,7 @@ fn failure_shows_status_code_message_and_request_id() {
     update(&mut m, ctrl('s'));
     m.status.push(StatusEntry::Failed {
         at: "09:00:00 UTC".into(),
-        method: "POST".into(),
+        what: "POST".into(),
         status: Some(429),
         status_text: "Too Many Requests".into(),
         code: "ApplicationThrottled".into(),
@@ -235,9 +235,9 @@ fn failure_shows_status_code_message_and_request_id() {
 fn no_color_keeps_emphasis_but_draws_no_colour() {
     use ratatui::style::{Color, Modifier};
     let mut m = saved_model();
-    m.demo = true;
+    m.session.demo = true;
     type_text(&mut m, "x");
-    m.no_color = true;
+    m.session.no_color = true;
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     t.draw(|f| view(&m, f)).unwrap();
     let buf = t.backend().buffer();
@@ -255,7 +255,7 @@ fn no_color_keeps_emphasis_but_draws_no_colour() {
 #[test]
 fn the_more_panel_offers_the_mailbox_categories_not_yet_chosen() {
     let mut m = model();
-    m.master_categories = vec!["Finance".into(), "Travel".into()];
+    m.session.categories = vec!["Finance".into(), "Travel".into()];
     update(&mut m, key(KeyCode::F(3)));
     for _ in 0..4 {
         update(&mut m, key(KeyCode::Down));
@@ -287,9 +287,9 @@ fn a_theme_recolours_the_screen_and_mono_has_no_colour() {
         colours(&m).contains(&Color::Cyan),
         "the focused field uses the accent"
     );
-    m.theme = graft::config::theme::Theme::preset("light").unwrap();
+    m.session.theme = graft::config::theme::Theme::preset("light").unwrap();
     let light = colours(&m);
     assert!(light.contains(&Color::Blue) && !light.contains(&Color::Cyan));
-    m.theme = graft::config::theme::Theme::preset("mono").unwrap();
+    m.session.theme = graft::config::theme::Theme::preset("mono").unwrap();
     assert_eq!(colours(&m), [Color::Reset].into_iter().collect());
 }

@@ -28,7 +28,7 @@ fn to_of(effects: &[Effect]) -> Vec<String> {
 #[test]
 fn a_name_used_before_is_resolved_locally() {
     let mut m = model();
-    m.known = vec![person("Megan Bowen", "megan.bowen@contoso.com")];
+    m.completion.known = vec![person("Megan Bowen", "megan.bowen@contoso.com")];
     type_text(&mut m, "al@contoso.com, megan bowen");
     let out = update(&mut m, ctrl('s'));
     assert_eq!(
@@ -44,14 +44,14 @@ fn a_name_used_before_is_resolved_locally() {
 #[test]
 fn other_names_go_to_the_people_search_then_the_save_goes_ahead() {
     let mut m = model();
-    m.can_search_people = true;
+    m.completion.can_search_people = true;
     type_text(&mut m, "Lee Gu");
     let out = update(&mut m, ctrl('s'));
     assert_eq!(
         out.effects,
         vec![Effect::ResolveNames(vec!["Lee Gu".into()])]
     );
-    assert!(m.in_flight.is_none(), "nothing sent yet");
+    assert!(m.save.in_flight.is_none(), "nothing sent yet");
     // A second Ctrl-S while looking does not start another lookup.
     let out = update(&mut m, ctrl('s'));
     assert!(out.effects.is_empty());
@@ -82,7 +82,7 @@ fn ambiguous_unknown_and_offline_names_are_flagged_and_nothing_is_sent() {
         ),
     ] {
         let mut m = model();
-        m.can_search_people = true;
+        m.completion.can_search_people = true;
         type_text(&mut m, "ok@contoso.com, Megan");
         update(&mut m, ctrl('s'));
         let out = update(&mut m, Msg::NamesResolved(vec![("Megan".into(), found)]));

@@ -1,7 +1,7 @@
 //! `graft draft --batch`: reads the file, creates each draft once, reports
 //! each line.
 
-use super::{Failure, describe_failure, exit, exit_code_for};
+use super::{Failure, exit, exit_code_for};
 use crate::graph::SavedMessage;
 use crate::service::batch::{Item, LineResult, create_all, parse};
 use serde_json::json;
@@ -126,7 +126,7 @@ pub fn run(
                     item,
                     "failed",
                     None,
-                    Some(&describe_failure(&f)),
+                    Some(&f.to_string()),
                 );
                 continue;
             }
@@ -145,8 +145,7 @@ pub fn run(
                 ));
                 if let Some((name, f)) = o.failed {
                     worst = worst.max(exit_code_for(&f));
-                    attach_failed =
-                        Some(format!("attaching {name} failed: {}", describe_failure(&f)));
+                    attach_failed = Some(format!("attaching {name} failed: {}", f));
                 }
             }
         }

@@ -1,6 +1,6 @@
 //! `graft drafts --remote`, and the history entries `graft draft` adds.
 
-use super::{Failure, Session, describe_failure, exit, exit_code_for};
+use super::{Failure, Session, exit, exit_code_for};
 use crate::config::args::Cli;
 use crate::core::history::HistoryEntry;
 use crate::service::remote::{Now, where_now};
@@ -41,9 +41,9 @@ pub fn entry(
         } else {
             saved.last_modified.clone()
         },
-        folder: s.target.folder_label(),
+        folder: s.mailbox.folder_label(),
         web_link: saved.web_link.clone(),
-        owner: s.target.owner.clone(),
+        owner: s.mailbox.owner_label(),
         format: Some(format),
     }
 }
@@ -65,12 +65,9 @@ pub fn list(cli: &Cli, json_out: bool) -> Result<(), Failure> {
         return Ok(());
     }
     let rt = super::runtime()?;
-    let rows = rt.block_on(where_now(&s.client, &entries)).map_err(|f| {
-        (
-            exit_code_for(&f),
-            format!("cannot reach Graph: {}", describe_failure(&f)),
-        )
-    })?;
+    let rows = rt
+        .block_on(where_now(&s.client, &entries))
+        .map_err(|f| (exit_code_for(&f), format!("cannot reach Graph: {}", f)))?;
     let mut gone = Vec::new();
     let mut moved: Vec<(String, String)> = Vec::new();
     let mut json_rows = Vec::new();

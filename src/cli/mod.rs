@@ -10,11 +10,11 @@ use crate::auth::command::TokenSource;
 use crate::auth::store::TokenStore;
 use crate::config::args::Cli;
 use crate::config::{self, Settings};
+use crate::core::mailbox::Mailbox;
 use crate::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
-use crate::graph::{GraphClient, Mailbox};
+use crate::graph::GraphClient;
 use crate::service::save::body_with_attachments;
 use crate::store::journal::JournalStore;
-use crate::tui::app::model::Target;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -33,7 +33,10 @@ pub mod exit {
 pub struct Session {
     pub emulator: Option<Emulator>,
     pub client: GraphClient,
-    pub target: Target,
+    /// Whose mailbox and which folder drafts go to.
+    pub mailbox: Mailbox,
+    /// The Graph root, as the journal keeps it.
+    pub graph_url: String,
     pub source: TokenSource,
     pub settings: Option<Settings>,
 }
@@ -94,13 +97,14 @@ pub fn session(cli: &Cli) -> Result<Session, Failure> {
             user: cli.user.clone(),
             folder: cli.folder.clone(),
         };
-        let target = target(&mailbox, &root);
-        let client = GraphClient::new(root, AccessToken::new(DEMO_TOKEN), mailbox, timeout)
+        let graph_url = root.to_string();
+        let client = GraphClient::new(root, AccessToken::new(DEMO_TOKEN), mailbox.clone(), timeout)
             .map_err(|e| (exit::SERVICE, e))?;
         return Ok(Session {
             emulator: Some(emu),
             client,
-            target,
+            mailbox,
+            graph_url,
             source: TokenSource::Demo,
             settings: None,
         });
@@ -110,11 +114,11 @@ pub fn session(cli: &Cli) -> Result<Session, Failure> {
         user: s.user.clone(),
         folder: s.folder.clone(),
     };
-    let target = target(&mailbox, &s.graph_url);
+    let graph_url = s.graph_url.to_string();
     let token_timeout = Duration::from_secs(cli.token_timeout.max(1));
     let (token, source) = crate::auth::command::token(cli.token_cmd.as_deref(), token_timeout)
         .map_err(|e| (exit::SIGN_IN, e))?;
-    let mut client = GraphClient::new(s.graph_url.clone(), token, mailbox, timeout)
+    let mut client = GraphClient::new(s.graph_url.clone(), token, mailbox.clone(), timeout)
         .map_err(|e| (exit::SERVICE, e))?
         .with_token_cmd(cli.token_cmd.clone())
         .with_token_timeout(token_timeout);
@@ -132,19 +136,11 @@ pub fn session(cli: &Cli) -> Result<Session, Failure> {
     Ok(Session {
         emulator: None,
         client,
-        target,
+        mailbox,
+        graph_url,
         source,
         settings: Some(s),
     })
-}
-
-fn target(mailbox: &Mailbox, root: &url::Url) -> Target {
-    Target {
-        owner: mailbox.owner_label(),
-        user: mailbox.user.clone(),
-        folder: mailbox.folder.clone(),
-        graph_url: root.to_string(),
-    }
 }
 
 pub fn run_emulator(port: u16, token: String) -> Result<(), Failure> {
@@ -220,10 +216,10 @@ pub fn run_sync(cli: &Cli) -> Result<(), Failure> {
     let s = session(cli)?;
     let store = journal_store(cli.demo).map_err(|e| (exit::SERVICE, e))?;
     let (records, _) = store.orphans();
-    let (queued, elsewhere): (Vec<_>, Vec<_>) = records
-        .into_iter()
-        .filter(|r| r.queued)
-        .partition(|r| crate::tui::run::same_target(r, &s.target, cli.demo));
+    let (queued, elsewhere): (Vec<_>, Vec<_>) =
+        records.into_iter().filter(|r| r.queued).partition(|r| {
+            crate::service::recovery::same_mailbox(r, &s.mailbox, &s.graph_url, cli.demo)
+        });
     let rt = runtime()?;
     let mut failed = 0;
     let mut out = std::io::stdout();
@@ -414,7 +410,7 @@ pub fn whoami(cli: &Cli) -> Result<(), Failure> {
         .map(|x| x.profile.clone())
         .unwrap_or_else(|| "demo".into());
     let _ = writeln!(out, "profile      {profile}");
-    let _ = writeln!(out, "graph        {}", s.target.graph_url);
+    let _ = writeln!(out, "graph        {}", s.graph_url);
     match (&s.source, s.client.sign_in()) {
         (TokenSource::SignIn, Some(si)) => {
             let tokens = rt.block_on(si.current());
@@ -500,7 +496,7 @@ fn read_body(args: &crate::config::args::DraftArgs) -> Result<String, Failure> {
 }
 
 /// Exit code for a failed Graph call.
-pub fn exit_code_for(f: &crate::graph::GraphFailure) -> u8 {
+pub fn exit_code_for(f: &crate::graph::Error) -> u8 {
     use crate::graph::FailureKind;
     match (f.kind, f.status) {
         (FailureKind::NoToken | FailureKind::SignInNeeded, _) => exit::SIGN_IN,
@@ -508,20 +504,6 @@ pub fn exit_code_for(f: &crate::graph::GraphFailure) -> u8 {
         (_, Some(401)) | (_, Some(403)) => exit::SIGN_IN,
         (_, Some(st)) if (400..500).contains(&st) && st != 429 => exit::REJECTED,
         _ => exit::SERVICE,
-    }
-}
-
-/// A failure in one line for the terminal: status, code, message, request id.
-pub fn describe_failure(f: &crate::graph::GraphFailure) -> String {
-    match f.status {
-        Some(st) => format!(
-            "{st} {}: {} {} (request-id {})",
-            f.status_text,
-            f.code,
-            f.message,
-            f.request_id.as_deref().unwrap_or("-")
-        ),
-        None => format!("{}: {}", f.code, f.message),
     }
 }
 
@@ -547,13 +529,13 @@ fn check_budget(
     rt: &tokio::runtime::Runtime,
     files: &[crate::core::attach::AttachedFile],
 ) -> Result<(), Failure> {
-    use crate::tui::app::model::DEFAULT_MAX_MESSAGE_BYTES;
+    use crate::core::limits::DEFAULT_MAX_MESSAGE_BYTES;
     let total: u64 = files.iter().map(|f| f.size).sum();
     let budget = |limit: u64| limit / 4 * 3;
     let configured = s.settings.as_ref().and_then(|st| st.max_message_size);
     let mut limit = configured.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
     if total > budget(limit) && configured.is_none() {
-        let address = match &s.target.user {
+        let address = match &s.mailbox.user {
             Some(u) => Some(u.clone()),
             None => rt.block_on(s.client.me()).ok().map(|m| m.account()),
         };
@@ -648,7 +630,7 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Fai
         return batch::run(cli, file, args.json, args.retries, args.again);
     }
     let content = content_from(args)?;
-    if content.body.len() + content.subject.len() > crate::tui::app::save::MAX_REQUEST_BYTES {
+    if content.body.len() + content.subject.len() > crate::core::limits::MAX_REQUEST_BYTES {
         return Err((
             exit::USAGE,
             "the message is larger than Graph takes in one request (about 4 MB)".into(),
@@ -682,12 +664,8 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Fai
             }
         },
     ));
-    let (saved, info) = result.map_err(|f| {
-        (
-            exit_code_for(&f),
-            format!("draft not created: {}", describe_failure(&f)),
-        )
-    })?;
+    let (saved, info) =
+        result.map_err(|f| (exit_code_for(&f), format!("draft not created: {}", f)))?;
     if info.unkeyed {
         let _ = writeln!(
             std::io::stderr(),
@@ -720,7 +698,7 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Fai
     for (i, id) in &outcome.done {
         files[*i].server_id = Some(id.clone());
     }
-    let folder = s.target.folder_label();
+    let folder = s.mailbox.folder_label();
     let mut out = std::io::stdout();
     if args.json {
         let atts: Vec<_> = files
@@ -759,10 +737,7 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Fai
     if let Some((name, f)) = outcome.failed {
         return Err((
             exit_code_for(&f),
-            format!(
-                "the draft was created but attaching {name} failed: {}",
-                describe_failure(&f)
-            ),
+            format!("the draft was created but attaching {name} failed: {}", f),
         ));
     }
     Ok(())

@@ -7,13 +7,7 @@ use std::path::PathBuf;
 /// Files under this size go in one request (Graph: "under 3 MB"); from here up
 /// they need an upload session (which refuses smaller files).
 pub const INLINE_MAX: u64 = 3_000_000;
-/// The largest file an upload session takes (150 MB).
-pub const MAX_FILE: u64 = 150_000_000;
-/// Upload chunk: 9 × 320 KiB, under Outlook's advised 4 MB per chunk and a
-/// multiple of the 320 KiB OneDrive asks for.
-pub const CHUNK: u64 = 9 * 320 * 1024;
-/// The create request (JSON, base64 attachments included) stays under this.
-pub const REQUEST_BUDGET: usize = 3_900_000;
+pub use super::limits::{CHUNK, MAX_FILE, MAX_REQUEST_BYTES as REQUEST_BUDGET};
 
 /// A file on the attachment list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

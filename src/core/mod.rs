@@ -1,10 +1,13 @@
 //! The domain: recipients, the draft's content and how it becomes a Graph
-//! request body, attachment plans, mailto: links. Plain data and pure
+//! request body, attachment plans, the mailbox, history entries, the
+//! service's limits, mailto: links. Plain data and pure
 //! functions: no I/O, no tokio.
 
 pub mod address;
 pub mod attach;
 pub mod content;
 pub mod history;
+pub mod limits;
+pub mod mailbox;
 pub mod mailto;
 pub mod record;

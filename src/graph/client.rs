@@ -1,6 +1,6 @@
 //! One `reqwest::Client` (keep-alive, rustls) for every Graph call.
 
-use super::model::{ErrorEnvelope, FailureKind, GraphFailure, MessageResponse, SavedMessage};
+use super::model::{Error, ErrorEnvelope, FailureKind, MessageResponse, SavedMessage};
 use crate::auth::store::TokenStore;
 use crate::auth::{AuthConfig, AuthErrorKind, TokenSet};
 use crate::util::sanitize;
@@ -10,32 +10,10 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use url::Url;
 
-pub use crate::auth::AccessToken;
-
-/// Whose mailbox and which folder new drafts go to.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Mailbox {
-    /// `None` is `/me`; otherwise `/users/{id or UPN}`.
-    pub user: Option<String>,
-    /// `None` is the default (Drafts) via `/messages`; otherwise `/mailFolders/{folder}/messages`.
-    pub folder: Option<String>,
-}
-
-impl Mailbox {
-    /// The folder as the user should read it.
-    pub fn folder_label(&self) -> String {
-        self.folder.clone().unwrap_or_else(|| "Drafts".to_string())
-    }
-    /// `me` or `users/alice@contoso.com`.
-    pub fn owner_label(&self) -> String {
-        match &self.user {
-            Some(u) => format!("users/{u}"),
-            None => "me".to_string(),
-        }
-    }
-}
+use crate::auth::AccessToken;
 
 pub use crate::core::content::DRAFT_KEY_PROPERTY;
+use crate::core::mailbox::Mailbox;
 
 /// One logical request's identity across its tries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -200,10 +178,10 @@ impl GraphClient {
     }
 
     /// The token to send now. Signed-in tokens are refreshed shortly before they expire.
-    async fn bearer(&self) -> Result<AccessToken, GraphFailure> {
+    async fn bearer(&self) -> Result<AccessToken, Error> {
         let Some(s) = &self.signin else {
             return self.token.read().ok().and_then(|t| t.clone()).ok_or_else(|| {
-                GraphFailure::local(
+                Error::local(
                     FailureKind::NoToken,
                     "NoAccessToken",
                     "No access token: set GRAFT_ACCESS_TOKEN or pass --token-cmd (or try --demo).",
@@ -227,7 +205,7 @@ impl GraphClient {
                 }
                 // Offline: the old token may still be good for a few minutes.
                 Err(e) if crate::auth::now_secs() >= current.expires_at => {
-                    return Err(GraphFailure::local(
+                    return Err(Error::local(
                         FailureKind::Network,
                         "SignInUnreachable",
                         e.explain(),
@@ -326,7 +304,7 @@ impl GraphClient {
     }
 
     /// `POST …/messages`: creates a draft.
-    pub async fn create_draft(&self, body: &Value) -> Result<SavedMessage, GraphFailure> {
+    pub async fn create_draft(&self, body: &Value) -> Result<SavedMessage, Error> {
         self.create_draft_as(body, &Attempt::default()).await
     }
 
@@ -335,7 +313,7 @@ impl GraphClient {
         &self,
         body: &Value,
         attempt: &Attempt,
-    ) -> Result<SavedMessage, GraphFailure> {
+    ) -> Result<SavedMessage, Error> {
         let call = Call::new(Method::POST, self.create_url())
             .body(body)
             .attempt(attempt);
@@ -343,7 +321,7 @@ impl GraphClient {
     }
 
     /// `PATCH …/messages/{id}`: updates the draft with the fields in `body`.
-    pub async fn update_draft(&self, id: &str, body: &Value) -> Result<SavedMessage, GraphFailure> {
+    pub async fn update_draft(&self, id: &str, body: &Value) -> Result<SavedMessage, Error> {
         self.update_draft_as(id, body, &Attempt::default()).await
     }
 
@@ -353,7 +331,7 @@ impl GraphClient {
         id: &str,
         body: &Value,
         attempt: &Attempt,
-    ) -> Result<SavedMessage, GraphFailure> {
+    ) -> Result<SavedMessage, Error> {
         let call = Call::new(Method::PATCH, self.message_url(id))
             .body(body)
             .attempt(attempt);
@@ -391,10 +369,7 @@ impl GraphClient {
 
     /// `POST /$batch`: the answers in the order of `requests` (matched by id),
     /// each the inner body on 2xx or the inner failure.
-    pub async fn batch(
-        &self,
-        requests: &[Value],
-    ) -> Result<Vec<Result<Value, GraphFailure>>, GraphFailure> {
+    pub async fn batch(&self, requests: &[Value]) -> Result<Vec<Result<Value, Error>>, Error> {
         #[derive(serde::Deserialize)]
         struct Answer {
             id: String,
@@ -480,7 +455,7 @@ impl GraphClient {
 
     /// Finds the message created with this client key, if the mailbox has
     /// it (in any folder: a draft moved, sent or deleted keeps its key).
-    pub async fn find_by_key(&self, key: &str) -> Result<Option<SavedMessage>, GraphFailure> {
+    pub async fn find_by_key(&self, key: &str) -> Result<Option<SavedMessage>, Error> {
         let url = self.find_by_key_url(key);
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
         let list: super::model::MessageList = serde_json::from_slice(&bytes).map_err(|e| {
@@ -499,7 +474,7 @@ impl GraphClient {
 
     /// The id of a well-known folder (`deleteditems`, `sentitems`), asked
     /// once per client: folder ids do not change.
-    pub async fn folder_id(&self, name: &str) -> Result<String, GraphFailure> {
+    pub async fn folder_id(&self, name: &str) -> Result<String, Error> {
         if let Some(id) = self.folders.lock().ok().and_then(|f| f.get(name).cloned()) {
             return Ok(id);
         }
@@ -518,7 +493,7 @@ impl GraphClient {
 
     /// Where the message this key made is: still a draft (wherever the user
     /// moved it), sent, deleted, or gone.
-    pub async fn locate(&self, key: &str) -> Result<Whereabouts, GraphFailure> {
+    pub async fn locate(&self, key: &str) -> Result<Whereabouts, Error> {
         let Some(found) = self.find_by_key(key).await? else {
             return Ok(Whereabouts::Gone);
         };
@@ -526,7 +501,7 @@ impl GraphClient {
     }
 
     /// Sorts a found message: sent, deleted (in Deleted Items) or a draft.
-    pub async fn classify(&self, found: SavedMessage) -> Result<Whereabouts, GraphFailure> {
+    pub async fn classify(&self, found: SavedMessage) -> Result<Whereabouts, Error> {
         if !found.is_draft {
             return Ok(Whereabouts::Sent(found));
         }
@@ -542,7 +517,7 @@ impl GraphClient {
     /// `text`, the body comes back as plain text; otherwise as HTML, which
     /// is what Graph returns without `Prefer: outlook.body-content-type`
     /// (message-get.md) even for a draft saved as text.
-    pub async fn message_json(&self, id: &str, text: bool) -> Result<Value, GraphFailure> {
+    pub async fn message_json(&self, id: &str, text: bool) -> Result<Value, Error> {
         let mut url = self.message_url(id);
         url.query_pairs_mut().append_pair(
             "$select",
@@ -559,13 +534,13 @@ impl GraphClient {
     }
 
     /// `GET …/messages/{id}`.
-    pub async fn get_message(&self, id: &str) -> Result<SavedMessage, GraphFailure> {
+    pub async fn get_message(&self, id: &str) -> Result<SavedMessage, Error> {
         self.send_message(Call::new(Method::GET, self.message_url(id)))
             .await
     }
 
     /// The mailbox's largest message, as MailTips tell it (bytes).
-    pub async fn max_message_size(&self, own_address: &str) -> Result<u64, GraphFailure> {
+    pub async fn max_message_size(&self, own_address: &str) -> Result<u64, Error> {
         let url = self.url(&["getMailTips"]);
         let body = serde_json::json!({
             "EmailAddresses": [own_address],
@@ -578,7 +553,7 @@ impl GraphClient {
             .ok_or_else(|| bad_response(status, request_id, "no maxMessageSize in the MailTips"))
     }
 
-    async fn send_message(&self, call: Call<'_>) -> Result<SavedMessage, GraphFailure> {
+    async fn send_message(&self, call: Call<'_>) -> Result<SavedMessage, Error> {
         let (status, request_id, bytes) =
             self.send_call(call).await.map_err(Failed::into_failure)?;
         let msg: MessageResponse = serde_json::from_slice(&bytes).map_err(|e| {
@@ -597,7 +572,7 @@ impl GraphClient {
         method: Method,
         url: Url,
         body: Option<&Value>,
-    ) -> Result<(StatusCode, Option<String>, bytes::Bytes), GraphFailure> {
+    ) -> Result<(StatusCode, Option<String>, bytes::Bytes), Error> {
         let mut call = Call::new(method, url);
         call.body = body;
         self.send_call(call).await.map_err(Failed::into_failure)
@@ -668,7 +643,7 @@ impl GraphClient {
             }
             if status.is_redirection() {
                 let to = location.unwrap_or_else(|| "nowhere".into());
-                let f = GraphFailure {
+                let f = Error {
                     message: format!(
                         "Graph answered with a redirect (to {}); graft does not follow redirects, so nothing was sent there.",
                         crate::util::sanitize::line(&to.chars().take(200).collect::<String>())
@@ -705,10 +680,7 @@ impl GraphClient {
     }
 
     /// Graph's people search: relevant people for `query`, as addresses.
-    pub async fn people(
-        &self,
-        query: &str,
-    ) -> Result<Vec<crate::core::address::Address>, GraphFailure> {
+    pub async fn people(&self, query: &str) -> Result<Vec<crate::core::address::Address>, Error> {
         #[derive(serde::Deserialize)]
         struct Scored {
             address: String,
@@ -754,7 +726,7 @@ impl GraphClient {
     }
 
     /// The mailbox's master category names (`GET …/outlook/masterCategories`).
-    pub async fn master_categories(&self) -> Result<Vec<String>, GraphFailure> {
+    pub async fn master_categories(&self) -> Result<Vec<String>, Error> {
         #[derive(serde::Deserialize)]
         struct Cat {
             #[serde(rename = "displayName")]
@@ -776,7 +748,7 @@ impl GraphClient {
     }
 
     /// `GET /me`: who the token belongs to (also opens the connection ahead of a save).
-    pub async fn me(&self) -> Result<Me, GraphFailure> {
+    pub async fn me(&self) -> Result<Me, Error> {
         let mut url = self.root.clone();
         if let Ok(mut segs) = url.path_segments_mut() {
             segs.pop_if_empty().push("me");
@@ -833,20 +805,16 @@ impl SignIn {
     }
 }
 
-fn sign_in_needed(why: &str) -> GraphFailure {
-    GraphFailure::local(
+fn sign_in_needed(why: &str) -> Error {
+    Error::local(
         FailureKind::SignInNeeded,
         "SignInRequired",
         format!("{why} Sign in again; your draft waits."),
     )
 }
 
-pub(super) fn bad_response(
-    status: StatusCode,
-    request_id: Option<String>,
-    msg: &str,
-) -> GraphFailure {
-    GraphFailure {
+pub(super) fn bad_response(status: StatusCode, request_id: Option<String>, msg: &str) -> Error {
+    Error {
         kind: FailureKind::BadResponse,
         status: Some(status.as_u16()),
         status_text: reason(status),
@@ -888,7 +856,7 @@ fn saved_from(
     status: StatusCode,
     msg: MessageResponse,
     request_id: Option<String>,
-) -> Result<SavedMessage, GraphFailure> {
+) -> Result<SavedMessage, Error> {
     if !valid_id(&msg.id) {
         return Err(bad_response(
             status,
@@ -981,12 +949,12 @@ pub(super) type Answer = (StatusCode, Option<String>, bytes::Bytes);
 /// Why a request did not succeed: an error answer (with its body, for the
 /// callers that read one, like `$batch`), or no usable answer at all.
 pub(super) enum Failed {
-    Http(StatusCode, Option<String>, bytes::Bytes, Box<GraphFailure>),
-    Other(GraphFailure),
+    Http(StatusCode, Option<String>, bytes::Bytes, Box<Error>),
+    Other(Error),
 }
 
 impl Failed {
-    pub(super) fn into_failure(self) -> GraphFailure {
+    pub(super) fn into_failure(self) -> Error {
         match self {
             Failed::Http(.., f) => *f,
             Failed::Other(f) => f,
@@ -1000,8 +968,8 @@ pub(super) async fn read_capped(
     mut resp: reqwest::Response,
     status: StatusCode,
     request_id: Option<String>,
-) -> Result<bytes::Bytes, GraphFailure> {
-    let too_big = |n: String| GraphFailure {
+) -> Result<bytes::Bytes, Error> {
+    let too_big = |n: String| Error {
         kind: FailureKind::BadResponse,
         ..bad_response(
             status,
@@ -1073,7 +1041,7 @@ pub(super) fn http_failure(
     bytes: &[u8],
     request_id: Option<String>,
     retry_after: Option<Duration>,
-) -> GraphFailure {
+) -> Error {
     let (code, message, inner_id) = match serde_json::from_slice::<ErrorEnvelope>(bytes) {
         Ok(env) => (
             env.error.code,
@@ -1086,7 +1054,7 @@ pub(super) fn http_failure(
             (String::new(), text, None)
         }
     };
-    GraphFailure {
+    Error {
         kind: FailureKind::Http,
         status: Some(status.as_u16()),
         status_text: reason(status),
@@ -1100,7 +1068,7 @@ pub(super) fn http_failure(
 /// No usable answer, said as what happened: not reachable (nothing was
 /// sent), no answer in time, or the connection dropped. The error's URL is
 /// left out: an upload URL carries its own credential (`authtoken=`).
-pub fn transport_failure(e: reqwest::Error) -> GraphFailure {
+pub fn transport_failure(e: reqwest::Error) -> Error {
     let timeout = e.is_timeout();
     let connect = e.is_connect();
     let e = e.without_url();
@@ -1137,7 +1105,7 @@ pub fn transport_failure(e: reqwest::Error) -> GraphFailure {
             "the request did not complete".to_string(),
         )
     };
-    GraphFailure::local(
+    Error::local(
         kind,
         code,
         sanitize::redact(&sanitize::line(&format!("{what} ({detail})"))),

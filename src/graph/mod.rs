@@ -5,5 +5,5 @@ pub mod model;
 pub mod retry;
 pub mod upload;
 
-pub use client::{AccessToken, Attempt, GraphClient, Mailbox, Whereabouts};
-pub use model::{FailureKind, GraphFailure, SavedMessage};
+pub use client::{Attempt, GraphClient, Whereabouts};
+pub use model::{Error, FailureKind, SavedMessage};

@@ -39,7 +39,7 @@ pub enum FailureKind {
 
 /// Why a request failed, in the terms the status pane shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GraphFailure {
+pub struct Error {
     pub kind: FailureKind,
     pub status: Option<u16>,
     pub status_text: String,
@@ -49,7 +49,32 @@ pub struct GraphFailure {
     pub retry_after: Option<Duration>,
 }
 
-impl GraphFailure {
+/// One line: `503 Service Unavailable: ServiceUnavailable busy (request-id …)`,
+/// or `ConnectFailed: could not reach …` when no answer came. The CLI prints
+/// it; the form shows the same parts in the status pane.
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.status {
+            Some(st) => {
+                write!(f, "{st} {}: ", self.status_text)?;
+                if !self.code.is_empty() {
+                    write!(f, "{} ", self.code)?;
+                }
+                f.write_str(&self.message)?;
+                if let Some(id) = &self.request_id {
+                    write!(f, " (request-id {id})")?;
+                }
+                Ok(())
+            }
+            None if self.code.is_empty() => f.write_str(&self.message),
+            None => write!(f, "{}: {}", self.code, self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Error {
     /// The request may have changed the server although no success came back
     /// (no answer, or a gateway/server error): a create must be looked up, not repeated.
     pub fn may_have_applied(&self) -> bool {
@@ -75,7 +100,7 @@ impl GraphFailure {
     }
 
     pub fn local(kind: FailureKind, code: &str, message: impl Into<String>) -> Self {
-        GraphFailure {
+        Error {
             kind,
             status: None,
             status_text: String::new(),

@@ -8,7 +8,7 @@
 //! that got no answer at all is retried too; a create among those is looked
 //! up by its key first (the caller's part).
 
-use super::GraphFailure;
+use super::Error;
 use std::time::Duration;
 
 /// Longest wait between tries when the server names none.
@@ -20,7 +20,7 @@ pub const MAX_SERVICE_RETRIES: u32 = 6;
 
 /// Whether a failure is worth trying again without changing the request:
 /// no answer (offline, reset, timed out) or a busy service (429, 503, 504).
-pub fn retryable(f: &GraphFailure) -> bool {
+pub fn retryable(f: &Error) -> bool {
     f.is_offline() || f.is_busy()
 }
 
@@ -29,7 +29,7 @@ pub fn retryable(f: &GraphFailure) -> bool {
 /// 180 s), else 1 s, 2 s, 4 s … up to 60 s, to which `jitter` (any number,
 /// e.g. from the caller's random source) adds up to a quarter more, so many
 /// clients do not come back in step.
-pub fn wait_for(f: &GraphFailure, attempt: u32, jitter: Option<u64>) -> Duration {
+pub fn wait_for(f: &Error, attempt: u32, jitter: Option<u64>) -> Duration {
     if let Some(d) = f.retry_after {
         return d;
     }
@@ -45,6 +45,100 @@ pub fn backoff(attempt: u32) -> Duration {
     Duration::from_secs(1u64 << attempt.saturating_sub(1).min(6)).min(MAX_BACKOFF)
 }
 
+/// How many tries one piece of work gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Retries after a busy service (429, 503, 504).
+    pub busy: u32,
+    /// Retries after no answer at all; `None` is for as long as the work is kept.
+    pub offline: Option<u32>,
+    /// Retries of any kind together, if they are capped as one.
+    pub total: Option<u32>,
+    /// The request is safe to repeat after a server error too (an upload
+    /// chunk: a byte range the session takes again): 500, 502 and 416
+    /// (the range moved) retry like a busy service.
+    pub idempotent: bool,
+}
+
+impl Limits {
+    /// The form and background completion: a busy service a few times, no
+    /// answer until the connection returns.
+    pub const KEEP_TRYING: Limits = Limits {
+        busy: MAX_SERVICE_RETRIES,
+        offline: None,
+        total: None,
+        idempotent: false,
+    };
+
+    /// `n` retries in all (`graft draft --retries`).
+    pub fn at_most(n: u32) -> Limits {
+        Limits {
+            busy: n,
+            offline: Some(n),
+            total: Some(n),
+            idempotent: false,
+        }
+    }
+
+    /// An upload chunk: `n` retries in all, server errors included.
+    pub fn chunk(n: u32) -> Limits {
+        Limits {
+            idempotent: true,
+            ..Limits::at_most(n)
+        }
+    }
+}
+
+/// The one retry policy as the count of one piece of work's tries: every
+/// caller asks it after a failure whether to try again and after how long.
+/// Plain data, so the form keeps it in its model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tries {
+    pub limits: Limits,
+    /// Retries so far (the next is `attempt + 1`).
+    pub attempt: u32,
+    busy: u32,
+    offline: u32,
+}
+
+impl Tries {
+    pub fn new(limits: Limits) -> Tries {
+        Tries {
+            limits,
+            attempt: 0,
+            busy: 0,
+            offline: 0,
+        }
+    }
+
+    /// After failure `f`: how long to wait before trying again, or `None`
+    /// when it is not worth trying again (the failure is final, or the
+    /// limit for its kind is reached). `jitter` as for [`wait_for`].
+    pub fn after(&mut self, f: &Error, jitter: Option<u64>) -> Option<Duration> {
+        let server_error = matches!(f.status, Some(500) | Some(502) | Some(416));
+        if !(retryable(f) || (self.limits.idempotent && server_error)) {
+            return None;
+        }
+        let over = if f.is_offline() {
+            self.offline += 1;
+            self.limits.offline.is_some_and(|n| self.offline > n)
+        } else {
+            self.busy += 1;
+            self.busy > self.limits.busy
+        };
+        if over || self.limits.total.is_some_and(|n| self.attempt >= n) {
+            return None;
+        }
+        self.attempt += 1;
+        Some(wait_for(f, self.attempt, jitter))
+    }
+
+    /// Starts counting again (the work succeeded or moved on).
+    pub fn reset(&mut self) {
+        *self = Tries::new(self.limits);
+    }
+}
+
 /// A wait in whole seconds for a countdown, rounded up (so a `Retry-After`
 /// of 2.128 s is never cut short), at least one.
 pub fn whole_seconds(d: Duration) -> u64 {
@@ -56,11 +150,11 @@ mod tests {
     use super::*;
     use crate::graph::FailureKind;
 
-    fn busy(retry_after: Option<Duration>) -> GraphFailure {
-        GraphFailure {
+    fn busy(retry_after: Option<Duration>) -> Error {
+        Error {
             status: Some(429),
             retry_after,
-            ..GraphFailure::local(FailureKind::Http, "TooManyRequests", "")
+            ..Error::local(FailureKind::Http, "TooManyRequests", "")
         }
     }
 
@@ -81,5 +175,35 @@ mod tests {
         );
         assert_eq!(whole_seconds(Duration::from_millis(2128)), 3);
         assert_eq!(whole_seconds(Duration::ZERO), 1);
+    }
+
+    #[test]
+    fn tries_count_each_kind_against_its_limit() {
+        let offline = Error::local(FailureKind::Network, "ConnectFailed", "");
+        let mut t = Tries::new(Limits::KEEP_TRYING);
+        for n in 1..=20 {
+            assert_eq!(t.after(&offline, None), Some(backoff(n)), "offline: no end");
+        }
+        for _ in 0..MAX_SERVICE_RETRIES {
+            assert!(t.after(&busy(None), None).is_some());
+        }
+        assert_eq!(t.after(&busy(None), None), None, "busy: a few times");
+        let mut t = Tries::new(Limits::at_most(2));
+        assert!(t.after(&offline, None).is_some());
+        assert!(t.after(&busy(None), None).is_some());
+        assert_eq!(t.after(&offline, None), None, "two in all");
+        let server = Error {
+            status: Some(502),
+            ..Error::local(FailureKind::Http, "BadGateway", "")
+        };
+        assert_eq!(Tries::new(Limits::KEEP_TRYING).after(&server, None), None);
+        assert!(Tries::new(Limits::chunk(5)).after(&server, None).is_some());
+        let refused = Error {
+            status: Some(400),
+            ..Error::local(FailureKind::Http, "BadRequest", "")
+        };
+        assert_eq!(Tries::new(Limits::KEEP_TRYING).after(&refused, None), None);
+        t.reset();
+        assert_eq!(t.attempt, 0);
     }
 }

@@ -3,7 +3,7 @@
 //! from the server's `nextExpectedRanges` after a failed or unanswered chunk.
 
 use super::client::{bad_response, header, http_failure, parse_retry_after, transport_failure};
-use super::{FailureKind, GraphClient, GraphFailure};
+use super::{Error, FailureKind, GraphClient};
 use crate::core::attach::{AttachedFile, CHUNK};
 use crate::store::files::read_inline;
 use reqwest::{Method, StatusCode};
@@ -22,17 +22,13 @@ pub struct RemoteAttachment {
     pub size: u64,
 }
 
-fn file_failure(msg: impl Into<String>) -> GraphFailure {
-    GraphFailure::local(FailureKind::File, "FileUnreadable", msg)
+fn file_failure(msg: impl Into<String>) -> Error {
+    Error::local(FailureKind::File, "FileUnreadable", msg)
 }
 
 impl GraphClient {
     /// `POST …/messages/{id}/attachments` with a file attachment; its new id.
-    pub async fn add_attachment(
-        &self,
-        message_id: &str,
-        att: &Value,
-    ) -> Result<String, GraphFailure> {
+    pub async fn add_attachment(&self, message_id: &str, att: &Value) -> Result<String, Error> {
         let url = self.url(&["messages", message_id, "attachments"]);
         let (status, request_id, bytes) = self.send(Method::POST, url, Some(att)).await?;
         let r: RemoteAttachment = serde_json::from_slice(&bytes).map_err(|e| {
@@ -53,10 +49,7 @@ impl GraphClient {
     }
 
     /// The draft's attachments (id, name, size).
-    pub async fn list_attachments(
-        &self,
-        message_id: &str,
-    ) -> Result<Vec<RemoteAttachment>, GraphFailure> {
+    pub async fn list_attachments(&self, message_id: &str) -> Result<Vec<RemoteAttachment>, Error> {
         #[derive(serde::Deserialize)]
         struct List {
             value: Vec<RemoteAttachment>,
@@ -81,7 +74,7 @@ impl GraphClient {
     /// Removes an attachment. A 404 may mean the attachment is gone, or
     /// that the message's id no longer answers (it moved): the list says
     /// which, and only an attachment not on it counts as removed.
-    pub async fn delete_attachment(&self, message_id: &str, id: &str) -> Result<(), GraphFailure> {
+    pub async fn delete_attachment(&self, message_id: &str, id: &str) -> Result<(), Error> {
         let url = self.url(&["messages", message_id, "attachments", id]);
         match self.send(Method::DELETE, url, None).await {
             Ok(_) => Ok(()),
@@ -106,7 +99,7 @@ impl GraphClient {
         &self,
         message_id: &str,
         f: &AttachedFile,
-    ) -> Result<String, GraphFailure> {
+    ) -> Result<String, Error> {
         let url = self.url(&["messages", message_id, "attachments", "createUploadSession"]);
         let body = json!({ "AttachmentItem": {
             "attachmentType": "file",
@@ -131,7 +124,7 @@ impl GraphClient {
     }
 
     /// Where the server wants the next byte (`GET uploadUrl`).
-    async fn upload_offset(&self, upload_url: &str) -> Result<u64, GraphFailure> {
+    async fn upload_offset(&self, upload_url: &str) -> Result<u64, Error> {
         let resp = self
             .http()
             .get(upload_url)
@@ -191,7 +184,7 @@ async fn put_chunk(
     start: u64,
     data: Vec<u8>,
     total: u64,
-) -> Result<Chunk, GraphFailure> {
+) -> Result<Chunk, Error> {
     let end = start + data.len() as u64 - 1;
     // No Authorization header: the upload URL is pre-authorised.
     let resp = client
@@ -222,7 +215,7 @@ async fn put_chunk(
     }
 }
 
-async fn read_chunk(f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, GraphFailure> {
+async fn read_chunk(f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, Error> {
     let path = f.path.clone();
     let name = f.name.clone();
     let size = f.size;
@@ -268,7 +261,7 @@ pub async fn upload_file(
     f: &AttachedFile,
     claimed: &[String],
     progress: &mut (dyn FnMut(u64, u64) + Send),
-) -> Result<String, GraphFailure> {
+) -> Result<String, Error> {
     if !f.large() {
         let att = tokio::task::spawn_blocking({
             let f = f.clone();
@@ -283,7 +276,7 @@ pub async fn upload_file(
     }
     let mut url = client.create_upload_session(message_id, f).await?;
     let mut next = 0u64;
-    let mut failures = 0u32;
+    let mut tries = super::retry::Tries::new(super::retry::Limits::chunk(MAX_CHUNK_RETRIES));
     let mut restarts = 0u32;
     progress(0, f.size);
     loop {
@@ -310,7 +303,7 @@ pub async fn upload_file(
                 return Ok(id);
             }
             Ok(Chunk::Next(n)) => {
-                failures = 0;
+                tries.reset();
                 next = n;
                 progress(next, f.size);
                 continue;
@@ -318,17 +311,12 @@ pub async fn upload_file(
             Err(e) => e,
         };
         let range_error = failure.status == Some(416);
-        let retryable = crate::graph::retry::retryable(&failure)
-            || range_error
-            || matches!(failure.status, Some(500) | Some(502));
-        failures += 1;
-        if !retryable || failures > MAX_CHUNK_RETRIES {
+        let Some(wait) = tries.after(&failure, None) else {
             // Leave nothing half-made on the server.
             client.cancel_upload(&url).await;
             return Err(failure);
-        }
+        };
         if !range_error {
-            let wait = crate::graph::retry::wait_for(&failure, failures, None);
             tracing::info!(
                 file_bytes = f.size,
                 at = next,
@@ -378,7 +366,7 @@ pub struct AttachOutcome {
     /// Index into the list → the attachment's id on the server.
     pub done: Vec<(usize, String)>,
     /// The file that failed (its name) and why; later files were not tried.
-    pub failed: Option<(String, GraphFailure)>,
+    pub failed: Option<(String, Error)>,
 }
 
 /// Uploads every file of `files` that is not on the server yet, in order.
@@ -448,7 +436,7 @@ pub async fn detach(
     client: &GraphClient,
     message_id: &str,
     files: &[AttachedFile],
-) -> Result<(), GraphFailure> {
+) -> Result<(), Error> {
     detach_keeping(client, message_id, files, &[]).await
 }
 
@@ -458,7 +446,7 @@ pub async fn detach_keeping(
     message_id: &str,
     files: &[AttachedFile],
     keep: &[AttachedFile],
-) -> Result<(), GraphFailure> {
+) -> Result<(), Error> {
     let mut listed: Option<Vec<RemoteAttachment>> = None;
     let claimed: Vec<String> = keep
         .iter()

@@ -10,7 +10,7 @@
 use crate::core::attach::{AttachedFile, REQUEST_BUDGET};
 use crate::core::content::{BodyFormat, DraftContent, Importance};
 use crate::core::record::{Fields, MoreText};
-use crate::graph::{GraphClient, GraphFailure, SavedMessage};
+use crate::graph::{self, GraphClient, SavedMessage};
 use crate::store::files::check;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -216,7 +216,7 @@ pub enum LineResult {
     Sent(SavedMessage),
     /// An earlier run's draft was deleted (it is in Deleted Items).
     Deleted(SavedMessage),
-    Failed(GraphFailure),
+    Failed(graph::Error),
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -234,7 +234,7 @@ struct Progress<'a> {
     /// A create was sent in this run, so finding it later means this run made it.
     sent: bool,
     /// The last failure, for the report if it never succeeds.
-    last: Option<GraphFailure>,
+    last: Option<graph::Error>,
     result: Option<LineResult>,
 }
 
@@ -270,7 +270,7 @@ impl Progress<'_> {
     /// A failure of this line's request (or of the whole batch it was in):
     /// throttling, a busy service and lost answers wait for the next round (a
     /// create that may have happened is looked up then); anything else is final.
-    fn failed(&mut self, phase: Step, f: GraphFailure, wait: &mut Option<Duration>) {
+    fn failed(&mut self, phase: Step, f: graph::Error, wait: &mut Option<Duration>) {
         if !(f.is_offline() || f.is_busy() || f.may_have_applied()) {
             self.result = Some(LineResult::Failed(f));
             return;
@@ -278,8 +278,9 @@ impl Progress<'_> {
         if phase == Step::Create && f.may_have_applied() {
             self.step = Step::Lookup;
         }
-        let pause = f.retry_after.unwrap_or(Duration::from_secs(1));
-        *wait = Some(wait.unwrap_or_default().max(pause));
+        if let Some(pause) = f.retry_after {
+            *wait = Some(wait.unwrap_or_default().max(pause));
+        }
         self.last = Some(f);
     }
 }
@@ -351,10 +352,8 @@ pub async fn create_all(
         if rounds_without_progress > retries {
             break;
         }
-        let backoff = Duration::from_secs(1 << rounds_without_progress.min(5));
-        let pause = wait
-            .map(|w| w.max(Duration::from_millis(200)))
-            .unwrap_or(backoff);
+        // The one policy: the longest Retry-After of the round, else backoff.
+        let pause = wait.unwrap_or_else(|| crate::graph::retry::backoff(rounds_without_progress));
         tracing::info!(
             left = after,
             wait_ms = pause.as_millis() as u64,
@@ -368,7 +367,7 @@ pub async fn create_all(
         .map(|l| {
             l.result.unwrap_or_else(|| {
                 LineResult::Failed(l.last.unwrap_or_else(|| {
-                    GraphFailure::local(
+                    graph::Error::local(
                         crate::graph::FailureKind::Network,
                         "GaveUp",
                         "no answer after several tries",

@@ -3,5 +3,6 @@
 //! batches, where saved drafts are now.
 
 pub mod batch;
+pub mod recovery;
 pub mod remote;
 pub mod save;

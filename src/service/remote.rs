@@ -17,7 +17,7 @@ pub enum Now {
         message: Value,
     },
     Gone,
-    Unknown(crate::graph::GraphFailure),
+    Unknown(crate::graph::Error),
 }
 
 const LIST_FIELDS: &str =
@@ -29,8 +29,8 @@ const LIST_FIELDS: &str =
 pub async fn where_now(
     client: &crate::graph::GraphClient,
     entries: &[HistoryEntry],
-) -> Result<Vec<(HistoryEntry, Now)>, crate::graph::GraphFailure> {
-    let mut by_id: Vec<Result<Value, crate::graph::GraphFailure>> = Vec::new();
+) -> Result<Vec<(HistoryEntry, Now)>, crate::graph::Error> {
+    let mut by_id: Vec<Result<Value, crate::graph::Error>> = Vec::new();
     for chunk in entries.chunks(crate::service::batch::MAX_PER_BATCH) {
         let requests: Vec<Value> = chunk
             .iter()
@@ -50,7 +50,7 @@ pub async fn where_now(
         .filter(|(_, r)| matches!(r, Err(f) if f.status == Some(404)))
         .map(|(i, _)| i)
         .collect();
-    let mut by_key: std::collections::HashMap<usize, Result<Value, crate::graph::GraphFailure>> =
+    let mut by_key: std::collections::HashMap<usize, Result<Value, crate::graph::Error>> =
         Default::default();
     for chunk in lost.chunks(crate::service::batch::MAX_PER_BATCH) {
         let requests: Vec<Value> = chunk

@@ -4,7 +4,7 @@
 use crate::core::attach::AttachedFile;
 use crate::core::content::DraftContent;
 use crate::core::record::JournalRecord;
-use crate::graph::{Attempt, GraphClient, GraphFailure, SavedMessage, Whereabouts};
+use crate::graph::{self, Attempt, GraphClient, SavedMessage, Whereabouts};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -24,14 +24,14 @@ pub struct SaveInfo {
 /// The whole answer to one save of the form.
 #[derive(Clone, Debug)]
 pub struct SaveOutcome {
-    pub result: Result<SavedMessage, GraphFailure>,
+    pub result: Result<SavedMessage, graph::Error>,
     pub info: SaveInfo,
     /// What happened to the attachments this save carried.
     pub files: crate::service::save::FilesOutcome,
 }
 
 /// The failure shown when the draft turned out to be elsewhere.
-fn elsewhere_failure(w: &Whereabouts) -> GraphFailure {
+fn elsewhere_failure(w: &Whereabouts) -> graph::Error {
     let (code, message) = match w {
         Whereabouts::Sent(_) => (
             "DraftSent",
@@ -46,17 +46,17 @@ fn elsewhere_failure(w: &Whereabouts) -> GraphFailure {
             "The draft is gone from the mailbox (sent or deleted elsewhere).",
         ),
     };
-    GraphFailure {
+    graph::Error {
         status: Some(404),
         status_text: "Not Found".into(),
-        ..GraphFailure::local(crate::graph::FailureKind::Http, code, message)
+        ..graph::Error::local(crate::graph::FailureKind::Http, code, message)
     }
 }
 
 /// Whether the mailbox refused a named extended property (its quota of
 /// named properties is used up: 403 `ErrorQuotaExceeded`, "Cannot get ID
 /// from name.", msgraph-sdk-java issue 767).
-pub fn key_refused(f: &GraphFailure) -> bool {
+pub fn key_refused(f: &graph::Error) -> bool {
     f.code == "ErrorQuotaExceeded"
 }
 
@@ -71,7 +71,7 @@ pub async fn create_or_adopt(
     body: &Value,
     lookup_key: Option<&str>,
     attempt: &Attempt,
-) -> (SaveInfo, Result<SavedMessage, GraphFailure>) {
+) -> (SaveInfo, Result<SavedMessage, graph::Error>) {
     let mut info = SaveInfo::default();
     if let Some(key) = lookup_key {
         match client.locate(key).await {
@@ -121,7 +121,7 @@ pub async fn update_or_follow(
     body: &Value,
     key: &str,
     attempt: &Attempt,
-) -> (SaveInfo, Result<SavedMessage, GraphFailure>) {
+) -> (SaveInfo, Result<SavedMessage, graph::Error>) {
     let mut info = SaveInfo::default();
     let result = match client.update_draft_as(id, body, attempt).await {
         Err(f) if f.status == Some(404) => match client.locate(key).await {
@@ -141,19 +141,12 @@ pub async fn update_or_follow(
     (info, result)
 }
 
-fn describe(f: &GraphFailure) -> String {
-    match f.status {
-        Some(s) => format!("{s} {}: {} {}", f.status_text, f.code, f.message),
-        None => f.message.clone(),
-    }
-}
-
 /// Why a journal could not be brought to the server.
 #[derive(Clone, Debug)]
 pub struct SyncFailure {
     pub message: String,
     /// The failure, when trying again later may go better (offline, busy).
-    pub retryable: Option<GraphFailure>,
+    pub retryable: Option<graph::Error>,
 }
 
 impl std::fmt::Display for SyncFailure {
@@ -179,10 +172,12 @@ pub async fn sync_with_retries(
     client: &GraphClient,
     rec: &JournalRecord,
     offline_tries: Option<u32>,
-    mut on_wait: impl FnMut(&GraphFailure, std::time::Duration),
+    mut on_wait: impl FnMut(&graph::Error, std::time::Duration),
 ) -> Result<SavedMessage, SyncFailure> {
-    let mut attempt = 0u32;
-    let mut busy = 0u32;
+    let mut tries = crate::graph::retry::Tries::new(crate::graph::retry::Limits {
+        offline: offline_tries,
+        ..crate::graph::retry::Limits::KEEP_TRYING
+    });
     loop {
         let e = match sync_record(client, rec).await {
             Ok(s) => return Ok(s),
@@ -191,18 +186,10 @@ pub async fn sync_with_retries(
         let Some(f) = e.retryable.clone() else {
             return Err(e);
         };
-        attempt += 1;
-        let give_up = if f.is_offline() {
-            offline_tries.is_some_and(|n| attempt > n)
-        } else {
-            busy += 1;
-            busy > crate::graph::retry::MAX_SERVICE_RETRIES
-        };
-        if give_up {
+        let jitter = uuid::Uuid::new_v4().as_u128() as u64;
+        let Some(wait) = tries.after(&f, Some(jitter)) else {
             return Err(e);
-        }
-        let wait =
-            crate::graph::retry::wait_for(&f, attempt, Some(uuid::Uuid::new_v4().as_u128() as u64));
+        };
         on_wait(&f, wait);
         tokio::time::sleep(wait).await;
     }
@@ -250,17 +237,14 @@ pub async fn sync_record(
             "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string(),
         ),
         None => SyncFailure {
-            message: describe(&e),
+            message: e.to_string(),
             retryable: crate::graph::retry::retryable(&e).then_some(e),
         },
     })?;
     let out = out.files;
     match out.failed {
         Some((name, f)) => Err(SyncFailure {
-            message: format!(
-                "the message is saved but attaching {name} failed: {}",
-                describe(&f)
-            ),
+            message: format!("the message is saved but attaching {name} failed: {}", f),
             retryable: crate::graph::retry::retryable(&f).then_some(f),
         }),
         None => Ok(saved),
@@ -276,8 +260,8 @@ pub async fn create_with_retries(
     body: &Value,
     key: &str,
     retries: u32,
-    mut on_wait: impl FnMut(&GraphFailure, std::time::Duration),
-) -> Result<(SavedMessage, SaveInfo), GraphFailure> {
+    mut on_wait: impl FnMut(&graph::Error, std::time::Duration),
+) -> Result<(SavedMessage, SaveInfo), graph::Error> {
     let mut uncertain = false;
     let mut unkeyed = false;
     let mut body = std::borrow::Cow::Borrowed(body);
@@ -285,6 +269,7 @@ pub async fn create_with_retries(
         client_request_id: Some(uuid::Uuid::new_v4().to_string()),
         retry: 0,
     };
+    let mut policy = crate::graph::retry::Tries::new(crate::graph::retry::Limits::at_most(retries));
     loop {
         let lookup = (uncertain && !unkeyed).then_some(key);
         let (info, result) = create_or_adopt(client, &body, lookup, &tries).await;
@@ -308,11 +293,10 @@ pub async fn create_with_retries(
             return Err(f);
         }
         uncertain |= f.may_have_applied();
-        if tries.retry >= retries || !(f.is_offline() || f.is_busy()) {
+        let Some(wait) = policy.after(&f, None) else {
             return Err(f);
-        }
-        tries.retry += 1;
-        let wait = crate::graph::retry::wait_for(&f, tries.retry, None);
+        };
+        tries.retry = policy.attempt;
         on_wait(&f, wait);
         tokio::time::sleep(wait).await;
     }
@@ -427,7 +411,7 @@ pub struct FilesOutcome {
     /// Removed from the server (as they were on the list of removals).
     pub detached: Vec<AttachedFile>,
     /// The file that failed and why; the message itself was saved.
-    pub failed: Option<(String, crate::graph::GraphFailure)>,
+    pub failed: Option<(String, crate::graph::Error)>,
 }
 
 /// The create body with as many small attachments inline as fit in one request.

@@ -4,3 +4,18 @@
 pub mod app;
 pub mod run;
 pub mod view;
+
+/// Takes what the journals of earlier sessions hold into a start: drafts to
+/// recover and notices into `startup`; queued saves as the effects to run first.
+pub fn recovered(
+    found: crate::service::recovery::Recovery,
+    startup: &mut app::Startup,
+) -> Vec<app::Effect> {
+    startup.notices.extend(found.notices());
+    startup.recover = found.recover;
+    found
+        .sync
+        .into_iter()
+        .map(|r| app::Effect::Sync(Box::new(r)))
+        .collect()
+}

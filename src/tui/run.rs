@@ -179,7 +179,7 @@ async fn sync_task(
 
 /// Why a people search failed, for the field's error; a refusal (403) also
 /// turns people search off, with one line naming the permission.
-fn people_failure(tx: &UnboundedSender<Msg>, f: &crate::graph::GraphFailure) -> String {
+fn people_failure(tx: &UnboundedSender<Msg>, f: &crate::graph::Error) -> String {
     use crate::auth::Feature;
     if f.status == Some(403) {
         let why = format!("Graph refused the people search (403 {})", f.code);
@@ -925,62 +925,6 @@ where
             runner.run(effect);
         }
     }
-}
-
-/// Whether a queued journal belongs to this session's mailbox (demo journals always do).
-pub fn same_target(
-    rec: &JournalRecord,
-    target: &crate::tui::app::model::Target,
-    demo: bool,
-) -> bool {
-    (demo || rec.graph_url == target.graph_url) && rec.user == target.user
-}
-
-/// What graft does with earlier journals at start: queued saves for this mailbox
-/// are completed in the background; the other drafts are offered for recovery.
-pub struct Startup {
-    pub effects: Vec<Effect>,
-    pub recover: Vec<JournalRecord>,
-    pub unreadable: Vec<crate::store::journal::Unreadable>,
-}
-
-pub fn startup(
-    store: &JournalStore,
-    target: &crate::tui::app::model::Target,
-    demo: bool,
-) -> Startup {
-    let (records, unreadable) = store.orphans();
-    let (sync, recover): (Vec<_>, Vec<_>) = records
-        .into_iter()
-        .partition(|r| r.queued && same_target(r, target, demo));
-    Startup {
-        effects: sync
-            .into_iter()
-            .map(|r| Effect::Sync(Box::new(r)))
-            .collect(),
-        recover,
-        unreadable,
-    }
-}
-
-/// Applies `startup` to a fresh model; returns the effects to run first.
-pub fn apply_startup(model: &mut Model, s: Startup) -> Vec<Effect> {
-    if !s.recover.is_empty() {
-        model.dialog = Some(crate::tui::app::Dialog::Recover {
-            items: s.recover,
-            selected: 0,
-        });
-    }
-    for u in s.unreadable {
-        model
-            .status
-            .push(crate::tui::app::StatusEntry::Info(format!(
-                "A journal file could not be read and was kept: {} ({})",
-                u.path.display(),
-                u.reason
-            )));
-    }
-    s.effects
 }
 
 /// After the loop, however it ended: finish journal work, then keep the draft's

@@ -5,20 +5,21 @@ pub mod probe;
 pub mod pty;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use graft::tui::app::model::Target;
-use graft::tui::app::{Keymap, Model, Msg, Outcome, update};
+use graft::core::mailbox::Mailbox;
+use graft::tui::app::{Keymap, Model, Msg, Outcome, Session, Startup, update};
 
-pub fn model() -> Model {
-    Model::new(
-        Target {
-            owner: "me".into(),
-            user: None,
-            folder: None,
-            graph_url: "http://127.0.0.1:1/v1.0".into(),
-        },
+/// A session on `/me` at an address nothing listens on.
+pub fn session() -> Session {
+    Session::new(
+        Mailbox::default(),
+        "http://127.0.0.1:1/v1.0",
         false,
         Keymap::defaults(),
     )
+}
+
+pub fn model() -> Model {
+    Model::new(session(), Startup::default())
 }
 
 pub fn key(code: KeyCode) -> Msg {
@@ -61,8 +62,8 @@ pub fn graft_cli(graph_url: &str, state: &std::path::Path, args: &[&str]) -> std
 }
 
 /// Graph's answer with this status and error code, as the client reports it.
-pub fn http_failure(status: u16, code: &str, message: &str) -> graft::graph::GraphFailure {
-    graft::graph::GraphFailure {
+pub fn http_failure(status: u16, code: &str, message: &str) -> graft::graph::Error {
+    graft::graph::Error {
         kind: graft::graph::FailureKind::Http,
         status: Some(status),
         status_text: String::new(),
@@ -77,7 +78,7 @@ pub fn http_failure(status: u16, code: &str, message: &str) -> graft::graph::Gra
 pub fn save_done(
     req: u64,
     at: &str,
-    result: Result<graft::graph::SavedMessage, graft::graph::GraphFailure>,
+    result: Result<graft::graph::SavedMessage, graft::graph::Error>,
     files: graft::service::save::FilesOutcome,
 ) -> Msg {
     Msg::SaveDone {

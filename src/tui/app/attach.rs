@@ -36,8 +36,8 @@ fn dialog(model: &mut Model) -> Option<&mut AttachDialog> {
 }
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
-    let count = model.files.list.len();
-    match model.keymap.action_for(&key) {
+    let count = model.form.files.list.len();
+    match model.session.keymap.action_for(&key) {
         Some(Action::Attach) | Some(Action::Cancel) => {
             model.dialog = None;
             return Outcome::redraw();
@@ -122,46 +122,48 @@ pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
 }
 
 fn remove(model: &mut Model, i: usize) -> Outcome {
-    if i >= model.files.list.len() {
+    if i >= model.form.files.list.len() {
         return Outcome::none();
     }
-    let f = model.files.list.remove(i);
+    let f = model.form.files.list.remove(i);
     let name = f.name.clone();
     if f.server_id.is_some() {
-        model.files.detached.push(f);
+        model.form.files.detached.push(f);
     }
-    model.generation += 1;
-    let left = model.files.list.len();
+    model.form.edited();
+    let left = model.form.files.list.len();
     if let Some(d) = dialog(model) {
         d.selected = (left > 0).then(|| i.min(left - 1));
         d.message = Some(format!("Removed {name}."));
     }
-    Outcome::redraw().with(save::touch_journal(model))
+    Outcome::redraw()
 }
 
 /// The effect's answer: the file is fine (it joins the list) or why not.
 pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Outcome {
     let (message, effects) = match result {
-        Ok(f) if model.files.list.iter().any(|x| x.path == f.path) => {
+        Ok(f) if model.form.files.list.iter().any(|x| x.path == f.path) => {
             (format!("{} is attached already.", f.name), Vec::new())
         }
-        Ok(f) if model.files.total() + f.size > model.attachment_budget() => {
+        Ok(f) if model.form.files.total() + f.size > model.session.attachment_budget() => {
             (over_budget(model, &f), Vec::new())
         }
         Ok(mut f) => {
             // A file removed earlier and attached again is still on the server.
             let back = model
+                .form
                 .files
                 .detached
                 .iter()
                 .position(|d| d.path == f.path && d.size == f.size)
-                .map(|pos| model.files.detached.remove(pos));
+                .map(|pos| model.form.files.detached.remove(pos));
             if back.is_none() {
                 let taken: Vec<&str> = model
+                    .form
                     .files
                     .list
                     .iter()
-                    .chain(&model.files.detached)
+                    .chain(&model.form.files.detached)
                     .map(|x| x.name.as_str())
                     .collect();
                 f.name = crate::core::attach::unique_name(&f.name, &taken);
@@ -172,14 +174,14 @@ pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Ou
                 "sent with the next save"
             };
             let msg = format!("Attached {} ({}), {how}.", f.name, human_size(f.size));
-            model.files.list.push(back.unwrap_or(f));
-            model.generation += 1;
+            model.form.files.list.push(back.unwrap_or(f));
+            model.form.edited();
             model.status.push(StatusEntry::Info(msg.clone()));
             if let Some(d) = dialog(model) {
                 d.input.clear();
                 d.candidates.clear();
             }
-            (msg, save::touch_journal(model))
+            (msg, Vec::new())
         }
         Err(e) => (e, Vec::new()),
     };
@@ -191,7 +193,7 @@ pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Ou
 
 /// Why a file would not fit in the mailbox's message size limit.
 pub fn over_budget(model: &Model, f: &AttachedFile) -> String {
-    let source = if model.max_message_known {
+    let source = if model.session.max_message_known {
         "this mailbox's limit"
     } else {
         "Exchange Online's default limit (set max_message_size in the profile if yours is larger)"
@@ -200,9 +202,9 @@ pub fn over_budget(model: &Model, f: &AttachedFile) -> String {
         "{} ({}) was not attached: the attachments would come to {}, and {source} of {} leaves room for {} once they are encoded for sending.",
         f.name,
         human_size(f.size),
-        human_size(model.files.total() + f.size),
-        limit_label(model.max_message_bytes),
-        human_size(model.attachment_budget()),
+        human_size(model.form.files.total() + f.size),
+        limit_label(model.session.max_message_bytes),
+        human_size(model.session.attachment_budget()),
     )
 }
 
@@ -243,13 +245,13 @@ pub fn on_candidates(model: &mut Model, input: String, found: Vec<(String, bool)
 
 /// Progress of an upload (only while the save that started it is running).
 pub fn on_progress(model: &mut Model, req: u64, name: String, done: u64, total: u64) -> Outcome {
-    if model.in_flight.as_ref().is_none_or(|f| f.req != req) {
+    if model.save.in_flight.as_ref().is_none_or(|f| f.req != req) {
         return Outcome::none();
     }
-    let changed_pct = model.upload.as_ref().is_none_or(|u| {
+    let changed_pct = model.save.upload.as_ref().is_none_or(|u| {
         u.name != name || (u.done * 100).checked_div(u.total) != (done * 100).checked_div(total)
     });
-    model.upload = Some(Upload { name, done, total });
+    model.save.upload = Some(Upload { name, done, total });
     Outcome {
         effects: Vec::new(),
         redraw: changed_pct,
@@ -259,12 +261,12 @@ pub fn on_progress(model: &mut Model, req: u64, name: String, done: u64, total: 
 /// Records what a finished save did with the files.
 pub fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
     for (path, id) in &out.attached {
-        match model.files.list.iter_mut().find(|f| &f.path == path) {
+        match model.form.files.list.iter_mut().find(|f| &f.path == path) {
             Some(f) => f.server_id = Some(id.clone()),
             None => {
                 // Removed from the list while it was uploading: remove it there too.
                 if let Some(f) = sent.list.iter().find(|f| &f.path == path).cloned() {
-                    model.files.detached.push(AttachedFile {
+                    model.form.files.detached.push(AttachedFile {
                         server_id: Some(id.clone()),
                         ..f
                     });
@@ -273,16 +275,20 @@ pub fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
         }
     }
     // By file and server id: files loaded from the history share an empty path.
-    model.files.detached.retain(|f| !out.detached.contains(f));
+    model
+        .form
+        .files
+        .detached
+        .retain(|f| !out.detached.contains(f));
 }
 
 /// The draft is gone on the server and will be saved as a new one: local
 /// files go up again; files that were only on the server (loaded from the
 /// history) cannot, and are named in the status pane.
 pub fn for_new_draft(model: &mut Model) {
-    model.files.detached.clear();
+    model.form.files.detached.clear();
     let mut lost = Vec::new();
-    model.files.list.retain_mut(|f| {
+    model.form.files.list.retain_mut(|f| {
         f.server_id = None;
         if f.path.as_os_str().is_empty() {
             lost.push(f.name.clone());

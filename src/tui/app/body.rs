@@ -47,7 +47,7 @@ impl Model {
     /// The body gets at most the screen less the header, four field rows, the
     /// status pane's three and the footer.
     fn margin(&self) -> usize {
-        self.screen_rows.saturating_sub(1 + 4 + 3 + 1).max(4) + 2
+        self.form.screen_rows.saturating_sub(1 + 4 + 3 + 1).max(4) + 2
     }
 
     /// Bodies with more lines than this are windowed.
@@ -61,20 +61,20 @@ impl Model {
 
     /// Lines in the whole body.
     pub fn body_lines_total(&self) -> usize {
-        self.body_outside.before.len()
+        self.form.body_outside.before.len()
             + self.body_ta().lines().len()
-            + self.body_outside.after_rev.len()
+            + self.form.body_outside.after_rev.len()
     }
 
     /// The cursor in the whole body: (line, character).
     pub fn body_cursor(&self) -> (usize, usize) {
         let ratatui_textarea::DataCursor(r, c) = self.body_ta().cursor();
-        (self.body_outside.before.len() + r, c)
+        (self.form.body_outside.before.len() + r, c)
     }
 
     /// The whole body.
     pub fn body_text(&self) -> String {
-        let o = &self.body_outside;
+        let o = &self.form.body_outside;
         if o.is_empty() {
             return self.body_ta().lines().join("\n");
         }
@@ -90,14 +90,14 @@ impl Model {
         let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         let last = lines.len() - 1;
         let col = lines[last].chars().count();
-        self.body_outside = Outside::default();
+        self.form.body_outside = Outside::default();
         self.install_window(lines, (last, col), None);
     }
 
     /// Every line of the body, taking them out of the model (the widget is left empty).
     fn take_all_lines(&mut self) -> Vec<String> {
-        let ta = std::mem::take(&mut self.fields[Field::Body.index()]);
-        let o = std::mem::take(&mut self.body_outside);
+        let ta = std::mem::take(&mut self.form.fields[Field::Body.index()]);
+        let o = std::mem::take(&mut self.form.body_outside);
         let mut all = o.before;
         all.extend(ta.into_lines());
         all.extend(o.after_rev.into_iter().rev());
@@ -128,7 +128,7 @@ impl Model {
         };
         let after_rev: Vec<String> = all.drain(end..).rev().collect();
         let window: Vec<String> = all.drain(start..).collect();
-        self.body_outside = Outside {
+        self.form.body_outside = Outside {
             before: all,
             after_rev,
         };
@@ -142,15 +142,15 @@ impl Model {
             row.min(u16::MAX as usize) as u16,
             cursor.1.min(u16::MAX as usize) as u16,
         ));
-        self.fields[Field::Body.index()] = ta;
+        self.form.fields[Field::Body.index()] = ta;
     }
 
     /// Moves the cursor to (line, character) of the whole body.
     pub fn body_jump(&mut self, row: usize, col: usize) {
-        let before = self.body_outside.before.len();
+        let before = self.form.body_outside.before.len();
         let len = self.body_ta().lines().len();
         if row >= before && row < before + len {
-            self.fields[Field::Body.index()].move_cursor(CursorMove::Jump(
+            self.form.fields[Field::Body.index()].move_cursor(CursorMove::Jump(
                 (row - before) as u16,
                 col.min(u16::MAX as usize) as u16,
             ));
@@ -168,12 +168,12 @@ impl Model {
 
     /// The terminal's height changed: size the window for it.
     pub fn body_set_rows(&mut self, rows: usize) {
-        if rows == self.screen_rows {
+        if rows == self.form.screen_rows {
             return;
         }
-        self.screen_rows = rows;
+        self.form.screen_rows = rows;
         let total = self.body_lines_total();
-        if self.body_outside.is_empty() && total <= self.trigger() {
+        if self.form.body_outside.is_empty() && total <= self.trigger() {
             return;
         }
         self.recenter(self.body_cursor(), None);
@@ -185,7 +185,7 @@ impl Model {
         let ta = self.body_ta();
         let n = ta.lines().len();
         let ratatui_textarea::DataCursor(r, _) = ta.cursor();
-        let o = &self.body_outside;
+        let o = &self.form.body_outside;
         let total = o.before.len() + n + o.after_rev.len();
         let margin = self.margin();
         let near_top = r < margin && !o.before.is_empty();
@@ -203,7 +203,7 @@ impl Model {
 
     /// Keys that go beyond the window (top and bottom of the body) move it first.
     pub(crate) fn body_before_key(&mut self, key: &KeyEvent) {
-        if self.body_outside.is_empty() {
+        if self.form.body_outside.is_empty() {
             return;
         }
         let alt = key.modifiers.contains(KeyModifiers::ALT);
@@ -226,11 +226,14 @@ impl Model {
         let total = self.body_lines_total();
         let pasted_lines = text.matches('\n').count();
         if text.len() < BIG_PASTE && total + pasted_lines <= self.trigger() {
-            self.fields[Field::Body.index()].insert_str(text);
+            self.form.fields[Field::Body.index()].insert_str(text);
             return;
         }
-        if text.len() < BIG_PASTE && !self.body_outside.is_empty() && pasted_lines < self.margin() {
-            self.fields[Field::Body.index()].insert_str(text);
+        if text.len() < BIG_PASTE
+            && !self.form.body_outside.is_empty()
+            && pasted_lines < self.margin()
+        {
+            self.form.fields[Field::Body.index()].insert_str(text);
             self.body_reframe();
             return;
         }
@@ -254,10 +257,17 @@ impl Model {
 mod tests {
     use super::*;
     use crate::tui::app::Keymap;
-    use crate::tui::app::model::Target;
 
     fn model() -> Model {
-        Model::new(Target::default(), false, Keymap::defaults())
+        Model::new(
+            crate::tui::app::Session::new(
+                crate::core::mailbox::Mailbox::default(),
+                "http://127.0.0.1:1/v1.0",
+                false,
+                Keymap::defaults(),
+            ),
+            crate::tui::app::Startup::default(),
+        )
     }
 
     fn numbered(n: usize) -> String {
@@ -285,7 +295,7 @@ mod tests {
         m.body_jump(2500, 3);
         assert_eq!(m.body_cursor(), (2500, 3));
         assert_eq!(m.field(Field::Body).lines().len(), 2 * half + 1);
-        assert_eq!(m.body_outside.before.len(), 2500 - half);
+        assert_eq!(m.form.body_outside.before.len(), 2500 - half);
     }
 
     #[test]
@@ -300,13 +310,13 @@ mod tests {
         assert_eq!(m.body_cursor(), (999, "line 999".len()));
         // Back to a short body: the window goes away.
         m.set_text(Field::Body, "short");
-        assert!(m.body_outside.is_empty());
+        assert!(m.form.body_outside.is_empty());
     }
 
     #[test]
     fn a_taller_terminal_gets_a_bigger_window() {
         let mut m = model();
-        m.screen_rows = 30;
+        m.form.screen_rows = 30;
         m.set_text(Field::Body, &numbered(3000));
         let small = m.field(Field::Body).lines().len();
         m.body_set_rows(100);
@@ -325,7 +335,7 @@ mod tests {
         m.set_text(Field::Body, &numbered(3000));
         m.body_jump(1500, 0);
         for _ in 0..200 {
-            m.fields[Field::Body.index()].move_cursor(CursorMove::Up);
+            m.form.fields[Field::Body.index()].move_cursor(CursorMove::Up);
             m.body_reframe();
         }
         assert_eq!(m.body_cursor(), (1300, 0));

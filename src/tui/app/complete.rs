@@ -54,7 +54,7 @@ fn rank(a: &Address, token: &str) -> Option<u8> {
 /// Recomputes the suggestions after the focused recipient field changed; may
 /// schedule a people search.
 pub fn refresh(model: &mut Model) -> Vec<Effect> {
-    let field = model.focus;
+    let field = model.form.focus;
     let text = if field.is_recipients() {
         model.text(field)
     } else {
@@ -63,20 +63,32 @@ pub fn refresh(model: &mut Model) -> Vec<Effect> {
     let (start, token) = current_token(&text);
     let token = token.trim().to_lowercase();
     if token.is_empty() {
-        model.suggest = Suggestions::default();
+        model.completion.suggest = Suggestions::default();
         return Vec::new();
     }
-    let already: Vec<String> = if model.known.is_empty() && model.people_cache.is_empty() {
-        Vec::new()
-    } else {
-        crate::core::address::parse_list(&text[..start])
-            .map(|l| l.into_iter().map(|a| a.address.to_lowercase()).collect())
-            .unwrap_or_default()
-    };
-    let remote = model.people_cache.get(&token).cloned().unwrap_or_default();
+    let already: Vec<String> =
+        if model.completion.known.is_empty() && model.completion.people_cache.is_empty() {
+            Vec::new()
+        } else {
+            crate::core::address::parse_list(&text[..start])
+                .map(|l| l.into_iter().map(|a| a.address.to_lowercase()).collect())
+                .unwrap_or_default()
+        };
+    let remote = model
+        .completion
+        .people_cache
+        .get(&token)
+        .cloned()
+        .unwrap_or_default();
     let mut hits: Vec<(u8, usize, Address)> = Vec::new();
     // Local first (most recently used first), then the directory.
-    for (i, a) in model.known.iter().chain(remote.iter()).enumerate() {
+    for (i, a) in model
+        .completion
+        .known
+        .iter()
+        .chain(remote.iter())
+        .enumerate()
+    {
         let lower = a.address.to_lowercase();
         if already.contains(&lower)
             || hits
@@ -90,17 +102,17 @@ pub fn refresh(model: &mut Model) -> Vec<Effect> {
         }
     }
     hits.sort_by_key(|(r, i, _)| (*r, *i));
-    model.suggest = Suggestions {
+    model.completion.suggest = Suggestions {
         field: Some(field),
         items: hits.into_iter().take(MAX).map(|(_, _, a)| a).collect(),
         selected: 0,
     };
-    if model.can_search_people
+    if model.completion.can_search_people
         && token.chars().count() >= 2
-        && !model.people_cache.contains_key(&token)
+        && !model.completion.people_cache.contains_key(&token)
     {
         model.timer_seq += 1;
-        model.people_query = Some((token, model.timer_seq));
+        model.completion.people_query = Some((token, model.timer_seq));
         return vec![Effect::Timer {
             after: PEOPLE_DELAY,
             kind: TimerKind::People,
@@ -112,7 +124,7 @@ pub fn refresh(model: &mut Model) -> Vec<Effect> {
 
 /// The debounce ran out: ask Graph, unless more typing came since.
 pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
-    match &model.people_query {
+    match &model.completion.people_query {
         Some((q, s)) if *s == seq => Outcome::none().with(vec![Effect::SearchPeople(q.clone())]),
         _ => Outcome::none(),
     }
@@ -120,34 +132,46 @@ pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
 
 /// Graph's answer: cached, and shown if that is still what is being typed.
 pub fn on_people(model: &mut Model, query: String, found: Vec<Address>) -> Outcome {
-    model.people_cache.insert(query.clone(), found);
+    model.completion.people_cache.insert(query.clone(), found);
     let still = model
+        .completion
         .people_query
         .as_ref()
         .is_some_and(|(q, _)| *q == query);
-    if !still || !model.focus.is_recipients() {
+    if !still || !model.form.focus.is_recipients() {
         return Outcome::none();
     }
-    let before = model.suggest.clone();
+    let before = model.completion.suggest.clone();
     let effects = refresh(model);
     Outcome {
         effects,
-        redraw: model.suggest != before,
+        redraw: model.completion.suggest != before,
     }
 }
 
 /// Keys while suggestions are shown; `None` lets the key through.
 pub fn on_key(model: &mut Model, key: &KeyEvent) -> Option<Outcome> {
-    if model.suggest.items.is_empty() || model.suggest.field != Some(model.focus) {
+    if model.completion.suggest.items.is_empty()
+        || model.completion.suggest.field != Some(model.form.focus)
+    {
         return None;
     }
-    let n = model.suggest.items.len();
+    let n = model.completion.suggest.items.len();
     match key.code {
-        KeyCode::Down => model.suggest.selected = (model.suggest.selected + 1) % n,
-        KeyCode::Up => model.suggest.selected = (model.suggest.selected + n - 1) % n,
-        KeyCode::Esc => model.suggest = Suggestions::default(),
+        KeyCode::Down => {
+            model.completion.suggest.selected = (model.completion.suggest.selected + 1) % n
+        }
+        KeyCode::Up => {
+            model.completion.suggest.selected = (model.completion.suggest.selected + n - 1) % n
+        }
+        KeyCode::Esc => model.completion.suggest = Suggestions::default(),
         KeyCode::Tab | KeyCode::Enter => {
-            let pick = model.suggest.items.get(model.suggest.selected)?.clone();
+            let pick = model
+                .completion
+                .suggest
+                .items
+                .get(model.completion.suggest.selected)?
+                .clone();
             accept(model, &pick);
         }
         _ => return None,
@@ -156,7 +180,7 @@ pub fn on_key(model: &mut Model, key: &KeyEvent) -> Option<Outcome> {
 }
 
 fn accept(model: &mut Model, pick: &Address) {
-    let field = model.focus;
+    let field = model.form.focus;
     let text = model.text(field);
     let (start, _) = current_token(&text);
     let head = text[..start].trim_end();
@@ -167,7 +191,7 @@ fn accept(model: &mut Model, pick: &Address) {
         format!("{head} {chosen}, ")
     };
     model.set_text(field, &new);
-    model.errors[field.index()] = None;
-    model.suggest = Suggestions::default();
-    model.people_query = None;
+    model.form.errors[field.index()] = None;
+    model.completion.suggest = Suggestions::default();
+    model.completion.people_query = None;
 }

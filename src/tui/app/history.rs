@@ -2,14 +2,13 @@
 //! one back from Graph into the form to continue it (GET, then PATCH on save).
 
 use super::model::{Dialog, Field, Model, StatusEntry};
-use super::save;
 use super::update::{Effect, Outcome};
 use crate::core::address::format_list;
 use crate::core::attach::AttachedFile;
 use crate::core::content::BodyFormat;
 use crate::core::content::content_from_message;
 use crate::core::record::{Fields, JournalRecord, MoreText};
-use crate::graph::GraphFailure;
+use crate::graph;
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::Value;
 
@@ -38,7 +37,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
     let Some(Dialog::History(d)) = &mut model.dialog else {
         return Outcome::none();
     };
-    match model.keymap.action_for(&key) {
+    match model.session.keymap.action_for(&key) {
         Some(super::Action::History) | Some(super::Action::Cancel) => {
             model.dialog = None;
             return Outcome::redraw();
@@ -67,7 +66,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
             let Some(entry) = model.history.get(d.selected.min(n - 1)).cloned() else {
                 return Outcome::none();
             };
-            if model.in_flight.is_some() {
+            if model.save.in_flight.is_some() {
                 d.message = Some("A save is on its way; try again when it has finished.".into());
                 return Outcome::redraw();
             }
@@ -88,13 +87,13 @@ fn blank_record(model: &Model, key: String) -> JournalRecord {
     JournalRecord {
         version: JournalRecord::VERSION,
         key,
-        pid: model.pid,
+        pid: model.session.pid,
         session: String::new(),
         host: String::new(),
         updated: String::new(),
-        graph_url: model.target.graph_url.clone(),
-        user: model.target.user.clone(),
-        folder: model.target.folder.clone(),
+        graph_url: model.session.graph_url.clone(),
+        user: model.session.mailbox.user.clone(),
+        folder: model.session.mailbox.folder.clone(),
         fields: Fields::default(),
         server_id: None,
         web_link: None,
@@ -133,9 +132,9 @@ fn switch_to(model: &mut Model, rec: &JournalRecord) -> Vec<Effect> {
         effects.push(Effect::ReleaseJournal(model.draft_key.clone()));
     }
     model.restore(rec);
-    model.retry = None;
-    model.failures = 0;
-    model.saved_generation = model.generation;
+    model.save.retry = None;
+    model.save.settle();
+    model.form.mark_saved();
     model.journal.on_disk = false;
     model.dialog = None;
     effects
@@ -144,7 +143,7 @@ fn switch_to(model: &mut Model, rec: &JournalRecord) -> Vec<Effect> {
 /// Starts a blank draft. The one on screen is saved already, or kept in the
 /// local journal (offered at the next start and by `graft drafts`).
 fn new_draft(model: &mut Model) -> Outcome {
-    if model.in_flight.is_some() {
+    if model.save.in_flight.is_some() {
         if let Some(Dialog::History(d)) = &mut model.dialog {
             d.message = Some("A save is on its way; try again when it has finished.".into());
         }
@@ -156,10 +155,10 @@ fn new_draft(model: &mut Model) -> Outcome {
     if !effects.iter().any(|e| matches!(e, Effect::WriteJournal(_))) {
         model.status.push(StatusEntry::Info("New draft.".into()));
     }
-    if let Some(sig) = model.signature.clone() {
+    if let Some(sig) = model.session.signature.clone() {
         model.add_signature(&sig);
     }
-    model.focus = Field::To;
+    model.form.focus = Field::To;
     Outcome::redraw().with(effects)
 }
 
@@ -175,7 +174,7 @@ pub struct Loaded {
 /// Why a draft from the history could not be loaded.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoadFailure {
-    Failed(GraphFailure),
+    Failed(graph::Error),
     /// It was sent (it is in Sent Items now).
     Sent,
     /// The user deleted it (it is in Deleted Items).
@@ -267,8 +266,8 @@ pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailu
         .collect();
     let mut effects = switch_to(model, &rec);
     // What the server holds is what the form shows now, as the form reads it.
-    model.server.saved = model.validated_content().ok();
-    model.focus = Field::Body;
+    model.save.server.saved = model.validated_content().ok();
+    model.form.focus = Field::Body;
     model.status.push(StatusEntry::Info(format!(
         "Loaded “{}” from Outlook. Ctrl-S updates this draft.",
         if content.subject.is_empty() {
@@ -277,7 +276,6 @@ pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailu
             &content.subject
         }
     )));
-    effects.extend(save::touch_journal(model));
     if moved {
         effects.push(Effect::SaveHistory(model.history.clone()));
     }

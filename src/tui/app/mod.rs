@@ -5,6 +5,7 @@ pub mod attach;
 pub mod body;
 pub mod complete;
 pub mod history;
+pub mod journal;
 pub mod model;
 pub mod more;
 pub mod resolve;
@@ -13,5 +14,5 @@ pub mod signin;
 pub mod update;
 
 pub use crate::config::keymap::{Action, Keymap};
-pub use model::{Dialog, Field, Model, StatusEntry};
+pub use model::{Dialog, Field, Model, SaveKind, SavedHow, Session, Startup, StatusEntry};
 pub use update::{Effect, Msg, Outcome, TimerKind, update};

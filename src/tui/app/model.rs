@@ -1,8 +1,11 @@
 //! The whole state of the form, as plain data.
 
 use crate::config::keymap::Keymap;
+use crate::config::theme::Theme;
 use crate::core::address::AddressError;
 use crate::core::content::{BodyFormat, DraftContent, Importance, ListField};
+use crate::core::history::HistoryEntry;
+use crate::core::mailbox::Mailbox;
 use crate::core::record::MoreText;
 use crate::core::record::{Fields, JournalRecord};
 use ratatui::style::{Modifier, Style};
@@ -52,18 +55,58 @@ impl Field {
     }
 }
 
+/// Which request a save is: the first one creates the draft, every later
+/// one updates it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveKind {
+    Create,
+    Update,
+}
+
+impl SaveKind {
+    /// The HTTP method Graph is sent.
+    pub fn http(self) -> &'static str {
+        match self {
+            SaveKind::Create => "POST",
+            SaveKind::Update => "PATCH",
+        }
+    }
+}
+
+/// What a successful save did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SavedHow {
+    Created,
+    Updated,
+    /// A create found the draft an unanswered earlier create had made.
+    Adopted,
+    /// The draft had been moved in Outlook; it was updated where it is.
+    Moved,
+}
+
+impl SavedHow {
+    pub fn said(self) -> &'static str {
+        match self {
+            SavedHow::Created => "created",
+            SavedHow::Updated => "updated",
+            SavedHow::Adopted => "found the draft an unanswered save had made, updated",
+            SavedHow::Moved => "updated where it was moved in Outlook",
+        }
+    }
+}
+
 /// One line of news in the status pane.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StatusEntry {
     Info(String),
     /// A request is on its way.
     Saving {
-        method: String,
+        kind: SaveKind,
         url: String,
     },
     Saved {
         at: String,
-        method: String,
+        how: SavedHow,
         status: u16,
         status_text: String,
         id: String,
@@ -75,7 +118,8 @@ pub enum StatusEntry {
     },
     Failed {
         at: String,
-        method: String,
+        /// What failed, said for the user: `POST`, `PATCH`, `attach a.pdf`.
+        what: String,
         status: Option<u16>,
         status_text: String,
         code: String,
@@ -245,7 +289,7 @@ pub struct InFlight {
     pub req: u64,
     /// The draft it was sent for: its answer applies to that draft only.
     pub key: String,
-    pub method: String,
+    pub kind: SaveKind,
     /// What the request sends: the server holds this once it succeeds.
     pub snapshot: DraftContent,
     /// The edit generation the snapshot was taken at.
@@ -264,113 +308,253 @@ pub struct ServerDraft {
     pub saved: Option<DraftContent>,
 }
 
-/// Where drafts go, for display.
-#[derive(Clone, Debug, Default)]
-pub struct Target {
-    /// `me` or `users/…`
-    pub owner: String,
-    /// The `--user` value, if any.
-    pub user: Option<String>,
-    /// `None` is the default (Drafts); otherwise the `--folder` value.
-    pub folder: Option<String>,
-    /// The Graph root, shown in the help overlay.
-    pub graph_url: String,
-}
-
+/// Who the form works for and how it looks: set at start, changed only by
+/// sign-in and by what the service says about the mailbox.
 #[derive(Clone, Debug)]
-pub struct Model {
-    pub fields: Vec<TextArea<'static>>,
-    pub focus: Field,
-    pub errors: [Option<AddressError>; 3],
-    pub target: Target,
+pub struct Session {
+    /// Whose mailbox, which folder.
+    pub mailbox: Mailbox,
+    /// The Graph root, shown in the help overlay and kept in the journal.
+    pub graph_url: String,
+    /// The built-in emulator, not a real mailbox.
     pub demo: bool,
-    pub server: ServerDraft,
-    pub in_flight: Option<InFlight>,
-    /// Ctrl-S pressed while a save was in flight: save again when it ends.
-    pub save_queued: bool,
-    pub next_req: u64,
-    /// Bumped on every edit; equal to `saved_generation` when nothing is unsaved.
-    pub generation: u64,
-    pub saved_generation: u64,
-    pub status: Vec<StatusEntry>,
-    pub dialog: Option<Dialog>,
-    pub quit_after_save: bool,
-    pub should_quit: bool,
     pub keymap: Keymap,
-    /// This draft's stable client key (journal file name and Graph extended property).
-    pub draft_key: String,
-    /// A create may have reached the server without an answer: look up before creating.
-    pub create_uncertain: bool,
-    /// The save being tried (its client-request-id stays the same across
-    /// its automatic retries).
-    pub attempt: Option<crate::graph::Attempt>,
-    /// The mailbox refused the client key (named-property quota full):
-    /// drafts are created without it.
-    pub key_refused: bool,
-    pub retry: Option<RetryWait>,
-    /// Failed attempts in a row, for backoff.
-    pub failures: u32,
-    pub journal: JournalState,
-    /// Sequence number for timers; stale ticks are ignored.
-    pub timer_seq: u64,
-    /// State for jitter (xorshift), so `update` stays pure and repeatable.
-    pub rng: u64,
+    /// Colours (from the config file's `[theme]`).
+    pub theme: Theme,
+    /// `NO_COLOR` is set: styles only, no colours.
+    pub no_color: bool,
     /// This process's id, recorded in the journal.
     pub pid: u32,
     /// Device-code sign-in is available (no fixed token was given).
     pub can_sign_in: bool,
-    /// Save once sign-in succeeds (a save waited for it).
-    pub save_after_sign_in: bool,
-    /// `NO_COLOR` is set: styles only, no colours.
-    pub no_color: bool,
-    /// Plain text, HTML, or Markdown (sent as HTML).
-    pub body_format: BodyFormat,
-    /// Reply-To, importance, receipts, categories, follow-up flag (F3).
-    pub more: MoreState,
-    /// Addresses used before, most recent first (for completion).
-    pub known: Vec<crate::core::address::Address>,
-    /// Completion suggestions on screen.
-    pub suggest: super::complete::Suggestions,
-    /// The mailbox's master categories (offered in the F3 panel).
-    pub master_categories: Vec<String>,
-    /// Signed in: completion may ask Graph's people search.
-    pub can_search_people: bool,
+    /// Why device sign-in cannot work as configured (said instead of trying).
+    pub sign_in_problem: Option<String>,
     /// The profile wants people search (it stays off while not permitted).
     pub people_wanted: bool,
     /// Features already said to be off for want of a permission (said once).
     pub refused: Vec<crate::auth::Feature>,
+    /// The mailbox refused the client key (named-property quota full):
+    /// drafts are created without it.
+    pub key_refused: bool,
     /// The mailbox's message size limit in bytes (Exchange Online's default
     /// until the profile or MailTips tell otherwise).
     pub max_message_bytes: u64,
     /// The limit came from the profile or MailTips, not the default.
     pub max_message_known: bool,
-    /// Why device sign-in cannot work as configured (said instead of trying).
-    pub sign_in_problem: Option<String>,
-    /// People search answers by query.
-    pub people_cache: std::collections::HashMap<String, Vec<crate::core::address::Address>>,
-    /// The query waiting for its debounce, with its timer.
-    pub people_query: Option<(String, u64)>,
-    /// Attached files and what the server still needs to hear about them.
-    pub files: crate::core::attach::Files,
-    /// An upload in progress (the status pane shows a bar).
-    pub upload: Option<crate::core::attach::Upload>,
-    /// Drafts saved from graft in this profile, newest first.
-    pub history: Vec<crate::core::history::HistoryEntry>,
+    /// The mailbox's master categories (offered in the F3 panel).
+    pub categories: Vec<String>,
     /// The profile's signature, for new drafts.
     pub signature: Option<String>,
-    /// Waiting for the people search to resolve names typed without an address.
-    pub resolving: bool,
+}
+
+impl Session {
+    pub fn new(
+        mailbox: Mailbox,
+        graph_url: impl Into<String>,
+        demo: bool,
+        keymap: Keymap,
+    ) -> Session {
+        Session {
+            mailbox,
+            graph_url: graph_url.into(),
+            demo,
+            keymap,
+            theme: Theme::default(),
+            no_color: false,
+            pid: 0,
+            can_sign_in: false,
+            sign_in_problem: None,
+            people_wanted: true,
+            refused: Vec::new(),
+            key_refused: false,
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+            max_message_known: false,
+            categories: Vec::new(),
+            signature: None,
+        }
+    }
+
+    /// How many bytes of attachments a draft may hold: three quarters of the
+    /// mailbox's limit, which counts the message as sent, attachments in
+    /// base64 (a third larger); Outlook on the web keeps the same headroom.
+    pub fn attachment_budget(&self) -> u64 {
+        self.max_message_bytes / 4 * 3
+    }
+}
+
+/// What the user wrote: the fields, the F3 fields, the attachment list.
+#[derive(Clone, Debug)]
+pub struct Form {
+    pub fields: Vec<TextArea<'static>>,
+    pub focus: Field,
+    pub errors: [Option<AddressError>; 3],
+    /// Plain text, HTML, or Markdown (sent as HTML).
+    pub body_format: BodyFormat,
+    /// Reply-To, importance, receipts, categories, follow-up flag (F3).
+    pub more: MoreState,
+    /// Attached files and what the server still needs to hear about them.
+    pub files: crate::core::attach::Files,
+    /// Bumped on every edit ([`Form::edited`]); equal to `saved_generation`
+    /// when nothing is unsaved.
+    pub generation: u64,
+    pub saved_generation: u64,
     /// The body's lines outside the text widget (long bodies only).
     pub body_outside: super::body::Outside,
     /// The terminal's height (the body never shows more lines than this).
     pub screen_rows: usize,
-    /// Colours (from the config file's `[theme]`).
-    pub theme: crate::config::theme::Theme,
 }
 
-/// Exchange Online's default message size limit (tenants may raise it to
-/// 150 MB): the whole message, attachments included.
-pub const DEFAULT_MAX_MESSAGE_BYTES: u64 = 35 * 1024 * 1024;
+impl Form {
+    fn new() -> Form {
+        Form {
+            fields: Field::ALL.iter().map(|f| new_field(*f)).collect(),
+            focus: Field::To,
+            errors: [None, None, None],
+            body_format: BodyFormat::Text,
+            more: MoreState::default(),
+            files: Default::default(),
+            generation: 0,
+            saved_generation: 0,
+            body_outside: Default::default(),
+            screen_rows: super::body::DEFAULT_ROWS,
+        }
+    }
+
+    /// Something the server should hear about changed.
+    pub fn edited(&mut self) {
+        self.generation += 1;
+    }
+
+    /// What the form holds now is what the server holds.
+    pub fn mark_saved(&mut self) {
+        self.saved_generation = self.generation;
+    }
+
+    /// Nothing the form holds is on the server (a new draft of the same text).
+    pub fn mark_unsaved(&mut self) {
+        self.saved_generation = u64::MAX;
+    }
+}
+
+/// Saving: what the server holds, the request in flight, the retries.
+#[derive(Clone, Debug)]
+pub struct SaveState {
+    pub server: ServerDraft,
+    pub in_flight: Option<InFlight>,
+    /// Ctrl-S pressed while a save was in flight: save again when it ends.
+    pub queued: bool,
+    pub next_req: u64,
+    /// Quit once the save in progress has succeeded.
+    pub quit_after: bool,
+    /// Save once sign-in succeeds (a save waited for it).
+    pub after_sign_in: bool,
+    /// An automatic retry counting down.
+    pub retry: Option<RetryWait>,
+    /// The one retry policy's count for the current save.
+    pub tries: crate::graph::retry::Tries,
+    /// The save being tried (its client-request-id stays the same across
+    /// its automatic retries).
+    pub attempt: Option<crate::graph::Attempt>,
+    /// A create may have reached the server without an answer: look up before creating.
+    pub create_uncertain: bool,
+    /// An upload in progress (the status pane shows a bar).
+    pub upload: Option<crate::core::attach::Upload>,
+}
+
+impl SaveState {
+    fn new() -> SaveState {
+        SaveState {
+            server: ServerDraft::default(),
+            in_flight: None,
+            queued: false,
+            next_req: 1,
+            quit_after: false,
+            after_sign_in: false,
+            retry: None,
+            tries: crate::graph::retry::Tries::new(crate::graph::retry::Limits::KEEP_TRYING),
+            attempt: None,
+            create_uncertain: false,
+            upload: None,
+        }
+    }
+
+    /// The save is over (done, or failed for good): the next one counts its
+    /// tries afresh.
+    pub fn settle(&mut self) {
+        self.tries.reset();
+        self.attempt = None;
+    }
+
+    /// The save failed for good: nothing follows it by itself — no queued
+    /// save, no quitting after it.
+    pub fn give_up(&mut self) {
+        self.settle();
+        self.queued = false;
+        self.quit_after = false;
+    }
+
+    /// Work on the server is unfinished: in flight, or waiting to retry.
+    pub fn busy(&self) -> bool {
+        self.in_flight.is_some() || self.retry.is_some()
+    }
+}
+
+/// Address completion and name resolution.
+#[derive(Clone, Debug, Default)]
+pub struct Completion {
+    /// Addresses used before, most recent first.
+    pub known: Vec<crate::core::address::Address>,
+    /// Suggestions on screen.
+    pub suggest: super::complete::Suggestions,
+    /// Signed in and permitted: completion may ask Graph's people search.
+    pub can_search_people: bool,
+    /// People search answers by query.
+    pub people_cache: std::collections::HashMap<String, Vec<crate::core::address::Address>>,
+    /// The query waiting for its debounce, with its timer.
+    pub people_query: Option<(String, u64)>,
+    /// Waiting for the people search to resolve names typed without an address.
+    pub resolving: bool,
+}
+
+/// The whole state of the form, in parts.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub session: Session,
+    pub form: Form,
+    pub save: SaveState,
+    pub journal: JournalState,
+    pub completion: Completion,
+    /// Drafts saved from graft in this profile, newest first.
+    pub history: Vec<HistoryEntry>,
+    pub dialog: Option<Dialog>,
+    pub status: Vec<StatusEntry>,
+    /// This draft's stable client key (journal file name and Graph extended property).
+    pub draft_key: String,
+    pub should_quit: bool,
+    /// Sequence number for timers; stale ticks are ignored.
+    pub timer_seq: u64,
+    /// State for jitter (xorshift), so `update` stays pure and repeatable.
+    pub rng: u64,
+}
+
+/// What a start brings besides the session: earlier work and the text to begin with.
+#[derive(Clone, Debug, Default)]
+pub struct Startup {
+    /// Feeds jitter and new draft keys.
+    pub seed: u64,
+    /// Text to begin with (a mailto: link, prefill flags).
+    pub prefill: Option<Fields>,
+    /// Drafts of earlier sessions the server does not hold: offered first.
+    pub recover: Vec<JournalRecord>,
+    /// Lines for the status pane (an unreadable journal, no journal at all…).
+    pub notices: Vec<String>,
+    /// The local journal can be written.
+    pub journal: bool,
+    pub history: Vec<HistoryEntry>,
+    pub known: Vec<crate::core::address::Address>,
+}
+
+pub use crate::core::limits::DEFAULT_MAX_MESSAGE_BYTES;
 
 /// Each form field with its text in `f`.
 fn by_field(f: &Fields) -> [(Field, &String); 5] {
@@ -423,86 +607,48 @@ pub(crate) fn styled_field(mut ta: TextArea<'static>, field: Field) -> TextArea<
     ta
 }
 
-impl Target {
-    pub fn folder_label(&self) -> String {
-        self.folder.clone().unwrap_or_else(|| "Drafts".to_string())
-    }
-}
-
 impl Model {
-    /// How many bytes of attachments a draft may hold: three quarters of the
-    /// mailbox's limit, which counts the message as sent, attachments in
-    /// base64 (a third larger); Outlook on the web keeps the same headroom.
-    pub fn attachment_budget(&self) -> u64 {
-        self.max_message_bytes / 4 * 3
-    }
-
-    /// A fresh form. `seed` feeds jitter and new draft keys.
-    pub fn new(target: Target, demo: bool, keymap: Keymap) -> Model {
-        Model::with_seed(target, demo, keymap, 0x9e37_79b9_7f4a_7c15, 0)
-    }
-
-    pub fn with_seed(target: Target, demo: bool, keymap: Keymap, seed: u64, pid: u32) -> Model {
-        let mut m = Model::blank(target, demo, keymap);
-        m.rng = seed | 1;
-        m.pid = pid;
-        m.draft_key = m.fresh_key();
-        m
-    }
-
-    fn blank(target: Target, demo: bool, keymap: Keymap) -> Model {
-        Model {
-            fields: Field::ALL.iter().map(|f| new_field(*f)).collect(),
-            focus: Field::To,
-            errors: [None, None, None],
-            target,
-            demo,
-            server: ServerDraft::default(),
-            in_flight: None,
-            save_queued: false,
-            next_req: 1,
-            generation: 0,
-            saved_generation: 0,
-            status: Vec::new(),
+    /// A form for `session`, with what `startup` brings.
+    pub fn new(session: Session, startup: Startup) -> Model {
+        let signature = session.signature.clone();
+        let mut m = Model {
+            session,
+            form: Form::new(),
+            save: SaveState::new(),
+            journal: JournalState {
+                enabled: startup.journal,
+                ..JournalState::default()
+            },
+            completion: Completion {
+                known: startup.known,
+                ..Completion::default()
+            },
+            history: startup.history,
             dialog: None,
-            quit_after_save: false,
-            should_quit: false,
-            keymap,
+            status: startup.notices.into_iter().map(StatusEntry::Info).collect(),
             draft_key: String::new(),
-            create_uncertain: false,
-            attempt: None,
-            key_refused: false,
-            retry: None,
-            failures: 0,
-            journal: JournalState::default(),
+            should_quit: false,
             timer_seq: 0,
-            rng: 1,
-            pid: 0,
-            can_sign_in: false,
-            save_after_sign_in: false,
-            no_color: false,
-            body_format: BodyFormat::Text,
-            more: MoreState::default(),
-            known: Vec::new(),
-            suggest: Default::default(),
-            master_categories: Vec::new(),
-            can_search_people: false,
-            people_wanted: true,
-            refused: Vec::new(),
-            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
-            max_message_known: false,
-            sign_in_problem: None,
-            people_cache: Default::default(),
-            people_query: None,
-            files: Default::default(),
-            upload: None,
-            history: Vec::new(),
-            signature: None,
-            resolving: false,
-            body_outside: Default::default(),
-            screen_rows: super::body::DEFAULT_ROWS,
-            theme: Default::default(),
+            rng: (if startup.seed == 0 {
+                0x9e37_79b9_7f4a_7c15
+            } else {
+                startup.seed
+            }) | 1,
+        };
+        m.draft_key = m.fresh_key();
+        if let Some(fields) = &startup.prefill {
+            m.fill(fields);
         }
+        if let Some(sig) = signature {
+            m.add_signature(&sig);
+        }
+        if !startup.recover.is_empty() {
+            m.dialog = Some(Dialog::Recover {
+                items: startup.recover,
+                selected: 0,
+            });
+        }
+        m
     }
 
     /// The next pseudo-random number (xorshift64*).
@@ -541,7 +687,10 @@ impl Model {
 
     /// Whether the journal must hold this draft: unsaved text, or a save not finished.
     pub fn needs_journal(&self) -> bool {
-        self.is_dirty() || self.in_flight.is_some() || self.retry.is_some() || self.create_uncertain
+        self.is_dirty()
+            || self.save.in_flight.is_some()
+            || self.save.retry.is_some()
+            || self.save.create_uncertain
     }
 
     /// What the journal file holds for this draft.
@@ -549,39 +698,43 @@ impl Model {
         JournalRecord {
             version: JournalRecord::VERSION,
             key: self.draft_key.clone(),
-            pid: self.pid,
+            pid: self.session.pid,
             session: String::new(),
             host: String::new(),
             updated: String::new(),
-            graph_url: self.target.graph_url.clone(),
-            user: self.target.user.clone(),
-            folder: self.target.folder.clone(),
+            graph_url: self.session.graph_url.clone(),
+            user: self.session.mailbox.user.clone(),
+            folder: self.session.mailbox.folder.clone(),
             fields: self.fields_text(),
-            server_id: self.server.id.clone(),
-            web_link: self.server.web_link.clone(),
-            saved: self.server.saved.clone(),
+            server_id: self.save.server.id.clone(),
+            web_link: self.save.server.web_link.clone(),
+            saved: self.save.server.saved.clone(),
             // A create on its way may reach the server whatever becomes of
             // this process: the next one looks the key up before creating.
-            create_uncertain: self.create_uncertain
-                || self.in_flight.as_ref().is_some_and(|f| f.method == "POST"),
-            queued: self.in_flight.is_some() || self.retry.is_some() || self.save_queued,
-            format: self.body_format,
-            more: self.more.text(),
-            attachments: self.files.list.clone(),
-            detached: self.files.detached.clone(),
+            create_uncertain: self.save.create_uncertain
+                || self
+                    .save
+                    .in_flight
+                    .as_ref()
+                    .is_some_and(|f| f.kind == SaveKind::Create),
+            queued: self.save.in_flight.is_some() || self.save.retry.is_some() || self.save.queued,
+            format: self.form.body_format,
+            more: self.form.more.text(),
+            attachments: self.form.files.list.clone(),
+            detached: self.form.files.detached.clone(),
         }
     }
 
     /// Appends the signature to the body (`-- ` line first), cursor at the top.
     /// A form holding only its signature has nothing unsaved.
     pub fn add_signature(&mut self, signature: &str) {
-        let clean = self.generation == self.saved_generation;
+        let clean = self.form.generation == self.form.saved_generation;
         let body = self.text(Field::Body);
         let text = format!("{body}\n\n-- \n{signature}");
         self.set_text(Field::Body, &text);
         self.body_jump(0, 0);
         if clean {
-            self.saved_generation = self.generation;
+            self.form.mark_saved();
         }
     }
 
@@ -592,7 +745,7 @@ impl Model {
             self.set_text(field, &text);
         }
         // Start where the writing is: the body if recipients are there, else To.
-        self.focus = if f.to.trim().is_empty() {
+        self.form.focus = if f.to.trim().is_empty() {
             Field::To
         } else {
             Field::Body
@@ -605,36 +758,36 @@ impl Model {
             self.set_text(field, text);
         }
         self.draft_key = rec.key.clone();
-        self.server = ServerDraft {
+        self.save.server = ServerDraft {
             id: rec.server_id.clone(),
             web_link: rec.web_link.clone(),
             change_key: None,
             saved: rec.saved.clone(),
         };
-        self.create_uncertain = rec.create_uncertain;
-        self.body_format = rec.format;
-        self.more.set(&rec.more);
-        self.files = crate::core::attach::Files {
+        self.save.create_uncertain = rec.create_uncertain;
+        self.form.body_format = rec.format;
+        self.form.more.set(&rec.more);
+        self.form.files = crate::core::attach::Files {
             list: rec.attachments.clone(),
             detached: rec.detached.clone(),
         };
-        self.errors = [None, None, None];
-        self.generation += 1;
+        self.form.errors = [None, None, None];
+        self.form.edited();
         let unchanged = self
             .validated_content()
             .ok()
             .is_some_and(|c| rec.saved.as_ref() == Some(&c));
         if unchanged {
-            self.saved_generation = self.generation;
+            self.form.mark_saved();
         }
     }
 
     pub fn field(&self, f: Field) -> &TextArea<'static> {
-        &self.fields[f.index()]
+        &self.form.fields[f.index()]
     }
 
     pub fn field_mut(&mut self, f: Field) -> &mut TextArea<'static> {
-        &mut self.fields[f.index()]
+        &mut self.form.fields[f.index()]
     }
 
     /// The text of a field; single-line fields are one line by construction.
@@ -651,21 +804,21 @@ impl Model {
         } else {
             let mut ta = new_field(f);
             ta.insert_str(text);
-            self.fields[f.index()] = ta;
+            self.form.fields[f.index()] = ta;
         }
-        self.generation += 1;
+        self.form.edited();
     }
 
     pub fn error(&self, f: Field) -> Option<&AddressError> {
         if f.is_recipients() {
-            self.errors[f.index()].as_ref()
+            self.form.errors[f.index()].as_ref()
         } else {
             None
         }
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.generation != self.saved_generation || self.files.pending()
+        self.form.generation != self.form.saved_generation || self.form.files.pending()
     }
 
     /// Parses the recipient fields; on failure records the error on each bad field.
@@ -674,10 +827,13 @@ impl Model {
     pub fn validated_content(
         &mut self,
     ) -> Result<DraftContent, Vec<(Option<Field>, AddressError)>> {
-        let result =
-            DraftContent::from_typed(&self.fields_text(), self.body_format, &self.more.text());
-        self.errors = [None, None, None];
-        self.more.reply_to_error = None;
+        let result = DraftContent::from_typed(
+            &self.fields_text(),
+            self.form.body_format,
+            &self.form.more.text(),
+        );
+        self.form.errors = [None, None, None];
+        self.form.more.reply_to_error = None;
         result.map_err(|bad| {
             bad.into_iter()
                 .map(|(which, e)| {
@@ -688,8 +844,8 @@ impl Model {
                         ListField::ReplyTo => None,
                     };
                     match field {
-                        Some(f) => self.errors[f.index()] = Some(e.clone()),
-                        None => self.more.reply_to_error = Some(e.clone()),
+                        Some(f) => self.form.errors[f.index()] = Some(e.clone()),
+                        None => self.form.more.reply_to_error = Some(e.clone()),
                     }
                     (field, e)
                 })

@@ -21,8 +21,8 @@ fn is_text(row: usize) -> bool {
 }
 
 fn changed(model: &mut Model) -> Outcome {
-    model.generation += 1;
-    Outcome::redraw().with(save::touch_journal(model))
+    model.form.edited();
+    Outcome::redraw()
 }
 
 pub fn open(model: &mut Model) -> Outcome {
@@ -34,7 +34,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
     let Some(Dialog::More { row }) = model.dialog else {
         return Outcome::none();
     };
-    match model.keymap.action_for(&key) {
+    match model.session.keymap.action_for(&key) {
         Some(Action::More) | Some(Action::Cancel) => {
             model.dialog = None;
             return Outcome::redraw();
@@ -52,30 +52,30 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
         (_, KeyCode::Up) => go(model, (row + LABELS.len() - 1) % LABELS.len()),
         (r, KeyCode::Enter) if is_text(r) => go(model, (row + 1) % LABELS.len()),
         (1, KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Right | KeyCode::Left) => {
-            model.more.importance = model.more.importance.next();
+            model.form.more.importance = model.form.more.importance.next();
             changed(model)
         }
         (2, KeyCode::Enter | KeyCode::Char(' ')) => {
-            model.more.read_receipt = !model.more.read_receipt;
+            model.form.more.read_receipt = !model.form.more.read_receipt;
             changed(model)
         }
         (3, KeyCode::Enter | KeyCode::Char(' ')) => {
-            model.more.delivery_receipt = !model.more.delivery_receipt;
+            model.form.more.delivery_receipt = !model.form.more.delivery_receipt;
             changed(model)
         }
         (5, KeyCode::Enter | KeyCode::Char(' ')) => {
-            model.more.flagged = !model.more.flagged;
+            model.form.more.flagged = !model.form.more.flagged;
             changed(model)
         }
         (r, _) if is_text(r) => {
             let ta = if r == 0 {
-                &mut model.more.reply_to
+                &mut model.form.more.reply_to
             } else {
-                &mut model.more.categories
+                &mut model.form.more.categories
             };
             if ta.input(key) {
                 if r == 0 {
-                    model.more.reply_to_error = None;
+                    model.form.more.reply_to_error = None;
                 }
                 changed(model)
             } else {
@@ -89,8 +89,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
 fn go(model: &mut Model, to: usize) -> Outcome {
     if let Some(Dialog::More { row }) = &mut model.dialog {
         if *row == 0 {
-            let text = model.more.reply_to.lines().join(" ");
-            model.more.reply_to_error = crate::core::address::parse_list(&text).err();
+            let text = model.form.more.reply_to.lines().join(" ");
+            model.form.more.reply_to_error = crate::core::address::parse_list(&text).err();
         }
         *row = to;
     }
@@ -109,9 +109,9 @@ pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
     let field = if row == 0 { Field::To } else { Field::Subject };
     let clean = paste_for(field, text);
     let ta = if row == 0 {
-        &mut model.more.reply_to
+        &mut model.form.more.reply_to
     } else {
-        &mut model.more.categories
+        &mut model.form.more.categories
     };
     ta.insert_str(&clean);
     changed(model)

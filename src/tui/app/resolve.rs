@@ -31,7 +31,7 @@ fn replace_everywhere(model: &mut Model, name: &str, with: &Address) {
         {
             let new = replace_name(&text, name, with);
             model.set_text(f, &new);
-            model.errors[f.index()] = None;
+            model.form.errors[f.index()] = None;
         }
     }
 }
@@ -57,7 +57,7 @@ fn pick<'a>(name: &str, candidates: &'a [Address]) -> Option<&'a Address> {
 /// Before a save: resolves what it can locally. `Some(outcome)` when the save
 /// must wait for a people search (or cannot go ahead); `None` to save now.
 pub fn before_save(model: &mut Model) -> Option<Outcome> {
-    if model.resolving {
+    if model.completion.resolving {
         model.status.push(StatusEntry::Info(
             "Still looking up names; the save goes ahead when they are found.".into(),
         ));
@@ -70,6 +70,7 @@ pub fn before_save(model: &mut Model) -> Option<Outcome> {
     let mut left = Vec::new();
     for name in names {
         let known: Vec<Address> = model
+            .completion
             .known
             .iter()
             .filter(|a| {
@@ -90,8 +91,12 @@ pub fn before_save(model: &mut Model) -> Option<Outcome> {
     if left.is_empty() {
         return None;
     }
-    if !model.can_search_people {
-        if model.refused.contains(&crate::auth::Feature::PeopleSearch) {
+    if !model.completion.can_search_people {
+        if model
+            .session
+            .refused
+            .contains(&crate::auth::Feature::PeopleSearch)
+        {
             // Say why the name was not looked up, not just "no '@'".
             let reason =
                 "people search is off (it needs the People.Read permission); type the address"
@@ -102,7 +107,7 @@ pub fn before_save(model: &mut Model) -> Option<Outcome> {
                     .into_iter()
                     .find(|n| left.iter().any(|l| l.eq_ignore_ascii_case(n)))
                 {
-                    model.errors[f.index()] = Some(AddressError {
+                    model.form.errors[f.index()] = Some(AddressError {
                         item: n,
                         reason: reason.clone(),
                     });
@@ -110,9 +115,9 @@ pub fn before_save(model: &mut Model) -> Option<Outcome> {
                 }
             }
             if let Some(f) = first {
-                model.focus = f;
+                model.form.focus = f;
             }
-            model.quit_after_save = false;
+            model.save.quit_after = false;
             model.status.push(StatusEntry::Invalid(format!(
                 "Not saved. {}: {reason}",
                 left.join(", ")
@@ -122,7 +127,7 @@ pub fn before_save(model: &mut Model) -> Option<Outcome> {
         // The usual validation flags them: "no '@'".
         return None;
     }
-    model.resolving = true;
+    model.completion.resolving = true;
     model.status.push(StatusEntry::Info(format!(
         "Looking up {} in your organisation…",
         left.join(", ")
@@ -136,10 +141,10 @@ pub fn on_resolved(
     model: &mut Model,
     found: Vec<(String, Result<Vec<Address>, String>)>,
 ) -> Outcome {
-    if !model.resolving {
+    if !model.completion.resolving {
         return Outcome::none();
     }
-    model.resolving = false;
+    model.completion.resolving = false;
     let mut problems: Vec<String> = Vec::new();
     for (name, candidates) in &found {
         let none = Vec::new();
@@ -166,12 +171,12 @@ pub fn on_resolved(
                         .iter()
                         .any(|n| n.eq_ignore_ascii_case(name))
                     {
-                        model.errors[f.index()] = Some(AddressError {
+                        model.form.errors[f.index()] = Some(AddressError {
                             item: name.clone(),
                             reason: reason.clone(),
                         });
                         if problems.is_empty() {
-                            model.focus = f;
+                            model.form.focus = f;
                         }
                     }
                 }
@@ -179,18 +184,18 @@ pub fn on_resolved(
             }
         }
     }
-    model.generation += 1;
+    model.form.edited();
     if problems.is_empty() {
         let mut out = save::save(model);
         out.redraw = true;
         return out;
     }
-    model.quit_after_save = false;
+    model.save.quit_after = false;
     model.status.push(StatusEntry::Invalid(format!(
         "Not saved. {}",
         problems.join("; ")
     )));
-    Outcome::redraw().with(save::touch_journal(model))
+    Outcome::redraw()
 }
 
 #[cfg(test)]

@@ -1,58 +1,24 @@
 //! Saving: create then update, one request at a time, automatic retries that
 //! respect the service, no duplicate drafts, and the local journal's schedule.
 
-use super::model::{Dialog, InFlight, Model, RetryWait, StatusEntry};
+use super::model::{Dialog, InFlight, Model, RetryWait, SaveKind, SavedHow, StatusEntry};
 use super::update::{Effect, Outcome, TimerKind};
-use crate::graph::{FailureKind, GraphFailure};
+use crate::core::limits::MAX_REQUEST_BYTES;
+use crate::graph::{self, FailureKind};
 use std::time::Duration;
 
-/// How soon after an edit the journal is written. Text typed more than this
-/// (plus a disk write) before a crash is on disk.
-pub const JOURNAL_DELAY: Duration = Duration::from_millis(300);
 /// Throttling and service errors are retried this many times, then shown.
 pub const MAX_SERVICE_RETRIES: u32 = crate::graph::retry::MAX_SERVICE_RETRIES;
-/// Graph's request size ceiling (about 4 MB), less room for the JSON around the text.
-pub const MAX_REQUEST_BYTES: usize = 3_900_000;
 /// Longest wait between automatic retries when the server gives no Retry-After.
 pub const MAX_BACKOFF_SECS: u64 = crate::graph::retry::MAX_BACKOFF.as_secs();
-
-/// Schedules a journal write soon, unless one is already scheduled.
-pub fn touch_journal(model: &mut Model) -> Vec<Effect> {
-    if !model.journal.enabled || model.journal.armed {
-        return Vec::new();
-    }
-    model.journal.armed = true;
-    model.timer_seq += 1;
-    vec![Effect::Timer {
-        after: JOURNAL_DELAY,
-        kind: TimerKind::Journal,
-        seq: model.timer_seq,
-    }]
-}
-
-/// What the journal should do now: write the draft, or remove it once the server has it all.
-fn journal_effect(model: &mut Model) -> Vec<Effect> {
-    if model.needs_journal() {
-        model.journal.on_disk = true;
-        vec![Effect::WriteJournal(Box::new(model.journal_record()))]
-    } else if model.journal.on_disk {
-        model.journal.on_disk = false;
-        vec![Effect::RemoveJournal(model.draft_key.clone())]
-    } else {
-        Vec::new()
-    }
-}
 
 pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
     match kind {
         TimerKind::SignIn | TimerKind::People => Outcome::none(),
-        TimerKind::Journal => {
-            model.journal.armed = false;
-            Outcome::none().with(journal_effect(model))
-        }
+        TimerKind::Journal => super::journal::on_tick(model),
         TimerKind::Retry => {
             let loading = matches!(&model.dialog, Some(Dialog::History(d)) if d.loading);
-            let Some(wait) = model.retry.as_mut().filter(|w| w.seq == seq) else {
+            let Some(wait) = model.save.retry.as_mut().filter(|w| w.seq == seq) else {
                 return Outcome::none();
             };
             if loading && wait.remaining_secs <= 1 {
@@ -74,32 +40,32 @@ pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
                     seq,
                 }]);
             }
-            model.retry = None;
+            model.save.retry = None;
             save(model)
         }
     }
 }
 
 pub fn cancel_retry(model: &mut Model) -> Outcome {
-    model.retry = None;
-    model.quit_after_save = false;
+    model.save.retry = None;
+    model.save.quit_after = false;
     model.status.push(StatusEntry::Info(
         "Automatic retry cancelled. Ctrl-S tries again; your text is kept in the local journal."
             .into(),
     ));
-    Outcome::redraw().with(touch_journal(model))
+    Outcome::redraw()
 }
 
 pub fn save(model: &mut Model) -> Outcome {
-    if model.in_flight.is_some() {
-        model.save_queued = true;
+    if model.save.in_flight.is_some() {
+        model.save.queued = true;
         model.status.push(StatusEntry::Info(
             "Still saving; will save your latest changes as soon as this save finishes.".into(),
         ));
         return Outcome::redraw();
     }
     // Ctrl-S during a retry countdown means: now.
-    model.retry = None;
+    model.save.retry = None;
     if let Some(wait) = super::resolve::before_save(model) {
         return wait;
     }
@@ -115,11 +81,11 @@ pub fn save(model: &mut Model) -> Outcome {
                 .status
                 .push(StatusEntry::Invalid(format!("Not saved. {text}")));
             match bad.first() {
-                Some((Some(f), _)) => model.focus = *f,
+                Some((Some(f), _)) => model.form.focus = *f,
                 Some((None, _)) => model.dialog = Some(super::model::Dialog::More { row: 0 }),
                 None => {}
             }
-            model.quit_after_save = false;
+            model.save.quit_after = false;
             return Outcome::redraw();
         }
     };
@@ -131,14 +97,14 @@ pub fn save(model: &mut Model) -> Outcome {
             size as f64 / 1_000_000.0,
             MAX_REQUEST_BYTES as f64 / 1_000_000.0
         )));
-        model.quit_after_save = false;
+        model.save.quit_after = false;
         return Outcome::redraw();
     }
-    let req = model.next_req;
-    model.next_req += 1;
-    let files = model.files.clone();
+    let req = model.save.next_req;
+    model.save.next_req += 1;
+    let files = model.form.files.clone();
     // One client-request-id for a save and all its automatic retries.
-    let attempt = match (&model.attempt, model.failures) {
+    let attempt = match (&model.save.attempt, model.save.tries.attempt) {
         (Some(a), n) if n > 0 => crate::graph::Attempt {
             retry: n,
             ..a.clone()
@@ -148,33 +114,33 @@ pub fn save(model: &mut Model) -> Outcome {
             retry: 0,
         },
     };
-    model.attempt = Some(attempt.clone());
+    model.save.attempt = Some(attempt.clone());
     // A mailbox that refused the key gets drafts without it.
-    let key = (!model.key_refused).then_some(model.draft_key.as_str());
-    let (effect, method, url) = match &model.server.id {
+    let key = (!model.session.key_refused).then_some(model.draft_key.as_str());
+    let (effect, kind, url) = match &model.save.server.id {
         None => (
             Effect::Create {
                 req,
                 body: content.create_body(key),
-                lookup_key: (model.create_uncertain && key.is_some())
+                lookup_key: (model.save.create_uncertain && key.is_some())
                     .then(|| model.draft_key.clone()),
                 files: files.clone(),
                 attempt,
             },
-            "POST",
-            format!("{}/messages", target_path(model)),
+            SaveKind::Create,
+            format!("{}/messages", model.session.mailbox.path_label()),
         ),
         Some(id) => {
-            let body = content.patch_body(model.server.saved.as_ref());
+            let body = content.patch_body(model.save.server.saved.as_ref());
             if body.as_object().is_some_and(|o| o.is_empty()) && !files.pending() {
-                model.saved_generation = model.generation;
+                model.form.mark_saved();
                 model.status.push(StatusEntry::Info(
                     "No changes since the last save: the draft on the server is up to date.".into(),
                 ));
-                if model.quit_after_save {
+                if model.save.quit_after {
                     model.should_quit = true;
                 }
-                return Outcome::redraw().with(touch_journal(model));
+                return Outcome::redraw();
             }
             (
                 Effect::Update {
@@ -185,30 +151,26 @@ pub fn save(model: &mut Model) -> Outcome {
                     key: model.draft_key.clone(),
                     attempt,
                 },
-                "PATCH",
-                format!("/{}/messages/{{id}}", model.target.owner),
+                SaveKind::Update,
+                format!("/{}/messages/{{id}}", model.session.mailbox.owner_label()),
             )
         }
     };
-    model.in_flight = Some(InFlight {
+    model.save.in_flight = Some(InFlight {
         req,
         key: model.draft_key.clone(),
-        method: method.to_string(),
+        kind,
         snapshot: content,
-        generation: model.generation,
+        generation: model.form.generation,
         files,
     });
-    model.status.push(StatusEntry::Saving {
-        method: method.to_string(),
-        url,
-    });
+    model.status.push(StatusEntry::Saving { kind, url });
     let mut effects = Vec::new();
-    if method == "POST" && model.journal.enabled {
+    if kind == SaveKind::Create && model.journal.enabled {
         model.journal.on_disk = true;
         effects.push(Effect::NoteCreate(Box::new(model.journal_record())));
     }
     effects.push(effect);
-    effects.extend(touch_journal(model));
     Outcome {
         effects,
         redraw: true,
@@ -218,6 +180,7 @@ pub fn save(model: &mut Model) -> Outcome {
 /// `2 attached (9.0 MB): a.pdf, b.zip`, counting only what the server has.
 fn files_line(model: &Model) -> Option<String> {
     let on: Vec<_> = model
+        .form
         .files
         .list
         .iter()
@@ -238,14 +201,6 @@ fn files_line(model: &Model) -> Option<String> {
     ))
 }
 
-fn target_path(model: &Model) -> String {
-    let t = &model.target;
-    match &t.folder {
-        None => format!("/{}", t.owner),
-        Some(f) => format!("/{}/mailFolders/{f}", t.owner),
-    }
-}
-
 pub fn on_save_done(
     model: &mut Model,
     req: u64,
@@ -253,6 +208,7 @@ pub fn on_save_done(
     outcome: Box<crate::service::save::SaveOutcome>,
 ) -> Outcome {
     let Some(flight) = model
+        .save
         .in_flight
         .take_if(|f| f.req == req && f.key == model.draft_key)
     else {
@@ -260,7 +216,7 @@ pub fn on_save_done(
         // for another draft: it is never applied to the one on screen.
         return Outcome::none();
     };
-    model.upload = None;
+    model.save.upload = None;
     let crate::service::save::SaveOutcome {
         result,
         info,
@@ -268,8 +224,8 @@ pub fn on_save_done(
     } = *outcome;
     let adopted = info.adopted;
     let mut notice = None;
-    if info.unkeyed && !model.key_refused {
-        model.key_refused = true;
+    if info.unkeyed && !model.session.key_refused {
+        model.session.key_refused = true;
         notice = Some(StatusEntry::Info(
             "This mailbox has no room for graft's draft key (its named-property quota is full: ErrorQuotaExceeded), so drafts are saved without it and the duplicate guard is off: after a lost answer, check Outlook's Drafts before saving again.".into(),
         ));
@@ -278,8 +234,9 @@ pub fn on_save_done(
         Ok(saved) => {
             let at_copy = at.clone();
             super::attach::apply_outcome(model, &flight.files, &files);
-            let moved = flight.method == "PATCH"
+            let moved = flight.kind == SaveKind::Update
                 && model
+                    .save
                     .server
                     .id
                     .as_deref()
@@ -291,19 +248,18 @@ pub fn on_save_done(
                     key: model.draft_key.clone(),
                     subject: flight.snapshot.subject.clone(),
                     saved: saved.last_modified.clone(),
-                    folder: model.target.folder_label(),
+                    folder: model.session.mailbox.folder_label(),
                     web_link: saved.web_link.clone(),
-                    owner: model.target.owner.clone(),
+                    owner: model.session.mailbox.owner_label(),
                     format: Some(flight.snapshot.format),
                 },
             );
             let history = Effect::SaveHistory(model.history.clone());
-            model.failures = 0;
-            model.attempt = None;
-            model.create_uncertain = false;
-            model.server.id = Some(saved.id.clone());
-            model.server.web_link = Some(saved.web_link.clone());
-            model.server.change_key = Some(saved.change_key.clone());
+            model.save.settle();
+            model.save.create_uncertain = false;
+            model.save.server.id = Some(saved.id.clone());
+            model.save.server.web_link = Some(saved.web_link.clone());
+            model.save.server.change_key = Some(saved.change_key.clone());
             let used: Vec<_> = [
                 &flight.snapshot.to,
                 &flight.snapshot.cc,
@@ -313,25 +269,24 @@ pub fn on_save_done(
             .flatten()
             .cloned()
             .collect();
-            crate::core::address::remember(&mut model.known, &used);
-            let remembered = Effect::RememberAddresses(model.known.clone());
-            model.server.saved = Some(flight.snapshot);
-            model.saved_generation = flight.generation;
-            let method = if adopted {
-                "POST (found the draft an unanswered earlier save had made)".to_string()
-            } else if moved {
-                "PATCH (the draft had been moved in Outlook; updated it where it is)".to_string()
-            } else {
-                flight.method
+            crate::core::address::remember(&mut model.completion.known, &used);
+            let remembered = Effect::RememberAddresses(model.completion.known.clone());
+            model.save.server.saved = Some(flight.snapshot);
+            model.form.saved_generation = flight.generation;
+            let how = match flight.kind {
+                _ if adopted => SavedHow::Adopted,
+                _ if moved => SavedHow::Moved,
+                SaveKind::Create => SavedHow::Created,
+                SaveKind::Update => SavedHow::Updated,
             };
             model.status.push(StatusEntry::Saved {
                 at,
-                method,
+                how,
                 status: saved.status,
                 status_text: saved.status_text,
                 id: saved.id,
                 web_link: saved.web_link,
-                folder: model.target.folder_label(),
+                folder: model.session.mailbox.folder_label(),
                 request_id: saved.request_id,
                 files: files_line(model),
             });
@@ -341,21 +296,18 @@ pub fn on_save_done(
             if let Some((name, f)) = files.failed {
                 return on_attach_failure(model, at_copy, name, f, vec![remembered, history]);
             }
-            if model.save_queued {
-                model.save_queued = false;
+            if model.save.queued {
+                model.save.queued = false;
                 let mut out = save(model);
                 out.redraw = true;
                 out.effects.push(remembered);
                 out.effects.push(history);
                 return out;
             }
-            if model.quit_after_save && !model.is_dirty() {
+            if model.save.quit_after && !model.is_dirty() {
                 model.should_quit = true;
             }
-            let mut effects = touch_journal(model);
-            effects.push(remembered);
-            effects.push(history);
-            Outcome::redraw().with(effects)
+            Outcome::redraw().with(vec![remembered, history])
         }
         Err(f) => {
             if let Some(n) = notice {
@@ -372,17 +324,14 @@ fn on_attach_failure(
     model: &mut Model,
     at: String,
     name: String,
-    f: GraphFailure,
-    mut effects: Vec<Effect>,
+    f: graph::Error,
+    effects: Vec<Effect>,
 ) -> Outcome {
-    model.save_queued = false;
-    if retries_itself(model, &f) {
-        let mut out = schedule_retry(model, &f, f.is_offline());
-        out.effects.append(&mut effects);
-        return out;
+    model.save.queued = false;
+    if let Some(out) = schedule_retry(model, &f) {
+        return out.with(effects);
     }
-    model.failures = 0;
-    model.quit_after_save = false;
+    model.save.give_up();
     let hint = match f.kind {
         FailureKind::File => Some(
             "Nothing was sent for this file. Fix it or remove it (Ctrl-O, select, Del), then Ctrl-S."
@@ -396,20 +345,13 @@ fn on_attach_failure(
     model
         .status
         .push(failed_entry(at, format!("attach {name}"), f, hint));
-    effects.extend(touch_journal(model));
     Outcome::redraw().with(effects)
 }
 
-/// Whether a failure retries by itself: no answer at all (always; the save
-/// stays queued), or a busy service (a few times, then it is shown).
-fn retries_itself(model: &Model, f: &GraphFailure) -> bool {
-    f.is_offline() || (f.is_busy() && model.failures < MAX_SERVICE_RETRIES)
-}
-
-fn failed_entry(at: String, method: String, f: GraphFailure, hint: Option<String>) -> StatusEntry {
+fn failed_entry(at: String, what: String, f: graph::Error, hint: Option<String>) -> StatusEntry {
     StatusEntry::Failed {
         at,
-        method,
+        what,
         status: f.status,
         status_text: f.status_text,
         code: f.code,
@@ -424,75 +366,74 @@ fn on_failure(
     model: &mut Model,
     flight: InFlight,
     at: String,
-    f: GraphFailure,
+    f: graph::Error,
     elsewhere: Option<crate::graph::Whereabouts>,
 ) -> Outcome {
     use crate::graph::Whereabouts;
     if let Some(w) = elsewhere {
         // Sent or deleted in Outlook, or gone: nothing was saved over it.
-        model.failures = 0;
-        model.attempt = None;
-        model.save_queued = false;
-        model.quit_after_save = false;
-        model.create_uncertain = false;
+        model.save.give_up();
+        model.save.create_uncertain = false;
         model.dialog = Some(match w {
             Whereabouts::Sent(_) => Dialog::DraftElsewhere(super::model::Elsewhere::Sent),
             Whereabouts::Deleted(_) => Dialog::DraftElsewhere(super::model::Elsewhere::Deleted),
             _ => Dialog::DraftGone,
         });
         let hint = Some("Your text is kept here and in the local journal.".to_string());
-        model.status.push(failed_entry(at, flight.method, f, hint));
-        return Outcome::redraw().with(touch_journal(model));
+        model
+            .status
+            .push(failed_entry(at, flight.kind.http().into(), f, hint));
+        return Outcome::redraw();
     }
-    if flight.method == "POST" && f.may_have_applied() {
-        if model.key_refused {
+    if flight.kind == SaveKind::Create && f.may_have_applied() {
+        if model.session.key_refused {
             // Without a key there is nothing to look the draft up by: say
             // so rather than risk a second copy.
-            model.failures = 0;
-            model.attempt = None;
-            model.save_queued = false;
-            model.quit_after_save = false;
+            model.save.give_up();
             model.status.push(failed_entry(
                 at,
-                flight.method,
+                flight.kind.http().into(),
                 f,
                 Some("The draft may have reached Outlook. This mailbox has no duplicate guard: look in Drafts before pressing Ctrl-S, which saves it again.".into()),
             ));
-            return Outcome::redraw().with(touch_journal(model));
+            return Outcome::redraw();
         }
         // The draft may exist now: the next attempt looks it up by key first.
-        model.create_uncertain = true;
+        model.save.create_uncertain = true;
     }
     // A retry (or the user's next Ctrl-S) saves the latest text: nothing else to queue.
-    model.save_queued = false;
-    if f.kind == FailureKind::SignInNeeded && model.can_sign_in {
-        model.save_after_sign_in = true;
+    model.save.queued = false;
+    if f.kind == FailureKind::SignInNeeded && model.session.can_sign_in {
+        model.save.after_sign_in = true;
         model.dialog = Some(Dialog::SignIn(super::model::SignInStage::Offer {
             why: f.message.clone(),
         }));
     }
-    if retries_itself(model, &f) {
-        return schedule_retry(model, &f, f.is_offline());
+    if let Some(out) = schedule_retry(model, &f) {
+        return out;
     }
-    model.failures = 0;
-    model.attempt = None;
-    model.quit_after_save = false;
-    if f.status == Some(404) && f.code == "ErrorItemNotFound" && flight.method == "PATCH" {
+    model.save.give_up();
+    if f.status == Some(404) && f.code == "ErrorItemNotFound" && flight.kind == SaveKind::Update {
         model.dialog = Some(Dialog::DraftGone);
     }
-    let hint = hint_for(&f, &flight.method, model.target.user.as_deref());
-    model.status.push(failed_entry(at, flight.method, f, hint));
-    Outcome::redraw().with(touch_journal(model))
+    let hint = hint_for(&f, flight.kind, model.session.mailbox.user.as_deref());
+    model
+        .status
+        .push(failed_entry(at, flight.kind.http().into(), f, hint));
+    Outcome::redraw()
 }
 
-/// The one retry policy: the server's Retry-After (never less), else
-/// exponential backoff, with jitter; shown as a countdown in whole seconds.
-fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome {
-    model.failures += 1;
-    let attempt = model.failures;
+/// Asks the one retry policy whether a failure retries by itself (no answer
+/// at all: always, the save stays queued; a busy service: a few times) and
+/// if so schedules it: the server's Retry-After (never less), else
+/// exponential backoff with jitter, shown as a countdown in whole seconds.
+/// `None` when the failure is to be shown as final.
+fn schedule_retry(model: &mut Model, f: &graph::Error) -> Option<Outcome> {
     let jitter = model.random();
-    let secs =
-        crate::graph::retry::whole_seconds(crate::graph::retry::wait_for(f, attempt, Some(jitter)));
+    let wait = model.save.tries.after(f, Some(jitter))?;
+    let attempt = model.save.tries.attempt;
+    let offline = f.is_offline();
+    let secs = crate::graph::retry::whole_seconds(wait);
     model.timer_seq += 1;
     let seq = model.timer_seq;
     // Said as what happened: not reachable is "offline"; a server that
@@ -532,7 +473,7 @@ fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome
                 .unwrap_or_default()
         )
     };
-    model.retry = Some(RetryWait {
+    model.save.retry = Some(RetryWait {
         remaining_secs: secs,
         attempt,
         reason: reason.clone(),
@@ -541,21 +482,16 @@ fn schedule_retry(model: &mut Model, f: &GraphFailure, offline: bool) -> Outcome
         seq,
     });
     model.status.push(StatusEntry::Waiting { reason, detail });
-    let mut effects = vec![Effect::Timer {
+    Some(Outcome::redraw().with(vec![Effect::Timer {
         after: Duration::from_secs(1),
         kind: TimerKind::Retry,
         seq,
-    }];
-    effects.extend(touch_journal(model));
-    Outcome {
-        effects,
-        redraw: true,
-    }
+    }]))
 }
 
 /// What a failure means for the user, in the terms that fix it. A 403 is
 /// a permission, never the network.
-fn hint_for(f: &GraphFailure, method: &str, user: Option<&str>) -> Option<String> {
+fn hint_for(f: &graph::Error, kind: SaveKind, user: Option<&str>) -> Option<String> {
     if f.status == Some(403) {
         return Some(match user {
             Some(u) => format!(
@@ -571,7 +507,7 @@ fn hint_for(f: &GraphFailure, method: &str, user: Option<&str>) -> Option<String
         (_, Some(401), _) => {
             "The token was refused (expired or for another service). Get a new one; your text is safe here."
         }
-        (_, Some(404), "ErrorItemNotFound") if method == "PATCH" => {
+        (_, Some(404), "ErrorItemNotFound") if kind == SaveKind::Update => {
             "The draft is gone on the server (sent or deleted elsewhere)."
         }
         (_, Some(429), _) | (_, Some(503), _) | (_, Some(504), _) => {

@@ -18,7 +18,7 @@ pub fn offer(model: &mut Model, why: &str) {
 
 /// One line saying a feature is off and how to get it back.
 pub fn refusal(model: &Model, feature: Feature, why: &str) -> String {
-    let how = if model.can_sign_in {
+    let how = if model.session.can_sign_in {
         format!(
             "`graft login` asks for {} again; if your organisation requires it, an administrator must consent to it for this app",
             feature.scope()
@@ -36,11 +36,11 @@ pub fn refusal(model: &Model, feature: Feature, why: &str) -> String {
 /// Turns a feature off and says so, once.
 pub fn refuse(model: &mut Model, feature: Feature, why: &str) {
     if feature == Feature::PeopleSearch {
-        model.can_search_people = false;
-        model.people_query = None;
+        model.completion.can_search_people = false;
+        model.completion.people_query = None;
     }
-    if !model.refused.contains(&feature) {
-        model.refused.push(feature);
+    if !model.session.refused.contains(&feature) {
+        model.session.refused.push(feature);
         let line = refusal(model, feature, why);
         model.status.push(StatusEntry::Info(line));
     }
@@ -49,10 +49,13 @@ pub fn refuse(model: &mut Model, feature: Feature, why: &str) {
 /// What a token with these scopes allows, turned on (a signed-in start and
 /// a sign-in from the form do the same); what it lacks is said once.
 pub fn apply_grants(model: &mut Model, scopes: Option<&[String]>) {
-    if model.people_wanted {
+    if model.session.people_wanted {
         if Feature::PeopleSearch.granted(scopes) {
-            model.can_search_people = true;
-            model.refused.retain(|f| *f != Feature::PeopleSearch);
+            model.completion.can_search_people = true;
+            model
+                .session
+                .refused
+                .retain(|f| *f != Feature::PeopleSearch);
         } else {
             refuse(
                 model,
@@ -61,7 +64,7 @@ pub fn apply_grants(model: &mut Model, scopes: Option<&[String]>) {
             );
         }
     }
-    if model.target.user.is_some() && !Feature::SharedMailbox.granted(scopes) {
+    if model.session.mailbox.user.is_some() && !Feature::SharedMailbox.granted(scopes) {
         refuse(
             model,
             Feature::SharedMailbox,
@@ -76,7 +79,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
     };
     match (stage, key.code) {
         (SignInStage::Offer { .. } | SignInStage::Failed(_), KeyCode::Enter) => {
-            if let Some(problem) = model.sign_in_problem.clone() {
+            if let Some(problem) = model.session.sign_in_problem.clone() {
                 // Trying would only fail at the sign-in page.
                 model.dialog = Some(Dialog::SignIn(SignInStage::Failed(problem)));
                 return Outcome::redraw();
@@ -94,7 +97,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
         (_, KeyCode::Esc) => {
             let was_waiting = matches!(stage, SignInStage::Waiting { .. } | SignInStage::Starting);
             model.dialog = None;
-            model.save_after_sign_in = false;
+            model.save.after_sign_in = false;
             model.status.push(StatusEntry::Info(
                 "Not signed in. Write on; the draft is kept locally. Ctrl-S offers sign-in again."
                     .into(),
@@ -175,7 +178,7 @@ pub fn on_done(model: &mut Model, result: Result<String, String>) -> Outcome {
             // Everything a signed-in start has: the connection, categories,
             // the mailbox's limits (people search came with `Msg::Granted`).
             let warm = vec![Effect::WarmUp];
-            if std::mem::take(&mut model.save_after_sign_in) {
+            if std::mem::take(&mut model.save.after_sign_in) {
                 return super::save::save(model).with(warm);
             }
             Outcome::redraw().with(warm)

@@ -205,14 +205,24 @@ impl Outcome {
 }
 
 pub fn update(model: &mut Model, msg: Msg) -> Outcome {
+    // The journal's schedule is kept here, for every message at once: when
+    // what it would hold moved, a write is scheduled.
+    let before = super::journal::Mark::of(model);
+    let mut out = dispatch(model, msg);
+    super::journal::after_update(model, before, &mut out);
+    out
+}
+
+fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Outcome::none(),
         Msg::Key(key) => on_key(model, key),
         Msg::Typed(text) => on_typed(model, &text),
         Msg::Paste(text) => on_paste(model, &text),
         Msg::Resize => {
-            let more = &mut model.more;
+            let more = &mut model.form.more;
             for ta in model
+                .form
                 .fields
                 .iter_mut()
                 .chain([&mut more.reply_to, &mut more.categories])
@@ -241,8 +251,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
             Outcome::redraw()
         }
         Msg::MailboxLimit(bytes) => {
-            model.max_message_bytes = bytes;
-            model.max_message_known = true;
+            model.session.max_message_bytes = bytes;
+            model.session.max_message_known = true;
             Outcome::none()
         }
         Msg::Tick {
@@ -255,24 +265,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
         } => super::complete::on_tick(model, seq),
         Msg::People { query, found } => super::complete::on_people(model, query, found),
         Msg::Tick { kind, seq } => save::on_tick(model, kind, seq),
-        Msg::JournalDone { result } => {
-            let was = model.journal.last_error.take();
-            match result {
-                Ok(()) => Outcome {
-                    effects: Vec::new(),
-                    redraw: was.is_some(),
-                },
-                Err(e) => {
-                    if was.is_none() {
-                        model.status.push(StatusEntry::Info(format!(
-                            "Could not write the local journal ({e}); your text is only on screen until this is fixed."
-                        )));
-                    }
-                    model.journal.last_error = Some(e);
-                    Outcome::redraw()
-                }
-            }
-        }
+        Msg::JournalDone { result } => super::journal::on_done(model, result),
         Msg::SyncedEntry(entry) => {
             crate::core::history::upsert(&mut model.history, entry);
             Outcome::none().with(vec![Effect::SaveHistory(model.history.clone())])
@@ -304,14 +297,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
                 return Outcome::redraw();
             }
             model.set_text(Field::Body, &text);
-            model.focus = Field::Body;
+            model.form.focus = Field::Body;
             model
                 .status
                 .push(StatusEntry::Info("Body updated from the editor.".into()));
-            Outcome::redraw().with(save::touch_journal(model))
+            Outcome::redraw()
         }
         Msg::Categories(list) => {
-            model.master_categories = list;
+            model.session.categories = list;
             Outcome {
                 effects: Vec::new(),
                 redraw: matches!(model.dialog, Some(Dialog::More { .. })),
@@ -351,7 +344,7 @@ fn on_typed(model: &mut Model, text: &str) -> Outcome {
         || model.dialog.is_some()
         || text
             .chars()
-            .any(|c| model.keymap.action_for(&char_key(c)).is_some());
+            .any(|c| model.session.keymap.action_for(&char_key(c)).is_some());
     if one_by_one {
         let mut out = Outcome::none();
         for c in text.chars() {
@@ -361,7 +354,7 @@ fn on_typed(model: &mut Model, text: &str) -> Outcome {
         }
         return out;
     }
-    let focus = model.focus;
+    let focus = model.form.focus;
     if focus == Field::Body {
         model.body_insert(text);
     } else {
@@ -404,7 +397,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
     if let Some(out) = super::complete::on_key(model, &key) {
         return out;
     }
-    match model.keymap.action_for(&key) {
+    match model.session.keymap.action_for(&key) {
         Some(action) => on_action(model, action),
         None => edit(model, key),
     }
@@ -412,14 +405,14 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
 
 fn on_action(model: &mut Model, action: Action) -> Outcome {
     match action {
-        Action::NextField => move_focus(model, model.focus.next()),
-        Action::PrevField => move_focus(model, model.focus.prev()),
+        Action::NextField => move_focus(model, model.form.focus.next()),
+        Action::PrevField => move_focus(model, model.form.focus.prev()),
         Action::Help => {
             model.dialog = Some(Dialog::Help);
             Outcome::redraw()
         }
         Action::Quit => {
-            if model.is_dirty() || model.in_flight.is_some() || model.retry.is_some() {
+            if model.is_dirty() || model.save.in_flight.is_some() || model.save.retry.is_some() {
                 model.dialog = Some(Dialog::ConfirmQuit);
             } else {
                 model.should_quit = true;
@@ -431,7 +424,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::More => super::more::open(model),
         Action::Attach => super::attach::open(model),
         Action::History => super::history::open(model),
-        Action::OpenLink => match model.server.web_link.clone() {
+        Action::OpenLink => match model.save.server.web_link.clone() {
             Some(link) if outlook_link(&link) => Outcome::none().with(vec![Effect::OpenUrl(link)]),
             Some(link) => {
                 // Whatever a server says, only Outlook's own https pages open.
@@ -449,20 +442,20 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
             }
         },
         Action::CycleFormat => {
-            model.body_format = model.body_format.next();
-            model.generation += 1;
+            model.form.body_format = model.form.body_format.next();
+            model.form.edited();
             model.status.push(StatusEntry::Info(format!(
                 "Body format: {}.",
-                model.body_format.label()
+                model.form.body_format.label()
             )));
-            Outcome::redraw().with(save::touch_journal(model))
+            Outcome::redraw()
         }
-        Action::Cancel if model.retry.is_some() => save::cancel_retry(model),
+        Action::Cancel if model.save.retry.is_some() => save::cancel_retry(model),
         Action::Cancel => Outcome::none(),
         Action::CopyLink | Action::CopyId => {
             let (what, value) = match action {
-                Action::CopyLink => ("webLink", model.server.web_link.clone()),
-                _ => ("id", model.server.id.clone()),
+                Action::CopyLink => ("webLink", model.save.server.web_link.clone()),
+                _ => ("id", model.save.server.id.clone()),
             };
             match value {
                 Some(v) => {
@@ -512,15 +505,15 @@ fn on_confirm_quit(model: &mut Model, key: KeyEvent) -> Outcome {
         }
         KeyCode::Char('s') | KeyCode::Char('S') => {
             model.dialog = None;
-            model.quit_after_save = true;
+            model.save.quit_after = true;
             let out = save::save(model);
-            if model.in_flight.is_none()
-                && !model.save_queued
-                && model.retry.is_none()
+            if model.save.in_flight.is_none()
+                && !model.save.queued
+                && model.save.retry.is_none()
                 && !model.should_quit
             {
                 // Nothing could be sent (invalid form): stay, the status says why.
-                model.quit_after_save = false;
+                model.save.quit_after = false;
             }
             out
         }
@@ -598,9 +591,9 @@ fn on_draft_gone_key(model: &mut Model, key: KeyEvent) -> Outcome {
             model.dialog = None;
             let old = std::mem::take(&mut model.draft_key);
             model.draft_key = model.fresh_key();
-            model.server = Default::default();
-            model.create_uncertain = false;
-            model.saved_generation = u64::MAX;
+            model.save.server = Default::default();
+            model.save.create_uncertain = false;
+            model.form.mark_unsaved();
             super::attach::for_new_draft(model);
             let out = save::save(model);
             out.with(vec![Effect::RemoveJournal(old)])
@@ -617,29 +610,28 @@ fn on_draft_gone_key(model: &mut Model, key: KeyEvent) -> Outcome {
 }
 
 fn move_focus(model: &mut Model, to: Field) -> Outcome {
-    model.suggest = Default::default();
-    let from = model.focus;
+    model.completion.suggest = Default::default();
+    let from = model.form.focus;
     if from.is_recipients() {
         // Check the field the user just left, so mistakes show early.
         let text = model.text(from);
-        model.errors[from.index()] = crate::core::address::parse_list(&text).err();
+        model.form.errors[from.index()] = crate::core::address::parse_list(&text).err();
     }
-    model.focus = to;
+    model.form.focus = to;
     Outcome::redraw()
 }
 
 fn edited(model: &mut Model, field: Field) -> Outcome {
-    model.generation += 1;
+    model.form.edited();
     if field.is_recipients() {
-        model.errors[field.index()] = None;
+        model.form.errors[field.index()] = None;
     }
-    let mut effects = super::complete::refresh(model);
-    effects.extend(save::touch_journal(model));
+    let effects = super::complete::refresh(model);
     Outcome::redraw().with(effects)
 }
 
 fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
-    let focus = model.focus;
+    let focus = model.form.focus;
     let newline = matches!(key.code, KeyCode::Enter)
         || (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m'));
     if focus.is_single_line() && newline {
@@ -701,7 +693,7 @@ fn on_paste(model: &mut Model, text: &str) -> Outcome {
     if model.dialog.is_some() {
         return Outcome::none();
     }
-    let focus = model.focus;
+    let focus = model.form.focus;
     let clean = paste_for(focus, text);
     if clean.is_empty() {
         return Outcome::none();

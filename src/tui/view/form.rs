@@ -55,11 +55,11 @@ pub fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Po
 pub fn fields_key(model: &Model, fields: Rect, h: &mut impl Hasher) {
     model.dialog.is_none().hash(h);
     for f in &Field::ALL[..4] {
-        (model.focus == *f).hash(h);
+        (model.form.focus == *f).hash(h);
         label_style(model, *f).hash(h);
         model.error(*f).map(|e| e.to_string()).hash(h);
         let ta = model.field(*f);
-        if model.focus == *f {
+        if model.form.focus == *f {
             textarea_key(ta, h);
         } else {
             let line = ta.lines().first().map(String::as_str).unwrap_or("");
@@ -81,22 +81,22 @@ fn textarea_key(ta: &TextArea<'_>, h: &mut impl Hasher) {
 /// Everything `draw_body` reads besides its rect and the keymap (for the
 /// attach key), which `ui::part_key` hashes for every part.
 pub fn body_key(model: &Model, h: &mut impl Hasher) {
-    (model.focus == Field::Body).hash(h);
+    (model.form.focus == Field::Body).hash(h);
     model.dialog.is_none().hash(h);
     body_title(model).hash(h);
     model.body_lines_total().hash(h);
-    crate::tui::app::attach::summary(&model.files).hash(h);
+    crate::tui::app::attach::summary(&model.form.files).hash(h);
     textarea_key(model.field(Field::Body), h);
 }
 
 /// Whether the completion list is on screen (it covers other panes).
 pub fn suggestions_shown(model: &Model) -> bool {
-    let s = &model.suggest;
-    !s.items.is_empty() && s.field == Some(model.focus) && model.dialog.is_none()
+    let s = &model.completion.suggest;
+    !s.items.is_empty() && s.field == Some(model.form.focus) && model.dialog.is_none()
 }
 
 fn label_style(model: &Model, f: Field) -> Style {
-    let focused = model.focus == f;
+    let focused = model.form.focus == f;
     let mut s = Style::default();
     if model.error(f).is_some() {
         s = s.fg(ERROR);
@@ -110,8 +110,8 @@ fn label_style(model: &Model, f: Field) -> Style {
 }
 
 fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Option<Position> {
-    let focused = model.focus == f && model.dialog.is_none();
-    let marker = if model.focus == f { "▸" } else { " " };
+    let focused = model.form.focus == f && model.dialog.is_none();
+    let marker = if model.form.focus == f { "▸" } else { " " };
     let label = format!("{marker}{:<w$}", f.label(), w = LABEL_W as usize - 2);
     let label_area = Rect::new(row.x, row.y, LABEL_W.min(row.width), 1);
     frame.render_widget(
@@ -149,11 +149,11 @@ fn body_title(model: &Model) -> Line<'static> {
     Line::from(vec![
         Span::styled(" Body ", label_style(model, Field::Body)),
         Span::styled(
-            match model.more.set_count() {
-                0 => format!("· {} ", model.body_format.label()),
+            match model.form.more.set_count() {
+                0 => format!("· {} ", model.form.body_format.label()),
                 n => format!(
                     "· {} · {n} more field(s) set (F3) ",
-                    model.body_format.label()
+                    model.form.body_format.label()
                 ),
             },
             Style::default().add_modifier(Modifier::DIM),
@@ -164,7 +164,7 @@ fn body_title(model: &Model) -> Line<'static> {
 /// The body's frame and text; returns where the cursor belongs when focused.
 pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
     let f = Field::Body;
-    let focused = model.focus == f;
+    let focused = model.form.focus == f;
     let border = if focused {
         Style::default().fg(ACCENT)
     } else {
@@ -181,8 +181,11 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
         .border_style(border)
         .title(title)
         .title_bottom(Line::from(format!(" {lines} lines ")).right_aligned());
-    if let Some(files) = crate::tui::app::attach::summary(&model.files) {
-        let key = model.keymap.keys_label(crate::tui::app::Action::Attach);
+    if let Some(files) = crate::tui::app::attach::summary(&model.form.files) {
+        let key = model
+            .session
+            .keymap
+            .keys_label(crate::tui::app::Action::Attach);
         block = block.title_bottom(Line::from(vec![
             Span::styled(" Attached: ", Style::default().fg(ACCENT)),
             Span::raw(format!("{files} ")),
@@ -204,14 +207,14 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
 
 /// The completion list, just under the focused recipient field.
 pub fn draw_suggestions(model: &Model, frame: &mut Canvas, fields: Rect) {
-    let s = &model.suggest;
+    let s = &model.completion.suggest;
     if !suggestions_shown(model) {
         return;
     }
     // The field's row: one per field above it, plus one per error line.
     let mut y = fields.y;
     for f in &Field::ALL[..4] {
-        if *f == model.focus {
+        if *f == model.form.focus {
             break;
         }
         y += if model.error(*f).is_some() { 2 } else { 1 };

@@ -27,7 +27,7 @@ pub fn draw_help(model: &Model, frame: &mut Canvas, area: Rect) {
         "Keys",
         Style::default().add_modifier(Modifier::BOLD),
     )];
-    for b in &model.keymap.bindings {
+    for b in &model.session.keymap.bindings {
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
         lines.push(Line::from(vec![
             Span::styled(format!("{:<14}", keys.join(" ")), key_style),
@@ -39,7 +39,7 @@ pub fn draw_help(model: &Model, frame: &mut Canvas, area: Rect) {
         "Editing",
         Style::default().add_modifier(Modifier::BOLD),
     ));
-    for e in &model.keymap.editing {
+    for e in &model.session.keymap.editing {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<32}", e.keys), key_style),
             Span::raw(e.help.as_str()),
@@ -48,9 +48,9 @@ pub fn draw_help(model: &Model, frame: &mut Canvas, area: Rect) {
     lines.push(Line::raw(""));
     lines.push(Line::from(format!(
         "Drafts go to {} · {} at {}",
-        model.target.owner,
-        model.target.folder_label(),
-        model.target.graph_url
+        model.session.mailbox.owner_label(),
+        model.session.mailbox.folder_label(),
+        model.session.graph_url
     )));
     lines.push(Line::styled(
         "Any key closes this help.",
@@ -71,9 +71,9 @@ pub fn draw_help(model: &Model, frame: &mut Canvas, area: Rect) {
 }
 
 pub fn draw_confirm_quit(model: &Model, frame: &mut Canvas, area: Rect) {
-    let what = if model.in_flight.is_some() {
+    let what = if model.save.in_flight.is_some() {
         "A save is still in progress."
-    } else if model.retry.is_some() {
+    } else if model.save.retry.is_some() {
         "A save is waiting to be retried."
     } else {
         "This draft has changes that are not saved to Outlook."
@@ -206,7 +206,7 @@ pub fn draw_more(
     area: Rect,
 ) -> Option<ratatui::layout::Position> {
     use crate::tui::app::more::LABELS;
-    let m = &model.more;
+    let m = &model.form.more;
     let check = |b: bool| if b { "[x]" } else { "[ ]" };
     let values = [
         String::new(),
@@ -268,7 +268,8 @@ pub fn draw_more(
     if hint_y < inner.bottom() {
         let taken = crate::core::content::split_categories(&m.categories.lines().join(" "));
         let offered: Vec<&str> = model
-            .master_categories
+            .session
+            .categories
             .iter()
             .filter(|c| !taken.iter().any(|t| t.eq_ignore_ascii_case(c)))
             .map(String::as_str)

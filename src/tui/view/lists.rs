@@ -81,14 +81,14 @@ pub fn draw_attach(
         ));
     }
     lines.push(Line::raw(""));
-    let files = &model.files.list;
+    let files = &model.form.files.list;
     if files.is_empty() {
         lines.push(Line::styled(" No files attached yet.", dim()));
     } else {
         lines.push(Line::from(format!(
             " On this draft: {} file(s), {}",
             files.len(),
-            human_size(model.files.total())
+            human_size(model.form.files.total())
         )));
         for (i, f) in files.iter().enumerate() {
             let selected = d.selected == Some(i);

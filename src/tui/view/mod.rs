@@ -160,7 +160,12 @@ pub fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
         Part::Footer => {}
     }
     // Session-wide settings every part is drawn with.
-    (model.no_color, &model.theme, &model.keymap).hash(&mut h);
+    (
+        model.session.no_color,
+        &model.session.theme,
+        &model.session.keymap,
+    )
+        .hash(&mut h);
     h.finish()
 }
 
@@ -182,12 +187,12 @@ pub fn draw_all(model: &Model, frame: &mut Canvas) {
 
 /// The theme's colours, or none at all under NO_COLOR.
 pub fn recolour(model: &Model, buf: &mut Buffer) {
-    if model.no_color || model.theme.mono {
+    if model.session.no_color || model.session.theme.mono {
         strip_colours(buf);
-    } else if model.theme != crate::config::theme::Theme::default() {
+    } else if model.session.theme != crate::config::theme::Theme::default() {
         for cell in buf.content.iter_mut() {
-            cell.fg = model.theme.map(cell.fg);
-            cell.bg = model.theme.map(cell.bg);
+            cell.fg = model.session.theme.map(cell.fg);
+            cell.bg = model.session.theme.map(cell.bg);
         }
     }
 }
@@ -246,7 +251,7 @@ fn header_line(model: &Model) -> (Line<'static>, String) {
         " graft ",
         Style::default().add_modifier(Modifier::BOLD),
     )];
-    if model.demo {
+    if model.session.demo {
         spans.push(Span::styled(
             " DEMO · local emulator, not a real mailbox ",
             Style::default()
@@ -256,22 +261,26 @@ fn header_line(model: &Model) -> (Line<'static>, String) {
         ));
         spans.push(Span::raw(" "));
     }
-    let (state, style) = if model.in_flight.is_some() {
+    let (state, style) = if model.save.in_flight.is_some() {
         ("saving…", Style::default().fg(WARN))
-    } else if model.retry.as_ref().is_some_and(|w| w.offline) {
+    } else if model.save.retry.as_ref().is_some_and(|w| w.offline) {
         ("offline · save queued", Style::default().fg(WARN))
-    } else if model.retry.is_some() {
+    } else if model.save.retry.is_some() {
         ("save queued", Style::default().fg(WARN))
     } else if model.is_dirty() {
         ("● unsaved changes", Style::default().fg(WARN))
-    } else if model.server.id.is_some() {
+    } else if model.save.server.id.is_some() {
         ("✓ saved", Style::default().fg(OK))
     } else {
         ("new draft", Style::default().add_modifier(Modifier::DIM))
     };
     spans.push(Span::styled(state, style));
     let left = Line::from(spans);
-    let right = format!("{} · {} ", model.target.owner, model.target.folder_label());
+    let right = format!(
+        "{} · {} ",
+        model.session.mailbox.owner_label(),
+        model.session.mailbox.folder_label()
+    );
     (left, right)
 }
 
@@ -294,7 +303,7 @@ fn draw_header(model: &Model, frame: &mut Canvas, area: Rect) {
 
 fn draw_footer(model: &Model, frame: &mut Canvas, area: Rect) {
     let mut spans = Vec::new();
-    for (key, label) in model.keymap.footer() {
+    for (key, label) in model.session.keymap.footer() {
         spans.push(Span::styled(
             format!(" {key} "),
             Style::default().add_modifier(Modifier::REVERSED),

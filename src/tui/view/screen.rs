@@ -227,12 +227,19 @@ impl<B: Backend> Drop for Screen<B> {
 mod tests {
     use super::*;
     use crate::terminal::backend::LeanBackend;
-    use crate::tui::app::model::Target;
-    use crate::tui::app::{Field, Keymap, Msg, StatusEntry, update};
+    use crate::tui::app::{Field, Keymap, Msg, SavedHow, StatusEntry, update};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn model() -> Model {
-        Model::new(Target::default(), false, Keymap::defaults())
+        Model::new(
+            crate::tui::app::Session::new(
+                crate::core::mailbox::Mailbox::default(),
+                "http://127.0.0.1:1/v1.0",
+                false,
+                Keymap::defaults(),
+            ),
+            crate::tui::app::Startup::default(),
+        )
     }
 
     type TestScreen = Screen<LeanBackend<Vec<u8>>>;
@@ -240,7 +247,7 @@ mod tests {
     /// A 100x30 screen with the first frame drawn, and the body focused.
     fn started() -> (Model, TestScreen) {
         let mut m = model();
-        m.focus = Field::Body;
+        m.form.focus = Field::Body;
         let mut s = Screen::new(LeanBackend::with_size(Vec::new(), 100, 30)).unwrap();
         s.draw(&m).unwrap();
         (m, s)
@@ -311,7 +318,7 @@ mod tests {
     fn saved(id: &str) -> StatusEntry {
         StatusEntry::Saved {
             at: "09:15:02 UTC".into(),
-            method: "POST".into(),
+            how: SavedHow::Created,
             status: 201,
             status_text: "Created".into(),
             id: id.into(),

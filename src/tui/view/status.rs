@@ -17,7 +17,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
         StatusEntry::Info(t) => vec![Line::from(format!("· {t}"))],
         StatusEntry::Invalid(t) => vec![Line::styled(format!("✗ {t}"), Style::default().fg(ERROR))],
         StatusEntry::Waiting { reason, detail } => {
-            let head = match &model.retry {
+            let head = match &model.save.retry {
                 Some(w) => format!(
                     "⟳ {reason} — retrying in {} s (attempt {}). Esc cancels, Ctrl-S retries now.",
                     w.remaining_secs,
@@ -26,7 +26,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
                 None => format!("⟳ {reason} — retry stopped."),
             };
             let mut out = vec![Line::styled(head, Style::default().fg(WARN))];
-            if model.retry.as_ref().is_some_and(|w| w.offline) {
+            if model.save.retry.as_ref().is_some_and(|w| w.offline) {
                 out.push(Line::from(
                     "offline — will save when the connection returns. Your text is in the local journal.",
                 ));
@@ -34,13 +34,13 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
             out.push(Line::styled(detail.as_str(), dim()));
             out
         }
-        StatusEntry::Saving { method, url } => vec![Line::styled(
-            format!("⟳ saving… {method} {url}"),
+        StatusEntry::Saving { kind, url } => vec![Line::styled(
+            format!("⟳ saving… {} {url}", kind.http()),
             Style::default().fg(WARN),
         )],
         StatusEntry::Saved {
             at,
-            method,
+            how,
             status,
             status_text,
             id,
@@ -49,11 +49,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
             request_id: _,
             files,
         } => {
-            let verb = if method == "POST" {
-                "created"
-            } else {
-                "updated"
-            };
+            let verb = how.said();
             let mut lines = vec![Line::from(vec![
                 Span::styled(
                     format!("✓ {status} {status_text}"),
@@ -74,7 +70,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
         }
         StatusEntry::Failed {
             at,
-            method,
+            what,
             status,
             status_text,
             code,
@@ -91,7 +87,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
                     head,
                     Style::default().fg(ERROR).add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(format!(" · {method} failed {at}")),
+                Span::raw(format!(" · {what} failed {at}")),
             ])];
             let detail = if code.is_empty() {
                 message.clone()
@@ -137,14 +133,17 @@ fn text(model: &Model) -> Vec<Line<'_>> {
         None => vec![Line::styled(
             format!(
                 "Ready. {} saves the draft to {} · {}.",
-                model.keymap.keys_label(crate::tui::app::Action::Save),
-                model.target.owner,
-                model.target.folder_label()
+                model
+                    .session
+                    .keymap
+                    .keys_label(crate::tui::app::Action::Save),
+                model.session.mailbox.owner_label(),
+                model.session.mailbox.folder_label()
             ),
             dim(),
         )],
     };
-    if let Some(u) = &model.upload {
+    if let Some(u) = &model.save.upload {
         lines.push(progress_line(u));
     }
     lines
@@ -299,7 +298,7 @@ fn saved_rows(model: &Model, width: u16, shown: &[Line<'_>]) -> u16 {
         None => 0,
         // On screen now with nothing under it: those are its rows.
         Some(saved)
-            if model.upload.is_none()
+            if model.save.upload.is_none()
                 && model.status.last().is_some_and(|l| std::ptr::eq(l, saved)) =>
         {
             shown.len() as u16

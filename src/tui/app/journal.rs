@@ -1,0 +1,107 @@
+//! The local journal's schedule, in one place: `update` compares a cheap mark
+//! of what the journal holds before and after each message, and when it
+//! moved, a write is scheduled (debounced); when the timer fires the draft
+//! is written, or its file removed once the server holds it all.
+
+use super::model::Model;
+use super::update::{Effect, Outcome, TimerKind};
+use std::time::Duration;
+
+/// How soon after an edit the journal is written. Text typed more than this
+/// (plus a disk write) before a crash is on disk.
+pub const JOURNAL_DELAY: Duration = Duration::from_millis(300);
+
+/// What the journal file would say, in a few numbers: equal marks, equal
+/// files (the text itself is covered by the edit generation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    generation: u64,
+    saved_generation: u64,
+    files: (usize, usize, usize),
+    in_flight: Option<u64>,
+    retrying: bool,
+    queued: bool,
+    create_uncertain: bool,
+    server: bool,
+    key: u64,
+}
+
+impl Mark {
+    pub fn of(model: &Model) -> Mark {
+        use std::hash::BuildHasher;
+        let f = &model.form.files;
+        Mark {
+            generation: model.form.generation,
+            saved_generation: model.form.saved_generation,
+            files: (
+                f.list.len(),
+                f.detached.len(),
+                f.list.iter().filter(|a| a.server_id.is_some()).count(),
+            ),
+            in_flight: model.save.in_flight.as_ref().map(|f| f.req),
+            retrying: model.save.retry.is_some(),
+            queued: model.save.queued,
+            create_uncertain: model.save.create_uncertain,
+            server: model.save.server.id.is_some(),
+            key: foldhash::fast::FixedState::with_seed(0).hash_one(&model.draft_key),
+        }
+    }
+}
+
+/// After a message: if what the journal should hold moved since `before`,
+/// schedule a write (one timer at a time).
+pub fn after_update(model: &mut Model, before: Mark, out: &mut Outcome) {
+    if Mark::of(model) != before {
+        out.effects.extend(schedule(model));
+    }
+}
+
+/// Schedules a journal write soon, unless one is already scheduled.
+fn schedule(model: &mut Model) -> Option<Effect> {
+    if !model.journal.enabled || model.journal.armed {
+        return None;
+    }
+    model.journal.armed = true;
+    model.timer_seq += 1;
+    Some(Effect::Timer {
+        after: JOURNAL_DELAY,
+        kind: TimerKind::Journal,
+        seq: model.timer_seq,
+    })
+}
+
+/// The timer fired: write the draft, or remove it once the server has it all.
+pub fn on_tick(model: &mut Model) -> Outcome {
+    model.journal.armed = false;
+    let effects = if model.needs_journal() {
+        model.journal.on_disk = true;
+        vec![Effect::WriteJournal(Box::new(model.journal_record()))]
+    } else if model.journal.on_disk {
+        model.journal.on_disk = false;
+        vec![Effect::RemoveJournal(model.draft_key.clone())]
+    } else {
+        Vec::new()
+    };
+    Outcome::none().with(effects)
+}
+
+/// A journal write or removal finished: a failure is said once, and its
+/// notice goes when writing works again.
+pub fn on_done(model: &mut Model, result: Result<(), String>) -> Outcome {
+    let was = model.journal.last_error.take();
+    match result {
+        Ok(()) => Outcome {
+            effects: Vec::new(),
+            redraw: was.is_some(),
+        },
+        Err(e) => {
+            if was.is_none() {
+                model.status.push(super::StatusEntry::Info(format!(
+                    "Could not write the local journal ({e}); your text is only on screen until this is fixed."
+                )));
+            }
+            model.journal.last_error = Some(e);
+            Outcome::redraw()
+        }
+    }
+}
