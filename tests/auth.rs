@@ -53,7 +53,7 @@ async fn sign_in(emu: &Emulator, c: &GraphClient) -> String {
     let tokens = device::wait_for_tokens(c.http(), &cfg(emu), &dc, |_| {})
         .await
         .unwrap();
-    graft::tui::run::finish_sign_in(c, tokens).await
+    graft::service::signin::finish(c, tokens).await
 }
 
 #[tokio::test]

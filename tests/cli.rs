@@ -324,3 +324,34 @@ fn folder_user_bcc_body_and_html_flags_reach_the_server() {
     assert_eq!(code(&o), 4, "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ErrorInvalidUser"));
 }
+
+/// Without a terminal (ssh without -t, cron, a pipe) the form says what it
+/// needs and exits 1: no panic, no backtrace.
+#[test]
+fn the_form_without_a_terminal_says_what_it_needs() {
+    let home = tempfile::tempdir().unwrap();
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_graft"));
+    // No controlling terminal either: /dev/tty cannot be opened.
+    // SAFETY: setsid is async-signal-safe and touches only the child.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let out = cmd
+        .arg("--demo")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

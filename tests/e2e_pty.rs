@@ -161,7 +161,7 @@ fn type_every_field_save_then_update_the_same_draft() {
     // Alt-W puts the webLink on the local clipboard with OSC 52.
     t.send("\x1bw");
     t.wait_text("Copied the draft's webLink");
-    let osc = graft::tui::run::osc52(link);
+    let osc = graft::terminal::osc::osc52(link);
     assert!(
         t.raw().windows(osc.len()).any(|w| w == osc.as_bytes()),
         "OSC 52 with the webLink"

@@ -1,7 +1,8 @@
 //! `graft draft --batch`: reads the file, creates each draft once, reports
 //! each line.
 
-use super::{Failure, exit, exit_code_for};
+use super::exit_code_for;
+use crate::config::Error;
 use crate::graph::SavedMessage;
 use crate::service::batch::{Item, LineResult, create_all, parse};
 use serde_json::json;
@@ -15,32 +16,29 @@ pub fn run(
     json_out: bool,
     retries: u32,
     again: bool,
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     let (text, base) = if file.as_os_str() == "-" {
         let mut buf = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf)
-            .map_err(|e| (exit::USAGE, format!("--batch -: {e}")))?;
+            .map_err(|e| Error::usage(format!("--batch -: {e}")))?;
         (buf, PathBuf::from("."))
     } else {
         let t = std::fs::read_to_string(file)
-            .map_err(|e| (exit::USAGE, format!("--batch {}: {e}", file.display())))?;
+            .map_err(|e| Error::usage(format!("--batch {}: {e}", file.display())))?;
         (t, file.parent().map(Path::to_path_buf).unwrap_or_default())
     };
     let items = parse(&text, &base).map_err(|errs| {
-        (
-            exit::USAGE,
-            format!(
-                "--batch {}: nothing was sent.\n  {}",
-                file.display(),
-                errs.join("\n  ")
-            ),
-        )
+        Error::usage(format!(
+            "--batch {}: nothing was sent.\n  {}",
+            file.display(),
+            errs.join("\n  ")
+        ))
     })?;
     if items.is_empty() {
-        return Err((
-            exit::USAGE,
-            format!("--batch {}: no drafts in the file", file.display()),
-        ));
+        return Err(Error::usage(format!(
+            "--batch {}: no drafts in the file",
+            file.display()
+        )));
     }
     let s = super::session(cli)?;
     let rt = super::runtime()?;
@@ -177,7 +175,7 @@ pub fn run(
         );
     }
     if worst != 0 {
-        return Err((
+        return Err(Error::new(
             worst,
             format!(
                 "{} of {} drafts failed{}",

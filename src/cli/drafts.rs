@@ -1,6 +1,7 @@
 //! `graft drafts --remote`, and the history entries `graft draft` adds.
 
-use super::{Failure, Session, exit, exit_code_for};
+use super::{Session, exit_code_for, journal_store};
+use crate::config::Error;
 use crate::config::args::Cli;
 use crate::core::history::HistoryEntry;
 use crate::service::remote::{Now, where_now};
@@ -49,10 +50,10 @@ pub fn entry(
 }
 
 /// `graft drafts --remote`: the drafts graft saved in this profile, as Outlook has them now.
-pub fn list(cli: &Cli, json_out: bool) -> Result<(), Failure> {
+pub fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
     let s = super::session(cli)?;
     let Some(path) = history_path(&s, cli.demo) else {
-        return Err((exit::USAGE, "the demo keeps no history between runs".into()));
+        return Err(Error::usage("the demo keeps no history between runs"));
     };
     let entries = history::load(&path);
     let mut out = std::io::stdout();
@@ -67,7 +68,7 @@ pub fn list(cli: &Cli, json_out: bool) -> Result<(), Failure> {
     let rt = super::runtime()?;
     let rows = rt
         .block_on(where_now(&s.client, &entries))
-        .map_err(|f| (exit_code_for(&f), format!("cannot reach Graph: {}", f)))?;
+        .map_err(|f| Error::new(exit_code_for(&f), format!("cannot reach Graph: {}", f)))?;
     let mut gone = Vec::new();
     let mut moved: Vec<(String, String)> = Vec::new();
     let mut json_rows = Vec::new();
@@ -128,7 +129,7 @@ pub fn list(cli: &Cli, json_out: bool) -> Result<(), Failure> {
                 let _ = writeln!(
                     out,
                     "    {}",
-                    crate::tui::run::hyperlink(
+                    crate::terminal::osc::hyperlink(
                         &link,
                         std::io::IsTerminal::is_terminal(&std::io::stdout())
                     )
@@ -158,6 +159,48 @@ pub fn list(cli: &Cli, json_out: bool) -> Result<(), Failure> {
         if let Ok(json) = serde_json::to_vec(&list) {
             let _ = crate::util::fs::write_atomic(&path, &json);
         }
+    }
+    Ok(())
+}
+
+pub fn local(cli: &Cli) -> Result<(), Error> {
+    let store = journal_store(cli.demo).map_err(Error::service)?;
+    let (records, unreadable) = store.list();
+    let mut out = std::io::stdout();
+    if records.is_empty() && unreadable.is_empty() {
+        let _ = writeln!(out, "No local drafts in {}.", store.dir().display());
+    }
+    for r in &records {
+        let owner = if store.open_elsewhere(r) {
+            format!(
+                " (open in a running graft: pid {}{})",
+                r.pid,
+                if r.host.is_empty() {
+                    String::new()
+                } else {
+                    format!(" on {}", r.host)
+                }
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{}  {:<20} {}{}\n    {}",
+            r.updated,
+            r.state(),
+            r.title(),
+            owner,
+            store.record_path(r).display()
+        );
+    }
+    for u in &unreadable {
+        let _ = writeln!(
+            out,
+            "unreadable: {} ({}) — kept",
+            u.path.display(),
+            u.reason
+        );
     }
     Ok(())
 }

@@ -1,8 +1,13 @@
 //! Settings from flags and the environment, checked before anything starts.
 
 pub mod args;
+mod error;
 pub mod keymap;
+pub mod prefill;
+pub mod session;
 pub mod theme;
+
+pub use error::{Error, exit};
 
 use crate::auth::{AuthConfig, DEFAULT_AUTHORITY, DEFAULT_CLIENT_ID, DEFAULT_TENANT};
 use crate::graph::client::is_loopback;

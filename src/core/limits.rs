@@ -16,3 +16,13 @@ pub const MAX_FILE: u64 = 150_000_000;
 /// Upload chunk: 9 × 320 KiB, under Outlook's advised 4 MB per chunk and a
 /// multiple of the 320 KiB OneDrive asks for.
 pub const CHUNK: u64 = 9 * 320 * 1024;
+
+/// A mailbox limit as Exchange writes it: `35 MB` (binary megabytes).
+pub fn limit_label(bytes: u64) -> String {
+    let mib = 1024 * 1024;
+    if bytes % mib == 0 {
+        format!("{} MB", bytes / mib)
+    } else {
+        crate::core::attach::human_size(bytes)
+    }
+}

@@ -102,4 +102,33 @@ impl JournalRecord {
             crate::util::sanitize::line(&s)
         }
     }
+
+    /// Whose mailbox and which folder the draft was written for.
+    pub fn mailbox(&self) -> crate::core::mailbox::Mailbox {
+        crate::core::mailbox::Mailbox {
+            user: self.user.clone(),
+            folder: self.folder.clone(),
+        }
+    }
+
+    /// The history's entry for this draft once the server holds it: its
+    /// id, link and last-modified time there.
+    pub fn history_entry(
+        &self,
+        id: &str,
+        web_link: &str,
+        saved_at: &str,
+    ) -> crate::core::history::HistoryEntry {
+        let mailbox = self.mailbox();
+        crate::core::history::HistoryEntry {
+            id: id.to_string(),
+            key: self.key.clone(),
+            subject: crate::util::sanitize::line(&self.fields.subject),
+            saved: saved_at.to_string(),
+            folder: mailbox.folder_label(),
+            web_link: web_link.to_string(),
+            owner: mailbox.owner_label(),
+            format: Some(self.format),
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! Operations both front ends share: saving a draft with its files (create
 //! or adopt by key, follow a moved draft), completing queued journals,
-//! batches, where saved drafts are now.
+//! batches, where saved drafts are now, startup recovery, finishing sign-in.
 
 pub mod batch;
 pub mod recovery;
 pub mod remote;
 pub mod save;
+pub mod signin;

@@ -1,5 +1,6 @@
 //! Where the drafts graft saved are now, as Outlook has them: by id first,
-//! then (for ids that moved, were sent or deleted) by their client key.
+//! then (for ids that moved, were sent or deleted) by their client key;
+//! and one such draft loaded whole, to continue it.
 
 use crate::core::history::HistoryEntry;
 use serde_json::{Value, json};
@@ -107,4 +108,58 @@ pub async fn where_now(
             (e, now)
         })
         .collect())
+}
+
+/// A draft loaded from Graph: its id now (a draft the user moved has a new
+/// one), its JSON and its attachments (id, name, size).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub id: String,
+    pub message: serde_json::Value,
+    pub attachments: Vec<crate::graph::upload::RemoteAttachment>,
+}
+
+/// Why a draft from the history could not be loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadFailure {
+    Failed(crate::graph::Error),
+    /// It was sent (it is in Sent Items now).
+    Sent,
+    /// The user deleted it (it is in Deleted Items).
+    Deleted,
+    /// It is nowhere in the mailbox.
+    Gone,
+}
+
+/// A draft and its attachment list, for continuing it in the form. An id
+/// that no longer answers (the draft moved, was sent or deleted: every move
+/// gives a message a new REST id) is followed by the draft's client key.
+pub async fn load(
+    client: &crate::graph::GraphClient,
+    id: &str,
+    key: &str,
+    text: bool,
+) -> Result<Loaded, LoadFailure> {
+    use crate::graph::Whereabouts;
+    use LoadFailure;
+    let failed = LoadFailure::Failed;
+    let (id, message) = match client.message_json(id, text).await {
+        Ok(m) => (id.to_string(), m),
+        Err(f) if f.status == Some(404) => match client.locate(key).await.map_err(failed)? {
+            Whereabouts::Draft(found) => {
+                let m = client.message_json(&found.id, text).await.map_err(failed)?;
+                (found.id, m)
+            }
+            Whereabouts::Sent(_) => return Err(LoadFailure::Sent),
+            Whereabouts::Deleted(_) => return Err(LoadFailure::Deleted),
+            Whereabouts::Gone => return Err(LoadFailure::Gone),
+        },
+        Err(f) => return Err(failed(f)),
+    };
+    let attachments = client.list_attachments(&id).await.map_err(failed)?;
+    Ok(Loaded {
+        id,
+        message,
+        attachments,
+    })
 }

@@ -1,8 +1,10 @@
 //! The form: the Elm core (`app`: `Model`, `Msg`, `update`), the pure view
-//! (`view`) and the event loop that runs effects (`run`).
+//! (`view`), the event loop (`run`) and the effects it runs (`effects`).
 
 pub mod app;
+pub mod effects;
 pub mod run;
+pub mod start;
 pub mod view;
 
 /// Takes what the journals of earlier sessions hold into a start: drafts to

@@ -203,19 +203,9 @@ pub fn over_budget(model: &Model, f: &AttachedFile) -> String {
         f.name,
         human_size(f.size),
         human_size(model.form.files.total() + f.size),
-        limit_label(model.session.max_message_bytes),
+        crate::core::limits::limit_label(model.session.max_message_bytes),
         human_size(model.session.attachment_budget()),
     )
-}
-
-/// A mailbox limit as Exchange writes it: `35 MB` (binary megabytes).
-pub fn limit_label(bytes: u64) -> String {
-    let mib = 1024 * 1024;
-    if bytes % mib == 0 {
-        format!("{} MB", bytes / mib)
-    } else {
-        human_size(bytes)
-    }
 }
 
 /// Path completions for what was typed (ignored if the input moved on).

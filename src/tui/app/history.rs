@@ -8,7 +8,6 @@ use crate::core::attach::AttachedFile;
 use crate::core::content::BodyFormat;
 use crate::core::content::content_from_message;
 use crate::core::record::{Fields, JournalRecord, MoreText};
-use crate::graph;
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::Value;
 
@@ -162,26 +161,7 @@ fn new_draft(model: &mut Model) -> Outcome {
     Outcome::redraw().with(effects)
 }
 
-/// A draft loaded from Graph: its id now (a draft the user moved has a new
-/// one), its JSON and its attachments (id, name, size).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Loaded {
-    pub id: String,
-    pub message: Value,
-    pub attachments: Vec<crate::graph::upload::RemoteAttachment>,
-}
-
-/// Why a draft from the history could not be loaded.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LoadFailure {
-    Failed(graph::Error),
-    /// It was sent (it is in Sent Items now).
-    Sent,
-    /// The user deleted it (it is in Deleted Items).
-    Deleted,
-    /// It is nowhere in the mailbox.
-    Gone,
-}
+pub use crate::service::remote::{LoadFailure, Loaded};
 
 pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailure>) -> Outcome {
     let Some(Dialog::History(d)) = &mut model.dialog else {

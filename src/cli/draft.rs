@@ -1,0 +1,208 @@
+//! `graft draft`: one draft from flags, or many with `--batch`, without a terminal.
+
+use super::{Session, batch, drafts, exit_code_for, progress_printer, runtime, session};
+use crate::config::Error;
+use crate::config::args::Cli;
+use crate::service::save::body_with_attachments;
+use std::io::{IsTerminal, Write};
+
+/// Checks `--attach` files before anything is sent; each gets its own name.
+pub fn check_attachments(
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<crate::core::attach::AttachedFile>, String> {
+    let mut out: Vec<crate::core::attach::AttachedFile> = Vec::new();
+    for p in paths {
+        let mut f = crate::store::files::check(&p.to_string_lossy())?;
+        let taken: Vec<&str> = out.iter().map(|x| x.name.as_str()).collect();
+        f.name = crate::core::attach::unique_name(&f.name, &taken);
+        out.push(f);
+    }
+    Ok(out)
+}
+
+/// Refuses attachments that cannot fit in the mailbox's message size limit
+/// before anything is uploaded. Over Exchange Online's default, the real
+/// limit is asked of MailTips (tenants may allow up to 150 MB).
+fn check_budget(
+    s: &Session,
+    rt: &tokio::runtime::Runtime,
+    files: &[crate::core::attach::AttachedFile],
+) -> Result<(), Error> {
+    use crate::core::limits::DEFAULT_MAX_MESSAGE_BYTES;
+    let total: u64 = files.iter().map(|f| f.size).sum();
+    let budget = |limit: u64| limit / 4 * 3;
+    let configured = s.settings.as_ref().and_then(|st| st.max_message_size);
+    let mut limit = configured.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
+    if total > budget(limit) && configured.is_none() {
+        let address = match &s.mailbox.user {
+            Some(u) => Some(u.clone()),
+            None => rt.block_on(s.client.me()).ok().map(|m| m.account()),
+        };
+        if let Some(a) = address {
+            if let Ok(l) = rt.block_on(s.client.max_message_size(&a)) {
+                limit = l;
+            }
+        }
+    }
+    if total > budget(limit) {
+        return Err(Error::usage(format!(
+            "--attach: the files come to {}; the mailbox takes messages up to {} (set max_message_size in the profile if yours is larger), which leaves room for {} of attachments once encoded for sending. Nothing was sent.",
+            crate::core::attach::human_size(total),
+            crate::core::limits::limit_label(limit),
+            crate::core::attach::human_size(budget(limit)),
+        )));
+    }
+    Ok(())
+}
+
+/// The draft from `graft draft`'s flags.
+fn content_from(
+    args: &crate::config::args::DraftArgs,
+) -> Result<crate::core::content::DraftContent, Error> {
+    use crate::core::content::{BodyFormat, DraftContent, Importance};
+    let typed = crate::core::record::Fields {
+        to: args.to.join(", "),
+        cc: args.cc.join(", "),
+        bcc: args.bcc.join(", "),
+        subject: args.subject.clone(),
+        body: crate::config::prefill::read_body(args)?,
+    };
+    let format = if args.markdown {
+        BodyFormat::Markdown
+    } else if args.html {
+        BodyFormat::Html
+    } else {
+        BodyFormat::Text
+    };
+    let more = crate::core::record::MoreText {
+        importance: match args.importance.as_deref() {
+            Some("low") => Importance::Low,
+            Some("high") => Importance::High,
+            _ => Importance::Normal,
+        },
+        ..Default::default()
+    };
+    DraftContent::from_typed(&typed, format, &more).map_err(|bad| {
+        let (which, e) = &bad[0];
+        Error::usage(format!("--{}: {e}", which.label().to_lowercase()))
+    })
+}
+
+/// `graft draft`: one draft, no form. Exit codes: 0 created, 2 bad input,
+/// 3 sign-in needed or refused, 4 Graph rejected it, 5 network or service failure.
+pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Error> {
+    if let Some(file) = &args.batch {
+        return batch::run(cli, file, args.json, args.retries, args.again);
+    }
+    let content = content_from(args)?;
+    if content.body.len() + content.subject.len() > crate::core::limits::MAX_REQUEST_BYTES {
+        return Err(Error::usage(
+            "the message is larger than Graph takes in one request (about 4 MB)",
+        ));
+    }
+    let files =
+        check_attachments(&args.attach).map_err(|e| Error::usage(format!("--attach {e}")))?;
+    let key = uuid::Uuid::new_v4().to_string();
+    let (body, inline) = body_with_attachments(content.create_body(Some(&key)), &files)
+        .map_err(|e| Error::usage(format!("--attach {e}")))?;
+    let s = session(cli)?;
+    let rt = runtime()?;
+    check_budget(&s, &rt, &files)?;
+    let quiet = args.json;
+    let result = rt.block_on(crate::service::save::create_with_retries(
+        &s.client,
+        &body,
+        &key,
+        args.retries,
+        |f, wait| {
+            if !quiet {
+                let why = match f.status {
+                    Some(st) => format!("{st} {}", f.code),
+                    None => f.message.clone(),
+                };
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "graft: {why}; retrying in {} s",
+                    wait.as_secs()
+                );
+            }
+        },
+    ));
+    let (saved, info) =
+        result.map_err(|f| Error::new(exit_code_for(&f), format!("draft not created: {}", f)))?;
+    if info.unkeyed {
+        let _ = writeln!(
+            std::io::stderr(),
+            "graft: note: this mailbox has no room for graft's draft key (its named-property quota is full: ErrorQuotaExceeded); the draft was saved without it, so the duplicate guard is off for this mailbox: after a lost answer, look in Drafts before running again."
+        );
+    }
+    drafts::record(
+        &s,
+        cli.demo,
+        vec![drafts::entry(
+            &s,
+            &key,
+            &content.subject,
+            content.format,
+            &saved,
+        )],
+    );
+    let mut files = files;
+    for i in &inline {
+        files[*i].server_id = Some(String::new());
+    }
+    let mut progress = progress_printer(!quiet && std::io::stderr().is_terminal());
+    let outcome = rt.block_on(crate::graph::upload::attach_pending(
+        &s.client,
+        &saved.id,
+        &files,
+        false,
+        &mut progress,
+    ));
+    for (i, id) in &outcome.done {
+        files[*i].server_id = Some(id.clone());
+    }
+    let folder = s.mailbox.folder_label();
+    let mut out = std::io::stdout();
+    if args.json {
+        let atts: Vec<_> = files
+            .iter()
+            .map(|f| serde_json::json!({"name": f.name, "size": f.size, "attached": f.server_id.is_some()}))
+            .collect();
+        let mut v = serde_json::json!({
+            "id": saved.id,
+            "webLink": saved.web_link,
+            "createdDateTime": saved.created,
+            "status": saved.status,
+            "folder": folder,
+        });
+        if !files.is_empty() {
+            v["attachments"] = serde_json::Value::Array(atts);
+        }
+        let _ = writeln!(out, "{v}");
+    } else {
+        let _ = writeln!(
+            out,
+            "Draft saved ({} {}) in {folder}.\nid:      {}\nwebLink: {}",
+            saved.status,
+            saved.status_text,
+            saved.id,
+            crate::terminal::osc::hyperlink(&saved.web_link, std::io::stdout().is_terminal())
+        );
+        for f in files.iter().filter(|f| f.server_id.is_some()) {
+            let _ = writeln!(
+                out,
+                "attached: {} ({})",
+                f.name,
+                crate::core::attach::human_size(f.size)
+            );
+        }
+    }
+    if let Some((name, f)) = outcome.failed {
+        return Err(Error::new(
+            exit_code_for(&f),
+            format!("the draft was created but attaching {name} failed: {}", f),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! `graft sync`: completes the saves earlier sessions queued.
+
+use super::{drafts, journal_store, runtime, session};
+use crate::config::Error;
+use crate::config::args::Cli;
+use std::io::Write;
+
+pub fn run_sync(cli: &Cli) -> Result<(), Error> {
+    let s = session(cli)?;
+    let store = journal_store(cli.demo).map_err(Error::service)?;
+    let (records, _) = store.orphans();
+    let (queued, elsewhere): (Vec<_>, Vec<_>) =
+        records.into_iter().filter(|r| r.queued).partition(|r| {
+            crate::service::recovery::same_mailbox(r, &s.mailbox, &s.graph_url, cli.demo)
+        });
+    let rt = runtime()?;
+    let mut failed = 0;
+    let mut out = std::io::stdout();
+    for r in &elsewhere {
+        // Queued for another Graph root or mailbox: say which, and how.
+        let _ = writeln!(
+            out,
+            "skipped {}  queued for {}{}; run graft sync --graph-url {}{} to save it",
+            r.title(),
+            r.graph_url,
+            r.user
+                .as_ref()
+                .map(|u| format!(" (mailbox {u})"))
+                .unwrap_or_default(),
+            r.graph_url,
+            r.user
+                .as_ref()
+                .map(|u| format!(" --user {u}"))
+                .unwrap_or_default(),
+        );
+    }
+    if queued.is_empty() && elsewhere.is_empty() {
+        let _ = writeln!(out, "Nothing queued.");
+    }
+    for rec in queued {
+        // Another graft may be completing it right now: it is theirs.
+        let Some(claim) = store.claim(&rec) else {
+            let _ = writeln!(
+                out,
+                "skipped {}  another graft is saving it or has it open",
+                rec.title()
+            );
+            continue;
+        };
+        match rt.block_on(crate::service::save::sync_record(&s.client, &rec)) {
+            Ok(saved) => {
+                let _ = claim.remove();
+                // Saved drafts join the history (F6, `graft drafts --remote`).
+                drafts::record(
+                    &s,
+                    cli.demo,
+                    vec![drafts::entry(
+                        &s,
+                        &rec.key,
+                        &rec.fields.subject,
+                        rec.format,
+                        &saved,
+                    )],
+                );
+                let _ = writeln!(
+                    out,
+                    "saved  {}  {} {}\n    {}",
+                    rec.title(),
+                    saved.status,
+                    saved.status_text,
+                    saved.web_link
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                let _ = writeln!(out, "queued {}  {e}", rec.title());
+                drop(claim);
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(Error::service(format!(
+            "{failed} draft(s) are still queued"
+        )));
+    }
+    Ok(())
+}

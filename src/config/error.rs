@@ -1,0 +1,57 @@
+//! What ends a command: an exit code (as the README documents them) and a
+//! message for the user. One type for every command and the form's start.
+
+use std::fmt;
+
+/// Exit codes, as documented in the README.
+pub mod exit {
+    pub const TERMINAL: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const SIGN_IN: u8 = 3;
+    pub const REJECTED: u8 = 4;
+    pub const SERVICE: u8 = 5;
+}
+
+/// A command failed: how graft exits, and what it says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(code: u8, message: impl Into<String>) -> Error {
+        Error {
+            code,
+            message: message.into(),
+        }
+    }
+    /// The terminal could not be used (or an output could not be written).
+    pub fn terminal(message: impl Into<String>) -> Error {
+        Error::new(exit::TERMINAL, message)
+    }
+    /// Flags, the config file or input were wrong.
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::new(exit::USAGE, message)
+    }
+    /// Not signed in, or the sign-in was refused.
+    pub fn sign_in(message: impl Into<String>) -> Error {
+        Error::new(exit::SIGN_IN, message)
+    }
+    /// Graph refused the request (a 4xx other than 429).
+    pub fn rejected(message: impl Into<String>) -> Error {
+        Error::new(exit::REJECTED, message)
+    }
+    /// The service, the network or local state failed.
+    pub fn service(message: impl Into<String>) -> Error {
+        Error::new(exit::SERVICE, message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,128 @@
+//! A session from flags, environment and the config file: the Graph
+//! client with its token, the mailbox, the settings; and the runtime and
+//! journal both front ends use.
+
+use crate::auth::AccessToken;
+use crate::auth::command::TokenSource;
+use crate::auth::store::TokenStore;
+use crate::config::args::Cli;
+use crate::config::{self, Error, Settings};
+use crate::core::mailbox::Mailbox;
+use crate::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
+use crate::graph::GraphClient;
+use crate::store::journal::JournalStore;
+use std::time::Duration;
+
+/// Everything a session needs to talk to Graph.
+pub struct Session {
+    pub emulator: Option<Emulator>,
+    pub client: GraphClient,
+    /// Whose mailbox and which folder drafts go to.
+    pub mailbox: Mailbox,
+    /// The Graph root, as the journal keeps it.
+    pub graph_url: String,
+    pub source: TokenSource,
+    pub settings: Option<Settings>,
+}
+
+impl Session {
+    pub fn signature(&self) -> Option<&str> {
+        self.settings.as_ref().and_then(|s| s.signature.as_deref())
+    }
+
+    /// The default keys with the config file's overrides.
+    pub fn keymap(&self) -> Result<crate::config::keymap::Keymap, Error> {
+        let keys = self
+            .settings
+            .as_ref()
+            .map(|s| s.keys.clone())
+            .unwrap_or_default();
+        crate::config::keymap::Keymap::defaults()
+            .with_overrides(&keys)
+            .map_err(|e| Error::usage(format!("config file: {e}")))
+    }
+}
+
+pub fn settings(cli: &Cli) -> Result<Settings, Error> {
+    let path = config::config_path();
+    let file =
+        config::load_file(path.as_deref()).map_err(|e| Error::usage(format!("config file {e}")))?;
+    config::resolve(cli, &file).map_err(Error::usage)
+}
+
+/// The profile's name for files kept per profile (`demo` for the demo).
+pub fn profile_name(s: &Session, demo: bool) -> String {
+    match (&s.settings, demo) {
+        (_, true) => "demo".to_string(),
+        (Some(st), _) => st.profile.clone(),
+        (None, _) => "default".to_string(),
+    }
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::service(format!("cannot start the runtime: {e}")))
+}
+
+/// The token, in order: demo, `--token-cmd`, `GRAFT_ACCESS_TOKEN`, else signed-in tokens.
+pub fn session(cli: &Cli) -> Result<Session, Error> {
+    let timeout = Duration::from_secs(cli.timeout.max(1));
+    if cli.demo {
+        let emu = Emulator::start(EmulatorConfig::default())
+            .map_err(|e| Error::service(format!("cannot start the demo emulator: {e}")))?;
+        let root = config::graph_url(&emu.graph_url()).map_err(Error::usage)?;
+        let mailbox = Mailbox {
+            user: cli.user.clone(),
+            folder: cli.folder.clone(),
+        };
+        let graph_url = root.to_string();
+        let client = GraphClient::new(root, AccessToken::new(DEMO_TOKEN), mailbox.clone(), timeout)
+            .map_err(Error::service)?;
+        return Ok(Session {
+            emulator: Some(emu),
+            client,
+            mailbox,
+            graph_url,
+            source: TokenSource::Demo,
+            settings: None,
+        });
+    }
+    let s = settings(cli)?;
+    let mailbox = Mailbox {
+        user: s.user.clone(),
+        folder: s.folder.clone(),
+    };
+    let graph_url = s.graph_url.to_string();
+    let token_timeout = Duration::from_secs(cli.token_timeout.max(1));
+    let (token, source) = crate::auth::command::token(cli.token_cmd.as_deref(), token_timeout)
+        .map_err(Error::sign_in)?;
+    let mut client = GraphClient::new(s.graph_url.clone(), token, mailbox.clone(), timeout)
+        .map_err(Error::service)?
+        .with_token_cmd(cli.token_cmd.clone())
+        .with_token_timeout(token_timeout);
+    let source = match source {
+        TokenSource::None => {
+            let store = TokenStore::for_profile(&s.profile)
+                .ok_or_else(|| Error::service("no state directory for the token cache"))?;
+            client = client.with_sign_in(s.auth.clone(), store);
+            TokenSource::SignIn
+        }
+        other => other,
+    };
+    Ok(Session {
+        emulator: None,
+        client,
+        mailbox,
+        graph_url,
+        source,
+        settings: Some(s),
+    })
+}
+
+pub fn journal_store(demo: bool) -> Result<JournalStore, String> {
+    let dir = JournalStore::default_dir(demo)
+        .ok_or("no state directory (set XDG_STATE_HOME or GRAFT_STATE_DIR)")?;
+    JournalStore::open(&dir).map_err(|e| format!("{}: {e}", dir.display()))
+}

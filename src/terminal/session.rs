@@ -1,0 +1,52 @@
+//! The terminal as the form has it, as a guard: raw mode, the alternate
+//! screen and bracketed paste on entering; all of it undone when the guard
+//! goes (or on a panic), whatever ended the form.
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use std::io::IsTerminal;
+
+/// The form's hold on the terminal; dropping it gives the terminal back.
+pub struct TerminalSession {
+    _private: (),
+}
+
+/// Why the form cannot start on this terminal.
+pub fn unusable() -> Option<&'static str> {
+    // Keys come from standard input when it is a terminal, else from
+    // /dev/tty (the body may be piped in); the screen goes to standard output.
+    let keys = std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
+    if !keys || !std::io::stdout().is_terminal() {
+        return Some(
+            "the form needs a terminal (over ssh: `ssh -t`); for scripts, `graft draft --to … --subject … --body …` saves without one",
+        );
+    }
+    None
+}
+
+impl TerminalSession {
+    /// Takes the terminal over. Fails, without touching it, when standard
+    /// input or output is not a terminal.
+    pub fn enter() -> Result<TerminalSession, String> {
+        if let Some(why) = unusable() {
+            return Err(why.to_string());
+        }
+        // ratatui::init: raw mode, the alternate screen, and a panic hook
+        // that restores them; bracketed paste on top, undone by the hook too.
+        drop(ratatui::try_init().map_err(|e| format!("cannot use the terminal: {e}"))?);
+        let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+            previous(info);
+        }));
+        Ok(TerminalSession { _private: () })
+    }
+}
+
+impl Drop for TerminalSession {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        // Not `restore()`: its message on failure would panic on a closed terminal.
+        let _ = ratatui::try_restore();
+    }
+}

@@ -1,0 +1,43 @@
+//! Local work: file checks and path completion off the loop's thread, the
+//! small files (history, address book) behind the journal's writes, timers.
+
+use super::Runner;
+use crate::tui::app::{Msg, TimerKind};
+use std::time::Duration;
+
+impl Runner {
+    pub(super) fn check_file(&self, input: String) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.send(Msg::FileChecked(crate::store::files::check(&input)));
+        });
+    }
+
+    pub(super) fn complete_path(&self, input: String) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let found = crate::store::files::complete_path(&input);
+            let _ = tx.send(Msg::PathCandidates { input, found });
+        });
+    }
+
+    pub(super) fn save_history(&self, list: Vec<crate::core::history::HistoryEntry>) {
+        if let Some(path) = self.history.clone() {
+            self.in_background(move || crate::store::history::save(&path, &list));
+        }
+    }
+
+    pub(super) fn remember_addresses(&self, list: Vec<crate::core::address::Address>) {
+        if let Some(path) = self.address_book.clone() {
+            self.in_background(move || crate::store::address_book::save(&path, &list));
+        }
+    }
+
+    pub(super) fn timer(&self, after: Duration, kind: TimerKind, seq: u64) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            let _ = tx.send(Msg::Tick { kind, seq });
+        });
+    }
+}

@@ -1,0 +1,165 @@
+//! Saves, drafts and queued journals: the requests, run as tasks.
+
+use super::Runner;
+use super::journal::{JournalOp, Writer};
+use crate::core::attach::Files;
+use crate::core::record::JournalRecord;
+use crate::graph::{Attempt, GraphClient};
+use crate::service::save::SaveJob;
+use crate::store::journal::JournalStore;
+use crate::tui::app::Msg;
+use tokio::sync::mpsc::UnboundedSender;
+
+impl Runner {
+    /// A create leaves after the journal's note that it may be on its way.
+    pub(super) fn create(
+        &self,
+        req: u64,
+        body: serde_json::Value,
+        lookup_key: Option<String>,
+        files: Files,
+        attempt: Attempt,
+    ) {
+        let job = SaveJob::Create { body, lookup_key };
+        let task = save_task(
+            self.client.clone(),
+            self.tx.clone(),
+            req,
+            job,
+            files,
+            attempt,
+        );
+        self.after_journal(task);
+    }
+
+    pub(super) fn update(
+        &self,
+        req: u64,
+        id: String,
+        body: serde_json::Value,
+        files: Files,
+        key: String,
+        attempt: Attempt,
+    ) {
+        let job = SaveJob::Update { id, body, key };
+        let task = save_task(
+            self.client.clone(),
+            self.tx.clone(),
+            req,
+            job,
+            files,
+            attempt,
+        );
+        tokio::spawn(task);
+    }
+
+    pub(super) fn load_draft(&self, id: String, key: String, text: bool) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let result = crate::service::remote::load(&client, &id, &key, text).await;
+            let _ = tx.send(Msg::DraftLoaded { id, result });
+        });
+    }
+
+    pub(super) fn sync(&self, rec: Box<JournalRecord>) {
+        let writer = self
+            .journal
+            .as_ref()
+            .map(|(j, _)| std::sync::Arc::downgrade(j));
+        let task = sync_task(
+            self.client.clone(),
+            self.tx.clone(),
+            writer,
+            self.store.clone(),
+            rec,
+        );
+        tokio::spawn(task);
+    }
+}
+
+/// Saves the message and its attachments; progress and the end come back as messages.
+async fn save_task(
+    client: GraphClient,
+    tx: UnboundedSender<Msg>,
+    req: u64,
+    job: SaveJob,
+    files: Files,
+    attempt: Attempt,
+) {
+    let ptx = tx.clone();
+    let mut progress = move |name: &str, done: u64, total: u64| {
+        let _ = ptx.send(Msg::UploadProgress {
+            req,
+            name: name.to_string(),
+            done,
+            total,
+        });
+    };
+    let outcome =
+        crate::service::save::save_with_files(&client, job, &files, &attempt, &mut progress).await;
+    let _ = tx.send(Msg::SaveDone {
+        req,
+        at: crate::util::clock(),
+        outcome: Box::new(outcome),
+    });
+}
+
+/// Completes a queued journal in the background by the one retry policy:
+/// another session's file once claimed (two grafts never complete one
+/// journal), or one this session switched away from. On success the file
+/// goes and the draft joins the history.
+async fn sync_task(
+    client: GraphClient,
+    tx: UnboundedSender<Msg>,
+    jtx: Option<std::sync::Weak<Writer>>,
+    store: Option<JournalStore>,
+    rec: Box<JournalRecord>,
+) {
+    let own = rec.session.is_empty();
+    let claim = match (&store, own) {
+        (Some(store), false) => match store.claim(&rec) {
+            Some(c) => Some(c),
+            // Another graft is completing or editing it.
+            None => return,
+        },
+        _ => None,
+    };
+    let mut told = false;
+    let title = rec.title();
+    let result = crate::service::save::sync_with_retries(&client, &rec, None, |f, wait| {
+        if !told {
+            told = true;
+            let _ = tx.send(Msg::Synced {
+                title: title.clone(),
+                result: Err(format!(
+                    "{}; trying again in {} s, and after that by itself",
+                    f.message,
+                    crate::graph::retry::whole_seconds(wait)
+                )),
+            });
+        }
+    })
+    .await;
+    if let Ok(saved) = &result {
+        match (claim, &jtx) {
+            (Some(c), _) => {
+                let _ = c.remove();
+            }
+            (None, Some(jtx)) => {
+                if let Some(jtx) = jtx.upgrade() {
+                    let _ = jtx.send(JournalOp::Remove(rec.key.clone()));
+                }
+            }
+            _ => {}
+        }
+        let _ = tx.send(Msg::SyncedEntry(rec.history_entry(
+            &saved.id,
+            &saved.web_link,
+            &saved.last_modified,
+        )));
+    }
+    let _ = tx.send(Msg::Synced {
+        title: rec.title(),
+        result: result.map_err(|e| e.message),
+    });
+}

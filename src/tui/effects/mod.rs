@@ -1,0 +1,212 @@
+//! Runs what `update` asks for, outside it: requests as tokio tasks,
+//! journal files on one ordered writer thread, small files in the
+//! background. Every result comes back as a `Msg` on one channel. One file
+//! per family: `mail` (saves, drafts, queued journals), `people` (search,
+//! names, the warm-up), `journal` (the writer), `local` (files, timers,
+//! the clipboard, the browser), `signin`.
+
+mod journal;
+mod local;
+mod mail;
+mod people;
+mod signin;
+
+use crate::graph::GraphClient;
+use crate::store::journal::JournalStore;
+use crate::tui::app::{Effect, Msg};
+use journal::{JournalOp, Writer};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+/// Runs effects: HTTP as tasks, journal files on one ordered writer thread.
+pub struct Runner {
+    client: GraphClient,
+    tx: UnboundedSender<Msg>,
+    /// Where addresses used before are kept, for completion.
+    address_book: Option<std::path::PathBuf>,
+    /// Where the history of saved drafts is kept (per profile).
+    history: Option<std::path::PathBuf>,
+    /// The device sign-in being polled, so Esc can stop it.
+    sign_in: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
+    /// What the profile turns on (people search, categories, MailTips).
+    features: crate::auth::Features,
+    /// The only strong reference: tasks hold weak ones, so ending the
+    /// session (dropping this) ends the writer thread even while a task
+    /// still waits on the network.
+    journal: Option<(std::sync::Arc<Writer>, std::thread::JoinHandle<()>)>,
+    /// The store itself, to claim other sessions' files before acting on them.
+    store: Option<JournalStore>,
+}
+
+impl Runner {
+    /// A runner and the channel its results come back on.
+    pub fn new(
+        client: GraphClient,
+        store: Option<JournalStore>,
+    ) -> (Runner, UnboundedReceiver<Msg>) {
+        let (tx, rx) = unbounded_channel();
+        let kept = store.clone();
+        let busy = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let spares = store.clone();
+        let journal = store.map(|store| {
+            let (jtx, jrx) = std::sync::mpsc::channel::<JournalOp>();
+            let back = tx.clone();
+            let idle = busy.clone();
+            let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let failed = failing.clone();
+            let handle = std::thread::spawn(move || {
+                // Ops run in order, so a removal never races an earlier write.
+                for op in jrx {
+                    if let Some(result) = journal::journal_op(&store, op) {
+                        journal::report_journal(&back, &failed, result, true);
+                    }
+                    idle.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+                }
+            });
+            let writer = Writer {
+                tx: jtx,
+                busy: busy.clone(),
+                failing,
+            };
+            writer.prepare(&spares);
+            (std::sync::Arc::new(writer), handle)
+        });
+        (
+            Runner {
+                client,
+                tx,
+                sign_in: std::sync::Mutex::new(None),
+                features: crate::auth::Features::default(),
+                address_book: None,
+                history: None,
+                journal,
+                store: kept,
+            },
+            rx,
+        )
+    }
+
+    /// Starts a request after the journal writes asked for before it (the
+    /// note that a create may be in flight is on disk before it leaves).
+    fn after_journal(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let handle = tokio::runtime::Handle::current();
+        match &self.journal {
+            Some((writer, _)) if self.writer_idle() => {
+                let (writer, store) = (std::sync::Arc::downgrade(writer), self.store.clone());
+                tokio::spawn(async move {
+                    task.await;
+                    // Spares for the next note, once this answer is in and
+                    // drawn (not competing with the frame for a core).
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    if let Some(writer) = writer.upgrade() {
+                        writer.prepare(&store);
+                    }
+                });
+            }
+            Some((jtx, _)) => {
+                let start: Box<dyn FnOnce() + Send> = Box::new(move || {
+                    handle.spawn(task);
+                });
+                if let Err(JournalOp::Task(start)) = jtx.send(JournalOp::Task(start)) {
+                    start();
+                }
+            }
+            None => {
+                tokio::spawn(task);
+            }
+        }
+    }
+
+    /// Small file writes go to the journal's writer thread (already running;
+    /// no thread is started on the save path), else to the blocking pool.
+    fn in_background(&self, task: impl FnOnce() + Send + 'static) {
+        let task: Box<dyn FnOnce() + Send> = Box::new(task);
+        let task = match &self.journal {
+            Some((jtx, _)) => match jtx.send(JournalOp::Task(task)) {
+                Ok(()) => return,
+                Err(JournalOp::Task(t)) => t,
+                Err(_) => return,
+            },
+            None => task,
+        };
+        tokio::task::spawn_blocking(task);
+    }
+
+    /// Keeps addresses used in saved drafts in this file (for completion).
+    pub fn with_address_book(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.address_book = path;
+        self
+    }
+
+    pub fn with_history(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.history = path;
+        self
+    }
+
+    /// The features the profile turns on.
+    pub fn with_features(mut self, features: crate::auth::Features) -> Self {
+        self.features = features;
+        self
+    }
+
+    /// A sender for messages from outside (signals).
+    pub fn sender(&self) -> UnboundedSender<Msg> {
+        self.tx.clone()
+    }
+
+    /// Starts an effect; its result comes back on the channel as a `Msg`.
+    pub fn run(&self, effect: Effect) {
+        match effect {
+            Effect::Create {
+                req,
+                body,
+                lookup_key,
+                files,
+                attempt,
+            } => self.create(req, body, lookup_key, files, attempt),
+            Effect::Update {
+                req,
+                id,
+                body,
+                files,
+                key,
+                attempt,
+            } => self.update(req, id, body, files, key, attempt),
+            Effect::LoadDraft { id, key, text } => self.load_draft(id, key, text),
+            Effect::Sync(rec) => self.sync(rec),
+            Effect::ResolveNames(names) => self.resolve_names(names),
+            Effect::SearchPeople(query) => self.search_people(query),
+            Effect::WarmUp => self.warm_up(),
+            Effect::StartSignIn => self.start_sign_in(),
+            Effect::CancelSignIn => self.cancel_sign_in(),
+            Effect::CheckFile(input) => self.check_file(input),
+            Effect::CompletePath(input) => self.complete_path(input),
+            Effect::SaveHistory(list) => self.save_history(list),
+            Effect::RememberAddresses(list) => self.remember_addresses(list),
+            Effect::Timer { after, kind, seq } => self.timer(after, kind, seq),
+            Effect::Copy(text) => crate::terminal::osc::copy_to_clipboard(&text),
+            Effect::OpenUrl(url) => {
+                let _ = self
+                    .tx
+                    .send(Msg::Opened(crate::terminal::osc::open_url(&url)));
+            }
+            // The event loop hands the terminal over itself; see `LoopEnd::Editor`.
+            Effect::OpenEditor(_) => {}
+            Effect::WriteJournal(rec) => self.journal(JournalOp::Write(rec)),
+            Effect::NoteCreate(rec) => self.note_create(rec),
+            Effect::RemoveJournal(key) => self.journal(JournalOp::Remove(key)),
+            Effect::ReleaseJournal(key) => self.journal(JournalOp::Release(key)),
+            Effect::DropJournal(rec) => self.journal(JournalOp::Drop(rec)),
+        }
+    }
+
+    /// Waits for every journal operation already asked for.
+    pub fn finish(self) {
+        if let Some((writer, handle)) = self.journal {
+            drop(writer);
+            let _ = handle.join();
+        }
+        if let Some(store) = &self.store {
+            store.discard_spares();
+        }
+    }
+}

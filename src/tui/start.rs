@@ -1,0 +1,242 @@
+//! Starting the form: the session from flags and config, the model as
+//! this start has it (journals left by earlier sessions, address book,
+//! history, what sign-in allows), the terminal taken over, and the exit.
+
+use super::app::{self, Effect, Model, Msg, StatusEntry};
+use super::run::{LoopEnd, Runner};
+use super::view::screen::Screen;
+use crate::auth::command::TokenSource;
+use crate::config::Error;
+use crate::config::args::Cli;
+use crate::config::session::{Session, journal_store, profile_name, runtime, session};
+use crate::store::journal::JournalStore;
+use crate::terminal::backend::LeanBackend;
+use crate::terminal::session::TerminalSession;
+use std::io::{IsTerminal, Write};
+
+/// The form's model as this start has it: the session (mailbox, keys,
+/// theme, what sign-in allows), the journals earlier sessions left, the
+/// address book and history; with the effects to run first.
+fn form_model(
+    cli: &Cli,
+    s: &Session,
+    prefill: Option<crate::core::record::Fields>,
+) -> Result<(Model, Option<JournalStore>, Vec<Effect>), Error> {
+    let mut session = app::Session::new(
+        s.mailbox.clone(),
+        s.graph_url.clone(),
+        cli.demo,
+        s.keymap()?,
+    );
+    session.pid = std::process::id();
+    session.signature = s.signature().map(str::to_string);
+    session.can_sign_in = s.client.sign_in().is_some();
+    // https://no-color.org: any non-empty value turns colours off.
+    session.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if let Some(st) = &s.settings {
+        session.theme = st
+            .theme
+            .theme()
+            .map_err(|e| Error::usage(format!("config file: {e}")))?;
+        session.people_wanted = st.features.people_search;
+        if let Some(limit) = st.max_message_size {
+            session.max_message_bytes = limit;
+            session.max_message_known = true;
+        }
+        session.sign_in_problem = st.sign_in_problem();
+    }
+    let mut startup = app::Startup {
+        seed: uuid::Uuid::new_v4().as_u64_pair().0,
+        prefill,
+        ..app::Startup::default()
+    };
+    let store = match journal_store(cli.demo) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            startup.notices.push(format!(
+                "No local journal ({e}): unsaved text lives only on screen."
+            ));
+            None
+        }
+    };
+    startup.journal = store.is_some();
+    let mut initial = Vec::new();
+    if let Some(store) = &store {
+        let found = crate::service::recovery::scan(store, &s.mailbox, &s.graph_url, cli.demo);
+        initial = super::recovered(found, &mut startup);
+    }
+    if let Some(path) = crate::store::address_book::path(cli.demo) {
+        startup.known = crate::store::address_book::load(&path);
+        if let Some(dir) = path.parent() {
+            let _ = crate::util::fs::private_dir(dir);
+        }
+    }
+    // The demo's mailbox lives only as long as the session: so does its history.
+    if !cli.demo
+        && let Some(path) = crate::store::history::path(&profile_name(s, cli.demo))
+    {
+        startup.history = crate::store::history::load(&path);
+    }
+    let mut model = Model::new(session, startup);
+    let signed_in = match s.client.sign_in() {
+        Some(si) => si.store.load().is_some(),
+        None => true,
+    };
+    match s.source {
+        // Drafts left to recover come first; sign-in is offered on the first save.
+        TokenSource::SignIn if !signed_in && model.dialog.is_none() => app::signin::offer(
+            &mut model,
+            "You are not signed in. Write first if you like: nothing is lost.",
+        ),
+        TokenSource::Demo => model.status.push(StatusEntry::Info(
+            "Demo: drafts are saved to a local Graph emulator. Fill in the form and press Ctrl-S."
+                .into(),
+        )),
+        _ => {}
+    }
+    if signed_in {
+        initial.push(Effect::WarmUp);
+        // What the token was granted turns on what it allows (a token from
+        // elsewhere does not say: everything is tried, and a refusal turns
+        // its feature off).
+        let granted = s
+            .client
+            .sign_in()
+            .and_then(|si| si.store.load())
+            .and_then(|t| t.scopes);
+        app::signin::apply_grants(&mut model, granted.as_deref());
+    }
+    Ok((model, store, initial))
+}
+
+/// The form from start to end: the session, the model, the terminal taken
+/// over, the loop (left and re-entered around the external editor), and
+/// the journal's last write before the terminal is given back.
+pub fn run(cli: &Cli) -> Result<(), Error> {
+    // Read prefill (a file, standard input) before the terminal is taken
+    // over: a wrong flag is said as such, with or without a terminal.
+    let prefill = crate::config::prefill::prefill(&cli.prefill)?;
+    // Before a session is set up: a form needs a terminal.
+    if let Some(why) = crate::terminal::session::unusable() {
+        return Err(Error::terminal(why));
+    }
+    let s = session(cli)?;
+    let rt = runtime()?;
+    let guard = rt.enter();
+    let (mut model, store, initial) = form_model(cli, &s, prefill)?;
+    let (runner, mut rx) = runner(cli, &s, store.clone());
+    spawn_signal_watch(runner.sender());
+    let result = drive(&rt, &mut model, &runner, &mut rx, initial);
+    // Whatever ended the loop (quit, signal, a lost terminal), the journal gets
+    // the final text first: after a hang-up, talking to the terminal can fail.
+    let kept = super::run::finish_session(runner, store.as_ref(), &model);
+    // Work still running (a token command, a request) does not hold up the exit.
+    drop(guard);
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    let terminal_back = result.map(|(end, screen)| {
+        drop(screen);
+        end
+    });
+    drop(s.emulator);
+    let mut err = std::io::stderr();
+    match kept {
+        Some(Ok(path)) => {
+            let _ = writeln!(err, "graft: unsaved text kept in {}", path.display());
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(err, "graft: could not write the local journal: {e}");
+        }
+        None => {}
+    }
+    terminal_back?.map_err(Error::terminal)?;
+    if let (Some(id), Some(link)) = (&model.save.server.id, &model.save.server.web_link) {
+        let link = crate::terminal::osc::hyperlink(link, std::io::stdout().is_terminal());
+        let _ = writeln!(std::io::stdout(), "id: {id}\nwebLink: {link}");
+    }
+    Ok(())
+}
+
+/// The effect runner with the profile's files and features.
+fn runner(
+    cli: &Cli,
+    s: &Session,
+    store: Option<JournalStore>,
+) -> (Runner, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
+    let book = crate::store::address_book::path(cli.demo);
+    // The demo's mailbox lives only as long as the session: so does its history.
+    let history = if cli.demo {
+        None
+    } else {
+        crate::store::history::path(&profile_name(s, cli.demo))
+    };
+    let features = s
+        .settings
+        .as_ref()
+        .map(|st| st.features)
+        .unwrap_or_default();
+    let (runner, rx) = Runner::new(s.client.clone(), store);
+    let runner = runner
+        .with_address_book(book)
+        .with_history(history)
+        .with_features(features);
+    (runner, rx)
+}
+
+/// Takes the terminal and runs the loop until it ends. Returns how it
+/// ended and the terminal's guard (dropped by the caller once the journal
+/// has the final text).
+fn drive(
+    rt: &tokio::runtime::Runtime,
+    model: &mut Model,
+    runner: &Runner,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
+    initial: Vec<Effect>,
+) -> Result<(Result<(), String>, TerminalSession), Error> {
+    let session = TerminalSession::enter().map_err(Error::terminal)?;
+    // Drawing goes through the lean backend, which writes only what changes.
+    let mut terminal = Screen::new(LeanBackend::new(std::io::BufWriter::new(std::io::stdout())))
+        .map_err(|e| Error::terminal(format!("cannot use the terminal: {e}")))?;
+    let mut initial = Some(initial);
+    let end = loop {
+        let events = crate::terminal::input::TtyEvents::new()
+            .map_err(|e| Error::terminal(format!("cannot read the terminal: {e}")))?;
+        let end = rt.block_on(super::run::run_loop(
+            &mut terminal,
+            model,
+            events,
+            runner,
+            rx,
+            initial.take().unwrap_or_default(),
+        ));
+        // The event stream was dropped with the loop: nothing else reads the terminal now.
+        match end {
+            Ok(LoopEnd::Editor(text)) => {
+                let edited = crate::terminal::editor::external_editor(&text);
+                let _ = runner.sender().send(Msg::EditorDone(edited));
+                terminal.backend_mut().forget();
+                let _ = terminal.clear();
+            }
+            Ok(LoopEnd::Quit) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    Ok((end, session))
+}
+
+/// SIGTERM and SIGHUP (an ssh link that drops) end the loop so the journal is written.
+fn spawn_signal_watch(tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return;
+    };
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        let _ = tx.send(Msg::Terminate);
+    });
+}
