@@ -737,7 +737,12 @@ fn f3_more_fields_are_edited_saved_and_journaled() {
     let mut m = model();
     type_text(&mut m, "a@b.co");
     update(&mut m, key(KeyCode::F(3)));
-    assert_eq!(m.dialog, Some(Dialog::More { row: 0 }));
+    assert_eq!(
+        m.dialog,
+        Some(Dialog::More {
+            row: graft::tui::app::more::Row::ReplyTo
+        })
+    );
     type_text(&mut m, "Replies <replies@contoso.com>");
     update(&mut m, key(KeyCode::Tab));
     update(&mut m, key(KeyCode::Char(' '))); // importance normal → high
@@ -782,7 +787,12 @@ fn a_bad_reply_to_blocks_the_save_and_opens_the_panel() {
     update(&mut m, key(KeyCode::Esc));
     let out = update(&mut m, ctrl('s'));
     assert!(out.effects.is_empty());
-    assert_eq!(m.dialog, Some(Dialog::More { row: 0 }));
+    assert_eq!(
+        m.dialog,
+        Some(Dialog::More {
+            row: graft::tui::app::more::Row::ReplyTo
+        })
+    );
     assert!(matches!(m.status.last(), Some(StatusEntry::Invalid(t)) if t.contains("Reply-To")));
 }
 

@@ -293,3 +293,35 @@ fn a_theme_recolours_the_screen_and_mono_has_no_colour() {
     m.session.theme = graft::config::theme::Theme::preset("mono").unwrap();
     assert_eq!(colours(&m), [Color::Reset].into_iter().collect());
 }
+
+/// Dialog keys are keymap data: an override in `[keys]` changes what the
+/// key does in its dialog and what the dialog's hint line says.
+#[test]
+fn a_dialog_key_override_changes_the_key_and_its_hint() {
+    use graft::tui::app::Dialog;
+    let overrides = std::collections::BTreeMap::from([(
+        "confirm_quit.discard".to_string(),
+        vec!["x".to_string()],
+    )]);
+    let mut m = model();
+    m.session.keymap = graft::tui::app::Keymap::defaults()
+        .with_overrides(&overrides)
+        .unwrap();
+    type_text(&mut m, "a@b.co");
+    update(&mut m, ctrl('q'));
+    assert_eq!(m.dialog, Some(Dialog::ConfirmQuit));
+    let (rows, _) = draw(&m, 80, 24);
+    let screen = rows.join("\n");
+    assert!(screen.contains("x  quit without saving"), "{screen}");
+    assert!(!screen.contains("y  quit without saving"), "{screen}");
+    update(&mut m, key(KeyCode::Char('y')));
+    assert!(!m.should_quit, "the old key no longer quits");
+    update(&mut m, key(KeyCode::Char('x')));
+    assert!(m.should_quit);
+    // Unknown dialogs and actions are refused by name.
+    let bad = std::collections::BTreeMap::from([("recover.fly".to_string(), vec!["f".into()])]);
+    let err = graft::tui::app::Keymap::defaults()
+        .with_overrides(&bad)
+        .unwrap_err();
+    assert!(err.contains("recover.fly"), "{err}");
+}

@@ -100,14 +100,15 @@ pub fn run(
     let mut counts = [0usize; 4];
     for (item, r) in items.iter().zip(results) {
         let mut attach_failed = None;
-        let (state, saved) = match r {
+        // The draft was there already: its attachments are reconciled, not added.
+        let (state, saved, existing) = match r {
             LineResult::Created(sv) => {
                 counts[0] += 1;
-                ("created", Some(sv))
+                ("created", Some(sv), false)
             }
             LineResult::Existing(sv) => {
                 counts[1] += 1;
-                ("existing", Some(sv))
+                ("existing", Some(sv), true)
             }
             LineResult::Sent(sv) | LineResult::Deleted(sv) => {
                 counts[3] += 1;
@@ -138,7 +139,7 @@ pub fn run(
                     &s.client,
                     &sv.id,
                     &item.files,
-                    state == "existing",
+                    existing,
                     &mut p,
                 ));
                 if let Some((name, f)) = o.failed {

@@ -24,6 +24,59 @@ pub enum Action {
     Quit,
 }
 
+/// Where a dialog key applies: each dialog has its own keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Context {
+    ConfirmQuit,
+    Recover,
+    DraftGone,
+    SignIn,
+    History,
+    Attach,
+    More,
+}
+
+/// What a key does inside a dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialogAction {
+    /// The selection up / down a list.
+    Up,
+    Down,
+    /// Take the selected item, or the dialog's main choice.
+    Choose,
+    /// Remove the selected item.
+    Delete,
+    /// A new blank draft.
+    New,
+    /// Complete a path.
+    Complete,
+    /// Switch or cycle the focused setting.
+    Toggle,
+    /// Copy the sign-in code again.
+    Copy,
+    /// Save, then quit.
+    SaveQuit,
+    /// Quit without saving.
+    Discard,
+    /// Close the dialog and carry on where the form was.
+    Close,
+}
+
+/// A dialog's key, with the hint its dialog shows.
+#[derive(Clone, Debug, Hash)]
+pub struct DialogBinding {
+    pub context: Context,
+    pub action: DialogAction,
+    pub keys: Vec<Chord>,
+    pub key_names: Vec<String>,
+    /// Shown in the dialog's hint line (none: the key is not listed there).
+    pub hint: Option<String>,
+    /// How the hint line names the keys, when not by the first key (`↑/↓`).
+    pub label: Option<String>,
+}
+
 /// A key with its modifiers, normalised so that `shift-tab` and `BackTab` agree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Chord {
@@ -139,6 +192,9 @@ impl Chord {
             KeyCode::BackTab => "S-Tab".into(),
             KeyCode::Enter => "Enter".into(),
             KeyCode::Esc => "Esc".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Delete => "Del".into(),
             other => format!("{other:?}"),
         };
         let mut out = String::new();
@@ -175,6 +231,8 @@ pub struct EditingKey {
 pub struct Keymap {
     pub bindings: Vec<Binding>,
     pub editing: Vec<EditingKey>,
+    /// The dialogs' keys, by context.
+    pub dialogs: Vec<DialogBinding>,
 }
 
 #[derive(Deserialize)]
@@ -188,10 +246,31 @@ struct RawBinding {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawDialogBinding {
+    context: Context,
+    action: DialogAction,
+    keys: Vec<String>,
+    hint: Option<String>,
+    label: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawKeymap {
     binding: Vec<RawBinding>,
     #[serde(default)]
     editing: Vec<EditingKey>,
+    #[serde(default)]
+    dialog: Vec<RawDialogBinding>,
+}
+
+/// A name from the keymap file (`save`, `confirm_quit`) as its enum.
+fn named<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name)).ok()
+}
+
+fn chords(names: &[String]) -> Result<Vec<Chord>, String> {
+    names.iter().map(|k| Chord::parse(k)).collect()
 }
 
 pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
@@ -200,12 +279,19 @@ impl Keymap {
     pub fn from_toml(text: &str) -> Result<Keymap, String> {
         let raw: RawKeymap = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut bindings = Vec::new();
+        let mut dialogs = Vec::new();
+        for d in raw.dialog {
+            dialogs.push(DialogBinding {
+                context: d.context,
+                action: d.action,
+                keys: chords(&d.keys)?,
+                key_names: d.keys,
+                hint: d.hint,
+                label: d.label,
+            });
+        }
         for b in raw.binding {
-            let keys = b
-                .keys
-                .iter()
-                .map(|k| Chord::parse(k))
-                .collect::<Result<Vec<_>, _>>()?;
+            let keys = chords(&b.keys)?;
             bindings.push(Binding {
                 action: b.action,
                 keys,
@@ -217,6 +303,7 @@ impl Keymap {
         Ok(Keymap {
             bindings,
             editing: raw.editing,
+            dialogs,
         })
     }
 
@@ -225,16 +312,22 @@ impl Keymap {
         Keymap::from_toml(DEFAULT_KEYMAP).unwrap_or(Keymap {
             bindings: Vec::new(),
             editing: Vec::new(),
+            dialogs: Vec::new(),
         })
     }
 
-    /// Replaces the keys of each named action (`save = ["ctrl-s"]`); the other
-    /// actions keep their defaults. Unknown actions and keys are errors.
+    /// Replaces the keys of each named action (`save = ["ctrl-s"]`, and a
+    /// dialog's as `"recover.delete" = ["x"]`); the other actions keep their
+    /// defaults. Unknown actions and keys are errors.
     pub fn with_overrides(
         mut self,
         overrides: &std::collections::BTreeMap<String, Vec<String>>,
     ) -> Result<Keymap, String> {
         for (name, keys) in overrides {
+            if let Some((context, action)) = name.split_once('.') {
+                self.override_dialog(name, context, action, keys)?;
+                continue;
+            }
             let action: Action =
                 serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
                     serde::de::value::Error,
@@ -264,6 +357,82 @@ impl Keymap {
             }
         }
         Ok(self)
+    }
+
+    fn override_dialog(
+        &mut self,
+        name: &str,
+        context: &str,
+        action: &str,
+        keys: &[String],
+    ) -> Result<(), String> {
+        let context: Context =
+            named(context).ok_or_else(|| format!("[keys] {name}: no such dialog"))?;
+        let action: DialogAction =
+            named(action).ok_or_else(|| format!("[keys] {name}: no such dialog action"))?;
+        let found: Vec<Chord> = chords(keys).map_err(|e| format!("[keys] {name}: {e}"))?;
+        let mut any = false;
+        for d in self
+            .dialogs
+            .iter_mut()
+            .filter(|d| d.context == context && d.action == action)
+        {
+            d.keys = found.clone();
+            d.key_names = keys.to_vec();
+            any = true;
+        }
+        if !any {
+            return Err(format!("[keys] {name}: that dialog has no such action"));
+        }
+        let mut seen: Vec<(Chord, DialogAction)> = Vec::new();
+        for d in self.dialogs.iter().filter(|d| d.context == context) {
+            for k in &d.keys {
+                if let Some((_, other)) = seen.iter().find(|(c, a)| c == k && *a != d.action) {
+                    return Err(format!(
+                        "[keys] {} is bound to both {other:?} and {:?} in {context:?}",
+                        k.label(),
+                        d.action
+                    ));
+                }
+                seen.push((*k, d.action));
+            }
+        }
+        Ok(())
+    }
+
+    /// What `ev` does in the dialog `context`, if anything.
+    pub fn in_dialog(&self, context: Context, ev: &KeyEvent) -> Option<DialogAction> {
+        let chord = Chord::from_event(ev);
+        self.dialogs
+            .iter()
+            .find(|d| d.context == context && d.keys.contains(&chord))
+            .map(|d| d.action)
+    }
+
+    /// A dialog's hint line, as (action, keys, what they do), in the table's order.
+    pub fn hints(&self, context: Context) -> Vec<(DialogAction, String, String)> {
+        self.dialogs
+            .iter()
+            .filter(|d| d.context == context)
+            .filter_map(|d| {
+                let hint = d.hint.clone()?;
+                let keys = match &d.label {
+                    Some(l) => l.clone(),
+                    None => d.keys.first()?.label(),
+                };
+                Some((d.action, keys, hint))
+            })
+            .collect()
+    }
+
+    /// The label of the first key for a dialog action (`Enter`, `y`).
+    pub fn dialog_key(&self, context: Context, action: DialogAction) -> String {
+        self.dialogs
+            .iter()
+            .find(|d| d.context == context && d.action == action)
+            .and_then(|d| d.keys.first())
+            .map(Chord::label)
+            .unwrap_or_default()
     }
 
     pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {

@@ -1,10 +1,11 @@
 //! Colours: four roles in the 16 ANSI colours, so the terminal's own palette
 //! decides the shades and graft reads well on dark and light backgrounds.
-//! The view draws with the default roles; a theme remaps them afterwards.
+//! The view draws with a [`Palette`]: the theme's styles for each role
+//! (without colours under `NO_COLOR` or the `mono` theme).
 
 use ratatui::style::Color;
 
-/// The default roles' colours: what the view draws with before a theme remaps them.
+/// The default roles' colours.
 pub const ACCENT: Color = Color::Cyan;
 pub const ERROR: Color = Color::Red;
 pub const OK: Color = Color::Green;
@@ -70,6 +71,63 @@ impl Theme {
             c if c == d.warn => self.warn,
             c if c == d.error => self.error,
             c => c,
+        }
+    }
+}
+
+/// The styles the view draws with: each role's colour, or (without colours)
+/// none, the text's own weight carrying the meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Palette {
+    theme: Theme,
+    colour: bool,
+}
+
+impl Theme {
+    /// The styles for this theme; `no_color` (NO_COLOR is set) drops colours.
+    pub fn palette(self, no_color: bool) -> Palette {
+        Palette {
+            theme: self,
+            colour: !no_color && !self.mono,
+        }
+    }
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        Theme::default().palette(false)
+    }
+}
+
+impl Palette {
+    fn fg(&self, c: Color) -> ratatui::style::Style {
+        let s = ratatui::style::Style::default();
+        if self.colour { s.fg(c) } else { s }
+    }
+    /// Focus, keys, titles.
+    pub fn accent(&self) -> ratatui::style::Style {
+        self.fg(self.theme.accent)
+    }
+    /// Success.
+    pub fn ok(&self) -> ratatui::style::Style {
+        self.fg(self.theme.ok)
+    }
+    /// Waiting, unsaved.
+    pub fn warn(&self) -> ratatui::style::Style {
+        self.fg(self.theme.warn)
+    }
+    /// Errors.
+    pub fn error(&self) -> ratatui::style::Style {
+        self.fg(self.theme.error)
+    }
+    /// A badge (the demo's): dark text on the warning colour; reverse video
+    /// without colours, so it still stands out.
+    pub fn badge(&self) -> ratatui::style::Style {
+        use ratatui::style::{Modifier, Style};
+        if self.colour {
+            Style::default().fg(Color::Black).bg(self.theme.warn)
+        } else {
+            Style::default().add_modifier(Modifier::REVERSED)
         }
     }
 }

@@ -154,7 +154,7 @@ pub enum Dialog {
     SignIn(SignInStage),
     /// The F3 fields; `row` has the focus.
     More {
-        row: usize,
+        row: super::more::Row,
     },
     /// Ctrl-O: add, list and remove attachments.
     Attach(super::attach::AttachDialog),
@@ -372,6 +372,11 @@ impl Session {
             categories: Vec::new(),
             signature: None,
         }
+    }
+
+    /// The styles the view draws with (the theme, without colours under NO_COLOR).
+    pub fn palette(&self) -> crate::config::theme::Palette {
+        self.theme.palette(self.no_color)
     }
 
     /// How many bytes of attachments a draft may hold: three quarters of the

@@ -82,7 +82,11 @@ pub fn save(model: &mut Model) -> Outcome {
                 .push(StatusEntry::Invalid(format!("Not saved. {text}")));
             match bad.first() {
                 Some((Some(f), _)) => model.form.focus = *f,
-                Some((None, _)) => model.dialog = Some(super::model::Dialog::More { row: 0 }),
+                Some((None, _)) => {
+                    model.dialog = Some(Dialog::More {
+                        row: super::more::Row::ReplyTo,
+                    })
+                }
                 None => {}
             }
             model.save.quit_after = false;

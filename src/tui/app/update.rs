@@ -1,6 +1,7 @@
 //! `update`: the only place the model changes. It never awaits and never touches
 //! a file, socket or terminal; what should happen outside comes back as `Effect`s.
 
+use super::dialog::Routed;
 use super::model::{Dialog, Field, Model, StatusEntry};
 use super::save;
 use crate::config::keymap::Action;
@@ -378,21 +379,17 @@ pub fn plain_char(k: &KeyEvent) -> Option<char> {
 }
 
 fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
-    match &model.dialog {
-        Some(Dialog::Help) => {
-            model.dialog = None;
-            return Outcome::redraw();
+    // A dialog takes the key first; what it passes on is a global action
+    // or nothing (it never reaches the form underneath).
+    match super::dialog::on_key(model, key) {
+        Routed::Done(out) => return out,
+        Routed::Global => {
+            return match model.session.keymap.action_for(&key) {
+                Some(action) => on_action(model, action),
+                None => Outcome::none(),
+            };
         }
-        Some(Dialog::ConfirmQuit) => return on_confirm_quit(model, key),
-        Some(Dialog::Recover { .. }) => return on_recover_key(model, key),
-        Some(Dialog::DraftGone | Dialog::DraftElsewhere(_)) => {
-            return on_draft_gone_key(model, key);
-        }
-        Some(Dialog::SignIn(_)) => return super::signin::on_key(model, key),
-        Some(Dialog::More { .. }) => return super::more::on_key(model, key),
-        Some(Dialog::Attach(_)) => return super::attach::on_key(model, key),
-        Some(Dialog::History(_)) => return super::history::on_key(model, key),
-        None => {}
+        Routed::NoDialog => {}
     }
     if let Some(out) = super::complete::on_key(model, &key) {
         return out;
@@ -495,118 +492,6 @@ pub fn outlook_link(link: &str) -> bool {
             && u.port().is_none()
             && u.host_str().is_some_and(|h| OUTLOOK_HOSTS.contains(&h))
     })
-}
-
-fn on_confirm_quit(model: &mut Model, key: KeyEvent) -> Outcome {
-    match key.code {
-        KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Char('d') => {
-            model.should_quit = true;
-            Outcome::redraw()
-        }
-        KeyCode::Char('s') | KeyCode::Char('S') => {
-            model.dialog = None;
-            model.save.quit_after = true;
-            let out = save::save(model);
-            if model.save.in_flight.is_none()
-                && !model.save.queued
-                && model.save.retry.is_none()
-                && !model.should_quit
-            {
-                // Nothing could be sent (invalid form): stay, the status says why.
-                model.save.quit_after = false;
-            }
-            out
-        }
-        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Char('c') => {
-            model.dialog = None;
-            Outcome::redraw()
-        }
-        _ => Outcome::none(),
-    }
-}
-
-fn on_recover_key(model: &mut Model, key: KeyEvent) -> Outcome {
-    let Some(Dialog::Recover { items, selected }) = &mut model.dialog else {
-        return Outcome::none();
-    };
-    match key.code {
-        KeyCode::Up | KeyCode::Char('k') => *selected = selected.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => {
-            *selected = (*selected + 1).min(items.len().saturating_sub(1))
-        }
-        KeyCode::Enter => {
-            let Some(rec) = items.get(*selected).cloned() else {
-                model.dialog = None;
-                return Outcome::redraw();
-            };
-            model.dialog = None;
-            model.restore(&rec);
-            model.status.push(StatusEntry::Info(format!(
-                "Recovered “{}” ({}).{}",
-                rec.title(),
-                rec.state(),
-                if rec.server_id.is_some() {
-                    " Saving updates the same draft on the server."
-                } else {
-                    ""
-                }
-            )));
-            // This session's copy first, then the old file goes.
-            let mut effects = Vec::new();
-            if model.journal.enabled {
-                model.journal.on_disk = true;
-                effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
-            }
-            effects.push(Effect::DropJournal(Box::new(rec)));
-            return Outcome::redraw().with(effects);
-        }
-        KeyCode::Char('d') | KeyCode::Delete => {
-            if *selected < items.len() {
-                let rec = items.remove(*selected);
-                *selected = (*selected).min(items.len().saturating_sub(1));
-                if items.is_empty() {
-                    model.dialog = None;
-                }
-                model.status.push(StatusEntry::Info(format!(
-                    "Deleted the local copy of “{}”.",
-                    rec.title()
-                )));
-                return Outcome::redraw().with(vec![Effect::DropJournal(Box::new(rec))]);
-            }
-        }
-        KeyCode::Esc => {
-            model.dialog = None;
-            model.status.push(StatusEntry::Info(
-                "Started a blank draft; the earlier drafts stay in the local journal (`graft drafts` lists them).".into(),
-            ));
-        }
-        _ => return Outcome::none(),
-    }
-    Outcome::redraw()
-}
-
-fn on_draft_gone_key(model: &mut Model, key: KeyEvent) -> Outcome {
-    match key.code {
-        KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => {
-            model.dialog = None;
-            let old = std::mem::take(&mut model.draft_key);
-            model.draft_key = model.fresh_key();
-            model.save.server = Default::default();
-            model.save.create_uncertain = false;
-            model.form.mark_unsaved();
-            super::attach::for_new_draft(model);
-            let out = save::save(model);
-            out.with(vec![Effect::RemoveJournal(old)])
-        }
-        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') => {
-            model.dialog = None;
-            model.status.push(StatusEntry::Info(
-                "Not saved. Your text stays here and in the local journal.".into(),
-            ));
-            Outcome::redraw()
-        }
-        _ => Outcome::none(),
-    }
 }
 
 fn move_focus(model: &mut Model, to: Field) -> Outcome {

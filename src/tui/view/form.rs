@@ -1,7 +1,6 @@
 //! The form: four one-line fields (To, Cc, Bcc, Subject) and the body.
 
 use super::Canvas;
-use super::{ACCENT, ERROR};
 use crate::tui::app::{Field, Model};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
@@ -22,6 +21,7 @@ pub fn header_fields_height(model: &Model) -> u16 {
 
 /// Draws the one-line fields; returns where the terminal cursor belongs.
 pub fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Position> {
+    let p = model.session.palette();
     let mut cursor = None;
     let mut y = fields.y;
     for f in &Field::ALL[..4] {
@@ -37,7 +37,7 @@ pub fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Po
             if y < fields.bottom() {
                 let line = Line::from(vec![
                     Span::raw(" ".repeat(LABEL_W as usize)),
-                    Span::styled(format!("✗ {err}"), Style::default().fg(ERROR)),
+                    Span::styled(format!("✗ {err}"), p.error()),
                 ]);
                 frame.render_widget(
                     Paragraph::new(line),
@@ -96,12 +96,13 @@ pub fn suggestions_shown(model: &Model) -> bool {
 }
 
 fn label_style(model: &Model, f: Field) -> Style {
+    let p = model.session.palette();
     let focused = model.form.focus == f;
     let mut s = Style::default();
     if model.error(f).is_some() {
-        s = s.fg(ERROR);
+        s = s.patch(p.error());
     } else if focused {
-        s = s.fg(ACCENT);
+        s = s.patch(p.accent());
     }
     if focused {
         s = s.add_modifier(Modifier::BOLD);
@@ -163,10 +164,11 @@ fn body_title(model: &Model) -> Line<'static> {
 
 /// The body's frame and text; returns where the cursor belongs when focused.
 pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
+    let p = model.session.palette();
     let f = Field::Body;
     let focused = model.form.focus == f;
     let border = if focused {
-        Style::default().fg(ACCENT)
+        p.accent()
     } else {
         Style::default().add_modifier(Modifier::DIM)
     };
@@ -187,7 +189,7 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
             .keymap
             .keys_label(crate::tui::app::Action::Attach);
         block = block.title_bottom(Line::from(vec![
-            Span::styled(" Attached: ", Style::default().fg(ACCENT)),
+            Span::styled(" Attached: ", p.accent()),
             Span::raw(format!("{files} ")),
             Span::styled(
                 format!("({key}) "),

@@ -1,21 +1,18 @@
 //! `view`: draws the model. Pure: it reads the `Model` and writes the frame.
 
+mod dialog;
 mod form;
-mod help;
-mod lists;
 pub mod screen;
 pub mod status;
 
-use crate::tui::app::{Dialog, Model};
+use crate::tui::app::Model;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::widgets::Widget;
-
-pub(crate) use crate::config::theme::{ACCENT, ERROR, OK, WARN};
 
 /// Where the view draws: a buffer covering the whole screen or one pane of it
 /// (see `screen`), and where the terminal cursor goes.
@@ -23,6 +20,7 @@ pub struct Canvas<'a> {
     buf: &'a mut Buffer,
     screen: Rect,
     cursor: Option<Position>,
+    palette: crate::config::theme::Palette,
 }
 
 impl<'a> Canvas<'a> {
@@ -31,7 +29,18 @@ impl<'a> Canvas<'a> {
             buf,
             screen,
             cursor: None,
+            palette: Default::default(),
         }
+    }
+
+    /// The styles to draw with.
+    pub fn with_palette(mut self, palette: crate::config::theme::Palette) -> Self {
+        self.palette = palette;
+        self
+    }
+
+    pub fn palette(&self) -> crate::config::theme::Palette {
+        self.palette
     }
 
     pub fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
@@ -59,7 +68,7 @@ impl<'a> Canvas<'a> {
 /// Draws the whole screen.
 pub fn view(model: &Model, frame: &mut Frame) {
     let area = frame.area();
-    let mut canvas = Canvas::new(frame.buffer_mut(), area);
+    let mut canvas = Canvas::new(frame.buffer_mut(), area).with_palette(model.session.palette());
     draw_all(model, &mut canvas);
     if let Some(p) = canvas.cursor {
         frame.set_cursor_position(p);
@@ -182,32 +191,6 @@ pub fn draw_all(model: &Model, frame: &mut Canvas) {
     draw_part(model, &plan, Part::Footer, frame);
     let cursor = frame.cursor.take();
     draw_overlays(model, frame, frame.area(), cursor);
-    recolour(model, frame.buffer_mut());
-}
-
-/// The theme's colours, or none at all under NO_COLOR.
-pub fn recolour(model: &Model, buf: &mut Buffer) {
-    if model.session.no_color || model.session.theme.mono {
-        strip_colours(buf);
-    } else if model.session.theme != crate::config::theme::Theme::default() {
-        for cell in buf.content.iter_mut() {
-            cell.fg = model.session.theme.map(cell.fg);
-            cell.bg = model.session.theme.map(cell.bg);
-        }
-    }
-}
-
-/// NO_COLOR: keep bold, dim, reverse; drop colours. A coloured background
-/// (badges) becomes reverse video so it still stands out.
-fn strip_colours(buf: &mut Buffer) {
-    use ratatui::style::Color;
-    for cell in buf.content.iter_mut() {
-        if cell.bg != Color::Reset {
-            cell.modifier.insert(Modifier::REVERSED);
-        }
-        cell.fg = Color::Reset;
-        cell.bg = Color::Reset;
-    }
 }
 
 fn draw_overlays(
@@ -216,37 +199,21 @@ fn draw_overlays(
     area: Rect,
     cursor: Option<ratatui::layout::Position>,
 ) {
-    match model.dialog {
-        Some(Dialog::Help) => help::draw_help(model, frame, area),
-        Some(Dialog::ConfirmQuit) => help::draw_confirm_quit(model, frame, area),
-        Some(Dialog::Recover {
-            ref items,
-            selected,
-        }) => help::draw_recover(items, selected, frame, area),
-        Some(Dialog::DraftGone) => help::draw_draft_gone(None, frame, area),
-        Some(Dialog::DraftElsewhere(w)) => help::draw_draft_gone(Some(w), frame, area),
-        Some(Dialog::SignIn(ref stage)) => help::draw_sign_in(stage, frame, area),
-        Some(Dialog::More { row }) => {
-            if let Some(pos) = help::draw_more(model, row, frame, area) {
-                frame.set_cursor_position(pos);
-            }
-        }
-        Some(Dialog::Attach(ref d)) => {
-            if let Some(pos) = lists::draw_attach(model, d, frame, area) {
-                frame.set_cursor_position(pos);
-            }
-        }
-        Some(Dialog::History(ref d)) => lists::draw_history(model, d, frame, area),
-        None => {
-            if let Some(pos) = cursor {
-                frame.set_cursor_position(pos);
-            }
-        }
+    let dialog_cursor = dialog::draw(model, frame, area);
+    // The form's cursor shows only while no dialog is over it.
+    let cursor = if model.dialog.is_some() {
+        dialog_cursor
+    } else {
+        cursor
+    };
+    if let Some(pos) = cursor {
+        frame.set_cursor_position(pos);
     }
 }
 
 /// The header's left part (program, demo badge, save state) and right part (mailbox · folder).
 fn header_line(model: &Model) -> (Line<'static>, String) {
+    let p = model.session.palette();
     let mut spans = vec![Span::styled(
         " graft ",
         Style::default().add_modifier(Modifier::BOLD),
@@ -254,23 +221,20 @@ fn header_line(model: &Model) -> (Line<'static>, String) {
     if model.session.demo {
         spans.push(Span::styled(
             " DEMO · local emulator, not a real mailbox ",
-            Style::default()
-                .fg(Color::Black)
-                .bg(WARN)
-                .add_modifier(Modifier::BOLD),
+            p.badge().add_modifier(Modifier::BOLD),
         ));
         spans.push(Span::raw(" "));
     }
     let (state, style) = if model.save.in_flight.is_some() {
-        ("saving…", Style::default().fg(WARN))
+        ("saving…", p.warn())
     } else if model.save.retry.as_ref().is_some_and(|w| w.offline) {
-        ("offline · save queued", Style::default().fg(WARN))
+        ("offline · save queued", p.warn())
     } else if model.save.retry.is_some() {
-        ("save queued", Style::default().fg(WARN))
+        ("save queued", p.warn())
     } else if model.is_dirty() {
-        ("● unsaved changes", Style::default().fg(WARN))
+        ("● unsaved changes", p.warn())
     } else if model.save.server.id.is_some() {
-        ("✓ saved", Style::default().fg(OK))
+        ("✓ saved", p.ok())
     } else {
         ("new draft", Style::default().add_modifier(Modifier::DIM))
     };

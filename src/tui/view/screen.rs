@@ -13,7 +13,7 @@
 //! whole view drawn from scratch, so a fingerprint that misses an input fails
 //! the tests instead of leaving stale text on a user's screen.
 
-use super::{Canvas, Part, Plan, draw_all, draw_part, part_key, plan, recolour};
+use super::{Canvas, Part, Plan, draw_all, draw_part, part_key, plan};
 use crate::tui::app::Model;
 use ratatui::backend::Backend;
 use ratatui::buffer::{Buffer, Cell};
@@ -127,7 +127,7 @@ impl<B: Backend> Screen<B> {
     fn draw_whole(&mut self, model: &Model, area: Rect) -> Result<Option<Position>, B::Error> {
         self.scratch.resize(area);
         self.scratch.reset();
-        let mut canvas = Canvas::new(&mut self.scratch, area);
+        let mut canvas = Canvas::new(&mut self.scratch, area).with_palette(model.session.palette());
         draw_all(model, &mut canvas);
         let cursor = canvas.cursor();
         self.backend.draw(self.shown.diff_iter(&self.scratch))?;
@@ -153,10 +153,10 @@ impl<B: Backend> Screen<B> {
             let rect = plan.rect(part);
             self.scratch.resize(rect);
             self.scratch.reset();
-            let mut canvas = Canvas::new(&mut self.scratch, area);
+            let mut canvas =
+                Canvas::new(&mut self.scratch, area).with_palette(model.session.palette());
             draw_part(model, plan, part, &mut canvas);
             let part_cursor = canvas.cursor();
-            recolour(model, &mut self.scratch);
             // Parts are whole rows: their cells are one run of the screen's.
             // That run is swapped out to compare against and the new cells are
             // swapped in: cells move, none is cloned.
@@ -184,7 +184,7 @@ impl<B: Backend> Screen<B> {
     fn check(&self, model: &Model, cursor: Option<Position>) {
         let area = self.shown.area;
         let mut whole = Buffer::empty(area);
-        let mut canvas = Canvas::new(&mut whole, area);
+        let mut canvas = Canvas::new(&mut whole, area).with_palette(model.session.palette());
         draw_all(model, &mut canvas);
         let want = canvas.cursor();
         if let Some(i) =

@@ -1,7 +1,6 @@
 //! The status pane: what the last save did. Ids and links wrap, never cut.
 
 use super::Canvas;
-use super::{ERROR, OK, WARN};
 use crate::tui::app::{Model, StatusEntry};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -13,9 +12,10 @@ fn dim() -> Style {
 }
 
 fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
+    let p = model.session.palette();
     match entry {
         StatusEntry::Info(t) => vec![Line::from(format!("· {t}"))],
-        StatusEntry::Invalid(t) => vec![Line::styled(format!("✗ {t}"), Style::default().fg(ERROR))],
+        StatusEntry::Invalid(t) => vec![Line::styled(format!("✗ {t}"), p.error())],
         StatusEntry::Waiting { reason, detail } => {
             let head = match &model.save.retry {
                 Some(w) => format!(
@@ -25,7 +25,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
                 ),
                 None => format!("⟳ {reason} — retry stopped."),
             };
-            let mut out = vec![Line::styled(head, Style::default().fg(WARN))];
+            let mut out = vec![Line::styled(head, p.warn())];
             if model.save.retry.as_ref().is_some_and(|w| w.offline) {
                 out.push(Line::from(
                     "offline — will save when the connection returns. Your text is in the local journal.",
@@ -36,7 +36,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
         }
         StatusEntry::Saving { kind, url } => vec![Line::styled(
             format!("⟳ saving… {} {url}", kind.http()),
-            Style::default().fg(WARN),
+            p.warn(),
         )],
         StatusEntry::Saved {
             at,
@@ -53,7 +53,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
             let mut lines = vec![Line::from(vec![
                 Span::styled(
                     format!("✓ {status} {status_text}"),
-                    Style::default().fg(OK).add_modifier(Modifier::BOLD),
+                    p.ok().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(format!(" · {verb} {at} · folder {folder}")),
             ])];
@@ -83,10 +83,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
                 None => "✗ not saved".to_string(),
             };
             let mut out = vec![Line::from(vec![
-                Span::styled(
-                    head,
-                    Style::default().fg(ERROR).add_modifier(Modifier::BOLD),
-                ),
+                Span::styled(head, p.error().add_modifier(Modifier::BOLD)),
                 Span::raw(format!(" · {what} failed {at}")),
             ])];
             let detail = if code.is_empty() {
@@ -102,7 +99,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
                 ]));
             }
             if let Some(h) = hint {
-                out.push(Line::styled(h.as_str(), Style::default().fg(WARN)));
+                out.push(Line::styled(h.as_str(), p.warn()));
             }
             out
         }
@@ -110,14 +107,17 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
 }
 
 /// `Uploading big.zip  [#######.......]  45%  4.7 / 10.5 MB`.
-fn progress_line(u: &crate::core::attach::Upload) -> Line<'static> {
+fn progress_line(
+    u: &crate::core::attach::Upload,
+    p: crate::config::theme::Palette,
+) -> Line<'static> {
     use crate::core::attach::human_size;
     let pct = (u.done * 100).checked_div(u.total).unwrap_or(100).min(100);
     let width = 20usize;
     let fill = pct as usize * width / 100;
     Line::from(vec![
         Span::raw(format!("Uploading {} ", u.name)),
-        Span::styled("━".repeat(fill), Style::default().fg(OK)),
+        Span::styled("━".repeat(fill), p.ok()),
         Span::styled("─".repeat(width - fill), dim()),
         Span::raw(format!(
             " {pct:>3}%  {} / {}",
@@ -144,7 +144,7 @@ fn text(model: &Model) -> Vec<Line<'_>> {
         )],
     };
     if let Some(u) = &model.save.upload {
-        lines.push(progress_line(u));
+        lines.push(progress_line(u, model.session.palette()));
     }
     lines
 }
@@ -331,15 +331,15 @@ impl std::hash::Hash for Pane<'_> {
 }
 
 pub fn draw(pane: &Pane<'_>, frame: &mut Canvas, area: Rect) {
+    let p = frame.palette();
     if area.height == 0 {
         return;
     }
     let shown = area.height.saturating_sub(2);
     let mut block = Block::bordered().border_style(dim()).title(" Status ");
     if pane.rows.len() > shown as usize {
-        block = block.title_bottom(
-            Line::styled(" more: enlarge the terminal ", Style::default().fg(WARN)).right_aligned(),
-        );
+        block = block
+            .title_bottom(Line::styled(" more: enlarge the terminal ", p.warn()).right_aligned());
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);

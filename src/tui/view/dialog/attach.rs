@@ -1,23 +1,14 @@
-//! The attach dialog (Ctrl-O) and the history of saved drafts (F6).
+//! Ctrl-O: the path field, completions and the attachment list.
 
-use super::Canvas;
-use super::{ACCENT, ERROR, WARN};
+use super::{Canvas, dim, hint_line, key, popup};
+use crate::config::keymap::{Context, DialogAction};
 use crate::core::attach::human_size;
 use crate::tui::app::Model;
 use crate::tui::app::attach::AttachDialog;
-use crate::tui::app::history::HistoryDialog;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
-
-fn key() -> Style {
-    Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
-}
-
-fn dim() -> Style {
-    Style::default().add_modifier(Modifier::DIM)
-}
 
 /// The tail of `s` that fits in `room` columns (a long path shows its end).
 fn tail(s: &str, room: usize) -> String {
@@ -39,17 +30,18 @@ fn tail(s: &str, room: usize) -> String {
 }
 
 /// The attach dialog; returns where the cursor goes (end of the path input).
-pub fn draw_attach(
+pub(super) fn draw(
     model: &Model,
     d: &AttachDialog,
     frame: &mut Canvas,
     area: Rect,
 ) -> Option<Position> {
+    let p = model.session.palette();
     let width = area.width.min(84);
     let room = (width as usize).saturating_sub(2 + 7);
     let shown = tail(&crate::util::sanitize::line(&d.input), room);
     let mut lines = vec![Line::from(vec![
-        Span::styled(" File: ", key()),
+        Span::styled(" File: ", key(model.session.palette())),
         Span::raw(shown.clone()),
     ])];
     const MAX_CANDIDATES: usize = 6;
@@ -73,11 +65,7 @@ pub fn draw_attach(
             !(m.starts_with("Attached") || m.starts_with("Removed") || m.starts_with("Checking"));
         lines.push(Line::styled(
             format!(" {m}"),
-            if bad {
-                Style::default().fg(ERROR)
-            } else {
-                dim()
-            },
+            if bad { p.error() } else { dim() },
         ));
     }
     lines.push(Line::raw(""));
@@ -117,23 +105,11 @@ pub fn draw_attach(
         }
     }
     lines.push(Line::raw(""));
-    let mut hints = vec![
-        Span::styled(" Enter", key()),
-        Span::raw(" attach  "),
-        Span::styled("Tab", key()),
-        Span::raw(" complete  "),
-    ];
-    if !files.is_empty() {
-        hints.extend([
-            Span::styled("↑↓", key()),
-            Span::raw(" choose  "),
-            Span::styled("Del", key()),
-            Span::raw(" remove  "),
-        ]);
-    }
-    hints.extend([Span::styled("Esc", key()), Span::raw(" close")]);
-    lines.push(Line::from(hints));
-    let rect = super::help::popup(
+    let has_files = !files.is_empty();
+    lines.push(hint_line(model, Context::Attach, |a| {
+        has_files || !matches!(a, DialogAction::Up | DialogAction::Delete)
+    }));
+    let rect = popup(
         frame,
         area,
         lines,
@@ -145,56 +121,4 @@ pub fn draw_attach(
     }
     let x = rect.x + 1 + 7 + shown.width() as u16;
     (x < rect.right().saturating_sub(1)).then_some(Position::new(x, rect.y + 1))
-}
-
-pub fn draw_history(model: &Model, d: &HistoryDialog, frame: &mut Canvas, area: Rect) {
-    let mut lines = Vec::new();
-    let room = area.height.saturating_sub(8).max(3) as usize;
-    let n = model.history.len();
-    // Keep the selection in view.
-    let start = d
-        .selected
-        .saturating_sub(room.saturating_sub(1))
-        .min(n.saturating_sub(room));
-    for (i, e) in model.history.iter().enumerate().skip(start).take(room) {
-        let selected = i == d.selected;
-        let when = e.saved.replace('T', " ");
-        let when = when.trim_end_matches('Z');
-        let subject = if e.subject.is_empty() {
-            "(no subject)"
-        } else {
-            e.subject.as_str()
-        };
-        let style = if selected {
-            Style::default().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::default()
-        };
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(" {} {subject}", if selected { "▸" } else { " " }),
-                style,
-            ),
-            Span::styled(format!("  {when} · {} · {}", e.folder, e.owner), dim()),
-        ]));
-        if selected {
-            lines.push(Line::styled(format!("     {}", e.web_link), dim()));
-        }
-    }
-    if let Some(m) = &d.message {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(format!(" {m}"), Style::default().fg(WARN)));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled(" Enter", key()),
-        Span::raw(" continue this draft  "),
-        Span::styled("↑↓", key()),
-        Span::raw(" choose  "),
-        Span::styled("n", key()),
-        Span::raw(" new draft  "),
-        Span::styled("Esc", key()),
-        Span::raw(" close"),
-    ]));
-    super::help::popup(frame, area, lines, " Drafts saved from graft ", 100);
 }

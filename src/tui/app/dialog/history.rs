@@ -1,14 +1,14 @@
 //! Drafts graft saved in this profile (kept locally, newest first), and loading
 //! one back from Graph into the form to continue it (GET, then PATCH on save).
 
-use super::model::{Dialog, Field, Model, StatusEntry};
-use super::update::{Effect, Outcome};
 use crate::core::address::format_list;
 use crate::core::attach::AttachedFile;
 use crate::core::content::BodyFormat;
 use crate::core::content::content_from_message;
 use crate::core::record::{Fields, JournalRecord, MoreText};
-use crossterm::event::{KeyCode, KeyEvent};
+use crate::tui::app::model::{Dialog, Field, Model, StatusEntry};
+use crate::tui::app::update::{Effect, Outcome};
+use crossterm::event::KeyEvent;
 use serde_json::Value;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -31,43 +31,43 @@ pub fn open(model: &mut Model) -> Outcome {
     Outcome::redraw()
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
+    use super::Reply;
+    use crate::config::keymap::{Context, DialogAction};
     let n = model.history.len();
-    let Some(Dialog::History(d)) = &mut model.dialog else {
-        return Outcome::none();
-    };
-    match model.session.keymap.action_for(&key) {
-        Some(super::Action::History) | Some(super::Action::Cancel) => {
-            model.dialog = None;
-            return Outcome::redraw();
+    let action = model.session.keymap.in_dialog(Context::History, &key);
+    match (action, model.session.keymap.action_for(&key)) {
+        (Some(DialogAction::Close), _)
+        | (_, Some(crate::tui::app::Action::History | crate::tui::app::Action::Cancel)) => {
+            return Reply::Close(Outcome::redraw());
         }
-        Some(super::Action::Quit) => {
-            // Quit works from here too (it asks first if anything is unsaved).
-            model.dialog = None;
-            return super::update::update(model, super::update::Msg::Key(key));
-        }
+        // Quit works from here too (it asks first if anything is unsaved).
+        (_, Some(crate::tui::app::Action::Quit)) => return Reply::Pass,
         _ => {}
     }
+    let Some(Dialog::History(d)) = &mut model.dialog else {
+        return Reply::Stay(Outcome::none());
+    };
     if d.loading {
-        return Outcome::none();
+        return Reply::Stay(Outcome::none());
     }
-    match key.code {
-        KeyCode::Up | KeyCode::Char('k') if n > 0 => {
+    Reply::Stay(match action {
+        Some(DialogAction::Up) if n > 0 => {
             d.selected = (d.selected + n - 1) % n;
             Outcome::redraw()
         }
-        KeyCode::Down | KeyCode::Char('j') if n > 0 => {
+        Some(DialogAction::Down) if n > 0 => {
             d.selected = (d.selected + 1) % n;
             Outcome::redraw()
         }
-        KeyCode::Char('n') => new_draft(model),
-        KeyCode::Enter if n > 0 => {
+        Some(DialogAction::New) => new_draft(model),
+        Some(DialogAction::Choose) if n > 0 => {
             let Some(entry) = model.history.get(d.selected.min(n - 1)).cloned() else {
-                return Outcome::none();
+                return Reply::Stay(Outcome::none());
             };
             if model.save.in_flight.is_some() {
                 d.message = Some("A save is on its way; try again when it has finished.".into());
-                return Outcome::redraw();
+                return Reply::Stay(Outcome::redraw());
             }
             d.loading = true;
             d.message = Some(format!("Loading “{}” from Outlook…", entry.subject));
@@ -78,7 +78,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
             }])
         }
         _ => Outcome::none(),
-    }
+    })
 }
 
 /// A journal record for a draft of this form's mailbox: empty, not on the server.

@@ -2,13 +2,13 @@
 //! see names and sizes, remove one. Files are checked outside `update` (an
 //! effect) and uploaded with the next save.
 
-use super::model::{Dialog, Model, StatusEntry};
-use super::save;
-use super::update::{Effect, Outcome};
 use crate::config::keymap::Action;
 use crate::core::attach::{AttachedFile, human_size};
 use crate::core::attach::{Files, Upload};
 use crate::service::save::FilesOutcome;
+use crate::tui::app::model::{Dialog, Model, StatusEntry};
+use crate::tui::app::save;
+use crate::tui::app::update::{Effect, Outcome};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The Ctrl-O dialog's state.
@@ -35,50 +35,48 @@ fn dialog(model: &mut Model) -> Option<&mut AttachDialog> {
     }
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
+    use super::Reply;
+    use crate::config::keymap::{Context, DialogAction};
     let count = model.form.files.list.len();
-    match model.session.keymap.action_for(&key) {
-        Some(Action::Attach) | Some(Action::Cancel) => {
-            model.dialog = None;
-            return Outcome::redraw();
+    let action = model.session.keymap.in_dialog(Context::Attach, &key);
+    match (action, model.session.keymap.action_for(&key)) {
+        (Some(DialogAction::Close), _) | (_, Some(Action::Attach | Action::Cancel)) => {
+            return Reply::Close(Outcome::redraw());
         }
-        Some(Action::Save) => {
+        (_, Some(Action::Save)) => {
             model.dialog = None;
-            return save::save(model);
+            return Reply::Stay(save::save(model));
         }
-        Some(Action::Quit) => {
-            // Quit works from here too (it asks first if anything is unsaved).
-            model.dialog = None;
-            return super::update::update(model, super::update::Msg::Key(key));
-        }
+        // Quit works from here too (it asks first if anything is unsaved).
+        (_, Some(Action::Quit)) => return Reply::Pass,
         _ => {}
     }
     let Some(d) = dialog(model) else {
-        return Outcome::none();
+        return Reply::Stay(Outcome::none());
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Enter => {
+    let out = match action {
+        Some(DialogAction::Choose) => {
             let input = d.input.trim().to_string();
             if input.is_empty() {
-                model.dialog = None;
-                return Outcome::redraw();
+                return Reply::Close(Outcome::redraw());
             }
             d.message = Some(format!("Checking {input}…"));
             Outcome::redraw().with(vec![Effect::CheckFile(input)])
         }
-        KeyCode::Tab => {
+        Some(DialogAction::Complete) => {
             let input = d.input.clone();
             Outcome::none().with(vec![Effect::CompletePath(input)])
         }
-        KeyCode::Up if count > 0 => {
+        Some(DialogAction::Up) if count > 0 => {
             d.selected = Some(match d.selected {
                 None | Some(0) => count - 1,
                 Some(i) => i - 1,
             });
             Outcome::redraw()
         }
-        KeyCode::Down if count > 0 => {
+        Some(DialogAction::Down) if count > 0 => {
             d.selected = match d.selected {
                 Some(i) if i + 1 < count => Some(i + 1),
                 Some(_) => None,
@@ -86,28 +84,31 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
             };
             Outcome::redraw()
         }
-        KeyCode::Delete if d.selected.is_some() => {
+        Some(DialogAction::Delete) if d.selected.is_some() => {
             let i = d.selected.unwrap_or(0);
             remove(model, i)
         }
-        KeyCode::Backspace => {
-            d.input.pop();
-            d.candidates.clear();
-            Outcome::redraw()
-        }
-        KeyCode::Char('u') if ctrl => {
-            d.input.clear();
-            d.candidates.clear();
-            Outcome::redraw()
-        }
-        KeyCode::Char(c) if !ctrl && !c.is_control() => {
-            d.input.push(c);
-            d.selected = None;
-            d.candidates.clear();
-            Outcome::redraw()
-        }
-        _ => Outcome::none(),
-    }
+        _ => match key.code {
+            KeyCode::Backspace => {
+                d.input.pop();
+                d.candidates.clear();
+                Outcome::redraw()
+            }
+            KeyCode::Char('u') if ctrl => {
+                d.input.clear();
+                d.candidates.clear();
+                Outcome::redraw()
+            }
+            KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                d.input.push(c);
+                d.selected = None;
+                d.candidates.clear();
+                Outcome::redraw()
+            }
+            _ => Outcome::none(),
+        },
+    };
+    Reply::Stay(out)
 }
 
 pub fn on_paste(model: &mut Model, text: &str) -> Outcome {

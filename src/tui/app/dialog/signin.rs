@@ -2,11 +2,11 @@
 //! it shows the service's own message and code with a countdown while the
 //! runner polls in the background. The draft waits and loses nothing.
 
-use super::model::{Dialog, Model, SignInStage, StatusEntry};
-use super::update::{Effect, Outcome, TimerKind};
 use crate::auth::Feature;
 use crate::auth::device::DeviceCode;
-use crossterm::event::{KeyCode, KeyEvent};
+use crate::tui::app::model::{Dialog, Model, SignInStage, StatusEntry};
+use crate::tui::app::update::{Effect, Outcome, TimerKind};
+use crossterm::event::KeyEvent;
 use std::time::Duration;
 
 /// Opens the sign-in offer (at start without a token, or when a save needs it).
@@ -73,30 +73,32 @@ pub fn apply_grants(model: &mut Model, scopes: Option<&[String]>) {
     }
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
+    use super::Reply;
+    use crate::config::keymap::{Context, DialogAction};
+    let action = model.session.keymap.in_dialog(Context::SignIn, &key);
     let Some(Dialog::SignIn(stage)) = &model.dialog else {
-        return Outcome::none();
+        return Reply::Stay(Outcome::none());
     };
-    match (stage, key.code) {
-        (SignInStage::Offer { .. } | SignInStage::Failed(_), KeyCode::Enter) => {
+    match (stage, action) {
+        (SignInStage::Offer { .. } | SignInStage::Failed(_), Some(DialogAction::Choose)) => {
             if let Some(problem) = model.session.sign_in_problem.clone() {
                 // Trying would only fail at the sign-in page.
                 model.dialog = Some(Dialog::SignIn(SignInStage::Failed(problem)));
-                return Outcome::redraw();
+                return Reply::Stay(Outcome::redraw());
             }
             model.dialog = Some(Dialog::SignIn(SignInStage::Starting));
-            Outcome::redraw().with(vec![Effect::StartSignIn])
+            Reply::Stay(Outcome::redraw().with(vec![Effect::StartSignIn]))
         }
-        (SignInStage::Waiting { user_code, .. }, KeyCode::Char('c')) => {
+        (SignInStage::Waiting { user_code, .. }, Some(DialogAction::Copy)) => {
             let code = user_code.clone();
             model.status.push(StatusEntry::Info(format!(
                 "Copied {code} to the clipboard (OSC 52)."
             )));
-            Outcome::redraw().with(vec![Effect::Copy(code)])
+            Reply::Stay(Outcome::redraw().with(vec![Effect::Copy(code)]))
         }
-        (_, KeyCode::Esc) => {
+        (_, Some(DialogAction::Close)) => {
             let was_waiting = matches!(stage, SignInStage::Waiting { .. } | SignInStage::Starting);
-            model.dialog = None;
             model.save.after_sign_in = false;
             model.status.push(StatusEntry::Info(
                 "Not signed in. Write on; the draft is kept locally. Ctrl-S offers sign-in again."
@@ -107,9 +109,9 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
             } else {
                 Vec::new()
             };
-            Outcome::redraw().with(effects)
+            Reply::Close(Outcome::redraw().with(effects))
         }
-        _ => Outcome::none(),
+        _ => Reply::Stay(Outcome::none()),
     }
 }
 
@@ -179,7 +181,7 @@ pub fn on_done(model: &mut Model, result: Result<String, String>) -> Outcome {
             // the mailbox's limits (people search came with `Msg::Granted`).
             let warm = vec![Effect::WarmUp];
             if std::mem::take(&mut model.save.after_sign_in) {
-                return super::save::save(model).with(warm);
+                return crate::tui::app::save::save(model).with(warm);
             }
             Outcome::redraw().with(warm)
         }

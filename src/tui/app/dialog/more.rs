@@ -1,0 +1,166 @@
+//! The F3 panel: Reply-To, importance, read and delivery receipts, categories
+//! and the follow-up flag. Hidden until asked for; saved like every other field.
+
+use crate::config::keymap::Action;
+use crate::tui::app::model::{Dialog, Model};
+use crate::tui::app::update::{Outcome, paste_for};
+use crate::tui::app::{Field, save};
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// The panel's rows, top to bottom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Row {
+    ReplyTo,
+    Importance,
+    ReadReceipt,
+    DeliveryReceipt,
+    Categories,
+    FollowUp,
+}
+
+impl Row {
+    pub const ALL: [Row; 6] = [
+        Row::ReplyTo,
+        Row::Importance,
+        Row::ReadReceipt,
+        Row::DeliveryReceipt,
+        Row::Categories,
+        Row::FollowUp,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Row::ReplyTo => "Reply-To",
+            Row::Importance => "Importance",
+            Row::ReadReceipt => "Read receipt",
+            Row::DeliveryReceipt => "Delivery receipt",
+            Row::Categories => "Categories",
+            Row::FollowUp => "Follow-up flag",
+        }
+    }
+
+    fn index(self) -> usize {
+        Row::ALL.iter().position(|r| *r == self).unwrap_or(0)
+    }
+
+    /// The row below, wrapping to the top.
+    pub fn next(self) -> Row {
+        Row::ALL[(self.index() + 1) % Row::ALL.len()]
+    }
+
+    /// The row above, wrapping to the bottom.
+    pub fn prev(self) -> Row {
+        Row::ALL[(self.index() + Row::ALL.len() - 1) % Row::ALL.len()]
+    }
+
+    /// A row of text (the others are switches).
+    pub fn is_text(self) -> bool {
+        matches!(self, Row::ReplyTo | Row::Categories)
+    }
+}
+
+fn changed(model: &mut Model) -> Outcome {
+    model.form.edited();
+    Outcome::redraw()
+}
+
+pub fn open(model: &mut Model) -> Outcome {
+    model.dialog = Some(Dialog::More { row: Row::ReplyTo });
+    Outcome::redraw()
+}
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
+    use super::Reply;
+    use crate::config::keymap::{Context, DialogAction};
+    let Some(Dialog::More { row }) = model.dialog else {
+        return Reply::Stay(Outcome::none());
+    };
+    let keymap = &model.session.keymap;
+    match keymap.in_dialog(Context::More, &key) {
+        Some(DialogAction::Close) => return Reply::Close(Outcome::redraw()),
+        Some(DialogAction::Up) => return Reply::Stay(go(model, row.prev())),
+        Some(DialogAction::Down) => return Reply::Stay(go(model, row.next())),
+        Some(DialogAction::Toggle) if !row.is_text() => return Reply::Stay(toggle(model, row)),
+        Some(DialogAction::Toggle) if key.code == KeyCode::Enter => {
+            return Reply::Stay(go(model, row.next()));
+        }
+        _ => {}
+    }
+    match keymap.action_for(&key) {
+        Some(Action::Save) => {
+            model.dialog = None;
+            return Reply::Stay(save::save(model));
+        }
+        Some(Action::NextField) => return Reply::Stay(go(model, row.next())),
+        Some(Action::PrevField) => return Reply::Stay(go(model, row.prev())),
+        Some(Action::More | Action::Cancel) => return Reply::Close(Outcome::redraw()),
+        _ => {}
+    }
+    match (row, key.code) {
+        (Row::Importance, KeyCode::Right | KeyCode::Left) => Reply::Stay(toggle(model, row)),
+        (r, _) if r.is_text() => {
+            let ta = if r == Row::ReplyTo {
+                &mut model.form.more.reply_to
+            } else {
+                &mut model.form.more.categories
+            };
+            if ta.input(key) {
+                if r == Row::ReplyTo {
+                    model.form.more.reply_to_error = None;
+                }
+                Reply::Stay(changed(model))
+            } else {
+                Reply::Stay(Outcome::redraw())
+            }
+        }
+        _ => Reply::Stay(Outcome::none()),
+    }
+}
+
+/// Switches a switch row: importance cycles, the others turn on or off.
+fn toggle(model: &mut Model, row: Row) -> Outcome {
+    let m = &mut model.form.more;
+    match row {
+        Row::Importance => m.importance = m.importance.next(),
+        Row::ReadReceipt => m.read_receipt = !m.read_receipt,
+        Row::DeliveryReceipt => m.delivery_receipt = !m.delivery_receipt,
+        Row::FollowUp => m.flagged = !m.flagged,
+        Row::ReplyTo | Row::Categories => return Outcome::none(),
+    }
+    changed(model)
+}
+
+fn go(model: &mut Model, to: Row) -> Outcome {
+    if let Some(Dialog::More { row }) = &mut model.dialog {
+        if *row == Row::ReplyTo {
+            let text = model.form.more.reply_to.lines().join(" ");
+            model.form.more.reply_to_error = crate::core::address::parse_list(&text).err();
+        }
+        *row = to;
+    }
+    Outcome::redraw()
+}
+
+/// Pasting into a text row of the panel.
+pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
+    let Some(Dialog::More { row }) = model.dialog else {
+        return Outcome::none();
+    };
+    if !row.is_text() {
+        return Outcome::none();
+    }
+    // Reply-To folds like a recipient field, Categories like a subject.
+    let field = if row == Row::ReplyTo {
+        Field::To
+    } else {
+        Field::Subject
+    };
+    let clean = paste_for(field, text);
+    let ta = if row == Row::ReplyTo {
+        &mut model.form.more.reply_to
+    } else {
+        &mut model.form.more.categories
+    };
+    ta.insert_str(&clean);
+    changed(model)
+}

@@ -1,0 +1,67 @@
+//! Drafts earlier sessions left that the server does not hold: restore
+//! one, delete its local copy, or start blank (they stay in the journal).
+
+use super::Reply;
+use crate::config::keymap::{Context, DialogAction};
+use crate::tui::app::model::{Dialog, Model, StatusEntry};
+use crate::tui::app::update::{Effect, Outcome};
+use crossterm::event::KeyEvent;
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+    let action = model.session.keymap.in_dialog(Context::Recover, &key);
+    let Some(Dialog::Recover { items, selected }) = &mut model.dialog else {
+        return Reply::Stay(Outcome::none());
+    };
+    match action {
+        Some(DialogAction::Up) => *selected = selected.saturating_sub(1),
+        Some(DialogAction::Down) => *selected = (*selected + 1).min(items.len().saturating_sub(1)),
+        Some(DialogAction::Choose) => {
+            let Some(rec) = items.get(*selected).cloned() else {
+                return Reply::Close(Outcome::redraw());
+            };
+            model.dialog = None;
+            model.restore(&rec);
+            model.status.push(StatusEntry::Info(format!(
+                "Recovered “{}” ({}).{}",
+                rec.title(),
+                rec.state(),
+                if rec.server_id.is_some() {
+                    " Saving updates the same draft on the server."
+                } else {
+                    ""
+                }
+            )));
+            // This session's copy first, then the old file goes.
+            let mut effects = Vec::new();
+            if model.journal.enabled {
+                model.journal.on_disk = true;
+                effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
+            }
+            effects.push(Effect::DropJournal(Box::new(rec)));
+            return Reply::Stay(Outcome::redraw().with(effects));
+        }
+        Some(DialogAction::Delete) if *selected < items.len() => {
+            let rec = items.remove(*selected);
+            *selected = (*selected).min(items.len().saturating_sub(1));
+            let last = items.is_empty();
+            model.status.push(StatusEntry::Info(format!(
+                "Deleted the local copy of “{}”.",
+                rec.title()
+            )));
+            let out = Outcome::redraw().with(vec![Effect::DropJournal(Box::new(rec))]);
+            return if last {
+                Reply::Close(out)
+            } else {
+                Reply::Stay(out)
+            };
+        }
+        Some(DialogAction::Close) => {
+            model.status.push(StatusEntry::Info(
+                "Started a blank draft; the earlier drafts stay in the local journal (`graft drafts` lists them).".into(),
+            ));
+            return Reply::Close(Outcome::redraw());
+        }
+        _ => return Reply::Stay(Outcome::none()),
+    }
+    Reply::Stay(Outcome::redraw())
+}
