@@ -322,6 +322,7 @@ fn frames_drawn_part_by_part_match_the_whole_view() {
                 2 => {
                     let (w, h) = *rng.pick(SIZES);
                     screen.backend_mut().resize(w, h);
+                    screen.resized(w, h);
                     whole.backend_mut().resize(w, h);
                     Some(Msg::Resize)
                 }

@@ -10,7 +10,6 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,18 +27,10 @@ pub struct LeanBackend<W: Write> {
     pen: Option<Pen>,
     cursor_shown: Option<bool>,
     width: u16,
-    /// The terminal's size as last asked; see `size_changed`.
+    /// The size given by a test or benchmark.
     size: std::cell::Cell<Option<Size>>,
     /// The size was given (tests, benchmarks): never ask a terminal for it.
     fixed: bool,
-}
-
-static SIZE_STALE: AtomicBool = AtomicBool::new(false);
-
-/// The terminal may have a new size (SIGWINCH, or another program had it):
-/// the backend asks again before the next frame.
-pub fn size_changed() {
-    SIZE_STALE.store(true, Ordering::Relaxed);
 }
 
 impl<W: Write> LeanBackend<W> {
@@ -79,7 +70,6 @@ impl<W: Write> LeanBackend<W> {
 
     /// Something else wrote to the terminal (an editor): assume nothing.
     pub fn forget(&mut self) {
-        size_changed();
         self.at = None;
         self.pen = None;
         self.cursor_shown = None;
@@ -234,22 +224,15 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn size(&self) -> io::Result<Size> {
-        // The screen asks before every frame; asking the terminal costs an
-        // open, an ioctl and a close each time, so the answer is kept until a
-        // resize. A given size is never asked for (a test run from a terminal
-        // would otherwise get that terminal's size after a resize elsewhere).
+        // Asked only when the screen does not know (at start, after an
+        // editor had the terminal): the loop tells it of every resize. A
+        // given size is never asked for (a test run from a terminal would
+        // otherwise get that terminal's size).
         if let (true, Some(size)) = (self.fixed, self.size.get()) {
             return Ok(size);
         }
-        if !SIZE_STALE.swap(false, Ordering::Relaxed)
-            && let Some(size) = self.size.get()
-        {
-            return Ok(size);
-        }
         let (width, height) = crossterm::terminal::size()?;
-        let size = Size { width, height };
-        self.size.set(Some(size));
-        Ok(size)
+        Ok(Size { width, height })
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {

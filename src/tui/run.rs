@@ -18,8 +18,9 @@ pub use crate::util::{clock, now_rfc3339};
 
 /// Turns a terminal event into a message (or nothing, for events graft ignores).
 /// The screen's height decides how much of a long body the text widget holds.
-fn note_size(model: &mut Model, ev: &Event) {
-    if let Event::Resize(_, rows) = ev {
+fn note_size<B: Backend>(terminal: &mut Screen<B>, model: &mut Model, ev: &Event) {
+    if let Event::Resize(cols, rows) = ev {
+        terminal.resized(*cols, *rows);
         model.body_set_rows(*rows as usize);
     }
 }
@@ -95,7 +96,7 @@ where
         tokio::select! {
             ev = events.next(), if input_open => match ev {
                 Some(Ok(ev)) => {
-                    note_size(model, &ev);
+                    note_size(terminal, model, &ev);
                     push_event(&mut queue, ev);
                 }
                 Some(Err(e)) => return Err(format!("terminal input failed: {e}")),
@@ -155,7 +156,7 @@ where
                     .await;
                     match ready {
                         Some(Some(Ok(ev))) => {
-                            note_size(model, &ev);
+                            note_size(terminal, model, &ev);
                             push_event(&mut queue, ev);
                             got = true;
                         }

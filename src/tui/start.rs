@@ -214,6 +214,7 @@ fn drive(
                 let edited = crate::terminal::editor::external_editor(&text);
                 let _ = runner.sender().send(Msg::EditorDone(edited));
                 terminal.backend_mut().forget();
+                terminal.forget_size();
                 let _ = terminal.clear();
             }
             Ok(LoopEnd::Quit) => break Ok(()),

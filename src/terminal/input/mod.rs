@@ -129,13 +129,11 @@ impl Stream for TtyEvents {
             while let Poll::Ready(Some(())) = self.winch.poll_recv(cx) {
                 resized = true;
             }
-            if resized {
-                crate::terminal::backend::size_changed();
-                if let Ok((w, h)) = crossterm::terminal::size()
-                    && self.size.replace((w, h)) != Some((w, h))
-                {
-                    return Poll::Ready(Some(Ok(Event::Resize(w, h))));
-                }
+            if resized
+                && let Ok((w, h)) = crossterm::terminal::size()
+                && self.size.replace((w, h)) != Some((w, h))
+            {
+                return Poll::Ready(Some(Ok(Event::Resize(w, h))));
             }
             match self.tty.poll_read_ready(cx) {
                 Poll::Ready(Ok(mut guard)) => {

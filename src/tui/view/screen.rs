@@ -39,6 +39,9 @@ pub struct Screen<B: Backend> {
     /// What the last frame drew: each part, or everything.
     last: Redrawn,
     cursor_hidden: bool,
+    /// The terminal's size as the loop last heard it (a resize event), so
+    /// frames do not ask the terminal; `None` asks before the next frame.
+    known: Option<Size>,
 }
 
 /// What one frame drew.
@@ -64,6 +67,7 @@ impl<B: Backend> Screen<B> {
             drawn: [None; 5],
             last: Redrawn::default(),
             cursor_hidden: false,
+            known: Some(size),
         })
     }
 
@@ -81,7 +85,20 @@ impl<B: Backend> Screen<B> {
     }
 
     pub fn size(&self) -> Result<Size, B::Error> {
-        self.backend.size()
+        match self.known {
+            Some(size) => Ok(size),
+            None => self.backend.size(),
+        }
+    }
+
+    /// The terminal has this size now (the loop saw a resize).
+    pub fn resized(&mut self, width: u16, height: u16) {
+        self.known = Some(Size { width, height });
+    }
+
+    /// Something else had the terminal (an editor): ask its size again.
+    pub fn forget_size(&mut self) {
+        self.known = None;
     }
 
     /// Clears the terminal; the next frame draws everything.
@@ -94,7 +111,8 @@ impl<B: Backend> Screen<B> {
 
     /// Draws `model`: only the parts that changed since the last frame.
     pub fn draw(&mut self, model: &Model) -> Result<(), B::Error> {
-        let size = self.backend.size()?;
+        let size = self.size()?;
+        self.known = Some(size);
         let area = Rect::new(0, 0, size.width, size.height);
         if area != self.shown.area {
             // A new size: start from a clear screen, as ratatui does.
@@ -373,6 +391,7 @@ mod tests {
         let mut s = Screen::new(LeanBackend::with_size(Vec::new(), 100, 30)).unwrap();
         s.draw(&m).unwrap();
         s.backend_mut().set_size_for_test(80, 24);
+        s.resized(80, 24);
         let before = written(&s);
         s.draw(&m).unwrap();
         assert_eq!(s.redrawn().parts, Part::ALL.to_vec());
