@@ -9,14 +9,9 @@ use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-/// `graft draft --batch`: reads, checks, creates, reports. Exit 0 only if every line worked.
-pub fn run(
-    cli: &crate::config::args::Cli,
-    file: &Path,
-    json_out: bool,
-    retries: u32,
-    again: bool,
-) -> Result<(), Error> {
+/// The file's lines as drafts to make, every line checked before anything
+/// is sent.
+fn read_items(file: &Path) -> Result<Vec<Item>, Error> {
     let (text, base) = if file.as_os_str() == "-" {
         let mut buf = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf)
@@ -40,46 +35,59 @@ pub fn run(
             file.display()
         )));
     }
+    Ok(items)
+}
+
+/// `--again`: lines whose drafts were sent or deleted since are made anew,
+/// each under a key of its own (derived from the old draft, so a rerun with
+/// --again finds these instead of making more).
+fn make_again(
+    client: &crate::graph::GraphClient,
+    rt: &tokio::runtime::Runtime,
+    items: &[Item],
+    results: &mut [LineResult],
+    retries: u32,
+    bar: &mut (impl FnMut(usize, usize) + Send),
+) {
+    // Lines whose drafts were sent or deleted since are made anew, each
+    // under a key of its own (derived from the old draft, so a rerun
+    // with --again finds these instead of making more).
+    let redo: Vec<(usize, Item)> = items
+        .iter()
+        .zip(results.iter())
+        .enumerate()
+        .filter_map(|(i, (item, r))| match r {
+            LineResult::Sent(old) | LineResult::Deleted(old) => Some((i, item.again(&old.id))),
+            _ => None,
+        })
+        .collect();
+    if !redo.is_empty() {
+        let fresh: Vec<Item> = redo.iter().map(|(_, it)| it.clone()).collect();
+        let made = rt.block_on(create_all(client, &fresh, retries, bar));
+        for ((i, _), r) in redo.into_iter().zip(made) {
+            results[i] = r;
+        }
+    }
+}
+
+/// `graft draft --batch`: reads, checks, creates, reports. Exit 0 only if every line worked.
+pub fn run(
+    cli: &crate::config::args::Cli,
+    file: &Path,
+    json_out: bool,
+    retries: u32,
+    again: bool,
+) -> Result<(), Error> {
+    let items = read_items(file)?;
     let s = super::session(cli)?;
     let rt = super::runtime()?;
     let tty = std::io::stderr().is_terminal() && !json_out;
-    let mut bar = |done: usize, total: usize| {
-        if tty {
-            let width = 30;
-            let fill = done * width / total.max(1);
-            let _ = write!(
-                std::io::stderr(),
-                "\r\x1b[2Kgraft: [{}{}] {done}/{total} drafts",
-                "#".repeat(fill),
-                ".".repeat(width - fill)
-            );
-        }
-    };
+    let mut bar = super::progress::count_printer(tty);
     let mut results = rt.block_on(create_all(&s.client, &items, retries, &mut bar));
     if again {
-        // Lines whose drafts were sent or deleted since are made anew, each
-        // under a key of its own (derived from the old draft, so a rerun
-        // with --again finds these instead of making more).
-        let redo: Vec<(usize, Item)> = items
-            .iter()
-            .zip(&results)
-            .enumerate()
-            .filter_map(|(i, (item, r))| match r {
-                LineResult::Sent(old) | LineResult::Deleted(old) => Some((i, item.again(&old.id))),
-                _ => None,
-            })
-            .collect();
-        if !redo.is_empty() {
-            let fresh: Vec<Item> = redo.iter().map(|(_, it)| it.clone()).collect();
-            let made = rt.block_on(create_all(&s.client, &fresh, retries, &mut bar));
-            for ((i, _), r) in redo.into_iter().zip(made) {
-                results[i] = r;
-            }
-        }
+        make_again(&s.client, &rt, &items, &mut results, retries, &mut bar);
     }
-    if tty {
-        let _ = writeln!(std::io::stderr());
-    }
+    super::progress::end(tty);
     let made: Vec<_> = items
         .iter()
         .zip(&results)

@@ -255,6 +255,8 @@ impl Settings {
 }
 
 /// Flags (clap already put the environment under them) > config profile > cloud preset > defaults.
+// Long by design: each setting from flag, environment, profile, file, in
+// that order of precedence, one after another.
 pub fn resolve(cli: &crate::config::args::Cli, file: &FileConfig) -> Result<Settings, String> {
     let profile = cli
         .profile

@@ -116,6 +116,7 @@ fn request_body_read(ctx: &Ctx, key: &str, ty: &str) -> Response {
 
 /// Reads a `#microsoft.graph.fileAttachment` (the create body's `attachments`,
 /// or `POST …/attachments`), strictly: required fields, known fields, base64, size.
+// Long by design: each field of a fileAttachment as Graph checks it.
 pub(super) fn parse_file_attachment(
     state: &AppState,
     ctx: &Ctx,
@@ -350,6 +351,7 @@ async fn remove(
     }
 }
 
+// Long by design: createUploadSession's documented checks in order.
 async fn create_session(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -550,6 +552,7 @@ fn content_range(headers: &HeaderMap) -> Option<(usize, usize, usize)> {
     Some((a.parse().ok()?, b.parse().ok()?, total.parse().ok()?))
 }
 
+// Long by design: an upload session's range rules, one after another.
 async fn put_chunk(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,

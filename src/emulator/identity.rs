@@ -365,6 +365,8 @@ fn issue_tokens(state: &AppState, requested: Vec<String>) -> Response {
     .into_response()
 }
 
+// Long by design: the token endpoint's grant types and their errors, as
+// the identity platform documents them.
 async fn token(
     State(state): State<AppState>,
     Path(_tenant): Path<String>,

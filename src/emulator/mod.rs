@@ -796,6 +796,8 @@ impl Drop for InFlight<'_> {
 }
 
 /// Every request passes here: ids, auth, throttling, injected faults, the log.
+// Long by design: one table of the checks Graph makes before any handler
+// (auth, throttling, faults, size), in the order the service makes them.
 async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let ctx = Ctx {
         request_id: uuid::Uuid::new_v4().to_string(),

@@ -582,6 +582,8 @@ impl GraphClient {
     /// again (with the same `client-request-id`). No `Prefer: IdType` is
     /// sent: REST ids are what `webLink` is made of, and only those links
     /// open in Outlook on the web (msgraph-sdk-go issue 795).
+    // Long by design: one request's whole life (token, send, bounded read,
+    // redirects refused, error mapping), in the order it happens.
     pub(super) async fn send_call(&self, call: Call<'_>) -> Result<Answer, Failed> {
         let Call {
             method,

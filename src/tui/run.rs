@@ -66,6 +66,8 @@ pub enum LoopEnd {
 /// How long a fresh save may take before its "saving…" frame is drawn.
 const SAVE_GRACE: std::time::Duration = std::time::Duration::from_millis(4);
 
+// Long by design: the one loop with its `select!`, the drain of what is
+// already queued and the single draw; split, its ordering would be harder to see.
 pub async fn run_loop<B, S>(
     terminal: &mut Screen<B>,
     model: &mut Model,

@@ -14,14 +14,8 @@ use crate::terminal::backend::LeanBackend;
 use crate::terminal::session::TerminalSession;
 use std::io::{IsTerminal, Write};
 
-/// The form's model as this start has it: the session (mailbox, keys,
-/// theme, what sign-in allows), the journals earlier sessions left, the
-/// address book and history; with the effects to run first.
-fn form_model(
-    cli: &Cli,
-    s: &Session,
-    prefill: Option<crate::core::record::Fields>,
-) -> Result<(Model, Option<JournalStore>, Vec<Effect>), Error> {
+/// Who the form works for and how it looks, from the session and config.
+fn session_for(cli: &Cli, s: &Session) -> Result<app::Session, Error> {
     let mut session = app::Session::new(
         s.mailbox.clone(),
         s.graph_url.clone(),
@@ -45,6 +39,18 @@ fn form_model(
         }
         session.sign_in_problem = st.sign_in_problem();
     }
+    Ok(session)
+}
+
+/// The form's model as this start has it: the session (mailbox, keys,
+/// theme, what sign-in allows), the journals earlier sessions left, the
+/// address book and history; with the effects to run first.
+fn form_model(
+    cli: &Cli,
+    s: &Session,
+    prefill: Option<crate::core::record::Fields>,
+) -> Result<(Model, Option<JournalStore>, Vec<Effect>), Error> {
+    let session = session_for(cli, s)?;
     let mut startup = app::Startup {
         seed: uuid::Uuid::new_v4().as_u64_pair().0,
         prefill,

@@ -250,6 +250,7 @@ fn modifiers(p: Option<u16>) -> KeyModifiers {
     m
 }
 
+// Long by design: one arm per CSI sequence the terminals send.
 fn csi(b: &[u8], settled: bool) -> Step {
     if b.len() == 2 {
         return if settled {

@@ -69,41 +69,10 @@ pub fn save(model: &mut Model) -> Outcome {
     if let Some(wait) = super::resolve::before_save(model) {
         return wait;
     }
-    let content = match model.validated_content() {
+    let content = match sendable(model) {
         Ok(c) => c,
-        Err(bad) => {
-            let text = bad
-                .iter()
-                .map(|(f, e)| format!("{}: {e}", f.map_or("Reply-To", |f| f.label())))
-                .collect::<Vec<_>>()
-                .join("; ");
-            model
-                .status
-                .push(StatusEntry::Invalid(format!("Not saved. {text}")));
-            match bad.first() {
-                Some((Some(f), _)) => model.form.focus = *f,
-                Some((None, _)) => {
-                    model.dialog = Some(Dialog::More {
-                        row: super::more::Row::ReplyTo,
-                    })
-                }
-                None => {}
-            }
-            model.save.quit_after = false;
-            return Outcome::redraw();
-        }
+        Err(refused) => return refused,
     };
-    // Graph refuses requests over about 4 MB (413); say so before sending.
-    let size = content.body.len() + content.subject.len();
-    if size > MAX_REQUEST_BYTES {
-        model.status.push(StatusEntry::Invalid(format!(
-            "Not saved: the message is {:.1} MB and Graph takes at most {:.1} MB in one request. Your text is kept; shorten the body.",
-            size as f64 / 1_000_000.0,
-            MAX_REQUEST_BYTES as f64 / 1_000_000.0
-        )));
-        model.save.quit_after = false;
-        return Outcome::redraw();
-    }
     let req = model.save.next_req;
     model.save.next_req += 1;
     let files = model.form.files.clone();
@@ -181,6 +150,48 @@ pub fn save(model: &mut Model) -> Outcome {
     }
 }
 
+/// The draft as it would be sent, or why it is not sent: a field that is
+/// not valid (focused, or the F3 panel opened on Reply-To), or a message
+/// larger than Graph takes in one request.
+fn sendable(model: &mut Model) -> Result<crate::core::content::DraftContent, Outcome> {
+    let content = match model.validated_content() {
+        Ok(c) => c,
+        Err(bad) => {
+            let text = bad
+                .iter()
+                .map(|(f, e)| format!("{}: {e}", f.map_or("Reply-To", |f| f.label())))
+                .collect::<Vec<_>>()
+                .join("; ");
+            model
+                .status
+                .push(StatusEntry::Invalid(format!("Not saved. {text}")));
+            match bad.first() {
+                Some((Some(f), _)) => model.form.focus = *f,
+                Some((None, _)) => {
+                    model.dialog = Some(Dialog::More {
+                        row: super::more::Row::ReplyTo,
+                    })
+                }
+                None => {}
+            }
+            model.save.quit_after = false;
+            return Err(Outcome::redraw());
+        }
+    };
+    // Graph refuses requests over about 4 MB (413); say so before sending.
+    let size = content.body.len() + content.subject.len();
+    if size > MAX_REQUEST_BYTES {
+        model.status.push(StatusEntry::Invalid(format!(
+            "Not saved: the message is {:.1} MB and Graph takes at most {:.1} MB in one request. Your text is kept; shorten the body.",
+            size as f64 / 1_000_000.0,
+            MAX_REQUEST_BYTES as f64 / 1_000_000.0
+        )));
+        model.save.quit_after = false;
+        return Err(Outcome::redraw());
+    }
+    Ok(content)
+}
+
 /// `2 attached (9.0 MB): a.pdf, b.zip`, counting only what the server has.
 fn files_line(model: &Model) -> Option<String> {
     let on: Vec<_> = model
@@ -235,84 +246,7 @@ pub fn on_save_done(
         ));
     }
     match result {
-        Ok(saved) => {
-            let at_copy = at.clone();
-            super::attach::apply_outcome(model, &flight.files, &files);
-            let moved = flight.kind == SaveKind::Update
-                && model
-                    .save
-                    .server
-                    .id
-                    .as_deref()
-                    .is_some_and(|old| old != saved.id);
-            crate::core::history::upsert(
-                &mut model.history,
-                crate::core::history::HistoryEntry {
-                    id: saved.id.clone(),
-                    key: model.draft_key.clone(),
-                    subject: flight.snapshot.subject.clone(),
-                    saved: saved.last_modified.clone(),
-                    folder: model.session.mailbox.folder_label(),
-                    web_link: saved.web_link.clone(),
-                    owner: model.session.mailbox.owner_label(),
-                    format: Some(flight.snapshot.format),
-                },
-            );
-            let history = Effect::SaveHistory(model.history.clone());
-            model.save.settle();
-            model.save.create_uncertain = false;
-            model.save.server.id = Some(saved.id.clone());
-            model.save.server.web_link = Some(saved.web_link.clone());
-            model.save.server.change_key = Some(saved.change_key.clone());
-            let used: Vec<_> = [
-                &flight.snapshot.to,
-                &flight.snapshot.cc,
-                &flight.snapshot.bcc,
-            ]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
-            crate::core::address::remember(&mut model.completion.known, &used);
-            let remembered = Effect::RememberAddresses(model.completion.known.clone());
-            model.save.server.saved = Some(flight.snapshot);
-            model.form.saved_generation = flight.generation;
-            let how = match flight.kind {
-                _ if adopted => SavedHow::Adopted,
-                _ if moved => SavedHow::Moved,
-                SaveKind::Create => SavedHow::Created,
-                SaveKind::Update => SavedHow::Updated,
-            };
-            model.status.push(StatusEntry::Saved {
-                at,
-                how,
-                status: saved.status,
-                status_text: saved.status_text,
-                id: saved.id,
-                web_link: saved.web_link,
-                folder: model.session.mailbox.folder_label(),
-                request_id: saved.request_id,
-                files: files_line(model),
-            });
-            if let Some(n) = notice.take() {
-                model.status.push(n);
-            }
-            if let Some((name, f)) = files.failed {
-                return on_attach_failure(model, at_copy, name, f, vec![remembered, history]);
-            }
-            if model.save.queued {
-                model.save.queued = false;
-                let mut out = save(model);
-                out.redraw = true;
-                out.effects.push(remembered);
-                out.effects.push(history);
-                return out;
-            }
-            if model.save.quit_after && !model.is_dirty() {
-                model.should_quit = true;
-            }
-            Outcome::redraw().with(vec![remembered, history])
-        }
+        Ok(saved) => on_saved(model, flight, at, saved, files, adopted, notice),
         Err(f) => {
             if let Some(n) = notice {
                 model.status.push(n);
@@ -320,6 +254,95 @@ pub fn on_save_done(
             on_failure(model, flight, at, f, info.elsewhere)
         }
     }
+}
+
+/// A save succeeded: the server's draft, the history and the address book
+/// learn it, and what waited for it (a queued save, quitting) goes on.
+fn on_saved(
+    model: &mut Model,
+    flight: InFlight,
+    at: String,
+    saved: crate::graph::SavedMessage,
+    files: crate::service::save::FilesOutcome,
+    adopted: bool,
+    mut notice: Option<StatusEntry>,
+) -> Outcome {
+    let at_copy = at.clone();
+    super::attach::apply_outcome(model, &flight.files, &files);
+    let moved = flight.kind == SaveKind::Update
+        && model
+            .save
+            .server
+            .id
+            .as_deref()
+            .is_some_and(|old| old != saved.id);
+    crate::core::history::upsert(
+        &mut model.history,
+        crate::core::history::HistoryEntry {
+            id: saved.id.clone(),
+            key: model.draft_key.clone(),
+            subject: flight.snapshot.subject.clone(),
+            saved: saved.last_modified.clone(),
+            folder: model.session.mailbox.folder_label(),
+            web_link: saved.web_link.clone(),
+            owner: model.session.mailbox.owner_label(),
+            format: Some(flight.snapshot.format),
+        },
+    );
+    let history = Effect::SaveHistory(model.history.clone());
+    model.save.settle();
+    model.save.create_uncertain = false;
+    model.save.server.id = Some(saved.id.clone());
+    model.save.server.web_link = Some(saved.web_link.clone());
+    model.save.server.change_key = Some(saved.change_key.clone());
+    let used: Vec<_> = [
+        &flight.snapshot.to,
+        &flight.snapshot.cc,
+        &flight.snapshot.bcc,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    crate::core::address::remember(&mut model.completion.known, &used);
+    let remembered = Effect::RememberAddresses(model.completion.known.clone());
+    model.save.server.saved = Some(flight.snapshot);
+    model.form.saved_generation = flight.generation;
+    let how = match flight.kind {
+        _ if adopted => SavedHow::Adopted,
+        _ if moved => SavedHow::Moved,
+        SaveKind::Create => SavedHow::Created,
+        SaveKind::Update => SavedHow::Updated,
+    };
+    model.status.push(StatusEntry::Saved {
+        at,
+        how,
+        status: saved.status,
+        status_text: saved.status_text,
+        id: saved.id,
+        web_link: saved.web_link,
+        folder: model.session.mailbox.folder_label(),
+        request_id: saved.request_id,
+        files: files_line(model),
+    });
+    if let Some(n) = notice.take() {
+        model.status.push(n);
+    }
+    if let Some((name, f)) = files.failed {
+        return on_attach_failure(model, at_copy, name, f, vec![remembered, history]);
+    }
+    if model.save.queued {
+        model.save.queued = false;
+        let mut out = save(model);
+        out.redraw = true;
+        out.effects.push(remembered);
+        out.effects.push(history);
+        return out;
+    }
+    if model.save.quit_after && !model.is_dirty() {
+        model.should_quit = true;
+    }
+    Outcome::redraw().with(vec![remembered, history])
 }
 
 /// The message was saved but an attachment was not: say which and why; retry

@@ -214,6 +214,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
     out
 }
 
+// Long by design: one arm per message, each a call into its family.
 fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Outcome::none(),

@@ -11,6 +11,7 @@ fn dim() -> Style {
     Style::default().add_modifier(Modifier::DIM)
 }
 
+// Long by design: one arm per kind of status entry.
 fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
     let p = model.session.palette();
     match entry {
