@@ -325,3 +325,48 @@ fn a_dialog_key_override_changes_the_key_and_its_hint() {
         .unwrap_err();
     assert!(err.contains("recover.fly"), "{err}");
 }
+
+/// A long recovery list scrolls with its selection (a List with its
+/// ListState), and its hint line stays on screen, at 80x24.
+#[test]
+fn a_long_recovery_list_keeps_the_selection_and_the_hints_in_view() {
+    use graft::core::record::{Fields, JournalRecord};
+    use graft::tui::app::Dialog;
+    let item = |n: usize| JournalRecord {
+        version: JournalRecord::VERSION,
+        key: format!("k{n}"),
+        pid: 1,
+        session: String::new(),
+        host: String::new(),
+        updated: "2026-12-01T09:00:00Z".into(),
+        graph_url: String::new(),
+        user: None,
+        folder: None,
+        fields: Fields {
+            subject: format!("Draft number {n}"),
+            ..Fields::default()
+        },
+        server_id: None,
+        web_link: None,
+        saved: None,
+        create_uncertain: false,
+        queued: false,
+        format: Default::default(),
+        more: Default::default(),
+        attachments: Vec::new(),
+        detached: Vec::new(),
+    };
+    let mut m = model();
+    m.dialog = Some(Dialog::Recover {
+        items: (0..40).map(item).collect(),
+        selected: 0,
+    });
+    for _ in 0..35 {
+        update(&mut m, key(KeyCode::Down));
+    }
+    let (rows, _) = draw(&m, 80, 24);
+    let screen = rows.join("\n");
+    assert!(screen.contains("▸ Draft number 35"), "{screen}");
+    assert!(!screen.contains("Draft number 0 "), "scrolled: {screen}");
+    assert!(screen.contains("restore"), "the hint line is shown: {screen}");
+}

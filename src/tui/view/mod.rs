@@ -4,6 +4,7 @@ mod dialog;
 mod form;
 pub mod screen;
 pub mod status;
+mod wrap;
 
 use crate::tui::app::Model;
 use ratatui::Frame;
@@ -45,6 +46,15 @@ impl<'a> Canvas<'a> {
 
     pub fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
         widget.render(area, self.buf);
+    }
+
+    pub fn render_stateful_widget<W: ratatui::widgets::StatefulWidget>(
+        &mut self,
+        widget: W,
+        area: Rect,
+        state: &mut W::State,
+    ) {
+        widget.render(area, self.buf, state);
     }
 
     /// The whole screen (the buffer may hold only part of it).

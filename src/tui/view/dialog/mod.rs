@@ -14,10 +14,10 @@ use super::Canvas;
 use crate::config::keymap::{Context, DialogAction};
 use crate::config::theme::Palette;
 use crate::tui::app::{Dialog, Model};
-use ratatui::layout::{Constraint, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 /// Draws the open dialog; returns where the cursor goes, if the dialog has
 /// a text field.
@@ -53,6 +53,45 @@ fn popup(frame: &mut Canvas, area: Rect, lines: Vec<Line<'_>>, title: &str, widt
         rect,
     );
     rect
+}
+
+/// A box with `head` lines, a list that scrolls to keep `selected` in view
+/// (ratatui's `List` and `ListState`), and `tail` lines, centred in `area`.
+fn list_popup(
+    frame: &mut Canvas,
+    area: Rect,
+    title: &str,
+    width: u16,
+    (head, items, selected, tail): (Vec<Line<'_>>, Vec<ListItem<'_>>, usize, Vec<Line<'_>>),
+) {
+    let p = frame.palette();
+    let w = area.width.min(width);
+    let inner_w = w.saturating_sub(2);
+    let head = Paragraph::new(head).wrap(Wrap { trim: false });
+    let tail = Paragraph::new(tail).wrap(Wrap { trim: false });
+    let (hh, th) = (
+        head.line_count(inner_w) as u16,
+        tail.line_count(inner_w) as u16,
+    );
+    let rows: u16 = items.iter().map(|i| i.height() as u16).sum();
+    let room = area.height.saturating_sub(hh + th + 2).max(1);
+    let rect = centered(area, w, hh + th + rows.min(room) + 2);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(title).border_style(p.warn());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [top, list, bottom] = inner.layout(&Layout::vertical([
+        Constraint::Length(hh),
+        Constraint::Fill(1),
+        Constraint::Length(th),
+    ]));
+    frame.render_widget(head, top);
+    let mut state = ListState::default().with_selected(Some(selected));
+    let list_widget = List::new(items)
+        .highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .highlight_symbol("▸ ");
+    frame.render_stateful_widget(list_widget, list, &mut state);
+    frame.render_widget(tail, bottom);
 }
 
 fn key(p: Palette) -> Style {
