@@ -9,17 +9,24 @@
 //!
 //! - [`util`]: the clock, sanitising text from outside, atomic private files, the log.
 //! - [`core`]: the domain — addresses, the draft's content and its Graph bodies,
-//!   attachment plans, the history entry, mailto: links. No I/O.
+//!   attachment plans, one `Mailbox`, the journal record and history entry, the
+//!   service's limits, mailto: links. No I/O.
 //! - [`graph`]: HTTP to Microsoft Graph only: one client, uploads, `$batch`, one
 //!   error type, one retry policy. [`auth`]: device sign-in, the token store,
 //!   tokens from outside. [`store`]: the journal, history, address book, file checks.
 //! - [`service`]: what both front ends do — save with files (create or adopt by
-//!   key), complete queued journals, batches, where saved drafts are now.
-//! - [`config`]: flags, environment, the config file, keys and theme as data.
-//!   [`terminal`]: the lean backend, input read and parsed on the loop's thread.
-//! - [`cli`]: the subcommands. [`tui`]: the form — the Elm core in `tui::app`
-//!   (`Model`, `Msg`, `update`, no I/O), the pure `tui::view`, and `tui::run`,
-//!   the one loop that awaits, spawns and draws.
+//!   key), complete queued journals, batches, where saved drafts are now,
+//!   loading one, startup recovery, finishing a sign-in.
+//! - [`config`]: flags, environment, the config file, the session built from
+//!   them, one exit-coded error, keys (dialogs' too) and theme as data.
+//!   [`terminal`]: the lean backend, input read and parsed on the loop's
+//!   thread, OSC 52/8, the editor hand-off, the terminal as a drop guard.
+//! - [`cli`]: the subcommands, one file each. [`tui`]: the form — the Elm core
+//!   in `tui::app` (`Model` in parts, `Msg`, `update`, dialogs under
+//!   `app::dialog`; no I/O), the pure `tui::view` (dialogs under
+//!   `view::dialog`), `tui::run`, the one loop that awaits and draws,
+//!   `tui::effects`, what runs effects, by family, and `tui::start`.
+//!   Neither front end uses the other.
 //! - [`emulator`]: the local Graph server for `--demo` and the tests; it uses
 //!   nothing of graft.
 //!

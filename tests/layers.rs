@@ -28,6 +28,9 @@ const LAYERS: &[(&str, u8)] = &[
     ("main", 5),
 ];
 
+/// The front ends: each uses the layers below, neither the other.
+const FRONT_ENDS: [&str; 2] = ["cli", "tui"];
+
 fn layer(module: &str) -> Option<u8> {
     LAYERS.iter().find(|(m, _)| *m == module).map(|(_, l)| *l)
 }
@@ -180,6 +183,13 @@ fn violations(files: &[(String, String)]) -> Vec<String> {
                         "src/{rel}:{n}: the emulator stands alone, but uses `{used}`"
                     ));
                 }
+                // The two front ends share through the layers below, never
+                // through each other.
+                if FRONT_ENDS.contains(&me.as_str()) && FRONT_ENDS.contains(&used.as_str()) {
+                    bad.push(format!(
+                        "src/{rel}:{n}: the front end `{me}` uses the other front end `{used}`"
+                    ));
+                }
                 if their_layer > my_layer {
                     bad.push(format!(
                         "src/{rel}:{n}: `{me}` (layer {my_layer}) uses `{used}` (layer {their_layer}), which is above it"
@@ -325,6 +335,12 @@ fn an_upward_import_is_caught() {
     let bad = violations(&cycle);
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert!(bad[0].contains("cycle"), "{bad:?}");
+
+    // One front end never reaches into the other.
+    let fronts = files(&[("cli/login.rs", "use crate::tui::run::hyperlink;\n")]);
+    let bad = violations(&fronts);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].contains("other front end"), "{bad:?}");
 
     // A re-export at the root cannot stand in for a real module; the
     // emulator uses nothing of graft.

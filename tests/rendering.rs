@@ -333,28 +333,12 @@ fn a_long_recovery_list_keeps_the_selection_and_the_hints_in_view() {
     use graft::core::record::{Fields, JournalRecord};
     use graft::tui::app::Dialog;
     let item = |n: usize| JournalRecord {
-        version: JournalRecord::VERSION,
-        key: format!("k{n}"),
-        pid: 1,
-        session: String::new(),
-        host: String::new(),
         updated: "2026-12-01T09:00:00Z".into(),
-        graph_url: String::new(),
-        user: None,
-        folder: None,
         fields: Fields {
             subject: format!("Draft number {n}"),
             ..Fields::default()
         },
-        server_id: None,
-        web_link: None,
-        saved: None,
-        create_uncertain: false,
-        queued: false,
-        format: Default::default(),
-        more: Default::default(),
-        attachments: Vec::new(),
-        detached: Vec::new(),
+        ..JournalRecord::blank(format!("k{n}"), "", &Default::default())
     };
     let mut m = model();
     m.dialog = Some(Dialog::Recover {
@@ -368,5 +352,8 @@ fn a_long_recovery_list_keeps_the_selection_and_the_hints_in_view() {
     let screen = rows.join("\n");
     assert!(screen.contains("▸ Draft number 35"), "{screen}");
     assert!(!screen.contains("Draft number 0 "), "scrolled: {screen}");
-    assert!(screen.contains("restore"), "the hint line is shown: {screen}");
+    assert!(
+        screen.contains("restore"),
+        "the hint line is shown: {screen}"
+    );
 }

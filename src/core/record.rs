@@ -72,6 +72,31 @@ pub struct JournalRecord {
 impl JournalRecord {
     pub const VERSION: u32 = 1;
 
+    /// An empty draft for `mailbox` at `graph_url`, not on the server.
+    pub fn blank(key: String, graph_url: &str, mailbox: &crate::core::mailbox::Mailbox) -> Self {
+        JournalRecord {
+            version: JournalRecord::VERSION,
+            key,
+            pid: 0,
+            session: String::new(),
+            host: String::new(),
+            updated: String::new(),
+            graph_url: graph_url.to_string(),
+            user: mailbox.user.clone(),
+            folder: mailbox.folder.clone(),
+            fields: Fields::default(),
+            server_id: None,
+            web_link: None,
+            saved: None,
+            create_uncertain: false,
+            queued: false,
+            format: crate::core::content::BodyFormat::Text,
+            more: MoreText::default(),
+            attachments: Vec::new(),
+            detached: Vec::new(),
+        }
+    }
+
     /// A short word for lists: `queued`, `changed since save`, `not saved`.
     pub fn state(&self) -> &'static str {
         if self.queued {

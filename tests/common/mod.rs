@@ -5,17 +5,11 @@ pub mod probe;
 pub mod pty;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use graft::core::mailbox::Mailbox;
-use graft::tui::app::{Keymap, Model, Msg, Outcome, Session, Startup, update};
+use graft::tui::app::{Model, Msg, Outcome, Session, Startup, update};
 
 /// A session on `/me` at an address nothing listens on.
 pub fn session() -> Session {
-    Session::new(
-        Mailbox::default(),
-        "http://127.0.0.1:1/v1.0",
-        false,
-        Keymap::defaults(),
-    )
+    Session::offline()
 }
 
 pub fn model() -> Model {

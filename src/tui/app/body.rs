@@ -256,16 +256,10 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::app::Keymap;
 
     fn model() -> Model {
         Model::new(
-            crate::tui::app::Session::new(
-                crate::core::mailbox::Mailbox::default(),
-                "http://127.0.0.1:1/v1.0",
-                false,
-                Keymap::defaults(),
-            ),
+            crate::tui::app::Session::offline(),
             crate::tui::app::Startup::default(),
         )
     }

@@ -374,6 +374,17 @@ impl Session {
         }
     }
 
+    /// A session on `/me` at an address nothing listens on: for tests and
+    /// benchmarks that drive `update` and the view alone.
+    pub fn offline() -> Session {
+        Session::new(
+            Mailbox::default(),
+            "http://127.0.0.1:1/v1.0",
+            false,
+            Keymap::defaults(),
+        )
+    }
+
     /// The styles the view draws with (the theme, without colours under NO_COLOR).
     pub fn palette(&self) -> crate::config::theme::Palette {
         self.theme.palette(self.no_color)

@@ -245,17 +245,12 @@ impl<B: Backend> Drop for Screen<B> {
 mod tests {
     use super::*;
     use crate::terminal::backend::LeanBackend;
-    use crate::tui::app::{Field, Keymap, Msg, SavedHow, StatusEntry, update};
+    use crate::tui::app::{Field, Msg, SavedHow, StatusEntry, update};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn model() -> Model {
         Model::new(
-            crate::tui::app::Session::new(
-                crate::core::mailbox::Mailbox::default(),
-                "http://127.0.0.1:1/v1.0",
-                false,
-                Keymap::defaults(),
-            ),
+            crate::tui::app::Session::offline(),
             crate::tui::app::Startup::default(),
         )
     }

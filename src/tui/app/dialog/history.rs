@@ -84,25 +84,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
 /// A journal record for a draft of this form's mailbox: empty, not on the server.
 fn blank_record(model: &Model, key: String) -> JournalRecord {
     JournalRecord {
-        version: JournalRecord::VERSION,
-        key,
         pid: model.session.pid,
-        session: String::new(),
-        host: String::new(),
-        updated: String::new(),
-        graph_url: model.session.graph_url.clone(),
-        user: model.session.mailbox.user.clone(),
-        folder: model.session.mailbox.folder.clone(),
-        fields: Fields::default(),
-        server_id: None,
-        web_link: None,
-        saved: None,
-        create_uncertain: false,
-        queued: false,
-        format: BodyFormat::Text,
-        more: MoreText::default(),
-        attachments: Vec::new(),
-        detached: Vec::new(),
+        ..JournalRecord::blank(key, &model.session.graph_url, &model.session.mailbox)
     }
 }
 
