@@ -2,12 +2,14 @@
 //! runs them, against the emulator's identity platform: with the 0600 file, and
 //! with the secret service (through a stand-in `secret-tool`).
 
+mod common;
+
 use graft::emulator::{Emulator, EmulatorConfig};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 fn graft(emu: &Emulator, state: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_graft"));
+    let mut cmd = common::graft_command();
     cmd.args(args)
         .args([
             "--graph-url",

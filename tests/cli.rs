@@ -1,9 +1,11 @@
 //! `graft draft` as a script calls it: output, JSON, and each exit code.
 
+mod common;
+
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault};
 use serde_json::{Value, json};
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 fn graft(
     emu_url: &str,
@@ -12,7 +14,7 @@ fn graft(
     args: &[&str],
     stdin: &str,
 ) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_graft"));
+    let mut cmd = common::graft_command();
     cmd.arg("draft")
         .args(args)
         .args(["--graph-url", emu_url])
@@ -179,7 +181,7 @@ fn throttling_is_retried_and_creates_one_draft() {
 }
 
 fn run(args: &[&str], config: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_graft"))
+    common::graft_command()
         .args(args)
         .env("GRAFT_CONFIG", config)
         .output()
@@ -331,7 +333,7 @@ fn folder_user_bcc_body_and_html_flags_reach_the_server() {
 fn the_form_without_a_terminal_says_what_it_needs() {
     let home = tempfile::tempdir().unwrap();
     use std::os::unix::process::CommandExt;
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_graft"));
+    let mut cmd = common::graft_command();
     // No controlling terminal either: /dev/tty cannot be opened.
     // SAFETY: setsid is async-signal-safe and touches only the child.
     unsafe {

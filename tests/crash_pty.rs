@@ -243,7 +243,7 @@ fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
 
     // `graft sync` completes it: the slow create may still land, and the key lookup
     // makes sure there is one draft either way.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    let out = common::graft_command()
         .args(["sync", "--graph-url", &emu.graph_url()])
         .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
         .env("GRAFT_STATE_DIR", t.state.path())
@@ -267,7 +267,7 @@ fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
         .collect();
     assert_eq!(titles, [serde_json::json!("Terminated")]);
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    let out = common::graft_command()
         .args(["drafts"])
         .env("GRAFT_STATE_DIR", t.state.path())
         .output()

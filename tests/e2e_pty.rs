@@ -298,7 +298,7 @@ fn demo_mode_needs_no_account() {
 #[test]
 fn emulator_subcommand_serves_graph_on_the_given_port() {
     use std::io::{BufRead, BufReader};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    let mut child = common::graft_command()
         .args(["emulator", "--port", "0", "--accept-token", "tok-e2e"])
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -547,7 +547,7 @@ fn a_mailto_url_and_prefill_flags_open_the_form_filled_in() {
     assert_eq!(t.wait_exit(10), 0);
 
     // A broken URL stops before the form, with the reason.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    let out = common::graft_command()
         .args(["--graph-url", &url, "mailto:a@b.co?subject=%FF"])
         .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
         .output()
@@ -845,7 +845,7 @@ fn history_loads_an_earlier_draft_and_the_next_save_patches_it() {
     assert_eq!(t.wait_exit(10), 0);
     // The history the form kept is what `graft drafts --remote` reads (the
     // first draft, saved last, comes first).
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    let out = common::graft_command()
         .args([
             "drafts",
             "--remote",

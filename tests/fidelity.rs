@@ -187,7 +187,7 @@ fn sign_in_asks_for_what_the_configured_features_need() {
 
 /// Signs in with `graft login` against an emulator that grants `grant`.
 fn login(emu: &Emulator, state: &std::path::Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    common::graft_command()
         .args([
             "login",
             "--graph-url",
@@ -225,7 +225,7 @@ fn a_sign_in_without_people_read_turns_people_search_off_with_one_clear_line() {
     let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
     let out = login(&emu, state.path());
     assert!(out.status.success(), "{out:?}");
-    let who = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    let who = common::graft_command()
         .args([
             "whoami",
             "--graph-url",
@@ -504,7 +504,7 @@ fn an_html_body_loads_without_outlooks_wrapper() {
 fn the_china_cloud_says_to_register_an_app_before_trying_the_default_one() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
     let state = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    let out = common::graft_command()
         .args([
             "login",
             "--cloud",

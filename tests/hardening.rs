@@ -341,7 +341,7 @@ fn two_syncs_at_once_complete_a_queued_journal_once() {
         0,
     );
     let spawn_sync = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+        common::graft_command()
             .args(["sync", "--graph-url", &emu.graph_url()])
             .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
             .env("GRAFT_STATE_DIR", state.path())
@@ -637,7 +637,7 @@ fn a_signature_file_that_is_not_a_regular_file_is_refused() {
     let cfg = state.path().join("config.toml");
     std::fs::write(&cfg, "[profiles.default]\nsignature_file = \"/dev/zero\"\n").unwrap();
     let started = Instant::now();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    let out = common::graft_command()
         .args([
             "draft",
             "--to",

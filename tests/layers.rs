@@ -359,3 +359,28 @@ fn an_upward_import_is_caught() {
     let bad = violations(&io);
     assert_eq!(bad.len(), 2, "{bad:?}");
 }
+
+/// Tests never touch the developer's real home: every test that starts
+/// graft does so through `common::graft_command` or the pty helpers, which
+/// give it a home, XDG directories and state of its own.
+#[test]
+fn every_test_starts_graft_with_a_home_of_its_own() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut bad = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("Command::new(env!(\"CARGO_BIN_EXE_graft\")") {
+                bad.push(format!("{}:{}", path.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "graft started without its own home (use common::graft_command): {bad:?}"
+    );
+}

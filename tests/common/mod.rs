@@ -40,8 +40,12 @@ pub fn type_text(m: &mut Model, text: &str) -> Vec<Outcome> {
 
 /// Runs the graft binary against a Graph root with the demo token and a
 /// private state directory (no config file, never the user's keyring).
+///
+/// Every test that runs graft starts it through [`graft_command`] (or the pty
+/// helpers): a home, XDG directories, state and config of its own, so no test
+/// touches the developer's real home, state, logs or keyring.
 pub fn graft_cli(graph_url: &str, state: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+    graft_command()
         .args(args)
         .args(["--graph-url", graph_url])
         .env("GRAFT_ACCESS_TOKEN", graft::emulator::DEMO_TOKEN)
@@ -84,4 +88,27 @@ pub fn save_done(
             files,
         }),
     }
+}
+
+/// graft as a command, with a home, XDG directories, state dir and config
+/// path of its own (under cargo's per-target temporary directory, one per
+/// test process), the file token store, and no display. A test may set its
+/// own `GRAFT_STATE_DIR` or `GRAFT_CONFIG` on top.
+pub fn graft_command() -> std::process::Command {
+    let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("home-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&home);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_graft"));
+    cmd.env("HOME", &home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("GRAFT_STATE_DIR", home.join("state/graft"))
+        .env("GRAFT_CONFIG", home.join("config/graft/config.toml"))
+        .env("GRAFT_TOKEN_STORE", "file")
+        .env_remove("GRAFT_ACCESS_TOKEN")
+        .env_remove("GRAFT_GRAPH_URL")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    cmd
 }

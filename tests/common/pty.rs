@@ -65,6 +65,11 @@ impl Pty {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("GRAFT_STATE_DIR", state.path());
+        // A home of its own: nothing of the developer's is read or written.
+        cmd.env("HOME", state.path());
+        cmd.env("XDG_STATE_HOME", state.path().join("xdg-state"));
+        cmd.env("XDG_CONFIG_HOME", state.path().join("xdg-config"));
+        cmd.env("XDG_DATA_HOME", state.path().join("xdg-data"));
         cmd.env("GRAFT_CONFIG", state.path().join("config.toml"));
         cmd.env_remove("GRAFT_ACCESS_TOKEN");
         // Never the developer's own keyring.
