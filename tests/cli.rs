@@ -357,3 +357,16 @@ fn the_form_without_a_terminal_says_what_it_needs() {
     assert!(err.contains("needs a terminal"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// A mistyped subcommand is said as one, with the closest names, not read
+/// as a mailto: URL.
+#[test]
+fn a_mistyped_subcommand_suggests_the_closest() {
+    let out = common::graft_command().arg("drafs").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("did you mean `graft draft` or `graft drafts`"),
+        "{err}"
+    );
+}

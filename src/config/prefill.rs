@@ -25,6 +25,9 @@ pub fn prefill(
     p: &crate::config::args::Prefill,
 ) -> Result<Option<crate::core::record::Fields>, Error> {
     let m = match &p.mailto {
+        Some(word) if !word.contains(':') && !word.contains('@') => {
+            return Err(Error::usage(unknown_command(word)));
+        }
         Some(url) => crate::core::mailto::parse(url).map_err(Error::usage)?,
         None => Default::default(),
     };
@@ -67,4 +70,80 @@ pub fn prefill(
     };
     let empty = fields == crate::core::record::Fields::default();
     Ok((!empty).then_some(fields))
+}
+
+/// What to say about a word that is neither a subcommand nor a mailto: URL
+/// (`graft drafs`): the closest subcommand, when one is close.
+fn unknown_command(word: &str) -> String {
+    use clap::CommandFactory;
+    let cli = crate::config::args::Cli::command();
+    let names: Vec<String> = cli
+        .get_subcommands()
+        .flat_map(|c| {
+            std::iter::once(c.get_name().to_string()).chain(c.get_all_aliases().map(str::to_string))
+        })
+        .collect();
+    let lower = word.to_lowercase();
+    let close: Vec<(usize, &String)> = names
+        .iter()
+        .map(|n| (distance(&lower, n), n))
+        .filter(|(d, n)| *d <= 2.max(n.len() / 3) && *d < n.len())
+        .collect();
+    let best = close.iter().map(|(d, _)| *d).min();
+    let picks: Vec<String> = close
+        .iter()
+        .filter(|(d, _)| Some(*d) == best)
+        .map(|(_, n)| format!("`graft {n}`"))
+        .collect();
+    if picks.is_empty() {
+        format!(
+            "'{word}' is neither a command nor a mailto: URL (`graft --help` lists the commands)"
+        )
+    } else {
+        format!(
+            "no command '{word}'; did you mean {}? (`graft --help` lists them)",
+            picks.join(" or ")
+        )
+    }
+}
+
+/// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`.
+fn distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_command_names_the_closest_one() {
+        assert!(unknown_command("drafs").contains("`graft drafts`"));
+        assert!(unknown_command("lgoin").contains("`graft login`"));
+        assert!(unknown_command("Whoami").contains("`graft whoami`"));
+        let far = unknown_command("banana");
+        assert!(far.contains("neither a command nor a mailto: URL"), "{far}");
+        assert_eq!(distance("sycn", "sync"), 1);
+        assert_eq!(distance("", "man"), 3);
+    }
 }
