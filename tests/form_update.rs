@@ -551,15 +551,9 @@ fn a_404_on_update_offers_a_new_draft_with_a_new_key() {
 fn recovery_restores_every_field_and_the_server_state() {
     use graft::core::record::{Fields, JournalRecord};
     let rec = JournalRecord {
-        version: JournalRecord::VERSION,
-        key: "abc123".into(),
         pid: 1,
         session: "5e55105e55".into(),
-        host: String::new(),
         updated: "2026-11-28T09:00:00Z".into(),
-        graph_url: "http://127.0.0.1:1/v1.0".into(),
-        user: None,
-        folder: None,
         fields: Fields {
             to: "bob".into(),
             cc: "c@x.io".into(),
@@ -569,13 +563,12 @@ fn recovery_restores_every_field_and_the_server_state() {
         },
         server_id: Some("AAMkSrv".into()),
         web_link: Some("https://x".into()),
-        saved: None,
-        create_uncertain: false,
-        queued: false,
         format: Default::default(),
-        more: Default::default(),
-        attachments: Vec::new(),
-        detached: Vec::new(),
+        ..JournalRecord::blank(
+            "abc123".into(),
+            "http://127.0.0.1:1/v1.0",
+            &Default::default(),
+        )
     };
     let mut m = model();
     m.dialog = Some(Dialog::Recover {

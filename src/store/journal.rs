@@ -412,30 +412,14 @@ mod tests {
 
     fn record(key: &str) -> JournalRecord {
         JournalRecord {
-            version: JournalRecord::VERSION,
-            key: key.into(),
             pid: std::process::id(),
-            session: String::new(),
-            host: String::new(),
-            updated: String::new(),
-            graph_url: "http://127.0.0.1:1/v1.0".into(),
-            user: None,
-            folder: None,
             fields: Fields {
                 to: "bob".into(),
                 subject: "Hi 日本".into(),
                 body: "line\n".into(),
                 ..Fields::default()
             },
-            server_id: None,
-            web_link: None,
-            saved: None,
-            create_uncertain: false,
-            queued: false,
-            format: Default::default(),
-            more: Default::default(),
-            attachments: Vec::new(),
-            detached: Vec::new(),
+            ..JournalRecord::blank(key.into(), "http://127.0.0.1:1/v1.0", &Default::default())
         }
     }
 

@@ -17,6 +17,17 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
 
 /// Replaces `path` with `bytes` so a reader sees the old file or the new one, whole.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace(path, bytes, true)
+}
+
+/// [`write_atomic`] without waiting for the disk: the new file is in place
+/// (and survives this process being killed) as soon as this returns, but a
+/// power cut may still lose it.
+pub fn write_atomic_fast(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("no parent directory"))?;
@@ -26,25 +37,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir);
-    Ok(())
-}
-
-/// [`write_atomic`] without waiting for the disk: the new file is in place
-/// (and survives this process being killed) as soon as this returns, but a
-/// power cut may still lose it.
-pub fn write_atomic_fast(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| std::io::Error::other("no parent directory"))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".graft-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    if durable {
+        sync_dir(dir);
+    }
     Ok(())
 }
 

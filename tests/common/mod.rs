@@ -5,7 +5,7 @@ pub mod probe;
 pub mod pty;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use graft::tui::app::{Model, Msg, Outcome, Session, Startup, update};
+use graft::tui::app::{Model, Msg, Outcome, Session, update};
 
 /// A session on `/me` at an address nothing listens on.
 pub fn session() -> Session {
@@ -13,7 +13,7 @@ pub fn session() -> Session {
 }
 
 pub fn model() -> Model {
-    Model::new(session(), Startup::default())
+    Model::offline()
 }
 
 pub fn key(code: KeyCode) -> Msg {

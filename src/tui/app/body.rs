@@ -258,10 +258,7 @@ mod tests {
     use super::*;
 
     fn model() -> Model {
-        Model::new(
-            crate::tui::app::Session::offline(),
-            crate::tui::app::Startup::default(),
-        )
+        Model::offline()
     }
 
     fn numbered(n: usize) -> String {

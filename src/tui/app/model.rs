@@ -624,6 +624,11 @@ pub(crate) fn styled_field(mut ta: TextArea<'static>, field: Field) -> TextArea<
 }
 
 impl Model {
+    /// A blank form on [`Session::offline`]: for tests and benchmarks.
+    pub fn offline() -> Model {
+        Model::new(Session::offline(), Startup::default())
+    }
+
     /// A form for `session`, with what `startup` brings.
     pub fn new(session: Session, startup: Startup) -> Model {
         let signature = session.signature.clone();

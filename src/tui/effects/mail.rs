@@ -11,16 +11,10 @@ use crate::tui::app::Msg;
 use tokio::sync::mpsc::UnboundedSender;
 
 impl Runner {
-    /// A create leaves after the journal's note that it may be on its way.
-    pub(super) fn create(
-        &self,
-        req: u64,
-        body: serde_json::Value,
-        lookup_key: Option<String>,
-        files: Files,
-        attempt: Attempt,
-    ) {
-        let job = SaveJob::Create { body, lookup_key };
+    /// A save; a create leaves only after the journal's note that it may
+    /// be on its way.
+    pub(super) fn save(&self, req: u64, job: SaveJob, files: Files, attempt: Attempt) {
+        let create = matches!(job, SaveJob::Create { .. });
         let task = save_task(
             self.client.clone(),
             self.tx.clone(),
@@ -29,28 +23,11 @@ impl Runner {
             files,
             attempt,
         );
-        self.after_journal(task);
-    }
-
-    pub(super) fn update(
-        &self,
-        req: u64,
-        id: String,
-        body: serde_json::Value,
-        files: Files,
-        key: String,
-        attempt: Attempt,
-    ) {
-        let job = SaveJob::Update { id, body, key };
-        let task = save_task(
-            self.client.clone(),
-            self.tx.clone(),
-            req,
-            job,
-            files,
-            attempt,
-        );
-        tokio::spawn(task);
+        if create {
+            self.after_journal(task);
+        } else {
+            tokio::spawn(task);
+        }
     }
 
     pub(super) fn load_draft(&self, id: String, key: String, text: bool) {

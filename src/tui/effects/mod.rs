@@ -12,6 +12,7 @@ mod people;
 mod signin;
 
 use crate::graph::GraphClient;
+use crate::service::save::SaveJob;
 use crate::store::journal::JournalStore;
 use crate::tui::app::{Effect, Msg};
 use journal::{JournalOp, Writer};
@@ -162,7 +163,7 @@ impl Runner {
                 lookup_key,
                 files,
                 attempt,
-            } => self.create(req, body, lookup_key, files, attempt),
+            } => self.save(req, SaveJob::Create { body, lookup_key }, files, attempt),
             Effect::Update {
                 req,
                 id,
@@ -170,7 +171,7 @@ impl Runner {
                 files,
                 key,
                 attempt,
-            } => self.update(req, id, body, files, key, attempt),
+            } => self.save(req, SaveJob::Update { id, body, key }, files, attempt),
             Effect::LoadDraft { id, key, text } => self.load_draft(id, key, text),
             Effect::Sync(rec) => self.sync(rec),
             Effect::ResolveNames(names) => self.resolve_names(names),

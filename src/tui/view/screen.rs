@@ -249,10 +249,7 @@ mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn model() -> Model {
-        Model::new(
-            crate::tui::app::Session::offline(),
-            crate::tui::app::Startup::default(),
-        )
+        Model::offline()
     }
 
     type TestScreen = Screen<LeanBackend<Vec<u8>>>;
