@@ -31,12 +31,14 @@ fn cfg(emu: &Emulator) -> AuthConfig {
 fn client(emu: &Emulator, store: TokenStore) -> GraphClient {
     GraphClient::new(
         url::Url::parse(&emu.graph_url()).unwrap(),
-        None,
+        graft::auth::Credentials::SignIn {
+            cfg: cfg(emu),
+            store,
+        },
         Mailbox::default(),
         Duration::from_secs(10),
     )
     .unwrap()
-    .with_sign_in(cfg(emu), store)
 }
 
 /// A client signed in to the emulator, with its token cache.

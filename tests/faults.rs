@@ -5,7 +5,7 @@
 mod common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use graft::auth::AccessToken;
+use graft::auth::{AccessToken, Credentials};
 use graft::core::mailbox::Mailbox;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::GraphClient;
@@ -31,12 +31,18 @@ struct Harness {
 fn client(url: &str, timeout: Duration, token_cmd: Option<String>) -> GraphClient {
     GraphClient::new(
         url::Url::parse(url).unwrap(),
-        AccessToken::new(DEMO_TOKEN),
+        match token_cmd {
+            Some(cmd) => Credentials::Command {
+                token: AccessToken::new(DEMO_TOKEN),
+                cmd,
+                timeout: graft::auth::command::TOKEN_CMD_TIMEOUT,
+            },
+            None => Credentials::Fixed(AccessToken::new(DEMO_TOKEN)),
+        },
         Mailbox::default(),
         timeout,
     )
     .unwrap()
-    .with_token_cmd(token_cmd)
 }
 
 impl Harness {

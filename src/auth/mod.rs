@@ -16,6 +16,33 @@ pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 pub const DEFAULT_TENANT: &str = "common";
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 
+/// Where the Graph client's access tokens come from, decided once at start
+/// and handed to the client (which asks again through it when Graph refuses
+/// a token).
+#[derive(Clone, Debug)]
+pub enum Credentials {
+    /// A token given outright (`GRAFT_ACCESS_TOKEN`, the demo), or none.
+    Fixed(Option<AccessToken>),
+    /// `--token-cmd`: its first token, and the command, run again (within
+    /// `timeout`) when Graph refuses the token.
+    Command {
+        token: Option<AccessToken>,
+        cmd: String,
+        timeout: std::time::Duration,
+    },
+    /// Device-code sign-in: tokens from the profile's `store`, refreshed there.
+    SignIn {
+        cfg: AuthConfig,
+        store: store::TokenStore,
+    },
+}
+
+impl From<Option<AccessToken>> for Credentials {
+    fn from(token: Option<AccessToken>) -> Self {
+        Credentials::Fixed(token)
+    }
+}
+
 /// Where and as whom to sign in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthConfig {

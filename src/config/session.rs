@@ -2,9 +2,9 @@
 //! client with its token, the mailbox, the settings; and the runtime and
 //! journal both front ends use.
 
-use crate::auth::AccessToken;
 use crate::auth::command::TokenSource;
 use crate::auth::store::TokenStore;
+use crate::auth::{AccessToken, Credentials};
 use crate::config::args::Cli;
 use crate::config::{self, Error, Settings};
 use crate::core::mailbox::Mailbox;
@@ -98,19 +98,25 @@ pub fn session(cli: &Cli) -> Result<Session, Error> {
     let token_timeout = Duration::from_secs(cli.token_timeout.max(1));
     let (token, source) = crate::auth::command::token(cli.token_cmd.as_deref(), token_timeout)
         .map_err(Error::sign_in)?;
-    let mut client = GraphClient::new(s.graph_url.clone(), token, mailbox.clone(), timeout)
-        .map_err(Error::service)?
-        .with_token_cmd(cli.token_cmd.clone())
-        .with_token_timeout(token_timeout);
-    let source = match source {
-        TokenSource::None => {
+    let (credentials, source) = match (source, &cli.token_cmd) {
+        (TokenSource::None, _) => {
             let store = TokenStore::for_profile(&s.profile)
                 .ok_or_else(|| Error::service("no state directory for the token cache"))?;
-            client = client.with_sign_in(s.auth.clone(), store);
-            TokenSource::SignIn
+            let cfg = s.auth.clone();
+            (Credentials::SignIn { cfg, store }, TokenSource::SignIn)
         }
-        other => other,
+        (TokenSource::Command, Some(cmd)) => (
+            Credentials::Command {
+                token,
+                cmd: cmd.clone(),
+                timeout: token_timeout,
+            },
+            TokenSource::Command,
+        ),
+        (other, _) => (Credentials::Fixed(token), other),
     };
+    let client = GraphClient::new(s.graph_url.clone(), credentials, mailbox.clone(), timeout)
+        .map_err(Error::service)?;
     Ok(Session {
         emulator: None,
         client,

@@ -2,7 +2,7 @@
 
 use super::model::{Error, ErrorEnvelope, FailureKind, MessageResponse, SavedMessage};
 use crate::auth::store::TokenStore;
-use crate::auth::{AuthConfig, AuthErrorKind, TokenSet};
+use crate::auth::{AuthConfig, AuthErrorKind, Credentials, TokenSet};
 use crate::util::sanitize;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -82,9 +82,11 @@ pub fn is_loopback(url: &Url) -> bool {
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl GraphClient {
+    /// A client for the Graph root `root`, with its tokens from
+    /// `credentials`, saving into `mailbox`.
     pub fn new(
         root: Url,
-        token: Option<AccessToken>,
+        credentials: impl Into<Credentials>,
         mailbox: Mailbox,
         timeout: Duration,
     ) -> Result<Self, String> {
@@ -100,40 +102,40 @@ impl GraphClient {
             .pool_idle_timeout(Duration::from_secs(300))
             .build()
             .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
-        Ok(GraphClient {
+        let mut client = GraphClient {
             http,
             root,
             folders: Default::default(),
-            token: Arc::new(RwLock::new(token)),
+            token: Arc::new(RwLock::new(None)),
             token_cmd: None,
             token_timeout: crate::auth::command::TOKEN_CMD_TIMEOUT,
             signin: None,
             mailbox,
             timeout,
-        })
-    }
-
-    /// Re-runs `cmd` for a fresh token when Graph answers 401 (once per request).
-    pub fn with_token_cmd(mut self, cmd: Option<String>) -> Self {
-        self.token_cmd = cmd;
-        self
-    }
-
-    /// How long the token command may run before it is stopped.
-    pub fn with_token_timeout(mut self, timeout: Duration) -> Self {
-        self.token_timeout = timeout;
-        self
-    }
-
-    /// Uses signed-in tokens from `store` (refreshing them) instead of a fixed token.
-    pub fn with_sign_in(mut self, cfg: AuthConfig, store: TokenStore) -> Self {
-        let tokens = store.load();
-        self.signin = Some(Arc::new(SignIn {
-            cfg,
-            store,
-            tokens: tokio::sync::Mutex::new(tokens),
-        }));
-        self
+        };
+        match credentials.into() {
+            Credentials::Fixed(token) => client.token = Arc::new(RwLock::new(token)),
+            Credentials::Command {
+                token,
+                cmd,
+                timeout,
+            } => {
+                client.token = Arc::new(RwLock::new(token));
+                // Run again (once a request) when Graph answers 401.
+                client.token_cmd = Some(cmd);
+                client.token_timeout = timeout;
+            }
+            Credentials::SignIn { cfg, store } => {
+                // Signed-in tokens from `store`, refreshed there.
+                let tokens = store.load();
+                client.signin = Some(Arc::new(SignIn {
+                    cfg,
+                    store,
+                    tokens: tokio::sync::Mutex::new(tokens),
+                }));
+            }
+        }
+        Ok(client)
     }
 
     pub fn sign_in(&self) -> Option<&SignIn> {
