@@ -357,3 +357,30 @@ fn a_long_recovery_list_keeps_the_selection_and_the_hints_in_view() {
         "the hint line is shown: {screen}"
     );
 }
+
+/// PageDown (and Ctrl-V) in a short body moves the cursor to its end and
+/// keeps the text in view; PageUp goes back to the top.
+#[test]
+fn page_down_in_a_short_body_keeps_the_text_in_view() {
+    let mut m = model();
+    m.body_set_rows(24);
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    type_text(&mut m, "first line\nsecond line\nthird line");
+    update(&mut m, ctrl('<'));
+    m.body_jump(0, 0);
+    let _ = draw(&m, 80, 24);
+    update(&mut m, key(KeyCode::PageDown));
+    let (rows, _) = draw(&m, 80, 24);
+    let screen = rows.join("\n");
+    for line in ["first line", "second line", "third line"] {
+        assert!(screen.contains(line), "{line} is out of view:\n{screen}");
+    }
+    assert_eq!(m.body_cursor().0, 2, "the cursor is on the last line");
+    update(&mut m, ctrl('v'));
+    let (rows, _) = draw(&m, 80, 24);
+    assert!(rows.join("\n").contains("first line"));
+    update(&mut m, key(KeyCode::PageUp));
+    assert_eq!(m.body_cursor().0, 0);
+}

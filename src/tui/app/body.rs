@@ -167,6 +167,26 @@ impl Model {
     }
 
     /// The terminal's height changed: size the window for it.
+    /// A page down or up in the body: the cursor moves by about the body's
+    /// height and stops at the first or last line, and the view follows it
+    /// only as far as it needs. (The text widget's own page scroll moves the
+    /// view by a page whatever the text, so a short body scrolled out of
+    /// sight, leaving one line.)
+    pub fn body_page(&mut self, down: bool) {
+        // The body gets the screen less the header, fields, status and
+        // footer: about 12 rows at most.
+        let page = self.form.screen_rows.saturating_sub(12).max(3);
+        let (row, col) = self.body_cursor();
+        let last = self.body_lines_total().saturating_sub(1);
+        let to = if down {
+            (row + page).min(last)
+        } else {
+            row.saturating_sub(page)
+        };
+        self.body_jump(to, col);
+        super::model::reset_view(&mut self.form.fields[Field::Body.index()]);
+    }
+
     pub fn body_set_rows(&mut self, rows: usize) {
         if rows == self.form.screen_rows {
             return;

@@ -516,6 +516,19 @@ fn edited(model: &mut Model, field: Field) -> Outcome {
     Outcome::redraw().with(effects)
 }
 
+/// PageDown / Ctrl-V (down) and PageUp / Alt-V (up): a page in the body.
+fn page_key(key: &KeyEvent) -> Option<bool> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match key.code {
+        KeyCode::PageDown => Some(true),
+        KeyCode::PageUp => Some(false),
+        KeyCode::Char('v') if ctrl => Some(true),
+        KeyCode::Char('v') if alt => Some(false),
+        _ => None,
+    }
+}
+
 fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
     let focus = model.form.focus;
     let newline = matches!(key.code, KeyCode::Enter)
@@ -524,6 +537,10 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
         return move_focus(model, focus.next());
     }
     if focus == Field::Body {
+        if let Some(down) = page_key(&key) {
+            model.body_page(down);
+            return Outcome::redraw();
+        }
         model.body_before_key(&key);
     }
     let ta = model.field_mut(focus);
