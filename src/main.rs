@@ -24,7 +24,14 @@ fn main() -> ExitCode {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "graft started");
     let result = match cli.command.clone() {
         Some(Command::Emulator { port, accept_token }) => cli::run_emulator(port, accept_token),
-        Some(Command::Drafts { remote: true, json }) => graft::cli::drafts::list(&cli, json),
+        Some(Command::Drafts {
+            remote: true, json, ..
+        }) => graft::cli::drafts::list(&cli, json),
+        Some(Command::Drafts {
+            rm, rm_older_than, ..
+        }) if !rm.is_empty() || rm_older_than.is_some() => {
+            graft::cli::drafts::remove(&cli, &rm, rm_older_than)
+        }
         Some(Command::Drafts { .. }) => cli::list_drafts(&cli),
         Some(Command::Sync) => cli::run_sync(&cli),
         Some(Command::Draft(args)) => cli::draft(&cli, &args),

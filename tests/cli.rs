@@ -370,3 +370,55 @@ fn a_mistyped_subcommand_suggests_the_closest() {
         "{err}"
     );
 }
+
+/// `graft drafts --rm KEY` deletes one local copy; `--rm-older-than DAYS`
+/// the old ones, keeping those still queued for a save.
+#[test]
+fn drafts_rm_deletes_local_copies_and_keeps_queued_ones() {
+    use graft::core::record::{Fields, JournalRecord};
+    use graft::store::journal::JournalStore;
+    let state = tempfile::tempdir().unwrap();
+    let store = JournalStore::open(state.path().join("journal")).unwrap();
+    for (key, queued) in [("aaaa1111", false), ("bbbb2222", false), ("cccc3333", true)] {
+        store
+            .write(&JournalRecord {
+                fields: Fields {
+                    subject: format!("draft {key}"),
+                    ..Fields::default()
+                },
+                queued,
+                ..JournalRecord::blank(key.into(), "http://127.0.0.1:1/v1.0", &Default::default())
+            })
+            .unwrap();
+    }
+    store.release_all();
+    let run = |args: &[&str]| {
+        common::graft_command()
+            .arg("drafts")
+            .args(args)
+            .env("GRAFT_STATE_DIR", state.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--rm", "aaaa1111"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("deleted draft aaaa1111"));
+    let listed = String::from_utf8_lossy(&run(&[]).stdout).to_string();
+    assert!(
+        !listed.contains("aaaa1111") && listed.contains("bbbb2222"),
+        "{listed}"
+    );
+    let out = run(&["--rm", "nosuchkey"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no local draft"));
+    let out = run(&["--rm-older-than", "0"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 local draft(s) deleted"),
+        "{out:?}"
+    );
+    let listed = String::from_utf8_lossy(&run(&[]).stdout).to_string();
+    assert!(
+        !listed.contains("bbbb2222") && listed.contains("cccc3333"),
+        "queued kept: {listed}"
+    );
+}

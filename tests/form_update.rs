@@ -572,10 +572,21 @@ fn recovery_restores_every_field_and_the_server_state() {
     };
     let mut m = model();
     m.dialog = Some(Dialog::Recover {
+        confirm: false,
         items: vec![rec.clone(), rec.clone()],
         selected: 0,
     });
     update(&mut m, key(KeyCode::Down));
+    // Deleting asks first: another key keeps the draft.
+    update(&mut m, key(KeyCode::Char('d')));
+    assert!(
+        matches!(&m.dialog, Some(Dialog::Recover { items, confirm: true, .. }) if items.len() == 2)
+    );
+    update(&mut m, key(KeyCode::Char('x')));
+    assert!(
+        matches!(&m.dialog, Some(Dialog::Recover { items, confirm: false, .. }) if items.len() == 2)
+    );
+    update(&mut m, key(KeyCode::Char('d')));
     update(&mut m, key(KeyCode::Char('d')));
     assert!(matches!(&m.dialog, Some(Dialog::Recover { items, .. }) if items.len() == 1));
     update(&mut m, key(KeyCode::Enter));

@@ -204,3 +204,71 @@ pub fn local(cli: &Cli) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// `graft drafts --rm KEY… / --rm-older-than DAYS`: deletes local copies.
+/// A draft open in a running graft is never touched (it is claimed first,
+/// as recovery does), and an age limit keeps drafts still queued for a save.
+pub fn remove(cli: &Cli, keys: &[String], older_than: Option<u64>) -> Result<(), Error> {
+    let store = journal_store(cli.demo).map_err(Error::service)?;
+    let (records, _) = store.list();
+    let mut out = std::io::stdout();
+    let mut removed = 0;
+    for key in keys {
+        let found: Vec<_> = records
+            .iter()
+            .filter(|r| {
+                let file = store.record_path(r);
+                let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                r.key == *key || (key.len() >= 6 && name.starts_with(key.as_str()))
+            })
+            .collect();
+        match found.as_slice() {
+            [] => {
+                return Err(Error::usage(format!(
+                    "no local draft '{key}' (`graft drafts` lists them)"
+                )));
+            }
+            [r] => removed += remove_one(&store, r, &mut out)?,
+            _ => {
+                return Err(Error::usage(format!(
+                    "'{key}' names {} drafts; give more of it",
+                    found.len()
+                )));
+            }
+        }
+    }
+    if let Some(days) = older_than {
+        let limit = days.saturating_mul(86_400);
+        for r in &records {
+            let age = age_secs(&r.updated);
+            if !r.queued && age.is_some_and(|a| a >= limit) {
+                removed += remove_one(&store, r, &mut out)?;
+            }
+        }
+    }
+    let _ = writeln!(out, "{removed} local draft(s) deleted.");
+    Ok(())
+}
+
+fn remove_one(
+    store: &crate::store::journal::JournalStore,
+    r: &crate::core::record::JournalRecord,
+    out: &mut impl Write,
+) -> Result<usize, Error> {
+    let Some(claim) = store.claim(r) else {
+        let _ = writeln!(out, "kept {}: open in a running graft", r.title());
+        return Ok(0);
+    };
+    claim
+        .remove()
+        .map_err(|e| Error::service(format!("{}: {e}", store.record_path(r).display())))?;
+    let _ = writeln!(out, "deleted {} ({})", r.title(), r.state());
+    Ok(1)
+}
+
+/// How long ago `rfc3339` was, in seconds (`None` if it does not parse).
+fn age_secs(rfc3339: &str) -> Option<u64> {
+    let then = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()?;
+    u64::try_from((time::OffsetDateTime::now_utc() - then).whole_seconds()).ok()
+}

@@ -125,6 +125,14 @@ pub enum Command {
         /// With --remote: print a JSON array.
         #[arg(long, requires = "remote")]
         json: bool,
+        /// Delete the local copy of this draft (its key, or the start of its
+        /// file name, as `graft drafts` lists them). Repeatable.
+        #[arg(long, value_name = "KEY", conflicts_with = "remote")]
+        rm: Vec<String>,
+        /// Delete the local copies not touched for this many days (drafts
+        /// still queued for a save are kept).
+        #[arg(long, value_name = "DAYS", conflicts_with = "remote")]
+        rm_older_than: Option<u64>,
     },
     /// Complete saves that were queued (offline, throttled, interrupted) in earlier sessions.
     Sync,

@@ -144,6 +144,9 @@ pub enum Dialog {
     Recover {
         items: Vec<JournalRecord>,
         selected: usize,
+        /// The delete key was pressed once: a second press deletes the
+        /// selected draft's local copy, any other key keeps it.
+        confirm: bool,
     },
     /// An update got 404: the draft was sent or deleted elsewhere.
     DraftGone,
@@ -665,6 +668,7 @@ impl Model {
         }
         if !startup.recover.is_empty() {
             m.dialog = Some(Dialog::Recover {
+                confirm: false,
                 items: startup.recover,
                 selected: 0,
             });

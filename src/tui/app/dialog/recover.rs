@@ -9,9 +9,20 @@ use crossterm::event::KeyEvent;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     let action = model.session.keymap.in_dialog(Context::Recover, &key);
-    let Some(Dialog::Recover { items, selected }) = &mut model.dialog else {
+    let Some(Dialog::Recover {
+        items,
+        selected,
+        confirm,
+    }) = &mut model.dialog
+    else {
         return Reply::Stay(Outcome::none());
     };
+    // Deleting unsaved text asks first: the delete key again confirms, any
+    // other key keeps the draft (and does nothing else).
+    let asked = std::mem::take(confirm);
+    if asked && action != Some(DialogAction::Delete) {
+        return Reply::Stay(Outcome::redraw());
+    }
     match action {
         Some(DialogAction::Up) => *selected = selected.saturating_sub(1),
         Some(DialogAction::Down) => *selected = (*selected + 1).min(items.len().saturating_sub(1)),
@@ -39,6 +50,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
             }
             effects.push(Effect::DropJournal(Box::new(rec)));
             return Reply::Stay(Outcome::redraw().with(effects));
+        }
+        Some(DialogAction::Delete) if *selected < items.len() && !asked => {
+            *confirm = true;
+            return Reply::Stay(Outcome::redraw());
         }
         Some(DialogAction::Delete) if *selected < items.len() => {
             let rec = items.remove(*selected);

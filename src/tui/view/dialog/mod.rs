@@ -25,7 +25,11 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
     match model.dialog.as_ref()? {
         Dialog::Help => help::draw(model, frame, area),
         Dialog::ConfirmQuit => confirm_quit::draw(model, frame, area),
-        Dialog::Recover { items, selected } => recover::draw(model, items, *selected, frame, area),
+        Dialog::Recover {
+            items,
+            selected,
+            confirm,
+        } => recover::draw(model, items, (*selected, *confirm), frame, area),
         Dialog::DraftGone => draft_gone::draw(model, None, frame, area),
         Dialog::DraftElsewhere(w) => draft_gone::draw(model, Some(*w), frame, area),
         Dialog::SignIn(stage) => signin::draw(model, stage, frame, area),

@@ -1,7 +1,7 @@
 //! Drafts of earlier sessions to restore.
 
 use super::{Canvas, dim, hint_line, list_popup};
-use crate::config::keymap::Context;
+use crate::config::keymap::{Context, DialogAction};
 use crate::core::record::JournalRecord;
 use crate::tui::app::Model;
 use ratatui::layout::Rect;
@@ -11,7 +11,7 @@ use ratatui::widgets::ListItem;
 pub(super) fn draw(
     model: &Model,
     items: &[JournalRecord],
-    selected: usize,
+    (selected, confirm): (usize, bool),
     frame: &mut Canvas,
     area: Rect,
 ) {
@@ -30,7 +30,23 @@ pub(super) fn draw(
             ]))
         })
         .collect();
-    let tail = vec![Line::raw(""), hint_line(model, Context::Recover, |_| true)];
+    let mut tail = vec![Line::raw("")];
+    match items.get(selected).filter(|_| confirm) {
+        Some(r) => {
+            let key = model
+                .session
+                .keymap
+                .dialog_key(Context::Recover, DialogAction::Delete);
+            tail.push(Line::styled(
+                format!(
+                    "Delete the local copy of “{}”? Its text is not on the server and is gone for good. {key} again deletes it; any other key keeps it.",
+                    r.title()
+                ),
+                model.session.palette().warn(),
+            ));
+        }
+        None => tail.push(hint_line(model, Context::Recover, |_| true)),
+    }
     list_popup(
         frame,
         area,
