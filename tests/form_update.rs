@@ -1000,3 +1000,26 @@ fn every_change_the_journal_holds_schedules_one_write() {
     let format = update(&mut m, ctrl('t'));
     assert_eq!(journal_timer(&format).len(), 1, "{:?}", format.effects);
 }
+
+/// Every bad recipient is reported at once, each naming its text and what
+/// is wrong with it (no bare "Invalid character.").
+#[test]
+fn every_bad_recipient_is_named_at_once() {
+    let mut m = model();
+    type_text(&mut m, "ok@contoso.com, bob smith@contoso.com, carol@");
+    update(&mut m, key(KeyCode::Tab));
+    type_text(&mut m, "dave@contoso.com; erin@exa mple.com");
+    update(&mut m, ctrl('s'));
+    let Some(StatusEntry::Invalid(text)) = m.status.last() else {
+        panic!("{:?}", m.status.last());
+    };
+    for want in [
+        "To: 'bob smith@contoso.com': a space is not allowed before the '@'",
+        "To: 'carol@': no domain after the '@'",
+        "Cc: 'erin@exa mple.com': a space is not allowed in the domain",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    assert!(!text.contains("Invalid character"), "{text}");
+    assert_eq!(m.form.focus, Field::To, "the first bad field has the focus");
+}

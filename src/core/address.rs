@@ -27,11 +27,24 @@ impl std::fmt::Display for AddressError {
 
 /// Parses a recipient field. An empty field is an empty list.
 pub fn parse_list(input: &str) -> Result<Vec<Address>, AddressError> {
-    split_items(input)
+    parse_list_all(input).map_err(|mut bad| bad.swap_remove(0))
+}
+
+/// Like [`parse_list`], but every item that is not an address is reported,
+/// in the order typed.
+pub fn parse_list_all(input: &str) -> Result<Vec<Address>, Vec<AddressError>> {
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for item in split_items(input)
         .into_iter()
         .filter(|s| !s.trim().is_empty())
-        .map(|item| parse_one(item.trim()))
-        .collect()
+    {
+        match parse_one(item.trim()) {
+            Ok(a) => good.push(a),
+            Err(e) => bad.push(e),
+        }
+    }
+    if bad.is_empty() { Ok(good) } else { Err(bad) }
 }
 
 fn parse_one(item: &str) -> Result<Address, AddressError> {
@@ -51,7 +64,7 @@ fn parse_one(item: &str) -> Result<Address, AddressError> {
         return Err(err("expected one address here".to_string()));
     };
     let addr = info.addr.trim();
-    email_address::EmailAddress::from_str(addr).map_err(|e| err(reason_for(&e)))?;
+    email_address::EmailAddress::from_str(addr).map_err(|e| err(reason_for(addr, &e)))?;
     let name = info
         .display_name
         .as_deref()
@@ -100,15 +113,41 @@ fn describe_parse_error(item: &str, e: &mailparse::MailParseError) -> String {
     format!("cannot be read as an address ({e})")
 }
 
-fn reason_for(e: &email_address::Error) -> String {
+fn reason_for(addr: &str, e: &email_address::Error) -> String {
     use email_address::Error as E;
     match e {
         E::MissingSeparator => "not an email address (no '@')".into(),
         E::LocalPartEmpty => "nothing before the '@'".into(),
         E::DomainEmpty => "no domain after the '@'".into(),
         E::DomainTooFew => "the domain needs a dot, like contoso.com".into(),
-        other => other.to_string(),
+        E::InvalidCharacter => bad_character(addr)
+            .unwrap_or_else(|| "a character here is not allowed in an address".into()),
+        E::DomainInvalidSeparator => {
+            "the domain has an empty part (two dots, or a dot at an end)".into()
+        }
+        E::UnbalancedQuotes => "a quote is not closed".into(),
+        other => other.to_string().trim_end_matches('.').to_lowercase(),
     }
+}
+
+/// The first character of `addr` that an address cannot hold, said so a
+/// reader sees it: `a space is not allowed before the '@'`.
+fn bad_character(addr: &str) -> Option<String> {
+    let (local, domain) = addr.rsplit_once('@')?;
+    let local_ok = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c);
+    let domain_ok = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+    let say = |c: char| match c {
+        ' ' => "a space".to_string(),
+        c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
+        c => format!("'{c}'"),
+    };
+    if let Some(c) = local.chars().find(|c| !local_ok(*c)) {
+        return Some(format!("{} is not allowed before the '@'", say(c)));
+    }
+    domain
+        .chars()
+        .find(|c| !domain_ok(*c))
+        .map(|c| format!("{} is not allowed in the domain", say(c)))
 }
 
 /// Items typed as a bare name (no `@`, no `<address>`), e.g. `Megan Bowen`.

@@ -150,9 +150,10 @@ impl DraftContent {
         more: &crate::core::record::MoreText,
     ) -> Result<DraftContent, Vec<(ListField, super::address::AddressError)>> {
         let mut bad = Vec::new();
+        // Every bad item of every field, so one save names them all.
         let mut list = |which: ListField, text: &str| {
-            super::address::parse_list(text).unwrap_or_else(|e| {
-                bad.push((which, e));
+            super::address::parse_list_all(text).unwrap_or_else(|errors| {
+                bad.extend(errors.into_iter().map(|e| (which, e)));
                 Vec::new()
             })
         };

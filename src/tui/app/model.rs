@@ -868,10 +868,12 @@ impl Model {
                         ListField::Bcc => Some(Field::Bcc),
                         ListField::ReplyTo => None,
                     };
-                    match field {
-                        Some(f) => self.form.errors[f.index()] = Some(e.clone()),
-                        None => self.form.more.reply_to_error = Some(e.clone()),
-                    }
+                    // A field shows its first bad item; the status pane lists all.
+                    let slot = match field {
+                        Some(f) => &mut self.form.errors[f.index()],
+                        None => &mut self.form.more.reply_to_error,
+                    };
+                    slot.get_or_insert_with(|| e.clone());
                     (field, e)
                 })
                 .collect()
