@@ -867,3 +867,40 @@ fn history_loads_an_earlier_draft_and_the_next_save_patches_it() {
         .collect();
     assert_eq!(subjects, [json!("First draft"), json!("Second draft")]);
 }
+
+/// Ctrl-Z suspends graft to a job-control shell (the text is in the journal
+/// first); `fg` brings the form back, redrawn, with the text as it was.
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_form_back() {
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let mut t = common::pty::Pty::spawn_program(
+        "bash",
+        &["--norc", "--noprofile", "-i"],
+        &[("PS1", "shell$ ")],
+        100,
+        30,
+        state.clone(),
+    );
+    t.wait_text("shell$");
+    t.send(&format!("{} --demo\r", env!("CARGO_BIN_EXE_graft")));
+    t.wait_text("DEMO");
+    t.send("kept@contoso.com");
+    t.wait_text("kept@contoso.com");
+    t.send("\x1a");
+    let screen = t.wait_text("Stopped");
+    assert!(
+        !screen.contains("DEMO"),
+        "the shell has the terminal:\n{screen}"
+    );
+    let journal = state.path().join("journal-demo");
+    let kept = std::fs::read_dir(&journal)
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|s| s.contains("kept@contoso.com")));
+    assert!(kept, "the text is in the journal while graft is stopped");
+    t.send("fg\r");
+    let screen = t.wait_text("DEMO");
+    assert!(screen.contains("kept@contoso.com"), "{screen}");
+    t.send("!");
+    t.wait_text("kept@contoso.com!");
+}

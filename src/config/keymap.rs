@@ -21,6 +21,7 @@ pub enum Action {
     More,
     Attach,
     History,
+    Suspend,
     Quit,
 }
 

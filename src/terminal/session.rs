@@ -43,6 +43,32 @@ impl TerminalSession {
     }
 }
 
+impl TerminalSession {
+    /// Ctrl-Z: gives the terminal back as the shell had it, stops this
+    /// process (SIGTSTP, the shell's job control), and when `fg` continues
+    /// it, takes the terminal again. The caller redraws everything.
+    pub fn suspend(&mut self) {
+        use crossterm::terminal::{
+            EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+        };
+        let mut out = std::io::stdout();
+        let _ = crossterm::execute!(
+            out,
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            crossterm::cursor::Show
+        );
+        let _ = disable_raw_mode();
+        // SAFETY: raising a signal on this process. Without job control (an
+        // orphaned process group) the kernel ignores it and this returns.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        let _ = enable_raw_mode();
+        let _ = crossterm::execute!(out, EnterAlternateScreen, EnableBracketedPaste);
+    }
+}
+
 impl Drop for TerminalSession {
     fn drop(&mut self) {
         let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);

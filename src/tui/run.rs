@@ -59,6 +59,9 @@ pub enum LoopEnd {
     /// stream (so nothing else reads the terminal), runs the editor, sends
     /// `Msg::EditorDone`, and starts the loop again.
     Editor(String),
+    /// The user pressed Ctrl-Z: the caller gives the terminal back, stops
+    /// graft (SIGTSTP), and on `fg` takes it again and starts the loop.
+    Suspend,
 }
 
 /// The loop, generic over the terminal backend and the event source so tests can
@@ -110,6 +113,7 @@ where
         let mut redraw = false;
         let mut spawned = false;
         let mut editor = None;
+        let mut suspend = false;
         // A save just went out: a fast server answers before a "saving…" frame
         // would be worth drawing, so wait a moment for it (one frame, not two).
         let mut save_grace: Option<tokio::time::Instant> = None;
@@ -128,6 +132,7 @@ where
                 for effect in out.effects {
                     match effect {
                         Effect::OpenEditor(text) => editor = Some(text),
+                        Effect::Suspend => suspend = true,
                         Effect::Create { .. } | Effect::Update { .. } => {
                             save_grace = Some(tokio::time::Instant::now() + SAVE_GRACE);
                             runner.run(effect);
@@ -185,13 +190,14 @@ where
             }
             break;
         }
-        if model.should_quit || editor.is_some() {
+        if model.should_quit || editor.is_some() || suspend {
             for effect in later {
                 runner.run(effect);
             }
             return Ok(match editor {
-                Some(text) if !model.should_quit => LoopEnd::Editor(text),
-                _ => LoopEnd::Quit,
+                _ if model.should_quit => LoopEnd::Quit,
+                Some(text) => LoopEnd::Editor(text),
+                None => LoopEnd::Suspend,
             });
         }
         if spawned {

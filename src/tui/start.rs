@@ -132,7 +132,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
     let (mut model, store, initial) = form_model(cli, &s, prefill)?;
     let (runner, mut rx) = runner(cli, &s, store.clone());
     spawn_signal_watch(runner.sender());
-    let result = drive(&rt, &mut model, &runner, &mut rx, initial);
+    let result = drive(&rt, &mut model, (&runner, store.as_ref()), &mut rx, initial);
     // Whatever ended the loop (quit, signal, a lost terminal), the journal gets
     // the final text first: after a hang-up, talking to the terminal can fail.
     let kept = super::run::finish_session(runner, store.as_ref(), &model);
@@ -194,11 +194,11 @@ fn runner(
 fn drive(
     rt: &tokio::runtime::Runtime,
     model: &mut Model,
-    runner: &Runner,
+    (runner, store): (&Runner, Option<&JournalStore>),
     rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
     initial: Vec<Effect>,
 ) -> Result<(Result<(), String>, TerminalSession), Error> {
-    let session = TerminalSession::enter().map_err(Error::terminal)?;
+    let mut session = TerminalSession::enter().map_err(Error::terminal)?;
     // Drawing goes through the lean backend, which writes only what changes.
     let mut terminal = Screen::new(LeanBackend::new(std::io::BufWriter::new(std::io::stdout())))
         .map_err(|e| Error::terminal(format!("cannot use the terminal: {e}")))?;
@@ -219,6 +219,20 @@ fn drive(
             Ok(LoopEnd::Editor(text)) => {
                 let edited = crate::terminal::editor::external_editor(&text);
                 let _ = runner.sender().send(Msg::EditorDone(edited));
+                terminal.backend_mut().forget();
+                terminal.forget_size();
+                let _ = terminal.clear();
+            }
+            Ok(LoopEnd::Suspend) => {
+                // The text is on disk before graft stops: a stopped job is
+                // often forgotten, or killed with its terminal.
+                if let Some(store) = store
+                    && model.needs_journal()
+                {
+                    let _ = store.write(&model.journal_record());
+                    model.journal.on_disk = true;
+                }
+                session.suspend();
                 terminal.backend_mut().forget();
                 terminal.forget_size();
                 let _ = terminal.clear();

@@ -175,6 +175,9 @@ pub enum Effect {
     WarmUp,
     /// Hand the terminal to `$EDITOR` with this body; the event loop does this itself.
     OpenEditor(String),
+    /// Stop graft for the shell's job control (Ctrl-Z); the loop hands the
+    /// terminal back, as for the editor.
+    Suspend,
     /// Open this URL with the system opener, if there is a display.
     OpenUrl(String),
     /// Keep these addresses for completion next time.
@@ -419,6 +422,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         }
         Action::Save => save::save(model),
         Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
+        Action::Suspend => Outcome::none().with(vec![Effect::Suspend]),
         Action::More => super::more::open(model),
         Action::Attach => super::attach::open(model),
         Action::History => super::history::open(model),
