@@ -228,3 +228,41 @@ async fn not_signed_in_is_sign_in_needed_not_a_crash() {
     assert_eq!(e.kind, FailureKind::SignInNeeded);
     assert!(emu.requests().is_empty(), "nothing is sent without a token");
 }
+
+/// A sign-in belongs to the Graph root (and authority, tenant, app) it was
+/// made for: the same profile pointed at another root sends nothing, says
+/// why, and the first root's sign-in still works. Profiles keep one store
+/// per Graph root, so trying an emulator never replaces a real sign-in.
+#[tokio::test]
+async fn a_sign_in_is_never_sent_to_another_graph_root() {
+    let a = emulator(vec![DeviceStep::Approve]);
+    let b = emulator(vec![DeviceStep::Approve]);
+    let (_, store, _dir) = signed_in(&a).await;
+    let other = GraphClient::new(
+        url::Url::parse(&b.graph_url()).unwrap(),
+        graft::auth::Credentials::SignIn {
+            cfg: cfg(&b),
+            store: store.clone(),
+        },
+        Mailbox::default(),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    assert!(!other.sign_in().unwrap().signed_in());
+    let err = other.me().await.unwrap_err();
+    assert_eq!(err.kind, graft::graph::FailureKind::SignInNeeded);
+    assert!(err.message.contains("is not sent here"), "{}", err.message);
+    assert!(err.message.contains(&a.graph_url()), "{}", err.message);
+    assert!(b.requests().is_empty(), "nothing reached the other root");
+    // The first root's sign-in is untouched.
+    let again = client(&a, store);
+    assert!(again.me().await.is_ok());
+    // One store per Graph root (only paths are compared: nothing is read).
+    let global = url::Url::parse("https://graph.microsoft.com/v1.0").unwrap();
+    let local = url::Url::parse(&a.graph_url()).unwrap();
+    let (g, l) = (
+        TokenStore::for_profile("default", &global).unwrap(),
+        TokenStore::for_profile("default", &local).unwrap(),
+    );
+    assert_ne!(g.location(), l.location());
+}

@@ -89,7 +89,11 @@ fn session(emu: &Emulator, state: &Path, env: &[(&str, &str)]) -> (String, Strin
 fn login_whoami_draft_logout_with_the_private_file() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("tokens").join("default.json");
+    // The profile keeps one store per Graph root: this one is the emulator's.
+    let file = dir
+        .path()
+        .join("tokens")
+        .join(format!("{}.json", store_name(&emu)));
     // The first sign-in says where the tokens are, once.
     let o = graft(
         &emu,
@@ -159,22 +163,41 @@ fn login_uses_the_secret_service_when_one_is_reachable() {
     let access = v["access_token"].as_str().unwrap().to_string();
     let refresh = v["refresh_token"].as_str().unwrap().to_string();
     assert!(
-        !dir.path().join("tokens").join("default.json").exists(),
+        !dir.path()
+            .join("tokens")
+            .join(format!("{}.json", store_name(&emu)))
+            .exists(),
         "no file copy"
     );
     let (_, who) = session(&emu, dir.path(), &env);
     assert!(
-        who.contains("the secret service (secret-tool: service graft, profile default)"),
+        who.contains(&format!(
+            "the secret service (secret-tool: service graft, profile {})",
+            keyring_name(&emu)
+        )),
         "{who}"
     );
     assert!(!keyring.join("secret.json").exists(), "logout cleared it");
     let argv = std::fs::read_to_string(keyring.join("argv.log")).unwrap();
     assert!(
-        argv.contains("store --label graft tokens (default) service graft profile default"),
+        argv.contains(&format!(
+            "store --label graft tokens ({0}) service graft profile {0}",
+            keyring_name(&emu)
+        )),
         "{argv}"
     );
     assert!(
         !argv.contains(&access) && !argv.contains(&refresh),
         "tokens never in argv"
     );
+}
+
+/// The default profile's token store for this emulator's Graph root.
+fn keyring_name(emu: &Emulator) -> String {
+    let root = url::Url::parse(&emu.graph_url()).unwrap();
+    format!("default@127.0.0.1_{}", root.port().unwrap())
+}
+
+fn store_name(emu: &Emulator) -> String {
+    graft::util::fs::file_name_for(&keyring_name(emu))
 }

@@ -395,7 +395,10 @@ fn sign_in_from_the_form_then_save_and_a_warm_start_next_time() {
     assert_eq!(t.wait_exit(10), 0);
 
     // Tokens are cached (0600) and never shown.
-    let cache = t.state.path().join("tokens").join("default.json");
+    // The default profile's store for this Graph root (the emulator's).
+    let port = url::Url::parse(&emu.graph_url()).unwrap().port().unwrap();
+    let name = graft::util::fs::file_name_for(&format!("default@127.0.0.1_{port}"));
+    let cache = t.state.path().join("tokens").join(format!("{name}.json"));
     let tokens: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
     let access = tokens["access_token"].as_str().unwrap();

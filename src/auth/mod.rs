@@ -201,6 +201,13 @@ pub struct TokenSet {
     /// names); `None` for tokens stored before graft kept them.
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
+    /// The authority that issued them and the Graph root they were
+    /// issued for: they are sent there only. Empty in tokens stored before
+    /// graft kept them.
+    #[serde(default)]
+    pub authority: String,
+    #[serde(default)]
+    pub graph_root: String,
 }
 
 impl std::fmt::Debug for TokenSet {
@@ -220,6 +227,30 @@ pub fn now_secs() -> u64 {
 }
 
 impl TokenSet {
+    /// Why these tokens may not be used with `cfg` and the Graph root
+    /// `root` (`None`: they may). Tokens stored before graft recorded where
+    /// they belong are never sent to a root on this machine, where any
+    /// program could be listening.
+    pub fn not_for(&self, cfg: &AuthConfig, root: &Url) -> Option<String> {
+        let differs = |stored: &str, now: &str| !stored.is_empty() && stored != now;
+        if differs(&self.graph_root, root.as_str()) {
+            return Some(format!("for the Graph root {}", self.graph_root));
+        }
+        if self.graph_root.is_empty() && crate::util::is_loopback(root) {
+            return Some("from before graft recorded where a sign-in belongs".into());
+        }
+        if differs(&self.authority, cfg.authority.as_str()) {
+            return Some(format!("from the authority {}", self.authority));
+        }
+        if differs(&self.tenant, &cfg.tenant) {
+            return Some(format!("for the tenant {}", self.tenant));
+        }
+        if differs(&self.client_id, &cfg.client_id) {
+            return Some(format!("for the app {}", self.client_id));
+        }
+        None
+    }
+
     /// Refresh this long before expiry, so a save never meets an expired token.
     pub const REFRESH_MARGIN: u64 = 300;
 
@@ -413,6 +444,8 @@ fn token_set(
         tenant: cfg.tenant.clone(),
         client_id: cfg.client_id.clone(),
         scopes: t.scope.as_deref().map(short_scopes),
+        authority: cfg.authority.to_string(),
+        graph_root: String::new(),
     })
 }
 
@@ -446,5 +479,8 @@ pub async fn refresh(
         return Err(e);
     }
     tracing::info!("token refreshed");
-    token_set(cfg, &bytes, current.account.clone())
+    token_set(cfg, &bytes, current.account.clone()).map(|mut t| {
+        t.graph_root = current.graph_root.clone();
+        t
+    })
 }

@@ -77,8 +77,20 @@ fn run_tool(tool: &PathBuf, args: &[&str], input: Option<&[u8]>) -> Option<Vec<u
 }
 
 impl TokenStore {
-    /// `<state>/tokens/<profile>.json`, or the secret service when reachable.
-    pub fn for_profile(profile: &str) -> Option<TokenStore> {
+    /// The profile's tokens for the Graph root `graph_root`:
+    /// `<state>/tokens/<profile>.json` for Microsoft's global Graph, and a
+    /// store of its own (`<profile>@<host>`) for any other root (a national
+    /// cloud, an emulator), so trying one never replaces the other's
+    /// sign-in. The secret service when reachable.
+    pub fn for_profile(profile: &str, graph_root: &url::Url) -> Option<TokenStore> {
+        let profile = match graph_root.host_str() {
+            Some("graph.microsoft.com") | None => profile.to_string(),
+            Some(host) => match graph_root.port() {
+                Some(port) => format!("{profile}@{host}_{port}"),
+                None => format!("{profile}@{host}"),
+            },
+        };
+        let profile = profile.as_str();
         let safe = crate::util::fs::file_name_for(profile);
         Some(TokenStore {
             path: crate::util::fs::state_dir()?
@@ -187,6 +199,8 @@ mod tests {
             tenant: "common".into(),
             client_id: "c".into(),
             scopes: None,
+            authority: String::new(),
+            graph_root: String::new(),
         };
         store.save(&t).unwrap();
         #[cfg(unix)]

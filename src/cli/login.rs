@@ -94,8 +94,8 @@ pub fn login(cli: &Cli) -> Result<(), Error> {
 
 pub fn logout(cli: &Cli) -> Result<(), Error> {
     let s = settings(cli)?;
-    let store =
-        TokenStore::for_profile(&s.profile).ok_or_else(|| Error::service("no state directory"))?;
+    let store = TokenStore::for_profile(&s.profile, &s.graph_url)
+        .ok_or_else(|| Error::service("no state directory"))?;
     let existed = store.exists();
     let location = store.location();
     store

@@ -100,7 +100,7 @@ pub fn session(cli: &Cli) -> Result<Session, Error> {
         .map_err(Error::sign_in)?;
     let (credentials, source) = match (source, &cli.token_cmd) {
         (TokenSource::None, _) => {
-            let store = TokenStore::for_profile(&s.profile)
+            let store = TokenStore::for_profile(&s.profile, &s.graph_url)
                 .ok_or_else(|| Error::service("no state directory for the token cache"))?;
             let cfg = s.auth.clone();
             (Credentials::SignIn { cfg, store }, TokenSource::SignIn)

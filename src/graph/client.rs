@@ -69,15 +69,7 @@ pub struct GraphClient {
     timeout: Duration,
 }
 
-/// Whether the URL's host is this machine (127.0.0.1, ::1, localhost).
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
+pub use crate::util::is_loopback;
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -126,12 +118,18 @@ impl GraphClient {
                 client.token_timeout = timeout;
             }
             Credentials::SignIn { cfg, store } => {
-                // Signed-in tokens from `store`, refreshed there.
-                let tokens = store.load();
+                // Signed-in tokens from `store`, refreshed there; never
+                // tokens issued for another Graph root, authority, tenant or app.
+                let mut set_aside = None;
+                let tokens = store.load().filter(|t| {
+                    set_aside = t.not_for(&cfg, &client.root);
+                    set_aside.is_none()
+                });
                 client.signin = Some(Arc::new(SignIn {
                     cfg,
                     store,
                     tokens: tokio::sync::Mutex::new(tokens),
+                    set_aside,
                 }));
             }
         }
@@ -153,11 +151,14 @@ impl GraphClient {
         &self.http
     }
 
-    /// Stores freshly signed-in tokens (memory and cache file).
-    pub async fn set_tokens(&self, tokens: TokenSet) -> std::io::Result<()> {
+    /// Stores freshly signed-in tokens (memory and cache file), bound to
+    /// this client's Graph root and the authority that issued them.
+    pub async fn set_tokens(&self, mut tokens: TokenSet) -> std::io::Result<()> {
         let Some(s) = &self.signin else {
             return Ok(());
         };
+        tokens.graph_root = self.root.to_string();
+        tokens.authority = s.cfg.authority.to_string();
         let saved = s.store.save(&tokens);
         *s.tokens.lock().await = Some(tokens);
         saved
@@ -192,7 +193,13 @@ impl GraphClient {
         };
         let mut slot = s.tokens.lock().await;
         let Some(current) = slot.clone() else {
-            return Err(sign_in_needed("Not signed in."));
+            return Err(sign_in_needed(&match &s.set_aside {
+                Some(why) => format!(
+                    "Not signed in for {}: the profile's stored sign-in is {why}, and is not sent here.",
+                    self.root
+                ),
+                None => "Not signed in.".to_string(),
+            }));
         };
         if current.needs_refresh() {
             match crate::auth::refresh(&self.http, &s.cfg, &current).await {
@@ -801,9 +808,21 @@ pub struct SignIn {
     pub cfg: AuthConfig,
     pub store: TokenStore,
     tokens: tokio::sync::Mutex<Option<TokenSet>>,
+    /// Why the stored tokens were not taken (issued for another root…).
+    set_aside: Option<String>,
 }
 
 impl SignIn {
+    /// Tokens are at hand (stored ones for this root, or a sign-in since).
+    pub fn signed_in(&self) -> bool {
+        self.tokens.try_lock().map_or(true, |t| t.is_some())
+    }
+
+    /// Why the profile's stored tokens are not used with this root.
+    pub fn set_aside(&self) -> Option<&str> {
+        self.set_aside.as_deref()
+    }
+
     pub async fn current(&self) -> Option<TokenSet> {
         self.tokens.lock().await.clone()
     }

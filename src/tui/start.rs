@@ -85,15 +85,21 @@ fn form_model(
     }
     let mut model = Model::new(session, startup);
     let signed_in = match s.client.sign_in() {
-        Some(si) => si.store.load().is_some(),
+        Some(si) => si.signed_in(),
         None => true,
     };
     match s.source {
         // Drafts left to recover come first; sign-in is offered on the first save.
-        TokenSource::SignIn if !signed_in && model.dialog.is_none() => app::signin::offer(
-            &mut model,
-            "You are not signed in. Write first if you like: nothing is lost.",
-        ),
+        TokenSource::SignIn if !signed_in && model.dialog.is_none() => {
+            let why = match s.client.sign_in().and_then(|si| si.set_aside()) {
+                Some(other) => format!(
+                    "You are not signed in for {}: this profile's stored sign-in is {other}, and is not sent here. Write first if you like: nothing is lost.",
+                    s.graph_url
+                ),
+                None => "You are not signed in. Write first if you like: nothing is lost.".into(),
+            };
+            app::signin::offer(&mut model, &why)
+        }
         TokenSource::Demo => model.status.push(StatusEntry::Info(
             "Demo: drafts are saved to a local Graph emulator. Fill in the form and press Ctrl-S."
                 .into(),
@@ -108,6 +114,7 @@ fn form_model(
         let granted = s
             .client
             .sign_in()
+            .filter(|si| si.set_aside().is_none())
             .and_then(|si| si.store.load())
             .and_then(|t| t.scopes);
         app::signin::apply_grants(&mut model, granted.as_deref());
