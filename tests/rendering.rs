@@ -385,3 +385,36 @@ fn page_down_in_a_short_body_keeps_the_text_in_view() {
     update(&mut m, key(KeyCode::PageUp));
     assert_eq!(m.body_cursor().0, 0);
 }
+
+/// Later news (a format switch, "no changes", a copy) never hides the saved
+/// draft's id and webLink; at 80x24 the status pane leaves the body most of
+/// the screen.
+#[test]
+fn the_saved_drafts_id_and_link_stay_under_later_news() {
+    let mut m = saved_model();
+    let (rows, _) = draw(&m, 80, 24);
+    let pane_rows = rows
+        .iter()
+        .skip_while(|r| !r.contains("Status"))
+        .take_while(|r| !r.starts_with('└'))
+        .count()
+        + 1;
+    // One row for the status, the id and link whole after their labels
+    // (3 + 4 rows for a 156-character id at 78 columns), the border: 10
+    // (11 before the labels shared their rows).
+    assert!(
+        pane_rows <= 10,
+        "the status pane takes {pane_rows} of 24 rows:\n{}",
+        rows.join("\n")
+    );
+    update(&mut m, ctrl('t'));
+    let (rows, _) = draw(&m, 80, 24);
+    let text = status_text(&rows);
+    assert!(text.contains("Body format"), "{text}");
+    assert!(text.contains(&long_id()), "id gone:\n{}", rows.join("\n"));
+    assert!(
+        text.contains(&web_link(&m)),
+        "webLink gone:\n{}",
+        rows.join("\n")
+    );
+}

@@ -62,12 +62,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
             if let Some(f) = files {
                 lines.push(Line::from(f.as_str()));
             }
-            lines.extend([
-                Line::styled("id", dim()),
-                Line::from(id.as_str()),
-                Line::styled("webLink", dim()),
-                Line::from(web_link.as_str()),
-            ]);
+            lines.extend(id_and_link(id, web_link));
             lines
         }
         StatusEntry::Failed {
@@ -129,6 +124,15 @@ fn progress_line(
     ])
 }
 
+/// The saved draft's id and webLink, whole (they wrap, never cut), each
+/// after its label.
+fn id_and_link<'a>(id: &'a str, web_link: &'a str) -> [Line<'a>; 2] {
+    [
+        Line::from(vec![Span::styled("id ", dim()), Span::raw(id)]),
+        Line::from(vec![Span::styled("webLink ", dim()), Span::raw(web_link)]),
+    ]
+}
+
 fn text(model: &Model) -> Vec<Line<'_>> {
     let mut lines = match model.status.last() {
         Some(e) => lines_for(model, e),
@@ -147,6 +151,18 @@ fn text(model: &Model) -> Vec<Line<'_>> {
     };
     if let Some(u) = &model.save.upload {
         lines.push(progress_line(u, model.session.palette()));
+    }
+    // Later news never hides the saved draft: its id and link stay under it
+    // (in the rows kept for them) while the form holds that draft.
+    let last_saved = model.status.iter().rev().find_map(|e| match e {
+        StatusEntry::Saved { id, web_link, .. } => Some((id, web_link)),
+        _ => None,
+    });
+    if let Some((id, link)) = last_saved
+        && !matches!(model.status.last(), Some(StatusEntry::Saved { .. }))
+        && model.save.server.id.as_deref() == Some(id.as_str())
+    {
+        lines.extend(id_and_link(id, link));
     }
     lines
 }

@@ -13,33 +13,56 @@ fn breaks(line: &Line<'_>, width: usize) -> Vec<(usize, usize)> {
     if line.width() <= width {
         return breaks;
     }
+    // Every character with its place and width, and for each the width of
+    // the word it is in: a word wider than a row is cut where the row ends
+    // (after its label, say), not moved down first.
+    let chars: Vec<(usize, usize, char, usize)> = line
+        .spans
+        .iter()
+        .enumerate()
+        .flat_map(|(si, span)| {
+            span.content
+                .char_indices()
+                .map(move |(bi, c)| (si, bi, c, c.width().unwrap_or(0)))
+        })
+        .collect();
+    let mut word_w = vec![0usize; chars.len()];
+    let mut start = 0;
+    for i in 0..=chars.len() {
+        if i == chars.len() || chars[i].2.is_whitespace() {
+            let w: usize = chars[start..i].iter().map(|c| c.3).sum();
+            word_w[start..i].fill(w);
+            start = i + 1;
+        }
+    }
     let (mut used, mut after_space, mut since_space) = (0usize, None, 0usize);
-    for (si, span) in line.spans.iter().enumerate() {
-        for (bi, c) in span.content.char_indices() {
-            let w = c.width().unwrap_or(0);
-            if c.is_whitespace() && used + w > width {
-                // A space that does not fit ends the row (and is not shown).
-                breaks.push((si, bi + c.len_utf8()));
-                (used, since_space, after_space) = (0, 0, None);
-                continue;
-            }
-            while used + w > width && used > 0 {
-                if let Some(at) = after_space.take() {
-                    // After the row's last space: the word moves down whole.
+    for (i, &(si, bi, c, w)) in chars.iter().enumerate() {
+        if c.is_whitespace() && used + w > width {
+            // A space that does not fit ends the row (and is not shown).
+            breaks.push((si, bi + c.len_utf8()));
+            (used, since_space, after_space) = (0, 0, None);
+            continue;
+        }
+        while used + w > width && used > 0 {
+            match after_space.take() {
+                // After the row's last space: the word moves down whole,
+                // when a row can hold it.
+                Some(at) if word_w[i] <= width => {
                     breaks.push(at);
                     used = since_space;
-                } else {
-                    // No space to break at: the word is cut here.
+                }
+                // No space to break at, or a word no row holds: cut here.
+                _ => {
                     breaks.push((si, bi));
                     (used, since_space) = (0, 0);
                 }
             }
-            used += w;
-            since_space += w;
-            if c.is_whitespace() {
-                after_space = Some((si, bi + c.len_utf8()));
-                since_space = 0;
-            }
+        }
+        used += w;
+        since_space += w;
+        if c.is_whitespace() {
+            after_space = Some((si, bi + c.len_utf8()));
+            since_space = 0;
         }
     }
     breaks
@@ -142,8 +165,8 @@ mod tests {
         wrap_line(Line::from(format!("id {id}")), 10, &mut rows);
         assert_eq!(
             texts(&rows),
-            ["id ", "AAAAAAAAAA", "AAAAAAAAAA", "AAAAA"],
-            "a word wider than the row is cut at the row's end"
+            ["id AAAAAAA", "AAAAAAAAAA", "AAAAAAAA"],
+            "a word wider than any row is cut at the row's end, right after its label"
         );
     }
 
