@@ -348,7 +348,7 @@ fn save_then_quit_waits_for_the_server() {
 fn help_opens_and_any_key_closes_it_without_typing() {
     let mut m = model();
     update(&mut m, key(KeyCode::F(1)));
-    assert_eq!(m.dialog, Some(Dialog::Help));
+    assert_eq!(m.dialog, Some(Dialog::Help { scroll: 0 }));
     update(&mut m, key(KeyCode::Char('x')));
     assert_eq!(m.dialog, None);
     assert_eq!(m.text(Field::To), "");

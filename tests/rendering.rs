@@ -418,3 +418,52 @@ fn the_saved_drafts_id_and_link_stay_under_later_news() {
         rows.join("\n")
     );
 }
+
+/// F1 lays out at every size down to 40x12: the key column never runs into
+/// the text, and a help taller than the screen scrolls (and says so).
+#[test]
+fn help_fits_every_size_and_scrolls() {
+    use graft::tui::app::Dialog;
+    for (w, h) in [(200, 50), (100, 30), (80, 24), (40, 12)] {
+        let mut m = model();
+        m.body_set_rows(h as usize);
+        update(&mut m, key(KeyCode::F(1)));
+        assert_eq!(m.dialog, Some(Dialog::Help { scroll: 0 }));
+        let (rows, _) = draw(&m, w, h);
+        let screen = rows.join("\n");
+        assert!(screen.contains("Help"), "{w}x{h}:\n{screen}");
+        // Every key row has a gap between its keys and its text.
+        for r in rows.iter().filter(|r| r.contains("Save the draft")) {
+            let i = r.find("Save the draft").unwrap();
+            assert!(
+                r[..i].ends_with(' '),
+                "{w}x{h}: keys run into the text: {r}"
+            );
+        }
+        if h <= 30 {
+            assert!(
+                screen.contains("scroll"),
+                "{w}x{h} says it scrolls:\n{screen}"
+            );
+            assert!(screen.contains("Keys"), "{w}x{h}:\n{screen}");
+            for _ in 0..200 {
+                update(&mut m, key(KeyCode::Down));
+            }
+            let (rows, _) = draw(&m, w, h);
+            let screen = rows.join("\n");
+            let heading = |r: &String| r.trim_matches(|c: char| c == '│' || c == ' ') == "Keys";
+            assert!(!rows.iter().any(heading), "{w}x{h} scrolled:\n{screen}");
+            assert!(
+                screen.contains("Drafts go to"),
+                "{w}x{h} at the end:\n{screen}"
+            );
+            update(&mut m, key(KeyCode::PageUp));
+            assert!(
+                matches!(m.dialog, Some(Dialog::Help { .. })),
+                "paging keeps it open"
+            );
+        }
+        update(&mut m, key(KeyCode::Char('x')));
+        assert_eq!(m.dialog, None, "another key closes it");
+    }
+}

@@ -29,6 +29,7 @@ pub enum Action {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Context {
+    Help,
     ConfirmQuit,
     Recover,
     DraftGone,
@@ -42,9 +43,12 @@ pub enum Context {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DialogAction {
-    /// The selection up / down a list.
+    /// The selection (or the view) up / down a list.
     Up,
     Down,
+    /// A page up / down.
+    PageUp,
+    PageDown,
     /// Take the selected item, or the dialog's main choice.
     Choose,
     /// Remove the selected item.

@@ -138,7 +138,10 @@ pub enum StatusEntry {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Dialog {
-    Help,
+    /// F1: every key; `scroll` is the first line shown.
+    Help {
+        scroll: u16,
+    },
     ConfirmQuit,
     /// Drafts from earlier sessions that the server does not hold yet.
     Recover {

@@ -409,7 +409,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::NextField => move_focus(model, model.form.focus.next()),
         Action::PrevField => move_focus(model, model.form.focus.prev()),
         Action::Help => {
-            model.dialog = Some(Dialog::Help);
+            model.dialog = Some(Dialog::Help { scroll: 0 });
             Outcome::redraw()
         }
         Action::Quit => {

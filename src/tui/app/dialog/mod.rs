@@ -8,6 +8,7 @@
 pub mod attach;
 pub mod confirm_quit;
 pub mod draft_gone;
+pub mod help;
 pub mod history;
 pub mod more;
 pub mod recover;
@@ -43,8 +44,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Routed {
     };
     let kind = std::mem::discriminant(open);
     let reply = match open {
-        // Any key closes the help.
-        Dialog::Help => Reply::Close(Outcome::redraw()),
+        Dialog::Help { .. } => help::on_key(model, key),
         Dialog::ConfirmQuit => confirm_quit::on_key(model, key),
         Dialog::Recover { .. } => recover::on_key(model, key),
         Dialog::DraftGone | Dialog::DraftElsewhere(_) => draft_gone::on_key(model, key),

@@ -23,7 +23,7 @@ use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap}
 /// a text field.
 pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
     match model.dialog.as_ref()? {
-        Dialog::Help => help::draw(model, frame, area),
+        Dialog::Help { scroll } => help::draw(model, *scroll, frame, area),
         Dialog::ConfirmQuit => confirm_quit::draw(model, frame, area),
         Dialog::Recover {
             items,

@@ -1,0 +1,25 @@
+//! F1: every key. The arrows and page keys scroll it; any other key closes it.
+
+use super::Reply;
+use crate::config::keymap::{Context, DialogAction};
+use crate::tui::app::model::{Dialog, Model};
+use crate::tui::app::update::Outcome;
+use crossterm::event::KeyEvent;
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+    let action = model.session.keymap.in_dialog(Context::Help, &key);
+    // A page is the screen less the box's borders; the view stops the
+    // scroll at the last line.
+    let page = (model.form.screen_rows.saturating_sub(4)).max(1) as u16;
+    let Some(Dialog::Help { scroll }) = &mut model.dialog else {
+        return Reply::Stay(Outcome::none());
+    };
+    *scroll = match action {
+        Some(DialogAction::Up) => scroll.saturating_sub(1),
+        Some(DialogAction::Down) => scroll.saturating_add(1),
+        Some(DialogAction::PageUp) => scroll.saturating_sub(page),
+        Some(DialogAction::PageDown) => scroll.saturating_add(page),
+        _ => return Reply::Close(Outcome::redraw()),
+    };
+    Reply::Stay(Outcome::redraw())
+}
