@@ -907,3 +907,41 @@ fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_form_back() {
     t.send("!");
     t.wait_text("kept@contoso.com!");
 }
+
+/// The demo keeps its journal apart and says so: a draft saved in one demo
+/// run and left unsaved is recovered in the next and saved anew (the demo's
+/// mailbox starts empty), never reported as sent or deleted elsewhere. The
+/// config file's keys apply to the demo too.
+#[test]
+fn the_demo_recovers_its_own_drafts_and_honours_the_config() {
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    std::fs::write(
+        state.path().join("config.toml"),
+        "[keys]\nsave = [\"f9\"]\n",
+    )
+    .unwrap();
+    let mut t = Pty::spawn_with_state(&["--demo"], &[], 100, 30, state.clone());
+    t.wait_text("DEMO");
+    t.send("first@contoso.com");
+    t.send("\x1b[20~"); // F9, the configured save key
+    t.wait_text("201 Created");
+    t.send(", second@contoso.com");
+    t.wait_text("unsaved changes");
+    t.send(CTRL_Q);
+    t.wait_text("Quit?");
+    t.send("y");
+    assert_eq!(t.wait_exit(10), 0);
+
+    let mut t = Pty::spawn_with_state(&["--demo"], &[], 100, 30, state);
+    t.wait_text("Recover a draft");
+    t.send(ENTER);
+    t.wait_text("first@contoso.com, second@contoso.com");
+    t.send("\x1b[20~");
+    let screen = t.wait_text("201 Created");
+    assert!(
+        !screen.contains("elsewhere") && !screen.contains("gone"),
+        "{screen}"
+    );
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+}

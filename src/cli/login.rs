@@ -119,11 +119,7 @@ pub fn whoami(cli: &Cli) -> Result<(), Error> {
     let rt = runtime()?;
     let me = rt.block_on(s.client.me());
     let mut out = std::io::stdout();
-    let profile = s
-        .settings
-        .as_ref()
-        .map(|x| x.profile.clone())
-        .unwrap_or_else(|| "demo".into());
+    let profile = super::profile_name(&s, cli.demo);
     let _ = writeln!(out, "profile      {profile}");
     let _ = writeln!(out, "graph        {}", s.graph_url);
     match (&s.source, s.client.sign_in()) {

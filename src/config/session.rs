@@ -86,7 +86,8 @@ pub fn session(cli: &Cli) -> Result<Session, Error> {
             mailbox,
             graph_url,
             source: TokenSource::Demo,
-            settings: None,
+            // The config file's keys, theme and features apply to the demo too.
+            settings: Some(settings(cli)?),
         });
     }
     let s = settings(cli)?;

@@ -24,6 +24,26 @@ pub struct Recovery {
 }
 
 impl Recovery {
+    /// For the demo: its emulator's mailbox starts empty every run, so the
+    /// drafts earlier demo runs saved are not there. Their server state is
+    /// forgotten (they are saved anew, not reported "sent or deleted
+    /// elsewhere"); returns how many that was.
+    pub fn forget_demo_mailbox(&mut self) -> usize {
+        let mut n = 0;
+        for r in self.sync.iter_mut().chain(self.recover.iter_mut()) {
+            if r.server_id.is_some() || r.create_uncertain {
+                r.server_id = None;
+                r.web_link = None;
+                r.saved = None;
+                r.create_uncertain = false;
+                r.attachments.iter_mut().for_each(|a| a.server_id = None);
+                r.detached.clear();
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// A line for each unreadable file.
     pub fn notices(&self) -> Vec<String> {
         self.unreadable

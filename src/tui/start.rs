@@ -68,7 +68,12 @@ fn form_model(
     startup.journal = store.is_some();
     let mut initial = Vec::new();
     if let Some(store) = &store {
-        let found = crate::service::recovery::scan(store, &s.mailbox, &s.graph_url, cli.demo);
+        let mut found = crate::service::recovery::scan(store, &s.mailbox, &s.graph_url, cli.demo);
+        if cli.demo && found.forget_demo_mailbox() > 0 {
+            startup.notices.push(
+                "The demo's mailbox starts empty each run: drafts from earlier demo runs are kept in the demo's own journal and saved anew.".into(),
+            );
+        }
         initial = super::recovered(found, &mut startup);
     }
     if let Some(path) = crate::store::address_book::path(cli.demo) {

@@ -391,6 +391,15 @@ impl Session {
         )
     }
 
+    /// The command that lists this session's local drafts.
+    pub fn drafts_command(&self) -> &'static str {
+        if self.demo {
+            "graft drafts --demo"
+        } else {
+            "graft drafts"
+        }
+    }
+
     /// The styles the view draws with (the theme, without colours under NO_COLOR).
     pub fn palette(&self) -> crate::config::theme::Palette {
         self.theme.palette(self.no_color)

@@ -105,7 +105,7 @@ fn switch_to(model: &mut Model, rec: &JournalRecord) -> Vec<Effect> {
             ));
         } else {
             model.status.push(StatusEntry::Info(
-                "The draft you were writing is kept in the local journal (graft drafts; offered at the next start).".into(),
+                format!("The draft you were writing is kept in the local journal ({}; offered at the next start).", model.session.drafts_command()),
             ));
         }
     }

@@ -71,9 +71,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
             };
         }
         Some(DialogAction::Close) => {
-            model.status.push(StatusEntry::Info(
-                "Started a blank draft; the earlier drafts stay in the local journal (`graft drafts` lists them).".into(),
-            ));
+            let list = model.session.drafts_command();
+            model.status.push(StatusEntry::Info(format!(
+                "Started a blank draft; the earlier drafts stay in the local journal (`{list}` lists them)."
+            )));
             return Reply::Close(Outcome::redraw());
         }
         _ => return Reply::Stay(Outcome::none()),
