@@ -1,15 +1,11 @@
 //! The hand-off to `$VISUAL`/`$EDITOR` for the body: the form's screen is
 //! left, the editor runs on the terminal, and the screen comes back.
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use std::io::Write;
 
 /// Suspends the form, runs `$VISUAL`/`$EDITOR` (fallback `vi`) on the body in a
 /// private temporary file, and brings the form back.
 pub fn external_editor(text: &str) -> Result<String, String> {
-    use crossterm::terminal::{
-        EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-    };
     let editor = ["VISUAL", "EDITOR"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
@@ -22,14 +18,7 @@ pub fn external_editor(text: &str) -> Result<String, String> {
     file.write_all(text.as_bytes())
         .and_then(|_| file.flush())
         .map_err(|e| format!("Could not write the file for the editor: {e}."))?;
-    let mut out = std::io::stdout();
-    let _ = crossterm::execute!(
-        out,
-        DisableBracketedPaste,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
-    let _ = disable_raw_mode();
+    super::session::give_back();
     // `sh -c` so an editor setting with arguments (`code --wait`) works.
     let status = std::process::Command::new("sh")
         .arg("-c")
@@ -37,8 +26,7 @@ pub fn external_editor(text: &str) -> Result<String, String> {
         .arg("sh")
         .arg(file.path())
         .status();
-    let _ = enable_raw_mode();
-    let _ = crossterm::execute!(out, EnterAlternateScreen, EnableBracketedPaste);
+    super::session::take_again();
     match status {
         Err(e) => return Err(format!("Could not start the editor '{editor}': {e}.")),
         Ok(s) if !s.success() => return Err(format!("The editor '{editor}' exited with {s}.")),

@@ -48,25 +48,38 @@ impl TerminalSession {
     /// process (SIGTSTP, the shell's job control), and when `fg` continues
     /// it, takes the terminal again. The caller redraws everything.
     pub fn suspend(&mut self) {
-        use crossterm::terminal::{
-            EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-        };
-        let mut out = std::io::stdout();
-        let _ = crossterm::execute!(
-            out,
-            DisableBracketedPaste,
-            LeaveAlternateScreen,
-            crossterm::cursor::Show
-        );
-        let _ = disable_raw_mode();
+        give_back();
         // SAFETY: raising a signal on this process. Without job control (an
         // orphaned process group) the kernel ignores it and this returns.
         unsafe {
             libc::raise(libc::SIGTSTP);
         }
-        let _ = enable_raw_mode();
-        let _ = crossterm::execute!(out, EnterAlternateScreen, EnableBracketedPaste);
+        take_again();
     }
+}
+
+/// The terminal as the shell had it, for another program (an editor) or
+/// the shell itself: the main screen, cooked mode, the cursor shown.
+pub fn give_back() {
+    use crossterm::terminal::{LeaveAlternateScreen, disable_raw_mode};
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// The terminal as the form has it again (the caller redraws everything).
+pub fn take_again() {
+    use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
+    let _ = enable_raw_mode();
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste
+    );
 }
 
 impl Drop for TerminalSession {
