@@ -28,3 +28,33 @@ fn readme_gives_the_two_fresh_machine_commands() {
     assert!(readme.contains("cargo run --release -- --demo"));
     assert!(readme.contains("cargo test"));
 }
+
+#[test]
+fn readme_names_every_action_the_keys_section_can_bind() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let keymap =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/keymap.toml"))
+            .unwrap();
+    let start = readme
+        .find("Action names:")
+        .expect("README lists the action names");
+    let list = &readme[start..start + readme[start..].find(". A dialog").unwrap()];
+    let mut bound: Vec<&str> = Vec::new();
+    let mut in_binding = false;
+    for line in keymap.lines() {
+        if line.starts_with("[[") {
+            in_binding = line == "[[binding]]";
+        }
+        if in_binding && let Some(name) = line.strip_prefix("action = ") {
+            bound.push(name.trim_matches('"'));
+        }
+    }
+    assert!(bound.len() > 10, "{bound:?}");
+    for action in bound {
+        assert!(
+            list.contains(&format!("`{action}`")),
+            "README's action list lacks `{action}`: {list}"
+        );
+    }
+}
