@@ -195,3 +195,32 @@ fn accept(model: &mut Model, pick: &Address) {
     model.completion.suggest = Suggestions::default();
     model.completion.people_query = None;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(a: &str, name: Option<&str>) -> Address {
+        Address {
+            name: name.map(str::to_string),
+            address: a.to_string(),
+        }
+    }
+
+    /// What the README says: starts of the address, the name or a word of it
+    /// rank first; anywhere in the address next; an exact address is done.
+    #[test]
+    fn word_starts_rank_first_then_anywhere_in_the_address() {
+        let dana = addr("dana.kim@contoso.com", Some("Dana Kim"));
+        assert_eq!(rank(&dana, "dan"), Some(0));
+        assert_eq!(rank(&dana, "kim"), Some(1));
+        assert_eq!(rank(&dana, "contoso"), Some(1));
+        assert_eq!(rank(&dana, "ana"), Some(1), "inside the address");
+        assert_eq!(
+            rank(&addr("x@y.io", Some("Ann Lee")), "nn"),
+            None,
+            "not inside a name"
+        );
+        assert_eq!(rank(&dana, "dana.kim@contoso.com"), None);
+    }
+}
