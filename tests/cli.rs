@@ -422,3 +422,26 @@ fn drafts_rm_deletes_local_copies_and_keeps_queued_ones() {
         "queued kept: {listed}"
     );
 }
+
+/// The man page carries the keys (from the keymap), exit codes, files and
+/// environment variables, besides the flags.
+#[test]
+fn the_man_page_has_keys_exit_codes_files_and_environment() {
+    let out = common::graft_command().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        ".SH KEYS",
+        "ctrl\\-s, f2",
+        "Suspend graft",
+        ".SH EXIT STATUS",
+        "Graph refused the request",
+        ".SH FILES",
+        "journal/",
+        ".SH ENVIRONMENT",
+        "GRAFT_STATE_DIR",
+        "NO_COLOR",
+    ] {
+        assert!(page.contains(want), "man page lacks {want}");
+    }
+}

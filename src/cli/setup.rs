@@ -40,7 +40,119 @@ pub fn completions(shell: clap_complete::Shell) -> Result<(), Error> {
 
 pub fn man() -> Result<(), Error> {
     use clap::CommandFactory;
+    let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command())
-        .render(&mut std::io::stdout())
+        .render(&mut out)
+        .map_err(|e| Error::terminal(e.to_string()))?;
+    out.extend_from_slice(man_sections().as_bytes());
+    std::io::stdout()
+        .write_all(&out)
         .map_err(|e| Error::terminal(e.to_string()))
+}
+
+/// The man page's sections beyond the flags: the keys (from the keymap),
+/// exit codes, files and environment.
+fn man_sections() -> String {
+    let esc = |s: &str| s.replace('\\', "\\\\").replace('-', "\\-");
+    let mut m = String::from(".SH KEYS\n");
+    let km = crate::config::keymap::Keymap::defaults();
+    for b in &km.bindings {
+        m.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            esc(&b.key_names.join(", ")),
+            esc(&b.help)
+        ));
+    }
+    for e in &km.editing {
+        m.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            esc(&e.keys),
+            esc(&e.help)
+        ));
+    }
+    m.push_str(".SH EXIT STATUS\n");
+    for (code, what) in [
+        (0, "success"),
+        (
+            crate::config::exit::TERMINAL,
+            "the terminal could not be used, or output could not be written",
+        ),
+        (
+            crate::config::exit::USAGE,
+            "a flag, the config file or the input is wrong",
+        ),
+        (
+            crate::config::exit::SIGN_IN,
+            "not signed in, or the sign-in was refused",
+        ),
+        (
+            crate::config::exit::REJECTED,
+            "Graph refused the request (a 4xx other than 429)",
+        ),
+        (
+            crate::config::exit::SERVICE,
+            "the service, the network or local state failed",
+        ),
+    ] {
+        m.push_str(&format!(".TP\n{code}\n{}\n", esc(what)));
+    }
+    m.push_str(".SH FILES\n");
+    for (path, what) in [
+        (
+            "~/.config/graft/config.toml",
+            "settings and profiles (GRAFT_CONFIG moves it)",
+        ),
+        (
+            "~/.local/state/graft/journal/",
+            "the local journal: unsaved text, one file per draft",
+        ),
+        (
+            "~/.local/state/graft/tokens/",
+            "signed-in tokens, 0600, when no secret service is reachable",
+        ),
+        (
+            "~/.local/state/graft/history/",
+            "drafts saved from graft, per profile",
+        ),
+        (
+            "~/.local/state/graft/addresses.json",
+            "addresses used before, for completion",
+        ),
+        (
+            "~/.local/state/graft/logs/",
+            "logs, a file a day, seven kept",
+        ),
+    ] {
+        m.push_str(&format!(".TP\n{}\n{}\n", esc(path), esc(what)));
+    }
+    m.push_str(".SH ENVIRONMENT\n");
+    for (var, what) in [
+        (
+            "GRAFT_ACCESS_TOKEN",
+            "a Graph access token to use instead of signing in",
+        ),
+        ("GRAFT_CONFIG", "the config file"),
+        (
+            "GRAFT_STATE_DIR",
+            "the state directory (journal, tokens, history, logs)",
+        ),
+        ("GRAFT_PROFILE", "the profile (as --profile)"),
+        ("GRAFT_GRAPH_URL", "the Graph root (as --graph-url)"),
+        (
+            "GRAFT_AUTHORITY_URL, GRAFT_TENANT, GRAFT_CLIENT_ID, GRAFT_CLOUD",
+            "where and as which app to sign in",
+        ),
+        (
+            "GRAFT_TOKEN_STORE",
+            "file: keep tokens in a 0600 file even when a secret service is reachable",
+        ),
+        ("GRAFT_SECRET_TOOL", "the secret-service tool to use"),
+        ("GRAFT_TOKEN_TIMEOUT", "how long --token-cmd may run"),
+        ("VISUAL, EDITOR", "the editor for the body (Ctrl-G)"),
+        ("NO_COLOR", "no colours"),
+        ("RUST_LOG", "what the log records"),
+    ] {
+        m.push_str(&format!(".TP\n{}\n{}\n", esc(var), esc(what)));
+    }
+    m
 }
