@@ -150,7 +150,7 @@ fn tab_completes_the_path_from_the_candidates() {
     );
     match &m.dialog {
         Some(Dialog::Attach(d)) => {
-            assert_eq!(d.input, "/home/u/report-202");
+            assert_eq!(d.input.text(), "/home/u/report-202");
             assert_eq!(d.candidates.len(), 2);
         }
         other => panic!("{other:?}"),
@@ -165,7 +165,7 @@ fn tab_completes_the_path_from_the_candidates() {
         },
     );
     match &m.dialog {
-        Some(Dialog::Attach(d)) => assert_eq!(d.input, "/home/u/report-2026"),
+        Some(Dialog::Attach(d)) => assert_eq!(d.input.text(), "/home/u/report-2026"),
         other => panic!("{other:?}"),
     }
 }
@@ -464,4 +464,56 @@ fn a_removal_made_while_a_save_runs_is_not_forgotten() {
         Some("AAMkTwo")
     );
     assert!(m.is_dirty());
+}
+
+/// The path field edits in place (Home/Ctrl-A, arrows, Ctrl-U undoes as in
+/// the form), a path that failed stays to be fixed and new typing replaces
+/// it, and `file://` URLs are taken as paths.
+#[test]
+fn the_path_field_edits_in_place_and_takes_file_urls() {
+    let path = |m: &Model| match &m.dialog {
+        Some(Dialog::Attach(d)) => d.input.text().to_string(),
+        other => panic!("{other:?}"),
+    };
+    let checked = |out: &graft::tui::app::Outcome| {
+        out.effects.iter().find_map(|e| match e {
+            Effect::CheckFile(p) => Some(p.clone()),
+            _ => None,
+        })
+    };
+    let mut m = model();
+    update(&mut m, ctrl('o'));
+    type_text(&mut m, "home/u/rport.pdf");
+    update(&mut m, ctrl('a'));
+    type_text(&mut m, "/");
+    for _ in 0.."home/u/r".len() {
+        update(&mut m, key(KeyCode::Right));
+    }
+    type_text(&mut m, "e");
+    assert_eq!(path(&m), "/home/u/report.pdf");
+    update(&mut m, ctrl('u'));
+    assert_eq!(
+        path(&m),
+        "/home/u/rport.pdf",
+        "ctrl-u undoes, as in the form"
+    );
+    type_text(&mut m, "e");
+    let out = update(&mut m, key(KeyCode::Enter));
+    assert_eq!(checked(&out).as_deref(), Some("/home/u/report.pdf"));
+    update(
+        &mut m,
+        Msg::FileChecked(Err("/home/u/report.pdf: no such file.".into())),
+    );
+    assert_eq!(path(&m), "/home/u/report.pdf", "the failed path stays");
+    update(&mut m, key(KeyCode::End));
+    update(&mut m, key(KeyCode::Backspace));
+    assert_eq!(path(&m), "/home/u/report.pd", "and can be fixed");
+    update(
+        &mut m,
+        Msg::FileChecked(Err("/home/u/report.pd: no such file.".into())),
+    );
+    type_text(&mut m, "file:///tmp/a%20b.txt");
+    assert_eq!(path(&m), "file:///tmp/a%20b.txt", "new typing replaces it");
+    let out = update(&mut m, key(KeyCode::Enter));
+    assert_eq!(checked(&out).as_deref(), Some("/tmp/a b.txt"));
 }

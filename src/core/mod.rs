@@ -8,6 +8,7 @@ pub mod attach;
 pub mod content;
 pub mod history;
 pub mod limits;
+pub mod line;
 pub mod mailbox;
 pub mod mailto;
 pub mod record;

@@ -14,7 +14,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// The Ctrl-O dialog's state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AttachDialog {
-    pub input: String,
+    /// The path being typed, edited in place like the other fields.
+    pub input: crate::core::line::LineEdit,
     /// The highlighted file on the list (for removal), if any.
     pub selected: Option<usize>,
     /// Path completions for the input.
@@ -58,7 +59,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let out = match action {
         Some(DialogAction::Choose) => {
-            let input = d.input.trim().to_string();
+            let input = path_of(d.input.text());
             if input.is_empty() {
                 return Reply::Close(Outcome::redraw());
             }
@@ -66,7 +67,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
             Outcome::redraw().with(vec![Effect::CheckFile(input)])
         }
         Some(DialogAction::Complete) => {
-            let input = d.input.clone();
+            let input = d.input.text().to_string();
             Outcome::none().with(vec![Effect::CompletePath(input)])
         }
         Some(DialogAction::Up) if count > 0 => {
@@ -88,27 +89,43 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
             let i = d.selected.unwrap_or(0);
             remove(model, i)
         }
-        _ => match key.code {
-            KeyCode::Backspace => {
-                d.input.pop();
-                d.candidates.clear();
-                Outcome::redraw()
+        _ => {
+            let alt = key.modifiers.contains(KeyModifiers::ALT);
+            let i = &mut d.input;
+            // The path field edits like the form's fields.
+            match (key.code, ctrl) {
+                (KeyCode::Backspace, _) | (KeyCode::Char('h'), true) => i.backspace(),
+                (KeyCode::Delete, _) | (KeyCode::Char('d'), true) => i.delete(),
+                (KeyCode::Left, _) | (KeyCode::Char('b'), true) => i.left(),
+                (KeyCode::Right, _) | (KeyCode::Char('f'), true) => i.right(),
+                (KeyCode::Home, _) | (KeyCode::Char('a'), true) => i.home(),
+                (KeyCode::End, _) | (KeyCode::Char('e'), true) => i.end(),
+                (KeyCode::Char('k'), true) => i.kill_to_end(),
+                (KeyCode::Char('u'), true) => i.undo(),
+                (KeyCode::Char(c), false) if !alt && !c.is_control() => {
+                    i.insert(&c.to_string());
+                    d.selected = None;
+                }
+                _ => return Reply::Stay(Outcome::none()),
             }
-            KeyCode::Char('u') if ctrl => {
-                d.input.clear();
-                d.candidates.clear();
-                Outcome::redraw()
-            }
-            KeyCode::Char(c) if !ctrl && !c.is_control() => {
-                d.input.push(c);
-                d.selected = None;
-                d.candidates.clear();
-                Outcome::redraw()
-            }
-            _ => Outcome::none(),
-        },
+            d.candidates.clear();
+            Outcome::redraw()
+        }
     };
     Reply::Stay(out)
+}
+
+/// The file a typed path names: `file://` URLs (as file managers copy
+/// them) become paths; surrounding blanks go.
+fn path_of(input: &str) -> String {
+    let input = input.trim();
+    match url::Url::parse(input) {
+        Ok(u) if u.scheme() == "file" => u
+            .to_file_path()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| input.to_string()),
+        _ => input.to_string(),
+    }
 }
 
 pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
@@ -116,7 +133,7 @@ pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
         // A pasted path: one line, no quotes a shell would have added.
         let line = text.lines().next().unwrap_or("").trim();
         let line = line.trim_matches(|c| c == '\'' || c == '"');
-        d.input.push_str(line);
+        d.input.insert(line);
         d.candidates.clear();
     }
     Outcome::redraw()
@@ -184,7 +201,13 @@ pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Ou
             }
             (msg, Vec::new())
         }
-        Err(e) => (e, Vec::new()),
+        Err(e) => {
+            // The path stays to be fixed; typing something new replaces it.
+            if let Some(d) = dialog(model) {
+                d.input.replace_on_type();
+            }
+            (e, Vec::new())
+        }
     };
     if let Some(d) = dialog(model) {
         d.message = Some(message);
@@ -214,14 +237,14 @@ pub fn on_candidates(model: &mut Model, input: String, found: Vec<(String, bool)
     let Some(d) = dialog(model) else {
         return Outcome::none();
     };
-    if d.input != input {
+    if d.input.text() != input {
         return Outcome::none();
     }
     match crate::core::attach::common_prefix(&found) {
         None => d.message = Some(format!("Nothing matches {input}.")),
         Some(prefix) => {
-            if prefix.len() > d.input.len() {
-                d.input = prefix;
+            if prefix.len() > d.input.text().len() {
+                d.input.set(prefix);
             }
             d.message = None;
             d.candidates = if found.len() > 1 {

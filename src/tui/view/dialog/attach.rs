@@ -29,7 +29,28 @@ fn tail(s: &str, room: usize) -> String {
     format!("…{}", out.into_iter().collect::<String>())
 }
 
-/// The attach dialog; returns where the cursor goes (end of the path input).
+/// The part of `line` (at most `room` columns) that holds the cursor at
+/// character `col`, and the cursor's column in it: the whole line when it
+/// fits, else ending at the cursor (or at the line's end) with `…` before.
+fn around(line: &str, col: usize, room: usize) -> (String, usize) {
+    let at = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+    if line.width() < room {
+        return (line.to_string(), line[..at].width());
+    }
+    // Show up to the cursor, or past it as far as the room allows.
+    let before = tail(&line[..at], room.saturating_sub(1));
+    let used = before.width();
+    let mut after = String::new();
+    for c in line[at..].chars() {
+        if used + after.width() + c.to_string().width() >= room {
+            break;
+        }
+        after.push(c);
+    }
+    (format!("{before}{after}"), used)
+}
+
+/// The attach dialog; returns where the cursor goes (in the path input).
 pub(super) fn draw(
     model: &Model,
     d: &AttachDialog,
@@ -39,7 +60,9 @@ pub(super) fn draw(
     let p = model.session.palette();
     let width = area.width.min(84);
     let room = (width as usize).saturating_sub(2 + 7);
-    let shown = tail(&crate::util::sanitize::line(&d.input), room);
+    // The path around its cursor, as the form's one-line fields show theirs.
+    let typed = crate::util::sanitize::line(d.input.text());
+    let (shown, cursor_col) = around(&typed, d.input.cursor_chars(), room);
     let mut lines = vec![Line::from(vec![
         Span::styled(" File: ", key(model.session.palette())),
         Span::raw(shown.clone()),
@@ -119,6 +142,6 @@ pub(super) fn draw(
     if rect.height < 3 || d.selected.is_some() {
         return None;
     }
-    let x = rect.x + 1 + 7 + shown.width() as u16;
+    let x = rect.x + 1 + 7 + cursor_col as u16;
     (x < rect.right().saturating_sub(1)).then_some(Position::new(x, rect.y + 1))
 }

@@ -1,0 +1,163 @@
+//! One line of text being edited, for the fields that are not text-area
+//! widgets (the attach dialog's path): a cursor, the usual moves, undo, and
+//! "typing replaces" after a failed attempt (the text is kept, shown, and
+//! given up only when the user types something new).
+
+/// A line and its cursor (a byte offset on a character boundary).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineEdit {
+    text: String,
+    cursor: usize,
+    undo: Vec<(String, usize)>,
+    /// The next typed character replaces the whole line.
+    replace_next: bool,
+}
+
+impl LineEdit {
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The cursor as a character count from the start.
+    pub fn cursor_chars(&self) -> usize {
+        self.text[..self.cursor].chars().count()
+    }
+
+    /// Replaces the text (undoably); the cursor goes to the end.
+    pub fn set(&mut self, text: impl Into<String>) {
+        self.remember();
+        self.text = text.into();
+        self.cursor = self.text.len();
+        self.replace_next = false;
+    }
+
+    /// Empties the line (undoably).
+    pub fn clear(&mut self) {
+        self.set(String::new());
+    }
+
+    /// The text stays, but what is typed next replaces it.
+    pub fn replace_on_type(&mut self) {
+        self.replace_next = true;
+    }
+
+    fn remember(&mut self) {
+        if self.undo.last().is_none_or(|(t, _)| *t != self.text) {
+            self.undo.push((self.text.clone(), self.cursor));
+            if self.undo.len() > 100 {
+                self.undo.remove(0);
+            }
+        }
+    }
+
+    pub fn insert(&mut self, s: &str) {
+        self.remember();
+        if std::mem::take(&mut self.replace_next) {
+            self.text.clear();
+            self.cursor = 0;
+        }
+        self.text.insert_str(self.cursor, s);
+        self.cursor += s.len();
+    }
+
+    pub fn backspace(&mut self) {
+        self.replace_next = false;
+        if let Some(c) = self.text[..self.cursor].chars().next_back() {
+            self.remember();
+            self.cursor -= c.len_utf8();
+            self.text.remove(self.cursor);
+        }
+    }
+
+    pub fn delete(&mut self) {
+        self.replace_next = false;
+        if self.cursor < self.text.len() {
+            self.remember();
+            self.text.remove(self.cursor);
+        }
+    }
+
+    pub fn left(&mut self) {
+        self.replace_next = false;
+        if let Some(c) = self.text[..self.cursor].chars().next_back() {
+            self.cursor -= c.len_utf8();
+        }
+    }
+
+    pub fn right(&mut self) {
+        self.replace_next = false;
+        if let Some(c) = self.text[self.cursor..].chars().next() {
+            self.cursor += c.len_utf8();
+        }
+    }
+
+    pub fn home(&mut self) {
+        self.replace_next = false;
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.replace_next = false;
+        self.cursor = self.text.len();
+    }
+
+    /// Deletes from the cursor to the end of the line.
+    pub fn kill_to_end(&mut self) {
+        self.replace_next = false;
+        if self.cursor < self.text.len() {
+            self.remember();
+            self.text.truncate(self.cursor);
+        }
+    }
+
+    /// Takes back the last change.
+    pub fn undo(&mut self) {
+        self.replace_next = false;
+        if let Some((text, cursor)) = self.undo.pop() {
+            self.text = text;
+            self.cursor = cursor.min(self.text.len());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_in_place_with_undo_and_replace_on_type() {
+        let mut l = LineEdit::default();
+        l.insert("/home/u/rport.pdf");
+        for _ in 0.."port.pdf".len() {
+            l.left();
+        }
+        l.insert("e");
+        assert_eq!(l.text(), "/home/u/report.pdf");
+        assert_eq!(l.cursor_chars(), 10);
+        l.home();
+        l.delete();
+        assert_eq!(l.text(), "home/u/report.pdf");
+        l.undo();
+        assert_eq!(l.text(), "/home/u/report.pdf");
+        l.end();
+        l.backspace();
+        assert_eq!(l.text(), "/home/u/report.pd");
+        l.home();
+        l.right();
+        l.kill_to_end();
+        assert_eq!(l.text(), "/");
+        l.undo();
+        l.replace_on_type();
+        l.end();
+        l.insert("x");
+        assert_eq!(l.text(), "/home/u/report.pdx", "a move keeps the text");
+        l.replace_on_type();
+        l.insert("n");
+        assert_eq!(l.text(), "n", "typing replaces it");
+        let mut w = LineEdit::default();
+        w.insert("日本");
+        w.left();
+        w.backspace();
+        assert_eq!(w.text(), "本");
+    }
+}
