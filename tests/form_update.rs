@@ -1023,3 +1023,32 @@ fn every_bad_recipient_is_named_at_once() {
     assert!(!text.contains("Invalid character"), "{text}");
     assert_eq!(m.form.focus, Field::To, "the first bad field has the focus");
 }
+
+/// A large paste (which bypasses the text widget) is taken back whole by
+/// the undo key right after it; after another edit, undo is the widget's.
+#[test]
+fn undo_right_after_a_large_paste_takes_it_back() {
+    let mut m = model();
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    type_text(&mut m, "Dear all,\n");
+    let big = "pasted line\n".repeat(5000);
+    update(&mut m, Msg::Paste(big.clone()));
+    assert!(m.text(Field::Body).len() > big.len());
+    update(&mut m, ctrl('u'));
+    assert_eq!(
+        m.text(Field::Body),
+        "Dear all,\n",
+        "the paste is gone, the text before it kept"
+    );
+    assert!(matches!(m.status.last(), Some(StatusEntry::Info(t)) if t.contains("taken back")));
+    // Once something else happened, undo is the widget's own again.
+    update(&mut m, Msg::Paste(big));
+    type_text(&mut m, "x");
+    update(&mut m, ctrl('u'));
+    assert!(
+        m.text(Field::Body).len() > 50_000,
+        "only the typed x was undone"
+    );
+}

@@ -90,6 +90,8 @@ impl Model {
         let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         let last = lines.len() - 1;
         let col = lines[last].chars().count();
+        // A body set whole (loaded, recovered, edited outside) is not a paste to take back.
+        self.form.before_paste = None;
         self.form.body_outside = Outside::default();
         self.install_window(lines, (last, col), None);
     }
@@ -258,6 +260,7 @@ impl Model {
             return;
         }
         let (row, col) = self.body_cursor();
+        self.form.before_paste = Some((self.body_text(), (row, col)));
         let mut all = self.take_all_lines();
         let line = std::mem::take(&mut all[row]);
         let at = char_to_byte(&line, col);

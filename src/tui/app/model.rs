@@ -433,6 +433,9 @@ pub struct Form {
     pub body_outside: super::body::Outside,
     /// The terminal's height (the body never shows more lines than this).
     pub screen_rows: usize,
+    /// The body and its cursor before a large paste (which bypasses the
+    /// text widget and its undo): the undo key right after brings it back.
+    pub before_paste: Option<(String, (usize, usize))>,
 }
 
 impl Form {
@@ -448,6 +451,7 @@ impl Form {
             saved_generation: 0,
             body_outside: Default::default(),
             screen_rows: super::body::DEFAULT_ROWS,
+            before_paste: None,
         }
     }
 

@@ -361,6 +361,7 @@ fn on_typed(model: &mut Model, text: &str) -> Outcome {
     }
     let focus = model.form.focus;
     if focus == Field::Body {
+        model.form.before_paste = None;
         model.body_insert(text);
     } else {
         model.field_mut(focus).insert_str(text);
@@ -501,6 +502,7 @@ pub fn outlook_link(link: &str) -> bool {
 
 fn move_focus(model: &mut Model, to: Field) -> Outcome {
     model.completion.suggest = Default::default();
+    model.form.before_paste = None;
     let from = model.form.focus;
     if from.is_recipients() {
         // Check the field the user just left, so mistakes show early.
@@ -541,6 +543,19 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
         return move_focus(model, focus.next());
     }
     if focus == Field::Body {
+        // Undo right after a large paste takes the paste back whole.
+        let undo = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u');
+        match model.form.before_paste.take() {
+            Some((text, (row, col))) if undo => {
+                model.set_text(Field::Body, &text);
+                model.body_jump(row, col);
+                model
+                    .status
+                    .push(StatusEntry::Info("The paste was taken back.".into()));
+                return edited(model, focus);
+            }
+            _ => {}
+        }
         if let Some(down) = page_key(&key) {
             model.body_page(down);
             return Outcome::redraw();
@@ -606,6 +621,7 @@ fn on_paste(model: &mut Model, text: &str) -> Outcome {
         return Outcome::none();
     }
     if focus == Field::Body {
+        model.form.before_paste = None;
         model.body_insert(&clean);
     } else {
         model.field_mut(focus).insert_str(&clean);
