@@ -961,19 +961,7 @@ fn people_search_is_debounced_cached_and_merged_after_local_matches() {
 #[test]
 fn every_change_the_journal_holds_schedules_one_write() {
     use graft::tui::app::TimerKind;
-    let journal_timer = |out: &graft::tui::app::Outcome| {
-        out.effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Timer {
-                    kind: TimerKind::Journal,
-                    seq,
-                    ..
-                } => Some(*seq),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-    };
+    let journal_timer = |out: &graft::tui::app::Outcome| common::timers(out, TimerKind::Journal);
     let mut m = model();
     m.journal.enabled = true;
     let first = update(&mut m, key(KeyCode::Char('a')));

@@ -274,6 +274,24 @@ fn named<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name)).ok()
 }
 
+/// A key may do one thing only (in one place: the form, or one dialog).
+fn one_action_per_key<A: Copy + PartialEq + std::fmt::Debug>(
+    keys: impl Iterator<Item = (Chord, A)>,
+    place: &str,
+) -> Result<(), String> {
+    let mut seen: Vec<(Chord, A)> = Vec::new();
+    for (k, action) in keys {
+        if let Some((_, other)) = seen.iter().find(|(c, a)| *c == k && *a != action) {
+            return Err(format!(
+                "[keys] {} is bound to both {other:?} and {action:?}{place}",
+                k.label()
+            ));
+        }
+        seen.push((k, action));
+    }
+    Ok(())
+}
+
 fn chords(names: &[String]) -> Result<Vec<Chord>, String> {
     names.iter().map(|k| Chord::parse(k)).collect()
 }
@@ -334,10 +352,7 @@ impl Keymap {
                 continue;
             }
             let action: Action =
-                serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
-                    serde::de::value::Error,
-                >::new(name))
-                .map_err(|_| format!("[keys] {name}: no such action"))?;
+                named(name).ok_or_else(|| format!("[keys] {name}: no such action"))?;
             let chords = keys
                 .iter()
                 .map(|k| Chord::parse(k).map_err(|e| format!("[keys] {name}: {e}")))
@@ -347,20 +362,12 @@ impl Keymap {
                 b.key_names = keys.clone();
             }
         }
-        // A key may do one thing only.
-        let mut seen: Vec<(Chord, Action)> = Vec::new();
-        for b in &self.bindings {
-            for k in &b.keys {
-                if let Some((_, other)) = seen.iter().find(|(c, a)| c == k && *a != b.action) {
-                    return Err(format!(
-                        "[keys] {} is bound to both {other:?} and {:?}",
-                        k.label(),
-                        b.action
-                    ));
-                }
-                seen.push((*k, b.action));
-            }
-        }
+        one_action_per_key(
+            self.bindings
+                .iter()
+                .flat_map(|b| b.keys.iter().map(move |k| (*k, b.action))),
+            "",
+        )?;
         Ok(self)
     }
 
@@ -389,20 +396,13 @@ impl Keymap {
         if !any {
             return Err(format!("[keys] {name}: that dialog has no such action"));
         }
-        let mut seen: Vec<(Chord, DialogAction)> = Vec::new();
-        for d in self.dialogs.iter().filter(|d| d.context == context) {
-            for k in &d.keys {
-                if let Some((_, other)) = seen.iter().find(|(c, a)| c == k && *a != d.action) {
-                    return Err(format!(
-                        "[keys] {} is bound to both {other:?} and {:?} in {context:?}",
-                        k.label(),
-                        d.action
-                    ));
-                }
-                seen.push((*k, d.action));
-            }
-        }
-        Ok(())
+        one_action_per_key(
+            self.dialogs
+                .iter()
+                .filter(|d| d.context == context)
+                .flat_map(|d| d.keys.iter().map(move |k| (*k, d.action))),
+            &format!(" in {context:?}"),
+        )
     }
 
     /// What `ev` does in the dialog `context`, if anything.

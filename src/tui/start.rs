@@ -144,7 +144,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
     let (mut model, store, initial) = form_model(cli, &s, prefill)?;
     let (runner, mut rx) = runner(cli, &s, store.clone());
     spawn_signal_watch(runner.sender());
-    let result = drive(&rt, &mut model, (&runner, store.as_ref()), &mut rx, initial);
+    let result = drive(&rt, &mut model, &runner, &mut rx, initial);
     // Whatever ended the loop (quit, signal, a lost terminal), the journal gets
     // the final text first: after a hang-up, talking to the terminal can fail.
     let kept = super::run::finish_session(runner, store.as_ref(), &model);
@@ -206,7 +206,7 @@ fn runner(
 fn drive(
     rt: &tokio::runtime::Runtime,
     model: &mut Model,
-    (runner, store): (&Runner, Option<&JournalStore>),
+    runner: &Runner,
     rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
     initial: Vec<Effect>,
 ) -> Result<(Result<(), String>, TerminalSession), Error> {
@@ -238,10 +238,8 @@ fn drive(
             Ok(LoopEnd::Suspend) => {
                 // The text is on disk before graft stops: a stopped job is
                 // often forgotten, or killed with its terminal.
-                if let Some(store) = store
-                    && model.needs_journal()
-                {
-                    let _ = store.write(&model.journal_record());
+                if model.journal.enabled && model.needs_journal() {
+                    runner.journal_now(model.journal_record(), std::time::Duration::from_secs(1));
                     model.journal.on_disk = true;
                 }
                 session.suspend();

@@ -112,3 +112,14 @@ pub fn graft_command() -> std::process::Command {
         .env_remove("WAYLAND_DISPLAY");
     cmd
 }
+
+/// The sequence numbers of the timers of `kind` an outcome starts.
+pub fn timers(out: &Outcome, kind: graft::tui::app::TimerKind) -> Vec<u64> {
+    out.effects
+        .iter()
+        .filter_map(|e| match e {
+            graft::tui::app::Effect::Timer { kind: k, seq, .. } if *k == kind => Some(*seq),
+            _ => None,
+        })
+        .collect()
+}

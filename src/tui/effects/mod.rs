@@ -200,6 +200,17 @@ impl Runner {
         }
     }
 
+    /// Writes the draft's journal behind the writes already queued (so an
+    /// older one never lands after it) and waits, at most `limit`, until
+    /// it is on disk: before graft stops for the shell's job control.
+    pub fn journal_now(&self, rec: crate::core::record::JournalRecord, limit: std::time::Duration) {
+        self.journal(JournalOp::Write(Box::new(rec)));
+        let until = std::time::Instant::now() + limit;
+        while self.journal.is_some() && !self.writer_idle() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
     /// Waits for every journal operation already asked for.
     pub fn finish(self) {
         if let Some((writer, handle)) = self.journal {

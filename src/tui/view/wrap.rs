@@ -83,7 +83,7 @@ pub fn row_count(line: &Line<'_>, width: usize) -> usize {
 }
 
 /// Splits `line` into its rows (see `breaks`), each span keeping its style.
-fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
+pub fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
     let breaks = breaks(&line, width.max(1));
     if breaks.is_empty() {
         rows.push(line);

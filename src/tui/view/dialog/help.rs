@@ -111,43 +111,12 @@ fn hanging(
         .collect()
 }
 
-/// `text` in rows at most `width` columns wide, broken at spaces (a word
-/// wider than a row is cut).
+/// `text` in rows at most `width` columns wide, wrapped as the status pane
+/// wraps (at spaces; a word wider than a row is cut).
 fn wrap_plain(text: &str, width: usize) -> Vec<String> {
-    let mut rows = vec![String::new()];
-    for word in text.split(' ') {
-        let mut word = word.to_string();
-        loop {
-            let row = rows.last_mut().expect("one row at least");
-            let need = word.width() + usize::from(!row.is_empty());
-            if row.width() + need <= width {
-                if !row.is_empty() {
-                    row.push(' ');
-                }
-                row.push_str(&word);
-                break;
-            }
-            if row.is_empty() {
-                // Wider than a row: cut it.
-                let mut cut = String::new();
-                let mut rest = String::new();
-                for c in word.chars() {
-                    if rest.is_empty() && (cut.clone() + &c.to_string()).width() <= width {
-                        cut.push(c);
-                    } else {
-                        rest.push(c);
-                    }
-                }
-                row.push_str(&cut);
-                rows.push(String::new());
-                word = rest;
-                if word.is_empty() {
-                    break;
-                }
-                continue;
-            }
-            rows.push(String::new());
-        }
-    }
-    rows
+    let mut rows = Vec::new();
+    super::super::wrap::wrap_line(Line::from(text), width, &mut rows);
+    rows.iter()
+        .map(|r| r.to_string().trim_end().to_string())
+        .collect()
 }
