@@ -241,6 +241,24 @@ fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
     let text = std::fs::read_to_string(&files[0]).unwrap();
     assert!(text.contains("\"queued\": true"), "{text}");
 
+    // A sync against another Graph root leaves it, and says why and how.
+    let other = Emulator::start(EmulatorConfig::default()).unwrap();
+    let out = common::graft_command()
+        .args(["sync", "--graph-url", &other.graph_url()])
+        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
+        .env("GRAFT_STATE_DIR", t.state.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("skipped")
+            && stdout.contains(&format!("queued for {}", emu.graph_url()))
+            && stdout.contains(&format!("graft sync --graph-url {}", emu.graph_url())),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Nothing queued"), "{stdout}");
+    assert_eq!(t.journal_files().len(), 1, "still queued");
+
     // `graft sync` completes it: the slow create may still land, and the key lookup
     // makes sure there is one draft either way.
     let out = common::graft_command()
@@ -273,4 +291,53 @@ fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("No local drafts"));
+    // The draft sync saved is in the history, for F6 and `drafts --remote`.
+    let out = common::graft_command()
+        .args(["drafts", "--remote", "--json", "--graph-url", &emu.graph_url()])
+        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
+        .env("GRAFT_STATE_DIR", t.state.path())
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["subject"], "Terminated");
+    assert_eq!(rows[0]["state"], "draft");
+}
+
+/// A save queued when graft ended is completed by the next start in the
+/// background, and the draft joins the history F6 shows.
+#[test]
+fn a_queued_save_completed_at_the_next_start_joins_the_history() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    emu.inject(
+        graft::emulator::Fault::action(graft::emulator::FaultAction::Delay(Duration::from_secs(
+            30,
+        )))
+        .on("POST")
+        .at("/messages"),
+    );
+    let mut t = start(&emu, None);
+    t.wait_text("Ready.");
+    t.send("max@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Finished later");
+    t.send("\x13");
+    t.wait_text("saving…");
+    kill(&t, "-TERM");
+    t.wait_exit(10);
+    let state = t.state.clone();
+    drop(t);
+    let mut t = start(&emu, Some(state));
+    t.wait_text("queued in an earlier session");
+    t.send("\x1b[17~");
+    let screen = t.wait_text("Drafts saved from graft");
+    // The history's row: subject, then time · folder · mailbox.
+    let row = screen
+        .lines()
+        .find(|l| l.contains("· Drafts · me"))
+        .unwrap_or_else(|| panic!("no history row: {screen}"));
+    assert!(row.contains("Finished later"), "{screen}");
+    assert_eq!(emu.messages().len(), 1);
 }

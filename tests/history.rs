@@ -219,3 +219,28 @@ fn n_in_the_history_starts_a_blank_draft_with_a_new_key() {
     assert!(m.save.server.id.is_none());
     assert!(!m.is_dirty());
 }
+
+/// Drafts saved to one Graph root are listed only for that root: asking
+/// another (an emulator, a national cloud) neither shows them nor, finding
+/// them missing there, drops them as "gone".
+#[test]
+fn the_history_is_kept_per_graph_root() {
+    let a = Emulator::start(EmulatorConfig::default()).unwrap();
+    let b = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = graft(
+        &a,
+        dir.path(),
+        &["draft", "--to", "a@contoso.com", "--subject", "Only on A"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = graft(&b, dir.path(), &["drafts", "--remote", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]");
+    assert!(b.requests().is_empty(), "nothing asked of the other root");
+    let o = graft(&a, dir.path(), &["drafts", "--remote", "--json"]);
+    let rows: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["subject"], "Only on A");
+    assert_eq!(rows[0]["state"], "draft");
+}

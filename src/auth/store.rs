@@ -83,13 +83,7 @@ impl TokenStore {
     /// cloud, an emulator), so trying one never replaces the other's
     /// sign-in. The secret service when reachable.
     pub fn for_profile(profile: &str, graph_root: &url::Url) -> Option<TokenStore> {
-        let profile = match graph_root.host_str() {
-            Some("graph.microsoft.com") | None => profile.to_string(),
-            Some(host) => match graph_root.port() {
-                Some(port) => format!("{profile}@{host}_{port}"),
-                None => format!("{profile}@{host}"),
-            },
-        };
+        let profile = crate::core::mailbox::profile_for_root(profile, graph_root);
         let profile = profile.as_str();
         let safe = crate::util::fs::file_name_for(profile);
         Some(TokenStore {

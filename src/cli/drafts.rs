@@ -9,17 +9,9 @@ use crate::store::history;
 use serde_json::{Value, json};
 use std::io::Write;
 
-/// The history file of the session's profile (none for the demo, whose mailbox ends with it).
-pub fn history_path(s: &Session, demo: bool) -> Option<std::path::PathBuf> {
-    if demo {
-        return None;
-    }
-    history::path(&super::profile_name(s, demo))
-}
-
 /// Adds drafts to the profile's history (best effort: a failure only loses the list entry).
 pub fn record(s: &Session, demo: bool, entries: Vec<HistoryEntry>) {
-    let Some(path) = history_path(s, demo) else {
+    let Some(path) = s.history_path(demo) else {
         return;
     };
     history::add(&path, entries);
@@ -52,7 +44,7 @@ pub fn entry(
 /// `graft drafts --remote`: the drafts graft saved in this profile, as Outlook has them now.
 pub fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
     let s = super::session(cli)?;
-    let Some(path) = history_path(&s, cli.demo) else {
+    let Some(path) = s.history_path(cli.demo) else {
         return Err(Error::usage("the demo keeps no history between runs"));
     };
     let entries = history::load(&path);

@@ -112,7 +112,7 @@ fn man_sections() -> String {
         ),
         (
             "~/.local/state/graft/history/",
-            "drafts saved from graft, per profile",
+            "drafts saved from graft, per profile and Graph root",
         ),
         (
             "~/.local/state/graft/addresses.json",

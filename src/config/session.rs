@@ -43,6 +43,18 @@ impl Session {
     }
 }
 
+impl Session {
+    /// The history of drafts saved in this profile against this Graph root
+    /// (none for the demo, whose mailbox ends with it).
+    pub fn history_path(&self, demo: bool) -> Option<std::path::PathBuf> {
+        if demo {
+            return None;
+        }
+        let root = url::Url::parse(&self.graph_url).ok()?;
+        crate::store::history::path(&profile_name(self, demo), &root)
+    }
+}
+
 pub fn settings(cli: &Cli) -> Result<Settings, Error> {
     let path = config::config_path();
     let file =

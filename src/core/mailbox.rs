@@ -34,3 +34,40 @@ impl Mailbox {
         }
     }
 }
+
+/// The name under which a profile's tokens and history are kept for one
+/// Graph root: the profile itself for the global cloud, else
+/// `profile@host[_port]`. A sign-in (or a list of drafts) made against an
+/// emulator on a loopback port is never read for graph.microsoft.com, nor
+/// the other way round.
+pub fn profile_for_root(profile: &str, graph_root: &url::Url) -> String {
+    match graph_root.host_str() {
+        Some("graph.microsoft.com") | None => profile.to_string(),
+        Some(host) => match graph_root.port() {
+            Some(port) => format!("{profile}@{host}_{port}"),
+            None => format!("{profile}@{host}"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod root_tests {
+    use super::profile_for_root;
+
+    #[test]
+    fn each_graph_root_has_its_own_name() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        assert_eq!(
+            profile_for_root("work", &u("https://graph.microsoft.com/v1.0")),
+            "work"
+        );
+        assert_eq!(
+            profile_for_root("work", &u("https://graph.microsoft.us/v1.0")),
+            "work@graph.microsoft.us"
+        );
+        assert_eq!(
+            profile_for_root("default", &u("http://127.0.0.1:8080/v1.0")),
+            "default@127.0.0.1_8080"
+        );
+    }
+}

@@ -1,11 +1,15 @@
-//! The history file of one profile (`<state>/history/<profile>.json`): the
-//! one place it is read and written.
+//! The history file of one profile and Graph root
+//! (`<state>/history/<profile>[@host_port].json`): the one place it is read
+//! and written.
 
 use crate::core::history::{HistoryEntry, upsert};
 
-/// `<state>/history/<profile>.json`.
-pub fn path(profile: &str) -> Option<std::path::PathBuf> {
-    let safe = crate::util::fs::file_name_for(profile);
+/// `<state>/history/<profile>.json` for Microsoft's global Graph, and a
+/// list of its own for any other root (as the tokens are kept): drafts
+/// saved to an emulator never show up as Outlook's, nor the other way round.
+pub fn path(profile: &str, graph_root: &url::Url) -> Option<std::path::PathBuf> {
+    let name = crate::core::mailbox::profile_for_root(profile, graph_root);
+    let safe = crate::util::fs::file_name_for(&name);
     crate::util::fs::state_dir().map(|d| d.join("history").join(format!("{safe}.json")))
 }
 

@@ -8,7 +8,7 @@ use super::view::screen::Screen;
 use crate::auth::command::TokenSource;
 use crate::config::Error;
 use crate::config::args::Cli;
-use crate::config::session::{Session, journal_store, profile_name, runtime, session};
+use crate::config::session::{Session, journal_store, runtime, session};
 use crate::store::journal::JournalStore;
 use crate::terminal::backend::LeanBackend;
 use crate::terminal::session::TerminalSession;
@@ -82,10 +82,7 @@ fn form_model(
             let _ = crate::util::fs::private_dir(dir);
         }
     }
-    // The demo's mailbox lives only as long as the session: so does its history.
-    if !cli.demo
-        && let Some(path) = crate::store::history::path(&profile_name(s, cli.demo))
-    {
+    if let Some(path) = s.history_path(cli.demo) {
         startup.history = crate::store::history::load(&path);
     }
     let mut model = Model::new(session, startup);
@@ -181,12 +178,7 @@ fn runner(
     store: Option<JournalStore>,
 ) -> (Runner, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
     let book = crate::store::address_book::path(cli.demo);
-    // The demo's mailbox lives only as long as the session: so does its history.
-    let history = if cli.demo {
-        None
-    } else {
-        crate::store::history::path(&profile_name(s, cli.demo))
-    };
+    let history = s.history_path(cli.demo);
     let features = s
         .settings
         .as_ref()
