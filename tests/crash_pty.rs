@@ -292,12 +292,11 @@ fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("No local drafts"));
     // The draft sync saved is in the history, for F6 and `drafts --remote`.
-    let out = common::graft_command()
-        .args(["drafts", "--remote", "--json", "--graph-url", &emu.graph_url()])
-        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
-        .env("GRAFT_STATE_DIR", t.state.path())
-        .output()
-        .unwrap();
+    let out = common::graft_cli(
+        &emu.graph_url(),
+        t.state.path(),
+        &["drafts", "--remote", "--json"],
+    );
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["subject"], "Terminated");

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{ctrl, key, model, type_text};
+use common::{alt, ctrl, key, model, type_text};
 use crossterm::event::KeyCode;
 use graft::graph::{self, FailureKind, SavedMessage};
 use graft::tui::app::{Dialog, Effect, Field, Msg, SaveKind, StatusEntry, update};
@@ -1039,4 +1039,41 @@ fn undo_right_after_a_large_paste_takes_it_back() {
         m.text(Field::Body).len() > 50_000,
         "only the typed x was undone"
     );
+}
+
+/// Alt-K clears the field the cursor is in; in the body (however long) and
+/// in a one-line field, Ctrl-U right after brings the text back.
+#[test]
+fn the_clear_key_empties_a_field_and_undo_brings_it_back() {
+    let mut m = model();
+    type_text(&mut m, "dana@contoso.com");
+    update(&mut m, alt('k'));
+    assert_eq!(m.text(Field::To), "");
+    assert!(m.is_dirty());
+    update(&mut m, ctrl('u'));
+    assert_eq!(m.text(Field::To), "dana@contoso.com");
+
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    let long = (0..3000)
+        .map(|i| format!("line {i}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    m.set_text(Field::Body, &long);
+    update(&mut m, alt('k'));
+    assert_eq!(m.text(Field::Body), "");
+    assert!(
+        matches!(m.status.last(), Some(StatusEntry::Info(t)) if t.contains("Body cleared")),
+        "{:?}",
+        m.status.last()
+    );
+    update(&mut m, ctrl('u'));
+    assert!(m.text(Field::Body) == long, "the whole body is back");
+    assert!(matches!(m.status.last(), Some(StatusEntry::Info(t)) if t.contains("taken back")));
+    // After another edit the whole-body undo is gone: undo is the widget's.
+    update(&mut m, alt('k'));
+    type_text(&mut m, "x");
+    update(&mut m, ctrl('u'));
+    assert_eq!(m.text(Field::Body), "");
 }

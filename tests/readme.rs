@@ -58,3 +58,52 @@ fn readme_names_every_action_the_keys_section_can_bind() {
         );
     }
 }
+
+/// The README keeps to what a user needs first and links the rest; every
+/// link between the README and `docs/` leads to a file that exists.
+#[test]
+fn readme_stays_short_and_its_links_to_docs_resolve() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!(
+        lines <= 250,
+        "README has {lines} lines; depth goes to docs/"
+    );
+    let mut files = vec![(root.to_path_buf(), readme)];
+    for e in std::fs::read_dir(root.join("docs")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            files.push((root.join("docs"), std::fs::read_to_string(&p).unwrap()));
+        }
+    }
+    let mut checked = 0;
+    for (dir, text) in &files {
+        for part in text.split("](").skip(1) {
+            let target = &part[..part.find(')').unwrap_or(part.len())];
+            let path = target.split('#').next().unwrap();
+            if path.is_empty() || path.contains("://") {
+                continue;
+            }
+            assert!(
+                dir.join(path).exists(),
+                "a link to {target} from {}",
+                dir.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} links checked");
+    for doc in [
+        "guide",
+        "reliability",
+        "emulator",
+        "performance",
+        "architecture",
+    ] {
+        assert!(
+            files[0].1.contains(&format!("](docs/{doc}.md)")),
+            "README links docs/{doc}.md"
+        );
+    }
+}

@@ -95,10 +95,15 @@ fn web_link(m: &Model) -> String {
     m.save.server.web_link.clone().unwrap()
 }
 
+/// Where they fit in a third of the screen the id and webLink are shown
+/// whole; on a short screen F7 shows them whole.
 #[test]
-fn full_id_and_weblink_are_on_screen_at_80x24_and_200x50() {
-    let m = saved_model();
-    for (w, h) in [(80, 24), (200, 50)] {
+fn full_id_and_weblink_are_on_screen_at_100x30_and_200x50_and_after_f7_at_80x24() {
+    let mut m = saved_model();
+    for (w, h) in [(100, 30), (200, 50), (80, 24)] {
+        if (w, h) == (80, 24) {
+            update(&mut m, key(KeyCode::F(7)));
+        }
         let (rows, _) = draw(&m, w, h);
         let text = status_text(&rows);
         assert!(text.contains("201 Created"), "{w}x{h}: {text}");
@@ -386,37 +391,61 @@ fn page_down_in_a_short_body_keeps_the_text_in_view() {
     assert_eq!(m.body_cursor().0, 0);
 }
 
+fn pane_rows(rows: &[String]) -> usize {
+    rows.iter()
+        .skip_while(|r| !r.contains("Status"))
+        .take_while(|r| !r.starts_with('└'))
+        .count()
+        + 1
+}
+
 /// Later news (a format switch, "no changes", a copy) never hides the saved
-/// draft's id and webLink; at 80x24 the status pane leaves the body most of
-/// the screen.
+/// draft's link; at 80x24 the status pane leaves the body most of the
+/// screen: the link is one line there, with the keys that show it whole
+/// (F7) and copy it (Alt-W).
 #[test]
 fn the_saved_drafts_id_and_link_stay_under_later_news() {
     let mut m = saved_model();
     let (rows, _) = draw(&m, 80, 24);
-    let pane_rows = rows
+    // The status, the link's line, the border: 4 rows (10 when the id and
+    // link were always whole).
+    assert_eq!(pane_rows(&rows), 4, "{}", rows.join("\n"));
+    let body_rows = rows
         .iter()
-        .skip_while(|r| !r.contains("Status"))
-        .take_while(|r| !r.starts_with('└'))
-        .count()
-        + 1;
-    // One row for the status, the id and link whole after their labels
-    // (3 + 4 rows for a 156-character id at 78 columns), the border: 10
-    // (11 before the labels shared their rows).
+        .skip_while(|r| !r.contains("Body"))
+        .take_while(|r| !r.contains("Status"))
+        .count();
     assert!(
-        pane_rows <= 10,
-        "the status pane takes {pane_rows} of 24 rows:\n{}",
+        body_rows >= 13,
+        "the body has {body_rows} of 24 rows:\n{}",
         rows.join("\n")
+    );
+    let text = status_text(&rows);
+    let link = web_link(&m);
+    assert!(text.contains(&link[..40]), "{text}");
+    assert!(
+        text.contains("F7 whole") && text.contains(" copy"),
+        "{text}"
     );
     update(&mut m, ctrl('t'));
     let (rows, _) = draw(&m, 80, 24);
     let text = status_text(&rows);
     assert!(text.contains("Body format"), "{text}");
-    assert!(text.contains(&long_id()), "id gone:\n{}", rows.join("\n"));
     assert!(
-        text.contains(&web_link(&m)),
-        "webLink gone:\n{}",
+        text.contains(&link[..40]),
+        "link gone:\n{}",
         rows.join("\n")
     );
+    assert_eq!(pane_rows(&rows), 4, "{}", rows.join("\n"));
+    // F7 shows both whole, under the news too; F7 again folds them.
+    update(&mut m, key(KeyCode::F(7)));
+    let (rows, _) = draw(&m, 80, 24);
+    let text = status_text(&rows);
+    assert!(text.contains(&long_id()), "id gone:\n{}", rows.join("\n"));
+    assert!(text.contains(&link), "webLink gone:\n{}", rows.join("\n"));
+    update(&mut m, key(KeyCode::F(7)));
+    let (rows, _) = draw(&m, 80, 24);
+    assert_eq!(pane_rows(&rows), 4, "{}", rows.join("\n"));
 }
 
 /// F1 lays out at every size down to 40x12: the key column never runs into

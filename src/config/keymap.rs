@@ -22,6 +22,8 @@ pub enum Action {
     Attach,
     History,
     Suspend,
+    Clear,
+    Details,
     Quit,
 }
 

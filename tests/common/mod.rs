@@ -24,6 +24,10 @@ pub fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
+pub fn alt(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
+}
+
 /// Types `text` key by key, as a person would.
 pub fn type_text(m: &mut Model, text: &str) -> Vec<Outcome> {
     text.chars()

@@ -260,7 +260,11 @@ impl Model {
             return;
         }
         let (row, col) = self.body_cursor();
-        self.form.before_paste = Some((self.body_text(), (row, col)));
+        self.form.before_paste = Some(super::model::BodyBefore {
+            text: self.body_text(),
+            cursor: (row, col),
+            what: "The paste was",
+        });
         let mut all = self.take_all_lines();
         let line = std::mem::take(&mut all[row]);
         let at = char_to_byte(&line, col);

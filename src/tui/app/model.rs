@@ -433,9 +433,19 @@ pub struct Form {
     pub body_outside: super::body::Outside,
     /// The terminal's height (the body never shows more lines than this).
     pub screen_rows: usize,
-    /// The body and its cursor before a large paste (which bypasses the
-    /// text widget and its undo): the undo key right after brings it back.
-    pub before_paste: Option<(String, (usize, usize))>,
+    /// The body and its cursor before a large paste or clearing it (both
+    /// bypass the text widget and its undo): the undo key right after
+    /// brings it back.
+    pub before_paste: Option<BodyBefore>,
+}
+
+/// The whole body as it was before one step the widget's undo cannot take back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyBefore {
+    pub text: String,
+    pub cursor: (usize, usize),
+    /// What the undo takes back, for the status pane ("the paste").
+    pub what: &'static str,
 }
 
 impl Form {
@@ -563,6 +573,9 @@ pub struct Model {
     pub history: Vec<HistoryEntry>,
     pub dialog: Option<Dialog>,
     pub status: Vec<StatusEntry>,
+    /// The saved draft's id and webLink shown whole even where the screen is
+    /// short (they are a compact line there otherwise).
+    pub status_whole: bool,
     /// This draft's stable client key (journal file name and Graph extended property).
     pub draft_key: String,
     pub should_quit: bool,
@@ -666,6 +679,7 @@ impl Model {
             history: startup.history,
             dialog: None,
             status: startup.notices.into_iter().map(StatusEntry::Info).collect(),
+            status_whole: false,
             draft_key: String::new(),
             should_quit: false,
             timer_seq: 0,

@@ -424,6 +424,16 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Save => save::save(model),
         Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
         Action::Suspend => Outcome::none().with(vec![Effect::Suspend]),
+        Action::Clear => clear(model),
+        Action::Details => {
+            model.status_whole = !model.status_whole;
+            if model.save.server.id.is_none() {
+                model.status.push(StatusEntry::Info(
+                    "No draft saved yet: its id and webLink show here after the first save.".into(),
+                ));
+            }
+            Outcome::redraw()
+        }
         Action::More => super::more::open(model),
         Action::Attach => super::attach::open(model),
         Action::History => super::history::open(model),
@@ -513,6 +523,32 @@ fn move_focus(model: &mut Model, to: Field) -> Outcome {
     Outcome::redraw()
 }
 
+/// Empties the field the cursor is in; the undo key right after brings it back.
+fn clear(model: &mut Model) -> Outcome {
+    let focus = model.form.focus;
+    if model.text(focus).is_empty() {
+        return Outcome::none();
+    }
+    if focus == Field::Body {
+        // A long body is windowed, so the widget's undo could not hold it all.
+        let before = super::model::BodyBefore {
+            text: model.body_text(),
+            cursor: model.body_cursor(),
+            what: "The cleared body was",
+        };
+        model.set_text(Field::Body, "");
+        model.form.before_paste = Some(before);
+        model.status.push(StatusEntry::Info(
+            "Body cleared; Ctrl-U right away brings it back.".into(),
+        ));
+    } else {
+        let ta = model.field_mut(focus);
+        ta.select_all();
+        ta.cut();
+    }
+    edited(model, focus)
+}
+
 fn edited(model: &mut Model, field: Field) -> Outcome {
     model.form.edited();
     if field.is_recipients() {
@@ -546,12 +582,12 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
         // Undo right after a large paste takes the paste back whole.
         let undo = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u');
         match model.form.before_paste.take() {
-            Some((text, (row, col))) if undo => {
-                model.set_text(Field::Body, &text);
-                model.body_jump(row, col);
+            Some(b) if undo => {
+                model.set_text(Field::Body, &b.text);
+                model.body_jump(b.cursor.0, b.cursor.1);
                 model
                     .status
-                    .push(StatusEntry::Info("The paste was taken back.".into()));
+                    .push(StatusEntry::Info(format!("{} taken back.", b.what)));
                 return edited(model, focus);
             }
             _ => {}

@@ -182,7 +182,14 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
         })
         .border_style(border)
         .title(title)
-        .title_bottom(Line::from(format!(" {lines} lines ")).right_aligned());
+        .title_bottom(
+            Line::from(if lines == 1 {
+                " 1 line ".to_string()
+            } else {
+                format!(" {lines} lines ")
+            })
+            .right_aligned(),
+        );
     if let Some(files) = crate::tui::app::attach::summary(&model.form.files) {
         let key = model
             .session

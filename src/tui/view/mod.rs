@@ -126,7 +126,7 @@ pub fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
         return None;
     }
     let fields_h = form::header_fields_height(model);
-    let status = status::pane(model, area.width);
+    let status = status::pane(model, area.width, area.height);
     let status_h = status::height(&status, area.height);
     let rects = Layout::vertical([
         Constraint::Length(1),

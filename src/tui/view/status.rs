@@ -12,8 +12,18 @@ fn dim() -> Style {
     Style::default().add_modifier(Modifier::DIM)
 }
 
+/// How the saved draft's id and webLink are shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ids {
+    /// Whole, each after its label (they wrap, never cut).
+    Whole,
+    /// One line `inner` columns wide: the link's start and the keys that
+    /// show it whole or copy it.
+    Compact { inner: usize },
+}
+
 // Long by design: one arm per kind of status entry.
-fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
+fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry, ids: Ids) -> Vec<Line<'a>> {
     let p = model.session.palette();
     match entry {
         StatusEntry::Info(t) => vec![Line::from(format!("· {t}"))],
@@ -62,7 +72,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry) -> Vec<Line<'a>> {
             if let Some(f) = files {
                 lines.push(Line::from(f.as_str()));
             }
-            lines.extend(id_and_link(id, web_link));
+            lines.extend(id_and_link(model, id, web_link, ids));
             lines
         }
         StatusEntry::Failed {
@@ -124,18 +134,71 @@ fn progress_line(
     ])
 }
 
-/// The saved draft's id and webLink, whole (they wrap, never cut), each
-/// after its label.
-fn id_and_link<'a>(id: &'a str, web_link: &'a str) -> [Line<'a>; 2] {
-    [
-        Line::from(vec![Span::styled("id ", dim()), Span::raw(id)]),
-        Line::from(vec![Span::styled("webLink ", dim()), Span::raw(web_link)]),
-    ]
+/// The saved draft's id and webLink: whole, each after its label, or one
+/// compact line.
+fn id_and_link<'a>(model: &Model, id: &'a str, web_link: &'a str, ids: Ids) -> Vec<Line<'a>> {
+    match ids {
+        Ids::Whole => vec![
+            Line::from(vec![Span::styled("id ", dim()), Span::raw(id)]),
+            Line::from(vec![Span::styled("webLink ", dim()), Span::raw(web_link)]),
+        ],
+        Ids::Compact { inner } => {
+            use crate::tui::app::Action;
+            let keys = &model.session.keymap;
+            let hint = format!(
+                " · {} whole · {} copy",
+                keys.keys_label(Action::Details),
+                keys.keys_label(Action::CopyLink)
+            );
+            let label = "webLink ";
+            let room = inner.saturating_sub(label.len() + hint.chars().count());
+            let n = web_link.chars().count();
+            let link: String = if n <= room {
+                web_link.to_string()
+            } else {
+                let mut s: String = web_link.chars().take(room.saturating_sub(1)).collect();
+                s.push('…');
+                s
+            };
+            let mut line = vec![Span::styled(label, dim()), Span::raw(link)];
+            // Where even the hint does not fit, the link's start is enough.
+            if inner >= label.len() + hint.chars().count() + 8 {
+                line.push(Span::styled(hint, dim()));
+            }
+            vec![Line::from(line)]
+        }
+    }
 }
 
-fn text(model: &Model) -> Vec<Line<'_>> {
+/// Whole ids and links, unless they would take more than a third of the
+/// screen (and the user has not asked for them whole).
+fn ids_for(model: &Model, width: u16, screen_height: u16) -> Ids {
+    let inner = width.saturating_sub(2) as usize;
+    if model.status_whole {
+        return Ids::Whole;
+    }
+    let Some(saved) = model
+        .status
+        .iter()
+        .rev()
+        .find(|e| matches!(e, StatusEntry::Saved { .. }))
+    else {
+        return Ids::Whole;
+    };
+    let rows: usize = lines_for(model, saved, Ids::Whole)
+        .iter()
+        .map(|l| row_count(l, inner))
+        .sum();
+    if rows + 2 <= screen_height as usize / 3 {
+        Ids::Whole
+    } else {
+        Ids::Compact { inner }
+    }
+}
+
+fn text(model: &Model, ids: Ids) -> Vec<Line<'_>> {
     let mut lines = match model.status.last() {
-        Some(e) => lines_for(model, e),
+        Some(e) => lines_for(model, e, ids),
         None => vec![Line::styled(
             format!(
                 "Ready. {} saves the draft to {} · {}.",
@@ -162,7 +225,7 @@ fn text(model: &Model) -> Vec<Line<'_>> {
         && !matches!(model.status.last(), Some(StatusEntry::Saved { .. }))
         && model.save.server.id.as_deref() == Some(id.as_str())
     {
-        lines.extend(id_and_link(id, link));
+        lines.extend(id_and_link(model, id, link, ids));
     }
     lines
 }
@@ -177,10 +240,11 @@ pub struct Pane<'a> {
     key: u64,
 }
 
-/// Builds the pane for a screen `width` wide.
-pub fn pane(model: &Model, width: u16) -> Pane<'_> {
-    let rows = wrap(text(model), width);
-    let keep = saved_rows(model, width, &rows);
+/// Builds the pane for a screen `width` wide and `height` high.
+pub fn pane(model: &Model, width: u16, height: u16) -> Pane<'_> {
+    let ids = ids_for(model, width, height);
+    let rows = wrap(text(model, ids), width);
+    let keep = saved_rows(model, width, &rows, ids);
     Pane {
         key: fingerprint(&rows),
         rows,
@@ -194,7 +258,7 @@ fn fingerprint(rows: &[Line<'_>]) -> u64 {
 }
 
 /// How many rows the last saved draft's entry takes (0 before the first save).
-fn saved_rows(model: &Model, width: u16, shown: &[Line<'_>]) -> u16 {
+fn saved_rows(model: &Model, width: u16, shown: &[Line<'_>], ids: Ids) -> u16 {
     let last_saved = model
         .status
         .iter()
@@ -211,7 +275,7 @@ fn saved_rows(model: &Model, width: u16, shown: &[Line<'_>]) -> u16 {
         }
         Some(saved) => {
             let inner = width.saturating_sub(2) as usize;
-            let rows: usize = lines_for(model, saved)
+            let rows: usize = lines_for(model, saved, ids)
                 .iter()
                 .map(|l| row_count(l, inner))
                 .sum();
