@@ -445,3 +445,37 @@ fn the_man_page_has_keys_exit_codes_files_and_environment() {
         assert!(page.contains(want), "man page lacks {want}");
     }
 }
+
+/// `graft draft` names every bad recipient at once, in every field, and
+/// sends nothing.
+#[test]
+fn draft_names_every_bad_recipient_at_once() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = graft(
+        &emu.graph_url(),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &[
+            "--to",
+            "bob smith@contoso.com, carol@",
+            "--cc",
+            "ok@contoso.com; erin@exa mple.com",
+            "--subject",
+            "x",
+            "--body",
+            "y",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    for want in [
+        "--to: 'bob smith@contoso.com': a space is not allowed before the '@'",
+        "--to: 'carol@': no domain after the '@'",
+        "--cc: 'erin@exa mple.com': a space is not allowed in the domain",
+    ] {
+        assert!(err.contains(want), "{want} in {err}");
+    }
+    assert!(emu.messages().is_empty());
+}

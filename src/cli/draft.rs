@@ -83,8 +83,12 @@ fn content_from(
         ..Default::default()
     };
     DraftContent::from_typed(&typed, format, &more).map_err(|bad| {
-        let (which, e) = &bad[0];
-        Error::usage(format!("--{}: {e}", which.label().to_lowercase()))
+        // Every bad recipient at once, one a line, each naming its flag.
+        let lines: Vec<String> = bad
+            .iter()
+            .map(|(which, e)| format!("--{}: {e}", which.label().to_lowercase()))
+            .collect();
+        Error::usage(lines.join("\n  "))
     })
 }
 
