@@ -4,70 +4,56 @@
 use super::exit_code_for;
 use crate::config::Error;
 use crate::graph::SavedMessage;
-use crate::service::batch::{Item, LineResult, create_all, parse};
+use crate::service::batch::{Item, LineResult, Merge, Source, WAVE, read};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The file's lines as drafts to make, every line checked before anything
-/// is sent.
-fn read_items(file: &Path) -> Result<Vec<Item>, Error> {
-    let (text, base) = if file.as_os_str() == "-" {
+/// The source of `--batch FILE|-` (standard input is read whole; a file is
+/// streamed, twice).
+fn source(file: &Path) -> Result<Source, Error> {
+    if file.as_os_str() == "-" {
         let mut buf = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf)
             .map_err(|e| Error::usage(format!("--batch -: {e}")))?;
-        (buf, PathBuf::from("."))
-    } else {
-        let t = std::fs::read_to_string(file)
-            .map_err(|e| Error::usage(format!("--batch {}: {e}", file.display())))?;
-        (t, file.parent().map(Path::to_path_buf).unwrap_or_default())
-    };
-    let items = parse(&text, &base).map_err(|errs| {
+        return Ok(Source::Text(buf));
+    }
+    Ok(Source::File(file.to_path_buf()))
+}
+
+/// Every line checked before anything is sent: the keys of the good ones
+/// (all of them, or nothing is sent) and how many there are.
+fn check_all(
+    file: &Path,
+    src: &Source,
+) -> Result<(std::collections::HashSet<String>, usize), Error> {
+    let mut keys = std::collections::HashSet::new();
+    let lines = read(src, &mut |item| {
+        keys.insert(item.key);
+    })
+    .map_err(|errs| {
         Error::usage(format!(
             "--batch {}: nothing was sent.\n  {}",
             file.display(),
             errs.join("\n  ")
         ))
     })?;
-    if items.is_empty() {
+    if lines == 0 {
         return Err(Error::usage(format!(
             "--batch {}: no drafts in the file",
             file.display()
         )));
     }
-    Ok(items)
+    Ok((keys, lines))
 }
 
-/// `--again`: lines whose drafts were sent or deleted since are made anew,
-/// each under a key of its own (derived from the old draft, so a rerun with
-/// --again finds these instead of making more).
-fn make_again(
-    client: &crate::graph::GraphClient,
-    rt: &tokio::runtime::Runtime,
-    items: &[Item],
-    results: &mut [LineResult],
-    retries: u32,
-    bar: &mut (impl FnMut(usize, usize) + Send),
-) {
-    // Lines whose drafts were sent or deleted since are made anew, each
-    // under a key of its own (derived from the old draft, so a rerun
-    // with --again finds these instead of making more).
-    let redo: Vec<(usize, Item)> = items
-        .iter()
-        .zip(results.iter())
-        .enumerate()
-        .filter_map(|(i, (item, r))| match r {
-            LineResult::Sent(old) | LineResult::Deleted(old) => Some((i, item.again(&old.id))),
-            _ => None,
-        })
-        .collect();
-    if !redo.is_empty() {
-        let fresh: Vec<Item> = redo.iter().map(|(_, it)| it.clone()).collect();
-        let made = rt.block_on(create_all(client, &fresh, retries, bar));
-        for ((i, _), r) in redo.into_iter().zip(made) {
-            results[i] = r;
-        }
-    }
+/// What the run did, line by line, for the summary and the exit code.
+#[derive(Default)]
+struct Report {
+    worst: u8,
+    /// created, existing, failed, sent or deleted since.
+    counts: [usize; 4],
+    lines: usize,
 }
 
 /// `graft draft --batch`: reads, checks, creates, reports. Exit 0 only if every line worked.
@@ -78,119 +64,81 @@ pub fn run(
     retries: u32,
     again: bool,
 ) -> Result<(), Error> {
-    let items = read_items(file)?;
+    let src = source(file)?;
+    let (keys, total) = check_all(file, &src)?;
     let s = super::session(cli)?;
     let rt = super::runtime()?;
     let tty = std::io::stderr().is_terminal() && !json_out;
-    let mut bar = super::progress::count_printer(tty);
-    let mut results = rt.block_on(create_all(&s.client, &items, retries, &mut bar));
-    if again {
-        make_again(&s.client, &rt, &items, &mut results, retries, &mut bar);
+    let mut merge = rt
+        .block_on(Merge::start(&s.client, &keys, total, retries, again))
+        .map_err(|f| {
+            Error::new(
+                exit_code_for(&f),
+                format!("cannot list the drafts graft made before: {f}"),
+            )
+        })?;
+    drop(keys);
+    let mut bar = super::progress::merge_printer(tty);
+    let mut out = std::io::stdout();
+    let mut report = Report::default();
+    let mut wave: Vec<Item> = Vec::with_capacity(WAVE);
+    let run = Run {
+        s: &s,
+        demo: cli.demo,
+        rt: &rt,
+        tty,
+        json_out,
+    };
+    let mut flush = |wave: &mut Vec<Item>, merge: &mut Merge, report: &mut Report| {
+        let results = rt.block_on(merge.wave(wave, &mut bar));
+        finish_wave(&run, wave, results, &mut out, report);
+        wave.clear();
+    };
+    // The file was checked whole: reading it again cannot fail on a line
+    // (a file changed in between is read as it is now, and checked again).
+    read(&src, &mut |item| {
+        wave.push(item);
+        if wave.len() == WAVE {
+            flush(&mut wave, &mut merge, &mut report);
+        }
+    })
+    .map_err(|errs| {
+        Error::usage(format!(
+            "--batch {}: the file changed while it was read; the rest was not sent.\n  {}",
+            file.display(),
+            errs.join("\n  ")
+        ))
+    })?;
+    if !wave.is_empty() {
+        flush(&mut wave, &mut merge, &mut report);
     }
     super::progress::end(tty);
-    let made: Vec<_> = items
-        .iter()
-        .zip(&results)
-        .filter_map(|(item, r)| match r {
-            LineResult::Created(sv) | LineResult::Existing(sv) => Some(super::drafts::entry(
-                &s,
-                &item.key,
-                &item.subject,
-                item.format,
-                sv,
-            )),
-            LineResult::Sent(_) | LineResult::Deleted(_) | LineResult::Failed(_) => None,
-        })
-        .collect();
-    super::drafts::record(&s, cli.demo, made);
-    let mut out = std::io::stdout();
-    let mut worst = 0u8;
-    let mut counts = [0usize; 4];
-    for (item, r) in items.iter().zip(results) {
-        let mut attach_failed = None;
-        // The draft was there already: its attachments are reconciled, not added.
-        let (state, saved, existing) = match r {
-            LineResult::Created(sv) => {
-                counts[0] += 1;
-                ("created", Some(sv), false)
-            }
-            LineResult::Existing(sv) => {
-                counts[1] += 1;
-                ("existing", Some(sv), true)
-            }
-            LineResult::Sent(sv) | LineResult::Deleted(sv) => {
-                counts[3] += 1;
-                let state = if sv.is_draft { "deleted" } else { "sent" };
-                print_line(&mut out, json_out, item, state, Some(&sv), None);
-                continue;
-            }
-            LineResult::Failed(f) => {
-                counts[2] += 1;
-                worst = worst.max(exit_code_for(&f));
-                print_line(
-                    &mut out,
-                    json_out,
-                    item,
-                    "failed",
-                    None,
-                    Some(&f.to_string()),
-                );
-                continue;
-            }
-        };
-        if let Some(sv) = &saved {
-            // Files too large for the create request; a rerun reconciles what is there.
-            let needs = item.files.iter().any(|f| f.server_id.is_none());
-            if needs {
-                let mut p = super::progress_printer(tty);
-                let o = rt.block_on(crate::graph::upload::attach_pending(
-                    &s.client,
-                    &sv.id,
-                    &item.files,
-                    existing,
-                    &mut p,
-                ));
-                if let Some((name, f)) = o.failed {
-                    worst = worst.max(exit_code_for(&f));
-                    attach_failed = Some(format!("attaching {name} failed: {}", f));
-                }
-            }
-        }
-        print_line(
-            &mut out,
-            json_out,
-            item,
-            state,
-            saved.as_ref(),
-            attach_failed.as_deref(),
-        );
-    }
+    let [created, existing, failed, gone] = report.counts;
     if !json_out {
         let _ = writeln!(
             out,
-            "{} created, {} already there, {} failed{} ({} lines).",
-            counts[0],
-            counts[1],
-            counts[2],
-            if counts[3] > 0 {
-                format!(
-                    ", {} sent or deleted since (--again makes them anew)",
-                    counts[3]
-                )
+            "{created} created, {existing} already there, {failed} failed{} ({} lines).",
+            if gone > 0 {
+                format!(", {gone} sent or deleted since (--again makes them anew)")
             } else {
                 String::new()
             },
-            items.len()
+            report.lines
         );
     }
-    if worst != 0 {
+    tracing::info!(
+        requests = merge.tally.requests,
+        throttled = merge.tally.throttled,
+        lines = report.lines,
+        "batch done"
+    );
+    if report.worst != 0 {
         return Err(Error::new(
-            worst,
+            report.worst,
             format!(
-                "{} of {} drafts failed{}",
-                counts[2],
-                items.len(),
-                if counts[2] == 0 {
+                "{failed} of {} drafts failed{}",
+                report.lines,
+                if failed == 0 {
                     " (but an attachment did)"
                 } else {
                     ""
@@ -199,6 +147,99 @@ pub fn run(
         ));
     }
     Ok(())
+}
+
+/// What finishing a wave needs of the run.
+struct Run<'a> {
+    s: &'a super::Session,
+    demo: bool,
+    rt: &'a tokio::runtime::Runtime,
+    /// Progress bars on standard error.
+    tty: bool,
+    json_out: bool,
+}
+
+/// A wave's lines: files too large for the create request uploaded, the
+/// drafts added to the history, one report line each, in line order.
+fn finish_wave(
+    run: &Run,
+    items: &[Item],
+    results: Vec<LineResult>,
+    out: &mut impl Write,
+    report: &mut Report,
+) {
+    let Run {
+        s,
+        demo,
+        rt,
+        tty,
+        json_out,
+    } = *run;
+    let made: Vec<_> = items
+        .iter()
+        .zip(&results)
+        .filter_map(|(item, r)| match r {
+            LineResult::Created(sv) | LineResult::Existing(sv) => Some(super::drafts::entry(
+                s,
+                &item.key,
+                &item.subject,
+                item.format,
+                sv,
+            )),
+            LineResult::Sent(_) | LineResult::Deleted(_) | LineResult::Failed(_) => None,
+        })
+        .collect();
+    super::drafts::record(s, demo, made);
+    for (item, r) in items.iter().zip(results) {
+        report.lines += 1;
+        let mut attach_failed = None;
+        // The draft was there already: its attachments are reconciled, not added.
+        let (state, saved, existing) = match r {
+            LineResult::Created(sv) => {
+                report.counts[0] += 1;
+                ("created", sv, false)
+            }
+            LineResult::Existing(sv) => {
+                report.counts[1] += 1;
+                ("existing", sv, true)
+            }
+            LineResult::Sent(sv) | LineResult::Deleted(sv) => {
+                report.counts[3] += 1;
+                let state = if sv.is_draft { "deleted" } else { "sent" };
+                print_line(out, json_out, item, state, Some(&sv), None);
+                continue;
+            }
+            LineResult::Failed(f) => {
+                report.counts[2] += 1;
+                report.worst = report.worst.max(exit_code_for(&f));
+                print_line(out, json_out, item, "failed", None, Some(&f.to_string()));
+                continue;
+            }
+        };
+        // Files too large for the create request; a rerun reconciles what is there.
+        if item.files.iter().any(|f| f.server_id.is_none()) {
+            let mut p = super::progress_printer(tty);
+            let o = rt.block_on(crate::graph::upload::attach_pending(
+                &s.client,
+                &saved.id,
+                &item.files,
+                existing,
+                &mut p,
+            ));
+            if let Some((name, f)) = o.failed {
+                report.worst = report.worst.max(exit_code_for(&f));
+                attach_failed = Some(format!("attaching {name} failed: {}", f));
+            }
+        }
+        print_line(
+            out,
+            json_out,
+            item,
+            state,
+            Some(&saved),
+            attach_failed.as_deref(),
+        );
+    }
 }
 
 fn print_line(

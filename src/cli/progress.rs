@@ -20,13 +20,44 @@ fn show(line: &str) {
     let _ = write!(std::io::stderr(), "\r\x1b[2Kgraft: {line}");
 }
 
-/// `done` of `total` drafts, when `enabled`.
-pub fn count_printer(enabled: bool) -> impl FnMut(usize, usize) + Send {
-    move |done: usize, total: usize| {
+/// A merge's progress, when `enabled`: one line, rewritten in place.
+pub fn merge_printer(enabled: bool) -> impl FnMut(crate::service::batch::Tally) + Send {
+    let start = std::time::Instant::now();
+    move |t: crate::service::batch::Tally| {
         if enabled {
-            let (_, b) = bar(done as u64, total as u64);
-            show(&format!("{b} {done}/{total} drafts"));
+            show(&merge_line(&t, start.elapsed()));
         }
+    }
+}
+
+/// Drafts done of all, the rate, the time left, and the pause under way when
+/// throttled or pacing:
+/// `[######..] 1200/10000 drafts · 1150/min · 7 min 40 s left · waiting 12 s`.
+fn merge_line(t: &crate::service::batch::Tally, elapsed: std::time::Duration) -> String {
+    let (_, b) = bar(t.done as u64, t.total as u64);
+    let mins = elapsed.as_secs_f64() / 60.0;
+    let mut line = format!("{b} {}/{} drafts", t.done, t.total);
+    if mins > 0.0 && t.done > 0 {
+        let rate = t.done as f64 / mins;
+        line.push_str(&format!(" · {rate:.0}/min"));
+        let left = t.total.saturating_sub(t.done) as f64 / rate * 60.0;
+        line.push_str(&format!(" · {} left", duration(left as u64)));
+    }
+    if let Some(p) = t.pause {
+        line.push_str(&format!(
+            " · waiting {} (Outlook's limit)",
+            duration(p.as_secs().max(1))
+        ));
+    }
+    line
+}
+
+/// `45 s`, `7 min 40 s`, `2 h 5 min`.
+fn duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
     }
 }
 
@@ -57,5 +88,35 @@ pub fn progress_printer(enabled: bool) -> impl FnMut(&str, u64, u64) + Send {
 pub fn end(enabled: bool) {
     if enabled {
         let _ = writeln!(std::io::stderr());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::batch::Tally;
+    use std::time::Duration;
+
+    #[test]
+    fn the_merge_line_has_the_count_rate_time_left_and_pause() {
+        let t = Tally {
+            done: 1200,
+            total: 10_000,
+            pause: Some(Duration::from_secs(12)),
+            ..Tally::default()
+        };
+        let line = merge_line(&t, Duration::from_secs(60));
+        assert!(line.contains("1200/10000 drafts"), "{line}");
+        assert!(line.contains("1200/min"), "{line}");
+        assert!(line.contains("7 min 20 s left"), "{line}");
+        assert!(line.contains("waiting 12 s"), "{line}");
+        let start = merge_line(
+            &Tally {
+                total: 5,
+                ..Tally::default()
+            },
+            Duration::ZERO,
+        );
+        assert!(start.ends_with("0/5 drafts"), "{start}");
     }
 }

@@ -250,9 +250,11 @@ pub struct DraftArgs {
     /// Attach a file (up to 150 MB; large files are uploaded in chunks). Repeatable.
     #[arg(long, value_name = "PATH")]
     pub attach: Vec<std::path::PathBuf>,
-    /// Create many drafts: one JSON object per line (to, cc, bcc, subject, body,
-    /// format, importance, attach). Rerunning never creates a line's draft twice.
-    #[arg(long, value_name = "FILE.jsonl|-", conflicts_with_all = ["to", "cc", "bcc", "body", "body_file", "attach", "subject", "markdown", "html", "importance"])]
+    /// Create many drafts (mail merge): one JSON object per line, or CSV with a
+    /// header row (a .csv file), fields to, cc, bcc, subject, body, format,
+    /// importance, attach, key. Paced to Outlook's limits; rerunning never
+    /// creates a line's draft twice.
+    #[arg(long, value_name = "FILE.jsonl|FILE.csv|-", conflicts_with_all = ["to", "cc", "bcc", "body", "body_file", "attach", "subject", "markdown", "html", "importance"])]
     pub batch: Option<std::path::PathBuf>,
     /// With --batch: make anew the lines whose drafts were sent or deleted since.
     #[arg(long, requires = "batch")]

@@ -26,6 +26,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/v1.0/$batch", post(batch))
 }
 
+#[derive(Clone)]
 struct Step {
     id: String,
     method: String,
@@ -190,15 +191,19 @@ async fn batch(
             responses.push(r);
         }
     } else {
-        // Outlook runs a batch's requests at most a few at a time.
+        // Outlook runs at most 4 of a batch's requests at once, starting the
+        // next as one finishes (concepts/throttling-limits.md, "Outlook
+        // service limits": four concurrent requests, batches included).
+        use futures_util::StreamExt;
         let width = state.config.max_concurrent.max(1);
-        for group in steps.chunks(width) {
-            let rs = futures_util::future::join_all(
-                group.iter().map(|s| run_step(&state, auth.as_deref(), s)),
-            )
-            .await;
-            responses.extend(rs);
-        }
+        let rs: Vec<Value> = futures_util::stream::iter(steps.iter().cloned().map(|s| {
+            let (state, auth) = (state.clone(), auth.clone());
+            async move { run_step(&state, auth.as_deref(), &s).await }
+        }))
+        .buffered(width)
+        .collect()
+        .await;
+        responses.extend(rs);
     }
     let throttled = responses
         .iter()

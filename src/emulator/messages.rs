@@ -907,6 +907,19 @@ async fn delete_one(
     }
 }
 
+/// The message's extended property `id` (ids compare case-insensitively).
+fn extended<'a>(m: &'a Stored, id: &str) -> Option<&'a Value> {
+    m.hidden
+        .get("singleValueExtendedProperties")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|p| {
+            p.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|i| i.eq_ignore_ascii_case(id))
+        })
+}
+
 /// Reads the next `'…'` OData string literal after `marker` (`''` is a quote).
 fn literal_after(filter: &str, marker: &str) -> Option<String> {
     let start = filter.find(marker)? + marker.len();
@@ -929,7 +942,16 @@ fn literal_after(filter: &str, marker: &str) -> Option<String> {
 
 enum Filter {
     All,
-    ExtendedProperty { id: String, value: String },
+    ExtendedProperty {
+        id: String,
+        value: String,
+    },
+    /// Every message that has the property, whatever its value
+    /// (`ep/value ne null`: extended-properties-overview.md and the Outlook
+    /// add-ins' custom-properties page, "filter … and ep/value ne null").
+    HasExtendedProperty {
+        id: String,
+    },
     InternetMessageId(String),
 }
 
@@ -938,6 +960,12 @@ fn parse_filter(f: Option<&String>) -> Option<Filter> {
     let t = f.trim();
     if t.starts_with("singleValueExtendedProperties/Any(") {
         let id = literal_after(t, "ep/id eq")?;
+        if t.trim_end_matches(')')
+            .trim_end()
+            .ends_with("ep/value ne null")
+        {
+            return Some(Filter::HasExtendedProperty { id });
+        }
         let value = literal_after(t, "ep/value eq")?;
         return Some(Filter::ExtendedProperty { id, value });
     }
@@ -989,20 +1017,31 @@ async fn list(
             Filter::InternetMessageId(v) => {
                 m.props.get("internetMessageId").and_then(Value::as_str) == Some(v)
             }
-            Filter::ExtendedProperty { id, value } => m
-                .hidden
-                .get("singleValueExtendedProperties")
-                .and_then(Value::as_array)
-                .is_some_and(|props| {
-                    props.iter().any(|p| {
-                        p.get("id")
-                            .and_then(Value::as_str)
-                            .is_some_and(|i| i.eq_ignore_ascii_case(id))
-                            && p.get("value").and_then(Value::as_str) == Some(value)
-                    })
-                }),
+            Filter::ExtendedProperty { id, value } => extended(m, id)
+                .is_some_and(|v| v.get("value").and_then(Value::as_str) == Some(value)),
+            Filter::HasExtendedProperty { id } => extended(m, id).is_some(),
         })
         .collect();
+    // `$expand=singleValueExtendedProperties($filter=id eq '…')`: the one
+    // property, with each message (a create's answer never carries it;
+    // extended-properties-overview.md).
+    let expand = match q.get("$expand") {
+        None => None,
+        Some(e) if e.trim_start().starts_with("singleValueExtendedProperties(") => {
+            match literal_after(e, "id eq") {
+                Some(id) => Some(id),
+                None => return error(&ctx, 400, "BadRequest", "Invalid $expand clause"),
+            }
+        }
+        Some(_) => {
+            return error(
+                &ctx,
+                400,
+                "BadRequest",
+                "Parsing OData Select and Expand failed",
+            );
+        }
+    };
     hits.sort_by_key(|m| std::cmp::Reverse(m.seq));
     let total = hits.len();
     let page: Vec<Value> = hits
@@ -1010,12 +1049,16 @@ async fn list(
         .skip(skip)
         .take(top)
         .map(|m| {
-            let view = m.view(&ctx.prefs);
+            let mut view = m.view(&ctx.prefs);
+            if let Some(id) = &expand {
+                let found: Vec<Value> = extended(m, id).into_iter().cloned().collect();
+                view.insert("singleValueExtendedProperties".into(), Value::Array(found));
+            }
             match &select {
                 None => Value::Object(view),
                 Some(fields) => {
                     let mut o = Map::new();
-                    for k in ["@odata.etag", "id"]
+                    for k in ["@odata.etag", "id", "singleValueExtendedProperties"]
                         .iter()
                         .map(|s| s.to_string())
                         .chain(fields.iter().cloned())

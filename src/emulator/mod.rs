@@ -118,6 +118,21 @@ pub struct EmulatorConfig {
     /// Whether a `PUT` to an upload URL that carries an `Authorization` header is
     /// refused (401). The docs say not to send one; the exact reaction is unverified.
     pub upload_refuses_authorization: bool,
+    /// Outlook's request-rate limit: at most this many requests per mailbox
+    /// in any sliding window of this length, each request inside a `$batch`
+    /// counted (concepts/throttling-limits.md, Outlook service limits:
+    /// "10,000 API requests in a 10 minute period" per app ID and mailbox;
+    /// concepts/json-batching.md: the requests in a batch are evaluated
+    /// against throttling limits one by one). Over it: 429
+    /// `ApplicationThrottled` with a `Retry-After` saying when the window
+    /// frees up (throttling.md: a 429 carries `Retry-After`). Throttled
+    /// requests count too ("requests that are throttled still count against
+    /// your usage", throttling.md best practices). `None`: no limit.
+    pub rate_limit: Option<(usize, Duration)>,
+    /// Time each mailbox request (not the `$batch` envelope) spends before
+    /// it is handled, drawn evenly from the range: a real round trip to
+    /// Exchange, for benchmarks. `None`: answer at once.
+    pub latency: Option<(Duration, Duration)>,
 }
 
 impl Default for EmulatorConfig {
@@ -164,6 +179,8 @@ impl Default for EmulatorConfig {
             named_property_quota_exhausted: false,
             message_size_counts_encoding: false,
             throttled_batch_status: 424,
+            rate_limit: Some((10_000, Duration::from_secs(600))),
+            latency: None,
         }
     }
 }
@@ -343,6 +360,8 @@ struct Shared {
     mailbox: Mutex<Mailbox>,
     in_flight: AtomicUsize,
     connections: AtomicUsize,
+    /// When each mailbox's recent requests arrived, for the rate limit.
+    window: Mutex<std::collections::HashMap<String, VecDeque<std::time::Instant>>>,
     base_url: String,
     /// The whole service, for running the requests inside a `$batch`.
     /// (Taken out when the emulator stops, which ends the reference cycle.)
@@ -350,6 +369,44 @@ struct Shared {
 }
 
 impl Shared {
+    /// Counts a request against its mailbox's rate window; over the limit,
+    /// how long until the window has room again.
+    fn over_rate(&self, path: &str) -> Option<Duration> {
+        let (limit, window) = self.config.rate_limit?;
+        let mailbox = path_user(path)
+            .unwrap_or_else(|| "me".into())
+            .to_ascii_lowercase();
+        let now = std::time::Instant::now();
+        let mut all = self.window.lock().unwrap_or_else(|p| p.into_inner());
+        let seen = all.entry(mailbox).or_default();
+        while seen
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
+            seen.pop_front();
+        }
+        let over = seen.len() >= limit;
+        let free_at = seen.front().map(|t| *t + window);
+        seen.push_back(now);
+        // Bounded: a client that ignores Retry-After keeps only a window's worth.
+        while seen.len() > limit * 2 {
+            seen.pop_front();
+        }
+        if over {
+            free_at.map(|t| t.saturating_duration_since(now))
+        } else {
+            None
+        }
+    }
+
+    /// A round trip's time, from the configured range.
+    fn latency(&self) -> Option<Duration> {
+        let (lo, hi) = self.config.latency?;
+        let span = hi.saturating_sub(lo).as_micros() as u64;
+        let r = (uuid::Uuid::new_v4().as_u128() as u64) % (span + 1);
+        Some(lo + Duration::from_micros(r))
+    }
+
     fn lock(&self) -> MutexGuard<'_, Mailbox> {
         // A poisoned lock only means a handler unwound on purpose (DropAfter); the data is intact.
         self.mailbox.lock().unwrap_or_else(|p| p.into_inner())
@@ -388,6 +445,7 @@ impl Emulator {
             }),
             in_flight: AtomicUsize::new(0),
             connections: AtomicUsize::new(0),
+            window: Mutex::new(Default::default()),
             base_url: format!("http://{addr}/v1.0"),
             router: Mutex::new(None),
         });
@@ -556,6 +614,16 @@ impl Emulator {
     /// Upload sessions not finished or cancelled.
     pub fn open_upload_sessions(&self) -> usize {
         self.shared.lock().sessions.len()
+    }
+
+    /// Empties the rate-limit windows: as if the next request came after a
+    /// quiet window (a benchmark's rerun "ten minutes later").
+    pub fn forget_rate_window(&self) {
+        self.shared
+            .window
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 
     /// Every request so far.
@@ -967,6 +1035,21 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
             }
             r
         }
+        (Ok(()), None) if !is_batch && let Some(wait) = state.over_rate(&path) => {
+            // The message text for this limit is not documented; the code,
+            // status and Retry-After are (throttling.md).
+            let mut r = (
+                StatusCode::TOO_MANY_REQUESTS,
+                axum::Json(json!({"error": {"code": "ApplicationThrottled",
+                    "message": "Application is over its MailboxRequests limit."}})),
+            )
+                .into_response();
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
+                r.headers_mut().insert("retry-after", v);
+            }
+            r
+        }
         (Ok(()), None) if concurrent > state.config.max_concurrent => {
             let mut r = (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -978,7 +1061,12 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
                 .insert("retry-after", HeaderValue::from_static("1"));
             r
         }
-        (Ok(()), None) => next.run(req).await,
+        (Ok(()), None) => {
+            if !is_batch && let Some(d) = state.latency() {
+                tokio::time::sleep(d).await;
+            }
+            next.run(req).await
+        }
     };
     let micros = started.elapsed().as_micros() as u64;
     let entry = record(&state, &ctx, &method, &path, resp.status().as_u16(), micros);

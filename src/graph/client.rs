@@ -481,6 +481,116 @@ impl GraphClient {
             .transpose()
     }
 
+    /// Every message of the mailbox that carries a graft key (any folder: a
+    /// draft moved, sent or deleted keeps it), with its key, listed once in
+    /// pages of 1,000: `$filter=singleValueExtendedProperties/Any(ep: ep/id
+    /// eq '…' and ep/value ne null)` with the property expanded, as
+    /// extended-properties-overview.md and the Outlook add-ins'
+    /// custom-properties page document; `$top` up to 1,000
+    /// (user-list-messages.md), following `@odata.nextLink` (only under this
+    /// Graph root). `keep` picks the keys worth holding, so memory stays
+    /// bounded by what the caller asked for; each page is retried by the one
+    /// policy. Returns the kept messages and the requests it took.
+    pub async fn keyed_messages(
+        &self,
+        keep: &mut (dyn FnMut(&str) -> bool + Send),
+        limits: super::retry::Limits,
+    ) -> Result<(Vec<(String, SavedMessage)>, usize), Error> {
+        const MAX_PAGES: usize = 10_000;
+        let mut url = self.url(&["messages"]);
+        url.query_pairs_mut()
+            .append_pair(
+                "$filter",
+                &format!(
+                    "singleValueExtendedProperties/Any(ep: ep/id eq '{DRAFT_KEY_PROPERTY}' and ep/value ne null)"
+                ),
+            )
+            .append_pair(
+                "$expand",
+                &format!("singleValueExtendedProperties($filter=id eq '{DRAFT_KEY_PROPERTY}')"),
+            )
+            .append_pair(
+                "$select",
+                "id,webLink,changeKey,createdDateTime,lastModifiedDateTime,parentFolderId,isDraft",
+            )
+            .append_pair("$top", "1000");
+        let mut found = Vec::new();
+        let mut requests = 0;
+        let mut tries = super::retry::Tries::new(limits);
+        for _ in 0..MAX_PAGES {
+            requests += 1;
+            let (status, request_id, bytes) = match self.send(Method::GET, url.clone(), None).await
+            {
+                Ok(a) => a,
+                Err(f) => match tries.after(&f, None) {
+                    Some(wait) => {
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    None => return Err(f),
+                },
+            };
+            tries.reset();
+            let page: Value = serde_json::from_slice(&bytes).map_err(|e| {
+                bad_response(
+                    status,
+                    request_id.clone(),
+                    &format!("the answer is not a list: {e}"),
+                )
+            })?;
+            for m in page
+                .get("value")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let key = m
+                    .get("singleValueExtendedProperties")
+                    .and_then(Value::as_array)
+                    .and_then(|props| {
+                        props.iter().find(|p| {
+                            p.get("id")
+                                .and_then(Value::as_str)
+                                .is_some_and(|i| i.eq_ignore_ascii_case(DRAFT_KEY_PROPERTY))
+                        })
+                    })
+                    .and_then(|p| p.get("value").and_then(Value::as_str));
+                let Some(key) = key.filter(|k| k.len() <= MAX_ID) else {
+                    continue;
+                };
+                if keep(key)
+                    && let Some(saved) = saved_from_value(200, m)
+                {
+                    found.push((key.to_string(), saved));
+                }
+            }
+            let Some(next) = page.get("@odata.nextLink").and_then(Value::as_str) else {
+                return Ok((found, requests));
+            };
+            // The token goes only where this client's Graph root is.
+            match Url::parse(next) {
+                Ok(n)
+                    if n.as_str()
+                        .starts_with(self.root.as_str().trim_end_matches('/')) =>
+                {
+                    url = n
+                }
+                _ => {
+                    return Err(bad_response(
+                        status,
+                        request_id,
+                        "the next page's link leaves the Graph root",
+                    ));
+                }
+            }
+        }
+        Err(bad_response(
+            StatusCode::OK,
+            None,
+            "more pages of drafts than graft will read",
+        ))
+    }
+
     /// The id of a well-known folder (`deleteditems`, `sentitems`), asked
     /// once per client: folder ids do not change.
     pub async fn folder_id(&self, name: &str) -> Result<String, Error> {

@@ -145,6 +145,82 @@ pub fn whole_seconds(d: Duration) -> u64 {
     (d.as_secs_f64().ceil() as u64).max(1)
 }
 
+/// Outlook's request-rate limit per app and mailbox: 10,000 requests in
+/// any 10 minutes (concepts/throttling-limits.md, Outlook service limits),
+/// every request inside a `$batch` counted.
+pub const OUTLOOK_REQUESTS: usize = 10_000;
+pub const OUTLOOK_WINDOW: Duration = Duration::from_secs(600);
+
+/// Paces many requests to one mailbox ahead of Outlook's rate limit, so a
+/// long run never meets a burst of 429s: before sending `n` requests, ask
+/// [`Pace::wait`] how long to hold them; a 429's `Retry-After` holds every
+/// later request at once ([`Pace::throttled`]). Time is passed in, so the
+/// policy is testable without a clock.
+#[derive(Debug)]
+pub struct Pace {
+    limit: usize,
+    window: Duration,
+    /// When earlier requests left, oldest first, with how many went.
+    sent: std::collections::VecDeque<(std::time::Instant, usize)>,
+    in_window: usize,
+    hold_until: Option<std::time::Instant>,
+}
+
+impl Pace {
+    /// At most `limit` requests in any `window`.
+    pub fn new(limit: usize, window: Duration) -> Pace {
+        Pace {
+            limit: limit.max(1),
+            window,
+            sent: Default::default(),
+            in_window: 0,
+            hold_until: None,
+        }
+    }
+
+    /// Outlook's documented limit.
+    pub fn outlook() -> Pace {
+        Pace::new(OUTLOOK_REQUESTS, OUTLOOK_WINDOW)
+    }
+
+    /// How long to wait before `n` more requests may leave at `now`.
+    pub fn wait(&mut self, n: usize, now: std::time::Instant) -> Duration {
+        while let Some(&(t, k)) = self.sent.front() {
+            if now.saturating_duration_since(t) < self.window {
+                break;
+            }
+            self.sent.pop_front();
+            self.in_window -= k;
+        }
+        let mut wait = self
+            .hold_until
+            .map(|t| t.saturating_duration_since(now))
+            .unwrap_or_default();
+        // The oldest requests must leave the window until `n` more fit.
+        let mut over = (self.in_window + n).saturating_sub(self.limit);
+        for &(t, k) in &self.sent {
+            if over == 0 {
+                break;
+            }
+            wait = wait.max((t + self.window).saturating_duration_since(now));
+            over = over.saturating_sub(k);
+        }
+        wait
+    }
+
+    /// `n` requests left at `now`.
+    pub fn sent(&mut self, n: usize, now: std::time::Instant) {
+        self.sent.push_back((now, n));
+        self.in_window += n;
+    }
+
+    /// The service said to wait `retry_after` (from `now`): nothing leaves before.
+    pub fn throttled(&mut self, retry_after: Duration, now: std::time::Instant) {
+        let until = now + retry_after;
+        self.hold_until = Some(self.hold_until.map_or(until, |t| t.max(until)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +281,25 @@ mod tests {
         assert_eq!(Tries::new(Limits::KEEP_TRYING).after(&refused, None), None);
         t.reset();
         assert_eq!(t.attempt, 0);
+    }
+
+    #[test]
+    fn pace_keeps_ahead_of_the_window_and_holds_after_a_429() {
+        let t0 = std::time::Instant::now();
+        let mut p = Pace::new(100, Duration::from_secs(60));
+        // Five batches of 20 fit at once; the sixth waits for the first to age out.
+        for _ in 0..5 {
+            assert_eq!(p.wait(20, t0), Duration::ZERO);
+            p.sent(20, t0);
+        }
+        let later = t0 + Duration::from_secs(10);
+        assert_eq!(p.wait(20, later), Duration::from_secs(50));
+        // Once the window has moved on, there is room again.
+        let after = t0 + Duration::from_secs(60);
+        assert_eq!(p.wait(20, after), Duration::ZERO);
+        // A 429's Retry-After holds everything, even with room in the window.
+        p.throttled(Duration::from_secs(7), after);
+        assert_eq!(p.wait(1, after), Duration::from_secs(7));
+        assert_eq!(p.wait(1, after + Duration::from_secs(7)), Duration::ZERO);
     }
 }

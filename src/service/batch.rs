@@ -1,11 +1,17 @@
-//! `graft draft --batch FILE.jsonl`: many drafts through Graph JSON batching.
+//! `graft draft --batch FILE`: many drafts (a mail merge) through Graph
+//! JSON batching, at the pace Outlook allows and never one twice.
 //!
-//! Each line gets a client key derived from its text, so a rerun finds the
-//! drafts an earlier run made (one lookup per line, batched) and creates only
-//! the rest. Batches go one at a time with at most 20 requests (Outlook runs 4
-//! of them at once per mailbox); throttled or failed requests are retried in
-//! the next round, after the longest `Retry-After`. A request that may have
-//! reached the server without an answer is looked up before it is repeated.
+//! The file (JSON lines, or CSV with a header row) is read twice and never
+//! held whole: once to check every line (nothing is sent if one is bad),
+//! then in waves of [`WAVE`] lines. Each line gets a client key derived
+//! from its text. Before the first create, the mailbox's graft-keyed
+//! messages are listed once (pages of 1,000, the key expanded), so a rerun
+//! finds what an earlier run made without a request per line, and a first
+//! run spends one create per draft. A create that may have reached the
+//! server without an answer is looked up by its key before it is repeated.
+//! Batches go one at a time with at most 20 requests (Outlook runs 4 of them
+//! at once per mailbox), paced ahead of Outlook's 10,000 requests per 10
+//! minutes; a 429's `Retry-After` holds every later request at once.
 
 use crate::core::attach::{AttachedFile, REQUEST_BUDGET};
 use crate::core::content::{BodyFormat, DraftContent, Importance};
@@ -105,105 +111,241 @@ fn fnv1a(s: &str) -> u64 {
     })
 }
 
-/// Reads the lines; a bad line is an error naming it, and nothing is sent.
-// Long by design: each field of a batch line checked and named in its error.
-pub fn parse(text: &str, base: &Path) -> Result<Vec<Item>, Vec<String>> {
-    let mut items = Vec::new();
-    let mut errors = Vec::new();
-    let mut seen: std::collections::HashMap<u64, usize> = Default::default();
-    for (i, raw) in text.lines().enumerate() {
-        let n = i + 1;
-        let t = raw.trim();
-        if t.is_empty() {
-            continue;
+/// Lines read at a time: the most the run holds in memory.
+pub const WAVE: usize = 200;
+
+/// At most this many bad lines are named; the rest are counted.
+const MAX_NAMED: usize = 50;
+
+/// Where the lines come from: a file (read twice, streamed) or text
+/// already read (standard input).
+pub enum Source {
+    File(PathBuf),
+    Text(String),
+}
+
+impl Source {
+    /// The directory relative `attach` paths start from.
+    pub fn base(&self) -> PathBuf {
+        match self {
+            Source::File(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            Source::Text(_) => PathBuf::from("."),
         }
-        let line: Line = match serde_json::from_str(t) {
-            Ok(l) => l,
+    }
+
+    fn reader(&self) -> std::io::Result<Box<dyn std::io::BufRead + '_>> {
+        Ok(match self {
+            Source::File(p) => Box::new(std::io::BufReader::new(std::fs::File::open(p)?)),
+            Source::Text(t) => Box::new(t.as_bytes()),
+        })
+    }
+
+    /// CSV (a `.csv` file, or text whose first line is not a JSON object)
+    /// or JSON lines.
+    fn is_csv(&self) -> bool {
+        match self {
+            Source::File(p) => p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+            Source::Text(t) => t
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|l| !l.trim_start().starts_with('{')),
+        }
+    }
+}
+
+/// One line of the file: its number, the text its key derives from, and
+/// its fields (or why they cannot be read).
+type Record = (usize, String, Result<Line, String>);
+
+/// The records of a source, in order.
+fn records(source: &Source) -> std::io::Result<Box<dyn Iterator<Item = Record> + '_>> {
+    let reader = source.reader()?;
+    if !source.is_csv() {
+        use std::io::BufRead;
+        return Ok(Box::new(reader.lines().enumerate().filter_map(
+            |(i, raw)| {
+                let n = i + 1;
+                let raw = match raw {
+                    Ok(r) => r,
+                    Err(e) => return Some((n, String::new(), Err(e.to_string()))),
+                };
+                let t = raw.trim();
+                if t.is_empty() {
+                    return None;
+                }
+                let line = serde_json::from_str::<Line>(t).map_err(|e| e.to_string());
+                Some((n, t.to_string(), line))
+            },
+        )));
+    }
+    // CSV: a header row names the fields (to,cc,bcc,subject,body,format,
+    // importance,attach,key); `attach` lists paths separated by `;`.
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(reader);
+    let header: Vec<String> = match csv.headers() {
+        Ok(h) => h.iter().map(|f| f.trim().to_ascii_lowercase()).collect(),
+        Err(e) => {
+            let e = e.to_string();
+            return Ok(Box::new(std::iter::once((1, String::new(), Err(e)))));
+        }
+    };
+    Ok(Box::new(csv.into_records().map(move |r| {
+        let r = match r {
+            Ok(r) => r,
             Err(e) => {
-                errors.push(format!("line {n}: {e}"));
-                continue;
+                let n = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                return (n, String::new(), Err(e.to_string()));
             }
         };
-        let typed = Fields {
-            to: line.to.joined(),
-            cc: line.cc.joined(),
-            bcc: line.bcc.joined(),
-            subject: line.subject.clone(),
-            body: line.body.clone(),
-        };
-        let more = MoreText {
-            importance: line.importance,
-            ..Default::default()
-        };
-        let content =
-            match DraftContent::from_typed(&typed, line.format, &more) {
-                Ok(c) => c,
-                Err(bad) => {
-                    errors.extend(bad.iter().map(|(which, e)| {
-                        format!("line {n}: {}: {e}", which.label().to_lowercase())
-                    }));
-                    continue;
-                }
-            };
-        let mut files = Vec::new();
-        for p in &line.attach {
-            let p = if p.is_relative() {
-                base.join(p)
+        let n = r.position().map(|p| p.line() as usize).unwrap_or(0);
+        let mut o = serde_json::Map::new();
+        for (h, v) in header.iter().zip(r.iter()) {
+            if v.is_empty() {
+                continue;
+            }
+            let value = if h == "attach" {
+                Value::Array(
+                    v.split(';')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(|p| Value::String(p.to_string()))
+                        .collect(),
+                )
             } else {
-                p.clone()
+                Value::String(v.to_string())
             };
-            match check(&p.to_string_lossy()) {
-                Ok(mut f) => {
-                    let taken: Vec<&str> = files
-                        .iter()
-                        .map(|x: &AttachedFile| x.name.as_str())
-                        .collect();
-                    f.name = crate::core::attach::unique_name(&f.name, &taken);
-                    files.push(f)
-                }
-                Err(e) => errors.push(format!("line {n}: attach: {e}")),
-            }
+            o.insert(h.clone(), value);
         }
-        let h = fnv1a(t);
-        let occ = seen.entry(h).or_default();
-        *occ += 1;
-        let key = line
-            .key
-            .clone()
-            .unwrap_or_else(|| format!("batch-{h:016x}-{occ}"));
-        let (body, inline) = match crate::service::save::body_with_attachments(
-            content.create_body(Some(&key)),
-            &files,
-        ) {
-            Ok(x) => x,
+        // The fields in a fixed order: the key's text does not depend on the
+        // order of the columns.
+        let raw = Value::Object(o).to_string();
+        let line = serde_json::from_str::<Line>(&raw).map_err(|e| e.to_string());
+        (n, raw, line)
+    })))
+}
+
+/// Reads every line, calling `each` with the good ones in order; a bad line
+/// is named (the first [`MAX_NAMED`]) and counted.
+pub fn read(source: &Source, each: &mut dyn FnMut(Item)) -> Result<usize, Vec<String>> {
+    let base = source.base();
+    let mut errors = Vec::new();
+    let mut bad = 0usize;
+    let mut good = 0usize;
+    let mut seen: std::collections::HashMap<u64, usize> = Default::default();
+    let all = records(source).map_err(|e| vec![e.to_string()])?;
+    for (n, raw, line) in all {
+        let result = line
+            .map_err(|e| vec![format!("line {n}: {e}")])
+            .and_then(|l| item(n, &raw, l, &base, &mut seen));
+        match result {
+            Ok(item) => {
+                good += 1;
+                each(item);
+            }
             Err(e) => {
-                errors.push(format!("line {n}: {e}"));
-                continue;
+                bad += 1;
+                if errors.len() < MAX_NAMED {
+                    errors.extend(e);
+                }
             }
+        }
+    }
+    if bad > 0 {
+        if errors.len() >= MAX_NAMED {
+            errors.push(format!("… {bad} bad lines in all"));
+        }
+        return Err(errors);
+    }
+    Ok(good)
+}
+
+/// All the items of a small text.
+#[cfg(test)]
+fn parse(text: &str) -> Result<Vec<Item>, Vec<String>> {
+    let mut items = Vec::new();
+    read(&Source::Text(text.to_string()), &mut |i| items.push(i))?;
+    Ok(items)
+}
+
+/// One line's draft, checked.
+// Long by design: each field of a batch line checked and named in its error.
+fn item(
+    n: usize,
+    raw: &str,
+    line: Line,
+    base: &Path,
+    seen: &mut std::collections::HashMap<u64, usize>,
+) -> Result<Item, Vec<String>> {
+    let mut errors = Vec::new();
+    let typed = Fields {
+        to: line.to.joined(),
+        cc: line.cc.joined(),
+        bcc: line.bcc.joined(),
+        subject: line.subject.clone(),
+        body: line.body.clone(),
+    };
+    let more = MoreText {
+        importance: line.importance,
+        ..Default::default()
+    };
+    let content = match DraftContent::from_typed(&typed, line.format, &more) {
+        Ok(c) => c,
+        Err(bad) => {
+            return Err(bad
+                .iter()
+                .map(|(which, e)| format!("line {n}: {}: {e}", which.label().to_lowercase()))
+                .collect());
+        }
+    };
+    let mut files = Vec::new();
+    for p in &line.attach {
+        let p = if p.is_relative() {
+            base.join(p)
+        } else {
+            p.clone()
         };
-        if body.to_string().len() > REQUEST_BUDGET {
-            errors.push(format!(
-                "line {n}: the message is larger than Graph takes in one request (about 4 MB)"
-            ));
-            continue;
+        match check(&p.to_string_lossy()) {
+            Ok(mut f) => {
+                let taken: Vec<&str> = files
+                    .iter()
+                    .map(|x: &AttachedFile| x.name.as_str())
+                    .collect();
+                f.name = crate::core::attach::unique_name(&f.name, &taken);
+                files.push(f)
+            }
+            Err(e) => errors.push(format!("line {n}: attach: {e}")),
         }
-        for i in inline {
-            files[i].server_id = Some(String::new());
-        }
-        items.push(Item {
-            line: n,
-            key,
-            subject: crate::util::sanitize::line(&line.subject),
-            format: line.format,
-            body,
-            files,
-        });
     }
-    if errors.is_empty() {
-        Ok(items)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    let h = fnv1a(raw);
+    let occ = seen.entry(h).or_default();
+    *occ += 1;
+    let key = line
+        .key
+        .clone()
+        .unwrap_or_else(|| format!("batch-{h:016x}-{occ}"));
+    let (body, inline) =
+        crate::service::save::body_with_attachments(content.create_body(Some(&key)), &files)
+            .map_err(|e| vec![format!("line {n}: {e}")])?;
+    if body.to_string().len() > REQUEST_BUDGET {
+        return Err(vec![format!(
+            "line {n}: the message is larger than Graph takes in one request (about 4 MB)"
+        )]);
+    }
+    for i in inline {
+        files[i].server_id = Some(String::new());
+    }
+    Ok(Item {
+        line: n,
+        key,
+        subject: crate::util::sanitize::line(&line.subject),
+        format: line.format,
+        body,
+        files,
+    })
 }
 
 /// What happened to one line.
@@ -226,17 +368,32 @@ enum Step {
     Create,
 }
 
-/// Where one line stands while the batch runs.
+/// Where one line stands while its wave runs.
 struct Progress<'a> {
     /// The Deleted Items folder's id: a draft found there is not "existing".
     trash: &'a str,
-    /// Look it up (first, and after an answer that may have been lost) or create it.
+    /// Create it (a line no earlier run made), or look it up (after an
+    /// answer that may have been lost).
     step: Step,
     /// A create was sent in this run, so finding it later means this run made it.
     sent: bool,
     /// The last failure, for the report if it never succeeds.
     last: Option<graph::Error>,
     result: Option<LineResult>,
+}
+
+/// What a message found by its key says about a line: sent, deleted, or
+/// still a draft (made by this run, or an earlier one).
+fn classify(saved: SavedMessage, trash: &str, made_now: bool) -> LineResult {
+    if !saved.is_draft {
+        LineResult::Sent(saved)
+    } else if !trash.is_empty() && saved.parent_folder_id == trash {
+        LineResult::Deleted(saved)
+    } else if made_now {
+        LineResult::Created(saved)
+    } else {
+        LineResult::Existing(saved)
+    }
 }
 
 impl Progress<'_> {
@@ -250,21 +407,12 @@ impl Progress<'_> {
                 .and_then(|m| crate::graph::client::saved_from_value(200, m)),
             Step::Create => crate::graph::client::saved_from_value(201, v),
         };
-        match (found, phase) {
-            // Only a draft still a draft counts as there.
-            (Some(saved), Step::Lookup) if !saved.is_draft => {
-                self.result = Some(LineResult::Sent(saved))
-            }
-            (Some(saved), Step::Lookup)
-                if !self.trash.is_empty() && saved.parent_folder_id == self.trash =>
-            {
-                self.result = Some(LineResult::Deleted(saved))
-            }
-            (Some(saved), _) if self.sent => self.result = Some(LineResult::Created(saved)),
-            (Some(saved), _) => self.result = Some(LineResult::Existing(saved)),
-            (None, Step::Lookup) => self.step = Step::Create,
+        match found {
+            Some(saved) => self.result = Some(classify(saved, self.trash, self.sent)),
+            // Not there: create it.
+            None if phase == Step::Lookup => self.step = Step::Create,
             // A create answered with something that is not a message: look it up.
-            (None, Step::Create) => self.step = Step::Lookup,
+            None => self.step = Step::Lookup,
         }
     }
 
@@ -286,97 +434,238 @@ impl Progress<'_> {
     }
 }
 
-/// Creates every item, each exactly once. `progress` hears (finished, total).
-pub async fn create_all(
-    client: &GraphClient,
-    items: &[Item],
+/// How a merge is going, for a progress line.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tally {
+    /// Lines finished, of all.
+    pub done: usize,
+    pub total: usize,
+    /// Requests sent to the mailbox (each inside a `$batch` counted, as
+    /// Outlook counts them).
+    pub requests: usize,
+    /// Requests answered 429.
+    pub throttled: usize,
+    /// A pause now under way (pacing ahead of the limit, or a `Retry-After`).
+    pub pause: Option<Duration>,
+}
+
+/// One merge run against one mailbox: what the mailbox already holds, the
+/// pace, the counts.
+pub struct Merge<'a> {
+    client: &'a GraphClient,
+    trash: String,
+    /// Graft-keyed messages found before the first create, by key; taken
+    /// out as their lines come.
+    known: std::collections::HashMap<String, SavedMessage>,
+    pace: crate::graph::retry::Pace,
     retries: u32,
-    progress: &mut (dyn FnMut(usize, usize) + Send),
-) -> Vec<LineResult> {
-    let total = items.len();
-    // Where Deleted Items is, so a deleted draft is not taken as there.
-    let trash = client.folder_id("deleteditems").await.unwrap_or_default();
-    // Every line is looked up first: that is what makes a rerun safe.
-    let mut lines: Vec<Progress> = (0..total)
-        .map(|_| Progress {
-            trash: &trash,
-            step: Step::Lookup,
-            sent: false,
-            last: None,
-            result: None,
+    again: bool,
+    pub tally: Tally,
+}
+
+impl<'a> Merge<'a> {
+    /// Lists what the mailbox holds of `keys` (and of lines made anew with
+    /// `--again`): a few requests for the whole run.
+    pub async fn start(
+        client: &'a GraphClient,
+        keys: &std::collections::HashSet<String>,
+        total: usize,
+        retries: u32,
+        again: bool,
+    ) -> Result<Merge<'a>, graph::Error> {
+        let limits = crate::graph::retry::Limits::at_most(retries);
+        // Where Deleted Items is, so a deleted draft is not taken as there.
+        let trash = client.folder_id("deleteditems").await.unwrap_or_default();
+        let mut keep = |k: &str| {
+            keys.contains(k)
+                || k.split_once("-again-")
+                    .is_some_and(|(base, _)| keys.contains(base))
+        };
+        let (found, requests) = client.keyed_messages(&mut keep, limits).await?;
+        Ok(Merge {
+            client,
+            trash,
+            known: found.into_iter().collect(),
+            pace: crate::graph::retry::Pace::outlook(),
+            retries,
+            again,
+            tally: Tally {
+                total,
+                requests: requests + 1,
+                ..Tally::default()
+            },
         })
-        .collect();
-    let open = |lines: &[Progress]| lines.iter().filter(|l| l.result.is_none()).count();
-    let mut rounds_without_progress = 0u32;
-    while open(&lines) > 0 {
-        let before = open(&lines);
-        let mut wait: Option<Duration> = None;
-        for phase in [Step::Lookup, Step::Create] {
-            let todo: Vec<usize> = (0..total)
-                .filter(|i| lines[*i].result.is_none() && lines[*i].step == phase)
-                .collect();
-            for group in pack(&todo, items, phase) {
-                let requests: Vec<Value> = group
-                    .iter()
-                    .map(|i| request_for(client, &items[*i], phase))
-                    .collect();
-                for i in &group {
-                    lines[*i].sent |= phase == Step::Create;
-                }
-                match client.batch(&requests).await {
-                    Err(f) => {
-                        for i in &group {
-                            lines[*i].failed(phase, f.clone(), &mut wait);
-                        }
+    }
+
+    /// Makes one wave of lines, each exactly once; `progress` hears how the
+    /// run is going after every batch and before every pause.
+    pub async fn wave(
+        &mut self,
+        items: &[Item],
+        progress: &mut (dyn FnMut(Tally) + Send),
+    ) -> Vec<LineResult> {
+        let mut results = self.run(items, progress).await;
+        if self.again {
+            // Lines whose drafts were sent or deleted since are made anew,
+            // each under a key of its own (derived from the old draft, so a
+            // rerun with --again finds these instead of making more).
+            let redo: Vec<(usize, Item)> = items
+                .iter()
+                .zip(results.iter())
+                .enumerate()
+                .filter_map(|(i, (item, r))| match r {
+                    LineResult::Sent(old) | LineResult::Deleted(old) => {
+                        Some((i, item.again(&old.id)))
                     }
-                    Ok(answers) => {
-                        for (i, answer) in group.iter().zip(answers) {
-                            match answer {
-                                Ok(v) => lines[*i].answered(phase, &v),
-                                Err(f) => lines[*i].failed(phase, f, &mut wait),
+                    _ => None,
+                })
+                .collect();
+            if !redo.is_empty() {
+                let fresh: Vec<Item> = redo.iter().map(|(_, it)| it.clone()).collect();
+                self.tally.total += fresh.len();
+                let made = self.run(&fresh, progress).await;
+                for ((i, _), r) in redo.into_iter().zip(made) {
+                    results[i] = r;
+                }
+            }
+        }
+        results
+    }
+
+    async fn run(
+        &mut self,
+        items: &[Item],
+        progress: &mut (dyn FnMut(Tally) + Send),
+    ) -> Vec<LineResult> {
+        let total = items.len();
+        let trash = self.trash.clone();
+        // Lines the mailbox already had are done; the others are created
+        // without a lookup (no earlier run made them).
+        let mut lines: Vec<Progress> = items
+            .iter()
+            .map(|item| {
+                let result = self
+                    .known
+                    .remove(&item.key)
+                    .map(|saved| classify(saved, &trash, false));
+                Progress {
+                    trash: &trash,
+                    step: Step::Create,
+                    sent: false,
+                    last: None,
+                    result,
+                }
+            })
+            .collect();
+        let open = |lines: &[Progress]| lines.iter().filter(|l| l.result.is_none()).count();
+        self.tally.done += total - open(&lines);
+        let mut rounds_without_progress = 0u32;
+        while open(&lines) > 0 {
+            let before = open(&lines);
+            let mut wait: Option<Duration> = None;
+            for phase in [Step::Lookup, Step::Create] {
+                let todo: Vec<usize> = (0..total)
+                    .filter(|i| lines[*i].result.is_none() && lines[*i].step == phase)
+                    .collect();
+                for group in pack(&todo, items, phase) {
+                    let requests: Vec<Value> = group
+                        .iter()
+                        .map(|i| request_for(self.client, &items[*i], phase))
+                        .collect();
+                    self.hold(requests.len(), progress).await;
+                    for i in &group {
+                        lines[*i].sent |= phase == Step::Create;
+                    }
+                    let open_before = open(&lines);
+                    let mut retry_after = None;
+                    match self.client.batch(&requests).await {
+                        Err(f) => {
+                            retry_after = f.retry_after;
+                            for i in &group {
+                                lines[*i].failed(phase, f.clone(), &mut wait);
+                            }
+                        }
+                        Ok(answers) => {
+                            for (i, answer) in group.iter().zip(answers) {
+                                match answer {
+                                    Ok(v) => lines[*i].answered(phase, &v),
+                                    Err(f) => {
+                                        if f.status == Some(429) {
+                                            self.tally.throttled += 1;
+                                        }
+                                        if let Some(ra) = f.retry_after {
+                                            retry_after = Some(retry_after.unwrap_or(ra).max(ra));
+                                        }
+                                        lines[*i].failed(phase, f, &mut wait)
+                                    }
+                                }
                             }
                         }
                     }
+                    // Slow down at once: nothing more leaves before Retry-After.
+                    if let Some(ra) = retry_after {
+                        self.pace.throttled(ra, std::time::Instant::now());
+                    }
+                    self.tally.done += open_before - open(&lines);
+                    progress(self.tally);
                 }
-                progress(total - open(&lines), total);
+            }
+            let after = open(&lines);
+            if after == 0 {
+                break;
+            }
+            rounds_without_progress = if after < before {
+                0
+            } else {
+                rounds_without_progress + 1
+            };
+            if rounds_without_progress > self.retries {
+                break;
+            }
+            // The one policy: the longest Retry-After of the round (already
+            // held by the pace), else backoff.
+            if wait.is_none() {
+                let pause = crate::graph::retry::backoff(rounds_without_progress.max(1));
+                tracing::info!(
+                    left = after,
+                    wait_ms = pause.as_millis() as u64,
+                    "batch round done; waiting"
+                );
+                self.tally.pause = Some(pause);
+                progress(self.tally);
+                tokio::time::sleep(pause).await;
+                self.tally.pause = None;
             }
         }
-        let after = open(&lines);
-        if after == 0 {
-            break;
-        }
-        rounds_without_progress = if after < before {
-            0
-        } else {
-            rounds_without_progress + 1
-        };
-        if rounds_without_progress > retries {
-            break;
-        }
-        // The one policy: the longest Retry-After of the round, else backoff.
-        let pause = wait.unwrap_or_else(|| crate::graph::retry::backoff(rounds_without_progress));
-        tracing::info!(
-            left = after,
-            wait_ms = pause.as_millis() as u64,
-            "batch round done; waiting"
-        );
-        tokio::time::sleep(pause).await;
-    }
-    // Lines still open after the retries failed with their last failure.
-    lines
-        .into_iter()
-        .map(|l| {
-            l.result.unwrap_or_else(|| {
-                LineResult::Failed(l.last.unwrap_or_else(|| {
-                    graph::Error::local(
-                        crate::graph::FailureKind::Network,
-                        "GaveUp",
-                        "no answer after several tries",
-                    )
-                }))
+        // Lines still open after the retries failed with their last failure.
+        lines
+            .into_iter()
+            .map(|l| {
+                l.result.unwrap_or_else(|| {
+                    LineResult::Failed(l.last.unwrap_or_else(|| {
+                        graph::Error::local(
+                            crate::graph::FailureKind::Network,
+                            "GaveUp",
+                            "no answer after several tries",
+                        )
+                    }))
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
+
+    /// Waits until `n` more requests fit the pace, then counts them as sent.
+    async fn hold(&mut self, n: usize, progress: &mut (dyn FnMut(Tally) + Send)) {
+        let wait = self.pace.wait(n, std::time::Instant::now());
+        if !wait.is_zero() {
+            self.tally.pause = Some(wait);
+            progress(self.tally);
+            tokio::time::sleep(wait).await;
+            self.tally.pause = None;
+        }
+        self.pace.sent(n, std::time::Instant::now());
+        self.tally.requests += n;
+    }
 }
 
 /// Groups of at most 20 requests whose JSON stays under Graph's request limit.
@@ -428,13 +717,13 @@ mod tests {
     #[test]
     fn lines_parse_with_stable_distinct_keys() {
         let text = "{\"to\":\"a@x.com\",\"subject\":\"s\"}\n\n{\"to\":[\"b@x.com\",\"c@x.com\"],\"body\":\"**b**\",\"format\":\"markdown\"}\n{\"to\":\"a@x.com\",\"subject\":\"s\"}\n";
-        let items = parse(text, Path::new(".")).unwrap();
+        let items = parse(text).unwrap();
         assert_eq!(
             items.iter().map(|i| i.line).collect::<Vec<_>>(),
             vec![1, 3, 4]
         );
         assert_ne!(items[0].key, items[2].key, "identical lines are two drafts");
-        let again = parse(text, Path::new(".")).unwrap();
+        let again = parse(text).unwrap();
         assert!(
             items.iter().zip(&again).all(|(a, b)| a.key == b.key),
             "keys are stable"
@@ -447,7 +736,7 @@ mod tests {
     fn bad_lines_are_named_and_nothing_is_sent() {
         let text =
             "{\"to\":\"a@x.com\"}\n{\"to\":\"not an address\"}\n{\"sbject\":\"typo\"}\nnot json\n";
-        let errs = parse(text, Path::new(".")).unwrap_err();
+        let errs = parse(text).unwrap_err();
         assert_eq!(errs.len(), 3, "{errs:?}");
         assert!(errs[0].starts_with("line 2: to:"), "{errs:?}");
         assert!(
