@@ -1,6 +1,7 @@
 use clap::Parser;
 use graft::cli;
 use graft::config::args::{Cli, Command};
+use graft::core::answer::AnswerKind;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -14,6 +15,18 @@ fn no_core_dumps() {
     unsafe {
         libc::setrlimit(libc::RLIMIT_CORE, &zero);
         libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+/// `graft reply|reply-all|forward`: saved from the command line, or the form on it.
+fn answer(
+    cli: &Cli,
+    kind: AnswerKind,
+    args: &graft::config::args::AnswerArgs,
+) -> Result<(), graft::config::Error> {
+    match cli::answer::run(cli, kind, args)? {
+        cli::answer::Next::Done => Ok(()),
+        cli::answer::Next::Form(opened, s, rt) => graft::tui::start::run_answer(cli, s, rt, *opened),
     }
 }
 
@@ -35,6 +48,9 @@ fn main() -> ExitCode {
         Some(Command::Drafts { .. }) => cli::list_drafts(&cli),
         Some(Command::Sync) => cli::run_sync(&cli),
         Some(Command::Draft(args)) => cli::draft(&cli, &args),
+        Some(Command::Reply(args)) => answer(&cli, AnswerKind::Reply, &args),
+        Some(Command::ReplyAll(args)) => answer(&cli, AnswerKind::ReplyAll, &args),
+        Some(Command::Forward(args)) => answer(&cli, AnswerKind::Forward, &args),
         Some(Command::Config { action }) => cli::config(&action),
         Some(Command::Completions { shell }) => cli::completions(shell),
         Some(Command::Man) => cli::man(),

@@ -65,7 +65,7 @@ fn content_from(
         cc: args.cc.join(", "),
         bcc: args.bcc.join(", "),
         subject: args.subject.clone(),
-        body: crate::config::prefill::read_body(args)?,
+        body: crate::config::prefill::read_body(args.body.as_deref(), args.body_file.as_deref())?,
     };
     let format = if args.markdown {
         BodyFormat::Markdown

@@ -38,6 +38,7 @@ pub fn entry(
         web_link: saved.web_link.clone(),
         owner: s.mailbox.owner_label(),
         format: Some(format),
+        answers: String::new(),
     }
 }
 

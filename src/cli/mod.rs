@@ -3,6 +3,7 @@
 //! `man`, `emulator`. Each ends in `Ok` or a [`config::Error`](crate::config::Error)
 //! (an exit code and a message).
 
+pub mod answer;
 pub mod batch;
 pub mod draft;
 pub mod drafts;

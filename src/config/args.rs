@@ -100,6 +100,14 @@ pub struct Prefill {
 pub enum Command {
     /// Create a draft without opening the form (for scripts); see the exit codes in the README.
     Draft(DraftArgs),
+    /// Reply to a message (by id, by its Outlook webLink, or --search): the
+    /// form opens on the reply Graph made; with --body or --body-file it is
+    /// saved without the form.
+    Reply(AnswerArgs),
+    /// Reply to the sender and every recipient (see `reply`).
+    ReplyAll(AnswerArgs),
+    /// Forward a message, with its attachments, to --to (see `reply`).
+    Forward(AnswerArgs),
     /// Show where the config file is, or write a commented example there.
     Config {
         #[command(subcommand)]
@@ -213,6 +221,42 @@ pub enum ConfigAction {
     Path,
     /// Write a commented example config (refuses to overwrite an existing one).
     Init,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AnswerArgs {
+    /// The message: its id, or its webLink copied from Outlook on the web.
+    #[arg(value_name = "ID|WEBLINK", required_unless_present = "search")]
+    pub message: Option<String>,
+    /// Answer the Inbox message this search finds first (KQL, e.g. `from:dana budget`).
+    #[arg(long, value_name = "QUERY", conflicts_with = "message")]
+    pub search: Option<String>,
+    /// Recipients to add (for a forward: whom to forward it to).
+    #[arg(long, value_name = "ADDRESSES")]
+    pub to: Vec<String>,
+    #[arg(long, value_name = "ADDRESSES")]
+    pub cc: Vec<String>,
+    /// What to write above the quote; saves without the form.
+    #[arg(long, conflicts_with = "body_file")]
+    pub body: Option<String>,
+    /// Read it from a file, or from standard input with `-`.
+    #[arg(long, value_name = "PATH|-")]
+    pub body_file: Option<std::path::PathBuf>,
+    /// The text is Markdown (sent as HTML).
+    #[arg(long, conflicts_with = "html")]
+    pub markdown: bool,
+    /// The text is HTML.
+    #[arg(long)]
+    pub html: bool,
+    /// Attach a file (up to 150 MB). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub attach: Vec<std::path::PathBuf>,
+    /// Print `{id, webLink, createdDateTime, status, folder, answers}` as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Automatic retries on throttling, service errors and network failures.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub retries: u32,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -3,9 +3,9 @@
 
 use crate::config::Error;
 
-pub fn read_body(args: &crate::config::args::DraftArgs) -> Result<String, Error> {
-    let bytes = match (&args.body, &args.body_file) {
-        (Some(b), _) => return Ok(b.clone()),
+pub fn read_body(body: Option<&str>, file: Option<&std::path::Path>) -> Result<String, Error> {
+    let bytes = match (body, file) {
+        (Some(b), _) => return Ok(b.to_string()),
         (None, None) => return Ok(String::new()),
         (None, Some(p)) if p.as_os_str() == "-" => {
             let mut buf = Vec::new();
@@ -40,25 +40,7 @@ pub fn prefill(
             .join(", ")
     };
     let body = match &p.body_file {
-        Some(path) => {
-            let args = crate::config::args::DraftArgs {
-                to: vec![],
-                cc: vec![],
-                bcc: vec![],
-                subject: String::new(),
-                body: None,
-                body_file: Some(path.clone()),
-                json: false,
-                retries: 0,
-                markdown: false,
-                html: false,
-                importance: None,
-                attach: vec![],
-                batch: None,
-                again: false,
-            };
-            read_body(&args)?
-        }
+        Some(path) => read_body(None, Some(path))?,
         None => m.body.clone().unwrap_or_default(),
     };
     let fields = crate::core::record::Fields {

@@ -104,6 +104,26 @@ pub struct DraftContent {
     pub format: BodyFormat,
     #[serde(default)]
     pub more: More,
+    /// An answer's body as Graph made it (HTML, with the quote): the body
+    /// typed above goes into it; the rest is sent as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+/// A body typed in `format`, as HTML: text escaped with its line breaks kept.
+pub fn as_html(body: &str, format: BodyFormat) -> String {
+    match format {
+        BodyFormat::Html => body.to_string(),
+        BodyFormat::Markdown => markdown_to_html(body),
+        BodyFormat::Text if body.is_empty() => String::new(),
+        BodyFormat::Text => {
+            let escaped = body
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            format!("<div>{}</div>\r\n", escaped.replace('\n', "<br>\r\n"))
+        }
+    }
 }
 
 fn recipients(list: &[Address]) -> Value {
@@ -179,7 +199,14 @@ impl DraftContent {
                 categories: split_categories(&more.categories),
                 flagged: more.flagged,
             },
+            quote: None,
         })
+    }
+
+    /// The same content as an answer whose created body is `quote`.
+    pub fn with_quote(mut self, quote: Option<&str>) -> DraftContent {
+        self.quote = quote.map(str::to_string);
+        self
     }
 
     /// The body of `POST …/messages`: every field, so the server holds exactly the
@@ -203,11 +230,17 @@ impl DraftContent {
         if changed(&|s| s.subject != self.subject) {
             m.insert("subject".into(), Value::String(self.subject.clone()));
         }
-        if changed(&|s| s.body != self.body || s.format != self.format) {
-            let (ct, content) = match self.format {
-                BodyFormat::Text => ("text", self.body.clone()),
-                BodyFormat::Html => ("html", self.body.clone()),
-                BodyFormat::Markdown => ("html", markdown_to_html(&self.body)),
+        if changed(&|s| s.body != self.body || s.format != self.format || s.quote != self.quote) {
+            let (ct, content) = match (&self.quote, self.format) {
+                // An answer's body is HTML (Graph made it so): the user's
+                // part as HTML, above the quote.
+                (Some(q), f) => (
+                    "html",
+                    crate::core::answer::insert_above_quote(q, &as_html(&self.body, f)),
+                ),
+                (None, BodyFormat::Text) => ("text", self.body.clone()),
+                (None, BodyFormat::Html) => ("html", self.body.clone()),
+                (None, BodyFormat::Markdown) => ("html", markdown_to_html(&self.body)),
             };
             m.insert(
                 "body".into(),
@@ -302,6 +335,56 @@ pub fn unwrap_html(html: &str) -> &str {
         .unwrap_or(inner)
 }
 
+/// HTML as text to read: tags out, a line break for `<br>` and the end of
+/// a block, entities decoded, runs of blank lines made one, sanitised.
+pub fn html_text(html: &str) -> String {
+    let inner = unwrap_html(html);
+    let mut out = String::with_capacity(inner.len());
+    let mut tag = String::new();
+    let mut in_tag = false;
+    let mut skip = false;
+    for c in inner.chars() {
+        match (in_tag, c) {
+            (false, '<') => {
+                in_tag = true;
+                tag.clear();
+            }
+            (true, '>') => {
+                in_tag = false;
+                let t = tag.trim().to_ascii_lowercase();
+                let name = t.split_whitespace().next().unwrap_or("");
+                match name {
+                    "style" | "script" | "head" => skip = true,
+                    "/style" | "/script" | "/head" => skip = false,
+                    "br" | "br/" | "/p" | "/div" | "/tr" | "/li" | "/h1" | "/h2" | "/h3" | "hr" => {
+                        out.push('\n')
+                    }
+                    _ => {}
+                }
+            }
+            (true, c) => tag.push(c),
+            (false, '\r' | '\n') => {}
+            (false, c) if !skip => out.push(c),
+            _ => {}
+        }
+    }
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let mut lines: Vec<&str> = Vec::new();
+    for l in decoded.lines().map(str::trim_end) {
+        if l.trim().is_empty() && lines.last().is_none_or(|p| p.trim().is_empty()) {
+            continue;
+        }
+        lines.push(l);
+    }
+    crate::util::sanitize::clean(lines.join("\n").trim_end(), true)
+}
+
 /// A message from Graph as the form's content.
 pub fn content_from_message(v: &Value) -> DraftContent {
     let body = v.get("body");
@@ -352,6 +435,7 @@ pub fn content_from_message(v: &Value) -> DraftContent {
                 .and_then(Value::as_str)
                 .is_some_and(|s| s == "flagged"),
         },
+        quote: None,
     }
 }
 

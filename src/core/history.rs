@@ -25,6 +25,9 @@ pub struct HistoryEntry {
     /// text draft is loaded back as text, the rest as HTML.
     #[serde(default)]
     pub format: Option<BodyFormat>,
+    /// What the draft answers (`Reply to Dana Lee: Q3 budget`), if it is an answer.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub answers: String,
 }
 
 /// Puts `e` first (replacing the same draft's older entry).

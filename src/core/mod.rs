@@ -4,6 +4,7 @@
 //! functions: no I/O, no tokio.
 
 pub mod address;
+pub mod answer;
 pub mod attach;
 pub mod content;
 pub mod history;

@@ -67,6 +67,9 @@ pub struct JournalRecord {
     /// Removed from the list, still to be removed on the server.
     #[serde(default)]
     pub detached: Vec<crate::core::attach::AttachedFile>,
+    /// What this draft answers, and the body Graph made for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<crate::core::answer::Answer>,
 }
 
 impl JournalRecord {
@@ -94,6 +97,7 @@ impl JournalRecord {
             more: MoreText::default(),
             attachments: Vec::new(),
             detached: Vec::new(),
+            answer: None,
         }
     }
 
@@ -154,6 +158,7 @@ impl JournalRecord {
             web_link: web_link.to_string(),
             owner: mailbox.owner_label(),
             format: Some(self.format),
+            answers: self.answer.as_ref().map(|a| a.title()).unwrap_or_default(),
         }
     }
 }

@@ -102,7 +102,7 @@ fn text_to_html(text: &str) -> String {
 }
 
 /// Tags out, line breaks for `<br>` and block ends, entities decoded.
-fn html_to_text(html: &str) -> String {
+pub(super) fn html_to_text(html: &str) -> String {
     let body = match (html.find("<body"), html.rfind("</body>")) {
         (Some(a), Some(b)) if a < b => {
             let start = html[a..].find('>').map(|i| a + i + 1).unwrap_or(a);
@@ -637,34 +637,9 @@ fn strip_tags(html: &str) -> String {
 
 // Long by design: the documented create, step by step (validate, key,
 // quota, folder, the stored message); splitting it would scatter the sources.
-async fn create(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(params): Params,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let owner = match owner(&state, &ctx, &params) {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
-    let folder = params.get("folder").map(|f| f.to_ascii_lowercase());
-    let parent = match folder.as_deref() {
-        None => folder_id("drafts"),
-        Some(f) if WELL_KNOWN_FOLDERS.contains(&f) => folder_id(f),
-        Some(f) if f.starts_with("aqmk") => params["folder"].clone(),
-        Some(_) => {
-            return not_found(&ctx);
-        }
-    };
-    let m = match check_body(&ctx, &headers, &body, state.config.max_body_bytes)
-        .and_then(|m| validate(&state, &ctx, m, true))
-    {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    let rest_id = new_rest_id();
-    let immutable_id = random_id("AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A", 60);
+/// The properties a new draft starts with (user-post-messages.md's answer):
+/// empty lists, a text body, a conversation of its own, in `parent`.
+pub(super) fn fresh_props(state: &AppState, owner: &str, parent: String) -> Map<String, Value> {
     let now = now_iso();
     let mut props = Map::new();
     props.insert(
@@ -711,6 +686,38 @@ async fn create(
         props.insert((*key).into(), json!([]));
     }
     props.insert("flag".into(), json!({"flagStatus": "notFlagged"}));
+    props
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(params): Params,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let owner = match owner(&state, &ctx, &params) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let folder = params.get("folder").map(|f| f.to_ascii_lowercase());
+    let parent = match folder.as_deref() {
+        None => folder_id("drafts"),
+        Some(f) if WELL_KNOWN_FOLDERS.contains(&f) => folder_id(f),
+        Some(f) if f.starts_with("aqmk") => params["folder"].clone(),
+        Some(_) => {
+            return not_found(&ctx);
+        }
+    };
+    let m = match check_body(&ctx, &headers, &body, state.config.max_body_bytes)
+        .and_then(|m| validate(&state, &ctx, m, true))
+    {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let rest_id = new_rest_id();
+    let immutable_id = random_id("AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A", 60);
+    let mut props = fresh_props(&state, &owner, parent);
     let mut m = m;
     let attachments = match m.remove("attachments") {
         None => Vec::new(),
@@ -907,6 +914,24 @@ async fn delete_one(
     }
 }
 
+/// Whether a message matches every term of a `$search` (lower-cased).
+fn matches_search(m: &Stored, search: &str) -> bool {
+    let text = |k: &str| m.props.get(k).map(|v| v.to_string().to_lowercase()).unwrap_or_default();
+    let (from, to, subject, body) = (
+        text("from"),
+        format!("{} {}", text("toRecipients"), text("ccRecipients")),
+        text("subject"),
+        text("body"),
+    );
+    search.split_whitespace().all(|term| match term.split_once(':') {
+        Some(("from", t)) => from.contains(t),
+        Some(("to", t)) => to.contains(t),
+        Some(("subject", t)) => subject.contains(t),
+        Some(("body", t)) => body.contains(t),
+        _ => from.contains(term) || subject.contains(term) || body.contains(term),
+    })
+}
+
 /// The message's extended property `id` (ids compare case-insensitively).
 fn extended<'a>(m: &'a Stored, id: &str) -> Option<&'a Value> {
     m.hidden
@@ -982,6 +1007,7 @@ async fn list(
     Extension(ctx): Extension<Ctx>,
     Path(params): Params,
     Query(q): Query<HashMap<String, String>>,
+    uri: axum::http::Uri,
 ) -> Response {
     let owner = match owner(&state, &ctx, &params) {
         Ok(o) => o,
@@ -989,6 +1015,24 @@ async fn list(
     };
     let Some(filter) = parse_filter(q.get("$filter")) else {
         return error(&ctx, 400, "BadRequest", "Invalid filter clause");
+    };
+    // `$search` on messages (concepts/search-query-parameter.md): KQL terms,
+    // `from:`, `subject:`, `to:`, `body:` or any of from/subject/body; it
+    // cannot be combined with `$filter` or `$orderby`, and returns at most
+    // 1,000 results.
+    let search = q.get("$search").map(|s| s.trim().trim_matches('"').to_lowercase());
+    if search.is_some() && (q.contains_key("$filter") || q.contains_key("$orderby")) {
+        return error(
+            &ctx,
+            400,
+            "ErrorInvalidUrlQuery",
+            "The query parameter '$orderby' or '$filter' is invalid with '$search'.",
+        );
+    }
+    let by_received = match q.get("$orderby").map(|o| o.trim()) {
+        None => false,
+        Some("receivedDateTime desc") | Some("receivedDateTime DESC") => true,
+        Some(_) => return error(&ctx, 400, "BadRequest", "Invalid $orderby clause"),
     };
     let top: usize = match q.get("$top").map(|t| t.parse::<usize>()) {
         None => 10,
@@ -1021,6 +1065,7 @@ async fn list(
                 .is_some_and(|v| v.get("value").and_then(Value::as_str) == Some(value)),
             Filter::HasExtendedProperty { id } => extended(m, id).is_some(),
         })
+        .filter(|m| search.as_deref().is_none_or(|s| matches_search(m, s)))
         .collect();
     // `$expand=singleValueExtendedProperties($filter=id eq '…')`: the one
     // property, with each message (a create's answer never carries it;
@@ -1042,7 +1087,21 @@ async fn list(
             );
         }
     };
-    hits.sort_by_key(|m| std::cmp::Reverse(m.seq));
+    if by_received || search.is_some() {
+        let received = |m: &Stored| {
+            m.props
+                .get("receivedDateTime")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        hits.sort_by(|a, b| received(b).cmp(&received(a)).then(b.seq.cmp(&a.seq)));
+    } else {
+        hits.sort_by_key(|m| std::cmp::Reverse(m.seq));
+    }
+    if search.is_some() {
+        hits.truncate(1000);
+    }
     let total = hits.len();
     let page: Vec<Value> = hits
         .into_iter()
@@ -1074,8 +1133,10 @@ async fn list(
         .collect();
     let mut body = json!({ "value": page });
     if skip + top < total {
+        // The next page of the same list (the same mailbox and folder).
+        let origin = state.base_url.trim_end_matches("/v1.0");
         let mut next =
-            url::Url::parse(&format!("{}/me/messages", state.base_url)).expect("base url is valid");
+            url::Url::parse(&format!("{origin}{}", uri.path())).expect("base url is valid");
         {
             let mut qp = next.query_pairs_mut();
             for (k, v) in &q {

@@ -12,12 +12,14 @@
 // its size does not matter on this test-only path.
 #![allow(clippy::result_large_err)]
 
+mod answers;
 mod attachments;
 mod batch;
 mod identity;
 mod messages;
 mod wire;
 
+pub use answers::{Received, seeded_inbox};
 pub use identity::DeviceStep;
 
 use axum::Router;
@@ -133,6 +135,14 @@ pub struct EmulatorConfig {
     /// it is handled, drawn evenly from the range: a real round trip to
     /// Exchange, for benchmarks. `None`: answer at once.
     pub latency: Option<(Duration, Duration)>,
+    /// Messages in the Inbox at start ([`seeded_inbox`] for a believable one;
+    /// none by default, so a test's mailbox holds only what it made).
+    pub inbox: Vec<Received>,
+    /// Whether `createForward` without recipients (neither the
+    /// `toRecipients` parameter nor the message's) is refused with 400, as
+    /// message-createforward.md's text says, or makes a draft without
+    /// recipients, as the same page's example (no body) implies.
+    pub forward_needs_recipients: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -181,6 +191,8 @@ impl Default for EmulatorConfig {
             throttled_batch_status: 424,
             rate_limit: Some((10_000, Duration::from_secs(600))),
             latency: None,
+            inbox: Vec::new(),
+            forward_needs_recipients: true,
         }
     }
 }
@@ -449,6 +461,7 @@ impl Emulator {
             base_url: format!("http://{addr}/v1.0"),
             router: Mutex::new(None),
         });
+        answers::seed(&shared);
         let app = router(shared.clone());
         if let Ok(mut slot) = shared.router.lock() {
             *slot = Some(app.clone());
@@ -657,6 +670,7 @@ impl Drop for Emulator {
 
 fn router(state: AppState) -> Router {
     messages::routes()
+        .merge(answers::routes())
         .merge(identity::graph_routes())
         .merge(batch::routes())
         .fallback(unknown_segment)

@@ -564,24 +564,9 @@ impl GraphClient {
                     found.push((key.to_string(), saved));
                 }
             }
-            let Some(next) = page.get("@odata.nextLink").and_then(Value::as_str) else {
-                return Ok((found, requests));
-            };
-            // The token goes only where this client's Graph root is.
-            match Url::parse(next) {
-                Ok(n)
-                    if n.as_str()
-                        .starts_with(self.root.as_str().trim_end_matches('/')) =>
-                {
-                    url = n
-                }
-                _ => {
-                    return Err(bad_response(
-                        status,
-                        request_id,
-                        "the next page's link leaves the Graph root",
-                    ));
-                }
+            match self.next_link(&page, status, request_id)? {
+                Some(next) => url = next,
+                None => return Ok((found, requests)),
             }
         }
         Err(bad_response(
@@ -589,6 +574,132 @@ impl GraphClient {
             None,
             "more pages of drafts than graft will read",
         ))
+    }
+
+    /// `POST …/messages/{id}/createReply|createReplyAll|createForward`: a
+    /// draft answering the message, made by Graph (threaded, `RE:`/`FW:`,
+    /// the quote in its body). The draft's client key goes in the `message`
+    /// parameter ("any writeable properties", message-createreply.md), so
+    /// an answer whose reply was lost is found by it. A forward names its
+    /// recipients in the `toRecipients` parameter. Returns the draft as
+    /// Graph made it.
+    pub async fn create_answer(
+        &self,
+        kind: crate::core::answer::AnswerKind,
+        original_id: &str,
+        key: &str,
+        forward_to: &[crate::core::address::Address],
+    ) -> Result<(SavedMessage, Value), Error> {
+        let url = self.url(&["messages", original_id, kind.action()]);
+        let mut body = serde_json::json!({
+            "message": {
+                "singleValueExtendedProperties": [{"id": DRAFT_KEY_PROPERTY, "value": key}],
+            }
+        });
+        if kind == crate::core::answer::AnswerKind::Forward {
+            let to = crate::core::content::DraftContent {
+                to: forward_to.to_vec(),
+                ..Default::default()
+            }
+            .patch_body(None);
+            body["toRecipients"] = to["toRecipients"].clone();
+        }
+        let (status, request_id, bytes) = self.send(Method::POST, url, Some(&body)).await?;
+        let v: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| bad_response(status, request_id.clone(), &format!("not a message: {e}")))?;
+        let saved = saved_from_value(status.as_u16(), &v).ok_or_else(|| {
+            bad_response(status, request_id, "the answer is not a message graft can use")
+        })?;
+        Ok((saved, v))
+    }
+
+    /// The first page of a folder's messages (`inbox`, `sentitems`, a
+    /// folder id), newest first; or, with `search`, what `$search` finds
+    /// there (KQL: `from:dana budget`). `$search` cannot be combined with
+    /// `$orderby` or `$filter` and returns at most 1,000 results, ordered by
+    /// relevance (concepts/search-query-parameter.md).
+    pub fn mail_list_url(&self, folder: &str, search: Option<&str>, top: usize) -> Url {
+        let mut url = self.url(&["mailFolders", folder, "messages"]);
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair(
+                "$select",
+                "id,from,subject,receivedDateTime,bodyPreview,hasAttachments",
+            )
+            .append_pair("$top", &top.to_string());
+            match search.map(str::trim).filter(|s| !s.is_empty()) {
+                Some(s) => {
+                    // A KQL string in double quotes; a quote inside is dropped.
+                    q.append_pair("$search", &format!("\"{}\"", s.replace('"', "")));
+                }
+                None => {
+                    q.append_pair("$orderby", "receivedDateTime desc");
+                }
+            }
+        }
+        url
+    }
+
+    /// One page of a message list, and the next page's link (only under this
+    /// Graph root).
+    pub async fn mail_page(
+        &self,
+        url: Url,
+    ) -> Result<(Vec<crate::core::answer::MailSummary>, Option<Url>), Error> {
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        let page: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            bad_response(status, request_id.clone(), &format!("the answer is not a list: {e}"))
+        })?;
+        let items = page
+            .get("value")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .take(1000)
+            .filter_map(crate::core::answer::MailSummary::from_value)
+            .collect();
+        let next = self.next_link(&page, status, request_id)?;
+        Ok((items, next))
+    }
+
+    /// A list answer's `@odata.nextLink`, if it stays under this client's
+    /// Graph root (the token goes nowhere else).
+    fn next_link(
+        &self,
+        page: &Value,
+        status: StatusCode,
+        request_id: Option<String>,
+    ) -> Result<Option<Url>, Error> {
+        let Some(next) = page.get("@odata.nextLink").and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        match Url::parse(next) {
+            Ok(n)
+                if n.origin() == self.root.origin()
+                    && n.path().starts_with(self.root.path().trim_end_matches('/')) =>
+            {
+                Ok(Some(n))
+            }
+            _ => Err(bad_response(
+                status,
+                request_id,
+                "the next page's link leaves the Graph root",
+            )),
+        }
+    }
+
+    /// A received message to read (headers and a text body).
+    pub async fn read_mail(&self, id: &str) -> Result<Value, Error> {
+        let mut url = self.message_url(id);
+        url.query_pairs_mut().append_pair(
+            "$select",
+            "id,subject,from,toRecipients,ccRecipients,replyTo,receivedDateTime,body,hasAttachments",
+        );
+        let call = Call::new(Method::GET, url).header("Prefer", "outlook.body-content-type=\"text\"");
+        let (status, request_id, bytes) =
+            self.send_call(call).await.map_err(Failed::into_failure)?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| bad_response(status, request_id, &format!("not a message: {e}")))
     }
 
     /// The id of a well-known folder (`deleteditems`, `sentitems`), asked

@@ -1,7 +1,9 @@
 //! Operations both front ends share: saving a draft with its files (create
 //! or adopt by key, follow a moved draft), completing queued journals,
-//! batches, where saved drafts are now, startup recovery, finishing sign-in.
+//! batches, where saved drafts are now, startup recovery, finishing sign-in,
+//! answering a message.
 
+pub mod answer;
 pub mod batch;
 pub mod recovery;
 pub mod remote;

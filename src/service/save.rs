@@ -201,14 +201,16 @@ pub async fn sync_record(
     client: &GraphClient,
     rec: &JournalRecord,
 ) -> Result<SavedMessage, SyncFailure> {
-    let content = DraftContent::from_typed(&rec.fields, rec.format, &rec.more).map_err(|bad| {
-        SyncFailure::fin(
-            bad.iter()
-                .map(|(which, e)| format!("{}: {e}", which.label()))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let content = DraftContent::from_typed(&rec.fields, rec.format, &rec.more)
+        .map_err(|bad| {
+            SyncFailure::fin(
+                bad.iter()
+                    .map(|(which, e)| format!("{}: {e}", which.label()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?
+        .with_quote(rec.answer.as_ref().map(|a| a.quote_html.as_str()));
     let job = match &rec.server_id {
         Some(id) => SaveJob::Update {
             id: id.clone(),

@@ -49,6 +49,7 @@ fn form_model(
     cli: &Cli,
     s: &Session,
     prefill: Option<crate::core::record::Fields>,
+    answer: Option<crate::service::answer::Opened>,
 ) -> Result<(Model, Option<JournalStore>, Vec<Effect>), Error> {
     let session = session_for(cli, s)?;
     let mut startup = app::Startup {
@@ -86,6 +87,9 @@ fn form_model(
         startup.history = crate::store::history::load(&path);
     }
     let mut model = Model::new(session, startup);
+    if let Some(o) = answer {
+        model.open_answer(&o.key, &o.saved, &o.content, o.answer);
+    }
     let signed_in = match s.client.sign_in() {
         Some(si) => si.signed_in(),
         None => true,
@@ -137,8 +141,31 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
     }
     let s = session(cli)?;
     let rt = runtime()?;
+    run_session(cli, s, rt, prefill, None)
+}
+
+/// The form on an answer made before it opened (`graft reply …`).
+pub fn run_answer(
+    cli: &Cli,
+    s: Session,
+    rt: tokio::runtime::Runtime,
+    opened: crate::service::answer::Opened,
+) -> Result<(), Error> {
+    if let Some(why) = crate::terminal::session::unusable() {
+        return Err(Error::terminal(why));
+    }
+    run_session(cli, s, rt, None, Some(opened))
+}
+
+fn run_session(
+    cli: &Cli,
+    s: Session,
+    rt: tokio::runtime::Runtime,
+    prefill: Option<crate::core::record::Fields>,
+    answer: Option<crate::service::answer::Opened>,
+) -> Result<(), Error> {
     let guard = rt.enter();
-    let (mut model, store, initial) = form_model(cli, &s, prefill)?;
+    let (mut model, store, initial) = form_model(cli, &s, prefill, answer)?;
     let (runner, mut rx) = runner(cli, &s, store.clone());
     spawn_signal_watch(runner.sender());
     let result = drive(&rt, &mut model, &runner, &mut rx, initial);

@@ -437,6 +437,8 @@ pub struct Form {
     /// bypass the text widget and its undo): the undo key right after
     /// brings it back.
     pub before_paste: Option<BodyBefore>,
+    /// What this draft answers (a reply, reply-all or forward Graph made).
+    pub answer: Option<crate::core::answer::Answer>,
 }
 
 /// The whole body as it was before one step the widget's undo cannot take back.
@@ -462,6 +464,7 @@ impl Form {
             body_outside: Default::default(),
             screen_rows: super::body::DEFAULT_ROWS,
             before_paste: None,
+            answer: None,
         }
     }
 
@@ -777,6 +780,7 @@ impl Model {
             more: self.form.more.text(),
             attachments: self.form.files.list.clone(),
             detached: self.form.files.detached.clone(),
+            answer: self.form.answer.clone(),
         }
     }
 
@@ -807,6 +811,46 @@ impl Model {
         };
     }
 
+    /// The form on an answer Graph just made: its recipients and subject as
+    /// Graph set them, saved (the draft exists), the cursor in the body
+    /// above the quote. The next save is a `PATCH` of what the user changes.
+    pub fn open_answer(
+        &mut self,
+        key: &str,
+        saved: &crate::graph::SavedMessage,
+        content: &DraftContent,
+        answer: crate::core::answer::Answer,
+    ) {
+        use crate::core::address::format_list;
+        self.set_text(Field::To, &format_list(&content.to));
+        self.set_text(Field::Cc, &format_list(&content.cc));
+        self.set_text(Field::Bcc, &format_list(&content.bcc));
+        self.set_text(Field::Subject, &content.subject);
+        self.set_text(Field::Body, "");
+        self.form.body_format = crate::core::content::BodyFormat::Text;
+        self.draft_key = key.to_string();
+        self.form.answer = Some(answer.clone());
+        self.save.server = ServerDraft {
+            id: Some(saved.id.clone()),
+            web_link: Some(saved.web_link.clone()),
+            change_key: None,
+            saved: None,
+        };
+        // What the server holds is the form as it opens (plus the quote).
+        self.save.server.saved = self.validated_content().ok();
+        self.save.create_uncertain = false;
+        self.form.focus = Field::Body;
+        self.form.edited();
+        self.form.mark_saved();
+        self.status.push(StatusEntry::Info(format!(
+            "{} created in Drafts ({} {}): write above the quote and press {} to save.",
+            answer.title(),
+            saved.status,
+            saved.status_text,
+            self.session.keymap.keys_label(crate::tui::app::Action::Save),
+        )));
+    }
+
     /// Fills the form from a journal; the draft takes over its key and server state.
     pub fn restore(&mut self, rec: &JournalRecord) {
         for (field, text) in by_field(&rec.fields) {
@@ -826,6 +870,7 @@ impl Model {
             list: rec.attachments.clone(),
             detached: rec.detached.clone(),
         };
+        self.form.answer = rec.answer.clone();
         self.form.errors = [None, None, None];
         self.form.edited();
         let unchanged = self
@@ -882,11 +927,13 @@ impl Model {
     pub fn validated_content(
         &mut self,
     ) -> Result<DraftContent, Vec<(Option<Field>, AddressError)>> {
+        let quote = self.form.answer.as_ref().map(|a| a.quote_html.as_str());
         let result = DraftContent::from_typed(
             &self.fields_text(),
             self.form.body_format,
             &self.form.more.text(),
-        );
+        )
+        .map(|c| c.with_quote(quote));
         self.form.errors = [None, None, None];
         self.form.more.reply_to_error = None;
         result.map_err(|bad| {

@@ -287,6 +287,12 @@ fn on_saved(
             web_link: saved.web_link.clone(),
             owner: model.session.mailbox.owner_label(),
             format: Some(flight.snapshot.format),
+            answers: model
+                .form
+                .answer
+                .as_ref()
+                .map(|a| a.title())
+                .unwrap_or_default(),
         },
     );
     let history = Effect::SaveHistory(model.history.clone());
