@@ -159,6 +159,7 @@ fn serialise_large_create_body(bencher: divan::Bencher) {
         body: big_body(),
         format: Default::default(),
         more: Default::default(),
+        quote: None,
     };
     bencher.bench_local(|| serde_json::to_vec(&content.create_body(Some("key"))).unwrap());
 }

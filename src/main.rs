@@ -26,7 +26,10 @@ fn answer(
 ) -> Result<(), graft::config::Error> {
     match cli::answer::run(cli, kind, args)? {
         cli::answer::Next::Done => Ok(()),
-        cli::answer::Next::Form(opened, s, rt) => graft::tui::start::run_answer(cli, s, rt, *opened),
+        cli::answer::Next::Form(form) => {
+            let (opened, s, rt) = *form;
+            graft::tui::start::run_answer(cli, s, rt, opened)
+        }
     }
 }
 

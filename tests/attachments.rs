@@ -4,24 +4,15 @@
 
 mod common;
 
-use graft::auth::AccessToken;
 use graft::core::attach::{self, AttachedFile};
-use graft::core::mailbox::Mailbox;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::GraphClient;
 use graft::graph::upload::{attach_pending, detach};
 use serde_json::{Value, json};
 use std::process::Output;
-use std::time::Duration;
 
 fn client(emu: &Emulator) -> GraphClient {
-    GraphClient::new(
-        url::Url::parse(&emu.graph_url()).unwrap(),
-        AccessToken::new(DEMO_TOKEN),
-        Mailbox::default(),
-        Duration::from_secs(20),
-    )
-    .unwrap()
+    common::emulator_client(emu, 20)
 }
 
 /// Bytes that differ at every position (a shifted chunk would not compare equal).

@@ -643,6 +643,7 @@ fn queued_journal(state: &std::path::Path, url: &str, key: &str, body: &str) {
             more: Default::default(),
             attachments: vec![],
             detached: vec![],
+            answer: None,
         })
         .unwrap();
 }

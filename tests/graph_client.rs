@@ -36,6 +36,7 @@ fn content() -> DraftContent {
         body: "Hello 世界 🎉\nLine two".into(),
         format: Default::default(),
         more: Default::default(),
+        quote: None,
     }
 }
 

@@ -5,8 +5,6 @@
 mod common;
 
 use common::pty::{Pty, journal_texts, unwrapped};
-use graft::auth::AccessToken;
-use graft::core::mailbox::Mailbox;
 use graft::core::record::{Fields, JournalRecord};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::GraphClient;
@@ -54,13 +52,7 @@ fn wait_until(what: &str, secs: u64, f: impl Fn() -> bool) {
 }
 
 fn client(emu: &Emulator) -> GraphClient {
-    GraphClient::new(
-        url::Url::parse(&emu.graph_url()).unwrap(),
-        AccessToken::new(DEMO_TOKEN),
-        Mailbox::default(),
-        Duration::from_secs(10),
-    )
-    .unwrap()
+    common::emulator_client(emu, 10)
 }
 
 /// graft on a Graph root nothing may be listening on yet, with a journal
@@ -106,6 +98,7 @@ fn queued(state: &std::path::Path, url: &str, key: &str, subject: &str, pid: u32
             more: Default::default(),
             attachments: vec![],
             detached: vec![],
+            answer: None,
         })
         .unwrap();
     // The session that wrote it is over.

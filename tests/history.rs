@@ -115,6 +115,7 @@ fn entry() -> HistoryEntry {
         web_link: "https://outlook.office365.com/owa/?ItemID=AAMkLoaded".into(),
         owner: "me".into(),
         format: Some(graft::core::content::BodyFormat::Text),
+        answers: String::new(),
     }
 }
 

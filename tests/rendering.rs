@@ -200,7 +200,7 @@ fn footer_and_help_come_from_the_keymap() {
     let mut m = model();
     let (rows, _) = draw(&m, 80, 24);
     let footer = rows.last().unwrap();
-    for part in ["^S", "save", "Tab", "F1", "help", "^Q", "quit"] {
+    for part in ["^S", "save", "F1", "help", "F8", "answer", "^Q", "quit"] {
         assert!(footer.contains(part), "footer lacks {part}: {footer}");
     }
     update(&mut m, key(KeyCode::F(1)));

@@ -7,6 +7,7 @@ use std::io::Write;
 pub fn run_emulator(port: u16, token: String) -> Result<(), Error> {
     let config = EmulatorConfig {
         tokens: vec![token],
+        inbox: crate::emulator::seeded_inbox(&EmulatorConfig::default().user_principal_name),
         ..EmulatorConfig::default()
     };
     let emu = Emulator::start_on(config, port)

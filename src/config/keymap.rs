@@ -24,6 +24,8 @@ pub enum Action {
     Suspend,
     Clear,
     Details,
+    Answer,
+    Quote,
     Quit,
 }
 
@@ -39,6 +41,10 @@ pub enum Context {
     History,
     Attach,
     More,
+    /// F8: messages to answer, and the search box.
+    Mail,
+    /// One message open to read, with the answers to make.
+    Reader,
 }
 
 /// What a key does inside a dialog.
@@ -69,6 +75,12 @@ pub enum DialogAction {
     Discard,
     /// Close the dialog and carry on where the form was.
     Close,
+    /// Answer the message: to its sender, to everyone, or forward it.
+    Reply,
+    ReplyAll,
+    Forward,
+    /// The next folder (Inbox, Sent Items, …).
+    Folder,
 }
 
 /// A dialog's key, with the hint its dialog shows.

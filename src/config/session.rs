@@ -82,7 +82,10 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 pub fn session(cli: &Cli) -> Result<Session, Error> {
     let timeout = Duration::from_secs(cli.timeout.max(1));
     if cli.demo {
-        let emu = Emulator::start(EmulatorConfig::default())
+        // The demo has mail to answer (F8, `graft reply`).
+        let config = EmulatorConfig::default();
+        let inbox = crate::emulator::seeded_inbox(&config.user_principal_name);
+        let emu = Emulator::start(EmulatorConfig { inbox, ..config })
             .map_err(|e| Error::service(format!("cannot start the demo emulator: {e}")))?;
         let root = config::graph_url(&emu.graph_url()).map_err(Error::usage)?;
         let mailbox = Mailbox {

@@ -458,6 +458,7 @@ mod tests {
             body: "Line 1\nLine 2".into(),
             format: BodyFormat::Text,
             more: More::default(),
+            quote: None,
         }
     }
 

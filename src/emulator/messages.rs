@@ -756,6 +756,12 @@ async fn create(
         owner,
         attachments,
     };
+    store_new(&state, &ctx, stored)
+}
+
+/// Stores a message just made and answers 201 with it, as the asking
+/// request sees it.
+pub(super) fn store_new(state: &AppState, ctx: &Ctx, stored: Stored) -> Response {
     let out = Value::Object(stored.view(&ctx.prefs));
     let mut mb = state.lock();
     let seq = mb.messages.len() as u64 + mb.log.len() as u64;
@@ -916,20 +922,27 @@ async fn delete_one(
 
 /// Whether a message matches every term of a `$search` (lower-cased).
 fn matches_search(m: &Stored, search: &str) -> bool {
-    let text = |k: &str| m.props.get(k).map(|v| v.to_string().to_lowercase()).unwrap_or_default();
+    let text = |k: &str| {
+        m.props
+            .get(k)
+            .map(|v| v.to_string().to_lowercase())
+            .unwrap_or_default()
+    };
     let (from, to, subject, body) = (
         text("from"),
         format!("{} {}", text("toRecipients"), text("ccRecipients")),
         text("subject"),
         text("body"),
     );
-    search.split_whitespace().all(|term| match term.split_once(':') {
-        Some(("from", t)) => from.contains(t),
-        Some(("to", t)) => to.contains(t),
-        Some(("subject", t)) => subject.contains(t),
-        Some(("body", t)) => body.contains(t),
-        _ => from.contains(term) || subject.contains(term) || body.contains(term),
-    })
+    search
+        .split_whitespace()
+        .all(|term| match term.split_once(':') {
+            Some(("from", t)) => from.contains(t),
+            Some(("to", t)) => to.contains(t),
+            Some(("subject", t)) => subject.contains(t),
+            Some(("body", t)) => body.contains(t),
+            _ => from.contains(term) || subject.contains(term) || body.contains(term),
+        })
 }
 
 /// The message's extended property `id` (ids compare case-insensitively).
@@ -1020,7 +1033,9 @@ async fn list(
     // `from:`, `subject:`, `to:`, `body:` or any of from/subject/body; it
     // cannot be combined with `$filter` or `$orderby`, and returns at most
     // 1,000 results.
-    let search = q.get("$search").map(|s| s.trim().trim_matches('"').to_lowercase());
+    let search = q
+        .get("$search")
+        .map(|s| s.trim().trim_matches('"').to_lowercase());
     if search.is_some() && (q.contains_key("$filter") || q.contains_key("$orderby")) {
         return error(
             &ctx,

@@ -605,10 +605,15 @@ impl GraphClient {
             body["toRecipients"] = to["toRecipients"].clone();
         }
         let (status, request_id, bytes) = self.send(Method::POST, url, Some(&body)).await?;
-        let v: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| bad_response(status, request_id.clone(), &format!("not a message: {e}")))?;
+        let v: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            bad_response(status, request_id.clone(), &format!("not a message: {e}"))
+        })?;
         let saved = saved_from_value(status.as_u16(), &v).ok_or_else(|| {
-            bad_response(status, request_id, "the answer is not a message graft can use")
+            bad_response(
+                status,
+                request_id,
+                "the answer is not a message graft can use",
+            )
         })?;
         Ok((saved, v))
     }
@@ -648,7 +653,11 @@ impl GraphClient {
     ) -> Result<(Vec<crate::core::answer::MailSummary>, Option<Url>), Error> {
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
         let page: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(status, request_id.clone(), &format!("the answer is not a list: {e}"))
+            bad_response(
+                status,
+                request_id.clone(),
+                &format!("the answer is not a list: {e}"),
+            )
         })?;
         let items = page
             .get("value")
@@ -695,7 +704,8 @@ impl GraphClient {
             "$select",
             "id,subject,from,toRecipients,ccRecipients,replyTo,receivedDateTime,body,hasAttachments",
         );
-        let call = Call::new(Method::GET, url).header("Prefer", "outlook.body-content-type=\"text\"");
+        let call =
+            Call::new(Method::GET, url).header("Prefer", "outlook.body-content-type=\"text\"");
         let (status, request_id, bytes) =
             self.send_call(call).await.map_err(Failed::into_failure)?;
         serde_json::from_slice(&bytes)

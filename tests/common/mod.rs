@@ -127,3 +127,17 @@ pub fn timers(out: &Outcome, kind: graft::tui::app::TimerKind) -> Vec<u64> {
         })
         .collect()
 }
+
+/// A Graph client on the emulator with its demo token, for `/me`.
+pub fn emulator_client(
+    emu: &graft::emulator::Emulator,
+    timeout_secs: u64,
+) -> graft::graph::GraphClient {
+    graft::graph::GraphClient::new(
+        url::Url::parse(&emu.graph_url()).unwrap(),
+        graft::auth::AccessToken::new(graft::emulator::DEMO_TOKEN),
+        graft::core::mailbox::Mailbox::default(),
+        std::time::Duration::from_secs(timeout_secs),
+    )
+    .unwrap()
+}

@@ -166,6 +166,12 @@ pub enum Dialog {
     Attach(super::attach::AttachDialog),
     /// F6: drafts saved by graft in this profile, to continue one.
     History(super::history::HistoryDialog),
+    /// F8: messages to answer, and one open to read.
+    Mail(Box<super::dialog::mail::MailDialog>),
+    /// Alt-Q: the quoted original of the answer being written, to read.
+    Quote {
+        scroll: u16,
+    },
 }
 
 /// Where a draft went that graft will not save over.
@@ -811,6 +817,13 @@ impl Model {
         };
     }
 
+    /// A fresh sequence number (for timers and for answers that must not
+    /// be applied once something newer was asked).
+    pub fn next_seq(&mut self) -> u64 {
+        self.timer_seq += 1;
+        self.timer_seq
+    }
+
     /// The form on an answer Graph just made: its recipients and subject as
     /// Graph set them, saved (the draft exists), the cursor in the body
     /// above the quote. The next save is a `PATCH` of what the user changes.
@@ -847,7 +860,9 @@ impl Model {
             answer.title(),
             saved.status,
             saved.status_text,
-            self.session.keymap.keys_label(crate::tui::app::Action::Save),
+            self.session
+                .keymap
+                .keys_label(crate::tui::app::Action::Save),
         )));
     }
 

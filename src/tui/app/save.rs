@@ -14,7 +14,7 @@ pub const MAX_BACKOFF_SECS: u64 = crate::graph::retry::MAX_BACKOFF.as_secs();
 
 pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
     match kind {
-        TimerKind::SignIn | TimerKind::People => Outcome::none(),
+        TimerKind::SignIn | TimerKind::People | TimerKind::MailSearch => Outcome::none(),
         TimerKind::Journal => super::journal::on_tick(model),
         TimerKind::Retry => {
             let loading = matches!(&model.dialog, Some(Dialog::History(d)) if d.loading);

@@ -22,6 +22,8 @@ pub enum TimerKind {
     SignIn,
     /// Typing paused: time to ask Graph's people search.
     People,
+    /// Typing in the F8 search box paused: time to ask `$search`.
+    MailSearch,
 }
 
 #[derive(Clone, Debug)]
@@ -103,6 +105,19 @@ pub enum Msg {
     Opened(Result<(), String>),
     /// The mailbox's master categories, to offer in the F3 panel.
     Categories(Vec<String>),
+    /// A page of messages for the F8 list (`more`: a further page), or why not.
+    MailListed {
+        seq: u64,
+        more: bool,
+        result: Result<(Vec<crate::core::answer::MailSummary>, Option<String>), String>,
+    },
+    /// A message to read came back (or did not).
+    MailRead {
+        id: String,
+        result: Result<Value, String>,
+    },
+    /// Graph made the answer (reply, reply-all, forward), or why not.
+    AnswerOpened(Result<Box<crate::service::answer::Opened>, String>),
     /// People search results for a query (empty on failure: completion just has less).
     People {
         query: String,
@@ -184,6 +199,23 @@ pub enum Effect {
     RememberAddresses(Vec<crate::core::address::Address>),
     /// `GET /me/people?$search=` for this text.
     SearchPeople(String),
+    /// A page of a folder's messages, or what `$search` finds there.
+    ListMail {
+        seq: u64,
+        folder: String,
+        search: String,
+        /// The next page's link (a further page of the same list).
+        next: Option<String>,
+    },
+    /// A message to read (headers and a text body).
+    ReadMail { id: String },
+    /// Have Graph make an answer with this client key.
+    OpenAnswer {
+        kind: crate::core::answer::AnswerKind,
+        original: Box<crate::core::answer::MailSummary>,
+        key: String,
+        forward_to: Vec<crate::core::address::Address>,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -268,6 +300,15 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
             kind: TimerKind::People,
             seq,
         } => super::complete::on_tick(model, seq),
+        Msg::Tick {
+            kind: TimerKind::MailSearch,
+            seq,
+        } => super::dialog::mail::on_tick(model, seq),
+        Msg::MailListed { seq, more, result } => {
+            super::dialog::mail::on_listed(model, seq, more, result)
+        }
+        Msg::MailRead { id, result } => super::dialog::mail::on_read(model, &id, result),
+        Msg::AnswerOpened(result) => super::dialog::mail::on_opened(model, result),
         Msg::People { query, found } => super::complete::on_people(model, query, found),
         Msg::Tick { kind, seq } => save::on_tick(model, kind, seq),
         Msg::JournalDone { result } => super::journal::on_done(model, result),
@@ -425,6 +466,18 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
         Action::Suspend => Outcome::none().with(vec![Effect::Suspend]),
         Action::Clear => clear(model),
+        Action::Answer => super::dialog::mail::open(model),
+        Action::Quote => {
+            if model.form.answer.is_some() {
+                model.dialog = Some(Dialog::Quote { scroll: 0 });
+            } else {
+                let key = model.session.keymap.keys_label(Action::Answer);
+                model.status.push(StatusEntry::Info(format!(
+                    "This draft answers nothing, so there is no quote: {key} picks a message to answer."
+                )));
+            }
+            Outcome::redraw()
+        }
         Action::Details => {
             model.status_whole = !model.status_whole;
             if model.save.server.id.is_none() {
@@ -647,6 +700,9 @@ fn on_paste(model: &mut Model, text: &str) -> Outcome {
     }
     if matches!(model.dialog, Some(Dialog::Attach(_))) {
         return super::attach::on_paste(model, text);
+    }
+    if matches!(model.dialog, Some(Dialog::Mail(_))) {
+        return super::dialog::mail::on_paste(model, text);
     }
     if model.dialog.is_some() {
         return Outcome::none();

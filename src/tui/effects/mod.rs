@@ -5,6 +5,7 @@
 //! names, the warm-up), `journal` (the writer), `local` (files, timers,
 //! the clipboard, the browser), `signin`.
 
+mod answer;
 mod journal;
 mod local;
 mod mail;
@@ -176,6 +177,19 @@ impl Runner {
             Effect::Sync(rec) => self.sync(rec),
             Effect::ResolveNames(names) => self.resolve_names(names),
             Effect::SearchPeople(query) => self.search_people(query),
+            Effect::ListMail {
+                seq,
+                folder,
+                search,
+                next,
+            } => self.list_mail(seq, folder, search, next),
+            Effect::ReadMail { id } => self.read_mail(id),
+            Effect::OpenAnswer {
+                kind,
+                original,
+                key,
+                forward_to,
+            } => self.open_answer(kind, *original, key, forward_to),
             Effect::WarmUp => self.warm_up(),
             Effect::StartSignIn => self.start_sign_in(),
             Effect::CancelSignIn => self.cancel_sign_in(),

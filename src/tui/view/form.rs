@@ -147,8 +147,15 @@ fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Op
 }
 
 fn body_title(model: &Model) -> Line<'static> {
+    let answer = model
+        .form
+        .answer
+        .as_ref()
+        .map(|a| format!("· {} ", a.title()))
+        .unwrap_or_default();
     Line::from(vec![
         Span::styled(" Body ", label_style(model, Field::Body)),
+        Span::styled(answer, model.session.palette().accent()),
         Span::styled(
             match model.form.more.set_count() {
                 0 => format!("· {} ", model.form.body_format.label()),
@@ -204,10 +211,35 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
             ),
         ]));
     }
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
         return None;
+    }
+    // An answer: the quote Graph made follows what is typed, folded to one
+    // line at the foot of the body (Alt-Q reads it whole).
+    if let Some(a) = &model.form.answer
+        && inner.height >= 2
+    {
+        inner.height -= 1;
+        let key = model
+            .session
+            .keymap
+            .keys_label(crate::tui::app::Action::Quote);
+        let fold = Line::from(vec![
+            Span::styled("┄ quoted below: ", p.accent()),
+            Span::styled(
+                format!("{} · {} ", a.original_from, a.original_subject),
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+            Span::styled(format!("({key} reads it)"), p.accent()),
+        ]);
+        let foot = Rect {
+            y: inner.y + inner.height,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(fold), foot);
     }
     let ta = model.field(f);
     frame.render_widget(ta, inner);

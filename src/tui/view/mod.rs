@@ -276,13 +276,25 @@ fn draw_header(model: &Model, frame: &mut Canvas, area: Rect) {
 }
 
 fn draw_footer(model: &Model, frame: &mut Canvas, area: Rect) {
+    let mut items = model.session.keymap.footer();
+    // ` ^S ` + ` save ` each; on a narrow screen the keys before the last
+    // (quit) go first, help and save stay: F1 lists them all.
+    let width = |items: &[(String, String)]| -> usize {
+        items
+            .iter()
+            .map(|(k, l)| k.chars().count() + l.chars().count() + 4)
+            .sum()
+    };
+    while width(&items) > area.width as usize && items.len() > 3 {
+        items.remove(items.len() - 2);
+    }
     let mut spans = Vec::new();
-    for (key, label) in model.session.keymap.footer() {
+    for (key, label) in items {
         spans.push(Span::styled(
             format!(" {key} "),
             Style::default().add_modifier(Modifier::REVERSED),
         ));
-        spans.push(Span::raw(format!(" {label}  ")));
+        spans.push(Span::raw(format!(" {label} ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -72,6 +72,9 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry, ids: Ids) -> Vec<Line
             if let Some(f) = files {
                 lines.push(Line::from(f.as_str()));
             }
+            if let Some(a) = &model.form.answer {
+                lines.push(Line::styled(format!("↳ {}", a.title()), dim()));
+            }
             lines.extend(id_and_link(model, id, web_link, ids));
             lines
         }

@@ -9,7 +9,7 @@ use crate::service::save::FilesOutcome;
 use crate::tui::app::model::{Dialog, Model, StatusEntry};
 use crate::tui::app::save;
 use crate::tui::app::update::{Effect, Outcome};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 /// The Ctrl-O dialog's state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,7 +56,6 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
     let Some(d) = dialog(model) else {
         return Reply::Stay(Outcome::none());
     };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let out = match action {
         Some(DialogAction::Choose) => {
             let input = path_of(d.input.text());
@@ -90,23 +89,14 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
             remove(model, i)
         }
         _ => {
-            let alt = key.modifiers.contains(KeyModifiers::ALT);
-            let i = &mut d.input;
             // The path field edits like the form's fields.
-            match (key.code, ctrl) {
-                (KeyCode::Backspace, _) | (KeyCode::Char('h'), true) => i.backspace(),
-                (KeyCode::Delete, _) | (KeyCode::Char('d'), true) => i.delete(),
-                (KeyCode::Left, _) | (KeyCode::Char('b'), true) => i.left(),
-                (KeyCode::Right, _) | (KeyCode::Char('f'), true) => i.right(),
-                (KeyCode::Home, _) | (KeyCode::Char('a'), true) => i.home(),
-                (KeyCode::End, _) | (KeyCode::Char('e'), true) => i.end(),
-                (KeyCode::Char('k'), true) => i.kill_to_end(),
-                (KeyCode::Char('u'), true) => i.undo(),
-                (KeyCode::Char(c), false) if !alt && !c.is_control() => {
-                    i.insert(&c.to_string());
-                    d.selected = None;
+            match super::edit_line(&mut d.input, &key) {
+                None => return Reply::Stay(Outcome::none()),
+                Some(typed) => {
+                    if typed {
+                        d.selected = None;
+                    }
                 }
-                _ => return Reply::Stay(Outcome::none()),
             }
             d.candidates.clear();
             Outcome::redraw()

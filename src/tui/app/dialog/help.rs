@@ -1,4 +1,5 @@
-//! F1: every key. The arrows and page keys scroll it; any other key closes it.
+//! F1: every key (and Alt-Q: the quoted original of an answer). The
+//! arrows and page keys scroll it; any other key closes it.
 
 use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
@@ -11,7 +12,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     // A page is the screen less the box's borders; the view stops the
     // scroll at the last line.
     let page = (model.form.screen_rows.saturating_sub(4)).max(1) as u16;
-    let Some(Dialog::Help { scroll }) = &mut model.dialog else {
+    // The help and the quoted original scroll alike.
+    let (Some(Dialog::Help { scroll }) | Some(Dialog::Quote { scroll })) = &mut model.dialog else {
         return Reply::Stay(Outcome::none());
     };
     *scroll = match action {

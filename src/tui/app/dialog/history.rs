@@ -91,7 +91,7 @@ fn blank_record(model: &Model, key: String) -> JournalRecord {
 
 /// Puts `rec` in the form in place of the draft on screen, which stays in the
 /// local journal if it has anything unsaved. The new draft counts as saved.
-fn switch_to(model: &mut Model, rec: &JournalRecord) -> Vec<Effect> {
+pub(crate) fn switch_to(model: &mut Model, rec: &JournalRecord) -> Vec<Effect> {
     let mut effects = Vec::new();
     if model.needs_journal() && model.journal.enabled {
         let old = model.journal_record();

@@ -10,6 +10,7 @@ pub mod confirm_quit;
 pub mod draft_gone;
 pub mod help;
 pub mod history;
+pub mod mail;
 pub mod more;
 pub mod recover;
 pub mod signin;
@@ -17,6 +18,31 @@ pub mod signin;
 use super::model::{Dialog, Model};
 use super::update::Outcome;
 use crossterm::event::KeyEvent;
+
+/// A one-line field in a dialog edits like the form's fields: arrows,
+/// Home/End, Ctrl-A/E/B/F/D/H/K, Ctrl-U undoes. `None`: not an editing
+/// key; `Some(true)`: a character was typed.
+pub fn edit_line(i: &mut crate::core::line::LineEdit, key: &KeyEvent) -> Option<bool> {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match (key.code, ctrl) {
+        (KeyCode::Backspace, _) | (KeyCode::Char('h'), true) => i.backspace(),
+        (KeyCode::Delete, _) | (KeyCode::Char('d'), true) => i.delete(),
+        (KeyCode::Left, _) | (KeyCode::Char('b'), true) => i.left(),
+        (KeyCode::Right, _) | (KeyCode::Char('f'), true) => i.right(),
+        (KeyCode::Home, _) | (KeyCode::Char('a'), true) => i.home(),
+        (KeyCode::End, _) | (KeyCode::Char('e'), true) => i.end(),
+        (KeyCode::Char('k'), true) => i.kill_to_end(),
+        (KeyCode::Char('u'), true) => i.undo(),
+        (KeyCode::Char(c), false) if !alt && !c.is_control() => {
+            i.insert(&c.to_string());
+            return Some(true);
+        }
+        _ => return None,
+    }
+    Some(false)
+}
 
 /// A dialog's answer to a key.
 pub enum Reply {
@@ -52,6 +78,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Routed {
         Dialog::More { .. } => more::on_key(model, key),
         Dialog::Attach(_) => attach::on_key(model, key),
         Dialog::History(_) => history::on_key(model, key),
+        Dialog::Mail(_) => mail::on_key(model, key),
+        Dialog::Quote { .. } => help::on_key(model, key),
     };
     match reply {
         Reply::Stay(out) => Routed::Done(out),

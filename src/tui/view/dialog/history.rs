@@ -26,6 +26,9 @@ pub(super) fn draw(model: &Model, d: &HistoryDialog, frame: &mut Canvas, area: R
                 Span::raw(subject.to_string()),
                 Span::styled(format!("  {when} · {} · {}", e.folder, e.owner), dim()),
             ]));
+            if !e.answers.is_empty() {
+                text.push_line(Line::styled(format!("  ↳ {}", e.answers), dim()));
+            }
             // The selected draft shows where it opens.
             if i == d.selected {
                 text.push_line(Line::styled(format!("  {}", e.web_link), dim()));

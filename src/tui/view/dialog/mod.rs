@@ -6,6 +6,7 @@ mod confirm_quit;
 mod draft_gone;
 mod help;
 mod history;
+mod mail;
 mod more;
 mod recover;
 mod signin;
@@ -36,6 +37,8 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
         Dialog::More { row } => return more::draw(model, *row, frame, area),
         Dialog::Attach(d) => return attach::draw(model, d, frame, area),
         Dialog::History(d) => history::draw(model, d, frame, area),
+        Dialog::Mail(d) => mail::draw(model, d, frame, area),
+        Dialog::Quote { scroll } => mail::quote(model, *scroll, frame, area),
     }
     None
 }

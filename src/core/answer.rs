@@ -1,0 +1,202 @@
+//! Answering a message: a reply, reply-all or forward made by Graph
+//! (`createReply`, `createReplyAll`, `createForward`), which the user
+//! writes above the quote Graph put in its body.
+//!
+//! The quote is kept byte for byte. Graph's own ways of adding text lose
+//! some of it (the `comment` parameter is plain text; rewriting the whole
+//! body from the form would drop the quoted history), so graft inserts the
+//! user's part into the created body, right after its `<body>` tag, every
+//! time it saves.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Which answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    Reply,
+    ReplyAll,
+    Forward,
+}
+
+impl AnswerKind {
+    /// The Graph action that makes the draft.
+    pub fn action(self) -> &'static str {
+        match self {
+            AnswerKind::Reply => "createReply",
+            AnswerKind::ReplyAll => "createReplyAll",
+            AnswerKind::Forward => "createForward",
+        }
+    }
+
+    /// As the user reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AnswerKind::Reply => "Reply",
+            AnswerKind::ReplyAll => "Reply all",
+            AnswerKind::Forward => "Forward",
+        }
+    }
+}
+
+/// An answer being written: what it answers, and the body Graph made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub kind: AnswerKind,
+    /// The original message's id.
+    pub original_id: String,
+    /// The original's subject and sender, for the title and the history.
+    pub original_subject: String,
+    pub original_from: String,
+    /// The body Graph made (HTML, with its quote): the user's part goes in
+    /// it, the rest is sent as it is.
+    pub quote_html: String,
+}
+
+impl Answer {
+    /// `Reply to Dana Lee: Q3 budget review`.
+    pub fn title(&self) -> String {
+        let to = match self.kind {
+            AnswerKind::Forward => "Forward of",
+            AnswerKind::Reply => "Reply to",
+            AnswerKind::ReplyAll => "Reply all to",
+        };
+        format!("{to} {}: {}", self.original_from, self.original_subject)
+    }
+}
+
+/// The created body with the user's part (HTML) inserted right after its
+/// `<body …>` tag (or at the start, if it has none). Everything Graph made
+/// stays as it was, byte for byte.
+pub fn insert_above_quote(created: &str, user_html: &str) -> String {
+    let at = body_start(created).unwrap_or(0);
+    let mut out = String::with_capacity(created.len() + user_html.len() + 2);
+    out.push_str(&created[..at]);
+    out.push_str(user_html);
+    out.push_str(&created[at..]);
+    out
+}
+
+/// Just after the `<body…>` tag (case-insensitive), if there is one.
+fn body_start(html: &str) -> Option<usize> {
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("<body") {
+        let at = from + i;
+        // `<body>` or `<body attr…>`, not `<bodyx>`.
+        let next = lower.as_bytes().get(at + 5).copied();
+        if matches!(
+            next,
+            Some(b'>') | Some(b' ') | Some(b'\t') | Some(b'\r') | Some(b'\n')
+        ) {
+            return lower[at..].find('>').map(|j| at + j + 1);
+        }
+        from = at + 5;
+    }
+    None
+}
+
+/// A message id from what a user pastes: the id itself, or a webLink from
+/// Outlook on the web (`…?ItemID=<id, URL-encoded>&…`).
+pub fn message_id_from(input: &str) -> Option<String> {
+    let t = input.trim();
+    if t.starts_with("https://") || t.starts_with("http://") {
+        let url = url::Url::parse(t).ok()?;
+        return url
+            .query_pairs()
+            .find(|(k, _)| k.eq_ignore_ascii_case("itemid"))
+            .map(|(_, v)| v.into_owned())
+            .filter(|id| valid(id));
+    }
+    valid(t).then(|| t.to_string())
+}
+
+fn valid(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 1024
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c))
+}
+
+/// One received message in a list (the picker).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct MailSummary {
+    pub id: String,
+    pub from: String,
+    pub subject: String,
+    /// `receivedDateTime`, as Graph gives it.
+    pub received: String,
+    pub preview: String,
+    pub has_attachments: bool,
+}
+
+/// At most `max` characters of a server's one-line text, sanitised.
+fn line(v: Option<&Value>, max: usize) -> String {
+    let s = v.and_then(Value::as_str).unwrap_or("");
+    crate::util::sanitize::line(&s.chars().take(max).collect::<String>())
+}
+
+/// `Name <address>`, or the address alone.
+pub fn person(v: Option<&Value>) -> String {
+    let name = line(v.and_then(|v| v.pointer("/emailAddress/name")), 120);
+    let addr = line(v.and_then(|v| v.pointer("/emailAddress/address")), 320);
+    if name.is_empty() || name == addr {
+        addr
+    } else {
+        format!("{name} <{addr}>")
+    }
+}
+
+impl MailSummary {
+    /// From one message of a list answer; `None` if it has no usable id.
+    pub fn from_value(v: &Value) -> Option<MailSummary> {
+        let id = v.get("id").and_then(Value::as_str)?;
+        if !valid(id) {
+            return None;
+        }
+        let from = v
+            .pointer("/from/emailAddress/name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .map(|n| line(Some(&Value::String(n.to_string())), 120))
+            .unwrap_or_else(|| person(v.get("from")));
+        Some(MailSummary {
+            id: id.to_string(),
+            from,
+            subject: line(v.get("subject"), 400),
+            received: line(v.get("receivedDateTime"), 40),
+            preview: line(v.get("bodyPreview"), 255),
+            has_attachments: v.get("hasAttachments").and_then(Value::as_bool) == Some(true),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_users_text_goes_after_the_body_tag_and_the_rest_stays_byte_for_byte() {
+        let created = "<html>\r\n<head><meta x></head>\r\n<BODY dir=\"ltr\">\r\n<div id=\"appendonsend\"></div><hr><div id=\"divRplyFwdMsg\">From: Dana</div><div>quoted &amp; kept</div>\r\n</BODY>\r\n</html>\r\n";
+        let out = insert_above_quote(created, "<p>Thanks!</p>");
+        let at = created.find("<BODY dir=\"ltr\">").unwrap() + "<BODY dir=\"ltr\">".len();
+        assert_eq!(&out[..at], &created[..at]);
+        assert_eq!(&out[at..at + 14], "<p>Thanks!</p>");
+        assert_eq!(&out[at + 14..], &created[at..]);
+        // No body tag: the user's text comes first; `<bodyx>` is not one.
+        assert_eq!(insert_above_quote("<div>q</div>", "A"), "A<div>q</div>");
+        assert_eq!(insert_above_quote("<bodyx><body>q", "A"), "<bodyx><body>Aq");
+    }
+
+    #[test]
+    fn ids_come_from_a_pasted_id_or_an_outlook_weblink() {
+        let id = "AAMkAGI2THVSAAA=ab/cd+ef";
+        assert_eq!(message_id_from(id).as_deref(), Some(id));
+        let link = "https://outlook.office365.com/owa/?ItemID=AAMkAGI2THVSAAA%3Dab%2Fcd%2Bef&exvsurl=1&viewmodel=ReadMessageItem";
+        assert_eq!(message_id_from(link).as_deref(), Some(id));
+        assert_eq!(message_id_from("not an id"), None);
+        assert_eq!(message_id_from("https://example.com/?x=1"), None);
+    }
+}

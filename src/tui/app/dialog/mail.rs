@@ -1,0 +1,438 @@
+//! F8: the messages to answer. A list of a folder's messages (Inbox first,
+//! Tab for the next folder), a search box that asks Graph's `$search` once
+//! typing pauses, more pages on PgDn at the end; Enter opens one to read,
+//! and from there r / a / f make the reply, reply-all or forward.
+//!
+//! Graph calls leave as effects and come back as messages carrying the
+//! dialog's sequence number, so an answer to an older search never
+//! replaces a newer one and the keyboard never waits.
+
+use super::Reply;
+use crate::config::keymap::{Context, DialogAction};
+use crate::core::address::Address;
+use crate::core::answer::{AnswerKind, MailSummary};
+use crate::core::line::LineEdit;
+use crate::tui::app::model::{Dialog, Model, StatusEntry};
+use crate::tui::app::update::{Effect, Outcome, TimerKind};
+use crossterm::event::KeyEvent;
+use serde_json::Value;
+use std::time::Duration;
+
+/// The folders Tab goes through.
+pub const FOLDERS: &[(&str, &str)] = &[("inbox", "Inbox"), ("sentitems", "Sent Items")];
+
+/// Typing in the search box asks Graph after this pause.
+pub const SEARCH_PAUSE: Duration = Duration::from_millis(300);
+
+/// Messages asked for per page.
+pub const PAGE: usize = 25;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MailDialog {
+    /// Which of [`FOLDERS`].
+    pub folder: usize,
+    pub search: LineEdit,
+    pub items: Vec<MailSummary>,
+    pub selected: usize,
+    /// The next page's link, when there is one.
+    pub next: Option<String>,
+    pub loading: bool,
+    /// Answers to older requests carry an older number and are dropped.
+    pub seq: u64,
+    pub message: Option<String>,
+    /// A message open to read.
+    pub reading: Option<Reading>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub summary: MailSummary,
+    /// Headers, a blank line, then the text body (sanitised), or `None`
+    /// while it loads.
+    pub lines: Option<Vec<String>>,
+    pub scroll: u16,
+    /// Forwarding: whom to (typed here, then Enter).
+    pub forward_to: Option<LineEdit>,
+    pub error: Option<String>,
+}
+
+fn dialog(model: &mut Model) -> Option<&mut MailDialog> {
+    match &mut model.dialog {
+        Some(Dialog::Mail(d)) => Some(d),
+        _ => None,
+    }
+}
+
+/// Opens the list on the Inbox: one request.
+pub fn open(model: &mut Model) -> Outcome {
+    let seq = model.next_seq();
+    model.dialog = Some(Dialog::Mail(Box::new(MailDialog {
+        loading: true,
+        seq,
+        ..MailDialog::default()
+    })));
+    Outcome::redraw().with(vec![list(0, "", None, seq)])
+}
+
+fn list(folder: usize, search: &str, next: Option<String>, seq: u64) -> Effect {
+    Effect::ListMail {
+        seq,
+        folder: FOLDERS[folder].0.to_string(),
+        search: search.trim().to_string(),
+        next,
+    }
+}
+
+// Long by design: the list's keys and the reader's, one table each.
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+    let reading = matches!(&model.dialog, Some(Dialog::Mail(d)) if d.reading.is_some());
+    if reading {
+        return on_reader_key(model, key);
+    }
+    let action = model.session.keymap.in_dialog(Context::Mail, &key);
+    if let (None, Some(crate::tui::app::Action::Quit)) =
+        (action, model.session.keymap.action_for(&key))
+    {
+        return Reply::Pass;
+    }
+    let page = model.form.screen_rows.saturating_sub(8).max(1) / 2;
+    let seq = model.next_seq();
+    let Some(d) = dialog(model) else {
+        return Reply::Stay(Outcome::none());
+    };
+    let n = d.items.len();
+    Reply::Stay(match action {
+        Some(DialogAction::Close) => return Reply::Close(Outcome::redraw()),
+        Some(DialogAction::Up) if n > 0 => {
+            d.selected = d.selected.saturating_sub(1);
+            Outcome::redraw()
+        }
+        Some(DialogAction::Down) if n > 0 => {
+            d.selected = (d.selected + 1).min(n - 1);
+            Outcome::redraw()
+        }
+        Some(DialogAction::PageUp) => {
+            d.selected = d.selected.saturating_sub(page);
+            Outcome::redraw()
+        }
+        Some(DialogAction::PageDown) => {
+            if n > 0 && d.selected + 1 < n {
+                d.selected = (d.selected + page).min(n - 1);
+                return Reply::Stay(Outcome::redraw());
+            }
+            // At the end: the next page, if there is one.
+            match d.next.clone() {
+                Some(next) if !d.loading => {
+                    d.loading = true;
+                    d.seq = seq;
+                    Outcome::redraw().with(vec![list(d.folder, d.search.text(), Some(next), seq)])
+                }
+                _ => Outcome::none(),
+            }
+        }
+        Some(DialogAction::Folder) => {
+            d.folder = (d.folder + 1) % FOLDERS.len();
+            restart(d, seq)
+        }
+        Some(DialogAction::Choose) if n > 0 => {
+            let summary = d.items[d.selected.min(n - 1)].clone();
+            let id = summary.id.clone();
+            d.reading = Some(Reading {
+                summary,
+                ..Reading::default()
+            });
+            Outcome::redraw().with(vec![Effect::ReadMail { id }])
+        }
+        _ => match super::edit_line(&mut d.search, &key) {
+            None => Outcome::none(),
+            Some(_) => {
+                // Asked once typing pauses; the keys echo at once.
+                d.seq = seq;
+                Outcome::redraw().with(vec![Effect::Timer {
+                    after: SEARCH_PAUSE,
+                    kind: TimerKind::MailSearch,
+                    seq,
+                }])
+            }
+        },
+    })
+}
+
+/// The list again from its first page (another folder, a new search).
+fn restart(d: &mut MailDialog, seq: u64) -> Outcome {
+    d.items.clear();
+    d.selected = 0;
+    d.next = None;
+    d.loading = true;
+    d.seq = seq;
+    d.message = None;
+    Outcome::redraw().with(vec![list(d.folder, d.search.text(), None, seq)])
+}
+
+pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
+    let seq = model.next_seq();
+    let Some(d) = dialog(model) else {
+        return Outcome::none();
+    };
+    let line = text.lines().next().unwrap_or("").trim().to_string();
+    match d.reading.as_mut().and_then(|r| r.forward_to.as_mut()) {
+        Some(to) => to.insert(&line),
+        None => d.search.insert(&line),
+    }
+    d.seq = seq;
+    Outcome::redraw().with(vec![Effect::Timer {
+        after: SEARCH_PAUSE,
+        kind: TimerKind::MailSearch,
+        seq,
+    }])
+}
+
+/// Typing paused: ask Graph (if nothing newer was typed since).
+pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
+    match dialog(model) {
+        Some(d) if d.seq == seq && d.reading.is_none() => restart(d, seq),
+        _ => Outcome::none(),
+    }
+}
+
+/// A page came back (or did not).
+pub fn on_listed(
+    model: &mut Model,
+    seq: u64,
+    more: bool,
+    result: Result<(Vec<MailSummary>, Option<String>), String>,
+) -> Outcome {
+    let Some(d) = dialog(model) else {
+        return Outcome::none();
+    };
+    if d.seq != seq {
+        return Outcome::none();
+    }
+    d.loading = false;
+    match result {
+        Ok((items, next)) => {
+            if !more {
+                d.items.clear();
+                d.selected = 0;
+            }
+            d.items.extend(items);
+            d.next = next;
+            d.message = d.items.is_empty().then(|| {
+                if d.search.text().trim().is_empty() {
+                    format!("No messages in {}.", FOLDERS[d.folder].1)
+                } else {
+                    format!("Nothing in {} matches that search.", FOLDERS[d.folder].1)
+                }
+            });
+        }
+        Err(e) => d.message = Some(e),
+    }
+    Outcome::redraw()
+}
+
+/// The message to read came back (or did not).
+pub fn on_read(model: &mut Model, id: &str, result: Result<Value, String>) -> Outcome {
+    let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) else {
+        return Outcome::none();
+    };
+    if r.summary.id != id {
+        return Outcome::none();
+    }
+    match result {
+        Ok(v) => r.lines = Some(reading_lines(&v)),
+        Err(e) => r.error = Some(e),
+    }
+    Outcome::redraw()
+}
+
+/// Headers and the text body, each line sanitised and bounded.
+fn reading_lines(v: &Value) -> Vec<String> {
+    use crate::core::answer::person;
+    let list = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .take(50)
+                    .map(|r| person(Some(r)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let mut lines = vec![
+        format!("From:     {}", person(v.get("from"))),
+        format!("To:       {}", list("toRecipients")),
+    ];
+    let cc = list("ccRecipients");
+    if !cc.is_empty() {
+        lines.push(format!("Cc:       {cc}"));
+    }
+    let reply_to = list("replyTo");
+    if !reply_to.is_empty() {
+        lines.push(format!("Reply-To: {reply_to}"));
+    }
+    let s = |k: &str| crate::util::sanitize::line(v.get(k).and_then(Value::as_str).unwrap_or(""));
+    lines.push(format!(
+        "Date:     {}",
+        s("receivedDateTime").replace('T', " ")
+    ));
+    lines.push(format!("Subject:  {}", s("subject")));
+    if v.get("hasAttachments").and_then(Value::as_bool) == Some(true) {
+        lines.push("(has attachments: a forward carries them)".into());
+    }
+    lines.push(String::new());
+    let body = v
+        .pointer("/body/content")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let html = v.pointer("/body/contentType").and_then(Value::as_str) == Some("html");
+    // Bounded: a huge body shows its first 1 MB.
+    let body: String = body.chars().take(1 << 20).collect();
+    let text = if html {
+        crate::core::content::html_text(&body)
+    } else {
+        crate::util::sanitize::clean(&body.replace("\r\n", "\n"), true)
+    };
+    lines.extend(text.lines().map(str::to_string));
+    lines
+}
+
+fn on_reader_key(model: &mut Model, key: KeyEvent) -> Reply {
+    let page = model.form.screen_rows.saturating_sub(6).max(1) as u16;
+    let forwarding = matches!(&model.dialog, Some(Dialog::Mail(d))
+        if d.reading.as_ref().is_some_and(|r| r.forward_to.is_some()));
+    if forwarding {
+        return on_forward_key(model, key);
+    }
+    let action = model.session.keymap.in_dialog(Context::Reader, &key);
+    let Some(d) = dialog(model) else {
+        return Reply::Stay(Outcome::none());
+    };
+    let Some(r) = d.reading.as_mut() else {
+        return Reply::Stay(Outcome::none());
+    };
+    let kind = match action {
+        Some(DialogAction::Close) => {
+            d.reading = None;
+            return Reply::Stay(Outcome::redraw());
+        }
+        Some(DialogAction::Up) => {
+            r.scroll = r.scroll.saturating_sub(1);
+            return Reply::Stay(Outcome::redraw());
+        }
+        Some(DialogAction::Down) => {
+            r.scroll = r.scroll.saturating_add(1);
+            return Reply::Stay(Outcome::redraw());
+        }
+        Some(DialogAction::PageUp) => {
+            r.scroll = r.scroll.saturating_sub(page);
+            return Reply::Stay(Outcome::redraw());
+        }
+        Some(DialogAction::PageDown) => {
+            r.scroll = r.scroll.saturating_add(page);
+            return Reply::Stay(Outcome::redraw());
+        }
+        Some(DialogAction::Reply) => AnswerKind::Reply,
+        Some(DialogAction::ReplyAll) => AnswerKind::ReplyAll,
+        Some(DialogAction::Forward) => {
+            // A forward needs its recipients first (Graph refuses one without).
+            r.forward_to = Some(LineEdit::default());
+            return Reply::Stay(Outcome::redraw());
+        }
+        _ => return Reply::Stay(Outcome::none()),
+    };
+    let summary = r.summary.clone();
+    answer(model, kind, summary, Vec::new())
+}
+
+/// Typing whom to forward to: Enter makes the forward, Esc goes back.
+fn on_forward_key(model: &mut Model, key: KeyEvent) -> Reply {
+    use crossterm::event::KeyCode;
+    let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) else {
+        return Reply::Stay(Outcome::none());
+    };
+    let Some(to) = r.forward_to.as_mut() else {
+        return Reply::Stay(Outcome::none());
+    };
+    match key.code {
+        KeyCode::Esc => {
+            r.forward_to = None;
+            r.error = None;
+            Reply::Stay(Outcome::redraw())
+        }
+        KeyCode::Enter => match crate::core::address::parse_list_all(to.text()) {
+            Ok(list) if !list.is_empty() => {
+                let summary = r.summary.clone();
+                answer(model, AnswerKind::Forward, summary, list)
+            }
+            Ok(_) => {
+                r.error = Some("Whom to? Type one or more addresses.".into());
+                Reply::Stay(Outcome::redraw())
+            }
+            Err(bad) => {
+                r.error = Some(
+                    bad.iter()
+                        .map(|e| e.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+                Reply::Stay(Outcome::redraw())
+            }
+        },
+        _ => {
+            super::edit_line(to, &key);
+            Reply::Stay(Outcome::redraw())
+        }
+    }
+}
+
+/// Asks Graph for the answer; the dialog says so until it comes.
+fn answer(model: &mut Model, kind: AnswerKind, original: MailSummary, to: Vec<Address>) -> Reply {
+    if model.save.in_flight.is_some() {
+        if let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) {
+            r.error = Some("A save is on its way; try again when it has finished.".into());
+        }
+        return Reply::Stay(Outcome::redraw());
+    }
+    let key = model.fresh_key();
+    if let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) {
+        r.error = Some(format!("Making the {}…", kind.label().to_lowercase()));
+        r.forward_to = None;
+    }
+    Reply::Stay(Outcome::redraw().with(vec![Effect::OpenAnswer {
+        kind,
+        original: Box::new(original),
+        key,
+        forward_to: to,
+    }]))
+}
+
+/// Graph made the answer: it takes the form's place (what was on screen
+/// stays in the local journal), the cursor above the quote.
+pub fn on_opened(
+    model: &mut Model,
+    result: Result<Box<crate::service::answer::Opened>, String>,
+) -> Outcome {
+    let opened = match result {
+        Ok(o) => o,
+        Err(e) => {
+            match dialog(model).and_then(|d| d.reading.as_mut()) {
+                Some(r) => r.error = Some(e),
+                None => model.status.push(StatusEntry::Info(e)),
+            }
+            return Outcome::redraw();
+        }
+    };
+    let rec = crate::core::record::JournalRecord {
+        pid: model.session.pid,
+        ..crate::core::record::JournalRecord::blank(
+            opened.key.clone(),
+            &model.session.graph_url,
+            &model.session.mailbox,
+        )
+    };
+    let effects = super::history::switch_to(model, &rec);
+    model.open_answer(&opened.key, &opened.saved, &opened.content, opened.answer);
+    Outcome::redraw().with(effects)
+}

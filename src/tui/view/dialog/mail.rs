@@ -1,0 +1,169 @@
+//! F8: the messages to answer (a search box over a list), one message open
+//! to read, and Alt-Q: the quoted original of the answer being written.
+
+use super::{Canvas, centered, dim, hint_line, list_popup};
+use crate::config::keymap::Context;
+use crate::tui::app::Model;
+use crate::tui::app::dialog::mail::{FOLDERS, MailDialog, Reading};
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Clear, ListItem, Paragraph, Wrap};
+
+pub(super) fn draw(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) {
+    match &d.reading {
+        Some(r) => reader(model, r, frame, area),
+        None => list(model, d, frame, area),
+    }
+}
+
+fn list(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) {
+    let p = model.session.palette();
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let mut head = vec![Line::from(vec![
+        Span::styled(" Search ", p.accent().add_modifier(Modifier::BOLD)),
+        Span::raw(d.search.text().to_string()),
+        Span::styled("▏", p.accent()),
+        Span::styled(
+            format!(
+                "   in {}{}",
+                FOLDERS[d.folder].1,
+                if d.loading {
+                    " · asking Outlook…"
+                } else {
+                    ""
+                }
+            ),
+            dim(),
+        ),
+    ])];
+    head.push(Line::styled(
+        " from:dana budget · subject:plan · words anywhere",
+        dim(),
+    ));
+    let items = d
+        .items
+        .iter()
+        .map(|m| {
+            // `2026-11-30 09:12`: to the minute.
+            let when: String = m.received.replace('T', " ").chars().take(16).collect();
+            let clip = if m.has_attachments { " +file" } else { "" };
+            ListItem::new(Text::from(vec![
+                Line::from(vec![
+                    Span::styled(m.from.clone(), bold),
+                    Span::raw(format!("  {}{clip}", m.subject)),
+                    Span::styled(format!("  {when}"), dim()),
+                ]),
+                Line::styled(format!("  {}", m.preview), dim()),
+            ]))
+        })
+        .collect();
+    let mut tail = Vec::new();
+    if let Some(m) = &d.message {
+        tail.push(Line::styled(format!(" {m}"), p.warn()));
+    }
+    if d.next.is_some() {
+        tail.push(Line::styled(" more below: PgDn at the end", dim()));
+    }
+    tail.push(hint_line(model, Context::Mail, |_| true));
+    list_popup(
+        frame,
+        area,
+        " Answer a message ",
+        110,
+        (head, items, d.selected, tail),
+    );
+}
+
+fn reader(model: &Model, r: &Reading, frame: &mut Canvas, area: Rect) {
+    let p = model.session.palette();
+    let mut lines: Vec<Line> = match &r.lines {
+        Some(ls) => ls.iter().map(|l| Line::raw(l.clone())).collect(),
+        None => vec![Line::styled("Loading the message…", dim())],
+    };
+    let mut bottom: Vec<Line> = Vec::new();
+    if let Some(to) = &r.forward_to {
+        bottom.push(Line::from(vec![
+            Span::styled(" Forward to ", p.accent().add_modifier(Modifier::BOLD)),
+            Span::raw(to.text().to_string()),
+            Span::styled("▏", p.accent()),
+            Span::styled("   Enter forwards · Esc back", dim()),
+        ]));
+    }
+    if let Some(e) = &r.error {
+        bottom.push(Line::styled(format!(" {e}"), p.warn()));
+    }
+    let hint = hint_line(model, Context::Reader, |_| true);
+    if lines.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    text_box(
+        frame,
+        area,
+        &format!(" {} ", r.summary.subject),
+        (lines, r.scroll),
+        bottom,
+        hint,
+    );
+}
+
+/// Alt-Q: the quoted original, as text.
+pub(super) fn quote(model: &Model, scroll: u16, frame: &mut Canvas, area: Rect) {
+    let Some(a) = &model.form.answer else {
+        return;
+    };
+    let text = crate::core::content::html_text(&a.quote_html);
+    let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    text_box(
+        frame,
+        area,
+        &format!(" {} · the quote, as Graph wrote it ", a.title()),
+        (lines, scroll),
+        Vec::new(),
+        Line::styled(" ↑↓ PgUp PgDn scroll · any other key closes ", dim()),
+    );
+}
+
+/// A box as large as the screen allows (100 wide at most) with `lines`
+/// scrolled by `scroll` (stopped at the end), `bottom` lines under them and
+/// `hint` in the bottom border.
+fn text_box(
+    frame: &mut Canvas,
+    area: Rect,
+    title: &str,
+    (lines, scroll): (Vec<Line<'_>>, u16),
+    bottom: Vec<Line<'_>>,
+    hint: Line<'_>,
+) {
+    let p = frame.palette();
+    let w = area.width.min(100);
+    let inner_w = w.saturating_sub(2);
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = para.line_count(inner_w) as u16;
+    let foot = Paragraph::new(bottom).wrap(Wrap { trim: false });
+    let fh = foot.line_count(inner_w) as u16;
+    let h = (total + fh + 2).min(area.height);
+    let rect = centered(area, w, h);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(title.to_string())
+        .border_style(p.warn())
+        .title_bottom(hint.right_aligned());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let shown = inner.height.saturating_sub(fh);
+    let scroll = scroll.min(total.saturating_sub(shown));
+    let text_area = Rect {
+        height: shown,
+        ..inner
+    };
+    frame.render_widget(para.scroll((scroll, 0)), text_area);
+    if fh > 0 {
+        let foot_area = Rect {
+            y: inner.y + shown,
+            height: fh.min(inner.height),
+            ..inner
+        };
+        frame.render_widget(foot, foot_area);
+    }
+}

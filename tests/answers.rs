@@ -1,0 +1,425 @@
+//! Replies, reply-all and forwards: the emulator's received mail and
+//! `create*` actions as Graph documents them, the answer made once even when
+//! its reply is lost, the user's text above a quote kept byte for byte, the
+//! command line, and the form (F8, pick by search, answer, save twice).
+
+mod common;
+
+use common::pty::Pty;
+use graft::core::answer::{AnswerKind, MailSummary, insert_above_quote};
+use graft::core::content::as_html;
+use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction, seeded_inbox};
+use graft::graph::GraphClient;
+use serde_json::{Value, json};
+
+fn with_inbox(config: EmulatorConfig) -> Emulator {
+    let inbox = seeded_inbox(&config.user_principal_name);
+    Emulator::start(EmulatorConfig { inbox, ..config }).unwrap()
+}
+
+fn client(emu: &Emulator) -> GraphClient {
+    common::emulator_client(emu, 10)
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The seeded message with this subject.
+fn original(emu: &Emulator, subject: &str) -> Value {
+    emu.messages()
+        .into_iter()
+        .find(|m| m["subject"] == subject)
+        .unwrap_or_else(|| panic!("no message {subject}"))
+}
+
+fn drafts(emu: &Emulator) -> Vec<Value> {
+    emu.messages()
+        .into_iter()
+        .filter(|m| m["isDraft"] == true)
+        .collect()
+}
+
+fn addresses(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["emailAddress"]["address"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn post(emu: &Emulator, id: &str, action: &str, body: Value) -> (u16, Value) {
+    let url = format!(
+        "{}/me/messages/{}/{action}",
+        emu.graph_url(),
+        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+    );
+    let r = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(DEMO_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn answers_follow_graphs_documented_rules() {
+    let emu = with_inbox(EmulatorConfig::default());
+    let budget = original(&emu, "Q3 budget review");
+    let id = budget["id"].as_str().unwrap();
+    // Reply: the sender; reply all: the sender and the other recipients
+    // (not me), the Cc kept.
+    let (s, reply) = post(&emu, id, "createReply", json!({})).await;
+    assert_eq!(s, 201);
+    assert_eq!(
+        addresses(&reply["toRecipients"]),
+        ["dana.lee@contoso.onmicrosoft.com"]
+    );
+    assert_eq!(reply["subject"], "RE: Q3 budget review");
+    assert_eq!(reply["isDraft"], true);
+    assert_eq!(reply["conversationId"], budget["conversationId"]);
+    let quote = reply["body"]["content"].as_str().unwrap();
+    assert!(
+        quote.contains("divRplyFwdMsg") && quote.contains("travel"),
+        "{quote}"
+    );
+    let (_, all) = post(&emu, id, "createReplyAll", json!({})).await;
+    assert_eq!(
+        addresses(&all["toRecipients"]),
+        [
+            "dana.lee@contoso.onmicrosoft.com",
+            "megan.bowen@contoso.onmicrosoft.com"
+        ]
+    );
+    assert_eq!(
+        addresses(&all["ccRecipients"]),
+        ["lee.gu@contoso.onmicrosoft.com"]
+    );
+    // Reply-To wins over From (message-createreply.md).
+    let hall = original(&emu, "Register for the December town hall");
+    let (_, r) = post(&emu, hall["id"].as_str().unwrap(), "createReply", json!({})).await;
+    assert_eq!(
+        addresses(&r["toRecipients"]),
+        ["events-replies@contoso.onmicrosoft.com"]
+    );
+    // RE: is not doubled.
+    let re = original(&emu, "RE: Q3 budget review");
+    let (_, r) = post(&emu, re["id"].as_str().unwrap(), "createReply", json!({})).await;
+    assert_eq!(r["subject"], "RE: Q3 budget review");
+    // A forward carries the original's attachments.
+    let fab = original(&emu, "Contract draft for Fabrikam");
+    let to = json!([{"emailAddress": {"address": "lee@contoso.com"}}]);
+    let (s, fw) = post(
+        &emu,
+        fab["id"].as_str().unwrap(),
+        "createForward",
+        json!({"toRecipients": to}),
+    )
+    .await;
+    assert_eq!(s, 201);
+    assert_eq!(fw["subject"], "FW: Contract draft for Fabrikam");
+    let files = emu.attachments(fw["id"].as_str().unwrap());
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].2, b"CONTRACT DRAFT\n1. Scope\n2. Terms\n");
+}
+
+#[tokio::test]
+async fn the_request_shapes_are_checked_and_sources_that_disagree_are_both_modelled() {
+    let emu = with_inbox(EmulatorConfig::default());
+    let id = original(&emu, "Lunch on Thursday?")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let both =
+        json!({"comment": "hi", "message": {"body": {"contentType": "text", "content": "x"}}});
+    assert_eq!(post(&emu, &id, "createReply", both).await.0, 400);
+    assert_eq!(
+        post(&emu, &id, "createReply", json!({"bogus": 1})).await.0,
+        400
+    );
+    // A forward names its recipients once: not neither, not both.
+    assert_eq!(post(&emu, &id, "createForward", json!({})).await.0, 400);
+    let to = json!([{"emailAddress": {"address": "a@contoso.com"}}]);
+    let twice = json!({"toRecipients": to, "message": {"toRecipients": to}});
+    assert_eq!(post(&emu, &id, "createForward", twice).await.0, 400);
+    // The page's example posts no body at all: modelled too.
+    let lenient = with_inbox(EmulatorConfig {
+        forward_needs_recipients: false,
+        ..Default::default()
+    });
+    let id = original(&lenient, "Lunch on Thursday?")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(post(&lenient, &id, "createForward", json!({})).await.0, 201);
+}
+
+#[tokio::test]
+async fn search_finds_by_sender_and_words_and_is_not_combined_with_orderby() {
+    let emu = with_inbox(EmulatorConfig::default());
+    let c = client(&emu);
+    let (found, _) = c
+        .mail_page(c.mail_list_url("inbox", Some("from:dana budget"), 25))
+        .await
+        .unwrap();
+    let subjects: Vec<&str> = found.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(subjects, ["Q3 budget review"]);
+    assert_eq!(found[0].from, "Dana Lee");
+    // The Inbox newest first, in pages.
+    let (page, next) = c
+        .mail_page(c.mail_list_url("inbox", None, 2))
+        .await
+        .unwrap();
+    assert_eq!(page[0].subject, "RE: Q3 budget review");
+    let (rest, _) = c.mail_page(next.expect("a second page")).await.unwrap();
+    assert_eq!(rest.len(), 2);
+    // `$search` with `$orderby` is refused (search-query-parameter.md).
+    let mut bad = c.mail_list_url("inbox", Some("budget"), 5);
+    bad.query_pairs_mut()
+        .append_pair("$orderby", "receivedDateTime desc");
+    assert!(c.mail_page(bad).await.is_err());
+}
+
+fn summary(emu: &Emulator, subject: &str) -> MailSummary {
+    MailSummary::from_value(&original(emu, subject)).unwrap()
+}
+
+/// The reply to `createReply` is lost after the server made the draft: the
+/// answer is found by its key, not made twice.
+#[test]
+fn a_lost_create_reply_answer_still_makes_one_draft() {
+    let emu = with_inbox(EmulatorConfig::default());
+    emu.inject(
+        Fault::action(FaultAction::DropAfter)
+            .on("POST")
+            .at("/createReply"),
+    );
+    let c = client(&emu);
+    let o = rt()
+        .block_on(graft::service::answer::open(
+            &c,
+            AnswerKind::Reply,
+            &summary(&emu, "Lunch on Thursday?"),
+            "answer-key-1",
+            &[],
+            3,
+        ))
+        .unwrap();
+    assert_eq!(drafts(&emu).len(), 1, "one reply draft");
+    assert_eq!(o.saved.id, drafts(&emu)[0]["id"].as_str().unwrap());
+    assert!(o.answer.quote_html.contains("free for lunch"));
+}
+
+/// What the user writes goes above the quote; the quote Graph made is sent
+/// back byte for byte, on every save.
+#[test]
+fn the_users_text_goes_above_the_quote_and_the_quote_stays_byte_for_byte() {
+    let emu = with_inbox(EmulatorConfig::default());
+    let c = client(&emu);
+    let rt = rt();
+    let o = rt
+        .block_on(graft::service::answer::open(
+            &c,
+            AnswerKind::ReplyAll,
+            &summary(&emu, "Q3 budget review"),
+            "answer-key-2",
+            &[],
+            3,
+        ))
+        .unwrap();
+    let created = o.answer.quote_html.clone();
+    let base = o.content.clone();
+    for text in [
+        "Checked: fine.",
+        "Checked: fine.\n\nOne more <thing> & done.",
+    ] {
+        let mut now = o.content.clone();
+        now.body = text.to_string();
+        rt.block_on(c.update_draft(&o.saved.id, &now.patch_body(Some(&base))))
+            .unwrap();
+        let stored = emu.message(&o.saved.id).unwrap();
+        let body = stored["body"]["content"].as_str().unwrap();
+        assert_eq!(
+            body,
+            insert_above_quote(&created, &as_html(text, Default::default()))
+        );
+        // The quote is all there, once, unchanged, after the user's part.
+        let at = body.find("<div id=\"appendonsend\">").unwrap();
+        assert_eq!(
+            &body[at..],
+            &created[created.find("<div id=\"appendonsend\">").unwrap()..]
+        );
+        assert!(body.find("Checked").unwrap() < at);
+        assert_eq!(body.matches("divRplyFwdMsg").count(), 1);
+    }
+    assert_eq!(drafts(&emu).len(), 1);
+}
+
+#[test]
+fn graft_reply_saves_from_the_command_line_and_joins_the_history() {
+    let emu = with_inbox(EmulatorConfig::default());
+    let dir = tempfile::tempdir().unwrap();
+    let link = original(&emu, "Lunch on Thursday?")["webLink"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = common::graft_cli(
+        &emu.graph_url(),
+        dir.path(),
+        &["reply", &link, "--body", "Thursday works.", "--json"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["subject"], "RE: Lunch on Thursday?");
+    assert!(v["answers"].as_str().unwrap().contains("Megan Bowen"));
+    let d = drafts(&emu);
+    assert_eq!(d.len(), 1);
+    let body = d[0]["body"]["content"].as_str().unwrap();
+    assert!(body.find("Thursday works.").unwrap() < body.find("free for lunch").unwrap());
+    // Without a terminal and without text: said, and nothing made.
+    let o = common::graft_cli(
+        &emu.graph_url(),
+        dir.path(),
+        &["reply-all", "--search", "budget"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(drafts(&emu).len(), 1);
+    // A forward needs --to.
+    let o = common::graft_cli(
+        &emu.graph_url(),
+        dir.path(),
+        &["forward", "--search", "fabrikam", "--body", "x"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let remote = common::graft_cli(
+        &emu.graph_url(),
+        dir.path(),
+        &["drafts", "--remote", "--json"],
+    );
+    let rows: Vec<Value> = serde_json::from_slice(&remote.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["subject"], "RE: Lunch on Thursday?");
+}
+
+const F8: &str = "\x1b[19~";
+
+/// The form on the emulator at `url` (with the state of an earlier run).
+fn form(url: &str, state: Option<std::sync::Arc<tempfile::TempDir>>) -> Pty {
+    let args = ["--graph-url", url];
+    let env = [("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)];
+    let t = match state {
+        Some(s) => Pty::spawn_with_state(&args, &env, 110, 34, s),
+        None => Pty::spawn(&args, &env, 110, 34),
+    };
+    t.wait_for("the form", 10, |s| {
+        s.contains("Ready.") || s.contains("Recover a draft")
+    });
+    t
+}
+const CTRL_S: &str = "\x13";
+
+/// The form: F8, a search, the message read, reply all, text above the
+/// quote, saved, edited, saved again: one draft, threaded, quote intact.
+#[test]
+fn pick_by_search_reply_all_type_above_the_quote_and_save_twice() {
+    let emu = with_inbox(EmulatorConfig::default());
+    let url = emu.graph_url();
+    let mut t = form(&url, None);
+    t.send(F8);
+    t.wait_text("Answer a message");
+    t.wait_text("Lunch on Thursday?");
+    t.send("from:dana");
+    // The search box asks Graph once typing pauses: only Dana's message is left.
+    t.wait_for("the search's answer", 10, |s| {
+        s.contains("Q3 budget review") && !s.contains("Lunch on Thursday?")
+    });
+    t.send("\r");
+    t.wait_text("From:     Dana Lee");
+    t.send("a");
+    let screen = t.wait_text("Reply all to Dana Lee");
+    assert!(screen.contains("RE: Q3 budget review"), "{screen}");
+    assert!(screen.contains("quoted below"), "{screen}");
+    assert!(
+        screen.contains("megan.bowen@contoso.onmicrosoft.com"),
+        "{screen}"
+    );
+    t.send("Travel line is fine.");
+    t.send(CTRL_S);
+    t.wait_text("200 OK");
+    t.send(" Software too.");
+    t.send(CTRL_S);
+    t.wait_for("the second save", 10, |_| {
+        drafts(&emu)
+            .first()
+            .and_then(|d| {
+                d["body"]["content"]
+                    .as_str()
+                    .map(|b| b.contains("Software too."))
+            })
+            .unwrap_or(false)
+    });
+    let d = drafts(&emu);
+    assert_eq!(d.len(), 1, "one draft");
+    let budget = original(&emu, "Q3 budget review");
+    assert_eq!(d[0]["conversationId"], budget["conversationId"]);
+    let body = d[0]["body"]["content"].as_str().unwrap();
+    let quote_at = body.find("<div id=\"appendonsend\">").unwrap();
+    assert!(
+        body[..quote_at].contains("Travel line is fine. Software too."),
+        "{body}"
+    );
+    assert!(body[quote_at..].contains("Could you check the <b>travel</b> line"));
+    assert_eq!(body.matches("divRplyFwdMsg").count(), 1);
+}
+
+/// Killed while writing an answer: the next start offers it back as the
+/// answer it was, and saving it updates the same draft.
+#[test]
+fn an_answer_killed_mid_writing_is_recovered_as_an_answer() {
+    let emu = with_inbox(EmulatorConfig::default());
+    let url = emu.graph_url();
+    let mut t = form(&url, None);
+    t.send(F8);
+    t.wait_text("Lunch on Thursday?");
+    t.send("\x1b[B\x1b[B"); // down to the third message
+    t.wait_for("Lunch selected", 5, |s| s.contains("▸ Megan Bowen"));
+    t.send("\r");
+    t.wait_text("From:     Megan Bowen");
+    t.send("r");
+    t.wait_text("Reply to Megan Bowen");
+    t.send("Yes, 12:30.");
+    t.wait_for("the journal", 10, |_| {
+        common::pty::journal_texts(t.state_dir())
+            .iter()
+            .any(|j| j.contains("Yes, 12:30."))
+    });
+    let pid = t.pid().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .unwrap();
+    t.wait_exit(10);
+    let state = t.state.clone();
+    drop(t);
+    let mut t = form(&url, Some(state));
+    t.wait_text("Recover a draft");
+    t.send("\r");
+    t.wait_text("Reply to Megan Bowen");
+    t.send(CTRL_S);
+    t.wait_text("200 OK");
+    let d = drafts(&emu);
+    assert_eq!(d.len(), 1);
+    let body = d[0]["body"]["content"].as_str().unwrap();
+    assert!(body.find("Yes, 12:30.").unwrap() < body.find("free for lunch").unwrap());
+}
