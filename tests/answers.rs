@@ -179,6 +179,15 @@ async fn search_finds_by_sender_and_words_and_is_not_combined_with_orderby() {
     assert_eq!(page[0].subject, "RE: Q3 budget review");
     let (rest, _) = c.mail_page(next.expect("a second page")).await.unwrap();
     assert_eq!(rest.len(), 2);
+    // Any folder by the name Outlook shows.
+    let sent = c
+        .folder_by_name("Sent Items")
+        .await
+        .unwrap()
+        .expect("Sent Items");
+    let (none, _) = c.mail_page(c.mail_list_url(&sent, None, 5)).await.unwrap();
+    assert!(none.is_empty());
+    assert_eq!(c.folder_by_name("No such folder").await.unwrap(), None);
     // `$search` with `$orderby` is refused (search-query-parameter.md).
     let mut bad = c.mail_list_url("inbox", Some("budget"), 5);
     bad.query_pairs_mut()
@@ -422,4 +431,49 @@ fn an_answer_killed_mid_writing_is_recovered_as_an_answer() {
     assert_eq!(d.len(), 1);
     let body = d[0]["body"]["content"].as_str().unwrap();
     assert!(body.find("Yes, 12:30.").unwrap() < body.find("free for lunch").unwrap());
+}
+
+/// A forward to an added recipient with a file of its own: the original's
+/// attachment and the new one are both on the draft.
+#[test]
+fn a_forward_keeps_the_originals_attachment_and_takes_another() {
+    let emu = with_inbox(EmulatorConfig::default());
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "my notes").unwrap();
+    let o = common::graft_cli(
+        &emu.graph_url(),
+        dir.path(),
+        &[
+            "forward",
+            "--search",
+            "fabrikam",
+            "--to",
+            "Lee Gu <lee.gu@contoso.onmicrosoft.com>",
+            "--attach",
+            notes.to_str().unwrap(),
+            "--body",
+            "Lee, please review.",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let d = drafts(&emu);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0]["subject"], "FW: Contract draft for Fabrikam");
+    assert_eq!(
+        addresses(&d[0]["toRecipients"]),
+        ["lee.gu@contoso.onmicrosoft.com"]
+    );
+    let mut names: Vec<String> = emu
+        .attachments(d[0]["id"].as_str().unwrap())
+        .into_iter()
+        .map(|a| a.0)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Fabrikam contract.txt", "notes.txt"]);
 }

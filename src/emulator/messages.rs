@@ -254,6 +254,8 @@ pub(super) fn routes() -> Router<AppState> {
             "/v1.0/users/{user}/mailFolders/{folder}/messages",
             post(create).get(list),
         )
+        .route("/v1.0/me/mailFolders", get(folder_list))
+        .route("/v1.0/users/{user}/mailFolders", get(folder_list))
         .route("/v1.0/me/mailFolders/{folder}", get(folder_get))
         .route("/v1.0/users/{user}/mailFolders/{folder}", get(folder_get))
         .route(
@@ -769,6 +771,50 @@ pub(super) fn store_new(state: &AppState, ctx: &Ctx, stored: Stored) -> Response
     (StatusCode::CREATED, axum::Json(out)).into_response()
 }
 
+/// The name Outlook shows for a well-known folder (resources/mailfolder.md:
+/// Inbox, Drafts, Sent Items, Deleted Items, …).
+fn display_name(well_known: &str) -> String {
+    match well_known {
+        "inbox" => "Inbox",
+        "drafts" => "Drafts",
+        "sentitems" => "Sent Items",
+        "deleteditems" => "Deleted Items",
+        "junkemail" => "Junk Email",
+        "archive" => "Archive",
+        "outbox" => "Outbox",
+        "conversationhistory" => "Conversation History",
+        other => other,
+    }
+    .to_string()
+}
+
+/// `GET …/mailFolders?$filter=displayName eq '…'` (user-list-mailfolders.md):
+/// the top-level folders, or those of that name.
+async fn folder_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(params): Params,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(r) = owner(&state, &ctx, &params) {
+        return r;
+    }
+    let wanted = match q.get("$filter") {
+        None => None,
+        Some(f) => match literal_after(f, "displayName eq") {
+            Some(n) => Some(n.to_lowercase()),
+            None => return error(&ctx, 400, "BadRequest", "Invalid filter clause"),
+        },
+    };
+    let value: Vec<Value> = ["inbox", "drafts", "sentitems", "deleteditems", "junkemail", "archive", "outbox"]
+        .iter()
+        .map(|f| (f, display_name(f)))
+        .filter(|(_, d)| wanted.as_deref().is_none_or(|w| d.to_lowercase() == w))
+        .map(|(f, d)| json!({"id": folder_id(f), "displayName": d, "parentFolderId": folder_id("msgfolderroot")}))
+        .collect();
+    axum::Json(json!({ "value": value })).into_response()
+}
+
 /// `GET …/mailFolders/{well-known name or id}` (mailfolder-get.md): the
 /// folder, with its id. Well-known names are case-insensitive.
 async fn folder_get(
@@ -782,9 +828,9 @@ async fn folder_get(
     let name = params.get("folder").cloned().unwrap_or_default();
     let lower = name.to_ascii_lowercase();
     let (id, display) = if let Some(known) = WELL_KNOWN_FOLDERS.iter().find(|f| **f == lower) {
-        (folder_id(known), known.to_string())
+        (folder_id(known), display_name(known))
     } else if let Some(known) = WELL_KNOWN_FOLDERS.iter().find(|f| folder_id(f) == name) {
-        (name.clone(), known.to_string())
+        (name.clone(), display_name(known))
     } else {
         return not_found(&ctx);
     };

@@ -697,6 +697,25 @@ impl GraphClient {
         }
     }
 
+    /// The id of the folder named `name` (as Outlook shows it: "Archive",
+    /// "Projects"), among the mailbox's top-level folders.
+    pub async fn folder_by_name(&self, name: &str) -> Result<Option<String>, Error> {
+        let mut url = self.url(&["mailFolders"]);
+        url.query_pairs_mut()
+            .append_pair(
+                "$filter",
+                &format!("displayName eq '{}'", name.replace('\'', "''")),
+            )
+            .append_pair("$select", "id,displayName");
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        let v: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| bad_response(status, request_id, &format!("not a folder list: {e}")))?;
+        Ok(v.pointer("/value/0/id")
+            .and_then(Value::as_str)
+            .filter(|id| valid_id(id))
+            .map(str::to_string))
+    }
+
     /// A received message to read (headers and a text body).
     pub async fn read_mail(&self, id: &str) -> Result<Value, Error> {
         let mut url = self.message_url(id);

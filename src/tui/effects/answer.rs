@@ -22,6 +22,29 @@ impl Runner {
                     return;
                 }
                 None => {
+                    // A folder by the name Outlook shows (`folder:Projects`).
+                    let folder = match folder.strip_prefix("name:") {
+                        None => folder,
+                        Some(name) => match client.folder_by_name(name).await {
+                            Ok(Some(id)) => id,
+                            Ok(None) => {
+                                let _ = tx.send(Msg::MailListed {
+                                    seq,
+                                    more,
+                                    result: Err(format!("No folder named “{name}”.")),
+                                });
+                                return;
+                            }
+                            Err(f) => {
+                                let _ = tx.send(Msg::MailListed {
+                                    seq,
+                                    more,
+                                    result: Err(format!("Could not find the folder: {f}")),
+                                });
+                                return;
+                            }
+                        },
+                    };
                     let search = (!search.is_empty()).then_some(search.as_str());
                     client.mail_list_url(&folder, search, crate::tui::app::dialog::mail::PAGE)
                 }

@@ -74,13 +74,43 @@ pub fn open(model: &mut Model) -> Outcome {
     Outcome::redraw().with(vec![list(0, "", None, seq)])
 }
 
+/// The list to ask for: a `folder:Name` word in the search box picks a
+/// folder by the name Outlook shows (`folder:"Sent Items"` too); the rest
+/// is the search.
 fn list(folder: usize, search: &str, next: Option<String>, seq: u64) -> Effect {
+    let (named, rest) = folder_in(search);
     Effect::ListMail {
         seq,
-        folder: FOLDERS[folder].0.to_string(),
-        search: search.trim().to_string(),
+        folder: named
+            .map(|n| format!("name:{n}"))
+            .unwrap_or_else(|| FOLDERS[folder].0.to_string()),
+        search: rest,
         next,
     }
+}
+
+/// `folder:Projects budget` → (`Projects`, `budget`).
+pub fn folder_in(search: &str) -> (Option<String>, String) {
+    let Some(at) = search.find("folder:") else {
+        return (None, search.trim().to_string());
+    };
+    let after = &search[at + "folder:".len()..];
+    let (name, rest) = match after.strip_prefix('"') {
+        Some(q) => match q.find('"') {
+            Some(end) => (&q[..end], &q[end + 1..]),
+            None => (q, ""),
+        },
+        None => match after.find(' ') {
+            Some(end) => (&after[..end], &after[end..]),
+            None => (after, ""),
+        },
+    };
+    let query = format!("{} {}", &search[..at], rest);
+    let name = name.trim();
+    (
+        (!name.is_empty()).then(|| name.to_string()),
+        query.split_whitespace().collect::<Vec<_>>().join(" "),
+    )
 }
 
 // Long by design: the list's keys and the reader's, one table each.
@@ -435,4 +465,23 @@ pub fn on_opened(
     let effects = super::history::switch_to(model, &rec);
     model.open_answer(&opened.key, &opened.saved, &opened.content, opened.answer);
     Outcome::redraw().with(effects)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folder_in;
+
+    #[test]
+    fn a_folder_word_picks_the_folder_and_the_rest_is_the_search() {
+        assert_eq!(
+            folder_in("folder:Projects budget"),
+            (Some("Projects".into()), "budget".into())
+        );
+        assert_eq!(
+            folder_in("from:dana folder:\"Sent Items\" plan"),
+            (Some("Sent Items".into()), "from:dana plan".into())
+        );
+        assert_eq!(folder_in(" budget "), (None, "budget".into()));
+        assert_eq!(folder_in("folder:"), (None, String::new()));
+    }
 }

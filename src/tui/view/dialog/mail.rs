@@ -4,7 +4,7 @@
 use super::{Canvas, centered, dim, hint_line, list_popup};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
-use crate::tui::app::dialog::mail::{FOLDERS, MailDialog, Reading};
+use crate::tui::app::dialog::mail::{FOLDERS, MailDialog, Reading, folder_in};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
@@ -27,7 +27,9 @@ fn list(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) {
         Span::styled(
             format!(
                 "   in {}{}",
-                FOLDERS[d.folder].1,
+                folder_in(d.search.text())
+                    .0
+                    .unwrap_or_else(|| FOLDERS[d.folder].1.to_string()),
                 if d.loading {
                     " · asking Outlook…"
                 } else {
@@ -38,7 +40,7 @@ fn list(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) {
         ),
     ])];
     head.push(Line::styled(
-        " from:dana budget · subject:plan · words anywhere",
+        " from:dana budget · subject:plan · folder:Archive · words anywhere",
         dim(),
     ));
     let items = d
