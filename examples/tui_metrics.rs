@@ -33,6 +33,10 @@ struct Session {
 }
 
 fn binary() -> std::path::PathBuf {
+    // Another build to compare with: GRAFT_BIN=/path/to/graft.
+    if let Some(p) = std::env::var_os("GRAFT_BIN") {
+        return p.into();
+    }
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/graft");
     if !p.exists() {
         eprintln!("build the release binary first: cargo build --release");
