@@ -479,3 +479,51 @@ fn draft_names_every_bad_recipient_at_once() {
     }
     assert!(emu.messages().is_empty());
 }
+
+/// `graft draft` makes the form's checks: a body that mentions an
+/// attachment with none attached is not sent (exit 2, the check named, as
+/// JSON with --json); --force saves it; the config file turns it off.
+#[test]
+fn draft_checks_hold_a_forgotten_attachment_unless_forced() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = emu.graph_url();
+    let args = [
+        "--to",
+        "dana@contoso.com",
+        "--subject",
+        "Q3",
+        "--body",
+        "See the attached file.",
+    ];
+    let o = graft(&url, dir.path(), Some(DEMO_TOKEN), &args, "");
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("mentions “attached” but nothing is attached") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(emu.messages().is_empty());
+    let mut json = args.to_vec();
+    json.push("--json");
+    let o = graft(&url, dir.path(), Some(DEMO_TOKEN), &json, "");
+    assert_eq!(code(&o), 2);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["saved"], false);
+    assert_eq!(v["warnings"][0]["check"], "forgotten_attachment");
+    json.push("--force");
+    let o = graft(&url, dir.path(), Some(DEMO_TOKEN), &json, "");
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["warnings"][0]["check"], "forgotten_attachment");
+    assert_eq!(emu.messages().len(), 1);
+    // Turned off in the config file.
+    std::fs::write(
+        dir.path().join("none.toml"),
+        "[checks]\nforgotten_attachment = false\n",
+    )
+    .unwrap();
+    let o = graft(&url, dir.path(), Some(DEMO_TOKEN), &args, "");
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(emu.messages().len(), 2);
+}

@@ -945,3 +945,24 @@ fn the_demo_recovers_its_own_drafts_and_honours_the_config() {
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(10), 0);
 }
+
+/// The forgotten-attachment check in the real form: warned, then saved
+/// anyway with Ctrl-S again.
+#[test]
+fn a_forgotten_attachment_is_warned_then_saved_anyway() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+    t.send("dana@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Q3");
+    t.send(TAB);
+    t.send("Numbers attached.");
+    t.send(CTRL_S);
+    t.wait_text("nothing is attached");
+    assert!(emu.messages().is_empty(), "held");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    assert_eq!(emu.messages().len(), 1);
+}

@@ -35,7 +35,7 @@ fn fill(m: &mut graft::tui::app::Model) {
     update(m, key(KeyCode::Tab));
     type_text(m, "Quarterly numbers");
     update(m, key(KeyCode::Tab));
-    type_text(m, "Hi all,\nnumbers attached.");
+    type_text(m, "Hi all,\nnumbers below.");
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn first_save_posts_everything_second_save_patches_only_changes() {
         body,
         &json!({
             "subject": "Quarterly numbers",
-            "body": {"contentType": "text", "content": "Hi all,\nnumbers attached."},
+            "body": {"contentType": "text", "content": "Hi all,\nnumbers below."},
             "toRecipients": [
                 {"emailAddress": {"address": "alice@contoso.com"}},
                 {"emailAddress": {"address": "bob@contoso.com", "name": "Smith, Bob"}}
@@ -242,7 +242,7 @@ fn save_during_a_save_is_queued_never_a_second_create() {
             assert_eq!(id, "AAMkQ");
             assert_eq!(
                 body["body"]["content"],
-                json!("Hi all,\nnumbers attached. more")
+                json!("Hi all,\nnumbers below. more")
             );
         }
         other => panic!("expected the queued save as an Update, got {other:?}"),
@@ -629,7 +629,7 @@ fn a_save_that_needs_sign_in_opens_the_dialog_and_resumes_after_it() {
     );
     assert_eq!(
         m.text(Field::Body),
-        "Hi all,\nnumbers attached.",
+        "Hi all,\nnumbers below.",
         "the draft waits intact"
     );
     let out = update(&mut m, key(KeyCode::Enter));
@@ -1076,4 +1076,53 @@ fn the_clear_key_empties_a_field_and_undo_brings_it_back() {
     type_text(&mut m, "x");
     update(&mut m, ctrl('u'));
     assert_eq!(m.text(Field::Body), "");
+}
+
+/// A body that mentions an attachment, with none attached: the save is held
+/// and says why; Ctrl-S again saves it as it is; an edit checks again.
+#[test]
+fn a_forgotten_attachment_holds_the_save_once_and_ctrl_s_again_saves_anyway() {
+    let mut m = model();
+    type_text(&mut m, "dana@contoso.com");
+    for _ in 0..3 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    type_text(&mut m, "Q3");
+    update(&mut m, key(KeyCode::Tab));
+    type_text(&mut m, "The numbers are attached.");
+    let held = update(&mut m, ctrl('s'));
+    assert!(
+        !held
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::Create { .. })),
+        "{:?}",
+        held.effects
+    );
+    let Some(StatusEntry::Check(why)) = m.status.last() else {
+        panic!("{:?}", m.status.last());
+    };
+    assert!(
+        why.contains("“attached”") && why.contains("again saves"),
+        "{why}"
+    );
+    // An edit is checked again.
+    type_text(&mut m, " Really.");
+    let again = update(&mut m, ctrl('s'));
+    assert!(
+        !again
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::Create { .. }))
+    );
+    // Unchanged: saved as it is.
+    let forced = update(&mut m, ctrl('s'));
+    assert!(
+        forced
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::Create { .. })),
+        "{:?}",
+        forced.effects
+    );
 }

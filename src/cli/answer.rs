@@ -50,6 +50,18 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
     let files = super::draft::check_attachments(&args.attach)
         .map_err(|e| Error::usage(format!("--attach {e}")))?;
     let s = session(cli)?;
+    if text_given {
+        // What can be checked before Graph makes anything (the body, the
+        // files, the recipients given here), so a held answer leaves nothing.
+        let provisional = crate::core::content::DraftContent {
+            to: to.clone(),
+            cc: cc.clone(),
+            subject: "RE:".into(),
+            body: body.clone(),
+            ..Default::default()
+        };
+        super::draft::held_by_checks(&s, &provisional, files.len(), args.force, args.json)?;
+    }
     let rt = runtime()?;
     let original = rt
         .block_on(crate::service::answer::find(
@@ -96,6 +108,21 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
     } else {
         BodyFormat::Text
     };
+    // The answer exists already (Graph made it); a held one stays as Graph
+    // made it, in Drafts, and is said so.
+    if let Err(e) =
+        super::draft::held_by_checks(&s, &opened.content, files.len(), args.force, args.json)
+    {
+        return Err(Error::new(
+            e.code,
+            format!(
+                "{} (the {} Graph made is in Drafts without your text: {})",
+                e.message,
+                kind.label().to_lowercase(),
+                opened.saved.web_link
+            ),
+        ));
+    }
     save(cli, &s, &rt, &opened, &base, files, args.json)?;
     Ok(Next::Done)
 }

@@ -55,6 +55,46 @@ fn check_budget(
     Ok(())
 }
 
+/// The checks a save makes first (`[checks]`): without `--force`, a
+/// draft that meets one is not sent (exit 2) and the checks are named (as
+/// JSON with `--json`); with it they are only returned, for the report.
+pub fn held_by_checks(
+    s: &Session,
+    content: &crate::core::content::DraftContent,
+    attached: usize,
+    force: bool,
+    json: bool,
+) -> Result<Vec<crate::core::checks::Warning>, Error> {
+    let checks = s
+        .settings
+        .as_ref()
+        .map(|st| st.checks.clone())
+        .unwrap_or_default();
+    let warnings = crate::core::checks::check(content, attached, &checks);
+    if warnings.is_empty() || force {
+        return Ok(warnings);
+    }
+    if json {
+        let v = serde_json::json!({"saved": false, "warnings": warnings_json(&warnings)});
+        let _ = writeln!(std::io::stdout(), "{v}");
+    }
+    let list: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    Err(Error::usage(format!(
+        "not saved: {}. --force saves it anyway; [checks] in the config file turns a check off.",
+        list.join("; ")
+    )))
+}
+
+/// `[{"check": "forgotten_attachment", "message": "…"}]`.
+pub fn warnings_json(warnings: &[crate::core::checks::Warning]) -> serde_json::Value {
+    serde_json::Value::Array(
+        warnings
+            .iter()
+            .map(|w| serde_json::json!({"check": w.code(), "message": w.to_string()}))
+            .collect(),
+    )
+}
+
 /// The draft from `graft draft`'s flags.
 fn content_from(
     args: &crate::config::args::DraftArgs,
@@ -110,6 +150,7 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
     let (body, inline) = body_with_attachments(content.create_body(Some(&key)), &files)
         .map_err(|e| Error::usage(format!("--attach {e}")))?;
     let s = session(cli)?;
+    let warnings = held_by_checks(&s, &content, files.len(), args.force, args.json)?;
     let rt = runtime()?;
     check_budget(&s, &rt, &files)?;
     let quiet = args.json;
@@ -180,6 +221,9 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
             "status": saved.status,
             "folder": folder,
         });
+        if !warnings.is_empty() {
+            v["warnings"] = warnings_json(&warnings);
+        }
         if !files.is_empty() {
             v["attachments"] = serde_json::Value::Array(atts);
         }

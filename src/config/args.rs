@@ -254,6 +254,9 @@ pub struct AnswerArgs {
     /// Print `{id, webLink, createdDateTime, status, folder, answers}` as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Save even if a check (a forgotten attachment, …) would hold it.
+    #[arg(long)]
+    pub force: bool,
     /// Automatic retries on throttling, service errors and network failures.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub retries: u32,
@@ -288,6 +291,10 @@ pub struct DraftArgs {
     /// Print `{id, webLink, createdDateTime, status, folder}` as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Save even if a check (a forgotten attachment, an empty subject, …)
+    /// would hold it; the checks are `[checks]` in the config file.
+    #[arg(long, conflicts_with = "batch")]
+    pub force: bool,
     /// Automatic retries on throttling, service errors and network failures.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub retries: u32,

@@ -74,6 +74,9 @@ pub struct FileConfig {
     pub keys: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub theme: ThemeConfig,
+    /// `[checks]`: what a save checks first (a profile may have its own).
+    #[serde(default)]
+    pub checks: Option<crate::core::checks::Checks>,
 }
 
 /// `[theme]`: a preset and colour overrides for the four roles.
@@ -135,6 +138,8 @@ pub struct ProfileConfig {
     /// The mailbox's largest message, e.g. `"35MB"` or `"150 MB"`; without
     /// it graft asks MailTips (Mail.Read), else assumes Exchange Online's 35 MB.
     pub max_message_size: Option<String>,
+    /// This profile's `[checks]`, in place of the file's.
+    pub checks: Option<crate::core::checks::Checks>,
 }
 
 /// `35MB`, `150 MB`, `36700160` → bytes (MB here is MiB, as Exchange counts).
@@ -237,6 +242,8 @@ pub struct Settings {
     pub keys: BTreeMap<String, Vec<String>>,
     /// Colours from the config file.
     pub theme: ThemeConfig,
+    /// What a save checks first.
+    pub checks: crate::core::checks::Checks,
 }
 
 impl Settings {
@@ -316,7 +323,9 @@ pub fn resolve(cli: &crate::config::args::Cli, file: &FileConfig) -> Result<Sett
             .or(p.client_id.clone())
             .unwrap_or_else(|| DEFAULT_CLIENT_ID.into()),
     };
+    let checks = p.checks.clone().or(file.checks.clone()).unwrap_or_default();
     Ok(Settings {
+        checks,
         profile,
         cloud: cloud_name,
         graph_url,

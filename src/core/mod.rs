@@ -6,6 +6,7 @@
 pub mod address;
 pub mod answer;
 pub mod attach;
+pub mod checks;
 pub mod content;
 pub mod history;
 pub mod limits;

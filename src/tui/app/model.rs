@@ -99,6 +99,8 @@ impl SavedHow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StatusEntry {
     Info(String),
+    /// A save held by a check (a forgotten attachment, an empty subject…).
+    Check(String),
     /// A request is on its way.
     Saving {
         kind: SaveKind,
@@ -357,6 +359,8 @@ pub struct Session {
     pub categories: Vec<String>,
     /// The profile's signature, for new drafts.
     pub signature: Option<String>,
+    /// What a save checks first.
+    pub checks: crate::core::checks::Checks,
 }
 
 impl Session {
@@ -383,6 +387,7 @@ impl Session {
             max_message_known: false,
             categories: Vec::new(),
             signature: None,
+            checks: Default::default(),
         }
     }
 
@@ -513,6 +518,9 @@ pub struct SaveState {
     pub create_uncertain: bool,
     /// An upload in progress (the status pane shows a bar).
     pub upload: Option<crate::core::attach::Upload>,
+    /// The form's generation whose checks were shown: saving it again
+    /// unchanged saves anyway.
+    pub checked: Option<u64>,
 }
 
 impl SaveState {
@@ -529,6 +537,7 @@ impl SaveState {
             attempt: None,
             create_uncertain: false,
             upload: None,
+            checked: None,
         }
     }
 

@@ -73,6 +73,9 @@ pub fn save(model: &mut Model) -> Outcome {
         Ok(c) => c,
         Err(refused) => return refused,
     };
+    if let Some(held) = held_by_checks(model, &content) {
+        return held;
+    }
     let req = model.save.next_req;
     model.save.next_req += 1;
     let files = model.form.files.clone();
@@ -148,6 +151,37 @@ pub fn save(model: &mut Model) -> Outcome {
         effects,
         redraw: true,
     }
+}
+
+/// The checks before a save (`[checks]` in the config file): a save that
+/// meets one is held and says why; saving the same text again saves anyway.
+fn held_by_checks(
+    model: &mut Model,
+    content: &crate::core::content::DraftContent,
+) -> Option<Outcome> {
+    let attached = model.form.files.list.len();
+    let warnings = crate::core::checks::check(content, attached, &model.session.checks);
+    if warnings.is_empty() || model.save.checked == Some(model.form.generation) {
+        return None;
+    }
+    model.save.checked = Some(model.form.generation);
+    model.save.quit_after = false;
+    let keys = &model.session.keymap;
+    let save = keys.keys_label(super::Action::Save);
+    let forgot = warnings
+        .iter()
+        .any(|w| matches!(w, crate::core::checks::Warning::ForgottenAttachment(_)));
+    let attach = if forgot {
+        format!(" ({} attaches)", keys.keys_label(super::Action::Attach))
+    } else {
+        String::new()
+    };
+    let list: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    model.status.push(StatusEntry::Check(format!(
+        "Not saved yet: {}{attach}. {save} again saves it as it is.",
+        list.join("; ")
+    )));
+    Some(Outcome::redraw())
 }
 
 /// The draft as it would be sent, or why it is not sent: a field that is

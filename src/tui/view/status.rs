@@ -27,6 +27,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry, ids: Ids) -> Vec<Line
     let p = model.session.palette();
     match entry {
         StatusEntry::Info(t) => vec![Line::from(format!("· {t}"))],
+        StatusEntry::Check(t) => vec![Line::styled(format!("⚠ {t}"), p.warn())],
         StatusEntry::Invalid(t) => vec![Line::styled(format!("✗ {t}"), p.error())],
         StatusEntry::Waiting { reason, detail } => {
             let head = match &model.save.retry {
