@@ -1126,3 +1126,23 @@ fn a_forgotten_attachment_holds_the_save_once_and_ctrl_s_again_saves_anyway() {
         forced.effects
     );
 }
+
+/// The pause after typing counts the body and redraws (a key alone does not
+/// change the frame's count).
+#[test]
+fn the_pause_after_typing_counts_the_body_and_redraws() {
+    let mut m = model();
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    type_text(&mut m, "two words");
+    assert_eq!(m.form.counts, (0, 0));
+    let tick = || Msg::Tick {
+        kind: graft::tui::app::TimerKind::Journal,
+        seq: 0,
+    };
+    let out = update(&mut m, tick());
+    assert_eq!(m.form.counts, (2, 9));
+    assert!(out.redraw);
+    assert!(!update(&mut m, tick()).redraw, "nothing new to show");
+}

@@ -496,3 +496,44 @@ fn help_fits_every_size_and_scrolls() {
         assert_eq!(m.dialog, None, "another key closes it");
     }
 }
+
+/// The body's frame counts its words and characters when typing pauses
+/// (the journal's tick: a key itself still draws one character), and when
+/// the body is set whole.
+#[test]
+fn the_body_counts_words_and_characters() {
+    let mut m = model();
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    type_text(&mut m, "Hi both,\n\nthe Q3 figures are ready for review.");
+    let pause = || graft::tui::app::Msg::Tick {
+        kind: graft::tui::app::TimerKind::Journal,
+        seq: 0,
+    };
+    update(&mut m, pause());
+    let (rows, _) = draw(&m, 100, 30);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(" 9 words · 46 chars · 3 lines ")),
+        "{}",
+        rows.join("\n")
+    );
+    let long = "word ".repeat(20_000);
+    m.set_text(Field::Body, &long);
+    let (rows, _) = draw(&m, 100, 30);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(" 20000 words · 100000 chars · 1 line "))
+    );
+    type_text(&mut m, "x y");
+    update(&mut m, pause());
+    let text = m.text(Field::Body);
+    let want = format!(
+        " {} words · {} chars",
+        text.split_whitespace().count(),
+        text.chars().count()
+    );
+    let (rows, _) = draw(&m, 100, 30);
+    assert!(rows.iter().any(|r| r.contains(&want)), "{want}");
+}

@@ -60,6 +60,25 @@ impl Model {
     }
 
     /// Lines in the whole body.
+    /// Counts the body's words and characters (every line, the window's
+    /// and those outside it).
+    pub fn count_body(&mut self) {
+        let o = &self.form.body_outside;
+        let lines = o
+            .before
+            .iter()
+            .chain(self.body_ta().lines())
+            .chain(o.after_rev.iter().rev());
+        let (mut words, mut chars, mut n) = (0usize, 0usize, 0usize);
+        for l in lines {
+            words += l.split_whitespace().count();
+            chars += l.chars().count();
+            n += 1;
+        }
+        // The line breaks are characters too.
+        self.form.counts = (words, chars + n.saturating_sub(1));
+    }
+
     pub fn body_lines_total(&self) -> usize {
         self.form.body_outside.before.len()
             + self.body_ta().lines().len()

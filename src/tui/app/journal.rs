@@ -73,6 +73,8 @@ fn schedule(model: &mut Model) -> Option<Effect> {
 /// The timer fired: write the draft, or remove it once the server has it all.
 pub fn on_tick(model: &mut Model) -> Outcome {
     model.journal.armed = false;
+    let counted = model.form.counts;
+    model.count_body();
     let effects = if model.needs_journal() {
         model.journal.on_disk = true;
         vec![Effect::WriteJournal(Box::new(model.journal_record()))]
@@ -82,7 +84,11 @@ pub fn on_tick(model: &mut Model) -> Outcome {
     } else {
         Vec::new()
     };
-    Outcome::none().with(effects)
+    Outcome {
+        effects,
+        // The body's frame shows the new count.
+        redraw: model.form.counts != counted,
+    }
 }
 
 /// A journal write or removal finished: a failure is said once, and its

@@ -450,6 +450,10 @@ pub struct Form {
     pub before_paste: Option<BodyBefore>,
     /// What this draft answers (a reply, reply-all or forward Graph made).
     pub answer: Option<crate::core::answer::Answer>,
+    /// The body's words and characters, as last counted: when typing
+    /// pauses (with the journal's write), so a key still costs one byte on
+    /// the wire; and whenever the body is set whole.
+    pub counts: (usize, usize),
 }
 
 /// The whole body as it was before one step the widget's undo cannot take back.
@@ -476,6 +480,7 @@ impl Form {
             screen_rows: super::body::DEFAULT_ROWS,
             before_paste: None,
             answer: None,
+            counts: (0, 0),
         }
     }
 
@@ -925,6 +930,7 @@ impl Model {
     pub fn set_text(&mut self, f: Field, text: &str) {
         if f == Field::Body {
             self.set_body(text);
+            self.count_body();
         } else {
             let mut ta = new_field(f);
             ta.insert_str(text);

@@ -85,6 +85,7 @@ pub fn body_key(model: &Model, h: &mut impl Hasher) {
     model.dialog.is_none().hash(h);
     body_title(model).hash(h);
     model.body_lines_total().hash(h);
+    model.form.counts.hash(h);
     crate::tui::app::attach::summary(&model.form.files).hash(h);
     textarea_key(model.field(Field::Body), h);
 }
@@ -190,10 +191,21 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
         .border_style(border)
         .title(title)
         .title_bottom(
-            Line::from(if lines == 1 {
-                " 1 line ".to_string()
-            } else {
-                format!(" {lines} lines ")
+            Line::from({
+                let (words, chars) = model.form.counts;
+                let plural = |n: usize, one: &str, many: &str| {
+                    if n == 1 {
+                        format!("1 {one}")
+                    } else {
+                        format!("{n} {many}")
+                    }
+                };
+                format!(
+                    " {} · {} · {} ",
+                    plural(words, "word", "words"),
+                    plural(chars, "char", "chars"),
+                    plural(lines, "line", "lines")
+                )
             })
             .right_aligned(),
         );
