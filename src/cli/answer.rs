@@ -6,7 +6,6 @@ use super::{Session, drafts, exit_code_for, progress_printer, runtime, session};
 use crate::config::Error;
 use crate::config::args::{AnswerArgs, Cli};
 use crate::core::answer::AnswerKind;
-use crate::core::content::BodyFormat;
 use crate::service::answer::Opened;
 use std::io::{IsTerminal, Write};
 
@@ -22,7 +21,7 @@ pub enum Next {
 /// Finds the message, makes the answer, and saves it with the text given
 /// (or leaves it to the form).
 pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error> {
-    let text_given = args.body.is_some() || args.body_file.is_some();
+    let text_given = args.text.given();
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     if !text_given && !terminal {
         // Checked before anything is made: no stray draft.
@@ -46,21 +45,25 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
     if kind == AnswerKind::Forward && to.is_empty() {
         return Err(Error::usage("forward: say whom to forward it to with --to"));
     }
-    let body = crate::config::prefill::read_body(args.body.as_deref(), args.body_file.as_deref())?;
+    let body = args.text.read()?;
     let files = super::draft::check_attachments(&args.attach)
         .map_err(|e| Error::usage(format!("--attach {e}")))?;
     let s = session(cli)?;
     if text_given {
-        // What can be checked before Graph makes anything (the body, the
-        // files, the recipients given here), so a held answer leaves nothing.
+        // What can be checked before Graph makes anything (the text, the
+        // files, the recipients given here), so a held answer leaves
+        // nothing; the subject is Graph's to set.
         let provisional = crate::core::content::DraftContent {
             to: to.clone(),
             cc: cc.clone(),
-            subject: "RE:".into(),
             body: body.clone(),
             ..Default::default()
         };
-        super::draft::held_by_checks(&s, &provisional, files.len(), args.force, args.json)?;
+        let before = crate::core::checks::Checks {
+            empty_subject: false,
+            ..s.checks()
+        };
+        super::draft::held_by_checks(&before, &provisional, files.len(), args.force, args.json)?;
     }
     let rt = runtime()?;
     let original = rt
@@ -101,18 +104,16 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
         return Ok(Next::Form(Box::new((opened, s, rt))));
     }
     opened.content.body = body;
-    opened.content.format = if args.markdown {
-        BodyFormat::Markdown
-    } else if args.html {
-        BodyFormat::Html
-    } else {
-        BodyFormat::Text
-    };
+    opened.content.format = args.text.format();
     // The answer exists already (Graph made it); a held one stays as Graph
     // made it, in Drafts, and is said so.
-    if let Err(e) =
-        super::draft::held_by_checks(&s, &opened.content, files.len(), args.force, args.json)
-    {
+    if let Err(e) = super::draft::held_by_checks(
+        &s.checks(),
+        &opened.content,
+        files.len(),
+        args.force,
+        args.json,
+    ) {
         return Err(Error::new(
             e.code,
             format!(

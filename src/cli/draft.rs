@@ -59,18 +59,13 @@ fn check_budget(
 /// draft that meets one is not sent (exit 2) and the checks are named (as
 /// JSON with `--json`); with it they are only returned, for the report.
 pub fn held_by_checks(
-    s: &Session,
+    checks: &crate::core::checks::Checks,
     content: &crate::core::content::DraftContent,
     attached: usize,
     force: bool,
     json: bool,
 ) -> Result<Vec<crate::core::checks::Warning>, Error> {
-    let checks = s
-        .settings
-        .as_ref()
-        .map(|st| st.checks.clone())
-        .unwrap_or_default();
-    let warnings = crate::core::checks::check(content, attached, &checks);
+    let warnings = crate::core::checks::check(content, attached, checks);
     if warnings.is_empty() || force {
         return Ok(warnings);
     }
@@ -99,21 +94,15 @@ pub fn warnings_json(warnings: &[crate::core::checks::Warning]) -> serde_json::V
 fn content_from(
     args: &crate::config::args::DraftArgs,
 ) -> Result<crate::core::content::DraftContent, Error> {
-    use crate::core::content::{BodyFormat, DraftContent, Importance};
+    use crate::core::content::{DraftContent, Importance};
     let typed = crate::core::record::Fields {
         to: args.to.join(", "),
         cc: args.cc.join(", "),
         bcc: args.bcc.join(", "),
         subject: args.subject.clone(),
-        body: crate::config::prefill::read_body(args.body.as_deref(), args.body_file.as_deref())?,
+        body: args.text.read()?,
     };
-    let format = if args.markdown {
-        BodyFormat::Markdown
-    } else if args.html {
-        BodyFormat::Html
-    } else {
-        BodyFormat::Text
-    };
+    let format = args.text.format();
     let more = crate::core::record::MoreText {
         importance: match args.importance.as_deref() {
             Some("low") => Importance::Low,
@@ -150,7 +139,7 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
     let (body, inline) = body_with_attachments(content.create_body(Some(&key)), &files)
         .map_err(|e| Error::usage(format!("--attach {e}")))?;
     let s = session(cli)?;
-    let warnings = held_by_checks(&s, &content, files.len(), args.force, args.json)?;
+    let warnings = held_by_checks(&s.checks(), &content, files.len(), args.force, args.json)?;
     let rt = runtime()?;
     check_budget(&s, &rt, &files)?;
     let quiet = args.json;

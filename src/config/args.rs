@@ -223,6 +223,46 @@ pub enum ConfigAction {
     Init,
 }
 
+/// The text of a draft or an answer, and its format.
+#[derive(Args, Debug, Clone, Default)]
+pub struct BodyArgs {
+    /// The body text.
+    #[arg(long, conflicts_with = "body_file")]
+    pub body: Option<String>,
+    /// Read the body from a file, or from standard input with `-`.
+    #[arg(long, value_name = "PATH|-")]
+    pub body_file: Option<std::path::PathBuf>,
+    /// The body is Markdown: send it as HTML (CommonMark, tables, task lists).
+    #[arg(long, conflicts_with = "html")]
+    pub markdown: bool,
+    /// The body is HTML.
+    #[arg(long)]
+    pub html: bool,
+}
+
+impl BodyArgs {
+    /// Whether a text was given (`--body` or `--body-file`).
+    pub fn given(&self) -> bool {
+        self.body.is_some() || self.body_file.is_some()
+    }
+
+    /// The text (a file, or standard input for `-`; empty if none was given).
+    pub fn read(&self) -> Result<String, crate::config::Error> {
+        crate::config::prefill::read_body(self.body.as_deref(), self.body_file.as_deref())
+    }
+
+    pub fn format(&self) -> crate::core::content::BodyFormat {
+        use crate::core::content::BodyFormat;
+        if self.markdown {
+            BodyFormat::Markdown
+        } else if self.html {
+            BodyFormat::Html
+        } else {
+            BodyFormat::Text
+        }
+    }
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct AnswerArgs {
     /// The message: its id, or its webLink copied from Outlook on the web.
@@ -236,18 +276,9 @@ pub struct AnswerArgs {
     pub to: Vec<String>,
     #[arg(long, value_name = "ADDRESSES")]
     pub cc: Vec<String>,
-    /// What to write above the quote; saves without the form.
-    #[arg(long, conflicts_with = "body_file")]
-    pub body: Option<String>,
-    /// Read it from a file, or from standard input with `-`.
-    #[arg(long, value_name = "PATH|-")]
-    pub body_file: Option<std::path::PathBuf>,
-    /// The text is Markdown (sent as HTML).
-    #[arg(long, conflicts_with = "html")]
-    pub markdown: bool,
-    /// The text is HTML.
-    #[arg(long)]
-    pub html: bool,
+    /// What to write above the quote (given, it saves without the form).
+    #[command(flatten)]
+    pub text: BodyArgs,
     /// Attach a file (up to 150 MB). Repeatable.
     #[arg(long, value_name = "PATH")]
     pub attach: Vec<std::path::PathBuf>,
@@ -273,18 +304,8 @@ pub struct DraftArgs {
     pub bcc: Vec<String>,
     #[arg(long, default_value = "")]
     pub subject: String,
-    /// The body text.
-    #[arg(long, conflicts_with = "body_file")]
-    pub body: Option<String>,
-    /// Read the body from a file, or from standard input with `-`.
-    #[arg(long, value_name = "PATH|-")]
-    pub body_file: Option<std::path::PathBuf>,
-    /// The body is Markdown: send it as HTML (CommonMark, tables, task lists).
-    #[arg(long, conflicts_with = "html")]
-    pub markdown: bool,
-    /// The body is HTML.
-    #[arg(long)]
-    pub html: bool,
+    #[command(flatten)]
+    pub text: BodyArgs,
     /// Importance of the message.
     #[arg(long, value_name = "LEVEL", value_parser = ["low", "normal", "high"])]
     pub importance: Option<String>,

@@ -44,6 +44,14 @@ impl Session {
 }
 
 impl Session {
+    /// What a save checks first (`[checks]`; the defaults without a config).
+    pub fn checks(&self) -> crate::core::checks::Checks {
+        self.settings
+            .as_ref()
+            .map(|st| st.checks.clone())
+            .unwrap_or_default()
+    }
+
     /// The history of drafts saved in this profile against this Graph root
     /// (none for the demo, whose mailbox ends with it).
     pub fn history_path(&self, demo: bool) -> Option<std::path::PathBuf> {

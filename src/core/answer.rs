@@ -112,13 +112,7 @@ pub fn message_id_from(input: &str) -> Option<String> {
     valid(t).then(|| t.to_string())
 }
 
-fn valid(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 1024
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c))
-}
+use crate::core::mailbox::valid_id as valid;
 
 /// One received message in a list (the picker).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

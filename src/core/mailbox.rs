@@ -35,6 +35,21 @@ impl Mailbox {
     }
 }
 
+/// The longest id graft takes from a server (Graph's are about 150
+/// characters); a longer one is a broken or hostile answer.
+pub const MAX_ID: usize = 1024;
+
+/// Whether a server's (or a user's) id can be one: Graph ids are
+/// base64-like (`A-Z a-z 0-9 + / = - _`), of bounded length. Anything else
+/// (`..`, a space, a `?`) is refused, so an id is never path syntax.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c))
+}
+
 /// The name under which a profile's tokens and history are kept for one
 /// Graph root: the profile itself for the global cloud, else
 /// `profile@host[_port]`. A sign-in (or a list of drafts) made against an

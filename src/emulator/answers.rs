@@ -21,7 +21,7 @@
 //! - Writable properties in `message` (the key extended property graft
 //!   sends among them) are set on the draft, as on a create.
 
-use super::messages::{Stored, folder_id, fresh_props, random_id};
+use super::messages::{Stored, body_inner, escape, folder_id, fresh_props, random_id};
 use super::{AppState, Ctx, error};
 
 use axum::Extension;
@@ -266,12 +266,6 @@ fn prefixed(prefix: &str, subject: &str) -> String {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 fn people_line(list: &[Value]) -> String {
     list.iter()
         .map(|r| {
@@ -305,27 +299,16 @@ fn original_html(props: &Map<String, Value>) -> String {
         .and_then(Value::as_str)
         .unwrap_or("");
     if ct == "html" {
-        match (content.find("<body"), content.rfind("</body>")) {
-            (Some(a), Some(b)) if a < b => {
-                let start = content[a..].find('>').map(|i| a + i + 1).unwrap_or(a);
-                content[start..b].to_string()
-            }
-            _ => content.to_string(),
-        }
+        body_inner(content).to_string()
     } else {
-        format!("<div>{}</div>", escape(content).replace('\n', "<br>\r\n"))
+        super::messages::text_to_html(content)
     }
 }
 
 /// The reply's HTML: the user's part, then Outlook's header block and the
 /// original (the `divRplyFwdMsg` block Outlook on the web writes).
 fn quoted(top: &str, o: &Map<String, Value>) -> String {
-    let from = people_line(&addresses(o.get("from")).into_iter().collect::<Vec<_>>());
-    let from = if from.is_empty() {
-        people_line(&[o.get("from").cloned().unwrap_or(Value::Null)])
-    } else {
-        from
-    };
+    let from = people_line(&o.get("from").cloned().into_iter().collect::<Vec<_>>());
     let to = people_line(&addresses(o.get("toRecipients")));
     let cc = people_line(&addresses(o.get("ccRecipients")));
     let sent = o
@@ -341,10 +324,10 @@ fn quoted(top: &str, o: &Map<String, Value>) -> String {
         header.push_str(&format!("<b>Cc:</b> {cc}<br>\r\n"));
     }
     header.push_str(&format!("<b>Subject:</b> {subject}"));
-    format!(
-        "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n{top}<div id=\"appendonsend\"></div>\r\n<hr style=\"display:inline-block;width:98%\" tabindex=\"-1\">\r\n<div id=\"divRplyFwdMsg\" dir=\"ltr\"><font face=\"Calibri, sans-serif\" style=\"font-size:11pt\" color=\"#000000\">{header}</font>\r\n<div>&nbsp;</div>\r\n</div>\r\n{}\r\n</body>\r\n</html>\r\n",
+    super::messages::wrap_html(&format!(
+        "{top}<div id=\"appendonsend\"></div>\r\n<hr style=\"display:inline-block;width:98%\" tabindex=\"-1\">\r\n<div id=\"divRplyFwdMsg\" dir=\"ltr\"><font face=\"Calibri, sans-serif\" style=\"font-size:11pt\" color=\"#000000\">{header}</font>\r\n<div>&nbsp;</div>\r\n</div>\r\n{}",
         original_html(o)
-    )
+    ))
 }
 
 // Long by design: the three actions' documented request rules and the

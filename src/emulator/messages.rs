@@ -87,29 +87,37 @@ fn body_as(body: &Value, text: bool) -> Value {
 }
 
 /// Outlook's HTML document around a fragment (the docs' create examples).
-fn wrap_html(fragment: &str) -> String {
+pub(super) fn wrap_html(fragment: &str) -> String {
     format!(
         "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n{fragment}\r\n</body>\r\n</html>\r\n"
     )
 }
 
-fn text_to_html(text: &str) -> String {
-    let escaped = text
-        .replace('&', "&amp;")
+/// `&`, `<` and `>` as HTML entities.
+pub(super) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
         .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    format!("<div>{}</div>", escaped.replace('\n', "<br>\r\n"))
+        .replace('>', "&gt;")
 }
 
-/// Tags out, line breaks for `<br>` and block ends, entities decoded.
-pub(super) fn html_to_text(html: &str) -> String {
-    let body = match (html.find("<body"), html.rfind("</body>")) {
+pub(super) fn text_to_html(text: &str) -> String {
+    format!("<div>{}</div>", escape(text).replace('\n', "<br>\r\n"))
+}
+
+/// What is inside a document's `<body>` (all of it, if there is none).
+pub(super) fn body_inner(html: &str) -> &str {
+    match (html.find("<body"), html.rfind("</body>")) {
         (Some(a), Some(b)) if a < b => {
             let start = html[a..].find('>').map(|i| a + i + 1).unwrap_or(a);
             &html[start..b]
         }
         _ => html,
-    };
+    }
+}
+
+/// Tags out, line breaks for `<br>` and block ends, entities decoded.
+pub(super) fn html_to_text(html: &str) -> String {
+    let body = body_inner(html);
     let mut out = String::new();
     let mut tag = String::new();
     let mut in_tag = false;

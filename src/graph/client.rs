@@ -1105,20 +1105,7 @@ pub fn saved_from_value(status: u16, v: &Value) -> Option<SavedMessage> {
     saved_from(status, msg, None).ok()
 }
 
-/// The longest id graft takes from a server (Graph's are about 150
-/// characters); a longer one is a broken or hostile answer.
-pub const MAX_ID: usize = 1024;
-
-/// Whether a server's id can be one: Graph ids are base64-like
-/// (`A-Z a-z 0-9 + / = - _`), of bounded length. Anything else (`..`, a
-/// space, a `?`) is refused, so an id is never path syntax.
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_ID
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c))
-}
+pub use crate::core::mailbox::{MAX_ID, valid_id};
 
 /// At most `max` characters of a server's text.
 fn bounded(s: &str, max: usize) -> String {

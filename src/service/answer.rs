@@ -3,7 +3,7 @@
 //! even when the answer to `createReply` is lost.
 
 use crate::core::address::Address;
-use crate::core::answer::{Answer, AnswerKind, MailSummary, person};
+use crate::core::answer::{Answer, AnswerKind, MailSummary};
 use crate::core::content::{DraftContent, content_from_message};
 use crate::graph::{self, GraphClient, SavedMessage};
 use serde_json::Value;
@@ -112,14 +112,4 @@ fn opened(
         content,
         answer,
     }
-}
-
-/// The quoted original as text, for reading in the form.
-pub fn quote_text(html: &str) -> String {
-    crate::core::content::html_text(html)
-}
-
-/// `Dana Lee <dana@…>` of a message's sender.
-pub fn sender(v: &Value) -> String {
-    person(v.get("from"))
 }

@@ -24,11 +24,7 @@ fn session_for(cli: &Cli, s: &Session) -> Result<app::Session, Error> {
     );
     session.pid = std::process::id();
     session.signature = s.signature().map(str::to_string);
-    session.checks = s
-        .settings
-        .as_ref()
-        .map(|st| st.checks.clone())
-        .unwrap_or_default();
+    session.checks = s.checks();
     session.can_sign_in = s.client.sign_in().is_some();
     // https://no-color.org: any non-empty value turns colours off.
     session.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -126,12 +126,13 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
         return Reply::Pass;
     }
     let page = model.form.screen_rows.saturating_sub(8).max(1) / 2;
-    let seq = model.next_seq();
+    // A new number only for what asks Graph (it is taken below if used).
+    let seq = model.timer_seq + 1;
     let Some(d) = dialog(model) else {
         return Reply::Stay(Outcome::none());
     };
     let n = d.items.len();
-    Reply::Stay(match action {
+    let out = match action {
         Some(DialogAction::Close) => return Reply::Close(Outcome::redraw()),
         Some(DialogAction::Up) if n > 0 => {
             d.selected = d.selected.saturating_sub(1);
@@ -185,7 +186,11 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
                 }])
             }
         },
-    })
+    };
+    if matches!(&model.dialog, Some(Dialog::Mail(d)) if d.seq == seq) {
+        model.timer_seq = seq;
+    }
+    Reply::Stay(out)
 }
 
 /// The list again from its first page (another folder, a new search).
