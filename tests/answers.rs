@@ -319,6 +319,31 @@ fn graft_reply_saves_from_the_command_line_and_joins_the_history() {
     let rows: Vec<Value> = serde_json::from_slice(&remote.stdout).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["subject"], "RE: Lunch on Thursday?");
+    // A forgotten attachment holds it before Graph makes anything; --force
+    // saves it, and the report names the check.
+    let o = common::graft_cli(
+        &emu.graph_url(),
+        dir.path(),
+        &["reply", &link, "--body", "Menu attached.", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(drafts(&emu).len(), 1, "nothing made");
+    let o = common::graft_cli(
+        &emu.graph_url(),
+        dir.path(),
+        &[
+            "reply",
+            &link,
+            "--body",
+            "Menu attached.",
+            "--json",
+            "--force",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["warnings"][0]["check"], "forgotten_attachment");
+    assert_eq!(drafts(&emu).len(), 2);
 }
 
 const F8: &str = "\x1b[19~";

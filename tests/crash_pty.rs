@@ -215,9 +215,9 @@ fn closing_the_terminal_loses_nothing() {
     assert_eq!(rec.fields.to, "nia@contoso.com");
 }
 
-#[test]
-fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+/// A graft whose create (of a draft with `subject`) is still on its way
+/// when SIGTERM arrives; it has exited.
+fn terminated_while_saving(emu: &Emulator, subject: &str) -> Pty {
     emu.inject(
         graft::emulator::Fault::action(graft::emulator::FaultAction::Delay(Duration::from_secs(
             30,
@@ -225,17 +225,24 @@ fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
         .on("POST")
         .at("/messages"),
     );
-    let mut t = start(&emu, None);
+    let mut t = start(emu, None);
     t.wait_text("Ready.");
     t.send("max@contoso.com");
     t.send(TAB);
     t.send(TAB);
     t.send(TAB);
-    t.send("Terminated");
+    t.send(subject);
     t.send("\x13");
     t.wait_text("saving…");
     kill(&t, "-TERM");
     t.wait_exit(10);
+    t
+}
+
+#[test]
+fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let t = terminated_while_saving(&emu, "Terminated");
     let files = t.journal_files();
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(&files[0]).unwrap();
@@ -308,24 +315,7 @@ fn sigterm_keeps_a_save_that_was_in_flight_and_sync_completes_it() {
 #[test]
 fn a_queued_save_completed_at_the_next_start_joins_the_history() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    emu.inject(
-        graft::emulator::Fault::action(graft::emulator::FaultAction::Delay(Duration::from_secs(
-            30,
-        )))
-        .on("POST")
-        .at("/messages"),
-    );
-    let mut t = start(&emu, None);
-    t.wait_text("Ready.");
-    t.send("max@contoso.com");
-    t.send(TAB);
-    t.send(TAB);
-    t.send(TAB);
-    t.send("Finished later");
-    t.send("\x13");
-    t.wait_text("saving…");
-    kill(&t, "-TERM");
-    t.wait_exit(10);
+    let t = terminated_while_saving(&emu, "Finished later");
     let state = t.state.clone();
     drop(t);
     let mut t = start(&emu, Some(state));

@@ -107,14 +107,15 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
     opened.content.format = args.text.format();
     // The answer exists already (Graph made it); a held one stays as Graph
     // made it, in Drafts, and is said so.
-    if let Err(e) = super::draft::held_by_checks(
+    let warnings = super::draft::held_by_checks(
         &s.checks(),
         &opened.content,
         files.len(),
         args.force,
         args.json,
-    ) {
-        return Err(Error::new(
+    )
+    .map_err(|e| {
+        Error::new(
             e.code,
             format!(
                 "{} (the {} Graph made is in Drafts without your text: {})",
@@ -122,9 +123,16 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
                 kind.label().to_lowercase(),
                 opened.saved.web_link
             ),
-        ));
-    }
-    save(cli, &s, &rt, &opened, &base, files, args.json)?;
+        )
+    })?;
+    save(
+        cli,
+        &s,
+        &rt,
+        (&opened, &base),
+        files,
+        (args.json, &warnings),
+    )?;
     Ok(Next::Done)
 }
 
@@ -134,10 +142,9 @@ fn save(
     cli: &Cli,
     s: &Session,
     rt: &tokio::runtime::Runtime,
-    opened: &Opened,
-    base: &crate::core::content::DraftContent,
+    (opened, base): (&Opened, &crate::core::content::DraftContent),
     files: Vec<crate::core::attach::AttachedFile>,
-    json: bool,
+    (json, warnings): (bool, &[crate::core::checks::Warning]),
 ) -> Result<(), Error> {
     let patch = opened.content.patch_body(Some(base));
     let saved = rt
@@ -171,7 +178,7 @@ fn save(
     let mut out = std::io::stdout();
     let answers = opened.answer.title();
     if json {
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "id": saved.id,
             "webLink": saved.web_link,
             "createdDateTime": saved.created,
@@ -180,6 +187,9 @@ fn save(
             "answers": answers,
             "subject": opened.content.subject,
         });
+        if !warnings.is_empty() {
+            v["warnings"] = super::draft::warnings_json(warnings);
+        }
         let _ = writeln!(out, "{v}");
     } else {
         let _ = writeln!(

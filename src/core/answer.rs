@@ -150,12 +150,13 @@ impl MailSummary {
         if !valid(id) {
             return None;
         }
-        let from = v
-            .pointer("/from/emailAddress/name")
-            .and_then(Value::as_str)
-            .filter(|n| !n.is_empty())
-            .map(|n| line(Some(&Value::String(n.to_string())), 120))
-            .unwrap_or_else(|| person(v.get("from")));
+        // The sender's name, or the address when it has none.
+        let name = line(v.pointer("/from/emailAddress/name"), 120);
+        let from = if name.is_empty() {
+            person(v.get("from"))
+        } else {
+            name
+        };
         Some(MailSummary {
             id: id.to_string(),
             from,
