@@ -1135,7 +1135,18 @@ fn the_pause_after_typing_counts_the_body_and_redraws() {
     for _ in 0..4 {
         update(&mut m, key(KeyCode::Tab));
     }
-    type_text(&mut m, "two words");
+    assert!(!m.journal.enabled, "no journal: the pause still comes");
+    let typed = type_text(&mut m, "two words");
+    assert!(
+        typed.iter().flat_map(|o| &o.effects).any(|e| matches!(
+            e,
+            Effect::Timer {
+                kind: graft::tui::app::TimerKind::Journal,
+                ..
+            }
+        )),
+        "the pause is scheduled"
+    );
     assert_eq!(m.form.counts, (0, 0));
     let tick = || Msg::Tick {
         kind: graft::tui::app::TimerKind::Journal,

@@ -56,9 +56,11 @@ pub fn after_update(model: &mut Model, before: Mark, out: &mut Outcome) {
     }
 }
 
-/// Schedules a journal write soon, unless one is already scheduled.
+/// Schedules the pause after an edit (the journal's write, the body's
+/// count), unless one is already scheduled. Without a journal the pause
+/// still counts the body.
 fn schedule(model: &mut Model) -> Option<Effect> {
-    if !model.journal.enabled || model.journal.armed {
+    if model.journal.armed {
         return None;
     }
     model.journal.armed = true;
@@ -75,7 +77,9 @@ pub fn on_tick(model: &mut Model) -> Outcome {
     model.journal.armed = false;
     let counted = model.form.counts;
     model.count_body();
-    let effects = if model.needs_journal() {
+    let effects = if !model.journal.enabled {
+        Vec::new()
+    } else if model.needs_journal() {
         model.journal.on_disk = true;
         vec![Effect::WriteJournal(Box::new(model.journal_record()))]
     } else if model.journal.on_disk {
