@@ -59,6 +59,54 @@ impl Session {
         Session::start(cmd, dir)
     }
 
+    /// The same with this config file.
+    fn spawn_config(emu: &Emulator, config: &str) -> Session {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().to_path_buf();
+        std::fs::write(state.join("config.toml"), config).unwrap();
+        let mut cmd = CommandBuilder::new(binary());
+        cmd.args(["--graph-url", &emu.graph_url()]);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN);
+        cmd.env("GRAFT_STATE_DIR", &state);
+        cmd.env("GRAFT_CONFIG", state.join("config.toml"));
+        Session::start(cmd, dir).0
+    }
+
+    /// Whether any cell on screen is underlined.
+    fn underlined(&self) -> bool {
+        let screen = self.parser.screen();
+        (0..ROWS).any(|r| (0..COLS).any(|c| screen.cell(r, c).is_some_and(|x| x.underline())))
+    }
+
+    /// Reads until something on screen is underlined; returns when.
+    fn until_underlined(&mut self, secs: u64) -> Instant {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (at, chunk) = self.rx.recv_timeout(left).expect("an underline");
+            self.parser.process(&chunk);
+            if self.underlined() {
+                return at;
+            }
+        }
+    }
+
+    /// Types words of `word` letters, pausing `pause` after every `every`
+    /// keys (so the pause's work, the spelling check among it, runs
+    /// between keys as when a person types); returns the echo latencies.
+    fn type_pausing(&mut self, count: usize, every: usize, pause: Duration) -> Vec<Duration> {
+        let mut lat = Vec::new();
+        for i in 0..count / every {
+            let (l, _) = self.type_keys(every);
+            lat.extend(l);
+            if i + 1 < count / every {
+                std::thread::sleep(pause);
+            }
+        }
+        lat
+    }
+
     /// Runs `cmd` in a new 100x30 pty; returns when it was started.
     fn start(cmd: CommandBuilder, dir: tempfile::TempDir) -> (Session, Instant) {
         let pair = native_pty_system()
@@ -469,6 +517,8 @@ fn main() {
     );
     s.quit();
 
+    spelling(&emu, &mut row);
+
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {
@@ -491,5 +541,63 @@ fn main() {
     println!("|---|---|---|");
     for (w, v, t) in rows {
         println!("| {w} | {v} | {t} |");
+    }
+}
+
+/// Echo with spelling off and on (Hunspell's en_US when installed, else
+/// the tests' small dictionary), typing with pauses so checks run between
+/// keys; and from a pause to the misspelled word underlined.
+fn spelling(emu: &Emulator, row: &mut impl FnMut(&str, String, &str)) {
+    let system = std::path::Path::new("/usr/share/hunspell/en_US.aff").exists();
+    let on = if system {
+        "spell = [\"en_US\"]\n".to_string()
+    } else {
+        format!(
+            "spell = [\"en_TEST\"]\nspell_path = [\"{}/tests/data/hunspell\"]\n",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    };
+    let dict = if system { "en_US" } else { "en_TEST" };
+    let line = "The quarterly figures are attached; please review them before Friday.\n";
+    let mut big = line.repeat((1 << 20) / line.len());
+    big.push_str("END-OF-PASTE");
+    for (label, config) in [("off", "spell = []\n".to_string()), ("on", on)] {
+        for (size, body) in [("small", None), ("1 MiB", Some(&big))] {
+            let mut s = Session::spawn_config(emu, &config);
+            s.until(10, ready);
+            focus_body(&mut s);
+            if let Some(body) = body {
+                paste(&mut s, body);
+                s.drain(Duration::from_millis(600));
+            }
+            if label == "on" {
+                s.drain(Duration::from_millis(1500));
+                assert!(!s.underlined(), "the text starts with no misspelled word");
+                let t0 = Instant::now();
+                s.send(b" qzxvw");
+                let at = s.until_underlined(20);
+                let ms = at.saturating_duration_since(t0).as_secs_f64() * 1000.0 - 300.0;
+                row(
+                    &format!("spelling: pause over to word underlined, {size} body ({dict})"),
+                    format!("{ms:.1} ms after the 300 ms pause"),
+                    "≤ 100 ms small",
+                );
+            }
+            let mut lat = s.type_pausing(120, 20, Duration::from_millis(450));
+            row(
+                &format!("echo latency, {size} body, spelling {label} (typing with pauses)"),
+                latency(&mut lat),
+                "≤ 1 / ≤ 2 ms",
+            );
+            if label == "on" {
+                let rss = proc_field(s.pid, "status", "VmHWM:").unwrap_or(0);
+                row(
+                    &format!("peak RSS, {size} body, spelling on ({dict})"),
+                    format!("{:.1} MiB", rss as f64 / 1024.0),
+                    "",
+                );
+            }
+            s.quit();
+        }
     }
 }

@@ -966,3 +966,76 @@ fn a_forgotten_attachment_is_warned_then_saved_anyway() {
     t.wait_text("201 Created");
     assert_eq!(emu.messages().len(), 1);
 }
+
+/// Spelling in the real form, against the small dictionary the tests ship:
+/// misspelled words in the Subject and Body are underlined once typing
+/// pauses, F9 offers suggestions and Enter replaces the word (the saved
+/// draft has the right one), `a` adds a word to the personal list (kept
+/// in the config folder, and no longer underlined); addresses, URLs and
+/// CAPS are never underlined.
+#[test]
+fn a_misspelled_word_is_underlined_then_replaced_or_learnt() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let dicts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hunspell");
+    std::fs::write(
+        state.path().join("config.toml"),
+        format!("spell = [\"en_TEST\"]\nspell_path = [\"{dicts}\"]\n"),
+    )
+    .unwrap();
+    let url = emu.graph_url();
+    let mut t = Pty::spawn_with_state(
+        &["--graph-url", &url],
+        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+        100,
+        30,
+        state.clone(),
+    );
+    t.wait_text("Ready.");
+    t.send("dana@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Quarter reprot");
+    t.send(TAB);
+    t.send("Hello Dana, the budegt is below. See https://contoso.com/wrng or ASAP, Graftly.");
+    t.wait_for("the words underlined", 10, |_| {
+        t.underlined() == ["reprot", "budegt", "Graftly"]
+    });
+    // F9 in the body: the word at the cursor or the next one — from the
+    // end of the body, around to the first.
+    t.send("\x1b[20~");
+    let screen = t.wait_text("Spelling");
+    assert!(screen.contains("“budegt” is not in en_TEST"), "{screen}");
+    assert!(screen.contains("budget"), "{screen}");
+    t.send(ENTER);
+    t.wait_text("the budget is below");
+    t.wait_for("only the others underlined", 10, |_| {
+        t.underlined() == ["reprot", "Graftly"]
+    });
+    // The next one: learnt into the personal word list.
+    t.send("\x1b[20~");
+    t.wait_text("“Graftly” is not in");
+    t.send("a");
+    t.wait_text("Added “Graftly” to your word list.");
+    assert_eq!(
+        std::fs::read_to_string(state.path().join("words.txt")).unwrap(),
+        "Graftly\n"
+    );
+    t.wait_for("the learnt word no longer underlined", 10, |_| {
+        t.underlined() == ["reprot"]
+    });
+    // In the subject.
+    t.send(SHIFT_TAB);
+    t.send("\x1b[20~");
+    t.wait_text("“reprot” is not in");
+    t.send(ENTER);
+    t.wait_text("Quarter report");
+    t.wait_for("nothing underlined", 10, |_| t.underlined().is_empty());
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    let m = &emu.messages()[0];
+    assert_eq!(m["subject"], "Quarter report");
+    let body = m["body"]["content"].as_str().unwrap();
+    assert!(body.contains("the budget is below"), "{body}");
+}

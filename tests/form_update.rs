@@ -1157,3 +1157,142 @@ fn the_pause_after_typing_counts_the_body_and_redraws() {
     assert!(out.redraw);
     assert!(!update(&mut m, tick()).redraw, "nothing new to show");
 }
+
+/// Spelling runs on the pause after typing, never per key: keys ask for
+/// no check, the pause asks for one (the Subject and the whole Body as of
+/// that edit), a pause without an edit asks for none. A result older than
+/// one already shown is dropped; F9 on a found word asks for suggestions,
+/// and choosing one replaces the word (undo takes it back).
+#[test]
+fn spelling_is_checked_when_typing_pauses_and_a_suggestion_replaces_the_word() {
+    use graft::core::spell::Miss;
+    let mut m = model();
+    let out = update(
+        &mut m,
+        Msg::SpellReady {
+            result: Ok("en_TEST".into()),
+            say: true,
+        },
+    );
+    assert!(
+        !out.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Spell { .. })),
+        "nothing typed yet: nothing to check"
+    );
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    let typed = type_text(&mut m, "teh end");
+    assert!(
+        !typed
+            .iter()
+            .flat_map(|o| &o.effects)
+            .any(|e| matches!(e, Effect::Spell { .. })),
+        "no check per key"
+    );
+    let tick = || Msg::Tick {
+        kind: graft::tui::app::TimerKind::Journal,
+        seq: 0,
+    };
+    let out = update(&mut m, tick());
+    let asked: Vec<_> = out
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Spell {
+                generation, body, ..
+            } => Some((*generation, body.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, [(m.form.generation, "teh end".to_string())]);
+    assert!(
+        !update(&mut m, tick())
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::Spell { .. })),
+        "no edit since: no second check"
+    );
+    let miss = Miss {
+        line: 0,
+        start: 0,
+        end: 3,
+        word: "teh".into(),
+    };
+    let gen_now = m.form.generation;
+    let out = update(
+        &mut m,
+        Msg::Spelled {
+            generation: gen_now,
+            subject: vec![],
+            body: vec![miss.clone()],
+        },
+    );
+    assert!(out.redraw);
+    assert_eq!(m.spell.body, std::slice::from_ref(&miss));
+    // An older answer arriving late changes nothing.
+    update(
+        &mut m,
+        Msg::Spelled {
+            generation: gen_now - 1,
+            subject: vec![],
+            body: vec![],
+        },
+    );
+    assert_eq!(m.spell.body, std::slice::from_ref(&miss));
+    // F9: suggestions for the word (the cursor is after it, at the end).
+    let out = update(&mut m, key(KeyCode::F(9)));
+    assert!(
+        out.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Suggest { miss: w, .. } if *w == miss)),
+        "{:?}",
+        out.effects
+    );
+    update(
+        &mut m,
+        Msg::Suggested {
+            field: Field::Body,
+            miss: miss.clone(),
+            suggestions: vec!["the".into(), "tea".into()],
+        },
+    );
+    assert!(matches!(m.dialog, Some(Dialog::Spell(_))));
+    update(&mut m, key(KeyCode::Enter));
+    assert!(m.dialog.is_none());
+    assert_eq!(m.text(Field::Body), "the end");
+    assert!(m.spell.body.is_empty(), "no underline on the right word");
+    assert_ne!(
+        m.form.generation, gen_now,
+        "an edit: saved and checked again"
+    );
+    update(&mut m, ctrl('u'));
+    assert_eq!(
+        m.text(Field::Body),
+        "teh end",
+        "undo takes the replacement back"
+    );
+}
+
+/// Without a dictionary the spell key says why, naming the package, and a
+/// profile that asked for spelling hears it at start.
+#[test]
+fn without_a_dictionary_the_spell_key_says_what_to_install() {
+    let mut m = model();
+    let why = "Spelling is off: no Hunspell dictionary en_US in /usr/share/hunspell; install hunspell-en-us (or set spell = [] in the config).";
+    let out = update(
+        &mut m,
+        Msg::SpellReady {
+            result: Err(why.into()),
+            say: false,
+        },
+    );
+    assert!(!out.redraw, "not asked for: not said at start");
+    update(&mut m, key(KeyCode::F(9)));
+    assert!(
+        matches!(m.status.last(), Some(StatusEntry::Info(s)) if s.contains("hunspell-en-us")),
+        "{:?}",
+        m.status.last()
+    );
+}

@@ -26,6 +26,7 @@ pub enum Action {
     Details,
     Answer,
     Quote,
+    Spell,
     Quit,
 }
 
@@ -45,6 +46,8 @@ pub enum Context {
     Mail,
     /// One message open to read, with the answers to make.
     Reader,
+    /// Suggestions for a misspelled word.
+    Spell,
 }
 
 /// What a key does inside a dialog.
@@ -81,6 +84,8 @@ pub enum DialogAction {
     Forward,
     /// The next folder (Inbox, Sent Items, …).
     Folder,
+    /// Add the word to the personal word list.
+    Learn,
 }
 
 /// A dialog's key, with the hint its dialog shows.

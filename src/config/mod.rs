@@ -77,6 +77,12 @@ pub struct FileConfig {
     /// `[checks]`: what a save checks first (a profile may have its own).
     #[serde(default)]
     pub checks: Option<crate::core::checks::Checks>,
+    /// Hunspell dictionaries by name (`["en_US", "de_DE"]`; `[]`: no
+    /// spelling). Without it, the language of `$LANG`.
+    pub spell: Option<Vec<String>>,
+    /// Folders searched for dictionaries before the usual ones.
+    #[serde(default)]
+    pub spell_path: Vec<PathBuf>,
 }
 
 /// `[theme]`: a preset and colour overrides for the four roles.
@@ -140,6 +146,8 @@ pub struct ProfileConfig {
     pub max_message_size: Option<String>,
     /// This profile's `[checks]`, in place of the file's.
     pub checks: Option<crate::core::checks::Checks>,
+    /// This profile's dictionaries, in place of the file's `spell`.
+    pub spell: Option<Vec<String>>,
 }
 
 /// `35MB`, `150 MB`, `36700160` → bytes (MB here is MiB, as Exchange counts).
@@ -156,6 +164,48 @@ pub fn parse_size(s: &str) -> Option<u64> {
     };
     let n: f64 = num.trim().parse().ok()?;
     (n.is_finite() && n > 0.0).then_some((n * mult as f64) as u64)
+}
+
+/// `~/` means the home directory, as people write it in settings.
+pub fn expand_home(path: &std::path::Path) -> PathBuf {
+    match (path.strip_prefix("~"), dirs::home_dir()) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// The language of `$LC_ALL`, `$LC_MESSAGES` or `$LANG` as a dictionary
+/// name (`de_DE.UTF-8` → `de_DE`); `en_US` for `C`, `POSIX` or none.
+pub fn locale_language() -> String {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .map(|v| v.split(['.', '@']).next().unwrap_or("").to_string())
+        .filter(|l| l.len() >= 2 && l != "C" && l != "POSIX")
+        .unwrap_or_else(|| "en_US".into())
+}
+
+/// Spelling as the config asks (`spell`, else the locale's language),
+/// searched for in `spell_path`, then the usual folders; the personal list
+/// beside the config file.
+pub fn spell_config(
+    languages: Option<Vec<String>>,
+    spell_path: &[PathBuf],
+) -> crate::store::spelling::SpellConfig {
+    let configured = languages.is_some();
+    crate::store::spelling::SpellConfig {
+        languages: languages.unwrap_or_else(|| vec![locale_language()]),
+        configured,
+        dirs: crate::store::spelling::search_dirs(
+            &spell_path
+                .iter()
+                .map(|p| expand_home(p))
+                .collect::<Vec<_>>(),
+            dirs::data_dir(),
+        ),
+        words: config_path().and_then(|p| p.parent().map(|d| d.join("words.txt"))),
+    }
 }
 
 /// `$GRAFT_CONFIG`, else `~/.config/graft/config.toml`.
@@ -244,6 +294,8 @@ pub struct Settings {
     pub theme: ThemeConfig,
     /// What a save checks first.
     pub checks: crate::core::checks::Checks,
+    /// Which dictionaries, where to find them, the personal word list.
+    pub spell: crate::store::spelling::SpellConfig,
 }
 
 impl Settings {
@@ -324,8 +376,10 @@ pub fn resolve(cli: &crate::config::args::Cli, file: &FileConfig) -> Result<Sett
             .unwrap_or_else(|| DEFAULT_CLIENT_ID.into()),
     };
     let checks = p.checks.clone().or(file.checks.clone()).unwrap_or_default();
+    let spell = spell_config(p.spell.clone().or(file.spell.clone()), &file.spell_path);
     Ok(Settings {
         checks,
+        spell,
         profile,
         cloud: cloud_name,
         graph_url,
@@ -335,11 +389,7 @@ pub fn resolve(cli: &crate::config::args::Cli, file: &FileConfig) -> Result<Sett
         signature: match (&p.signature, &p.signature_file) {
             (Some(s), _) => Some(s.clone()),
             (None, Some(path)) => {
-                // `~/` means the home directory, as people write it.
-                let path = match (path.strip_prefix("~"), dirs::home_dir()) {
-                    (Ok(rest), Some(home)) => home.join(rest),
-                    _ => path.clone(),
-                };
+                let path = expand_home(path);
                 Some(
                     crate::util::fs::read_small(&path, 64 * 1024)
                         .map_err(|e| format!("signature_file {}: {e}", path.display()))?,

@@ -44,6 +44,14 @@ impl Session {
 }
 
 impl Session {
+    /// Spelling as the profile asks (the locale's language without a config).
+    pub fn spell(&self) -> crate::store::spelling::SpellConfig {
+        self.settings
+            .as_ref()
+            .map(|st| st.spell.clone())
+            .unwrap_or_else(|| crate::config::spell_config(None, &[]))
+    }
+
     /// What a save checks first (`[checks]`; the defaults without a config).
     pub fn checks(&self) -> crate::core::checks::Checks {
         self.settings

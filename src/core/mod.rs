@@ -14,3 +14,4 @@ pub mod line;
 pub mod mailbox;
 pub mod mailto;
 pub mod record;
+pub mod spell;

@@ -5,3 +5,4 @@ pub mod address_book;
 pub mod files;
 pub mod history;
 pub mod journal;
+pub mod spelling;

@@ -16,6 +16,8 @@ use unicode_width::UnicodeWidthStr;
 struct Pen {
     fg: Color,
     bg: Color,
+    /// The underline's own colour (SGR 58; terminals without it ignore it).
+    underline: Color,
     modifier: Modifier,
 }
 
@@ -111,6 +113,9 @@ impl<W: Write> LeanBackend<W> {
         }
         colour(&mut sgr, pen.fg, false);
         colour(&mut sgr, pen.bg, true);
+        if pen.modifier.contains(Modifier::UNDERLINED) {
+            underline_colour(&mut sgr, pen.underline);
+        }
         sgr.push('m');
         self.out.write_all(sgr.as_bytes())?;
         self.pen = Some(pen);
@@ -145,6 +150,39 @@ fn colour(sgr: &mut String, c: Color, background: bool) {
     sgr.push_str(&code);
 }
 
+/// SGR 58: the underline's colour, as a 256-colour index or RGB.
+fn underline_colour(sgr: &mut String, c: Color) {
+    let named = [
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    let code = match c {
+        Color::Reset => return,
+        Color::Indexed(i) => format!("58;5;{i}"),
+        Color::Rgb(r, g, b) => format!("58;2;{r};{g};{b}"),
+        named_colour => match named.iter().position(|n| *n == named_colour) {
+            Some(i) => format!("58;5;{i}"),
+            None => return,
+        },
+    };
+    sgr.push(';');
+    sgr.push_str(&code);
+}
+
 impl<W: Write> Backend for LeanBackend<W> {
     type Error = io::Error;
 
@@ -157,6 +195,7 @@ impl<W: Write> Backend for LeanBackend<W> {
             self.set_pen(Pen {
                 fg: cell.fg,
                 bg: cell.bg,
+                underline: cell.underline_color,
                 modifier: cell.modifier,
             })?;
             let sym = cell.symbol();
@@ -211,6 +250,7 @@ impl<W: Write> Backend for LeanBackend<W> {
         self.set_pen(Pen {
             fg: Color::Reset,
             bg: Color::Reset,
+            underline: Color::Reset,
             modifier: Modifier::empty(),
         })?;
         let seq: &[u8] = match clear_type {

@@ -216,7 +216,8 @@ fn runner(
     let runner = runner
         .with_address_book(book)
         .with_history(history)
-        .with_features(features);
+        .with_features(features)
+        .with_spelling(s.spell());
     (runner, rx)
 }
 

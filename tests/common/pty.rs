@@ -145,6 +145,28 @@ impl Pty {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// The runs of underlined text on screen, top to bottom.
+    pub fn underlined(&self) -> Vec<String> {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let mut out = Vec::new();
+        for r in 0..rows {
+            let mut run = String::new();
+            for c in 0..cols {
+                match screen.cell(r, c) {
+                    Some(cell) if cell.underline() => run.push_str(cell.contents()),
+                    _ if !run.is_empty() => out.push(std::mem::take(&mut run)),
+                    _ => {}
+                }
+            }
+            if !run.is_empty() {
+                out.push(run);
+            }
+        }
+        out
+    }
+
     pub fn cursor(&self) -> (u16, u16) {
         self.parser.lock().unwrap().screen().cursor_position()
     }

@@ -91,6 +91,22 @@ impl Model {
         (self.form.body_outside.before.len() + r, c)
     }
 
+    /// Line `n` of the whole body.
+    pub fn body_line(&self, n: usize) -> Option<&str> {
+        let o = &self.form.body_outside;
+        let lines = self.body_ta().lines();
+        if n < o.before.len() {
+            return Some(&o.before[n]);
+        }
+        let n = n - o.before.len();
+        if n < lines.len() {
+            return Some(&lines[n]);
+        }
+        let n = n - lines.len();
+        let after = o.after_rev.len();
+        (n < after).then(|| o.after_rev[after - 1 - n].as_str())
+    }
+
     /// The whole body.
     pub fn body_text(&self) -> String {
         let o = &self.form.body_outside;

@@ -57,7 +57,7 @@ pub fn after_update(model: &mut Model, before: Mark, out: &mut Outcome) {
 }
 
 /// Schedules the pause after an edit (the journal's write, the body's
-/// count), unless one is already scheduled. Without a journal the pause
+/// count, the spelling check), unless one is already scheduled. Without a journal the pause
 /// still counts the body.
 fn schedule(model: &mut Model) -> Option<Effect> {
     if model.journal.armed {
@@ -77,7 +77,7 @@ pub fn on_tick(model: &mut Model) -> Outcome {
     model.journal.armed = false;
     let counted = model.form.counts;
     model.count_body();
-    let effects = if !model.journal.enabled {
+    let mut effects = if !model.journal.enabled {
         Vec::new()
     } else if model.needs_journal() {
         model.journal.on_disk = true;
@@ -88,6 +88,7 @@ pub fn on_tick(model: &mut Model) -> Outcome {
     } else {
         Vec::new()
     };
+    effects.extend(super::spell::check_effect(model));
     Outcome {
         effects,
         // The body's frame shows the new count.

@@ -8,6 +8,7 @@ pub mod journal;
 pub mod model;
 pub mod resolve;
 pub mod save;
+pub mod spell;
 pub mod update;
 
 pub use crate::config::keymap::{Action, Keymap};

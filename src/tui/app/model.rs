@@ -174,6 +174,8 @@ pub enum Dialog {
     Quote {
         scroll: u16,
     },
+    /// F9: suggestions for a misspelled word.
+    Spell(Box<super::spell::SpellDialog>),
 }
 
 /// Where a draft went that graft will not save over.
@@ -606,6 +608,8 @@ pub struct Model {
     pub timer_seq: u64,
     /// State for jitter (xorshift), so `update` stays pure and repeatable.
     pub rng: u64,
+    /// The dictionaries, and the words they do not know.
+    pub spell: super::spell::SpellState,
 }
 
 /// What a start brings besides the session: earlier work and the text to begin with.
@@ -706,6 +710,7 @@ impl Model {
             draft_key: String::new(),
             should_quit: false,
             timer_seq: 0,
+            spell: Default::default(),
             rng: (if startup.seed == 0 {
                 0x9e37_79b9_7f4a_7c15
             } else {

@@ -118,6 +118,27 @@ pub enum Msg {
     },
     /// Graph made the answer (reply, reply-all, forward), or why not.
     AnswerOpened(Result<Box<crate::service::answer::Opened>, String>),
+    /// The dictionaries are loaded (their names), or why not (`say`: the
+    /// profile asked for them, so the status pane says it).
+    SpellReady {
+        result: Result<String, String>,
+        say: bool,
+    },
+    /// The words of this edit generation's Subject and Body that no
+    /// dictionary knows.
+    Spelled {
+        generation: u64,
+        subject: Vec<crate::core::spell::Miss>,
+        body: Vec<crate::core::spell::Miss>,
+    },
+    /// Suggestions for a misspelled word.
+    Suggested {
+        field: Field,
+        miss: crate::core::spell::Miss,
+        suggestions: Vec<String>,
+    },
+    /// A word went into the personal word list (or why not).
+    Learned(Result<String, String>),
     /// People search results for a query (empty on failure: completion just has less).
     People {
         query: String,
@@ -209,6 +230,20 @@ pub enum Effect {
     },
     /// A message to read (headers and a text body).
     ReadMail { id: String },
+    /// Check the spelling of the Subject and Body (as of this generation).
+    Spell {
+        generation: u64,
+        subject: String,
+        body: String,
+        format: crate::core::content::BodyFormat,
+    },
+    /// Suggestions for this word.
+    Suggest {
+        field: Field,
+        miss: crate::core::spell::Miss,
+    },
+    /// Add this word to the personal word list.
+    Learn(String),
     /// Have Graph make an answer with this client key.
     OpenAnswer {
         kind: crate::core::answer::AnswerKind,
@@ -310,6 +345,18 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         Msg::MailRead { id, result } => super::dialog::mail::on_read(model, &id, result),
         Msg::AnswerOpened(result) => super::dialog::mail::on_opened(model, result),
         Msg::People { query, found } => super::complete::on_people(model, query, found),
+        Msg::SpellReady { result, say } => super::spell::on_ready(model, result, say),
+        Msg::Spelled {
+            generation,
+            subject,
+            body,
+        } => super::spell::on_checked(model, generation, subject, body),
+        Msg::Suggested {
+            field,
+            miss,
+            suggestions,
+        } => super::spell::on_suggested(model, field, miss, suggestions),
+        Msg::Learned(result) => super::spell::on_learned(model, result),
         Msg::Tick { kind, seq } => save::on_tick(model, kind, seq),
         Msg::JournalDone { result } => super::journal::on_done(model, result),
         Msg::SyncedEntry(entry) => {
@@ -467,6 +514,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Suspend => Outcome::none().with(vec![Effect::Suspend]),
         Action::Clear => clear(model),
         Action::Answer => super::dialog::mail::open(model),
+        Action::Spell => super::spell::on_key(model),
         Action::Quote => {
             if model.form.answer.is_some() {
                 model.dialog = Some(Dialog::Quote { scroll: 0 });

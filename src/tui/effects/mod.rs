@@ -11,6 +11,7 @@ mod local;
 mod mail;
 mod people;
 mod signin;
+mod spell;
 
 use crate::graph::GraphClient;
 use crate::service::save::SaveJob;
@@ -37,6 +38,8 @@ pub struct Runner {
     journal: Option<(std::sync::Arc<Writer>, std::thread::JoinHandle<()>)>,
     /// The store itself, to claim other sessions' files before acting on them.
     store: Option<JournalStore>,
+    /// The spelling worker (none: spelling is off).
+    spell: Option<std::sync::mpsc::Sender<spell::SpellOp>>,
 }
 
 impl Runner {
@@ -82,6 +85,7 @@ impl Runner {
                 history: None,
                 journal,
                 store: kept,
+                spell: None,
             },
             rx,
         )
@@ -191,6 +195,19 @@ impl Runner {
                 forward_to,
             } => self.open_answer(kind, *original, key, forward_to),
             Effect::WarmUp => self.warm_up(),
+            Effect::Spell {
+                generation,
+                subject,
+                body,
+                format,
+            } => self.spell(spell::SpellOp::Check {
+                generation,
+                subject,
+                body,
+                format,
+            }),
+            Effect::Suggest { field, miss } => self.spell(spell::SpellOp::Suggest { field, miss }),
+            Effect::Learn(word) => self.spell(spell::SpellOp::Learn(word)),
             Effect::StartSignIn => self.start_sign_in(),
             Effect::CancelSignIn => self.cancel_sign_in(),
             Effect::CheckFile(input) => self.check_file(input),

@@ -54,6 +54,7 @@ pub fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Po
 /// that), for a frame that redraws only what changed.
 pub fn fields_key(model: &Model, fields: Rect, h: &mut impl Hasher) {
     model.dialog.is_none().hash(h);
+    model.spell.version.hash(h);
     for f in &Field::ALL[..4] {
         (model.form.focus == *f).hash(h);
         label_style(model, *f).hash(h);
@@ -86,6 +87,7 @@ pub fn body_key(model: &Model, h: &mut impl Hasher) {
     body_title(model).hash(h);
     model.body_lines_total().hash(h);
     model.form.counts.hash(h);
+    model.spell.version.hash(h);
     crate::tui::app::attach::summary(&model.form.files).hash(h);
     textarea_key(model.field(Field::Body), h);
 }
@@ -134,6 +136,12 @@ fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Op
             return Some(draw_around_cursor(line, ta.cursor().1, frame, area));
         }
         frame.render_widget(ta, area);
+        if f == Field::Subject {
+            let view_col = ta.scroll_offset().1 as usize;
+            let rows = [(0, 0, 0, usize::MAX)];
+            let misses = &model.spell.subject;
+            underline_misses(model, (ta.lines(), 0), &rows, view_col, area, misses, frame);
+        }
         return Some(cursor_in(ta, area));
     }
     // Unfocused: draw just the visible start, so a 500-recipient To line costs
@@ -143,6 +151,11 @@ fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Op
         frame.render_widget(ta, area); // the placeholder
     } else {
         frame.render_widget(Paragraph::new(visible_prefix(line, area.width)), area);
+        if f == Field::Subject {
+            let rows = [(0, 0, 0, usize::MAX)];
+            let misses = &model.spell.subject;
+            underline_misses(model, (ta.lines(), 0), &rows, 0, area, misses, frame);
+        }
     }
     None
 }
@@ -255,7 +268,95 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
     }
     let ta = model.field(f);
     frame.render_widget(ta, inner);
+    if !model.spell.body.is_empty() && !ta.is_empty() {
+        let first = model.form.body_outside.before.len();
+        let rows = shown_rows(ta, inner);
+        underline_misses(
+            model,
+            (ta.lines(), first),
+            &rows,
+            0,
+            inner,
+            &model.spell.body,
+            frame,
+        );
+    }
     (focused && model.dialog.is_none()).then(|| cursor_in(ta, inner))
+}
+
+/// The rows a wrapping text widget shows in `area` after drawing: (screen
+/// row, line, first character, end character or `usize::MAX`).
+fn shown_rows(ta: &TextArea<'_>, area: Rect) -> Vec<(u16, usize, usize, usize)> {
+    let top = ta.scroll_offset().0 as usize;
+    let mut rows = Vec::with_capacity(area.height as usize);
+    let mut last = None;
+    for r in 0..area.height {
+        let ratatui_textarea::DataCursor(row, start) = ta.screen_to_data(top + r as usize, 0);
+        if last == Some((row, start)) {
+            break; // past the text's end
+        }
+        last = Some((row, start));
+        let next = ta.screen_to_data(top + r as usize + 1, 0);
+        let end = if next.0 == row && next.1 > start {
+            next.1
+        } else {
+            usize::MAX
+        };
+        rows.push((r, row, start, end));
+    }
+    rows
+}
+
+/// Underlines the misspelled words shown in `area` where the text still
+/// says them. `rows`: what each screen row shows ([`shown_rows`]); `first`:
+/// the whole text's line number of `lines[0]`; `view_col`: the column the
+/// view starts at (a one-line field scrolled sideways). Costs nothing
+/// without misspelled words.
+fn underline_misses(
+    model: &Model,
+    (lines, first): (&[String], usize),
+    rows: &[(u16, usize, usize, usize)],
+    view_col: usize,
+    area: Rect,
+    misses: &[crate::core::spell::Miss],
+    frame: &mut Canvas,
+) {
+    use unicode_width::UnicodeWidthChar;
+    let style = Style::default()
+        .add_modifier(Modifier::UNDERLINED)
+        .underline_color(model.session.palette().error().fg.unwrap_or_default());
+    for &(r, row, start, end) in rows {
+        let Some(text) = lines.get(row) else { break };
+        let whole = first + row;
+        let from = misses.partition_point(|m| m.line < whole);
+        for m in misses[from..].iter().take_while(|m| m.line == whole) {
+            if m.end <= start || m.start >= end || !crate::tui::app::spell::still_there(text, m) {
+                continue;
+            }
+            let mut x = 0usize;
+            for (k, c) in text.chars().enumerate().skip(start) {
+                if k >= end.min(m.end) {
+                    break;
+                }
+                let w = if c == '\t' { 4 } else { c.width().unwrap_or(0) };
+                if k >= m.start && x >= view_col {
+                    let cx = area.x as usize + x - view_col;
+                    if cx + w > area.right() as usize {
+                        break;
+                    }
+                    for dx in 0..w {
+                        if let Some(cell) = frame
+                            .buffer_mut()
+                            .cell_mut((cx as u16 + dx as u16, area.y + r))
+                        {
+                            cell.set_style(style);
+                        }
+                    }
+                }
+                x += w;
+            }
+        }
+    }
 }
 
 /// The completion list, just under the focused recipient field.

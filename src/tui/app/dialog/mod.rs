@@ -14,6 +14,7 @@ pub mod mail;
 pub mod more;
 pub mod recover;
 pub mod signin;
+pub mod spell;
 
 use super::model::{Dialog, Model};
 use super::update::Outcome;
@@ -80,6 +81,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Routed {
         Dialog::History(_) => history::on_key(model, key),
         Dialog::Mail(_) => mail::on_key(model, key),
         Dialog::Quote { .. } => help::on_key(model, key),
+        Dialog::Spell(_) => spell::on_key(model, key),
     };
     match reply {
         Reply::Stay(out) => Routed::Done(out),

@@ -10,6 +10,7 @@ mod mail;
 mod more;
 mod recover;
 mod signin;
+mod spell;
 
 use super::Canvas;
 use crate::config::keymap::{Context, DialogAction};
@@ -39,6 +40,7 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
         Dialog::History(d) => history::draw(model, d, frame, area),
         Dialog::Mail(d) => mail::draw(model, d, frame, area),
         Dialog::Quote { scroll } => mail::quote(model, *scroll, frame, area),
+        Dialog::Spell(d) => spell::draw(model, d, frame, area),
     }
     None
 }

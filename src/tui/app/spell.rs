@@ -1,0 +1,287 @@
+//! Spelling in the form: the Subject and Body are checked off the loop's
+//! thread when typing pauses (with the journal's write and the body's
+//! count), never per key; the words found are underlined until the next
+//! result. The spell key offers suggestions for the word at the cursor (or
+//! the next one found) and replaces it; the dialog's learn key adds it to
+//! the personal word list.
+
+use super::model::{Dialog, Field, Model, StatusEntry};
+use super::update::{Effect, Outcome};
+use crate::core::spell::Miss;
+
+/// What the form knows of spelling.
+#[derive(Clone, Debug, Default)]
+pub struct SpellState {
+    /// The dictionaries are loaded: their names. They load with the first
+    /// check, so until then checks are asked for all the same.
+    pub ready: Option<String>,
+    /// Why spelling is off (said when the spell key is pressed); no checks
+    /// are asked for then.
+    pub off: Option<String>,
+    /// The edit generation last sent to be checked, and the one whose
+    /// result is shown.
+    pub asked: Option<u64>,
+    pub shown: Option<u64>,
+    /// Words found in the Subject and the Body (whole-body lines).
+    pub subject: Vec<Miss>,
+    pub body: Vec<Miss>,
+    /// Bumped with each result, for the view's fingerprint.
+    pub version: u64,
+}
+
+/// The dialog: suggestions for one word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpellDialog {
+    pub field: Field,
+    pub miss: Miss,
+    pub suggestions: Vec<String>,
+    pub selected: usize,
+}
+
+/// What to check, if the text changed since the last check.
+pub fn check_effect(model: &mut Model) -> Option<Effect> {
+    if model.spell.off.is_some() {
+        return None;
+    }
+    if model.spell.asked == Some(model.form.generation) {
+        return None;
+    }
+    model.spell.asked = Some(model.form.generation);
+    let (subject, body) = (model.text(Field::Subject), model.body_text());
+    if subject.is_empty() && body.is_empty() {
+        // Nothing to check; nothing left to underline.
+        model.spell.subject.clear();
+        model.spell.body.clear();
+        return None;
+    }
+    Some(Effect::Spell {
+        generation: model.form.generation,
+        subject,
+        body,
+        format: model.form.body_format,
+    })
+}
+
+/// The dictionaries loaded (or why not).
+pub fn on_ready(model: &mut Model, result: Result<String, String>, say: bool) -> Outcome {
+    match result {
+        Ok(names) => {
+            model.spell.ready = Some(names);
+            model.spell.off = None;
+            Outcome::none()
+        }
+        Err(why) => {
+            if say {
+                model.status.push(StatusEntry::Info(why.clone()));
+            }
+            model.spell.off = Some(why);
+            Outcome {
+                effects: Vec::new(),
+                redraw: say,
+            }
+        }
+    }
+}
+
+/// A check came back. An older one than shown is dropped; one older than
+/// the text is kept (its words are drawn only where the text still says
+/// them) until the next check, which the pause after the edit asks for.
+pub fn on_checked(
+    model: &mut Model,
+    generation: u64,
+    subject: Vec<Miss>,
+    body: Vec<Miss>,
+) -> Outcome {
+    if model.spell.shown.is_some_and(|g| g > generation) {
+        return Outcome::none();
+    }
+    model.spell.shown = Some(generation);
+    let changed = model.spell.subject != subject || model.spell.body != body;
+    model.spell.subject = subject;
+    model.spell.body = body;
+    if changed {
+        model.spell.version += 1;
+    }
+    Outcome {
+        effects: Vec::new(),
+        redraw: changed,
+    }
+}
+
+/// Whether `m` still names the word the text holds there.
+pub fn still_there(line: &str, m: &Miss) -> bool {
+    let mut chars = line.char_indices().skip(m.start);
+    let Some((s, _)) = chars.next() else {
+        return false;
+    };
+    let e = line
+        .char_indices()
+        .nth(m.end)
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
+    line.get(s..e) == Some(m.word.as_str())
+        && line[e..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// The spell key: suggestions for the misspelled word at the cursor, or
+/// the next one after it (in the Subject or Body, whichever has the focus;
+/// from elsewhere, the body's first).
+pub fn on_key(model: &mut Model) -> Outcome {
+    if model.spell.ready.is_none() {
+        let why = model
+            .spell
+            .off
+            .clone()
+            .unwrap_or_else(|| "The dictionaries are still loading.".into());
+        model.status.push(StatusEntry::Info(why));
+        return Outcome::redraw();
+    }
+    let field = if model.form.focus == Field::Subject {
+        Field::Subject
+    } else {
+        Field::Body
+    };
+    let (row, col) = if field == Field::Body {
+        if model.form.focus == Field::Body {
+            model.body_cursor()
+        } else {
+            (0, 0)
+        }
+    } else {
+        (0, model.field(Field::Subject).cursor().1)
+    };
+    let subject = model.text(Field::Subject);
+    let line_of = |m: &Miss, model: &'_ Model| -> bool {
+        let line = if field == Field::Body {
+            model.body_line(m.line)
+        } else {
+            (m.line == 0).then_some(subject.as_str())
+        };
+        line.is_some_and(|l| still_there(l, m))
+    };
+    let misses = if field == Field::Body {
+        &model.spell.body
+    } else {
+        &model.spell.subject
+    };
+    let live: Vec<Miss> = misses
+        .iter()
+        .filter(|m| line_of(m, model))
+        .cloned()
+        .collect();
+    let here = live
+        .iter()
+        .find(|m| m.line == row && m.start <= col && col <= m.end)
+        .or_else(|| live.iter().find(|m| (m.line, m.start) > (row, col)))
+        .or_else(|| live.first())
+        .cloned();
+    let Some(miss) = here else {
+        model.status.push(StatusEntry::Info(format!(
+            "No misspelled words in the {} ({}).",
+            if field == Field::Body {
+                "body"
+            } else {
+                "subject"
+            },
+            model.spell.ready.as_deref().unwrap_or("")
+        )));
+        return Outcome::redraw();
+    };
+    // The cursor goes to the word, so it is in sight behind the dialog.
+    model.form.focus = field;
+    if field == Field::Body {
+        model.body_jump(miss.line, miss.start);
+    } else {
+        model
+            .field_mut(Field::Subject)
+            .move_cursor(ratatui_textarea::CursorMove::Jump(
+                0,
+                miss.start.min(u16::MAX as usize) as u16,
+            ));
+    }
+    Outcome::redraw().with(vec![Effect::Suggest { field, miss }])
+}
+
+/// Suggestions came back: the dialog opens (unless another one did meanwhile).
+pub fn on_suggested(
+    model: &mut Model,
+    field: Field,
+    miss: Miss,
+    suggestions: Vec<String>,
+) -> Outcome {
+    if model.dialog.is_some() {
+        return Outcome::none();
+    }
+    model.dialog = Some(Dialog::Spell(Box::new(SpellDialog {
+        field,
+        miss,
+        suggestions,
+        selected: 0,
+    })));
+    Outcome::redraw()
+}
+
+/// Replaces the word with `with`, through the text widget; in the body the
+/// undo key right after takes it back in one step.
+pub fn replace(model: &mut Model, field: Field, miss: &Miss, with: &str) -> bool {
+    let there = match field {
+        Field::Body => model
+            .body_line(miss.line)
+            .is_some_and(|l| still_there(l, miss)),
+        _ => still_there(&model.text(field), miss),
+    };
+    if !there {
+        return false;
+    }
+    if field == Field::Body {
+        // One step for the undo key right after (the widget's own undo
+        // would take the deletion and the insertion back one at a time).
+        let before = super::model::BodyBefore {
+            text: model.body_text(),
+            cursor: model.body_cursor(),
+            what: "The replacement was",
+        };
+        model.body_jump(miss.line, miss.start);
+        model.form.before_paste = Some(before);
+    } else {
+        model
+            .field_mut(field)
+            .move_cursor(ratatui_textarea::CursorMove::Jump(
+                0,
+                miss.start.min(u16::MAX as usize) as u16,
+            ));
+    }
+    let ta = model.field_mut(field);
+    ta.delete_str(miss.end - miss.start);
+    ta.insert_str(with);
+    model.form.edited();
+    // The word is right now: no underline while the next check runs.
+    let list = match field {
+        Field::Body => &mut model.spell.body,
+        _ => &mut model.spell.subject,
+    };
+    list.retain(|m| m != miss);
+    model.spell.version += 1;
+    true
+}
+
+/// The word was added to the personal list (or could not be).
+pub fn on_learned(model: &mut Model, result: Result<String, String>) -> Outcome {
+    match result {
+        Ok(word) => {
+            model.spell.body.retain(|m| m.word != word);
+            model.spell.subject.retain(|m| m.word != word);
+            model.spell.version += 1;
+            model.status.push(StatusEntry::Info(format!(
+                "Added “{word}” to your word list."
+            )));
+        }
+        Err(e) => model.status.push(StatusEntry::Info(format!(
+            "Could not add the word to your word list: {e}"
+        ))),
+    }
+    Outcome::redraw()
+}

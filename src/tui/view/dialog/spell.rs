@@ -1,0 +1,39 @@
+//! Suggestions for a misspelled word.
+
+use super::{Canvas, dim, hint_line, list_popup};
+use crate::config::keymap::Context;
+use crate::tui::app::Model;
+use crate::tui::app::spell::SpellDialog;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::ListItem;
+
+pub(super) fn draw(model: &Model, d: &SpellDialog, frame: &mut Canvas, area: Rect) {
+    let p = model.session.palette();
+    let head = vec![Line::from(vec![
+        Span::styled(format!("“{}”", d.miss.word), p.error()),
+        Span::styled(
+            format!(
+                " is not in {}",
+                model.spell.ready.as_deref().unwrap_or("the dictionaries")
+            ),
+            dim(),
+        ),
+    ])];
+    let items: Vec<ListItem> = if d.suggestions.is_empty() {
+        vec![ListItem::new(Line::styled("(no suggestions)", dim()))]
+    } else {
+        d.suggestions
+            .iter()
+            .map(|s| ListItem::new(Line::raw(s.clone())))
+            .collect()
+    };
+    let tail = vec![Line::raw(""), hint_line(model, Context::Spell, |_| true)];
+    list_popup(
+        frame,
+        area,
+        " Spelling ",
+        60,
+        (head, items, d.selected, tail),
+    );
+}
