@@ -527,3 +527,48 @@ fn draft_checks_hold_a_forgotten_attachment_unless_forced() {
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(emu.messages().len(), 2);
 }
+
+/// The misspelled-words check (off by default) in `graft draft`: with
+/// `misspelled = true` the profile's dictionaries hold a draft whose
+/// subject or body has unknown words, naming them; code and addresses are
+/// not words.
+#[test]
+fn draft_misspelled_words_are_held_when_the_check_is_on() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = emu.graph_url();
+    let dicts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hunspell");
+    let args = [
+        "--to",
+        "dana@contoso.com",
+        "--subject",
+        "Quarter reprot",
+        "--markdown",
+        "--body",
+        "Hello Dana, teh budget is below: `cargo biuld` and bob@contoso.com.",
+        "--json",
+    ];
+    let config = format!("spell = [\"en_TEST\"]\nspell_path = [\"{dicts}\"]\n");
+    std::fs::write(dir.path().join("none.toml"), &config).unwrap();
+    let o = graft(&url, dir.path(), Some(DEMO_TOKEN), &args, "");
+    assert_eq!(
+        code(&o),
+        0,
+        "off by default: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(
+        dir.path().join("none.toml"),
+        format!("{config}[checks]\nmisspelled = true\n"),
+    )
+    .unwrap();
+    let o = graft(&url, dir.path(), Some(DEMO_TOKEN), &args, "");
+    assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["warnings"][0]["check"], "misspelled");
+    assert_eq!(
+        v["warnings"][0]["message"],
+        "words not in the dictionary: reprot, teh"
+    );
+    assert_eq!(emu.messages().len(), 1, "only the first was saved");
+}

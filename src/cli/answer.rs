@@ -63,7 +63,9 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
             empty_subject: false,
             ..s.checks()
         };
-        super::draft::held_by_checks(&before, &provisional, files.len(), args.force, args.json)?;
+        let spell = s.spell();
+        let checks = (&before, &spell);
+        super::draft::held_by_checks(checks, &provisional, files.len(), args.force, args.json)?;
     }
     let rt = runtime()?;
     let original = rt
@@ -108,7 +110,7 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
     // The answer exists already (Graph made it); a held one stays as Graph
     // made it, in Drafts, and is said so.
     let warnings = super::draft::held_by_checks(
-        &s.checks(),
+        (&s.checks(), &s.spell()),
         &opened.content,
         files.len(),
         args.force,

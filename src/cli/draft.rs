@@ -59,13 +59,19 @@ fn check_budget(
 /// draft that meets one is not sent (exit 2) and the checks are named (as
 /// JSON with `--json`); with it they are only returned, for the report.
 pub fn held_by_checks(
-    checks: &crate::core::checks::Checks,
+    (checks, spell): (
+        &crate::core::checks::Checks,
+        &crate::store::spelling::SpellConfig,
+    ),
     content: &crate::core::content::DraftContent,
     attached: usize,
     force: bool,
     json: bool,
 ) -> Result<Vec<crate::core::checks::Warning>, Error> {
-    let warnings = crate::core::checks::check(content, attached, checks);
+    let mut warnings = crate::core::checks::check(content, attached, checks);
+    if checks.enabled && checks.misspelled {
+        warnings.extend(misspelled(content, spell));
+    }
     if warnings.is_empty() || force {
         return Ok(warnings);
     }
@@ -78,6 +84,29 @@ pub fn held_by_checks(
         "not saved: {}. --force saves it anyway; [checks] in the config file turns a check off.",
         list.join("; ")
     )))
+}
+
+/// The misspelled-words check: the profile's dictionaries over the subject
+/// and the body (a missing dictionary is said, and the check skipped).
+fn misspelled(
+    content: &crate::core::content::DraftContent,
+    spell: &crate::store::spelling::SpellConfig,
+) -> Option<crate::core::checks::Warning> {
+    use crate::core::content::BodyFormat;
+    let speller = match crate::store::spelling::load(spell) {
+        Ok(s) => s,
+        Err(why) => {
+            let _ = writeln!(std::io::stderr(), "graft: {why}");
+            return None;
+        }
+    };
+    let mut found = speller.misspelled([content.subject.as_str()], BodyFormat::Text);
+    found.extend(speller.misspelled(content.body.split('\n'), content.format));
+    let on = crate::core::checks::Checks {
+        misspelled: true,
+        ..Default::default()
+    };
+    crate::core::checks::spelling(found.iter().map(|m| m.word.as_str()), &on)
 }
 
 /// `[{"check": "forgotten_attachment", "message": "…"}]`.
@@ -139,7 +168,8 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
     let (body, inline) = body_with_attachments(content.create_body(Some(&key)), &files)
         .map_err(|e| Error::usage(format!("--attach {e}")))?;
     let s = session(cli)?;
-    let warnings = held_by_checks(&s.checks(), &content, files.len(), args.force, args.json)?;
+    let checks = (&s.checks(), &s.spell());
+    let warnings = held_by_checks(checks, &content, files.len(), args.force, args.json)?;
     let rt = runtime()?;
     check_budget(&s, &rt, &files)?;
     let quiet = args.json;

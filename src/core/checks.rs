@@ -28,6 +28,9 @@ pub struct Checks {
     /// The organisation's own domains: a recipient outside them is named.
     /// Empty turns the check off.
     pub internal_domains: Vec<String>,
+    /// Words the dictionaries do not know (off by default: names and
+    /// jargon are often right).
+    pub misspelled: bool,
 }
 
 impl Default for Checks {
@@ -40,6 +43,7 @@ impl Default for Checks {
             empty_body: false,
             max_recipients: 25,
             internal_domains: Vec::new(),
+            misspelled: false,
         }
     }
 }
@@ -65,6 +69,8 @@ pub enum Warning {
     ManyRecipients(usize, usize),
     /// These recipients are outside the organisation's domains.
     Outside(Vec<String>),
+    /// These words are not in the dictionaries.
+    Misspelled(Vec<String>),
 }
 
 impl Warning {
@@ -76,6 +82,7 @@ impl Warning {
             Warning::EmptyBody => "empty_body",
             Warning::ManyRecipients(..) => "max_recipients",
             Warning::Outside(_) => "internal_domains",
+            Warning::Misspelled(_) => "misspelled",
         }
     }
 }
@@ -90,6 +97,15 @@ impl std::fmt::Display for Warning {
             Warning::EmptyBody => write!(f, "the body is empty"),
             Warning::ManyRecipients(n, max) => {
                 write!(f, "it goes to {n} recipients (more than {max})")
+            }
+            Warning::Misspelled(words) => {
+                let shown: Vec<&str> = words.iter().take(5).map(String::as_str).collect();
+                let more = words.len().saturating_sub(shown.len());
+                write!(f, "words not in the dictionary: {}", shown.join(", "))?;
+                if more > 0 {
+                    write!(f, " and {more} more")?;
+                }
+                Ok(())
             }
             Warning::Outside(list) => {
                 let shown: Vec<&str> = list.iter().take(5).map(String::as_str).collect();
@@ -165,6 +181,20 @@ fn outside(list: &[&Address], domains: &[String]) -> Vec<String> {
 }
 
 /// The warnings for `content` with `attached` files.
+/// The misspelled-words check, on the words spelling found (each once).
+pub fn spelling<'a>(words: impl IntoIterator<Item = &'a str>, checks: &Checks) -> Option<Warning> {
+    if !checks.enabled || !checks.misspelled {
+        return None;
+    }
+    let mut list: Vec<String> = Vec::new();
+    for w in words {
+        if !list.iter().any(|x| x == w) {
+            list.push(w.to_string());
+        }
+    }
+    (!list.is_empty()).then_some(Warning::Misspelled(list))
+}
+
 pub fn check(content: &DraftContent, attached: usize, checks: &Checks) -> Vec<Warning> {
     let mut out = Vec::new();
     if !checks.enabled {

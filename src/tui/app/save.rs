@@ -160,7 +160,12 @@ fn held_by_checks(
     content: &crate::core::content::DraftContent,
 ) -> Option<Outcome> {
     let attached = model.form.files.list.len();
-    let warnings = crate::core::checks::check(content, attached, &model.session.checks);
+    let mut warnings = crate::core::checks::check(content, attached, &model.session.checks);
+    let live = super::spell::live_words(model);
+    warnings.extend(crate::core::checks::spelling(
+        live.iter().map(String::as_str),
+        &model.session.checks,
+    ));
     if warnings.is_empty() || model.save.checked == Some(model.form.generation) {
         return None;
     }

@@ -108,6 +108,22 @@ pub fn on_checked(
     }
 }
 
+/// The misspelled words still in the Subject and Body, in order.
+pub fn live_words(model: &Model) -> Vec<String> {
+    let subject = model.text(Field::Subject);
+    let s = model
+        .spell
+        .subject
+        .iter()
+        .filter(|m| still_there(&subject, m));
+    let b = model
+        .spell
+        .body
+        .iter()
+        .filter(|m| model.body_line(m.line).is_some_and(|l| still_there(l, m)));
+    s.chain(b).map(|m| m.word.clone()).collect()
+}
+
 /// Whether `m` still names the word the text holds there.
 pub fn still_there(line: &str, m: &Miss) -> bool {
     let mut chars = line.char_indices().skip(m.start);
