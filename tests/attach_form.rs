@@ -21,6 +21,8 @@ fn file(name: &str, size: u64) -> AttachedFile {
         size,
         content_type: "application/octet-stream".into(),
         server_id: None,
+        inline: false,
+        content_id: None,
     }
 }
 

@@ -390,3 +390,108 @@ async fn a_file_gone_before_the_save_does_not_stop_the_message() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].2, b"still here");
 }
+
+/// The body's pictures of local files arrive inline, byte for byte: a
+/// Markdown `![alt](path)` and an HTML `<img src>` each become an
+/// attachment with `isInline` and the `contentId` the body's `cid:` names
+/// (a small one inside the create, a large one through an upload session,
+/// whose attachmentItem carries both), while a picture of a URL is left as
+/// it is; `hasAttachments` stays false, as Graph documents for a message
+/// whose attachments are all inline. A missing picture sends nothing.
+#[test]
+fn pictures_in_the_body_arrive_inline_byte_for_byte() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, pattern(5_000, 3)).unwrap();
+    let chart = dir.path().join("chart one.png");
+    std::fs::write(&chart, pattern(3_500_000, 5)).unwrap();
+    let body = format!(
+        "Hello,\n\n![logo]({})\n\n![chart](<{}>)\n\n![web](https://contoso.com/x.png)\n",
+        logo.display(),
+        chart.display()
+    );
+    let args = [
+        "--to",
+        "a@contoso.com",
+        "--subject",
+        "pictures",
+        "--markdown",
+        "--body",
+        &body,
+        "--json",
+    ];
+    let o = graft(&emu, dir.path(), &args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let id = v["id"].as_str().unwrap();
+    let m = emu.message(id).unwrap();
+    let html = m["body"]["content"].as_str().unwrap();
+    let listed = emu.attachment_list(id);
+    let stored = emu.attachments(id);
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    for (a, (file, bytes)) in listed.iter().zip([
+        ("logo.png", pattern(5_000, 3)),
+        ("chart one.png", pattern(3_500_000, 5)),
+    ]) {
+        assert_eq!(a["name"], file);
+        assert_eq!(a["isInline"], true);
+        assert_eq!(a["contentType"], "image/png");
+        let cid = a["contentId"].as_str().unwrap();
+        assert!(html.contains(&format!("src=\"cid:{cid}\"")), "{html}");
+        let s = stored.iter().find(|s| s.0 == file).unwrap();
+        assert!(s.2 == bytes, "{file} arrived byte for byte");
+    }
+    assert!(html.contains("src=\"https://contoso.com/x.png\""), "{html}");
+    assert_eq!(m["hasAttachments"], false, "inline ones do not count");
+    // The large one went through an upload session.
+    assert!(emu.requests().iter().any(|r| r.method == "PUT"));
+
+    // An HTML body's <img src> the same way; a missing one sends nothing.
+    let html_body = format!("<p>Hi <img src=\"{}\" alt=\"logo\"></p>", logo.display());
+    let o = graft(
+        &emu,
+        dir.path(),
+        &[
+            "--to",
+            "a@contoso.com",
+            "--html",
+            "--body",
+            &html_body,
+            "--json",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let listed = emu.attachment_list(v["id"].as_str().unwrap());
+    assert_eq!(listed[0]["isInline"], true);
+    let before = emu.messages().len();
+    let o = graft(
+        &emu,
+        dir.path(),
+        &[
+            "--to",
+            "a@contoso.com",
+            "--markdown",
+            "--body",
+            "![x](/nonexistent/pic.png)",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("/nonexistent/pic.png") && err.contains("no such file"),
+        "{err}"
+    );
+    assert_eq!(emu.messages().len(), before, "nothing was sent");
+}

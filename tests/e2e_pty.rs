@@ -1039,3 +1039,65 @@ fn a_misspelled_word_is_underlined_then_replaced_or_learnt() {
     let body = m["body"]["content"].as_str().unwrap();
     assert!(body.contains("the budget is below"), "{body}");
 }
+
+/// A picture in a Markdown body, in the real form: saved as an inline
+/// attachment byte for byte (the body frame names it apart from files),
+/// not sent again by a later save, and still inline after the draft is
+/// loaded back from Outlook (F6) and saved again.
+#[test]
+fn a_picture_in_the_body_arrives_inline_and_stays_inline_after_reloading() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let logo = dir.path().join("logo.png");
+    let bytes: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&logo, &bytes).unwrap();
+    let mut t = open(&emu);
+    t.send("dana@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Logo");
+    t.send(TAB);
+    t.send("\x14"); // Ctrl-T: Markdown
+    t.wait_text("Markdown");
+    t.send(&format!("Our logo: ![logo]({})", logo.display()));
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    t.wait_text("1 picture in the body");
+    let id = emu.messages()[0]["id"].as_str().unwrap().to_string();
+    let check = |emu: &Emulator| {
+        let listed = emu.attachment_list(&id);
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert_eq!(listed[0]["isInline"], true);
+        let cid = listed[0]["contentId"].as_str().unwrap().to_string();
+        let html = emu.message(&id).unwrap()["body"]["content"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(html.contains(&format!("cid:{cid}")), "{html}");
+        assert!(emu.attachments(&id)[0].2 == bytes, "byte for byte");
+    };
+    check(&emu);
+    t.send(" Thanks.");
+    t.send(CTRL_S);
+    t.wait_text("200 OK");
+    check(&emu);
+    assert!(
+        !emu.requests()
+            .iter()
+            .any(|r| r.method == "POST" && r.path.ends_with("/attachments")),
+        "the picture went once, inside the create"
+    );
+    // Back from Outlook, edited and saved again: still the one inline picture.
+    t.send("\x1b[17~");
+    t.wait_text("Drafts saved from graft");
+    t.send(ENTER);
+    t.wait_text("Loaded “Logo” from Outlook");
+    t.send(" Again.");
+    t.send(CTRL_S);
+    t.wait_for("the save after loading", 10, |s| {
+        s.contains("200 OK") && s.contains("Again.")
+    });
+    check(&emu);
+    assert_eq!(emu.messages().len(), 1);
+}

@@ -20,6 +20,18 @@ pub fn check_attachments(
     Ok(out)
 }
 
+/// The body's pictures of local files, as inline attachments (each must
+/// be readable: nothing is sent otherwise).
+pub fn pictures(
+    content: &crate::core::content::DraftContent,
+) -> Result<Vec<crate::core::attach::AttachedFile>, Error> {
+    let plan = crate::core::inline::plan(&content.body, content.format, &[]);
+    crate::store::files::check_images(&plan.check)
+        .into_iter()
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| Error::usage(format!("{e}; nothing was sent")))
+}
+
 /// Refuses attachments that cannot fit in the mailbox's message size limit
 /// before anything is uploaded. Over Exchange Online's default, the real
 /// limit is asked of MailTips (tenants may allow up to 150 MB).
@@ -162,14 +174,16 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
             "the message is larger than Graph takes in one request (about 4 MB)",
         ));
     }
-    let files =
+    let mut files =
         check_attachments(&args.attach).map_err(|e| Error::usage(format!("--attach {e}")))?;
+    let attached = files.len();
+    files.extend(pictures(&content)?);
     let key = uuid::Uuid::new_v4().to_string();
     let (body, inline) = body_with_attachments(content.create_body(Some(&key)), &files)
         .map_err(|e| Error::usage(format!("--attach {e}")))?;
     let s = session(cli)?;
     let checks = (&s.checks(), &s.spell());
-    let warnings = held_by_checks(checks, &content, files.len(), args.force, args.json)?;
+    let warnings = held_by_checks(checks, &content, attached, args.force, args.json)?;
     let rt = runtime()?;
     check_budget(&s, &rt, &files)?;
     let quiet = args.json;

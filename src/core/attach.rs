@@ -20,6 +20,12 @@ pub struct AttachedFile {
     /// The attachment's id on the server, once it is there.
     #[serde(default)]
     pub server_id: Option<String>,
+    /// A picture in the body (`isInline`), not a file on the list.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inline: bool,
+    /// The `contentId` the body's `cid:` reference names (inline pictures).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<String>,
 }
 
 impl AttachedFile {
@@ -164,6 +170,8 @@ mod tests {
             size,
             content_type: content_type(name).into(),
             server_id: None,
+            inline: false,
+            content_id: None,
         }
     }
 

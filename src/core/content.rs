@@ -38,11 +38,7 @@ impl BodyFormat {
 
 /// CommonMark with tables, strikethrough and task lists, to an HTML fragment.
 pub fn markdown_to_html(md: &str) -> String {
-    use pulldown_cmark::{Options, Parser, html};
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let mut out = String::with_capacity(md.len() * 5 / 4);
-    html::push_html(&mut out, Parser::new_ext(md, opts));
-    out
+    super::inline::markdown_to_html(md)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +109,8 @@ pub struct DraftContent {
 /// A body typed in `format`, as HTML: text escaped with its line breaks kept.
 pub fn as_html(body: &str, format: BodyFormat) -> String {
     match format {
-        BodyFormat::Html => body.to_string(),
+        // Pictures of local files go as inline attachments (`core::inline`).
+        BodyFormat::Html => super::inline::html_with_cids(body),
         BodyFormat::Markdown => markdown_to_html(body),
         BodyFormat::Text if body.is_empty() => String::new(),
         BodyFormat::Text => {

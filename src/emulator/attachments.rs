@@ -247,8 +247,16 @@ fn store(state: &AppState, id: &str, a: Attachment) {
     let mut mb = state.lock();
     if let Some(m) = mb.messages.get_mut(id) {
         m.attachments.push(a);
-        m.props.insert("hasAttachments".into(), Value::Bool(true));
+        let has = has_attachments(&m.attachments);
+        m.props.insert("hasAttachments".into(), Value::Bool(has));
     }
+}
+
+/// The message resource's `hasAttachments`: "This property doesn't include
+/// inline attachments, so if a message contains only inline attachments,
+/// this property is false" (api-reference/v1.0/resources/message.md).
+pub(super) fn has_attachments(list: &[Attachment]) -> bool {
+    list.iter().any(|a| !a.is_inline)
 }
 
 async fn add(
@@ -342,7 +350,7 @@ async fn remove(
             let mut mb = state.lock();
             if let Some(m) = mb.messages.get_mut(&id) {
                 m.attachments.remove(i);
-                let any = !m.attachments.is_empty();
+                let any = has_attachments(&m.attachments);
                 m.props.insert("hasAttachments".into(), Value::Bool(any));
             }
             StatusCode::NO_CONTENT.into_response()
@@ -632,7 +640,8 @@ async fn put_chunk(
     match mb.messages.get_mut(&s.message_id) {
         Some(m) => {
             m.attachments.push(a);
-            m.props.insert("hasAttachments".into(), Value::Bool(true));
+            let has = has_attachments(&m.attachments);
+            m.props.insert("hasAttachments".into(), Value::Bool(has));
         }
         None => {
             return error(
@@ -670,4 +679,9 @@ pub(super) fn of_message(m: &super::messages::Stored) -> Vec<(String, String, Ve
         .iter()
         .map(|a| (a.name.clone(), a.content_type.clone(), a.bytes.clone()))
         .collect()
+}
+
+/// A message's attachments as Graph lists them (without their bytes).
+pub(super) fn listed(m: &super::messages::Stored) -> Vec<Value> {
+    m.attachments.iter().map(|a| a.json(false, false)).collect()
 }

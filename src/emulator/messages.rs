@@ -745,7 +745,7 @@ async fn create(
     };
     props.insert(
         "hasAttachments".into(),
-        Value::Bool(!attachments.is_empty()),
+        Value::Bool(super::attachments::has_attachments(&attachments)),
     );
     let mut visible = Map::new();
     let mut hidden = Map::new();

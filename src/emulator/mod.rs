@@ -619,6 +619,16 @@ impl Emulator {
             .unwrap_or_default()
     }
 
+    /// The attachments of a message as Graph lists them (`isInline`,
+    /// `contentId`, …), without their bytes.
+    pub fn attachment_list(&self, message_id: &str) -> Vec<Value> {
+        let mb = self.shared.lock();
+        mb.resolve(message_id)
+            .and_then(|k| mb.messages.get(&k))
+            .map(attachments::listed)
+            .unwrap_or_default()
+    }
+
     /// Replaces the scopes the fixed tokens carry (`None`: unknown scopes).
     pub fn set_token_scopes(&self, scopes: Option<&[&str]>) {
         self.shared.lock().token_scopes = scopes.map(|l| l.iter().map(|s| s.to_string()).collect());

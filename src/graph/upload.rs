@@ -20,6 +20,9 @@ pub struct RemoteAttachment {
     pub name: String,
     #[serde(default)]
     pub size: u64,
+    /// A picture in the body (attachment resource: `isInline`).
+    #[serde(default, rename = "isInline")]
+    pub is_inline: bool,
 }
 
 fn file_failure(msg: impl Into<String>) -> Error {
@@ -55,7 +58,8 @@ impl GraphClient {
             value: Vec<RemoteAttachment>,
         }
         let mut url = self.url(&["messages", message_id, "attachments"]);
-        url.query_pairs_mut().append_pair("$select", "id,name,size");
+        url.query_pairs_mut()
+            .append_pair("$select", "id,name,size,isInline");
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
         let l: List = serde_json::from_slice(&bytes).map_err(|e| {
             bad_response(status, request_id, &format!("not an attachment list: {e}"))
@@ -101,12 +105,19 @@ impl GraphClient {
         f: &AttachedFile,
     ) -> Result<String, Error> {
         let url = self.url(&["messages", message_id, "attachments", "createUploadSession"]);
-        let body = json!({ "AttachmentItem": {
+        let mut item = json!({
             "attachmentType": "file",
             "name": f.name,
             "size": f.size,
             "contentType": f.content_type,
-        }});
+        });
+        // An inline picture: attachment-createuploadsession.md's
+        // attachmentItem takes `isInline` and `contentId`.
+        if let Some(cid) = f.content_id.as_ref().filter(|_| f.inline) {
+            item["isInline"] = json!(true);
+            item["contentId"] = json!(cid);
+        }
+        let body = json!({ "AttachmentItem": item });
         let (status, request_id, bytes) = self.send(Method::POST, url, Some(&body)).await?;
         let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         let upload = v.get("uploadUrl").and_then(Value::as_str).unwrap_or("");

@@ -59,6 +59,8 @@ pub fn check(input: &str) -> Result<AttachedFile, String> {
         size: meta.len(),
         path,
         server_id: None,
+        inline: false,
+        content_id: None,
     })
 }
 
@@ -75,12 +77,19 @@ pub fn read_inline(f: &AttachedFile) -> Result<serde_json::Value, String> {
             human_size(bytes.len() as u64)
         ));
     }
-    Ok(serde_json::json!({
+    let mut v = serde_json::json!({
         "@odata.type": "#microsoft.graph.fileAttachment",
         "name": f.name,
         "contentType": f.content_type,
         "contentBytes": base64::engine::general_purpose::STANDARD.encode(&bytes),
-    }))
+    });
+    // A picture in the body: fileattachment.md's `isInline` and the
+    // `contentId` its `<img src="cid:…">` names.
+    if let Some(cid) = f.content_id.as_ref().filter(|_| f.inline) {
+        v["isInline"] = serde_json::json!(true);
+        v["contentId"] = serde_json::json!(cid);
+    }
+    Ok(v)
 }
 
 /// Files in a directory whose names start as typed, for path completion:
@@ -170,4 +179,22 @@ mod tests {
             format!("{}/report", dir.path().display())
         );
     }
+}
+
+/// Checks the pictures a body shows (source, content id) and makes each an
+/// inline attachment; `Err` names the picture and what is wrong with it.
+pub fn check_images(images: &[(String, String)]) -> Vec<Result<AttachedFile, String>> {
+    images
+        .iter()
+        .map(|(src, cid)| {
+            let path = crate::core::inline::path_of(src);
+            check(&path)
+                .map(|f| AttachedFile {
+                    inline: true,
+                    content_id: Some(cid.clone()),
+                    ..f
+                })
+                .map_err(|e| format!("the picture {}: {e}", crate::util::sanitize::line(src)))
+        })
+        .collect()
 }

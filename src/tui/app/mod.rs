@@ -4,6 +4,7 @@
 pub mod body;
 pub mod complete;
 pub mod dialog;
+pub mod images;
 pub mod journal;
 pub mod model;
 pub mod resolve;

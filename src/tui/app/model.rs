@@ -528,6 +528,8 @@ pub struct SaveState {
     /// The form's generation whose checks were shown: saving it again
     /// unchanged saves anyway.
     pub checked: Option<u64>,
+    /// The body's new pictures are being read; the save goes on after.
+    pub images_pending: bool,
 }
 
 impl SaveState {
@@ -545,6 +547,7 @@ impl SaveState {
             create_uncertain: false,
             upload: None,
             checked: None,
+            images_pending: false,
         }
     }
 

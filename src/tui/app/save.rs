@@ -73,6 +73,9 @@ pub fn save(model: &mut Model) -> Outcome {
         Ok(c) => c,
         Err(refused) => return refused,
     };
+    if let Some(wait) = super::images::before_save(model, &content) {
+        return wait;
+    }
     if let Some(held) = held_by_checks(model, &content) {
         return held;
     }
@@ -159,7 +162,8 @@ fn held_by_checks(
     model: &mut Model,
     content: &crate::core::content::DraftContent,
 ) -> Option<Outcome> {
-    let attached = model.form.files.list.len();
+    // The body's pictures are not what "attached" speaks of.
+    let attached = super::attach::files_only(&model.form.files).count();
     let mut warnings = crate::core::checks::check(content, attached, &model.session.checks);
     let live = super::spell::live_words(model);
     warnings.extend(crate::core::checks::spelling(

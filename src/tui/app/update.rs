@@ -137,6 +137,9 @@ pub enum Msg {
         miss: crate::core::spell::Miss,
         suggestions: Vec<String>,
     },
+    /// The body's new pictures, checked: inline attachments, or what is
+    /// wrong with each.
+    ImagesChecked(Vec<Result<crate::core::attach::AttachedFile, String>>),
     /// A word went into the personal word list (or why not).
     Learned(Result<String, String>),
     /// People search results for a query (empty on failure: completion just has less).
@@ -244,6 +247,8 @@ pub enum Effect {
     },
     /// Add this word to the personal word list.
     Learn(String),
+    /// Check the body's new pictures (source, content id) to attach inline.
+    CheckImages(Vec<(String, String)>),
     /// Have Graph make an answer with this client key.
     OpenAnswer {
         kind: crate::core::answer::AnswerKind,
@@ -357,6 +362,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
             suggestions,
         } => super::spell::on_suggested(model, field, miss, suggestions),
         Msg::Learned(result) => super::spell::on_learned(model, result),
+        Msg::ImagesChecked(found) => super::images::on_checked(model, found),
         Msg::Tick { kind, seq } => save::on_tick(model, kind, seq),
         Msg::JournalDone { result } => super::journal::on_done(model, result),
         Msg::SyncedEntry(entry) => {

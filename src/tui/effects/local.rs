@@ -13,6 +13,15 @@ impl Runner {
         });
     }
 
+    pub(super) fn check_images(&self, images: Vec<(String, String)>) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.send(Msg::ImagesChecked(crate::store::files::check_images(
+                &images,
+            )));
+        });
+    }
+
     pub(super) fn complete_path(&self, input: String) {
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {

@@ -39,7 +39,9 @@ fn dialog(model: &mut Model) -> Option<&mut AttachDialog> {
 pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
     use super::Reply;
     use crate::config::keymap::{Context, DialogAction};
-    let count = model.form.files.list.len();
+    // The files the dialog lists and removes: the body's pictures come and
+    // go with the body.
+    let count = files_only(&model.form.files).count();
     let action = model.session.keymap.in_dialog(Context::Attach, &key);
     match (action, model.session.keymap.action_for(&key)) {
         (Some(DialogAction::Close), _) | (_, Some(Action::Attach | Action::Cancel)) => {
@@ -129,19 +131,28 @@ pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
     Outcome::redraw()
 }
 
-fn remove(model: &mut Model, i: usize) -> Outcome {
-    if i >= model.form.files.list.len() {
+/// The attached files, without the body's pictures.
+pub fn files_only(files: &Files) -> impl Iterator<Item = &AttachedFile> {
+    files.list.iter().filter(|f| !f.inline)
+}
+
+/// Removes the `k`-th of the files the dialog lists.
+fn remove(model: &mut Model, k: usize) -> Outcome {
+    let Some(i) = (0..model.form.files.list.len())
+        .filter(|&i| !model.form.files.list[i].inline)
+        .nth(k)
+    else {
         return Outcome::none();
-    }
+    };
     let f = model.form.files.list.remove(i);
     let name = f.name.clone();
     if f.server_id.is_some() {
         model.form.files.detached.push(f);
     }
     model.form.edited();
-    let left = model.form.files.list.len();
+    let left = files_only(&model.form.files).count();
     if let Some(d) = dialog(model) {
-        d.selected = (left > 0).then(|| i.min(left - 1));
+        d.selected = (left > 0).then(|| k.min(left - 1));
         d.message = Some(format!("Removed {name}."));
     }
     Outcome::redraw()
@@ -314,12 +325,20 @@ pub fn summary(files: &Files) -> Option<String> {
     if files.list.is_empty() {
         return None;
     }
-    let names = files
-        .list
-        .iter()
+    let mut names = files_only(files)
         .map(|f| format!("{} {}", f.name, human_size(f.size)))
         .collect::<Vec<_>>()
         .join(" · ");
+    let pictures = files.list.iter().filter(|f| f.inline).count();
+    if pictures > 0 {
+        if !names.is_empty() {
+            names.push_str(" · ");
+        }
+        names.push_str(&match pictures {
+            1 => "1 picture in the body".to_string(),
+            n => format!("{n} pictures in the body"),
+        });
+    }
     let waiting = files.list.iter().filter(|f| f.server_id.is_none()).count();
     Some(if waiting > 0 {
         format!("{names} ({waiting} to upload)")

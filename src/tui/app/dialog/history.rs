@@ -225,6 +225,8 @@ pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailu
             size: a.size,
             content_type: String::new(),
             server_id: Some(a.id.clone()),
+            inline: a.is_inline,
+            content_id: None,
         })
         .collect();
     let mut effects = switch_to(model, &rec);

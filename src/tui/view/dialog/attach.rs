@@ -92,14 +92,15 @@ pub(super) fn draw(
         ));
     }
     lines.push(Line::raw(""));
-    let files = &model.form.files.list;
+    let files: Vec<&crate::core::attach::AttachedFile> =
+        crate::tui::app::attach::files_only(&model.form.files).collect();
     if files.is_empty() {
         lines.push(Line::styled(" No files attached yet.", dim()));
     } else {
         lines.push(Line::from(format!(
             " On this draft: {} file(s), {}",
             files.len(),
-            human_size(model.form.files.total())
+            human_size(files.iter().map(|f| f.size).sum())
         )));
         for (i, f) in files.iter().enumerate() {
             let selected = d.selected == Some(i);
@@ -123,6 +124,25 @@ pub(super) fn draw(
                     ),
                     style,
                 ),
+                Span::styled(format!("  {state}"), dim()),
+            ]));
+        }
+    }
+    let pictures: Vec<_> = model.form.files.list.iter().filter(|f| f.inline).collect();
+    if !pictures.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(format!(
+            " Pictures in the body (inline; they go with the body): {}",
+            pictures.len()
+        )));
+        for f in pictures {
+            let state = if f.server_id.is_some() {
+                "on the server"
+            } else {
+                "to send"
+            };
+            lines.push(Line::from(vec![
+                Span::raw(format!("   {:<32} {:>9}", f.name, human_size(f.size))),
                 Span::styled(format!("  {state}"), dim()),
             ]));
         }

@@ -1,0 +1,300 @@
+//! Inline images: a body's pictures of local files (Markdown
+//! `![alt](path)`, HTML `<img src="path">`) travel as attachments with
+//! `isInline` and a `contentId`, and the HTML names them `cid:…`, as
+//! Graph's fileAttachment resource documents (`contentId`: "the ID of the
+//! attachment in the Exchange store"; an inline image is referenced from
+//! the HTML body as `<img src="cid:…">`). A picture of a URL (http, https,
+//! data, cid) is left as it is.
+
+/// Whether an image source names a file on this machine.
+pub fn is_local(src: &str) -> bool {
+    let s = src.trim();
+    if s.is_empty() || s.starts_with("//") || s.starts_with('#') {
+        return false;
+    }
+    if s.starts_with("file://") {
+        return true;
+    }
+    // A URL scheme (`https:`, `cid:`, `data:`), but not a drive letter (`C:\`).
+    match s.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.len() == 1
+                || !scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        None => true,
+    }
+}
+
+/// The file an image source names: `file://` URLs decoded, the rest as written.
+pub fn path_of(src: &str) -> String {
+    let s = src.trim();
+    match s.strip_prefix("file://") {
+        Some(rest) => {
+            // file://host/path: only the local host's.
+            let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+            percent_encoding::percent_decode_str(rest)
+                .decode_utf8_lossy()
+                .into_owned()
+        }
+        None => s.to_string(),
+    }
+}
+
+/// A stable content id for an image source: the same picture keeps its id
+/// across saves (and so its attachment), and two pictures never share one.
+pub fn content_id(src: &str) -> String {
+    use std::hash::BuildHasher;
+    let name: String = path_of(src)
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(40)
+        .collect();
+    let h = foldhash::fast::FixedState::with_seed(7).hash_one(src.trim());
+    format!(
+        "{}.{:08x}@graft",
+        if name.is_empty() { "image" } else { &name },
+        h as u32
+    )
+}
+
+/// The local image sources of a Markdown or HTML body, each once, in order.
+pub fn local_images(body: &str, format: super::content::BodyFormat) -> Vec<String> {
+    use super::content::BodyFormat;
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |s: &str| {
+        if is_local(s) && !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    };
+    match format {
+        BodyFormat::Markdown => {
+            for ev in pulldown_cmark::Parser::new_ext(body, markdown_options()) {
+                if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+                    dest_url, ..
+                }) = ev
+                {
+                    add(&dest_url);
+                }
+            }
+        }
+        BodyFormat::Html => {
+            for (_, src) in img_sources(body) {
+                add(src);
+            }
+        }
+        BodyFormat::Text => {}
+    }
+    out
+}
+
+pub(crate) fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// Markdown as HTML, its local pictures as `cid:` references.
+pub fn markdown_to_html(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, html};
+    let mut out = String::with_capacity(md.len() * 5 / 4);
+    let events = Parser::new_ext(md, markdown_options()).map(|ev| match ev {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if is_local(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: format!("cid:{}", content_id(&dest_url)).into(),
+            title,
+            id,
+        }),
+        other => other,
+    });
+    html::push_html(&mut out, events);
+    out
+}
+
+/// HTML with its local `<img src>` as `cid:` references.
+pub fn html_with_cids(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    for (range, src) in img_sources(html) {
+        if is_local(src) {
+            out.push_str(&html[at..range.start]);
+            out.push_str("cid:");
+            out.push_str(&content_id(src));
+            at = range.end;
+        }
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
+/// The `src` values of the `<img>` tags of `html`, with where each is.
+fn img_sources(html: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("<img") {
+        let start = from + i;
+        let end = lower[start..].find('>').map_or(html.len(), |e| start + e);
+        let tag = &lower[start..end];
+        from = end.max(start + 4);
+        let Some(s) = tag.find("src=") else { continue };
+        let v = start + s + 4;
+        let (open, quote) = match html[v..].chars().next() {
+            Some(q @ ('"' | '\'')) => (v + 1, Some(q)),
+            _ => (v, None),
+        };
+        let close = match quote {
+            Some(q) => html[open..end].find(q).map(|c| open + c),
+            None => {
+                let c = html[open..end]
+                    .find(char::is_whitespace)
+                    .map_or(end, |c| open + c);
+                // `<img src=x.png/>`: the slash closes the tag.
+                Some(if c == end && html[open..c].ends_with('/') {
+                    c - 1
+                } else {
+                    c
+                })
+            }
+        };
+        if let Some(close) = close {
+            out.push((open..close, &html[open..close]));
+        }
+    }
+    out
+}
+
+/// What a save must do first about the body's pictures: files to check
+/// and attach (source, content id), and inline attachments the body no
+/// longer shows (by content id).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub check: Vec<(String, String)>,
+    pub drop: Vec<String>,
+}
+
+/// The pictures `body` shows against the inline attachments on `list`.
+/// Inline attachments whose content id is not known (loaded from Outlook,
+/// named by the body's own `cid:`) are left alone.
+pub fn plan(
+    body: &str,
+    format: super::content::BodyFormat,
+    list: &[super::attach::AttachedFile],
+) -> Plan {
+    let wanted: Vec<(String, String)> = local_images(body, format)
+        .into_iter()
+        .map(|src| {
+            let cid = content_id(&src);
+            (src, cid)
+        })
+        .collect();
+    let has = |cid: &str| {
+        list.iter()
+            .any(|f| f.inline && f.content_id.as_deref() == Some(cid))
+    };
+    Plan {
+        check: wanted.iter().filter(|(_, c)| !has(c)).cloned().collect(),
+        drop: list
+            .iter()
+            .filter(|f| f.inline)
+            .filter_map(|f| f.content_id.clone())
+            .filter(|c| !wanted.iter().any(|(_, w)| w == c))
+            .collect(),
+    }
+}
+
+/// Takes the inline attachments `plan` drops off `files` (those the server
+/// has are removed from the draft at the save).
+pub fn drop_unused(files: &mut super::attach::Files, drop: &[String]) {
+    let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut files.list)
+        .into_iter()
+        .partition(|f| f.inline && f.content_id.as_ref().is_some_and(|c| drop.contains(c)));
+    files.list = kept;
+    files
+        .detached
+        .extend(gone.into_iter().filter(|f| f.server_id.is_some()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::content::BodyFormat;
+
+    #[test]
+    fn local_pictures_become_cid_references_and_urls_stay() {
+        assert!(is_local("logo.png") && is_local("./a b.png") && is_local("C:\\x\\y.png"));
+        assert!(is_local("file:///tmp/x.png") && is_local("~/pics/x.png"));
+        assert!(!is_local("https://contoso.com/x.png") && !is_local("cid:abc"));
+        assert!(!is_local("data:image/png;base64,AAA") && !is_local("//cdn/x.png"));
+        assert_eq!(path_of("file:///tmp/a%20b.png"), "/tmp/a b.png");
+        let md = "Hi ![logo](img/logo.png) and ![web](https://x.io/a.png) ![again](img/logo.png)";
+        assert_eq!(local_images(md, BodyFormat::Markdown), ["img/logo.png"]);
+        let html = markdown_to_html(md);
+        let cid = content_id("img/logo.png");
+        assert!(
+            cid.starts_with("logo.png.") && cid.ends_with("@graft"),
+            "{cid}"
+        );
+        assert_eq!(
+            html.matches(&format!("src=\"cid:{cid}\"")).count(),
+            2,
+            "{html}"
+        );
+        assert!(html.contains("src=\"https://x.io/a.png\""), "{html}");
+        assert_ne!(content_id("a/logo.png"), content_id("b/logo.png"));
+        let h = "<p><IMG alt=x SRC='pics/p.jpg'> <img src=\"cid:keep\"><img src=/abs/q.gif></p>";
+        assert_eq!(
+            local_images(h, BodyFormat::Html),
+            ["pics/p.jpg", "/abs/q.gif"]
+        );
+        let out = html_with_cids(h);
+        assert!(
+            out.contains(&format!("SRC='cid:{}'", content_id("pics/p.jpg"))),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("src=cid:{}>", content_id("/abs/q.gif"))),
+            "{out}"
+        );
+        assert!(out.contains("src=\"cid:keep\""), "{out}");
+        assert!(local_images("![x](y.png)", BodyFormat::Text).is_empty());
+    }
+
+    #[test]
+    fn a_save_attaches_new_pictures_and_drops_those_gone_from_the_body() {
+        use crate::core::attach::{AttachedFile, Files};
+        let pic = |src: &str, server: Option<&str>| AttachedFile {
+            path: src.into(),
+            name: src.into(),
+            size: 1,
+            content_type: "image/png".into(),
+            server_id: server.map(str::to_string),
+            inline: true,
+            content_id: Some(content_id(src)),
+        };
+        let mut files = Files {
+            list: vec![pic("a.png", Some("A")), pic("b.png", None)],
+            detached: vec![],
+        };
+        // From Outlook: its cid is the body's own, so it stays.
+        files.list.push(AttachedFile {
+            content_id: None,
+            ..pic("old.png", Some("O"))
+        });
+        let p = plan("![](b.png) ![](c.png)", BodyFormat::Markdown, &files.list);
+        assert_eq!(p.check, [("c.png".to_string(), content_id("c.png"))]);
+        assert_eq!(p.drop, [content_id("a.png")]);
+        drop_unused(&mut files, &p.drop);
+        let names: Vec<&str> = files.list.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["b.png", "old.png"]);
+        assert_eq!(files.detached.len(), 1, "a.png is removed from the server");
+    }
+}
