@@ -225,7 +225,6 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
             &saved,
         )],
     );
-    let mut files = files;
     for i in &inline {
         files[*i].server_id = Some(String::new());
     }

@@ -128,6 +128,24 @@ pub fn complete_path(input: &str) -> Vec<(String, bool)> {
     out
 }
 
+/// Checks the pictures a body shows (source, content id) and makes each an
+/// inline attachment; `Err` names the picture and what is wrong with it.
+pub fn check_images(images: &[(String, String)]) -> Vec<Result<AttachedFile, String>> {
+    images
+        .iter()
+        .map(|(src, cid)| {
+            let path = crate::core::inline::path_of(src);
+            check(&path)
+                .map(|f| AttachedFile {
+                    inline: true,
+                    content_id: Some(cid.clone()),
+                    ..f
+                })
+                .map_err(|e| format!("the picture {}: {e}", crate::util::sanitize::line(src)))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,22 +197,4 @@ mod tests {
             format!("{}/report", dir.path().display())
         );
     }
-}
-
-/// Checks the pictures a body shows (source, content id) and makes each an
-/// inline attachment; `Err` names the picture and what is wrong with it.
-pub fn check_images(images: &[(String, String)]) -> Vec<Result<AttachedFile, String>> {
-    images
-        .iter()
-        .map(|(src, cid)| {
-            let path = crate::core::inline::path_of(src);
-            check(&path)
-                .map(|f| AttachedFile {
-                    inline: true,
-                    content_id: Some(cid.clone()),
-                    ..f
-                })
-                .map_err(|e| format!("the picture {}: {e}", crate::util::sanitize::line(src)))
-        })
-        .collect()
 }
