@@ -358,6 +358,8 @@ fn a_draft_gone_on_the_server_is_saved_anew_with_its_local_files() {
         size: 2048,
         content_type: String::new(),
         server_id: Some("AAMkRemote".into()),
+        inline: false,
+        content_id: None,
     });
     update(&mut m, ctrl('s'));
     let req = in_flight_req(&m);
@@ -434,6 +436,8 @@ fn a_removal_made_while_a_save_runs_is_not_forgotten() {
             size: 10,
             content_type: String::new(),
             server_id: Some(id.into()),
+            inline: false,
+            content_id: None,
         });
     }
     update(&mut m, ctrl('o'));

@@ -635,8 +635,6 @@ fn queued_journal(state: &std::path::Path, url: &str, key: &str, body: &str) {
                 ..Fields::default()
             },
             server_id: None,
-            inline: false,
-            content_id: None,
             web_link: None,
             saved: None,
             create_uncertain: true,

@@ -90,8 +90,6 @@ fn queued(state: &std::path::Path, url: &str, key: &str, subject: &str, pid: u32
                 ..Fields::default()
             },
             server_id: None,
-            inline: false,
-            content_id: None,
             web_link: None,
             saved: None,
             create_uncertain: true,

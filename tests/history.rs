@@ -144,6 +144,7 @@ fn loading_a_draft_fills_the_form_and_the_next_save_patches_only_changes() {
                     id: "AAMkAtt".into(),
                     name: "q3.xlsx".into(),
                     size: 2048,
+                    is_inline: false,
                 }],
             }),
         },
