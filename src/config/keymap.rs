@@ -365,6 +365,7 @@ impl Keymap {
         mut self,
         overrides: &std::collections::BTreeMap<String, Vec<String>>,
     ) -> Result<Keymap, String> {
+        let mut overridden: Vec<Action> = Vec::new();
         for (name, keys) in overrides {
             if let Some((context, action)) = name.split_once('.') {
                 self.override_dialog(name, context, action, keys)?;
@@ -380,6 +381,33 @@ impl Keymap {
                 b.keys = chords.clone();
                 b.key_names = keys.clone();
             }
+            overridden.push(action);
+        }
+        // A key the config gives one action is taken from a default that had
+        // it (a key a later version binds by default never breaks a config);
+        // two overrides on one key are still an error.
+        let taken: Vec<Chord> = self
+            .bindings
+            .iter()
+            .filter(|b| overridden.contains(&b.action))
+            .flat_map(|b| b.keys.iter().copied())
+            .collect();
+        for b in self
+            .bindings
+            .iter_mut()
+            .filter(|b| !overridden.contains(&b.action))
+        {
+            let keep: Vec<bool> = b.keys.iter().map(|k| !taken.contains(k)).collect();
+            let mut i = 0;
+            b.keys.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+            let mut j = 0;
+            b.key_names.retain(|_| {
+                j += 1;
+                keep.get(j - 1).copied().unwrap_or(true)
+            });
         }
         one_action_per_key(
             self.bindings
@@ -580,7 +608,8 @@ mod tests {
         );
         assert_eq!(
             km.action_for(&ev(KeyCode::F(9), KeyModifiers::NONE)),
-            Some(Action::Save)
+            Some(Action::Save),
+            "the config's key wins over a default that had it (spell's F9)"
         );
         assert_eq!(
             km.action_for(&ev(KeyCode::Char('s'), ctrl)),
@@ -606,6 +635,18 @@ mod tests {
         );
         let mut clash = std::collections::BTreeMap::new();
         clash.insert("save".to_string(), vec!["ctrl-q".to_string()]);
+        let took = Keymap::defaults().with_overrides(&clash).unwrap();
+        assert_eq!(
+            took.action_for(&ev(KeyCode::Char('q'), ctrl)),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            took.action_for(&ev(KeyCode::Char('c'), ctrl)),
+            Some(Action::Quit),
+            "quit keeps its other key"
+        );
+        // Two of the config's own bindings on one key: an error.
+        clash.insert("quit".to_string(), vec!["ctrl-q".to_string()]);
         assert!(
             Keymap::defaults()
                 .with_overrides(&clash)
