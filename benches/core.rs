@@ -160,6 +160,7 @@ fn serialise_large_create_body(bencher: divan::Bencher) {
         format: Default::default(),
         more: Default::default(),
         quote: None,
+        signature: None,
     };
     bencher.bench_local(|| serde_json::to_vec(&content.create_body(Some("key"))).unwrap());
 }

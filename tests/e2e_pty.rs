@@ -1101,3 +1101,85 @@ fn a_picture_in_the_body_arrives_inline_and_stays_inline_after_reloading() {
     check(&emu);
     assert_eq!(emu.messages().len(), 1);
 }
+
+/// An HTML signature with a logo, in the real form: named at the body's
+/// foot (not in the text typed), saved below the body with the logo as an
+/// inline picture byte for byte (its relative path is beside the
+/// signature file), untouched by a format change, and Alt-S drops it
+/// (and its logo) at the next save.
+#[test]
+fn an_html_signature_with_a_logo_goes_below_the_body() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let sigdir = state.path().join("sig");
+    std::fs::create_dir(&sigdir).unwrap();
+    let logo: Vec<u8> = (0..3_000u32).map(|i| (i * 13 % 256) as u8).collect();
+    std::fs::write(sigdir.join("logo.png"), &logo).unwrap();
+    std::fs::write(
+        sigdir.join("signature.html"),
+        "<p><b>Dana Park</b><br>Contoso</p><img src=\"logo.png\" alt=\"Contoso\">\n",
+    )
+    .unwrap();
+    std::fs::write(
+        state.path().join("config.toml"),
+        format!(
+            "[profiles.default]\nsignature_file = \"{}\"\n",
+            sigdir.join("signature.html").display()
+        ),
+    )
+    .unwrap();
+    let url = emu.graph_url();
+    let mut t = Pty::spawn_with_state(
+        &["--graph-url", &url],
+        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+        100,
+        30,
+        state,
+    );
+    t.wait_text("Ready.");
+    t.wait_text("┄ signature: Dana Park · Contoso");
+    t.send("dana@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Signed");
+    t.send(TAB);
+    t.send("Plain *text* first.");
+    // Markdown, HTML, and back to plain text: the signature is not touched.
+    t.send("\x14");
+    t.send("\x14");
+    t.send("\x14");
+    t.wait_text("plain text");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    let m = emu.messages()[0].clone();
+    let id = m["id"].as_str().unwrap().to_string();
+    let html = m["body"]["content"].as_str().unwrap();
+    assert_eq!(
+        m["body"]["contentType"], "html",
+        "an HTML signature makes it HTML"
+    );
+    let typed = html.find("Plain *text* first.").expect(html);
+    let sig = html
+        .find("<div id=\"Signature\"><p><b>Dana Park</b><br>Contoso</p>")
+        .expect(html);
+    assert!(typed < sig, "{html}");
+    let listed = emu.attachment_list(&id);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["isInline"], true);
+    let cid = listed[0]["contentId"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("<img src=\"cid:{cid}\" alt=\"Contoso\">")),
+        "{html}"
+    );
+    assert!(emu.attachments(&id)[0].2 == logo, "the logo byte for byte");
+    // Alt-S drops it: the next save has neither the signature nor its logo.
+    t.send("\x1bs");
+    t.wait_text("Signature dropped from this draft.");
+    t.send(CTRL_S);
+    t.wait_text("200 OK");
+    let m = emu.message(&id).unwrap();
+    let html = m["body"]["content"].as_str().unwrap();
+    assert!(!html.contains("Dana Park"), "{html}");
+    assert!(emu.attachment_list(&id).is_empty(), "the logo went with it");
+}

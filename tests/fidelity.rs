@@ -644,6 +644,7 @@ fn queued_journal(state: &std::path::Path, url: &str, key: &str, body: &str) {
             attachments: vec![],
             detached: vec![],
             answer: None,
+            signature: None,
         })
         .unwrap();
 }

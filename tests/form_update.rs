@@ -721,19 +721,55 @@ fn ctrl_t_cycles_the_body_format_and_markdown_is_sent_as_html() {
     assert_eq!(m.form.body_format, BodyFormat::Text);
 }
 
+/// The profile's signature is kept apart from the body: the body starts
+/// empty, a form holding only its signature has nothing to save, the
+/// save puts it below what was typed (a text signature below `-- ` in a
+/// text body; HTML once the body is Markdown, so a format change never
+/// touches it), and Alt-S drops it from this draft.
 #[test]
-fn a_signature_starts_the_body_without_counting_as_an_edit() {
-    let mut m = model();
-    m.add_signature("Dana Park\nContoso");
-    assert_eq!(m.text(Field::Body), "\n\n-- \nDana Park\nContoso");
-    assert_eq!(
-        m.field(Field::Body).cursor(),
-        (0, 0),
-        "the cursor starts above it"
-    );
+fn a_signature_goes_below_the_body_and_survives_a_format_change() {
+    use graft::core::content::{BodyFormat, Signature};
+    let mut session = graft::tui::app::Session::offline();
+    session.signature = Some(Signature {
+        text: "Dana Park\nContoso".into(),
+        format: BodyFormat::Text,
+    });
+    let mut m = graft::tui::app::Model::new(session, Default::default());
+    assert_eq!(m.text(Field::Body), "", "not in the text typed");
     assert!(!m.is_dirty(), "nothing to save yet");
-    update(&mut m, ctrl('q'));
-    assert!(m.should_quit, "quits without asking");
+    type_text(&mut m, "dana@contoso.com");
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    type_text(&mut m, "Hello *there*");
+    let content = m.validated_content().unwrap();
+    assert_eq!(
+        content.graph_body(),
+        (
+            "text",
+            "Hello *there*\n\n-- \nDana Park\nContoso".to_string()
+        )
+    );
+    update(&mut m, ctrl('t'));
+    assert_eq!(m.form.body_format, BodyFormat::Markdown);
+    let (ct, html) = m.validated_content().unwrap().graph_body();
+    assert_eq!(ct, "html");
+    assert!(
+        html.starts_with("<p>Hello <em>there</em></p>")
+            && html.contains(
+                "<div id=\"Signature\"><div>-- </div><div>Dana Park<br>\r\nContoso</div>"
+            ),
+        "{html}"
+    );
+    update(&mut m, alt('s'));
+    assert!(m.validated_content().unwrap().signature.is_none());
+    assert!(
+        matches!(m.status.last(), Some(StatusEntry::Info(s)) if s.contains("dropped")),
+        "{:?}",
+        m.status.last()
+    );
+    update(&mut m, alt('s'));
+    assert!(m.validated_content().unwrap().signature.is_some(), "back");
 }
 
 #[test]

@@ -37,6 +37,7 @@ fn content() -> DraftContent {
         format: Default::default(),
         more: Default::default(),
         quote: None,
+        signature: None,
     }
 }
 

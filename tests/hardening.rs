@@ -99,6 +99,7 @@ fn queued(state: &std::path::Path, url: &str, key: &str, subject: &str, pid: u32
             attachments: vec![],
             detached: vec![],
             answer: None,
+            signature: None,
         })
         .unwrap();
     // The session that wrote it is over.

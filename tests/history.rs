@@ -205,7 +205,10 @@ fn a_draft_gone_from_outlook_leaves_the_history_and_the_form_alone() {
 fn n_in_the_history_starts_a_blank_draft_with_a_new_key() {
     let mut m = model();
     m.journal.enabled = true;
-    m.session.signature = Some("Adele".into());
+    m.session.signature = Some(graft::core::content::Signature {
+        text: "Adele".into(),
+        format: Default::default(),
+    });
     type_text(&mut m, "x@contoso.com");
     let key_before = m.draft_key.clone();
     update(&mut m, key(KeyCode::F(6)));
@@ -216,7 +219,12 @@ fn n_in_the_history_starts_a_blank_draft_with_a_new_key() {
             .any(|e| matches!(e, Effect::WriteJournal(_)))
     );
     assert_eq!(m.text(Field::To), "");
-    assert!(m.text(Field::Body).ends_with("-- \nAdele"));
+    assert_eq!(m.text(Field::Body), "");
+    assert_eq!(
+        m.form.signature.as_ref().map(|s| s.text.as_str()),
+        Some("Adele"),
+        "the new draft carries the signature"
+    );
     assert_ne!(m.draft_key, key_before);
     assert!(m.save.server.id.is_none());
     assert!(!m.is_dirty());

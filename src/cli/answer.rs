@@ -107,6 +107,7 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
     }
     opened.content.body = body;
     opened.content.format = args.text.format();
+    opened.content.signature = args.text.signature(s.signature());
     // The answer exists already (Graph made it); a held one stays as Graph
     // made it, in Drafts, and is said so.
     let warnings = super::draft::held_by_checks(

@@ -25,7 +25,7 @@ pub fn check_attachments(
 pub fn pictures(
     content: &crate::core::content::DraftContent,
 ) -> Result<Vec<crate::core::attach::AttachedFile>, Error> {
-    let plan = crate::core::inline::plan(&content.body, content.format, &[]);
+    let plan = crate::core::inline::plan(content, &[]);
     crate::store::files::check_images(&plan.check)
         .into_iter()
         .collect::<Result<Vec<_>, String>>()
@@ -168,7 +168,9 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
     if let Some(file) = &args.batch {
         return batch::run(cli, file, args.json, args.retries, args.again);
     }
-    let content = content_from(args)?;
+    let s = session(cli)?;
+    let mut content = content_from(args)?;
+    content.signature = args.text.signature(s.signature());
     if content.body.len() + content.subject.len() > crate::core::limits::MAX_REQUEST_BYTES {
         return Err(Error::usage(
             "the message is larger than Graph takes in one request (about 4 MB)",
@@ -181,7 +183,6 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
     let key = uuid::Uuid::new_v4().to_string();
     let (body, inline) = body_with_attachments(content.create_body(Some(&key)), &files)
         .map_err(|e| Error::usage(format!("--attach {e}")))?;
-    let s = session(cli)?;
     let checks = (&s.checks(), &s.spell());
     let warnings = held_by_checks(checks, &content, attached, args.force, args.json)?;
     let rt = runtime()?;

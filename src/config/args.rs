@@ -238,6 +238,9 @@ pub struct BodyArgs {
     /// The body is HTML.
     #[arg(long)]
     pub html: bool,
+    /// Leave the profile's signature off this draft.
+    #[arg(long)]
+    pub no_signature: bool,
 }
 
 impl BodyArgs {
@@ -249,6 +252,14 @@ impl BodyArgs {
     /// The text (a file, or standard input for `-`; empty if none was given).
     pub fn read(&self) -> Result<String, crate::config::Error> {
         crate::config::prefill::read_body(self.body.as_deref(), self.body_file.as_deref())
+    }
+
+    /// The signature to add: the profile's, unless `--no-signature`.
+    pub fn signature(
+        &self,
+        profile: Option<&crate::core::content::Signature>,
+    ) -> Option<crate::core::content::Signature> {
+        profile.filter(|_| !self.no_signature).cloned()
     }
 
     pub fn format(&self) -> crate::core::content::BodyFormat {

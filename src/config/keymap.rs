@@ -27,6 +27,7 @@ pub enum Action {
     Answer,
     Quote,
     Spell,
+    Signature,
     Quit,
 }
 

@@ -135,8 +135,11 @@ pub struct ProfileConfig {
     pub folder: Option<String>,
     /// Appended to new drafts (after `-- `), as text…
     pub signature: Option<String>,
-    /// …or read from this file.
+    /// …or read from this file (`.html`/`.htm` is HTML, `.md` Markdown).
     pub signature_file: Option<PathBuf>,
+    /// `text`, `markdown` or `html`: how the signature is written, when
+    /// the file's name does not say.
+    pub signature_format: Option<String>,
     /// Completion and name lookup through Graph's people search (asks for People.Read).
     pub people_search: Option<bool>,
     /// The mailbox's category list in F3 (asks for MailboxSettings.Read).
@@ -164,6 +167,57 @@ pub fn parse_size(s: &str) -> Option<u64> {
     };
     let n: f64 = num.trim().parse().ok()?;
     (n.is_finite() && n > 0.0).then_some((n * mult as f64) as u64)
+}
+
+/// The profile's signature: `signature` (text, or as `signature_format`
+/// says) or `signature_file` (its name says the format); pictures with
+/// relative paths are beside the file (or the config file).
+fn signature(p: &ProfileConfig) -> Result<Option<crate::core::content::Signature>, String> {
+    use crate::core::content::BodyFormat;
+    let named = |f: &str| match f.to_ascii_lowercase().as_str() {
+        "text" | "plain" => Ok(BodyFormat::Text),
+        "markdown" | "md" => Ok(BodyFormat::Markdown),
+        "html" => Ok(BodyFormat::Html),
+        other => Err(format!(
+            "signature_format '{other}': use text, markdown or html"
+        )),
+    };
+    let (text, format, base) = match (&p.signature, &p.signature_file) {
+        (Some(s), _) => (
+            s.clone(),
+            BodyFormat::Text,
+            config_path().and_then(|c| c.parent().map(PathBuf::from)),
+        ),
+        (None, Some(path)) => {
+            let path = expand_home(path);
+            let text = crate::util::fs::read_small(&path, 64 * 1024)
+                .map_err(|e| format!("signature_file {}: {e}", path.display()))?;
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let format = match ext.as_str() {
+                "html" | "htm" => BodyFormat::Html,
+                "md" | "markdown" => BodyFormat::Markdown,
+                _ => BodyFormat::Text,
+            };
+            (text, format, path.parent().map(PathBuf::from))
+        }
+        (None, None) => return Ok(None),
+    };
+    let format = match &p.signature_format {
+        Some(f) => named(f)?,
+        None => format,
+    };
+    let text = text.trim_end().to_string();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let text = match base {
+        Some(b) => crate::core::inline::with_base(&text, format, &b),
+        None => text,
+    };
+    Ok(Some(crate::core::content::Signature { text, format }))
 }
 
 /// `~/` means the home directory, as people write it in settings.
@@ -286,8 +340,8 @@ pub struct Settings {
     pub max_message_size: Option<u64>,
     pub user: Option<String>,
     pub folder: Option<String>,
-    /// The profile's signature text, if it has one.
-    pub signature: Option<String>,
+    /// The profile's signature, if it has one.
+    pub signature: Option<crate::core::content::Signature>,
     /// Key overrides from the config file.
     pub keys: BTreeMap<String, Vec<String>>,
     /// Colours from the config file.
@@ -386,19 +440,7 @@ pub fn resolve(cli: &crate::config::args::Cli, file: &FileConfig) -> Result<Sett
         auth,
         features,
         max_message_size: p.max_message_size.as_deref().and_then(parse_size),
-        signature: match (&p.signature, &p.signature_file) {
-            (Some(s), _) => Some(s.clone()),
-            (None, Some(path)) => {
-                let path = expand_home(path);
-                Some(
-                    crate::util::fs::read_small(&path, 64 * 1024)
-                        .map_err(|e| format!("signature_file {}: {e}", path.display()))?,
-                )
-            }
-            (None, None) => None,
-        }
-        .map(|s| s.trim_end().to_string())
-        .filter(|s| !s.is_empty()),
+        signature: signature(&p)?,
         user,
         folder: cli.folder.clone().or(p.folder),
         keys: file.keys.clone(),
@@ -493,7 +535,10 @@ signature = "Dana Park\nContoso\n"
         assert_eq!(s.auth.tenant, "fabrikam.com", "a flag beats the profile");
         assert_eq!(s.auth.client_id, "11111111-2222-3333-4444-555555555555");
         assert_eq!(s.folder.as_deref(), Some("drafts"));
-        assert_eq!(s.signature.as_deref(), Some("Dana Park\nContoso"));
+        assert_eq!(
+            s.signature.as_ref().map(|s| s.text.as_str()),
+            Some("Dana Park\nContoso")
+        );
 
         let s = resolve(&cli(&["--cloud", "china", "--profile", "work"]), &file).unwrap();
         assert_eq!(s.auth.authority.host_str(), Some("login.chinacloudapi.cn"));

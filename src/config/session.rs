@@ -26,8 +26,8 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn signature(&self) -> Option<&str> {
-        self.settings.as_ref().and_then(|s| s.signature.as_deref())
+    pub fn signature(&self) -> Option<&crate::core::content::Signature> {
+        self.settings.as_ref().and_then(|s| s.signature.as_ref())
     }
 
     /// The default keys with the config file's overrides.

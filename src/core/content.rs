@@ -104,6 +104,31 @@ pub struct DraftContent {
     /// typed above goes into it; the rest is sent as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
+    /// The profile's signature, added below the body when it is sent (and
+    /// above an answer's quote), never part of what is typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// A signature: text, Markdown or HTML, with pictures of local files as
+/// inline attachments like the body's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    pub text: String,
+    #[serde(default)]
+    pub format: BodyFormat,
+}
+
+impl Signature {
+    /// As HTML, in the `<div id="Signature">` Outlook on the web puts its
+    /// own signatures in; a text signature keeps its `-- ` line.
+    pub fn html(&self) -> String {
+        let inner = as_html(&self.text, self.format);
+        match self.format {
+            BodyFormat::Text => format!("<div id=\"Signature\"><div>-- </div>{inner}</div>\r\n"),
+            _ => format!("<div id=\"Signature\">{inner}</div>\r\n"),
+        }
+    }
 }
 
 /// A body typed in `format`, as HTML: text escaped with its line breaks kept.
@@ -197,6 +222,7 @@ impl DraftContent {
                 flagged: more.flagged,
             },
             quote: None,
+            signature: None,
         })
     }
 
@@ -204,6 +230,31 @@ impl DraftContent {
     pub fn with_quote(mut self, quote: Option<&str>) -> DraftContent {
         self.quote = quote.map(str::to_string);
         self
+    }
+
+    /// The message body as Graph takes it: (`contentType`, `content`). Plain
+    /// text stays text (a text signature below a `-- ` line); anything else
+    /// is HTML: what was typed, the signature, and an answer's quote below.
+    pub fn graph_body(&self) -> (&'static str, String) {
+        let sig = self.signature.as_ref();
+        match (&self.quote, self.format, sig) {
+            (None, BodyFormat::Text, None) => ("text", self.body.clone()),
+            (None, BodyFormat::Text, Some(s)) if s.format == BodyFormat::Text => {
+                ("text", format!("{}\n\n-- \n{}", self.body, s.text))
+            }
+            (quote, format, sig) => {
+                let mut html = as_html(&self.body, format);
+                if let Some(s) = sig {
+                    html.push_str(&s.html());
+                }
+                match quote {
+                    // An answer's body is HTML (Graph made it so): the
+                    // user's part above the quote.
+                    Some(q) => ("html", crate::core::answer::insert_above_quote(q, &html)),
+                    None => ("html", html),
+                }
+            }
+        }
     }
 
     /// The body of `POST …/messages`: every field, so the server holds exactly the
@@ -227,18 +278,13 @@ impl DraftContent {
         if changed(&|s| s.subject != self.subject) {
             m.insert("subject".into(), Value::String(self.subject.clone()));
         }
-        if changed(&|s| s.body != self.body || s.format != self.format || s.quote != self.quote) {
-            let (ct, content) = match (&self.quote, self.format) {
-                // An answer's body is HTML (Graph made it so): the user's
-                // part as HTML, above the quote.
-                (Some(q), f) => (
-                    "html",
-                    crate::core::answer::insert_above_quote(q, &as_html(&self.body, f)),
-                ),
-                (None, BodyFormat::Text) => ("text", self.body.clone()),
-                (None, BodyFormat::Html) => ("html", self.body.clone()),
-                (None, BodyFormat::Markdown) => ("html", markdown_to_html(&self.body)),
-            };
+        if changed(&|s| {
+            s.body != self.body
+                || s.format != self.format
+                || s.quote != self.quote
+                || s.signature != self.signature
+        }) {
+            let (ct, content) = self.graph_body();
             m.insert(
                 "body".into(),
                 json!({ "contentType": ct, "content": content }),
@@ -433,6 +479,7 @@ pub fn content_from_message(v: &Value) -> DraftContent {
                 .is_some_and(|s| s == "flagged"),
         },
         quote: None,
+        signature: None,
     }
 }
 
@@ -456,6 +503,7 @@ mod tests {
             format: BodyFormat::Text,
             more: More::default(),
             quote: None,
+            signature: None,
         }
     }
 
@@ -552,5 +600,28 @@ mod tests {
         now.subject = "Hello".into();
         assert_eq!(now.patch_body(Some(&saved)), json!({"subject": "Hello"}));
         assert_eq!(saved.patch_body(Some(&saved)), json!({}));
+    }
+
+    #[test]
+    fn in_an_answer_the_signature_goes_above_the_quote() {
+        let c = DraftContent {
+            body: "Yes, Friday works.".into(),
+            quote: Some(
+                "<html><body><div id=\"divRplyFwdMsg\">From: Dana</div></body></html>".into(),
+            ),
+            signature: Some(Signature {
+                text: "**Lee**".into(),
+                format: BodyFormat::Markdown,
+            }),
+            ..Default::default()
+        };
+        let (ct, html) = c.graph_body();
+        assert_eq!(ct, "html");
+        let typed = html.find("Yes, Friday works.").unwrap();
+        let sig = html
+            .find("<div id=\"Signature\"><p><strong>Lee</strong></p>")
+            .unwrap();
+        let quote = html.find("divRplyFwdMsg").unwrap();
+        assert!(typed < sig && sig < quote, "{html}");
     }
 }

@@ -135,6 +135,51 @@ pub fn html_with_cids(html: &str) -> String {
     out
 }
 
+/// `text` with its relative local pictures made absolute against `base`
+/// (a signature file's pictures are beside it, wherever graft runs).
+pub fn with_base(text: &str, format: super::content::BodyFormat, base: &std::path::Path) -> String {
+    use super::content::BodyFormat;
+    let absolute = |src: &str| -> Option<String> {
+        let path = path_of(src);
+        let p = std::path::Path::new(&path);
+        (is_local(src) && p.is_relative() && !path.starts_with('~'))
+            .then(|| base.join(p).to_string_lossy().into_owned())
+    };
+    let mut spans: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    match format {
+        BodyFormat::Html => {
+            for (range, src) in img_sources(text) {
+                if let Some(a) = absolute(src) {
+                    spans.push((range, a));
+                }
+            }
+        }
+        BodyFormat::Markdown => {
+            use pulldown_cmark::{Event, Parser, Tag};
+            for (ev, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+                if let Event::Start(Tag::Image { dest_url, .. }) = ev
+                    && let Some(a) = absolute(&dest_url)
+                    && let Some(open) = text[range.clone()].rfind(&format!("({dest_url}"))
+                {
+                    let start = range.start + open + 1;
+                    let end = start + dest_url.len();
+                    spans.push((start..end, format!("<{a}>")));
+                }
+            }
+        }
+        BodyFormat::Text => {}
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (r, a) in spans {
+        out.push_str(&text[at..r.start]);
+        out.push_str(&a);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// The `src` values of the `<img>` tags of `html`, with where each is.
 fn img_sources(html: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     let lower = html.to_ascii_lowercase();
@@ -181,15 +226,20 @@ pub struct Plan {
     pub drop: Vec<String>,
 }
 
-/// The pictures `body` shows against the inline attachments on `list`.
+/// The pictures the body and signature show against the inline
+/// attachments on `list`.
 /// Inline attachments whose content id is not known (loaded from Outlook,
 /// named by the body's own `cid:`) are left alone.
-pub fn plan(
-    body: &str,
-    format: super::content::BodyFormat,
-    list: &[super::attach::AttachedFile],
-) -> Plan {
-    let wanted: Vec<(String, String)> = local_images(body, format)
+pub fn plan(content: &super::content::DraftContent, list: &[super::attach::AttachedFile]) -> Plan {
+    let mut srcs = local_images(&content.body, content.format);
+    if let Some(s) = &content.signature {
+        for src in local_images(&s.text, s.format) {
+            if !srcs.contains(&src) {
+                srcs.push(src);
+            }
+        }
+    }
+    let wanted: Vec<(String, String)> = srcs
         .into_iter()
         .map(|src| {
             let cid = content_id(&src);
@@ -266,6 +316,19 @@ mod tests {
         );
         assert!(out.contains("src=\"cid:keep\""), "{out}");
         assert!(local_images("![x](y.png)", BodyFormat::Text).is_empty());
+        let base = std::path::Path::new("/home/dana/.config/graft");
+        assert_eq!(
+            with_base(
+                "![logo](logo.png) ![w](https://x.io/a.png) ![h](/abs.png)",
+                BodyFormat::Markdown,
+                base
+            ),
+            "![logo](</home/dana/.config/graft/logo.png>) ![w](https://x.io/a.png) ![h](/abs.png)"
+        );
+        assert_eq!(
+            with_base("<img src=\"img/l.png\">", BodyFormat::Html, base),
+            "<img src=\"/home/dana/.config/graft/img/l.png\">"
+        );
     }
 
     #[test]
@@ -289,7 +352,16 @@ mod tests {
             content_id: None,
             ..pic("old.png", Some("O"))
         });
-        let p = plan("![](b.png) ![](c.png)", BodyFormat::Markdown, &files.list);
+        let content = crate::core::content::DraftContent {
+            body: "![](b.png)".into(),
+            format: BodyFormat::Markdown,
+            signature: Some(crate::core::content::Signature {
+                text: "<img src=\"c.png\">".into(),
+                format: BodyFormat::Html,
+            }),
+            ..Default::default()
+        };
+        let p = plan(&content, &files.list);
         assert_eq!(p.check, [("c.png".to_string(), content_id("c.png"))]);
         assert_eq!(p.drop, [content_id("a.png")]);
         drop_unused(&mut files, &p.drop);

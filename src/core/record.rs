@@ -70,6 +70,9 @@ pub struct JournalRecord {
     /// What this draft answers, and the body Graph made for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<crate::core::answer::Answer>,
+    /// The signature the draft carries (added below the body when sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::core::content::Signature>,
 }
 
 impl JournalRecord {
@@ -98,6 +101,7 @@ impl JournalRecord {
             attachments: Vec::new(),
             detached: Vec::new(),
             answer: None,
+            signature: None,
         }
     }
 

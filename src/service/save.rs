@@ -211,6 +211,10 @@ pub async fn sync_record(
             )
         })?
         .with_quote(rec.answer.as_ref().map(|a| a.quote_html.as_str()));
+    let content = crate::core::content::DraftContent {
+        signature: rec.signature.clone(),
+        ..content
+    };
     let job = match &rec.server_id {
         Some(id) => SaveJob::Update {
             id: id.clone(),

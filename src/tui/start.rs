@@ -23,7 +23,7 @@ fn session_for(cli: &Cli, s: &Session) -> Result<app::Session, Error> {
         s.keymap()?,
     );
     session.pid = std::process::id();
-    session.signature = s.signature().map(str::to_string);
+    session.signature = s.signature().cloned();
     session.checks = s.checks();
     session.can_sign_in = s.client.sign_in().is_some();
     // https://no-color.org: any non-empty value turns colours off.

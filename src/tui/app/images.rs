@@ -11,7 +11,7 @@ use crate::core::content::DraftContent;
 /// Before a save: pictures that left the body leave the list; new ones are
 /// read first (the save waits for them).
 pub fn before_save(model: &mut Model, content: &DraftContent) -> Option<Outcome> {
-    let plan = crate::core::inline::plan(&content.body, content.format, &model.form.files.list);
+    let plan = crate::core::inline::plan(content, &model.form.files.list);
     if !plan.drop.is_empty() {
         crate::core::inline::drop_unused(&mut model.form.files, &plan.drop);
     }

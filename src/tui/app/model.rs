@@ -360,7 +360,7 @@ pub struct Session {
     /// The mailbox's master categories (offered in the F3 panel).
     pub categories: Vec<String>,
     /// The profile's signature, for new drafts.
-    pub signature: Option<String>,
+    pub signature: Option<crate::core::content::Signature>,
     /// What a save checks first.
     pub checks: crate::core::checks::Checks,
 }
@@ -456,6 +456,9 @@ pub struct Form {
     /// pauses (with the journal's write), so a key still costs one byte on
     /// the wire; and whenever the body is set whole.
     pub counts: (usize, usize),
+    /// The signature this draft carries, added below the body when it is
+    /// sent (not part of the text typed, so a format change never touches it).
+    pub signature: Option<crate::core::content::Signature>,
 }
 
 /// The whole body as it was before one step the widget's undo cannot take back.
@@ -483,6 +486,7 @@ impl Form {
             before_paste: None,
             answer: None,
             counts: (0, 0),
+            signature: None,
         }
     }
 
@@ -724,9 +728,7 @@ impl Model {
         if let Some(fields) = &startup.prefill {
             m.fill(fields);
         }
-        if let Some(sig) = signature {
-            m.add_signature(&sig);
-        }
+        m.form.signature = signature;
         if !startup.recover.is_empty() {
             m.dialog = Some(Dialog::Recover {
                 confirm: false,
@@ -809,19 +811,7 @@ impl Model {
             attachments: self.form.files.list.clone(),
             detached: self.form.files.detached.clone(),
             answer: self.form.answer.clone(),
-        }
-    }
-
-    /// Appends the signature to the body (`-- ` line first), cursor at the top.
-    /// A form holding only its signature has nothing unsaved.
-    pub fn add_signature(&mut self, signature: &str) {
-        let clean = self.form.generation == self.form.saved_generation;
-        let body = self.text(Field::Body);
-        let text = format!("{body}\n\n-- \n{signature}");
-        self.set_text(Field::Body, &text);
-        self.body_jump(0, 0);
-        if clean {
-            self.form.mark_saved();
+            signature: self.form.signature.clone(),
         }
     }
 
@@ -865,14 +855,19 @@ impl Model {
         self.form.body_format = crate::core::content::BodyFormat::Text;
         self.draft_key = key.to_string();
         self.form.answer = Some(answer.clone());
+        self.form.signature = self.session.signature.clone();
         self.save.server = ServerDraft {
             id: Some(saved.id.clone()),
             web_link: Some(saved.web_link.clone()),
             change_key: None,
             saved: None,
         };
-        // What the server holds is the form as it opens (plus the quote).
-        self.save.server.saved = self.validated_content().ok();
+        // What the server holds is the form as it opens (plus the quote),
+        // without the signature, which the first save adds.
+        self.save.server.saved = self.validated_content().ok().map(|c| DraftContent {
+            signature: None,
+            ..c
+        });
         self.save.create_uncertain = false;
         self.form.focus = Field::Body;
         self.form.edited();
@@ -908,6 +903,7 @@ impl Model {
             detached: rec.detached.clone(),
         };
         self.form.answer = rec.answer.clone();
+        self.form.signature = rec.signature.clone();
         self.form.errors = [None, None, None];
         self.form.edited();
         let unchanged = self
@@ -971,7 +967,10 @@ impl Model {
             self.form.body_format,
             &self.form.more.text(),
         )
-        .map(|c| c.with_quote(quote));
+        .map(|c| DraftContent {
+            signature: self.form.signature.clone(),
+            ..c.with_quote(quote)
+        });
         self.form.errors = [None, None, None];
         self.form.more.reply_to_error = None;
         result.map_err(|bad| {

@@ -521,6 +521,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Clear => clear(model),
         Action::Answer => super::dialog::mail::open(model),
         Action::Spell => super::spell::on_key(model),
+        Action::Signature => toggle_signature(model),
         Action::Quote => {
             if model.form.answer.is_some() {
                 model.dialog = Some(Dialog::Quote { scroll: 0 });
@@ -773,4 +774,26 @@ fn on_paste(model: &mut Model, text: &str) -> Outcome {
         model.field_mut(focus).insert_str(&clean);
     }
     edited(model, focus)
+}
+
+/// Drops the signature from this draft, or adds the profile's back.
+fn toggle_signature(model: &mut Model) -> Outcome {
+    let said = match (&model.form.signature, &model.session.signature) {
+        (Some(_), _) => {
+            model.form.signature = None;
+            "Signature dropped from this draft."
+        }
+        (None, Some(s)) => {
+            model.form.signature = Some(s.clone());
+            "Signature added: it goes below the body when saved."
+        }
+        (None, None) => {
+            "This profile has no signature: set signature or signature_file in the config (text, Markdown or HTML)."
+        }
+    };
+    model.status.push(StatusEntry::Info(said.into()));
+    if model.session.signature.is_some() {
+        model.form.edited();
+    }
+    Outcome::redraw()
 }

@@ -88,6 +88,7 @@ pub fn body_key(model: &Model, h: &mut impl Hasher) {
     model.body_lines_total().hash(h);
     model.form.counts.hash(h);
     model.spell.version.hash(h);
+    signature_line(model).hash(h);
     crate::tui::app::attach::summary(&model.form.files).hash(h);
     textarea_key(model.field(Field::Body), h);
 }
@@ -266,6 +267,31 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
         };
         frame.render_widget(Paragraph::new(fold), foot);
     }
+    // The signature goes below what is typed (above an answer's quote):
+    // one line naming it.
+    if let Some(line) = signature_line(model)
+        && inner.height >= 2
+    {
+        inner.height -= 1;
+        let key = model
+            .session
+            .keymap
+            .keys_label(crate::tui::app::Action::Signature);
+        let fold = Line::from(vec![
+            Span::styled("┄ signature: ", p.accent()),
+            Span::styled(
+                format!("{line} "),
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+            Span::styled(format!("({key} drops it)"), p.accent()),
+        ]);
+        let foot = Rect {
+            y: inner.y + inner.height,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(fold), foot);
+    }
     let ta = model.field(f);
     frame.render_widget(ta, inner);
     if !model.spell.body.is_empty() && !ta.is_empty() {
@@ -282,6 +308,23 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
         );
     }
     (focused && model.dialog.is_none()).then(|| cursor_in(ta, inner))
+}
+
+/// The draft's signature as one line of text (`Dana Park · Contoso`).
+fn signature_line(model: &Model) -> Option<String> {
+    use crate::core::content::BodyFormat;
+    let s = model.form.signature.as_ref()?;
+    let text = match s.format {
+        BodyFormat::Html => crate::core::content::html_text(&s.text),
+        _ => s.text.clone(),
+    };
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(3)
+        .collect();
+    Some(crate::util::sanitize::line(&lines.join(" · ")))
 }
 
 /// The rows a wrapping text widget shows in `area` after drawing: (screen

@@ -137,9 +137,7 @@ fn new_draft(model: &mut Model) -> Outcome {
     if !effects.iter().any(|e| matches!(e, Effect::WriteJournal(_))) {
         model.status.push(StatusEntry::Info("New draft.".into()));
     }
-    if let Some(sig) = model.session.signature.clone() {
-        model.add_signature(&sig);
-    }
+    model.form.signature = model.session.signature.clone();
     model.form.focus = Field::To;
     Outcome::redraw().with(effects)
 }
