@@ -376,3 +376,182 @@ fn a_merge_killed_at_any_moment_and_rerun_makes_every_draft_once() {
         );
     }
 }
+
+/// A mail merge from a template: 50 CSV rows are the variables of one
+/// template (its To, Subject and Markdown body), each draft filled in
+/// from its row, the profile's signature below; a rerun makes none; a row
+/// without a variable the template needs stops the run before anything
+/// is sent, naming the line; each line passes the checks (a line that
+/// speaks of an attachment it lacks is held unless --force).
+#[test]
+fn a_template_with_a_csv_of_variables_makes_fifty_drafts_once() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates").join("invite.md"),
+        "To: {{name}} <{{email}}>\nSubject: {{event}}, {{first_name}}\n\nDear {{first_name}},\n\nJoin us for **{{event}}** on {{day|Friday}}.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("none.toml"),
+        "[profiles.default]\nsignature = \"Lee Chen\"\n",
+    )
+    .unwrap();
+    let mut csv = String::from("name,email,event,day\n");
+    for i in 0..50 {
+        let day = if i % 2 == 0 { "Monday" } else { "" };
+        csv.push_str(&format!(
+            "Guest{i} Park,guest{i}@contoso.com,Launch {i},{day}\n"
+        ));
+    }
+    let file = dir.path().join("guests.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "draft",
+            "--batch",
+            file.to_str().unwrap(),
+            "--template",
+            "invite",
+            "--json",
+        ];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        common::graft_cli(&emu.graph_url(), dir.path(), &a)
+    };
+    let o = run(args(&[]));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let msgs = emu.messages();
+    assert_eq!(msgs.len(), 50);
+    for i in [0usize, 7, 49] {
+        let m = msgs
+            .iter()
+            .find(|m| {
+                m["toRecipients"][0]["emailAddress"]["address"] == format!("guest{i}@contoso.com")
+            })
+            .unwrap();
+        assert_eq!(
+            m["toRecipients"][0]["emailAddress"]["name"],
+            format!("Guest{i} Park")
+        );
+        assert_eq!(m["subject"], format!("Launch {i}, Guest{i}"));
+        let html = m["body"]["content"].as_str().unwrap();
+        let day = if i % 2 == 0 { "Monday" } else { "Friday" };
+        assert!(
+            html.contains(&format!("<p>Dear Guest{i},</p>"))
+                && html.contains(&format!(
+                    "Join us for <strong>Launch {i}</strong> on {day}."
+                ))
+                && html.contains("Lee Chen"),
+            "{html}"
+        );
+    }
+    // Again: nothing new.
+    let o = run(args(&[]));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(emu.messages().len(), 50, "a rerun makes none");
+
+    // A row without a needed variable: nothing is sent, the line is named.
+    std::fs::write(&file, "name,email,day\nAda,ada@contoso.com,Monday\n").unwrap();
+    let o = run(args(&[]));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("line 2") && err.contains("needs event"),
+        "{err}"
+    );
+    // The checks hold a line that mentions an attachment it lacks.
+    std::fs::write(
+        &file,
+        "name,email,event\nAda,ada@contoso.com,the attached plan\n",
+    )
+    .unwrap();
+    let o = run(args(&[]));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("line 2: not saved") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(emu.messages().len(), 50);
+    let o = run(args(&["--force"]));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(emu.messages().len(), 51);
+}
+
+/// One draft from a template with --var, and a missing variable named as
+/// the flag to give.
+#[test]
+fn graft_draft_from_a_template_with_vars() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates").join("status.txt"),
+        "To: {{who}}\nSubject: Status {{date}}\n\nHi {{first_name}}, {{project}} is on track.\n",
+    )
+    .unwrap();
+    let url = emu.graph_url();
+    let o = common::graft_cli(
+        &url,
+        dir.path(),
+        &[
+            "draft",
+            "--template",
+            "status",
+            "--var",
+            "who=dana.park@contoso.com",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("needs a value for project") && err.contains("--var project=…"),
+        "{err}"
+    );
+    let o = common::graft_cli(
+        &url,
+        dir.path(),
+        &[
+            "draft",
+            "--template",
+            "status",
+            "--var",
+            "who=dana.park@contoso.com",
+            "--var",
+            "project=Atlas",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let m = &emu.messages()[0];
+    assert_eq!(m["subject"], format!("Status {}", graft::util::today()));
+    assert_eq!(m["body"]["content"], "Hi Dana, Atlas is on track.");
+    let o = common::graft_cli(&url, dir.path(), &["draft", "--template", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("there: status"));
+}

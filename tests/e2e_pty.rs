@@ -1183,3 +1183,90 @@ fn an_html_signature_with_a_logo_goes_below_the_body() {
     assert!(!html.contains("Dana Park"), "{html}");
     assert!(emu.attachment_list(&id).is_empty(), "the logo went with it");
 }
+
+/// Templates in the real form: `graft --template NAME --var k=v` opens
+/// the form filled in; Alt-T lists the templates, asks for each variable
+/// the chosen one needs (here the recipient comes from the form's To),
+/// fills the empty fields and the body, and the draft saves as filled.
+#[test]
+fn a_template_with_variables_fills_the_form() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let dir = state.path().join("templates");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("invite.md"),
+        "To: {{name}} <{{email}}>\nSubject: {{event}} for {{first_name}}\n\nDear {{first_name}},\n\nJoin us for **{{event}}**.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("thanks.txt"),
+        "Subject: Thanks, {{first_name}}\n\nThank you for {{what}}, {{first_name}}.\n",
+    )
+    .unwrap();
+    let url = emu.graph_url();
+    let t = Pty::spawn_with_state(
+        &[
+            "--graph-url",
+            &url,
+            "--template",
+            "invite",
+            "--var",
+            "name=Dana Park",
+            "--var",
+            "email=dana@contoso.com",
+            "--var",
+            "event=the launch",
+        ],
+        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+        100,
+        30,
+        state.clone(),
+    );
+    let screen = t.wait_text("Ready.");
+    assert!(screen.contains("Dana Park <dana@contoso.com>"), "{screen}");
+    assert!(screen.contains("the launch for Dana"), "{screen}");
+    assert!(screen.contains("Join us for **the launch**."), "{screen}");
+    assert!(screen.contains("Markdown"), "{screen}");
+    drop(t);
+
+    let mut t = Pty::spawn_with_state(
+        &["--graph-url", &url],
+        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+        100,
+        30,
+        state,
+    );
+    // The filled-in form of the first start was journaled: kept for later.
+    t.wait_text("Recover a draft");
+    t.send("\x1b");
+    t.wait_for("the blank form", 10, |s| !s.contains("Recover a draft"));
+    t.send("Lee Chen <lee.chen@contoso.com>");
+    t.send("\x1bt"); // Alt-T
+    let screen = t.wait_for("the templates listed", 10, |s| {
+        s.contains("Templates") && s.contains("thanks")
+    });
+    assert!(screen.contains("invite"), "{screen}");
+    assert!(screen.contains("asks what"), "{screen}");
+    t.send("\x1b[B"); // down to "thanks"
+    t.send(ENTER);
+    t.wait_text("needs a value for {{what}}");
+    t.send("the review");
+    t.send(ENTER);
+    t.wait_text("Started from the template “thanks”.");
+    let screen = t.screen();
+    assert!(screen.contains("Thanks, Lee"), "{screen}");
+    assert!(
+        screen.contains("Thank you for the review, Lee."),
+        "{screen}"
+    );
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    let m = &emu.messages()[0];
+    assert_eq!(m["subject"], "Thanks, Lee");
+    assert_eq!(
+        m["toRecipients"][0]["emailAddress"]["address"],
+        "lee.chen@contoso.com"
+    );
+    assert_eq!(m["body"]["content"], "Thank you for the review, Lee.");
+}

@@ -204,7 +204,7 @@ fn footer_and_help_come_from_the_keymap() {
         assert!(footer.contains(part), "footer lacks {part}: {footer}");
     }
     update(&mut m, key(KeyCode::F(1)));
-    let (rows, _) = draw(&m, 100, 40);
+    let (rows, _) = draw(&m, 100, 50);
     let screen = rows.join("\n");
     for b in &m.session.keymap.bindings {
         let start: String = b.help.chars().take(14).collect();

@@ -4,7 +4,7 @@
 use super::exit_code_for;
 use crate::config::Error;
 use crate::graph::SavedMessage;
-use crate::service::batch::{Item, LineResult, Merge, Source, WAVE, read};
+use crate::service::batch::{Item, LineResult, Merge, Options, Source, WAVE, read};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -21,14 +21,42 @@ fn source(file: &Path) -> Result<Source, Error> {
     Ok(Source::File(file.to_path_buf()))
 }
 
+/// What every line shares: the template (`--template`), the profile's
+/// signature (unless `--no-signature`), the checks (unless `--force`).
+fn options(
+    cli: &crate::config::args::Cli,
+    args: &crate::config::args::DraftArgs,
+) -> Result<Options, Error> {
+    if !args.var.is_empty() {
+        return Err(Error::usage(
+            "--var with --batch: each line's fields are the template's variables",
+        ));
+    }
+    let settings = crate::config::session::settings(cli)?;
+    let template = match &args.template {
+        Some(name) => Some(
+            crate::store::templates::load(crate::config::templates_dir().as_deref(), name)
+                .map_err(Error::usage)?,
+        ),
+        None => None,
+    };
+    Ok(Options {
+        template,
+        today: crate::util::today(),
+        signature: args.text.signature(settings.signature.as_ref()),
+        checks: (!args.force).then_some(settings.checks),
+    })
+}
+
 /// Every line checked before anything is sent: the keys of the good ones
 /// (all of them, or nothing is sent) and how many there are.
 fn check_all(
     file: &Path,
     src: &Source,
+    opts: &Options,
 ) -> Result<(std::collections::HashSet<String>, usize), Error> {
     let mut keys = std::collections::HashSet::new();
-    let lines = read(src, &mut |item| {
+    let lines = read(src, opts, &mut |item| {
         keys.insert(item.key);
     })
     .map_err(|errs| {
@@ -59,13 +87,13 @@ struct Report {
 /// `graft draft --batch`: reads, checks, creates, reports. Exit 0 only if every line worked.
 pub fn run(
     cli: &crate::config::args::Cli,
-    file: &Path,
-    json_out: bool,
-    retries: u32,
-    again: bool,
+    args: &crate::config::args::DraftArgs,
 ) -> Result<(), Error> {
+    let (json_out, retries, again) = (args.json, args.retries, args.again);
+    let file = args.batch.as_deref().unwrap_or(Path::new("-"));
     let src = source(file)?;
-    let (keys, total) = check_all(file, &src)?;
+    let opts = options(cli, args)?;
+    let (keys, total) = check_all(file, &src, &opts)?;
     let s = super::session(cli)?;
     let rt = super::runtime()?;
     let tty = std::io::stderr().is_terminal() && !json_out;
@@ -96,7 +124,7 @@ pub fn run(
     };
     // The file was checked whole: reading it again cannot fail on a line
     // (a file changed in between is read as it is now, and checked again).
-    read(&src, &mut |item| {
+    read(&src, &opts, &mut |item| {
         wave.push(item);
         if wave.len() == WAVE {
             flush(&mut wave, &mut merge, &mut report);

@@ -136,14 +136,31 @@ fn content_from(
     args: &crate::config::args::DraftArgs,
 ) -> Result<crate::core::content::DraftContent, Error> {
     use crate::core::content::{DraftContent, Importance};
-    let typed = crate::core::record::Fields {
+    let mut typed = crate::core::record::Fields {
         to: args.to.join(", "),
         cc: args.cc.join(", "),
         bcc: args.bcc.join(", "),
         subject: args.subject.clone(),
         body: args.text.read()?,
     };
-    let format = args.text.format();
+    let mut format = args.text.format();
+    // A template fills what the flags leave (its body unless one is given).
+    if let Some(name) = &args.template {
+        let (t, fmt) = crate::config::prefill::from_template(name, &args.var)?;
+        let or = |a: &mut String, b: String| {
+            if a.trim().is_empty() {
+                *a = b;
+            }
+        };
+        or(&mut typed.to, t.to);
+        or(&mut typed.cc, t.cc);
+        or(&mut typed.bcc, t.bcc);
+        or(&mut typed.subject, t.subject);
+        if !args.text.given() {
+            typed.body = t.body;
+            format = fmt;
+        }
+    }
     let more = crate::core::record::MoreText {
         importance: match args.importance.as_deref() {
             Some("low") => Importance::Low,
@@ -165,8 +182,8 @@ fn content_from(
 /// `graft draft`: one draft, no form. Exit codes: 0 created, 2 bad input,
 /// 3 sign-in needed or refused, 4 Graph rejected it, 5 network or service failure.
 pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Error> {
-    if let Some(file) = &args.batch {
-        return batch::run(cli, file, args.json, args.retries, args.again);
+    if args.batch.is_some() {
+        return batch::run(cli, args);
     }
     let s = session(cli)?;
     let mut content = content_from(args)?;

@@ -91,6 +91,13 @@ pub struct Prefill {
     /// Start with the body from a file, or from standard input with `-`.
     #[arg(long = "body-file", value_name = "PATH|-", id = "prefill_body_file")]
     pub body_file: Option<std::path::PathBuf>,
+    /// Start from a template (a file in the config folder's templates/;
+    /// the flags above override its headers).
+    #[arg(long = "template", value_name = "NAME", id = "prefill_template")]
+    pub template: Option<String>,
+    /// A template's variable (`--var project=Atlas`); may be given more than once.
+    #[arg(long = "var", value_name = "NAME=VALUE", id = "prefill_var")]
+    pub var: Vec<String>,
     /// A mailto: URL (RFC 6068) to fill the form from.
     #[arg(value_name = "MAILTO")]
     pub mailto: Option<String>,
@@ -325,7 +332,7 @@ pub struct DraftArgs {
     pub json: bool,
     /// Save even if a check (a forgotten attachment, an empty subject, …)
     /// would hold it; the checks are `[checks]` in the config file.
-    #[arg(long, conflicts_with = "batch")]
+    #[arg(long)]
     pub force: bool,
     /// Automatic retries on throttling, service errors and network failures.
     #[arg(long, default_value_t = 4, value_name = "N")]
@@ -342,4 +349,12 @@ pub struct DraftArgs {
     /// With --batch: make anew the lines whose drafts were sent or deleted since.
     #[arg(long, requires = "batch")]
     pub again: bool,
+    /// Write it from a template (a file in the config folder's templates/):
+    /// its headers and body with --var values filled in; with --batch, each
+    /// line's fields are the variables.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// A template's variable (`--var project=Atlas`); may be given more than once.
+    #[arg(long, value_name = "NAME=VALUE", requires = "template")]
+    pub var: Vec<String>,
 }

@@ -28,6 +28,7 @@ pub enum Action {
     Quote,
     Spell,
     Signature,
+    Template,
     Quit,
 }
 
@@ -49,6 +50,8 @@ pub enum Context {
     Reader,
     /// Suggestions for a misspelled word.
     Spell,
+    /// The templates, and a variable's value.
+    Template,
 }
 
 /// What a key does inside a dialog.

@@ -262,6 +262,11 @@ pub fn spell_config(
     }
 }
 
+/// Where templates are kept: `templates/` beside the config file.
+pub fn templates_dir() -> Option<PathBuf> {
+    config_path().and_then(|p| p.parent().map(|d| d.join("templates")))
+}
+
 /// `$GRAFT_CONFIG`, else `~/.config/graft/config.toml`.
 pub fn config_path() -> Option<PathBuf> {
     std::env::var_os("GRAFT_CONFIG")

@@ -20,10 +20,44 @@ pub fn read_body(body: Option<&str>, file: Option<&std::path::Path>) -> Result<S
     String::from_utf8(bytes).map_err(|_| Error::usage("the body is not valid UTF-8 text"))
 }
 
-/// The form's starting text from `--to/--cc/--bcc/--subject/--body-file` and a mailto: URL.
-pub fn prefill(
-    p: &crate::config::args::Prefill,
-) -> Result<Option<crate::core::record::Fields>, Error> {
+/// The form's starting text, and its body's format when a template says it.
+pub type Prefilled = (
+    Option<crate::core::record::Fields>,
+    Option<crate::core::content::BodyFormat>,
+);
+
+/// A template's text with `--var` values (and the built-in ones) filled in.
+pub fn from_template(
+    name: &str,
+    vars: &[String],
+) -> Result<
+    (
+        crate::core::record::Fields,
+        crate::core::content::BodyFormat,
+    ),
+    Error,
+> {
+    let t = crate::store::templates::load(crate::config::templates_dir().as_deref(), name)
+        .map_err(Error::usage)?;
+    let mut given = crate::core::template::Vars::new();
+    for v in vars {
+        let (k, val) = crate::core::template::parse_var(v).map_err(Error::usage)?;
+        given.insert(k, val);
+    }
+    let fields = t.render(&given, &crate::util::today()).map_err(|missing| {
+        let flags: Vec<String> = missing.iter().map(|m| format!("--var {m}=…")).collect();
+        Error::usage(format!(
+            "template {name} needs a value for {}: give {}",
+            missing.join(", "),
+            flags.join(" ")
+        ))
+    })?;
+    Ok((fields, t.format))
+}
+
+/// The form's starting text from `--to/--cc/--bcc/--subject/--body-file`,
+/// a template and a mailto: URL.
+pub fn prefill(p: &crate::config::args::Prefill) -> Result<Prefilled, Error> {
     let m = match &p.mailto {
         Some(word) if !word.contains(':') && !word.contains('@') => {
             return Err(Error::usage(unknown_command(word)));
@@ -39,19 +73,40 @@ pub fn prefill(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let (t, format) = match &p.template {
+        Some(name) => {
+            let (f, fmt) = from_template(name, &p.var)?;
+            (f, Some(fmt))
+        }
+        None if !p.var.is_empty() => {
+            return Err(Error::usage("--var needs --template NAME"));
+        }
+        None => (Default::default(), None),
+    };
+    // The flags and the link first; the template fills what they leave.
+    let or = |a: String, b: &str| {
+        if a.trim().is_empty() {
+            b.to_string()
+        } else {
+            a
+        }
+    };
     let body = match &p.body_file {
         Some(path) => read_body(None, Some(path))?,
         None => m.body.clone().unwrap_or_default(),
     };
     let fields = crate::core::record::Fields {
-        to: join(&p.to, &m.to),
-        cc: join(&p.cc, &m.cc),
-        bcc: join(&p.bcc, &m.bcc),
-        subject: p.subject.clone().or(m.subject.clone()).unwrap_or_default(),
-        body,
+        to: or(join(&p.to, &m.to), &t.to),
+        cc: or(join(&p.cc, &m.cc), &t.cc),
+        bcc: or(join(&p.bcc, &m.bcc), &t.bcc),
+        subject: or(
+            p.subject.clone().or(m.subject.clone()).unwrap_or_default(),
+            &t.subject,
+        ),
+        body: or(body, &t.body),
     };
     let empty = fields == crate::core::record::Fields::default();
-    Ok((!empty).then_some(fields))
+    Ok(((!empty).then_some(fields), format))
 }
 
 /// What to say about a word that is neither a subcommand nor a mailto: URL

@@ -16,3 +16,4 @@ pub mod mailbox;
 pub mod mailto;
 pub mod record;
 pub mod spell;
+pub mod template;

@@ -225,9 +225,82 @@ fn records(source: &Source) -> std::io::Result<Box<dyn Iterator<Item = Record> +
     })))
 }
 
+/// What every line of a merge shares: a template whose variables the lines
+/// give, the profile's signature, and the checks each line must pass.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub template: Option<crate::core::template::Template>,
+    /// `{{date}}`'s value.
+    pub today: String,
+    pub signature: Option<crate::core::content::Signature>,
+    /// The checks a line must pass (none: `--force`).
+    pub checks: Option<crate::core::checks::Checks>,
+}
+
+/// A line's fields as a template's variables (lists joined with `, `).
+fn variables(raw: &str) -> Result<crate::core::template::Vars, String> {
+    let v: serde_json::Map<String, Value> = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+    Ok(v.into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s,
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| {
+                        x.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| x.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect())
+}
+
+/// A line through the template: its fields are the variables; what the
+/// template leaves empty (To, say) the line's own field fills; `attach`,
+/// `importance` and `key` keep their meaning.
+fn templated(t: &crate::core::template::Template, raw: &str, today: &str) -> Result<Line, String> {
+    let vars = variables(raw)?;
+    let f = t.render(&vars, today).map_err(|missing| {
+        format!(
+            "template {} needs {} (a field of the line)",
+            t.name,
+            missing.join(", ")
+        )
+    })?;
+    let own = |k: &str| vars.get(k).cloned().unwrap_or_default();
+    let or = |a: String, k: &str| if a.trim().is_empty() { own(k) } else { a };
+    let line: serde_json::Map<String, Value> = serde_json::from_str(raw).unwrap_or_default();
+    let pick = |k: &str| line.get(k).cloned();
+    Ok(Line {
+        to: OneOrMany::One(or(f.to, "to")),
+        cc: OneOrMany::One(or(f.cc, "cc")),
+        bcc: OneOrMany::One(or(f.bcc, "bcc")),
+        subject: or(f.subject, "subject"),
+        body: or(f.body, "body"),
+        format: t.format,
+        importance: pick("importance")
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default(),
+        attach: pick("attach")
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default(),
+        key: pick("key").and_then(|v| v.as_str().map(str::to_string)),
+    })
+}
+
 /// Reads every line, calling `each` with the good ones in order; a bad line
 /// is named (the first [`MAX_NAMED`]) and counted.
-pub fn read(source: &Source, each: &mut dyn FnMut(Item)) -> Result<usize, Vec<String>> {
+pub fn read(
+    source: &Source,
+    opts: &Options,
+    each: &mut dyn FnMut(Item),
+) -> Result<usize, Vec<String>> {
     let base = source.base();
     let mut errors = Vec::new();
     let mut bad = 0usize;
@@ -235,9 +308,20 @@ pub fn read(source: &Source, each: &mut dyn FnMut(Item)) -> Result<usize, Vec<St
     let mut seen: std::collections::HashMap<u64, usize> = Default::default();
     let all = records(source).map_err(|e| vec![e.to_string()])?;
     for (n, raw, line) in all {
+        let line = match &opts.template {
+            // A line is its template's variables: any field is one.
+            Some(t) if !raw.is_empty() => templated(t, &raw, &opts.today),
+            _ => line,
+        };
+        // A template's drafts are not another template's: its name is
+        // part of each line's key.
+        let keyed = match &opts.template {
+            Some(t) => format!("template:{}\n{raw}", t.name),
+            None => raw,
+        };
         let result = line
             .map_err(|e| vec![format!("line {n}: {e}")])
-            .and_then(|l| item(n, &raw, l, &base, &mut seen));
+            .and_then(|l| item(n, &keyed, l, &base, opts, &mut seen));
         match result {
             Ok(item) => {
                 good += 1;
@@ -264,7 +348,11 @@ pub fn read(source: &Source, each: &mut dyn FnMut(Item)) -> Result<usize, Vec<St
 #[cfg(test)]
 fn parse(text: &str) -> Result<Vec<Item>, Vec<String>> {
     let mut items = Vec::new();
-    read(&Source::Text(text.to_string()), &mut |i| items.push(i))?;
+    read(
+        &Source::Text(text.to_string()),
+        &Options::default(),
+        &mut |i| items.push(i),
+    )?;
     Ok(items)
 }
 
@@ -275,6 +363,7 @@ fn item(
     raw: &str,
     line: Line,
     base: &Path,
+    opts: &Options,
     seen: &mut std::collections::HashMap<u64, usize>,
 ) -> Result<Item, Vec<String>> {
     let mut errors = Vec::new();
@@ -289,7 +378,7 @@ fn item(
         importance: line.importance,
         ..Default::default()
     };
-    let content = match DraftContent::from_typed(&typed, line.format, &more) {
+    let mut content = match DraftContent::from_typed(&typed, line.format, &more) {
         Ok(c) => c,
         Err(bad) => {
             return Err(bad
@@ -315,6 +404,42 @@ fn item(
                 files.push(f)
             }
             Err(e) => errors.push(format!("line {n}: attach: {e}")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    content.signature = opts.signature.clone();
+    // The body's (and signature's) pictures go inline, as in the form.
+    let plan = crate::core::inline::plan(&content, &[]);
+    let pictures: Vec<(String, String)> = plan
+        .check
+        .iter()
+        .map(|(src, cid)| {
+            let p = std::path::Path::new(&crate::core::inline::path_of(src)).to_path_buf();
+            let p = if p.is_relative() && !src.starts_with('~') {
+                base.join(p)
+            } else {
+                p
+            };
+            (p.to_string_lossy().into_owned(), cid.clone())
+        })
+        .collect();
+    for f in crate::store::files::check_images(&pictures) {
+        match f {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(format!("line {n}: {e}")),
+        }
+    }
+    if let Some(checks) = &opts.checks {
+        let attached = files.iter().filter(|f| !f.inline).count();
+        let warnings = crate::core::checks::check(&content, attached, checks);
+        if !warnings.is_empty() {
+            let list: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+            errors.push(format!(
+                "line {n}: not saved: {} (--force saves it anyway)",
+                list.join("; ")
+            ));
         }
     }
     if !errors.is_empty() {

@@ -6,3 +6,4 @@ pub mod files;
 pub mod history;
 pub mod journal;
 pub mod spelling;
+pub mod templates;

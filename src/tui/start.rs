@@ -49,13 +49,14 @@ fn session_for(cli: &Cli, s: &Session) -> Result<app::Session, Error> {
 fn form_model(
     cli: &Cli,
     s: &Session,
-    prefill: Option<crate::core::record::Fields>,
+    (prefill, format): crate::config::prefill::Prefilled,
     answer: Option<crate::service::answer::Opened>,
 ) -> Result<(Model, Option<JournalStore>, Vec<Effect>), Error> {
     let session = session_for(cli, s)?;
     let mut startup = app::Startup {
         seed: uuid::Uuid::new_v4().as_u64_pair().0,
         prefill,
+        format,
         ..app::Startup::default()
     };
     let store = match journal_store(cli.demo) {
@@ -155,14 +156,14 @@ pub fn run_answer(
     if let Some(why) = crate::terminal::session::unusable() {
         return Err(Error::terminal(why));
     }
-    run_session(cli, s, rt, None, Some(opened))
+    run_session(cli, s, rt, (None, None), Some(opened))
 }
 
 fn run_session(
     cli: &Cli,
     s: Session,
     rt: tokio::runtime::Runtime,
-    prefill: Option<crate::core::record::Fields>,
+    prefill: crate::config::prefill::Prefilled,
     answer: Option<crate::service::answer::Opened>,
 ) -> Result<(), Error> {
     let guard = rt.enter();

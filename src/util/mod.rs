@@ -16,6 +16,18 @@ pub fn clock() -> String {
     )
 }
 
+/// Today's date, `2026-12-02` (UTC; the local offset when the system
+/// tells it), for templates' `{{date}}`.
+pub fn today() -> String {
+    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        now.month() as u8,
+        now.day()
+    )
+}
+
 /// Now, UTC, RFC 3339 with seconds.
 pub fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc();

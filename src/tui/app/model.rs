@@ -176,6 +176,8 @@ pub enum Dialog {
     },
     /// F9: suggestions for a misspelled word.
     Spell(Box<super::spell::SpellDialog>),
+    /// Alt-T: the templates, to start from one.
+    Template(Box<super::dialog::template::TemplateDialog>),
 }
 
 /// Where a draft went that graft will not save over.
@@ -624,8 +626,10 @@ pub struct Model {
 pub struct Startup {
     /// Feeds jitter and new draft keys.
     pub seed: u64,
-    /// Text to begin with (a mailto: link, prefill flags).
+    /// Text to begin with (a mailto: link, prefill flags, a template).
     pub prefill: Option<Fields>,
+    /// The body's format to begin with (a template's).
+    pub format: Option<crate::core::content::BodyFormat>,
     /// Drafts of earlier sessions the server does not hold: offered first.
     pub recover: Vec<JournalRecord>,
     /// Lines for the status pane (an unreadable journal, no journal at all…).
@@ -727,6 +731,9 @@ impl Model {
         m.draft_key = m.fresh_key();
         if let Some(fields) = &startup.prefill {
             m.fill(fields);
+        }
+        if let Some(format) = startup.format {
+            m.form.body_format = format;
         }
         m.form.signature = signature;
         if !startup.recover.is_empty() {

@@ -140,6 +140,11 @@ pub enum Msg {
     /// The body's new pictures, checked: inline attachments, or what is
     /// wrong with each.
     ImagesChecked(Vec<Result<crate::core::attach::AttachedFile, String>>),
+    /// The templates were read (or why not), with today's date.
+    Templates {
+        result: Result<Vec<crate::core::template::Template>, String>,
+        today: String,
+    },
     /// A word went into the personal word list (or why not).
     Learned(Result<String, String>),
     /// People search results for a query (empty on failure: completion just has less).
@@ -247,6 +252,8 @@ pub enum Effect {
     },
     /// Add this word to the personal word list.
     Learn(String),
+    /// Read the templates.
+    ListTemplates,
     /// Check the body's new pictures (source, content id) to attach inline.
     CheckImages(Vec<(String, String)>),
     /// Have Graph make an answer with this client key.
@@ -363,6 +370,9 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         } => super::spell::on_suggested(model, field, miss, suggestions),
         Msg::Learned(result) => super::spell::on_learned(model, result),
         Msg::ImagesChecked(found) => super::images::on_checked(model, found),
+        Msg::Templates { result, today } => {
+            super::dialog::template::on_listed(model, result, today)
+        }
         Msg::Tick { kind, seq } => save::on_tick(model, kind, seq),
         Msg::JournalDone { result } => super::journal::on_done(model, result),
         Msg::SyncedEntry(entry) => {
@@ -522,6 +532,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Answer => super::dialog::mail::open(model),
         Action::Spell => super::spell::on_key(model),
         Action::Signature => toggle_signature(model),
+        Action::Template => super::dialog::template::open(model),
         Action::Quote => {
             if model.form.answer.is_some() {
                 model.dialog = Some(Dialog::Quote { scroll: 0 });

@@ -22,6 +22,25 @@ impl Runner {
         });
     }
 
+    /// Reads every template in the config folder's templates/.
+    pub(super) fn list_templates(&self) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let dir = crate::config::templates_dir();
+            let result = match &dir {
+                None => Err("no config folder to find templates in".to_string()),
+                Some(d) => crate::store::templates::list(d)
+                    .iter()
+                    .map(|(name, _)| crate::store::templates::load(Some(d), name))
+                    .collect(),
+            };
+            let _ = tx.send(Msg::Templates {
+                result,
+                today: crate::util::today(),
+            });
+        });
+    }
+
     pub(super) fn complete_path(&self, input: String) {
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {

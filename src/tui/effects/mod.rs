@@ -209,6 +209,7 @@ impl Runner {
             Effect::Suggest { field, miss } => self.spell(spell::SpellOp::Suggest { field, miss }),
             Effect::Learn(word) => self.spell(spell::SpellOp::Learn(word)),
             Effect::CheckImages(images) => self.check_images(images),
+            Effect::ListTemplates => self.list_templates(),
             Effect::StartSignIn => self.start_sign_in(),
             Effect::CancelSignIn => self.cancel_sign_in(),
             Effect::CheckFile(input) => self.check_file(input),

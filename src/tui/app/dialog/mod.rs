@@ -15,6 +15,7 @@ pub mod more;
 pub mod recover;
 pub mod signin;
 pub mod spell;
+pub mod template;
 
 use super::model::{Dialog, Model};
 use super::update::Outcome;
@@ -82,6 +83,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Routed {
         Dialog::Mail(_) => mail::on_key(model, key),
         Dialog::Quote { .. } => help::on_key(model, key),
         Dialog::Spell(_) => spell::on_key(model, key),
+        Dialog::Template(_) => template::on_key(model, key),
     };
     match reply {
         Reply::Stay(out) => Routed::Done(out),

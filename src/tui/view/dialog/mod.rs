@@ -11,6 +11,7 @@ mod more;
 mod recover;
 mod signin;
 mod spell;
+mod template;
 
 use super::Canvas;
 use crate::config::keymap::{Context, DialogAction};
@@ -41,6 +42,7 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
         Dialog::Mail(d) => mail::draw(model, d, frame, area),
         Dialog::Quote { scroll } => mail::quote(model, *scroll, frame, area),
         Dialog::Spell(d) => spell::draw(model, d, frame, area),
+        Dialog::Template(d) => return template::draw(model, d, frame, area),
     }
     None
 }

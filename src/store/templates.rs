@@ -1,0 +1,77 @@
+//! Templates: files in the config folder's `templates/` (`NAME.md`,
+//! `NAME.html`, `NAME.txt` or just `NAME`), read when chosen.
+
+use crate::core::content::BodyFormat;
+use crate::core::template::Template;
+use std::path::{Path, PathBuf};
+
+/// A template file is refused past this size.
+const MAX_TEMPLATE: u64 = 1024 * 1024;
+
+/// The body format a file's name says.
+fn format_of(path: &Path) -> BodyFormat {
+    match path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("md" | "markdown") => BodyFormat::Markdown,
+        Some("html" | "htm") => BodyFormat::Html,
+        _ => BodyFormat::Text,
+    }
+}
+
+/// The templates in `dir`, by name (the file name without its extension).
+pub fn list(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_string_lossy().into_owned();
+            (!name.starts_with('.')).then_some((crate::util::sanitize::line(&name), p))
+        })
+        .collect();
+    out.sort();
+    out.truncate(500);
+    out
+}
+
+/// Reads the template `name` from `dir` (or the file `name` names, when it
+/// is a path).
+pub fn load(dir: Option<&Path>, name: &str) -> Result<Template, String> {
+    let path = if name.contains('/') || name.contains('\\') {
+        crate::store::files::expand_home(name)
+    } else {
+        let dir = dir.ok_or("no config folder to find templates in")?;
+        let found = list(dir).into_iter().find(|(n, _)| n == name);
+        match found {
+            Some((_, p)) => p,
+            None => {
+                let names: Vec<String> = list(dir).into_iter().map(|(n, _)| n).collect();
+                return Err(if names.is_empty() {
+                    format!(
+                        "no template “{name}”: {} holds none (a template is a file there: headers such as To: and Subject:, a blank line, the body)",
+                        dir.display()
+                    )
+                } else {
+                    format!(
+                        "no template “{name}” in {} (there: {})",
+                        dir.display(),
+                        names.join(", ")
+                    )
+                });
+            }
+        }
+    };
+    let text = crate::util::fs::read_small(&path, MAX_TEMPLATE)
+        .map_err(|e| format!("template {}: {e}", path.display()))?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string());
+    Template::parse(&stem, &text, format_of(&path))
+}

@@ -1,0 +1,154 @@
+//! Alt-T: the templates in the config folder's `templates/`, to start
+//! from one. Choosing one asks, one at a time, for each variable it needs
+//! a value for, then fills the form: the header fields it sets where the
+//! form's are empty, its body where the body is empty (else at the cursor).
+
+use super::Reply;
+use crate::config::keymap::{Context, DialogAction};
+use crate::core::line::LineEdit;
+use crate::core::template::{Template, Vars};
+use crate::tui::app::model::{Dialog, Field, Model, StatusEntry};
+use crate::tui::app::update::{Effect, Outcome};
+use crossterm::event::KeyEvent;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TemplateDialog {
+    /// The templates (none until read).
+    pub list: Vec<Template>,
+    pub selected: usize,
+    /// Still reading the folder.
+    pub loading: bool,
+    /// Why the list is empty or a template could not be read.
+    pub message: Option<String>,
+    /// `{{date}}`'s value, from when the list was read.
+    pub today: String,
+    /// Asking for a variable: its name, what is typed, the values so far.
+    pub asking: Option<(String, LineEdit, Vars)>,
+}
+
+pub fn open(model: &mut Model) -> Outcome {
+    model.dialog = Some(Dialog::Template(Box::new(TemplateDialog {
+        loading: true,
+        ..Default::default()
+    })));
+    Outcome::redraw().with(vec![Effect::ListTemplates])
+}
+
+/// The folder was read.
+pub fn on_listed(
+    model: &mut Model,
+    result: Result<Vec<Template>, String>,
+    today: String,
+) -> Outcome {
+    let Some(Dialog::Template(d)) = &mut model.dialog else {
+        return Outcome::none();
+    };
+    d.loading = false;
+    d.today = today;
+    match result {
+        Ok(list) if list.is_empty() => {
+            d.message = Some("No templates yet: a template is a file in the config folder's templates/ (headers such as To: and Subject:, a blank line, then the body; {{name}} for a variable).".into());
+        }
+        Ok(list) => d.list = list,
+        Err(e) => d.message = Some(e),
+    }
+    Outcome::redraw()
+}
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+    let action = model.session.keymap.in_dialog(Context::Template, &key);
+    let Some(Dialog::Template(d)) = &mut model.dialog else {
+        return Reply::Pass;
+    };
+    if let Some((_, input, _)) = &mut d.asking {
+        return match action {
+            Some(DialogAction::Choose) => next(model),
+            Some(DialogAction::Close) => {
+                d.asking = None;
+                Reply::Stay(Outcome::redraw())
+            }
+            _ => match super::edit_line(input, &key) {
+                Some(_) => Reply::Stay(Outcome::redraw()),
+                None => Reply::Stay(Outcome::none()),
+            },
+        };
+    }
+    let n = d.list.len();
+    match action {
+        Some(DialogAction::Up) if n > 0 => {
+            d.selected = (d.selected + n - 1) % n;
+            Reply::Stay(Outcome::redraw())
+        }
+        Some(DialogAction::Down) if n > 0 => {
+            d.selected = (d.selected + 1) % n;
+            Reply::Stay(Outcome::redraw())
+        }
+        Some(DialogAction::Choose) if n > 0 => {
+            d.asking = Some((String::new(), LineEdit::default(), Vars::new()));
+            next(model)
+        }
+        Some(DialogAction::Close) => Reply::Close(Outcome::redraw()),
+        _ => Reply::Pass,
+    }
+}
+
+/// Takes the value typed (if a variable was asked), then asks for the next
+/// variable still without one, or fills the form.
+fn next(model: &mut Model) -> Reply {
+    let form_to = model.text(Field::To);
+    let Some(Dialog::Template(d)) = &mut model.dialog else {
+        return Reply::Pass;
+    };
+    let Some((name, input, mut vars)) = d.asking.take() else {
+        return Reply::Stay(Outcome::none());
+    };
+    if !name.is_empty() {
+        vars.insert(name, input.text().to_string());
+    }
+    let mut t = d.list[d.selected].clone();
+    // Who it is for: the form's To, when the template names nobody.
+    if t.to.trim().is_empty() {
+        t.to = form_to;
+    }
+    match t.render(&vars, &d.today) {
+        Err(missing) => {
+            d.asking = Some((missing[0].clone(), LineEdit::default(), vars));
+            Reply::Stay(Outcome::redraw())
+        }
+        Ok(fields) => {
+            let name = t.name.clone();
+            apply(model, &fields, t.format);
+            model.status.push(StatusEntry::Info(format!(
+                "Started from the template “{name}”."
+            )));
+            Reply::Close(Outcome::redraw())
+        }
+    }
+}
+
+/// Fills the form from a template's text.
+fn apply(
+    model: &mut Model,
+    f: &crate::core::record::Fields,
+    format: crate::core::content::BodyFormat,
+) {
+    for (field, text) in [
+        (Field::To, &f.to),
+        (Field::Cc, &f.cc),
+        (Field::Bcc, &f.bcc),
+        (Field::Subject, &f.subject),
+    ] {
+        if model.text(field).trim().is_empty() && !text.is_empty() {
+            model.set_text(field, text);
+        }
+    }
+    if model.body_text().trim().is_empty() {
+        model.set_text(Field::Body, &f.body);
+        model.body_jump(0, 0);
+        model.form.body_format = format;
+    } else {
+        model.body_insert(&f.body);
+    }
+    model.form.focus = Field::Body;
+    model.form.edited();
+}

@@ -1,0 +1,84 @@
+//! The templates, and the question for a variable's value.
+
+use super::{Canvas, dim, hint_line, key, list_popup, popup};
+use crate::config::keymap::Context;
+use crate::tui::app::Model;
+use crate::tui::app::dialog::template::TemplateDialog;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::ListItem;
+
+pub(super) fn draw(
+    model: &Model,
+    d: &TemplateDialog,
+    frame: &mut Canvas,
+    area: Rect,
+) -> Option<Position> {
+    if let Some((name, input, vars)) = &d.asking {
+        let t = &d.list[d.selected];
+        let text = crate::util::sanitize::line(input.text());
+        let lines = vec![
+            Line::from(format!(" “{}” needs a value for {{{{{name}}}}}:", t.name)),
+            Line::from(vec![
+                Span::styled(" Value: ", key(model.session.palette())),
+                Span::raw(text.clone()),
+            ]),
+            Line::styled(format!(" ({} given so far)", vars.len()), dim()),
+            Line::raw(""),
+            hint_line(model, Context::Template, |a| {
+                matches!(
+                    a,
+                    crate::config::keymap::DialogAction::Choose
+                        | crate::config::keymap::DialogAction::Close
+                )
+            }),
+        ];
+        let rect = popup(frame, area, lines, " Template ", 70);
+        let col = unicode_width::UnicodeWidthStr::width(
+            text.chars()
+                .take(input.cursor_chars())
+                .collect::<String>()
+                .as_str(),
+        ) as u16;
+        return Some(Position::new(
+            (rect.x + 1 + 8 + col).min(rect.right().saturating_sub(2)),
+            rect.y + 2,
+        ));
+    }
+    let head = vec![Line::styled(
+        " Start from a template (in the config folder's templates/):",
+        dim(),
+    )];
+    let items: Vec<ListItem> = if d.loading {
+        vec![ListItem::new(Line::styled("Reading…", dim()))]
+    } else if let Some(m) = &d.message {
+        vec![ListItem::new(Line::styled(m.clone(), dim()))]
+    } else {
+        d.list
+            .iter()
+            .map(|t| {
+                let needs = t.needs();
+                let mut spans = vec![Span::raw(t.name.clone())];
+                if !t.subject.is_empty() {
+                    spans.push(Span::styled(format!("  {}", t.subject), dim()));
+                }
+                if !needs.is_empty() {
+                    spans.push(Span::styled(
+                        format!("  · asks {}", needs.join(", ")),
+                        dim(),
+                    ));
+                }
+                ListItem::new(Line::from(spans))
+            })
+            .collect()
+    };
+    let tail = vec![Line::raw(""), hint_line(model, Context::Template, |_| true)];
+    list_popup(
+        frame,
+        area,
+        " Templates ",
+        80,
+        (head, items, d.selected, tail),
+    );
+    None
+}
