@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{ctrl, key, model, type_text};
+use common::{alt, ctrl, key, model, type_text};
 use crossterm::event::KeyCode;
 use graft::tui::app::{Field, Model, StatusEntry, update};
 use graft::tui::view::view;
@@ -536,4 +536,54 @@ fn the_body_counts_words_and_characters() {
     );
     let (rows, _) = draw(&m, 100, 30);
     assert!(rows.iter().any(|r| r.contains(&want)), "{want}");
+}
+
+/// Alt-P shows the Markdown body as the recipient will see it: rendered
+/// (no asterisks or hashes), pictures named, the signature below; any
+/// other key closes it.
+#[test]
+fn the_preview_shows_the_markdown_rendered_with_the_signature() {
+    let mut m = model();
+    m.session.signature = Some(graft::core::content::Signature {
+        text: "**Lee Chen**".into(),
+        format: graft::core::content::BodyFormat::Markdown,
+    });
+    m.form.signature = m.session.signature.clone();
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    update(&mut m, ctrl('t'));
+    for c in "# Plan\n\nShip **Friday**:\n\n- notes\n- ![chart](chart.png)".chars() {
+        let k = if c == '\n' {
+            key(KeyCode::Enter)
+        } else {
+            key(KeyCode::Char(c))
+        };
+        update(&mut m, k);
+    }
+    update(&mut m, alt('p'));
+    let (rows, _) = draw(&m, 100, 30);
+    let screen = rows.join("\n");
+    for want in [
+        "Preview · Markdown",
+        "Plan",
+        "Ship Friday:",
+        "• notes",
+        "[picture, sent inline: chart]",
+        "Lee Chen",
+    ] {
+        assert!(screen.contains(want), "lacks {want}:\n{screen}");
+    }
+    // In the preview's box the line is rendered; the body behind it keeps
+    // what was typed.
+    assert!(
+        rows.iter().any(|r| r.starts_with("│Ship Friday:")),
+        "{screen}"
+    );
+    assert!(
+        rows.iter().any(|r| r.starts_with("┃Ship **Friday**:")),
+        "{screen}"
+    );
+    update(&mut m, key(KeyCode::Char('x')));
+    assert!(m.dialog.is_none(), "any other key closes it");
 }

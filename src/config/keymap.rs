@@ -29,6 +29,7 @@ pub enum Action {
     Spell,
     Signature,
     Template,
+    Preview,
     Quit,
 }
 

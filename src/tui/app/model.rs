@@ -176,6 +176,11 @@ pub enum Dialog {
     },
     /// F9: suggestions for a misspelled word.
     Spell(Box<super::spell::SpellDialog>),
+    /// Alt-P: the draft as the recipient will see it; `scroll` is the
+    /// first line shown.
+    Preview {
+        scroll: u16,
+    },
     /// Alt-T: the templates, to start from one.
     Template(Box<super::dialog::template::TemplateDialog>),
 }

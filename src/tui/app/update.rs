@@ -533,6 +533,10 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Spell => super::spell::on_key(model),
         Action::Signature => toggle_signature(model),
         Action::Template => super::dialog::template::open(model),
+        Action::Preview => {
+            model.dialog = Some(Dialog::Preview { scroll: 0 });
+            Outcome::redraw()
+        }
         Action::Quote => {
             if model.form.answer.is_some() {
                 model.dialog = Some(Dialog::Quote { scroll: 0 });

@@ -2,6 +2,7 @@
 
 mod dialog;
 mod form;
+mod markdown;
 pub mod screen;
 pub mod status;
 mod wrap;

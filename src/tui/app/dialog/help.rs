@@ -13,7 +13,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     // scroll at the last line.
     let page = (model.form.screen_rows.saturating_sub(4)).max(1) as u16;
     // The help and the quoted original scroll alike.
-    let (Some(Dialog::Help { scroll }) | Some(Dialog::Quote { scroll })) = &mut model.dialog else {
+    let (Some(Dialog::Help { scroll })
+    | Some(Dialog::Quote { scroll })
+    | Some(Dialog::Preview { scroll })) = &mut model.dialog
+    else {
         return Reply::Stay(Outcome::none());
     };
     *scroll = match action {

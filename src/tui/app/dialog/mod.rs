@@ -81,7 +81,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Routed {
         Dialog::Attach(_) => attach::on_key(model, key),
         Dialog::History(_) => history::on_key(model, key),
         Dialog::Mail(_) => mail::on_key(model, key),
-        Dialog::Quote { .. } => help::on_key(model, key),
+        Dialog::Quote { .. } | Dialog::Preview { .. } => help::on_key(model, key),
         Dialog::Spell(_) => spell::on_key(model, key),
         Dialog::Template(_) => template::on_key(model, key),
     };

@@ -1,14 +1,14 @@
 //! F8: the messages to answer (a search box over a list), one message open
 //! to read, and Alt-Q: the quoted original of the answer being written.
 
-use super::{Canvas, centered, dim, hint_line, list_popup};
+use super::{Canvas, dim, hint_line, list_popup, text_box};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
 use crate::tui::app::dialog::mail::{FOLDERS, MailDialog, Reading, folder_in};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Clear, ListItem, Paragraph, Wrap};
+use ratatui::widgets::ListItem;
 
 pub(super) fn draw(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) {
     match &d.reading {
@@ -124,48 +124,4 @@ pub(super) fn quote(model: &Model, scroll: u16, frame: &mut Canvas, area: Rect) 
         Vec::new(),
         Line::styled(" ↑↓ PgUp PgDn scroll · any other key closes ", dim()),
     );
-}
-
-/// A box as large as the screen allows (100 wide at most) with `lines`
-/// scrolled by `scroll` (stopped at the end), `bottom` lines under them and
-/// `hint` in the bottom border.
-fn text_box(
-    frame: &mut Canvas,
-    area: Rect,
-    title: &str,
-    (lines, scroll): (Vec<Line<'_>>, u16),
-    bottom: Vec<Line<'_>>,
-    hint: Line<'_>,
-) {
-    let p = frame.palette();
-    let w = area.width.min(100);
-    let inner_w = w.saturating_sub(2);
-    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let total = para.line_count(inner_w) as u16;
-    let foot = Paragraph::new(bottom).wrap(Wrap { trim: false });
-    let fh = foot.line_count(inner_w) as u16;
-    let h = (total + fh + 2).min(area.height);
-    let rect = centered(area, w, h);
-    frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .title(title.to_string())
-        .border_style(p.warn())
-        .title_bottom(hint.right_aligned());
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let shown = inner.height.saturating_sub(fh);
-    let scroll = scroll.min(total.saturating_sub(shown));
-    let text_area = Rect {
-        height: shown,
-        ..inner
-    };
-    frame.render_widget(para.scroll((scroll, 0)), text_area);
-    if fh > 0 {
-        let foot_area = Rect {
-            y: inner.y + shown,
-            height: fh.min(inner.height),
-            ..inner
-        };
-        frame.render_widget(foot, foot_area);
-    }
 }

@@ -8,6 +8,7 @@ mod help;
 mod history;
 mod mail;
 mod more;
+mod preview;
 mod recover;
 mod signin;
 mod spell;
@@ -42,9 +43,54 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
         Dialog::Mail(d) => mail::draw(model, d, frame, area),
         Dialog::Quote { scroll } => mail::quote(model, *scroll, frame, area),
         Dialog::Spell(d) => spell::draw(model, d, frame, area),
+        Dialog::Preview { scroll } => preview::draw(model, *scroll, frame, area),
         Dialog::Template(d) => return template::draw(model, d, frame, area),
     }
     None
+}
+
+/// A box as large as the screen allows (100 wide at most) with `lines`
+/// scrolled by `scroll` (stopped at the end), `bottom` lines under them and
+/// `hint` in the bottom border.
+pub(super) fn text_box(
+    frame: &mut Canvas,
+    area: Rect,
+    title: &str,
+    (lines, scroll): (Vec<Line<'_>>, u16),
+    bottom: Vec<Line<'_>>,
+    hint: Line<'_>,
+) {
+    let p = frame.palette();
+    let w = area.width.min(100);
+    let inner_w = w.saturating_sub(2);
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = para.line_count(inner_w) as u16;
+    let foot = Paragraph::new(bottom).wrap(Wrap { trim: false });
+    let fh = foot.line_count(inner_w) as u16;
+    let h = (total + fh + 2).min(area.height);
+    let rect = centered(area, w, h);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(title.to_string())
+        .border_style(p.warn())
+        .title_bottom(hint.right_aligned());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let shown = inner.height.saturating_sub(fh);
+    let scroll = scroll.min(total.saturating_sub(shown));
+    let text_area = Rect {
+        height: shown,
+        ..inner
+    };
+    frame.render_widget(para.scroll((scroll, 0)), text_area);
+    if fh > 0 {
+        let foot_area = Rect {
+            y: inner.y + shown,
+            height: fh.min(inner.height),
+            ..inner
+        };
+        frame.render_widget(foot, foot_area);
+    }
 }
 
 /// A box `w` × `h` in the middle of `area` (clipped to it).

@@ -1,0 +1,325 @@
+//! Markdown drawn as the recipient's mail client shows the HTML it becomes:
+//! headings, emphasis, lists, quotes, code, links and pictures, as styled
+//! lines for the read-only preview (Alt-P).
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+/// The styled lines of `md` (wrapped by the paragraph that shows them).
+pub fn lines(md: &str, accent: Style) -> Vec<Line<'static>> {
+    let mut r = Renderer {
+        out: Vec::new(),
+        line: Vec::new(),
+        styles: vec![Style::default()],
+        lists: Vec::new(),
+        quote: 0,
+        code_block: false,
+        link: None,
+        accent,
+        bare: false,
+    };
+    for ev in Parser::new_ext(md, crate::core::inline::markdown_options()) {
+        r.event(ev);
+    }
+    r.flush();
+    while r.out.last().is_some_and(|l| l.spans.is_empty()) {
+        r.out.pop();
+    }
+    r.out
+}
+
+struct Renderer {
+    out: Vec<Line<'static>>,
+    line: Vec<Span<'static>>,
+    styles: Vec<Style>,
+    /// Open lists: the next number (ordered) or none (bullets).
+    lists: Vec<Option<u64>>,
+    quote: usize,
+    code_block: bool,
+    /// The destination of the link being written.
+    link: Option<String>,
+    accent: Style,
+    /// The line being written has its margin already (a list item's marker).
+    bare: bool,
+}
+
+impl Renderer {
+    fn style(&self) -> Style {
+        *self.styles.last().unwrap_or(&Style::default())
+    }
+
+    fn push_style(&mut self, s: Style) {
+        let top = self.style().patch(s);
+        self.styles.push(top);
+    }
+
+    fn pop_style(&mut self) {
+        if self.styles.len() > 1 {
+            self.styles.pop();
+        }
+    }
+
+    /// The margin every line of the current block starts with.
+    fn margin(&self) -> Vec<Span<'static>> {
+        let mut m = Vec::new();
+        for _ in 0..self.quote {
+            m.push(Span::styled("│ ", self.accent));
+        }
+        if !self.lists.is_empty() {
+            m.push(Span::raw("  ".repeat(self.lists.len())));
+        }
+        m
+    }
+
+    fn flush(&mut self) {
+        if std::mem::take(&mut self.bare) {
+            self.out.push(Line::from(std::mem::take(&mut self.line)));
+        } else if !self.line.is_empty() {
+            let mut spans = self.margin();
+            spans.append(&mut self.line);
+            self.out.push(Line::from(spans));
+        }
+    }
+
+    fn blank(&mut self) {
+        self.flush();
+        if self.out.last().is_some_and(|l| !l.spans.is_empty()) {
+            self.out.push(Line::raw(""));
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        let style = self.style();
+        let mut first = true;
+        for part in t.split('\n') {
+            if !first {
+                self.flush();
+            }
+            first = false;
+            if !part.is_empty() {
+                self.line.push(Span::styled(part.to_string(), style));
+            }
+        }
+    }
+
+    fn event(&mut self, ev: Event<'_>) {
+        match ev {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => {
+                if self.code_block {
+                    let style = Style::default().add_modifier(Modifier::DIM);
+                    for l in t.lines() {
+                        self.line.push(Span::styled(format!("    {l}"), style));
+                        self.flush();
+                    }
+                } else {
+                    self.text(&t);
+                }
+            }
+            Event::Code(t) => self.line.push(Span::styled(
+                t.to_string(),
+                self.style().add_modifier(Modifier::REVERSED),
+            )),
+            Event::SoftBreak => self.line.push(Span::raw(" ")),
+            Event::HardBreak => self.flush(),
+            Event::Rule => {
+                self.blank();
+                self.out.push(Line::styled("─".repeat(40), self.accent));
+                self.out.push(Line::raw(""));
+            }
+            Event::TaskListMarker(done) => {
+                self.line.push(Span::raw(if done { "☑ " } else { "☐ " }));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let t = crate::core::content::html_text(&h);
+                self.text(t.trim_end_matches('\n'));
+            }
+            Event::FootnoteReference(f) => self.line.push(Span::raw(format!("[{f}]"))),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {}
+            Tag::Heading { level, .. } => {
+                self.blank();
+                let mut s = self.accent.add_modifier(Modifier::BOLD);
+                if level == HeadingLevel::H1 {
+                    s = s.add_modifier(Modifier::UNDERLINED);
+                }
+                self.push_style(s);
+            }
+            Tag::BlockQuote(_) => {
+                self.blank();
+                self.quote += 1;
+            }
+            Tag::CodeBlock(_) => {
+                self.blank();
+                self.code_block = true;
+            }
+            Tag::List(start) => {
+                if self.lists.is_empty() {
+                    self.blank();
+                } else {
+                    self.flush();
+                }
+                self.lists.push(start);
+            }
+            Tag::Item => {
+                self.flush();
+                let depth = self.lists.len().saturating_sub(1);
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        let m = format!("{n}. ");
+                        *n += 1;
+                        m
+                    }
+                    _ => "• ".to_string(),
+                };
+                // The item's marker stands in the margin of its list; its
+                // text follows on the same line.
+                let mut spans: Vec<Span<'static>> = Vec::new();
+                for _ in 0..self.quote {
+                    spans.push(Span::styled("│ ", self.accent));
+                }
+                spans.push(Span::raw("  ".repeat(depth)));
+                spans.push(Span::styled(marker, self.accent));
+                self.line = spans;
+                self.bare = true;
+            }
+            Tag::Emphasis => self.push_style(Style::default().add_modifier(Modifier::ITALIC)),
+            Tag::Strong => self.push_style(Style::default().add_modifier(Modifier::BOLD)),
+            Tag::Strikethrough => {
+                self.push_style(Style::default().add_modifier(Modifier::CROSSED_OUT))
+            }
+            Tag::Link { dest_url, .. } => {
+                self.link = Some(dest_url.to_string());
+                self.push_style(self.accent.add_modifier(Modifier::UNDERLINED));
+            }
+            Tag::Image { dest_url, .. } => {
+                let what = if crate::core::inline::is_local(&dest_url) {
+                    "picture, sent inline"
+                } else {
+                    "picture"
+                };
+                self.line
+                    .push(Span::styled(format!("[{what}: "), self.accent));
+                self.push_style(Style::default().add_modifier(Modifier::ITALIC));
+            }
+            Tag::Table(_) => self.blank(),
+            Tag::TableHead | Tag::TableRow => self.flush(),
+            Tag::TableCell if !self.line.is_empty() => {
+                self.line.push(Span::styled(" │ ", self.accent));
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                if self.lists.is_empty() {
+                    self.blank();
+                } else {
+                    self.flush();
+                }
+            }
+            TagEnd::Heading(_) => {
+                self.pop_style();
+                self.blank();
+            }
+            TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.quote = self.quote.saturating_sub(1);
+                self.blank();
+            }
+            TagEnd::CodeBlock => {
+                self.code_block = false;
+                self.blank();
+            }
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+                if self.lists.is_empty() {
+                    self.blank();
+                }
+            }
+            TagEnd::Item => self.flush(),
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_style(),
+            TagEnd::Link => {
+                self.pop_style();
+                if let Some(url) = self.link.take() {
+                    self.line.push(Span::styled(
+                        format!(" ({url})"),
+                        Style::default().add_modifier(Modifier::DIM),
+                    ));
+                }
+            }
+            TagEnd::Image => {
+                self.pop_style();
+                self.line.push(Span::styled("]", self.accent));
+            }
+            TagEnd::TableHead => {
+                let style = Style::default().add_modifier(Modifier::BOLD);
+                for s in &mut self.line {
+                    s.style = s.style.patch(style);
+                }
+                self.flush();
+            }
+            TagEnd::TableRow => self.flush(),
+            TagEnd::Table => self.blank(),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(md: &str) -> Vec<String> {
+        lines(md, Style::default())
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn markdown_reads_as_the_recipient_sees_it() {
+        let md = "# Plan\n\nHello **Dana**, see [the doc](https://x.io).\n\n- one\n- two\n  1. sub\n\n> quoted\n\n```\ncode here\n```\n\n![logo](logo.png)";
+        assert_eq!(
+            text(md),
+            [
+                "Plan",
+                "",
+                "Hello Dana, see the doc (https://x.io).",
+                "",
+                "• one",
+                "• two",
+                "  1. sub",
+                "",
+                "│ quoted",
+                "",
+                "    code here",
+                "",
+                "[picture, sent inline: logo]",
+            ]
+        );
+        let styled = lines("**b** *i*", Style::default());
+        assert!(
+            styled[0].spans[0]
+                .style
+                .add_modifier
+                .contains(Modifier::BOLD)
+        );
+        assert!(
+            styled[0].spans[2]
+                .style
+                .add_modifier
+                .contains(Modifier::ITALIC)
+        );
+    }
+}
