@@ -13,6 +13,21 @@ const ENTER: &str = "\r";
 const CTRL_S: &str = "\x13";
 const CTRL_Q: &str = "\x11";
 
+/// graft on the emulator with this state directory (and so its config
+/// file and folders), not yet waited on.
+fn open_in(emu: &Emulator, state: &std::sync::Arc<tempfile::TempDir>, extra: &[&str]) -> Pty {
+    let url = emu.graph_url();
+    let mut args = vec!["--graph-url", url.as_str()];
+    args.extend_from_slice(extra);
+    Pty::spawn_with_state(
+        &args,
+        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+        100,
+        30,
+        state.clone(),
+    )
+}
+
 fn open(emu: &Emulator) -> Pty {
     let url = emu.graph_url();
     let pty = Pty::spawn(
@@ -983,14 +998,7 @@ fn a_misspelled_word_is_underlined_then_replaced_or_learnt() {
         format!("spell = [\"en_TEST\"]\nspell_path = [\"{dicts}\"]\n"),
     )
     .unwrap();
-    let url = emu.graph_url();
-    let mut t = Pty::spawn_with_state(
-        &["--graph-url", &url],
-        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
-        100,
-        30,
-        state.clone(),
-    );
+    let mut t = open_in(&emu, &state, &[]);
     t.wait_text("Ready.");
     t.send("dana@contoso.com");
     t.send(TAB);
@@ -1128,14 +1136,7 @@ fn an_html_signature_with_a_logo_goes_below_the_body() {
         ),
     )
     .unwrap();
-    let url = emu.graph_url();
-    let mut t = Pty::spawn_with_state(
-        &["--graph-url", &url],
-        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
-        100,
-        30,
-        state,
-    );
+    let mut t = open_in(&emu, &state, &[]);
     t.wait_text("Ready.");
     t.wait_text("┄ signature: Dana Park · Contoso");
     t.send("dana@contoso.com");
@@ -1204,11 +1205,10 @@ fn a_template_with_variables_fills_the_form() {
         "Subject: Thanks, {{first_name}}\n\nThank you for {{what}}, {{first_name}}.\n",
     )
     .unwrap();
-    let url = emu.graph_url();
-    let t = Pty::spawn_with_state(
+    let t = open_in(
+        &emu,
+        &state,
         &[
-            "--graph-url",
-            &url,
             "--template",
             "invite",
             "--var",
@@ -1218,10 +1218,6 @@ fn a_template_with_variables_fills_the_form() {
             "--var",
             "event=the launch",
         ],
-        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
-        100,
-        30,
-        state.clone(),
     );
     let screen = t.wait_text("Ready.");
     assert!(screen.contains("Dana Park <dana@contoso.com>"), "{screen}");
@@ -1230,13 +1226,7 @@ fn a_template_with_variables_fills_the_form() {
     assert!(screen.contains("Markdown"), "{screen}");
     drop(t);
 
-    let mut t = Pty::spawn_with_state(
-        &["--graph-url", &url],
-        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
-        100,
-        30,
-        state,
-    );
+    let mut t = open_in(&emu, &state, &[]);
     // The filled-in form of the first start was journaled: kept for later.
     t.wait_text("Recover a draft");
     t.send("\x1b");

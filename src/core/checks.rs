@@ -98,26 +98,21 @@ impl std::fmt::Display for Warning {
             Warning::ManyRecipients(n, max) => {
                 write!(f, "it goes to {n} recipients (more than {max})")
             }
-            Warning::Misspelled(words) => {
-                let shown: Vec<&str> = words.iter().take(5).map(String::as_str).collect();
-                let more = words.len().saturating_sub(shown.len());
-                write!(f, "words not in the dictionary: {}", shown.join(", "))?;
-                if more > 0 {
-                    write!(f, " and {more} more")?;
-                }
-                Ok(())
-            }
-            Warning::Outside(list) => {
-                let shown: Vec<&str> = list.iter().take(5).map(String::as_str).collect();
-                let more = list.len().saturating_sub(shown.len());
-                write!(f, "it goes outside the organisation: {}", shown.join(", "))?;
-                if more > 0 {
-                    write!(f, " and {more} more")?;
-                }
-                Ok(())
-            }
+            Warning::Misspelled(words) => some(f, "words not in the dictionary", words),
+            Warning::Outside(list) => some(f, "it goes outside the organisation", list),
         }
     }
+}
+
+/// `label: a, b, c, d, e and 3 more`.
+fn some(f: &mut std::fmt::Formatter<'_>, label: &str, list: &[String]) -> std::fmt::Result {
+    let shown: Vec<&str> = list.iter().take(5).map(String::as_str).collect();
+    let more = list.len().saturating_sub(shown.len());
+    write!(f, "{label}: {}", shown.join(", "))?;
+    if more > 0 {
+        write!(f, " and {more} more")?;
+    }
+    Ok(())
 }
 
 /// What the user wrote: the body without its signature (after a `-- `

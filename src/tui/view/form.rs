@@ -243,47 +243,36 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
         return None;
     }
     // An answer: the quote Graph made follows what is typed, folded to one
-    // line at the foot of the body (Alt-Q reads it whole).
-    if let Some(a) = &model.form.answer
-        && inner.height >= 2
-    {
-        inner.height -= 1;
-        let key = model
-            .session
-            .keymap
-            .keys_label(crate::tui::app::Action::Quote);
-        let fold = Line::from(vec![
-            Span::styled("┄ quoted below: ", p.accent()),
-            Span::styled(
+    // line at the foot of the body (Alt-Q reads it whole); the signature
+    // goes between them, one line naming it.
+    let folds = [
+        model.form.answer.as_ref().map(|a| {
+            (
+                "┄ quoted below: ",
                 format!("{} · {} ", a.original_from, a.original_subject),
-                Style::default().add_modifier(Modifier::DIM),
-            ),
-            Span::styled(format!("({key} reads it)"), p.accent()),
-        ]);
-        let foot = Rect {
-            y: inner.y + inner.height,
-            height: 1,
-            ..inner
-        };
-        frame.render_widget(Paragraph::new(fold), foot);
-    }
-    // The signature goes below what is typed (above an answer's quote):
-    // one line naming it.
-    if let Some(line) = signature_line(model)
-        && inner.height >= 2
-    {
+                crate::tui::app::Action::Quote,
+                "reads it",
+            )
+        }),
+        signature_line(model).map(|l| {
+            (
+                "┄ signature: ",
+                format!("{l} "),
+                crate::tui::app::Action::Signature,
+                "drops it",
+            )
+        }),
+    ];
+    for (what, text, action, does) in folds.into_iter().flatten() {
+        if inner.height < 2 {
+            break;
+        }
         inner.height -= 1;
-        let key = model
-            .session
-            .keymap
-            .keys_label(crate::tui::app::Action::Signature);
+        let key = model.session.keymap.keys_label(action);
         let fold = Line::from(vec![
-            Span::styled("┄ signature: ", p.accent()),
-            Span::styled(
-                format!("{line} "),
-                Style::default().add_modifier(Modifier::DIM),
-            ),
-            Span::styled(format!("({key} drops it)"), p.accent()),
+            Span::styled(what, p.accent()),
+            Span::styled(text, Style::default().add_modifier(Modifier::DIM)),
+            Span::styled(format!("({key} {does})"), p.accent()),
         ]);
         let foot = Rect {
             y: inner.y + inner.height,
