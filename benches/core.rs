@@ -164,3 +164,50 @@ fn serialise_large_create_body(bencher: divan::Bencher) {
     };
     bencher.bench_local(|| serde_json::to_vec(&content.create_body(Some("key"))).unwrap());
 }
+
+/// The profile's dictionary: Hunspell's en_US where it is installed, else
+/// the small one the tests ship.
+fn speller() -> graft::core::spell::Speller {
+    let system = std::path::Path::new("/usr/share/hunspell");
+    let (dir, name) = if system.join("en_US.aff").exists() {
+        (system.to_path_buf(), "en_US")
+    } else {
+        (
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hunspell"),
+            "en_TEST",
+        )
+    };
+    graft::store::spelling::load(&graft::store::spelling::SpellConfig {
+        languages: vec![name.into()],
+        configured: true,
+        dirs: vec![dir],
+        words: None,
+    })
+    .expect("a dictionary")
+}
+
+/// Loading the dictionary (once, on the worker, with the first check).
+#[divan::bench(sample_count = 10)]
+fn spell_load(b: divan::Bencher) {
+    b.bench(speller);
+}
+
+/// A check of the whole body after a pause, on the worker: the first one
+/// (every word looked up) and a later one (words seen before are cached).
+#[divan::bench(args = ["small", "1MiB"], sample_count = 10)]
+fn spell_check(b: divan::Bencher, size: &str) {
+    let body = match size {
+        "small" => "Hello Dana, the quartrly figures are below; plese review them.".to_string(),
+        _ => big_body(),
+    };
+    let s = speller();
+    b.bench(|| s.misspelled(body.split('\n'), graft::core::content::BodyFormat::Text));
+}
+
+/// The first check of a 1 MiB body on a fresh speller (nothing cached).
+#[divan::bench(sample_count = 5)]
+fn spell_check_cold_1mib(b: divan::Bencher) {
+    let body = big_body();
+    b.with_inputs(speller)
+        .bench_values(|s| s.misspelled(body.split('\n'), graft::core::content::BodyFormat::Text));
+}

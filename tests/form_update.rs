@@ -1332,3 +1332,45 @@ fn without_a_dictionary_the_spell_key_says_what_to_install() {
         m.status.last()
     );
 }
+
+/// With `misspelled = true` in `[checks]`, a save with words still
+/// underlined is held once, naming them; Ctrl-S again saves anyway. Off
+/// (the default), the same draft saves at once.
+#[test]
+fn the_misspelled_words_check_holds_a_save_once_when_turned_on() {
+    use graft::core::spell::Miss;
+    let mut m = model();
+    type_text(&mut m, "dana@contoso.com");
+    for _ in 0..4 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    type_text(&mut m, "teh end");
+    let generation = m.form.generation;
+    let miss = Miss {
+        line: 0,
+        start: 0,
+        end: 3,
+        word: "teh".into(),
+    };
+    update(
+        &mut m,
+        Msg::Spelled {
+            generation,
+            subject: vec![],
+            body: vec![miss],
+        },
+    );
+    let mut on = m.clone();
+    on.session.checks.misspelled = true;
+    let out = update(&mut on, ctrl('s'));
+    assert!(!out.effects.iter().any(|e| matches!(e, Effect::Create { .. })));
+    assert!(
+        matches!(on.status.last(), Some(StatusEntry::Check(s)) if s.contains("words not in the dictionary: teh")),
+        "{:?}",
+        on.status.last()
+    );
+    let out = update(&mut on, ctrl('s'));
+    assert!(out.effects.iter().any(|e| matches!(e, Effect::Create { .. })), "saved anyway");
+    let out = update(&mut m, ctrl('s'));
+    assert!(out.effects.iter().any(|e| matches!(e, Effect::Create { .. })), "off by default");
+}
