@@ -1363,14 +1363,28 @@ fn the_misspelled_words_check_holds_a_save_once_when_turned_on() {
     let mut on = m.clone();
     on.session.checks.misspelled = true;
     let out = update(&mut on, ctrl('s'));
-    assert!(!out.effects.iter().any(|e| matches!(e, Effect::Create { .. })));
+    assert!(
+        !out.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Create { .. }))
+    );
     assert!(
         matches!(on.status.last(), Some(StatusEntry::Check(s)) if s.contains("words not in the dictionary: teh")),
         "{:?}",
         on.status.last()
     );
     let out = update(&mut on, ctrl('s'));
-    assert!(out.effects.iter().any(|e| matches!(e, Effect::Create { .. })), "saved anyway");
+    assert!(
+        out.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Create { .. })),
+        "saved anyway"
+    );
     let out = update(&mut m, ctrl('s'));
-    assert!(out.effects.iter().any(|e| matches!(e, Effect::Create { .. })), "off by default");
+    assert!(
+        out.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Create { .. })),
+        "off by default"
+    );
 }
