@@ -381,9 +381,11 @@ fn pick_by_search_reply_all_type_above_the_quote_and_save_twice() {
     t.send("\r");
     t.wait_text("From:     Dana Lee");
     t.send("a");
-    let screen = t.wait_text("Reply all to Dana Lee");
+    // The whole frame, not the first part of it the terminal has read.
+    let screen = t.wait_for("the answer in the form", 10, |s| {
+        s.contains("Reply all to Dana Lee") && s.contains("quoted below")
+    });
     assert!(screen.contains("RE: Q3 budget review"), "{screen}");
-    assert!(screen.contains("quoted below"), "{screen}");
     assert!(
         screen.contains("megan.bowen@contoso.onmicrosoft.com"),
         "{screen}"

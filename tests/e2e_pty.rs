@@ -1013,8 +1013,9 @@ fn a_misspelled_word_is_underlined_then_replaced_or_learnt() {
     // F9 in the body: the word at the cursor or the next one — from the
     // end of the body, around to the first.
     t.send("\x1b[20~");
-    let screen = t.wait_text("Spelling");
-    assert!(screen.contains("“budegt” is not in en_TEST"), "{screen}");
+    let screen = t.wait_for("the suggestions", 10, |s| {
+        s.contains("“budegt” is not in en_TEST") && s.contains("add to word list")
+    });
     assert!(screen.contains("budget"), "{screen}");
     t.send(ENTER);
     t.wait_text("the budget is below");
@@ -1219,7 +1220,9 @@ fn a_template_with_variables_fills_the_form() {
             "event=the launch",
         ],
     );
-    let screen = t.wait_text("Ready.");
+    let screen = t.wait_for("the form filled in", 10, |s| {
+        s.contains("Ready.") && s.contains("Join us for **the launch**.")
+    });
     assert!(screen.contains("Dana Park <dana@contoso.com>"), "{screen}");
     assert!(screen.contains("the launch for Dana"), "{screen}");
     assert!(screen.contains("Join us for **the launch**."), "{screen}");
