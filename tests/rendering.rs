@@ -587,3 +587,27 @@ fn the_preview_shows_the_markdown_rendered_with_the_signature() {
     update(&mut m, key(KeyCode::Char('x')));
     assert!(m.dialog.is_none(), "any other key closes it");
 }
+
+/// Alt-T with no templates says where to put one, whole (wrapped), at 80x24.
+#[test]
+fn the_template_picker_says_where_templates_go_when_there_are_none() {
+    let mut m = model();
+    update(&mut m, alt('t'));
+    let why = "No templates yet: put one in /home/dana/.config/graft/templates (headers such as To: and Subject:, a blank line, then the body; {{name}} for a variable).";
+    update(
+        &mut m,
+        graft::tui::app::Msg::Templates {
+            result: Err(why.into()),
+            today: "2026-12-02".into(),
+        },
+    );
+    let (rows, _) = draw(&m, 80, 24);
+    let text: String = rows
+        .iter()
+        .map(|r| r.trim_matches(|c: char| c == '│' || c == ' ' || c == '┃'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for part in ["/home/dana/.config/graft/templates", "for a variable)."] {
+        assert!(text.contains(part), "lacks {part}:\n{}", rows.join("\n"));
+    }
+}

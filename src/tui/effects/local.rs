@@ -29,10 +29,21 @@ impl Runner {
             let dir = crate::config::templates_dir();
             let result = match &dir {
                 None => Err("no config folder to find templates in".to_string()),
-                Some(d) => crate::store::templates::list(d)
-                    .iter()
-                    .map(|(name, _)| crate::store::templates::load(Some(d), name))
-                    .collect(),
+                Some(d) => {
+                    let found = crate::store::templates::list(d);
+                    if found.is_empty() {
+                        // Where to put one, by name.
+                        Err(format!(
+                            "No templates yet: put one in {} (headers such as To: and Subject:, a blank line, then the body; {{{{name}}}} for a variable).",
+                            d.display()
+                        ))
+                    } else {
+                        found
+                            .iter()
+                            .map(|(name, _)| crate::store::templates::load(Some(d), name))
+                            .collect()
+                    }
+                }
             };
             let _ = tx.send(Msg::Templates {
                 result,

@@ -45,14 +45,19 @@ pub(super) fn draw(
             rect.y + 2,
         ));
     }
-    let head = vec![Line::styled(
+    let mut head = vec![Line::styled(
         " Start from a template (in the config folder's templates/):",
         dim(),
     )];
+    // A message wraps in the head; list items are one line each.
+    if let Some(m) = &d.message {
+        head.push(Line::raw(""));
+        head.push(Line::raw(format!(" {m}")));
+    }
     let items: Vec<ListItem> = if d.loading {
         vec![ListItem::new(Line::styled("Reading…", dim()))]
-    } else if let Some(m) = &d.message {
-        vec![ListItem::new(Line::styled(m.clone(), dim()))]
+    } else if d.message.is_some() {
+        Vec::new()
     } else {
         d.list
             .iter()
