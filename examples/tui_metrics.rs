@@ -96,9 +96,9 @@ impl Session {
         }
     }
 
-    /// Types words of `word` letters, pausing `pause` after every `every`
-    /// keys (so the pause's work, the spelling check among it, runs
-    /// between keys as when a person types); returns the echo latencies.
+    /// Types `count` letters, pausing `pause` after every `every` keys (so
+    /// the pause's work, the spelling check among it, runs between keys as
+    /// when a person types); returns the echo latencies.
     fn type_pausing(&mut self, count: usize, every: usize, pause: Duration) -> Vec<Duration> {
         let mut lat = Vec::new();
         for i in 0..count / every {

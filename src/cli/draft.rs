@@ -26,7 +26,7 @@ pub fn pictures(
     content: &crate::core::content::DraftContent,
 ) -> Result<Vec<crate::core::attach::AttachedFile>, Error> {
     let plan = crate::core::inline::plan(content, &[]);
-    crate::store::files::check_images(&plan.check)
+    crate::store::files::check_images(&plan.check, std::path::Path::new(""))
         .into_iter()
         .collect::<Result<Vec<_>, String>>()
         .map_err(|e| Error::usage(format!("{e}; nothing was sent")))
@@ -146,20 +146,13 @@ fn content_from(
     let mut format = args.text.format();
     // A template fills what the flags leave (its body unless one is given).
     if let Some(name) = &args.template {
-        let (t, fmt) = crate::config::prefill::from_template(name, &args.var)?;
-        let or = |a: &mut String, b: String| {
-            if a.trim().is_empty() {
-                *a = b;
-            }
-        };
-        or(&mut typed.to, t.to);
-        or(&mut typed.cc, t.cc);
-        or(&mut typed.bcc, t.bcc);
-        or(&mut typed.subject, t.subject);
-        if !args.text.given() {
-            typed.body = t.body;
+        let (mut t, fmt) = crate::config::prefill::from_template(name, &args.var)?;
+        if args.text.given() {
+            t.body.clear();
+        } else {
             format = fmt;
         }
+        typed = typed.or(t);
     }
     let more = crate::core::record::MoreText {
         importance: match args.importance.as_deref() {

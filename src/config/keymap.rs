@@ -402,17 +402,11 @@ impl Keymap {
             .iter_mut()
             .filter(|b| !overridden.contains(&b.action))
         {
-            let keep: Vec<bool> = b.keys.iter().map(|k| !taken.contains(k)).collect();
-            let mut i = 0;
-            b.keys.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
-            let mut j = 0;
-            b.key_names.retain(|_| {
-                j += 1;
-                keep.get(j - 1).copied().unwrap_or(true)
-            });
+            (b.keys, b.key_names) = std::mem::take(&mut b.keys)
+                .into_iter()
+                .zip(std::mem::take(&mut b.key_names))
+                .filter(|(k, _)| !taken.contains(k))
+                .unzip();
         }
         one_action_per_key(
             self.bindings

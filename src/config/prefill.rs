@@ -83,28 +83,19 @@ pub fn prefill(p: &crate::config::args::Prefill) -> Result<Prefilled, Error> {
         }
         None => (Default::default(), None),
     };
-    // The flags and the link first; the template fills what they leave.
-    let or = |a: String, b: &str| {
-        if a.trim().is_empty() {
-            b.to_string()
-        } else {
-            a
-        }
-    };
     let body = match &p.body_file {
         Some(path) => read_body(None, Some(path))?,
         None => m.body.clone().unwrap_or_default(),
     };
+    // The flags and the link first; the template fills what they leave.
     let fields = crate::core::record::Fields {
-        to: or(join(&p.to, &m.to), &t.to),
-        cc: or(join(&p.cc, &m.cc), &t.cc),
-        bcc: or(join(&p.bcc, &m.bcc), &t.bcc),
-        subject: or(
-            p.subject.clone().or(m.subject.clone()).unwrap_or_default(),
-            &t.subject,
-        ),
-        body: or(body, &t.body),
-    };
+        to: join(&p.to, &m.to),
+        cc: join(&p.cc, &m.cc),
+        bcc: join(&p.bcc, &m.bcc),
+        subject: p.subject.clone().or(m.subject.clone()).unwrap_or_default(),
+        body,
+    }
+    .or(t);
     let empty = fields == crate::core::record::Fields::default();
     Ok(((!empty).then_some(fields), format))
 }

@@ -10,7 +10,7 @@ pub const DRAFT_KEY_PROPERTY: &str =
     "String {b5d9f5a2-3c4e-4f1b-9a7d-6e2c8f0a1b37} Name GraftDraftKey";
 
 /// How the body is written. Markdown is sent as HTML; the source stays in the form.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BodyFormat {
     #[default]
@@ -112,7 +112,7 @@ pub struct DraftContent {
 
 /// A signature: text, Markdown or HTML, with pictures of local files as
 /// inline attachments like the body's.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Signature {
     pub text: String,
     #[serde(default)]

@@ -26,6 +26,21 @@ pub struct Fields {
     pub body: String,
 }
 
+impl Fields {
+    /// These fields, each empty one filled from `other` (flags over a
+    /// template, a template over a batch line's own fields).
+    pub fn or(self, other: Fields) -> Fields {
+        let pick = |a: String, b: String| if a.trim().is_empty() { b } else { a };
+        Fields {
+            to: pick(self.to, other.to),
+            cc: pick(self.cc, other.cc),
+            bcc: pick(self.bcc, other.bcc),
+            subject: pick(self.subject, other.subject),
+            body: pick(self.body, other.body),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JournalRecord {
     pub version: u32,

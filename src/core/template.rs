@@ -87,29 +87,18 @@ impl Template {
         Ok(t)
     }
 
-    /// The variables it uses, each once, in order (built-in ones too).
-    pub fn variables(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for part in [&self.to, &self.cc, &self.bcc, &self.subject, &self.body] {
-            each_var(part, |name, _| {
-                if !out.iter().any(|o| o == name) {
-                    out.push(name.to_string());
-                }
-            });
-        }
-        out
-    }
-
     /// The variables it needs a value for: not built in, without a fallback.
     pub fn needs(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for part in [&self.to, &self.cc, &self.bcc, &self.subject, &self.body] {
-            each_var(part, |name, fallback| {
-                if fallback.is_none() && !BUILT_IN.contains(&name) && !out.iter().any(|o| o == name)
+        for text in [&self.to, &self.cc, &self.bcc, &self.subject, &self.body] {
+            for part in parts(text) {
+                if let Part::Var(name, None) = part
+                    && !BUILT_IN.contains(&name)
+                    && !out.iter().any(|o| o == name)
                 {
                     out.push(name.to_string());
                 }
-            });
+            }
         }
         out
     }
@@ -181,39 +170,47 @@ fn first_name_of(address: &str) -> Option<String> {
     Some(head + &c.as_str().to_lowercase())
 }
 
-/// Calls `f(name, fallback)` for each `{{…}}` of `s`.
-fn each_var<'a>(s: &'a str, mut f: impl FnMut(&'a str, Option<&'a str>)) {
+/// A piece of a template's text: as written, or a `{{name|fallback}}`.
+enum Part<'a> {
+    Text(&'a str),
+    Var(&'a str, Option<&'a str>),
+}
+
+/// The pieces of `s`, in order (an unclosed `{{` is text).
+fn parts(s: &str) -> Vec<Part<'_>> {
+    let mut out = Vec::new();
     let mut rest = s;
     while let Some(i) = rest.find("{{") {
         let after = &rest[i + 2..];
-        let Some(j) = after.find("}}") else { return };
+        let Some(j) = after.find("}}") else { break };
         let inner = &after[..j];
         let (name, fallback) = match inner.split_once('|') {
             Some((n, d)) => (n.trim(), Some(d)),
             None => (inner.trim(), None),
         };
-        if !name.is_empty() && !name.contains(['{', '\n']) {
-            f(name, fallback);
+        if name.is_empty() || name.contains(['{', '\n']) {
+            out.push(Part::Text(&rest[..i + 2]));
+            rest = after;
+            continue;
         }
+        out.push(Part::Text(&rest[..i]));
+        out.push(Part::Var(name, fallback));
         rest = &after[j + 2..];
     }
+    out.push(Part::Text(rest));
+    out
 }
 
 /// `s` with each `{{name}}` replaced (HTML-escaped for an HTML body).
 fn fill(s: &str, vars: &Vars, html: bool, missing: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find("{{") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 2..];
-        let Some(j) = after.find("}}") else {
-            out.push_str(&rest[i..]);
-            return out;
-        };
-        let inner = &after[..j];
-        let (name, fallback) = match inner.split_once('|') {
-            Some((n, d)) => (n.trim(), Some(d)),
-            None => (inner.trim(), None),
+    for part in parts(s) {
+        let (name, fallback) = match part {
+            Part::Text(t) => {
+                out.push_str(t);
+                continue;
+            }
+            Part::Var(n, f) => (n, f),
         };
         let value = vars
             .get(name)
@@ -234,9 +231,7 @@ fn fill(s: &str, vars: &Vars, html: bool, missing: &mut Vec<String>) -> String {
                 }
             }
         }
-        rest = &after[j + 2..];
     }
-    out.push_str(rest);
     out
 }
 

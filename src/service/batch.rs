@@ -238,12 +238,11 @@ pub struct Options {
 }
 
 /// A line's fields as a template's variables (lists joined with `, `).
-fn variables(raw: &str) -> Result<crate::core::template::Vars, String> {
-    let v: serde_json::Map<String, Value> = serde_json::from_str(raw).map_err(|e| e.to_string())?;
-    Ok(v.into_iter()
+fn variables(line: &serde_json::Map<String, Value>) -> crate::core::template::Vars {
+    line.iter()
         .map(|(k, v)| {
             let text = match v {
-                Value::String(s) => s,
+                Value::String(s) => s.clone(),
                 Value::Array(a) => a
                     .iter()
                     .map(|x| {
@@ -256,33 +255,42 @@ fn variables(raw: &str) -> Result<crate::core::template::Vars, String> {
                 Value::Null => String::new(),
                 other => other.to_string(),
             };
-            (k, text)
+            (k.clone(), text)
         })
-        .collect())
+        .collect()
 }
 
 /// A line through the template: its fields are the variables; what the
 /// template leaves empty (To, say) the line's own field fills; `attach`,
 /// `importance` and `key` keep their meaning.
 fn templated(t: &crate::core::template::Template, raw: &str, today: &str) -> Result<Line, String> {
-    let vars = variables(raw)?;
-    let f = t.render(&vars, today).map_err(|missing| {
-        format!(
-            "template {} needs {} (a field of the line)",
-            t.name,
-            missing.join(", ")
-        )
-    })?;
+    let line: serde_json::Map<String, Value> =
+        serde_json::from_str(raw).map_err(|e| e.to_string())?;
+    let vars = variables(&line);
     let own = |k: &str| vars.get(k).cloned().unwrap_or_default();
-    let or = |a: String, k: &str| if a.trim().is_empty() { own(k) } else { a };
-    let line: serde_json::Map<String, Value> = serde_json::from_str(raw).unwrap_or_default();
+    let f = t
+        .render(&vars, today)
+        .map_err(|missing| {
+            format!(
+                "template {} needs {} (a field of the line)",
+                t.name,
+                missing.join(", ")
+            )
+        })?
+        .or(Fields {
+            to: own("to"),
+            cc: own("cc"),
+            bcc: own("bcc"),
+            subject: own("subject"),
+            body: own("body"),
+        });
     let pick = |k: &str| line.get(k).cloned();
     Ok(Line {
-        to: OneOrMany::One(or(f.to, "to")),
-        cc: OneOrMany::One(or(f.cc, "cc")),
-        bcc: OneOrMany::One(or(f.bcc, "bcc")),
-        subject: or(f.subject, "subject"),
-        body: or(f.body, "body"),
+        to: OneOrMany::One(f.to),
+        cc: OneOrMany::One(f.cc),
+        bcc: OneOrMany::One(f.bcc),
+        subject: f.subject,
+        body: f.body,
         format: t.format,
         importance: pick("importance")
             .and_then(|v| serde_json::from_value(v).ok())
@@ -412,20 +420,7 @@ fn item(
     content.signature = opts.signature.clone();
     // The body's (and signature's) pictures go inline, as in the form.
     let plan = crate::core::inline::plan(&content, &[]);
-    let pictures: Vec<(String, String)> = plan
-        .check
-        .iter()
-        .map(|(src, cid)| {
-            let p = std::path::Path::new(&crate::core::inline::path_of(src)).to_path_buf();
-            let p = if p.is_relative() && !src.starts_with('~') {
-                base.join(p)
-            } else {
-                p
-            };
-            (p.to_string_lossy().into_owned(), cid.clone())
-        })
-        .collect();
-    for f in crate::store::files::check_images(&pictures) {
+    for f in crate::store::files::check_images(&plan.check, base) {
         match f {
             Ok(f) => files.push(f),
             Err(e) => errors.push(format!("line {n}: {e}")),

@@ -130,11 +130,18 @@ pub fn complete_path(input: &str) -> Vec<(String, bool)> {
 
 /// Checks the pictures a body shows (source, content id) and makes each an
 /// inline attachment; `Err` names the picture and what is wrong with it.
-pub fn check_images(images: &[(String, String)]) -> Vec<Result<AttachedFile, String>> {
+/// A relative path starts from `base` (a batch file's folder; empty: where
+/// graft runs).
+pub fn check_images(images: &[(String, String)], base: &Path) -> Vec<Result<AttachedFile, String>> {
     images
         .iter()
         .map(|(src, cid)| {
             let path = crate::core::inline::path_of(src);
+            let path = if Path::new(&path).is_relative() && !path.starts_with('~') {
+                base.join(&path).to_string_lossy().into_owned()
+            } else {
+                path
+            };
             check(&path)
                 .map(|f| AttachedFile {
                     inline: true,

@@ -47,11 +47,11 @@ pub fn load(dir: Option<&Path>, name: &str) -> Result<Template, String> {
         crate::store::files::expand_home(name)
     } else {
         let dir = dir.ok_or("no config folder to find templates in")?;
-        let found = list(dir).into_iter().find(|(n, _)| n == name);
-        match found {
-            Some((_, p)) => p,
+        let all = list(dir);
+        match all.iter().find(|(n, _)| n == name) {
+            Some((_, p)) => p.clone(),
             None => {
-                let names: Vec<String> = list(dir).into_iter().map(|(n, _)| n).collect();
+                let names: Vec<String> = all.into_iter().map(|(n, _)| n).collect();
                 return Err(if names.is_empty() {
                     format!(
                         "no template “{name}”: {} holds none (a template is a file there: headers such as To: and Subject:, a blank line, the body)",
@@ -67,11 +67,16 @@ pub fn load(dir: Option<&Path>, name: &str) -> Result<Template, String> {
             }
         }
     };
-    let text = crate::util::fs::read_small(&path, MAX_TEMPLATE)
+    read(&path)
+}
+
+/// Reads the template file at `path` (named by its file name, less the extension).
+pub fn read(path: &Path) -> Result<Template, String> {
+    let text = crate::util::fs::read_small(path, MAX_TEMPLATE)
         .map_err(|e| format!("template {}: {e}", path.display()))?;
     let stem = path
         .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| name.to_string());
-    Template::parse(&stem, &text, format_of(&path))
+        .map(|s| crate::util::sanitize::line(&s.to_string_lossy()))
+        .unwrap_or_default();
+    Template::parse(&stem, &text, format_of(path))
 }

@@ -110,18 +110,44 @@ pub fn on_checked(
 
 /// The misspelled words still in the Subject and Body, in order.
 pub fn live_words(model: &Model) -> Vec<String> {
-    let subject = model.text(Field::Subject);
-    let s = model
-        .spell
-        .subject
+    live(model, Field::Subject)
+        .into_iter()
+        .chain(live(model, Field::Body))
+        .map(|m| m.word)
+        .collect()
+}
+
+/// The words found in the Subject or the Body that the text still says.
+fn live(model: &Model, field: Field) -> Vec<Miss> {
+    let found = match field {
+        Field::Body => &model.spell.body,
+        _ => &model.spell.subject,
+    };
+    found
         .iter()
-        .filter(|m| still_there(&subject, m));
-    let b = model
-        .spell
-        .body
-        .iter()
-        .filter(|m| model.body_line(m.line).is_some_and(|l| still_there(l, m)));
-    s.chain(b).map(|m| m.word.clone()).collect()
+        .filter(|m| there(model, field, m))
+        .cloned()
+        .collect()
+}
+
+/// Whether the Subject or the Body still says `m`'s word where it was found.
+fn there(model: &Model, field: Field, m: &Miss) -> bool {
+    match field {
+        Field::Body => model.body_line(m.line).is_some_and(|l| still_there(l, m)),
+        _ => m.line == 0 && still_there(&model.text(field), m),
+    }
+}
+
+/// Puts the cursor on the word, so it is in sight.
+fn jump_to(model: &mut Model, field: Field, m: &Miss) {
+    if field == Field::Body {
+        model.body_jump(m.line, m.start);
+    } else {
+        let col = m.start.min(u16::MAX as usize) as u16;
+        model
+            .field_mut(field)
+            .move_cursor(ratatui_textarea::CursorMove::Jump(0, col));
+    }
 }
 
 /// Whether `m` still names the word the text holds there.
@@ -169,25 +195,7 @@ pub fn on_key(model: &mut Model) -> Outcome {
     } else {
         (0, model.field(Field::Subject).cursor().1)
     };
-    let subject = model.text(Field::Subject);
-    let line_of = |m: &Miss, model: &'_ Model| -> bool {
-        let line = if field == Field::Body {
-            model.body_line(m.line)
-        } else {
-            (m.line == 0).then_some(subject.as_str())
-        };
-        line.is_some_and(|l| still_there(l, m))
-    };
-    let misses = if field == Field::Body {
-        &model.spell.body
-    } else {
-        &model.spell.subject
-    };
-    let live: Vec<Miss> = misses
-        .iter()
-        .filter(|m| line_of(m, model))
-        .cloned()
-        .collect();
+    let live = live(model, field);
     let here = live
         .iter()
         .find(|m| m.line == row && m.start <= col && col <= m.end)
@@ -208,16 +216,7 @@ pub fn on_key(model: &mut Model) -> Outcome {
     };
     // The cursor goes to the word, so it is in sight behind the dialog.
     model.form.focus = field;
-    if field == Field::Body {
-        model.body_jump(miss.line, miss.start);
-    } else {
-        model
-            .field_mut(Field::Subject)
-            .move_cursor(ratatui_textarea::CursorMove::Jump(
-                0,
-                miss.start.min(u16::MAX as usize) as u16,
-            ));
-    }
+    jump_to(model, field, &miss);
     Outcome::redraw().with(vec![Effect::Suggest { field, miss }])
 }
 
@@ -243,32 +242,19 @@ pub fn on_suggested(
 /// Replaces the word with `with`, through the text widget; in the body the
 /// undo key right after takes it back in one step.
 pub fn replace(model: &mut Model, field: Field, miss: &Miss, with: &str) -> bool {
-    let there = match field {
-        Field::Body => model
-            .body_line(miss.line)
-            .is_some_and(|l| still_there(l, miss)),
-        _ => still_there(&model.text(field), miss),
-    };
-    if !there {
+    if !there(model, field, miss) {
         return false;
     }
-    if field == Field::Body {
-        // One step for the undo key right after (the widget's own undo
-        // would take the deletion and the insertion back one at a time).
-        let before = super::model::BodyBefore {
-            text: model.body_text(),
-            cursor: model.body_cursor(),
-            what: "The replacement was",
-        };
-        model.body_jump(miss.line, miss.start);
-        model.form.before_paste = Some(before);
-    } else {
-        model
-            .field_mut(field)
-            .move_cursor(ratatui_textarea::CursorMove::Jump(
-                0,
-                miss.start.min(u16::MAX as usize) as u16,
-            ));
+    // In the body, one step for the undo key right after (the widget's own
+    // undo would take the deletion and the insertion back one at a time).
+    let before = (field == Field::Body).then(|| super::model::BodyBefore {
+        text: model.body_text(),
+        cursor: model.body_cursor(),
+        what: "The replacement was",
+    });
+    jump_to(model, field, miss);
+    if before.is_some() {
+        model.form.before_paste = before;
     }
     let ta = model.field_mut(field);
     ta.delete_str(miss.end - miss.start);

@@ -16,9 +16,9 @@ impl Runner {
     pub(super) fn check_images(&self, images: Vec<(String, String)>) {
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
-            let _ = tx.send(Msg::ImagesChecked(crate::store::files::check_images(
-                &images,
-            )));
+            let here = std::path::Path::new("");
+            let found = crate::store::files::check_images(&images, here);
+            let _ = tx.send(Msg::ImagesChecked(found));
         });
     }
 
@@ -40,7 +40,7 @@ impl Runner {
                     } else {
                         found
                             .iter()
-                            .map(|(name, _)| crate::store::templates::load(Some(d), name))
+                            .map(|(_, path)| crate::store::templates::read(path))
                             .collect()
                     }
                 }

@@ -88,7 +88,7 @@ pub fn body_key(model: &Model, h: &mut impl Hasher) {
     model.body_lines_total().hash(h);
     model.form.counts.hash(h);
     model.spell.version.hash(h);
-    signature_line(model).hash(h);
+    model.form.signature.hash(h);
     crate::tui::app::attach::summary(&model.form.files).hash(h);
     textarea_key(model.field(Field::Body), h);
 }
