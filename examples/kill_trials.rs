@@ -16,7 +16,7 @@
 //! GRAFT_BIN=/path/to/other/graft cargo run --release --example kill_trials
 //! ```
 
-#[path = "../tests/common/pty.rs"]
+#[path = "../tests/it/common/pty.rs"]
 mod pty;
 
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};

@@ -3,7 +3,7 @@
 //! its reply is lost, the user's text above a quote kept byte for byte, the
 //! command line, and the form (F8, pick by search, answer, save twice).
 
-mod common;
+use crate::common;
 
 use common::pty::Pty;
 use graft::core::answer::{AnswerKind, MailSummary, insert_above_quote};

@@ -1,7 +1,7 @@
 //! Killing graft mid-typing, for real, in a pseudo-terminal: the journal brings
 //! the text back on the next start.
 
-mod common;
+use crate::common;
 
 use common::pty::Pty;
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};

@@ -1,6 +1,6 @@
 //! `graft draft --batch`: many drafts through `$batch`, throttled, rerun.
 
-mod common;
+use crate::common;
 
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! `graft draft` as a script calls it: output, JSON, and each exit code.
 
-mod common;
+use crate::common;
 
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault};
 use serde_json::{Value, json};

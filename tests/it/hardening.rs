@@ -2,7 +2,7 @@
 //! once, hostile or broken servers, huge inputs. Each test names the item of
 //! the hardening list it holds graft to; each would fail without its fix.
 
-mod common;
+use crate::common;
 
 use common::pty::{Pty, journal_texts, unwrapped};
 use graft::core::record::{Fields, JournalRecord};

@@ -1,7 +1,7 @@
 //! The real event loop, driven by scripted terminal events into a `TestBackend`,
 //! saving to the emulator. Checks the async flow and that bursts cost one draw.
 
-mod common;
+use crate::common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use graft::auth::AccessToken;

@@ -1,6 +1,6 @@
 //! What the screen shows, drawn with ratatui's `TestBackend` at several sizes.
 
-mod common;
+use crate::common;
 
 use common::{alt, ctrl, key, model, type_text};
 use crossterm::event::KeyCode;

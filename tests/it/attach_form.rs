@@ -1,7 +1,7 @@
 //! Attachments in the form: the Ctrl-O dialog, saving with files, removing one,
 //! upload progress and failures, the journal; drawn with `TestBackend`.
 
-mod common;
+use crate::common;
 
 use common::{ctrl, key, model, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

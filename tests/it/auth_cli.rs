@@ -2,7 +2,7 @@
 //! runs them, against the emulator's identity platform: with the 0600 file, and
 //! with the secret service (through a stand-in `secret-tool`).
 
-mod common;
+use crate::common;
 
 use graft::emulator::{Emulator, EmulatorConfig};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! `update` and `view`: nothing panics, and the text in the model is exactly
 //! what was typed. Seeds are fixed so a failure repeats.
 
-mod common;
+use crate::common;
 
 use common::{key, model};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -1,6 +1,6 @@
 //! Names typed without an address are resolved before saving, or flagged.
 
-mod common;
+use crate::common;
 
 use common::{ctrl, model, type_text};
 use graft::core::address::Address;

@@ -3,7 +3,7 @@
 //! docs/graph-behaviour.md for the sources) and would fail on a client that
 //! trusted the friendlier model.
 
-mod common;
+use crate::common;
 
 use common::pty::{Pty, unwrapped};
 use graft::auth::AccessToken;

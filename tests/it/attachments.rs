@@ -2,7 +2,7 @@
 //! attachments endpoint, upload sessions with failing chunks resumed, and every
 //! limit refused before anything is sent.
 
-mod common;
+use crate::common;
 
 use graft::core::attach::{self, AttachedFile};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};

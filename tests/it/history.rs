@@ -1,7 +1,7 @@
 //! The history of drafts graft saved: `graft drafts --remote`, and loading one
 //! back into the form (GET, then PATCH with only what changed).
 
-mod common;
+use crate::common;
 
 use common::{ctrl, key, model, type_text};
 use crossterm::event::KeyCode;

@@ -1,6 +1,6 @@
 //! The real binary in a pseudo-terminal against the emulator: type, save, update.
 
-mod common;
+use crate::common;
 
 use common::pty::{Pty, unwrapped};
 use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};

@@ -1,6 +1,6 @@
 //! The form's behaviour through `update` alone: no terminal, no network.
 
-mod common;
+use crate::common;
 
 use common::{alt, ctrl, key, model, type_text};
 use crossterm::event::KeyCode;

@@ -2,7 +2,7 @@
 //! timeouts, refused tokens, no network, a deleted draft. Each story ends with
 //! exactly one message on the server holding the final text, and no journal left.
 
-mod common;
+use crate::common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use graft::auth::{AccessToken, Credentials};
