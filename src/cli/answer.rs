@@ -1,24 +1,27 @@
-//! `graft reply`, `graft reply-all`, `graft forward`: the answer Graph makes
-//! to a message (by id, by webLink, or by a search), saved with the text
-//! given on the command line, or handed to the form to write.
+//! `graft reply`, `graft reply-all`, `graft forward`: an answer to a
+//! message (by id, by webLink, or by a search), saved with the text given
+//! on the command line through the one save path, or handed to the form
+//! to write. The checks run before Graph makes anything; the record is
+//! journalled before `create*` leaves, so a rerun of the same command
+//! after a kill finishes the answer the first run made.
 
-use super::{Session, drafts, exit_code_for, progress_printer, runtime, session};
+use super::{Session, drafts, runtime, session};
 use crate::config::Error;
 use crate::config::args::{AnswerArgs, Cli};
 use crate::core::answer::AnswerKind;
-use crate::service::answer::Opened;
+use crate::core::record::JournalRecord;
 use std::io::{IsTerminal, Write};
 
 /// What the command leads to.
 pub enum Next {
     /// Saved without the form; the report is printed.
     Done,
-    /// The form is to open on this answer (the front end's part), in this
-    /// session and runtime (its connections stay open).
-    Form(Box<(Opened, Session, tokio::runtime::Runtime)>),
+    /// The form is to open on this answer, which it makes first (the front
+    /// end's part), in this session and runtime (its connections stay open).
+    Form(Box<(JournalRecord, Session, tokio::runtime::Runtime)>),
 }
 
-/// Finds the message, makes the answer, and saves it with the text given
+/// Finds the message, checks the answer, and saves it with the text given
 /// (or leaves it to the form).
 pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error> {
     let text_given = args.text.given();
@@ -30,156 +33,147 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
             "the form needs a terminal (over ssh: `ssh -t`); give --body or --body-file to save the answer without it",
         ));
     }
-    let parse = |flag: &str, list: &[String]| {
-        crate::core::address::parse_list_all(&list.join(", ")).map_err(|bad| {
-            Error::usage(
-                bad.iter()
-                    .map(|e| format!("--{flag}: {e}"))
-                    .collect::<Vec<_>>()
-                    .join("\n  "),
-            )
-        })
-    };
-    let to = parse("to", &args.to)?;
-    let cc = parse("cc", &args.cc)?;
-    if kind == AnswerKind::Forward && to.is_empty() {
+    if kind == AnswerKind::Forward && args.to.is_empty() {
         return Err(Error::usage("forward: say whom to forward it to with --to"));
     }
     let body = args.text.read()?;
-    let files = super::draft::check_attachments(&args.attach)
-        .map_err(|e| Error::usage(format!("--attach {e}")))?;
+    let format = args.text.format();
     let s = session(cli)?;
-    if text_given {
-        // What can be checked before Graph makes anything (the text, the
-        // files, the recipients given here), so a held answer leaves
-        // nothing; the subject is Graph's to set.
-        let provisional = crate::core::content::DraftContent {
-            to: to.clone(),
-            cc: cc.clone(),
-            body: body.clone(),
-            ..Default::default()
-        };
-        let before = crate::core::checks::Checks {
-            empty_subject: false,
-            ..s.checks()
-        };
-        let spell = s.spell();
-        let checks = (&before, &spell);
-        super::draft::held_by_checks(checks, &provisional, files.len(), args.force, args.json)?;
-    }
+    // For a forward, --to is whom to; for a reply, recipients to add.
+    let fields = crate::core::record::Fields {
+        to: if kind == AnswerKind::Forward {
+            String::new()
+        } else {
+            args.to.join(", ")
+        },
+        cc: args.cc.join(", "),
+        body,
+        ..Default::default()
+    };
+    let more = crate::core::record::MoreText::default();
+    let mut mine = super::draft::parse_typed(&fields, format, &more)?;
+    mine.signature = args.text.signature(s.signature());
+    let forward_to = if kind == AnswerKind::Forward {
+        crate::core::address::parse_list_all(&args.to.join(", ")).map_err(|bad| {
+            Error::usage(
+                bad.iter()
+                    .map(|e| format!("--to: {e}"))
+                    .collect::<Vec<_>>()
+                    .join("\n  "),
+            )
+        })?
+    } else {
+        Vec::new()
+    };
+    let mut files = super::draft::check_attachments(&args.attach)
+        .map_err(|e| Error::usage(format!("--attach {e}")))?;
+    let attached = files.len();
+    files.extend(super::draft::pictures(&mine)?);
     let rt = runtime()?;
-    let original = rt
+    let (original, read) = rt
         .block_on(crate::service::answer::find(
             &s.client,
             args.message.as_deref(),
             args.search.as_deref(),
         ))
-        .map_err(|e| Error::new(4, e))?;
-    let key = uuid::Uuid::new_v4().to_string();
-    let forward_to = if kind == AnswerKind::Forward {
-        to.clone()
+        .map_err(|e| Error::new(super::exit::NOT_FOUND, e))?;
+    let mut answer = crate::core::answer::Answer::new(kind, &original, &crate::util::now_rfc3339());
+    answer.forward_to = forward_to;
+    // Every check before Graph makes anything: a held answer leaves nothing.
+    let me = s.mailbox.user.clone().or_else(|| {
+        rt.block_on(s.client.me())
+            .ok()
+            .map(|m| m.account().to_lowercase())
+    });
+    let provisional =
+        crate::service::answer::provisional(kind, &read, me.as_deref(), &mine, &answer.forward_to);
+    if let Some(why) = crate::service::save::too_large(&provisional) {
+        return Err(Error::usage(why));
+    }
+    let warnings = if text_given {
+        super::draft::held_by_checks(
+            (&s.checks(), &s.spell()),
+            &provisional,
+            attached,
+            args.force,
+            args.json,
+        )?
     } else {
         Vec::new()
     };
-    let mut opened = rt
-        .block_on(crate::service::answer::open(
-            &s.client,
-            kind,
-            &original,
-            &key,
-            &forward_to,
-            args.retries,
-        ))
-        .map_err(|f| {
-            Error::new(
-                exit_code_for(&f),
-                format!("{} not created: {f}", kind.label().to_lowercase()),
-            )
-        })?;
-    // Recipients added on the command line join Graph's.
-    let base = opened.content.clone();
-    if kind != AnswerKind::Forward {
-        opened.content.to.extend(to);
-    }
-    opened.content.cc.extend(cc);
+    let store = super::journal_store(cli.demo).ok();
+    let same_answer = answer.clone();
+    let same_fields = fields.clone();
+    let earlier = super::take_over(store.as_ref(), &s, cli.demo, |r| {
+        crate::service::answer::earlier(std::slice::from_ref(r), &same_answer, &same_fields)
+            .is_some()
+    });
+    let (mut rec, claim) = match earlier {
+        Some((rec, claim)) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "graft: finishing the {} an earlier run began",
+                kind.label().to_lowercase()
+            );
+            (rec, Some(claim))
+        }
+        None => {
+            let mut rec = crate::service::answer::record(
+                uuid::Uuid::new_v4().to_string(),
+                answer,
+                fields,
+                &s.graph_url,
+                &s.mailbox,
+            );
+            rec.format = format;
+            rec.attachments = files;
+            rec.signature = mine.signature.clone();
+            rec.pid = std::process::id();
+            (rec, None)
+        }
+    };
     if !text_given {
-        return Ok(Next::Form(Box::new((opened, s, rt))));
+        // The form makes it, as its first save; an earlier run's file is
+        // the form's now (it writes the record as its own).
+        if let Some(c) = claim {
+            let _ = c.remove();
+        }
+        return Ok(Next::Form(Box::new((rec, s, rt))));
     }
-    opened.content.body = body;
-    opened.content.format = args.text.format();
-    opened.content.signature = args.text.signature(s.signature());
-    // The answer exists already (Graph made it); a held one stays as Graph
-    // made it, in Drafts, and is said so.
-    let warnings = super::draft::held_by_checks(
-        (&s.checks(), &s.spell()),
-        &opened.content,
-        files.len(),
-        args.force,
-        args.json,
-    )
-    .map_err(|e| {
-        Error::new(
-            e.code,
-            format!(
-                "{} (the {} Graph made is in Drafts without your text: {})",
-                e.message,
-                kind.label().to_lowercase(),
-                opened.saved.web_link
-            ),
-        )
-    })?;
-    save(
-        cli,
+    let done = super::save_one(
         &s,
         &rt,
-        (&opened, &base),
-        files,
-        (args.json, &warnings),
+        &mut rec,
+        store.as_ref(),
+        claim,
+        (args.retries, args.json),
     )?;
+    report(cli, &s, &rec, &done, args.json, &warnings);
     Ok(Next::Done)
 }
 
-/// The user's text into the answer (a `PATCH` of what changed, the body
-/// being the created one with the text above its quote), then the files.
-fn save(
+/// The answer saved: the history learns it, and the report is printed.
+fn report(
     cli: &Cli,
     s: &Session,
-    rt: &tokio::runtime::Runtime,
-    (opened, base): (&Opened, &crate::core::content::DraftContent),
-    files: Vec<crate::core::attach::AttachedFile>,
-    (json, warnings): (bool, &[crate::core::checks::Warning]),
-) -> Result<(), Error> {
-    let patch = opened.content.patch_body(Some(base));
-    let saved = rt
-        .block_on(s.client.update_draft(&opened.saved.id, &patch))
-        .map_err(|f| {
-            Error::new(
-                exit_code_for(&f),
-                format!(
-                    "the answer was created (id {}) but saving the text failed: {f}",
-                    opened.saved.id
-                ),
-            )
-        })?;
-    let mut entry = drafts::entry(
-        s,
-        &opened.key,
-        &opened.content.subject,
-        opened.content.format,
-        &saved,
-    );
-    entry.answers = opened.answer.title();
+    rec: &JournalRecord,
+    done: &crate::service::save::Done,
+    json: bool,
+    warnings: &[crate::core::checks::Warning],
+) {
+    let saved = &done.saved;
+    let Some(answer) = rec.answer.as_ref() else {
+        return;
+    };
+    let subject = rec
+        .saved
+        .as_ref()
+        .map(|c| c.subject.clone())
+        .unwrap_or_default();
+    let mut entry = drafts::entry(s, &rec.key, &subject, rec.format, saved);
+    entry.answers = answer.title();
     drafts::record(s, cli.demo, vec![entry]);
-    let mut progress = progress_printer(!json && std::io::stderr().is_terminal());
-    let outcome = rt.block_on(crate::graph::upload::attach_pending(
-        &s.client,
-        &saved.id,
-        &files,
-        false,
-        &mut progress,
-    ));
     let mut out = std::io::stdout();
-    let answers = opened.answer.title();
     if json {
         let mut v = serde_json::json!({
             "id": saved.id,
@@ -187,31 +181,32 @@ fn save(
             "createdDateTime": saved.created,
             "status": saved.status,
             "folder": "Drafts",
-            "answers": answers,
-            "subject": opened.content.subject,
+            "answers": answer.title(),
+            "subject": subject,
         });
         if !warnings.is_empty() {
             v["warnings"] = super::draft::warnings_json(warnings);
+        }
+        let pictures: Vec<_> = rec
+            .attachments
+            .iter()
+            .map(|f| serde_json::json!({"name": f.name, "size": f.size, "inline": f.inline, "attached": f.server_id.is_some()}))
+            .collect();
+        if !pictures.is_empty() {
+            v["attachments"] = serde_json::Value::Array(pictures);
         }
         let _ = writeln!(out, "{v}");
     } else {
         let _ = writeln!(
             out,
             "{} saved ({} {}) in Drafts: {}\nsubject: {}\nid:      {}\nwebLink: {}",
-            opened.answer.kind.label(),
+            answer.kind.label(),
             saved.status,
             saved.status_text,
-            answers,
-            opened.content.subject,
+            answer.title(),
+            subject,
             saved.id,
             crate::terminal::osc::hyperlink(&saved.web_link, std::io::stdout().is_terminal())
         );
     }
-    if let Some((name, f)) = outcome.failed {
-        return Err(Error::new(
-            exit_code_for(&f),
-            format!("the answer was saved but attaching {name} failed: {f}"),
-        ));
-    }
-    Ok(())
 }

@@ -95,6 +95,10 @@ pub fn run(
     let opts = options(cli, args)?;
     let (keys, total) = check_all(file, &src, &opts)?;
     let s = super::session(cli)?;
+    // One merge into a mailbox at a time: two at once would both find
+    // nothing made yet and make every line twice (and Outlook runs only a
+    // few requests per mailbox at once anyway).
+    let _merging = merge_lock(&s, cli.demo)?;
     let rt = super::runtime()?;
     let tty = std::io::stderr().is_terminal() && !json_out;
     let mut merge = rt
@@ -177,6 +181,45 @@ pub fn run(
     Ok(())
 }
 
+/// The mailbox's merge lock, waited for (and said) when another graft
+/// holds it; no lock at all without a state directory.
+fn merge_lock(
+    s: &super::Session,
+    demo: bool,
+) -> Result<Option<crate::store::journal::Held>, Error> {
+    let Some(dir) = crate::store::journal::JournalStore::default_dir(demo) else {
+        return Ok(None);
+    };
+    let mailbox = format!(
+        "{}\n{}",
+        s.graph_url,
+        s.mailbox.user.as_deref().unwrap_or("me").to_lowercase()
+    );
+    let name = format!(
+        "merge-{:016x}",
+        mailbox.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+        })
+    );
+    match crate::store::journal::lock_named(&dir, &name) {
+        Ok(Ok(held)) => Ok(Some(held)),
+        Ok(Err(waiting)) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "graft: another graft draft --batch is writing to this mailbox; waiting for it to finish (lines it made are not made again)…"
+            );
+            waiting
+                .wait()
+                .map(Some)
+                .map_err(|e| Error::service(format!("cannot wait for the other merge: {e}")))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "no merge lock");
+            Ok(None)
+        }
+    }
+}
+
 /// What finishing a wave needs of the run.
 struct Run<'a> {
     s: &'a super::Session,
@@ -247,10 +290,11 @@ fn finish_wave(
         // Files too large for the create request; a rerun reconciles what is there.
         if item.files.iter().any(|f| f.server_id.is_none()) {
             let mut p = super::progress_printer(tty);
-            let o = rt.block_on(crate::graph::upload::attach_pending(
+            let o = rt.block_on(crate::service::save::send_files(
                 &s.client,
                 &saved.id,
                 &item.files,
+                &[],
                 existing,
                 &mut p,
             ));

@@ -1,9 +1,8 @@
 //! `graft draft`: one draft from flags, or many with `--batch`, without a terminal.
 
-use super::{Session, batch, drafts, exit_code_for, progress_printer, runtime, session};
+use super::{Session, batch, drafts, runtime, session};
 use crate::config::Error;
 use crate::config::args::Cli;
-use crate::service::save::body_with_attachments;
 use std::io::{IsTerminal, Write};
 
 /// Checks `--attach` files before anything is sent; each gets its own name.
@@ -131,11 +130,19 @@ pub fn warnings_json(warnings: &[crate::core::checks::Warning]) -> serde_json::V
     )
 }
 
-/// The draft from `graft draft`'s flags.
-fn content_from(
+/// The draft from `graft draft`'s flags, as typed: the fields, the format,
+/// the F3 fields.
+fn typed_from(
     args: &crate::config::args::DraftArgs,
-) -> Result<crate::core::content::DraftContent, Error> {
-    use crate::core::content::{DraftContent, Importance};
+) -> Result<
+    (
+        crate::core::record::Fields,
+        crate::core::content::BodyFormat,
+        crate::core::record::MoreText,
+    ),
+    Error,
+> {
+    use crate::core::content::Importance;
     let mut typed = crate::core::record::Fields {
         to: args.to.join(", "),
         cc: args.cc.join(", "),
@@ -162,8 +169,17 @@ fn content_from(
         },
         ..Default::default()
     };
-    DraftContent::from_typed(&typed, format, &more).map_err(|bad| {
-        // Every bad recipient at once, one a line, each naming its flag.
+    Ok((typed, format, more))
+}
+
+/// Typed fields as a draft, or every bad recipient at once, one a line,
+/// each naming its flag.
+pub fn parse_typed(
+    typed: &crate::core::record::Fields,
+    format: crate::core::content::BodyFormat,
+    more: &crate::core::record::MoreText,
+) -> Result<crate::core::content::DraftContent, Error> {
+    crate::core::content::DraftContent::from_typed(typed, format, more).map_err(|bad| {
         let lines: Vec<String> = bad
             .iter()
             .map(|(which, e)| format!("--{}: {e}", which.label().to_lowercase()))
@@ -172,54 +188,68 @@ fn content_from(
     })
 }
 
-/// `graft draft`: one draft, no form. Exit codes: 0 created, 2 bad input,
-/// 3 sign-in needed or refused, 4 Graph rejected it, 5 network or service failure.
+/// `graft draft`: one draft, no form, through the one save path. Exit
+/// codes: 0 created, 2 bad input, 3 sign-in needed or refused, 4 Graph
+/// rejected it, 5 network or service failure.
 pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Error> {
     if args.batch.is_some() {
         return batch::run(cli, args);
     }
     let s = session(cli)?;
-    let mut content = content_from(args)?;
+    let (typed, format, more) = typed_from(args)?;
+    let mut content = parse_typed(&typed, format, &more)?;
     content.signature = args.text.signature(s.signature());
-    if content.body.len() + content.subject.len() > crate::core::limits::MAX_REQUEST_BYTES {
-        return Err(Error::usage(
-            "the message is larger than Graph takes in one request (about 4 MB)",
-        ));
+    if let Some(why) = crate::service::save::too_large(&content) {
+        return Err(Error::usage(why));
     }
     let mut files =
         check_attachments(&args.attach).map_err(|e| Error::usage(format!("--attach {e}")))?;
     let attached = files.len();
     files.extend(pictures(&content)?);
-    let key = uuid::Uuid::new_v4().to_string();
-    let (body, inline) = body_with_attachments(content.create_body(Some(&key)), &files)
-        .map_err(|e| Error::usage(format!("--attach {e}")))?;
     let checks = (&s.checks(), &s.spell());
     let warnings = held_by_checks(checks, &content, attached, args.force, args.json)?;
     let rt = runtime()?;
     check_budget(&s, &rt, &files)?;
-    let quiet = args.json;
-    let result = rt.block_on(crate::service::save::create_with_retries(
-        &s.client,
-        &body,
-        &key,
-        args.retries,
-        |f, wait| {
-            if !quiet {
-                let why = match f.status {
-                    Some(st) => format!("{st} {}", f.code),
-                    None => f.message.clone(),
-                };
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "graft: {why}; retrying in {} s",
-                    wait.as_secs()
-                );
-            }
-        },
-    ));
-    let (saved, info) =
-        result.map_err(|f| Error::new(exit_code_for(&f), format!("draft not created: {}", f)))?;
-    if info.unkeyed {
+    let store = super::journal_store(cli.demo).ok();
+    let same = |r: &crate::core::record::JournalRecord| {
+        r.answer.is_none()
+            && r.fields == typed
+            && r.format == format
+            && r.more == more
+            && r.attachments
+                .iter()
+                .map(|f| &f.path)
+                .eq(files.iter().map(|f| &f.path))
+    };
+    let (mut rec, claim) = match super::take_over(store.as_ref(), &s, cli.demo, same) {
+        Some((rec, claim)) => (rec, Some(claim)),
+        None => (
+            crate::core::record::JournalRecord {
+                fields: typed.clone(),
+                format,
+                more: more.clone(),
+                attachments: files.clone(),
+                signature: content.signature.clone(),
+                pid: std::process::id(),
+                ..crate::core::record::JournalRecord::blank(
+                    uuid::Uuid::new_v4().to_string(),
+                    &s.graph_url,
+                    &s.mailbox,
+                )
+            },
+            None,
+        ),
+    };
+    let done = super::save_one(
+        &s,
+        &rt,
+        &mut rec,
+        store.as_ref(),
+        claim,
+        (args.retries, args.json),
+    )?;
+    let saved = &done.saved;
+    if done.info.unkeyed {
         let _ = writeln!(
             std::io::stderr(),
             "graft: note: this mailbox has no room for graft's draft key (its named-property quota is full: ErrorQuotaExceeded); the draft was saved without it, so the duplicate guard is off for this mailbox: after a lost answer, look in Drafts before running again."
@@ -230,32 +260,27 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
         cli.demo,
         vec![drafts::entry(
             &s,
-            &key,
+            &rec.key,
             &content.subject,
             content.format,
-            &saved,
+            saved,
         )],
     );
-    for i in &inline {
-        files[*i].server_id = Some(String::new());
-    }
-    let mut progress = progress_printer(!quiet && std::io::stderr().is_terminal());
-    let outcome = rt.block_on(crate::graph::upload::attach_pending(
-        &s.client,
-        &saved.id,
-        &files,
-        false,
-        &mut progress,
-    ));
-    for (i, id) in &outcome.done {
-        files[*i].server_id = Some(id.clone());
-    }
     let folder = s.mailbox.folder_label();
     let mut out = std::io::stdout();
     if args.json {
-        let atts: Vec<_> = files
+        let atts: Vec<_> = rec
+            .attachments
             .iter()
-            .map(|f| serde_json::json!({"name": f.name, "size": f.size, "attached": f.server_id.is_some()}))
+            .map(|f| {
+                serde_json::json!({
+                    "name": f.name,
+                    "size": f.size,
+                    "attached": f.server_id.is_some(),
+                    "inline": f.inline,
+                    "path": f.path,
+                })
+            })
             .collect();
         let mut v = serde_json::json!({
             "id": saved.id,
@@ -267,7 +292,7 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
         if !warnings.is_empty() {
             v["warnings"] = warnings_json(&warnings);
         }
-        if !files.is_empty() {
+        if !rec.attachments.is_empty() {
             v["attachments"] = serde_json::Value::Array(atts);
         }
         let _ = writeln!(out, "{v}");
@@ -280,20 +305,15 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
             saved.id,
             crate::terminal::osc::hyperlink(&saved.web_link, std::io::stdout().is_terminal())
         );
-        for f in files.iter().filter(|f| f.server_id.is_some()) {
+        for f in rec.attachments.iter().filter(|f| f.server_id.is_some()) {
             let _ = writeln!(
                 out,
-                "attached: {} ({})",
+                "{}: {} ({})",
+                if f.inline { "picture" } else { "attached" },
                 f.name,
                 crate::core::attach::human_size(f.size)
             );
         }
-    }
-    if let Some((name, f)) = outcome.failed {
-        return Err(Error::new(
-            exit_code_for(&f),
-            format!("the draft was created but attaching {name} failed: {}", f),
-        ));
     }
     Ok(())
 }

@@ -47,21 +47,32 @@ pub fn run_sync(cli: &Cli) -> Result<(), Error> {
             );
             continue;
         };
-        match rt.block_on(crate::service::save::sync_record(&s.client, &rec)) {
+        // The record goes on in this run's own file (the claim keeps the
+        // earlier one until this run is done with it).
+        let mut rec = rec;
+        let mut journal = |r: &crate::core::record::JournalRecord| {
+            let _ = store.write(r);
+        };
+        let mut on_wait = |_: &crate::graph::Error, _: std::time::Duration| {};
+        match rt.block_on(crate::service::save::sync_with_retries(
+            &s.client,
+            &mut rec,
+            Some(0),
+            &mut on_wait,
+            &mut journal,
+        )) {
             Ok(saved) => {
+                let _ = store.remove(&rec.key);
                 let _ = claim.remove();
                 // Saved drafts join the history (F6, `graft drafts --remote`).
-                drafts::record(
-                    &s,
-                    cli.demo,
-                    vec![drafts::entry(
-                        &s,
-                        &rec.key,
-                        &rec.fields.subject,
-                        rec.format,
-                        &saved,
-                    )],
-                );
+                let subject = rec
+                    .saved
+                    .as_ref()
+                    .map(|c| c.subject.clone())
+                    .unwrap_or_else(|| rec.fields.subject.clone());
+                let mut entry = drafts::entry(&s, &rec.key, &subject, rec.format, &saved);
+                entry.answers = rec.answer.as_ref().map(|a| a.title()).unwrap_or_default();
+                drafts::record(&s, cli.demo, vec![entry]);
                 let _ = writeln!(
                     out,
                     "saved  {}  {} {}\n    {}",
@@ -74,7 +85,9 @@ pub fn run_sync(cli: &Cli) -> Result<(), Error> {
             Err(e) => {
                 failed += 1;
                 let _ = writeln!(out, "queued {}  {e}", rec.title());
-                drop(claim);
+                // Its progress is in this run's file now; the earlier one goes.
+                store.release(&rec.key);
+                let _ = claim.remove();
             }
         }
     }

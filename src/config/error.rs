@@ -10,6 +10,8 @@ pub mod exit {
     pub const SIGN_IN: u8 = 3;
     pub const REJECTED: u8 = 4;
     pub const SERVICE: u8 = 5;
+    /// The message to answer is not there (no id, no search match).
+    pub const NOT_FOUND: u8 = 6;
 }
 
 /// A command failed: how graft exits, and what it says.

@@ -39,6 +39,8 @@ pub enum Action {
 pub enum Context {
     Help,
     ConfirmQuit,
+    /// Quitting an answer Graph made that nobody wrote into.
+    EmptyAnswer,
     Recover,
     DraftGone,
     SignIn,
@@ -69,6 +71,8 @@ pub enum DialogAction {
     Choose,
     /// Remove the selected item.
     Delete,
+    /// Yes, do what was asked (a deletion).
+    Confirm,
     /// A new blank draft.
     New,
     /// Complete a path.

@@ -50,11 +50,62 @@ pub struct Answer {
     pub original_subject: String,
     pub original_from: String,
     /// The body Graph made (HTML, with its quote): the user's part goes in
-    /// it, the rest is sent as it is.
+    /// it, the rest is sent as it is. Empty until Graph has made the answer.
     pub quote_html: String,
+    /// The original's conversation: a made answer is in it, which finds an
+    /// answer whose key Graph did not keep.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub conversation_id: String,
+    /// No answer graft made for this can be older than this (UTC, RFC
+    /// 3339): when the original was read, before anything was asked of Graph.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub requested: String,
+    /// A forward's recipients (Graph's `toRecipients` parameter).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forward_to: Vec<crate::core::address::Address>,
 }
 
 impl Answer {
+    /// An answer to `original`, not made yet.
+    pub fn new(kind: AnswerKind, original: &MailSummary, requested: &str) -> Answer {
+        Answer {
+            kind,
+            original_id: original.id.clone(),
+            original_subject: original.subject.clone(),
+            original_from: original.from.clone(),
+            quote_html: String::new(),
+            conversation_id: original.conversation_id.clone(),
+            requested: requested.to_string(),
+            forward_to: Vec::new(),
+        }
+    }
+
+    /// Graph has made it (its body, with the quote, is known).
+    pub fn made(&self) -> bool {
+        !self.quote_html.is_empty()
+    }
+
+    /// Whether a draft with `subject` can be the answer Graph made: Outlook's
+    /// prefix (`RE: `, `FW: `, or a localised one like `AW: `) and the
+    /// original's subject.
+    pub fn subject_fits(&self, subject: &str) -> bool {
+        let want = self.original_subject.trim().to_lowercase();
+        let got = subject.trim().to_lowercase();
+        let bare = |s: &str| {
+            let mut s = s.trim().to_string();
+            // Outlook's prefixes are short words before a colon.
+            while let Some((head, rest)) = s.split_once(':') {
+                if head.chars().count() <= 4 && !head.contains(' ') && !head.is_empty() {
+                    s = rest.trim_start().to_string();
+                } else {
+                    break;
+                }
+            }
+            s
+        };
+        bare(&got) == bare(&want)
+    }
+
     /// `Reply to Dana Lee: Q3 budget review`.
     pub fn title(&self) -> String {
         let to = match self.kind {
@@ -76,6 +127,29 @@ pub fn insert_above_quote(created: &str, user_html: &str) -> String {
     out.push_str(user_html);
     out.push_str(&created[at..]);
     out
+}
+
+/// An answer's body as Graph made it, from one that may carry text saved
+/// above the quote since: what lies between `<body…>` and the first mark
+/// Outlook puts before the quote (`appendonsend`, the rule, the header
+/// block) goes. Without a mark the body is taken as it is.
+pub fn without_text_above(html: &str) -> String {
+    let Some(start) = body_start(html) else {
+        return html.to_string();
+    };
+    let lower = html[start..].to_ascii_lowercase();
+    let mark = [
+        "<div id=\"appendonsend\"",
+        "<hr",
+        "<div id=\"divrplyfwdmsg\"",
+    ]
+    .iter()
+    .filter_map(|m| lower.find(m))
+    .min();
+    match mark {
+        Some(at) => format!("{}{}", &html[..start], &html[start + at..]),
+        None => html.to_string(),
+    }
 }
 
 /// Just after the `<body…>` tag (case-insensitive), if there is one.
@@ -124,6 +198,8 @@ pub struct MailSummary {
     pub received: String,
     pub preview: String,
     pub has_attachments: bool,
+    /// `conversationId`, when the list asked for it.
+    pub conversation_id: String,
 }
 
 /// At most `max` characters of a server's one-line text, sanitised.
@@ -164,8 +240,77 @@ impl MailSummary {
             received: line(v.get("receivedDateTime"), 40),
             preview: line(v.get("bodyPreview"), 255),
             has_attachments: v.get("hasAttachments").and_then(Value::as_bool) == Some(true),
+            conversation_id: line(v.get("conversationId"), 512),
         })
     }
+}
+
+/// The recipients Graph will give an answer to `original` (its JSON, as
+/// read): a reply goes to Reply-To, else the sender; a reply-all also to
+/// every To and Cc but `me` (message-createreply.md, -createreplyall.md);
+/// a forward only to whom it is forwarded. Known before Graph makes it, so
+/// the checks run first and a held answer leaves nothing in Drafts.
+pub fn predicted_recipients(
+    kind: AnswerKind,
+    original: &Value,
+    me: Option<&str>,
+) -> (
+    Vec<crate::core::address::Address>,
+    Vec<crate::core::address::Address>,
+) {
+    use crate::core::address::Address;
+    let list = |k: &str| -> Vec<Address> {
+        original
+            .get(k)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .take(1000)
+            .filter_map(address_of)
+            .collect()
+    };
+    let me = me.map(str::to_lowercase);
+    let not_me = |a: &Address| me.as_deref() != Some(a.address.to_lowercase().as_str());
+    let reply_to = list("replyTo");
+    let sender: Vec<Address> = if reply_to.is_empty() {
+        original
+            .get("from")
+            .and_then(address_of)
+            .into_iter()
+            .collect()
+    } else {
+        reply_to
+    };
+    match kind {
+        AnswerKind::Forward => (Vec::new(), Vec::new()),
+        AnswerKind::Reply => (sender, Vec::new()),
+        AnswerKind::ReplyAll => {
+            let mut to = sender;
+            for a in list("toRecipients").into_iter().filter(not_me) {
+                if !to
+                    .iter()
+                    .any(|t| t.address.eq_ignore_ascii_case(&a.address))
+                {
+                    to.push(a);
+                }
+            }
+            let cc = list("ccRecipients").into_iter().filter(not_me).collect();
+            (to, cc)
+        }
+    }
+}
+
+/// `{"emailAddress": {"name": …, "address": …}}` as an address.
+fn address_of(v: &Value) -> Option<crate::core::address::Address> {
+    let address = line(v.pointer("/emailAddress/address"), 320);
+    if address.is_empty() {
+        return None;
+    }
+    let name = line(v.pointer("/emailAddress/name"), 120);
+    Some(crate::core::address::Address {
+        name: (!name.is_empty() && name != address).then_some(name),
+        address,
+    })
 }
 
 #[cfg(test)]

@@ -333,6 +333,39 @@ impl DraftContent {
     }
 }
 
+/// `a`'s addresses, then `b`'s that `a` lacks (addresses compare without case).
+pub fn union(a: &[Address], b: &[Address]) -> Vec<Address> {
+    let mut out = a.to_vec();
+    for x in b {
+        if !out
+            .iter()
+            .any(|y| y.address.eq_ignore_ascii_case(&x.address))
+        {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+/// An answer as it is to be saved: what Graph made (`graph`: its
+/// recipients, subject and body with the quote) and what the user wrote
+/// (`mine`: the text above the quote, recipients to add, a subject of
+/// their own, the F3 fields, the signature).
+pub fn answer_content(graph: &DraftContent, mine: &DraftContent) -> DraftContent {
+    DraftContent {
+        to: union(&graph.to, &mine.to),
+        cc: union(&graph.cc, &mine.cc),
+        bcc: union(&graph.bcc, &mine.bcc),
+        subject: if mine.subject.trim().is_empty() {
+            graph.subject.clone()
+        } else {
+            mine.subject.clone()
+        },
+        quote: graph.quote.clone(),
+        ..mine.clone()
+    }
+}
+
 fn addresses(v: &Value, key: &str) -> Vec<Address> {
     v.get(key)
         .and_then(Value::as_array)

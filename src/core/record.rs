@@ -65,6 +65,9 @@ pub struct JournalRecord {
     /// The draft's id on the server, once a save succeeded.
     pub server_id: Option<String>,
     pub web_link: Option<String>,
+    /// The draft's `changeKey` after graft's last save (what it last saw).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_key: Option<String>,
     /// What the server holds (the content of the last successful save).
     pub saved: Option<DraftContent>,
     /// A create may have reached the server without an answer: look it up by key first.
@@ -108,6 +111,7 @@ impl JournalRecord {
             fields: Fields::default(),
             server_id: None,
             web_link: None,
+            change_key: None,
             saved: None,
             create_uncertain: false,
             queued: false,
@@ -171,7 +175,14 @@ impl JournalRecord {
         crate::core::history::HistoryEntry {
             id: id.to_string(),
             key: self.key.clone(),
-            subject: crate::util::sanitize::line(&self.fields.subject),
+            // An answer's subject is Graph's unless the user wrote one.
+            subject: crate::util::sanitize::line(
+                self.saved
+                    .as_ref()
+                    .map(|c| c.subject.as_str())
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or(&self.fields.subject),
+            ),
             saved: saved_at.to_string(),
             folder: mailbox.folder_label(),
             web_link: web_link.to_string(),

@@ -18,8 +18,13 @@
 //!   Outlook's header block (`divRplyFwdMsg`: From, Sent, To, Cc, Subject)
 //!   and the original body, as Outlook on the web writes replies. A
 //!   forward carries the original's attachments.
-//! - Writable properties in `message` (the key extended property graft
-//!   sends among them) are set on the draft, as on a create.
+//! - Writable properties in `message` are set on the draft, as on a
+//!   create; extended properties only with
+//!   [`EmulatorConfig::answer_keeps_extended_properties`](super::EmulatorConfig)
+//!   (the pages do not say they are kept; the documented reading drops them).
+//! - Every call makes a new draft: the actions are not idempotent.
+//! - `Prefer: outlook.timezone` writes the header block's "Sent:" time in
+//!   that zone (the pages list the header); without it, UTC.
 
 use super::messages::{Stored, body_inner, escape, folder_id, fresh_props, random_id};
 use super::{AppState, Ctx, error};
@@ -307,16 +312,29 @@ fn original_html(props: &Map<String, Value>) -> String {
 
 /// The reply's HTML: the user's part, then Outlook's header block and the
 /// original (the `divRplyFwdMsg` block Outlook on the web writes).
-fn quoted(top: &str, o: &Map<String, Value>) -> String {
+fn quoted(top: &str, o: &Map<String, Value>, zone: Option<(i32, &str)>) -> String {
     let from = people_line(&o.get("from").cloned().into_iter().collect::<Vec<_>>());
     let to = people_line(&addresses(o.get("toRecipients")));
     let cc = people_line(&addresses(o.get("ccRecipients")));
-    let sent = o
-        .get("sentDateTime")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .replace('T', " ")
-        .replace('Z', " UTC");
+    let sent = o.get("sentDateTime").and_then(Value::as_str).unwrap_or("");
+    let sent = match (
+        zone,
+        time::OffsetDateTime::parse(sent, &time::format_description::well_known::Rfc3339),
+    ) {
+        (Some((minutes, name)), Ok(t)) => {
+            let local = t + time::Duration::minutes(minutes as i64);
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} ({name})",
+                local.year(),
+                local.month() as u8,
+                local.day(),
+                local.hour(),
+                local.minute(),
+                local.second()
+            )
+        }
+        _ => sent.replace('T', " ").replace('Z', " UTC"),
+    };
     let subject = escape(o.get("subject").and_then(Value::as_str).unwrap_or(""));
     let mut header =
         format!("<b>From:</b> {from}<br>\r\n<b>Sent:</b> {sent}<br>\r\n<b>To:</b> {to}<br>\r\n");
@@ -465,7 +483,7 @@ async fn answer(
     props.insert("subject".into(), Value::String(prefixed(prefix, subject)));
     props.insert(
         "body".into(),
-        json!({"contentType": "html", "content": quoted(&top, &original)}),
+        json!({"contentType": "html", "content": quoted(&top, &original, ctx.prefs.time_zone)}),
     );
     if let Some(c) = original.get("conversationId") {
         props.insert("conversationId".into(), c.clone());
@@ -483,7 +501,11 @@ async fn answer(
     let mut hidden = Map::new();
     let mut visible = Map::new();
     for (k, v) in message {
-        if k.ends_with("ExtendedProperties") || k == "internetMessageHeaders" {
+        if k.ends_with("ExtendedProperties") {
+            if state.config.answer_keeps_extended_properties {
+                hidden.insert(k, v);
+            }
+        } else if k == "internetMessageHeaders" {
             hidden.insert(k, v);
         } else if k != "body" {
             visible.insert(k, v);

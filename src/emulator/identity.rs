@@ -81,6 +81,17 @@ pub(super) fn graph_routes() -> Router<AppState> {
         .route("/v1.0/me/outlook/masterCategories", get(master_categories))
         .route("/v1.0/me/people", get(people))
         .route("/v1.0/me/getMailTips", post(mail_tips))
+        .route("/v1.0/me/mailboxSettings/timeZone", get(time_zone))
+}
+
+/// `GET /me/mailboxSettings/timeZone` (user-get-mailboxsettings.md,
+/// "Get specific settings": `{"value": "Pacific Standard Time"}`).
+async fn time_zone(State(state): State<AppState>) -> Response {
+    axum::Json(serde_json::json!({
+        "@odata.context": format!("{}/$metadata#users('{}')/mailboxSettings/timeZone", state.base_url, state.config.user_object_id),
+        "value": state.config.time_zone,
+    }))
+    .into_response()
 }
 
 async fn people(

@@ -1045,6 +1045,9 @@ enum Filter {
         id: String,
     },
     InternetMessageId(String),
+    /// `conversationId eq '…'` (the message resource lists conversationId
+    /// as filterable).
+    Conversation(String),
 }
 
 fn parse_filter(f: Option<&String>) -> Option<Filter> {
@@ -1063,6 +1066,9 @@ fn parse_filter(f: Option<&String>) -> Option<Filter> {
     }
     if t.starts_with("internetMessageId eq") {
         return literal_after(t, "internetMessageId eq").map(Filter::InternetMessageId);
+    }
+    if t.starts_with("conversationId eq") {
+        return literal_after(t, "conversationId eq").map(Filter::Conversation);
     }
     None
 }
@@ -1129,6 +1135,9 @@ async fn list(
             Filter::All => true,
             Filter::InternetMessageId(v) => {
                 m.props.get("internetMessageId").and_then(Value::as_str) == Some(v)
+            }
+            Filter::Conversation(v) => {
+                m.props.get("conversationId").and_then(Value::as_str) == Some(v)
             }
             Filter::ExtendedProperty { id, value } => extended(m, id)
                 .is_some_and(|v| v.get("value").and_then(Value::as_str) == Some(value)),

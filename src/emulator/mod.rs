@@ -143,6 +143,18 @@ pub struct EmulatorConfig {
     /// message-createforward.md's text says, or makes a draft without
     /// recipients, as the same page's example (no body) implies.
     pub forward_needs_recipients: bool,
+    /// Whether `createReply`/`createReplyAll`/`createForward` keep the
+    /// extended properties given in their `message` parameter. The pages
+    /// (message-createreply.md, message-createreplyall.md,
+    /// message-createforward.md) say the parameter takes "writeable
+    /// properties" without naming extended ones, which are documented for
+    /// `POST …/messages` and `PATCH` only
+    /// (singlevalue-extendedproperty-post-singlevalueextendedproperties.md):
+    /// the documented reading drops them (the default).
+    pub answer_keeps_extended_properties: bool,
+    /// The mailbox's time zone (`GET …/mailboxSettings/timeZone`,
+    /// user-get-mailboxsettings.md), a Windows name.
+    pub time_zone: String,
 }
 
 impl Default for EmulatorConfig {
@@ -193,6 +205,8 @@ impl Default for EmulatorConfig {
             latency: None,
             inbox: Vec::new(),
             forward_needs_recipients: true,
+            answer_keeps_extended_properties: false,
+            time_zone: "Pacific Standard Time".into(),
         }
     }
 }
@@ -715,7 +729,25 @@ pub(crate) struct Prefs {
     /// just skip the header, to return the message body in HTML format":
     /// api-reference/v1.0/api/message-get.md).
     pub text_body: bool,
+    /// `Prefer: outlook.timezone="…"`: times the service writes (an
+    /// answer's "Sent:" line) in that zone (message-createreply.md lists the
+    /// header), as an offset in minutes; `None`: UTC.
+    pub time_zone: Option<(i32, &'static str)>,
 }
+
+/// The zones the emulator knows (standard offsets, as in December; the
+/// real service applies daylight saving too).
+const ZONES: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("GMT Standard Time", 0),
+    ("W. Europe Standard Time", 60),
+    ("Romance Standard Time", 60),
+    ("Eastern Standard Time", -300),
+    ("Central Standard Time", -360),
+    ("Pacific Standard Time", -480),
+    ("Tokyo Standard Time", 540),
+    ("Israel Standard Time", 120),
+];
 
 impl Prefs {
     fn of(headers: &axum::http::HeaderMap) -> Prefs {
@@ -731,6 +763,17 @@ impl Prefs {
                     .filter(|c| !c.is_whitespace())
                     .collect::<String>()
                     .to_ascii_lowercase();
+                if let Some(name) = item
+                    .strip_prefix("outlook.timezone=\"")
+                    .and_then(|z| z.strip_suffix('"'))
+                {
+                    // Spaces were squeezed out above: compare without them.
+                    p.time_zone = ZONES
+                        .iter()
+                        .find(|(n, _)| n.replace(' ', "").eq_ignore_ascii_case(name))
+                        .map(|(n, o)| (*o, *n));
+                    continue;
+                }
                 match item.as_str() {
                     "idtype=\"immutableid\"" => p.immutable_ids = true,
                     "outlook.body-content-type=\"text\"" => p.text_body = true,
@@ -812,7 +855,9 @@ fn required_scopes(method: &str, path: &str, own: bool) -> Option<&'static [&'st
             "User.Read.All",
         ],
         "/people" => &["People.Read", "People.Read.All"],
-        "/outlook/masterCategories" => &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+        "/outlook/masterCategories" | "/mailboxSettings/timeZone" => {
+            &["MailboxSettings.Read", "MailboxSettings.ReadWrite"]
+        }
         "/getMailTips" => &["Mail.Read", "Mail.Read.Shared"],
         t if t.ends_with("/send") => {
             if own {

@@ -544,24 +544,13 @@ impl GraphClient {
                 .into_iter()
                 .flatten()
             {
-                let key = m
-                    .get("singleValueExtendedProperties")
-                    .and_then(Value::as_array)
-                    .and_then(|props| {
-                        props.iter().find(|p| {
-                            p.get("id")
-                                .and_then(Value::as_str)
-                                .is_some_and(|i| i.eq_ignore_ascii_case(DRAFT_KEY_PROPERTY))
-                        })
-                    })
-                    .and_then(|p| p.get("value").and_then(Value::as_str));
-                let Some(key) = key.filter(|k| k.len() <= MAX_ID) else {
+                let Some(key) = key_of(m) else {
                     continue;
                 };
-                if keep(key)
+                if keep(&key)
                     && let Some(saved) = saved_from_value(200, m)
                 {
-                    found.push((key.to_string(), saved));
+                    found.push((key, saved));
                 }
             }
             match self.next_link(&page, status, request_id)? {
@@ -579,32 +568,43 @@ impl GraphClient {
     /// `POST …/messages/{id}/createReply|createReplyAll|createForward`: a
     /// draft answering the message, made by Graph (threaded, `RE:`/`FW:`,
     /// the quote in its body). The draft's client key goes in the `message`
-    /// parameter ("any writeable properties", message-createreply.md), so
-    /// an answer whose reply was lost is found by it. A forward names its
-    /// recipients in the `toRecipients` parameter. Returns the draft as
-    /// Graph made it.
+    /// parameter ("any writeable properties", message-createreply.md);
+    /// whether Graph keeps it there is not documented (extended properties
+    /// are documented for create and update only), so the caller sets it
+    /// again with the first update. A forward names its recipients in the
+    /// `toRecipients` parameter. With `time_zone` (the mailbox's, from
+    /// mailboxSettings), `Prefer: outlook.timezone` makes the quote's
+    /// "Sent:" line the user's time. Returns the draft as Graph made it.
     pub async fn create_answer(
         &self,
-        kind: crate::core::answer::AnswerKind,
-        original_id: &str,
-        key: &str,
-        forward_to: &[crate::core::address::Address],
+        answer: &crate::core::answer::Answer,
+        key: Option<&str>,
+        time_zone: Option<&str>,
+        attempt: &Attempt,
     ) -> Result<(SavedMessage, Value), Error> {
-        let url = self.url(&["messages", original_id, kind.action()]);
-        let mut body = serde_json::json!({
-            "message": {
+        let url = self.url(&["messages", &answer.original_id, answer.kind.action()]);
+        let mut body = serde_json::json!({});
+        if let Some(key) = key {
+            body["message"] = serde_json::json!({
                 "singleValueExtendedProperties": [{"id": DRAFT_KEY_PROPERTY, "value": key}],
-            }
-        });
-        if kind == crate::core::answer::AnswerKind::Forward {
+            });
+        }
+        if answer.kind == crate::core::answer::AnswerKind::Forward {
             let to = crate::core::content::DraftContent {
-                to: forward_to.to_vec(),
+                to: answer.forward_to.clone(),
                 ..Default::default()
             }
             .patch_body(None);
             body["toRecipients"] = to["toRecipients"].clone();
         }
-        let (status, request_id, bytes) = self.send(Method::POST, url, Some(&body)).await?;
+        let mut call = Call::new(Method::POST, url).body(&body).attempt(attempt);
+        let zone;
+        if let Some(tz) = time_zone.filter(|t| valid_time_zone(t)) {
+            zone = format!("outlook.timezone=\"{tz}\"");
+            call = call.header("Prefer", &zone);
+        }
+        let (status, request_id, bytes) =
+            self.send_call(call).await.map_err(Failed::into_failure)?;
         let v: Value = serde_json::from_slice(&bytes).map_err(|e| {
             bad_response(status, request_id.clone(), &format!("not a message: {e}"))
         })?;
@@ -618,6 +618,91 @@ impl GraphClient {
         Ok((saved, v))
     }
 
+    /// The drafts of a conversation, with the graft key each carries (if
+    /// any), newest first: where an answer Graph made without keeping its
+    /// key is found (`$filter=conversationId eq '…'`, message resource:
+    /// `conversationId` is filterable).
+    pub async fn conversation_drafts(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Vec<(SavedMessage, String, Option<String>)>, Error> {
+        let mut url = self.url(&["messages"]);
+        url.query_pairs_mut()
+            .append_pair(
+                "$filter",
+                &format!(
+                    "conversationId eq '{}'",
+                    conversation_id.replace('\'', "''")
+                ),
+            )
+            .append_pair(
+                "$expand",
+                &format!("singleValueExtendedProperties($filter=id eq '{DRAFT_KEY_PROPERTY}')"),
+            )
+            .append_pair(
+                "$select",
+                "id,subject,webLink,changeKey,createdDateTime,lastModifiedDateTime,parentFolderId,isDraft",
+            )
+            .append_pair("$top", "50");
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        let page: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            bad_response(
+                status,
+                request_id,
+                &format!("the answer is not a list: {e}"),
+            )
+        })?;
+        Ok(page
+            .get("value")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| {
+                let saved = saved_from_value(200, m)?;
+                let subject = bounded(m.get("subject").and_then(Value::as_str).unwrap_or(""), 1000);
+                Some((saved, subject, key_of(m)))
+            })
+            .collect())
+    }
+
+    /// The mailbox's time zone (`GET …/mailboxSettings/timeZone`,
+    /// user-get-mailboxsettings.md), asked once per client; `None` when it
+    /// cannot be had (no `MailboxSettings.Read`, say): answers then quote
+    /// times in UTC, as Graph does without `Prefer: outlook.timezone`.
+    pub async fn time_zone(&self) -> Option<String> {
+        if let Some(tz) = self
+            .folders
+            .lock()
+            .ok()
+            .and_then(|f| f.get(TIME_ZONE).cloned())
+        {
+            return (!tz.is_empty()).then_some(tz);
+        }
+        let url = self.url(&["mailboxSettings", "timeZone"]);
+        let tz = match self.send(Method::GET, url, None).await {
+            Ok((_, _, bytes)) => serde_json::from_slice::<Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("value").and_then(Value::as_str).map(sanitize::line))
+                .filter(|t| valid_time_zone(t))
+                .unwrap_or_default(),
+            // Refused: not asked again. No answer: asked again next time.
+            Err(f) if f.status.is_some() => String::new(),
+            Err(_) => return None,
+        };
+        if let Ok(mut f) = self.folders.lock() {
+            f.insert(TIME_ZONE.to_string(), tz.clone());
+        }
+        (!tz.is_empty()).then_some(tz)
+    }
+
+    /// `DELETE …/messages/{id}`: the draft goes to Deleted Items, as when
+    /// Outlook deletes it (message-delete.md).
+    pub async fn delete_message(&self, id: &str) -> Result<(), Error> {
+        self.send(Method::DELETE, self.message_url(id), None)
+            .await
+            .map(|_| ())
+    }
+
     /// The first page of a folder's messages (`inbox`, `sentitems`, a
     /// folder id), newest first; or, with `search`, what `$search` finds
     /// there (KQL: `from:dana budget`). `$search` cannot be combined with
@@ -629,7 +714,7 @@ impl GraphClient {
             let mut q = url.query_pairs_mut();
             q.append_pair(
                 "$select",
-                "id,from,subject,receivedDateTime,bodyPreview,hasAttachments",
+                "id,from,subject,receivedDateTime,bodyPreview,hasAttachments,conversationId",
             )
             .append_pair("$top", &top.to_string());
             match search.map(str::trim).filter(|s| !s.is_empty()) {
@@ -721,7 +806,7 @@ impl GraphClient {
         let mut url = self.message_url(id);
         url.query_pairs_mut().append_pair(
             "$select",
-            "id,subject,from,toRecipients,ccRecipients,replyTo,receivedDateTime,body,hasAttachments",
+            "id,subject,from,toRecipients,ccRecipients,replyTo,receivedDateTime,body,hasAttachments,conversationId",
         );
         let call =
             Call::new(Method::GET, url).header("Prefer", "outlook.body-content-type=\"text\"");
@@ -1025,6 +1110,35 @@ impl GraphClient {
             )
         })
     }
+}
+
+/// The cache slot of the mailbox's time zone (beside the folder ids).
+const TIME_ZONE: &str = "\u{0}timeZone";
+
+/// A time zone name as Windows or IANA spell them (`Pacific Standard
+/// Time`, `Europe/Berlin`): nothing that could break out of a header.
+fn valid_time_zone(tz: &str) -> bool {
+    !tz.is_empty()
+        && tz.len() <= 100
+        && tz
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " _-+/().:".contains(c))
+}
+
+/// The graft key a listed message carries (its expanded extended property).
+pub fn key_of(m: &Value) -> Option<String> {
+    m.get("singleValueExtendedProperties")
+        .and_then(Value::as_array)
+        .and_then(|props| {
+            props.iter().find(|p| {
+                p.get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|i| i.eq_ignore_ascii_case(DRAFT_KEY_PROPERTY))
+            })
+        })
+        .and_then(|p| p.get("value").and_then(Value::as_str))
+        .filter(|k| k.len() <= MAX_ID)
+        .map(str::to_string)
 }
 
 /// The signed-in user, as `GET /me` describes them.

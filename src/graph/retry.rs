@@ -19,9 +19,14 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
 pub const MAX_SERVICE_RETRIES: u32 = 6;
 
 /// Whether a failure is worth trying again without changing the request:
-/// no answer (offline, reset, timed out) or a busy service (429, 503, 504).
+/// no answer (offline, reset, timed out), a busy service (429, 503, 504),
+/// or a success whose answer could not be read (the server acted; a create
+/// is looked up by its key before it is tried again).
 pub fn retryable(f: &Error) -> bool {
-    f.is_offline() || f.is_busy()
+    f.is_offline()
+        || f.is_busy()
+        || (f.kind == super::FailureKind::BadResponse
+            && f.status.is_some_and(|s| (200..300).contains(&s)))
 }
 
 /// How long to wait before try `attempt` (the first retry is 1): the

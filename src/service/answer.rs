@@ -1,115 +1,112 @@
 //! Answering a message, for both front ends: finding the message (an id, a
-//! webLink, or a search), and opening the answer Graph makes — exactly once,
-//! even when the answer to `createReply` is lost.
+//! webLink, or a search), the record of the answer to make (saved through
+//! the one save path, which makes it exactly once), and the checks that
+//! run before Graph makes anything.
 
 use crate::core::address::Address;
 use crate::core::answer::{Answer, AnswerKind, MailSummary};
-use crate::core::content::{DraftContent, content_from_message};
-use crate::graph::{self, GraphClient, SavedMessage};
+use crate::core::content::DraftContent;
+use crate::core::record::{Fields, JournalRecord};
+use crate::graph::GraphClient;
 use serde_json::Value;
 
-/// An answer draft Graph made, ready for the form or a script.
-#[derive(Clone, Debug)]
-pub struct Opened {
-    /// The client key it was made with.
-    pub key: String,
-    pub saved: SavedMessage,
-    /// To, Cc and Subject as Graph set them (the body is the user's part:
-    /// empty).
-    pub content: DraftContent,
-    pub answer: Answer,
-}
-
 /// The message `target` names: a message id, or a webLink from Outlook on
-/// the web; or, with `search`, the best match in the Inbox.
+/// the web; or, with `search`, the newest match in the Inbox. With it, the
+/// message as read (its recipients tell whom the answer will go to).
 pub async fn find(
     client: &GraphClient,
     target: Option<&str>,
     search: Option<&str>,
-) -> Result<MailSummary, String> {
-    if let Some(t) = target {
-        let id = crate::core::answer::message_id_from(t).ok_or_else(|| {
+) -> Result<(MailSummary, Value), String> {
+    let id = match target {
+        Some(t) => crate::core::answer::message_id_from(t).ok_or_else(|| {
             format!("'{t}' is neither a message id nor a link to a message in Outlook on the web")
-        })?;
-        let v = client
-            .read_mail(&id)
-            .await
-            .map_err(|f| format!("cannot read that message: {f}"))?;
-        return MailSummary::from_value(&v).ok_or_else(|| "the message has no usable id".into());
-    }
-    let q = search.unwrap_or("");
-    let url = client.mail_list_url("inbox", Some(q), 5);
-    let (found, _) = client
-        .mail_page(url)
-        .await
-        .map_err(|f| format!("cannot search the Inbox: {f}"))?;
-    found
-        .into_iter()
-        .next()
-        .ok_or_else(|| format!("no message in the Inbox matches \"{q}\""))
-}
-
-/// Makes the answer with `key`. A `create*` whose reply was lost (a
-/// timeout, a reset, a 5xx that may have been applied) is looked up by the
-/// key before it is tried again, so there is one draft whatever happened.
-pub async fn open(
-    client: &GraphClient,
-    kind: AnswerKind,
-    original: &MailSummary,
-    key: &str,
-    forward_to: &[Address],
-    retries: u32,
-) -> Result<Opened, graph::Error> {
-    let mut policy = crate::graph::retry::Tries::new(crate::graph::retry::Limits::at_most(retries));
-    let mut uncertain = false;
-    loop {
-        if uncertain && let Ok(Some(found)) = client.find_by_key(key).await {
-            let v = client.message_json(&found.id, false).await?;
-            return Ok(opened(kind, original, key, found, &v));
+        })?,
+        None => {
+            let q = search.unwrap_or("");
+            let url = client.mail_list_url("inbox", Some(q), 5);
+            let (found, _) = client
+                .mail_page(url)
+                .await
+                .map_err(|f| format!("cannot search the Inbox: {f}"))?;
+            found
+                .into_iter()
+                .next()
+                .ok_or_else(|| format!("no message in the Inbox matches \"{q}\""))?
+                .id
         }
-        let f = match client
-            .create_answer(kind, &original.id, key, forward_to)
-            .await
-        {
-            Ok((saved, v)) => return Ok(opened(kind, original, key, saved, &v)),
-            Err(f) => f,
-        };
-        uncertain |= f.may_have_applied();
-        let Some(wait) = policy.after(&f, None) else {
-            return Err(f);
-        };
-        tokio::time::sleep(wait).await;
+    };
+    let v = client
+        .read_mail(&id)
+        .await
+        .map_err(|f| format!("cannot read that message: {f}"))?;
+    let summary =
+        MailSummary::from_value(&v).ok_or_else(|| "the message has no usable id".to_string())?;
+    Ok((summary, v))
+}
+
+/// The record of an answer not made yet: the key it will be made with,
+/// what it answers, and what the user adds (recipients, the text).
+pub fn record(
+    key: String,
+    answer: Answer,
+    fields: Fields,
+    graph_url: &str,
+    mailbox: &crate::core::mailbox::Mailbox,
+) -> JournalRecord {
+    JournalRecord {
+        fields,
+        answer: Some(answer),
+        ..JournalRecord::blank(key, graph_url, mailbox)
     }
 }
 
-fn opened(
+/// The answer as the checks see it before Graph makes it: the recipients
+/// Graph will give it (from the original as read) and the ones the user
+/// adds; the subject as Graph will set it (Outlook's prefix and the original's).
+pub fn provisional(
     kind: AnswerKind,
-    original: &MailSummary,
-    key: &str,
-    saved: SavedMessage,
-    v: &Value,
-) -> Opened {
-    let quote = v
-        .pointer("/body/content")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let mut content = content_from_message(v);
-    // The form holds what the user writes; the quote is kept apart.
-    content.body = String::new();
-    content.format = crate::core::content::BodyFormat::Text;
-    let answer = Answer {
-        kind,
-        original_id: original.id.clone(),
-        original_subject: original.subject.clone(),
-        original_from: original.from.clone(),
-        quote_html: quote,
+    original: &Value,
+    me: Option<&str>,
+    mine: &DraftContent,
+    forward_to: &[Address],
+) -> DraftContent {
+    let (to, cc) = crate::core::answer::predicted_recipients(kind, original, me);
+    let to = if kind == AnswerKind::Forward {
+        forward_to.to_vec()
+    } else {
+        to
     };
-    content.quote = Some(answer.quote_html.clone());
-    Opened {
-        key: key.to_string(),
-        saved,
-        content,
-        answer,
-    }
+    let subject = original
+        .get("subject")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let prefix = if kind == AnswerKind::Forward {
+        "FW: "
+    } else {
+        "RE: "
+    };
+    let graph = DraftContent {
+        to,
+        cc,
+        subject: format!("{prefix}{subject}"),
+        ..Default::default()
+    };
+    crate::core::content::answer_content(&graph, mine)
+}
+
+/// An earlier run's record of the same answer (the same message, kind and
+/// text) that no running graft holds: a rerun finishes it instead of
+/// answering again.
+pub fn earlier<'a>(
+    orphans: &'a [JournalRecord],
+    answer: &Answer,
+    fields: &Fields,
+) -> Option<&'a JournalRecord> {
+    orphans.iter().find(|r| {
+        r.answer
+            .as_ref()
+            .is_some_and(|a| a.kind == answer.kind && a.original_id == answer.original_id)
+            && r.fields.body == fields.body
+    })
 }

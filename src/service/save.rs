@@ -1,12 +1,34 @@
-//! Completing saves from the journal without the form: `graft sync`, and the
-//! background sync of queued drafts when graft starts.
+//! The one save path. Every write of a draft to a mailbox goes through
+//! here, whichever front end asked and whatever kind of draft it is (a new
+//! one, an answer Graph makes, a batch line's files, a queued journal):
+//!
+//! 1. **prepare**: the content from the record as typed ([`prepare`]:
+//!    recipients parsed, the signature, an answer's quote, the 4 MB
+//!    request limit checked before anything leaves);
+//! 2. **journal**: the record, with its key, is on disk before a create
+//!    leaves (the form's `NoteCreate`; [`save_record`]'s `journal`);
+//! 3. **create or adopt, once per key**: `POST …/messages` or
+//!    `createReply`/`createReplyAll`/`createForward` with the key; after
+//!    any uncertain outcome the draft is looked up (by key, and an answer
+//!    also in its conversation) before anything is created again, and the
+//!    lookup is retried until it answers ([`create_or_adopt`], [`make_answer`]);
+//! 4. **update** what changed ([`update_or_follow`]);
+//! 5. **files**: removals, then uploads, after listing what the draft has
+//!    whenever an earlier try may have sent some ([`send_files`]);
+//! 6. the caller records the history.
+//!
+//! The form drives one attempt at a time ([`save_with_files`], its retries
+//! kept in its model); every other front end calls [`save_record`], which
+//! runs the same attempts under the one retry policy.
 
-use crate::core::attach::AttachedFile;
+use crate::core::answer::Answer;
+use crate::core::attach::{AttachedFile, Files};
 use crate::core::content::DraftContent;
 use crate::core::record::JournalRecord;
 use crate::graph::{self, Attempt, GraphClient, SavedMessage, Whereabouts};
 use serde_json::Value;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// What a save learnt besides its result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21,13 +43,41 @@ pub struct SaveInfo {
     pub elsewhere: Option<Whereabouts>,
 }
 
-/// The whole answer to one save of the form.
+/// An answer Graph made during a save (or that the save found made).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Made {
+    /// The draft as Graph made it.
+    pub saved: SavedMessage,
+    /// Its recipients, subject and body (the quote) as Graph made them:
+    /// what the server holds before the user's text goes in.
+    pub graph: DraftContent,
+}
+
+/// The whole answer to one save.
 #[derive(Clone, Debug)]
 pub struct SaveOutcome {
     pub result: Result<SavedMessage, graph::Error>,
     pub info: SaveInfo,
     /// What happened to the attachments this save carried.
-    pub files: crate::service::save::FilesOutcome,
+    pub files: FilesOutcome,
+    /// An answer Graph made in this save: it exists now, whatever became
+    /// of the rest (the next save updates it, never makes another).
+    pub made: Option<Made>,
+    /// What the server holds after this save when it is not what was asked
+    /// to be sent: an answer's, with Graph's recipients and its quote.
+    pub sent: Option<DraftContent>,
+}
+
+impl SaveOutcome {
+    fn failed(info: SaveInfo, f: graph::Error) -> SaveOutcome {
+        SaveOutcome {
+            result: Err(f),
+            info,
+            files: FilesOutcome::default(),
+            made: None,
+            sent: None,
+        }
+    }
 }
 
 /// The failure shown when the draft turned out to be elsewhere.
@@ -60,12 +110,53 @@ pub fn key_refused(f: &graph::Error) -> bool {
     f.code == "ErrorQuotaExceeded"
 }
 
+/// What a 403 means for the user, in the terms that fix it: saving into
+/// another mailbox needs `Mail.ReadWrite.Shared`, one's own `Mail.ReadWrite`.
+pub fn permission_hint(user: Option<&str>) -> String {
+    match user {
+        Some(u) => format!(
+            "Graph refused access to {u}'s mailbox: saving there needs the Mail.ReadWrite.Shared permission for this app (`graft login` asks for it; an admin may have to consent) and full access to that mailbox. `graft whoami` lists what was granted."
+        ),
+        None => "Graph refused access: saving drafts needs the Mail.ReadWrite permission (`graft login` asks for it; an admin may have to consent). `graft whoami` lists what was granted.".to_string(),
+    }
+}
+
+/// A lookup that must answer before anything is created again. "Not
+/// there" comes only from a lookup that answered: a lookup that fails
+/// fails the save, which creates nothing (its caller's retry policy tries
+/// the lookup again, showing the wait). A GET is safe to repeat, so a
+/// server error (500 too, which a create is not retried after) is asked
+/// again here a few times first.
+async fn answered<T, F, Fut>(mut ask: F) -> Result<T, graph::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, graph::Error>>,
+{
+    let mut tries = crate::graph::retry::Tries::new(crate::graph::retry::Limits {
+        offline: Some(0),
+        ..crate::graph::retry::Limits::chunk(3)
+    });
+    loop {
+        match ask().await {
+            Ok(v) => return Ok(v),
+            Err(f) => match tries.after(&f, None) {
+                Some(wait) => {
+                    tracing::info!(code = %f.code, "lookup failed; asking again");
+                    tokio::time::sleep(wait).await
+                }
+                None => return Err(f),
+            },
+        }
+    }
+}
+
 /// Creates with the client key, or (after a lost answer) finds and updates
 /// the draft that key already made. Never creates a second draft for one
-/// key. A draft the key made that was sent or deleted since is not saved
-/// over: that comes back as `elsewhere` (deleted means deleted; saving anew
-/// is the user's call). A mailbox that refuses the key gets the draft
-/// without it (`unkeyed`).
+/// key: a lookup that fails is asked again, and if it never answers the
+/// save fails without creating. A draft the key made that was sent or
+/// deleted since is not saved over: that comes back as `elsewhere`
+/// (deleted means deleted; saving anew is the user's call). A mailbox that
+/// refuses the key gets the draft without it (`unkeyed`).
 pub async fn create_or_adopt(
     client: &GraphClient,
     body: &Value,
@@ -74,7 +165,7 @@ pub async fn create_or_adopt(
 ) -> (SaveInfo, Result<SavedMessage, graph::Error>) {
     let mut info = SaveInfo::default();
     if let Some(key) = lookup_key {
-        match client.locate(key).await {
+        match answered(|| client.locate(key)).await {
             Ok(Whereabouts::Draft(found)) => {
                 let mut patch = body.clone();
                 if let Some(o) = patch.as_object_mut() {
@@ -112,6 +203,179 @@ pub async fn create_or_adopt(
     (info, result)
 }
 
+/// An answer to make (or to find made) and the user's part of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnswerJob {
+    pub answer: Answer,
+    /// What the user wrote: the text above the quote, recipients to add, a
+    /// subject of their own, the F3 fields, the signature.
+    pub content: DraftContent,
+    pub key: String,
+    /// Send the key (off when the mailbox refuses it).
+    pub keyed: bool,
+    /// An earlier `create*` may have made it: look before making one.
+    pub lookup: bool,
+}
+
+/// How far back from `requested` a found answer may have been made:
+/// the machine's clock and the server's may differ.
+const CLOCK_SLACK: Duration = Duration::from_secs(600);
+
+/// Where an answer already made is, if anywhere.
+enum Found {
+    Draft {
+        saved: SavedMessage,
+        v: Value,
+        keyed: bool,
+    },
+    Elsewhere(Whereabouts),
+    Nothing,
+}
+
+/// The answer an earlier `create*` made: by its key (in the `message`
+/// parameter, or set by the first update), else (Graph may not keep an
+/// extended property given to `create*`: message-createreply.md documents
+/// "writeable properties" without naming them) the draft in the
+/// original's conversation with the answer's subject, made after
+/// `requested`, that carries no other graft key. Every lookup must answer.
+async fn find_answer(
+    client: &GraphClient,
+    answer: &Answer,
+    key: &str,
+) -> Result<Found, graph::Error> {
+    match answered(|| client.locate(key)).await? {
+        Whereabouts::Draft(found) => {
+            let v = answered(|| client.message_json(&found.id, false)).await?;
+            return Ok(Found::Draft {
+                saved: found,
+                v,
+                keyed: true,
+            });
+        }
+        Whereabouts::Gone => {}
+        w => return Ok(Found::Elsewhere(w)),
+    }
+    if answer.conversation_id.is_empty() {
+        return Ok(Found::Nothing);
+    }
+    let since = parse_time(&answer.requested).map(|t| t - CLOCK_SLACK);
+    let drafts = answered(|| client.conversation_drafts(&answer.conversation_id)).await?;
+    for (saved, subject, other_key) in drafts {
+        let fits = saved.is_draft
+            && other_key.is_none()
+            && answer.subject_fits(&subject)
+            && since.is_none_or(|s| parse_time(&saved.created).is_some_and(|c| c >= s));
+        if !fits {
+            continue;
+        }
+        // Not one the user deleted since.
+        if let Whereabouts::Draft(found) = answered(|| client.classify(saved.clone())).await? {
+            let v = answered(|| client.message_json(&found.id, false)).await?;
+            tracing::info!("an answer made without its key was found in its conversation");
+            return Ok(Found::Draft {
+                saved: found,
+                v,
+                keyed: false,
+            });
+        }
+    }
+    Ok(Found::Nothing)
+}
+
+fn parse_time(s: &str) -> Option<std::time::SystemTime> {
+    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(std::time::SystemTime::from(t))
+}
+
+/// The answer Graph makes, or the one an earlier `create*` made (with
+/// `lookup`): its draft, its JSON, and whether it carries the key.
+async fn make_answer(
+    client: &GraphClient,
+    job: &AnswerJob,
+    attempt: &Attempt,
+) -> (SaveInfo, Result<(SavedMessage, Value, bool), graph::Error>) {
+    let mut info = SaveInfo::default();
+    if job.lookup {
+        match find_answer(client, &job.answer, &job.key).await {
+            Ok(Found::Draft { saved, v, keyed }) => {
+                info.adopted = true;
+                return (info, Ok((saved, v, keyed)));
+            }
+            Ok(Found::Elsewhere(w)) => {
+                let f = elsewhere_failure(&w);
+                info.elsewhere = Some(w);
+                return (info, Err(f));
+            }
+            Ok(Found::Nothing) => {}
+            Err(e) => return (info, Err(e)),
+        }
+    }
+    let tz = client.time_zone().await;
+    let key = job.keyed.then_some(job.key.as_str());
+    let made = match client
+        .create_answer(&job.answer, key, tz.as_deref(), attempt)
+        .await
+    {
+        Err(f) if key_refused(&f) && key.is_some() => {
+            info.unkeyed = true;
+            client
+                .create_answer(&job.answer, None, tz.as_deref(), attempt)
+                .await
+        }
+        other => other,
+    };
+    (info, made.map(|(saved, v)| (saved, v, false)))
+}
+
+/// Makes (or finds) the answer, then saves the user's part into it: the
+/// text above the quote, recipients added to Graph's, and the key, which
+/// Graph may not have kept from `create*`, so a later lookup finds it.
+async fn save_answer(client: &GraphClient, job: &AnswerJob, attempt: &Attempt) -> SaveOutcome {
+    let (info, made) = make_answer(client, job, attempt).await;
+    let (saved, v, keyed) = match made {
+        Ok(m) => m,
+        Err(f) => return SaveOutcome::failed(info, f),
+    };
+    let mut graph = crate::core::content::content_from_message(&v);
+    let mut quote = v
+        .pointer("/body/content")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if info.adopted {
+        // Found made: an earlier save may have put text above the quote
+        // already; the quote is what Graph made, from its marker on.
+        quote = crate::core::answer::without_text_above(&quote);
+    }
+    graph.body = String::new();
+    graph.format = crate::core::content::BodyFormat::Text;
+    graph.quote = Some(quote);
+    let sent = crate::core::content::answer_content(&graph, &job.content);
+    let mut patch = sent.patch_body(Some(&graph));
+    if job.keyed && !keyed && !info.unkeyed {
+        patch["singleValueExtendedProperties"] = serde_json::json!([{
+            "id": crate::core::content::DRAFT_KEY_PROPERTY,
+            "value": job.key,
+        }]);
+    }
+    let made = Made {
+        saved: saved.clone(),
+        graph,
+    };
+    let result = if patch.as_object().is_some_and(|o| o.is_empty()) {
+        Ok(saved)
+    } else {
+        client.update_draft_as(&saved.id, &patch, attempt).await
+    };
+    SaveOutcome {
+        result,
+        info,
+        files: FilesOutcome::default(),
+        made: Some(made),
+        sent: Some(sent),
+    }
+}
+
 /// `PATCH` of a draft; if its id no longer answers (the user moved it, and
 /// every move gives a message a new REST id), the draft is found by its key
 /// and updated where it is now, unless it was sent or deleted.
@@ -141,179 +405,14 @@ pub async fn update_or_follow(
     (info, result)
 }
 
-/// Why a journal could not be brought to the server.
-#[derive(Clone, Debug)]
-pub struct SyncFailure {
-    pub message: String,
-    /// The failure, when trying again later may go better (offline, busy).
-    pub retryable: Option<graph::Error>,
-}
-
-impl std::fmt::Display for SyncFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl SyncFailure {
-    fn fin(message: String) -> Self {
-        SyncFailure {
-            message,
-            retryable: None,
-        }
-    }
-}
-
-/// Brings the server up to date with one journal, retrying by the one retry
-/// policy (no answer: for as long as `offline_tries` allows, `None` without
-/// end; a busy service: a few times). `on_wait` hears each wait. The journal
-/// is not touched here.
-pub async fn sync_with_retries(
-    client: &GraphClient,
-    rec: &JournalRecord,
-    offline_tries: Option<u32>,
-    mut on_wait: impl FnMut(&graph::Error, std::time::Duration),
-) -> Result<SavedMessage, SyncFailure> {
-    let mut tries = crate::graph::retry::Tries::new(crate::graph::retry::Limits {
-        offline: offline_tries,
-        ..crate::graph::retry::Limits::KEEP_TRYING
-    });
-    loop {
-        let e = match sync_record(client, rec).await {
-            Ok(s) => return Ok(s),
-            Err(e) => e,
-        };
-        let Some(f) = e.retryable.clone() else {
-            return Err(e);
-        };
-        let jitter = uuid::Uuid::new_v4().as_u128() as u64;
-        let Some(wait) = tries.after(&f, Some(jitter)) else {
-            return Err(e);
-        };
-        on_wait(&f, wait);
-        tokio::time::sleep(wait).await;
-    }
-}
-
-/// Brings the server up to date with one journal, once. The journal is not
-/// touched here.
-pub async fn sync_record(
-    client: &GraphClient,
-    rec: &JournalRecord,
-) -> Result<SavedMessage, SyncFailure> {
-    let content = DraftContent::from_typed(&rec.fields, rec.format, &rec.more)
-        .map_err(|bad| {
-            SyncFailure::fin(
-                bad.iter()
-                    .map(|(which, e)| format!("{}: {e}", which.label()))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?
-        .with_quote(rec.answer.as_ref().map(|a| a.quote_html.as_str()));
-    let content = crate::core::content::DraftContent {
-        signature: rec.signature.clone(),
-        ..content
-    };
-    let job = match &rec.server_id {
-        Some(id) => SaveJob::Update {
-            id: id.clone(),
-            body: content.patch_body(rec.saved.as_ref()),
-            key: rec.key.clone(),
-        },
-        // Always look up first: an earlier session may have created it unanswered.
-        None => SaveJob::Create {
-            body: content.create_body(Some(&rec.key)),
-            lookup_key: Some(rec.key.clone()),
-        },
-    };
-    let files = crate::core::attach::Files {
-        list: rec.attachments.clone(),
-        detached: rec.detached.clone(),
-    };
-    let out = save_with_files(client, job, &files, &Attempt::default(), &mut |_, _, _| {}).await;
-    let saved = out.result.map_err(|e| match &out.info.elsewhere {
-        Some(Whereabouts::Sent(_)) => SyncFailure::fin(
-            "the draft was sent from Outlook since; open graft to save this text as a new draft".to_string(),
-        ),
-        Some(Whereabouts::Deleted(_)) => SyncFailure::fin(
-            "the draft was deleted in Outlook (it is in Deleted Items); open graft to save this text as a new draft".to_string(),
-        ),
-        Some(_) => SyncFailure::fin(
-            "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string(),
-        ),
-        None => SyncFailure {
-            message: e.to_string(),
-            retryable: crate::graph::retry::retryable(&e).then_some(e),
-        },
-    })?;
-    let out = out.files;
-    match out.failed {
-        Some((name, f)) => Err(SyncFailure {
-            message: format!("the message is saved but attaching {name} failed: {}", f),
-            retryable: crate::graph::retry::retryable(&f).then_some(f),
-        }),
-        None => Ok(saved),
-    }
-}
-
-/// Creates one draft the way the form saves: on throttling, service errors and
-/// network failures it waits (`Retry-After`, else 1 s, 2 s, 4 s … up to 60 s)
-/// and tries again, and after an ambiguous failure it looks the draft up by its
-/// key before creating. `on_wait` hears about each wait.
-pub async fn create_with_retries(
-    client: &GraphClient,
-    body: &Value,
-    key: &str,
-    retries: u32,
-    mut on_wait: impl FnMut(&graph::Error, std::time::Duration),
-) -> Result<(SavedMessage, SaveInfo), graph::Error> {
-    let mut uncertain = false;
-    let mut unkeyed = false;
-    let mut body = std::borrow::Cow::Borrowed(body);
-    let mut tries = Attempt {
-        client_request_id: Some(uuid::Uuid::new_v4().to_string()),
-        retry: 0,
-    };
-    let mut policy = crate::graph::retry::Tries::new(crate::graph::retry::Limits::at_most(retries));
-    loop {
-        let lookup = (uncertain && !unkeyed).then_some(key);
-        let (info, result) = create_or_adopt(client, &body, lookup, &tries).await;
-        if info.unkeyed && !unkeyed {
-            // From here on without the key the mailbox refuses.
-            unkeyed = true;
-            let mut plain = body.into_owned();
-            if let Some(o) = plain.as_object_mut() {
-                o.remove("singleValueExtendedProperties");
-            }
-            body = std::borrow::Cow::Owned(plain);
-        }
-        let f = match result {
-            Ok(saved) => {
-                return Ok((saved, SaveInfo { unkeyed, ..info }));
-            }
-            Err(f) => f,
-        };
-        if unkeyed && f.may_have_applied() {
-            // Nothing to look the draft up by: trying again could make two.
-            return Err(f);
-        }
-        uncertain |= f.may_have_applied();
-        let Some(wait) = policy.after(&f, None) else {
-            return Err(f);
-        };
-        tries.retry = policy.attempt;
-        on_wait(&f, wait);
-        tokio::time::sleep(wait).await;
-    }
-}
-
-/// One save of the form.
+/// One save: create (or adopt), make an answer, or update.
+#[derive(Clone, Debug, PartialEq)]
 pub enum SaveJob {
     Create {
         body: Value,
         lookup_key: Option<String>,
     },
+    Answer(Box<AnswerJob>),
     Update {
         id: String,
         body: Value,
@@ -322,20 +421,55 @@ pub enum SaveJob {
     },
 }
 
+impl SaveJob {
+    /// The job for a record's next save of `content`: a create until the
+    /// server holds it (an answer's through Graph's `create*`), an update
+    /// of what changed since `rec.saved` after. `keyed`: the mailbox takes
+    /// the key.
+    pub fn for_record(rec: &JournalRecord, content: &DraftContent, keyed: bool) -> SaveJob {
+        let key = keyed.then_some(rec.key.as_str());
+        match (&rec.server_id, &rec.answer) {
+            (Some(id), _) => SaveJob::Update {
+                id: id.clone(),
+                body: content.patch_body(rec.saved.as_ref()),
+                key: rec.key.clone(),
+            },
+            (None, Some(answer)) => SaveJob::Answer(Box::new(AnswerJob {
+                answer: answer.clone(),
+                content: DraftContent {
+                    quote: None,
+                    ..content.clone()
+                },
+                key: rec.key.clone(),
+                keyed,
+                lookup: rec.create_uncertain,
+            })),
+            (None, None) => SaveJob::Create {
+                body: content.create_body(key),
+                lookup_key: (rec.create_uncertain && keyed).then(|| rec.key.clone()),
+            },
+        }
+    }
+
+    /// It may make a draft (the journal must say so before it leaves).
+    pub fn creates(&self) -> bool {
+        !matches!(self, SaveJob::Update { .. })
+    }
+}
+
 /// Saves the message, then does the attachment work: removals, then uploads
 /// (small files ride inside a create when they fit). `progress` hears
-/// (file, bytes done, size). Returns whether a create adopted an earlier draft.
+/// (file, bytes done, size).
 pub async fn save_with_files(
     client: &GraphClient,
     job: SaveJob,
-    files: &crate::core::attach::Files,
+    files: &Files,
     attempt: &Attempt,
     progress: &mut (dyn FnMut(&str, u64, u64) + Send),
 ) -> SaveOutcome {
-    use crate::graph::upload::{attach_pending, detach_keeping};
-    let mut out = crate::service::save::FilesOutcome::default();
+    let mut out = FilesOutcome::default();
     let mut list = files.list.clone();
-    let (info, result, reconcile) = match job {
+    let (mut outcome, reconcile) = match job {
         SaveJob::Create { body, lookup_key } => {
             // Reading files happens off the async threads; with no files there is
             // nothing to read. A file that cannot be read now does not stop the
@@ -343,13 +477,11 @@ pub async fn save_with_files(
             let (body, inline) = if list.iter().any(|f| f.server_id.is_none() && !f.large()) {
                 let plain = body.clone();
                 let list = list.clone();
-                tokio::task::spawn_blocking(move || {
-                    crate::service::save::body_with_attachments(body, &list)
-                })
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .unwrap_or((plain, Vec::new()))
+                tokio::task::spawn_blocking(move || body_with_attachments(body, &list))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .unwrap_or((plain, Vec::new()))
             } else {
                 (body, Vec::new())
             };
@@ -362,51 +494,79 @@ pub async fn save_with_files(
                 }
             }
             let reconcile = info.adopted;
-            (info, result, reconcile)
+            (
+                SaveOutcome {
+                    result,
+                    info,
+                    files: FilesOutcome::default(),
+                    made: None,
+                    sent: None,
+                },
+                reconcile,
+            )
+        }
+        SaveJob::Answer(job) => {
+            let o = save_answer(client, &job, attempt).await;
+            let reconcile = o.info.adopted;
+            (o, reconcile)
         }
         SaveJob::Update { id, body, key } => {
             let (info, result) = update_or_follow(client, &id, &body, &key, attempt).await;
-            (info, result, true)
-        }
-    };
-    let saved = match result {
-        Ok(s) => s,
-        Err(e) => {
-            return SaveOutcome {
-                result: Err(e),
-                info,
-                files: out,
-            };
-        }
-    };
-    if !files.detached.is_empty() {
-        match detach_keeping(client, &saved.id, &files.detached, &list).await {
-            Ok(()) => out.detached = files.detached.clone(),
-            Err(e) => {
-                let name = files
-                    .detached
-                    .first()
-                    .map(|f| f.name.clone())
-                    .unwrap_or_default();
-                out.failed = Some((format!("(removing {name})"), e));
-                return SaveOutcome {
-                    result: Ok(saved),
+            (
+                SaveOutcome {
+                    result,
                     info,
-                    files: out,
-                };
+                    files: FilesOutcome::default(),
+                    made: None,
+                    sent: None,
+                },
+                true,
+            )
+        }
+    };
+    let Ok(saved) = &outcome.result else {
+        return outcome;
+    };
+    let id = saved.id.clone();
+    let sent = send_files(client, &id, &list, &files.detached, reconcile, progress).await;
+    out.attached.extend(sent.attached);
+    out.detached = sent.detached;
+    out.failed = sent.failed;
+    outcome.files = out;
+    outcome
+}
+
+/// The file work on a draft that exists: removals, then the files not on
+/// the server yet. With `reconcile` (an earlier try, or another process,
+/// may have sent some without the answer being kept), the draft's
+/// attachments are listed first and a file already there (by its
+/// `contentId` for a picture, else by its name) is not sent again.
+pub async fn send_files(
+    client: &GraphClient,
+    message_id: &str,
+    list: &[AttachedFile],
+    detached: &[AttachedFile],
+    reconcile: bool,
+    progress: &mut (dyn FnMut(&str, u64, u64) + Send),
+) -> FilesOutcome {
+    use crate::graph::upload::{attach_pending, detach_keeping};
+    let mut out = FilesOutcome::default();
+    if !detached.is_empty() {
+        match detach_keeping(client, message_id, detached, list).await {
+            Ok(()) => out.detached = detached.to_vec(),
+            Err(e) => {
+                let name = detached.first().map(|f| f.name.clone()).unwrap_or_default();
+                out.failed = Some((format!("(removing {name})"), e));
+                return out;
             }
         }
     }
-    let done = attach_pending(client, &saved.id, &list, reconcile, progress).await;
+    let done = attach_pending(client, message_id, list, reconcile, progress).await;
     for (i, id) in done.done {
         out.attached.push((list[i].path.clone(), id));
     }
     out.failed = done.failed;
-    SaveOutcome {
-        result: Ok(saved),
-        info,
-        files: out,
-    }
+    out
 }
 
 /// What the save did with the files.
@@ -424,7 +584,7 @@ pub struct FilesOutcome {
 /// Returns the body and which files it carries.
 pub fn body_with_attachments(
     mut body: serde_json::Value,
-    files: &[crate::core::attach::AttachedFile],
+    files: &[AttachedFile],
 ) -> Result<(serde_json::Value, Vec<usize>), String> {
     let size = body.to_string().len();
     let inline = crate::core::attach::plan_inline(files, size);
@@ -438,4 +598,279 @@ pub fn body_with_attachments(
         }
     }
     Ok((body, inline))
+}
+
+/// The draft a record describes, as it is sent: recipients parsed, the
+/// signature, an answer's quote; or what is wrong with it. Refused before
+/// anything leaves when it is larger than Graph takes in one request.
+pub fn prepare(rec: &JournalRecord) -> Result<DraftContent, String> {
+    let content = DraftContent::from_typed(&rec.fields, rec.format, &rec.more)
+        .map_err(|bad| {
+            bad.iter()
+                .map(|(which, e)| format!("{}: {e}", which.label()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?
+        .with_quote(
+            rec.answer
+                .as_ref()
+                .filter(|a| a.made())
+                .map(|a| a.quote_html.as_str()),
+        );
+    let content = DraftContent {
+        signature: rec.signature.clone(),
+        ..content
+    };
+    too_large(&content).map_or(Ok(content), Err)
+}
+
+/// Why `content` cannot be saved in one request (Graph refuses requests
+/// over about 4 MB with 413), naming the size and the limit; an answer's
+/// quote counts, as it is sent with every change of the body.
+pub fn too_large(content: &DraftContent) -> Option<String> {
+    use crate::core::limits::MAX_REQUEST_BYTES;
+    let size = content.graph_body().1.len() + content.subject.len();
+    (size > MAX_REQUEST_BYTES).then(|| {
+        let quote = content
+            .quote
+            .as_ref()
+            .map(|q| {
+                format!(
+                    " (the quoted message alone is {:.1} MB)",
+                    q.len() as f64 / 1_000_000.0
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "the message is {:.1} MB{quote} and Graph takes at most {:.1} MB in one request; nothing was sent",
+            size as f64 / 1_000_000.0,
+            MAX_REQUEST_BYTES as f64 / 1_000_000.0
+        )
+    })
+}
+
+/// Applies what a save did to the record that describes the draft: its
+/// place on the server, what the server holds, an answer's quote, the
+/// files now there. `content` is what the save sent.
+pub fn apply(rec: &mut JournalRecord, content: &DraftContent, out: &SaveOutcome) {
+    if let Some(made) = &out.made {
+        rec.server_id = Some(made.saved.id.clone());
+        rec.web_link = Some(made.saved.web_link.clone());
+        rec.saved = Some(made.graph.clone());
+        rec.change_key = Some(made.saved.change_key.clone());
+        rec.create_uncertain = false;
+        if let (Some(a), Some(q)) = (rec.answer.as_mut(), made.graph.quote.as_ref()) {
+            a.quote_html = q.clone();
+        }
+    }
+    match &out.result {
+        Ok(saved) => {
+            rec.server_id = Some(saved.id.clone());
+            rec.web_link = Some(saved.web_link.clone());
+            rec.change_key = Some(saved.change_key.clone());
+            rec.saved = Some(out.sent.clone().unwrap_or_else(|| content.clone()));
+            rec.create_uncertain = false;
+        }
+        Err(f) if rec.server_id.is_none() && f.may_have_applied() => rec.create_uncertain = true,
+        Err(_) => {}
+    }
+    for (path, id) in &out.files.attached {
+        if let Some(f) = rec
+            .attachments
+            .iter_mut()
+            .find(|f| &f.path == path && f.server_id.is_none())
+        {
+            f.server_id = Some(id.clone());
+        }
+    }
+    rec.detached.retain(|d| !out.files.detached.contains(d));
+}
+
+/// Why a save without the form did not complete.
+#[derive(Clone, Debug)]
+pub struct SyncFailure {
+    pub message: String,
+    /// The failure, when trying again later may go better (offline, busy).
+    pub retryable: Option<graph::Error>,
+    /// The failure itself, when Graph's (for the exit code).
+    pub error: Option<graph::Error>,
+}
+
+impl std::fmt::Display for SyncFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl SyncFailure {
+    fn fin(message: String) -> Self {
+        SyncFailure {
+            message,
+            retryable: None,
+            error: None,
+        }
+    }
+}
+
+/// How a save without the form runs: its retries, what it says while it
+/// waits, its uploads' progress, and where the record is journalled.
+pub struct Run<'a> {
+    pub limits: crate::graph::retry::Limits,
+    /// Hears each wait before a retry.
+    pub on_wait: &'a mut (dyn FnMut(&graph::Error, Duration) + Send),
+    pub progress: &'a mut (dyn FnMut(&str, u64, u64) + Send),
+    /// Writes the record (before a create leaves, and after every step).
+    pub journal: &'a mut (dyn FnMut(&JournalRecord) + Send),
+}
+
+/// What a save without the form did, once it succeeded.
+#[derive(Clone, Debug)]
+pub struct Done {
+    pub saved: SavedMessage,
+    pub info: SaveInfo,
+    /// Files sent in this save (path → attachment id).
+    pub attached: Vec<(PathBuf, String)>,
+}
+
+/// The one save, for every front end but the form (`graft draft`, `graft
+/// reply`, `graft sync`, the queued journals a start completes): brings
+/// the server up to date with `rec` under the one retry policy. The record
+/// is journalled before a create leaves and after every step, so a kill at
+/// any moment leaves a record whose next save finds what this one made.
+pub async fn save_record(
+    client: &GraphClient,
+    rec: &mut JournalRecord,
+    run: Run<'_>,
+) -> Result<Done, SyncFailure> {
+    let content = prepare(rec).map_err(SyncFailure::fin)?;
+    let mut tries = crate::graph::retry::Tries::new(run.limits);
+    let mut keyed = true;
+    let mut info = SaveInfo::default();
+    let attempt_id = uuid::Uuid::new_v4().to_string();
+    loop {
+        // The quote is known once the answer is made: the content follows.
+        let content = match rec.answer.as_ref().filter(|a| a.made()) {
+            Some(a) if content.quote.is_none() => content.clone().with_quote(Some(&a.quote_html)),
+            _ => content.clone(),
+        };
+        let job = SaveJob::for_record(rec, &content, keyed);
+        let was_uncertain = rec.create_uncertain;
+        let creates = job.creates();
+        rec.queued = true;
+        if creates {
+            // Journalled before it leaves: a kill now is followed by a lookup.
+            rec.create_uncertain = true;
+        }
+        (run.journal)(rec);
+        let files = Files {
+            list: rec.attachments.clone(),
+            detached: rec.detached.clone(),
+        };
+        let attempt = Attempt {
+            client_request_id: Some(attempt_id.clone()),
+            retry: tries.attempt,
+        };
+        let out = save_with_files(client, job, &files, &attempt, run.progress).await;
+        if out.info.unkeyed {
+            keyed = false;
+        }
+        info.adopted |= out.info.adopted;
+        info.unkeyed |= out.info.unkeyed;
+        apply(rec, &content, &out);
+        // Refused with an answer (throttled, invalid): nothing was made.
+        if creates
+            && rec.server_id.is_none()
+            && out.result.as_ref().is_err_and(|f| !f.may_have_applied())
+        {
+            rec.create_uncertain = was_uncertain;
+        }
+        let failure = match (&out.result, &out.files.failed) {
+            (Ok(saved), None) => {
+                rec.queued = false;
+                (run.journal)(rec);
+                return Ok(Done {
+                    saved: saved.clone(),
+                    info: SaveInfo {
+                        elsewhere: None,
+                        ..info
+                    },
+                    attached: out.files.attached,
+                });
+            }
+            (Ok(_), Some((name, f))) => {
+                (run.journal)(rec);
+                SyncFailure {
+                    message: format!("the message is saved but attaching {name} failed: {f}"),
+                    retryable: None,
+                    error: Some(f.clone()),
+                }
+            }
+            (Err(e), _) => {
+                (run.journal)(rec);
+                if let Some(w) = &out.info.elsewhere {
+                    return Err(SyncFailure::fin(elsewhere_message(w)));
+                }
+                let mut message = e.to_string();
+                if e.status == Some(403) {
+                    message = format!("{message}. {}", permission_hint(rec.user.as_deref()));
+                }
+                SyncFailure {
+                    message,
+                    retryable: None,
+                    error: Some(e.clone()),
+                }
+            }
+        };
+        let f = failure.error.clone().unwrap_or_else(|| {
+            graph::Error::local(crate::graph::FailureKind::Http, "Failed", &failure.message)
+        });
+        let jitter = uuid::Uuid::new_v4().as_u128() as u64;
+        let Some(wait) = tries.after(&f, Some(jitter)) else {
+            return Err(SyncFailure {
+                retryable: crate::graph::retry::retryable(&f).then_some(f),
+                ..failure
+            });
+        };
+        (run.on_wait)(&f, wait);
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// What a draft found elsewhere means for the text a save still holds.
+fn elsewhere_message(w: &Whereabouts) -> String {
+    match w {
+        Whereabouts::Sent(_) => "the draft was sent from Outlook since; open graft to save this text as a new draft".to_string(),
+        Whereabouts::Deleted(_) => "the draft was deleted in Outlook (it is in Deleted Items); open graft to save this text as a new draft".to_string(),
+        _ => "the draft is gone on the server (sent or deleted elsewhere); open graft to save it as a new one".to_string(),
+    }
+}
+
+/// Brings the server up to date with one journal by the one retry policy
+/// (no answer: for as long as `offline_tries` allows, `None` without end;
+/// a busy service: a few times). `on_wait` hears each wait; `journal`
+/// keeps the record's progress (its file is the caller's to remove).
+pub async fn sync_with_retries(
+    client: &GraphClient,
+    rec: &mut JournalRecord,
+    offline_tries: Option<u32>,
+    on_wait: &mut (dyn FnMut(&graph::Error, Duration) + Send),
+    journal: &mut (dyn FnMut(&JournalRecord) + Send),
+) -> Result<SavedMessage, SyncFailure> {
+    let limits = crate::graph::retry::Limits {
+        offline: offline_tries,
+        ..crate::graph::retry::Limits::KEEP_TRYING
+    };
+    let mut progress = |_: &str, _: u64, _: u64| {};
+    save_record(
+        client,
+        rec,
+        Run {
+            limits,
+            on_wait,
+            progress: &mut progress,
+            journal,
+        },
+    )
+    .await
+    .map(|d| d.saved)
 }

@@ -81,6 +81,56 @@ fn try_lock(path: &Path) -> Option<std::fs::File> {
     (r == 0).then_some(f)
 }
 
+/// A lock held while it lives (an advisory `flock`, released with the
+/// process however it ends).
+#[derive(Debug)]
+pub struct Held {
+    _file: std::fs::File,
+}
+
+/// The lock named `name` in `dir`: at once if nobody holds it (`Ok`), else
+/// `Err` with a function that waits for it.
+pub fn lock_named(dir: &Path, name: &str) -> std::io::Result<Result<Held, Waiting>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    crate::util::fs::private_dir(dir)?;
+    let path = dir.join(format!("{name}.lock"));
+    if let Some(f) = try_lock(&path) {
+        return Ok(Ok(Held { _file: f }));
+    }
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&path)?;
+    Ok(Err(Waiting { file: f }))
+}
+
+/// A lock someone else holds, to wait for.
+#[derive(Debug)]
+pub struct Waiting {
+    file: std::fs::File,
+}
+
+impl Waiting {
+    /// Blocks until the holder lets go (it ends, or is killed).
+    pub fn wait(self) -> std::io::Result<Held> {
+        use std::os::fd::AsRawFd;
+        loop {
+            // SAFETY: a valid open descriptor; flock only reads it.
+            let r = unsafe { libc::flock(self.file.as_raw_fd(), libc::LOCK_EX) };
+            if r == 0 {
+                return Ok(Held { _file: self.file });
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+}
+
 /// This machine's name, for "open on host …".
 pub fn host_name() -> String {
     static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();

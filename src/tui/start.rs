@@ -50,7 +50,7 @@ fn form_model(
     cli: &Cli,
     s: &Session,
     (prefill, format): crate::config::prefill::Prefilled,
-    answer: Option<crate::service::answer::Opened>,
+    answer: Option<crate::core::record::JournalRecord>,
 ) -> Result<(Model, Option<JournalStore>, Vec<Effect>), Error> {
     let session = session_for(cli, s)?;
     let mut startup = app::Startup {
@@ -89,9 +89,18 @@ fn form_model(
         startup.history = crate::store::history::load(&path);
     }
     let mut model = Model::new(session, startup);
-    if let Some(o) = answer {
-        model.open_answer(&o.key, &o.saved, &o.content, o.answer);
+    if let Some(rec) = answer {
+        // `graft reply` without text: the form makes the answer as its
+        // first save (journalled first, made once), the recovery offer
+        // out of its way.
+        if let Some(app::Dialog::Recover { items, .. }) = model.dialog.take() {
+            model.set_aside_recovery(items);
+        }
+        model.restore(&rec);
+        model.form.focus = app::Field::Body;
+        initial.extend(app::save::save(&mut model).effects);
     }
+    initial.extend(app::update::startup(&mut model));
     let signed_in = match s.client.sign_in() {
         Some(si) => si.signed_in(),
         None => true,
@@ -151,12 +160,12 @@ pub fn run_answer(
     cli: &Cli,
     s: Session,
     rt: tokio::runtime::Runtime,
-    opened: crate::service::answer::Opened,
+    answer: crate::core::record::JournalRecord,
 ) -> Result<(), Error> {
     if let Some(why) = crate::terminal::session::unusable() {
         return Err(Error::terminal(why));
     }
-    run_session(cli, s, rt, (None, None), Some(opened))
+    run_session(cli, s, rt, (None, None), Some(answer))
 }
 
 fn run_session(
@@ -164,7 +173,7 @@ fn run_session(
     s: Session,
     rt: tokio::runtime::Runtime,
     prefill: crate::config::prefill::Prefilled,
-    answer: Option<crate::service::answer::Opened>,
+    answer: Option<crate::core::record::JournalRecord>,
 ) -> Result<(), Error> {
     let guard = rt.enter();
     let (mut model, store, initial) = form_model(cli, &s, prefill, answer)?;

@@ -90,6 +90,8 @@ pub fn save_done(
             result,
             info: Default::default(),
             files,
+            made: None,
+            sent: None,
         }),
     }
 }

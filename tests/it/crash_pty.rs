@@ -59,7 +59,7 @@ fn sigkill_while_typing_loses_at_most_the_last_half_second() {
     let state = t.state.clone();
     drop(t);
     let mut t = start(&emu, Some(state));
-    let screen = t.wait_text("Recover a draft");
+    let screen = t.wait_text("blank draft (keeps these)");
     assert!(screen.contains("Crash test"), "{screen}");
     assert!(screen.contains("not saved"), "{screen}");
     t.send(ENTER);
@@ -110,7 +110,7 @@ fn sighup_loses_nothing() {
     let state = t.state.clone();
     drop(t);
     let mut t = start(&emu, Some(state));
-    t.wait_text("Recover a draft");
+    t.wait_text("blank draft (keeps these)");
     t.send(ENTER);
     let screen = t.wait_text("Recovered");
     assert!(screen.contains("every last word"), "{screen}");

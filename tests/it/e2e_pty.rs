@@ -948,7 +948,7 @@ fn the_demo_recovers_its_own_drafts_and_honours_the_config() {
     assert_eq!(t.wait_exit(10), 0);
 
     let mut t = Pty::spawn_with_state(&["--demo"], &[], 100, 30, state);
-    t.wait_text("Recover a draft");
+    t.wait_text("blank draft (keeps these)");
     t.send(ENTER);
     t.wait_text("first@contoso.com, second@contoso.com");
     t.send("\x1b[20~");
@@ -1231,7 +1231,7 @@ fn a_template_with_variables_fills_the_form() {
 
     let mut t = open_in(&emu, &state, &[]);
     // The filled-in form of the first start was journaled: kept for later.
-    t.wait_text("Recover a draft");
+    t.wait_text("blank draft (keeps these)");
     t.send("\x1b");
     t.wait_for("the blank form", 10, |s| !s.contains("Recover a draft"));
     t.send("Lee Chen <lee.chen@contoso.com>");

@@ -636,6 +636,7 @@ fn queued_journal(state: &std::path::Path, url: &str, key: &str, body: &str) {
             },
             server_id: None,
             web_link: None,
+            change_key: None,
             saved: None,
             create_uncertain: true,
             queued: true,

@@ -91,6 +91,7 @@ fn queued(state: &std::path::Path, url: &str, key: &str, subject: &str, pid: u32
             },
             server_id: None,
             web_link: None,
+            change_key: None,
             saved: None,
             create_uncertain: true,
             queued: true,

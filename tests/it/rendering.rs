@@ -347,6 +347,7 @@ fn a_long_recovery_list_keeps_the_selection_and_the_hints_in_view() {
     };
     let mut m = model();
     m.dialog = Some(Dialog::Recover {
+        armed: true,
         confirm: false,
         items: (0..40).map(item).collect(),
         selected: 0,

@@ -145,13 +145,20 @@ pub enum Dialog {
         scroll: u16,
     },
     ConfirmQuit,
+    /// Quitting an answer Graph made that nobody wrote into: delete it
+    /// from Drafts (the default), keep it, or stay.
+    EmptyAnswer,
     /// Drafts from earlier sessions that the server does not hold yet.
     Recover {
         items: Vec<JournalRecord>,
         selected: usize,
-        /// The delete key was pressed once: a second press deletes the
+        /// The delete key was pressed: the confirm key deletes the
         /// selected draft's local copy, any other key keeps it.
         confirm: bool,
+        /// It has been on screen long enough for a key to answer it; a
+        /// key before that (typed ahead at start) goes to the form and
+        /// the offer steps aside.
+        armed: bool,
     },
     /// An update got 404: the draft was sent or deleted elsewhere.
     DraftGone,
@@ -624,6 +631,11 @@ pub struct Model {
     pub rng: u64,
     /// The dictionaries, and the words they do not know.
     pub spell: super::spell::SpellState,
+    /// Earlier sessions' drafts not taken up yet (the offer stepped aside
+    /// for a pre-filled start or typing): F6 offers them.
+    pub pending_recover: Vec<JournalRecord>,
+    /// Quit once this draft is deleted (an answer left empty).
+    pub quit_after_delete: Option<String>,
 }
 
 /// What a start brings besides the session: earlier work and the text to begin with.
@@ -727,6 +739,8 @@ impl Model {
             should_quit: false,
             timer_seq: 0,
             spell: Default::default(),
+            pending_recover: Vec::new(),
+            quit_after_delete: None,
             rng: (if startup.seed == 0 {
                 0x9e37_79b9_7f4a_7c15
             } else {
@@ -742,13 +756,48 @@ impl Model {
         }
         m.form.signature = signature;
         if !startup.recover.is_empty() {
-            m.dialog = Some(Dialog::Recover {
-                confirm: false,
-                items: startup.recover,
-                selected: 0,
-            });
+            if startup.prefill.is_some() {
+                // A pre-filled start is what the user asked for: the offer
+                // stays out of its way.
+                m.set_aside_recovery(startup.recover);
+            } else {
+                m.dialog = Some(Dialog::Recover {
+                    confirm: false,
+                    items: startup.recover,
+                    selected: 0,
+                    armed: false,
+                });
+            }
         }
         m
+    }
+
+    /// Earlier drafts kept for later: F6 offers them, a line says so.
+    pub fn set_aside_recovery(&mut self, items: Vec<JournalRecord>) {
+        if items.is_empty() {
+            return;
+        }
+        let n = items.len();
+        self.pending_recover = items;
+        let f6 = self
+            .session
+            .keymap
+            .keys_label(crate::tui::app::Action::History);
+        self.status.push(StatusEntry::Info(format!(
+            "{n} earlier draft{} not saved yet, kept in the local journal: {f6} lists {}.",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        )));
+    }
+
+    /// An answer Graph made that nobody has written into yet (nothing
+    /// typed above the quote, nothing else changed).
+    pub fn untouched_answer(&self) -> bool {
+        self.form.answer.as_ref().is_some_and(|a| a.made())
+            && self.save.server.id.is_some()
+            && !self.is_dirty()
+            && self.text(Field::Body).trim().is_empty()
+            && self.form.files.list.is_empty()
     }
 
     /// The next pseudo-random number (xorshift64*).
@@ -808,6 +857,7 @@ impl Model {
             fields: self.fields_text(),
             server_id: self.save.server.id.clone(),
             web_link: self.save.server.web_link.clone(),
+            change_key: self.save.server.change_key.clone(),
             saved: self.save.server.saved.clone(),
             // A create on its way may reach the server whatever becomes of
             // this process: the next one looks the key up before creating.
@@ -848,51 +898,60 @@ impl Model {
         self.timer_seq
     }
 
-    /// The form on an answer Graph just made: its recipients and subject as
-    /// Graph set them, saved (the draft exists), the cursor in the body
-    /// above the quote. The next save is a `PATCH` of what the user changes.
-    pub fn open_answer(
-        &mut self,
-        key: &str,
-        saved: &crate::graph::SavedMessage,
-        content: &DraftContent,
-        answer: crate::core::answer::Answer,
-    ) {
-        use crate::core::address::format_list;
-        self.set_text(Field::To, &format_list(&content.to));
-        self.set_text(Field::Cc, &format_list(&content.cc));
-        self.set_text(Field::Bcc, &format_list(&content.bcc));
-        self.set_text(Field::Subject, &content.subject);
-        self.set_text(Field::Body, "");
+    /// The form on an answer to make: a new draft (its key fresh) that
+    /// answers `answer`, its recipients and subject Graph's to set when it
+    /// makes it, the cursor in the body. The first save makes it.
+    pub fn start_answer(&mut self, answer: crate::core::answer::Answer) {
+        for f in Field::ALL {
+            self.set_text(f, "");
+        }
         self.form.body_format = crate::core::content::BodyFormat::Text;
-        self.draft_key = key.to_string();
-        self.form.answer = Some(answer.clone());
+        self.form.more.set(&MoreText::default());
+        self.form.files = Default::default();
+        self.form.answer = Some(answer);
         self.form.signature = self.session.signature.clone();
-        self.save.server = ServerDraft {
-            id: Some(saved.id.clone()),
-            web_link: Some(saved.web_link.clone()),
-            change_key: None,
-            saved: None,
-        };
-        // What the server holds is the form as it opens (plus the quote),
-        // without the signature, which the first save adds.
-        self.save.server.saved = self.validated_content().ok().map(|c| DraftContent {
-            signature: None,
-            ..c
-        });
+        self.save.server = ServerDraft::default();
         self.save.create_uncertain = false;
+        self.save.checked = None;
         self.form.focus = Field::Body;
         self.form.edited();
-        self.form.mark_saved();
-        self.status.push(StatusEntry::Info(format!(
-            "{} created in Drafts ({} {}): write above the quote and press {} to save.",
-            answer.title(),
-            saved.status,
-            saved.status_text,
-            self.session
-                .keymap
-                .keys_label(crate::tui::app::Action::Save),
-        )));
+    }
+
+    /// Graph made the answer: To, Cc and Subject as it set them (with
+    /// what the user added), where the user has not typed since the save
+    /// left; the quote kept apart from the text.
+    pub fn answer_made(
+        &mut self,
+        made: &crate::service::save::Made,
+        sent: Option<&DraftContent>,
+        asked: &DraftContent,
+    ) {
+        use crate::core::address::format_list;
+        let Some(answer) = self.form.answer.as_mut() else {
+            return;
+        };
+        answer.quote_html = made.graph.quote.clone().unwrap_or_default();
+        let shown = sent.unwrap_or(&made.graph);
+        let quiet = self.form.generation;
+        for (field, value, was) in [
+            (Field::To, format_list(&shown.to), format_list(&asked.to)),
+            (Field::Cc, format_list(&shown.cc), format_list(&asked.cc)),
+            (Field::Bcc, format_list(&shown.bcc), format_list(&asked.bcc)),
+            (Field::Subject, shown.subject.clone(), asked.subject.clone()),
+        ] {
+            let untouched = self.text(field).trim() == was.trim();
+            if untouched && self.text(field) != value {
+                let focus_here = self.form.focus == field;
+                let mut ta = new_field(field);
+                ta.insert_str(&value);
+                self.form.fields[field.index()] = ta;
+                if focus_here {
+                    self.form.focus = Field::Body;
+                }
+            }
+        }
+        // Filling in what Graph set is not an edit of the user's.
+        self.form.generation = quiet;
     }
 
     /// Fills the form from a journal; the draft takes over its key and server state.
@@ -904,7 +963,7 @@ impl Model {
         self.save.server = ServerDraft {
             id: rec.server_id.clone(),
             web_link: rec.web_link.clone(),
-            change_key: None,
+            change_key: rec.change_key.clone(),
             saved: rec.saved.clone(),
         };
         self.save.create_uncertain = rec.create_uncertain;

@@ -3,7 +3,6 @@
 
 use super::model::{Dialog, InFlight, Model, RetryWait, SaveKind, SavedHow, StatusEntry};
 use super::update::{Effect, Outcome, TimerKind};
-use crate::core::limits::MAX_REQUEST_BYTES;
 use crate::graph::{self, FailureKind};
 use std::time::Duration;
 
@@ -14,7 +13,9 @@ pub const MAX_BACKOFF_SECS: u64 = crate::graph::retry::MAX_BACKOFF.as_secs();
 
 pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
     match kind {
-        TimerKind::SignIn | TimerKind::People | TimerKind::MailSearch => Outcome::none(),
+        TimerKind::SignIn | TimerKind::People | TimerKind::MailSearch | TimerKind::Arm => {
+            Outcome::none()
+        }
         TimerKind::Journal => super::journal::on_tick(model),
         TimerKind::Retry => {
             let loading = matches!(&model.dialog, Some(Dialog::History(d)) if d.loading);
@@ -76,7 +77,8 @@ pub fn save(model: &mut Model) -> Outcome {
     if let Some(wait) = super::images::before_save(model, &content) {
         return wait;
     }
-    if let Some(held) = held_by_checks(model, &content) {
+    let unmade_answer = model.form.answer.as_ref().is_some_and(|a| !a.made());
+    if !unmade_answer && let Some(held) = held_by_checks(model, &content) {
         return held;
     }
     let req = model.save.next_req;
@@ -94,23 +96,40 @@ pub fn save(model: &mut Model) -> Outcome {
         },
     };
     model.save.attempt = Some(attempt.clone());
-    // A mailbox that refused the key gets drafts without it.
-    let key = (!model.session.key_refused).then_some(model.draft_key.as_str());
-    let (effect, kind, url) = match &model.save.server.id {
-        None => (
+    // The one save path decides what this save is (service::save::SaveJob).
+    let keyed = !model.session.key_refused;
+    let rec = model.journal_record();
+    let job = crate::service::save::SaveJob::for_record(&rec, &content, keyed);
+    let (effect, kind, url) = match job {
+        crate::service::save::SaveJob::Create { body, lookup_key } => (
             Effect::Create {
                 req,
-                body: content.create_body(key),
-                lookup_key: (model.save.create_uncertain && key.is_some())
-                    .then(|| model.draft_key.clone()),
+                body,
+                lookup_key,
                 files: files.clone(),
                 attempt,
             },
             SaveKind::Create,
             format!("{}/messages", model.session.mailbox.path_label()),
         ),
-        Some(id) => {
-            let body = content.patch_body(model.save.server.saved.as_ref());
+        crate::service::save::SaveJob::Answer(job) => {
+            let url = format!(
+                "/{}/messages/{{id}}/{}",
+                model.session.mailbox.owner_label(),
+                job.answer.kind.action()
+            );
+            (
+                Effect::Answer {
+                    req,
+                    job,
+                    files: files.clone(),
+                    attempt,
+                },
+                SaveKind::Create,
+                url,
+            )
+        }
+        crate::service::save::SaveJob::Update { id, body, key } => {
             if body.as_object().is_some_and(|o| o.is_empty()) && !files.pending() {
                 model.form.mark_saved();
                 model.status.push(StatusEntry::Info(
@@ -124,10 +143,10 @@ pub fn save(model: &mut Model) -> Outcome {
             (
                 Effect::Update {
                     req,
-                    id: id.clone(),
+                    id,
                     body,
                     files: files.clone(),
-                    key: model.draft_key.clone(),
+                    key,
                     attempt,
                 },
                 SaveKind::Update,
@@ -222,12 +241,13 @@ fn sendable(model: &mut Model) -> Result<crate::core::content::DraftContent, Out
         }
     };
     // Graph refuses requests over about 4 MB (413); say so before sending.
-    let size = content.body.len() + content.subject.len();
-    if size > MAX_REQUEST_BYTES {
+    if let Some(why) = crate::service::save::too_large(&content) {
+        let mut why = why;
+        if let Some(c) = why.get_mut(..1) {
+            c.make_ascii_uppercase();
+        }
         model.status.push(StatusEntry::Invalid(format!(
-            "Not saved: the message is {:.1} MB and Graph takes at most {:.1} MB in one request. Your text is kept; shorten the body.",
-            size as f64 / 1_000_000.0,
-            MAX_REQUEST_BYTES as f64 / 1_000_000.0
+            "Not saved. {why}. Your text is kept; shorten the body."
         )));
         model.save.quit_after = false;
         return Err(Outcome::redraw());
@@ -279,8 +299,29 @@ pub fn on_save_done(
         result,
         info,
         files,
+        made,
+        sent,
     } = *outcome;
     let adopted = info.adopted;
+    let mut flight = flight;
+    if let Some(made) = &made {
+        // Graph made the answer (or it was found made): it exists now,
+        // whatever became of the rest; from here on it is updated.
+        model.answer_made(made, sent.as_ref(), &flight.snapshot);
+        model.save.server.id = Some(made.saved.id.clone());
+        model.save.server.web_link = Some(made.saved.web_link.clone());
+        model.save.server.change_key = Some(made.saved.change_key.clone());
+        model.save.server.saved = Some(made.graph.clone());
+        model.save.create_uncertain = false;
+        if let Some(s) = sent.clone() {
+            flight.snapshot = s;
+        }
+        if result.is_err() {
+            flight.kind = SaveKind::Update;
+            let entry = history_entry(model, &made.saved, &flight.snapshot);
+            crate::core::history::upsert(&mut model.history, entry);
+        }
+    }
     let mut notice = None;
     if info.unkeyed && !model.session.key_refused {
         model.session.key_refused = true;
@@ -319,25 +360,8 @@ fn on_saved(
             .id
             .as_deref()
             .is_some_and(|old| old != saved.id);
-    crate::core::history::upsert(
-        &mut model.history,
-        crate::core::history::HistoryEntry {
-            id: saved.id.clone(),
-            key: model.draft_key.clone(),
-            subject: flight.snapshot.subject.clone(),
-            saved: saved.last_modified.clone(),
-            folder: model.session.mailbox.folder_label(),
-            web_link: saved.web_link.clone(),
-            owner: model.session.mailbox.owner_label(),
-            format: Some(flight.snapshot.format),
-            answers: model
-                .form
-                .answer
-                .as_ref()
-                .map(|a| a.title())
-                .unwrap_or_default(),
-        },
-    );
+    let entry = history_entry(model, &saved, &flight.snapshot);
+    crate::core::history::upsert(&mut model.history, entry);
     let history = Effect::SaveHistory(model.history.clone());
     model.save.settle();
     model.save.create_uncertain = false;
@@ -392,6 +416,38 @@ fn on_saved(
         model.should_quit = true;
     }
     Outcome::redraw().with(vec![remembered, history])
+}
+
+/// The history's entry for the draft on screen, as the server has it now.
+fn history_entry(
+    model: &Model,
+    saved: &crate::graph::SavedMessage,
+    content: &crate::core::content::DraftContent,
+) -> crate::core::history::HistoryEntry {
+    crate::core::history::HistoryEntry {
+        id: saved.id.clone(),
+        key: model.draft_key.clone(),
+        subject: crate::util::sanitize::line(&content.subject),
+        saved: if saved.last_modified.is_empty() {
+            saved.created.clone()
+        } else {
+            saved.last_modified.clone()
+        },
+        folder: if model.form.answer.is_some() {
+            "Drafts".into()
+        } else {
+            model.session.mailbox.folder_label()
+        },
+        web_link: saved.web_link.clone(),
+        owner: model.session.mailbox.owner_label(),
+        format: Some(content.format),
+        answers: model
+            .form
+            .answer
+            .as_ref()
+            .map(|a| a.title())
+            .unwrap_or_default(),
+    }
 }
 
 /// The message was saved but an attachment was not: say which and why; retry
@@ -569,12 +625,7 @@ fn schedule_retry(model: &mut Model, f: &graph::Error) -> Option<Outcome> {
 /// a permission, never the network.
 fn hint_for(f: &graph::Error, kind: SaveKind, user: Option<&str>) -> Option<String> {
     if f.status == Some(403) {
-        return Some(match user {
-            Some(u) => format!(
-                "Graph refused access to {u}'s mailbox: saving there needs the Mail.ReadWrite.Shared permission for this app (`graft login` asks for it; an admin may have to consent) and full access to that mailbox. `graft whoami` lists what was granted."
-            ),
-            None => "Graph refused access: saving drafts needs the Mail.ReadWrite permission (`graft login` asks for it; an admin may have to consent). `graft whoami` lists what was granted.".to_string(),
-        });
+        return Some(crate::service::save::permission_hint(user));
     }
     let h = match (f.kind, f.status, f.code.as_str()) {
         (FailureKind::NoToken, ..) => {

@@ -24,6 +24,8 @@ pub enum TimerKind {
     People,
     /// Typing in the F8 search box paused: time to ask `$search`.
     MailSearch,
+    /// The recovery offer has been on screen long enough for keys to answer it.
+    Arm,
 }
 
 #[derive(Clone, Debug)]
@@ -114,10 +116,15 @@ pub enum Msg {
     /// A message to read came back (or did not).
     MailRead {
         id: String,
+        /// When it was read (UTC, RFC 3339).
+        at: String,
         result: Result<Value, String>,
     },
-    /// Graph made the answer (reply, reply-all, forward), or why not.
-    AnswerOpened(Result<Box<crate::service::answer::Opened>, String>),
+    /// A draft graft made was deleted (it is in Deleted Items), or why not.
+    DraftDeleted {
+        id: String,
+        result: Result<(), String>,
+    },
     /// The dictionaries are loaded (their names), or why not (`say`: the
     /// profile asked for them, so the status pane says it).
     SpellReady {
@@ -166,6 +173,14 @@ pub enum Effect {
         /// Attachments to send (small ones inside the create when they fit).
         files: crate::core::attach::Files,
         /// Its client-request-id and try.
+        attempt: crate::graph::Attempt,
+    },
+    /// Have Graph make an answer (or find the one an earlier try made),
+    /// then save the user's part into it and send its files.
+    Answer {
+        req: u64,
+        job: Box<crate::service::save::AnswerJob>,
+        files: crate::core::attach::Files,
         attempt: crate::graph::Attempt,
     },
     /// `PATCH …/messages/{id}` with the changed fields, then the attachment
@@ -256,13 +271,8 @@ pub enum Effect {
     ListTemplates,
     /// Check the body's new pictures (source, content id) to attach inline.
     CheckImages(Vec<(String, String)>),
-    /// Have Graph make an answer with this client key.
-    OpenAnswer {
-        kind: crate::core::answer::AnswerKind,
-        original: Box<crate::core::answer::MailSummary>,
-        key: String,
-        forward_to: Vec<crate::core::address::Address>,
-    },
+    /// Delete a draft graft made (it goes to Deleted Items).
+    DeleteDraft { id: String },
 }
 
 #[derive(Debug, Default)]
@@ -354,8 +364,12 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         Msg::MailListed { seq, more, result } => {
             super::dialog::mail::on_listed(model, seq, more, result)
         }
-        Msg::MailRead { id, result } => super::dialog::mail::on_read(model, &id, result),
-        Msg::AnswerOpened(result) => super::dialog::mail::on_opened(model, result),
+        Msg::MailRead { id, at, result } => super::dialog::mail::on_read(model, &id, at, result),
+        Msg::Tick {
+            kind: TimerKind::Arm,
+            ..
+        } => super::dialog::recover::arm(model),
+        Msg::DraftDeleted { id, result } => super::history::on_deleted(model, &id, result),
         Msg::People { query, found } => super::complete::on_people(model, query, found),
         Msg::SpellReady { result, say } => super::spell::on_ready(model, result, say),
         Msg::Spelled {
@@ -435,6 +449,25 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
     }
 }
 
+/// What a start does first: the recovery offer is armed once it has been
+/// seen for a moment; a pre-filled draft is journalled at once, before
+/// anything can replace it.
+pub fn startup(model: &mut Model) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if super::dialog::recover::unarmed(model) {
+        effects.push(Effect::Timer {
+            after: super::dialog::recover::ARM_AFTER,
+            kind: TimerKind::Arm,
+            seq: model.next_seq(),
+        });
+    }
+    if model.journal.enabled && model.is_dirty() {
+        model.journal.on_disk = true;
+        effects.push(Effect::WriteJournal(Box::new(model.journal_record())));
+    }
+    effects
+}
+
 /// A character as the key that types it (upper case carries Shift).
 fn char_key(c: char) -> KeyEvent {
     let m = if c.is_uppercase() {
@@ -449,6 +482,9 @@ fn char_key(c: char) -> KeyEvent {
 /// typing them one by one would do (a field has the focus, no dialog, no
 /// character bound to an action); otherwise one key at a time.
 fn on_typed(model: &mut Model, text: &str) -> Outcome {
+    if super::dialog::recover::unarmed(model) {
+        super::dialog::recover::step_aside(model);
+    }
     let one_by_one = text.chars().nth(1).is_none()
         || model.dialog.is_some()
         || text
@@ -488,6 +524,10 @@ pub fn plain_char(k: &KeyEvent) -> Option<char> {
 }
 
 fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
+    // Typed ahead of the recovery offer: not an answer to it.
+    if super::dialog::recover::unarmed(model) {
+        super::dialog::recover::step_aside(model);
+    }
     // A dialog takes the key first; what it passes on is a global action
     // or nothing (it never reaches the form underneath).
     match super::dialog::on_key(model, key) {
@@ -520,6 +560,9 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Quit => {
             if model.is_dirty() || model.save.in_flight.is_some() || model.save.retry.is_some() {
                 model.dialog = Some(Dialog::ConfirmQuit);
+            } else if model.untouched_answer() {
+                // Graph made it and nobody wrote into it: not left in Drafts unasked.
+                model.dialog = Some(Dialog::EmptyAnswer);
             } else {
                 model.should_quit = true;
             }
@@ -765,6 +808,9 @@ pub fn paste_for(field: Field, text: &str) -> String {
 }
 
 fn on_paste(model: &mut Model, text: &str) -> Outcome {
+    if super::dialog::recover::unarmed(model) {
+        super::dialog::recover::step_aside(model);
+    }
     if matches!(model.dialog, Some(Dialog::More { .. })) {
         return super::more::on_paste(model, text);
     }

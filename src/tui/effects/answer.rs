@@ -1,9 +1,8 @@
 //! F8's Graph calls: a page of a folder's messages (or what `$search`
-//! finds), a message to read, and the answer Graph makes.
+//! finds), a message to read; and deleting a draft graft made (F6, an
+//! answer left empty).
 
 use super::Runner;
-use crate::core::address::Address;
-use crate::core::answer::{AnswerKind, MailSummary};
 use crate::tui::app::Msg;
 
 impl Runner {
@@ -61,35 +60,22 @@ impl Runner {
     pub(super) fn read_mail(&self, id: String) {
         let (client, tx) = (self.client.clone(), self.tx.clone());
         tokio::spawn(async move {
+            // Taken before asking: no answer made for it can be older.
+            let at = crate::util::now_rfc3339();
             let result = client
                 .read_mail(&id)
                 .await
                 .map_err(|f| format!("Could not read the message: {f}"));
-            let _ = tx.send(Msg::MailRead { id, result });
+            let _ = tx.send(Msg::MailRead { id, at, result });
         });
     }
 
-    pub(super) fn open_answer(
-        &self,
-        kind: AnswerKind,
-        original: MailSummary,
-        key: String,
-        forward_to: Vec<Address>,
-    ) {
+    /// Deletes a draft graft made (to Deleted Items).
+    pub(super) fn delete_draft(&self, id: String) {
         let (client, tx) = (self.client.clone(), self.tx.clone());
         tokio::spawn(async move {
-            let result = crate::service::answer::open(
-                &client,
-                kind,
-                &original,
-                &key,
-                &forward_to,
-                crate::graph::retry::MAX_SERVICE_RETRIES,
-            )
-            .await
-            .map(Box::new)
-            .map_err(|f| format!("The {} was not made: {f}", kind.label().to_lowercase()));
-            let _ = tx.send(Msg::AnswerOpened(result));
+            let result = client.delete_message(&id).await.map_err(|f| f.to_string());
+            let _ = tx.send(Msg::DraftDeleted { id, result });
         });
     }
 }

@@ -14,7 +14,7 @@ impl Runner {
     /// A save; a create leaves only after the journal's note that it may
     /// be on its way.
     pub(super) fn save(&self, req: u64, job: SaveJob, files: Files, attempt: Attempt) {
-        let create = matches!(job, SaveJob::Create { .. });
+        let create = job.creates();
         let task = save_task(
             self.client.clone(),
             self.tx.clone(),
@@ -103,10 +103,12 @@ async fn sync_task(
     };
     let mut told = false;
     let title = rec.title();
-    let result = crate::service::save::sync_with_retries(&client, &rec, None, |f, wait| {
+    let mut rec = rec;
+    let ttx = tx.clone();
+    let mut on_wait = |f: &crate::graph::Error, wait: std::time::Duration| {
         if !told {
             told = true;
-            let _ = tx.send(Msg::Synced {
+            let _ = ttx.send(Msg::Synced {
                 title: title.clone(),
                 result: Err(format!(
                     "{}; trying again in {} s, and after that by itself",
@@ -115,19 +117,31 @@ async fn sync_task(
                 )),
             });
         }
-    })
+    };
+    // Its progress goes to this session's file (made on the first write),
+    // through the writer, in order; the earlier file stays claimed until done.
+    let wtx = jtx.clone();
+    let mut journal = |r: &JournalRecord| {
+        if let Some(w) = wtx.as_ref().and_then(std::sync::Weak::upgrade) {
+            let _ = w.send(JournalOp::Write(Box::new(r.clone())));
+        }
+    };
+    let result = crate::service::save::sync_with_retries(
+        &client,
+        &mut rec,
+        None,
+        &mut on_wait,
+        &mut journal,
+    )
     .await;
+    // The earlier session's file has been taken over by this session's
+    // (which holds the progress): it goes either way.
+    if let Some(c) = claim {
+        let _ = c.remove();
+    }
     if let Ok(saved) = &result {
-        match (claim, &jtx) {
-            (Some(c), _) => {
-                let _ = c.remove();
-            }
-            (None, Some(jtx)) => {
-                if let Some(jtx) = jtx.upgrade() {
-                    let _ = jtx.send(JournalOp::Remove(rec.key.clone()));
-                }
-            }
-            _ => {}
+        if let Some(jtx) = jtx.as_ref().and_then(std::sync::Weak::upgrade) {
+            let _ = jtx.send(JournalOp::Remove(rec.key.clone()));
         }
         let _ = tx.send(Msg::SyncedEntry(rec.history_entry(
             &saved.id,

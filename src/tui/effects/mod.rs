@@ -169,6 +169,12 @@ impl Runner {
                 files,
                 attempt,
             } => self.save(req, SaveJob::Create { body, lookup_key }, files, attempt),
+            Effect::Answer {
+                req,
+                job,
+                files,
+                attempt,
+            } => self.save(req, SaveJob::Answer(job), files, attempt),
             Effect::Update {
                 req,
                 id,
@@ -188,12 +194,7 @@ impl Runner {
                 next,
             } => self.list_mail(seq, folder, search, next),
             Effect::ReadMail { id } => self.read_mail(id),
-            Effect::OpenAnswer {
-                kind,
-                original,
-                key,
-                forward_to,
-            } => self.open_answer(kind, *original, key, forward_to),
+            Effect::DeleteDraft { id } => self.delete_draft(id),
             Effect::WarmUp => self.warm_up(),
             Effect::Spell {
                 generation,

@@ -248,7 +248,11 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
     let folds = [
         model.form.answer.as_ref().map(|a| {
             (
-                "┄ quoted below: ",
+                if a.made() {
+                    "┄ quoted below: "
+                } else {
+                    "┄ being made by Graph, the quote goes below: "
+                },
                 format!("{} · {} ", a.original_from, a.original_subject),
                 crate::tui::app::Action::Quote,
                 "reads it",

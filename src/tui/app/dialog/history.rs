@@ -17,9 +17,23 @@ pub struct HistoryDialog {
     /// Waiting for Graph to return the chosen draft.
     pub loading: bool,
     pub message: Option<String>,
+    /// The delete key was pressed: the confirm key deletes the selected
+    /// draft from Outlook (to Deleted Items), any other key keeps it.
+    pub confirm_delete: bool,
 }
 
 pub fn open(model: &mut Model) -> Outcome {
+    // Earlier drafts the start set aside come first: they are not on the
+    // server, and only here can they be taken up again.
+    if !model.pending_recover.is_empty() {
+        model.dialog = Some(Dialog::Recover {
+            items: std::mem::take(&mut model.pending_recover),
+            selected: 0,
+            confirm: false,
+            armed: true,
+        });
+        return Outcome::redraw();
+    }
     let message = model.history.is_empty().then(|| {
         "No drafts saved from graft in this profile yet. Saved drafts appear here.".to_string()
     });
@@ -27,6 +41,7 @@ pub fn open(model: &mut Model) -> Outcome {
         selected: 0,
         loading: false,
         message,
+        confirm_delete: false,
     }));
     Outcome::redraw()
 }
@@ -51,7 +66,35 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
     if d.loading {
         return Reply::Stay(Outcome::none());
     }
+    let asked = std::mem::take(&mut d.confirm_delete);
+    if asked {
+        if action != Some(DialogAction::Confirm) {
+            d.message = Some("Kept.".into());
+            return Reply::Stay(Outcome::redraw());
+        }
+        let Some(entry) = model
+            .history
+            .get(d.selected.min(n.saturating_sub(1)))
+            .cloned()
+        else {
+            return Reply::Stay(Outcome::none());
+        };
+        d.message = Some(format!("Deleting “{}”…", entry.subject));
+        return Reply::Stay(Outcome::redraw().with(vec![Effect::DeleteDraft { id: entry.id }]));
+    }
     Reply::Stay(match action {
+        Some(DialogAction::Delete) if n > 0 => {
+            let subject = model.history[d.selected.min(n - 1)].subject.clone();
+            let confirm = model
+                .session
+                .keymap
+                .dialog_key(Context::History, DialogAction::Confirm);
+            d.confirm_delete = true;
+            d.message = Some(format!(
+                "Delete “{subject}” from Outlook (it goes to Deleted Items)? {confirm} deletes it; any other key keeps it."
+            ));
+            Outcome::redraw()
+        }
         Some(DialogAction::Up) if n > 0 => {
             d.selected = (d.selected + n - 1) % n;
             Outcome::redraw()
@@ -140,6 +183,50 @@ fn new_draft(model: &mut Model) -> Outcome {
     model.form.signature = model.session.signature.clone();
     model.form.focus = Field::To;
     Outcome::redraw().with(effects)
+}
+
+/// A draft graft made was deleted from Outlook (or not): it leaves the
+/// history; quitting that waited for it goes on.
+pub fn on_deleted(model: &mut Model, id: &str, result: Result<(), String>) -> Outcome {
+    let quitting = model.quit_after_delete.as_deref() == Some(id);
+    match result {
+        Ok(()) => {
+            let subject = model
+                .history
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.subject.clone())
+                .unwrap_or_default();
+            model.history.retain(|e| e.id != id);
+            let line = format!("Deleted “{subject}” from Drafts (it is in Deleted Items).");
+            match &mut model.dialog {
+                Some(Dialog::History(d)) => {
+                    d.message = Some(line);
+                    d.selected = d.selected.min(model.history.len().saturating_sub(1));
+                }
+                _ => model.status.push(StatusEntry::Info(line)),
+            }
+            if model.save.server.id.as_deref() == Some(id) {
+                // The draft on screen is gone from the server: a save makes it anew.
+                model.save.server = Default::default();
+                model.form.answer = None;
+                model.form.mark_unsaved();
+            }
+            if quitting {
+                model.should_quit = true;
+            }
+            Outcome::redraw().with(vec![Effect::SaveHistory(model.history.clone())])
+        }
+        Err(e) => {
+            model.quit_after_delete = None;
+            let line = format!("Could not delete it: {e}");
+            match &mut model.dialog {
+                Some(Dialog::History(d)) => d.message = Some(line),
+                _ => model.status.push(StatusEntry::Info(line)),
+            }
+            Outcome::redraw()
+        }
+    }
 }
 
 pub use crate::service::remote::{LoadFailure, Loaded};

@@ -12,7 +12,7 @@ use crate::config::keymap::{Context, DialogAction};
 use crate::core::address::Address;
 use crate::core::answer::{AnswerKind, MailSummary};
 use crate::core::line::LineEdit;
-use crate::tui::app::model::{Dialog, Model, StatusEntry};
+use crate::tui::app::model::{Dialog, Model};
 use crate::tui::app::update::{Effect, Outcome, TimerKind};
 use crossterm::event::KeyEvent;
 use serde_json::Value;
@@ -54,6 +54,13 @@ pub struct Reading {
     /// Forwarding: whom to (typed here, then Enter).
     pub forward_to: Option<LineEdit>,
     pub error: Option<String>,
+    /// Who the message went to and came from (`from`, `toRecipients`,
+    /// `ccRecipients`, `replyTo`), once read: whom an answer will go to.
+    pub people: Option<Value>,
+    /// When it was read (UTC, RFC 3339): no answer made for it is older.
+    pub read_at: String,
+    /// An answer the checks held once: the same key again makes it anyway.
+    pub held: Option<AnswerKind>,
 }
 
 fn dialog(model: &mut Model) -> Option<&mut MailDialog> {
@@ -265,8 +272,8 @@ pub fn on_listed(
     Outcome::redraw()
 }
 
-/// The message to read came back (or did not).
-pub fn on_read(model: &mut Model, id: &str, result: Result<Value, String>) -> Outcome {
+/// The message to read came back (or did not), with when it was read.
+pub fn on_read(model: &mut Model, id: &str, at: String, result: Result<Value, String>) -> Outcome {
     let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) else {
         return Outcome::none();
     };
@@ -274,7 +281,20 @@ pub fn on_read(model: &mut Model, id: &str, result: Result<Value, String>) -> Ou
         return Outcome::none();
     }
     match result {
-        Ok(v) => r.lines = Some(reading_lines(&v)),
+        Ok(v) => {
+            r.lines = Some(reading_lines(&v));
+            let mut people = serde_json::Map::new();
+            for k in ["from", "toRecipients", "ccRecipients", "replyTo", "subject"] {
+                if let Some(x) = v.get(k) {
+                    people.insert(k.into(), x.clone());
+                }
+            }
+            r.people = Some(Value::Object(people));
+            if let Some(c) = v.get("conversationId").and_then(Value::as_str) {
+                r.summary.conversation_id = crate::util::sanitize::line(c);
+            }
+            r.read_at = at;
+        }
         Err(e) => r.error = Some(e),
     }
     Outcome::redraw()
@@ -371,7 +391,8 @@ fn on_reader_key(model: &mut Model, key: KeyEvent) -> Reply {
         Some(DialogAction::Reply) => AnswerKind::Reply,
         Some(DialogAction::ReplyAll) => AnswerKind::ReplyAll,
         Some(DialogAction::Forward) => {
-            // A forward needs its recipients first (Graph refuses one without).
+            // Whom to forward it to, first (Graph would make a forward to
+            // nobody, left for the user to fill in).
             r.forward_to = Some(LineEdit::default());
             return Reply::Stay(Outcome::redraw());
         }
@@ -422,54 +443,80 @@ fn on_forward_key(model: &mut Model, key: KeyEvent) -> Reply {
     }
 }
 
-/// Asks Graph for the answer; the dialog says so until it comes.
+/// Makes the answer: the checks first, with the recipients Graph will
+/// give it (nothing is made when they hold it; the same key again makes it
+/// anyway), then the form switches to it (what was on screen stays in the
+/// local journal) and its first save makes it: journalled first, made
+/// once, found again after a lost answer. One answer at a time: while one
+/// is being made, another waits.
 fn answer(model: &mut Model, kind: AnswerKind, original: MailSummary, to: Vec<Address>) -> Reply {
     if model.save.in_flight.is_some() {
+        let what = match &model.form.answer {
+            Some(a) if !a.made() => format!(
+                "The {} is still being made; it opens here when Graph has made it.",
+                a.kind.label().to_lowercase()
+            ),
+            _ => "A save is on its way; try again when it has finished.".to_string(),
+        };
         if let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) {
-            r.error = Some("A save is on its way; try again when it has finished.".into());
+            r.error = Some(what);
         }
         return Reply::Stay(Outcome::redraw());
     }
-    let key = model.fresh_key();
-    if let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) {
-        r.error = Some(format!("Making the {}…", kind.label().to_lowercase()));
-        r.forward_to = None;
-    }
-    Reply::Stay(Outcome::redraw().with(vec![Effect::OpenAnswer {
-        kind,
-        original: Box::new(original),
-        key,
-        forward_to: to,
-    }]))
-}
-
-/// Graph made the answer: it takes the form's place (what was on screen
-/// stays in the local journal), the cursor above the quote.
-pub fn on_opened(
-    model: &mut Model,
-    result: Result<Box<crate::service::answer::Opened>, String>,
-) -> Outcome {
-    let opened = match result {
-        Ok(o) => o,
-        Err(e) => {
-            match dialog(model).and_then(|d| d.reading.as_mut()) {
-                Some(r) => r.error = Some(e),
-                None => model.status.push(StatusEntry::Info(e)),
-            }
-            return Outcome::redraw();
-        }
+    let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) else {
+        return Reply::Stay(Outcome::none());
     };
+    let Some(people) = r.people.clone() else {
+        r.error = Some("The message is still being read; a moment.".into());
+        return Reply::Stay(Outcome::redraw());
+    };
+    let read_at = r.read_at.clone();
+    let held_before = r.held == Some(kind);
+    let me = model.session.mailbox.user.clone();
+    let mine = crate::core::content::DraftContent {
+        signature: model.session.signature.clone(),
+        ..Default::default()
+    };
+    let provisional = crate::service::answer::provisional(kind, &people, me.as_deref(), &mine, &to);
+    let warnings: Vec<String> = crate::core::checks::check(&provisional, 0, &model.session.checks)
+        .into_iter()
+        // Nothing is written yet: only what the recipients tell counts now.
+        .filter(|w| {
+            matches!(
+                w,
+                crate::core::checks::Warning::ManyRecipients(..)
+                    | crate::core::checks::Warning::Outside(_)
+            )
+        })
+        .map(|w| w.to_string())
+        .collect();
+    if !warnings.is_empty() && !held_before {
+        if let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) {
+            r.held = Some(kind);
+            r.forward_to = None;
+            r.error = Some(format!(
+                "Not made yet: {}. The same key again makes it anyway.",
+                warnings.join("; ")
+            ));
+        }
+        return Reply::Stay(Outcome::redraw());
+    }
+    let mut answer = crate::core::answer::Answer::new(kind, &original, &read_at);
+    answer.forward_to = to;
     let rec = crate::core::record::JournalRecord {
         pid: model.session.pid,
         ..crate::core::record::JournalRecord::blank(
-            opened.key.clone(),
+            model.fresh_key(),
             &model.session.graph_url,
             &model.session.mailbox,
         )
     };
-    let effects = super::history::switch_to(model, &rec);
-    model.open_answer(&opened.key, &opened.saved, &opened.content, opened.answer);
-    Outcome::redraw().with(effects)
+    let mut effects = super::history::switch_to(model, &rec);
+    model.start_answer(answer);
+    model.dialog = None;
+    let out = crate::tui::app::save::save(model);
+    effects.extend(out.effects);
+    Reply::Close(Outcome::redraw().with(effects))
 }
 
 #[cfg(test)]

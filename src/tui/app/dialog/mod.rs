@@ -8,6 +8,7 @@
 pub mod attach;
 pub mod confirm_quit;
 pub mod draft_gone;
+pub mod empty_answer;
 pub mod help;
 pub mod history;
 pub mod mail;
@@ -74,6 +75,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Routed {
     let reply = match open {
         Dialog::Help { .. } => help::on_key(model, key),
         Dialog::ConfirmQuit => confirm_quit::on_key(model, key),
+        Dialog::EmptyAnswer => empty_answer::on_key(model, key),
         Dialog::Recover { .. } => recover::on_key(model, key),
         Dialog::DraftGone | Dialog::DraftElsewhere(_) => draft_gone::on_key(model, key),
         Dialog::SignIn(_) => signin::on_key(model, key),

@@ -7,20 +7,50 @@ use crate::tui::app::model::{Dialog, Model, StatusEntry};
 use crate::tui::app::update::{Effect, Outcome};
 use crossterm::event::KeyEvent;
 
+/// How long the offer is on screen before a key answers it: keys typed
+/// ahead of it (the address someone started typing the moment graft
+/// opened) are not answers to a question they never saw.
+pub const ARM_AFTER: std::time::Duration = std::time::Duration::from_millis(700);
+
+/// The offer has been on screen for a moment: keys answer it from now on.
+pub fn arm(model: &mut Model) -> Outcome {
+    match &mut model.dialog {
+        Some(Dialog::Recover { armed, .. }) if !*armed => {
+            *armed = true;
+            Outcome::redraw()
+        }
+        _ => Outcome::none(),
+    }
+}
+
+/// Whether the offer is waiting to be seen: a key now steps it aside.
+pub fn unarmed(model: &Model) -> bool {
+    matches!(&model.dialog, Some(Dialog::Recover { armed: false, .. }))
+}
+
+/// Typing reached the offer before it was seen: it steps aside (the
+/// drafts stay in the journal, F6 offers them) and the key goes to the form.
+pub fn step_aside(model: &mut Model) {
+    if let Some(Dialog::Recover { items, .. }) = model.dialog.take() {
+        model.set_aside_recovery(items);
+    }
+}
+
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     let action = model.session.keymap.in_dialog(Context::Recover, &key);
     let Some(Dialog::Recover {
         items,
         selected,
         confirm,
+        ..
     }) = &mut model.dialog
     else {
         return Reply::Stay(Outcome::none());
     };
-    // Deleting unsaved text asks first: the delete key again confirms, any
-    // other key keeps the draft (and does nothing else).
+    // Deleting unsaved text asks first: the confirm key (a different one)
+    // deletes, any other key keeps the draft (and does nothing else).
     let asked = std::mem::take(confirm);
-    if asked && action != Some(DialogAction::Delete) {
+    if asked && action != Some(DialogAction::Confirm) {
         return Reply::Stay(Outcome::redraw());
     }
     match action {
@@ -51,11 +81,11 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
             effects.push(Effect::DropJournal(Box::new(rec)));
             return Reply::Stay(Outcome::redraw().with(effects));
         }
-        Some(DialogAction::Delete) if *selected < items.len() && !asked => {
+        Some(DialogAction::Delete) if *selected < items.len() => {
             *confirm = true;
             return Reply::Stay(Outcome::redraw());
         }
-        Some(DialogAction::Delete) if *selected < items.len() => {
+        Some(DialogAction::Confirm) if asked && *selected < items.len() => {
             let rec = items.remove(*selected);
             *selected = (*selected).min(items.len().saturating_sub(1));
             let last = items.is_empty();

@@ -26,3 +26,26 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) {
     lines.extend(hint_rows(model, Context::ConfirmQuit));
     popup(frame, area, lines, " Quit? ", 64);
 }
+
+/// "Delete the empty answer?" when quitting an answer nobody wrote into.
+pub(super) fn draw_empty_answer(model: &Model, frame: &mut Canvas, area: Rect) {
+    let what = model
+        .form
+        .answer
+        .as_ref()
+        .map(|a| a.title())
+        .unwrap_or_default();
+    let mut lines = vec![
+        Line::from(format!(
+            "The answer graft made has nothing of yours in it: {}",
+            crate::util::sanitize::line(&what)
+        )),
+        Line::styled(
+            "Left in Drafts it is an empty message. Deleting moves it to Deleted Items, as Outlook does.",
+            Style::default().add_modifier(Modifier::DIM),
+        ),
+        Line::raw(""),
+    ];
+    lines.extend(hint_rows(model, Context::EmptyAnswer));
+    popup(frame, area, lines, " Quit: delete the empty answer? ", 70);
+}

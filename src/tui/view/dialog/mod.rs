@@ -29,11 +29,13 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
     match model.dialog.as_ref()? {
         Dialog::Help { scroll } => help::draw(model, *scroll, frame, area),
         Dialog::ConfirmQuit => confirm_quit::draw(model, frame, area),
+        Dialog::EmptyAnswer => confirm_quit::draw_empty_answer(model, frame, area),
         Dialog::Recover {
             items,
             selected,
             confirm,
-        } => recover::draw(model, items, (*selected, *confirm), frame, area),
+            armed,
+        } => recover::draw(model, items, (*selected, *confirm, *armed), frame, area),
         Dialog::DraftGone => draft_gone::draw(model, None, frame, area),
         Dialog::DraftElsewhere(w) => draft_gone::draw(model, Some(*w), frame, area),
         Dialog::SignIn(stage) => signin::draw(model, stage, frame, area),

@@ -11,7 +11,7 @@ use ratatui::widgets::ListItem;
 pub(super) fn draw(
     model: &Model,
     items: &[JournalRecord],
-    (selected, confirm): (usize, bool),
+    (selected, confirm, armed): (usize, bool, bool),
     frame: &mut Canvas,
     area: Rect,
 ) {
@@ -36,15 +36,21 @@ pub(super) fn draw(
             let key = model
                 .session
                 .keymap
-                .dialog_key(Context::Recover, DialogAction::Delete);
+                .dialog_key(Context::Recover, DialogAction::Confirm);
             tail.push(Line::styled(
                 format!(
-                    "Delete the local copy of “{}”? Its text is not on the server and is gone for good. {key} again deletes it; any other key keeps it.",
+                    "Delete the local copy of “{}”? Its text is not on the server and is gone for good. {key} deletes it; any other key keeps it.",
                     r.title()
                 ),
                 model.session.palette().warn(),
             ));
         }
+        // Keys answer it once it has been seen; typing before that goes
+        // to a new draft (the hints appear when keys count).
+        None if !armed => tail.push(Line::styled(
+            "Typing now starts a new draft and keeps these for later.",
+            dim(),
+        )),
         None => tail.push(hint_line(model, Context::Recover, |_| true)),
     }
     list_popup(
