@@ -41,6 +41,11 @@ fn main() -> ExitCode {
     let result = match cli.command.clone() {
         Some(Command::Emulator { port, accept_token }) => cli::run_emulator(port, accept_token),
         Some(Command::Drafts {
+            remote: true,
+            delete,
+            ..
+        }) if !delete.is_empty() => graft::cli::drafts::delete(&cli, &delete),
+        Some(Command::Drafts {
             remote: true, json, ..
         }) => graft::cli::drafts::list(&cli, json),
         Some(Command::Drafts {

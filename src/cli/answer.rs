@@ -87,7 +87,7 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
     });
     let provisional =
         crate::service::answer::provisional(kind, &read, me.as_deref(), &mine, &answer.forward_to);
-    if let Some(why) = crate::service::save::too_large(&provisional) {
+    if let Some(why) = crate::service::answer::too_large(&read, &provisional) {
         return Err(Error::usage(why));
     }
     let warnings = if text_given {

@@ -156,6 +156,52 @@ pub fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// `graft drafts --remote --delete ID…`: deletes drafts graft saved (in
+/// this profile's history) from Outlook, to Deleted Items, and drops them
+/// from the history. Only drafts: a sent message is not touched.
+pub fn delete(cli: &Cli, wanted: &[String]) -> Result<(), Error> {
+    let s = super::session(cli)?;
+    let Some(path) = s.history_path(cli.demo) else {
+        return Err(Error::usage("the demo keeps no history between runs"));
+    };
+    let entries = history::load(&path);
+    let rt = super::runtime()?;
+    let mut out = std::io::stdout();
+    let mut deleted = Vec::new();
+    for w in wanted {
+        let id = crate::core::answer::message_id_from(w).unwrap_or_else(|| w.trim().to_string());
+        let Some(e) = entries
+            .iter()
+            .find(|e| e.id == id || e.web_link == w.trim())
+        else {
+            return Err(Error::usage(format!(
+                "'{}' is not a draft graft saved in this profile (`graft drafts --remote` lists them)",
+                crate::util::sanitize::line(w)
+            )));
+        };
+        let still_draft = rt
+            .block_on(s.client.message_json(&e.id, false))
+            .map(|m| m.get("isDraft") != Some(&Value::Bool(false)))
+            .map_err(|f| Error::new(exit_code_for(&f), format!("{}: {f}", e.subject)))?;
+        if !still_draft {
+            let _ = writeln!(out, "kept {}: it has been sent", e.subject);
+            continue;
+        }
+        rt.block_on(s.client.delete_message(&e.id))
+            .map_err(|f| Error::new(exit_code_for(&f), format!("{}: {f}", e.subject)))?;
+        let _ = writeln!(out, "deleted {} (it is in Deleted Items)", e.subject);
+        deleted.push(e.id.clone());
+    }
+    if !deleted.is_empty() {
+        let mut list = history::load(&path);
+        list.retain(|e| !deleted.contains(&e.id));
+        if let Ok(json) = serde_json::to_vec(&list) {
+            let _ = crate::util::fs::write_atomic(&path, &json);
+        }
+    }
+    Ok(())
+}
+
 pub fn local(cli: &Cli) -> Result<(), Error> {
     let store = journal_store(cli.demo).map_err(Error::service)?;
     let (records, unreadable) = store.list();

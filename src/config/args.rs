@@ -140,6 +140,11 @@ pub enum Command {
         /// With --remote: print a JSON array.
         #[arg(long, requires = "remote")]
         json: bool,
+        /// With --remote: delete this draft graft saved from Outlook (its id
+        /// or webLink as the list shows them); it goes to Deleted Items, as
+        /// when Outlook deletes it. Repeatable.
+        #[arg(long, value_name = "ID|WEBLINK", requires = "remote")]
+        delete: Vec<String>,
         /// Delete the local copy of this draft (its key, or the start of its
         /// file name, as `graft drafts` lists them). Repeatable.
         #[arg(long, value_name = "KEY", conflicts_with = "remote")]

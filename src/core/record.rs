@@ -135,9 +135,19 @@ impl JournalRecord {
         }
     }
 
-    /// One line for lists: the subject, or the first words of the body.
+    /// One line for lists: the subject (an answer's, as Graph set it),
+    /// what an answer answers, or the first words of the body.
     pub fn title(&self) -> String {
-        let s = self.fields.subject.trim();
+        let graphs = self
+            .saved
+            .as_ref()
+            .map(|c| c.subject.trim())
+            .filter(|s| !s.is_empty());
+        let s = match (self.fields.subject.trim(), graphs, &self.answer) {
+            ("", Some(g), _) => g,
+            ("", None, Some(a)) => return crate::util::sanitize::line(&a.title()),
+            (s, ..) => s,
+        };
         let s = if s.is_empty() {
             self.fields
                 .body

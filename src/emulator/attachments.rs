@@ -293,6 +293,20 @@ async fn list(
         Err(r) => return r,
     };
     let with_bytes = !q.contains_key("$select");
+    // `contentId` is fileAttachment's, not attachment's: selecting it on
+    // the list fails (microsoft-graph-explorer-v4 issue 3916: "Could not
+    // find a property named 'contentId' on type 'microsoft.graph.attachment'").
+    if q.get("$select").is_some_and(|sel| {
+        sel.split(',')
+            .any(|p| p.trim().eq_ignore_ascii_case("contentId"))
+    }) {
+        return super::error(
+            &ctx,
+            400,
+            "RequestBroker--ParseUri",
+            "Could not find a property named 'contentId' on type 'microsoft.graph.attachment'.",
+        );
+    }
     let mb = state.lock();
     let value: Vec<Value> = mb
         .messages

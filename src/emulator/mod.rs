@@ -529,6 +529,12 @@ impl Emulator {
         self.addr
     }
 
+    /// The id of a well-known folder (`drafts`, `deleteditems`, …), as
+    /// messages name it in `parentFolderId`.
+    pub fn folder_id(&self, name: &str) -> String {
+        messages::folder_id(name)
+    }
+
     /// Queues a fault for the next matching request (first in, first out).
     pub fn inject(&self, fault: Fault) {
         self.shared.lock().faults.push_back(fault);

@@ -707,7 +707,8 @@ impl GraphClient {
     /// folder id), newest first; or, with `search`, what `$search` finds
     /// there (KQL: `from:dana budget`). `$search` cannot be combined with
     /// `$orderby` or `$filter` and returns at most 1,000 results, ordered by
-    /// relevance (concepts/search-query-parameter.md).
+    /// date sent, newest first ("sorted by the date and time that the
+    /// message was sent", concepts/search-query-parameter.md), not relevance.
     pub fn mail_list_url(&self, folder: &str, search: Option<&str>, top: usize) -> Url {
         let mut url = self.url(&["mailFolders", folder, "messages"]);
         {

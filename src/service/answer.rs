@@ -95,6 +95,22 @@ pub fn provisional(
     crate::core::content::answer_content(&graph, mine)
 }
 
+/// Why an answer to `original` cannot be saved in one request: the quote
+/// Graph puts in it is at least the original's body, sent again with every
+/// change of the text (Graph refuses requests over about 4 MB with 413).
+/// Known before Graph makes anything.
+pub fn too_large(original: &Value, provisional: &DraftContent) -> Option<String> {
+    crate::service::save::too_large_with(provisional, quote_len(original))
+}
+
+/// The least an answer to `original` quotes: its body.
+pub fn quote_len(original: &Value) -> usize {
+    original
+        .pointer("/body/content")
+        .and_then(Value::as_str)
+        .map_or(0, str::len)
+}
+
 /// An earlier run's record of the same answer (the same message, kind and
 /// text) that no running graft holds: a rerun finishes it instead of
 /// answering again.

@@ -628,19 +628,24 @@ pub fn prepare(rec: &JournalRecord) -> Result<DraftContent, String> {
 /// over about 4 MB with 413), naming the size and the limit; an answer's
 /// quote counts, as it is sent with every change of the body.
 pub fn too_large(content: &DraftContent) -> Option<String> {
+    too_large_with(content, 0)
+}
+
+/// [`too_large`], with a quote of `quote_len` bytes still to come (an
+/// answer Graph has not made yet quotes at least the original's body).
+pub fn too_large_with(content: &DraftContent, quote_len: usize) -> Option<String> {
     use crate::core::limits::MAX_REQUEST_BYTES;
-    let size = content.graph_body().1.len() + content.subject.len();
+    let size = content.graph_body().1.len() + content.subject.len() + quote_len;
     (size > MAX_REQUEST_BYTES).then(|| {
-        let quote = content
-            .quote
-            .as_ref()
-            .map(|q| {
-                format!(
-                    " (the quoted message alone is {:.1} MB)",
-                    q.len() as f64 / 1_000_000.0
-                )
-            })
-            .unwrap_or_default();
+        let quoted = content.quote.as_ref().map_or(quote_len, |q| q.len() + quote_len);
+        let quote = if quoted > 0 {
+            format!(
+                " (the quoted message alone is {:.1} MB)",
+                quoted as f64 / 1_000_000.0
+            )
+        } else {
+            String::new()
+        };
         format!(
             "the message is {:.1} MB{quote} and Graph takes at most {:.1} MB in one request; nothing was sent",
             size as f64 / 1_000_000.0,

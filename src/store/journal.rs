@@ -313,6 +313,13 @@ impl JournalStore {
             return Err(std::io::Error::other("invalid draft key"));
         }
         let mut rec = record.clone();
+        // An answer's quote is kept once: what the server holds quotes the
+        // answer's own (it never changes), and is filled back in on reading.
+        if let (Some(saved), Some(a)) = (rec.saved.as_mut(), rec.answer.as_ref())
+            && saved.quote.as_deref() == Some(a.quote_html.as_str())
+        {
+            saved.quote = None;
+        }
         rec.updated = crate::util::now_rfc3339();
         rec.session = self.session.clone();
         rec.host = host_name();
@@ -445,7 +452,13 @@ fn read_file(path: &Path) -> Result<JournalRecord, Unreadable> {
         reason,
     };
     let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-    let rec: JournalRecord = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+    let mut rec: JournalRecord = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+    if let (Some(saved), Some(a)) = (rec.saved.as_mut(), rec.answer.as_ref())
+        && saved.quote.is_none()
+        && a.made()
+    {
+        saved.quote = Some(a.quote_html.clone());
+    }
     if rec.version != JournalRecord::VERSION {
         return Err(bad(format!(
             "journal version {} is not supported",
@@ -602,6 +615,40 @@ mod tests {
         assert!(store.read(&r2.key).unwrap().create_uncertain);
         store.release_all();
         assert_eq!(other.orphans().0.len(), 2);
+    }
+
+    #[test]
+    fn an_answers_quote_is_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = JournalStore::open(dir.path()).unwrap();
+        let quote = format!(
+            "<html><body>{}</body></html>",
+            "quoted words ".repeat(100_000)
+        );
+        let mut r = record("0123abcd-0042");
+        r.answer = Some(crate::core::answer::Answer {
+            kind: crate::core::answer::AnswerKind::Reply,
+            original_id: "AAMkOrig".into(),
+            original_subject: "Big".into(),
+            original_from: "Dana".into(),
+            quote_html: quote.clone(),
+            conversation_id: String::new(),
+            requested: String::new(),
+            forward_to: Vec::new(),
+        });
+        r.saved = Some(crate::core::content::DraftContent {
+            quote: Some(quote.clone()),
+            ..Default::default()
+        });
+        store.write(&r).unwrap();
+        let bytes = std::fs::metadata(store.path(&r.key)).unwrap().len() as usize;
+        assert!(
+            bytes < quote.len() + 10_000,
+            "{bytes} bytes on disk for a {} byte quote",
+            quote.len()
+        );
+        let back = store.read(&r.key).unwrap();
+        assert_eq!(back.saved.unwrap().quote.as_deref(), Some(quote.as_str()));
     }
 
     #[test]

@@ -91,10 +91,12 @@ where
     if let Ok(size) = terminal.size() {
         model.body_set_rows(size.height as usize);
     }
+    // The first frame before anything else: what a start does first (the
+    // recovery offer's moment to be seen, say) counts from when it is seen.
+    draw(terminal, model)?;
     for effect in initial {
         runner.run(effect);
     }
-    draw(terminal, model)?;
     let mut input_open = true;
     loop {
         let mut queue: VecDeque<Msg> = VecDeque::new();

@@ -104,7 +104,7 @@ pub fn graft_command() -> std::process::Command {
     let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("home-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&home);
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_graft"));
+    let mut cmd = std::process::Command::new(pty::graft_binary());
     cmd.env("HOME", &home)
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))

@@ -385,3 +385,67 @@ fn every_test_starts_graft_with_a_home_of_its_own() {
         "graft started without its own home (use common::graft_command): {bad:?}"
     );
 }
+
+/// The Graph calls that write a draft or its files: only the one save path
+/// (`service::save`, and the merge engine in `service::batch`) makes them.
+const WRITES: &[&str] = &[
+    ".create_draft(",
+    ".create_draft_as(",
+    ".create_answer(",
+    ".update_draft(",
+    ".update_draft_as(",
+    ".add_attachment(",
+    "upload::attach_pending(",
+    "upload::upload_file(",
+    "upload::detach",
+    "attach_pending(",
+];
+
+/// Where a line of a front end (`cli/`, `tui/`, `main.rs`) calls one of
+/// [`WRITES`].
+fn front_end_writes(files: &[(String, String)]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (rel, text) in files {
+        let front =
+            rel == "main.rs" || FRONT_ENDS.iter().any(|f| rel.starts_with(&format!("{f}/")));
+        if !front {
+            continue;
+        }
+        for (n, line) in code_lines(text) {
+            if let Some(w) = WRITES.iter().find(|w| line.contains(*w)) {
+                bad.push(format!("{rel}:{n}: {}", w.trim_matches(['.', '('])));
+            }
+        }
+    }
+    bad
+}
+
+/// Every front end saves through the one save path: none calls Graph's
+/// create, `create*`, update or upload functions itself.
+#[test]
+fn front_ends_never_write_to_graph_themselves() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    source_files(&src, &src, &mut all);
+    let bad = front_end_writes(&all);
+    assert!(
+        bad.is_empty(),
+        "a front end writes to Graph outside service::save: {bad:?}"
+    );
+    // And the check sees one when there is one.
+    let caught = front_end_writes(&files(&[
+        (
+            "cli/draft.rs",
+            "let s = client.create_draft(&body).await;\n",
+        ),
+        (
+            "tui/effects/mail.rs",
+            "graph::upload::attach_pending(&c, &id, &f, false, &mut p)\n",
+        ),
+        (
+            "service/save.rs",
+            "client.create_draft_as(body, attempt).await\n",
+        ),
+    ]));
+    assert_eq!(caught.len(), 2, "{caught:?}");
+}

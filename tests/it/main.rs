@@ -20,6 +20,7 @@ mod graph_client;
 mod hardening;
 mod history;
 mod layers;
+mod promises;
 mod property;
 mod readme;
 mod rendering;

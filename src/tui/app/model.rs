@@ -82,6 +82,8 @@ pub enum SavedHow {
     Adopted,
     /// The draft had been moved in Outlook; it was updated where it is.
     Moved,
+    /// Graph made the answer (`createReply`, …) and the user's part went in.
+    Made,
 }
 
 impl SavedHow {
@@ -91,6 +93,7 @@ impl SavedHow {
             SavedHow::Updated => "updated",
             SavedHow::Adopted => "found the draft an unanswered save had made, updated",
             SavedHow::Moved => "updated where it was moved in Outlook",
+            SavedHow::Made => "made by Graph in Drafts",
         }
     }
 }

@@ -330,7 +330,14 @@ pub fn on_save_done(
         ));
     }
     match result {
-        Ok(saved) => on_saved(model, flight, at, saved, files, adopted, notice),
+        Ok(saved) => {
+            let how = match (&made, adopted) {
+                (_, true) => Some(SavedHow::Adopted),
+                (Some(_), false) => Some(SavedHow::Made),
+                (None, false) => None,
+            };
+            on_saved(model, flight, at, saved, files, how, notice)
+        }
         Err(f) => {
             if let Some(n) = notice {
                 model.status.push(n);
@@ -348,7 +355,7 @@ fn on_saved(
     at: String,
     saved: crate::graph::SavedMessage,
     files: crate::service::save::FilesOutcome,
-    adopted: bool,
+    how: Option<SavedHow>,
     mut notice: Option<StatusEntry>,
 ) -> Outcome {
     let at_copy = at.clone();
@@ -382,7 +389,7 @@ fn on_saved(
     model.save.server.saved = Some(flight.snapshot);
     model.form.saved_generation = flight.generation;
     let how = match flight.kind {
-        _ if adopted => SavedHow::Adopted,
+        _ if how.is_some() => how.unwrap_or(SavedHow::Created),
         _ if moved => SavedHow::Moved,
         SaveKind::Create => SavedHow::Created,
         SaveKind::Update => SavedHow::Updated,

@@ -89,6 +89,13 @@ pub fn body_key(model: &Model, h: &mut impl Hasher) {
     model.form.counts.hash(h);
     model.spell.version.hash(h);
     model.form.signature.hash(h);
+    // The quote's fold: whether Graph has made the answer, and what it answers.
+    model
+        .form
+        .answer
+        .as_ref()
+        .map(|a| (a.made(), a.title()))
+        .hash(h);
     crate::tui::app::attach::summary(&model.form.files).hash(h);
     textarea_key(model.field(Field::Body), h);
 }

@@ -18,9 +18,15 @@ pub struct Pty {
     closed: Arc<Mutex<bool>>,
 }
 
-/// The graft binary: the one cargo built for the tests, or (for the
-/// measuring programs in `examples/`, which share this file) the release build.
+/// The graft binary: `GRAFT_TEST_BIN` if set, else the one cargo built for
+/// the tests, or (for the measuring programs in `examples/`, which share
+/// this file) the release build.
 pub fn graft_binary() -> String {
+    // Another build to hold to the same stories (an earlier version, to
+    // see a story fail where the bug was).
+    if let Ok(p) = std::env::var("GRAFT_TEST_BIN") {
+        return p;
+    }
     match option_env!("CARGO_BIN_EXE_graft") {
         Some(p) => p.to_string(),
         None => concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/graft").to_string(),

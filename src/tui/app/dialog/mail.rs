@@ -61,6 +61,8 @@ pub struct Reading {
     pub read_at: String,
     /// An answer the checks held once: the same key again makes it anyway.
     pub held: Option<AnswerKind>,
+    /// The original's body, in bytes: the least an answer quotes.
+    pub quote_len: usize,
 }
 
 fn dialog(model: &mut Model) -> Option<&mut MailDialog> {
@@ -290,6 +292,7 @@ pub fn on_read(model: &mut Model, id: &str, at: String, result: Result<Value, St
                 }
             }
             r.people = Some(Value::Object(people));
+            r.quote_len = crate::service::answer::quote_len(&v);
             if let Some(c) = v.get("conversationId").and_then(Value::as_str) {
                 r.summary.conversation_id = crate::util::sanitize::line(c);
             }
@@ -472,12 +475,19 @@ fn answer(model: &mut Model, kind: AnswerKind, original: MailSummary, to: Vec<Ad
     };
     let read_at = r.read_at.clone();
     let held_before = r.held == Some(kind);
+    let quote_len = r.quote_len;
     let me = model.session.mailbox.user.clone();
     let mine = crate::core::content::DraftContent {
         signature: model.session.signature.clone(),
         ..Default::default()
     };
     let provisional = crate::service::answer::provisional(kind, &people, me.as_deref(), &mine, &to);
+    if let Some(why) = crate::service::save::too_large_with(&provisional, quote_len) {
+        if let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) {
+            r.error = Some(format!("Not made: {why}."));
+        }
+        return Reply::Stay(Outcome::redraw());
+    }
     let warnings: Vec<String> = crate::core::checks::check(&provisional, 0, &model.session.checks)
         .into_iter()
         // Nothing is written yet: only what the recipients tell counts now.
