@@ -165,6 +165,9 @@ fn report(
     let Some(answer) = rec.answer.as_ref() else {
         return;
     };
+    if let Some(dir) = crate::store::sources::dir(cli.demo) {
+        crate::store::sources::write(&dir, &rec.key, &rec.source(&saved.id, &saved.change_key));
+    }
     let subject = rec
         .saved
         .as_ref()

@@ -249,6 +249,9 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
         (args.retries, args.json),
     )?;
     let saved = &done.saved;
+    if let Some(dir) = crate::store::sources::dir(cli.demo) {
+        crate::store::sources::write(&dir, &rec.key, &rec.source(&saved.id, &saved.change_key));
+    }
     if done.info.unkeyed {
         let _ = writeln!(
             std::io::stderr(),

@@ -39,6 +39,7 @@ pub fn entry(
         owner: s.mailbox.owner_label(),
         format: Some(format),
         answers: String::new(),
+        change_key: saved.change_key.clone(),
     }
 }
 
@@ -113,7 +114,7 @@ pub fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
             };
             let _ = writeln!(
                 out,
-                "{}  {:<6} {:<8} {subject}",
+                "{}  {:<7} {:<8} {subject}",
                 when.replace('T', " ").trim_end_matches('Z'),
                 state,
                 e.folder

@@ -100,6 +100,13 @@ pub fn save_one(
             let code = e.error.as_ref().map(exit_code_for).unwrap_or(exit::USAGE);
             let mut message = e.message;
             match store {
+                Some(store) if rec.conflict => {
+                    message.push_str(&format!(" ({})", store.path(&rec.key).display()));
+                    store.release(&rec.key);
+                    if let Some(c) = claim {
+                        let _ = c.remove();
+                    }
+                }
                 Some(store) if unfinished => {
                     message.push_str(&format!(
                         "\n  the draft is kept in the local journal ({}): `graft sync` finishes it; running the same command again does too",

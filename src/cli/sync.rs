@@ -64,6 +64,13 @@ pub fn run_sync(cli: &Cli) -> Result<(), Error> {
             Ok(saved) => {
                 let _ = store.remove(&rec.key);
                 let _ = claim.remove();
+                if let Some(dir) = crate::store::sources::dir(cli.demo) {
+                    crate::store::sources::write(
+                        &dir,
+                        &rec.key,
+                        &rec.source(&saved.id, &saved.change_key),
+                    );
+                }
                 // Saved drafts join the history (F6, `graft drafts --remote`).
                 let subject = rec
                     .saved
@@ -84,7 +91,8 @@ pub fn run_sync(cli: &Cli) -> Result<(), Error> {
             }
             Err(e) => {
                 failed += 1;
-                let _ = writeln!(out, "queued {}  {e}", rec.title());
+                let word = if rec.conflict { "kept  " } else { "queued" };
+                let _ = writeln!(out, "{word} {}  {e}", rec.title());
                 // Its progress is in this run's file now; the earlier one goes.
                 store.release(&rec.key);
                 let _ = claim.remove();

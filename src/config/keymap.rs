@@ -55,6 +55,8 @@ pub enum Context {
     Spell,
     /// The templates, and a variable's value.
     Template,
+    /// The draft changed in Outlook too: both versions and the choices.
+    Conflict,
 }
 
 /// What a key does inside a dialog.
@@ -95,6 +97,12 @@ pub enum DialogAction {
     Folder,
     /// Add the word to the personal word list.
     Learn,
+    /// Take the merged version (both sides' edits).
+    Merge,
+    /// Take the other editor's (Outlook's) version.
+    Theirs,
+    /// Keep graft's version.
+    Mine,
 }
 
 /// A dialog's key, with the hint its dialog shows.

@@ -152,6 +152,27 @@ pub fn without_text_above(html: &str) -> String {
     }
 }
 
+/// What lies between `<body…>` and Outlook's first mark before the quote:
+/// the text written above it (empty in an answer as Graph made it).
+pub fn text_above(html: &str) -> &str {
+    let Some(start) = body_start(html) else {
+        return "";
+    };
+    let lower = html[start..].to_ascii_lowercase();
+    let mark = [
+        "<div id=\"appendonsend\"",
+        "<hr",
+        "<div id=\"divrplyfwdmsg\"",
+    ]
+    .iter()
+    .filter_map(|m| lower.find(m))
+    .min();
+    match mark {
+        Some(at) => &html[start..start + at],
+        None => "",
+    }
+}
+
 /// Just after the `<body…>` tag (case-insensitive), if there is one.
 fn body_start(html: &str) -> Option<usize> {
     let lower = html.to_ascii_lowercase();

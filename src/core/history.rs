@@ -28,6 +28,29 @@ pub struct HistoryEntry {
     /// What the draft answers (`Reply to Dana Lee: Q3 budget`), if it is an answer.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub answers: String,
+    /// Its version (`changeKey`) right after graft's last save: another
+    /// one on the server means it was changed elsewhere (Outlook) since.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub change_key: String,
+}
+
+/// What graft wrote of a draft: its body as typed (a Markdown source, a
+/// text), its signature and an answer's quote, with the version
+/// (`changeKey`) the server had right after graft saved it (kept by
+/// `store::sources`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The draft's id when it was saved.
+    pub id: String,
+    /// Its version right after graft saved it.
+    pub change_key: String,
+    pub format: BodyFormat,
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::core::content::Signature>,
+    /// What it answers and the quote Graph made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<crate::core::answer::Answer>,
 }
 
 /// Puts `e` first (replacing the same draft's older entry).

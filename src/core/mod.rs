@@ -14,6 +14,7 @@ pub mod limits;
 pub mod line;
 pub mod mailbox;
 pub mod mailto;
+pub mod merge;
 pub mod record;
 pub mod spell;
 pub mod template;

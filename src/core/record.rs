@@ -16,6 +16,20 @@ pub struct MoreText {
     pub flagged: bool,
 }
 
+impl MoreText {
+    /// The F3 fields of a draft as the form shows them.
+    pub fn of(c: &DraftContent) -> MoreText {
+        MoreText {
+            reply_to: crate::core::address::format_list(&c.more.reply_to),
+            categories: c.more.categories.join(", "),
+            importance: c.more.importance,
+            read_receipt: c.more.read_receipt,
+            delivery_receipt: c.more.delivery_receipt,
+            flagged: c.more.flagged,
+        }
+    }
+}
+
 /// The form's fields as typed (not parsed, so even invalid input survives).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fields {
@@ -27,6 +41,18 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// A draft's fields as the form shows them (recipients formatted).
+    pub fn of(c: &DraftContent) -> Fields {
+        use crate::core::address::format_list;
+        Fields {
+            to: format_list(&c.to),
+            cc: format_list(&c.cc),
+            bcc: format_list(&c.bcc),
+            subject: c.subject.clone(),
+            body: c.body.clone(),
+        }
+    }
+
     /// These fields, each empty one filled from `other` (flags over a
     /// template, a template over a batch line's own fields).
     pub fn or(self, other: Fields) -> Fields {
@@ -68,6 +94,19 @@ pub struct JournalRecord {
     /// The draft's `changeKey` after graft's last save (what it last saw).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_key: Option<String>,
+    /// The body's fingerprint as graft last read it from the server (once
+    /// it took Outlook's version), else derived from `saved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<u64>,
+    /// The fingerprint of a body an update was sending when this was
+    /// written (it may have landed unrecorded: it is graft's own, not
+    /// Outlook's edit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sending: Option<u64>,
+    /// Changed in Outlook too, where this text also changed: kept here, not
+    /// saved over it, until the user settles it in the form.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub conflict: bool,
     /// What the server holds (the content of the last successful save).
     pub saved: Option<DraftContent>,
     /// A create may have reached the server without an answer: look it up by key first.
@@ -112,6 +151,9 @@ impl JournalRecord {
             server_id: None,
             web_link: None,
             change_key: None,
+            seen: None,
+            sending: None,
+            conflict: false,
             saved: None,
             create_uncertain: false,
             queued: false,
@@ -126,7 +168,9 @@ impl JournalRecord {
 
     /// A short word for lists: `queued`, `changed since save`, `not saved`.
     pub fn state(&self) -> &'static str {
-        if self.queued {
+        if self.conflict {
+            "changed in Outlook too"
+        } else if self.queued {
             "queued"
         } else if self.server_id.is_some() {
             "changed since save"
@@ -173,6 +217,19 @@ impl JournalRecord {
         }
     }
 
+    /// What graft wrote of this draft (for reopening it as written), once
+    /// the server holds it in version `change_key`.
+    pub fn source(&self, id: &str, change_key: &str) -> crate::core::history::Source {
+        crate::core::history::Source {
+            id: id.to_string(),
+            change_key: change_key.to_string(),
+            format: self.format,
+            body: self.fields.body.clone(),
+            signature: self.signature.clone(),
+            answer: self.answer.clone(),
+        }
+    }
+
     /// The history's entry for this draft once the server holds it: its
     /// id, link and last-modified time there.
     pub fn history_entry(
@@ -199,6 +256,7 @@ impl JournalRecord {
             owner: mailbox.owner_label(),
             format: Some(self.format),
             answers: self.answer.as_ref().map(|a| a.title()).unwrap_or_default(),
+            change_key: self.change_key.clone().unwrap_or_default(),
         }
     }
 }

@@ -249,6 +249,7 @@ fn store(state: &AppState, id: &str, a: Attachment) {
         m.attachments.push(a);
         let has = has_attachments(&m.attachments);
         m.props.insert("hasAttachments".into(), Value::Bool(has));
+        super::messages::new_version(&mut m.props);
     }
 }
 
@@ -366,6 +367,7 @@ async fn remove(
                 m.attachments.remove(i);
                 let any = has_attachments(&m.attachments);
                 m.props.insert("hasAttachments".into(), Value::Bool(any));
+                super::messages::new_version(&mut m.props);
             }
             StatusCode::NO_CONTENT.into_response()
         }

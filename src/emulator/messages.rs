@@ -621,6 +621,33 @@ fn apply(props: &mut Map<String, Value>, changes: Map<String, Value>) {
         }
         props.insert(k, v);
     }
+    new_version(props);
+}
+
+/// A body as Outlook keeps it once edited there: HTML (a text body is
+/// escaped and wrapped, as the emulator serves text to HTML readers).
+pub(super) fn outlook_html(body: &Value) -> Value {
+    let ct = body
+        .get("contentType")
+        .and_then(Value::as_str)
+        .unwrap_or("text");
+    let content = body.get("content").and_then(Value::as_str).unwrap_or("");
+    let html = if ct.eq_ignore_ascii_case("html") {
+        if content.trim_start().starts_with("<html") {
+            content.to_string()
+        } else {
+            wrap_html(content)
+        }
+    } else {
+        wrap_html(&text_to_html(content))
+    };
+    json!({"contentType": "html", "content": html})
+}
+
+/// A new version of the message: "every time the message is changed,
+/// ChangeKey changes as well" (resources/message.md, `changeKey`), its
+/// `@odata.etag` with it; attachments added or removed change it too.
+pub(super) fn new_version(props: &mut Map<String, Value>) {
     let change_key = random_id("CQAAABYAAAD", 18);
     let now = now_iso();
     props.insert(
@@ -629,6 +656,36 @@ fn apply(props: &mut Map<String, Value>, changes: Map<String, Value>) {
     );
     props.insert("changeKey".into(), Value::String(change_key));
     props.insert("lastModifiedDateTime".into(), Value::String(now));
+}
+
+/// Whether a `PATCH` meets a version it did not see: its `If-Match` names
+/// another change key (field reports: 412 `ErrorIrresolvableConflict`,
+/// "The change key passed in the request does not match the current change
+/// key for the item."; microsoft-graph-docs-contrib issue 7934,
+/// msgraph-sdk-dotnet issue 1201, msgraph-sdk-powershell issue 2080), or
+/// (configurable, as some reports have it with no key sent) another client
+/// wrote the message since this one last did.
+fn irresolvable(state: &AppState, headers: &HeaderMap, stored: &Stored) -> bool {
+    let current = stored
+        .props
+        .get("changeKey")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match headers.get("if-match").and_then(|v| v.to_str().ok()) {
+        Some(tag) if tag.trim() != "*" => {
+            let key = tag
+                .trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .to_string();
+            key != current
+        }
+        Some(_) => false,
+        None => {
+            state.config.conflict_without_if_match
+                && stored.hidden.get("lastWriter").and_then(Value::as_str) == Some("outlook")
+        }
+    }
 }
 
 fn strip_tags(html: &str) -> String {
@@ -925,6 +982,17 @@ async fn update(
     let Some(stored) = mb.messages.get_mut(&id) else {
         return not_found(&ctx);
     };
+    if irresolvable(&state, &headers, stored) {
+        return error(
+            &ctx,
+            state.config.conflict_status,
+            "ErrorIrresolvableConflict",
+            "The change key passed in the request does not match the current change key for the item.",
+        );
+    }
+    stored
+        .hidden
+        .insert("lastWriter".into(), Value::String("client".into()));
     let is_draft = stored.props.get("isDraft") == Some(&Value::Bool(true));
     if !is_draft {
         if let Some(k) = ["subject", "body", "replyTo", "internetMessageId"]

@@ -155,6 +155,16 @@ pub struct EmulatorConfig {
     /// The mailbox's time zone (`GET …/mailboxSettings/timeZone`,
     /// user-get-mailboxsettings.md), a Windows name.
     pub time_zone: String,
+    /// The status of a `PATCH` whose `If-Match` change key is not the
+    /// item's: 412 `ErrorIrresolvableConflict` in the field reports
+    /// (microsoft-graph-docs-contrib issue 7934, msgraph-sdk-dotnet issue
+    /// 1201, msgraph-sdk-powershell issue 2080); one error catalogue lists
+    /// the code under 409. Both are modelled.
+    pub conflict_status: u16,
+    /// Whether a `PATCH` without `If-Match` after another client (Outlook)
+    /// wrote the message is refused the same way, as some of those reports
+    /// have it ("sometimes with no key sent"). Off by default.
+    pub conflict_without_if_match: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -207,6 +217,8 @@ impl Default for EmulatorConfig {
             forward_needs_recipients: true,
             answer_keeps_extended_properties: false,
             time_zone: "Pacific Standard Time".into(),
+            conflict_status: 412,
+            conflict_without_if_match: false,
         }
     }
 }
@@ -527,6 +539,58 @@ impl Emulator {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Edits a message as Outlook on the web does when someone opens the
+    /// draft's webLink and types (a second client of the same draft):
+    /// `edit` changes its properties (Graph JSON), the body is stored as
+    /// HTML (Outlook edits HTML), and the message gets a new change key.
+    /// `false` if there is no such message.
+    pub fn edit_as_outlook(
+        &self,
+        id: &str,
+        edit: impl FnOnce(&mut serde_json::Map<String, Value>),
+    ) -> bool {
+        let mut mb = self.shared.lock();
+        let Some(key) = mb.resolve(id) else {
+            return false;
+        };
+        let Some(m) = mb.messages.get_mut(&key) else {
+            return false;
+        };
+        edit(&mut m.props);
+        if let Some(body) = m.props.get("body").cloned() {
+            m.props.insert("body".into(), messages::outlook_html(&body));
+        }
+        m.hidden
+            .insert("lastWriter".into(), Value::String("outlook".into()));
+        messages::new_version(&mut m.props);
+        true
+    }
+
+    /// Outlook adds a paragraph at the end of the draft's text (before an
+    /// answer's quote and the signature, where Outlook puts the caret).
+    pub fn outlook_adds_paragraph(&self, id: &str, text: &str) -> bool {
+        let para = format!("<div>{}</div>", messages::escape(text));
+        self.edit_as_outlook(id, |props| {
+            let html = messages::outlook_html(props.get("body").unwrap_or(&Value::Null));
+            let content = html["content"].as_str().unwrap_or("").to_string();
+            let lower = content.to_ascii_lowercase();
+            let at = [
+                "<div id=\"signature\"",
+                "<div id=\"appendonsend\"",
+                "</body>",
+            ]
+            .iter()
+            .filter_map(|m| lower.find(m))
+            .min()
+            .unwrap_or(content.len());
+            let content = format!("{}{para}\r\n{}", &content[..at], &content[at..]);
+            props.insert(
+                "body".into(),
+                serde_json::json!({"contentType": "html", "content": content}),
+            );
+        })
     }
 
     /// The id of a well-known folder (`drafts`, `deleteditems`, …), as

@@ -884,6 +884,36 @@ impl GraphClient {
             .await
     }
 
+    /// Which version of the draft the server holds (its `changeKey`), and
+    /// where it is: a small `GET` with `$select`, before an update.
+    pub async fn version(&self, id: &str) -> Result<SavedMessage, Error> {
+        let mut url = self.message_url(id);
+        url.query_pairs_mut().append_pair(
+            "$select",
+            "id,changeKey,webLink,createdDateTime,lastModifiedDateTime,parentFolderId,isDraft",
+        );
+        self.send_message(Call::new(Method::GET, url)).await
+    }
+
+    /// `PATCH …/messages/{id}` only if the draft is still the version
+    /// `change_key` (`If-Match: W/"<changeKey>"`, the message's
+    /// `@odata.etag`); another version answers 412 (or 409)
+    /// `ErrorIrresolvableConflict` ([`Error::changed_elsewhere`]).
+    pub async fn update_draft_if(
+        &self,
+        id: &str,
+        body: &Value,
+        change_key: &str,
+        attempt: &Attempt,
+    ) -> Result<SavedMessage, Error> {
+        let tag = format!("W/\"{}\"", change_key.replace('"', ""));
+        let call = Call::new(Method::PATCH, self.message_url(id))
+            .body(body)
+            .header("If-Match", &tag)
+            .attempt(attempt);
+        self.send_message(call).await
+    }
+
     /// The mailbox's largest message, as MailTips tell it (bytes).
     pub async fn max_message_size(&self, own_address: &str) -> Result<u64, Error> {
         let url = self.url(&["getMailTips"]);

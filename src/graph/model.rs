@@ -89,6 +89,13 @@ impl Error {
                 && self.status.is_some_and(|s| (200..300).contains(&s)))
     }
 
+    /// The draft changed since the version the request named: 412 (or,
+    /// in one error catalogue, 409) `ErrorIrresolvableConflict`.
+    pub fn changed_elsewhere(&self) -> bool {
+        matches!(self.status, Some(412) | Some(409))
+            && (self.code == "ErrorIrresolvableConflict" || self.code.is_empty())
+    }
+
     /// No answer at all: unreachable, reset, timed out.
     pub fn is_offline(&self) -> bool {
         matches!(self.kind, FailureKind::Network | FailureKind::Timeout)

@@ -22,7 +22,7 @@ pub enum Now {
 }
 
 const LIST_FIELDS: &str =
-    "id,subject,lastModifiedDateTime,isDraft,webLink,hasAttachments,parentFolderId";
+    "id,subject,lastModifiedDateTime,isDraft,webLink,hasAttachments,parentFolderId,changeKey";
 
 /// Each entry as Outlook has it now, in `$batch` requests of 20: first by
 /// id; an id that no longer answers (the draft moved, was sent or deleted,
@@ -70,13 +70,17 @@ pub async fn where_now(
     } else {
         None
     };
-    let state_of = |m: &Value| -> &'static str {
+    let state_of = |m: &Value, e: &HistoryEntry| -> &'static str {
+        let key = m.get("changeKey").and_then(Value::as_str).unwrap_or("");
         if m.get("isDraft") == Some(&Value::Bool(false)) {
             "sent"
         } else if trash.is_some()
             && m.get("parentFolderId").and_then(Value::as_str) == trash.as_deref()
         {
             "deleted"
+        } else if !e.change_key.is_empty() && !key.is_empty() && key != e.change_key {
+            // Another version than graft's last: edited in Outlook since.
+            "changed"
         } else {
             "draft"
         }
@@ -89,13 +93,13 @@ pub async fn where_now(
         .map(|(i, (e, r))| {
             let now = match r {
                 Ok(message) => Now::Found {
-                    state: state_of(&message),
+                    state: state_of(&message, &e),
                     message,
                 },
                 Err(f) if f.status == Some(404) => match by_key.remove(&i) {
                     Some(Ok(list)) => match list["value"].as_array().and_then(|l| l.first()) {
                         Some(m) => Now::Found {
-                            state: state_of(m),
+                            state: state_of(m, &e),
                             message: m.clone(),
                         },
                         None => Now::Gone,
@@ -117,6 +121,9 @@ pub struct Loaded {
     pub id: String,
     pub message: serde_json::Value,
     pub attachments: Vec<crate::graph::upload::RemoteAttachment>,
+    /// What graft wrote, if it kept it (`store::sources`): given back when
+    /// the server still holds that version.
+    pub source: Option<crate::store::sources::Source>,
 }
 
 /// Why a draft from the history could not be loaded.
@@ -161,5 +168,6 @@ pub async fn load(
         id,
         message,
         attachments,
+        source: None,
     })
 }

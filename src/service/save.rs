@@ -64,8 +64,20 @@ pub struct SaveOutcome {
     /// of the rest (the next save updates it, never makes another).
     pub made: Option<Made>,
     /// What the server holds after this save when it is not what was asked
-    /// to be sent: an answer's, with Graph's recipients and its quote.
+    /// to be sent: an answer's, with Graph's recipients and its quote; a
+    /// draft merged with Outlook's edits.
     pub sent: Option<DraftContent>,
+    /// The draft had changed in Outlook since graft's last save: how the
+    /// two were merged, or (with a failed result) the conflict to settle.
+    pub merge: Option<Box<MergeOutcome>>,
+}
+
+/// What the save found of Outlook's edits and did with them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeOutcome {
+    pub merged: crate::core::merge::Merged,
+    /// The server's version: what a decision is taken against.
+    pub theirs: crate::core::merge::Theirs,
 }
 
 impl SaveOutcome {
@@ -76,6 +88,7 @@ impl SaveOutcome {
             files: FilesOutcome::default(),
             made: None,
             sent: None,
+            merge: None,
         }
     }
 }
@@ -373,6 +386,7 @@ async fn save_answer(client: &GraphClient, job: &AnswerJob, attempt: &Attempt) -
         files: FilesOutcome::default(),
         made: Some(made),
         sent: Some(sent),
+        merge: None,
     }
 }
 
@@ -405,6 +419,18 @@ pub async fn update_or_follow(
     (info, result)
 }
 
+/// What an update checks first: the version graft last saw, what it
+/// saved then, and what it has now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guard {
+    pub change_key: String,
+    pub base: DraftContent,
+    pub mine: DraftContent,
+    /// Fingerprints of bodies graft itself put on the server besides the
+    /// base's (`core::merge::merge`'s `ours`).
+    pub ours: Vec<u64>,
+}
+
 /// One save: create (or adopt), make an answer, or update.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SaveJob {
@@ -418,7 +444,187 @@ pub enum SaveJob {
         body: Value,
         /// The draft's client key, to follow it if it moved.
         key: String,
+        /// Check for edits made elsewhere first (graft knows the version
+        /// it last saw); `None` updates as it is.
+        guard: Option<Box<Guard>>,
     },
+}
+
+/// The local failure a conflict is reported as.
+fn conflict_failure() -> graph::Error {
+    graph::Error {
+        status: Some(412),
+        status_text: "Precondition Failed".into(),
+        ..graph::Error::local(
+            crate::graph::FailureKind::Http,
+            "ChangedInOutlook",
+            "The draft was changed in Outlook since graft saved it, in the same places: nothing was saved over it.",
+        )
+    }
+}
+
+/// What the server holds now (the body as HTML), for a merge.
+async fn theirs(
+    client: &GraphClient,
+    id: &str,
+) -> Result<crate::core::merge::Theirs, graph::Error> {
+    let v = client.message_json(id, false).await?;
+    let list = client.list_attachments(id).await?;
+    Ok(crate::core::merge::Theirs {
+        content: crate::core::content::content_from_message(&v),
+        html: v
+            .pointer("/body/content")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        change_key: crate::util::sanitize::line(
+            v.get("changeKey").and_then(Value::as_str).unwrap_or(""),
+        ),
+        attachments: list.into_iter().map(|a| (a.id, a.name)).collect(),
+    })
+}
+
+/// The `PATCH` of a merge: what differs from the server's version, the
+/// body only when graft's (or the merged one) is to go.
+fn merge_patch(
+    m: &crate::core::merge::Merged,
+    g: &Guard,
+    theirs: &crate::core::merge::Theirs,
+) -> Value {
+    use crate::core::merge::Body;
+    let mut shape = m.content.clone();
+    let t = &theirs.content;
+    shape.subject = t.subject.clone();
+    shape.to = t.to.clone();
+    shape.cc = t.cc.clone();
+    shape.bcc = t.bcc.clone();
+    shape.more = t.more.clone();
+    let send_body = match m.body {
+        Body::Merged => true,
+        Body::Mine => {
+            g.base.body != g.mine.body
+                || g.base.format != g.mine.format
+                || g.base.signature != g.mine.signature
+        }
+        Body::Theirs | Body::Conflict(_) => false,
+    };
+    if send_body {
+        shape.body.push('\u{0}');
+    }
+    m.content.patch_body(Some(&shape))
+}
+
+/// An update that checks first whether the draft changed elsewhere (its
+/// change key against the one graft last saw): unchanged, the `PATCH`
+/// names that version (`If-Match`); changed, graft's edits and Outlook's
+/// are merged (`core::merge`) and only a merge without overlap is saved;
+/// a conflict comes back for the user, nothing saved over it.
+async fn update_guarded(
+    client: &GraphClient,
+    id: &str,
+    body: &Value,
+    key: &str,
+    g: &Guard,
+    attempt: &Attempt,
+) -> SaveOutcome {
+    // A failure here fails the save, nothing written: the caller's retry
+    // policy (which shows its waits) tries again.
+    let now = match client.version(id).await {
+        Ok(v) => v,
+        // Moved, sent or deleted: the unguarded path follows it by its key.
+        Err(f) if f.status == Some(404) => {
+            let (info, result) = update_or_follow(client, id, body, key, attempt).await;
+            return SaveOutcome {
+                result,
+                ..SaveOutcome::failed(
+                    info,
+                    graph::Error::local(crate::graph::FailureKind::Http, "", ""),
+                )
+            };
+        }
+        Err(f) => return SaveOutcome::failed(SaveInfo::default(), f),
+    };
+    if !now.is_draft {
+        let w = Whereabouts::Sent(now);
+        let f = elsewhere_failure(&w);
+        return SaveOutcome::failed(
+            SaveInfo {
+                elsewhere: Some(w),
+                ..SaveInfo::default()
+            },
+            f,
+        );
+    }
+    if now.change_key == g.change_key {
+        match client
+            .update_draft_if(id, body, &g.change_key, attempt)
+            .await
+        {
+            Err(f) if f.changed_elsewhere() => {}
+            result => {
+                return SaveOutcome {
+                    result,
+                    ..SaveOutcome::failed(SaveInfo::default(), conflict_failure())
+                };
+            }
+        }
+    }
+    // Changed in Outlook (or by another graft): merge, a few times if it
+    // keeps changing under us.
+    let mut last = conflict_failure();
+    for _ in 0..3 {
+        let theirs = match theirs(client, id).await {
+            Ok(t) => t,
+            Err(f) => return SaveOutcome::failed(SaveInfo::default(), f),
+        };
+        let merged = crate::core::merge::merge(&g.base, &g.mine, &theirs, &g.ours);
+        let conflict = merged.conflict();
+        let out = MergeOutcome { merged, theirs };
+        if conflict {
+            return SaveOutcome {
+                merge: Some(Box::new(out)),
+                ..SaveOutcome::failed(SaveInfo::default(), conflict_failure())
+            };
+        }
+        let patch = merge_patch(&out.merged, g, &out.theirs);
+        let result = if patch.as_object().is_some_and(|o| o.is_empty()) {
+            client.version(id).await
+        } else {
+            client
+                .update_draft_if(id, &patch, &out.theirs.change_key, attempt)
+                .await
+        };
+        match result {
+            Err(f) if f.changed_elsewhere() => last = f,
+            result => {
+                return SaveOutcome {
+                    result,
+                    sent: Some(out.merged.content.clone()),
+                    merge: Some(Box::new(out)),
+                    ..SaveOutcome::failed(SaveInfo::default(), conflict_failure())
+                };
+            }
+        }
+    }
+    SaveOutcome::failed(SaveInfo::default(), last)
+}
+
+/// The check before an update, when graft knows the version it last saw.
+pub fn guard(
+    change_key: Option<&str>,
+    base: Option<&DraftContent>,
+    mine: &DraftContent,
+    ours: Vec<u64>,
+) -> Option<Box<Guard>> {
+    match (change_key.filter(|k| !k.is_empty()), base) {
+        (Some(k), Some(b)) => Some(Box::new(Guard {
+            change_key: k.to_string(),
+            base: b.clone(),
+            mine: mine.clone(),
+            ours,
+        })),
+        _ => None,
+    }
 }
 
 impl SaveJob {
@@ -433,6 +639,12 @@ impl SaveJob {
                 id: id.clone(),
                 body: content.patch_body(rec.saved.as_ref()),
                 key: rec.key.clone(),
+                guard: guard(
+                    rec.change_key.as_deref(),
+                    rec.saved.as_ref(),
+                    content,
+                    rec.seen.into_iter().chain(rec.sending).collect(),
+                ),
             },
             (None, Some(answer)) => SaveJob::Answer(Box::new(AnswerJob {
                 answer: answer.clone(),
@@ -497,10 +709,7 @@ pub async fn save_with_files(
             (
                 SaveOutcome {
                     result,
-                    info,
-                    files: FilesOutcome::default(),
-                    made: None,
-                    sent: None,
+                    ..SaveOutcome::failed(info, conflict_failure())
                 },
                 reconcile,
             )
@@ -510,18 +719,23 @@ pub async fn save_with_files(
             let reconcile = o.info.adopted;
             (o, reconcile)
         }
-        SaveJob::Update { id, body, key } => {
-            let (info, result) = update_or_follow(client, &id, &body, &key, attempt).await;
-            (
-                SaveOutcome {
-                    result,
-                    info,
-                    files: FilesOutcome::default(),
-                    made: None,
-                    sent: None,
-                },
-                true,
-            )
+        SaveJob::Update {
+            id,
+            body,
+            key,
+            guard,
+        } => {
+            let outcome = match guard {
+                Some(g) => update_guarded(client, &id, &body, &key, &g, attempt).await,
+                None => {
+                    let (info, result) = update_or_follow(client, &id, &body, &key, attempt).await;
+                    SaveOutcome {
+                        result,
+                        ..SaveOutcome::failed(info, conflict_failure())
+                    }
+                }
+            };
+            (outcome, true)
         }
     };
     let Ok(saved) = &outcome.result else {
@@ -529,10 +743,19 @@ pub async fn save_with_files(
     };
     let id = saved.id.clone();
     let sent = send_files(client, &id, &list, &files.detached, reconcile, progress).await;
+    let touched = !sent.attached.is_empty() || !sent.detached.is_empty();
     out.attached.extend(sent.attached);
     out.detached = sent.detached;
     out.failed = sent.failed;
     outcome.files = out;
+    // Files change the draft's version: the one graft saw last is the one
+    // after them, or the next save would take its own uploads for Outlook's.
+    if touched
+        && let Ok(v) = client.version(&id).await
+        && let Ok(saved) = outcome.result.as_mut()
+    {
+        saved.change_key = v.change_key;
+    }
     outcome
 }
 
@@ -765,6 +988,9 @@ pub async fn save_record(
         if creates {
             // Journalled before it leaves: a kill now is followed by a lookup.
             rec.create_uncertain = true;
+        } else {
+            // An update that may land unrecorded: its body is graft's own.
+            rec.sending = Some(crate::core::merge::fingerprint(&content));
         }
         (run.journal)(rec);
         let files = Files {
@@ -782,6 +1008,26 @@ pub async fn save_record(
         info.adopted |= out.info.adopted;
         info.unkeyed |= out.info.unkeyed;
         apply(rec, &content, &out);
+        if out.result.is_ok() {
+            rec.sending = None;
+        }
+        if let Some(m) = &out.merge {
+            if out.result.is_err() && m.merged.conflict() {
+                // Changed in Outlook where this text changed too: kept as a
+                // conflict copy, never saved over; the form settles it.
+                rec.conflict = true;
+                rec.queued = false;
+                (run.journal)(rec);
+                return Err(SyncFailure::fin(
+                    "the draft was changed in Outlook too, where this text changed: nothing was saved over it; your text is kept in the local journal, and opening graft (it is offered at the start) shows both versions".to_string(),
+                ));
+            }
+            rec.seen = (m.merged.body == crate::core::merge::Body::Theirs)
+                .then(|| crate::core::merge::fingerprint_html(&m.theirs.html));
+            if out.result.is_ok() {
+                rec.fields = crate::core::record::Fields::of(&m.merged.content);
+            }
+        }
         // Refused with an answer (throttled, invalid): nothing was made.
         if creates
             && rec.server_id.is_none()

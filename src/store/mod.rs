@@ -5,5 +5,6 @@ pub mod address_book;
 pub mod files;
 pub mod history;
 pub mod journal;
+pub mod sources;
 pub mod spelling;
 pub mod templates;

@@ -226,6 +226,7 @@ fn runner(
     let runner = runner
         .with_address_book(book)
         .with_history(history)
+        .with_sources(crate::store::sources::dir(cli.demo))
         .with_features(features)
         .with_spelling(s.spell());
     (runner, rx)
@@ -277,6 +278,8 @@ fn drive(
                 terminal.backend_mut().forget();
                 terminal.forget_size();
                 let _ = terminal.clear();
+                // Back from the shell: did Outlook change the draft meanwhile?
+                let _ = runner.sender().send(Msg::Resumed);
             }
             Ok(LoopEnd::Quit) => break Ok(()),
             Err(e) => break Err(e),

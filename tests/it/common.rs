@@ -92,6 +92,7 @@ pub fn save_done(
             files,
             made: None,
             sent: None,
+            merge: None,
         }),
     }
 }

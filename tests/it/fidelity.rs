@@ -389,6 +389,7 @@ async fn a_file_sent_inside_the_create_can_be_removed_later() {
             id: saved.id.clone(),
             body: json!({}),
             key: "k".into(),
+            guard: None,
         },
         &graft::core::attach::Files {
             list: vec![],
@@ -637,6 +638,9 @@ fn queued_journal(state: &std::path::Path, url: &str, key: &str, body: &str) {
             server_id: None,
             web_link: None,
             change_key: None,
+            seen: None,
+            sending: None,
+            conflict: false,
             saved: None,
             create_uncertain: true,
             queued: true,

@@ -25,3 +25,4 @@ mod property;
 mod readme;
 mod rendering;
 mod resolve;
+mod two_editors;

@@ -332,15 +332,32 @@ fn a_picture_upload_killed_mid_way_ends_with_one_copy() {
             t.wait_text("Here:");
             t.send(CTRL_S);
         }
-        wait_until("the picture", 30, || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
             let d = drafts(&emu);
-            d.len() == 1
+            let done = d.len() == 1
                 && emu
                     .attachments(d[0]["id"].as_str().unwrap())
                     .iter()
                     .any(|a| a.0 == "chart.png" && a.2.len() == 4_000_000)
-                && journal_texts(state.path()).is_empty()
-        });
+                && journal_texts(state.path()).is_empty();
+            if done {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "trial {trial}: no picture: {} drafts, {:?}, journal {:?}\n{}",
+                d.len(),
+                d.first().map(|m| emu
+                    .attachments(m["id"].as_str().unwrap())
+                    .iter()
+                    .map(|a| (a.0.clone(), a.2.len()))
+                    .collect::<Vec<_>>()),
+                journal_texts(state.path()),
+                t.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
         std::thread::sleep(Duration::from_millis(300));
         let d = drafts(&emu);
         let atts = emu.attachments(d[0]["id"].as_str().unwrap());

@@ -193,6 +193,9 @@ pub enum Dialog {
     },
     /// Alt-T: the templates, to start from one.
     Template(Box<super::dialog::template::TemplateDialog>),
+    /// The draft changed in Outlook where graft's text changed too: both
+    /// versions, and the ways to settle it.
+    Conflict(Box<super::dialog::conflict::ConflictDialog>),
 }
 
 /// Where a draft went that graft will not save over.
@@ -339,6 +342,12 @@ pub struct ServerDraft {
     pub change_key: Option<String>,
     /// The content of the last successful save.
     pub saved: Option<DraftContent>,
+    /// The body's fingerprint as graft last read it from the server (once
+    /// it took Outlook's version); else derived from `saved`.
+    pub seen: Option<u64>,
+    /// The fingerprint of a body an earlier session was sending when it
+    /// stopped (it may be on the server unrecorded: graft's own).
+    pub sending: Option<u64>,
 }
 
 /// Who the form works for and how it looks: set at start, changed only by
@@ -861,6 +870,17 @@ impl Model {
             server_id: self.save.server.id.clone(),
             web_link: self.save.server.web_link.clone(),
             change_key: self.save.server.change_key.clone(),
+            seen: self.save.server.seen,
+            // An update on its way may land whatever becomes of this
+            // process: its body is graft's own, not Outlook's edit.
+            sending: self
+                .save
+                .in_flight
+                .as_ref()
+                .filter(|f| f.kind == SaveKind::Update)
+                .map(|f| crate::core::merge::fingerprint(&f.snapshot))
+                .or(self.save.server.sending),
+            conflict: false,
             saved: self.save.server.saved.clone(),
             // A create on its way may reach the server whatever becomes of
             // this process: the next one looks the key up before creating.
@@ -957,6 +977,23 @@ impl Model {
         self.form.generation = quiet;
     }
 
+    /// Puts a draft's content in the form (every field, the body's format,
+    /// the F3 fields), the cursor where it was.
+    pub fn set_content(&mut self, c: &DraftContent) {
+        let focus = self.form.focus;
+        let f = Fields::of(c);
+        for (field, text) in by_field(&f) {
+            if self.text(field) != *text {
+                self.set_text(field, text);
+            }
+        }
+        self.form.body_format = c.format;
+        self.form.more.set(&MoreText::of(c));
+        self.form.signature = c.signature.clone();
+        self.form.focus = focus;
+        self.form.edited();
+    }
+
     /// Fills the form from a journal; the draft takes over its key and server state.
     pub fn restore(&mut self, rec: &JournalRecord) {
         for (field, text) in by_field(&rec.fields) {
@@ -968,6 +1005,8 @@ impl Model {
             web_link: rec.web_link.clone(),
             change_key: rec.change_key.clone(),
             saved: rec.saved.clone(),
+            seen: rec.seen,
+            sending: rec.sending,
         };
         self.save.create_uncertain = rec.create_uncertain;
         self.form.body_format = rec.format;

@@ -129,7 +129,12 @@ pub fn save(model: &mut Model) -> Outcome {
                 url,
             )
         }
-        crate::service::save::SaveJob::Update { id, body, key } => {
+        crate::service::save::SaveJob::Update {
+            id,
+            body,
+            key,
+            guard,
+        } => {
             if body.as_object().is_some_and(|o| o.is_empty()) && !files.pending() {
                 model.form.mark_saved();
                 model.status.push(StatusEntry::Info(
@@ -148,6 +153,7 @@ pub fn save(model: &mut Model) -> Outcome {
                     files: files.clone(),
                     key,
                     attempt,
+                    guard,
                 },
                 SaveKind::Update,
                 format!("/{}/messages/{{id}}", model.session.mailbox.owner_label()),
@@ -164,7 +170,9 @@ pub fn save(model: &mut Model) -> Outcome {
     });
     model.status.push(StatusEntry::Saving { kind, url });
     let mut effects = Vec::new();
-    if kind == SaveKind::Create && model.journal.enabled {
+    if model.journal.enabled {
+        // On disk before it leaves: a create that may land is looked up
+        // after a crash, an update that may land is known for graft's own.
         model.journal.on_disk = true;
         effects.push(Effect::NoteCreate(Box::new(model.journal_record())));
     }
@@ -301,9 +309,11 @@ pub fn on_save_done(
         files,
         made,
         sent,
+        merge,
     } = *outcome;
     let adopted = info.adopted;
     let mut flight = flight;
+    let mut merge_note = None;
     if let Some(made) = &made {
         // Graph made the answer (or it was found made): it exists now,
         // whatever became of the rest; from here on it is updated.
@@ -329,6 +339,51 @@ pub fn on_save_done(
             "This mailbox has no room for graft's draft key (its named-property quota is full: ErrorQuotaExceeded), so drafts are saved without it and the duplicate guard is off: after a lost answer, check Outlook's Drafts before saving again.".into(),
         ));
     }
+    if let Some(m) = merge {
+        match &result {
+            // Outlook changed it where graft did too: the user settles it.
+            Err(_) if m.merged.conflict() => {
+                model.save.give_up();
+                model.status.push(StatusEntry::Info(
+                    "Not saved: this draft was changed in Outlook too. Both versions are shown."
+                        .into(),
+                ));
+                return super::dialog::conflict::open(model, m.theirs, m.merged, flight.snapshot);
+            }
+            Ok(_) => {
+                // Merged without a question: the form holds the merge now.
+                let untouched = model.form.generation == flight.generation;
+                if untouched {
+                    model.set_content(&m.merged.content);
+                }
+                if m.merged.body == crate::core::merge::Body::Theirs {
+                    model.save.server.seen =
+                        Some(crate::core::merge::fingerprint_html(&m.theirs.html));
+                } else {
+                    model.save.server.seen = None;
+                }
+                let lossy = m
+                    .merged
+                    .lossy
+                    .as_ref()
+                    .map(|l| format!(" (as text it loses {l})"))
+                    .unwrap_or_default();
+                merge_note = Some(StatusEntry::Info(format!(
+                    "This draft was changed in Outlook too: both sets of changes are kept{lossy}."
+                )));
+                if let Some(s) = sent.clone() {
+                    flight.snapshot = s;
+                }
+                if untouched {
+                    flight.generation = model.form.generation;
+                }
+            }
+            Err(_) => {}
+        }
+    } else if result.is_ok() && flight.kind == SaveKind::Update {
+        // graft's own body went: what the server holds follows from it.
+        model.save.server.seen = None;
+    }
     match result {
         Ok(saved) => {
             let how = match (&made, adopted) {
@@ -336,7 +391,7 @@ pub fn on_save_done(
                 (Some(_), false) => Some(SavedHow::Made),
                 (None, false) => None,
             };
-            on_saved(model, flight, at, saved, files, how, notice)
+            on_saved(model, flight, at, saved, files, how, notice.or(merge_note))
         }
         Err(f) => {
             if let Some(n) = notice {
@@ -370,8 +425,21 @@ fn on_saved(
     let entry = history_entry(model, &saved, &flight.snapshot);
     crate::core::history::upsert(&mut model.history, entry);
     let history = Effect::SaveHistory(model.history.clone());
+    // What graft wrote, to reopen it as written while Outlook leaves it be.
+    let source = Effect::KeepSource {
+        key: model.draft_key.clone(),
+        source: Box::new(crate::core::history::Source {
+            id: saved.id.clone(),
+            change_key: saved.change_key.clone(),
+            format: flight.snapshot.format,
+            body: flight.snapshot.body.clone(),
+            signature: flight.snapshot.signature.clone(),
+            answer: model.form.answer.clone(),
+        }),
+    };
     model.save.settle();
     model.save.create_uncertain = false;
+    model.save.server.sending = None;
     model.save.server.id = Some(saved.id.clone());
     model.save.server.web_link = Some(saved.web_link.clone());
     model.save.server.change_key = Some(saved.change_key.clone());
@@ -409,7 +477,7 @@ fn on_saved(
         model.status.push(n);
     }
     if let Some((name, f)) = files.failed {
-        return on_attach_failure(model, at_copy, name, f, vec![remembered, history]);
+        return on_attach_failure(model, at_copy, name, f, vec![remembered, history, source]);
     }
     if model.save.queued {
         model.save.queued = false;
@@ -417,12 +485,13 @@ fn on_saved(
         out.redraw = true;
         out.effects.push(remembered);
         out.effects.push(history);
+        out.effects.push(source);
         return out;
     }
     if model.save.quit_after && !model.is_dirty() {
         model.should_quit = true;
     }
-    Outcome::redraw().with(vec![remembered, history])
+    Outcome::redraw().with(vec![remembered, history, source])
 }
 
 /// The history's entry for the draft on screen, as the server has it now.
@@ -454,6 +523,7 @@ fn history_entry(
             .as_ref()
             .map(|a| a.title())
             .unwrap_or_default(),
+        change_key: saved.change_key.clone(),
     }
 }
 

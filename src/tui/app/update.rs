@@ -120,6 +120,16 @@ pub enum Msg {
         at: String,
         result: Result<Value, String>,
     },
+    /// The version of the draft on the server, asked for when graft got
+    /// the terminal back.
+    VersionChecked {
+        id: String,
+        result: Result<String, String>,
+    },
+    /// graft has the terminal again (after Ctrl-Z and `fg`).
+    Resumed,
+    /// Where the history's drafts are now: (id, `changed`/`sent`/`deleted`/`gone`).
+    HistoryStates(Vec<(String, String)>),
     /// A draft graft made was deleted (it is in Deleted Items), or why not.
     DraftDeleted {
         id: String,
@@ -192,6 +202,8 @@ pub enum Effect {
         files: crate::core::attach::Files,
         key: String,
         attempt: crate::graph::Attempt,
+        /// Check first for edits made in Outlook (see `service::save::Guard`).
+        guard: Option<Box<crate::service::save::Guard>>,
     },
     /// Check a file for the attachment list.
     CheckFile(String),
@@ -273,6 +285,16 @@ pub enum Effect {
     CheckImages(Vec<(String, String)>),
     /// Delete a draft graft made (it goes to Deleted Items).
     DeleteDraft { id: String },
+    /// Ask where the history's drafts are now (changed in Outlook, sent…).
+    CheckHistory(Vec<crate::core::history::HistoryEntry>),
+    /// Keep what graft wrote of a saved draft (to reopen it as written).
+    KeepSource {
+        key: String,
+        source: Box<crate::core::history::Source>,
+    },
+    /// Ask which version of the draft the server holds (graft regained the
+    /// terminal: did Outlook change it meanwhile?).
+    CheckVersion { id: String },
 }
 
 #[derive(Debug, Default)]
@@ -293,6 +315,10 @@ impl Outcome {
     }
     pub(crate) fn with(mut self, effects: Vec<Effect>) -> Outcome {
         self.effects.extend(effects);
+        self
+    }
+    pub(crate) fn with_redraw(mut self) -> Outcome {
+        self.redraw = true;
         self
     }
 }
@@ -370,6 +396,11 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
             ..
         } => super::dialog::recover::arm(model),
         Msg::DraftDeleted { id, result } => super::history::on_deleted(model, &id, result),
+        Msg::Resumed => super::dialog::conflict::check_version(model),
+        Msg::HistoryStates(states) => super::history::on_states(model, states),
+        Msg::VersionChecked { id, result } => {
+            super::dialog::conflict::on_version(model, &id, result)
+        }
         Msg::People { query, found } => super::complete::on_people(model, query, found),
         Msg::SpellReady { result, say } => super::spell::on_ready(model, result, say),
         Msg::Spelled {
@@ -417,14 +448,15 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
                 model.status.push(StatusEntry::Info(
                     "The editor left the body unchanged.".into(),
                 ));
-                return Outcome::redraw();
+                return super::dialog::conflict::check_version(model).with_redraw();
             }
             model.set_text(Field::Body, &text);
             model.form.focus = Field::Body;
             model
                 .status
                 .push(StatusEntry::Info("Body updated from the editor.".into()));
-            Outcome::redraw()
+            // Outlook may have edited the draft meanwhile: said early.
+            super::dialog::conflict::check_version(model).with_redraw()
         }
         Msg::Categories(list) => {
             model.session.categories = list;

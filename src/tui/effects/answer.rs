@@ -70,6 +70,39 @@ impl Runner {
         });
     }
 
+    /// Where the history's drafts are now (F6's states).
+    pub(super) fn check_history(&self, entries: Vec<crate::core::history::HistoryEntry>) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            use crate::service::remote::Now;
+            let Ok(rows) = crate::service::remote::where_now(&client, &entries).await else {
+                return;
+            };
+            let states = rows
+                .into_iter()
+                .filter_map(|(e, now)| match now {
+                    Now::Found { state, .. } => Some((e.id, state.to_string())),
+                    Now::Gone => Some((e.id, "gone".to_string())),
+                    Now::Unknown(_) => None,
+                })
+                .collect();
+            let _ = tx.send(Msg::HistoryStates(states));
+        });
+    }
+
+    /// Which version of the draft the server holds.
+    pub(super) fn check_version(&self, id: String) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let result = client
+                .version(&id)
+                .await
+                .map(|v| v.change_key)
+                .map_err(|f| f.to_string());
+            let _ = tx.send(Msg::VersionChecked { id, result });
+        });
+    }
+
     /// Deletes a draft graft made (to Deleted Items).
     pub(super) fn delete_draft(&self, id: String) {
         let (client, tx) = (self.client.clone(), self.tx.clone());

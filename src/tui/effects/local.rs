@@ -62,7 +62,15 @@ impl Runner {
 
     pub(super) fn save_history(&self, list: Vec<crate::core::history::HistoryEntry>) {
         if let Some(path) = self.history.clone() {
-            self.in_background(move || crate::store::history::save(&path, &list));
+            let sources = self.sources.clone();
+            self.in_background(move || {
+                crate::store::history::save(&path, &list);
+                // What graft wrote is kept only for drafts still listed.
+                if let Some(dir) = sources {
+                    let keys: Vec<String> = list.iter().map(|e| e.key.clone()).collect();
+                    crate::store::sources::prune(&dir, &keys);
+                }
+            });
         }
     }
 

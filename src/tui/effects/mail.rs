@@ -11,10 +11,10 @@ use crate::tui::app::Msg;
 use tokio::sync::mpsc::UnboundedSender;
 
 impl Runner {
-    /// A save; a create leaves only after the journal's note that it may
-    /// be on its way.
+    /// A save; it leaves only after the journal's note that it may land (a
+    /// create is looked up after a crash, an update's body is known for
+    /// graft's own).
     pub(super) fn save(&self, req: u64, job: SaveJob, files: Files, attempt: Attempt) {
-        let create = job.creates();
         let task = save_task(
             self.client.clone(),
             self.tx.clone(),
@@ -23,17 +23,19 @@ impl Runner {
             files,
             attempt,
         );
-        if create {
-            self.after_journal(task);
-        } else {
-            tokio::spawn(task);
-        }
+        self.after_journal(task);
     }
 
     pub(super) fn load_draft(&self, id: String, key: String, text: bool) {
         let (client, tx) = (self.client.clone(), self.tx.clone());
+        let sources = self.sources.clone();
         tokio::spawn(async move {
-            let result = crate::service::remote::load(&client, &id, &key, text).await;
+            let result = crate::service::remote::load(&client, &id, &key, text)
+                .await
+                .map(|mut l| {
+                    l.source = sources.and_then(|d| crate::store::sources::read(&d, &key));
+                    l
+                });
             let _ = tx.send(Msg::DraftLoaded { id, result });
         });
     }
@@ -47,7 +49,7 @@ impl Runner {
             self.client.clone(),
             self.tx.clone(),
             writer,
-            self.store.clone(),
+            (self.store.clone(), self.sources.clone()),
             rec,
         );
         tokio::spawn(task);
@@ -89,7 +91,7 @@ async fn sync_task(
     client: GraphClient,
     tx: UnboundedSender<Msg>,
     jtx: Option<std::sync::Weak<Writer>>,
-    store: Option<JournalStore>,
+    (store, sources): (Option<JournalStore>, Option<std::path::PathBuf>),
     rec: Box<JournalRecord>,
 ) {
     let own = rec.session.is_empty();
@@ -142,6 +144,9 @@ async fn sync_task(
     if let Ok(saved) = &result {
         if let Some(jtx) = jtx.as_ref().and_then(std::sync::Weak::upgrade) {
             let _ = jtx.send(JournalOp::Remove(rec.key.clone()));
+        }
+        if let Some(dir) = &sources {
+            crate::store::sources::write(dir, &rec.key, &rec.source(&saved.id, &saved.change_key));
         }
         let _ = tx.send(Msg::SyncedEntry(rec.history_entry(
             &saved.id,

@@ -28,6 +28,8 @@ pub struct Runner {
     address_book: Option<std::path::PathBuf>,
     /// Where the history of saved drafts is kept (per profile).
     history: Option<std::path::PathBuf>,
+    /// Where what graft wrote of saved drafts is kept (`store::sources`).
+    sources: Option<std::path::PathBuf>,
     /// The device sign-in being polled, so Esc can stop it.
     sign_in: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
     /// What the profile turns on (people search, categories, MailTips).
@@ -83,6 +85,7 @@ impl Runner {
                 features: crate::auth::Features::default(),
                 address_book: None,
                 history: None,
+                sources: None,
                 journal,
                 store: kept,
                 spell: None,
@@ -148,6 +151,11 @@ impl Runner {
         self
     }
 
+    pub fn with_sources(mut self, dir: Option<std::path::PathBuf>) -> Self {
+        self.sources = dir;
+        self
+    }
+
     /// The features the profile turns on.
     pub fn with_features(mut self, features: crate::auth::Features) -> Self {
         self.features = features;
@@ -182,7 +190,18 @@ impl Runner {
                 files,
                 key,
                 attempt,
-            } => self.save(req, SaveJob::Update { id, body, key }, files, attempt),
+                guard,
+            } => self.save(
+                req,
+                SaveJob::Update {
+                    id,
+                    body,
+                    key,
+                    guard,
+                },
+                files,
+                attempt,
+            ),
             Effect::LoadDraft { id, key, text } => self.load_draft(id, key, text),
             Effect::Sync(rec) => self.sync(rec),
             Effect::ResolveNames(names) => self.resolve_names(names),
@@ -195,6 +214,13 @@ impl Runner {
             } => self.list_mail(seq, folder, search, next),
             Effect::ReadMail { id } => self.read_mail(id),
             Effect::DeleteDraft { id } => self.delete_draft(id),
+            Effect::CheckVersion { id } => self.check_version(id),
+            Effect::CheckHistory(entries) => self.check_history(entries),
+            Effect::KeepSource { key, source } => {
+                if let Some(dir) = self.sources.clone() {
+                    self.in_background(move || crate::store::sources::write(&dir, &key, &source));
+                }
+            }
             Effect::WarmUp => self.warm_up(),
             Effect::Spell {
                 generation,

@@ -1,7 +1,6 @@
 //! Drafts graft saved in this profile (kept locally, newest first), and loading
 //! one back from Graph into the form to continue it (GET, then PATCH on save).
 
-use crate::core::address::format_list;
 use crate::core::attach::AttachedFile;
 use crate::core::content::BodyFormat;
 use crate::core::content::content_from_message;
@@ -20,6 +19,10 @@ pub struct HistoryDialog {
     /// The delete key was pressed: the confirm key deletes the selected
     /// draft from Outlook (to Deleted Items), any other key keeps it.
     pub confirm_delete: bool,
+    /// Where each draft is now, as Outlook says when the list opens (by
+    /// id): `changed` (in Outlook since graft saved it), `sent`, `deleted`,
+    /// `gone`; none yet while it is asked.
+    pub states: std::collections::HashMap<String, String>,
 }
 
 pub fn open(model: &mut Model) -> Outcome {
@@ -42,8 +45,25 @@ pub fn open(model: &mut Model) -> Outcome {
         loading: false,
         message,
         confirm_delete: false,
+        states: Default::default(),
     }));
-    Outcome::redraw()
+    // Where each is now (changed in Outlook, sent, deleted): asked once as
+    // the list opens, in a few batched requests.
+    if model.history.is_empty() {
+        return Outcome::redraw();
+    }
+    Outcome::redraw().with(vec![Effect::CheckHistory(model.history.clone())])
+}
+
+/// Where the listed drafts are now came back.
+pub fn on_states(model: &mut Model, states: Vec<(String, String)>) -> Outcome {
+    match &mut model.dialog {
+        Some(Dialog::History(d)) => {
+            d.states = states.into_iter().collect();
+            Outcome::redraw()
+        }
+        _ => Outcome::none(),
+    }
 }
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
@@ -115,7 +135,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
             d.loading = true;
             d.message = Some(format!("Loading “{}” from Outlook…", entry.subject));
             Outcome::redraw().with(vec![Effect::LoadDraft {
-                text: entry.format == Some(BodyFormat::Text),
+                // An answer's quote stays HTML, whatever was typed above it.
+                text: entry.format == Some(BodyFormat::Text) && entry.answers.is_empty(),
                 id: entry.id,
                 key: entry.key,
             }])
@@ -231,6 +252,105 @@ pub fn on_deleted(model: &mut Model, id: &str, result: Result<(), String>) -> Ou
 
 pub use crate::service::remote::{LoadFailure, Loaded};
 
+/// The content ids of a reopened draft's pictures (the attachment list
+/// does not give them: `contentId` cannot be selected on it), from the
+/// body's own picture references, by file name: a picture the body names
+/// is the one on the draft, never sent again.
+fn name_pictures(rec: &mut JournalRecord) {
+    let content = crate::core::content::DraftContent {
+        body: rec.fields.body.clone(),
+        format: rec.format,
+        signature: rec.signature.clone(),
+        ..Default::default()
+    };
+    let mut wanted = crate::core::inline::plan(&content, &[]).check;
+    for f in rec
+        .attachments
+        .iter_mut()
+        .filter(|f| f.inline && f.content_id.is_none())
+    {
+        let stem: String = f
+            .name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            .take(40)
+            .collect();
+        if let Some(i) = wanted
+            .iter()
+            .position(|(_, cid)| cid.starts_with(&format!("{stem}.")))
+        {
+            f.content_id = Some(wanted.remove(i).1);
+        }
+    }
+}
+
+/// A draft from the server into `rec` as graft wrote it: its source (a
+/// Markdown text, the signature apart, an answer's quote) when the server
+/// still holds the version graft saved; else its HTML, the signature and
+/// an answer's quote still kept apart from the editable text. Returns what
+/// to say about it.
+fn reopen(
+    rec: &mut JournalRecord,
+    content: &crate::core::content::DraftContent,
+    raw: &str,
+    source: Option<&crate::core::history::Source>,
+    change_key: &str,
+) -> String {
+    use crate::core::content::Signature;
+    if let Some(src) = source.filter(|s| !change_key.is_empty() && s.change_key == change_key) {
+        rec.fields.body = src.body.clone();
+        rec.format = src.format;
+        rec.signature = src.signature.clone();
+        rec.answer = src.answer.clone();
+        return match src.format {
+            BodyFormat::Markdown => " as the Markdown you wrote".into(),
+            _ => String::new(),
+        };
+    }
+    // What the server holds, read as the form reads it.
+    rec.seen = Some(crate::core::merge::fingerprint_html(raw));
+    let mut body = content.body.clone();
+    if let Some(a) = source.and_then(|s| s.answer.as_ref()) {
+        // Still an answer: the user's part above, the quote as the server has it.
+        let quote = crate::core::answer::without_text_above(raw);
+        body = crate::core::answer::text_above(raw).trim().to_string();
+        rec.answer = Some(crate::core::answer::Answer {
+            quote_html: quote,
+            ..a.clone()
+        });
+        rec.format = BodyFormat::Html;
+    }
+    match content.format {
+        BodyFormat::Text => {
+            // A text signature below `-- `, as graft adds it.
+            if let Some(sig) = source.and_then(|s| s.signature.clone())
+                && let Some(at) = body.rfind("\n-- \n")
+            {
+                body.truncate(at);
+                rec.signature = Some(sig);
+            }
+        }
+        _ => {
+            let (rest, sig) = crate::core::merge::split_signature(&body);
+            if let Some(inner) = sig {
+                body = rest.trim().to_string();
+                rec.signature = Some(Signature {
+                    text: inner,
+                    format: BodyFormat::Html,
+                });
+            }
+        }
+    }
+    rec.fields.body = body;
+    match source.map(|s| s.format) {
+        Some(BodyFormat::Markdown) => {
+            " as HTML: it was changed in Outlook since graft saved it, so the Markdown you wrote no longer says what it holds".into()
+        }
+        Some(_) if !change_key.is_empty() => " (changed in Outlook since graft saved it)".into(),
+        _ => String::new(),
+    }
+}
+
 pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailure>) -> Outcome {
     let Some(Dialog::History(d)) = &mut model.dialog else {
         return Outcome::none();
@@ -272,22 +392,30 @@ pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailu
         .unwrap_or_else(|| model.fresh_key());
     let content = content_from_message(&loaded.message);
     let mut rec = blank_record(model, key);
-    rec.fields = Fields {
-        to: format_list(&content.to),
-        cc: format_list(&content.cc),
-        bcc: format_list(&content.bcc),
-        subject: content.subject.clone(),
-        body: content.body.clone(),
-    };
+    rec.fields = Fields::of(&content);
     rec.format = content.format;
-    rec.more = MoreText {
-        reply_to: format_list(&content.more.reply_to),
-        categories: content.more.categories.join(", "),
-        importance: content.more.importance,
-        read_receipt: content.more.read_receipt,
-        delivery_receipt: content.more.delivery_receipt,
-        flagged: content.more.flagged,
-    };
+    rec.more = MoreText::of(&content);
+    let change_key = crate::util::sanitize::line(
+        loaded
+            .message
+            .get("changeKey")
+            .and_then(Value::as_str)
+            .unwrap_or(""),
+    );
+    let raw = loaded
+        .message
+        .pointer("/body/content")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    rec.change_key = (!change_key.is_empty()).then(|| change_key.clone());
+    let reopened = reopen(
+        &mut rec,
+        &content,
+        &raw,
+        loaded.source.as_ref(),
+        &change_key,
+    );
     // A draft the user moved in Outlook has a new id: the list follows it.
     if loaded.id != id {
         for e in model.history.iter_mut().filter(|e| e.id == id) {
@@ -314,17 +442,19 @@ pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailu
             content_id: None,
         })
         .collect();
+    name_pictures(&mut rec);
     let mut effects = switch_to(model, &rec);
     // What the server holds is what the form shows now, as the form reads it.
     model.save.server.saved = model.validated_content().ok();
     model.form.focus = Field::Body;
     model.status.push(StatusEntry::Info(format!(
-        "Loaded “{}” from Outlook. Ctrl-S updates this draft.",
+        "Loaded “{}” from Outlook{}. Ctrl-S updates this draft.",
         if content.subject.is_empty() {
             "(no subject)"
         } else {
             &content.subject
-        }
+        },
+        reopened
     )));
     if moved {
         effects.push(Effect::SaveHistory(model.history.clone()));

@@ -7,6 +7,7 @@
 
 pub mod attach;
 pub mod confirm_quit;
+pub mod conflict;
 pub mod draft_gone;
 pub mod empty_answer;
 pub mod help;
@@ -76,6 +77,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Routed {
         Dialog::Help { .. } => help::on_key(model, key),
         Dialog::ConfirmQuit => confirm_quit::on_key(model, key),
         Dialog::EmptyAnswer => empty_answer::on_key(model, key),
+        Dialog::Conflict(_) => conflict::on_key(model, key),
         Dialog::Recover { .. } => recover::on_key(model, key),
         Dialog::DraftGone | Dialog::DraftElsewhere(_) => draft_gone::on_key(model, key),
         Dialog::SignIn(_) => signin::on_key(model, key),

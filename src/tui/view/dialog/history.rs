@@ -22,9 +22,17 @@ pub(super) fn draw(model: &Model, d: &HistoryDialog, frame: &mut Canvas, area: R
             } else {
                 e.subject.as_str()
             };
+            let state = match d.states.get(&e.id).map(String::as_str) {
+                Some("changed") => "  · changed in Outlook",
+                Some("sent") => "  · sent",
+                Some("deleted") => "  · deleted (in Deleted Items)",
+                Some("gone") => "  · gone",
+                _ => "",
+            };
             let mut text = Text::from(Line::from(vec![
                 Span::raw(subject.to_string()),
                 Span::styled(format!("  {when} · {} · {}", e.folder, e.owner), dim()),
+                Span::styled(state.to_string(), p.warn()),
             ]));
             if !e.answers.is_empty() {
                 text.push_line(Line::styled(format!("  ↳ {}", e.answers), dim()));

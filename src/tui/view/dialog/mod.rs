@@ -3,6 +3,7 @@
 
 mod attach;
 mod confirm_quit;
+mod conflict;
 mod draft_gone;
 mod help;
 mod history;
@@ -47,6 +48,7 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
         Dialog::Spell(d) => spell::draw(model, d, frame, area),
         Dialog::Preview { scroll } => preview::draw(model, *scroll, frame, area),
         Dialog::Template(d) => return template::draw(model, d, frame, area),
+        Dialog::Conflict(d) => conflict::draw(model, d, frame, area),
     }
     None
 }
