@@ -186,6 +186,15 @@ fn two_grafts_on_one_draft_each_keep_their_unsaved_text() {
     one.send("one@contoso.com");
     one.send(CTRL_S);
     one.wait_text("201 Created");
+    // The history is written just after the frame that shows the save.
+    wait_until("the history", 10, || {
+        std::fs::read_dir(state.path().join("history"))
+            .map(|d| {
+                d.flatten()
+                    .any(|f| std::fs::metadata(f.path()).is_ok_and(|m| m.len() > 2))
+            })
+            .unwrap_or(false)
+    });
     let mut two = spawn(&emu, state.clone());
     two.send(F6);
     two.wait_text("Drafts saved from graft");
