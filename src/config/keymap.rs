@@ -57,6 +57,8 @@ pub enum Context {
     Template,
     /// The draft changed in Outlook too: both versions and the choices.
     Conflict,
+    /// Pictures a paste named, before they are first sent.
+    Pictures,
 }
 
 /// What a key does inside a dialog.

@@ -44,14 +44,19 @@ pub fn from_template(
         let (k, val) = crate::core::template::parse_var(v).map_err(Error::usage)?;
         given.insert(k, val);
     }
-    let fields = t.render(&given, &crate::util::today()).map_err(|missing| {
-        let flags: Vec<String> = missing.iter().map(|m| format!("--var {m}=…")).collect();
-        Error::usage(format!(
-            "template {name} needs a value for {}: give {}",
-            missing.join(", "),
-            flags.join(" ")
-        ))
-    })?;
+    let fields = t
+        .render(&given, &crate::util::today())
+        .map_err(|e| match e {
+            crate::core::template::RenderError::Missing(missing) => {
+                let flags: Vec<String> = missing.iter().map(|m| format!("--var {m}=…")).collect();
+                Error::usage(format!(
+                    "template {name} needs a value for {}: give {}",
+                    missing.join(", "),
+                    flags.join(" ")
+                ))
+            }
+            refused => Error::usage(format!("template {name}: --var {refused}")),
+        })?;
     Ok((fields, t.format))
 }
 
@@ -98,6 +103,18 @@ pub fn prefill(p: &crate::config::args::Prefill) -> Result<Prefilled, Error> {
     .or(t);
     let empty = fields == crate::core::record::Fields::default();
     Ok(((!empty).then_some(fields), format))
+}
+
+/// The local picture sources a mailto: link's body names: not the user's
+/// writing, so never sent (the body keeps them as text).
+pub fn not_mine(p: &crate::config::args::Prefill) -> Vec<String> {
+    p.mailto
+        .as_deref()
+        .filter(|u| u.contains(':'))
+        .and_then(|u| crate::core::mailto::parse(u).ok())
+        .and_then(|m| m.body)
+        .map(|b| crate::core::inline::any_local_images(&b))
+        .unwrap_or_default()
 }
 
 /// What to say about a word that is neither a subcommand nor a mailto: URL

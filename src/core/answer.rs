@@ -173,23 +173,10 @@ pub fn text_above(html: &str) -> &str {
     }
 }
 
-/// Just after the `<body…>` tag (case-insensitive), if there is one.
+/// Just after the document's `<body…>` start tag, read as HTML (a
+/// `<body` in a comment or in `<head>`'s `<style>` is not it).
 fn body_start(html: &str) -> Option<usize> {
-    let lower = html.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<body") {
-        let at = from + i;
-        // `<body>` or `<body attr…>`, not `<bodyx>`.
-        let next = lower.as_bytes().get(at + 5).copied();
-        if matches!(
-            next,
-            Some(b'>') | Some(b' ') | Some(b'\t') | Some(b'\r') | Some(b'\n')
-        ) {
-            return lower[at..].find('>').map(|j| at + j + 1);
-        }
-        from = at + 5;
-    }
-    None
+    crate::core::html::body_start(html)
 }
 
 /// A message id from what a user pastes: the id itself, or a webLink from
@@ -349,6 +336,11 @@ mod tests {
         // No body tag: the user's text comes first; `<bodyx>` is not one.
         assert_eq!(insert_above_quote("<div>q</div>", "A"), "A<div>q</div>");
         assert_eq!(insert_above_quote("<bodyx><body>q", "A"), "<bodyx><body>Aq");
+        // A `<body` inside the head's style comment is not the body.
+        let tricky = "<html><head><style>/* <body class=x> */</style></head><body><div>quote</div></body></html>";
+        let out = insert_above_quote(tricky, "<p>Mine</p>");
+        assert!(out.contains("<body><p>Mine</p><div>quote</div>"), "{out}");
+        assert!(out.contains("/* <body class=x> */</style>"), "{out}");
     }
 
     #[test]

@@ -108,6 +108,11 @@ pub struct DraftContent {
     /// above an answer's quote), never part of what is typed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
+    /// Local picture sources the body names that are not the user's own
+    /// writing (they came with a server's body, a mailto: link): left as
+    /// written, never sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_mine: Vec<String>,
 }
 
 /// A signature: text, Markdown or HTML, with pictures of local files as
@@ -133,10 +138,15 @@ impl Signature {
 
 /// A body typed in `format`, as HTML: text escaped with its line breaks kept.
 pub fn as_html(body: &str, format: BodyFormat) -> String {
+    as_html_skipping(body, format, &[])
+}
+
+/// The same, leaving the local pictures in `skip` as written.
+pub fn as_html_skipping(body: &str, format: BodyFormat, skip: &[String]) -> String {
     match format {
         // Pictures of local files go as inline attachments (`core::inline`).
-        BodyFormat::Html => super::inline::html_with_cids(body),
-        BodyFormat::Markdown => markdown_to_html(body),
+        BodyFormat::Html => super::inline::html_with_cids_skipping(body, skip),
+        BodyFormat::Markdown => super::inline::markdown_to_html_skipping(body, skip),
         BodyFormat::Text if body.is_empty() => String::new(),
         BodyFormat::Text => {
             let escaped = body
@@ -223,6 +233,7 @@ impl DraftContent {
             },
             quote: None,
             signature: None,
+            not_mine: Vec::new(),
         })
     }
 
@@ -243,7 +254,7 @@ impl DraftContent {
                 ("text", format!("{}\n\n-- \n{}", self.body, s.text))
             }
             (quote, format, sig) => {
-                let mut html = as_html(&self.body, format);
+                let mut html = as_html_skipping(&self.body, format, &self.not_mine);
                 if let Some(s) = sig {
                     html.push_str(&s.html());
                 }
@@ -283,6 +294,7 @@ impl DraftContent {
                 || s.format != self.format
                 || s.quote != self.quote
                 || s.signature != self.signature
+                || s.not_mine != self.not_mine
         }) {
             let (ct, content) = self.graph_body();
             m.insert(
@@ -513,6 +525,7 @@ pub fn content_from_message(v: &Value) -> DraftContent {
         },
         quote: None,
         signature: None,
+        not_mine: Vec::new(),
     }
 }
 
@@ -537,6 +550,7 @@ mod tests {
             more: More::default(),
             quote: None,
             signature: None,
+            not_mine: Vec::new(),
         }
     }
 

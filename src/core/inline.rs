@@ -73,18 +73,23 @@ pub fn local_images(body: &str, format: super::content::BodyFormat) -> Vec<Strin
     };
     match format {
         BodyFormat::Markdown => {
+            use pulldown_cmark::{Event, Tag};
             for ev in pulldown_cmark::Parser::new_ext(body, markdown_options()) {
-                if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
-                    dest_url, ..
-                }) = ev
-                {
-                    add(&dest_url);
+                match ev {
+                    Event::Start(Tag::Image { dest_url, .. }) => add(&dest_url),
+                    // An `<img>` written as HTML inside Markdown is a picture too.
+                    Event::Html(h) | Event::InlineHtml(h) => {
+                        for (_, src) in super::html::images(&h) {
+                            add(&src);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
         BodyFormat::Html => {
-            for (_, src) in img_sources(body) {
-                add(src);
+            for (_, src) in super::html::images(body) {
+                add(&src);
             }
         }
         BodyFormat::Text => {}
@@ -99,6 +104,13 @@ pub(crate) fn markdown_options() -> pulldown_cmark::Options {
 
 /// Markdown as HTML, its local pictures as `cid:` references.
 pub fn markdown_to_html(md: &str) -> String {
+    markdown_to_html_skipping(md, &[])
+}
+
+/// The same, leaving the sources in `skip` as written (pictures named by
+/// text that came from elsewhere: never sent).
+pub fn markdown_to_html_skipping(md: &str, skip: &[String]) -> String {
+    let mine = |src: &str| is_local(src) && !skip.iter().any(|s| s == src);
     use pulldown_cmark::{Event, Parser, Tag, html};
     let mut out = String::with_capacity(md.len() * 5 / 4);
     let events = Parser::new_ext(md, markdown_options()).map(|ev| match ev {
@@ -107,27 +119,36 @@ pub fn markdown_to_html(md: &str) -> String {
             dest_url,
             title,
             id,
-        }) if is_local(&dest_url) => Event::Start(Tag::Image {
+        }) if mine(&dest_url) => Event::Start(Tag::Image {
             link_type,
             dest_url: format!("cid:{}", content_id(&dest_url)).into(),
             title,
             id,
         }),
+        // Its HTML's pictures too.
+        Event::Html(h) => Event::Html(html_with_cids_skipping(&h, skip).into()),
+        Event::InlineHtml(h) => Event::InlineHtml(html_with_cids_skipping(&h, skip).into()),
         other => other,
     });
     html::push_html(&mut out, events);
     out
 }
 
-/// HTML with its local `<img src>` as `cid:` references.
+/// HTML with its local `<img src>` as `cid:` references (only `<img>`
+/// elements: not a comment's or a script's text, not an attribute value).
 pub fn html_with_cids(html: &str) -> String {
+    html_with_cids_skipping(html, &[])
+}
+
+/// The same, leaving the sources in `skip` as written.
+pub fn html_with_cids_skipping(html: &str, skip: &[String]) -> String {
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
-    for (range, src) in img_sources(html) {
-        if is_local(src) {
+    for (range, src) in super::html::images(html) {
+        if is_local(&src) && !skip.iter().any(|s| *s == src) && range.start >= at {
             out.push_str(&html[at..range.start]);
             out.push_str("cid:");
-            out.push_str(&content_id(src));
+            out.push_str(&content_id(&src));
             at = range.end;
         }
     }
@@ -148,8 +169,8 @@ pub fn with_base(text: &str, format: super::content::BodyFormat, base: &std::pat
     let mut spans: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     match format {
         BodyFormat::Html => {
-            for (range, src) in img_sources(text) {
-                if let Some(a) = absolute(src) {
+            for (range, src) in super::html::images(text) {
+                if let Some(a) = absolute(&src) {
                     spans.push((range, a));
                 }
             }
@@ -180,38 +201,15 @@ pub fn with_base(text: &str, format: super::content::BodyFormat, base: &std::pat
     out
 }
 
-/// The `src` values of the `<img>` tags of `html`, with where each is.
-fn img_sources(html: &str) -> Vec<(std::ops::Range<usize>, &str)> {
-    let lower = html.to_ascii_lowercase();
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<img") {
-        let start = from + i;
-        let end = lower[start..].find('>').map_or(html.len(), |e| start + e);
-        let tag = &lower[start..end];
-        from = end.max(start + 4);
-        let Some(s) = tag.find("src=") else { continue };
-        let v = start + s + 4;
-        let (open, quote) = match html[v..].chars().next() {
-            Some(q @ ('"' | '\'')) => (v + 1, Some(q)),
-            _ => (v, None),
-        };
-        let close = match quote {
-            Some(q) => html[open..end].find(q).map(|c| open + c),
-            None => {
-                let c = html[open..end]
-                    .find(char::is_whitespace)
-                    .map_or(end, |c| open + c);
-                // `<img src=x.png/>`: the slash closes the tag.
-                Some(if c == end && html[open..c].ends_with('/') {
-                    c - 1
-                } else {
-                    c
-                })
-            }
-        };
-        if let Some(close) = close {
-            out.push((open..close, &html[open..close]));
+/// The local picture sources `text` names read as Markdown or as HTML
+/// (whatever its format becomes): what text from elsewhere (a server's
+/// body, a mailto: link) must never send.
+pub fn any_local_images(text: &str) -> Vec<String> {
+    use super::content::BodyFormat;
+    let mut out = local_images(text, BodyFormat::Markdown);
+    for s in local_images(text, BodyFormat::Html) {
+        if !out.contains(&s) {
+            out.push(s);
         }
     }
     out
@@ -232,6 +230,8 @@ pub struct Plan {
 /// named by the body's own `cid:`) are left alone.
 pub fn plan(content: &super::content::DraftContent, list: &[super::attach::AttachedFile]) -> Plan {
     let mut srcs = local_images(&content.body, content.format);
+    // Pictures named by text that came from elsewhere are never sent.
+    srcs.retain(|s| !content.not_mine.contains(s));
     if let Some(s) = &content.signature {
         for src in local_images(&s.text, s.format) {
             if !srcs.contains(&src) {

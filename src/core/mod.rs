@@ -9,6 +9,7 @@ pub mod attach;
 pub mod checks;
 pub mod content;
 pub mod history;
+pub mod html;
 pub mod inline;
 pub mod limits;
 pub mod line;

@@ -130,6 +130,10 @@ pub struct JournalRecord {
     /// The signature the draft carries (added below the body when sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<crate::core::content::Signature>,
+    /// Local picture sources the body names that came from elsewhere (a
+    /// server's body, a mailto: link): never sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_mine: Vec<String>,
 }
 
 impl JournalRecord {
@@ -163,6 +167,7 @@ impl JournalRecord {
             detached: Vec::new(),
             answer: None,
             signature: None,
+            not_mine: Vec::new(),
         }
     }
 

@@ -6,6 +6,12 @@
 //! the address), `first_name` and `recipient_email`. A variable with no
 //! value and no fallback is an error naming it: a merge never sends
 //! `Dear {{first_name}}`.
+//!
+//! Values are data, never markup: each is escaped for where it lands
+//! (Markdown, HTML), inserted once (a value is never expanded again), and
+//! in To, Cc and Bcc must be one name or one address (a value that would
+//! add a recipient is refused, naming the variable and the field). A `{{`
+//! that does not make a well-formed variable is an error naming its line.
 
 use super::content::BodyFormat;
 use super::record::Fields;
@@ -25,6 +31,36 @@ pub struct Template {
 
 /// Variables given with a template (`--var k=v`, a batch line's fields).
 pub type Vars = BTreeMap<String, String>;
+
+/// Why a template could not be filled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenderError {
+    /// These variables have no value (and no fallback).
+    Missing(Vec<String>),
+    /// A value that would change the message's structure: another
+    /// recipient, another header.
+    Refused(String),
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderError::Missing(m) => write!(f, "no value for {}", m.join(", ")),
+            RenderError::Refused(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Which field a value lands in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// To, Cc or Bcc (named): one name or one address.
+    Recipients(&'static str),
+    /// The subject: one line.
+    Subject,
+    /// The body, in its format.
+    Body(BodyFormat),
+}
 
 impl Template {
     /// Reads a template file's text; `format` is what its name says
@@ -83,7 +119,26 @@ impl Template {
                 }
             }
         }
+        // The body's first line, counted in the file (from 0).
+        let body_from = text[..text.len() - rest.len()].matches('\n').count();
         t.body = rest.trim_end().replace("\r\n", "\n");
+        // Every `{{` must make a variable: checked now, naming its line.
+        for (label, field, first) in [
+            ("To", &t.to, 0),
+            ("Cc", &t.cc, 0),
+            ("Bcc", &t.bcc, 0),
+            ("Subject", &t.subject, 0),
+            ("the body", &t.body, body_from),
+        ] {
+            if let Err((line, why)) = parts(field) {
+                let at = if label == "the body" {
+                    format!("line {}", first + line + 1)
+                } else {
+                    label.to_string()
+                };
+                return Err(format!("template {name}, {at}: {why}"));
+            }
+        }
         Ok(t)
     }
 
@@ -91,7 +146,7 @@ impl Template {
     pub fn needs(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for text in [&self.to, &self.cc, &self.bcc, &self.subject, &self.body] {
-            for part in parts(text) {
+            for part in parts(text).unwrap_or_default() {
                 if let Part::Var(name, None) = part
                     && !BUILT_IN.contains(&name)
                     && !out.iter().any(|o| o == name)
@@ -104,16 +159,15 @@ impl Template {
     }
 
     /// The draft's text with `vars` filled in (`today` is `date`'s value).
-    /// `Err`: the variables that have no value.
-    pub fn render(&self, vars: &Vars, today: &str) -> Result<Fields, Vec<String>> {
+    /// `Err`: the variables that have no value, or a value refused.
+    pub fn render(&self, vars: &Vars, today: &str) -> Result<Fields, RenderError> {
         let mut missing = Vec::new();
         let mut all = vars.clone();
         all.entry("date".into())
             .or_insert_with(|| today.to_string());
-        let plain = |s: &str, all: &Vars, missing: &mut Vec<String>| fill(s, all, false, missing);
-        let to = plain(&self.to, &all, &mut missing);
-        let cc = plain(&self.cc, &all, &mut missing);
-        let bcc = plain(&self.bcc, &all, &mut missing);
+        let to = fill(&self.to, &all, Slot::Recipients("To"), &mut missing)?;
+        let cc = fill(&self.cc, &all, Slot::Recipients("Cc"), &mut missing)?;
+        let bcc = fill(&self.bcc, &all, Slot::Recipients("Bcc"), &mut missing)?;
         // Who it is for: the first To recipient, unless given.
         if let Some(first) = super::address::parse_list(&to)
             .ok()
@@ -133,16 +187,11 @@ impl Template {
                 all.entry("first_name".into()).or_insert(f);
             }
         }
-        let subject = plain(&self.subject, &all, &mut missing);
-        let body = fill(
-            &self.body,
-            &all,
-            self.format == BodyFormat::Html,
-            &mut missing,
-        );
+        let subject = fill(&self.subject, &all, Slot::Subject, &mut missing)?;
+        let body = fill(&self.body, &all, Slot::Body(self.format), &mut missing)?;
         if !missing.is_empty() {
             missing.dedup();
-            return Err(missing);
+            return Err(RenderError::Missing(missing));
         }
         Ok(Fields {
             to,
@@ -176,35 +225,112 @@ enum Part<'a> {
     Var(&'a str, Option<&'a str>),
 }
 
-/// The pieces of `s`, in order (an unclosed `{{` is text).
-fn parts(s: &str) -> Vec<Part<'_>> {
+/// A variable's name: letters, digits, `_`, `-`, `.`.
+fn good_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 64
+        && n.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// The pieces of `s`, in order; or the (0-based) line of a `{{` that does
+/// not make a well-formed variable, and why.
+fn parts(s: &str) -> Result<Vec<Part<'_>>, (usize, String)> {
     let mut out = Vec::new();
     let mut rest = s;
+    let line_of = |rest: &str| s[..s.len() - rest.len()].matches('\n').count();
     while let Some(i) = rest.find("{{") {
+        let at = line_of(&rest[i..]);
         let after = &rest[i + 2..];
-        let Some(j) = after.find("}}") else { break };
+        let bad = |why: &str| Err((at, why.to_string()));
+        if after.starts_with('{') {
+            return bad("“{{{” does not make a variable: write {{name}}");
+        }
+        let Some(j) = after.find("}}") else {
+            return bad("a “{{” is not closed with “}}” on its line");
+        };
         let inner = &after[..j];
+        if inner.contains('\n') {
+            return bad("a variable cannot go over two lines");
+        }
+        if inner.contains("{{") || inner.contains('{') {
+            return bad("a variable cannot hold another “{{”");
+        }
         let (name, fallback) = match inner.split_once('|') {
             Some((n, d)) => (n.trim(), Some(d)),
             None => (inner.trim(), None),
         };
-        if name.is_empty() || name.contains(['{', '\n']) {
-            out.push(Part::Text(&rest[..i + 2]));
-            rest = after;
-            continue;
+        if !good_name(name) {
+            return bad(&format!(
+                "“{{{{{inner}}}}}” is not a variable (a name of letters, digits, _ - .)"
+            ));
+        }
+        if after[j + 2..].starts_with('}') {
+            return bad("“}}}” after a variable: write {{name}}");
         }
         out.push(Part::Text(&rest[..i]));
         out.push(Part::Var(name, fallback));
         rest = &after[j + 2..];
     }
     out.push(Part::Text(rest));
+    Ok(out)
+}
+
+/// A value as text in Markdown: the marks that make links, pictures,
+/// emphasis, code, HTML and entities backslash-escaped everywhere, and
+/// those that make headings and lists at the start of a line (CommonMark
+/// lets any ASCII punctuation be escaped), so a value is only ever text.
+pub fn markdown_escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len() + v.len() / 4);
+    let mut line_start = true;
+    for c in v.chars() {
+        let always = matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '<'
+                | '>'
+                | '!'
+                | '|'
+                | '~'
+                | '&'
+        );
+        let at_start = line_start && matches!(c, '#' | '-' | '+' | '.' | '=');
+        if always || at_start {
+            out.push('\\');
+        }
+        out.push(c);
+        line_start = c == '\n' || (line_start && c == ' ');
+    }
     out
 }
 
-/// `s` with each `{{name}}` replaced (HTML-escaped for an HTML body).
-fn fill(s: &str, vars: &Vars, html: bool, missing: &mut Vec<String>) -> String {
+/// A value as text in HTML.
+pub fn html_escape(v: &str) -> String {
+    v.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// `s` with each `{{name}}` replaced once by its value, as data for the
+/// field it lands in.
+fn fill(
+    s: &str,
+    vars: &Vars,
+    slot: Slot,
+    missing: &mut Vec<String>,
+) -> Result<String, RenderError> {
     let mut out = String::with_capacity(s.len());
-    for part in parts(s) {
+    for part in parts(s).map_err(|(_, why)| RenderError::Refused(why))? {
         let (name, fallback) = match part {
             Part::Text(t) => {
                 out.push_str(t);
@@ -217,22 +343,38 @@ fn fill(s: &str, vars: &Vars, html: bool, missing: &mut Vec<String>) -> String {
             .filter(|v| !v.is_empty())
             .map(String::as_str)
             .or(fallback);
-        match value {
-            Some(v) if html => out.push_str(
-                &v.replace('&', "&amp;")
-                    .replace('<', "&lt;")
-                    .replace('>', "&gt;")
-                    .replace('"', "&quot;"),
-            ),
-            Some(v) => out.push_str(v),
-            None => {
-                if !missing.iter().any(|m| m == name) {
-                    missing.push(name.to_string());
-                }
+        let Some(v) = value else {
+            if !missing.iter().any(|m| m == name) {
+                missing.push(name.to_string());
             }
+            continue;
+        };
+        match slot {
+            Slot::Recipients(field) => {
+                if v.contains([',', ';', '<', '>', '"', '\n', '\r', '(', ')'])
+                    || v.matches('@').count() > 1
+                {
+                    return Err(RenderError::Refused(format!(
+                        "{{{{{name}}}}}'s value “{}” would make another recipient in {field}: a value there is one name or one address",
+                        crate::util::sanitize::line(v)
+                    )));
+                }
+                out.push_str(v.trim());
+            }
+            Slot::Subject => {
+                if v.contains(['\n', '\r']) {
+                    return Err(RenderError::Refused(format!(
+                        "{{{{{name}}}}}'s value goes over more than one line; the subject is one line"
+                    )));
+                }
+                out.push_str(v);
+            }
+            Slot::Body(BodyFormat::Html) => out.push_str(&html_escape(v)),
+            Slot::Body(BodyFormat::Markdown) => out.push_str(&markdown_escape(v)),
+            Slot::Body(BodyFormat::Text) => out.push_str(v),
         }
     }
-    out
+    Ok(out)
 }
 
 /// `k=v` as given on the command line.
@@ -268,7 +410,52 @@ mod tests {
         assert_eq!(f.body, "Dear Dana,\n\nJoin us for the launch (2026-12-02).");
         let mut few = vars.clone();
         few.remove("event");
-        assert_eq!(t.render(&few, "x").unwrap_err(), ["event"]);
+        assert_eq!(
+            t.render(&few, "x").unwrap_err(),
+            RenderError::Missing(vec!["event".into()])
+        );
+    }
+
+    #[test]
+    fn values_are_data_and_a_bad_brace_is_an_error_naming_its_line() {
+        let t = Template::parse(
+            "m",
+            "To: {{name}} <{{email}}>\n\nHi,\n\n{{comment}}\n",
+            BodyFormat::Markdown,
+        )
+        .unwrap();
+        let vars = |n: &str, c: &str| -> Vars {
+            [
+                ("name".to_string(), n.to_string()),
+                ("email".to_string(), "dana@contoso.com".to_string()),
+                ("comment".to_string(), c.to_string()),
+            ]
+            .into()
+        };
+        // A picture in a value is text, not a picture.
+        let f = t.render(&vars("Dana", "![x](~/.ssh/id_rsa)"), "d").unwrap();
+        assert!(
+            f.body.contains("\\!\\[x\\]\\(\\~/.ssh/id\\_rsa\\)"),
+            "{}",
+            f.body
+        );
+        assert!(crate::core::inline::local_images(&f.body, BodyFormat::Markdown).is_empty());
+        // A comma would add a recipient: refused, naming the variable and field.
+        let e = t
+            .render(&vars("evil@attacker.example, Dana Park", "x"), "d")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("{{name}}") && e.to_string().contains("To"),
+            "{e}"
+        );
+        // Values are not expanded again.
+        let f = t.render(&vars("Dana", "{{email}}"), "d").unwrap();
+        assert!(f.body.contains("\\{\\{email\\}\\}"), "{}", f.body);
+        for bad in ["{{a|{{b}}}}", "{{{name}}}", "{{na\nme}}", "{{ }}", "{{open"] {
+            let e =
+                Template::parse("b", &format!("Line one\n{bad}"), BodyFormat::Text).unwrap_err();
+            assert!(e.contains("line 2"), "{bad}: {e}");
+        }
     }
 
     #[test]

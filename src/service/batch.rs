@@ -270,12 +270,13 @@ fn templated(t: &crate::core::template::Template, raw: &str, today: &str) -> Res
     let own = |k: &str| vars.get(k).cloned().unwrap_or_default();
     let f = t
         .render(&vars, today)
-        .map_err(|missing| {
-            format!(
+        .map_err(|e| match e {
+            crate::core::template::RenderError::Missing(missing) => format!(
                 "template {} needs {} (a field of the line)",
                 t.name,
                 missing.join(", ")
-            )
+            ),
+            refused => format!("template {}: {refused}", t.name),
         })?
         .or(Fields {
             to: own("to"),

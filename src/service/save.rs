@@ -842,6 +842,7 @@ pub fn prepare(rec: &JournalRecord) -> Result<DraftContent, String> {
         );
     let content = DraftContent {
         signature: rec.signature.clone(),
+        not_mine: rec.not_mine.clone(),
         ..content
     };
     too_large(&content).map_or(Ok(content), Err)

@@ -128,6 +128,78 @@ pub fn complete_path(input: &str) -> Vec<(String, bool)> {
     out
 }
 
+/// The largest picture graft sends inline (a picture in a mail body, not
+/// a file to attach).
+pub const MAX_PICTURE: u64 = 25_000_000;
+
+/// What kind of picture these first bytes start, if any: PNG, JPEG, GIF,
+/// WebP, BMP. (Not SVG: it is a document that can carry scripts and links,
+/// and Outlook does not show it inline.)
+pub fn picture_kind(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n', ..] => Some("image/png"),
+        [0xff, 0xd8, 0xff, ..] => Some("image/jpeg"),
+        [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some("image/gif"),
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => Some("image/webp"),
+        [b'B', b'M', ..] if head.len() >= 14 => Some("image/bmp"),
+        _ => None,
+    }
+}
+
+/// A picture named in a body: a regular file (never a device, a FIFO or
+/// one of the kernel's files under /proc, /sys, /dev), no larger than
+/// [`MAX_PICTURE`], whose bytes are a picture; its content type from its
+/// bytes, not its name.
+pub fn check_picture(input: &str) -> Result<AttachedFile, String> {
+    use std::io::Read;
+    let path = expand_home(input.trim());
+    let shown = crate::util::sanitize::line(input.trim());
+    let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    if ["/proc/", "/sys/", "/dev/"]
+        .iter()
+        .any(|p| real.starts_with(p) || path.starts_with(p))
+    {
+        return Err(format!(
+            "{shown} is not a picture (a system file); nothing was sent."
+        ));
+    }
+    let f = check(input)?;
+    if f.size > MAX_PICTURE {
+        return Err(format!(
+            "{shown} is {}; pictures in the body go up to {} (attach it with Ctrl-O instead).",
+            human_size(f.size),
+            human_size(MAX_PICTURE)
+        ));
+    }
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(&path)
+        .and_then(|mut file| file.read(&mut head))
+        .map_err(|e| format!("{shown}: cannot read it: {e}"))?;
+    match picture_kind(&head[..n]) {
+        Some(kind) => Ok(AttachedFile {
+            content_type: kind.to_string(),
+            ..f
+        }),
+        None => Err(format!(
+            "{shown} is not a picture (PNG, JPEG, GIF, WebP or BMP, by its bytes); nothing was sent."
+        )),
+    }
+}
+
 /// Checks the pictures a body shows (source, content id) and makes each an
 /// inline attachment; `Err` names the picture and what is wrong with it.
 /// A relative path starts from `base` (a batch file's folder; empty: where
@@ -142,7 +214,7 @@ pub fn check_images(images: &[(String, String)], base: &Path) -> Vec<Result<Atta
             } else {
                 path
             };
-            check(&path)
+            check_picture(&path)
                 .map(|f| AttachedFile {
                     inline: true,
                     content_id: Some(cid.clone()),
@@ -157,6 +229,38 @@ pub fn check_images(images: &[(String, String)], base: &Path) -> Vec<Result<Atta
 mod tests {
     use super::*;
     use crate::core::attach::common_prefix;
+
+    #[test]
+    fn a_picture_must_be_one_by_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("a.png");
+        std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR....").unwrap();
+        assert_eq!(
+            check_picture(png.to_str().unwrap()).unwrap().content_type,
+            "image/png"
+        );
+        let key = dir.path().join("id_rsa");
+        std::fs::write(&key, b"-----BEGIN OPENSSH PRIVATE KEY-----\n").unwrap();
+        assert!(
+            check_picture(key.to_str().unwrap())
+                .unwrap_err()
+                .contains("not a picture")
+        );
+        // Named like a picture, still not one.
+        let fake = dir.path().join("fake.jpg");
+        std::fs::write(&fake, b"hello").unwrap();
+        assert!(
+            check_picture(fake.to_str().unwrap())
+                .unwrap_err()
+                .contains("not a picture")
+        );
+        assert!(
+            check_picture("/proc/self/environ")
+                .unwrap_err()
+                .contains("not a picture")
+        );
+        assert!(check_picture("/dev/zero").is_err());
+    }
 
     #[test]
     fn checks_name_the_problem() {

@@ -57,6 +57,7 @@ fn form_model(
         seed: uuid::Uuid::new_v4().as_u64_pair().0,
         prefill,
         format,
+        not_mine: crate::config::prefill::not_mine(&cli.prefill),
         ..app::Startup::default()
     };
     let store = match journal_store(cli.demo) {

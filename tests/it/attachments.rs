@@ -403,9 +403,9 @@ fn pictures_in_the_body_arrive_inline_byte_for_byte() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let logo = dir.path().join("logo.png");
-    std::fs::write(&logo, pattern(5_000, 3)).unwrap();
+    std::fs::write(&logo, common::as_png(pattern(5_000, 3))).unwrap();
     let chart = dir.path().join("chart one.png");
-    std::fs::write(&chart, pattern(3_500_000, 5)).unwrap();
+    std::fs::write(&chart, common::as_png(pattern(3_500_000, 5))).unwrap();
     let body = format!(
         "Hello,\n\n![logo]({})\n\n![chart](<{}>)\n\n![web](https://contoso.com/x.png)\n",
         logo.display(),
@@ -436,8 +436,8 @@ fn pictures_in_the_body_arrive_inline_byte_for_byte() {
     let stored = emu.attachments(id);
     assert_eq!(listed.len(), 2, "{listed:?}");
     for (a, (file, bytes)) in listed.iter().zip([
-        ("logo.png", pattern(5_000, 3)),
-        ("chart one.png", pattern(3_500_000, 5)),
+        ("logo.png", common::as_png(pattern(5_000, 3))),
+        ("chart one.png", common::as_png(pattern(3_500_000, 5))),
     ]) {
         assert_eq!(a["name"], file);
         assert_eq!(a["isInline"], true);

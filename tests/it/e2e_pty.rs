@@ -1059,7 +1059,7 @@ fn a_picture_in_the_body_arrives_inline_and_stays_inline_after_reloading() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let logo = dir.path().join("logo.png");
-    let bytes: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let bytes: Vec<u8> = common::as_png((0..20_000u32).map(|i| (i * 7 % 251) as u8).collect());
     std::fs::write(&logo, &bytes).unwrap();
     let mut t = open(&emu);
     t.send("dana@contoso.com");
@@ -1071,9 +1071,12 @@ fn a_picture_in_the_body_arrives_inline_and_stays_inline_after_reloading() {
     t.send("\x14"); // Ctrl-T: Markdown
     t.wait_text("Markdown");
     t.send(&format!("Our logo: ![logo]({})", logo.display()));
+    // Listed with its size once typing pauses, before anything is sent.
+    t.wait_text("picture logo.png 20 KB (1 to upload)");
+    assert!(emu.messages().is_empty());
     t.send(CTRL_S);
     t.wait_text("201 Created");
-    t.wait_text("1 picture in the body");
+    t.wait_text("picture logo.png 20 KB");
     let id = emu.messages()[0]["id"].as_str().unwrap().to_string();
     let check = |emu: &Emulator| {
         let listed = emu.attachment_list(&id);
@@ -1123,7 +1126,7 @@ fn an_html_signature_with_a_logo_goes_below_the_body() {
     let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
     let sigdir = state.path().join("sig");
     std::fs::create_dir(&sigdir).unwrap();
-    let logo: Vec<u8> = (0..3_000u32).map(|i| (i * 13 % 256) as u8).collect();
+    let logo: Vec<u8> = common::as_png((0..3_000u32).map(|i| (i * 13 % 256) as u8).collect());
     std::fs::write(sigdir.join("logo.png"), &logo).unwrap();
     std::fs::write(
         sigdir.join("signature.html"),

@@ -620,36 +620,16 @@ fn queued_journal(state: &std::path::Path, url: &str, key: &str, body: &str) {
     let store = JournalStore::open(state.join("journal")).unwrap();
     store
         .write(&JournalRecord {
-            version: JournalRecord::VERSION,
-            key: key.into(),
             pid: 0,
-            session: String::new(),
-            host: String::new(),
-            updated: String::new(),
-            graph_url: url.into(),
-            user: None,
-            folder: None,
             fields: Fields {
                 to: "a@contoso.com".into(),
                 subject: "Queued".into(),
                 body: body.into(),
                 ..Fields::default()
             },
-            server_id: None,
-            web_link: None,
-            change_key: None,
-            seen: None,
-            sending: None,
-            conflict: false,
-            saved: None,
             create_uncertain: true,
             queued: true,
-            format: Default::default(),
-            more: Default::default(),
-            attachments: vec![],
-            detached: vec![],
-            answer: None,
-            signature: None,
+            ..JournalRecord::blank(key.into(), url, &Default::default())
         })
         .unwrap();
 }

@@ -38,6 +38,7 @@ fn content() -> DraftContent {
         more: Default::default(),
         quote: None,
         signature: None,
+        not_mine: vec![],
     }
 }
 

@@ -74,36 +74,16 @@ fn queued(state: &std::path::Path, url: &str, key: &str, subject: &str, pid: u32
     let store = JournalStore::open(state.join("journal")).unwrap();
     store
         .write(&JournalRecord {
-            version: JournalRecord::VERSION,
-            key: key.into(),
             pid,
-            session: String::new(),
-            host: String::new(),
-            updated: String::new(),
-            graph_url: url.into(),
-            user: None,
-            folder: None,
             fields: Fields {
                 to: "a@contoso.com".into(),
                 subject: subject.into(),
                 body: "queued text".into(),
                 ..Fields::default()
             },
-            server_id: None,
-            web_link: None,
-            change_key: None,
-            seen: None,
-            sending: None,
-            conflict: false,
-            saved: None,
             create_uncertain: true,
             queued: true,
-            format: Default::default(),
-            more: Default::default(),
-            attachments: vec![],
-            detached: vec![],
-            answer: None,
-            signature: None,
+            ..JournalRecord::blank(key.into(), url, &Default::default())
         })
         .unwrap();
     // The session that wrote it is over.

@@ -89,6 +89,11 @@ pub fn on_tick(model: &mut Model) -> Outcome {
         Vec::new()
     };
     effects.extend(super::spell::check_effect(model));
+    // The body's new pictures are read now, so the frame lists them (with
+    // their sizes) before anything is sent.
+    if model.form.generation != model.form.saved_generation {
+        effects.extend(super::images::list_new(model));
+    }
     Outcome {
         effects,
         // The body's frame shows the new count.

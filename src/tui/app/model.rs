@@ -196,6 +196,9 @@ pub enum Dialog {
     /// The draft changed in Outlook where graft's text changed too: both
     /// versions, and the ways to settle it.
     Conflict(Box<super::dialog::conflict::ConflictDialog>),
+    /// Pictures of local files a paste named, before they are first sent:
+    /// send them, or leave them out.
+    Pictures(Vec<String>),
 }
 
 /// Where a draft went that graft will not save over.
@@ -485,6 +488,14 @@ pub struct Form {
     /// The signature this draft carries, added below the body when it is
     /// sent (not part of the text typed, so a format change never touches it).
     pub signature: Option<crate::core::content::Signature>,
+    /// Local picture sources named by text that came from elsewhere (a
+    /// server's body, a mailto: link): never sent.
+    pub not_mine: Vec<String>,
+    /// Local picture sources that arrived in a paste and are not confirmed
+    /// yet: the first save that would send them asks first.
+    pub pasted: Vec<String>,
+    /// Pictures that could not be read when listed (said once).
+    pub picture_errors: Vec<(String, String)>,
 }
 
 /// The whole body as it was before one step the widget's undo cannot take back.
@@ -513,6 +524,9 @@ impl Form {
             answer: None,
             counts: (0, 0),
             signature: None,
+            not_mine: Vec::new(),
+            pasted: Vec::new(),
+            picture_errors: Vec::new(),
         }
     }
 
@@ -558,8 +572,10 @@ pub struct SaveState {
     /// The form's generation whose checks were shown: saving it again
     /// unchanged saves anyway.
     pub checked: Option<u64>,
-    /// The body's new pictures are being read; the save goes on after.
+    /// The body's new pictures are being read.
     pub images_pending: bool,
+    /// A save waits for them and goes on after.
+    pub images_for_save: bool,
 }
 
 impl SaveState {
@@ -578,6 +594,7 @@ impl SaveState {
             upload: None,
             checked: None,
             images_pending: false,
+            images_for_save: false,
         }
     }
 
@@ -657,6 +674,9 @@ pub struct Startup {
     pub seed: u64,
     /// Text to begin with (a mailto: link, prefill flags, a template).
     pub prefill: Option<Fields>,
+    /// Local picture sources the prefill names that came from elsewhere
+    /// (a mailto: link's body): never sent.
+    pub not_mine: Vec<String>,
     /// The body's format to begin with (a template's).
     pub format: Option<crate::core::content::BodyFormat>,
     /// Drafts of earlier sessions the server does not hold: offered first.
@@ -763,6 +783,7 @@ impl Model {
         if let Some(fields) = &startup.prefill {
             m.fill(fields);
         }
+        m.form.not_mine = startup.not_mine.clone();
         if let Some(format) = startup.format {
             m.form.body_format = format;
         }
@@ -897,6 +918,7 @@ impl Model {
             detached: self.form.files.detached.clone(),
             answer: self.form.answer.clone(),
             signature: self.form.signature.clone(),
+            not_mine: self.form.not_mine.clone(),
         }
     }
 
@@ -931,6 +953,8 @@ impl Model {
         self.form.body_format = crate::core::content::BodyFormat::Text;
         self.form.more.set(&MoreText::default());
         self.form.files = Default::default();
+        self.form.not_mine.clear();
+        self.form.pasted.clear();
         self.form.answer = Some(answer);
         self.form.signature = self.session.signature.clone();
         self.save.server = ServerDraft::default();
@@ -1017,6 +1041,8 @@ impl Model {
         };
         self.form.answer = rec.answer.clone();
         self.form.signature = rec.signature.clone();
+        self.form.not_mine = rec.not_mine.clone();
+        self.form.pasted.clear();
         self.form.errors = [None, None, None];
         self.form.edited();
         let unchanged = self
@@ -1082,6 +1108,7 @@ impl Model {
         )
         .map(|c| DraftContent {
             signature: self.form.signature.clone(),
+            not_mine: self.form.not_mine.clone(),
             ..c.with_quote(quote)
         });
         self.form.errors = [None, None, None];

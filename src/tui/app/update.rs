@@ -862,6 +862,12 @@ fn on_paste(model: &mut Model, text: &str) -> Outcome {
     }
     if focus == Field::Body {
         model.form.before_paste = None;
+        // Pictures a paste names are confirmed once before they are sent.
+        for src in crate::core::inline::any_local_images(&clean) {
+            if !model.form.pasted.contains(&src) {
+                model.form.pasted.push(src);
+            }
+        }
         model.body_insert(&clean);
     } else {
         model.field_mut(focus).insert_str(&clean);

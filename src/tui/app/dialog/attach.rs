@@ -329,15 +329,19 @@ pub fn summary(files: &Files) -> Option<String> {
         .map(|f| format!("{} {}", f.name, human_size(f.size)))
         .collect::<Vec<_>>()
         .join(" · ");
-    let pictures = files.list.iter().filter(|f| f.inline).count();
-    if pictures > 0 {
+    // Each picture that will leave this machine, named with its size,
+    // before the save that sends it.
+    let pictures: Vec<String> = files
+        .list
+        .iter()
+        .filter(|f| f.inline)
+        .map(|f| format!("picture {} {}", f.name, human_size(f.size)))
+        .collect();
+    if !pictures.is_empty() {
         if !names.is_empty() {
             names.push_str(" · ");
         }
-        names.push_str(&match pictures {
-            1 => "1 picture in the body".to_string(),
-            n => format!("{n} pictures in the body"),
-        });
+        names.push_str(&pictures.join(" · "));
     }
     let waiting = files.list.iter().filter(|f| f.server_id.is_none()).count();
     Some(if waiting > 0 {

@@ -341,6 +341,9 @@ fn reopen(
             }
         }
     }
+    // Whatever local file the server's body names was not written here:
+    // it is never sent (graft itself always sends `cid:` references).
+    rec.not_mine = crate::core::inline::any_local_images(&body);
     rec.fields.body = body;
     match source.map(|s| s.format) {
         Some(BodyFormat::Markdown) => {

@@ -14,6 +14,7 @@ pub mod help;
 pub mod history;
 pub mod mail;
 pub mod more;
+pub mod pictures;
 pub mod recover;
 pub mod signin;
 pub mod spell;
@@ -78,6 +79,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Routed {
         Dialog::ConfirmQuit => confirm_quit::on_key(model, key),
         Dialog::EmptyAnswer => empty_answer::on_key(model, key),
         Dialog::Conflict(_) => conflict::on_key(model, key),
+        Dialog::Pictures(_) => pictures::on_key(model, key),
         Dialog::Recover { .. } => recover::on_key(model, key),
         Dialog::DraftGone | Dialog::DraftElsewhere(_) => draft_gone::on_key(model, key),
         Dialog::SignIn(_) => signin::on_key(model, key),

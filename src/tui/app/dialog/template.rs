@@ -111,8 +111,12 @@ fn next(model: &mut Model) -> Reply {
         t.to = form_to;
     }
     match t.render(&vars, &d.today) {
-        Err(missing) => {
+        Err(crate::core::template::RenderError::Missing(missing)) => {
             d.asking = Some((missing[0].clone(), LineEdit::default(), vars));
+            Reply::Stay(Outcome::redraw())
+        }
+        Err(refused) => {
+            d.message = Some(format!("Not filled: {refused}."));
             Reply::Stay(Outcome::redraw())
         }
         Ok(fields) => {

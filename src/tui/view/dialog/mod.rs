@@ -9,6 +9,7 @@ mod help;
 mod history;
 mod mail;
 mod more;
+mod pictures;
 mod preview;
 mod recover;
 mod signin;
@@ -49,6 +50,7 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
         Dialog::Preview { scroll } => preview::draw(model, *scroll, frame, area),
         Dialog::Template(d) => return template::draw(model, d, frame, area),
         Dialog::Conflict(d) => conflict::draw(model, d, frame, area),
+        Dialog::Pictures(list) => pictures::draw(model, list, frame, area),
     }
     None
 }
