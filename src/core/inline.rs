@@ -145,7 +145,7 @@ pub fn html_with_cids_skipping(html: &str, skip: &[String]) -> String {
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
     for (range, src) in super::html::images(html) {
-        if is_local(&src) && !skip.iter().any(|s| *s == src) && range.start >= at {
+        if is_local(&src) && !skip.contains(&src) && range.start >= at {
             out.push_str(&html[at..range.start]);
             out.push_str("cid:");
             out.push_str(&content_id(&src));
