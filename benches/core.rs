@@ -157,10 +157,7 @@ fn serialise_large_create_body(bencher: divan::Bencher) {
         bcc: vec![],
         subject: "Large".into(),
         body: big_body(),
-        format: Default::default(),
-        more: Default::default(),
-        quote: None,
-        signature: None,
+        ..Default::default()
     };
     bencher.bench_local(|| serde_json::to_vec(&content.create_body(Some("key"))).unwrap());
 }
