@@ -208,3 +208,79 @@ fn spell_check_cold_1mib(b: divan::Bencher) {
     b.with_inputs(speller)
         .bench_values(|s| s.misspelled(body.split('\n'), graft::core::content::BodyFormat::Text));
 }
+
+/// Hostile or odd input, 1 MiB (300 KB for `&`) of one repeated character,
+/// a long line, deep nesting: each conversion and check must stay linear.
+fn pathological(kind: &str) -> String {
+    match kind {
+        "lt" => "<".repeat(1 << 20),
+        "amp" => "&".repeat(300_000),
+        "bracket" => "[".repeat(1 << 20),
+        "star" => "*".repeat(1 << 20),
+        "nest" => "> ".repeat(1 << 19),
+        "img" => "<img src=a.png>".repeat((1 << 20) / 15),
+        _ => "a".repeat(1 << 20),
+    }
+}
+
+const PATHOLOGICAL: &[&str] = &["lt", "amp", "bracket", "star", "nest", "img", "aaa"];
+
+/// The body as it is sent: Markdown to HTML (pictures made `cid:`).
+#[divan::bench(args = PATHOLOGICAL, sample_count = 5)]
+fn pathological_markdown_to_html(b: divan::Bencher, kind: &str) {
+    let body = pathological(kind);
+    b.bench(|| graft::core::inline::markdown_to_html(&body));
+}
+
+/// An HTML body as it is sent (its `<img>` read by the tokenizer).
+#[divan::bench(args = PATHOLOGICAL, sample_count = 5)]
+fn pathological_html_body(b: divan::Bencher, kind: &str) {
+    let body = pathological(kind);
+    b.bench(|| graft::core::inline::html_with_cids(&body));
+}
+
+/// HTML read back as text (the reader, Outlook's version in a conflict).
+#[divan::bench(args = PATHOLOGICAL, sample_count = 5)]
+fn pathological_html_text(b: divan::Bencher, kind: &str) {
+    let body = pathological(kind);
+    b.bench(|| graft::core::content::html_text(&body));
+}
+
+/// The pictures a body names, read both ways (what a paste or a server's
+/// body is checked for).
+#[divan::bench(args = PATHOLOGICAL, sample_count = 5)]
+fn pathological_pictures(b: divan::Bencher, kind: &str) {
+    let body = pathological(kind);
+    b.bench(|| graft::core::inline::any_local_images(&body));
+}
+
+/// The checks before a save (forgotten attachment, recipients).
+#[divan::bench(args = PATHOLOGICAL, sample_count = 5)]
+fn pathological_checks(b: divan::Bencher, kind: &str) {
+    let content = DraftContent {
+        body: pathological(kind),
+        ..Default::default()
+    };
+    let checks = graft::core::checks::Checks::default();
+    b.bench(|| graft::core::checks::check(&content, 0, &checks));
+}
+
+/// A spelling check of such a body (one long "word").
+#[divan::bench(args = PATHOLOGICAL, sample_count = 5)]
+fn pathological_spell(b: divan::Bencher, kind: &str) {
+    let body = pathological(kind);
+    let s = speller();
+    b.bench(|| s.misspelled(body.split('\n'), graft::core::content::BodyFormat::Markdown));
+}
+
+/// A key typed at the end of such a body (one line) and the frame drawn.
+#[divan::bench(args = PATHOLOGICAL, sample_count = 10)]
+fn pathological_type_and_draw(b: divan::Bencher, kind: &str) {
+    let mut m = with_body(&pathological(kind));
+    let mut screen = screen(100, 30);
+    screen.draw(&m).unwrap();
+    b.bench_local(|| {
+        update(&mut m, key('x'));
+        screen.draw(&m).unwrap();
+    });
+}

@@ -66,8 +66,18 @@ pub fn content_id(src: &str) -> String {
 pub fn local_images(body: &str, format: super::content::BodyFormat) -> Vec<String> {
     use super::content::BodyFormat;
     let mut out: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = Default::default();
+    // No `<img` and (in Markdown) no `![`: nothing to parse. A megabyte
+    // of `<` or `[` costs a scan, not a parse.
+    let img_tag = body
+        .as_bytes()
+        .windows(4)
+        .any(|w| w[0] == b'<' && w[1..].eq_ignore_ascii_case(b"img"));
+    if !img_tag && (format != BodyFormat::Markdown || !body.contains("![")) {
+        return out;
+    }
     let mut add = |s: &str| {
-        if is_local(s) && !out.iter().any(|o| o == s) {
+        if is_local(s) && seen.insert(s.to_string()) {
             out.push(s.to_string());
         }
     };
@@ -207,8 +217,9 @@ pub fn with_base(text: &str, format: super::content::BodyFormat, base: &std::pat
 pub fn any_local_images(text: &str) -> Vec<String> {
     use super::content::BodyFormat;
     let mut out = local_images(text, BodyFormat::Markdown);
+    let mut seen: std::collections::HashSet<String> = out.iter().cloned().collect();
     for s in local_images(text, BodyFormat::Html) {
-        if !out.contains(&s) {
+        if seen.insert(s.clone()) {
             out.push(s);
         }
     }

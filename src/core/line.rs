@@ -11,9 +11,20 @@ pub struct LineEdit {
     undo: Vec<(String, usize)>,
     /// The next typed character replaces the whole line.
     replace_next: bool,
+    /// The last insert did not fit whole.
+    cut: bool,
 }
 
 impl LineEdit {
+    /// The most a one-line input holds (a search, a path, a variable's
+    /// value): a paste beyond it is cut there, and [`LineEdit::was_cut`] says so.
+    pub const MAX: usize = 2_000;
+
+    /// Whether the last insert was cut at [`LineEdit::MAX`].
+    pub fn was_cut(&self) -> bool {
+        self.cut
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -56,8 +67,11 @@ impl LineEdit {
             self.text.clear();
             self.cursor = 0;
         }
-        self.text.insert_str(self.cursor, s);
-        self.cursor += s.len();
+        let room = Self::MAX.saturating_sub(self.text.chars().count());
+        let fit: String = s.chars().take(room).collect();
+        self.cut = fit.len() < s.len();
+        self.text.insert_str(self.cursor, &fit);
+        self.cursor += fit.len();
     }
 
     pub fn backspace(&mut self) {

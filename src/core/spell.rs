@@ -191,17 +191,29 @@ fn words_of_line<'a>(
     // Code spans (a word glued to one is code too) and HTML tags and
     // entities (which only separate words).
     let mut code = vec![false; chars.len()];
+    // Where each closing character was last looked for, and found: a search
+    // never scans the same stretch twice, so a line of a million `<` with
+    // no `>` costs one pass, not a million.
+    let mut next: [Option<(usize, Option<usize>)>; 3] = [None; 3];
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i].1;
         let close = match c {
-            '`' if markdown => Some('`'),
-            '<' if html || markdown => Some('>'),
-            '&' if html => Some(';'),
+            '`' if markdown => Some((0, '`')),
+            '<' if html || markdown => Some((1, '>')),
+            '&' if html => Some((2, ';')),
             _ => None,
         };
-        if let Some(close) = close
-            && let Some(j) = (i + 1..chars.len()).find(|&j| chars[j].1 == close)
+        if let Some((slot, close)) = close
+            && let Some(j) = match next[slot] {
+                // The first one at or after `from`: still the first after `i`.
+                Some((from, found)) if from <= i + 1 && found.is_none_or(|j| j > i) => found,
+                _ => {
+                    let j = (i + 1..chars.len()).find(|&j| chars[j].1 == close);
+                    next[slot] = Some((i + 1, j));
+                    j
+                }
+            }
         {
             skip[i..=j].iter_mut().for_each(|s| *s = true);
             if c == '`' {

@@ -133,11 +133,15 @@ impl Source {
         }
     }
 
+    /// The text as people export it, read as one kind: a leading UTF-8
+    /// byte-order mark dropped, and `\r\n` and a bare `\r` (old Macs,
+    /// some spreadsheets) read as `\n`, mixed or not.
     fn reader(&self) -> std::io::Result<Box<dyn std::io::BufRead + '_>> {
-        Ok(match self {
-            Source::File(p) => Box::new(std::io::BufReader::new(std::fs::File::open(p)?)),
+        let raw: Box<dyn std::io::Read + '_> = match self {
+            Source::File(p) => Box::new(std::fs::File::open(p)?),
             Source::Text(t) => Box::new(t.as_bytes()),
-        })
+        };
+        Ok(Box::new(std::io::BufReader::new(LineEnds::new(raw))))
     }
 
     /// CSV (a `.csv` file, or text whose first line is not a JSON object)
@@ -146,9 +150,108 @@ impl Source {
         match self {
             Source::File(p) => p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")),
             Source::Text(t) => t
+                .trim_start_matches('\u{feff}')
                 .lines()
                 .find(|l| !l.trim().is_empty())
                 .is_some_and(|l| !l.trim_start().starts_with('{')),
+        }
+    }
+}
+
+/// Bytes with every line end made `\n` and a leading byte-order mark
+/// dropped, streaming (a file is never held whole).
+struct LineEnds<R> {
+    inner: R,
+    /// A `\r` ended the last chunk: a `\n` right after it is the same end.
+    cr: bool,
+    /// Whether the start (and a BOM there) has been seen.
+    started: bool,
+    buf: Vec<u8>,
+}
+
+impl<R: std::io::Read> LineEnds<R> {
+    fn new(inner: R) -> Self {
+        LineEnds {
+            inner,
+            cr: false,
+            started: false,
+            buf: vec![0; 64 * 1024],
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LineEnds<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let want = out.len().min(self.buf.len());
+            let n = self.inner.read(&mut self.buf[..want])?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut chunk = &self.buf[..n];
+            if !self.started {
+                self.started = true;
+                chunk = chunk.strip_prefix(b"\xef\xbb\xbf").unwrap_or(chunk);
+            }
+            let mut w = 0;
+            for &b in chunk {
+                if std::mem::take(&mut self.cr) && b == b'\n' {
+                    continue;
+                }
+                if b == b'\r' {
+                    self.cr = true;
+                    out[w] = b'\n';
+                } else {
+                    out[w] = b;
+                }
+                w += 1;
+            }
+            if w > 0 {
+                return Ok(w);
+            }
+        }
+    }
+}
+
+/// The field separator of a CSV header: `;` (Excel in many languages)
+/// when the header has more of them than commas outside quotes, else `,`.
+fn delimiter(header: &[u8]) -> u8 {
+    let (mut commas, mut semis, mut quoted) = (0, 0, false);
+    for &b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semis += 1,
+            _ => {}
+        }
+    }
+    if semis > commas { b';' } else { b',' }
+}
+
+/// A JSON line's error in words: what is wrong, without the parser's
+/// position inside a line (the file's line is named by the caller).
+fn json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!(
+            "not a JSON object (column {}): each line is one object, like {{\"to\": \"dana@contoso.com\", \"subject\": \"…\"}}",
+            e.column()
+        ),
+        _ => {
+            let m = e.to_string();
+            let m = m.split(" at line ").next().unwrap_or(&m);
+            // serde's `name` quotes as “name”.
+            let mut out = String::with_capacity(m.len());
+            let mut open = true;
+            for c in m.chars() {
+                if c == '`' {
+                    out.push(if open { '“' } else { '”' });
+                    open = !open;
+                } else {
+                    out.push(c);
+                }
+            }
+            out
         }
     }
 }
@@ -173,15 +276,23 @@ fn records(source: &Source) -> std::io::Result<Box<dyn Iterator<Item = Record> +
                 if t.is_empty() {
                     return None;
                 }
-                let line = serde_json::from_str::<Line>(t).map_err(|e| e.to_string());
+                let line = serde_json::from_str::<Line>(t).map_err(|e| json_error(&e));
                 Some((n, t.to_string(), line))
             },
         )));
     }
     // CSV: a header row names the fields (to,cc,bcc,subject,body,format,
     // importance,attach,key); `attach` lists paths separated by `;`.
+    let mut reader = reader;
+    let sep = {
+        use std::io::BufRead;
+        let head = reader.fill_buf()?;
+        let end = head.iter().position(|b| *b == b'\n').unwrap_or(head.len());
+        delimiter(&head[..end])
+    };
     let mut csv = csv::ReaderBuilder::new()
         .flexible(false)
+        .delimiter(sep)
         .from_reader(reader);
     let header: Vec<String> = match csv.headers() {
         Ok(h) => h.iter().map(|f| f.trim().to_ascii_lowercase()).collect(),
@@ -201,6 +312,8 @@ fn records(source: &Source) -> std::io::Result<Box<dyn Iterator<Item = Record> +
         let n = r.position().map(|p| p.line() as usize).unwrap_or(0);
         let mut o = serde_json::Map::new();
         for (h, v) in header.iter().zip(r.iter()) {
+            // Exports end lines of a quoted field with `\r\n` too.
+            let v = v.trim_end_matches('\r');
             if v.is_empty() {
                 continue;
             }
@@ -220,7 +333,10 @@ fn records(source: &Source) -> std::io::Result<Box<dyn Iterator<Item = Record> +
         // The fields in a fixed order: the key's text does not depend on the
         // order of the columns.
         let raw = Value::Object(o).to_string();
-        let line = serde_json::from_str::<Line>(&raw).map_err(|e| e.to_string());
+        let line = serde_json::from_str::<Line>(&raw).map_err(|e| {
+            // A column the header names that a draft does not have.
+            json_error(&e).replace("unknown field", "unknown column")
+        });
         (n, raw, line)
     })))
 }
@@ -865,6 +981,45 @@ mod tests {
             "{errs:?}"
         );
         assert!(errs[2].starts_with("line 4:"), "{errs:?}");
+    }
+
+    #[test]
+    fn files_as_people_export_them() {
+        let rows = |text: &str| {
+            let mut items = Vec::new();
+            let r = read(
+                &Source::Text(text.to_string()),
+                &Options::default(),
+                &mut |i| items.push(i),
+            );
+            (r, items)
+        };
+        // A BOM, CRLF, bare CR and mixed line ends; a quoted field over lines.
+        for text in [
+            "\u{feff}to,subject\r\na@x.com,One\r\nb@x.com,\"Two\r\nlines\"\r\n",
+            "to,subject\ra@x.com,One\rb@x.com,\"Two\nlines\"\r",
+            "to,subject\na@x.com,One\r\nb@x.com,\"Two\rlines\"\n",
+            "\u{feff}to;subject\na@x.com;One\nb@x.com;\"Two\nlines\"\n",
+        ] {
+            let (r, items) = rows(text);
+            assert_eq!(r, Ok(2), "{text:?}");
+            assert_eq!(items[0].body["subject"], "One");
+            assert_eq!(items[1].body["subject"], "Two\nlines", "{text:?}");
+        }
+        let (r, items) = rows("\u{feff}{\"to\":\"a@x.com\"}\r{\"to\":\"b@x.com\"}\r\n");
+        assert_eq!(r, Ok(2));
+        assert_eq!(items.len(), 2);
+        // Errors name the file's line and say what is wrong in words.
+        let errs = parse("{\"to\":\"a@x.com\"}\nnot json\n{\"sbject\":\"x\"}\n").unwrap_err();
+        assert!(errs[0].starts_with("line 2: not a JSON object"), "{errs:?}");
+        assert!(!errs[0].contains("line 1 column"), "{errs:?}");
+        assert!(
+            errs[1].starts_with("line 3: unknown field “sbject”"),
+            "{errs:?}"
+        );
+        let (r, _) = rows("to,sbject\na@x.com,x\n");
+        let e = r.unwrap_err();
+        assert!(e[0].starts_with("line 2: unknown column “sbject”"), "{e:?}");
     }
 
     #[test]

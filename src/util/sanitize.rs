@@ -2,9 +2,15 @@
 //! before it can reach a terminal cell: control characters, including the ESC that
 //! starts every escape sequence, never get through.
 
+/// What a bidi override or isolate shows as: visible, one cell, so a
+/// file's, a server's or a dictionary's text cannot reorder what the user
+/// sees, and the user sees that something was there.
+pub const PLACEHOLDER: char = '\u{fffd}';
+
 /// Removes C0/C1 control characters and escape sequences from `s`, keeping tabs
-/// and newlines only when `keep_newlines` is set. Bidi overrides are removed too,
-/// so a server string cannot reorder what the user sees.
+/// and newlines only when `keep_newlines` is set. Bidi overrides and
+/// isolates (U+202A–U+202E, U+2066–U+2069) show as [`PLACEHOLDER`], so a
+/// string from outside cannot reorder what the user sees.
 pub fn clean(s: &str, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -15,7 +21,9 @@ pub fn clean(s: &str, keep_newlines: bool) -> String {
             '\t' => out.push(if keep_newlines { '\t' } else { ' ' }),
             '\n' | '\r' => out.push(' '),
             c if c.is_control() => {}
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.push(PLACEHOLDER),
+            // Line and paragraph separators: a line break where one is kept.
+            '\u{2028}' | '\u{2029}' => out.push(if keep_newlines { '\n' } else { ' ' }),
             c => out.push(c),
         }
     }
@@ -96,8 +104,8 @@ mod tests {
     #[test]
     fn strips_csi_osc_and_controls() {
         let evil = "ok\u{1b}[2J\u{1b}]52;c;aGk=\u{7}done\u{7}\r\nnext\u{202e}x";
-        assert_eq!(clean(evil, false), "okdone  nextx");
-        assert_eq!(clean(evil, true), "okdone \nnextx");
+        assert_eq!(clean(evil, false), "okdone  next\u{fffd}x");
+        assert_eq!(clean(evil, true), "okdone \nnext\u{fffd}x");
     }
 
     #[test]

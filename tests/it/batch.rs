@@ -555,3 +555,58 @@ fn graft_draft_from_a_template_with_vars() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("there: status"));
 }
+
+/// Files as spreadsheets and editors save them: a BOM, bare CR, mixed
+/// CRLF and LF, Excel's semicolon CSV with a quoted field over two lines;
+/// JSON lines with a BOM and CRLF. Every line makes its draft; a broken
+/// JSON line is named by the file's line, in words.
+#[test]
+fn batch_files_as_people_export_them() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let semicolons = dir.path().join("excel.csv");
+    std::fs::write(
+        &semicolons,
+        "\u{feff}to;subject;body\r\
+         dana@contoso.com;Bare CR;one\r\n\
+         lee@contoso.com;Mixed;\"two\r\nlines; with a semicolon\"\n\
+         megan@contoso.com;\"Plain; LF\";three\n",
+    )
+    .unwrap();
+    let report = batch_ok(&emu, dir.path(), &semicolons);
+    assert_eq!(report.len(), 3, "{report:?}");
+    let msgs = emu.messages();
+    let subjects: Vec<&str> = msgs.iter().filter_map(|m| m["subject"].as_str()).collect();
+    for s in ["Bare CR", "Mixed", "Plain; LF"] {
+        assert!(subjects.contains(&s), "{subjects:?}");
+    }
+    let mixed = msgs.iter().find(|m| m["subject"] == "Mixed").unwrap();
+    assert!(
+        mixed["body"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("lines; with a semicolon"),
+        "{mixed}"
+    );
+
+    let jsonl = dir.path().join("list.jsonl");
+    std::fs::write(
+        &jsonl,
+        "\u{feff}{\"to\":\"ann@contoso.com\",\"subject\":\"BOM\"}\r\n\
+         {\"to\":\"bo@contoso.com\",\"subject\":\"CRLF\"}\r\n",
+    )
+    .unwrap();
+    assert_eq!(batch_ok(&emu, dir.path(), &jsonl).len(), 2);
+
+    let broken = dir.path().join("broken.jsonl");
+    std::fs::write(
+        &broken,
+        "{\"to\":\"ann@contoso.com\",\"subject\":\"fine\"}\n\n{\"to\": \"bo@contoso.com\",\n",
+    )
+    .unwrap();
+    let o = graft(&emu, dir.path(), &["--batch", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 3: not a JSON object"), "{err}");
+    assert!(!err.contains("at line 1"), "parser positions: {err}");
+}

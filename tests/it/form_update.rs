@@ -1397,3 +1397,49 @@ fn the_misspelled_words_check_holds_a_save_once_when_turned_on() {
         "off by default"
     );
 }
+
+/// One-line inputs are bounded with a message: a 200 KB paste into the
+/// Subject keeps 1,000 characters, typing past the end says so, and F8's
+/// search keeps 2,000 (it asked Graph with the whole paste and failed).
+#[test]
+fn one_line_inputs_are_bounded_and_say_so() {
+    let mut m = model();
+    for _ in 0..3 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    assert_eq!(m.form.focus, Field::Subject);
+    update(&mut m, Msg::Paste("s".repeat(200_000)));
+    assert_eq!(m.text(Field::Subject).chars().count(), 1_000);
+    let said = |m: &graft::tui::app::Model| {
+        m.status
+            .iter()
+            .any(|e| matches!(e, StatusEntry::Info(t) if t.contains("at most 1000 characters")))
+    };
+    assert!(said(&m));
+    m.status.clear();
+    type_text(&mut m, "x");
+    assert_eq!(m.text(Field::Subject).chars().count(), 1_000);
+    assert!(said(&m));
+    // To holds a long list, still bounded.
+    update(&mut m, key(KeyCode::BackTab));
+    update(&mut m, key(KeyCode::BackTab));
+    update(&mut m, key(KeyCode::BackTab));
+    assert_eq!(m.form.focus, Field::To);
+    update(&mut m, Msg::Paste("a@b.c, ".repeat(30_000)));
+    assert!(m.text(Field::To).chars().count() <= 100_000);
+
+    update(&mut m, key(KeyCode::F(8)));
+    let Some(Dialog::Mail(_)) = &m.dialog else {
+        panic!("F8 opens the mail list: {:?}", m.dialog)
+    };
+    update(&mut m, Msg::Paste("q".repeat(100_000)));
+    let Some(Dialog::Mail(d)) = &m.dialog else {
+        panic!()
+    };
+    assert_eq!(d.search.text().len(), graft::core::line::LineEdit::MAX);
+    assert!(
+        d.message.as_deref().is_some_and(|t| t.contains("at most")),
+        "{:?}",
+        d.message
+    );
+}

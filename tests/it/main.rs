@@ -20,6 +20,7 @@ mod graph_client;
 mod hardening;
 mod history;
 mod layers;
+mod only_yours;
 mod promises;
 mod property;
 mod readme;

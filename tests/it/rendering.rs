@@ -612,3 +612,76 @@ fn the_template_picker_says_where_templates_go_when_there_are_none() {
         assert!(text.contains(part), "lacks {part}:\n{}", rows.join("\n"));
     }
 }
+
+/// A body line longer than the widget wraps cheaply is drawn around the
+/// cursor: what is typed shows at the cursor, the line's start shows after
+/// Home, and a wide character keeps the cursor after it.
+#[test]
+fn a_megabyte_line_is_drawn_around_the_cursor() {
+    let mut m = model();
+    m.form.focus = Field::Body;
+    let line: String = (0..40_000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    update(
+        &mut m,
+        graft::tui::app::Msg::Paste(format!("first\n{line}")),
+    );
+    type_text(&mut m, "XYZ漢");
+    let (rows, cursor) = draw(&m, 100, 30);
+    let cursor = cursor.expect("cursor shown");
+    let row = &rows[cursor.y as usize];
+    let text = row.trim_end_matches(['┃', ' ']);
+    assert!(text.ends_with("XYZ漢"), "{row:?}");
+    let width = unicode_width::UnicodeWidthStr::width(text);
+    assert_eq!(cursor.x as usize, width, "{row:?} cursor {cursor:?}");
+    // The row holding the end is one of a fixed wrap: the pasted text fills
+    // the rows above it to the pane's width.
+    let above = &rows[cursor.y as usize - 1];
+    assert_eq!(
+        above.chars().filter(char::is_ascii_lowercase).count(),
+        98,
+        "{above:?}"
+    );
+    update(&mut m, key(KeyCode::Home));
+    let (rows, cursor) = draw(&m, 100, 30);
+    let cursor = cursor.unwrap();
+    let row = &rows[cursor.y as usize];
+    assert!(row.starts_with("┃abcdefgh"), "{row:?}");
+    // Back to a short line: the widget wraps again and the first line shows.
+    update(&mut m, key(KeyCode::Up));
+    let (rows, _) = draw(&m, 100, 30);
+    assert!(rows.iter().any(|r| r.starts_with("┃first")), "{rows:#?}");
+}
+
+/// A template file's name and subject never control the terminal: a bidi
+/// override (it would turn the rest of the row around) shows as a
+/// placeholder in the Alt-T list.
+#[test]
+fn a_bidi_override_in_a_template_shows_as_a_placeholder() {
+    use graft::core::content::BodyFormat;
+    use graft::core::template::Template;
+    let mut m = model();
+    update(&mut m, alt('t'));
+    let t = Template::parse(
+        "invoice\u{202e}fdp.exe",
+        "Subject: Pay \u{2066}now\u{2069}\n\nHi {{name}}",
+        BodyFormat::Text,
+    )
+    .unwrap();
+    update(
+        &mut m,
+        graft::tui::app::Msg::Templates {
+            result: Ok(vec![t]),
+            today: "2026-12-02".into(),
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| view(&m, f)).unwrap();
+    let buf = term.backend().buffer();
+    let all: String = buf.content().iter().map(|c| c.symbol()).collect();
+    for c in ['\u{202e}', '\u{2066}', '\u{2069}'] {
+        assert!(!all.contains(c), "{c:?} reached the screen");
+    }
+    assert!(all.contains("invoice\u{fffd}fdp.exe"), "{all}");
+}

@@ -496,6 +496,8 @@ pub struct Form {
     pub pasted: Vec<String>,
     /// Pictures that could not be read when listed (said once).
     pub picture_errors: Vec<(String, String)>,
+    /// The body wraps by character (it has a very long line).
+    pub body_long: bool,
 }
 
 /// The whole body as it was before one step the widget's undo cannot take back.
@@ -527,6 +529,7 @@ impl Form {
             not_mine: Vec::new(),
             pasted: Vec::new(),
             picture_errors: Vec::new(),
+            body_long: false,
         }
     }
 
@@ -922,6 +925,41 @@ impl Model {
         }
     }
 
+    /// Past this many bytes on one line, the body is not wrapped by the text
+    /// widget: it wraps its whole text on every edit, tens of milliseconds
+    /// per key along a megabyte line. The view draws the rows around the
+    /// cursor instead (wrapped by character).
+    pub const LONG_LINE: usize = 16 * 1024;
+
+    /// The body's wrapping for what it holds now: by word, or none in the
+    /// widget while a line is longer than [`Model::LONG_LINE`] (the cursor's
+    /// line is checked on each edit; every line when typing pauses).
+    pub fn fit_body_wrap(&mut self) {
+        let ta = &self.form.fields[Field::Body.index()];
+        let row = ta.cursor().0;
+        let long = ta
+            .lines()
+            .get(row)
+            .is_some_and(|l| l.len() > Self::LONG_LINE);
+        let want = if long || (self.form.body_long && self.body_has_long_line()) {
+            WrapMode::None
+        } else {
+            WrapMode::WordOrGlyph
+        };
+        self.form.body_long = want == WrapMode::None;
+        let ta = &mut self.form.fields[Field::Body.index()];
+        if ta.wrap_mode() != want {
+            ta.set_wrap_mode(want);
+        }
+    }
+
+    fn body_has_long_line(&self) -> bool {
+        self.field(Field::Body)
+            .lines()
+            .iter()
+            .any(|l| l.len() > Self::LONG_LINE)
+    }
+
     /// Fills the form with text (a mailto: URL, prefill flags). Unsaved until saved.
     pub fn fill(&mut self, f: &Fields) {
         for (field, text) in by_field(f) {
@@ -1073,6 +1111,7 @@ impl Model {
     pub fn set_text(&mut self, f: Field, text: &str) {
         if f == Field::Body {
             self.set_body(text);
+            self.fit_body_wrap();
             self.count_body();
         } else {
             let mut ta = new_field(f);

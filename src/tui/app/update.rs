@@ -536,7 +536,16 @@ fn on_typed(model: &mut Model, text: &str) -> Outcome {
         model.form.before_paste = None;
         model.body_insert(text);
     } else {
-        model.field_mut(focus).insert_str(text);
+        let max = field_max(focus).unwrap_or(usize::MAX);
+        let room = max.saturating_sub(model.text(focus).chars().count());
+        let fit: String = text.chars().take(room).collect();
+        if fit.len() < text.len() {
+            model.status.push(StatusEntry::Info(format!(
+                "{} holds at most {max} characters.",
+                focus.label()
+            )));
+        }
+        model.field_mut(focus).insert_str(&fit);
     }
     edited(model, focus)
 }
@@ -749,6 +758,9 @@ fn clear(model: &mut Model) -> Outcome {
 
 fn edited(model: &mut Model, field: Field) -> Outcome {
     model.form.edited();
+    if field == Field::Body {
+        model.fit_body_wrap();
+    }
     if field.is_recipients() {
         model.form.errors[field.index()] = None;
     }
@@ -775,6 +787,16 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
         || (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m'));
     if focus.is_single_line() && newline {
         return move_focus(model, focus.next());
+    }
+    if plain_char(&key).is_some()
+        && let Some(max) = field_max(focus)
+        && model.text(focus).chars().count() >= max
+    {
+        model.status.push(StatusEntry::Info(format!(
+            "{} holds at most {max} characters.",
+            focus.label()
+        )));
+        return Outcome::redraw();
     }
     if focus == Field::Body {
         // Undo right after a large paste takes the paste back whole.
@@ -818,6 +840,17 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
     }
 }
 
+/// The most a one-line field holds: a subject is one line a person reads
+/// (Outlook itself keeps 255 characters), a recipient list up to Graph's
+/// 500 recipients. The body is not bounded here (4 MB is said at the save).
+pub fn field_max(field: Field) -> Option<usize> {
+    match field {
+        Field::Subject => Some(1_000),
+        Field::To | Field::Cc | Field::Bcc => Some(100_000),
+        Field::Body => None,
+    }
+}
+
 /// Turns pasted text into what the focused field can hold.
 pub fn paste_for(field: Field, text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
@@ -856,9 +889,19 @@ fn on_paste(model: &mut Model, text: &str) -> Outcome {
         return Outcome::none();
     }
     let focus = model.form.focus;
-    let clean = paste_for(focus, text);
+    let mut clean = paste_for(focus, text);
     if clean.is_empty() {
         return Outcome::none();
+    }
+    if let Some(max) = field_max(focus) {
+        let room = max.saturating_sub(model.text(focus).chars().count());
+        if clean.chars().count() > room {
+            clean = clean.chars().take(room).collect();
+            model.status.push(StatusEntry::Info(format!(
+                "{} holds at most {max} characters: the rest of the paste was left out.",
+                focus.label()
+            )));
+        }
     }
     if focus == Field::Body {
         model.form.before_paste = None;

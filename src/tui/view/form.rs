@@ -293,6 +293,15 @@ pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Positi
         frame.render_widget(Paragraph::new(fold), foot);
     }
     let ta = model.field(f);
+    let on_long_line = || {
+        let row = ta.cursor().0;
+        ta.lines()
+            .get(row)
+            .is_some_and(|l| l.len() > Model::LONG_LINE)
+    };
+    if model.form.body_long && on_long_line() {
+        return draw_long_body(ta, frame, inner).filter(|_| focused && model.dialog.is_none());
+    }
     frame.render_widget(ta, inner);
     if !model.spell.body.is_empty() && !ta.is_empty() {
         let first = model.form.body_outside.before.len();
@@ -478,6 +487,67 @@ fn draw_around_cursor(line: &str, col: usize, frame: &mut Canvas, area: Rect) ->
     let shown = visible_prefix(&line[start..], area.width);
     frame.render_widget(Paragraph::new(shown), area);
     Position::new(area.x + used as u16, area.y)
+}
+
+/// A body holding a line longer than [`Model::LONG_LINE`]: the text widget
+/// does not wrap it (that would cost each key a pass over the line), so the
+/// rows are drawn here, wrapped by character, a pane's worth around the
+/// cursor. The rows are counted from a fixed point before the cursor (a
+/// whole number of ASCII pages back), so they stay put while typing. Only
+/// the cursor's line shows while it is a long one.
+fn draw_long_body(ta: &TextArea<'_>, frame: &mut Canvas, area: Rect) -> Option<Position> {
+    use unicode_width::UnicodeWidthChar;
+    let ratatui_textarea::DataCursor(row, col) = ta.cursor();
+    let line = ta.lines().get(row).map(String::as_str).unwrap_or("");
+    let (w, h) = (area.width as usize, area.height as usize);
+    if w < 2 || h == 0 {
+        return None;
+    }
+    // Wrap from a fixed anchor: a whole number of pages of characters back.
+    let page = w * h;
+    let anchor = col - col % (page * (4096 / page).max(1));
+    let from = line
+        .char_indices()
+        .nth(anchor)
+        .map_or(line.len(), |(b, _)| b);
+    let mut starts = Vec::new(); // the byte each row starts at
+    let (mut start, mut used) = (from, 0usize);
+    let mut cursor = None; // (row, column)
+    for (k, (b, c)) in line[from..].char_indices().enumerate() {
+        let cw = c.width().unwrap_or(1);
+        if used + cw > w && used > 0 {
+            starts.push(start);
+            (start, used) = (from + b, 0);
+            if cursor.is_some_and(|(r, _)| starts.len() >= r + h) {
+                break;
+            }
+        }
+        if anchor + k == col {
+            cursor = Some((starts.len(), used));
+        }
+        used += cw;
+    }
+    let cursor = cursor.unwrap_or_else(|| {
+        // At the line's end.
+        if used >= w {
+            starts.push(start);
+            (start, used) = (line.len(), 0);
+        }
+        (starts.len(), used)
+    });
+    starts.push(start);
+    // Pages of `h` rows: the one holding the cursor.
+    let top = cursor.0 - cursor.0 % h;
+    for (i, &s) in starts.iter().enumerate().skip(top).take(h) {
+        let end = starts.get(i + 1).copied().unwrap_or(line.len());
+        let text = crate::util::sanitize::clean(visible_prefix(&line[s..end], area.width), false);
+        let at = Rect::new(area.x, area.y + (i - top) as u16, area.width, 1);
+        frame.render_widget(Paragraph::new(text), at);
+    }
+    Some(Position::new(
+        area.x + cursor.1.min(w - 1) as u16,
+        area.y + (cursor.0 - top) as u16,
+    ))
 }
 
 fn visible_prefix(line: &str, width: u16) -> &str {

@@ -218,10 +218,22 @@ pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
     let Some(d) = dialog(model) else {
         return Outcome::none();
     };
-    let line = text.lines().next().unwrap_or("").trim().to_string();
-    match d.reading.as_mut().and_then(|r| r.forward_to.as_mut()) {
-        Some(to) => to.insert(&line),
-        None => d.search.insert(&line),
+    let line = crate::util::sanitize::line(text.lines().next().unwrap_or("").trim());
+    let cut = match d.reading.as_mut().and_then(|r| r.forward_to.as_mut()) {
+        Some(to) => {
+            to.insert(&line);
+            to.was_cut()
+        }
+        None => {
+            d.search.insert(&line);
+            d.search.was_cut()
+        }
+    };
+    if cut {
+        d.message = Some(format!(
+            "This line holds at most {} characters: the rest of the paste was left out.",
+            LineEdit::MAX
+        ));
     }
     d.seq = seq;
     Outcome::redraw().with(vec![Effect::Timer {

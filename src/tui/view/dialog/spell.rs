@@ -11,7 +11,10 @@ use ratatui::widgets::ListItem;
 pub(super) fn draw(model: &Model, d: &SpellDialog, frame: &mut Canvas, area: Rect) {
     let p = model.session.palette();
     let head = vec![Line::from(vec![
-        Span::styled(format!("“{}”", d.miss.word), p.error()),
+        Span::styled(
+            format!("“{}”", crate::util::sanitize::line(&d.miss.word)),
+            p.error(),
+        ),
         Span::styled(
             format!(
                 " is not in {}",
@@ -25,7 +28,8 @@ pub(super) fn draw(model: &Model, d: &SpellDialog, frame: &mut Canvas, area: Rec
     } else {
         d.suggestions
             .iter()
-            .map(|s| ListItem::new(Line::raw(s.clone())))
+            // A dictionary's words never control the terminal.
+            .map(|s| ListItem::new(Line::raw(crate::util::sanitize::line(s))))
             .collect()
     };
     let tail = vec![Line::raw(""), hint_line(model, Context::Spell, |_| true)];

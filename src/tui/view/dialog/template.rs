@@ -18,7 +18,11 @@ pub(super) fn draw(
         let t = &d.list[d.selected];
         let text = crate::util::sanitize::line(input.text());
         let lines = vec![
-            Line::from(format!(" “{}” needs a value for {{{{{name}}}}}:", t.name)),
+            Line::from(format!(
+                " “{}” needs a value for {{{{{}}}}}:",
+                crate::util::sanitize::line(&t.name),
+                crate::util::sanitize::line(name)
+            )),
             Line::from(vec![
                 Span::styled(" Value: ", key(model.session.palette())),
                 Span::raw(text.clone()),
@@ -62,10 +66,13 @@ pub(super) fn draw(
         d.list
             .iter()
             .map(|t| {
-                let needs = t.needs();
-                let mut spans = vec![Span::raw(t.name.clone())];
+                // A file's text never controls the terminal: bidi
+                // overrides and controls show as placeholders.
+                let clean = crate::util::sanitize::line;
+                let needs: Vec<String> = t.needs().iter().map(|n| clean(n)).collect();
+                let mut spans = vec![Span::raw(clean(&t.name))];
                 if !t.subject.is_empty() {
-                    spans.push(Span::styled(format!("  {}", t.subject), dim()));
+                    spans.push(Span::styled(format!("  {}", clean(&t.subject)), dim()));
                 }
                 if !needs.is_empty() {
                     spans.push(Span::styled(
