@@ -298,6 +298,17 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
         if !rec.attachments.is_empty() {
             v["attachments"] = serde_json::Value::Array(atts);
         }
+        // The local files that went inline, by the path the body named:
+        // what left this machine as pictures.
+        let pictures: Vec<_> = rec
+            .attachments
+            .iter()
+            .filter(|f| f.inline && f.server_id.is_some())
+            .map(|f| serde_json::json!({"path": f.path, "name": f.name, "size": f.size}))
+            .collect();
+        if !pictures.is_empty() {
+            v["pictures"] = serde_json::Value::Array(pictures);
+        }
         let _ = writeln!(out, "{v}");
     } else {
         let _ = writeln!(

@@ -7,6 +7,11 @@
 /// sees, and the user sees that something was there.
 pub const PLACEHOLDER: char = '\u{fffd}';
 
+/// A bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Removes C0/C1 control characters and escape sequences from `s`, keeping tabs
 /// and newlines only when `keep_newlines` is set. Bidi overrides and
 /// isolates (U+202A–U+202E, U+2066–U+2069) show as [`PLACEHOLDER`], so a
@@ -21,7 +26,7 @@ pub fn clean(s: &str, keep_newlines: bool) -> String {
             '\t' => out.push(if keep_newlines { '\t' } else { ' ' }),
             '\n' | '\r' => out.push(' '),
             c if c.is_control() => {}
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.push(PLACEHOLDER),
+            c if is_bidi_control(c) => out.push(PLACEHOLDER),
             // Line and paragraph separators: a line break where one is kept.
             '\u{2028}' | '\u{2029}' => out.push(if keep_newlines { '\n' } else { ' ' }),
             c => out.push(c),

@@ -230,6 +230,10 @@ pub fn on_suggested(
     if model.dialog.is_some() {
         return Outcome::none();
     }
+    // A dictionary is a file from elsewhere: what it suggests goes into the
+    // body as a word, so anything that could be markup (a picture, a link,
+    // a tag) is not offered.
+    let suggestions = suggestions.into_iter().filter(|w| is_word(w)).collect();
     model.dialog = Some(Dialog::Spell(Box::new(SpellDialog {
         field,
         miss,
@@ -237,6 +241,20 @@ pub fn on_suggested(
         selected: 0,
     })));
     Outcome::redraw()
+}
+
+/// Letters, digits and what joins them in words (apostrophes, hyphens,
+/// dots, spaces), in any script: never markup in Markdown or HTML, whose
+/// markup is all ASCII punctuation.
+pub fn is_word(w: &str) -> bool {
+    !w.trim().is_empty()
+        && w.chars().all(|c| {
+            if c.is_ascii() {
+                c.is_ascii_alphanumeric() || matches!(c, '\'' | '-' | '.' | ' ')
+            } else {
+                !c.is_control() && !crate::util::sanitize::is_bidi_control(c)
+            }
+        })
 }
 
 /// Replaces the word with `with`, through the text widget; in the body the
@@ -286,4 +304,19 @@ pub fn on_learned(model: &mut Model, result: Result<String, String>) -> Outcome 
         ))),
     }
     Outcome::redraw()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_word;
+
+    #[test]
+    fn only_words_are_offered() {
+        for w in ["colour", "don't", "re-enter", "e.g.", "Straße", "naïve", "日本語", "कि", "ice cream"] {
+            assert!(is_word(w), "{w}");
+        }
+        for w in ["![x](~/.ssh/id_rsa)", "<img src=a>", "a&amp;", "[link]", "*bold*", "x\u{202e}y", " ", "a|b"] {
+            assert!(!is_word(w), "{w}");
+        }
+    }
 }
