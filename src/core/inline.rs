@@ -166,6 +166,31 @@ pub fn html_with_cids_skipping(html: &str, skip: &[String]) -> String {
     out
 }
 
+/// The destination written at `at` (after `](` or `]:`): whitespace
+/// skipped, then `<…>` whole or a run up to whitespace or the closing
+/// parenthesis (balanced ones inside are part of it).
+fn destination_at(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let rest = &text[at..];
+    let skip = rest.len() - rest.trim_start().len();
+    let start = at + skip;
+    let rest = &text[start..];
+    if rest.starts_with('<') {
+        let end = rest.find('>')?;
+        return Some(start..start + end + 1);
+    }
+    let mut depth = 0usize;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return Some(start..start + i),
+            ')' => depth -= 1,
+            c if c.is_whitespace() => return Some(start..start + i),
+            _ => {}
+        }
+    }
+    Some(start..text.len())
+}
+
 /// `text` with its relative local pictures made absolute against `base`
 /// (a signature file's pictures are beside it, wherever graft runs).
 pub fn with_base(text: &str, format: super::content::BodyFormat, base: &std::path::Path) -> String {
@@ -186,17 +211,58 @@ pub fn with_base(text: &str, format: super::content::BodyFormat, base: &std::pat
             }
         }
         BodyFormat::Markdown => {
-            use pulldown_cmark::{Event, Parser, Tag};
-            for (ev, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
-                if let Event::Start(Tag::Image { dest_url, .. }) = ev
-                    && let Some(a) = absolute(&dest_url)
-                    && let Some(open) = text[range.clone()].rfind(&format!("({dest_url}"))
-                {
-                    let start = range.start + open + 1;
-                    let end = start + dest_url.len();
-                    spans.push((start..end, format!("<{a}>")));
+            use pulldown_cmark::{Event, LinkType, Parser, Tag};
+            let parser = Parser::new_ext(text, markdown_options());
+            // Definitions (`[logo]: logo.png`) an image names by reference.
+            let defs: Vec<(String, std::ops::Range<usize>)> = parser
+                .reference_definitions()
+                .iter()
+                .map(|(label, d)| (label.to_string(), d.span.clone()))
+                .collect();
+            let mut used = std::collections::HashSet::new();
+            for (ev, range) in parser.into_offset_iter() {
+                let Event::Start(Tag::Image {
+                    dest_url,
+                    link_type,
+                    id,
+                    ..
+                }) = ev
+                else {
+                    continue;
+                };
+                let Some(a) = absolute(&dest_url) else {
+                    continue;
+                };
+                // Where the destination is written: in the image's own
+                // `(…)`, or in the definition it names.
+                let at = match link_type {
+                    LinkType::Inline => match text[range.clone()].rfind("](") {
+                        Some(i) => range.start + i + 2,
+                        None => continue,
+                    },
+                    LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
+                        let label = if id.is_empty() { &dest_url } else { &id };
+                        let Some((_, span)) = defs
+                            .iter()
+                            .find(|(l, _)| l.to_lowercase() == label.to_lowercase())
+                        else {
+                            continue;
+                        };
+                        if !used.insert(span.start) {
+                            continue;
+                        }
+                        match text[span.clone()].find("]:") {
+                            Some(i) => span.start + i + 2,
+                            None => continue,
+                        }
+                    }
+                    _ => continue,
+                };
+                if let Some(dest) = destination_at(text, at) {
+                    spans.push((dest, format!("<{a}>")));
                 }
             }
+            spans.sort_by_key(|(r, _)| r.start);
         }
         BodyFormat::Text => {}
     }
@@ -339,6 +405,23 @@ mod tests {
         assert_eq!(
             with_base("<img src=\"img/l.png\">", BodyFormat::Html, base),
             "<img src=\"/home/dana/.config/graft/img/l.png\">"
+        );
+        // In angle brackets (a space in the name), with a title, and by
+        // reference: each looked up beside the signature.
+        assert_eq!(
+            with_base(
+                "![a](<my logo.png>) ![b](b.png \"B\") ![c][pic] ![pic]\n\n[pic]: <c d.png>\n",
+                BodyFormat::Markdown,
+                base
+            ),
+            "![a](</home/dana/.config/graft/my logo.png>) \
+             ![b](</home/dana/.config/graft/b.png> \"B\") ![c][pic] ![pic]\n\n\
+             [pic]: </home/dana/.config/graft/c d.png>\n"
+        );
+        let out = with_base("![c][P]\n\n[p]: c.png\n", BodyFormat::Markdown, base);
+        assert_eq!(
+            local_images(&out, BodyFormat::Markdown),
+            ["/home/dana/.config/graft/c.png"]
         );
     }
 

@@ -433,7 +433,10 @@ fn pictures_in_the_body_arrive_inline_byte_for_byte() {
     // --json names each picture that left, by its path and size.
     let pictures = v["pictures"].as_array().expect("pictures listed");
     assert_eq!(pictures.len(), 2, "{v}");
-    assert!(pictures.iter().any(|p| p["path"].as_str() == logo.to_str()), "{v}");
+    assert!(
+        pictures.iter().any(|p| p["path"].as_str() == logo.to_str()),
+        "{v}"
+    );
     let m = emu.message(id).unwrap();
     let html = m["body"]["content"].as_str().unwrap();
     let listed = emu.attachment_list(id);

@@ -312,10 +312,29 @@ mod tests {
 
     #[test]
     fn only_words_are_offered() {
-        for w in ["colour", "don't", "re-enter", "e.g.", "Straße", "naïve", "日本語", "कि", "ice cream"] {
+        for w in [
+            "colour",
+            "don't",
+            "re-enter",
+            "e.g.",
+            "Straße",
+            "naïve",
+            "日本語",
+            "कि",
+            "ice cream",
+        ] {
             assert!(is_word(w), "{w}");
         }
-        for w in ["![x](~/.ssh/id_rsa)", "<img src=a>", "a&amp;", "[link]", "*bold*", "x\u{202e}y", " ", "a|b"] {
+        for w in [
+            "![x](~/.ssh/id_rsa)",
+            "<img src=a>",
+            "a&amp;",
+            "[link]",
+            "*bold*",
+            "x\u{202e}y",
+            " ",
+            "a|b",
+        ] {
             assert!(!is_word(w), "{w}");
         }
     }
