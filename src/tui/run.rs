@@ -119,7 +119,7 @@ where
         // A save just went out: a fast server answers before a "saving…" frame
         // would be worth drawing, so wait a moment for it (one frame, not two).
         let mut save_grace: Option<tokio::time::Instant> = None;
-        // Bookkeeping files (address book, history) are written after the frame,
+        // Bookkeeping files (address book, history, what graft wrote) are written after the frame,
         // so their work never competes with showing the answer.
         let mut later: Vec<Effect> = Vec::new();
         loop {
@@ -139,7 +139,9 @@ where
                             save_grace = Some(tokio::time::Instant::now() + SAVE_GRACE);
                             runner.run(effect);
                         }
-                        Effect::RememberAddresses(_) | Effect::SaveHistory(_) => later.push(effect),
+                        Effect::RememberAddresses(_)
+                        | Effect::SaveHistory(_)
+                        | Effect::KeepSource { .. } => later.push(effect),
                         other => runner.run(other),
                     }
                 }
