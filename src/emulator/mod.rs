@@ -568,6 +568,26 @@ impl Emulator {
         true
     }
 
+    /// Removes the attachment named `name` as Outlook does when someone
+    /// clicks its ✕ in the draft (a new change key, as every write gives).
+    /// `false` if there is no such message or attachment.
+    pub fn remove_attachment_as_outlook(&self, id: &str, name: &str) -> bool {
+        let mut mb = self.shared.lock();
+        let Some(key) = mb.resolve(id) else {
+            return false;
+        };
+        let Some(m) = mb.messages.get_mut(&key) else {
+            return false;
+        };
+        let before = m.attachments.len();
+        m.attachments.retain(|a| a.name != name);
+        if m.attachments.len() == before {
+            return false;
+        }
+        messages::new_version(&mut m.props);
+        true
+    }
+
     /// Outlook adds a paragraph at the end of the draft's text (before an
     /// answer's quote and the signature, where Outlook puts the caret).
     pub fn outlook_adds_paragraph(&self, id: &str, text: &str) -> bool {

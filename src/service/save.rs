@@ -881,7 +881,20 @@ pub fn too_large_with(content: &DraftContent, quote_len: usize) -> Option<String
 /// Applies what a save did to the record that describes the draft: its
 /// place on the server, what the server holds, an answer's quote, the
 /// files now there. `content` is what the save sent.
+/// Files on `list` that Outlook removed, found by a merge that went
+/// through: they are off graft's list too (removed on one side, untouched
+/// on the other), never sent again.
+pub fn removed_in_outlook(out: &SaveOutcome, list: &[AttachedFile]) -> Vec<usize> {
+    match (&out.result, &out.merge) {
+        (Ok(_), Some(m)) => crate::core::merge::removed_there(list, &m.theirs.attachments),
+        _ => Vec::new(),
+    }
+}
+
 pub fn apply(rec: &mut JournalRecord, content: &DraftContent, out: &SaveOutcome) {
+    for i in removed_in_outlook(out, &rec.attachments).into_iter().rev() {
+        rec.attachments.remove(i);
+    }
     if let Some(made) = &out.made {
         rec.server_id = Some(made.saved.id.clone());
         rec.web_link = Some(made.saved.web_link.clone());

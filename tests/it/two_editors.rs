@@ -565,3 +565,57 @@ fn graft_drafts_remote_marks_drafts_changed_in_outlook() {
     emu.outlook_adds_paragraph(&id, "Edited in Outlook.");
     assert_eq!(rows(&emu)[0]["state"], "changed");
 }
+
+/// A file removed in Outlook stays removed: graft, whose list still had
+/// it, changes the body and saves; the merge takes the file off graft's
+/// list (and says so), nothing is uploaded again, and a file attached in
+/// graft afterwards goes up beside what Outlook kept.
+#[test]
+fn a_file_removed_in_outlook_is_not_sent_again() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = Arc::new(tempfile::tempdir().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    for n in ["keep.txt", "drop.txt", "later.txt"] {
+        std::fs::write(dir.path().join(n), format!("bytes of {n}")).unwrap();
+    }
+    let mut t = form(&emu, &state, &[]);
+    let attach = |t: &mut Pty, name: &str| {
+        t.send("\x0f"); // Ctrl-O
+        t.wait_text("Attach files");
+        t.send(&format!("{}/{name}", dir.path().display()));
+        t.send("\r");
+        t.wait_text(&format!("{name} "));
+        t.send("\x1b");
+        t.wait_for("the dialog to close", 10, |s| !s.contains("Attach files"));
+    };
+    t.send("kim@contoso.com");
+    attach(&mut t, "keep.txt");
+    attach(&mut t, "drop.txt");
+    t.send(&TAB.repeat(3));
+    t.send("Files");
+    t.send(TAB);
+    t.send("Two files.");
+    t.send(CTRL_S);
+    t.wait_text("2 attached");
+    let id = only_draft(&emu)["id"].as_str().unwrap().to_string();
+    assert!(emu.remove_attachment_as_outlook(&id, "drop.txt"));
+    t.send(" And more.");
+    t.send(CTRL_S);
+    t.wait_for("the removal said", 10, |s| {
+        let s = common::pty::unwrapped(s);
+        s.contains("removed in Outlook, so off") && s.contains("list too: drop.txt.")
+    });
+    let names = |emu: &Emulator| -> Vec<String> {
+        let mut n: Vec<String> = emu.attachments(&id).into_iter().map(|a| a.0).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&emu), ["keep.txt"]);
+    attach(&mut t, "later.txt");
+    t.send(CTRL_S);
+    t.wait_for("the third save", 10, |s| {
+        s.contains("later.txt") && s.contains("200 OK")
+    });
+    assert_eq!(names(&emu), ["keep.txt", "later.txt"]);
+    t.send(CTRL_Q);
+}

@@ -351,6 +351,24 @@ pub fn on_save_done(
                 return super::dialog::conflict::open(model, m.theirs, m.merged, flight.snapshot);
             }
             Ok(_) => {
+                // Files Outlook removed are off the list too.
+                let gone = crate::core::merge::removed_there(
+                    &model.form.files.list,
+                    &m.theirs.attachments,
+                );
+                let names: Vec<String> = gone
+                    .iter()
+                    .rev()
+                    .map(|&i| model.form.files.list.remove(i).name)
+                    .collect();
+                let removed = if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; removed in Outlook, so off this draft's list too: {}",
+                        crate::util::sanitize::line(&names.join(", "))
+                    )
+                };
                 // Merged without a question: the form holds the merge now.
                 let untouched = model.form.generation == flight.generation;
                 if untouched {
@@ -369,7 +387,7 @@ pub fn on_save_done(
                     .map(|l| format!(" (as text it loses {l})"))
                     .unwrap_or_default();
                 merge_note = Some(StatusEntry::Info(format!(
-                    "This draft was changed in Outlook too: both sets of changes are kept{lossy}."
+                    "This draft was changed in Outlook too: both sets of changes are kept{lossy}{removed}."
                 )));
                 if let Some(s) = sent.clone() {
                     flight.snapshot = s;
