@@ -19,7 +19,7 @@
 #[path = "../tests/it/common/pty.rs"]
 mod pty;
 
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use pty::Pty;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -13,7 +13,7 @@
 //! ceiling the rate limit allows, 429s seen, peak RSS, and the same for a
 //! rerun of the finished file.
 
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use std::time::{Duration, Instant};
 
 fn binary() -> std::path::PathBuf {

@@ -10,7 +10,7 @@
 //! the server's own (its time at its socket, from the request's first byte read
 //! to the last write of its answer), and for scale the same pty echo done by `cat`.
 
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::mpsc::{Receiver, channel};
@@ -305,7 +305,7 @@ fn paste(s: &mut Session, text: &str) {
 fn main() {
     // With mail to answer (F8); nothing else reads the Inbox.
     let config = EmulatorConfig::default();
-    let inbox = graft::emulator::seeded_inbox(&config.user_principal_name);
+    let inbox = graft_emulator::seeded_inbox(&config.user_principal_name);
     let emu = Emulator::start(EmulatorConfig { inbox, ..config }).unwrap();
     let mut rows: Vec<(String, String, String)> = Vec::new();
     let mut row =

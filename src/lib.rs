@@ -27,8 +27,8 @@
 //!   `view::dialog`), `tui::run`, the one loop that awaits and draws,
 //!   `tui::effects`, what runs effects, by family, and `tui::start`.
 //!   Neither front end uses the other.
-//! - [`emulator`]: the local Graph server for `--demo` and the tests; it uses
-//!   nothing of graft.
+//! - The local Graph server for `--demo` and the tests is its own crate,
+//!   `graft-emulator` (`emulator/`): it shares no types with the client.
 //!
 //! `docs/architecture.md` walks a key from the terminal to a saved draft.
 
@@ -36,7 +36,6 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod core;
-pub mod emulator;
 pub mod graph;
 pub mod service;
 pub mod store;

@@ -1,13 +1,13 @@
 //! `graft emulator`: the Graph emulator on a port, for trying graft by hand.
 
 use crate::config::Error;
-use crate::emulator::{Emulator, EmulatorConfig};
+use graft_emulator::{Emulator, EmulatorConfig};
 use std::io::Write;
 
 pub fn run_emulator(port: u16, token: String) -> Result<(), Error> {
     let config = EmulatorConfig {
         tokens: vec![token],
-        inbox: crate::emulator::seeded_inbox(&EmulatorConfig::default().user_principal_name),
+        inbox: graft_emulator::seeded_inbox(&EmulatorConfig::default().user_principal_name),
         ..EmulatorConfig::default()
     };
     let emu = Emulator::start_on(config, port)

@@ -162,7 +162,7 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         port: u16,
         /// Bearer token the emulator accepts.
-        #[arg(long, value_name = "TOKEN", default_value = crate::emulator::DEMO_TOKEN)]
+        #[arg(long, value_name = "TOKEN", default_value = graft_emulator::DEMO_TOKEN)]
         accept_token: String,
     },
 }

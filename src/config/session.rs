@@ -8,9 +8,9 @@ use crate::auth::{AccessToken, Credentials};
 use crate::config::args::Cli;
 use crate::config::{self, Error, Settings};
 use crate::core::mailbox::Mailbox;
-use crate::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use crate::graph::GraphClient;
 use crate::store::journal::JournalStore;
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use std::time::Duration;
 
 /// Everything a session needs to talk to Graph.
@@ -100,7 +100,7 @@ pub fn session(cli: &Cli) -> Result<Session, Error> {
     if cli.demo {
         // The demo has mail to answer (F8, `graft reply`).
         let config = EmulatorConfig::default();
-        let inbox = crate::emulator::seeded_inbox(&config.user_principal_name);
+        let inbox = graft_emulator::seeded_inbox(&config.user_principal_name);
         let emu = Emulator::start(EmulatorConfig { inbox, ..config })
             .map_err(|e| Error::service(format!("cannot start the demo emulator: {e}")))?;
         let root = config::graph_url(&emu.graph_url()).map_err(Error::usage)?;

@@ -9,8 +9,8 @@ use common::pty::Pty;
 use graft::core::answer::{AnswerKind, MailSummary, insert_above_quote};
 use graft::core::content::as_html;
 use graft::core::record::JournalRecord;
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction, seeded_inbox};
 use graft::graph::GraphClient;
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction, seeded_inbox};
 use serde_json::{Value, json};
 
 fn with_inbox(config: EmulatorConfig) -> Emulator {

@@ -5,9 +5,9 @@
 use crate::common;
 
 use graft::core::attach::{self, AttachedFile};
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::GraphClient;
 use graft::graph::upload::{attach_pending, detach};
+use graft_emulator::{Emulator, EmulatorConfig, Fault, FaultAction};
 use serde_json::{Value, json};
 use std::process::Output;
 
@@ -156,105 +156,6 @@ async fn small_files_use_the_endpoint_and_can_be_removed() {
     assert!(emu.attachments(&id).is_empty());
     let msg = emu.messages().into_iter().find(|m| m["id"] == id).unwrap();
     assert_eq!(msg["hasAttachments"], json!(false));
-}
-
-#[tokio::test]
-async fn the_emulator_enforces_the_documented_limits() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    let c = client(&emu);
-    let id = new_draft(&c).await;
-    let http = reqwest::Client::new();
-    let base = format!(
-        "{}/me/messages/{}/attachments",
-        emu.graph_url(),
-        urlenc(&id)
-    );
-    let post = |url: String, body: Value| http.post(url).bearer_auth(DEMO_TOKEN).json(&body).send();
-    let code = |v: &Value| v["error"]["code"].as_str().unwrap_or("").to_string();
-    // A session for a small file.
-    let r = post(
-        format!("{base}/createUploadSession"),
-        json!({"AttachmentItem": {"attachmentType": "file", "name": "s.txt", "size": 1000}}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 400);
-    assert_eq!(
-        code(&r.json().await.unwrap()),
-        "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize"
-    );
-    // Over 150 MB.
-    let r = post(
-        format!("{base}/createUploadSession"),
-        json!({"AttachmentItem": {"attachmentType": "file", "name": "x", "size": 200_000_000u64}}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        code(&r.json().await.unwrap()),
-        "ErrorAttachmentSizeTooLarge"
-    );
-    // An unknown property.
-    let r = post(
-        format!("{base}/createUploadSession"),
-        json!({"AttachmentItem": {"attachmentType": "file", "name": "x", "size": 4_000_000, "colour": 1}}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(code(&r.json().await.unwrap()), "RequestBodyRead");
-    // A request over 4 MB.
-    use base64::Engine as _;
-    let big = base64::engine::general_purpose::STANDARD.encode(pattern(3_500_000, 3));
-    let r = post(
-        base.clone(),
-        json!({"@odata.type": "#microsoft.graph.fileAttachment", "name": "big", "contentBytes": big}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 413);
-    // A valid session: an Authorization header and an out-of-order range are refused.
-    let r = post(
-        format!("{base}/createUploadSession"),
-        json!({"AttachmentItem": {"attachmentType": "file", "name": "x.bin", "size": 4_000_000}}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 201);
-    let s: Value = r.json().await.unwrap();
-    assert_eq!(s["nextExpectedRanges"], json!(["0-"]));
-    let url = s["uploadUrl"].as_str().unwrap().to_string();
-    let put = |range: &str, len: usize, auth: bool| {
-        let mut rq = http
-            .put(&url)
-            .header("Content-Range", range)
-            .body(vec![0u8; len]);
-        if auth {
-            rq = rq.bearer_auth(DEMO_TOKEN);
-        }
-        rq.send()
-    };
-    assert_eq!(
-        put("bytes 0-9/4000000", 10, true).await.unwrap().status(),
-        401
-    );
-    assert_eq!(
-        put("bytes 10-19/4000000", 10, false)
-            .await
-            .unwrap()
-            .status(),
-        416
-    );
-    let r = put("bytes 0-9/4000000", 10, false).await.unwrap();
-    assert_eq!(r.status(), 200);
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(v["nextExpectedRanges"], json!(["10"]));
-    assert_eq!(http.delete(&url).send().await.unwrap().status(), 204);
-    assert_eq!(emu.open_upload_sessions(), 0);
-    assert!(emu.attachments(&id).is_empty());
-}
-
-fn urlenc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 fn graft(emu: &Emulator, state: &std::path::Path, args: &[&str]) -> Output {

@@ -5,8 +5,8 @@ use graft::auth::device::{self, Poll};
 use graft::auth::store::TokenStore;
 use graft::auth::{AuthConfig, AuthErrorKind, DEFAULT_CLIENT_ID};
 use graft::core::mailbox::Mailbox;
-use graft::emulator::{DeviceStep, Emulator, EmulatorConfig};
 use graft::graph::{FailureKind, GraphClient};
+use graft_emulator::{DeviceStep, Emulator, EmulatorConfig};
 use serde_json::json;
 use std::time::{Duration, Instant};
 

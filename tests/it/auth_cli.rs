@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use graft::emulator::{Emulator, EmulatorConfig};
+use graft_emulator::{Emulator, EmulatorConfig};
 use std::path::Path;
 use std::process::{Output, Stdio};
 

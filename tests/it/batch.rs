@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault};
 use serde_json::Value;
 use std::process::Output;
 
@@ -153,50 +153,13 @@ fn a_batch_whose_answer_is_lost_is_looked_up_not_repeated() {
     std::fs::write(&file, text).unwrap();
     // The create batch is applied but its answer is lost.
     emu.inject(
-        Fault::action(graft::emulator::FaultAction::DropAfter)
+        Fault::action(graft_emulator::FaultAction::DropAfter)
             .on("POST")
             .at("$batch"),
     );
     let report = batch_ok(&emu, dir.path(), &file);
     assert_eq!(emu.messages().len(), 5, "no duplicates after a lost answer");
     assert!(report.iter().all(|l| l["status"] == "created"));
-}
-
-#[tokio::test]
-async fn the_emulator_batch_is_strict() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    let http = reqwest::Client::new();
-    let url = format!("{}/$batch", emu.graph_url());
-    let send = |body: Value| http.post(&url).bearer_auth(DEMO_TOKEN).json(&body).send();
-    let get = |id: &str| serde_json::json!({"id": id, "method": "GET", "url": "/me"});
-    let many: Vec<Value> = (0..21).map(|i| get(&i.to_string())).collect();
-    assert_eq!(
-        send(serde_json::json!({"requests": many}))
-            .await
-            .unwrap()
-            .status(),
-        400
-    );
-    let dup = serde_json::json!({"requests": [get("a"), get("A")]});
-    assert_eq!(send(dup).await.unwrap().status(), 400);
-    let no_ct = serde_json::json!({"requests": [{"id": "1", "method": "POST", "url": "/me/messages", "body": {}}]});
-    assert_eq!(send(no_ct).await.unwrap().status(), 400);
-    let chain = serde_json::json!({"requests": [
-        {"id": "1", "method": "GET", "url": "/me/messages/AAMkbad"},
-        {"id": "2", "method": "GET", "url": "/me", "dependsOn": ["1"]}
-    ]});
-    let r: Value = send(chain).await.unwrap().json().await.unwrap();
-    let status = |id: &str| {
-        r["responses"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["id"] == id)
-            .unwrap()["status"]
-            .clone()
-    };
-    assert_eq!(status("1"), 400);
-    assert_eq!(status("2"), 424);
 }
 
 fn write_lines(path: &std::path::Path, n: usize, tag: &str) {

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::{Output, Stdio};

@@ -52,7 +52,7 @@ pub fn graft_cli(graph_url: &str, state: &std::path::Path, args: &[&str]) -> std
     graft_command()
         .args(args)
         .args(["--graph-url", graph_url])
-        .env("GRAFT_ACCESS_TOKEN", graft::emulator::DEMO_TOKEN)
+        .env("GRAFT_ACCESS_TOKEN", graft_emulator::DEMO_TOKEN)
         .env("GRAFT_STATE_DIR", state)
         .env("GRAFT_CONFIG", state.join("none.toml"))
         .env("GRAFT_TOKEN_STORE", "file")
@@ -133,12 +133,12 @@ pub fn timers(out: &Outcome, kind: graft::tui::app::TimerKind) -> Vec<u64> {
 
 /// A Graph client on the emulator with its demo token, for `/me`.
 pub fn emulator_client(
-    emu: &graft::emulator::Emulator,
+    emu: &graft_emulator::Emulator,
     timeout_secs: u64,
 ) -> graft::graph::GraphClient {
     graft::graph::GraphClient::new(
         url::Url::parse(&emu.graph_url()).unwrap(),
-        graft::auth::AccessToken::new(graft::emulator::DEMO_TOKEN),
+        graft::auth::AccessToken::new(graft_emulator::DEMO_TOKEN),
         graft::core::mailbox::Mailbox::default(),
         std::time::Duration::from_secs(timeout_secs),
     )

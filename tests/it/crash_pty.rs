@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::pty::Pty;
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use std::time::{Duration, Instant};
 
 const TAB: &str = "\t";
@@ -219,11 +219,9 @@ fn closing_the_terminal_loses_nothing() {
 /// when SIGTERM arrives; it has exited.
 fn terminated_while_saving(emu: &Emulator, subject: &str) -> Pty {
     emu.inject(
-        graft::emulator::Fault::action(graft::emulator::FaultAction::Delay(Duration::from_secs(
-            30,
-        )))
-        .on("POST")
-        .at("/messages"),
+        graft_emulator::Fault::action(graft_emulator::FaultAction::Delay(Duration::from_secs(30)))
+            .on("POST")
+            .at("/messages"),
     );
     let mut t = start(emu, None);
     t.wait_text("Ready.");

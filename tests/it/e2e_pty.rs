@@ -3,7 +3,7 @@
 use crate::common;
 
 use common::pty::{Pty, unwrapped};
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use serde_json::json;
 use std::time::Duration;
 

@@ -6,10 +6,10 @@ use crate::common;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use graft::auth::AccessToken;
 use graft::core::mailbox::Mailbox;
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use graft::graph::GraphClient;
 use graft::tui::run::{Runner, run_loop};
 use graft::tui::view::screen::Screen;
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
@@ -88,7 +88,7 @@ async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
 
     // A slow answer: "saving…" shows first, then the answer.
     emu.inject(
-        graft::emulator::Fault::action(graft::emulator::FaultAction::Delay(Duration::from_millis(
+        graft_emulator::Fault::action(graft_emulator::FaultAction::Delay(Duration::from_millis(
             300,
         )))
         .on("PATCH"),

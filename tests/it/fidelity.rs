@@ -9,8 +9,8 @@ use common::pty::{Pty, unwrapped};
 use graft::auth::AccessToken;
 use graft::core::attach::AttachedFile;
 use graft::core::mailbox::Mailbox;
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::{Attempt, GraphClient};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -6,9 +6,9 @@ use crate::common;
 
 use common::pty::{Pty, journal_texts, unwrapped};
 use graft::core::record::{Fields, JournalRecord};
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use graft::graph::GraphClient;
 use graft::store::journal::JournalStore;
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -7,10 +7,10 @@ use common::{ctrl, key, model, type_text};
 use crossterm::event::KeyCode;
 use graft::core::content::content_from_message;
 use graft::core::history::HistoryEntry;
-use graft::emulator::{Emulator, EmulatorConfig};
 use graft::graph::upload::RemoteAttachment;
 use graft::tui::app::history::Loaded;
 use graft::tui::app::{Dialog, Effect, Field, Msg, update};
+use graft_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 use std::process::Output;
 

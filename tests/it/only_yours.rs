@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::pty::Pty;
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Received};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Received};
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;

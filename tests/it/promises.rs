@@ -7,7 +7,7 @@
 use crate::common;
 
 use common::pty::{Pty, journal_texts};
-use graft::emulator::{
+use graft_emulator::{
     DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction, Received, seeded_inbox,
 };
 use serde_json::Value;

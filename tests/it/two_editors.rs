@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::pty::{Pty, journal_texts};
-use graft::emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, seeded_inbox};
+use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, seeded_inbox};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Stdio;

@@ -19,6 +19,9 @@ mod identity;
 mod messages;
 mod wire;
 
+#[cfg(test)]
+mod tests;
+
 pub use answers::{Received, seeded_inbox};
 pub use identity::DeviceStep;
 
