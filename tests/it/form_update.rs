@@ -615,7 +615,7 @@ fn recovery_restores_every_field_and_the_server_state() {
 
 #[test]
 fn a_save_that_needs_sign_in_opens_the_dialog_and_resumes_after_it() {
-    use graft::tui::app::model::SignInStage;
+    use graft::tui::app::state::session::SignInStage;
     let mut m = model();
     m.session.can_sign_in = true;
     fill(&mut m);
@@ -789,7 +789,7 @@ fn f3_more_fields_are_edited_saved_and_journaled() {
     assert_eq!(
         m.dialog,
         Some(Dialog::More {
-            row: graft::tui::app::more::Row::ReplyTo
+            row: graft::tui::app::state::dialogs::Row::ReplyTo
         })
     );
     type_text(&mut m, "Replies <replies@contoso.com>");
@@ -839,7 +839,7 @@ fn a_bad_reply_to_blocks_the_save_and_opens_the_panel() {
     assert_eq!(
         m.dialog,
         Some(Dialog::More {
-            row: graft::tui::app::more::Row::ReplyTo
+            row: graft::tui::app::state::dialogs::Row::ReplyTo
         })
     );
     assert!(matches!(m.status.last(), Some(StatusEntry::Invalid(t)) if t.contains("Reply-To")));

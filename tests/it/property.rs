@@ -6,7 +6,7 @@ use crate::common;
 
 use common::{key, model};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use graft::tui::app::update::paste_for;
+use graft::tui::app::state::form::paste_for;
 use graft::tui::app::{Field, Model, Msg, SavedHow, update};
 use graft::tui::view::view;
 use ratatui::Terminal;

@@ -7,29 +7,15 @@
 //! (keeping the screen where it was).
 //! Undo history does not cross a move.
 
-use super::model::{Field, Model, styled_field};
+use super::model::Model;
+use crate::tui::app::state::form::Field;
+use crate::tui::app::state::form::Outside;
+use crate::tui::app::state::form::styled_field;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
-/// Rows assumed for the body before the terminal's size is known.
-pub const DEFAULT_ROWS: usize = 60;
 /// Pastes this large go straight into the whole body.
 const BIG_PASTE: usize = 16 * 1024;
-
-/// The body's lines outside the window.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Outside {
-    /// Lines above the window, in order.
-    pub before: Vec<String>,
-    /// Lines below the window, last line first (so moving lines is cheap).
-    pub after_rev: Vec<String>,
-}
-
-impl Outside {
-    pub fn is_empty(&self) -> bool {
-        self.before.is_empty() && self.after_rev.is_empty()
-    }
-}
 
 fn char_to_byte(s: &str, col: usize) -> usize {
     s.char_indices().nth(col).map(|(i, _)| i).unwrap_or(s.len())
@@ -221,7 +207,7 @@ impl Model {
             row.saturating_sub(page)
         };
         self.body_jump(to, col);
-        super::model::reset_view(&mut self.form.fields[Field::Body.index()]);
+        crate::tui::app::state::form::reset_view(&mut self.form.fields[Field::Body.index()]);
     }
 
     pub fn body_set_rows(&mut self, rows: usize) {
@@ -295,7 +281,7 @@ impl Model {
             return;
         }
         let (row, col) = self.body_cursor();
-        self.form.before_paste = Some(super::model::BodyBefore {
+        self.form.before_paste = Some(crate::tui::app::state::form::BodyBefore {
             text: self.body_text(),
             cursor: (row, col),
             what: "The paste was",

@@ -4,19 +4,14 @@
 //! search (`/me/people?$search=`, debounced, cached, never blocking typing).
 //! ↑/↓ choose, Tab or Enter take one, Esc hides them.
 
-use super::model::{Field, Model};
-use super::update::{Effect, Outcome, TimerKind};
+use super::model::Model;
 use crate::core::address::{Address, format_list};
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::TimerKind;
+use crate::tui::app::state::form::Suggestions;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::time::Duration;
-
-/// Suggestions on screen, and the chosen one.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Suggestions {
-    pub field: Option<Field>,
-    pub items: Vec<Address>,
-    pub selected: usize,
-}
 
 pub const MAX: usize = 5;
 /// Wait this long after the last key before asking Graph.
@@ -144,6 +139,7 @@ pub fn on_people(model: &mut Model, query: String, found: Vec<Address>) -> Outco
     let before = model.completion.suggest.clone();
     let effects = refresh(model);
     Outcome {
+        then: None,
         effects,
         redraw: model.completion.suggest != before,
     }

@@ -7,10 +7,12 @@
 //! server's body or a mailto: link never does (`Form::not_mine`), and a
 //! picture that arrived in a paste is confirmed once before it is sent.
 
-use super::model::{Model, StatusEntry};
-use super::update::{Effect, Outcome};
+use super::model::Model;
 use crate::core::attach::AttachedFile;
 use crate::core::content::DraftContent;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::state::status::StatusEntry;
 
 /// Before a save: pictures that left the body leave the list; new ones are
 /// read first (the save waits for them).
@@ -46,7 +48,7 @@ pub fn before_save(model: &mut Model, content: &DraftContent) -> Option<Outcome>
         });
     if !pasted.is_empty() {
         model.save.quit_after = false;
-        model.dialog = Some(super::model::Dialog::Pictures(pasted));
+        model.dialog = Some(crate::tui::app::state::dialogs::Dialog::Pictures(pasted));
         return Some(Outcome::redraw());
     }
     if plan.check.is_empty() {
@@ -134,7 +136,7 @@ pub fn on_checked(model: &mut Model, found: Vec<Result<AttachedFile, String>>) -
         )));
         return Outcome::redraw();
     }
-    super::save::save(model)
+    Outcome::save()
 }
 
 /// The pasted pictures were answered: sent (`yes`), or left out (the text
@@ -153,5 +155,5 @@ pub fn confirm_pasted(model: &mut Model, list: Vec<String>, yes: bool) -> Outcom
             "The pasted pictures are left out: their text stays, the files are not sent.".into(),
         ));
     }
-    super::save::save(model)
+    Outcome::save()
 }

@@ -4,7 +4,9 @@
 //! is written, or its file removed once the server holds it all.
 
 use super::model::Model;
-use super::update::{Effect, Outcome, TimerKind};
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::TimerKind;
 use std::time::Duration;
 
 /// How soon after an edit the journal is written. Text typed more than this
@@ -95,6 +97,7 @@ pub fn on_tick(model: &mut Model) -> Outcome {
         effects.extend(super::images::list_new(model));
     }
     Outcome {
+        then: None,
         effects,
         // The body's frame shows the new count.
         redraw: model.form.counts != counted,
@@ -107,12 +110,13 @@ pub fn on_done(model: &mut Model, result: Result<(), String>) -> Outcome {
     let was = model.journal.last_error.take();
     match result {
         Ok(()) => Outcome {
+            then: None,
             effects: Vec::new(),
             redraw: was.is_some(),
         },
         Err(e) => {
             if was.is_none() {
-                model.status.push(super::StatusEntry::Info(format!(
+                model.status.push(crate::tui::app::state::status::StatusEntry::Info(format!(
                     "Could not write the local journal ({e}); your text is only on screen until this is fixed."
                 )));
             }

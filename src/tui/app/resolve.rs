@@ -2,10 +2,12 @@
 //! from addresses used before, else through Graph's people search. A name that
 //! matches no one, or several people, is flagged on its field; nothing is sent.
 
-use super::model::{Field, Model, StatusEntry};
-use super::save;
-use super::update::{Effect, Outcome};
+use super::model::Model;
 use crate::core::address::{Address, AddressError, bare_names, format_list, replace_name};
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::state::form::Field;
+use crate::tui::app::state::status::StatusEntry;
 
 const RECIPIENT_FIELDS: [Field; 3] = [Field::To, Field::Cc, Field::Bcc];
 
@@ -186,9 +188,7 @@ pub fn on_resolved(
     }
     model.form.edited();
     if problems.is_empty() {
-        let mut out = save::save(model);
-        out.redraw = true;
-        return out;
+        return Outcome::save();
     }
     model.save.quit_after = false;
     model.status.push(StatusEntry::Invalid(format!(

@@ -1,9 +1,17 @@
 //! Saving: create then update, one request at a time, automatic retries that
 //! respect the service, no duplicate drafts, and the local journal's schedule.
 
-use super::model::{Dialog, InFlight, Model, RetryWait, SaveKind, SavedHow, StatusEntry};
-use super::update::{Effect, Outcome, TimerKind};
+use super::model::Model;
 use crate::graph::{self, FailureKind};
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::TimerKind;
+use crate::tui::app::state::dialogs::{ConflictDialog, Dialog};
+use crate::tui::app::state::save::InFlight;
+use crate::tui::app::state::save::RetryWait;
+use crate::tui::app::state::save::SaveKind;
+use crate::tui::app::state::save::SavedHow;
+use crate::tui::app::state::status::StatusEntry;
 use std::time::Duration;
 
 /// Throttling and service errors are retried this many times, then shown.
@@ -178,6 +186,7 @@ pub fn save(model: &mut Model) -> Outcome {
     }
     effects.push(effect);
     Outcome {
+        then: None,
         effects,
         redraw: true,
     }
@@ -190,7 +199,7 @@ fn held_by_checks(
     content: &crate::core::content::DraftContent,
 ) -> Option<Outcome> {
     // The body's pictures are not what "attached" speaks of.
-    let attached = super::attach::files_only(&model.form.files).count();
+    let attached = super::dialog::attach::files_only(&model.form.files).count();
     let mut warnings = crate::core::checks::check(content, attached, &model.session.checks);
     let live = super::spell::live_words(model);
     warnings.extend(crate::core::checks::spelling(
@@ -203,12 +212,15 @@ fn held_by_checks(
     model.save.checked = Some(model.form.generation);
     model.save.quit_after = false;
     let keys = &model.session.keymap;
-    let save = keys.keys_label(super::Action::Save);
+    let save = keys.keys_label(crate::config::keymap::Action::Save);
     let forgot = warnings
         .iter()
         .any(|w| matches!(w, crate::core::checks::Warning::ForgottenAttachment(_)));
     let attach = if forgot {
-        format!(" ({} attaches)", keys.keys_label(super::Action::Attach))
+        format!(
+            " ({} attaches)",
+            keys.keys_label(crate::config::keymap::Action::Attach)
+        )
     } else {
         String::new()
     };
@@ -239,7 +251,7 @@ fn sendable(model: &mut Model) -> Result<crate::core::content::DraftContent, Out
                 Some((Some(f), _)) => model.form.focus = *f,
                 Some((None, _)) => {
                     model.dialog = Some(Dialog::More {
-                        row: super::more::Row::ReplyTo,
+                        row: crate::tui::app::state::dialogs::Row::ReplyTo,
                     })
                 }
                 None => {}
@@ -348,7 +360,12 @@ pub fn on_save_done(
                     "Not saved: this draft was changed in Outlook too. Both versions are shown."
                         .into(),
                 ));
-                return super::dialog::conflict::open(model, m.theirs, m.merged, flight.snapshot);
+                model.dialog = Some(Dialog::Conflict(Box::new(ConflictDialog::new(
+                    m.theirs,
+                    m.merged,
+                    flight.snapshot,
+                ))));
+                return Outcome::redraw();
             }
             Ok(_) => {
                 // Files Outlook removed are off the list too.
@@ -432,7 +449,7 @@ fn on_saved(
     mut notice: Option<StatusEntry>,
 ) -> Outcome {
     let at_copy = at.clone();
-    super::attach::apply_outcome(model, &flight.files, &files);
+    super::dialog::attach::apply_outcome(model, &flight.files, &files);
     let moved = flight.kind == SaveKind::Update
         && model
             .save
@@ -602,8 +619,12 @@ fn on_failure(
         model.save.give_up();
         model.save.create_uncertain = false;
         model.dialog = Some(match w {
-            Whereabouts::Sent(_) => Dialog::DraftElsewhere(super::model::Elsewhere::Sent),
-            Whereabouts::Deleted(_) => Dialog::DraftElsewhere(super::model::Elsewhere::Deleted),
+            Whereabouts::Sent(_) => {
+                Dialog::DraftElsewhere(crate::tui::app::state::save::Elsewhere::Sent)
+            }
+            Whereabouts::Deleted(_) => {
+                Dialog::DraftElsewhere(crate::tui::app::state::save::Elsewhere::Deleted)
+            }
             _ => Dialog::DraftGone,
         });
         let hint = Some("Your text is kept here and in the local journal.".to_string());
@@ -632,9 +653,11 @@ fn on_failure(
     model.save.queued = false;
     if f.kind == FailureKind::SignInNeeded && model.session.can_sign_in {
         model.save.after_sign_in = true;
-        model.dialog = Some(Dialog::SignIn(super::model::SignInStage::Offer {
-            why: f.message.clone(),
-        }));
+        model.dialog = Some(Dialog::SignIn(
+            crate::tui::app::state::session::SignInStage::Offer {
+                why: f.message.clone(),
+            },
+        ));
     }
     if let Some(out) = schedule_retry(model, &f) {
         return out;

@@ -5,38 +5,14 @@
 //! the next one found) and replaces it; the dialog's learn key adds it to
 //! the personal word list.
 
-use super::model::{Dialog, Field, Model, StatusEntry};
-use super::update::{Effect, Outcome};
+use super::model::Model;
 use crate::core::spell::Miss;
-
-/// What the form knows of spelling.
-#[derive(Clone, Debug, Default)]
-pub struct SpellState {
-    /// The dictionaries are loaded: their names. They load with the first
-    /// check, so until then checks are asked for all the same.
-    pub ready: Option<String>,
-    /// Why spelling is off (said when the spell key is pressed); no checks
-    /// are asked for then.
-    pub off: Option<String>,
-    /// The edit generation last sent to be checked, and the one whose
-    /// result is shown.
-    pub asked: Option<u64>,
-    pub shown: Option<u64>,
-    /// Words found in the Subject and the Body (whole-body lines).
-    pub subject: Vec<Miss>,
-    pub body: Vec<Miss>,
-    /// Bumped with each result, for the view's fingerprint.
-    pub version: u64,
-}
-
-/// The dialog: suggestions for one word.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SpellDialog {
-    pub field: Field,
-    pub miss: Miss,
-    pub suggestions: Vec<String>,
-    pub selected: usize,
-}
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::dialogs::SpellDialog;
+use crate::tui::app::state::form::Field;
+use crate::tui::app::state::status::StatusEntry;
 
 /// What to check, if the text changed since the last check.
 pub fn check_effect(model: &mut Model) -> Option<Effect> {
@@ -76,6 +52,7 @@ pub fn on_ready(model: &mut Model, result: Result<String, String>, say: bool) ->
             }
             model.spell.off = Some(why);
             Outcome {
+                then: None,
                 effects: Vec::new(),
                 redraw: say,
             }
@@ -103,6 +80,7 @@ pub fn on_checked(
         model.spell.version += 1;
     }
     Outcome {
+        then: None,
         effects: Vec::new(),
         redraw: changed,
     }
@@ -265,7 +243,7 @@ pub fn replace(model: &mut Model, field: Field, miss: &Miss, with: &str) -> bool
     }
     // In the body, one step for the undo key right after (the widget's own
     // undo would take the deletion and the insertion back one at a time).
-    let before = (field == Field::Body).then(|| super::model::BodyBefore {
+    let before = (field == Field::Body).then(|| crate::tui::app::state::form::BodyBefore {
         text: model.body_text(),
         cursor: model.body_cursor(),
         what: "The replacement was",

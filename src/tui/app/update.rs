@@ -1,335 +1,57 @@
 //! `update`: the only place the model changes. It never awaits and never touches
 //! a file, socket or terminal; what should happen outside comes back as `Effect`s.
 
-use super::dialog::Routed;
-use super::model::{Dialog, Field, Model, StatusEntry};
+use super::model::Model;
 use super::save;
 use crate::config::keymap::Action;
-use crate::core::record::JournalRecord;
-use crate::graph::SavedMessage;
-use crate::util::sanitize;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Msg;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::msg::Routed;
+use crate::tui::app::msg::TimerKind;
+use crate::tui::app::msg::{Next, Outcome};
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::form::Field;
+use crate::tui::app::state::form::field_max;
+use crate::tui::app::state::form::paste_for;
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use serde_json::Value;
-use std::time::Duration;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TimerKind {
-    /// Time to write the journal (debounced after edits).
-    Journal,
-    /// One second of an automatic retry's countdown.
-    Retry,
-    /// One second of the sign-in code's countdown.
-    SignIn,
-    /// Typing paused: time to ask Graph's people search.
-    People,
-    /// Typing in the F8 search box paused: time to ask `$search`.
-    MailSearch,
-    /// The recovery offer has been on screen long enough for keys to answer it.
-    Arm,
-}
-
-#[derive(Clone, Debug)]
-pub enum Msg {
-    Key(KeyEvent),
-    /// Plain characters typed in a row (a burst the terminal delivered at
-    /// once): the same as a `Key` for each, handled in one go.
-    Typed(String),
-    Paste(String),
-    /// The terminal changed size: the text areas' views start again from the
-    /// top left (see `model::reset_view`), and the screen is redrawn.
-    Resize,
-    /// A save request ended. `at` is the wall-clock time it ended (UTC, HH:MM:SS).
-    SaveDone {
-        req: u64,
-        at: String,
-        /// The result, what the save learnt, and what became of its files.
-        outcome: Box<crate::service::save::SaveOutcome>,
-    },
-    /// A file to attach was checked (exists, readable, within limits) or not.
-    FileChecked(Result<crate::core::attach::AttachedFile, String>),
-    /// Path completions for the attach dialog's input.
-    PathCandidates {
-        input: String,
-        found: Vec<(String, bool)>,
-    },
-    /// An upload of save `req` moved on.
-    UploadProgress {
-        req: u64,
-        name: String,
-        done: u64,
-        total: u64,
-    },
-    /// Who each bare name could be (people search; empty when not found),
-    /// or why the search itself failed.
-    NamesResolved(Vec<(String, Result<Vec<crate::core::address::Address>, String>)>),
-    /// A feature was refused for want of a permission (403, or the token
-    /// lacks its scope): it is turned off, with one line saying why.
-    Refused {
-        feature: crate::auth::Feature,
-        why: String,
-    },
-    /// The scopes a new sign-in carries (`None`: not known): what they
-    /// allow is turned on, as at a signed-in start.
-    Granted(Option<Vec<String>>),
-    /// The mailbox's message size limit (bytes), from MailTips.
-    MailboxLimit(u64),
-    /// A draft chosen in the history came back from Graph (or did not).
-    DraftLoaded {
-        id: String,
-        result: Result<super::history::Loaded, super::history::LoadFailure>,
-    },
-    /// A timer set by `Effect::Timer` fired.
-    Tick {
-        kind: TimerKind,
-        seq: u64,
-    },
-    /// A journal write or removal finished.
-    JournalDone {
-        result: Result<(), String>,
-    },
-    /// A queued draft (from an earlier session, or one this session
-    /// switched away from) was saved in the background, or not.
-    Synced {
-        title: String,
-        result: Result<SavedMessage, String>,
-    },
-    /// A draft saved in the background, for the history (F6).
-    SyncedEntry(crate::core::history::HistoryEntry),
-    /// SIGTERM or SIGHUP: write the journal and leave.
-    Terminate,
-    /// The identity service gave a device code (or refused to).
-    SignInCode(Result<crate::auth::device::DeviceCode, String>),
-    /// Device sign-in finished: the account, or why not.
-    SignedIn(Result<String, String>),
-    /// The external editor returned the new body (or why it did not).
-    EditorDone(Result<String, String>),
-    /// Opening a link in the browser worked (or why not).
-    Opened(Result<(), String>),
-    /// The mailbox's master categories, to offer in the F3 panel.
-    Categories(Vec<String>),
-    /// A page of messages for the F8 list (`more`: a further page), or why not.
-    MailListed {
-        seq: u64,
-        more: bool,
-        result: Result<(Vec<crate::core::answer::MailSummary>, Option<String>), String>,
-    },
-    /// A message to read came back (or did not).
-    MailRead {
-        id: String,
-        /// When it was read (UTC, RFC 3339).
-        at: String,
-        result: Result<Value, String>,
-    },
-    /// The version of the draft on the server, asked for when graft got
-    /// the terminal back.
-    VersionChecked {
-        id: String,
-        result: Result<String, String>,
-    },
-    /// graft has the terminal again (after Ctrl-Z and `fg`).
-    Resumed,
-    /// Where the history's drafts are now: (id, `changed`/`sent`/`deleted`/`gone`).
-    HistoryStates(Vec<(String, String)>),
-    /// A draft graft made was deleted (it is in Deleted Items), or why not.
-    DraftDeleted {
-        id: String,
-        result: Result<(), String>,
-    },
-    /// The dictionaries are loaded (their names), or why not (`say`: the
-    /// profile asked for them, so the status pane says it).
-    SpellReady {
-        result: Result<String, String>,
-        say: bool,
-    },
-    /// The words of this edit generation's Subject and Body that no
-    /// dictionary knows.
-    Spelled {
-        generation: u64,
-        subject: Vec<crate::core::spell::Miss>,
-        body: Vec<crate::core::spell::Miss>,
-    },
-    /// Suggestions for a misspelled word.
-    Suggested {
-        field: Field,
-        miss: crate::core::spell::Miss,
-        suggestions: Vec<String>,
-    },
-    /// The body's new pictures, checked: inline attachments, or what is
-    /// wrong with each.
-    ImagesChecked(Vec<Result<crate::core::attach::AttachedFile, String>>),
-    /// The templates were read (or why not), with today's date.
-    Templates {
-        result: Result<Vec<crate::core::template::Template>, String>,
-        today: String,
-    },
-    /// A word went into the personal word list (or why not).
-    Learned(Result<String, String>),
-    /// People search results for a query (empty on failure: completion just has less).
-    People {
-        query: String,
-        found: Vec<crate::core::address::Address>,
-    },
-}
-
-/// Work for the event loop to do outside `update`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Effect {
-    /// `POST …/messages` with this body. With `lookup_key`, first look for a
-    /// draft an earlier unanswered create made, and update that one instead.
-    Create {
-        req: u64,
-        body: Value,
-        lookup_key: Option<String>,
-        /// Attachments to send (small ones inside the create when they fit).
-        files: crate::core::attach::Files,
-        /// Its client-request-id and try.
-        attempt: crate::graph::Attempt,
-    },
-    /// Have Graph make an answer (or find the one an earlier try made),
-    /// then save the user's part into it and send its files.
-    Answer {
-        req: u64,
-        job: Box<crate::service::save::AnswerJob>,
-        files: crate::core::attach::Files,
-        attempt: crate::graph::Attempt,
-    },
-    /// `PATCH …/messages/{id}` with the changed fields, then the attachment
-    /// work. If the id no longer answers, the draft is followed by `key`.
-    Update {
-        req: u64,
-        id: String,
-        body: Value,
-        files: crate::core::attach::Files,
-        key: String,
-        attempt: crate::graph::Attempt,
-        /// Check first for edits made in Outlook (see `service::save::Guard`).
-        guard: Option<Box<crate::service::save::Guard>>,
-    },
-    /// Check a file for the attachment list.
-    CheckFile(String),
-    /// List path completions for this input.
-    CompletePath(String),
-    /// Look these names up with the people search before saving.
-    ResolveNames(Vec<String>),
-    /// Fetch a draft (and its attachment list) to continue editing it; if
-    /// its id no longer answers, find it by its client key. With `text`, its
-    /// body is asked for as plain text.
-    LoadDraft { id: String, key: String, text: bool },
-    /// Keep the history of saved drafts.
-    SaveHistory(Vec<crate::core::history::HistoryEntry>),
-    /// Send `Msg::Tick { kind, seq }` after this long.
-    Timer {
-        after: Duration,
-        kind: TimerKind,
-        seq: u64,
-    },
-    /// Write this journal record (atomically, off the UI thread).
-    WriteJournal(Box<JournalRecord>),
-    /// Note in the journal, before a create leaves, that it may reach the
-    /// server (so a crash now is followed by a lookup, not a second create).
-    NoteCreate(Box<JournalRecord>),
-    /// Remove this session's journal of this draft key.
-    RemoveJournal(String),
-    /// This session stops keeping this draft's journal (it stays, for recovery).
-    ReleaseJournal(String),
-    /// Remove another session's journal file (recovered here, or deleted by the user).
-    DropJournal(Box<JournalRecord>),
-    /// Save a draft queued in an earlier session.
-    Sync(Box<JournalRecord>),
-    /// Start device-code sign-in; the code and the outcome come back as messages.
-    StartSignIn,
-    /// Stop polling for a sign-in.
-    CancelSignIn,
-    /// Put text on the local clipboard (OSC 52; works through ssh and tmux).
-    Copy(String),
-    /// Open the connection to Graph ahead of the first save (and refresh the token).
-    WarmUp,
-    /// Hand the terminal to `$EDITOR` with this body; the event loop does this itself.
-    OpenEditor(String),
-    /// Stop graft for the shell's job control (Ctrl-Z); the loop hands the
-    /// terminal back, as for the editor.
-    Suspend,
-    /// Open this URL with the system opener, if there is a display.
-    OpenUrl(String),
-    /// Keep these addresses for completion next time.
-    RememberAddresses(Vec<crate::core::address::Address>),
-    /// `GET /me/people?$search=` for this text.
-    SearchPeople(String),
-    /// A page of a folder's messages, or what `$search` finds there.
-    ListMail {
-        seq: u64,
-        folder: String,
-        search: String,
-        /// The next page's link (a further page of the same list).
-        next: Option<String>,
-    },
-    /// A message to read (headers and a text body).
-    ReadMail { id: String },
-    /// Check the spelling of the Subject and Body (as of this generation).
-    Spell {
-        generation: u64,
-        subject: String,
-        body: String,
-        format: crate::core::content::BodyFormat,
-    },
-    /// Suggestions for this word.
-    Suggest {
-        field: Field,
-        miss: crate::core::spell::Miss,
-    },
-    /// Add this word to the personal word list.
-    Learn(String),
-    /// Read the templates.
-    ListTemplates,
-    /// Check the body's new pictures (source, content id) to attach inline.
-    CheckImages(Vec<(String, String)>),
-    /// Delete a draft graft made (it goes to Deleted Items).
-    DeleteDraft { id: String },
-    /// Ask where the history's drafts are now (changed in Outlook, sent…).
-    CheckHistory(Vec<crate::core::history::HistoryEntry>),
-    /// Keep what graft wrote of a saved draft (to reopen it as written).
-    KeepSource {
-        key: String,
-        source: Box<crate::core::history::Source>,
-    },
-    /// Ask which version of the draft the server holds (graft regained the
-    /// terminal: did Outlook change it meanwhile?).
-    CheckVersion { id: String },
-}
-
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub effects: Vec<Effect>,
-    pub redraw: bool,
-}
-
-impl Outcome {
-    pub(crate) fn redraw() -> Outcome {
-        Outcome {
-            effects: Vec::new(),
-            redraw: true,
-        }
-    }
-    pub(crate) fn none() -> Outcome {
-        Outcome::default()
-    }
-    pub(crate) fn with(mut self, effects: Vec<Effect>) -> Outcome {
-        self.effects.extend(effects);
-        self
-    }
-    pub(crate) fn with_redraw(mut self) -> Outcome {
-        self.redraw = true;
-        self
-    }
-}
 
 pub fn update(model: &mut Model, msg: Msg) -> Outcome {
     // The journal's schedule is kept here, for every message at once: when
     // what it would hold moved, a write is scheduled.
     let before = super::journal::Mark::of(model);
     let mut out = dispatch(model, msg);
+    follow(model, &mut out);
     super::journal::after_update(model, before, &mut out);
     out
+}
+
+/// Runs the follow-ups the step asked for (the floors below cannot reach
+/// the save themselves), and those they ask for in turn.
+fn follow(model: &mut Model, out: &mut Outcome) {
+    while let Some(next) = out.then.take() {
+        let more = match next {
+            Next::Save => save::save(model),
+            Next::SaveThenQuit => {
+                model.save.quit_after = true;
+                let more = save::save(model);
+                if model.save.in_flight.is_none()
+                    && !model.save.queued
+                    && model.save.retry.is_none()
+                    && !model.should_quit
+                {
+                    // Nothing could be sent (invalid form): stay, the status says why.
+                    model.save.quit_after = false;
+                }
+                more
+            }
+        };
+        let mine = std::mem::replace(&mut out.effects, more.effects);
+        out.effects.extend(mine);
+        out.redraw |= more.redraw;
+        out.then = more.then;
+    }
 }
 
 // Long by design: one arm per message, each a call into its family.
@@ -347,27 +69,29 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
                 .iter_mut()
                 .chain([&mut more.reply_to, &mut more.categories])
             {
-                super::model::reset_view(ta);
+                crate::tui::app::state::form::reset_view(ta);
             }
             Outcome::redraw()
         }
         Msg::SaveDone { req, at, outcome } => save::on_save_done(model, req, at, outcome),
-        Msg::FileChecked(result) => super::attach::on_checked(model, result),
-        Msg::PathCandidates { input, found } => super::attach::on_candidates(model, input, found),
+        Msg::FileChecked(result) => super::dialog::attach::on_checked(model, result),
+        Msg::PathCandidates { input, found } => {
+            super::dialog::attach::on_candidates(model, input, found)
+        }
         Msg::UploadProgress {
             req,
             name,
             done,
             total,
-        } => super::attach::on_progress(model, req, name, done, total),
-        Msg::DraftLoaded { id, result } => super::history::on_loaded(model, id, result),
+        } => super::dialog::attach::on_progress(model, req, name, done, total),
+        Msg::DraftLoaded { id, result } => super::dialog::history::on_loaded(model, id, result),
         Msg::NamesResolved(found) => super::resolve::on_resolved(model, found),
         Msg::Refused { feature, why } => {
-            super::signin::refuse(model, feature, &why);
+            super::dialog::signin::refuse(model, feature, &why);
             Outcome::redraw()
         }
         Msg::Granted(scopes) => {
-            super::signin::apply_grants(model, scopes.as_deref());
+            super::dialog::signin::apply_grants(model, scopes.as_deref());
             Outcome::redraw()
         }
         Msg::MailboxLimit(bytes) => {
@@ -378,7 +102,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         Msg::Tick {
             kind: TimerKind::SignIn,
             seq,
-        } => super::signin::on_tick(model, seq),
+        } => super::dialog::signin::on_tick(model, seq),
         Msg::Tick {
             kind: TimerKind::People,
             seq,
@@ -395,9 +119,9 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
             kind: TimerKind::Arm,
             ..
         } => super::dialog::recover::arm(model),
-        Msg::DraftDeleted { id, result } => super::history::on_deleted(model, &id, result),
+        Msg::DraftDeleted { id, result } => super::dialog::history::on_deleted(model, &id, result),
         Msg::Resumed => super::dialog::conflict::check_version(model),
-        Msg::HistoryStates(states) => super::history::on_states(model, states),
+        Msg::HistoryStates(states) => super::dialog::history::on_states(model, states),
         Msg::VersionChecked { id, result } => {
             super::dialog::conflict::on_version(model, &id, result)
         }
@@ -440,8 +164,8 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
             model.should_quit = true;
             Outcome::redraw()
         }
-        Msg::SignInCode(result) => super::signin::on_code(model, result),
-        Msg::SignedIn(result) => super::signin::on_done(model, result),
+        Msg::SignInCode(result) => super::dialog::signin::on_code(model, result),
+        Msg::SignedIn(result) => super::dialog::signin::on_done(model, result),
         Msg::EditorDone(Ok(text)) => {
             let text = text.replace("\r\n", "\n");
             if text == model.text(Field::Body) {
@@ -461,6 +185,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         Msg::Categories(list) => {
             model.session.categories = list;
             Outcome {
+                then: None,
                 effects: Vec::new(),
                 redraw: matches!(model.dialog, Some(Dialog::More { .. })),
             }
@@ -525,7 +250,9 @@ fn on_typed(model: &mut Model, text: &str) -> Outcome {
     if one_by_one {
         let mut out = Outcome::none();
         for c in text.chars() {
-            let o = on_key(model, char_key(c));
+            // Each key sees what the one before it did, its follow-ups too.
+            let mut o = on_key(model, char_key(c));
+            follow(model, &mut o);
             out.redraw |= o.redraw;
             out.effects.extend(o.effects);
         }
@@ -571,7 +298,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
     }
     // A dialog takes the key first; what it passes on is a global action
     // or nothing (it never reaches the form underneath).
-    match super::dialog::on_key(model, key) {
+    match route_to_dialog(model, key) {
         Routed::Done(out) => return out,
         Routed::Global => {
             return match model.session.keymap.action_for(&key) {
@@ -641,9 +368,9 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
             }
             Outcome::redraw()
         }
-        Action::More => super::more::open(model),
-        Action::Attach => super::attach::open(model),
-        Action::History => super::history::open(model),
+        Action::More => super::dialog::more::open(model),
+        Action::Attach => super::dialog::attach::open(model),
+        Action::History => super::dialog::history::open(model),
         Action::OpenLink => match model.save.server.web_link.clone() {
             Some(link) if outlook_link(&link) => Outcome::none().with(vec![Effect::OpenUrl(link)]),
             Some(link) => {
@@ -738,7 +465,7 @@ fn clear(model: &mut Model) -> Outcome {
     }
     if focus == Field::Body {
         // A long body is windowed, so the widget's undo could not hold it all.
-        let before = super::model::BodyBefore {
+        let before = crate::tui::app::state::form::BodyBefore {
             text: model.body_text(),
             cursor: model.body_cursor(),
             what: "The cleared body was",
@@ -835,40 +562,9 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
     // Cursor moves and scrolling change the screen too.
     let moved = model.field(focus).cursor() != before;
     Outcome {
+        then: None,
         effects: Vec::new(),
         redraw: moved || !matches!(key.code, KeyCode::F(_) | KeyCode::Null),
-    }
-}
-
-/// The most a one-line field holds: a subject is one line a person reads
-/// (Outlook itself keeps 255 characters), a recipient list up to Graph's
-/// 500 recipients. The body is not bounded here (4 MB is said at the save).
-pub fn field_max(field: Field) -> Option<usize> {
-    match field {
-        Field::Subject => Some(1_000),
-        Field::To | Field::Cc | Field::Bcc => Some(100_000),
-        Field::Body => None,
-    }
-}
-
-/// Turns pasted text into what the focused field can hold.
-pub fn paste_for(field: Field, text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let text = sanitize::clean(&text, true);
-    match field {
-        Field::Body => text,
-        Field::Subject => text
-            .split('\n')
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => text
-            .split('\n')
-            .map(|l| l.trim().trim_end_matches([',', ';']))
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
     }
 }
 
@@ -877,10 +573,10 @@ fn on_paste(model: &mut Model, text: &str) -> Outcome {
         super::dialog::recover::step_aside(model);
     }
     if matches!(model.dialog, Some(Dialog::More { .. })) {
-        return super::more::on_paste(model, text);
+        return super::dialog::more::on_paste(model, text);
     }
     if matches!(model.dialog, Some(Dialog::Attach(_))) {
-        return super::attach::on_paste(model, text);
+        return super::dialog::attach::on_paste(model, text);
     }
     if matches!(model.dialog, Some(Dialog::Mail(_))) {
         return super::dialog::mail::on_paste(model, text);
@@ -938,4 +634,42 @@ fn toggle_signature(model: &mut Model) -> Outcome {
         model.form.edited();
     }
     Outcome::redraw()
+}
+
+/// Gives the key to the open dialog, if there is one.
+fn route_to_dialog(model: &mut Model, key: KeyEvent) -> Routed {
+    let Some(open) = model.dialog.as_ref() else {
+        return Routed::NoDialog;
+    };
+    let kind = std::mem::discriminant(open);
+    let reply = match open {
+        Dialog::Help { .. } => super::dialog::help::on_key(model, key),
+        Dialog::ConfirmQuit => super::dialog::confirm_quit::on_key(model, key),
+        Dialog::EmptyAnswer => super::dialog::empty_answer::on_key(model, key),
+        Dialog::Conflict(_) => super::dialog::conflict::on_key(model, key),
+        Dialog::Pictures(_) => super::dialog::pictures::on_key(model, key),
+        Dialog::Recover { .. } => super::dialog::recover::on_key(model, key),
+        Dialog::DraftGone | Dialog::DraftElsewhere(_) => {
+            super::dialog::draft_gone::on_key(model, key)
+        }
+        Dialog::SignIn(_) => super::dialog::signin::on_key(model, key),
+        Dialog::More { .. } => super::dialog::more::on_key(model, key),
+        Dialog::Attach(_) => super::dialog::attach::on_key(model, key),
+        Dialog::History(_) => super::dialog::history::on_key(model, key),
+        Dialog::Mail(_) => super::dialog::mail::on_key(model, key),
+        Dialog::Quote { .. } | Dialog::Preview { .. } => super::dialog::help::on_key(model, key),
+        Dialog::Spell(_) => super::dialog::spell::on_key(model, key),
+        Dialog::Template(_) => super::dialog::template::on_key(model, key),
+    };
+    match reply {
+        Reply::Stay(out) => Routed::Done(out),
+        Reply::Close(mut out) => {
+            if model.dialog.as_ref().map(std::mem::discriminant) == Some(kind) {
+                model.dialog = None;
+            }
+            out.redraw = true;
+            Routed::Done(out)
+        }
+        Reply::Pass => Routed::Global,
+    }
 }

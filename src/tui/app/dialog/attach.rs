@@ -6,23 +6,13 @@ use crate::config::keymap::Action;
 use crate::core::attach::{AttachedFile, human_size};
 use crate::core::attach::{Files, Upload};
 use crate::service::save::FilesOutcome;
-use crate::tui::app::model::{Dialog, Model, StatusEntry};
-use crate::tui::app::save;
-use crate::tui::app::update::{Effect, Outcome};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::state::dialogs::AttachDialog;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
-
-/// The Ctrl-O dialog's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AttachDialog {
-    /// The path being typed, edited in place like the other fields.
-    pub input: crate::core::line::LineEdit,
-    /// The highlighted file on the list (for removal), if any.
-    pub selected: Option<usize>,
-    /// Path completions for the input.
-    pub candidates: Vec<String>,
-    /// The last problem (a missing file, too large…) or news.
-    pub message: Option<String>,
-}
 
 pub fn open(model: &mut Model) -> Outcome {
     model.dialog = Some(Dialog::Attach(AttachDialog::default()));
@@ -36,9 +26,9 @@ fn dialog(model: &mut Model) -> Option<&mut AttachDialog> {
     }
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
-    use super::Reply;
+pub fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
     use crate::config::keymap::{Context, DialogAction};
+    use crate::tui::app::msg::Reply;
     // The files the dialog lists and removes: the body's pictures come and
     // go with the body.
     let count = files_only(&model.form.files).count();
@@ -49,7 +39,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
         }
         (_, Some(Action::Save)) => {
             model.dialog = None;
-            return Reply::Stay(save::save(model));
+            return Reply::Stay(Outcome::save());
         }
         // Quit works from here too (it asks first if anything is unsaved).
         (_, Some(Action::Quit)) => return Reply::Pass,
@@ -92,7 +82,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
         }
         _ => {
             // The path field edits like the form's fields.
-            match super::edit_line(&mut d.input, &key) {
+            match super::line::edit_line(&mut d.input, &key) {
                 None => return Reply::Stay(Outcome::none()),
                 Some(typed) => {
                     if typed {
@@ -268,6 +258,7 @@ pub fn on_progress(model: &mut Model, req: u64, name: String, done: u64, total: 
     });
     model.save.upload = Some(Upload { name, done, total });
     Outcome {
+        then: None,
         effects: Vec::new(),
         redraw: changed_pct,
     }

@@ -10,70 +10,22 @@
 //! the terminal back (after Ctrl-Z, after `$EDITOR`), so the user learns
 //! early, without polling while idle.
 
-use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
 use crate::core::content::{BodyFormat, DraftContent};
 use crate::core::merge::{Body, Merged, Theirs};
 use crate::core::record::{Fields, JournalRecord, MoreText};
-use crate::tui::app::model::{Dialog, Model, ServerDraft, StatusEntry};
-use crate::tui::app::update::{Effect, Outcome};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::state::dialogs::ConflictDialog;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::dialogs::Stage;
+use crate::tui::app::state::save::ServerDraft;
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
-/// Where the dialog stands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Stage {
-    /// Both versions, and the choices.
-    #[default]
-    Choose,
-    /// The merged text, before it is saved.
-    Preview,
-    /// Keep graft's over Outlook's: the confirmation.
-    ConfirmMine,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConflictDialog {
-    /// What the server holds now.
-    pub theirs: Theirs,
-    /// The merge: the merged content when the edits do not overlap.
-    pub merged: Merged,
-    /// What graft had when it tried to save.
-    pub mine: DraftContent,
-    pub stage: Stage,
-    pub scroll: u16,
-}
-
-impl ConflictDialog {
-    /// The body merged without overlap, if it could be.
-    pub fn can_merge(&self) -> bool {
-        self.merged.body == Body::Merged
-    }
-
-    /// Outlook's body as the form would hold it (text for a text draft,
-    /// else its HTML), without the signature and an answer's quote.
-    pub fn theirs_in_form(&self) -> (String, BodyFormat) {
-        let text = self.mine.format == BodyFormat::Text;
-        let base = DraftContent {
-            quote: self.mine.quote.clone(),
-            signature: self.mine.signature.clone(),
-            ..Default::default()
-        };
-        crate::core::merge::theirs_for_form(&self.theirs, &base, text)
-    }
-}
-
 /// Opens the dialog on a save that met Outlook's edits.
-pub fn open(model: &mut Model, theirs: Theirs, merged: Merged, mine: DraftContent) -> Outcome {
-    model.dialog = Some(Dialog::Conflict(Box::new(ConflictDialog {
-        theirs,
-        merged,
-        mine,
-        stage: Stage::Choose,
-        scroll: 0,
-    })));
-    Outcome::redraw()
-}
-
 /// What graft now knows the server holds: Outlook's version.
 fn server_is_theirs(model: &mut Model, d: &ConflictDialog, form: Option<DraftContent>) {
     let theirs_content = DraftContent {
@@ -119,7 +71,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
             model.status.push(StatusEntry::Info(
                 "Merged Outlook's edits and yours; saving.".into(),
             ));
-            Reply::Close(crate::tui::app::save::save(model))
+            Reply::Close(Outcome::save())
         }
         (Stage::Choose, Some(DialogAction::Theirs)) => {
             let d = take(model);
@@ -136,7 +88,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
             model.status.push(StatusEntry::Info(
                 "Saving your version over the one edited in Outlook.".into(),
             ));
-            Reply::Close(crate::tui::app::save::save(model))
+            Reply::Close(Outcome::save())
         }
         // An answer stays one: a new draft of it would be a second answer.
         (Stage::Choose, Some(DialogAction::New)) if answer => Reply::Stay(Outcome::none()),
@@ -150,7 +102,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
             model.status.push(StatusEntry::Info(
                 "Your text goes to a new draft; the one edited in Outlook is left as it is.".into(),
             ));
-            Reply::Close(crate::tui::app::save::save(model))
+            Reply::Close(Outcome::save())
         }
         (Stage::Preview | Stage::ConfirmMine, Some(DialogAction::Close)) => {
             d.stage = Stage::Choose;
@@ -160,7 +112,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
             let key = model
                 .session
                 .keymap
-                .keys_label(crate::tui::app::Action::Save);
+                .keys_label(crate::config::keymap::Action::Save);
             model.status.push(StatusEntry::Info(format!(
                 "Not saved: the draft was changed in Outlook too. {key} shows both versions again."
             )));
@@ -243,7 +195,7 @@ fn keep_theirs(model: &mut Model, d: &ConflictDialog) -> Outcome {
     let f6 = model
         .session
         .keymap
-        .keys_label(crate::tui::app::Action::History);
+        .keys_label(crate::config::keymap::Action::History);
     let lossy = d
         .merged
         .lossy
@@ -278,7 +230,7 @@ pub fn on_version(model: &mut Model, id: &str, result: Result<String, String>) -
             let save = model
                 .session
                 .keymap
-                .keys_label(crate::tui::app::Action::Save);
+                .keys_label(crate::config::keymap::Action::Save);
             model.status.push(StatusEntry::Info(format!(
                 "This draft was changed in Outlook since graft saved it: {save} merges the changes, and asks where both changed the same thing."
             )));

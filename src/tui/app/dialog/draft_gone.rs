@@ -1,11 +1,11 @@
 //! The draft is gone on the server (sent, deleted, not found): save the
 //! text as a new draft, or keep editing.
 
-use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
-use crate::tui::app::model::{Model, StatusEntry};
-use crate::tui::app::save;
-use crate::tui::app::update::{Effect, Outcome};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::msg::{Effect, Outcome};
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
@@ -17,9 +17,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
             model.save.server = Default::default();
             model.save.create_uncertain = false;
             model.form.mark_unsaved();
-            crate::tui::app::attach::for_new_draft(model);
-            let out = save::save(model);
-            Reply::Stay(out.with(vec![Effect::RemoveJournal(old)]))
+            crate::tui::app::dialog::attach::for_new_draft(model);
+            Reply::Stay(Outcome::save().with(vec![Effect::RemoveJournal(old)]))
         }
         Some(DialogAction::Close) => {
             model.status.push(StatusEntry::Info(

@@ -2,10 +2,12 @@
 //! Drafts as an empty `RE:`, so graft asks, and deletes it by default
 //! (to Deleted Items, as Outlook does); keeping it or staying are a key away.
 
-use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
-use crate::tui::app::model::{Model, StatusEntry};
-use crate::tui::app::update::{Effect, Outcome};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {

@@ -1,10 +1,11 @@
 //! F1: every key (and Alt-Q: the quoted original of an answer). The
 //! arrows and page keys scroll it; any other key closes it.
 
-use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
-use crate::tui::app::model::{Dialog, Model};
-use crate::tui::app::update::Outcome;
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::state::dialogs::Dialog;
 use crossterm::event::KeyEvent;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {

@@ -5,25 +5,15 @@ use crate::core::attach::AttachedFile;
 use crate::core::content::BodyFormat;
 use crate::core::content::content_from_message;
 use crate::core::record::{Fields, JournalRecord, MoreText};
-use crate::tui::app::model::{Dialog, Field, Model, StatusEntry};
-use crate::tui::app::update::{Effect, Outcome};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::dialogs::HistoryDialog;
+use crate::tui::app::state::form::Field;
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 use serde_json::Value;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct HistoryDialog {
-    pub selected: usize,
-    /// Waiting for Graph to return the chosen draft.
-    pub loading: bool,
-    pub message: Option<String>,
-    /// The delete key was pressed: the confirm key deletes the selected
-    /// draft from Outlook (to Deleted Items), any other key keeps it.
-    pub confirm_delete: bool,
-    /// Where each draft is now, as Outlook says when the list opens (by
-    /// id): `changed` (in Outlook since graft saved it), `sent`, `deleted`,
-    /// `gone`; none yet while it is asked.
-    pub states: std::collections::HashMap<String, String>,
-}
 
 pub fn open(model: &mut Model) -> Outcome {
     // Earlier drafts the start set aside come first: they are not on the
@@ -66,18 +56,21 @@ pub fn on_states(model: &mut Model, states: Vec<(String, String)>) -> Outcome {
     }
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
-    use super::Reply;
+pub fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
     use crate::config::keymap::{Context, DialogAction};
+    use crate::tui::app::msg::Reply;
     let n = model.history.len();
     let action = model.session.keymap.in_dialog(Context::History, &key);
     match (action, model.session.keymap.action_for(&key)) {
         (Some(DialogAction::Close), _)
-        | (_, Some(crate::tui::app::Action::History | crate::tui::app::Action::Cancel)) => {
+        | (
+            _,
+            Some(crate::config::keymap::Action::History | crate::config::keymap::Action::Cancel),
+        ) => {
             return Reply::Close(Outcome::redraw());
         }
         // Quit works from here too (it asks first if anything is unsaved).
-        (_, Some(crate::tui::app::Action::Quit)) => return Reply::Pass,
+        (_, Some(crate::config::keymap::Action::Quit)) => return Reply::Pass,
         _ => {}
     }
     let Some(Dialog::History(d)) = &mut model.dialog else {

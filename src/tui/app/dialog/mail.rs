@@ -7,13 +7,18 @@
 //! dialog's sequence number, so an answer to an older search never
 //! replaces a newer one and the keyboard never waits.
 
-use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
 use crate::core::address::Address;
 use crate::core::answer::{AnswerKind, MailSummary};
 use crate::core::line::LineEdit;
-use crate::tui::app::model::{Dialog, Model};
-use crate::tui::app::update::{Effect, Outcome, TimerKind};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::msg::TimerKind;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::dialogs::MailDialog;
+use crate::tui::app::state::dialogs::Reading;
 use crossterm::event::KeyEvent;
 use serde_json::Value;
 use std::time::Duration;
@@ -26,44 +31,6 @@ pub const SEARCH_PAUSE: Duration = Duration::from_millis(300);
 
 /// Messages asked for per page.
 pub const PAGE: usize = 25;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MailDialog {
-    /// Which of [`FOLDERS`].
-    pub folder: usize,
-    pub search: LineEdit,
-    pub items: Vec<MailSummary>,
-    pub selected: usize,
-    /// The next page's link, when there is one.
-    pub next: Option<String>,
-    pub loading: bool,
-    /// Answers to older requests carry an older number and are dropped.
-    pub seq: u64,
-    pub message: Option<String>,
-    /// A message open to read.
-    pub reading: Option<Reading>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Reading {
-    pub summary: MailSummary,
-    /// Headers, a blank line, then the text body (sanitised), or `None`
-    /// while it loads.
-    pub lines: Option<Vec<String>>,
-    pub scroll: u16,
-    /// Forwarding: whom to (typed here, then Enter).
-    pub forward_to: Option<LineEdit>,
-    pub error: Option<String>,
-    /// Who the message went to and came from (`from`, `toRecipients`,
-    /// `ccRecipients`, `replyTo`), once read: whom an answer will go to.
-    pub people: Option<Value>,
-    /// When it was read (UTC, RFC 3339): no answer made for it is older.
-    pub read_at: String,
-    /// An answer the checks held once: the same key again makes it anyway.
-    pub held: Option<AnswerKind>,
-    /// The original's body, in bytes: the least an answer quotes.
-    pub quote_len: usize,
-}
 
 fn dialog(model: &mut Model) -> Option<&mut MailDialog> {
     match &mut model.dialog {
@@ -129,7 +96,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
         return on_reader_key(model, key);
     }
     let action = model.session.keymap.in_dialog(Context::Mail, &key);
-    if let (None, Some(crate::tui::app::Action::Quit)) =
+    if let (None, Some(crate::config::keymap::Action::Quit)) =
         (action, model.session.keymap.action_for(&key))
     {
         return Reply::Pass;
@@ -183,7 +150,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
             });
             Outcome::redraw().with(vec![Effect::ReadMail { id }])
         }
-        _ => match super::edit_line(&mut d.search, &key) {
+        _ => match super::line::edit_line(&mut d.search, &key) {
             None => Outcome::none(),
             Some(_) => {
                 // Asked once typing pauses; the keys echo at once.
@@ -452,7 +419,7 @@ fn on_forward_key(model: &mut Model, key: KeyEvent) -> Reply {
             }
         },
         _ => {
-            super::edit_line(to, &key);
+            super::line::edit_line(to, &key);
             Reply::Stay(Outcome::redraw())
         }
     }
@@ -533,12 +500,10 @@ fn answer(model: &mut Model, kind: AnswerKind, original: MailSummary, to: Vec<Ad
             &model.session.mailbox,
         )
     };
-    let mut effects = super::history::switch_to(model, &rec);
+    let effects = super::history::switch_to(model, &rec);
     model.start_answer(answer);
     model.dialog = None;
-    let out = crate::tui::app::save::save(model);
-    effects.extend(out.effects);
-    Reply::Close(Outcome::redraw().with(effects))
+    Reply::Close(Outcome::save().with(effects))
 }
 
 #[cfg(test)]

@@ -2,62 +2,13 @@
 //! and the follow-up flag. Hidden until asked for; saved like every other field.
 
 use crate::config::keymap::Action;
-use crate::tui::app::model::{Dialog, Model};
-use crate::tui::app::update::{Outcome, paste_for};
-use crate::tui::app::{Field, save};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::dialogs::Row;
+use crate::tui::app::state::form::Field;
+use crate::tui::app::state::form::paste_for;
 use crossterm::event::{KeyCode, KeyEvent};
-
-/// The panel's rows, top to bottom.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Row {
-    ReplyTo,
-    Importance,
-    ReadReceipt,
-    DeliveryReceipt,
-    Categories,
-    FollowUp,
-}
-
-impl Row {
-    pub const ALL: [Row; 6] = [
-        Row::ReplyTo,
-        Row::Importance,
-        Row::ReadReceipt,
-        Row::DeliveryReceipt,
-        Row::Categories,
-        Row::FollowUp,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Row::ReplyTo => "Reply-To",
-            Row::Importance => "Importance",
-            Row::ReadReceipt => "Read receipt",
-            Row::DeliveryReceipt => "Delivery receipt",
-            Row::Categories => "Categories",
-            Row::FollowUp => "Follow-up flag",
-        }
-    }
-
-    fn index(self) -> usize {
-        Row::ALL.iter().position(|r| *r == self).unwrap_or(0)
-    }
-
-    /// The row below, wrapping to the top.
-    pub fn next(self) -> Row {
-        Row::ALL[(self.index() + 1) % Row::ALL.len()]
-    }
-
-    /// The row above, wrapping to the bottom.
-    pub fn prev(self) -> Row {
-        Row::ALL[(self.index() + Row::ALL.len() - 1) % Row::ALL.len()]
-    }
-
-    /// A row of text (the others are switches).
-    pub fn is_text(self) -> bool {
-        matches!(self, Row::ReplyTo | Row::Categories)
-    }
-}
 
 fn changed(model: &mut Model) -> Outcome {
     model.form.edited();
@@ -69,9 +20,9 @@ pub fn open(model: &mut Model) -> Outcome {
     Outcome::redraw()
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
-    use super::Reply;
+pub fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
     use crate::config::keymap::{Context, DialogAction};
+    use crate::tui::app::msg::Reply;
     let Some(Dialog::More { row }) = model.dialog else {
         return Reply::Stay(Outcome::none());
     };
@@ -89,7 +40,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
     match keymap.action_for(&key) {
         Some(Action::Save) => {
             model.dialog = None;
-            return Reply::Stay(save::save(model));
+            return Reply::Stay(Outcome::save());
         }
         Some(Action::NextField) => return Reply::Stay(go(model, row.next())),
         Some(Action::PrevField) => return Reply::Stay(go(model, row.prev())),

@@ -3,10 +3,11 @@
 //! picture is a file leaving this machine. `y` sends them; `n` leaves
 //! them out (the text stays, the files never go); Esc saves nothing yet.
 
-use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
-use crate::tui::app::model::{Dialog, Model};
-use crate::tui::app::update::Outcome;
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::state::dialogs::Dialog;
 use crossterm::event::KeyEvent;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {

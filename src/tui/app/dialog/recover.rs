@@ -1,10 +1,13 @@
 //! Drafts earlier sessions left that the server does not hold: restore
 //! one, delete its local copy, or start blank (they stay in the journal).
 
-use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
-use crate::tui::app::model::{Dialog, Model, StatusEntry};
-use crate::tui::app::update::{Effect, Outcome};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
 /// How long the offer is on screen before a key answers it: keys typed

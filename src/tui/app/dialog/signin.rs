@@ -4,8 +4,13 @@
 
 use crate::auth::Feature;
 use crate::auth::device::DeviceCode;
-use crate::tui::app::model::{Dialog, Model, SignInStage, StatusEntry};
-use crate::tui::app::update::{Effect, Outcome, TimerKind};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::TimerKind;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::session::SignInStage;
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 use std::time::Duration;
 
@@ -73,9 +78,9 @@ pub fn apply_grants(model: &mut Model, scopes: Option<&[String]>) {
     }
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> super::Reply {
-    use super::Reply;
+pub fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
     use crate::config::keymap::{Context, DialogAction};
+    use crate::tui::app::msg::Reply;
     let action = model.session.keymap.in_dialog(Context::SignIn, &key);
     let Some(Dialog::SignIn(stage)) = &model.dialog else {
         return Reply::Stay(Outcome::none());
@@ -181,7 +186,7 @@ pub fn on_done(model: &mut Model, result: Result<String, String>) -> Outcome {
             // the mailbox's limits (people search came with `Msg::Granted`).
             let warm = vec![Effect::WarmUp];
             if std::mem::take(&mut model.save.after_sign_in) {
-                return crate::tui::app::save::save(model).with(warm);
+                return Outcome::save().with(warm);
             }
             Outcome::redraw().with(warm)
         }

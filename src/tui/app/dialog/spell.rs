@@ -1,10 +1,13 @@
 //! Suggestions for a misspelled word: pick one to replace it, or add the
 //! word to the personal word list.
 
-use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
-use crate::tui::app::model::{Dialog, Model, StatusEntry};
-use crate::tui::app::update::{Effect, Outcome};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {

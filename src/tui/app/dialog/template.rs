@@ -3,28 +3,18 @@
 //! a value for, then fills the form: the header fields it sets where the
 //! form's are empty, its body where the body is empty (else at the cursor).
 
-use super::Reply;
 use crate::config::keymap::{Context, DialogAction};
 use crate::core::line::LineEdit;
 use crate::core::template::{Template, Vars};
-use crate::tui::app::model::{Dialog, Field, Model, StatusEntry};
-use crate::tui::app::update::{Effect, Outcome};
+use crate::tui::app::model::Model;
+use crate::tui::app::msg::Effect;
+use crate::tui::app::msg::Outcome;
+use crate::tui::app::msg::Reply;
+use crate::tui::app::state::dialogs::Dialog;
+use crate::tui::app::state::dialogs::TemplateDialog;
+use crate::tui::app::state::form::Field;
+use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TemplateDialog {
-    /// The templates (none until read).
-    pub list: Vec<Template>,
-    pub selected: usize,
-    /// Still reading the folder.
-    pub loading: bool,
-    /// Why the list is empty or a template could not be read.
-    pub message: Option<String>,
-    /// `{{date}}`'s value, from when the list was read.
-    pub today: String,
-    /// Asking for a variable: its name, what is typed, the values so far.
-    pub asking: Option<(String, LineEdit, Vars)>,
-}
 
 pub fn open(model: &mut Model) -> Outcome {
     model.dialog = Some(Dialog::Template(Box::new(TemplateDialog {
@@ -67,7 +57,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
                 d.asking = None;
                 Reply::Stay(Outcome::redraw())
             }
-            _ => match super::edit_line(input, &key) {
+            _ => match super::line::edit_line(input, &key) {
                 Some(_) => Reply::Stay(Outcome::redraw()),
                 None => Reply::Stay(Outcome::none()),
             },

@@ -4,7 +4,7 @@ use super::{Canvas, dim, hint_line, key, popup};
 use crate::config::keymap::{Context, DialogAction};
 use crate::core::attach::human_size;
 use crate::tui::app::Model;
-use crate::tui::app::attach::AttachDialog;
+use crate::tui::app::state::dialogs::AttachDialog;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

@@ -4,7 +4,8 @@
 use super::{Canvas, dim, hint_line, text_box};
 use crate::config::keymap::{Context, DialogAction};
 use crate::tui::app::Model;
-use crate::tui::app::dialog::conflict::{ConflictDialog, Stage};
+use crate::tui::app::state::dialogs::ConflictDialog;
+use crate::tui::app::state::dialogs::Stage;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::Line;

@@ -8,11 +8,11 @@ use ratatui::text::Line;
 
 pub(super) fn draw(
     model: &Model,
-    elsewhere: Option<crate::tui::app::model::Elsewhere>,
+    elsewhere: Option<crate::tui::app::state::save::Elsewhere>,
     frame: &mut Canvas,
     area: Rect,
 ) {
-    use crate::tui::app::model::Elsewhere;
+    use crate::tui::app::state::save::Elsewhere;
     let (what, title) = match elsewhere {
         None => (
             "The draft is gone on the server: it was sent or deleted elsewhere.",

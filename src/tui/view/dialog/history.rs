@@ -3,7 +3,7 @@
 use super::{Canvas, dim, hint_line, list_popup};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
-use crate::tui::app::history::HistoryDialog;
+use crate::tui::app::state::dialogs::HistoryDialog;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::ListItem;

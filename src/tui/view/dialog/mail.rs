@@ -4,7 +4,9 @@
 use super::{Canvas, dim, hint_line, list_popup, text_box};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
-use crate::tui::app::dialog::mail::{FOLDERS, MailDialog, Reading, folder_in};
+use crate::tui::app::dialog::mail::{FOLDERS, folder_in};
+use crate::tui::app::state::dialogs::MailDialog;
+use crate::tui::app::state::dialogs::Reading;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};

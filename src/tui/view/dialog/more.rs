@@ -10,12 +10,12 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 /// The F3 panel; returns where the cursor goes when a text row has the focus.
 pub(super) fn draw(
     model: &Model,
-    row: crate::tui::app::more::Row,
+    row: crate::tui::app::state::dialogs::Row,
     frame: &mut Canvas,
     area: Rect,
 ) -> Option<ratatui::layout::Position> {
     let p = model.session.palette();
-    use crate::tui::app::more::Row;
+    use crate::tui::app::state::dialogs::Row;
     let m = &model.form.more;
     let check = |b: bool| if b { "[x]" } else { "[ ]" };
     let values = [

@@ -3,7 +3,7 @@
 use super::{Canvas, popup};
 use crate::config::keymap::{Context, DialogAction};
 use crate::tui::app::Model;
-use crate::tui::app::model::SignInStage;
+use crate::tui::app::state::session::SignInStage;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

@@ -3,7 +3,7 @@
 use super::{Canvas, dim, hint_line, list_popup};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
-use crate::tui::app::spell::SpellDialog;
+use crate::tui::app::state::dialogs::SpellDialog;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::ListItem;

@@ -3,7 +3,7 @@
 use super::{Canvas, dim, hint_line, key, list_popup, popup};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
-use crate::tui::app::dialog::template::TemplateDialog;
+use crate::tui::app::state::dialogs::TemplateDialog;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::ListItem;

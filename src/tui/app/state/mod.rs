@@ -1,0 +1,10 @@
+//! The form's state as plain data, one file per part. Nothing here
+//! handles a key or a message: `update` and the files beside it do, and
+//! they all stand on these.
+
+pub mod dialogs;
+pub mod form;
+pub mod save;
+pub mod session;
+pub mod spell;
+pub mod status;
