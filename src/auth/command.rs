@@ -207,6 +207,14 @@ pub fn run_token_cmd(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn token_debug_is_redacted() {
+        let t = AccessToken::new("  secret-value \n").unwrap();
+        assert_eq!(t.secret(), "secret-value");
+        assert!(!format!("{t:?}").contains("secret"));
+        assert!(AccessToken::new("  ").is_none());
+    }
+
     use super::*;
 
     #[test]

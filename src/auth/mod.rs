@@ -5,6 +5,7 @@
 pub mod command;
 pub mod device;
 pub mod store;
+pub mod tokens;
 
 pub use command::AccessToken;
 use serde::{Deserialize, Serialize};

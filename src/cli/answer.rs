@@ -5,9 +5,12 @@
 //! journalled before `create*` leaves, so a rerun of the same command
 //! after a kill finishes the answer the first run made.
 
-use super::{Session, drafts, runtime, session};
+use super::drafts;
 use crate::config::Error;
 use crate::config::args::{AnswerArgs, Cli};
+use crate::config::session::Session;
+use crate::config::session::runtime;
+use crate::config::session::session;
 use crate::core::answer::AnswerKind;
 use crate::core::record::JournalRecord;
 use std::io::{IsTerminal, Write};
@@ -76,7 +79,7 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
             args.message.as_deref(),
             args.search.as_deref(),
         ))
-        .map_err(|e| Error::new(super::exit::NOT_FOUND, e))?;
+        .map_err(|e| Error::new(crate::config::exit::NOT_FOUND, e))?;
     let mut answer = crate::core::answer::Answer::new(kind, &original, &crate::util::now_rfc3339());
     answer.forward_to = forward_to;
     // Every check before Graph makes anything: a held answer leaves nothing.
@@ -101,10 +104,10 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
     } else {
         Vec::new()
     };
-    let store = super::journal_store(cli.demo).ok();
+    let store = crate::config::session::journal_store(cli.demo).ok();
     let same_answer = answer.clone();
     let same_fields = fields.clone();
-    let earlier = super::take_over(store.as_ref(), &s, cli.demo, |r| {
+    let earlier = super::shared::take_over(store.as_ref(), &s, cli.demo, |r| {
         crate::service::answer::earlier(std::slice::from_ref(r), &same_answer, &same_fields)
             .is_some()
     });
@@ -140,7 +143,7 @@ pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error
         }
         return Ok(Next::Form(Box::new((rec, s, rt))));
     }
-    let done = super::save_one(
+    let done = super::shared::save_one(
         &s,
         &rt,
         &mut rec,

@@ -1,7 +1,7 @@
 //! `graft draft --batch`: reads the file, creates each draft once, reports
 //! each line.
 
-use super::exit_code_for;
+use super::shared::exit_code_for;
 use crate::config::Error;
 use crate::graph::SavedMessage;
 use crate::service::batch::{Item, LineResult, Merge, Options, Source, WAVE, read};
@@ -94,12 +94,12 @@ pub fn run(
     let src = source(file)?;
     let opts = options(cli, args)?;
     let (keys, total) = check_all(file, &src, &opts)?;
-    let s = super::session(cli)?;
+    let s = crate::config::session::session(cli)?;
     // One merge into a mailbox at a time: two at once would both find
     // nothing made yet and make every line twice (and Outlook runs only a
     // few requests per mailbox at once anyway).
     let _merging = merge_lock(&s, cli.demo)?;
-    let rt = super::runtime()?;
+    let rt = crate::config::session::runtime()?;
     let tty = std::io::stderr().is_terminal() && !json_out;
     let mut merge = rt
         .block_on(Merge::start(&s.client, &keys, total, retries, again))
@@ -184,7 +184,7 @@ pub fn run(
 /// The mailbox's merge lock, waited for (and said) when another graft
 /// holds it; no lock at all without a state directory.
 fn merge_lock(
-    s: &super::Session,
+    s: &crate::config::session::Session,
     demo: bool,
 ) -> Result<Option<crate::store::journal::Held>, Error> {
     let Some(dir) = crate::store::journal::JournalStore::default_dir(demo) else {
@@ -222,7 +222,7 @@ fn merge_lock(
 
 /// What finishing a wave needs of the run.
 struct Run<'a> {
-    s: &'a super::Session,
+    s: &'a crate::config::session::Session,
     demo: bool,
     rt: &'a tokio::runtime::Runtime,
     /// Progress bars on standard error.
@@ -289,7 +289,7 @@ fn finish_wave(
         };
         // Files too large for the create request; a rerun reconciles what is there.
         if item.files.iter().any(|f| f.server_id.is_none()) {
-            let mut p = super::progress_printer(tty);
+            let mut p = super::progress::progress_printer(tty);
             let o = rt.block_on(crate::service::save::send_files(
                 &s.client,
                 &saved.id,

@@ -1,8 +1,11 @@
 //! `graft draft`: one draft from flags, or many with `--batch`, without a terminal.
 
-use super::{Session, batch, drafts, runtime, session};
+use super::{batch, drafts};
 use crate::config::Error;
 use crate::config::args::Cli;
+use crate::config::session::Session;
+use crate::config::session::runtime;
+use crate::config::session::session;
 use std::io::{IsTerminal, Write};
 
 /// Checks `--attach` files before anything is sent; each gets its own name.
@@ -210,7 +213,7 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
     let warnings = held_by_checks(checks, &content, attached, args.force, args.json)?;
     let rt = runtime()?;
     check_budget(&s, &rt, &files)?;
-    let store = super::journal_store(cli.demo).ok();
+    let store = crate::config::session::journal_store(cli.demo).ok();
     let same = |r: &crate::core::record::JournalRecord| {
         r.answer.is_none()
             && r.fields == typed
@@ -221,7 +224,7 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
                 .map(|f| &f.path)
                 .eq(files.iter().map(|f| &f.path))
     };
-    let (mut rec, claim) = match super::take_over(store.as_ref(), &s, cli.demo, same) {
+    let (mut rec, claim) = match super::shared::take_over(store.as_ref(), &s, cli.demo, same) {
         Some((rec, claim)) => (rec, Some(claim)),
         None => (
             crate::core::record::JournalRecord {
@@ -240,7 +243,7 @@ pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Err
             None,
         ),
     };
-    let done = super::save_one(
+    let done = super::shared::save_one(
         &s,
         &rt,
         &mut rec,

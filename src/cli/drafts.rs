@@ -1,8 +1,10 @@
 //! `graft drafts --remote`, and the history entries `graft draft` adds.
 
-use super::{Session, exit_code_for, journal_store};
+use super::shared::exit_code_for;
 use crate::config::Error;
 use crate::config::args::Cli;
+use crate::config::session::Session;
+use crate::config::session::journal_store;
 use crate::core::history::HistoryEntry;
 use crate::service::remote::{Now, where_now};
 use crate::store::history;
@@ -45,7 +47,7 @@ pub fn entry(
 
 /// `graft drafts --remote`: the drafts graft saved in this profile, as Outlook has them now.
 pub fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
-    let s = super::session(cli)?;
+    let s = crate::config::session::session(cli)?;
     let Some(path) = s.history_path(cli.demo) else {
         return Err(Error::usage("the demo keeps no history between runs"));
     };
@@ -59,7 +61,7 @@ pub fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let rt = super::runtime()?;
+    let rt = crate::config::session::runtime()?;
     let rows = rt
         .block_on(where_now(&s.client, &entries))
         .map_err(|f| Error::new(exit_code_for(&f), format!("cannot reach Graph: {}", f)))?;
@@ -161,12 +163,12 @@ pub fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
 /// this profile's history) from Outlook, to Deleted Items, and drops them
 /// from the history. Only drafts: a sent message is not touched.
 pub fn delete(cli: &Cli, wanted: &[String]) -> Result<(), Error> {
-    let s = super::session(cli)?;
+    let s = crate::config::session::session(cli)?;
     let Some(path) = s.history_path(cli.demo) else {
         return Err(Error::usage("the demo keeps no history between runs"));
     };
     let entries = history::load(&path);
-    let rt = super::runtime()?;
+    let rt = crate::config::session::runtime()?;
     let mut out = std::io::stdout();
     let mut deleted = Vec::new();
     for w in wanted {

@@ -1,9 +1,11 @@
 //! `graft login`, `logout`, `whoami`: the device-code sign-in and what it granted.
 
-use super::{Session, runtime, session};
 use crate::auth::command::TokenSource;
 use crate::auth::store::TokenStore;
 use crate::config::args::Cli;
+use crate::config::session::Session;
+use crate::config::session::runtime;
+use crate::config::session::session;
 use crate::config::session::settings;
 use crate::config::{Error, Settings};
 use std::io::{IsTerminal, Write};
@@ -119,7 +121,7 @@ pub fn whoami(cli: &Cli) -> Result<(), Error> {
     let rt = runtime()?;
     let me = rt.block_on(s.client.me());
     let mut out = std::io::stdout();
-    let profile = super::profile_name(&s, cli.demo);
+    let profile = crate::config::session::profile_name(&s, cli.demo);
     let _ = writeln!(out, "profile      {profile}");
     let _ = writeln!(out, "graph        {}", s.graph_url);
     match (&s.source, s.client.sign_in()) {

@@ -1,8 +1,11 @@
 //! `graft sync`: completes the saves earlier sessions queued.
 
-use super::{drafts, journal_store, runtime, session};
+use super::drafts;
 use crate::config::Error;
 use crate::config::args::Cli;
+use crate::config::session::journal_store;
+use crate::config::session::runtime;
+use crate::config::session::session;
 use std::io::Write;
 
 pub fn run_sync(cli: &Cli) -> Result<(), Error> {

@@ -194,49 +194,6 @@ impl ListField {
 }
 
 impl DraftContent {
-    /// The draft from text as typed (the form, the journal, a batch line, flags):
-    /// every recipient list parsed, or each bad one with what is wrong.
-    pub fn from_typed(
-        fields: &crate::core::record::Fields,
-        format: BodyFormat,
-        more: &crate::core::record::MoreText,
-    ) -> Result<DraftContent, Vec<(ListField, super::address::AddressError)>> {
-        let mut bad = Vec::new();
-        // Every bad item of every field, so one save names them all.
-        let mut list = |which: ListField, text: &str| {
-            super::address::parse_list_all(text).unwrap_or_else(|errors| {
-                bad.extend(errors.into_iter().map(|e| (which, e)));
-                Vec::new()
-            })
-        };
-        let to = list(ListField::To, &fields.to);
-        let cc = list(ListField::Cc, &fields.cc);
-        let bcc = list(ListField::Bcc, &fields.bcc);
-        let reply_to = list(ListField::ReplyTo, &more.reply_to);
-        if !bad.is_empty() {
-            return Err(bad);
-        }
-        Ok(DraftContent {
-            to,
-            cc,
-            bcc,
-            subject: fields.subject.clone(),
-            body: fields.body.clone(),
-            format,
-            more: More {
-                reply_to,
-                importance: more.importance,
-                read_receipt: more.read_receipt,
-                delivery_receipt: more.delivery_receipt,
-                categories: split_categories(&more.categories),
-                flagged: more.flagged,
-            },
-            quote: None,
-            signature: None,
-            not_mine: Vec::new(),
-        })
-    }
-
     /// The same content as an answer whose created body is `quote`.
     pub fn with_quote(mut self, quote: Option<&str>) -> DraftContent {
         self.quote = quote.map(str::to_string);

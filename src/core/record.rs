@@ -265,3 +265,55 @@ impl JournalRecord {
         }
     }
 }
+
+/// Text as typed becomes a draft here, where the typed shapes live.
+impl DraftContent {
+    /// The draft from text as typed (the form, the journal, a batch line, flags):
+    /// every recipient list parsed, or each bad one with what is wrong.
+    pub fn from_typed(
+        fields: &Fields,
+        format: crate::core::content::BodyFormat,
+        more: &MoreText,
+    ) -> Result<
+        DraftContent,
+        Vec<(
+            crate::core::content::ListField,
+            crate::core::address::AddressError,
+        )>,
+    > {
+        let mut bad = Vec::new();
+        // Every bad item of every field, so one save names them all.
+        let mut list = |which: crate::core::content::ListField, text: &str| {
+            crate::core::address::parse_list_all(text).unwrap_or_else(|errors| {
+                bad.extend(errors.into_iter().map(|e| (which, e)));
+                Vec::new()
+            })
+        };
+        let to = list(crate::core::content::ListField::To, &fields.to);
+        let cc = list(crate::core::content::ListField::Cc, &fields.cc);
+        let bcc = list(crate::core::content::ListField::Bcc, &fields.bcc);
+        let reply_to = list(crate::core::content::ListField::ReplyTo, &more.reply_to);
+        if !bad.is_empty() {
+            return Err(bad);
+        }
+        Ok(DraftContent {
+            to,
+            cc,
+            bcc,
+            subject: fields.subject.clone(),
+            body: fields.body.clone(),
+            format,
+            more: crate::core::content::More {
+                reply_to,
+                importance: more.importance,
+                read_receipt: more.read_receipt,
+                delivery_receipt: more.delivery_receipt,
+                categories: crate::core::content::split_categories(&more.categories),
+                flagged: more.flagged,
+            },
+            quote: None,
+            signature: None,
+            not_mine: Vec::new(),
+        })
+    }
+}

@@ -1,6 +1,10 @@
 //! What comes back from Graph, reduced to what graft shows and keeps.
 
+use crate::core::mailbox::{MAX_ID, valid_id};
+use crate::util::sanitize;
+use reqwest::StatusCode;
 use serde::Deserialize;
+use serde_json::Value;
 use std::time::Duration;
 
 /// A draft the server accepted (201 on create, 200 on update).
@@ -165,4 +169,58 @@ pub(crate) struct MessageResponse {
 pub(crate) struct MessageList {
     #[serde(default)]
     pub value: Vec<MessageResponse>,
+}
+
+/// A message in a `$batch` answer, as a saved draft.
+pub fn saved_from_value(status: u16, v: &Value) -> Option<SavedMessage> {
+    let msg: MessageResponse = serde_json::from_value(v.clone()).ok()?;
+    let status = StatusCode::from_u16(status).ok()?;
+    saved_from(status, msg, None).ok()
+}
+
+/// At most `max` characters of a server's text.
+pub(super) fn bounded(s: &str, max: usize) -> String {
+    sanitize::line(&s.chars().take(max).collect::<String>())
+}
+
+pub(super) fn saved_from(
+    status: StatusCode,
+    msg: MessageResponse,
+    request_id: Option<String>,
+) -> Result<SavedMessage, Error> {
+    if !valid_id(&msg.id) {
+        return Err(bad_response(
+            status,
+            request_id,
+            "the server gave a message id graft cannot use (empty, too long, or not an id)",
+        ));
+    }
+    Ok(SavedMessage {
+        status: status.as_u16(),
+        status_text: reason(status),
+        id: msg.id,
+        web_link: bounded(&msg.web_link, 8 * 1024),
+        change_key: bounded(&msg.change_key, 256),
+        created: bounded(&msg.created_date_time, 64),
+        last_modified: bounded(&msg.last_modified_date_time, 64),
+        parent_folder_id: bounded(&msg.parent_folder_id, MAX_ID),
+        is_draft: msg.is_draft.unwrap_or(true),
+        request_id,
+    })
+}
+
+pub(super) fn bad_response(status: StatusCode, request_id: Option<String>, msg: &str) -> Error {
+    Error {
+        kind: FailureKind::BadResponse,
+        status: Some(status.as_u16()),
+        status_text: reason(status),
+        code: "BadResponse".into(),
+        message: sanitize::line(msg),
+        request_id,
+        retry_after: None,
+    }
+}
+
+pub(super) fn reason(status: StatusCode) -> String {
+    status.canonical_reason().unwrap_or("").to_string()
 }

@@ -8,7 +8,7 @@
 //! that got no answer at all is retried too; a create among those is looked
 //! up by its key first (the caller's part).
 
-use super::Error;
+use super::model::Error;
 use std::time::Duration;
 
 /// Longest wait between tries when the server names none.
@@ -25,7 +25,7 @@ pub const MAX_SERVICE_RETRIES: u32 = 6;
 pub fn retryable(f: &Error) -> bool {
     f.is_offline()
         || f.is_busy()
-        || (f.kind == super::FailureKind::BadResponse
+        || (f.kind == super::model::FailureKind::BadResponse
             && f.status.is_some_and(|s| (200..300).contains(&s)))
 }
 
@@ -229,7 +229,7 @@ impl Pace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::FailureKind;
+    use crate::graph::model::FailureKind;
 
     fn busy(retry_after: Option<Duration>) -> Error {
         Error {

@@ -2,10 +2,11 @@
 //! large ones through an Outlook upload session in ordered chunks that resume
 //! from the server's `nextExpectedRanges` after a failed or unanswered chunk.
 
-use super::client::{bad_response, header, http_failure, parse_retry_after, transport_failure};
-use super::{Error, FailureKind, GraphClient};
+use super::client::GraphClient;
+use super::model::bad_response;
+use super::model::{Error, FailureKind};
+use super::transport::{header, http_failure, parse_retry_after, transport_failure};
 use crate::core::attach::{AttachedFile, CHUNK};
-use crate::store::files::read_inline;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -41,7 +42,7 @@ impl GraphClient {
                 &format!("not an attachment: {e}"),
             )
         })?;
-        if !super::client::valid_id(&r.id) {
+        if !crate::core::mailbox::valid_id(&r.id) {
             return Err(bad_response(
                 status,
                 request_id,
@@ -67,7 +68,7 @@ impl GraphClient {
         // Ids graft can use, names as the terminal may show them.
         Ok(l.value
             .into_iter()
-            .filter(|a| super::client::valid_id(&a.id))
+            .filter(|a| crate::core::mailbox::valid_id(&a.id))
             .map(|a| RemoteAttachment {
                 name: crate::util::sanitize::line(&a.name.chars().take(255).collect::<String>()),
                 ..a
@@ -166,7 +167,7 @@ fn id_from_location(loc: &str) -> Option<String> {
     let start = lower.rfind("attachments('")? + "attachments('".len();
     let end = loc[start..].find("')")? + start;
     let id = &loc[start..end];
-    super::client::valid_id(id).then(|| id.to_string())
+    crate::core::mailbox::valid_id(id).then(|| id.to_string())
 }
 
 /// The attachment on the server that is this file, when its id is not
@@ -226,29 +227,55 @@ async fn put_chunk(
     }
 }
 
-async fn read_chunk(f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, Error> {
-    let path = f.path.clone();
-    let name = f.name.clone();
-    let size = f.size;
-    tokio::task::spawn_blocking(move || {
-        use std::io::{Read, Seek, SeekFrom};
-        let mut file = std::fs::File::open(&path)
-            .map_err(|e| file_failure(format!("{name}: cannot read it: {e}")))?;
-        let now = file.metadata().map(|m| m.len()).unwrap_or(0);
-        if now != size {
-            return Err(file_failure(format!(
-                "{name} changed on disk while uploading; attach it again."
-            )));
-        }
-        file.seek(SeekFrom::Start(start))
-            .map_err(|e| file_failure(format!("{name}: {e}")))?;
-        let mut buf = vec![0; len as usize];
-        file.read_exact(&mut buf)
-            .map_err(|e| file_failure(format!("{name}: {e}")))?;
-        Ok(buf)
-    })
-    .await
-    .map_err(|e| file_failure(e.to_string()))?
+/// Where the bytes of the files to upload come from (graft reads them from
+/// the disk, checking they did not change since they were attached; a test
+/// may hand over bytes). The Graph layer reads through this, never a path.
+pub trait Contents: Send + Sync + 'static {
+    /// `len` bytes of `f` from `start`, or why not (unreadable, changed).
+    fn read(&self, f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, String>;
+}
+
+/// The bytes themselves, for a caller that holds them (`name` → bytes).
+impl Contents for std::collections::HashMap<String, Vec<u8>> {
+    fn read(&self, f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, String> {
+        let all = self
+            .get(&f.name)
+            .ok_or_else(|| format!("{}: no such file", f.name))?;
+        let (start, end) = (start as usize, (start + len) as usize);
+        all.get(start..end)
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| format!("{}: shorter than said", f.name))
+    }
+}
+
+async fn read_chunk(
+    contents: &std::sync::Arc<dyn Contents>,
+    f: &AttachedFile,
+    start: u64,
+    len: u64,
+) -> Result<Vec<u8>, Error> {
+    let (contents, f) = (contents.clone(), f.clone());
+    tokio::task::spawn_blocking(move || contents.read(&f, start, len).map_err(file_failure))
+        .await
+        .map_err(|e| file_failure(e.to_string()))?
+}
+
+/// A file as one `fileAttachment` inside a request (under 3 MB): its bytes
+/// in base64, and for a picture in the body `isInline` with the `contentId`
+/// its `<img src="cid:…">` names (fileattachment.md).
+pub fn inline_attachment(f: &AttachedFile, bytes: &[u8]) -> Value {
+    use base64::Engine as _;
+    let mut v = serde_json::json!({
+        "@odata.type": "#microsoft.graph.fileAttachment",
+        "name": f.name,
+        "contentType": f.content_type,
+        "contentBytes": base64::engine::general_purpose::STANDARD.encode(bytes),
+    });
+    if let Some(cid) = f.content_id.as_ref().filter(|_| f.inline) {
+        v["isInline"] = serde_json::json!(true);
+        v["contentId"] = serde_json::json!(cid);
+    }
+    v
 }
 
 /// Times an upload may start over in a new session (after its place in the
@@ -270,18 +297,15 @@ pub async fn upload_file(
     client: &GraphClient,
     message_id: &str,
     f: &AttachedFile,
+    contents: &std::sync::Arc<dyn Contents>,
     claimed: &[String],
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<String, Error> {
     if !f.large() {
-        let att = tokio::task::spawn_blocking({
-            let f = f.clone();
-            move || read_inline(&f)
-        })
-        .await
-        .map_err(|e| file_failure(e.to_string()))?
-        .map_err(file_failure)?;
-        let id = client.add_attachment(message_id, &att).await?;
+        let bytes = read_chunk(contents, f, 0, f.size).await?;
+        let id = client
+            .add_attachment(message_id, &inline_attachment(f, &bytes))
+            .await?;
         progress(f.size, f.size);
         return Ok(id);
     }
@@ -300,7 +324,7 @@ pub async fn upload_file(
                 "the upload session took every byte but never finished",
             ));
         }
-        let data = read_chunk(f, next, len).await?;
+        let data = read_chunk(contents, f, next, len).await?;
         let failure = match put_chunk(client, &url, next, data, f.size).await {
             Ok(Chunk::Done(id)) => {
                 progress(f.size, f.size);
@@ -389,6 +413,7 @@ pub async fn attach_pending(
     client: &GraphClient,
     message_id: &str,
     files: &[AttachedFile],
+    contents: &std::sync::Arc<dyn Contents>,
     reconcile: bool,
     progress: &mut (dyn FnMut(&str, u64, u64) + Send),
 ) -> AttachOutcome {
@@ -425,7 +450,7 @@ pub async fn attach_pending(
         }
         let name = f.name.clone();
         let mut each = |done: u64, total: u64| progress(&name, done, total);
-        match upload_file(client, message_id, f, &claimed, &mut each).await {
+        match upload_file(client, message_id, f, contents, &claimed, &mut each).await {
             Ok(id) => {
                 claimed.push(id.clone());
                 out.done.push((i, id));

@@ -641,8 +641,8 @@ impl Progress<'_> {
                 .get("value")
                 .and_then(Value::as_array)
                 .and_then(|a| a.first())
-                .and_then(|m| crate::graph::client::saved_from_value(200, m)),
-            Step::Create => crate::graph::client::saved_from_value(201, v),
+                .and_then(|m| crate::graph::model::saved_from_value(200, m)),
+            Step::Create => crate::graph::model::saved_from_value(201, v),
         };
         match found {
             Some(saved) => self.result = Some(classify(saved, self.trash, self.sent)),

@@ -784,12 +784,23 @@ pub async fn send_files(
             }
         }
     }
-    let done = attach_pending(client, message_id, list, reconcile, progress).await;
+    let disk: std::sync::Arc<dyn crate::graph::upload::Contents> = std::sync::Arc::new(Disk);
+    let done = attach_pending(client, message_id, list, &disk, reconcile, progress).await;
     for (i, id) in done.done {
         out.attached.push((list[i].path.clone(), id));
     }
     out.failed = done.failed;
     out
+}
+
+/// The files' bytes, read from the disk as they are sent (refused when a
+/// file changed since it was attached).
+pub struct Disk;
+
+impl crate::graph::upload::Contents for Disk {
+    fn read(&self, f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, String> {
+        crate::store::files::read_range(f, start, len)
+    }
 }
 
 /// What the save did with the files.
@@ -814,7 +825,11 @@ pub fn body_with_attachments(
     if !inline.is_empty() {
         let list = inline
             .iter()
-            .map(|i| crate::store::files::read_inline(&files[*i]))
+            .map(|i| {
+                let f = &files[*i];
+                crate::store::files::read_range(f, 0, f.size)
+                    .map(|bytes| crate::graph::upload::inline_attachment(f, &bytes))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if let Some(o) = body.as_object_mut() {
             o.insert("attachments".into(), serde_json::Value::Array(list));

@@ -64,32 +64,27 @@ pub fn check(input: &str) -> Result<AttachedFile, String> {
     })
 }
 
-/// Reads a file for an inline attachment and checks it has not changed size
-/// since it was attached (a changed file is re-checked, not silently sent).
-pub fn read_inline(f: &AttachedFile) -> Result<serde_json::Value, String> {
-    use base64::Engine as _;
-    let bytes = std::fs::read(&f.path).map_err(|e| format!("{}: cannot read it: {e}", f.name))?;
-    if bytes.len() as u64 != f.size {
+/// `len` bytes of an attached file from `start`, refused when the file is
+/// no longer the size it had when it was attached (it changed on disk).
+pub fn read_range(f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file =
+        std::fs::File::open(&f.path).map_err(|e| format!("{}: cannot read it: {e}", f.name))?;
+    let now = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if now != f.size {
         return Err(format!(
             "{} changed on disk since it was attached ({} → {}); attach it again.",
             f.name,
             human_size(f.size),
-            human_size(bytes.len() as u64)
+            human_size(now)
         ));
     }
-    let mut v = serde_json::json!({
-        "@odata.type": "#microsoft.graph.fileAttachment",
-        "name": f.name,
-        "contentType": f.content_type,
-        "contentBytes": base64::engine::general_purpose::STANDARD.encode(&bytes),
-    });
-    // A picture in the body: fileattachment.md's `isInline` and the
-    // `contentId` its `<img src="cid:…">` names.
-    if let Some(cid) = f.content_id.as_ref().filter(|_| f.inline) {
-        v["isInline"] = serde_json::json!(true);
-        v["contentId"] = serde_json::json!(cid);
-    }
-    Ok(v)
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| format!("{}: {e}", f.name))?;
+    let mut buf = vec![0; len as usize];
+    file.read_exact(&mut buf)
+        .map_err(|e| format!("{}: {e}", f.name))?;
+    Ok(buf)
 }
 
 /// Files in a directory whose names start as typed, for path completion:

@@ -67,7 +67,15 @@ async fn upload_through_faults(session_get: bool) -> (Emulator, String, usize) {
         assert_eq!(name, "logs.tar.gz");
         seen.push((done, total));
     };
-    let out = attach_pending(&c, &id, std::slice::from_ref(&f), false, &mut progress).await;
+    let out = attach_pending(
+        &c,
+        &id,
+        std::slice::from_ref(&f),
+        &common::disk(),
+        false,
+        &mut progress,
+    )
+    .await;
     assert!(out.failed.is_none(), "{:?}", out.failed);
     assert_eq!(out.done.len(), 1);
     let stored = emu.attachments(&id);
@@ -130,7 +138,7 @@ async fn small_files_use_the_endpoint_and_can_be_removed() {
     let c = client(&emu);
     let id = new_draft(&c).await;
     let mut files = vec![a, b];
-    let out = attach_pending(&c, &id, &files, false, &mut |_, _, _| {}).await;
+    let out = attach_pending(&c, &id, &files, &common::disk(), false, &mut |_, _, _| {}).await;
     assert!(out.failed.is_none());
     for (i, aid) in out.done {
         files[i].server_id = Some(aid);
@@ -143,7 +151,7 @@ async fn small_files_use_the_endpoint_and_can_be_removed() {
         f.server_id = None;
     }
     let posts_before = emu.requests().iter().filter(|r| r.method == "POST").count();
-    let out = attach_pending(&c, &id, &again, true, &mut |_, _, _| {}).await;
+    let out = attach_pending(&c, &id, &again, &common::disk(), true, &mut |_, _, _| {}).await;
     assert_eq!(out.done.len(), 2);
     assert_eq!(
         emu.requests().iter().filter(|r| r.method == "POST").count(),
@@ -250,7 +258,15 @@ async fn a_lost_answer_to_the_last_chunk_is_not_an_error_and_not_a_second_copy()
     let c = client(&emu);
     let id = new_draft(&c).await;
     emu.inject(Fault::action(FaultAction::DropAfter).on("PUT").after(1));
-    let out = attach_pending(&c, &id, std::slice::from_ref(&f), false, &mut |_, _, _| {}).await;
+    let out = attach_pending(
+        &c,
+        &id,
+        std::slice::from_ref(&f),
+        &common::disk(),
+        false,
+        &mut |_, _, _| {},
+    )
+    .await;
     assert!(out.failed.is_none(), "{:?}", out.failed);
     let stored = emu.attachments(&id);
     assert_eq!(stored.len(), 1);
@@ -402,4 +418,47 @@ fn pictures_in_the_body_arrive_inline_byte_for_byte() {
         "{err}"
     );
     assert_eq!(emu.messages().len(), before, "nothing was sent");
+}
+
+/// Uploads read through `Contents`, never a path: bytes held in memory go
+/// up as a small attachment and as a chunked one, byte for byte; a
+/// shorter source than the file said is an error naming the file.
+#[tokio::test]
+async fn uploads_take_bytes_not_paths() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let c = client(&emu);
+    let id = new_draft(&c).await;
+    let small = pattern(2_000, 3);
+    let large = pattern(5 * 1024 * 1024, 9);
+    let file = |name: &str, size: usize| AttachedFile {
+        path: format!("/nowhere/{name}").into(),
+        name: name.into(),
+        size: size as u64,
+        content_type: "application/octet-stream".into(),
+        server_id: None,
+        inline: false,
+        content_id: None,
+    };
+    let files = [
+        file("small.bin", small.len()),
+        file("large.bin", large.len()),
+    ];
+    let bytes: std::collections::HashMap<String, Vec<u8>> = [
+        ("small.bin".to_string(), small.clone()),
+        ("large.bin".to_string(), large.clone()),
+    ]
+    .into();
+    let contents: std::sync::Arc<dyn graft::graph::upload::Contents> = std::sync::Arc::new(bytes);
+    let out = attach_pending(&c, &id, &files, &contents, false, &mut |_, _, _| {}).await;
+    assert!(out.failed.is_none(), "{:?}", out.failed);
+    let mut stored = emu.attachments(&id);
+    stored.sort();
+    assert_eq!(stored.len(), 2);
+    assert_eq!((stored[0].0.as_str(), &stored[0].2), ("large.bin", &large));
+    assert_eq!((stored[1].0.as_str(), &stored[1].2), ("small.bin", &small));
+    let short = [file("missing.bin", 10)];
+    let out = attach_pending(&c, &id, &short, &contents, false, &mut |_, _, _| {}).await;
+    let (name, e) = out.failed.expect("refused");
+    assert_eq!(name, "missing.bin");
+    assert!(e.message.contains("missing.bin"), "{}", e.message);
 }

@@ -153,3 +153,8 @@ pub fn as_png(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes[..n].copy_from_slice(&sig[..n]);
     bytes
 }
+
+/// The files' bytes as graft sends them: read from the disk.
+pub fn disk() -> std::sync::Arc<dyn graft::graph::upload::Contents> {
+    std::sync::Arc::new(graft::service::save::Disk)
+}

@@ -893,7 +893,9 @@ async fn the_size_limit_is_enforced_either_way_the_sources_count_it() {
         let p = dir.path().join("a.bin");
         std::fs::write(&p, vec![7u8; 3_500_000]).unwrap();
         let f = graft::store::files::check(p.to_str().unwrap()).unwrap();
-        let r = graft::graph::upload::upload_file(&c, &id, &f, &[], &mut |_, _| {}).await;
+        let r =
+            graft::graph::upload::upload_file(&c, &id, &f, &common::disk(), &[], &mut |_, _| {})
+                .await;
         match (encoded, r) {
             (false, Ok(_)) => {}
             (true, Err(e)) => assert_eq!(e.code, "ErrorMessageSizeExceeded"),
@@ -906,7 +908,7 @@ async fn the_size_limit_is_enforced_either_way_the_sources_count_it() {
 
 #[test]
 fn retry_after_may_be_fractional_or_absurd() {
-    use graft::graph::client::parse_retry_after;
+    use graft::graph::transport::parse_retry_after;
     assert_eq!(
         parse_retry_after("2.128"),
         Some(Duration::from_millis(2128))

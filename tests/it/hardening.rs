@@ -419,7 +419,7 @@ async fn an_upload_urls_token_never_appears_in_a_message() {
         .send()
         .await
         .unwrap_err();
-    let f = graft::graph::client::transport_failure(e);
+    let f = graft::graph::transport::transport_failure(e);
     assert!(!f.message.contains("SECRET"), "{}", f.message);
     assert!(!f.message.contains("authtoken"), "{}", f.message);
 }

@@ -436,7 +436,7 @@ fn front_ends_never_write_to_graph_themselves() {
         ),
         (
             "tui/effects/mail.rs",
-            "graph::upload::attach_pending(&c, &id, &f, false, &mut p)\n",
+            "graph::upload::attach_pending(&c, &id, &f, &d, false, &mut p)\n",
         ),
         (
             "service/save.rs",

@@ -1,7 +1,6 @@
 //! The journal's writer thread: operations run in order, so a removal
 //! never races an earlier write; a failure is reported once.
 
-use super::Runner;
 use crate::core::record::JournalRecord;
 use crate::store::journal::JournalStore;
 use crate::tui::app::Msg;
@@ -99,38 +98,5 @@ pub(super) fn journal_op(store: &JournalStore, op: JournalOp) -> Option<std::io:
         }
         // Taken by another graft meanwhile (no claim): it is theirs now.
         JournalOp::Drop(rec) => store.claim(&rec).map(|claim| claim.remove()),
-    }
-}
-
-impl Runner {
-    pub(super) fn journal(&self, op: JournalOp) {
-        if let Some((jtx, _)) = &self.journal {
-            let _ = jtx.send(op);
-        }
-    }
-
-    /// Nothing is waiting for the journal writer. Work for this draft is
-    /// only ever queued from this thread (a background completion queues
-    /// work for other drafts only), so this draft's order is kept.
-    pub(super) fn writer_idle(&self) -> bool {
-        self.journal.as_ref().is_some_and(|(w, _)| w.idle())
-    }
-
-    /// The note that a create is about to leave. With the writer idle it is
-    /// written here, at once (a small file, no fsync), sparing the request
-    /// two thread hand-overs; otherwise it queues behind earlier writes.
-    pub(super) fn note_create(&self, rec: Box<JournalRecord>) {
-        match &self.store {
-            Some(store) if self.writer_idle() => {
-                if let (Some(result), Some((writer, _))) =
-                    (journal_op(store, JournalOp::WriteFast(rec)), &self.journal)
-                {
-                    // A success changes nothing on screen unless one failed
-                    // before; saying nothing spares the loop a wake-up.
-                    report_journal(&self.tx, &writer.failing, result, false);
-                }
-            }
-            _ => self.journal(JournalOp::WriteFast(rec)),
-        }
     }
 }

@@ -282,3 +282,53 @@ impl Runner {
         }
     }
 }
+
+/// The journal's writer, as the runner uses it (`journal.rs` has the writer).
+impl Runner {
+    fn journal(&self, op: JournalOp) {
+        if let Some((jtx, _)) = &self.journal {
+            let _ = jtx.send(op);
+        }
+    }
+
+    /// Nothing is waiting for the journal writer. Work for this draft is
+    /// only ever queued from this thread (a background completion queues
+    /// work for other drafts only), so this draft's order is kept.
+    pub(super) fn writer_idle(&self) -> bool {
+        self.journal.as_ref().is_some_and(|(w, _)| w.idle())
+    }
+
+    /// The note that a create is about to leave. With the writer idle it is
+    /// written here, at once (a small file, no fsync), sparing the request
+    /// two thread hand-overs; otherwise it queues behind earlier writes.
+    pub(super) fn note_create(&self, rec: Box<crate::core::record::JournalRecord>) {
+        match &self.store {
+            Some(store) if self.writer_idle() => {
+                if let (Some(result), Some((writer, _))) = (
+                    journal::journal_op(store, JournalOp::WriteFast(rec)),
+                    &self.journal,
+                ) {
+                    // A success changes nothing on screen unless one failed
+                    // before; saying nothing spares the loop a wake-up.
+                    journal::report_journal(&self.tx, &writer.failing, result, false);
+                }
+            }
+            _ => self.journal(JournalOp::WriteFast(rec)),
+        }
+    }
+}
+
+/// The spelling worker, as the runner uses it (`spell.rs` has the worker).
+impl Runner {
+    /// Spelling as the profile asks; the dictionaries load meanwhile.
+    pub fn with_spelling(mut self, config: crate::store::spelling::SpellConfig) -> Self {
+        self.spell = spell::start(config, self.tx.clone());
+        self
+    }
+
+    fn spell(&self, op: spell::SpellOp) {
+        if let Some(s) = &self.spell {
+            let _ = s.send(op);
+        }
+    }
+}

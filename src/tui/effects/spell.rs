@@ -3,7 +3,6 @@
 //! checks, suggestions and new words in order. A check asked for while an
 //! older one waits replaces it.
 
-use super::Runner;
 use crate::core::content::BodyFormat;
 use crate::core::spell::{Miss, Speller};
 use crate::store::spelling::SpellConfig;
@@ -132,18 +131,4 @@ fn answer(
         }
     };
     let _ = tx.send(msg);
-}
-
-impl Runner {
-    /// Spelling as the profile asks; the dictionaries load meanwhile.
-    pub fn with_spelling(mut self, config: SpellConfig) -> Self {
-        self.spell = start(config, self.tx.clone());
-        self
-    }
-
-    pub(super) fn spell(&self, op: SpellOp) {
-        if let Some(s) = &self.spell {
-            let _ = s.send(op);
-        }
-    }
 }

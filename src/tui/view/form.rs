@@ -1,7 +1,7 @@
 //! The form: four one-line fields (To, Cc, Bcc, Subject) and the body.
 
-use super::Canvas;
 use crate::tui::app::{Field, Model};
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

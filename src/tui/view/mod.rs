@@ -1,80 +1,20 @@
 //! `view`: draws the model. Pure: it reads the `Model` and writes the frame.
 
+pub mod canvas;
 mod dialog;
 mod form;
 mod markdown;
 pub mod screen;
 pub mod status;
 mod wrap;
+pub use canvas::Canvas;
 
 use crate::tui::app::Model;
 use ratatui::Frame;
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui::widgets::Widget;
-
-/// Where the view draws: a buffer covering the whole screen or one pane of it
-/// (see `screen`), and where the terminal cursor goes.
-pub struct Canvas<'a> {
-    buf: &'a mut Buffer,
-    screen: Rect,
-    cursor: Option<Position>,
-    palette: crate::config::theme::Palette,
-}
-
-impl<'a> Canvas<'a> {
-    pub fn new(buf: &'a mut Buffer, screen: Rect) -> Self {
-        Canvas {
-            buf,
-            screen,
-            cursor: None,
-            palette: Default::default(),
-        }
-    }
-
-    /// The styles to draw with.
-    pub fn with_palette(mut self, palette: crate::config::theme::Palette) -> Self {
-        self.palette = palette;
-        self
-    }
-
-    pub fn palette(&self) -> crate::config::theme::Palette {
-        self.palette
-    }
-
-    pub fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
-        widget.render(area, self.buf);
-    }
-
-    pub fn render_stateful_widget<W: ratatui::widgets::StatefulWidget>(
-        &mut self,
-        widget: W,
-        area: Rect,
-        state: &mut W::State,
-    ) {
-        widget.render(area, self.buf, state);
-    }
-
-    /// The whole screen (the buffer may hold only part of it).
-    pub fn area(&self) -> Rect {
-        self.screen
-    }
-
-    pub fn buffer_mut(&mut self) -> &mut Buffer {
-        self.buf
-    }
-
-    pub fn set_cursor_position(&mut self, p: Position) {
-        self.cursor = Some(p);
-    }
-
-    pub fn cursor(&self) -> Option<Position> {
-        self.cursor
-    }
-}
 
 /// Draws the whole screen.
 pub fn view(model: &Model, frame: &mut Frame) {

@@ -1,8 +1,8 @@
 //! The status pane: what the last save did. Ids and links wrap, never cut.
 
-use super::Canvas;
 use super::wrap::{row_count, wrap};
 use crate::tui::app::{Model, StatusEntry};
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

@@ -1,10 +1,11 @@
 //! Ctrl-O: the path field, completions and the attachment list.
 
-use super::{Canvas, dim, hint_line, key, popup};
+use super::frame::{dim, hint_line, key, popup};
 use crate::config::keymap::{Context, DialogAction};
 use crate::core::attach::human_size;
 use crate::tui::app::Model;
 use crate::tui::app::state::dialogs::AttachDialog;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

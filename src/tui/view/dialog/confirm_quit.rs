@@ -1,8 +1,9 @@
 //! "Quit?" with what is not saved yet.
 
-use super::{Canvas, hint_rows, popup};
+use super::frame::{hint_rows, popup};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;

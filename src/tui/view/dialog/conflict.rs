@@ -1,11 +1,12 @@
 //! Both versions of a draft changed in Outlook and in graft, and the
 //! choices (or the merged text before it is saved, or the confirmation).
 
-use super::{Canvas, dim, hint_line, text_box};
+use super::frame::{dim, hint_line, text_box};
 use crate::config::keymap::{Context, DialogAction};
 use crate::tui::app::Model;
 use crate::tui::app::state::dialogs::ConflictDialog;
 use crate::tui::app::state::dialogs::Stage;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::Line;

@@ -1,8 +1,9 @@
 //! The draft is gone on the server: save as new, or keep editing.
 
-use super::{Canvas, hint_rows, popup};
+use super::frame::{hint_rows, popup};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 

@@ -1,9 +1,10 @@
 //! F1: every key, from the keymap, in two columns that fit the screen;
 //! scrolled when it is taller than the screen.
 
-use super::{Canvas, centered};
+use super::frame::centered;
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

@@ -1,9 +1,10 @@
 //! F6: drafts saved from graft in this profile.
 
-use super::{Canvas, dim, hint_line, list_popup};
+use super::frame::{dim, hint_line, list_popup};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
 use crate::tui::app::state::dialogs::HistoryDialog;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::ListItem;

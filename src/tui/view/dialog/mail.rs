@@ -1,12 +1,13 @@
 //! F8: the messages to answer (a search box over a list), one message open
 //! to read, and Alt-Q: the quoted original of the answer being written.
 
-use super::{Canvas, dim, hint_line, list_popup, text_box};
+use super::frame::{dim, hint_line, list_popup, text_box};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
 use crate::tui::app::dialog::mail::{FOLDERS, folder_in};
 use crate::tui::app::state::dialogs::MailDialog;
 use crate::tui::app::state::dialogs::Reading;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};

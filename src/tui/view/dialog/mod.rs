@@ -5,6 +5,7 @@ mod attach;
 mod confirm_quit;
 mod conflict;
 mod draft_gone;
+mod frame;
 mod help;
 mod history;
 mod mail;
@@ -16,14 +17,9 @@ mod signin;
 mod spell;
 mod template;
 
-use super::Canvas;
-use crate::config::keymap::{Context, DialogAction};
-use crate::config::theme::Palette;
 use crate::tui::app::{Dialog, Model};
-use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use crate::tui::view::canvas::Canvas;
+use ratatui::layout::{Position, Rect};
 
 /// Draws the open dialog; returns where the cursor goes, if the dialog has
 /// a text field.
@@ -53,150 +49,4 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
         Dialog::Pictures(list) => pictures::draw(model, list, frame, area),
     }
     None
-}
-
-/// A box as large as the screen allows (100 wide at most) with `lines`
-/// scrolled by `scroll` (stopped at the end), `bottom` lines under them and
-/// `hint` in the bottom border.
-pub(super) fn text_box(
-    frame: &mut Canvas,
-    area: Rect,
-    title: &str,
-    (lines, scroll): (Vec<Line<'_>>, u16),
-    bottom: Vec<Line<'_>>,
-    hint: Line<'_>,
-) {
-    let p = frame.palette();
-    let w = area.width.min(100);
-    let inner_w = w.saturating_sub(2);
-    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let total = para.line_count(inner_w) as u16;
-    let foot = Paragraph::new(bottom).wrap(Wrap { trim: false });
-    let fh = foot.line_count(inner_w) as u16;
-    let h = (total + fh + 2).min(area.height);
-    let rect = centered(area, w, h);
-    frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .title(title.to_string())
-        .border_style(p.warn())
-        .title_bottom(hint.right_aligned());
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let shown = inner.height.saturating_sub(fh);
-    let scroll = scroll.min(total.saturating_sub(shown));
-    let text_area = Rect {
-        height: shown,
-        ..inner
-    };
-    frame.render_widget(para.scroll((scroll, 0)), text_area);
-    if fh > 0 {
-        let foot_area = Rect {
-            y: inner.y + shown,
-            height: fh.min(inner.height),
-            ..inner
-        };
-        frame.render_widget(foot, foot_area);
-    }
-}
-
-/// A box `w` × `h` in the middle of `area` (clipped to it).
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    area.centered(Constraint::Length(w), Constraint::Length(h))
-}
-
-/// Draws `lines` in a bordered box centred in `area`; returns the box.
-fn popup(frame: &mut Canvas, area: Rect, lines: Vec<Line<'_>>, title: &str, width: u16) -> Rect {
-    let p = frame.palette();
-    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let w = area.width.min(width);
-    let rect = centered(area, w, para.line_count(w.saturating_sub(2)) as u16 + 2);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        para.block(Block::bordered().title(title).border_style(p.warn())),
-        rect,
-    );
-    rect
-}
-
-/// A box with `head` lines, a list that scrolls to keep `selected` in view
-/// (ratatui's `List` and `ListState`), and `tail` lines, centred in `area`.
-fn list_popup(
-    frame: &mut Canvas,
-    area: Rect,
-    title: &str,
-    width: u16,
-    (head, items, selected, tail): (Vec<Line<'_>>, Vec<ListItem<'_>>, usize, Vec<Line<'_>>),
-) {
-    let p = frame.palette();
-    let w = area.width.min(width);
-    let inner_w = w.saturating_sub(2);
-    let head = Paragraph::new(head).wrap(Wrap { trim: false });
-    let tail = Paragraph::new(tail).wrap(Wrap { trim: false });
-    let (hh, th) = (
-        head.line_count(inner_w) as u16,
-        tail.line_count(inner_w) as u16,
-    );
-    let rows: u16 = items.iter().map(|i| i.height() as u16).sum();
-    let room = area.height.saturating_sub(hh + th + 2).max(1);
-    let rect = centered(area, w, hh + th + rows.min(room) + 2);
-    frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(title).border_style(p.warn());
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let [top, list, bottom] = inner.layout(&Layout::vertical([
-        Constraint::Length(hh),
-        Constraint::Fill(1),
-        Constraint::Length(th),
-    ]));
-    frame.render_widget(head, top);
-    let mut state = ListState::default().with_selected(Some(selected));
-    let list_widget = List::new(items)
-        .highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-        .highlight_symbol("▸ ");
-    frame.render_stateful_widget(list_widget, list, &mut state);
-    frame.render_widget(tail, bottom);
-}
-
-fn key(p: Palette) -> Style {
-    p.accent().add_modifier(Modifier::BOLD)
-}
-
-fn dim() -> Style {
-    Style::default().add_modifier(Modifier::DIM)
-}
-
-/// A dialog's hint line from the keymap (`Enter restore  ↑/↓ choose …`),
-/// with only the actions `keep` allows.
-fn hint_line(
-    model: &Model,
-    context: Context,
-    keep: impl Fn(DialogAction) -> bool,
-) -> Line<'static> {
-    let p = model.session.palette();
-    let mut spans = Vec::new();
-    for (action, keys, hint) in model.session.keymap.hints(context) {
-        if !keep(action) {
-            continue;
-        }
-        spans.push(Span::styled(format!(" {keys}"), key(p)));
-        spans.push(Span::raw(format!(" {hint} ")));
-    }
-    Line::from(spans)
-}
-
-/// One hint a line, for the short question dialogs: `s  save, then quit`.
-fn hint_rows(model: &Model, context: Context) -> Vec<Line<'static>> {
-    let p = model.session.palette();
-    model
-        .session
-        .keymap
-        .hints(context)
-        .into_iter()
-        .map(|(_, keys, hint)| {
-            Line::from(vec![
-                Span::styled(keys, key(p)),
-                Span::raw(format!("  {hint}")),
-            ])
-        })
-        .collect()
 }

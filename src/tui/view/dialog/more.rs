@@ -1,7 +1,8 @@
 //! F3: the fields most drafts do without.
 
-use super::{Canvas, centered};
+use super::frame::centered;
 use crate::tui::app::Model;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

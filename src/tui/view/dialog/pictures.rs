@@ -1,8 +1,9 @@
 //! "Send these pasted pictures?" with each file's path and size.
 
-use super::{Canvas, hint_rows, popup};
+use super::frame::{hint_rows, popup};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 

@@ -1,9 +1,10 @@
 //! Alt-P: the draft as the recipient will see it, read-only: the
 //! Markdown (or HTML) body rendered, the signature below.
 
-use super::{Canvas, dim, text_box};
+use super::frame::{dim, text_box};
 use crate::core::content::BodyFormat;
 use crate::tui::app::{Field, Model};
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 

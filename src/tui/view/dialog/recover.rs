@@ -1,9 +1,10 @@
 //! Drafts of earlier sessions to restore.
 
-use super::{Canvas, dim, hint_line, list_popup};
+use super::frame::{dim, hint_line, list_popup};
 use crate::config::keymap::{Context, DialogAction};
 use crate::core::record::JournalRecord;
 use crate::tui::app::Model;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::ListItem;

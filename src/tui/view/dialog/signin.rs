@@ -1,9 +1,10 @@
 //! Device-code sign-in: the code, the countdown, what failed.
 
-use super::{Canvas, popup};
+use super::frame::popup;
 use crate::config::keymap::{Context, DialogAction};
 use crate::tui::app::Model;
 use crate::tui::app::state::session::SignInStage;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -23,7 +24,7 @@ pub(super) fn draw(model: &Model, stage: &SignInStage, frame: &mut Canvas, area:
                 "Sign in with a code: open the address on any device (phone, laptop) and enter the code.",
             ));
             lines.push(Line::raw(""));
-            lines.push(super::hint_line(model, Context::SignIn, |a| {
+            lines.push(super::frame::hint_line(model, Context::SignIn, |a| {
                 a != DialogAction::Copy
             }));
         }

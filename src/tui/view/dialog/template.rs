@@ -1,9 +1,10 @@
 //! The templates, and the question for a variable's value.
 
-use super::{Canvas, dim, hint_line, key, list_popup, popup};
+use super::frame::{dim, hint_line, key, list_popup, popup};
 use crate::config::keymap::Context;
 use crate::tui::app::Model;
 use crate::tui::app::state::dialogs::TemplateDialog;
+use crate::tui::view::canvas::Canvas;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::ListItem;
