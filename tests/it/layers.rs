@@ -9,7 +9,9 @@
 //! `crate::` path must name a module of the picture, so a re-export cannot
 //! smuggle an upward import in. The emulator is a crate apart
 //! (`emulator/`): it depends on nothing of graft, and only the demo's
-//! wiring (`config`) and `graft emulator` (`cli`) use it.
+//! wiring (`config`) and `graft emulator` (`cli`) use it. Inside the
+//! modules, no import circle spans more than two files (a file and the one
+//! it extends): `no_import_circle_spans_more_than_two_files`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -470,4 +472,232 @@ fn the_emulator_is_a_crate_apart() {
         "graft_emulator used from {users:?}"
     );
     assert!(!users.is_empty(), "the demo uses the emulator");
+}
+
+/// The module a file is (`tui/app/mod.rs` is `tui::app`, `lib.rs` the root).
+fn file_module(rel: &str) -> Vec<String> {
+    if rel == "lib.rs" {
+        return Vec::new();
+    }
+    module_path(rel)
+}
+
+/// The text without comments and without its `#[cfg(test)] mod tests`.
+fn code_text(text: &str) -> String {
+    let text = match text.find("#[cfg(test)]\nmod tests") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    code_lines(text)
+        .map(|(_, l)| l)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The paths a `use`-like text names from `base`: `a::b::{c, d::e}` gives
+/// `base::a::b::c` and `base::a::b::d::e`.
+fn expand_paths(base: Vec<String>, text: &str, out: &mut Vec<Vec<String>>) {
+    let text = text.trim_start();
+    if let Some(group) = text.strip_prefix('{') {
+        let mut depth = 0;
+        let mut item = String::new();
+        for c in group.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => break,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    expand_paths(base.clone(), &item, out);
+                    item.clear();
+                    continue;
+                }
+                _ => {}
+            }
+            item.push(c);
+        }
+        if !item.trim().is_empty() {
+            expand_paths(base, &item, out);
+        }
+        return;
+    }
+    let name: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if name.is_empty() {
+        out.push(base);
+        return;
+    }
+    let rest = text[name.len()..].trim_start();
+    let mut path = base;
+    path.push(name);
+    match rest.strip_prefix("::") {
+        Some(more) => expand_paths(path, more, out),
+        None => out.push(path),
+    }
+}
+
+/// Which files of `files` each one uses: through `crate::`, `super::` and
+/// `self::` paths (groups expanded), `use child::…` (a module's own
+/// re-exports), and a `mod.rs` calling into its children (`child::f()`).
+/// A path names the file of its longest prefix that is a module.
+fn file_edges(files: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> {
+    let modules: BTreeMap<Vec<String>, String> = files
+        .iter()
+        .filter(|(rel, _)| rel != "main.rs")
+        .map(|(rel, _)| (file_module(rel), rel.clone()))
+        .collect();
+    let resolve = |path: &[String]| -> Option<&String> {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| modules.get(&path[..n].to_vec()))
+    };
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rel, text) in files.iter().filter(|(rel, _)| rel != "main.rs") {
+        let me = file_module(rel);
+        let code = code_text(text);
+        let bytes = code.as_bytes();
+        let mut paths = Vec::new();
+        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut i = 0;
+        while i < code.len() {
+            let rest = &code[i..];
+            let boundary = i == 0 || !(is_ident(bytes[i - 1]) || bytes[i - 1] == b':');
+            if !boundary || !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                i += rest.chars().next().map_or(1, char::len_utf8);
+                continue;
+            }
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if let Some(mut tail) = rest[word.len()..].strip_prefix("::") {
+                let base = match word.as_str() {
+                    "crate" => Some(Vec::new()),
+                    "self" => Some(me.clone()),
+                    "super" => {
+                        let mut base = me.clone();
+                        base.pop();
+                        while let Some(t) = tail.strip_prefix("super::") {
+                            base.pop();
+                            tail = t;
+                        }
+                        Some(base)
+                    }
+                    child => {
+                        // `use child::…` anywhere, `child::…` in a module's own file.
+                        let own = rel.ends_with("mod.rs") || rel == "lib.rs";
+                        let in_use = code[..i].trim_end().ends_with("use");
+                        let mut path = me.clone();
+                        path.push(child.to_string());
+                        (modules.contains_key(&path) && (own || in_use)).then_some(path)
+                    }
+                };
+                if let Some(base) = base {
+                    expand_paths(base, tail, &mut paths);
+                }
+            }
+            i += word.len();
+        }
+        for p in paths {
+            if let Some(to) = resolve(&p)
+                && to != rel
+            {
+                edges.entry(rel.clone()).or_default().insert(to.clone());
+            }
+        }
+    }
+    edges
+}
+
+/// Strongly connected groups of `edges` (Tarjan), largest first.
+fn circles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    struct T<'a> {
+        edges: &'a BTreeMap<String, BTreeSet<String>>,
+        index: BTreeMap<&'a str, usize>,
+        low: BTreeMap<&'a str, usize>,
+        stack: Vec<&'a str>,
+        on: BTreeSet<&'a str>,
+        out: Vec<Vec<String>>,
+    }
+    fn visit<'a>(t: &mut T<'a>, v: &'a str) {
+        let n = t.index.len();
+        t.index.insert(v, n);
+        t.low.insert(v, n);
+        t.stack.push(v);
+        t.on.insert(v);
+        let edges = t.edges;
+        for w in edges.get(v).into_iter().flatten() {
+            let w = w.as_str();
+            if !t.index.contains_key(w) {
+                visit(t, w);
+                let lw = t.low[w];
+                let lv = t.low.get_mut(v).unwrap();
+                *lv = (*lv).min(lw);
+            } else if t.on.contains(w) {
+                let iw = t.index[w];
+                let lv = t.low.get_mut(v).unwrap();
+                *lv = (*lv).min(iw);
+            }
+        }
+        if t.low[v] == t.index[v] {
+            let mut group = Vec::new();
+            while let Some(w) = t.stack.pop() {
+                t.on.remove(w);
+                group.push(w.to_string());
+                if w == v {
+                    break;
+                }
+            }
+            group.sort();
+            t.out.push(group);
+        }
+    }
+    let mut t = T {
+        edges,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on: BTreeSet::new(),
+        out: Vec::new(),
+    };
+    for v in edges.keys() {
+        if !t.index.contains_key(v.as_str()) {
+            visit(&mut t, v);
+        }
+    }
+    t.out.sort_by_key(|g| std::cmp::Reverse(g.len()));
+    t.out
+}
+
+/// No import circle spans more than two files: a file and the one it
+/// extends (a model and its body window) may use each other, never a ring
+/// of three or more, where a line in one can reach all the others.
+#[test]
+fn no_import_circle_spans_more_than_two_files() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &src, &mut files);
+    let edges = file_edges(&files);
+    assert!(
+        edges.values().map(BTreeSet::len).sum::<usize>() > 300,
+        "the imports were read"
+    );
+    let big: Vec<_> = circles(&edges)
+        .into_iter()
+        .filter(|g| g.len() > 2)
+        .collect();
+    assert!(big.is_empty(), "import circles over two files: {big:#?}");
+
+    // The check sees a ring made through a parent's re-exports.
+    let ring = files(&[
+        (
+            "tui/app/mod.rs",
+            "pub mod a;\npub mod b;\npub use b::Thing;\n",
+        ),
+        ("tui/app/a.rs", "use crate::tui::app::Thing;\n"),
+        ("tui/app/b.rs", "use super::a::{x, y};\npub struct Thing;\n"),
+    ]);
+    let found = circles(&file_edges(&ring));
+    assert_eq!(found[0].len(), 3, "{found:?}");
 }
