@@ -550,7 +550,7 @@ fn file_edges(files: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> 
     let resolve = |path: &[String]| -> Option<&String> {
         (0..=path.len())
             .rev()
-            .find_map(|n| modules.get(&path[..n].to_vec()))
+            .find_map(|n| modules.get(&path[..n]))
     };
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (rel, text) in files.iter().filter(|(rel, _)| rel != "main.rs") {
