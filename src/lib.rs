@@ -4,7 +4,7 @@
 //! its own layer and those below it, never one above):
 //!
 //! ```text
-//! main → {cli, tui} → {service, terminal, config} → {graph, auth, store} → core → util
+//! main → entry → {cli, tui} → {service, terminal, config} → {graph, auth, store} → core → util
 //! ```
 //!
 //! - [`util`]: the clock, sanitising text from outside, atomic private files, the log.
@@ -36,6 +36,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod core;
+pub mod entry;
 pub mod graph;
 pub mod service;
 pub mod store;
