@@ -12,7 +12,7 @@ impl AccessToken {
 
     /// A token from text: trimmed; refused when empty or with whitespace
     /// or control characters inside (no header could carry it).
-    pub fn parse(s: &str) -> Result<Self, &'static str> {
+    pub(crate) fn parse(s: &str) -> Result<Self, &'static str> {
         let s = s.trim();
         if s.is_empty() {
             return Err("printed nothing");
@@ -22,7 +22,7 @@ impl AccessToken {
         }
         Ok(AccessToken(s.to_string()))
     }
-    pub fn secret(&self) -> &str {
+    pub(crate) fn secret(&self) -> &str {
         &self.0
     }
 }
@@ -35,7 +35,7 @@ impl std::fmt::Debug for AccessToken {
 
 /// Where the token came from, for messages (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TokenSource {
+pub(crate) enum TokenSource {
     Env,
     Command,
     Demo,
@@ -45,7 +45,7 @@ pub enum TokenSource {
 }
 
 impl TokenSource {
-    pub fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         match self {
             TokenSource::Env => "GRAFT_ACCESS_TOKEN",
             TokenSource::Command => "--token-cmd",
@@ -57,7 +57,7 @@ impl TokenSource {
 }
 
 /// Reads the token: `--token-cmd` first, then `GRAFT_ACCESS_TOKEN`.
-pub fn token(
+pub(crate) fn token(
     token_cmd: Option<&str>,
     timeout: std::time::Duration,
 ) -> Result<(Option<AccessToken>, TokenSource), String> {
@@ -127,7 +127,7 @@ pub const TOKEN_CMD_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 /// `interactive` lets it use the terminal (only before the form is on screen).
 /// A command that runs longer than `timeout` is killed; more than 64 KiB of
 /// output, or a token with whitespace inside, is refused.
-pub fn run_token_cmd(
+pub(crate) fn run_token_cmd(
     cmd: &str,
     interactive: bool,
     timeout: std::time::Duration,

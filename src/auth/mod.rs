@@ -5,7 +5,7 @@
 pub mod command;
 pub mod device;
 pub mod store;
-pub mod tokens;
+pub(crate) mod tokens;
 
 pub use command::AccessToken;
 use serde::{Deserialize, Serialize};
@@ -14,8 +14,8 @@ use url::Url;
 /// The well-known public client id of "Microsoft Graph Command Line Tools".
 /// A fallback so graft works out of the box; organisations should register their own.
 pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
-pub const DEFAULT_TENANT: &str = "common";
-pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+pub(crate) const DEFAULT_TENANT: &str = "common";
+pub(crate) const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 
 /// Where the Graph client's access tokens come from, decided once at start
 /// and handed to the client (which asks again through it when Graph refuses
@@ -73,7 +73,7 @@ pub enum Feature {
 
 impl Feature {
     /// The delegated permission it needs.
-    pub fn scope(self) -> &'static str {
+    pub(crate) fn scope(self) -> &'static str {
         match self {
             Feature::PeopleSearch => "People.Read",
             Feature::Categories => "MailboxSettings.Read",
@@ -82,7 +82,7 @@ impl Feature {
         }
     }
     /// What the user loses without it, as a sentence start.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Feature::PeopleSearch => "People search (completion and names without an address)",
             Feature::Categories => "Your mailbox's categories in the F3 panel",
@@ -91,7 +91,7 @@ impl Feature {
         }
     }
     /// Whether a token with these scopes (`None`: not known) may use it.
-    pub fn granted(self, scopes: Option<&[String]>) -> bool {
+    pub(crate) fn granted(self, scopes: Option<&[String]>) -> bool {
         scopes.is_none_or(|s| s.iter().any(|x| x.eq_ignore_ascii_case(self.scope())))
     }
 }
@@ -119,7 +119,7 @@ impl Default for Features {
 
 impl Features {
     /// The features switched on, in order.
-    pub fn on(&self) -> Vec<Feature> {
+    pub(crate) fn on(&self) -> Vec<Feature> {
         [
             (self.people_search, Feature::PeopleSearch),
             (self.categories, Feature::Categories),
@@ -177,7 +177,7 @@ fn scope_host(graph_root: &Url) -> String {
 }
 
 /// `https://graph.microsoft.com/Mail.ReadWrite openid` → `["Mail.ReadWrite", "openid"]`.
-pub fn short_scopes(s: &str) -> Vec<String> {
+pub(crate) fn short_scopes(s: &str) -> Vec<String> {
     s.split_whitespace()
         .map(|sc| sc.rsplit('/').next().unwrap_or(sc).to_string())
         .filter(|sc| !sc.is_empty())
@@ -190,25 +190,25 @@ pub struct TokenSet {
     pub access_token: String,
     pub refresh_token: Option<String>,
     /// Unix seconds.
-    pub expires_at: u64,
+    pub(crate) expires_at: u64,
     /// `user@contoso.com`, learnt from `GET /me` after sign-in.
     #[serde(default)]
     pub account: Option<String>,
     #[serde(default)]
-    pub tenant: String,
+    pub(crate) tenant: String,
     #[serde(default)]
-    pub client_id: String,
+    pub(crate) client_id: String,
     /// The scopes the token carries, as the token answer listed them (short
     /// names); `None` for tokens stored before graft kept them.
     #[serde(default)]
-    pub scopes: Option<Vec<String>>,
+    pub(crate) scopes: Option<Vec<String>>,
     /// The authority that issued them and the Graph root they were
     /// issued for: they are sent there only. Empty in tokens stored before
     /// graft kept them.
     #[serde(default)]
-    pub authority: String,
+    pub(crate) authority: String,
     #[serde(default)]
-    pub graph_root: String,
+    pub(crate) graph_root: String,
 }
 
 impl std::fmt::Debug for TokenSet {
@@ -220,7 +220,7 @@ impl std::fmt::Debug for TokenSet {
     }
 }
 
-pub fn now_secs() -> u64 {
+pub(crate) fn now_secs() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -232,7 +232,7 @@ impl TokenSet {
     /// `root` (`None`: they may). Tokens stored before graft recorded where
     /// they belong are never sent to a root on this machine, where any
     /// program could be listening.
-    pub fn not_for(&self, cfg: &AuthConfig, root: &Url) -> Option<String> {
+    pub(crate) fn not_for(&self, cfg: &AuthConfig, root: &Url) -> Option<String> {
         let differs = |stored: &str, now: &str| !stored.is_empty() && stored != now;
         if differs(&self.graph_root, root.as_str()) {
             return Some(format!("for the Graph root {}", self.graph_root));
@@ -253,7 +253,7 @@ impl TokenSet {
     }
 
     /// Refresh this long before expiry, so a save never meets an expired token.
-    pub const REFRESH_MARGIN: u64 = 300;
+    pub(crate) const REFRESH_MARGIN: u64 = 300;
 
     pub fn needs_refresh(&self) -> bool {
         now_secs() + Self::REFRESH_MARGIN >= self.expires_at
@@ -278,8 +278,8 @@ pub enum AuthErrorKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthError {
     pub kind: AuthErrorKind,
-    pub error: String,
-    pub description: String,
+    pub(crate) error: String,
+    pub(crate) description: String,
 }
 
 impl AuthError {
@@ -323,7 +323,7 @@ fn first_line(s: &str) -> &str {
 }
 
 /// What common AADSTS codes usually mean for a terminal app.
-pub fn aadsts_meaning(code: &str) -> Option<&'static str> {
+pub(crate) fn aadsts_meaning(code: &str) -> Option<&'static str> {
     Some(match code {
         "AADSTS7000218" => {
             "public client flows are disabled on the app registration (turn on \"Allow public client flows\")"

@@ -103,7 +103,7 @@ impl TokenStore {
     }
 
     /// The file (used when the secret service is not).
-    pub fn path(&self) -> &std::path::Path {
+    pub(crate) fn path(&self) -> &std::path::Path {
         &self.path
     }
 
@@ -118,7 +118,7 @@ impl TokenStore {
     }
 
     /// Whether tokens are stored (in either place).
-    pub fn exists(&self) -> bool {
+    pub(crate) fn exists(&self) -> bool {
         self.path.exists() || self.keyring_load().is_some()
     }
 
@@ -140,7 +140,7 @@ impl TokenStore {
         serde_json::from_slice(&bytes).ok()
     }
 
-    pub fn save(&self, tokens: &TokenSet) -> std::io::Result<()> {
+    pub(crate) fn save(&self, tokens: &TokenSet) -> std::io::Result<()> {
         if let Some((tool, profile)) = &self.keyring {
             let json = serde_json::to_vec(tokens).map_err(std::io::Error::other)?;
             let label = format!("graft tokens ({profile})");
@@ -165,7 +165,7 @@ impl TokenStore {
         crate::util::fs::write_atomic(&self.path, &json)
     }
 
-    pub fn delete(&self) -> std::io::Result<()> {
+    pub(crate) fn delete(&self) -> std::io::Result<()> {
         if let Some((tool, profile)) = &self.keyring {
             let _ = run_tool(
                 tool,

@@ -12,13 +12,13 @@ use url::Url;
 
 /// Why there is no token to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TokenError {
-    pub kind: TokenErrorKind,
-    pub message: String,
+pub(crate) struct TokenError {
+    pub(crate) kind: TokenErrorKind,
+    pub(crate) message: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenErrorKind {
+pub(crate) enum TokenErrorKind {
     /// No token was given at all.
     NoToken,
     /// Not signed in, or the sign-in is no longer valid: sign in again.
@@ -38,7 +38,7 @@ impl TokenError {
 
 /// Where this session's tokens come from, shared by every clone of the client.
 #[derive(Clone, Debug)]
-pub struct Tokens {
+pub(crate) struct Tokens {
     /// A fixed token, or the command's latest.
     token: Arc<RwLock<Option<AccessToken>>>,
     /// Run again (once) when Graph refuses the token mid-session.
@@ -52,8 +52,8 @@ pub struct Tokens {
 /// Sign-in settings and the cached tokens, shared by every clone of the client.
 #[derive(Debug)]
 pub struct SignIn {
-    pub cfg: AuthConfig,
-    pub store: TokenStore,
+    pub(crate) cfg: AuthConfig,
+    pub(crate) store: TokenStore,
     tokens: tokio::sync::Mutex<Option<TokenSet>>,
     /// Why the stored tokens were not taken (issued for another root…).
     set_aside: Option<String>,
@@ -66,11 +66,11 @@ impl SignIn {
     }
 
     /// Why the profile's stored tokens are not used with this root.
-    pub fn set_aside(&self) -> Option<&str> {
+    pub(crate) fn set_aside(&self) -> Option<&str> {
         self.set_aside.as_deref()
     }
 
-    pub async fn current(&self) -> Option<TokenSet> {
+    pub(crate) async fn current(&self) -> Option<TokenSet> {
         self.tokens.lock().await.clone()
     }
 }
@@ -79,7 +79,7 @@ impl Tokens {
     /// Tokens from `credentials` for the Graph root `root`: signed-in
     /// tokens issued for another root, authority, tenant or app are never
     /// taken.
-    pub fn new(credentials: impl Into<Credentials>, root: &Url) -> Tokens {
+    pub(crate) fn new(credentials: impl Into<Credentials>, root: &Url) -> Tokens {
         let mut t = Tokens {
             token: Arc::new(RwLock::new(None)),
             token_cmd: None,
@@ -115,19 +115,19 @@ impl Tokens {
         t
     }
 
-    pub fn sign_in(&self) -> Option<&SignIn> {
+    pub(crate) fn sign_in(&self) -> Option<&SignIn> {
         self.signin.as_deref()
     }
 
     /// The scopes the current token carries, when known (signed-in tokens
     /// say; a token from `GRAFT_ACCESS_TOKEN` or `--token-cmd` does not).
-    pub async fn granted(&self) -> Option<Vec<String>> {
+    pub(crate) async fn granted(&self) -> Option<Vec<String>> {
         self.signin.as_ref()?.current().await?.scopes
     }
 
     /// Stores freshly signed-in tokens (memory and cache file), bound to
     /// the Graph root `root` and the authority that issued them.
-    pub async fn set_tokens(&self, mut tokens: TokenSet, root: &Url) -> std::io::Result<()> {
+    pub(crate) async fn set_tokens(&self, mut tokens: TokenSet, root: &Url) -> std::io::Result<()> {
         let Some(s) = &self.signin else {
             return Ok(());
         };
@@ -140,7 +140,7 @@ impl Tokens {
 
     /// Records the signed-in account with the current tokens (which a refresh
     /// may have replaced since sign-in).
-    pub async fn set_account(&self, account: &str) -> std::io::Result<()> {
+    pub(crate) async fn set_account(&self, account: &str) -> std::io::Result<()> {
         let Some(s) = &self.signin else {
             return Ok(());
         };
@@ -156,7 +156,7 @@ impl Tokens {
 
     /// The token to send now. Signed-in tokens are refreshed shortly before
     /// they expire (through `http`, the session's one connection pool).
-    pub async fn bearer(
+    pub(crate) async fn bearer(
         &self,
         http: &reqwest::Client,
         root: &Url,
@@ -203,7 +203,11 @@ impl Tokens {
     }
 
     /// After a 401: get a different token if possible (re-run the command, or refresh).
-    pub async fn renew_after_401(&self, http: &reqwest::Client, refused: &AccessToken) -> bool {
+    pub(crate) async fn renew_after_401(
+        &self,
+        http: &reqwest::Client,
+        refused: &AccessToken,
+    ) -> bool {
         if let Some(s) = &self.signin {
             let mut slot = s.tokens.lock().await;
             let Some(current) = slot.clone() else {
@@ -252,7 +256,7 @@ impl Tokens {
 
     /// Signed in once, and the tokens have since been dropped (the
     /// refresh token was refused).
-    pub async fn sign_in_gone(&self) -> bool {
+    pub(crate) async fn sign_in_gone(&self) -> bool {
         match &self.signin {
             Some(s) => s.tokens.lock().await.is_none(),
             None => false,

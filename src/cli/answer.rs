@@ -16,7 +16,7 @@ use crate::core::record::JournalRecord;
 use std::io::{IsTerminal, Write};
 
 /// What the command leads to.
-pub enum Next {
+pub(crate) enum Next {
     /// Saved without the form; the report is printed.
     Done,
     /// The form is to open on this answer, which it makes first (the front
@@ -26,7 +26,7 @@ pub enum Next {
 
 /// Finds the message, checks the answer, and saves it with the text given
 /// (or leaves it to the form).
-pub fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error> {
+pub(crate) fn run(cli: &Cli, kind: AnswerKind, args: &AnswerArgs) -> Result<Next, Error> {
     let text_given = args.text.given();
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     if !text_given && !terminal {

@@ -85,7 +85,7 @@ struct Report {
 }
 
 /// `graft draft --batch`: reads, checks, creates, reports. Exit 0 only if every line worked.
-pub fn run(
+pub(crate) fn run(
     cli: &crate::config::args::Cli,
     args: &crate::config::args::DraftArgs,
 ) -> Result<(), Error> {

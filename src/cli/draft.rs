@@ -9,7 +9,7 @@ use crate::config::session::session;
 use std::io::{IsTerminal, Write};
 
 /// Checks `--attach` files before anything is sent; each gets its own name.
-pub fn check_attachments(
+pub(crate) fn check_attachments(
     paths: &[std::path::PathBuf],
 ) -> Result<Vec<crate::core::attach::AttachedFile>, String> {
     let mut out: Vec<crate::core::attach::AttachedFile> = Vec::new();
@@ -24,7 +24,7 @@ pub fn check_attachments(
 
 /// The body's pictures of local files, as inline attachments (each must
 /// be readable: nothing is sent otherwise).
-pub fn pictures(
+pub(crate) fn pictures(
     content: &crate::core::content::DraftContent,
 ) -> Result<Vec<crate::core::attach::AttachedFile>, Error> {
     let plan = crate::core::inline::plan(content, &[]);
@@ -72,7 +72,7 @@ fn check_budget(
 /// The checks a save makes first (`[checks]`): without `--force`, a
 /// draft that meets one is not sent (exit 2) and the checks are named (as
 /// JSON with `--json`); with it they are only returned, for the report.
-pub fn held_by_checks(
+pub(crate) fn held_by_checks(
     (checks, spell): (
         &crate::core::checks::Checks,
         &crate::store::spelling::SpellConfig,
@@ -124,7 +124,7 @@ fn misspelled(
 }
 
 /// `[{"check": "forgotten_attachment", "message": "…"}]`.
-pub fn warnings_json(warnings: &[crate::core::checks::Warning]) -> serde_json::Value {
+pub(crate) fn warnings_json(warnings: &[crate::core::checks::Warning]) -> serde_json::Value {
     serde_json::Value::Array(
         warnings
             .iter()
@@ -177,7 +177,7 @@ fn typed_from(
 
 /// Typed fields as a draft, or every bad recipient at once, one a line,
 /// each naming its flag.
-pub fn parse_typed(
+pub(crate) fn parse_typed(
     typed: &crate::core::record::Fields,
     format: crate::core::content::BodyFormat,
     more: &crate::core::record::MoreText,
@@ -194,7 +194,7 @@ pub fn parse_typed(
 /// `graft draft`: one draft, no form, through the one save path. Exit
 /// codes: 0 created, 2 bad input, 3 sign-in needed or refused, 4 Graph
 /// rejected it, 5 network or service failure.
-pub fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Error> {
+pub(crate) fn draft(cli: &Cli, args: &crate::config::args::DraftArgs) -> Result<(), Error> {
     if args.batch.is_some() {
         return batch::run(cli, args);
     }

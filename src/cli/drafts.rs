@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 
 /// Adds drafts to the profile's history (best effort: a failure only loses the list entry).
-pub fn record(s: &Session, demo: bool, entries: Vec<HistoryEntry>) {
+pub(crate) fn record(s: &Session, demo: bool, entries: Vec<HistoryEntry>) {
     let Some(path) = s.history_path(demo) else {
         return;
     };
@@ -20,7 +20,7 @@ pub fn record(s: &Session, demo: bool, entries: Vec<HistoryEntry>) {
 }
 
 /// A history entry for a draft just saved.
-pub fn entry(
+pub(crate) fn entry(
     s: &Session,
     key: &str,
     subject: &str,
@@ -46,7 +46,7 @@ pub fn entry(
 }
 
 /// `graft drafts --remote`: the drafts graft saved in this profile, as Outlook has them now.
-pub fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
+pub(crate) fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
     let s = crate::config::session::session(cli)?;
     let Some(path) = s.history_path(cli.demo) else {
         return Err(Error::usage("the demo keeps no history between runs"));
@@ -162,7 +162,7 @@ pub fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
 /// `graft drafts --remote --delete ID…`: deletes drafts graft saved (in
 /// this profile's history) from Outlook, to Deleted Items, and drops them
 /// from the history. Only drafts: a sent message is not touched.
-pub fn delete(cli: &Cli, wanted: &[String]) -> Result<(), Error> {
+pub(crate) fn delete(cli: &Cli, wanted: &[String]) -> Result<(), Error> {
     let s = crate::config::session::session(cli)?;
     let Some(path) = s.history_path(cli.demo) else {
         return Err(Error::usage("the demo keeps no history between runs"));
@@ -205,7 +205,7 @@ pub fn delete(cli: &Cli, wanted: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn local(cli: &Cli) -> Result<(), Error> {
+pub(crate) fn local(cli: &Cli) -> Result<(), Error> {
     let store = journal_store(cli.demo).map_err(Error::service)?;
     let (records, unreadable) = store.list();
     let mut out = std::io::stdout();
@@ -250,7 +250,7 @@ pub fn local(cli: &Cli) -> Result<(), Error> {
 /// `graft drafts --rm KEY… / --rm-older-than DAYS`: deletes local copies.
 /// A draft open in a running graft is never touched (it is claimed first,
 /// as recovery does), and an age limit keeps drafts still queued for a save.
-pub fn remove(cli: &Cli, keys: &[String], older_than: Option<u64>) -> Result<(), Error> {
+pub(crate) fn remove(cli: &Cli, keys: &[String], older_than: Option<u64>) -> Result<(), Error> {
     let store = journal_store(cli.demo).map_err(Error::service)?;
     let (records, _) = store.list();
     let mut out = std::io::stdout();

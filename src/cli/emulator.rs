@@ -4,7 +4,7 @@ use crate::config::Error;
 use graft_emulator::{Emulator, EmulatorConfig};
 use std::io::Write;
 
-pub fn run_emulator(port: u16, token: String) -> Result<(), Error> {
+pub(crate) fn run_emulator(port: u16, token: String) -> Result<(), Error> {
     let config = EmulatorConfig {
         tokens: vec![token],
         inbox: graft_emulator::seeded_inbox(&EmulatorConfig::default().user_principal_name),

@@ -27,7 +27,7 @@ fn signed_in_session(cli: &Cli) -> Result<(Session, Settings), Error> {
     Ok((s, settings))
 }
 
-pub fn login(cli: &Cli) -> Result<(), Error> {
+pub(crate) fn login(cli: &Cli) -> Result<(), Error> {
     let (s, settings) = signed_in_session(cli)?;
     if let Some(problem) = settings.sign_in_problem() {
         return Err(Error::usage(problem));
@@ -94,7 +94,7 @@ pub fn login(cli: &Cli) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn logout(cli: &Cli) -> Result<(), Error> {
+pub(crate) fn logout(cli: &Cli) -> Result<(), Error> {
     let s = settings(cli)?;
     let store = TokenStore::for_profile(&s.profile, &s.graph_url)
         .ok_or_else(|| Error::service("no state directory"))?;
@@ -116,7 +116,7 @@ pub fn logout(cli: &Cli) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn whoami(cli: &Cli) -> Result<(), Error> {
+pub(crate) fn whoami(cli: &Cli) -> Result<(), Error> {
     let s = session(cli)?;
     let rt = runtime()?;
     let me = rt.block_on(s.client.me());

@@ -3,25 +3,20 @@
 //! `man`, `emulator`. Each ends in `Ok` or a [`config::Error`](crate::config::Error)
 //! (an exit code and a message).
 
-pub mod answer;
-pub mod batch;
-pub mod draft;
-pub mod drafts;
-pub mod emulator;
-pub mod login;
-pub mod progress;
-pub mod setup;
-pub mod shared;
-pub mod sync;
+pub(crate) mod answer;
+pub(crate) mod batch;
+pub(crate) mod draft;
+pub(crate) mod drafts;
+pub(crate) mod emulator;
+pub(crate) mod login;
+pub(crate) mod progress;
+pub(crate) mod setup;
+pub(crate) mod shared;
+pub(crate) mod sync;
 
-pub use crate::config::prefill::prefill;
-pub use crate::config::session::{Session, journal_store, profile_name, runtime, session};
-pub use crate::config::{Error, exit};
-pub use draft::draft;
-pub use drafts::local as list_drafts;
-pub use emulator::run_emulator;
-pub use login::{login, logout, whoami};
-pub use progress::progress_printer;
-pub use setup::{completions, config, man};
-pub use shared::{exit_code_for, save_one, take_over};
-pub use sync::run_sync;
+pub(crate) use draft::draft;
+pub(crate) use drafts::local as list_drafts;
+pub(crate) use emulator::run_emulator;
+pub(crate) use login::{login, logout, whoami};
+pub(crate) use setup::{completions, config, man};
+pub(crate) use sync::run_sync;

@@ -21,7 +21,7 @@ fn show(line: &str) {
 }
 
 /// A merge's progress, when `enabled`: one line, rewritten in place.
-pub fn merge_printer(enabled: bool) -> impl FnMut(crate::service::batch::Tally) + Send {
+pub(crate) fn merge_printer(enabled: bool) -> impl FnMut(crate::service::batch::Tally) + Send {
     let start = std::time::Instant::now();
     move |t: crate::service::batch::Tally| {
         if enabled {
@@ -62,7 +62,7 @@ fn duration(secs: u64) -> String {
 }
 
 /// Upload progress, when `enabled`: one update per percent.
-pub fn progress_printer(enabled: bool) -> impl FnMut(&str, u64, u64) + Send {
+pub(crate) fn progress_printer(enabled: bool) -> impl FnMut(&str, u64, u64) + Send {
     let mut last = (String::new(), u64::MAX);
     move |name: &str, done: u64, total: u64| {
         if !enabled {
@@ -85,7 +85,7 @@ pub fn progress_printer(enabled: bool) -> impl FnMut(&str, u64, u64) + Send {
 }
 
 /// Ends the bar's line, when one was drawn.
-pub fn end(enabled: bool) {
+pub(crate) fn end(enabled: bool) {
     if enabled {
         let _ = writeln!(std::io::stderr());
     }

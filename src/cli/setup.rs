@@ -4,7 +4,7 @@ use crate::config::args::Cli;
 use crate::config::{self, Error};
 use std::io::Write;
 
-pub fn config(action: &crate::config::args::ConfigAction) -> Result<(), Error> {
+pub(crate) fn config(action: &crate::config::args::ConfigAction) -> Result<(), Error> {
     let path = config::config_path()
         .ok_or_else(|| Error::service("no config directory (set GRAFT_CONFIG)"))?;
     let mut out = std::io::stdout();
@@ -31,14 +31,14 @@ pub fn config(action: &crate::config::args::ConfigAction) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn completions(shell: clap_complete::Shell) -> Result<(), Error> {
+pub(crate) fn completions(shell: clap_complete::Shell) -> Result<(), Error> {
     use clap::CommandFactory;
     let mut cmd = Cli::command();
     clap_complete::generate(shell, &mut cmd, "graft", &mut std::io::stdout());
     Ok(())
 }
 
-pub fn man() -> Result<(), Error> {
+pub(crate) fn man() -> Result<(), Error> {
     use clap::CommandFactory;
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command())

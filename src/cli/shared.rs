@@ -8,7 +8,7 @@ use crate::config::exit;
 use crate::config::session::Session;
 
 /// Exit code for a failed Graph call.
-pub fn exit_code_for(f: &crate::graph::Error) -> u8 {
+pub(crate) fn exit_code_for(f: &crate::graph::Error) -> u8 {
     use crate::graph::FailureKind;
     match (f.kind, f.status) {
         (FailureKind::NoToken | FailureKind::SignInNeeded, _) => exit::SIGN_IN,
@@ -25,7 +25,7 @@ pub fn exit_code_for(f: &crate::graph::Error) -> u8 {
 /// run's file this one finishes); a failure that may still complete
 /// (the server may have acted, or it was busy or out of reach) keeps it
 /// for `graft sync` or the next start, and says so.
-pub fn save_one(
+pub(crate) fn save_one(
     s: &Session,
     rt: &tokio::runtime::Runtime,
     rec: &mut crate::core::record::JournalRecord,
@@ -115,7 +115,7 @@ pub fn save_one(
 /// An earlier run's journal of the same draft that no running graft holds
 /// (same mailbox, same `same` test), taken over: a rerun finishes what a
 /// killed or failed run began instead of making another.
-pub fn take_over(
+pub(crate) fn take_over(
     store: Option<&crate::store::journal::JournalStore>,
     s: &Session,
     demo: bool,

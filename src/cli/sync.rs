@@ -8,7 +8,7 @@ use crate::config::session::runtime;
 use crate::config::session::session;
 use std::io::Write;
 
-pub fn run_sync(cli: &Cli) -> Result<(), Error> {
+pub(crate) fn run_sync(cli: &Cli) -> Result<(), Error> {
     let s = session(cli)?;
     let store = journal_store(cli.demo).map_err(Error::service)?;
     let (records, _) = store.orphans();

@@ -9,55 +9,55 @@ use clap::{Args, Parser, Subcommand};
     about = "Write Outlook mail drafts in the terminal; Ctrl-S saves them through Microsoft Graph.",
     after_help = "Token: set GRAFT_ACCESS_TOKEN or pass --token-cmd \"CMD\". Try it without an account: graft --demo"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Run against the built-in local Graph emulator (no account, nothing leaves this machine).
     #[arg(long, global = true)]
-    pub demo: bool,
+    pub(crate) demo: bool,
 
     /// Graph root URL. http:// is only accepted for loopback hosts.
     #[arg(long, global = true, value_name = "URL", env = "GRAFT_GRAPH_URL")]
-    pub graph_url: Option<String>,
+    pub(crate) graph_url: Option<String>,
 
     /// Save into this user's mailbox (/users/{id or UPN}) instead of /me.
     #[arg(long, global = true, value_name = "ID|UPN")]
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
 
     /// Save into this folder (well-known name such as drafts, or a folder id).
     #[arg(long, global = true, value_name = "FOLDER")]
-    pub folder: Option<String>,
+    pub(crate) folder: Option<String>,
 
     /// Command whose standard output is the access token (run with sh -c, output trimmed).
     #[arg(long, global = true, value_name = "CMD")]
-    pub token_cmd: Option<String>,
+    pub(crate) token_cmd: Option<String>,
 
     /// Named account with its own tenant, client id, cloud, mailbox and token cache.
     #[arg(long, global = true, value_name = "NAME", env = "GRAFT_PROFILE")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
 
     /// National cloud preset: sets both the Graph root and the sign-in authority.
     #[arg(long, global = true, value_name = "CLOUD", env = "GRAFT_CLOUD",
           value_parser = ["global", "usgov", "usgov-dod", "china"])]
-    pub cloud: Option<String>,
+    pub(crate) cloud: Option<String>,
 
     /// Directory (tenant) to sign in to: common, organizations, consumers, a GUID or a domain.
     #[arg(long, global = true, value_name = "TENANT", env = "GRAFT_TENANT")]
-    pub tenant: Option<String>,
+    pub(crate) tenant: Option<String>,
 
     /// Application (client) id of a public client app registration.
     #[arg(long, global = true, value_name = "ID", env = "GRAFT_CLIENT_ID")]
-    pub client_id: Option<String>,
+    pub(crate) client_id: Option<String>,
 
     /// Sign-in authority (default https://login.microsoftonline.com; http only for loopback).
     #[arg(long, global = true, value_name = "URL", env = "GRAFT_AUTHORITY_URL")]
-    pub authority_url: Option<String>,
+    pub(crate) authority_url: Option<String>,
 
     /// More detail in the log file (-v debug, -vv trace). RUST_LOG works too.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    pub(crate) verbose: u8,
 
     /// Seconds to wait for Graph before giving up on a request.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
-    pub timeout: u64,
+    pub(crate) timeout: u64,
 
     /// Seconds --token-cmd may run before it is stopped.
     #[arg(
@@ -67,44 +67,44 @@ pub struct Cli {
         default_value_t = 30,
         env = "GRAFT_TOKEN_TIMEOUT"
     )]
-    pub token_timeout: u64,
+    pub(crate) token_timeout: u64,
 
     #[command(flatten)]
-    pub prefill: Prefill,
+    pub(crate) prefill: Prefill,
 
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(crate) command: Option<Command>,
 }
 
 /// Start the form filled in (graft as a terminal's mailto handler).
 #[derive(Args, Debug, Clone, Default)]
-pub struct Prefill {
+pub(crate) struct Prefill {
     /// Start with these recipients in To (may be given more than once).
     #[arg(long = "to", value_name = "ADDRESSES", id = "prefill_to")]
-    pub to: Vec<String>,
+    pub(crate) to: Vec<String>,
     #[arg(long = "cc", value_name = "ADDRESSES", id = "prefill_cc")]
-    pub cc: Vec<String>,
+    pub(crate) cc: Vec<String>,
     #[arg(long = "bcc", value_name = "ADDRESSES", id = "prefill_bcc")]
-    pub bcc: Vec<String>,
+    pub(crate) bcc: Vec<String>,
     #[arg(long = "subject", value_name = "TEXT", id = "prefill_subject")]
-    pub subject: Option<String>,
+    pub(crate) subject: Option<String>,
     /// Start with the body from a file, or from standard input with `-`.
     #[arg(long = "body-file", value_name = "PATH|-", id = "prefill_body_file")]
-    pub body_file: Option<std::path::PathBuf>,
+    pub(crate) body_file: Option<std::path::PathBuf>,
     /// Start from a template (a file in the config folder's templates/;
     /// the flags above override its headers).
     #[arg(long = "template", value_name = "NAME", id = "prefill_template")]
-    pub template: Option<String>,
+    pub(crate) template: Option<String>,
     /// A template's variable (`--var project=Atlas`); may be given more than once.
     #[arg(long = "var", value_name = "NAME=VALUE", id = "prefill_var")]
-    pub var: Vec<String>,
+    pub(crate) var: Vec<String>,
     /// A mailto: URL (RFC 6068) to fill the form from.
     #[arg(value_name = "MAILTO")]
-    pub mailto: Option<String>,
+    pub(crate) mailto: Option<String>,
 }
 
 #[derive(Subcommand, Debug, Clone)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create a draft without opening the form (for scripts); see the exit codes in the README.
     Draft(DraftArgs),
     /// Reply to a message (by id, by its Outlook webLink, or --search): the
@@ -228,7 +228,7 @@ mod tests {
 }
 
 #[derive(Subcommand, Debug, Clone)]
-pub enum ConfigAction {
+pub(crate) enum ConfigAction {
     /// Print the config file's path.
     Path,
     /// Write a commented example config (refuses to overwrite an existing one).
@@ -237,44 +237,44 @@ pub enum ConfigAction {
 
 /// The text of a draft or an answer, and its format.
 #[derive(Args, Debug, Clone, Default)]
-pub struct BodyArgs {
+pub(crate) struct BodyArgs {
     /// The body text.
     #[arg(long, conflicts_with = "body_file")]
-    pub body: Option<String>,
+    pub(crate) body: Option<String>,
     /// Read the body from a file, or from standard input with `-`.
     #[arg(long, value_name = "PATH|-")]
-    pub body_file: Option<std::path::PathBuf>,
+    pub(crate) body_file: Option<std::path::PathBuf>,
     /// The body is Markdown: send it as HTML (CommonMark, tables, task lists).
     #[arg(long, conflicts_with = "html")]
-    pub markdown: bool,
+    pub(crate) markdown: bool,
     /// The body is HTML.
     #[arg(long)]
-    pub html: bool,
+    pub(crate) html: bool,
     /// Leave the profile's signature off this draft.
     #[arg(long)]
-    pub no_signature: bool,
+    pub(crate) no_signature: bool,
 }
 
 impl BodyArgs {
     /// Whether a text was given (`--body` or `--body-file`).
-    pub fn given(&self) -> bool {
+    pub(crate) fn given(&self) -> bool {
         self.body.is_some() || self.body_file.is_some()
     }
 
     /// The text (a file, or standard input for `-`; empty if none was given).
-    pub fn read(&self) -> Result<String, crate::config::Error> {
+    pub(crate) fn read(&self) -> Result<String, crate::config::Error> {
         crate::config::prefill::read_body(self.body.as_deref(), self.body_file.as_deref())
     }
 
     /// The signature to add: the profile's, unless `--no-signature`.
-    pub fn signature(
+    pub(crate) fn signature(
         &self,
         profile: Option<&crate::core::content::Signature>,
     ) -> Option<crate::core::content::Signature> {
         profile.filter(|_| !self.no_signature).cloned()
     }
 
-    pub fn format(&self) -> crate::core::content::BodyFormat {
+    pub(crate) fn format(&self) -> crate::core::content::BodyFormat {
         use crate::core::content::BodyFormat;
         if self.markdown {
             BodyFormat::Markdown
@@ -287,79 +287,79 @@ impl BodyArgs {
 }
 
 #[derive(Args, Debug, Clone)]
-pub struct AnswerArgs {
+pub(crate) struct AnswerArgs {
     /// The message: its id, or its webLink copied from Outlook on the web.
     #[arg(value_name = "ID|WEBLINK", required_unless_present = "search")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// Answer the Inbox message this search finds first (KQL, e.g. `from:dana budget`).
     #[arg(long, value_name = "QUERY", conflicts_with = "message")]
-    pub search: Option<String>,
+    pub(crate) search: Option<String>,
     /// Recipients to add (for a forward: whom to forward it to).
     #[arg(long, value_name = "ADDRESSES")]
-    pub to: Vec<String>,
+    pub(crate) to: Vec<String>,
     #[arg(long, value_name = "ADDRESSES")]
-    pub cc: Vec<String>,
+    pub(crate) cc: Vec<String>,
     /// What to write above the quote (given, it saves without the form).
     #[command(flatten)]
-    pub text: BodyArgs,
+    pub(crate) text: BodyArgs,
     /// Attach a file (up to 150 MB). Repeatable.
     #[arg(long, value_name = "PATH")]
-    pub attach: Vec<std::path::PathBuf>,
+    pub(crate) attach: Vec<std::path::PathBuf>,
     /// Print `{id, webLink, createdDateTime, status, folder, answers}` as JSON.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Save even if a check (a forgotten attachment, …) would hold it.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Automatic retries on throttling, service errors and network failures.
     #[arg(long, default_value_t = 4, value_name = "N")]
-    pub retries: u32,
+    pub(crate) retries: u32,
 }
 
 #[derive(Args, Debug, Clone)]
-pub struct DraftArgs {
+pub(crate) struct DraftArgs {
     /// Recipients (`a@x.com, "Name, Q" <q@x.com>`); may be given more than once.
     #[arg(long, value_name = "ADDRESSES")]
-    pub to: Vec<String>,
+    pub(crate) to: Vec<String>,
     #[arg(long, value_name = "ADDRESSES")]
-    pub cc: Vec<String>,
+    pub(crate) cc: Vec<String>,
     #[arg(long, value_name = "ADDRESSES")]
-    pub bcc: Vec<String>,
+    pub(crate) bcc: Vec<String>,
     #[arg(long, default_value = "")]
-    pub subject: String,
+    pub(crate) subject: String,
     #[command(flatten)]
-    pub text: BodyArgs,
+    pub(crate) text: BodyArgs,
     /// Importance of the message.
     #[arg(long, value_name = "LEVEL", value_parser = ["low", "normal", "high"])]
-    pub importance: Option<String>,
+    pub(crate) importance: Option<String>,
     /// Print `{id, webLink, createdDateTime, status, folder}` as JSON.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Save even if a check (a forgotten attachment, an empty subject, …)
     /// would hold it; the checks are `[checks]` in the config file.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Automatic retries on throttling, service errors and network failures.
     #[arg(long, default_value_t = 4, value_name = "N")]
-    pub retries: u32,
+    pub(crate) retries: u32,
     /// Attach a file (up to 150 MB; large files are uploaded in chunks). Repeatable.
     #[arg(long, value_name = "PATH")]
-    pub attach: Vec<std::path::PathBuf>,
+    pub(crate) attach: Vec<std::path::PathBuf>,
     /// Create many drafts (mail merge): one JSON object per line, or CSV with a
     /// header row (a .csv file), fields to, cc, bcc, subject, body, format,
     /// importance, attach, key. Paced to Outlook's limits; rerunning never
     /// creates a line's draft twice.
     #[arg(long, value_name = "FILE.jsonl|FILE.csv|-", conflicts_with_all = ["to", "cc", "bcc", "body", "body_file", "attach", "subject", "markdown", "html", "importance"])]
-    pub batch: Option<std::path::PathBuf>,
+    pub(crate) batch: Option<std::path::PathBuf>,
     /// With --batch: make anew the lines whose drafts were sent or deleted since.
     #[arg(long, requires = "batch")]
-    pub again: bool,
+    pub(crate) again: bool,
     /// Write it from a template (a file in the config folder's templates/):
     /// its headers and body with --var values filled in; with --batch, each
     /// line's fields are the variables.
     #[arg(long, value_name = "NAME")]
-    pub template: Option<String>,
+    pub(crate) template: Option<String>,
     /// A template's variable (`--var project=Atlas`); may be given more than once.
     #[arg(long, value_name = "NAME=VALUE", requires = "template")]
-    pub var: Vec<String>,
+    pub(crate) var: Vec<String>,
 }

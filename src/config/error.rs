@@ -4,14 +4,14 @@
 use std::fmt;
 
 /// Exit codes, as documented in the README.
-pub mod exit {
-    pub const TERMINAL: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const SIGN_IN: u8 = 3;
-    pub const REJECTED: u8 = 4;
-    pub const SERVICE: u8 = 5;
+pub(crate) mod exit {
+    pub(crate) const TERMINAL: u8 = 1;
+    pub(crate) const USAGE: u8 = 2;
+    pub(crate) const SIGN_IN: u8 = 3;
+    pub(crate) const REJECTED: u8 = 4;
+    pub(crate) const SERVICE: u8 = 5;
     /// The message to answer is not there (no id, no search match).
-    pub const NOT_FOUND: u8 = 6;
+    pub(crate) const NOT_FOUND: u8 = 6;
 }
 
 /// A command failed: how graft exits, and what it says.
@@ -22,30 +22,26 @@ pub struct Error {
 }
 
 impl Error {
-    pub fn new(code: u8, message: impl Into<String>) -> Error {
+    pub(crate) fn new(code: u8, message: impl Into<String>) -> Error {
         Error {
             code,
             message: message.into(),
         }
     }
     /// The terminal could not be used (or an output could not be written).
-    pub fn terminal(message: impl Into<String>) -> Error {
+    pub(crate) fn terminal(message: impl Into<String>) -> Error {
         Error::new(exit::TERMINAL, message)
     }
     /// Flags, the config file or input were wrong.
-    pub fn usage(message: impl Into<String>) -> Error {
+    pub(crate) fn usage(message: impl Into<String>) -> Error {
         Error::new(exit::USAGE, message)
     }
     /// Not signed in, or the sign-in was refused.
-    pub fn sign_in(message: impl Into<String>) -> Error {
+    pub(crate) fn sign_in(message: impl Into<String>) -> Error {
         Error::new(exit::SIGN_IN, message)
     }
-    /// Graph refused the request (a 4xx other than 429).
-    pub fn rejected(message: impl Into<String>) -> Error {
-        Error::new(exit::REJECTED, message)
-    }
     /// The service, the network or local state failed.
-    pub fn service(message: impl Into<String>) -> Error {
+    pub(crate) fn service(message: impl Into<String>) -> Error {
         Error::new(exit::SERVICE, message)
     }
 }

@@ -36,7 +36,7 @@ pub enum Action {
 /// Where a dialog key applies: each dialog has its own keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Context {
+pub(crate) enum Context {
     Help,
     ConfirmQuit,
     /// Quitting an answer Graph made that nobody wrote into.
@@ -64,7 +64,7 @@ pub enum Context {
 /// What a key does inside a dialog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum DialogAction {
+pub(crate) enum DialogAction {
     /// The selection (or the view) up / down a list.
     Up,
     Down,
@@ -109,26 +109,26 @@ pub enum DialogAction {
 
 /// A dialog's key, with the hint its dialog shows.
 #[derive(Clone, Debug, Hash)]
-pub struct DialogBinding {
-    pub context: Context,
-    pub action: DialogAction,
-    pub keys: Vec<Chord>,
-    pub key_names: Vec<String>,
+pub(crate) struct DialogBinding {
+    pub(crate) context: Context,
+    pub(crate) action: DialogAction,
+    pub(crate) keys: Vec<Chord>,
+    pub(crate) key_names: Vec<String>,
     /// Shown in the dialog's hint line (none: the key is not listed there).
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// How the hint line names the keys, when not by the first key (`↑/↓`).
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
 }
 
 /// A key with its modifiers, normalised so that `shift-tab` and `BackTab` agree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Chord {
-    pub code: KeyCode,
-    pub mods: KeyModifiers,
+pub(crate) struct Chord {
+    pub(crate) code: KeyCode,
+    pub(crate) mods: KeyModifiers,
 }
 
 impl Chord {
-    pub fn from_event(ev: &KeyEvent) -> Chord {
+    pub(crate) fn from_event(ev: &KeyEvent) -> Chord {
         let mut mods =
             ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match ev.code {
@@ -152,7 +152,7 @@ impl Chord {
     }
 
     /// Parses `ctrl-s`, `alt-w`, `shift-tab`, `f2`, `enter`…
-    pub fn parse(s: &str) -> Result<Chord, String> {
+    pub(crate) fn parse(s: &str) -> Result<Chord, String> {
         let mut mods = KeyModifiers::NONE;
         let mut rest = s.trim();
         loop {
@@ -223,7 +223,7 @@ impl Chord {
     }
 
     /// Short form for the footer and help: `^S`, `F2`, `Tab`, `S-Tab`, `M-w`.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let key = match self.code {
             KeyCode::Char(' ') => "Space".to_string(),
             KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
@@ -256,26 +256,26 @@ impl Chord {
 
 #[derive(Clone, Debug, Hash)]
 pub struct Binding {
-    pub action: Action,
-    pub keys: Vec<Chord>,
-    pub key_names: Vec<String>,
+    pub(crate) action: Action,
+    pub(crate) keys: Vec<Chord>,
+    pub(crate) key_names: Vec<String>,
     pub help: String,
-    pub footer: Option<String>,
+    pub(crate) footer: Option<String>,
 }
 
 /// A documentation-only row for the text widget's own editing keys.
 #[derive(Clone, Debug, Hash, Deserialize)]
-pub struct EditingKey {
-    pub keys: String,
-    pub help: String,
+pub(crate) struct EditingKey {
+    pub(crate) keys: String,
+    pub(crate) help: String,
 }
 
 #[derive(Clone, Debug, Hash)]
 pub struct Keymap {
     pub bindings: Vec<Binding>,
-    pub editing: Vec<EditingKey>,
+    pub(crate) editing: Vec<EditingKey>,
     /// The dialogs' keys, by context.
-    pub dialogs: Vec<DialogBinding>,
+    pub(crate) dialogs: Vec<DialogBinding>,
 }
 
 #[derive(Deserialize)]
@@ -334,10 +334,10 @@ fn chords(names: &[String]) -> Result<Vec<Chord>, String> {
     names.iter().map(|k| Chord::parse(k)).collect()
 }
 
-pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+pub(crate) const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
 impl Keymap {
-    pub fn from_toml(text: &str) -> Result<Keymap, String> {
+    pub(crate) fn from_toml(text: &str) -> Result<Keymap, String> {
         let raw: RawKeymap = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut bindings = Vec::new();
         let mut dialogs = Vec::new();
@@ -466,7 +466,7 @@ impl Keymap {
     }
 
     /// What `ev` does in the dialog `context`, if anything.
-    pub fn in_dialog(&self, context: Context, ev: &KeyEvent) -> Option<DialogAction> {
+    pub(crate) fn in_dialog(&self, context: Context, ev: &KeyEvent) -> Option<DialogAction> {
         let chord = Chord::from_event(ev);
         self.dialogs
             .iter()
@@ -475,7 +475,7 @@ impl Keymap {
     }
 
     /// A dialog's hint line, as (action, keys, what they do), in the table's order.
-    pub fn hints(&self, context: Context) -> Vec<(DialogAction, String, String)> {
+    pub(crate) fn hints(&self, context: Context) -> Vec<(DialogAction, String, String)> {
         self.dialogs
             .iter()
             .filter(|d| d.context == context)
@@ -491,7 +491,7 @@ impl Keymap {
     }
 
     /// The label of the first key for a dialog action (`Enter`, `y`).
-    pub fn dialog_key(&self, context: Context, action: DialogAction) -> String {
+    pub(crate) fn dialog_key(&self, context: Context, action: DialogAction) -> String {
         self.dialogs
             .iter()
             .find(|d| d.context == context && d.action == action)
@@ -500,7 +500,7 @@ impl Keymap {
             .unwrap_or_default()
     }
 
-    pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
+    pub(crate) fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
         let chord = Chord::from_event(ev);
         self.bindings
             .iter()
@@ -509,7 +509,7 @@ impl Keymap {
     }
 
     /// `^S/F2`-style label of every key bound to `action`.
-    pub fn keys_label(&self, action: Action) -> String {
+    pub(crate) fn keys_label(&self, action: Action) -> String {
         self.bindings
             .iter()
             .filter(|b| b.action == action)
@@ -519,7 +519,7 @@ impl Keymap {
     }
 
     /// The footer: `^S save  Tab next  F1 help  ^Q quit`, as (key, label) pairs.
-    pub fn footer(&self) -> Vec<(String, String)> {
+    pub(crate) fn footer(&self) -> Vec<(String, String)> {
         self.bindings
             .iter()
             .filter_map(|b| {

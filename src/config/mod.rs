@@ -1,13 +1,13 @@
 //! Settings from flags and the environment, checked before anything starts.
 
-pub mod args;
+pub(crate) mod args;
 mod error;
-pub mod keymap;
-pub mod prefill;
-pub mod session;
+pub(crate) mod keymap;
+pub(crate) mod prefill;
+pub(crate) mod session;
 pub mod theme;
 
-pub use error::{Error, exit};
+pub(crate) use error::{Error, exit};
 
 use crate::auth::{AuthConfig, DEFAULT_AUTHORITY, DEFAULT_CLIENT_ID, DEFAULT_TENANT};
 use crate::graph::client::is_loopback;
@@ -17,12 +17,12 @@ use std::path::PathBuf;
 use url::Url;
 
 /// The commented example `graft config init` writes.
-pub const EXAMPLE_CONFIG: &str = include_str!("../../assets/config.example.toml");
+pub(crate) const EXAMPLE_CONFIG: &str = include_str!("../../assets/config.example.toml");
 
-pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";
+pub(crate) const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";
 
 /// Accepts https anywhere, and plain http only for loopback hosts.
-pub fn graph_url(s: &str) -> Result<Url, String> {
+pub(crate) fn graph_url(s: &str) -> Result<Url, String> {
     checked_url("--graph-url", s)
 }
 
@@ -42,7 +42,7 @@ fn checked_url(flag: &str, s: &str) -> Result<Url, String> {
 }
 
 /// Graph root and sign-in authority of each national cloud.
-pub fn cloud(name: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn cloud(name: &str) -> Option<(&'static str, &'static str)> {
     Some(match name {
         "global" => (DEFAULT_GRAPH_URL, DEFAULT_AUTHORITY),
         "usgov" => (
@@ -66,40 +66,40 @@ pub fn cloud(name: &str) -> Option<(&'static str, &'static str)> {
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     /// The profile used when `--profile` is not given.
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     #[serde(default)]
-    pub profiles: BTreeMap<String, ProfileConfig>,
+    pub(crate) profiles: BTreeMap<String, ProfileConfig>,
     /// Key overrides: `save = ["ctrl-s", "f2"]` replaces the keys of that action.
     #[serde(default)]
-    pub keys: BTreeMap<String, Vec<String>>,
+    pub(crate) keys: BTreeMap<String, Vec<String>>,
     #[serde(default)]
-    pub theme: ThemeConfig,
+    pub(crate) theme: ThemeConfig,
     /// `[checks]`: what a save checks first (a profile may have its own).
     #[serde(default)]
-    pub checks: Option<crate::core::checks::Checks>,
+    pub(crate) checks: Option<crate::core::checks::Checks>,
     /// Hunspell dictionaries by name (`["en_US", "de_DE"]`; `[]`: no
     /// spelling). Without it, the language of `$LANG`.
-    pub spell: Option<Vec<String>>,
+    pub(crate) spell: Option<Vec<String>>,
     /// Folders searched for dictionaries before the usual ones.
     #[serde(default)]
-    pub spell_path: Vec<PathBuf>,
+    pub(crate) spell_path: Vec<PathBuf>,
 }
 
 /// `[theme]`: a preset and colour overrides for the four roles.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct ThemeConfig {
+pub(crate) struct ThemeConfig {
     /// `default`, `light` or `mono`.
-    pub preset: Option<String>,
-    pub accent: Option<String>,
-    pub ok: Option<String>,
-    pub warn: Option<String>,
-    pub error: Option<String>,
+    pub(crate) preset: Option<String>,
+    pub(crate) accent: Option<String>,
+    pub(crate) ok: Option<String>,
+    pub(crate) warn: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 impl ThemeConfig {
     /// The theme, or what is wrong (naming the key).
-    pub fn theme(&self) -> Result<crate::config::theme::Theme, String> {
+    pub(crate) fn theme(&self) -> Result<crate::config::theme::Theme, String> {
         use crate::config::theme::Theme;
         let mut t = match self.preset.as_deref() {
             None => Theme::default(),
@@ -125,36 +125,36 @@ impl ThemeConfig {
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct ProfileConfig {
-    pub cloud: Option<String>,
-    pub tenant: Option<String>,
-    pub client_id: Option<String>,
-    pub authority_url: Option<String>,
-    pub graph_url: Option<String>,
-    pub user: Option<String>,
-    pub folder: Option<String>,
+pub(crate) struct ProfileConfig {
+    pub(crate) cloud: Option<String>,
+    pub(crate) tenant: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) authority_url: Option<String>,
+    pub(crate) graph_url: Option<String>,
+    pub(crate) user: Option<String>,
+    pub(crate) folder: Option<String>,
     /// Appended to new drafts (after `-- `), as text…
-    pub signature: Option<String>,
+    pub(crate) signature: Option<String>,
     /// …or read from this file (`.html`/`.htm` is HTML, `.md` Markdown).
-    pub signature_file: Option<PathBuf>,
+    pub(crate) signature_file: Option<PathBuf>,
     /// `text`, `markdown` or `html`: how the signature is written, when
     /// the file's name does not say.
-    pub signature_format: Option<String>,
+    pub(crate) signature_format: Option<String>,
     /// Completion and name lookup through Graph's people search (asks for People.Read).
-    pub people_search: Option<bool>,
+    pub(crate) people_search: Option<bool>,
     /// The mailbox's category list in F3 (asks for MailboxSettings.Read).
-    pub categories: Option<bool>,
+    pub(crate) categories: Option<bool>,
     /// The mailbox's largest message, e.g. `"35MB"` or `"150 MB"`; without
     /// it graft asks MailTips (Mail.Read), else assumes Exchange Online's 35 MB.
-    pub max_message_size: Option<String>,
+    pub(crate) max_message_size: Option<String>,
     /// This profile's `[checks]`, in place of the file's.
-    pub checks: Option<crate::core::checks::Checks>,
+    pub(crate) checks: Option<crate::core::checks::Checks>,
     /// This profile's dictionaries, in place of the file's `spell`.
-    pub spell: Option<Vec<String>>,
+    pub(crate) spell: Option<Vec<String>>,
 }
 
 /// `35MB`, `150 MB`, `36700160` → bytes (MB here is MiB, as Exchange counts).
-pub fn parse_size(s: &str) -> Option<u64> {
+pub(crate) fn parse_size(s: &str) -> Option<u64> {
     let t = s.trim().to_ascii_uppercase();
     let (num, mult) = if let Some(n) = t.strip_suffix("GB") {
         (n, 1024 * 1024 * 1024)
@@ -221,7 +221,7 @@ fn signature(p: &ProfileConfig) -> Result<Option<crate::core::content::Signature
 }
 
 /// `~/` means the home directory, as people write it in settings.
-pub fn expand_home(path: &std::path::Path) -> PathBuf {
+pub(crate) fn expand_home(path: &std::path::Path) -> PathBuf {
     match (path.strip_prefix("~"), dirs::home_dir()) {
         (Ok(rest), Some(home)) => home.join(rest),
         _ => path.to_path_buf(),
@@ -230,7 +230,7 @@ pub fn expand_home(path: &std::path::Path) -> PathBuf {
 
 /// The language of `$LC_ALL`, `$LC_MESSAGES` or `$LANG` as a dictionary
 /// name (`de_DE.UTF-8` → `de_DE`); `en_US` for `C`, `POSIX` or none.
-pub fn locale_language() -> String {
+pub(crate) fn locale_language() -> String {
     ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())
@@ -243,7 +243,7 @@ pub fn locale_language() -> String {
 /// Spelling as the config asks (`spell`, else the locale's language),
 /// searched for in `spell_path`, then the usual folders; the personal list
 /// beside the config file.
-pub fn spell_config(
+pub(crate) fn spell_config(
     languages: Option<Vec<String>>,
     spell_path: &[PathBuf],
 ) -> crate::store::spelling::SpellConfig {
@@ -263,19 +263,19 @@ pub fn spell_config(
 }
 
 /// Where templates are kept: `templates/` beside the config file.
-pub fn templates_dir() -> Option<PathBuf> {
+pub(crate) fn templates_dir() -> Option<PathBuf> {
     config_path().and_then(|p| p.parent().map(|d| d.join("templates")))
 }
 
 /// `$GRAFT_CONFIG`, else `~/.config/graft/config.toml`.
-pub fn config_path() -> Option<PathBuf> {
+pub(crate) fn config_path() -> Option<PathBuf> {
     std::env::var_os("GRAFT_CONFIG")
         .map(PathBuf::from)
         .or_else(|| dirs::config_dir().map(|d| d.join("graft").join("config.toml")))
 }
 
 /// Reads the config file; a missing file is an empty config.
-pub fn load_file(path: Option<&std::path::Path>) -> Result<FileConfig, String> {
+pub(crate) fn load_file(path: Option<&std::path::Path>) -> Result<FileConfig, String> {
     let Some(path) = path else {
         return Ok(FileConfig::default());
     };
@@ -333,28 +333,28 @@ pub fn parse_file(text: &str) -> Result<FileConfig, String> {
 
 /// Everything the flags, environment, config file and defaults decide, in that order.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Settings {
-    pub profile: String,
+pub(crate) struct Settings {
+    pub(crate) profile: String,
     /// `global`, `usgov`, `usgov-dod` or `china`.
-    pub cloud: String,
-    pub graph_url: Url,
-    pub auth: AuthConfig,
+    pub(crate) cloud: String,
+    pub(crate) graph_url: Url,
+    pub(crate) auth: AuthConfig,
     /// What the profile turns on (and so asks permission for).
-    pub features: crate::auth::Features,
+    pub(crate) features: crate::auth::Features,
     /// The mailbox's message size limit, when the profile says it.
-    pub max_message_size: Option<u64>,
-    pub user: Option<String>,
-    pub folder: Option<String>,
+    pub(crate) max_message_size: Option<u64>,
+    pub(crate) user: Option<String>,
+    pub(crate) folder: Option<String>,
     /// The profile's signature, if it has one.
-    pub signature: Option<crate::core::content::Signature>,
+    pub(crate) signature: Option<crate::core::content::Signature>,
     /// Key overrides from the config file.
-    pub keys: BTreeMap<String, Vec<String>>,
+    pub(crate) keys: BTreeMap<String, Vec<String>>,
     /// Colours from the config file.
-    pub theme: ThemeConfig,
+    pub(crate) theme: ThemeConfig,
     /// What a save checks first.
-    pub checks: crate::core::checks::Checks,
+    pub(crate) checks: crate::core::checks::Checks,
     /// Which dictionaries, where to find them, the personal word list.
-    pub spell: crate::store::spelling::SpellConfig,
+    pub(crate) spell: crate::store::spelling::SpellConfig,
 }
 
 impl Settings {
@@ -363,7 +363,7 @@ impl Settings {
     /// Tools" app, which does not exist in the China cloud operated by
     /// 21Vianet: sign-in there fails with AADSTS700016 ("Apps don't replicate
     /// to China cloud": msgraph-sdk-powershell issues 1032 and 1735).
-    pub fn sign_in_problem(&self) -> Option<String> {
+    pub(crate) fn sign_in_problem(&self) -> Option<String> {
         (self.cloud == "china" && self.auth.client_id == DEFAULT_CLIENT_ID).then(|| {
             format!(
                 "the default client id ({DEFAULT_CLIENT_ID}, Microsoft Graph Command Line Tools) is not registered in the China cloud (21Vianet), so sign-in there fails (AADSTS700016). Register a public client app in the Azure portal for China (portal.azure.cn: App registrations, allow public client flows, delegated Mail.ReadWrite), then pass --client-id <its id> (or client_id = \"…\" in the profile)."
@@ -375,7 +375,10 @@ impl Settings {
 /// Flags (clap already put the environment under them) > config profile > cloud preset > defaults.
 // Long by design: each setting from flag, environment, profile, file, in
 // that order of precedence, one after another.
-pub fn resolve(cli: &crate::config::args::Cli, file: &FileConfig) -> Result<Settings, String> {
+pub(crate) fn resolve(
+    cli: &crate::config::args::Cli,
+    file: &FileConfig,
+) -> Result<Settings, String> {
     let profile = cli
         .profile
         .clone()

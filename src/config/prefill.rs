@@ -3,7 +3,10 @@
 
 use crate::config::Error;
 
-pub fn read_body(body: Option<&str>, file: Option<&std::path::Path>) -> Result<String, Error> {
+pub(crate) fn read_body(
+    body: Option<&str>,
+    file: Option<&std::path::Path>,
+) -> Result<String, Error> {
     let bytes = match (body, file) {
         (Some(b), _) => return Ok(b.to_string()),
         (None, None) => return Ok(String::new()),
@@ -21,13 +24,13 @@ pub fn read_body(body: Option<&str>, file: Option<&std::path::Path>) -> Result<S
 }
 
 /// The form's starting text, and its body's format when a template says it.
-pub type Prefilled = (
+pub(crate) type Prefilled = (
     Option<crate::core::record::Fields>,
     Option<crate::core::content::BodyFormat>,
 );
 
 /// A template's text with `--var` values (and the built-in ones) filled in.
-pub fn from_template(
+pub(crate) fn from_template(
     name: &str,
     vars: &[String],
 ) -> Result<
@@ -62,7 +65,7 @@ pub fn from_template(
 
 /// The form's starting text from `--to/--cc/--bcc/--subject/--body-file`,
 /// a template and a mailto: URL.
-pub fn prefill(p: &crate::config::args::Prefill) -> Result<Prefilled, Error> {
+pub(crate) fn prefill(p: &crate::config::args::Prefill) -> Result<Prefilled, Error> {
     let m = match &p.mailto {
         Some(word) if !word.contains(':') && !word.contains('@') => {
             return Err(Error::usage(unknown_command(word)));
@@ -107,7 +110,7 @@ pub fn prefill(p: &crate::config::args::Prefill) -> Result<Prefilled, Error> {
 
 /// The local picture sources a mailto: link's body names: not the user's
 /// writing, so never sent (the body keeps them as text).
-pub fn not_mine(p: &crate::config::args::Prefill) -> Vec<String> {
+pub(crate) fn not_mine(p: &crate::config::args::Prefill) -> Vec<String> {
     p.mailto
         .as_deref()
         .filter(|u| u.contains(':'))

@@ -15,23 +15,23 @@ use std::time::Duration;
 
 /// Everything a session needs to talk to Graph.
 pub struct Session {
-    pub emulator: Option<Emulator>,
-    pub client: GraphClient,
+    pub(crate) emulator: Option<Emulator>,
+    pub(crate) client: GraphClient,
     /// Whose mailbox and which folder drafts go to.
-    pub mailbox: Mailbox,
+    pub(crate) mailbox: Mailbox,
     /// The Graph root, as the journal keeps it.
-    pub graph_url: String,
-    pub source: TokenSource,
-    pub settings: Option<Settings>,
+    pub(crate) graph_url: String,
+    pub(crate) source: TokenSource,
+    pub(crate) settings: Option<Settings>,
 }
 
 impl Session {
-    pub fn signature(&self) -> Option<&crate::core::content::Signature> {
+    pub(crate) fn signature(&self) -> Option<&crate::core::content::Signature> {
         self.settings.as_ref().and_then(|s| s.signature.as_ref())
     }
 
     /// The default keys with the config file's overrides.
-    pub fn keymap(&self) -> Result<crate::config::keymap::Keymap, Error> {
+    pub(crate) fn keymap(&self) -> Result<crate::config::keymap::Keymap, Error> {
         let keys = self
             .settings
             .as_ref()
@@ -45,7 +45,7 @@ impl Session {
 
 impl Session {
     /// Spelling as the profile asks (the locale's language without a config).
-    pub fn spell(&self) -> crate::store::spelling::SpellConfig {
+    pub(crate) fn spell(&self) -> crate::store::spelling::SpellConfig {
         self.settings
             .as_ref()
             .map(|st| st.spell.clone())
@@ -53,7 +53,7 @@ impl Session {
     }
 
     /// What a save checks first (`[checks]`; the defaults without a config).
-    pub fn checks(&self) -> crate::core::checks::Checks {
+    pub(crate) fn checks(&self) -> crate::core::checks::Checks {
         self.settings
             .as_ref()
             .map(|st| st.checks.clone())
@@ -62,7 +62,7 @@ impl Session {
 
     /// The history of drafts saved in this profile against this Graph root
     /// (none for the demo, whose mailbox ends with it).
-    pub fn history_path(&self, demo: bool) -> Option<std::path::PathBuf> {
+    pub(crate) fn history_path(&self, demo: bool) -> Option<std::path::PathBuf> {
         if demo {
             return None;
         }
@@ -71,7 +71,7 @@ impl Session {
     }
 }
 
-pub fn settings(cli: &Cli) -> Result<Settings, Error> {
+pub(crate) fn settings(cli: &Cli) -> Result<Settings, Error> {
     let path = config::config_path();
     let file =
         config::load_file(path.as_deref()).map_err(|e| Error::usage(format!("config file {e}")))?;
@@ -79,7 +79,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, Error> {
 }
 
 /// The profile's name for files kept per profile (`demo` for the demo).
-pub fn profile_name(s: &Session, demo: bool) -> String {
+pub(crate) fn profile_name(s: &Session, demo: bool) -> String {
     match (&s.settings, demo) {
         (_, true) => "demo".to_string(),
         (Some(st), _) => st.profile.clone(),
@@ -87,7 +87,7 @@ pub fn profile_name(s: &Session, demo: bool) -> String {
     }
 }
 
-pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -95,7 +95,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 }
 
 /// The token, in order: demo, `--token-cmd`, `GRAFT_ACCESS_TOKEN`, else signed-in tokens.
-pub fn session(cli: &Cli) -> Result<Session, Error> {
+pub(crate) fn session(cli: &Cli) -> Result<Session, Error> {
     let timeout = Duration::from_secs(cli.timeout.max(1));
     if cli.demo {
         // The demo has mail to answer (F8, `graft reply`).
@@ -159,7 +159,7 @@ pub fn session(cli: &Cli) -> Result<Session, Error> {
     })
 }
 
-pub fn journal_store(demo: bool) -> Result<JournalStore, String> {
+pub(crate) fn journal_store(demo: bool) -> Result<JournalStore, String> {
     let dir = JournalStore::default_dir(demo)
         .ok_or("no state directory (set XDG_STATE_HOME or GRAFT_STATE_DIR)")?;
     JournalStore::open(&dir).map_err(|e| format!("{}: {e}", dir.display()))

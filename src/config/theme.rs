@@ -6,23 +6,23 @@
 use ratatui::style::Color;
 
 /// The default roles' colours.
-pub const ACCENT: Color = Color::Cyan;
-pub const ERROR: Color = Color::Red;
-pub const OK: Color = Color::Green;
-pub const WARN: Color = Color::Yellow;
+pub(crate) const ACCENT: Color = Color::Cyan;
+pub(crate) const ERROR: Color = Color::Red;
+pub(crate) const OK: Color = Color::Green;
+pub(crate) const WARN: Color = Color::Yellow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Theme {
     /// Focus, keys, titles.
-    pub accent: Color,
+    pub(crate) accent: Color,
     /// Success.
-    pub ok: Color,
+    pub(crate) ok: Color,
     /// Waiting, unsaved, the demo badge.
-    pub warn: Color,
+    pub(crate) warn: Color,
     /// Errors.
-    pub error: Color,
+    pub(crate) error: Color,
     /// No colour at all (like NO_COLOR).
-    pub mono: bool,
+    pub(crate) mono: bool,
 }
 
 impl Default for Theme {
@@ -58,34 +58,22 @@ impl Theme {
     }
 
     /// One of the 16 colour names (`blue`, `lightred`, `darkgray`…), or `#rrggbb`.
-    pub fn colour(name: &str) -> Option<Color> {
+    pub(crate) fn colour(name: &str) -> Option<Color> {
         name.trim().parse::<Color>().ok()
-    }
-
-    /// What a colour drawn with the default roles becomes.
-    pub fn map(&self, c: Color) -> Color {
-        let d = Theme::default();
-        match c {
-            c if c == d.accent => self.accent,
-            c if c == d.ok => self.ok,
-            c if c == d.warn => self.warn,
-            c if c == d.error => self.error,
-            c => c,
-        }
     }
 }
 
 /// The styles the view draws with: each role's colour, or (without colours)
 /// none, the text's own weight carrying the meaning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Palette {
+pub(crate) struct Palette {
     theme: Theme,
     colour: bool,
 }
 
 impl Theme {
     /// The styles for this theme; `no_color` (NO_COLOR is set) drops colours.
-    pub fn palette(self, no_color: bool) -> Palette {
+    pub(crate) fn palette(self, no_color: bool) -> Palette {
         Palette {
             theme: self,
             colour: !no_color && !self.mono,
@@ -105,24 +93,24 @@ impl Palette {
         if self.colour { s.fg(c) } else { s }
     }
     /// Focus, keys, titles.
-    pub fn accent(&self) -> ratatui::style::Style {
+    pub(crate) fn accent(&self) -> ratatui::style::Style {
         self.fg(self.theme.accent)
     }
     /// Success.
-    pub fn ok(&self) -> ratatui::style::Style {
+    pub(crate) fn ok(&self) -> ratatui::style::Style {
         self.fg(self.theme.ok)
     }
     /// Waiting, unsaved.
-    pub fn warn(&self) -> ratatui::style::Style {
+    pub(crate) fn warn(&self) -> ratatui::style::Style {
         self.fg(self.theme.warn)
     }
     /// Errors.
-    pub fn error(&self) -> ratatui::style::Style {
+    pub(crate) fn error(&self) -> ratatui::style::Style {
         self.fg(self.theme.error)
     }
     /// A badge (the demo's): dark text on the warning colour; reverse video
     /// without colours, so it still stands out.
-    pub fn badge(&self) -> ratatui::style::Style {
+    pub(crate) fn badge(&self) -> ratatui::style::Style {
         use ratatui::style::{Modifier, Style};
         if self.colour {
             Style::default().fg(Color::Black).bg(self.theme.warn)

@@ -32,7 +32,7 @@ pub fn parse_list(input: &str) -> Result<Vec<Address>, AddressError> {
 
 /// Like [`parse_list`], but every item that is not an address is reported,
 /// in the order typed.
-pub fn parse_list_all(input: &str) -> Result<Vec<Address>, Vec<AddressError>> {
+pub(crate) fn parse_list_all(input: &str) -> Result<Vec<Address>, Vec<AddressError>> {
     let mut good = Vec::new();
     let mut bad = Vec::new();
     for item in split_items(input)
@@ -151,7 +151,7 @@ fn bad_character(addr: &str) -> Option<String> {
 }
 
 /// Items typed as a bare name (no `@`, no `<address>`), e.g. `Megan Bowen`.
-pub fn bare_names(input: &str) -> Vec<String> {
+pub(crate) fn bare_names(input: &str) -> Vec<String> {
     split_items(input)
         .into_iter()
         .map(str::trim)
@@ -162,7 +162,7 @@ pub fn bare_names(input: &str) -> Vec<String> {
 }
 
 /// The list with the bare name `name` replaced by `with` (items joined by `, `).
-pub fn replace_name(input: &str, name: &str, with: &Address) -> String {
+pub(crate) fn replace_name(input: &str, name: &str, with: &Address) -> String {
     split_items(input)
         .into_iter()
         .map(str::trim)
@@ -206,7 +206,7 @@ fn split_items(input: &str) -> Vec<&str> {
 }
 
 /// Formats a list back the way a person would type it.
-pub fn format_list(list: &[Address]) -> String {
+pub(crate) fn format_list(list: &[Address]) -> String {
     list.iter()
         .map(|a| match &a.name {
             Some(n) if n.contains([',', ';', '"', '<', '>', '@', '(', ')']) => {
@@ -224,7 +224,7 @@ pub fn format_list(list: &[Address]) -> String {
 }
 
 /// Adds the recipients of a successful save to the known addresses, most recent first.
-pub fn remember(known: &mut Vec<Address>, used: &[Address]) {
+pub(crate) fn remember(known: &mut Vec<Address>, used: &[Address]) {
     for a in used.iter().rev() {
         known.retain(|k| !k.address.eq_ignore_ascii_case(&a.address));
         known.insert(0, a.clone());

@@ -22,7 +22,7 @@ pub enum AnswerKind {
 
 impl AnswerKind {
     /// The Graph action that makes the draft.
-    pub fn action(self) -> &'static str {
+    pub(crate) fn action(self) -> &'static str {
         match self {
             AnswerKind::Reply => "createReply",
             AnswerKind::ReplyAll => "createReplyAll",
@@ -31,7 +31,7 @@ impl AnswerKind {
     }
 
     /// As the user reads it.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             AnswerKind::Reply => "Reply",
             AnswerKind::ReplyAll => "Reply all",
@@ -43,26 +43,26 @@ impl AnswerKind {
 /// An answer being written: what it answers, and the body Graph made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
-    pub kind: AnswerKind,
+    pub(crate) kind: AnswerKind,
     /// The original message's id.
-    pub original_id: String,
+    pub(crate) original_id: String,
     /// The original's subject and sender, for the title and the history.
-    pub original_subject: String,
-    pub original_from: String,
+    pub(crate) original_subject: String,
+    pub(crate) original_from: String,
     /// The body Graph made (HTML, with its quote): the user's part goes in
     /// it, the rest is sent as it is. Empty until Graph has made the answer.
     pub quote_html: String,
     /// The original's conversation: a made answer is in it, which finds an
     /// answer whose key Graph did not keep.
     #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub conversation_id: String,
+    pub(crate) conversation_id: String,
     /// No answer graft made for this can be older than this (UTC, RFC
     /// 3339): when the original was read, before anything was asked of Graph.
     #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub requested: String,
+    pub(crate) requested: String,
     /// A forward's recipients (Graph's `toRecipients` parameter).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub forward_to: Vec<crate::core::address::Address>,
+    pub(crate) forward_to: Vec<crate::core::address::Address>,
 }
 
 impl Answer {
@@ -81,14 +81,14 @@ impl Answer {
     }
 
     /// Graph has made it (its body, with the quote, is known).
-    pub fn made(&self) -> bool {
+    pub(crate) fn made(&self) -> bool {
         !self.quote_html.is_empty()
     }
 
     /// Whether a draft with `subject` can be the answer Graph made: Outlook's
     /// prefix (`RE: `, `FW: `, or a localised one like `AW: `) and the
     /// original's subject.
-    pub fn subject_fits(&self, subject: &str) -> bool {
+    pub(crate) fn subject_fits(&self, subject: &str) -> bool {
         let want = self.original_subject.trim().to_lowercase();
         let got = subject.trim().to_lowercase();
         let bare = |s: &str| {
@@ -107,7 +107,7 @@ impl Answer {
     }
 
     /// `Reply to Dana Lee: Q3 budget review`.
-    pub fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         let to = match self.kind {
             AnswerKind::Forward => "Forward of",
             AnswerKind::Reply => "Reply to",
@@ -133,7 +133,7 @@ pub fn insert_above_quote(created: &str, user_html: &str) -> String {
 /// above the quote since: what lies between `<body…>` and the first mark
 /// Outlook puts before the quote (`appendonsend`, the rule, the header
 /// block) goes. Without a mark the body is taken as it is.
-pub fn without_text_above(html: &str) -> String {
+pub(crate) fn without_text_above(html: &str) -> String {
     let Some(start) = body_start(html) else {
         return html.to_string();
     };
@@ -154,7 +154,7 @@ pub fn without_text_above(html: &str) -> String {
 
 /// What lies between `<body…>` and Outlook's first mark before the quote:
 /// the text written above it (empty in an answer as Graph made it).
-pub fn text_above(html: &str) -> &str {
+pub(crate) fn text_above(html: &str) -> &str {
     let Some(start) = body_start(html) else {
         return "";
     };
@@ -181,7 +181,7 @@ fn body_start(html: &str) -> Option<usize> {
 
 /// A message id from what a user pastes: the id itself, or a webLink from
 /// Outlook on the web (`…?ItemID=<id, URL-encoded>&…`).
-pub fn message_id_from(input: &str) -> Option<String> {
+pub(crate) fn message_id_from(input: &str) -> Option<String> {
     let t = input.trim();
     if t.starts_with("https://") || t.starts_with("http://") {
         let url = url::Url::parse(t).ok()?;
@@ -199,15 +199,15 @@ use crate::core::mailbox::valid_id as valid;
 /// One received message in a list (the picker).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct MailSummary {
-    pub id: String,
+    pub(crate) id: String,
     pub from: String,
     pub subject: String,
     /// `receivedDateTime`, as Graph gives it.
-    pub received: String,
-    pub preview: String,
-    pub has_attachments: bool,
+    pub(crate) received: String,
+    pub(crate) preview: String,
+    pub(crate) has_attachments: bool,
     /// `conversationId`, when the list asked for it.
-    pub conversation_id: String,
+    pub(crate) conversation_id: String,
 }
 
 /// At most `max` characters of a server's one-line text, sanitised.
@@ -217,7 +217,7 @@ fn line(v: Option<&Value>, max: usize) -> String {
 }
 
 /// `Name <address>`, or the address alone.
-pub fn person(v: Option<&Value>) -> String {
+pub(crate) fn person(v: Option<&Value>) -> String {
     let name = line(v.and_then(|v| v.pointer("/emailAddress/name")), 120);
     let addr = line(v.and_then(|v| v.pointer("/emailAddress/address")), 320);
     if name.is_empty() || name == addr {
@@ -258,7 +258,7 @@ impl MailSummary {
 /// every To and Cc but `me` (message-createreply.md, -createreplyall.md);
 /// a forward only to whom it is forwarded. Known before Graph makes it, so
 /// the checks run first and a held answer leaves nothing in Drafts.
-pub fn predicted_recipients(
+pub(crate) fn predicted_recipients(
     kind: AnswerKind,
     original: &Value,
     me: Option<&str>,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 /// Files under this size go in one request (Graph: "under 3 MB"); from here up
 /// they need an upload session (which refuses smaller files).
-pub const INLINE_MAX: u64 = 3_000_000;
+pub(crate) const INLINE_MAX: u64 = 3_000_000;
 pub use super::limits::{CHUNK, MAX_FILE, MAX_REQUEST_BYTES as REQUEST_BUDGET};
 
 /// A file on the attachment list.
@@ -34,13 +34,13 @@ impl AttachedFile {
         self.size >= INLINE_MAX
     }
     /// Bytes it adds to a JSON request when sent inline (base64 plus the object).
-    pub fn inline_cost(&self) -> usize {
+    pub(crate) fn inline_cost(&self) -> usize {
         (self.size as usize).div_ceil(3) * 4 + self.name.len() + self.content_type.len() + 160
     }
 }
 
 /// `1.2 MB`, `340 KB`, `12 B`.
-pub fn human_size(n: u64) -> String {
+pub(crate) fn human_size(n: u64) -> String {
     match n {
         n if n >= 1_000_000 => format!("{:.1} MB", n as f64 / 1_000_000.0),
         n if n >= 1_000 => format!("{} KB", n.div_ceil(1_000)),
@@ -49,7 +49,7 @@ pub fn human_size(n: u64) -> String {
 }
 
 /// A MIME type from the file name's extension (the server infers one otherwise).
-pub fn content_type(name: &str) -> &'static str {
+pub(crate) fn content_type(name: &str) -> &'static str {
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -84,7 +84,7 @@ pub fn content_type(name: &str) -> &'static str {
 /// `taken`: every file on a draft has its own name, so an attachment whose
 /// id was never learnt (one that went inside the create request, or whose
 /// answer was lost) can be told by its name alone.
-pub fn unique_name(name: &str, taken: &[&str]) -> String {
+pub(crate) fn unique_name(name: &str, taken: &[&str]) -> String {
     if !taken.contains(&name) {
         return name.to_string();
     }
@@ -100,7 +100,7 @@ pub fn unique_name(name: &str, taken: &[&str]) -> String {
 
 /// Which files ride in the create request: small ones, in order, while the
 /// request stays under Graph's size limit. The rest go to the attachments endpoint.
-pub fn plan_inline(files: &[AttachedFile], body_bytes: usize) -> Vec<usize> {
+pub(crate) fn plan_inline(files: &[AttachedFile], body_bytes: usize) -> Vec<usize> {
     let mut used = body_bytes;
     let mut out = Vec::new();
     for (i, f) in files.iter().enumerate() {
@@ -116,7 +116,7 @@ pub fn plan_inline(files: &[AttachedFile], body_bytes: usize) -> Vec<usize> {
 }
 
 /// The longest common prefix of the candidates (what Tab can fill in at once).
-pub fn common_prefix(cands: &[(String, bool)]) -> Option<String> {
+pub(crate) fn common_prefix(cands: &[(String, bool)]) -> Option<String> {
     let first = &cands.first()?.0;
     let mut end = first.len();
     for (c, _) in &cands[1..] {
@@ -143,10 +143,10 @@ pub struct Files {
 
 impl Files {
     /// Something to upload or remove.
-    pub fn pending(&self) -> bool {
+    pub(crate) fn pending(&self) -> bool {
         !self.detached.is_empty() || self.list.iter().any(|f| f.server_id.is_none())
     }
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.list.iter().map(|f| f.size).sum()
     }
 }
@@ -154,9 +154,9 @@ impl Files {
 /// An upload in progress, for the status pane's progress bar.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Upload {
-    pub name: String,
-    pub done: u64,
-    pub total: u64,
+    pub(crate) name: String,
+    pub(crate) done: u64,
+    pub(crate) total: u64,
 }
 
 #[cfg(test)]

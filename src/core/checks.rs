@@ -13,21 +13,21 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields, default)]
 pub struct Checks {
     /// All checks on or off.
-    pub enabled: bool,
+    pub(crate) enabled: bool,
     /// The body mentions an attachment and none is attached.
-    pub forgotten_attachment: bool,
+    pub(crate) forgotten_attachment: bool,
     /// Words that mention an attachment, besides the English ones (other
     /// languages: `["anbei", "angehängt", "pièce jointe", "adjunto"]`).
-    pub attachment_words: Vec<String>,
+    pub(crate) attachment_words: Vec<String>,
     /// An empty subject or body (off by default: drafts are often saved
     /// half-written).
-    pub empty_subject: bool,
-    pub empty_body: bool,
+    pub(crate) empty_subject: bool,
+    pub(crate) empty_body: bool,
     /// More recipients than this (To, Cc and Bcc together); 0 turns it off.
-    pub max_recipients: usize,
+    pub(crate) max_recipients: usize,
     /// The organisation's own domains: a recipient outside them is named.
     /// Empty turns the check off.
-    pub internal_domains: Vec<String>,
+    pub(crate) internal_domains: Vec<String>,
     /// Words the dictionaries do not know (off by default: names and
     /// jargon are often right).
     pub misspelled: bool,
@@ -49,7 +49,7 @@ impl Default for Checks {
 }
 
 /// The English words (and their forms) that mention an attachment.
-pub const ATTACHMENT_WORDS: &[&str] = &[
+pub(crate) const ATTACHMENT_WORDS: &[&str] = &[
     "attached",
     "attachment",
     "attachments",
@@ -75,7 +75,7 @@ pub enum Warning {
 
 impl Warning {
     /// A stable name, for `--json` and the config file's keys.
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             Warning::ForgottenAttachment(_) => "forgotten_attachment",
             Warning::EmptySubject => "empty_subject",
@@ -177,7 +177,10 @@ fn outside(list: &[&Address], domains: &[String]) -> Vec<String> {
 
 /// The warnings for `content` with `attached` files.
 /// The misspelled-words check, on the words spelling found (each once).
-pub fn spelling<'a>(words: impl IntoIterator<Item = &'a str>, checks: &Checks) -> Option<Warning> {
+pub(crate) fn spelling<'a>(
+    words: impl IntoIterator<Item = &'a str>,
+    checks: &Checks,
+) -> Option<Warning> {
     if !checks.enabled || !checks.misspelled {
         return None;
     }

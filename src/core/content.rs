@@ -20,25 +20,20 @@ pub enum BodyFormat {
 }
 
 impl BodyFormat {
-    pub fn next(self) -> BodyFormat {
+    pub(crate) fn next(self) -> BodyFormat {
         match self {
             BodyFormat::Text => BodyFormat::Markdown,
             BodyFormat::Markdown => BodyFormat::Html,
             BodyFormat::Html => BodyFormat::Text,
         }
     }
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             BodyFormat::Text => "plain text",
             BodyFormat::Html => "HTML",
             BodyFormat::Markdown => "Markdown → HTML",
         }
     }
-}
-
-/// CommonMark with tables, strikethrough and task lists, to an HTML fragment.
-pub fn markdown_to_html(md: &str) -> String {
-    super::inline::markdown_to_html(md)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,14 +46,14 @@ pub enum Importance {
 }
 
 impl Importance {
-    pub fn next(self) -> Importance {
+    pub(crate) fn next(self) -> Importance {
         match self {
             Importance::Low => Importance::Normal,
             Importance::Normal => Importance::High,
             Importance::High => Importance::Low,
         }
     }
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Importance::Low => "low",
             Importance::Normal => "normal",
@@ -68,7 +63,7 @@ impl Importance {
 }
 
 /// `Finance, Q3; Budget` → `["Finance", "Q3", "Budget"]`.
-pub fn split_categories(s: &str) -> Vec<String> {
+pub(crate) fn split_categories(s: &str) -> Vec<String> {
     s.split([',', ';'])
         .map(str::trim)
         .filter(|c| !c.is_empty())
@@ -127,7 +122,7 @@ pub struct Signature {
 impl Signature {
     /// As HTML, in the `<div id="Signature">` Outlook on the web puts its
     /// own signatures in; a text signature keeps its `-- ` line.
-    pub fn html(&self) -> String {
+    pub(crate) fn html(&self) -> String {
         let inner = as_html(&self.text, self.format);
         match self.format {
             BodyFormat::Text => format!("<div id=\"Signature\"><div>-- </div>{inner}</div>\r\n"),
@@ -142,7 +137,7 @@ pub fn as_html(body: &str, format: BodyFormat) -> String {
 }
 
 /// The same, leaving the local pictures in `skip` as written.
-pub fn as_html_skipping(body: &str, format: BodyFormat, skip: &[String]) -> String {
+pub(crate) fn as_html_skipping(body: &str, format: BodyFormat, skip: &[String]) -> String {
     match format {
         // Pictures of local files go as inline attachments (`core::inline`).
         BodyFormat::Html => super::inline::html_with_cids_skipping(body, skip),
@@ -175,7 +170,7 @@ fn recipients(list: &[Address]) -> Value {
 
 /// A recipient list as the user typed it, for naming it in an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ListField {
+pub(crate) enum ListField {
     To,
     Cc,
     Bcc,
@@ -183,7 +178,7 @@ pub enum ListField {
 }
 
 impl ListField {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             ListField::To => "To",
             ListField::Cc => "Cc",
@@ -195,7 +190,7 @@ impl ListField {
 
 impl DraftContent {
     /// The same content as an answer whose created body is `quote`.
-    pub fn with_quote(mut self, quote: Option<&str>) -> DraftContent {
+    pub(crate) fn with_quote(mut self, quote: Option<&str>) -> DraftContent {
         self.quote = quote.map(str::to_string);
         self
     }
@@ -303,7 +298,7 @@ impl DraftContent {
 }
 
 /// `a`'s addresses, then `b`'s that `a` lacks (addresses compare without case).
-pub fn union(a: &[Address], b: &[Address]) -> Vec<Address> {
+pub(crate) fn union(a: &[Address], b: &[Address]) -> Vec<Address> {
     let mut out = a.to_vec();
     for x in b {
         if !out
@@ -320,7 +315,7 @@ pub fn union(a: &[Address], b: &[Address]) -> Vec<Address> {
 /// recipients, subject and body with the quote) and what the user wrote
 /// (`mine`: the text above the quote, recipients to add, a subject of
 /// their own, the F3 fields, the signature).
-pub fn answer_content(graph: &DraftContent, mine: &DraftContent) -> DraftContent {
+pub(crate) fn answer_content(graph: &DraftContent, mine: &DraftContent) -> DraftContent {
     DraftContent {
         to: union(&graph.to, &mine.to),
         cc: union(&graph.cc, &mine.cc),

@@ -5,7 +5,7 @@ use crate::core::content::BodyFormat;
 use serde::{Deserialize, Serialize};
 
 /// How many drafts the history keeps.
-pub const MAX_ENTRIES: usize = 200;
+pub(crate) const MAX_ENTRIES: usize = 200;
 
 /// One draft graft saved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,20 +41,20 @@ pub struct HistoryEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     /// The draft's id when it was saved.
-    pub id: String,
+    pub(crate) id: String,
     /// Its version right after graft saved it.
-    pub change_key: String,
-    pub format: BodyFormat,
-    pub body: String,
+    pub(crate) change_key: String,
+    pub(crate) format: BodyFormat,
+    pub(crate) body: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signature: Option<crate::core::content::Signature>,
+    pub(crate) signature: Option<crate::core::content::Signature>,
     /// What it answers and the quote Graph made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<crate::core::answer::Answer>,
+    pub(crate) answer: Option<crate::core::answer::Answer>,
 }
 
 /// Puts `e` first (replacing the same draft's older entry).
-pub fn upsert(list: &mut Vec<HistoryEntry>, e: HistoryEntry) {
+pub(crate) fn upsert(list: &mut Vec<HistoryEntry>, e: HistoryEntry) {
     list.retain(|x| x.id != e.id && x.key != e.key);
     list.insert(0, e);
     list.truncate(MAX_ENTRIES);

@@ -42,7 +42,7 @@ fn walk(html: &str, mut each: impl FnMut(Seen)) {
 
 /// The `src` of each `<img>` element: its value (entities decoded) and the
 /// range of its text in `html` (to rewrite it).
-pub fn images(html: &str) -> Vec<(Range<usize>, String)> {
+pub(crate) fn images(html: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     let mut in_img = false;
     let mut at_src = false;
@@ -72,7 +72,7 @@ pub fn images(html: &str) -> Vec<(Range<usize>, String)> {
 
 /// Just after the document's `<body …>` start tag, if it has one (a
 /// `<body` in a comment or a `<style>` is not it).
-pub fn body_start(html: &str) -> Option<usize> {
+pub(crate) fn body_start(html: &str) -> Option<usize> {
     let mut in_body = false;
     let mut found = None;
     walk(html, |seen| match seen {

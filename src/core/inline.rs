@@ -7,7 +7,7 @@
 //! data, cid) is left as it is.
 
 /// Whether an image source names a file on this machine.
-pub fn is_local(src: &str) -> bool {
+pub(crate) fn is_local(src: &str) -> bool {
     let s = src.trim();
     if s.is_empty() || s.starts_with("//") || s.starts_with('#') {
         return false;
@@ -28,7 +28,7 @@ pub fn is_local(src: &str) -> bool {
 }
 
 /// The file an image source names: `file://` URLs decoded, the rest as written.
-pub fn path_of(src: &str) -> String {
+pub(crate) fn path_of(src: &str) -> String {
     let s = src.trim();
     match s.strip_prefix("file://") {
         Some(rest) => {
@@ -44,7 +44,7 @@ pub fn path_of(src: &str) -> String {
 
 /// A stable content id for an image source: the same picture keeps its id
 /// across saves (and so its attachment), and two pictures never share one.
-pub fn content_id(src: &str) -> String {
+pub(crate) fn content_id(src: &str) -> String {
     use std::hash::BuildHasher;
     let name: String = path_of(src)
         .rsplit(['/', '\\'])
@@ -63,7 +63,7 @@ pub fn content_id(src: &str) -> String {
 }
 
 /// The local image sources of a Markdown or HTML body, each once, in order.
-pub fn local_images(body: &str, format: super::content::BodyFormat) -> Vec<String> {
+pub(crate) fn local_images(body: &str, format: super::content::BodyFormat) -> Vec<String> {
     use super::content::BodyFormat;
     let mut out: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<String> = Default::default();
@@ -119,7 +119,7 @@ pub fn markdown_to_html(md: &str) -> String {
 
 /// The same, leaving the sources in `skip` as written (pictures named by
 /// text that came from elsewhere: never sent).
-pub fn markdown_to_html_skipping(md: &str, skip: &[String]) -> String {
+pub(crate) fn markdown_to_html_skipping(md: &str, skip: &[String]) -> String {
     let mine = |src: &str| is_local(src) && !skip.iter().any(|s| s == src);
     use pulldown_cmark::{Event, Parser, Tag, html};
     let mut out = String::with_capacity(md.len() * 5 / 4);
@@ -151,7 +151,7 @@ pub fn html_with_cids(html: &str) -> String {
 }
 
 /// The same, leaving the sources in `skip` as written.
-pub fn html_with_cids_skipping(html: &str, skip: &[String]) -> String {
+pub(crate) fn html_with_cids_skipping(html: &str, skip: &[String]) -> String {
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
     for (range, src) in super::html::images(html) {
@@ -193,7 +193,11 @@ fn destination_at(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
 
 /// `text` with its relative local pictures made absolute against `base`
 /// (a signature file's pictures are beside it, wherever graft runs).
-pub fn with_base(text: &str, format: super::content::BodyFormat, base: &std::path::Path) -> String {
+pub(crate) fn with_base(
+    text: &str,
+    format: super::content::BodyFormat,
+    base: &std::path::Path,
+) -> String {
     use super::content::BodyFormat;
     let absolute = |src: &str| -> Option<String> {
         let path = path_of(src);
@@ -296,16 +300,19 @@ pub fn any_local_images(text: &str) -> Vec<String> {
 /// and attach (source, content id), and inline attachments the body no
 /// longer shows (by content id).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Plan {
-    pub check: Vec<(String, String)>,
-    pub drop: Vec<String>,
+pub(crate) struct Plan {
+    pub(crate) check: Vec<(String, String)>,
+    pub(crate) drop: Vec<String>,
 }
 
 /// The pictures the body and signature show against the inline
 /// attachments on `list`.
 /// Inline attachments whose content id is not known (loaded from Outlook,
 /// named by the body's own `cid:`) are left alone.
-pub fn plan(content: &super::content::DraftContent, list: &[super::attach::AttachedFile]) -> Plan {
+pub(crate) fn plan(
+    content: &super::content::DraftContent,
+    list: &[super::attach::AttachedFile],
+) -> Plan {
     let mut srcs = local_images(&content.body, content.format);
     // Pictures named by text that came from elsewhere are never sent.
     srcs.retain(|s| !content.not_mine.contains(s));
@@ -340,7 +347,7 @@ pub fn plan(content: &super::content::DraftContent, list: &[super::attach::Attac
 
 /// Takes the inline attachments `plan` drops off `files` (those the server
 /// has are removed from the draft at the save).
-pub fn drop_unused(files: &mut super::attach::Files, drop: &[String]) {
+pub(crate) fn drop_unused(files: &mut super::attach::Files, drop: &[String]) {
     let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut files.list)
         .into_iter()
         .partition(|f| f.inline && f.content_id.as_ref().is_some_and(|c| drop.contains(c)));

@@ -8,7 +8,7 @@ pub const MAX_REQUEST_BYTES: usize = 3_900_000;
 
 /// Exchange Online's default message size limit (tenants may raise it to
 /// 150 MB): the whole message, attachments included.
-pub const DEFAULT_MAX_MESSAGE_BYTES: u64 = 35 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_MESSAGE_BYTES: u64 = 35 * 1024 * 1024;
 
 /// The largest file an upload session takes (150 MB).
 pub const MAX_FILE: u64 = 150_000_000;
@@ -18,7 +18,7 @@ pub const MAX_FILE: u64 = 150_000_000;
 pub const CHUNK: u64 = 9 * 320 * 1024;
 
 /// A mailbox limit as Exchange writes it: `35 MB` (binary megabytes).
-pub fn limit_label(bytes: u64) -> String {
+pub(crate) fn limit_label(bytes: u64) -> String {
     let mib = 1024 * 1024;
     if bytes % mib == 0 {
         format!("{} MB", bytes / mib)

@@ -21,7 +21,7 @@ impl LineEdit {
     pub const MAX: usize = 2_000;
 
     /// Whether the last insert was cut at [`LineEdit::MAX`].
-    pub fn was_cut(&self) -> bool {
+    pub(crate) fn was_cut(&self) -> bool {
         self.cut
     }
 
@@ -30,12 +30,12 @@ impl LineEdit {
     }
 
     /// The cursor as a character count from the start.
-    pub fn cursor_chars(&self) -> usize {
+    pub(crate) fn cursor_chars(&self) -> usize {
         self.text[..self.cursor].chars().count()
     }
 
     /// Replaces the text (undoably); the cursor goes to the end.
-    pub fn set(&mut self, text: impl Into<String>) {
+    pub(crate) fn set(&mut self, text: impl Into<String>) {
         self.remember();
         self.text = text.into();
         self.cursor = self.text.len();
@@ -43,12 +43,12 @@ impl LineEdit {
     }
 
     /// Empties the line (undoably).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.set(String::new());
     }
 
     /// The text stays, but what is typed next replaces it.
-    pub fn replace_on_type(&mut self) {
+    pub(crate) fn replace_on_type(&mut self) {
         self.replace_next = true;
     }
 
@@ -61,7 +61,7 @@ impl LineEdit {
         }
     }
 
-    pub fn insert(&mut self, s: &str) {
+    pub(crate) fn insert(&mut self, s: &str) {
         self.remember();
         if std::mem::take(&mut self.replace_next) {
             self.text.clear();
@@ -74,7 +74,7 @@ impl LineEdit {
         self.cursor += fit.len();
     }
 
-    pub fn backspace(&mut self) {
+    pub(crate) fn backspace(&mut self) {
         self.replace_next = false;
         if let Some(c) = self.text[..self.cursor].chars().next_back() {
             self.remember();
@@ -83,7 +83,7 @@ impl LineEdit {
         }
     }
 
-    pub fn delete(&mut self) {
+    pub(crate) fn delete(&mut self) {
         self.replace_next = false;
         if self.cursor < self.text.len() {
             self.remember();
@@ -91,32 +91,32 @@ impl LineEdit {
         }
     }
 
-    pub fn left(&mut self) {
+    pub(crate) fn left(&mut self) {
         self.replace_next = false;
         if let Some(c) = self.text[..self.cursor].chars().next_back() {
             self.cursor -= c.len_utf8();
         }
     }
 
-    pub fn right(&mut self) {
+    pub(crate) fn right(&mut self) {
         self.replace_next = false;
         if let Some(c) = self.text[self.cursor..].chars().next() {
             self.cursor += c.len_utf8();
         }
     }
 
-    pub fn home(&mut self) {
+    pub(crate) fn home(&mut self) {
         self.replace_next = false;
         self.cursor = 0;
     }
 
-    pub fn end(&mut self) {
+    pub(crate) fn end(&mut self) {
         self.replace_next = false;
         self.cursor = self.text.len();
     }
 
     /// Deletes from the cursor to the end of the line.
-    pub fn kill_to_end(&mut self) {
+    pub(crate) fn kill_to_end(&mut self) {
         self.replace_next = false;
         if self.cursor < self.text.len() {
             self.remember();
@@ -125,7 +125,7 @@ impl LineEdit {
     }
 
     /// Takes back the last change.
-    pub fn undo(&mut self) {
+    pub(crate) fn undo(&mut self) {
         self.replace_next = false;
         if let Some((text, cursor)) = self.undo.pop() {
             self.text = text;

@@ -12,11 +12,11 @@ pub struct Mailbox {
 
 impl Mailbox {
     /// The folder as the user should read it.
-    pub fn folder_label(&self) -> String {
+    pub(crate) fn folder_label(&self) -> String {
         self.folder.clone().unwrap_or_else(|| "Drafts".to_string())
     }
     /// `me` or `users/alice@contoso.com`.
-    pub fn owner_label(&self) -> String {
+    pub(crate) fn owner_label(&self) -> String {
         match &self.user {
             Some(u) => format!("users/{u}"),
             None => "me".to_string(),
@@ -27,7 +27,7 @@ impl Mailbox {
 impl Mailbox {
     /// The path new drafts are posted under, for the status pane:
     /// `/me`, `/users/…`, `/me/mailFolders/…`.
-    pub fn path_label(&self) -> String {
+    pub(crate) fn path_label(&self) -> String {
         match &self.folder {
             None => format!("/{}", self.owner_label()),
             Some(f) => format!("/{}/mailFolders/{f}", self.owner_label()),
@@ -37,12 +37,12 @@ impl Mailbox {
 
 /// The longest id graft takes from a server (Graph's are about 150
 /// characters); a longer one is a broken or hostile answer.
-pub const MAX_ID: usize = 1024;
+pub(crate) const MAX_ID: usize = 1024;
 
 /// Whether a server's (or a user's) id can be one: Graph ids are
 /// base64-like (`A-Z a-z 0-9 + / = - _`), of bounded length. Anything else
 /// (`..`, a space, a `?`) is refused, so an id is never path syntax.
-pub fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID
         && id
@@ -55,7 +55,7 @@ pub fn valid_id(id: &str) -> bool {
 /// `profile@host[_port]`. A sign-in (or a list of drafts) made against an
 /// emulator on a loopback port is never read for graph.microsoft.com, nor
 /// the other way round.
-pub fn profile_for_root(profile: &str, graph_root: &url::Url) -> String {
+pub(crate) fn profile_for_root(profile: &str, graph_root: &url::Url) -> String {
     match graph_root.host_str() {
         Some("graph.microsoft.com") | None => profile.to_string(),
         Some(host) => match graph_root.port() {

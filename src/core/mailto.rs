@@ -3,12 +3,12 @@
 
 /// The fields a mailto URL fills in, as text for the form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Mailto {
-    pub to: Vec<String>,
-    pub cc: Vec<String>,
-    pub bcc: Vec<String>,
-    pub subject: Option<String>,
-    pub body: Option<String>,
+pub(crate) struct Mailto {
+    pub(crate) to: Vec<String>,
+    pub(crate) cc: Vec<String>,
+    pub(crate) bcc: Vec<String>,
+    pub(crate) subject: Option<String>,
+    pub(crate) body: Option<String>,
 }
 
 fn decode(s: &str) -> Result<String, String> {
@@ -19,7 +19,7 @@ fn decode(s: &str) -> Result<String, String> {
         .map_err(|_| format!("'{s}' is not valid UTF-8 after percent-decoding"))
 }
 
-pub fn parse(url: &str) -> Result<Mailto, String> {
+pub(crate) fn parse(url: &str) -> Result<Mailto, String> {
     let rest = url
         .strip_prefix("mailto:")
         .or_else(|| url.strip_prefix("MAILTO:"))

@@ -13,20 +13,20 @@ use crate::core::content::{BodyFormat, DraftContent, html_text, unwrap_html};
 
 /// What the server holds now, as read back.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Theirs {
+pub(crate) struct Theirs {
     /// Its fields (the body as the HTML fragment Graph returns).
-    pub content: DraftContent,
+    pub(crate) content: DraftContent,
     /// The whole body as Graph returned it (HTML).
-    pub html: String,
+    pub(crate) html: String,
     /// Its change key.
-    pub change_key: String,
+    pub(crate) change_key: String,
     /// Its attachments' ids and names.
-    pub attachments: Vec<(String, String)>,
+    pub(crate) attachments: Vec<(String, String)>,
 }
 
 /// What became of the body.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Body {
+pub(crate) enum Body {
     /// Outlook did not change it: graft's goes (changed or not).
     Mine,
     /// Only Outlook changed it: Outlook's stays, and the form takes it.
@@ -40,22 +40,22 @@ pub enum Body {
 
 /// The merge of the three.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Merged {
+pub(crate) struct Merged {
     /// What to save and what the form holds after (with Outlook's body
     /// when it is `Body::Theirs`, the merged one when `Body::Merged`).
-    pub content: DraftContent,
-    pub body: Body,
+    pub(crate) content: DraftContent,
+    pub(crate) body: Body,
     /// Both changed the subject differently: (Outlook's, graft's).
-    pub subject: Option<(String, String)>,
+    pub(crate) subject: Option<(String, String)>,
     /// What Outlook's body holds that a text draft cannot keep (tables,
     /// pictures, links), said when it is loaded as text.
-    pub lossy: Option<String>,
+    pub(crate) lossy: Option<String>,
 }
 
 impl Merged {
     /// Whether the user must choose (nothing is saved until they do): both
     /// changed the body (a merge is shown before it is saved) or the subject.
-    pub fn conflict(&self) -> bool {
+    pub(crate) fn conflict(&self) -> bool {
         matches!(self.body, Body::Conflict(_) | Body::Merged) || self.subject.is_some()
     }
 }
@@ -72,7 +72,7 @@ fn words(text: &str) -> u64 {
 
 /// What a reader sees of a draft's body (what Outlook keeps of it): the
 /// words of its text, or of its HTML, signature and quote included.
-pub fn fingerprint(content: &DraftContent) -> u64 {
+pub(crate) fn fingerprint(content: &DraftContent) -> u64 {
     let (ct, body) = content.graph_body();
     if ct == "text" {
         words(&body)
@@ -82,7 +82,7 @@ pub fn fingerprint(content: &DraftContent) -> u64 {
 }
 
 /// The same of a body as the server returned it (HTML).
-pub fn fingerprint_html(html: &str) -> u64 {
+pub(crate) fn fingerprint_html(html: &str) -> u64 {
     words(&html_text(html))
 }
 
@@ -97,7 +97,7 @@ fn body_changed(base: &DraftContent, mine: &DraftContent) -> bool {
 /// Sets merged three ways: an address in both sides stays; one added on
 /// either side is added; one removed on one side and left alone on the
 /// other is removed. Mine's order first.
-pub fn merge_set(base: &[Address], mine: &[Address], theirs: &[Address]) -> Vec<Address> {
+pub(crate) fn merge_set(base: &[Address], mine: &[Address], theirs: &[Address]) -> Vec<Address> {
     let has = |list: &[Address], a: &Address| {
         list.iter()
             .any(|x| x.address.eq_ignore_ascii_case(&a.address))
@@ -158,12 +158,12 @@ fn theirs_text(theirs: &Theirs, base: &DraftContent) -> String {
 }
 
 /// HTML without Outlook's `<div id="Signature">…</div>` (balanced).
-pub fn strip_signature(html: &str) -> String {
+pub(crate) fn strip_signature(html: &str) -> String {
     split_signature(html).0
 }
 
 /// (HTML without the signature block, the block's inner HTML).
-pub fn split_signature(html: &str) -> (String, Option<String>) {
+pub(crate) fn split_signature(html: &str) -> (String, Option<String>) {
     let lower = html.to_ascii_lowercase();
     let Some(start) = lower.find("<div id=\"signature\"") else {
         return (html.to_string(), None);
@@ -219,7 +219,7 @@ fn hunk<'a>(base: &[&str], other: &'a [&'a str]) -> (usize, usize, &'a [&'a str]
 /// each side's one changed region against the base, applied both when
 /// they do not overlap (an insertion at the edge of the other's change
 /// counts as not overlapping). `None` when they overlap.
-pub fn merge_lines(base: &str, mine: &str, theirs: &str) -> Option<String> {
+pub(crate) fn merge_lines(base: &str, mine: &str, theirs: &str) -> Option<String> {
     let b: Vec<&str> = base.lines().collect();
     let m: Vec<&str> = mine.lines().collect();
     let t: Vec<&str> = theirs.lines().collect();
@@ -282,7 +282,12 @@ fn lost_as_text(html: &str) -> Option<String> {
 /// `ours`: fingerprints of bodies graft itself put on the server besides
 /// `base`'s (the body as graft last read it back, a save whose answer was
 /// never recorded): the server holding one of them is not Outlook's edit.
-pub fn merge(base: &DraftContent, mine: &DraftContent, theirs: &Theirs, ours: &[u64]) -> Merged {
+pub(crate) fn merge(
+    base: &DraftContent,
+    mine: &DraftContent,
+    theirs: &Theirs,
+    ours: &[u64],
+) -> Merged {
     let t = &theirs.content;
     let mut content = DraftContent {
         to: merge_set(&base.to, &mine.to, &t.to),
@@ -368,7 +373,11 @@ pub fn merge(base: &DraftContent, mine: &DraftContent, theirs: &Theirs, ours: &[
 
 /// Outlook's body as a form holds it: as text for a text draft (`text`),
 /// else as its HTML; without the signature block and an answer's quote.
-pub fn theirs_for_form(theirs: &Theirs, base: &DraftContent, text: bool) -> (String, BodyFormat) {
+pub(crate) fn theirs_for_form(
+    theirs: &Theirs,
+    base: &DraftContent,
+    text: bool,
+) -> (String, BodyFormat) {
     if text {
         (theirs_text(theirs, base), BodyFormat::Text)
     } else {
@@ -378,7 +387,7 @@ pub fn theirs_for_form(theirs: &Theirs, base: &DraftContent, text: bool) -> (Str
 
 /// Files on graft's list that the server no longer has (Outlook removed
 /// them): by id, or by name for one whose id was never learnt.
-pub fn removed_there(
+pub(crate) fn removed_there(
     list: &[crate::core::attach::AttachedFile],
     theirs: &[(String, String)],
 ) -> Vec<usize> {

@@ -8,17 +8,17 @@ use serde::{Deserialize, Serialize};
 /// The F3 fields as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoreText {
-    pub reply_to: String,
-    pub categories: String,
-    pub importance: crate::core::content::Importance,
-    pub read_receipt: bool,
-    pub delivery_receipt: bool,
-    pub flagged: bool,
+    pub(crate) reply_to: String,
+    pub(crate) categories: String,
+    pub(crate) importance: crate::core::content::Importance,
+    pub(crate) read_receipt: bool,
+    pub(crate) delivery_receipt: bool,
+    pub(crate) flagged: bool,
 }
 
 impl MoreText {
     /// The F3 fields of a draft as the form shows them.
-    pub fn of(c: &DraftContent) -> MoreText {
+    pub(crate) fn of(c: &DraftContent) -> MoreText {
         MoreText {
             reply_to: crate::core::address::format_list(&c.more.reply_to),
             categories: c.more.categories.join(", "),
@@ -42,7 +42,7 @@ pub struct Fields {
 
 impl Fields {
     /// A draft's fields as the form shows them (recipients formatted).
-    pub fn of(c: &DraftContent) -> Fields {
+    pub(crate) fn of(c: &DraftContent) -> Fields {
         use crate::core::address::format_list;
         Fields {
             to: format_list(&c.to),
@@ -55,7 +55,7 @@ impl Fields {
 
     /// These fields, each empty one filled from `other` (flags over a
     /// template, a template over a batch line's own fields).
-    pub fn or(self, other: Fields) -> Fields {
+    pub(crate) fn or(self, other: Fields) -> Fields {
         let pick = |a: String, b: String| if a.trim().is_empty() { b } else { a };
         Fields {
             to: pick(self.to, other.to),
@@ -137,7 +137,7 @@ pub struct JournalRecord {
 }
 
 impl JournalRecord {
-    pub const VERSION: u32 = 1;
+    pub(crate) const VERSION: u32 = 1;
 
     /// An empty draft for `mailbox` at `graph_url`, not on the server.
     pub fn blank(key: String, graph_url: &str, mailbox: &crate::core::mailbox::Mailbox) -> Self {
@@ -172,7 +172,7 @@ impl JournalRecord {
     }
 
     /// A short word for lists: `queued`, `changed since save`, `not saved`.
-    pub fn state(&self) -> &'static str {
+    pub(crate) fn state(&self) -> &'static str {
         if self.conflict {
             "changed in Outlook too"
         } else if self.queued {
@@ -186,7 +186,7 @@ impl JournalRecord {
 
     /// One line for lists: the subject (an answer's, as Graph set it),
     /// what an answer answers, or the first words of the body.
-    pub fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         let graphs = self
             .saved
             .as_ref()
@@ -215,7 +215,7 @@ impl JournalRecord {
     }
 
     /// Whose mailbox and which folder the draft was written for.
-    pub fn mailbox(&self) -> crate::core::mailbox::Mailbox {
+    pub(crate) fn mailbox(&self) -> crate::core::mailbox::Mailbox {
         crate::core::mailbox::Mailbox {
             user: self.user.clone(),
             folder: self.folder.clone(),
@@ -224,7 +224,7 @@ impl JournalRecord {
 
     /// What graft wrote of this draft (for reopening it as written), once
     /// the server holds it in version `change_key`.
-    pub fn source(&self, id: &str, change_key: &str) -> crate::core::history::Source {
+    pub(crate) fn source(&self, id: &str, change_key: &str) -> crate::core::history::Source {
         crate::core::history::Source {
             id: id.to_string(),
             change_key: change_key.to_string(),
@@ -237,7 +237,7 @@ impl JournalRecord {
 
     /// The history's entry for this draft once the server holds it: its
     /// id, link and last-modified time there.
-    pub fn history_entry(
+    pub(crate) fn history_entry(
         &self,
         id: &str,
         web_link: &str,
@@ -270,7 +270,7 @@ impl JournalRecord {
 impl DraftContent {
     /// The draft from text as typed (the form, the journal, a batch line, flags):
     /// every recipient list parsed, or each bad one with what is wrong.
-    pub fn from_typed(
+    pub(crate) fn from_typed(
         fields: &Fields,
         format: crate::core::content::BodyFormat,
         more: &MoreText,

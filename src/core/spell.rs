@@ -35,16 +35,16 @@ pub struct Speller {
 /// distinct ones).
 const CACHE_WORDS: usize = 200_000;
 /// Suggestions offered for a word.
-pub const SUGGESTIONS: usize = 8;
+pub(crate) const SUGGESTIONS: usize = 8;
 
 impl Speller {
     /// Reads one dictionary from its `.aff` and `.dic` texts.
-    pub fn parse(aff: &str, dic: &str) -> Result<spellbook::Dictionary, String> {
+    pub(crate) fn parse(aff: &str, dic: &str) -> Result<spellbook::Dictionary, String> {
         spellbook::Dictionary::new(aff, dic).map_err(|e| e.to_string())
     }
 
     /// A speller over these dictionaries (by name) and personal words.
-    pub fn new(
+    pub(crate) fn new(
         dicts: Vec<(String, spellbook::Dictionary)>,
         personal: impl IntoIterator<Item = String>,
     ) -> Speller {
@@ -60,13 +60,13 @@ impl Speller {
     }
 
     /// The dictionaries' names, `en_US + de_DE`.
-    pub fn names(&self) -> String {
+    pub(crate) fn names(&self) -> String {
         let names: Vec<&str> = self.dicts.iter().map(|(n, _)| n.as_str()).collect();
         names.join(" + ")
     }
 
     /// Takes a word into the personal list (this session's copy).
-    pub fn learn(&mut self, word: &str) {
+    pub(crate) fn learn(&mut self, word: &str) {
         self.personal.insert(word.to_string());
         self.known
             .lock()
@@ -75,7 +75,7 @@ impl Speller {
     }
 
     /// Whether any dictionary, or the personal list, knows `word`.
-    pub fn knows(&self, word: &str) -> bool {
+    pub(crate) fn knows(&self, word: &str) -> bool {
         let word = normalise(word);
         if self.personal.contains(word.as_ref()) {
             return true;
@@ -94,7 +94,7 @@ impl Speller {
     }
 
     /// Up to [`SUGGESTIONS`] replacements, the first dictionary's first.
-    pub fn suggest(&self, word: &str) -> Vec<String> {
+    pub(crate) fn suggest(&self, word: &str) -> Vec<String> {
         let word = normalise(word);
         let mut out: Vec<String> = Vec::new();
         let mut some = Vec::new();
@@ -142,7 +142,7 @@ fn normalise(word: &str) -> std::borrow::Cow<'_, str> {
 
 /// Calls `f(line, start, end, word)` for every prose word of `lines`
 /// (start and end in characters).
-pub fn prose_words<'a>(
+pub(crate) fn prose_words<'a>(
     lines: impl IntoIterator<Item = &'a str>,
     format: BodyFormat,
     mut f: impl FnMut(usize, usize, usize, &'a str),

@@ -20,21 +20,21 @@ use std::collections::BTreeMap;
 /// A template, parsed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Template {
-    pub name: String,
-    pub to: String,
-    pub cc: String,
-    pub bcc: String,
-    pub subject: String,
-    pub body: String,
-    pub format: BodyFormat,
+    pub(crate) name: String,
+    pub(crate) to: String,
+    pub(crate) cc: String,
+    pub(crate) bcc: String,
+    pub(crate) subject: String,
+    pub(crate) body: String,
+    pub(crate) format: BodyFormat,
 }
 
 /// Variables given with a template (`--var k=v`, a batch line's fields).
-pub type Vars = BTreeMap<String, String>;
+pub(crate) type Vars = BTreeMap<String, String>;
 
 /// Why a template could not be filled.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RenderError {
+pub(crate) enum RenderError {
     /// These variables have no value (and no fallback).
     Missing(Vec<String>),
     /// A value that would change the message's structure: another
@@ -143,7 +143,7 @@ impl Template {
     }
 
     /// The variables it needs a value for: not built in, without a fallback.
-    pub fn needs(&self) -> Vec<String> {
+    pub(crate) fn needs(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for text in [&self.to, &self.cc, &self.bcc, &self.subject, &self.body] {
             for part in parts(text).unwrap_or_default() {
@@ -160,7 +160,7 @@ impl Template {
 
     /// The draft's text with `vars` filled in (`today` is `date`'s value).
     /// `Err`: the variables that have no value, or a value refused.
-    pub fn render(&self, vars: &Vars, today: &str) -> Result<Fields, RenderError> {
+    pub(crate) fn render(&self, vars: &Vars, today: &str) -> Result<Fields, RenderError> {
         let mut missing = Vec::new();
         let mut all = vars.clone();
         all.entry("date".into())
@@ -204,7 +204,7 @@ impl Template {
 }
 
 /// Names the templates provide themselves.
-pub const BUILT_IN: &[&str] = &["date", "recipient", "first_name", "recipient_email"];
+pub(crate) const BUILT_IN: &[&str] = &["date", "recipient", "first_name", "recipient_email"];
 
 /// `dana.park@contoso.com` → `Dana`: a first name from an address, when
 /// its local part looks like one.
@@ -280,7 +280,7 @@ fn parts(s: &str) -> Result<Vec<Part<'_>>, (usize, String)> {
 /// emphasis, code, HTML and entities backslash-escaped everywhere, and
 /// those that make headings and lists at the start of a line (CommonMark
 /// lets any ASCII punctuation be escaped), so a value is only ever text.
-pub fn markdown_escape(v: &str) -> String {
+pub(crate) fn markdown_escape(v: &str) -> String {
     let mut out = String::with_capacity(v.len() + v.len() / 4);
     let mut line_start = true;
     for c in v.chars() {
@@ -313,7 +313,7 @@ pub fn markdown_escape(v: &str) -> String {
 }
 
 /// A value as text in HTML.
-pub fn html_escape(v: &str) -> String {
+pub(crate) fn html_escape(v: &str) -> String {
     v.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -378,7 +378,7 @@ fn fill(
 }
 
 /// `k=v` as given on the command line.
-pub fn parse_var(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_var(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("--var {s}: write it as name=value")),

@@ -15,9 +15,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-pub use super::transport::{Attempt, MAX_ANSWER_BYTES, MAX_RETRY_AFTER};
-pub use crate::core::content::DRAFT_KEY_PROPERTY;
-pub use crate::util::is_loopback;
+pub(crate) use crate::core::content::DRAFT_KEY_PROPERTY;
+pub(crate) use crate::util::is_loopback;
 
 #[derive(Clone, Debug)]
 pub struct GraphClient {
@@ -25,10 +24,8 @@ pub struct GraphClient {
     /// Well-known folder name → folder id (folder ids never change:
     /// concepts/outlook-immutable-id.md, "their regular IDs were already constant").
     pub(super) folders: Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
-    pub mailbox: Mailbox,
+    pub(crate) mailbox: Mailbox,
 }
-
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl GraphClient {
     /// A client for the Graph root `root`, with its tokens from
@@ -70,7 +67,7 @@ impl GraphClient {
 
     /// The scopes the current token carries, when known (signed-in tokens
     /// say; a token from `GRAFT_ACCESS_TOKEN` or `--token-cmd` does not).
-    pub async fn granted(&self) -> Option<Vec<String>> {
+    pub(crate) async fn granted(&self) -> Option<Vec<String>> {
         self.transport.tokens.granted().await
     }
 
@@ -81,7 +78,7 @@ impl GraphClient {
 
     /// Stores freshly signed-in tokens (memory and cache file), bound to
     /// this client's Graph root and the authority that issued them.
-    pub async fn set_tokens(&self, tokens: TokenSet) -> std::io::Result<()> {
+    pub(crate) async fn set_tokens(&self, tokens: TokenSet) -> std::io::Result<()> {
         self.transport
             .tokens
             .set_tokens(tokens, &self.transport.root)
@@ -90,7 +87,7 @@ impl GraphClient {
 
     /// Records the signed-in account with the current tokens (which a refresh
     /// may have replaced since sign-in).
-    pub async fn set_account(&self, account: &str) -> std::io::Result<()> {
+    pub(crate) async fn set_account(&self, account: &str) -> std::io::Result<()> {
         self.transport.tokens.set_account(account).await
     }
 
@@ -105,7 +102,7 @@ impl GraphClient {
     /// `{root}/me/…` or `{root}/users/{user}/…`, each segment percent-encoded
     /// as data: an id is never path syntax (`..` stays an id), and a UPN is
     /// written the way Graph reads it (see [`mailbox_path`]).
-    pub fn url_in(&self, user: Option<&str>, tail: &[&str]) -> Url {
+    pub(crate) fn url_in(&self, user: Option<&str>, tail: &[&str]) -> Url {
         let mut path = self.transport.root.path().trim_end_matches('/').to_string();
         path.push('/');
         path.push_str(&mailbox_path(user));
@@ -131,12 +128,12 @@ impl GraphClient {
     }
 
     /// `…/messages?$filter=` for the draft with this client key.
-    pub fn find_by_key_url(&self, key: &str) -> Url {
+    pub(crate) fn find_by_key_url(&self, key: &str) -> Url {
         self.find_by_key_url_in(self.mailbox.user.as_deref(), key)
     }
 
     /// The same in another mailbox (`None`: `/me`).
-    pub fn find_by_key_url_in(&self, user: Option<&str>, key: &str) -> Url {
+    pub(crate) fn find_by_key_url_in(&self, user: Option<&str>, key: &str) -> Url {
         let mut url = self.url_in(user, &["messages"]);
         let filter = format!(
             "singleValueExtendedProperties/Any(ep: ep/id eq '{}' and ep/value eq '{}')",
@@ -216,7 +213,7 @@ pub fn encode_segment(s: &str) -> String {
 /// quotes" (user-get.md), with `'` doubled inside the quotes as OData
 /// literals are. `#` becomes `%23` ("encode the hash (#) character", same
 /// page), as do `+` and non-ASCII characters.
-pub fn mailbox_path(user: Option<&str>) -> String {
+pub(crate) fn mailbox_path(user: Option<&str>) -> String {
     match user {
         None => "me".to_string(),
         Some(u) if u.starts_with('$') || u.contains('\'') => {
@@ -240,7 +237,7 @@ mod tests {
                 user: user.map(Into::into),
                 folder: folder.map(Into::into),
             },
-            DEFAULT_TIMEOUT,
+            Duration::from_secs(30),
         )
         .unwrap()
     }

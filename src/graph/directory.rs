@@ -12,17 +12,15 @@ use reqwest::Method;
 #[serde(rename_all = "camelCase")]
 pub struct Me {
     #[serde(default)]
-    pub id: String,
+    pub(crate) id: String,
     #[serde(default)]
-    pub display_name: Option<String>,
+    pub(crate) user_principal_name: Option<String>,
     #[serde(default)]
-    pub user_principal_name: Option<String>,
-    #[serde(default)]
-    pub mail: Option<String>,
+    pub(crate) mail: Option<String>,
 }
 
 impl Me {
-    pub fn account(&self) -> String {
+    pub(crate) fn account(&self) -> String {
         crate::util::sanitize::line(
             self.user_principal_name
                 .as_deref()
@@ -108,7 +106,7 @@ impl GraphClient {
             segs.pop_if_empty().push("me");
         }
         url.query_pairs_mut()
-            .append_pair("$select", "id,displayName,userPrincipalName,mail");
+            .append_pair("$select", "id,userPrincipalName,mail");
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
         serde_json::from_slice(&bytes).map_err(|e| {
             bad_response(

@@ -27,7 +27,7 @@ pub enum Whereabouts {
 }
 
 /// The graft key a listed message carries (its expanded extended property).
-pub fn key_of(m: &Value) -> Option<String> {
+pub(crate) fn key_of(m: &Value) -> Option<String> {
     m.get("singleValueExtendedProperties")
         .and_then(Value::as_array)
         .and_then(|props| {
@@ -49,7 +49,7 @@ impl GraphClient {
     }
 
     /// `POST …/messages` as this try of one request.
-    pub async fn create_draft_as(
+    pub(crate) async fn create_draft_as(
         &self,
         body: &Value,
         attempt: &Attempt,
@@ -66,7 +66,7 @@ impl GraphClient {
     }
 
     /// `PATCH …/messages/{id}` as this try of one request.
-    pub async fn update_draft_as(
+    pub(crate) async fn update_draft_as(
         &self,
         id: &str,
         body: &Value,
@@ -107,7 +107,7 @@ impl GraphClient {
     /// Graph root). `keep` picks the keys worth holding, so memory stays
     /// bounded by what the caller asked for; each page is retried by the one
     /// policy. Returns the kept messages and the requests it took.
-    pub async fn keyed_messages(
+    pub(crate) async fn keyed_messages(
         &self,
         keep: &mut (dyn FnMut(&str) -> bool + Send),
         limits: super::retry::Limits,
@@ -191,7 +191,7 @@ impl GraphClient {
     /// `toRecipients` parameter. With `time_zone` (the mailbox's, from
     /// mailboxSettings), `Prefer: outlook.timezone` makes the quote's
     /// "Sent:" line the user's time. Returns the draft as Graph made it.
-    pub async fn create_answer(
+    pub(crate) async fn create_answer(
         &self,
         answer: &crate::core::answer::Answer,
         key: Option<&str>,
@@ -238,7 +238,7 @@ impl GraphClient {
     /// any), newest first: where an answer Graph made without keeping its
     /// key is found (`$filter=conversationId eq '…'`, message resource:
     /// `conversationId` is filterable).
-    pub async fn conversation_drafts(
+    pub(crate) async fn conversation_drafts(
         &self,
         conversation_id: &str,
     ) -> Result<Vec<(SavedMessage, String, Option<String>)>, Error> {
@@ -283,7 +283,7 @@ impl GraphClient {
 
     /// `DELETE …/messages/{id}`: the draft goes to Deleted Items, as when
     /// Outlook deletes it (message-delete.md).
-    pub async fn delete_message(&self, id: &str) -> Result<(), Error> {
+    pub(crate) async fn delete_message(&self, id: &str) -> Result<(), Error> {
         self.send(Method::DELETE, self.message_url(id), None)
             .await
             .map(|_| ())
@@ -299,7 +299,7 @@ impl GraphClient {
     }
 
     /// Sorts a found message: sent, deleted (in Deleted Items) or a draft.
-    pub async fn classify(&self, found: SavedMessage) -> Result<Whereabouts, Error> {
+    pub(crate) async fn classify(&self, found: SavedMessage) -> Result<Whereabouts, Error> {
         if !found.is_draft {
             return Ok(Whereabouts::Sent(found));
         }
@@ -315,7 +315,7 @@ impl GraphClient {
     /// `text`, the body comes back as plain text; otherwise as HTML, which
     /// is what Graph returns without `Prefer: outlook.body-content-type`
     /// (message-get.md) even for a draft saved as text.
-    pub async fn message_json(&self, id: &str, text: bool) -> Result<Value, Error> {
+    pub(crate) async fn message_json(&self, id: &str, text: bool) -> Result<Value, Error> {
         let mut url = self.message_url(id);
         url.query_pairs_mut().append_pair(
             "$select",
@@ -339,7 +339,7 @@ impl GraphClient {
 
     /// Which version of the draft the server holds (its `changeKey`), and
     /// where it is: a small `GET` with `$select`, before an update.
-    pub async fn version(&self, id: &str) -> Result<SavedMessage, Error> {
+    pub(crate) async fn version(&self, id: &str) -> Result<SavedMessage, Error> {
         let mut url = self.message_url(id);
         url.query_pairs_mut().append_pair(
             "$select",

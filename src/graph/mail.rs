@@ -29,7 +29,7 @@ impl GraphClient {
     /// user-get-mailboxsettings.md), asked once per client; `None` when it
     /// cannot be had (no `MailboxSettings.Read`, say): answers then quote
     /// times in UTC, as Graph does without `Prefer: outlook.timezone`.
-    pub async fn time_zone(&self) -> Option<String> {
+    pub(crate) async fn time_zone(&self) -> Option<String> {
         if let Some(tz) = self
             .folders
             .lock()
@@ -156,7 +156,7 @@ impl GraphClient {
     }
 
     /// A received message to read (headers and a text body).
-    pub async fn read_mail(&self, id: &str) -> Result<Value, Error> {
+    pub(crate) async fn read_mail(&self, id: &str) -> Result<Value, Error> {
         let mut url = self.message_url(id);
         url.query_pairs_mut().append_pair(
             "$select",
@@ -172,7 +172,7 @@ impl GraphClient {
 
     /// The id of a well-known folder (`deleteditems`, `sentitems`), asked
     /// once per client: folder ids do not change.
-    pub async fn folder_id(&self, name: &str) -> Result<String, Error> {
+    pub(crate) async fn folder_id(&self, name: &str) -> Result<String, Error> {
         if let Some(id) = self.folders.lock().ok().and_then(|f| f.get(name).cloned()) {
             return Ok(id);
         }
@@ -190,7 +190,7 @@ impl GraphClient {
     }
 
     /// The mailbox's largest message, as MailTips tell it (bytes).
-    pub async fn max_message_size(&self, own_address: &str) -> Result<u64, Error> {
+    pub(crate) async fn max_message_size(&self, own_address: &str) -> Result<u64, Error> {
         let url = self.url(&["getMailTips"]);
         let body = serde_json::json!({
             "EmailAddresses": [own_address],

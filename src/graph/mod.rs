@@ -4,12 +4,12 @@
 //! `drafts`, `mail`, `directory`, `batch`, `upload`. The token each request
 //! carries comes from the sign-in side (`auth::tokens`).
 
-pub mod batch;
+pub(crate) mod batch;
 pub mod client;
-pub mod directory;
-pub mod drafts;
-pub mod mail;
-pub mod model;
+pub(crate) mod directory;
+pub(crate) mod drafts;
+pub(crate) mod mail;
+pub(crate) mod model;
 pub mod retry;
 pub mod transport;
 pub mod upload;

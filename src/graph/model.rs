@@ -81,7 +81,7 @@ impl std::error::Error for Error {}
 impl Error {
     /// The request may have changed the server although no success came back
     /// (no answer, or a gateway/server error): a create must be looked up, not repeated.
-    pub fn may_have_applied(&self) -> bool {
+    pub(crate) fn may_have_applied(&self) -> bool {
         // A connection never made sent nothing.
         (self.is_offline() && self.code != "ConnectFailed")
             || matches!(
@@ -101,12 +101,12 @@ impl Error {
     }
 
     /// No answer at all: unreachable, reset, timed out.
-    pub fn is_offline(&self) -> bool {
+    pub(crate) fn is_offline(&self) -> bool {
         matches!(self.kind, FailureKind::Network | FailureKind::Timeout)
     }
 
     /// The service asks to come back later: 429, 503, 504.
-    pub fn is_busy(&self) -> bool {
+    pub(crate) fn is_busy(&self) -> bool {
         matches!(self.status, Some(429) | Some(503) | Some(504))
     }
 
@@ -126,53 +126,53 @@ impl Error {
 /// The Graph error envelope. Real responses spell it `innerError`; the docs `innererror`.
 #[derive(Deserialize, Debug)]
 pub(crate) struct ErrorEnvelope {
-    pub error: ErrorBody,
+    pub(crate) error: ErrorBody,
 }
 
 #[derive(Deserialize, Debug)]
 pub(crate) struct ErrorBody {
     #[serde(default)]
-    pub code: String,
+    pub(crate) code: String,
     #[serde(default)]
-    pub message: String,
+    pub(crate) message: String,
     #[serde(default, rename = "innerError", alias = "innererror")]
-    pub inner: Option<InnerError>,
+    pub(crate) inner: Option<InnerError>,
 }
 
 #[derive(Deserialize, Debug)]
 pub(crate) struct InnerError {
     #[serde(rename = "request-id")]
-    pub request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 
 /// The subset of the message resource graft reads.
 #[derive(Deserialize, Debug)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct MessageResponse {
-    pub id: String,
+    pub(crate) id: String,
     #[serde(default)]
-    pub web_link: String,
+    pub(crate) web_link: String,
     #[serde(default)]
-    pub change_key: String,
+    pub(crate) change_key: String,
     #[serde(default)]
-    pub created_date_time: String,
+    pub(crate) created_date_time: String,
     #[serde(default)]
-    pub last_modified_date_time: String,
+    pub(crate) last_modified_date_time: String,
     #[serde(default)]
-    pub parent_folder_id: String,
+    pub(crate) parent_folder_id: String,
     #[serde(default)]
-    pub is_draft: Option<bool>,
+    pub(crate) is_draft: Option<bool>,
 }
 
 /// `{"value": [...]}` from a list or filter query.
 #[derive(Deserialize, Debug)]
 pub(crate) struct MessageList {
     #[serde(default)]
-    pub value: Vec<MessageResponse>,
+    pub(crate) value: Vec<MessageResponse>,
 }
 
 /// A message in a `$batch` answer, as a saved draft.
-pub fn saved_from_value(status: u16, v: &Value) -> Option<SavedMessage> {
+pub(crate) fn saved_from_value(status: u16, v: &Value) -> Option<SavedMessage> {
     let msg: MessageResponse = serde_json::from_value(v.clone()).ok()?;
     let status = StatusCode::from_u16(status).ok()?;
     saved_from(status, msg, None).ok()

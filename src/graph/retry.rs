@@ -12,17 +12,17 @@ use super::model::Error;
 use std::time::Duration;
 
 /// Longest wait between tries when the server names none.
-pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Throttling and service errors are retried this many times, then shown.
 /// (No answer at all is retried for as long as the caller keeps the work.)
-pub const MAX_SERVICE_RETRIES: u32 = 6;
+pub(crate) const MAX_SERVICE_RETRIES: u32 = 6;
 
 /// Whether a failure is worth trying again without changing the request:
 /// no answer (offline, reset, timed out), a busy service (429, 503, 504),
 /// or a success whose answer could not be read (the server acted; a create
 /// is looked up by its key before it is tried again).
-pub fn retryable(f: &Error) -> bool {
+pub(crate) fn retryable(f: &Error) -> bool {
     f.is_offline()
         || f.is_busy()
         || (f.kind == super::model::FailureKind::BadResponse
@@ -34,7 +34,7 @@ pub fn retryable(f: &Error) -> bool {
 /// 180 s), else 1 s, 2 s, 4 s … up to 60 s, to which `jitter` (any number,
 /// e.g. from the caller's random source) adds up to a quarter more, so many
 /// clients do not come back in step.
-pub fn wait_for(f: &Error, attempt: u32, jitter: Option<u64>) -> Duration {
+pub(crate) fn wait_for(f: &Error, attempt: u32, jitter: Option<u64>) -> Duration {
     if let Some(d) = f.retry_after {
         return d;
     }
@@ -46,7 +46,7 @@ pub fn wait_for(f: &Error, attempt: u32, jitter: Option<u64>) -> Duration {
 }
 
 /// 1 s, 2 s, 4 s … for try 1, 2, 3 …, at most [`MAX_BACKOFF`].
-pub fn backoff(attempt: u32) -> Duration {
+pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_secs(1u64 << attempt.saturating_sub(1).min(6)).min(MAX_BACKOFF)
 }
 
@@ -54,21 +54,21 @@ pub fn backoff(attempt: u32) -> Duration {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Retries after a busy service (429, 503, 504).
-    pub busy: u32,
+    pub(crate) busy: u32,
     /// Retries after no answer at all; `None` is for as long as the work is kept.
-    pub offline: Option<u32>,
+    pub(crate) offline: Option<u32>,
     /// Retries of any kind together, if they are capped as one.
-    pub total: Option<u32>,
+    pub(crate) total: Option<u32>,
     /// The request is safe to repeat after a server error too (an upload
     /// chunk: a byte range the session takes again): 500, 502 and 416
     /// (the range moved) retry like a busy service.
-    pub idempotent: bool,
+    pub(crate) idempotent: bool,
 }
 
 impl Limits {
     /// The form and background completion: a busy service a few times, no
     /// answer until the connection returns.
-    pub const KEEP_TRYING: Limits = Limits {
+    pub(crate) const KEEP_TRYING: Limits = Limits {
         busy: MAX_SERVICE_RETRIES,
         offline: None,
         total: None,
@@ -86,7 +86,7 @@ impl Limits {
     }
 
     /// An upload chunk: `n` retries in all, server errors included.
-    pub fn chunk(n: u32) -> Limits {
+    pub(crate) fn chunk(n: u32) -> Limits {
         Limits {
             idempotent: true,
             ..Limits::at_most(n)
@@ -98,16 +98,16 @@ impl Limits {
 /// caller asks it after a failure whether to try again and after how long.
 /// Plain data, so the form keeps it in its model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Tries {
-    pub limits: Limits,
+pub(crate) struct Tries {
+    pub(crate) limits: Limits,
     /// Retries so far (the next is `attempt + 1`).
-    pub attempt: u32,
+    pub(crate) attempt: u32,
     busy: u32,
     offline: u32,
 }
 
 impl Tries {
-    pub fn new(limits: Limits) -> Tries {
+    pub(crate) fn new(limits: Limits) -> Tries {
         Tries {
             limits,
             attempt: 0,
@@ -119,7 +119,7 @@ impl Tries {
     /// After failure `f`: how long to wait before trying again, or `None`
     /// when it is not worth trying again (the failure is final, or the
     /// limit for its kind is reached). `jitter` as for [`wait_for`].
-    pub fn after(&mut self, f: &Error, jitter: Option<u64>) -> Option<Duration> {
+    pub(crate) fn after(&mut self, f: &Error, jitter: Option<u64>) -> Option<Duration> {
         let server_error = matches!(f.status, Some(500) | Some(502) | Some(416));
         if !(retryable(f) || (self.limits.idempotent && server_error)) {
             return None;
@@ -139,22 +139,22 @@ impl Tries {
     }
 
     /// Starts counting again (the work succeeded or moved on).
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         *self = Tries::new(self.limits);
     }
 }
 
 /// A wait in whole seconds for a countdown, rounded up (so a `Retry-After`
 /// of 2.128 s is never cut short), at least one.
-pub fn whole_seconds(d: Duration) -> u64 {
+pub(crate) fn whole_seconds(d: Duration) -> u64 {
     (d.as_secs_f64().ceil() as u64).max(1)
 }
 
 /// Outlook's request-rate limit per app and mailbox: 10,000 requests in
 /// any 10 minutes (concepts/throttling-limits.md, Outlook service limits),
 /// every request inside a `$batch` counted.
-pub const OUTLOOK_REQUESTS: usize = 10_000;
-pub const OUTLOOK_WINDOW: Duration = Duration::from_secs(600);
+pub(crate) const OUTLOOK_REQUESTS: usize = 10_000;
+pub(crate) const OUTLOOK_WINDOW: Duration = Duration::from_secs(600);
 
 /// Paces many requests to one mailbox ahead of Outlook's rate limit, so a
 /// long run never meets a burst of 429s: before sending `n` requests, ask
@@ -162,7 +162,7 @@ pub const OUTLOOK_WINDOW: Duration = Duration::from_secs(600);
 /// later request at once ([`Pace::throttled`]). Time is passed in, so the
 /// policy is testable without a clock.
 #[derive(Debug)]
-pub struct Pace {
+pub(crate) struct Pace {
     limit: usize,
     window: Duration,
     /// When earlier requests left, oldest first, with how many went.
@@ -173,7 +173,7 @@ pub struct Pace {
 
 impl Pace {
     /// At most `limit` requests in any `window`.
-    pub fn new(limit: usize, window: Duration) -> Pace {
+    pub(crate) fn new(limit: usize, window: Duration) -> Pace {
         Pace {
             limit: limit.max(1),
             window,
@@ -184,12 +184,12 @@ impl Pace {
     }
 
     /// Outlook's documented limit.
-    pub fn outlook() -> Pace {
+    pub(crate) fn outlook() -> Pace {
         Pace::new(OUTLOOK_REQUESTS, OUTLOOK_WINDOW)
     }
 
     /// How long to wait before `n` more requests may leave at `now`.
-    pub fn wait(&mut self, n: usize, now: std::time::Instant) -> Duration {
+    pub(crate) fn wait(&mut self, n: usize, now: std::time::Instant) -> Duration {
         while let Some(&(t, k)) = self.sent.front() {
             if now.saturating_duration_since(t) < self.window {
                 break;
@@ -214,13 +214,13 @@ impl Pace {
     }
 
     /// `n` requests left at `now`.
-    pub fn sent(&mut self, n: usize, now: std::time::Instant) {
+    pub(crate) fn sent(&mut self, n: usize, now: std::time::Instant) {
         self.sent.push_back((now, n));
         self.in_window += n;
     }
 
     /// The service said to wait `retry_after` (from `now`): nothing leaves before.
-    pub fn throttled(&mut self, retry_after: Duration, now: std::time::Instant) {
+    pub(crate) fn throttled(&mut self, retry_after: Duration, now: std::time::Instant) {
         let until = now + retry_after;
         self.hold_until = Some(self.hold_until.map_or(until, |t| t.max(until)));
     }

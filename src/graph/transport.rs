@@ -18,25 +18,25 @@ pub struct Attempt {
     /// Sent as `client-request-id`, the same on every try of one request
     /// (the Graph SDKs' retry handler clones the request headers, so its
     /// retries keep it: msgraph-sdk-dotnet-core GraphTelemetryHandler).
-    pub client_request_id: Option<String>,
+    pub(crate) client_request_id: Option<String>,
     /// Which try this is (0 = the first); from the second on it is sent as
     /// `Retry-Attempt`, as kiota's RetryHandler does.
-    pub retry: u32,
+    pub(crate) retry: u32,
 }
 
 /// The most graft reads of one answer. Graph's answers about drafts are
 /// small (a loaded draft with its attachment list is a few hundred KB); a
 /// larger one is a broken or hostile server, not a draft.
-pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
 /// The longest wait a `Retry-After` can ask for: the official SDKs cap it at
 /// 180 s (kiota RetryHandlerOption, "MaxDelay").
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(180);
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(180);
 
 /// The connection pool, the Graph root and the tokens: what every request
 /// goes out with.
 #[derive(Clone, Debug)]
-pub struct Transport {
+pub(crate) struct Transport {
     pub(super) http: reqwest::Client,
     pub(super) root: Url,
     pub(super) tokens: Tokens,
@@ -291,7 +291,7 @@ pub(super) async fn read_capped(
     Ok(buf.freeze())
 }
 
-pub fn http_failure(
+pub(crate) fn http_failure(
     status: StatusCode,
     bytes: &[u8],
     request_id: Option<String>,

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 /// Chunk failures in a row before the upload gives up (the draft keeps the rest).
-pub const MAX_CHUNK_RETRIES: u32 = 5;
+pub(crate) const MAX_CHUNK_RETRIES: u32 = 5;
 
 /// An attachment as the server lists it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
@@ -263,7 +263,7 @@ async fn read_chunk(
 /// A file as one `fileAttachment` inside a request (under 3 MB): its bytes
 /// in base64, and for a picture in the body `isInline` with the `contentId`
 /// its `<img src="cid:…">` names (fileattachment.md).
-pub fn inline_attachment(f: &AttachedFile, bytes: &[u8]) -> Value {
+pub(crate) fn inline_attachment(f: &AttachedFile, bytes: &[u8]) -> Value {
     use base64::Engine as _;
     let mut v = serde_json::json!({
         "@odata.type": "#microsoft.graph.fileAttachment",
@@ -477,7 +477,7 @@ pub async fn detach(
 }
 
 /// [`detach`], never touching the attachments in `keep`.
-pub async fn detach_keeping(
+pub(crate) async fn detach_keeping(
     client: &GraphClient,
     message_id: &str,
     files: &[AttachedFile],

@@ -13,7 +13,7 @@ use serde_json::Value;
 /// The message `target` names: a message id, or a webLink from Outlook on
 /// the web; or, with `search`, the newest match in the Inbox. With it, the
 /// message as read (its recipients tell whom the answer will go to).
-pub async fn find(
+pub(crate) async fn find(
     client: &GraphClient,
     target: Option<&str>,
     search: Option<&str>,
@@ -64,7 +64,7 @@ pub fn record(
 /// The answer as the checks see it before Graph makes it: the recipients
 /// Graph will give it (from the original as read) and the ones the user
 /// adds; the subject as Graph will set it (Outlook's prefix and the original's).
-pub fn provisional(
+pub(crate) fn provisional(
     kind: AnswerKind,
     original: &Value,
     me: Option<&str>,
@@ -99,12 +99,12 @@ pub fn provisional(
 /// Graph puts in it is at least the original's body, sent again with every
 /// change of the text (Graph refuses requests over about 4 MB with 413).
 /// Known before Graph makes anything.
-pub fn too_large(original: &Value, provisional: &DraftContent) -> Option<String> {
+pub(crate) fn too_large(original: &Value, provisional: &DraftContent) -> Option<String> {
     crate::service::save::too_large_with(provisional, quote_len(original))
 }
 
 /// The least an answer to `original` quotes: its body.
-pub fn quote_len(original: &Value) -> usize {
+pub(crate) fn quote_len(original: &Value) -> usize {
     original
         .pointer("/body/content")
         .and_then(Value::as_str)
@@ -114,7 +114,7 @@ pub fn quote_len(original: &Value) -> usize {
 /// An earlier run's record of the same answer (the same message, kind and
 /// text) that no running graft holds: a rerun finishes it instead of
 /// answering again.
-pub fn earlier<'a>(
+pub(crate) fn earlier<'a>(
     orphans: &'a [JournalRecord],
     answer: &Answer,
     fields: &Fields,

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Graph's limit of requests in one `$batch`.
-pub const MAX_PER_BATCH: usize = 20;
+pub(crate) const MAX_PER_BATCH: usize = 20;
 
 #[derive(Deserialize, Default)]
 #[serde(untagged)]
@@ -71,21 +71,21 @@ struct Line {
 
 /// One draft to create.
 #[derive(Clone, Debug)]
-pub struct Item {
+pub(crate) struct Item {
     /// 1-based line number in the file.
-    pub line: usize,
-    pub key: String,
-    pub subject: String,
-    pub format: BodyFormat,
+    pub(crate) line: usize,
+    pub(crate) key: String,
+    pub(crate) subject: String,
+    pub(crate) format: BodyFormat,
     /// The create body, small attachments inline.
-    pub body: Value,
-    pub files: Vec<AttachedFile>,
+    pub(crate) body: Value,
+    pub(crate) files: Vec<AttachedFile>,
 }
 
 impl Item {
     /// The same line made anew after its draft `old` was sent or deleted:
     /// a key of its own, derived from the old draft's id.
-    pub fn again(&self, old: &str) -> Item {
+    pub(crate) fn again(&self, old: &str) -> Item {
         let key = format!("{}-again-{:016x}", self.key, fnv1a(old));
         let mut body = self.body.clone();
         if let Some(props) = body
@@ -112,7 +112,7 @@ fn fnv1a(s: &str) -> u64 {
 }
 
 /// Lines read at a time: the most the run holds in memory.
-pub const WAVE: usize = 200;
+pub(crate) const WAVE: usize = 200;
 
 /// At most this many bad lines are named; the rest are counted.
 const MAX_NAMED: usize = 50;
@@ -126,7 +126,7 @@ pub enum Source {
 
 impl Source {
     /// The directory relative `attach` paths start from.
-    pub fn base(&self) -> PathBuf {
+    pub(crate) fn base(&self) -> PathBuf {
         match self {
             Source::File(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
             Source::Text(_) => PathBuf::from("."),
@@ -344,13 +344,13 @@ fn records(source: &Source) -> std::io::Result<Box<dyn Iterator<Item = Record> +
 /// What every line of a merge shares: a template whose variables the lines
 /// give, the profile's signature, and the checks each line must pass.
 #[derive(Clone, Debug, Default)]
-pub struct Options {
-    pub template: Option<crate::core::template::Template>,
+pub(crate) struct Options {
+    pub(crate) template: Option<crate::core::template::Template>,
     /// `{{date}}`'s value.
-    pub today: String,
-    pub signature: Option<crate::core::content::Signature>,
+    pub(crate) today: String,
+    pub(crate) signature: Option<crate::core::content::Signature>,
     /// The checks a line must pass (none: `--force`).
-    pub checks: Option<crate::core::checks::Checks>,
+    pub(crate) checks: Option<crate::core::checks::Checks>,
 }
 
 /// A line's fields as a template's variables (lists joined with `, `).
@@ -421,7 +421,7 @@ fn templated(t: &crate::core::template::Template, raw: &str, today: &str) -> Res
 
 /// Reads every line, calling `each` with the good ones in order; a bad line
 /// is named (the first [`MAX_NAMED`]) and counted.
-pub fn read(
+pub(crate) fn read(
     source: &Source,
     opts: &Options,
     each: &mut dyn FnMut(Item),
@@ -587,7 +587,7 @@ fn item(
 
 /// What happened to one line.
 #[derive(Clone, Debug)]
-pub enum LineResult {
+pub(crate) enum LineResult {
     Created(SavedMessage),
     /// An earlier run (or an unanswered request) had created it already.
     Existing(SavedMessage),
@@ -673,22 +673,22 @@ impl Progress<'_> {
 
 /// How a merge is going, for a progress line.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     /// Lines finished, of all.
-    pub done: usize,
-    pub total: usize,
+    pub(crate) done: usize,
+    pub(crate) total: usize,
     /// Requests sent to the mailbox (each inside a `$batch` counted, as
     /// Outlook counts them).
-    pub requests: usize,
+    pub(crate) requests: usize,
     /// Requests answered 429.
-    pub throttled: usize,
+    pub(crate) throttled: usize,
     /// A pause now under way (pacing ahead of the limit, or a `Retry-After`).
-    pub pause: Option<Duration>,
+    pub(crate) pause: Option<Duration>,
 }
 
 /// One merge run against one mailbox: what the mailbox already holds, the
 /// pace, the counts.
-pub struct Merge<'a> {
+pub(crate) struct Merge<'a> {
     client: &'a GraphClient,
     trash: String,
     /// Graft-keyed messages found before the first create, by key; taken
@@ -697,13 +697,13 @@ pub struct Merge<'a> {
     pace: crate::graph::retry::Pace,
     retries: u32,
     again: bool,
-    pub tally: Tally,
+    pub(crate) tally: Tally,
 }
 
 impl<'a> Merge<'a> {
     /// Lists what the mailbox holds of `keys` (and of lines made anew with
     /// `--again`): a few requests for the whole run.
-    pub async fn start(
+    pub(crate) async fn start(
         client: &'a GraphClient,
         keys: &std::collections::HashSet<String>,
         total: usize,
@@ -736,7 +736,7 @@ impl<'a> Merge<'a> {
 
     /// Makes one wave of lines, each exactly once; `progress` hears how the
     /// run is going after every batch and before every pause.
-    pub async fn wave(
+    pub(crate) async fn wave(
         &mut self,
         items: &[Item],
         progress: &mut (dyn FnMut(Tally) + Send),

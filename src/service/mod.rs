@@ -4,8 +4,8 @@
 //! answering a message.
 
 pub mod answer;
-pub mod batch;
+pub(crate) mod batch;
 pub mod recovery;
-pub mod remote;
+pub(crate) mod remote;
 pub mod save;
 pub mod signin;

@@ -8,7 +8,12 @@ use crate::store::journal::{JournalStore, Unreadable};
 
 /// Whether a journal belongs to this session's mailbox: the same Graph root
 /// and the same user (demo journals belong to every demo session).
-pub fn same_mailbox(rec: &JournalRecord, mailbox: &Mailbox, graph_url: &str, demo: bool) -> bool {
+pub(crate) fn same_mailbox(
+    rec: &JournalRecord,
+    mailbox: &Mailbox,
+    graph_url: &str,
+    demo: bool,
+) -> bool {
     (demo || rec.graph_url == graph_url) && rec.user == mailbox.user
 }
 
@@ -16,11 +21,11 @@ pub fn same_mailbox(rec: &JournalRecord, mailbox: &Mailbox, graph_url: &str, dem
 #[derive(Debug, Default)]
 pub struct Recovery {
     /// Queued saves for this mailbox: complete them in the background.
-    pub sync: Vec<JournalRecord>,
+    pub(crate) sync: Vec<JournalRecord>,
     /// Everything else: the user chooses.
-    pub recover: Vec<JournalRecord>,
+    pub(crate) recover: Vec<JournalRecord>,
     /// Files that could not be read (kept, and said).
-    pub unreadable: Vec<Unreadable>,
+    pub(crate) unreadable: Vec<Unreadable>,
 }
 
 impl Recovery {
@@ -28,7 +33,7 @@ impl Recovery {
     /// drafts earlier demo runs saved are not there. Their server state is
     /// forgotten (they are saved anew, not reported "sent or deleted
     /// elsewhere"); returns how many that was.
-    pub fn forget_demo_mailbox(&mut self) -> usize {
+    pub(crate) fn forget_demo_mailbox(&mut self) -> usize {
         let mut n = 0;
         for r in self.sync.iter_mut().chain(self.recover.iter_mut()) {
             if r.server_id.is_some() || r.create_uncertain {
@@ -45,7 +50,7 @@ impl Recovery {
     }
 
     /// A line for each unreadable file.
-    pub fn notices(&self) -> Vec<String> {
+    pub(crate) fn notices(&self) -> Vec<String> {
         self.unreadable
             .iter()
             .map(|u| {

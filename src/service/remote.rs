@@ -6,12 +6,12 @@ use crate::core::history::HistoryEntry;
 use serde_json::{Value, json};
 
 /// The mailbox a history entry's `owner` names (`me`, `users/…`).
-pub fn owner_user(owner: &str) -> Option<&str> {
+pub(crate) fn owner_user(owner: &str) -> Option<&str> {
     owner.strip_prefix("users/")
 }
 
 /// What Outlook has now for one history entry.
-pub enum Now {
+pub(crate) enum Now {
     /// `draft`, `sent` or `deleted`, and the message (`$select`ed fields).
     Found {
         state: &'static str,
@@ -27,7 +27,7 @@ const LIST_FIELDS: &str =
 /// Each entry as Outlook has it now, in `$batch` requests of 20: first by
 /// id; an id that no longer answers (the draft moved, was sent or deleted,
 /// each of which gives it a new REST id) by the draft's client key.
-pub async fn where_now(
+pub(crate) async fn where_now(
     client: &crate::graph::GraphClient,
     entries: &[HistoryEntry],
 ) -> Result<Vec<(HistoryEntry, Now)>, crate::graph::Error> {
@@ -141,7 +141,7 @@ pub enum LoadFailure {
 /// A draft and its attachment list, for continuing it in the form. An id
 /// that no longer answers (the draft moved, was sent or deleted: every move
 /// gives a message a new REST id) is followed by the draft's client key.
-pub async fn load(
+pub(crate) async fn load(
     client: &crate::graph::GraphClient,
     id: &str,
     key: &str,

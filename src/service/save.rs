@@ -37,20 +37,20 @@ pub struct SaveInfo {
     pub adopted: bool,
     /// The mailbox refused the client key (its named-property quota is
     /// full): the draft was saved without it.
-    pub unkeyed: bool,
+    pub(crate) unkeyed: bool,
     /// The draft is not where the save expected it: sent, deleted, or gone.
     /// Only with a failed result; the text was not saved over it.
-    pub elsewhere: Option<Whereabouts>,
+    pub(crate) elsewhere: Option<Whereabouts>,
 }
 
 /// An answer Graph made during a save (or that the save found made).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Made {
     /// The draft as Graph made it.
-    pub saved: SavedMessage,
+    pub(crate) saved: SavedMessage,
     /// Its recipients, subject and body (the quote) as Graph made them:
     /// what the server holds before the user's text goes in.
-    pub graph: DraftContent,
+    pub(crate) graph: DraftContent,
 }
 
 /// The whole answer to one save.
@@ -75,9 +75,9 @@ pub struct SaveOutcome {
 /// What the save found of Outlook's edits and did with them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MergeOutcome {
-    pub merged: crate::core::merge::Merged,
+    pub(crate) merged: crate::core::merge::Merged,
     /// The server's version: what a decision is taken against.
-    pub theirs: crate::core::merge::Theirs,
+    pub(crate) theirs: crate::core::merge::Theirs,
 }
 
 impl SaveOutcome {
@@ -119,13 +119,13 @@ fn elsewhere_failure(w: &Whereabouts) -> graph::Error {
 /// Whether the mailbox refused a named extended property (its quota of
 /// named properties is used up: 403 `ErrorQuotaExceeded`, "Cannot get ID
 /// from name.", msgraph-sdk-java issue 767).
-pub fn key_refused(f: &graph::Error) -> bool {
+pub(crate) fn key_refused(f: &graph::Error) -> bool {
     f.code == "ErrorQuotaExceeded"
 }
 
 /// What a 403 means for the user, in the terms that fix it: saving into
 /// another mailbox needs `Mail.ReadWrite.Shared`, one's own `Mail.ReadWrite`.
-pub fn permission_hint(user: Option<&str>) -> String {
+pub(crate) fn permission_hint(user: Option<&str>) -> String {
     match user {
         Some(u) => format!(
             "Graph refused access to {u}'s mailbox: saving there needs the Mail.ReadWrite.Shared permission for this app (`graft login` asks for it; an admin may have to consent) and full access to that mailbox. `graft whoami` lists what was granted."
@@ -170,7 +170,7 @@ where
 /// deleted since is not saved over: that comes back as `elsewhere`
 /// (deleted means deleted; saving anew is the user's call). A mailbox that
 /// refuses the key gets the draft without it (`unkeyed`).
-pub async fn create_or_adopt(
+pub(crate) async fn create_or_adopt(
     client: &GraphClient,
     body: &Value,
     lookup_key: Option<&str>,
@@ -219,15 +219,15 @@ pub async fn create_or_adopt(
 /// An answer to make (or to find made) and the user's part of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnswerJob {
-    pub answer: Answer,
+    pub(crate) answer: Answer,
     /// What the user wrote: the text above the quote, recipients to add, a
     /// subject of their own, the F3 fields, the signature.
-    pub content: DraftContent,
-    pub key: String,
+    pub(crate) content: DraftContent,
+    pub(crate) key: String,
     /// Send the key (off when the mailbox refuses it).
-    pub keyed: bool,
+    pub(crate) keyed: bool,
     /// An earlier `create*` may have made it: look before making one.
-    pub lookup: bool,
+    pub(crate) lookup: bool,
 }
 
 /// How far back from `requested` a found answer may have been made:
@@ -393,7 +393,7 @@ async fn save_answer(client: &GraphClient, job: &AnswerJob, attempt: &Attempt) -
 /// `PATCH` of a draft; if its id no longer answers (the user moved it, and
 /// every move gives a message a new REST id), the draft is found by its key
 /// and updated where it is now, unless it was sent or deleted.
-pub async fn update_or_follow(
+pub(crate) async fn update_or_follow(
     client: &GraphClient,
     id: &str,
     body: &Value,
@@ -423,12 +423,12 @@ pub async fn update_or_follow(
 /// saved then, and what it has now.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Guard {
-    pub change_key: String,
-    pub base: DraftContent,
-    pub mine: DraftContent,
+    pub(crate) change_key: String,
+    pub(crate) base: DraftContent,
+    pub(crate) mine: DraftContent,
     /// Fingerprints of bodies graft itself put on the server besides the
     /// base's (`core::merge::merge`'s `ours`).
-    pub ours: Vec<u64>,
+    pub(crate) ours: Vec<u64>,
 }
 
 /// One save: create (or adopt), make an answer, or update.
@@ -610,7 +610,7 @@ async fn update_guarded(
 }
 
 /// The check before an update, when graft knows the version it last saw.
-pub fn guard(
+pub(crate) fn guard(
     change_key: Option<&str>,
     base: Option<&DraftContent>,
     mine: &DraftContent,
@@ -632,7 +632,7 @@ impl SaveJob {
     /// server holds it (an answer's through Graph's `create*`), an update
     /// of what changed since `rec.saved` after. `keyed`: the mailbox takes
     /// the key.
-    pub fn for_record(rec: &JournalRecord, content: &DraftContent, keyed: bool) -> SaveJob {
+    pub(crate) fn for_record(rec: &JournalRecord, content: &DraftContent, keyed: bool) -> SaveJob {
         let key = keyed.then_some(rec.key.as_str());
         match (&rec.server_id, &rec.answer) {
             (Some(id), _) => SaveJob::Update {
@@ -664,7 +664,7 @@ impl SaveJob {
     }
 
     /// It may make a draft (the journal must say so before it leaves).
-    pub fn creates(&self) -> bool {
+    pub(crate) fn creates(&self) -> bool {
         !matches!(self, SaveJob::Update { .. })
     }
 }
@@ -764,7 +764,7 @@ pub async fn save_with_files(
 /// may have sent some without the answer being kept), the draft's
 /// attachments are listed first and a file already there (by its
 /// `contentId` for a picture, else by its name) is not sent again.
-pub async fn send_files(
+pub(crate) async fn send_files(
     client: &GraphClient,
     message_id: &str,
     list: &[AttachedFile],
@@ -816,7 +816,7 @@ pub struct FilesOutcome {
 
 /// The create body with as many small attachments inline as fit in one request.
 /// Returns the body and which files it carries.
-pub fn body_with_attachments(
+pub(crate) fn body_with_attachments(
     mut body: serde_json::Value,
     files: &[AttachedFile],
 ) -> Result<(serde_json::Value, Vec<usize>), String> {
@@ -841,7 +841,7 @@ pub fn body_with_attachments(
 /// The draft a record describes, as it is sent: recipients parsed, the
 /// signature, an answer's quote; or what is wrong with it. Refused before
 /// anything leaves when it is larger than Graph takes in one request.
-pub fn prepare(rec: &JournalRecord) -> Result<DraftContent, String> {
+pub(crate) fn prepare(rec: &JournalRecord) -> Result<DraftContent, String> {
     let content = DraftContent::from_typed(&rec.fields, rec.format, &rec.more)
         .map_err(|bad| {
             bad.iter()
@@ -866,13 +866,13 @@ pub fn prepare(rec: &JournalRecord) -> Result<DraftContent, String> {
 /// Why `content` cannot be saved in one request (Graph refuses requests
 /// over about 4 MB with 413), naming the size and the limit; an answer's
 /// quote counts, as it is sent with every change of the body.
-pub fn too_large(content: &DraftContent) -> Option<String> {
+pub(crate) fn too_large(content: &DraftContent) -> Option<String> {
     too_large_with(content, 0)
 }
 
 /// [`too_large`], with a quote of `quote_len` bytes still to come (an
 /// answer Graph has not made yet quotes at least the original's body).
-pub fn too_large_with(content: &DraftContent, quote_len: usize) -> Option<String> {
+pub(crate) fn too_large_with(content: &DraftContent, quote_len: usize) -> Option<String> {
     use crate::core::limits::MAX_REQUEST_BYTES;
     let size = content.graph_body().1.len() + content.subject.len() + quote_len;
     (size > MAX_REQUEST_BYTES).then(|| {
@@ -899,14 +899,14 @@ pub fn too_large_with(content: &DraftContent, quote_len: usize) -> Option<String
 /// Files on `list` that Outlook removed, found by a merge that went
 /// through: they are off graft's list too (removed on one side, untouched
 /// on the other), never sent again.
-pub fn removed_in_outlook(out: &SaveOutcome, list: &[AttachedFile]) -> Vec<usize> {
+pub(crate) fn removed_in_outlook(out: &SaveOutcome, list: &[AttachedFile]) -> Vec<usize> {
     match (&out.result, &out.merge) {
         (Ok(_), Some(m)) => crate::core::merge::removed_there(list, &m.theirs.attachments),
         _ => Vec::new(),
     }
 }
 
-pub fn apply(rec: &mut JournalRecord, content: &DraftContent, out: &SaveOutcome) {
+pub(crate) fn apply(rec: &mut JournalRecord, content: &DraftContent, out: &SaveOutcome) {
     for i in removed_in_outlook(out, &rec.attachments).into_iter().rev() {
         rec.attachments.remove(i);
     }
@@ -948,9 +948,9 @@ pub fn apply(rec: &mut JournalRecord, content: &DraftContent, out: &SaveOutcome)
 pub struct SyncFailure {
     pub message: String,
     /// The failure, when trying again later may go better (offline, busy).
-    pub retryable: Option<graph::Error>,
+    pub(crate) retryable: Option<graph::Error>,
     /// The failure itself, when Graph's (for the exit code).
-    pub error: Option<graph::Error>,
+    pub(crate) error: Option<graph::Error>,
 }
 
 impl std::fmt::Display for SyncFailure {
@@ -983,10 +983,8 @@ pub struct Run<'a> {
 /// What a save without the form did, once it succeeded.
 #[derive(Clone, Debug)]
 pub struct Done {
-    pub saved: SavedMessage,
-    pub info: SaveInfo,
-    /// Files sent in this save (path → attachment id).
-    pub attached: Vec<(PathBuf, String)>,
+    pub(crate) saved: SavedMessage,
+    pub(crate) info: SaveInfo,
 }
 
 /// The one save, for every front end but the form (`graft draft`, `graft
@@ -1074,7 +1072,6 @@ pub async fn save_record(
                         elsewhere: None,
                         ..info
                     },
-                    attached: out.files.attached,
                 });
             }
             (Ok(_), Some((name, f))) => {

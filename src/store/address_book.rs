@@ -3,7 +3,7 @@
 use crate::core::address::Address;
 
 /// `<state>/addresses.json` (`addresses-demo.json` for the demo).
-pub fn path(demo: bool) -> Option<std::path::PathBuf> {
+pub(crate) fn path(demo: bool) -> Option<std::path::PathBuf> {
     let name = if demo {
         "addresses-demo.json"
     } else {
@@ -13,7 +13,7 @@ pub fn path(demo: bool) -> Option<std::path::PathBuf> {
 }
 
 /// The addresses kept by earlier sessions (none if the file is missing or unreadable).
-pub fn load(path: &std::path::Path) -> Vec<Address> {
+pub(crate) fn load(path: &std::path::Path) -> Vec<Address> {
     std::fs::read(path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
@@ -21,7 +21,7 @@ pub fn load(path: &std::path::Path) -> Vec<Address> {
 }
 
 /// Keeps the list (best effort).
-pub fn save(path: &std::path::Path, list: &[Address]) {
+pub(crate) fn save(path: &std::path::Path, list: &[Address]) {
     if let Ok(json) = serde_json::to_vec(list) {
         let _ = crate::util::fs::write_atomic(path, &json);
     }

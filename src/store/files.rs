@@ -5,7 +5,7 @@ use crate::core::attach::{AttachedFile, MAX_FILE, content_type, human_size};
 use std::path::{Path, PathBuf};
 
 /// `~/x` → `$HOME/x`.
-pub fn expand_home(input: &str) -> PathBuf {
+pub(crate) fn expand_home(input: &str) -> PathBuf {
     match input.strip_prefix("~/") {
         Some(rest) => dirs::home_dir()
             .map(|h| h.join(rest))
@@ -66,7 +66,7 @@ pub fn check(input: &str) -> Result<AttachedFile, String> {
 
 /// `len` bytes of an attached file from `start`, refused when the file is
 /// no longer the size it had when it was attached (it changed on disk).
-pub fn read_range(f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, String> {
+pub(crate) fn read_range(f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, String> {
     use std::io::{Read, Seek, SeekFrom};
     let mut file =
         std::fs::File::open(&f.path).map_err(|e| format!("{}: cannot read it: {e}", f.name))?;
@@ -89,7 +89,7 @@ pub fn read_range(f: &AttachedFile, start: u64, len: u64) -> Result<Vec<u8>, Str
 
 /// Files in a directory whose names start as typed, for path completion:
 /// (the completed input, whether it is a directory).
-pub fn complete_path(input: &str) -> Vec<(String, bool)> {
+pub(crate) fn complete_path(input: &str) -> Vec<(String, bool)> {
     let (dir_part, stem) = match input.rfind('/') {
         Some(i) => (&input[..=i], &input[i + 1..]),
         None => ("", input),
@@ -125,12 +125,12 @@ pub fn complete_path(input: &str) -> Vec<(String, bool)> {
 
 /// The largest picture graft sends inline (a picture in a mail body, not
 /// a file to attach).
-pub const MAX_PICTURE: u64 = 25_000_000;
+pub(crate) const MAX_PICTURE: u64 = 25_000_000;
 
 /// What kind of picture these first bytes start, if any: PNG, JPEG, GIF,
 /// WebP, BMP. (Not SVG: it is a document that can carry scripts and links,
 /// and Outlook does not show it inline.)
-pub fn picture_kind(head: &[u8]) -> Option<&'static str> {
+pub(crate) fn picture_kind(head: &[u8]) -> Option<&'static str> {
     match head {
         [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n', ..] => Some("image/png"),
         [0xff, 0xd8, 0xff, ..] => Some("image/jpeg"),
@@ -159,7 +159,7 @@ pub fn picture_kind(head: &[u8]) -> Option<&'static str> {
 /// one of the kernel's files under /proc, /sys, /dev), no larger than
 /// [`MAX_PICTURE`], whose bytes are a picture; its content type from its
 /// bytes, not its name.
-pub fn check_picture(input: &str) -> Result<AttachedFile, String> {
+pub(crate) fn check_picture(input: &str) -> Result<AttachedFile, String> {
     use std::io::Read;
     let path = expand_home(input.trim());
     let shown = crate::util::sanitize::line(input.trim());
@@ -199,7 +199,10 @@ pub fn check_picture(input: &str) -> Result<AttachedFile, String> {
 /// inline attachment; `Err` names the picture and what is wrong with it.
 /// A relative path starts from `base` (a batch file's folder; empty: where
 /// graft runs).
-pub fn check_images(images: &[(String, String)], base: &Path) -> Vec<Result<AttachedFile, String>> {
+pub(crate) fn check_images(
+    images: &[(String, String)],
+    base: &Path,
+) -> Vec<Result<AttachedFile, String>> {
     images
         .iter()
         .map(|(src, cid)| {

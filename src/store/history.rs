@@ -7,13 +7,13 @@ use crate::core::history::{HistoryEntry, upsert};
 /// `<state>/history/<profile>.json` for Microsoft's global Graph, and a
 /// list of its own for any other root (as the tokens are kept): drafts
 /// saved to an emulator never show up as Outlook's, nor the other way round.
-pub fn path(profile: &str, graph_root: &url::Url) -> Option<std::path::PathBuf> {
+pub(crate) fn path(profile: &str, graph_root: &url::Url) -> Option<std::path::PathBuf> {
     let name = crate::core::mailbox::profile_for_root(profile, graph_root);
     let safe = crate::util::fs::file_name_for(&name);
     crate::util::fs::state_dir().map(|d| d.join("history").join(format!("{safe}.json")))
 }
 
-pub fn load(path: &std::path::Path) -> Vec<HistoryEntry> {
+pub(crate) fn load(path: &std::path::Path) -> Vec<HistoryEntry> {
     std::fs::read(path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
@@ -21,7 +21,7 @@ pub fn load(path: &std::path::Path) -> Vec<HistoryEntry> {
 }
 
 /// Writes the list (best effort: a failure only loses the list entry).
-pub fn save(path: &std::path::Path, list: &[HistoryEntry]) {
+pub(crate) fn save(path: &std::path::Path, list: &[HistoryEntry]) {
     if let Some(dir) = path.parent() {
         let _ = crate::util::fs::private_dir(dir);
     }
@@ -31,7 +31,7 @@ pub fn save(path: &std::path::Path, list: &[HistoryEntry]) {
 }
 
 /// Adds drafts to the file's list, newest first.
-pub fn add(path: &std::path::Path, entries: Vec<HistoryEntry>) {
+pub(crate) fn add(path: &std::path::Path, entries: Vec<HistoryEntry>) {
     let mut list = load(path);
     for e in entries.into_iter().rev() {
         upsert(&mut list, e);

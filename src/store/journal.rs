@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 /// A journal file that could not be read. It is reported and kept, never deleted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unreadable {
-    pub path: PathBuf,
-    pub reason: String,
+    pub(crate) path: PathBuf,
+    pub(crate) reason: String,
 }
 
 #[derive(Clone, Debug)]
@@ -84,13 +84,13 @@ fn try_lock(path: &Path) -> Option<std::fs::File> {
 /// A lock held while it lives (an advisory `flock`, released with the
 /// process however it ends).
 #[derive(Debug)]
-pub struct Held {
+pub(crate) struct Held {
     _file: std::fs::File,
 }
 
 /// The lock named `name` in `dir`: at once if nobody holds it (`Ok`), else
 /// `Err` with a function that waits for it.
-pub fn lock_named(dir: &Path, name: &str) -> std::io::Result<Result<Held, Waiting>> {
+pub(crate) fn lock_named(dir: &Path, name: &str) -> std::io::Result<Result<Held, Waiting>> {
     use std::os::unix::fs::OpenOptionsExt;
     crate::util::fs::private_dir(dir)?;
     let path = dir.join(format!("{name}.lock"));
@@ -109,13 +109,13 @@ pub fn lock_named(dir: &Path, name: &str) -> std::io::Result<Result<Held, Waitin
 
 /// A lock someone else holds, to wait for.
 #[derive(Debug)]
-pub struct Waiting {
+pub(crate) struct Waiting {
     file: std::fs::File,
 }
 
 impl Waiting {
     /// Blocks until the holder lets go (it ends, or is killed).
-    pub fn wait(self) -> std::io::Result<Held> {
+    pub(crate) fn wait(self) -> std::io::Result<Held> {
         use std::os::fd::AsRawFd;
         loop {
             // SAFETY: a valid open descriptor; flock only reads it.
@@ -132,7 +132,7 @@ impl Waiting {
 }
 
 /// This machine's name, for "open on host …".
-pub fn host_name() -> String {
+pub(crate) fn host_name() -> String {
     static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     NAME.get_or_init(read_host_name).clone()
 }
@@ -151,7 +151,7 @@ fn read_host_name() -> String {
 /// The right to act on one journal file (complete it, recover it, delete
 /// it): its lock, held until this is dropped.
 #[derive(Debug)]
-pub struct Claim {
+pub(crate) struct Claim {
     _lock: std::fs::File,
     journal: PathBuf,
     lock_path: PathBuf,
@@ -159,7 +159,7 @@ pub struct Claim {
 
 impl Claim {
     /// Removes the journal file (and its lock file): its work is done.
-    pub fn remove(self) -> std::io::Result<()> {
+    pub(crate) fn remove(self) -> std::io::Result<()> {
         crate::util::fs::remove(&self.journal)?;
         let _ = std::fs::remove_file(&self.lock_path);
         Ok(())
@@ -169,7 +169,7 @@ impl Claim {
 impl JournalStore {
     /// `$GRAFT_STATE_DIR`, else the XDG state directory (`~/.local/state/graft`),
     /// else the local data directory. Demo drafts live apart from real ones.
-    pub fn default_dir(demo: bool) -> Option<PathBuf> {
+    pub(crate) fn default_dir(demo: bool) -> Option<PathBuf> {
         let base = crate::util::fs::state_dir()?;
         Some(base.join(if demo { "journal-demo" } else { "journal" }))
     }
@@ -189,7 +189,7 @@ impl JournalStore {
     /// Makes the spare files the next [`JournalStore::write_fast`] renames
     /// into place; the first time, also removes spares a killed graft left.
     /// For the writer thread, off the save's path.
-    pub fn prepare(&self) {
+    pub(crate) fn prepare(&self) {
         let Ok(mut spare) = self.spare.lock() else {
             return;
         };
@@ -215,7 +215,7 @@ impl JournalStore {
     }
 
     /// Removes this session's spares (it is ending).
-    pub fn discard_spares(&self) {
+    pub(crate) fn discard_spares(&self) {
         if let Ok(mut spare) = self.spare.lock() {
             if let Some((_, path)) = spare.lock.take() {
                 let _ = std::fs::remove_file(path);
@@ -271,22 +271,29 @@ impl JournalStore {
         self.hold(key);
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// This session's id.
-    pub fn session(&self) -> &str {
+    /// This session's id (for the tests).
+    #[cfg(test)]
+    fn session(&self) -> &str {
         &self.session
     }
 
+    /// A draft's record as this session wrote it (for the tests).
+    #[cfg(test)]
+    fn read(&self, key: &str) -> Result<JournalRecord, Unreadable> {
+        read_file(&self.path(key))
+    }
+
     /// This session's journal file for a draft.
-    pub fn path(&self, key: &str) -> PathBuf {
+    pub(crate) fn path(&self, key: &str) -> PathBuf {
         self.dir.join(format!("{}.json", stem(key, &self.session)))
     }
 
     /// The file a record was read from.
-    pub fn record_path(&self, rec: &JournalRecord) -> PathBuf {
+    pub(crate) fn record_path(&self, rec: &JournalRecord) -> PathBuf {
         self.dir
             .join(format!("{}.json", stem(&rec.key, &rec.session)))
     }
@@ -304,7 +311,7 @@ impl JournalStore {
     /// The same without waiting for the disk (`fsync`): the file is in
     /// place for any process that looks, and survives a kill of this one,
     /// though not a power cut. For the note that a create is about to leave.
-    pub fn write_fast(&self, record: &JournalRecord) -> std::io::Result<()> {
+    pub(crate) fn write_fast(&self, record: &JournalRecord) -> std::io::Result<()> {
         self.write_with(record, false)
     }
 
@@ -358,7 +365,7 @@ impl JournalStore {
     }
 
     /// Removes this session's file for a draft (and gives up its lock).
-    pub fn remove(&self, key: &str) -> std::io::Result<()> {
+    pub(crate) fn remove(&self, key: &str) -> std::io::Result<()> {
         if !valid_key(key) {
             return Ok(());
         }
@@ -371,7 +378,7 @@ impl JournalStore {
     /// Gives up this session's lock on a draft's file, which stays: the
     /// session has moved on to another draft, and whoever starts next may
     /// recover this one.
-    pub fn release(&self, key: &str) {
+    pub(crate) fn release(&self, key: &str) {
         if let Ok(mut held) = self.held.lock() {
             held.remove(&stem(key, &self.session));
         }
@@ -385,13 +392,9 @@ impl JournalStore {
         }
     }
 
-    pub fn read(&self, key: &str) -> Result<JournalRecord, Unreadable> {
-        read_file(&self.path(key))
-    }
-
     /// The right to act on another session's file, if no running graft
     /// owns it (or is acting on it) and it is still there.
-    pub fn claim(&self, rec: &JournalRecord) -> Option<Claim> {
+    pub(crate) fn claim(&self, rec: &JournalRecord) -> Option<Claim> {
         if rec.session == self.session || !valid_key(&rec.key) || !valid_session(&rec.session) {
             return None;
         }
@@ -410,7 +413,7 @@ impl JournalStore {
     }
 
     /// Whether a running graft (perhaps on another host) owns this file.
-    pub fn open_elsewhere(&self, rec: &JournalRecord) -> bool {
+    pub(crate) fn open_elsewhere(&self, rec: &JournalRecord) -> bool {
         rec.session != self.session && self.claim(rec).is_none() && self.record_path(rec).exists()
     }
 
@@ -436,7 +439,7 @@ impl JournalStore {
     }
 
     /// Journals no running graft owns: candidates for recovery and sync.
-    pub fn orphans(&self) -> (Vec<JournalRecord>, Vec<Unreadable>) {
+    pub(crate) fn orphans(&self) -> (Vec<JournalRecord>, Vec<Unreadable>) {
         let (good, bad) = self.list();
         let good = good
             .into_iter()

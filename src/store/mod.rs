@@ -1,10 +1,10 @@
 //! What graft keeps on this machine: the journal of unsaved drafts, the
 //! history of saved ones, the address book, and checks of files to attach.
 
-pub mod address_book;
+pub(crate) mod address_book;
 pub mod files;
 pub mod history;
 pub mod journal;
-pub mod sources;
+pub(crate) mod sources;
 pub mod spelling;
-pub mod templates;
+pub(crate) mod templates;

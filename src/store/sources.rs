@@ -10,10 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-pub use crate::core::history::Source;
+pub(crate) use crate::core::history::Source;
 
 /// The folder (`sources`, or `sources-demo` for the demo's drafts).
-pub fn dir(demo: bool) -> Option<PathBuf> {
+pub(crate) fn dir(demo: bool) -> Option<PathBuf> {
     crate::util::fs::state_dir().map(|d| d.join(if demo { "sources-demo" } else { "sources" }))
 }
 
@@ -27,7 +27,7 @@ fn file(dir: &Path, key: &str) -> Option<PathBuf> {
 }
 
 /// Keeps a draft's source (best effort: without it the draft reopens as HTML).
-pub fn write(dir: &Path, key: &str, source: &Source) {
+pub(crate) fn write(dir: &Path, key: &str, source: &Source) {
     let Some(path) = file(dir, key) else {
         return;
     };
@@ -40,7 +40,7 @@ pub fn write(dir: &Path, key: &str, source: &Source) {
 }
 
 /// A draft's source, if kept (a file too large to be one is not read).
-pub fn read(dir: &Path, key: &str) -> Option<Source> {
+pub(crate) fn read(dir: &Path, key: &str) -> Option<Source> {
     let path = file(dir, key)?;
     let meta = std::fs::metadata(&path).ok()?;
     if meta.len() > 64 * 1024 * 1024 {
@@ -50,7 +50,7 @@ pub fn read(dir: &Path, key: &str) -> Option<Source> {
 }
 
 /// Forgets the sources of drafts no longer in the history.
-pub fn prune(dir: &Path, keep: &[String]) {
+pub(crate) fn prune(dir: &Path, keep: &[String]) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -26,7 +26,7 @@ const MAX_WORDS: u64 = 4 * 1024 * 1024;
 
 /// The folders searched, in order: the configured ones, then
 /// `$XDG_DATA_HOME/hunspell` (`~/.local/share/hunspell`), then the system's.
-pub fn search_dirs(configured: &[PathBuf], data_dir: Option<PathBuf>) -> Vec<PathBuf> {
+pub(crate) fn search_dirs(configured: &[PathBuf], data_dir: Option<PathBuf>) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = configured.to_vec();
     if let Some(d) = data_dir {
         dirs.push(d.join("hunspell"));
@@ -44,7 +44,7 @@ pub fn search_dirs(configured: &[PathBuf], data_dir: Option<PathBuf>) -> Vec<Pat
 
 /// The Debian/Ubuntu/Fedora package that carries a dictionary:
 /// `en_US` → `hunspell-en-us`.
-pub fn package_for(name: &str) -> String {
+pub(crate) fn package_for(name: &str) -> String {
     format!("hunspell-{}", name.to_lowercase().replace('_', "-"))
 }
 
@@ -109,7 +109,7 @@ pub fn load(config: &SpellConfig) -> Result<Speller, String> {
 
 /// Adds `word` to the personal list: one appended line, so two sessions
 /// adding words at once both keep theirs.
-pub fn learn(path: &Path, word: &str) -> Result<(), String> {
+pub(crate) fn learn(path: &Path, word: &str) -> Result<(), String> {
     use std::io::Write;
     let word = word.trim();
     if word.is_empty() || word.contains(['\n', '\r']) {

@@ -22,7 +22,7 @@ fn format_of(path: &Path) -> BodyFormat {
 }
 
 /// The templates in `dir`, by name (the file name without its extension).
-pub fn list(dir: &Path) -> Vec<(String, PathBuf)> {
+pub(crate) fn list(dir: &Path) -> Vec<(String, PathBuf)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -42,7 +42,7 @@ pub fn list(dir: &Path) -> Vec<(String, PathBuf)> {
 
 /// Reads the template `name` from `dir` (or the file `name` names, when it
 /// is a path).
-pub fn load(dir: Option<&Path>, name: &str) -> Result<Template, String> {
+pub(crate) fn load(dir: Option<&Path>, name: &str) -> Result<Template, String> {
     let path = if name.contains('/') || name.contains('\\') {
         crate::store::files::expand_home(name)
     } else {
@@ -71,7 +71,7 @@ pub fn load(dir: Option<&Path>, name: &str) -> Result<Template, String> {
 }
 
 /// Reads the template file at `path` (named by its file name, less the extension).
-pub fn read(path: &Path) -> Result<Template, String> {
+pub(crate) fn read(path: &Path) -> Result<Template, String> {
     let text = crate::util::fs::read_small(path, MAX_TEMPLATE)
         .map_err(|e| format!("template {}: {e}", path.display()))?;
     let stem = path

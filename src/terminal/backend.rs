@@ -36,7 +36,7 @@ pub struct LeanBackend<W: Write> {
 }
 
 impl<W: Write> LeanBackend<W> {
-    pub fn new(out: W) -> Self {
+    pub(crate) fn new(out: W) -> Self {
         let width = crossterm::terminal::size()
             .map(|(w, _)| w)
             .unwrap_or(u16::MAX);
@@ -51,14 +51,14 @@ impl<W: Write> LeanBackend<W> {
     }
 
     /// For tests: the terminal now has this size.
-    pub fn set_size_for_test(&mut self, width: u16, height: u16) {
+    pub(crate) fn set_size_for_test(&mut self, width: u16, height: u16) {
         self.size.set(Some(Size { width, height }));
         self.width = width;
         self.fixed = true;
     }
 
     /// For tests: a backend of a known width writing into `out`.
-    pub fn with_width(out: W, width: u16) -> Self {
+    pub(crate) fn with_width(out: W, width: u16) -> Self {
         LeanBackend {
             out,
             at: None,
@@ -71,13 +71,15 @@ impl<W: Write> LeanBackend<W> {
     }
 
     /// Something else wrote to the terminal (an editor): assume nothing.
-    pub fn forget(&mut self) {
+    pub(crate) fn forget(&mut self) {
         self.at = None;
         self.pen = None;
         self.cursor_shown = None;
     }
 
-    pub fn writer(&self) -> &W {
+    /// What was written (for the tests).
+    #[cfg(test)]
+    pub(crate) fn writer(&self) -> &W {
         &self.out
     }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 
 /// Suspends the form, runs `$VISUAL`/`$EDITOR` (fallback `vi`) on the body in a
 /// private temporary file, and brings the form back.
-pub fn external_editor(text: &str) -> Result<String, String> {
+pub(crate) fn external_editor(text: &str) -> Result<String, String> {
     let editor = ["VISUAL", "EDITOR"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))

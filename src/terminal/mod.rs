@@ -3,7 +3,7 @@
 //! an external editor.
 
 pub mod backend;
-pub mod editor;
-pub mod input;
+pub(crate) mod editor;
+pub(crate) mod input;
 pub mod osc;
-pub mod session;
+pub(crate) mod session;

@@ -13,7 +13,7 @@ pub fn osc52(text: &str) -> String {
 
 /// Writes OSC 52 when stdout is a terminal. The sequence moves no cursor, so the
 /// screen ratatui knows stays as it is.
-pub fn copy_to_clipboard(text: &str) {
+pub(crate) fn copy_to_clipboard(text: &str) {
     use std::io::{IsTerminal, Write};
     let mut out = std::io::stdout();
     if out.is_terminal() {
@@ -23,7 +23,7 @@ pub fn copy_to_clipboard(text: &str) {
 }
 
 /// `url` as an OSC 8 hyperlink when `terminal` (stdout is one), else plain.
-pub fn hyperlink(url: &str, terminal: bool) -> String {
+pub(crate) fn hyperlink(url: &str, terminal: bool) -> String {
     if terminal {
         format!("\x1b]8;;{url}\x1b\\{url}\x1b]8;;\x1b\\")
     } else {
@@ -32,7 +32,7 @@ pub fn hyperlink(url: &str, terminal: bool) -> String {
 }
 
 /// Opens `url` with the system opener when there is a display to open it on.
-pub fn open_url(url: &str) -> Result<(), String> {
+pub(crate) fn open_url(url: &str) -> Result<(), String> {
     let gui = cfg!(target_os = "macos")
         || std::env::var_os("DISPLAY").is_some_and(|v| !v.is_empty())
         || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty());

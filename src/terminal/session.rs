@@ -6,12 +6,12 @@ use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use std::io::IsTerminal;
 
 /// The form's hold on the terminal; dropping it gives the terminal back.
-pub struct TerminalSession {
+pub(crate) struct TerminalSession {
     _private: (),
 }
 
 /// Why the form cannot start on this terminal.
-pub fn unusable() -> Option<&'static str> {
+pub(crate) fn unusable() -> Option<&'static str> {
     // Keys come from standard input when it is a terminal, else from
     // /dev/tty (the body may be piped in); the screen goes to standard output.
     let keys = std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
@@ -26,7 +26,7 @@ pub fn unusable() -> Option<&'static str> {
 impl TerminalSession {
     /// Takes the terminal over. Fails, without touching it, when standard
     /// input or output is not a terminal.
-    pub fn enter() -> Result<TerminalSession, String> {
+    pub(crate) fn enter() -> Result<TerminalSession, String> {
         if let Some(why) = unusable() {
             return Err(why.to_string());
         }
@@ -47,7 +47,7 @@ impl TerminalSession {
     /// Ctrl-Z: gives the terminal back as the shell had it, stops this
     /// process (SIGTSTP, the shell's job control), and when `fg` continues
     /// it, takes the terminal again. The caller redraws everything.
-    pub fn suspend(&mut self) {
+    pub(crate) fn suspend(&mut self) {
         give_back();
         // SAFETY: raising a signal on this process. Without job control (an
         // orphaned process group) the kernel ignores it and this returns.
@@ -60,7 +60,7 @@ impl TerminalSession {
 
 /// The terminal as the shell had it, for another program (an editor) or
 /// the shell itself: the main screen, cooked mode, the cursor shown.
-pub fn give_back() {
+pub(crate) fn give_back() {
     use crossterm::terminal::{LeaveAlternateScreen, disable_raw_mode};
     let _ = crossterm::execute!(
         std::io::stdout(),
@@ -72,7 +72,7 @@ pub fn give_back() {
 }
 
 /// The terminal as the form has it again (the caller redraws everything).
-pub fn take_again() {
+pub(crate) fn take_again() {
     use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
     let _ = enable_raw_mode();
     let _ = crossterm::execute!(

@@ -2,9 +2,9 @@
 //! (`view`), the event loop (`run`) and the effects it runs (`effects`).
 
 pub mod app;
-pub mod effects;
+pub(crate) mod effects;
 pub mod run;
-pub mod start;
+pub(crate) mod start;
 pub mod view;
 
 /// Takes what the journals of earlier sessions hold into a start: drafts to

@@ -14,7 +14,6 @@ use std::collections::VecDeque;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 pub use super::effects::Runner;
-pub use crate::util::{clock, now_rfc3339};
 
 /// Turns a terminal event into a message (or nothing, for events graft ignores).
 /// The screen's height decides how much of a long body the text widget holds.
@@ -41,7 +40,7 @@ fn push_event(queue: &mut VecDeque<Msg>, ev: Event) {
     queue.extend(event_to_msg(ev));
 }
 
-pub fn event_to_msg(ev: Event) -> Option<Msg> {
+pub(crate) fn event_to_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => Some(Msg::Key(k)),
         Event::Paste(s) => Some(Msg::Paste(s)),

@@ -143,7 +143,7 @@ fn form_model(
 /// The form from start to end: the session, the model, the terminal taken
 /// over, the loop (left and re-entered around the external editor), and
 /// the journal's last write before the terminal is given back.
-pub fn run(cli: &Cli) -> Result<(), Error> {
+pub(crate) fn run(cli: &Cli) -> Result<(), Error> {
     // Read prefill (a file, standard input) before the terminal is taken
     // over: a wrong flag is said as such, with or without a terminal.
     let prefill = crate::config::prefill::prefill(&cli.prefill)?;
@@ -157,7 +157,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
 }
 
 /// The form on an answer made before it opened (`graft reply …`).
-pub fn run_answer(
+pub(crate) fn run_answer(
     cli: &Cli,
     s: Session,
     rt: tokio::runtime::Runtime,

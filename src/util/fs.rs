@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Creates `dir` (mode 0700) if needed.
-pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
@@ -16,14 +16,14 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Replaces `path` with `bytes` so a reader sees the old file or the new one, whole.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     replace(path, bytes, true)
 }
 
 /// [`write_atomic`] without waiting for the disk: the new file is in place
 /// (and survives this process being killed) as soon as this returns, but a
 /// power cut may still lose it.
-pub fn write_atomic_fast(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic_fast(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     replace(path, bytes, false)
 }
 
@@ -48,7 +48,7 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
 }
 
 /// Removes `path`; a file that is already gone is fine.
-pub fn remove(path: &Path) -> std::io::Result<()> {
+pub(crate) fn remove(path: &Path) -> std::io::Result<()> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => {
@@ -68,7 +68,7 @@ fn sync_dir(dir: &Path) {
 
 /// graft's state directory: `$GRAFT_STATE_DIR`, else XDG state (`~/.local/state/graft`),
 /// else the local data directory.
-pub fn state_dir() -> Option<std::path::PathBuf> {
+pub(crate) fn state_dir() -> Option<std::path::PathBuf> {
     std::env::var_os("GRAFT_STATE_DIR")
         .map(std::path::PathBuf::from)
         .or_else(|| dirs::state_dir().map(|d| d.join("graft")))
@@ -92,7 +92,7 @@ pub fn file_name_for(name: &str) -> String {
 /// Reads a small text file a setting names (a signature, a template): a
 /// regular file of at most `cap` bytes, UTF-8. `/dev/zero`, a FIFO or a
 /// huge file is refused, never read forever.
-pub fn read_small(path: &Path, cap: u64) -> Result<String, String> {
+pub(crate) fn read_small(path: &Path, cap: u64) -> Result<String, String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {

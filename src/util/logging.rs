@@ -7,14 +7,14 @@ use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::prelude::*;
 
 /// Keeps the background log writer alive; logs are flushed when it drops.
-pub struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
+pub(crate) struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
 
-pub fn log_dir() -> Option<std::path::PathBuf> {
+pub(crate) fn log_dir() -> Option<std::path::PathBuf> {
     crate::util::fs::state_dir().map(|d| d.join("logs"))
 }
 
 /// Starts logging: `verbose` 0 = info, 1 = debug, 2+ = trace; `RUST_LOG` overrides.
-pub fn init(verbose: u8) -> LogGuard {
+pub(crate) fn init(verbose: u8) -> LogGuard {
     let Some(dir) = log_dir() else {
         return LogGuard(None);
     };

@@ -2,11 +2,11 @@
 //! outside made safe to show, private files written atomically, the log.
 
 pub mod fs;
-pub mod logging;
-pub mod sanitize;
+pub(crate) mod logging;
+pub(crate) mod sanitize;
 
 /// Wall-clock time for the status pane, e.g. `09:15:02 UTC`.
-pub fn clock() -> String {
+pub(crate) fn clock() -> String {
     let now = time::OffsetDateTime::now_utc();
     format!(
         "{:02}:{:02}:{:02} UTC",
@@ -37,7 +37,7 @@ pub fn now_rfc3339() -> String {
 }
 
 /// Whether the URL's host is this machine (127.0.0.1, ::1, localhost).
-pub fn is_loopback(url: &url::Url) -> bool {
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),

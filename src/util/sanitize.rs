@@ -5,10 +5,10 @@
 /// What a bidi override or isolate shows as: visible, one cell, so a
 /// file's, a server's or a dictionary's text cannot reorder what the user
 /// sees, and the user sees that something was there.
-pub const PLACEHOLDER: char = '\u{fffd}';
+pub(crate) const PLACEHOLDER: char = '\u{fffd}';
 
 /// A bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069).
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -16,7 +16,7 @@ pub fn is_bidi_control(c: char) -> bool {
 /// and newlines only when `keep_newlines` is set. Bidi overrides and
 /// isolates (U+202A–U+202E, U+2066–U+2069) show as [`PLACEHOLDER`], so a
 /// string from outside cannot reorder what the user sees.
-pub fn clean(s: &str, keep_newlines: bool) -> String {
+pub(crate) fn clean(s: &str, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -38,7 +38,7 @@ pub fn clean(s: &str, keep_newlines: bool) -> String {
 /// Credentials that can appear inside text (an upload URL's `authtoken=…`,
 /// `access_token=…`, a `Bearer …` value) replaced by `…`, so an error message
 /// or a log line never carries one.
-pub fn redact(s: &str) -> String {
+pub(crate) fn redact(s: &str) -> String {
     let mut out = s.to_string();
     for marker in ["authtoken=", "access_token=", "refresh_token=", "code="] {
         let mut from = 0;
@@ -64,7 +64,7 @@ pub fn redact(s: &str) -> String {
 }
 
 /// Convenience for one-line server values (ids, links, error messages).
-pub fn line(s: &str) -> String {
+pub(crate) fn line(s: &str) -> String {
     clean(s, false)
 }
 

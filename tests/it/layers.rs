@@ -405,8 +405,9 @@ const WRITES: &[&str] = &[
 fn front_end_writes(files: &[(String, String)]) -> Vec<String> {
     let mut bad = Vec::new();
     for (rel, text) in files {
-        let front =
-            rel == "main.rs" || rel == "entry.rs" || FRONT_ENDS.iter().any(|f| rel.starts_with(&format!("{f}/")));
+        let front = rel == "main.rs"
+            || rel == "entry.rs"
+            || FRONT_ENDS.iter().any(|f| rel.starts_with(&format!("{f}/")));
         if !front {
             continue;
         }
@@ -549,9 +550,7 @@ fn file_edges(files: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> 
         .map(|(rel, _)| (file_module(rel), rel.clone()))
         .collect();
     let resolve = |path: &[String]| -> Option<&String> {
-        (0..=path.len())
-            .rev()
-            .find_map(|n| modules.get(&path[..n]))
+        (0..=path.len()).rev().find_map(|n| modules.get(&path[..n]))
     };
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (rel, text) in files.iter().filter(|(rel, _)| rel != "main.rs") {

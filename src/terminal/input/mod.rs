@@ -9,7 +9,7 @@
 //! A key goes from the kernel to `update` in one wake-up, and nothing else
 //! holds the terminal.
 
-pub mod parse;
+pub(crate) mod parse;
 
 use crossterm::event::Event;
 use futures_util::Stream;
@@ -28,7 +28,7 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 const SETTLE: Duration = Duration::from_millis(25);
 
 /// Events from the controlling terminal, read without a helper thread.
-pub struct TtyEvents {
+pub(crate) struct TtyEvents {
     tty: AsyncFd<OwnedFd>,
     winch: Signal,
     /// The last size reported, so one change is passed on once.
@@ -42,7 +42,7 @@ pub struct TtyEvents {
 impl TtyEvents {
     /// Watches the terminal: standard input when it is one, else `/dev/tty`.
     /// Must be called inside the runtime.
-    pub fn new() -> io::Result<TtyEvents> {
+    pub(crate) fn new() -> io::Result<TtyEvents> {
         let fd: OwnedFd = if io::stdin().is_terminal() {
             io::stdin().as_fd().try_clone_to_owned()?
         } else {

@@ -9,7 +9,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
 /// Bytes read but not yet turned into events.
 #[derive(Debug, Default)]
-pub struct Parser {
+pub(crate) struct Parser {
     buf: Vec<u8>,
     /// Where the next event starts in `buf`.
     at: usize,
@@ -32,7 +32,7 @@ const PASTE_END: &[u8] = b"\x1b[201~";
 const MAX_SEQUENCE: usize = 64;
 
 impl Parser {
-    pub fn feed(&mut self, bytes: &[u8]) {
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
         if self.at > 0 && self.at == self.buf.len() {
             self.buf.clear();
             self.at = 0;
@@ -42,13 +42,13 @@ impl Parser {
 
     /// Whether bytes wait that do not make an event yet (a lone ESC, part of
     /// a sequence or of a character, an unfinished paste).
-    pub fn pending(&self) -> bool {
+    pub(crate) fn pending(&self) -> bool {
         self.at < self.buf.len() || self.paste.is_some()
     }
 
     /// The next complete event. `settled`: no more bytes are coming soon, so
     /// a lone ESC is the Esc key and an unfinished sequence is keys.
-    pub fn next(&mut self, settled: bool) -> Option<Event> {
+    pub(crate) fn next(&mut self, settled: bool) -> Option<Event> {
         loop {
             if self.paste.is_some() {
                 return self.paste_step();

@@ -48,7 +48,7 @@ impl Model {
     /// Lines in the whole body.
     /// Counts the body's words and characters (every line, the window's
     /// and those outside it).
-    pub fn count_body(&mut self) {
+    pub(crate) fn count_body(&mut self) {
         let o = &self.form.body_outside;
         let lines = o
             .before
@@ -78,7 +78,7 @@ impl Model {
     }
 
     /// Line `n` of the whole body.
-    pub fn body_line(&self, n: usize) -> Option<&str> {
+    pub(crate) fn body_line(&self, n: usize) -> Option<&str> {
         let o = &self.form.body_outside;
         let lines = self.body_ta().lines();
         if n < o.before.len() {
@@ -94,7 +94,7 @@ impl Model {
     }
 
     /// The whole body.
-    pub fn body_text(&self) -> String {
+    pub(crate) fn body_text(&self) -> String {
         let o = &self.form.body_outside;
         if o.is_empty() {
             return self.body_ta().lines().join("\n");
@@ -195,7 +195,7 @@ impl Model {
     /// only as far as it needs. (The text widget's own page scroll moves the
     /// view by a page whatever the text, so a short body scrolled out of
     /// sight, leaving one line.)
-    pub fn body_page(&mut self, down: bool) {
+    pub(crate) fn body_page(&mut self, down: bool) {
         // The body gets the screen less the header, fields, status and
         // footer: about 12 rows at most.
         let page = self.form.screen_rows.saturating_sub(12).max(3);

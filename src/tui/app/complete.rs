@@ -13,9 +13,9 @@ use crate::tui::app::state::form::Suggestions;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::time::Duration;
 
-pub const MAX: usize = 5;
+pub(crate) const MAX: usize = 5;
 /// Wait this long after the last key before asking Graph.
-pub const PEOPLE_DELAY: Duration = Duration::from_millis(250);
+pub(crate) const PEOPLE_DELAY: Duration = Duration::from_millis(250);
 
 /// The part of the field after the last separator outside quotes: what is being typed.
 fn current_token(text: &str) -> (usize, &str) {
@@ -48,7 +48,7 @@ fn rank(a: &Address, token: &str) -> Option<u8> {
 
 /// Recomputes the suggestions after the focused recipient field changed; may
 /// schedule a people search.
-pub fn refresh(model: &mut Model) -> Vec<Effect> {
+pub(crate) fn refresh(model: &mut Model) -> Vec<Effect> {
     let field = model.form.focus;
     let text = if field.is_recipients() {
         model.text(field)
@@ -118,7 +118,7 @@ pub fn refresh(model: &mut Model) -> Vec<Effect> {
 }
 
 /// The debounce ran out: ask Graph, unless more typing came since.
-pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
+pub(crate) fn on_tick(model: &mut Model, seq: u64) -> Outcome {
     match &model.completion.people_query {
         Some((q, s)) if *s == seq => Outcome::none().with(vec![Effect::SearchPeople(q.clone())]),
         _ => Outcome::none(),
@@ -126,7 +126,7 @@ pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
 }
 
 /// Graph's answer: cached, and shown if that is still what is being typed.
-pub fn on_people(model: &mut Model, query: String, found: Vec<Address>) -> Outcome {
+pub(crate) fn on_people(model: &mut Model, query: String, found: Vec<Address>) -> Outcome {
     model.completion.people_cache.insert(query.clone(), found);
     let still = model
         .completion
@@ -146,7 +146,7 @@ pub fn on_people(model: &mut Model, query: String, found: Vec<Address>) -> Outco
 }
 
 /// Keys while suggestions are shown; `None` lets the key through.
-pub fn on_key(model: &mut Model, key: &KeyEvent) -> Option<Outcome> {
+pub(crate) fn on_key(model: &mut Model, key: &KeyEvent) -> Option<Outcome> {
     if model.completion.suggest.items.is_empty()
         || model.completion.suggest.field != Some(model.form.focus)
     {

@@ -16,7 +16,7 @@ use crate::tui::app::state::status::StatusEntry;
 
 /// Before a save: pictures that left the body leave the list; new ones are
 /// read first (the save waits for them).
-pub fn before_save(model: &mut Model, content: &DraftContent) -> Option<Outcome> {
+pub(crate) fn before_save(model: &mut Model, content: &DraftContent) -> Option<Outcome> {
     let plan = crate::core::inline::plan(content, &model.form.files.list);
     if !plan.drop.is_empty() {
         crate::core::inline::drop_unused(&mut model.form.files, &plan.drop);
@@ -71,7 +71,7 @@ fn plan_src(content: &DraftContent, cid: &str) -> Option<String> {
 
 /// Typing paused: read the body's new pictures, to list them (with their
 /// sizes) before anything is sent.
-pub fn list_new(model: &mut Model) -> Option<Effect> {
+pub(crate) fn list_new(model: &mut Model) -> Option<Effect> {
     if model.save.images_pending {
         return None;
     }
@@ -91,7 +91,7 @@ pub fn list_new(model: &mut Model) -> Option<Effect> {
 
 /// The new pictures were read: on the list, and the save goes on; one that
 /// cannot be read holds it, saying which and why.
-pub fn on_checked(model: &mut Model, found: Vec<Result<AttachedFile, String>>) -> Outcome {
+pub(crate) fn on_checked(model: &mut Model, found: Vec<Result<AttachedFile, String>>) -> Outcome {
     model.save.images_pending = false;
     let for_save = std::mem::take(&mut model.save.images_for_save);
     let mut bad = Vec::new();
@@ -141,7 +141,7 @@ pub fn on_checked(model: &mut Model, found: Vec<Result<AttachedFile, String>>) -
 
 /// The pasted pictures were answered: sent (`yes`), or left out (the text
 /// stays, the files are never sent); then the save goes on.
-pub fn confirm_pasted(model: &mut Model, list: Vec<String>, yes: bool) -> Outcome {
+pub(crate) fn confirm_pasted(model: &mut Model, list: Vec<String>, yes: bool) -> Outcome {
     model.form.pasted.retain(|s| !list.contains(s));
     if yes {
         model.status.push(StatusEntry::Info(format!(

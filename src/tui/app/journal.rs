@@ -11,12 +11,12 @@ use std::time::Duration;
 
 /// How soon after an edit the journal is written. Text typed more than this
 /// (plus a disk write) before a crash is on disk.
-pub const JOURNAL_DELAY: Duration = Duration::from_millis(300);
+pub(crate) const JOURNAL_DELAY: Duration = Duration::from_millis(300);
 
 /// What the journal file would say, in a few numbers: equal marks, equal
 /// files (the text itself is covered by the edit generation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Mark {
+pub(crate) struct Mark {
     generation: u64,
     saved_generation: u64,
     files: (usize, usize, usize),
@@ -29,7 +29,7 @@ pub struct Mark {
 }
 
 impl Mark {
-    pub fn of(model: &Model) -> Mark {
+    pub(crate) fn of(model: &Model) -> Mark {
         use std::hash::BuildHasher;
         let f = &model.form.files;
         Mark {
@@ -52,7 +52,7 @@ impl Mark {
 
 /// After a message: if what the journal should hold moved since `before`,
 /// schedule a write (one timer at a time).
-pub fn after_update(model: &mut Model, before: Mark, out: &mut Outcome) {
+pub(crate) fn after_update(model: &mut Model, before: Mark, out: &mut Outcome) {
     if Mark::of(model) != before {
         out.effects.extend(schedule(model));
     }
@@ -75,7 +75,7 @@ fn schedule(model: &mut Model) -> Option<Effect> {
 }
 
 /// The timer fired: write the draft, or remove it once the server has it all.
-pub fn on_tick(model: &mut Model) -> Outcome {
+pub(crate) fn on_tick(model: &mut Model) -> Outcome {
     model.journal.armed = false;
     let counted = model.form.counts;
     model.count_body();
@@ -106,7 +106,7 @@ pub fn on_tick(model: &mut Model) -> Outcome {
 
 /// A journal write or removal finished: a failure is said once, and its
 /// notice goes when writing works again.
-pub fn on_done(model: &mut Model, result: Result<(), String>) -> Outcome {
+pub(crate) fn on_done(model: &mut Model, result: Result<(), String>) -> Outcome {
     let was = model.journal.last_error.take();
     match result {
         Ok(()) => Outcome {

@@ -14,16 +14,16 @@
 //! 5. `update`: the one place that routes keys, pastes and messages, and
 //!    runs the follow-ups the floors below ask for.
 
-pub mod body;
-pub mod complete;
-pub mod dialog;
-pub mod images;
-pub mod journal;
-pub mod model;
-pub mod msg;
-pub mod resolve;
-pub mod save;
-pub mod spell;
+pub(crate) mod body;
+pub(crate) mod complete;
+pub(crate) mod dialog;
+pub(crate) mod images;
+pub(crate) mod journal;
+pub(crate) mod model;
+pub(crate) mod msg;
+pub(crate) mod resolve;
+pub(crate) mod save;
+pub(crate) mod spell;
 pub mod state;
 pub mod update;
 

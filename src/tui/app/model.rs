@@ -33,21 +33,21 @@ pub struct Model {
     pub status: Vec<StatusEntry>,
     /// The saved draft's id and webLink shown whole even where the screen is
     /// short (they are a compact line there otherwise).
-    pub status_whole: bool,
+    pub(crate) status_whole: bool,
     /// This draft's stable client key (journal file name and Graph extended property).
     pub draft_key: String,
     pub should_quit: bool,
     /// Sequence number for timers; stale ticks are ignored.
-    pub timer_seq: u64,
+    pub(crate) timer_seq: u64,
     /// State for jitter (xorshift), so `update` stays pure and repeatable.
-    pub rng: u64,
+    pub(crate) rng: u64,
     /// The dictionaries, and the words they do not know.
     pub spell: crate::tui::app::state::spell::SpellState,
     /// Earlier sessions' drafts not taken up yet (the offer stepped aside
     /// for a pre-filled start or typing): F6 offers them.
-    pub pending_recover: Vec<JournalRecord>,
+    pub(crate) pending_recover: Vec<JournalRecord>,
     /// Quit once this draft is deleted (an answer left empty).
-    pub quit_after_delete: Option<String>,
+    pub(crate) quit_after_delete: Option<String>,
 }
 
 /// Each form field with its text in `f`.
@@ -125,7 +125,7 @@ impl Model {
     }
 
     /// Earlier drafts kept for later: F6 offers them, a line says so.
-    pub fn set_aside_recovery(&mut self, items: Vec<JournalRecord>) {
+    pub(crate) fn set_aside_recovery(&mut self, items: Vec<JournalRecord>) {
         if items.is_empty() {
             return;
         }
@@ -144,7 +144,7 @@ impl Model {
 
     /// An answer Graph made that nobody has written into yet (nothing
     /// typed above the quote, nothing else changed).
-    pub fn untouched_answer(&self) -> bool {
+    pub(crate) fn untouched_answer(&self) -> bool {
         self.form.answer.as_ref().is_some_and(|a| a.made())
             && self.save.server.id.is_some()
             && !self.is_dirty()
@@ -153,7 +153,7 @@ impl Model {
     }
 
     /// The next pseudo-random number (xorshift64*).
-    pub fn random(&mut self) -> u64 {
+    pub(crate) fn random(&mut self) -> u64 {
         let mut x = self.rng;
         x ^= x >> 12;
         x ^= x << 25;
@@ -163,7 +163,7 @@ impl Model {
     }
 
     /// A new draft key, shaped like a UUID.
-    pub fn fresh_key(&mut self) -> String {
+    pub(crate) fn fresh_key(&mut self) -> String {
         let (a, b) = (self.random(), self.random());
         format!(
             "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
@@ -176,7 +176,7 @@ impl Model {
     }
 
     /// The fields as typed.
-    pub fn fields_text(&self) -> Fields {
+    pub(crate) fn fields_text(&self) -> Fields {
         Fields {
             to: self.text(Field::To),
             cc: self.text(Field::Cc),
@@ -187,7 +187,7 @@ impl Model {
     }
 
     /// Whether the journal must hold this draft: unsaved text, or a save not finished.
-    pub fn needs_journal(&self) -> bool {
+    pub(crate) fn needs_journal(&self) -> bool {
         self.is_dirty()
             || self.save.in_flight.is_some()
             || self.save.retry.is_some()
@@ -245,12 +245,12 @@ impl Model {
     /// widget: it wraps its whole text on every edit, tens of milliseconds
     /// per key along a megabyte line. The view draws the rows around the
     /// cursor instead (wrapped by character).
-    pub const LONG_LINE: usize = 16 * 1024;
+    pub(crate) const LONG_LINE: usize = 16 * 1024;
 
     /// The body's wrapping for what it holds now: by word, or none in the
     /// widget while a line is longer than [`Model::LONG_LINE`] (the cursor's
     /// line is checked on each edit; every line when typing pauses).
-    pub fn fit_body_wrap(&mut self) {
+    pub(crate) fn fit_body_wrap(&mut self) {
         let ta = &self.form.fields[Field::Body.index()];
         let row = ta.cursor().0;
         let long = ta
@@ -277,7 +277,7 @@ impl Model {
     }
 
     /// Fills the form with text (a mailto: URL, prefill flags). Unsaved until saved.
-    pub fn fill(&mut self, f: &Fields) {
+    pub(crate) fn fill(&mut self, f: &Fields) {
         for (field, text) in by_field(f) {
             let text = crate::tui::app::state::form::paste_for(field, text);
             self.set_text(field, &text);
@@ -292,7 +292,7 @@ impl Model {
 
     /// A fresh sequence number (for timers and for answers that must not
     /// be applied once something newer was asked).
-    pub fn next_seq(&mut self) -> u64 {
+    pub(crate) fn next_seq(&mut self) -> u64 {
         self.timer_seq += 1;
         self.timer_seq
     }
@@ -300,7 +300,7 @@ impl Model {
     /// The form on an answer to make: a new draft (its key fresh) that
     /// answers `answer`, its recipients and subject Graph's to set when it
     /// makes it, the cursor in the body. The first save makes it.
-    pub fn start_answer(&mut self, answer: crate::core::answer::Answer) {
+    pub(crate) fn start_answer(&mut self, answer: crate::core::answer::Answer) {
         for f in Field::ALL {
             self.set_text(f, "");
         }
@@ -321,7 +321,7 @@ impl Model {
     /// Graph made the answer: To, Cc and Subject as it set them (with
     /// what the user added), where the user has not typed since the save
     /// left; the quote kept apart from the text.
-    pub fn answer_made(
+    pub(crate) fn answer_made(
         &mut self,
         made: &crate::service::save::Made,
         sent: Option<&DraftContent>,
@@ -357,7 +357,7 @@ impl Model {
 
     /// Puts a draft's content in the form (every field, the body's format,
     /// the F3 fields), the cursor where it was.
-    pub fn set_content(&mut self, c: &DraftContent) {
+    pub(crate) fn set_content(&mut self, c: &DraftContent) {
         let focus = self.form.focus;
         let f = Fields::of(c);
         for (field, text) in by_field(&f) {
@@ -412,7 +412,7 @@ impl Model {
         &self.form.fields[f.index()]
     }
 
-    pub fn field_mut(&mut self, f: Field) -> &mut TextArea<'static> {
+    pub(crate) fn field_mut(&mut self, f: Field) -> &mut TextArea<'static> {
         &mut self.form.fields[f.index()]
     }
 

@@ -303,12 +303,12 @@ pub struct Outcome {
     /// (a dialog, a picture check, a name lookup asking to save now). It
     /// runs on the model as this step left it; its effects go out before
     /// this step's own (a save's before the removal of a journal it replaces).
-    pub then: Option<Next>,
+    pub(crate) then: Option<Next>,
 }
 
 /// A follow-up a step asks `update` to run after it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Next {
+pub(crate) enum Next {
     /// Save now, as the save key does (checks, names, pictures, the request).
     Save,
     /// Save, and quit once it is saved; stay if nothing could be sent.
@@ -345,7 +345,7 @@ impl Outcome {
 }
 
 /// A dialog's answer to a key.
-pub enum Reply {
+pub(crate) enum Reply {
     /// Handled; the dialog stays (or has put another dialog in its place).
     Stay(Outcome),
     /// Handled; the dialog closes (unless it opened another one meanwhile).
@@ -355,7 +355,7 @@ pub enum Reply {
 }
 
 /// Where a key went.
-pub enum Routed {
+pub(crate) enum Routed {
     Done(Outcome),
     /// A dialog passed it on: only a global action may take it.
     Global,

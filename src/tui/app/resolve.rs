@@ -58,7 +58,7 @@ fn pick<'a>(name: &str, candidates: &'a [Address]) -> Option<&'a Address> {
 
 /// Before a save: resolves what it can locally. `Some(outcome)` when the save
 /// must wait for a people search (or cannot go ahead); `None` to save now.
-pub fn before_save(model: &mut Model) -> Option<Outcome> {
+pub(crate) fn before_save(model: &mut Model) -> Option<Outcome> {
     if model.completion.resolving {
         model.status.push(StatusEntry::Info(
             "Still looking up names; the save goes ahead when they are found.".into(),
@@ -139,7 +139,7 @@ pub fn before_save(model: &mut Model) -> Option<Outcome> {
 
 /// The people search answered: fill in who was found, flag the rest, and save
 /// if every name now has an address.
-pub fn on_resolved(
+pub(crate) fn on_resolved(
     model: &mut Model,
     found: Vec<(String, Result<Vec<Address>, String>)>,
 ) -> Outcome {

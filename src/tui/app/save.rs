@@ -14,12 +14,7 @@ use crate::tui::app::state::save::SavedHow;
 use crate::tui::app::state::status::StatusEntry;
 use std::time::Duration;
 
-/// Throttling and service errors are retried this many times, then shown.
-pub const MAX_SERVICE_RETRIES: u32 = crate::graph::retry::MAX_SERVICE_RETRIES;
-/// Longest wait between automatic retries when the server gives no Retry-After.
-pub const MAX_BACKOFF_SECS: u64 = crate::graph::retry::MAX_BACKOFF.as_secs();
-
-pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
+pub(crate) fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
     match kind {
         TimerKind::SignIn | TimerKind::People | TimerKind::MailSearch | TimerKind::Arm => {
             Outcome::none()
@@ -55,7 +50,7 @@ pub fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
     }
 }
 
-pub fn cancel_retry(model: &mut Model) -> Outcome {
+pub(crate) fn cancel_retry(model: &mut Model) -> Outcome {
     model.save.retry = None;
     model.save.quit_after = false;
     model.status.push(StatusEntry::Info(
@@ -65,7 +60,7 @@ pub fn cancel_retry(model: &mut Model) -> Outcome {
     Outcome::redraw()
 }
 
-pub fn save(model: &mut Model) -> Outcome {
+pub(crate) fn save(model: &mut Model) -> Outcome {
     if model.save.in_flight.is_some() {
         model.save.queued = true;
         model.status.push(StatusEntry::Info(
@@ -299,7 +294,7 @@ fn files_line(model: &Model) -> Option<String> {
     ))
 }
 
-pub fn on_save_done(
+pub(crate) fn on_save_done(
     model: &mut Model,
     req: u64,
     at: String,

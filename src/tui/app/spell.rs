@@ -15,7 +15,7 @@ use crate::tui::app::state::form::Field;
 use crate::tui::app::state::status::StatusEntry;
 
 /// What to check, if the text changed since the last check.
-pub fn check_effect(model: &mut Model) -> Option<Effect> {
+pub(crate) fn check_effect(model: &mut Model) -> Option<Effect> {
     if model.spell.off.is_some() {
         return None;
     }
@@ -39,7 +39,7 @@ pub fn check_effect(model: &mut Model) -> Option<Effect> {
 }
 
 /// The dictionaries loaded (or why not).
-pub fn on_ready(model: &mut Model, result: Result<String, String>, say: bool) -> Outcome {
+pub(crate) fn on_ready(model: &mut Model, result: Result<String, String>, say: bool) -> Outcome {
     match result {
         Ok(names) => {
             model.spell.ready = Some(names);
@@ -63,7 +63,7 @@ pub fn on_ready(model: &mut Model, result: Result<String, String>, say: bool) ->
 /// A check came back. An older one than shown is dropped; one older than
 /// the text is kept (its words are drawn only where the text still says
 /// them) until the next check, which the pause after the edit asks for.
-pub fn on_checked(
+pub(crate) fn on_checked(
     model: &mut Model,
     generation: u64,
     subject: Vec<Miss>,
@@ -87,7 +87,7 @@ pub fn on_checked(
 }
 
 /// The misspelled words still in the Subject and Body, in order.
-pub fn live_words(model: &Model) -> Vec<String> {
+pub(crate) fn live_words(model: &Model) -> Vec<String> {
     live(model, Field::Subject)
         .into_iter()
         .chain(live(model, Field::Body))
@@ -129,7 +129,7 @@ fn jump_to(model: &mut Model, field: Field, m: &Miss) {
 }
 
 /// Whether `m` still names the word the text holds there.
-pub fn still_there(line: &str, m: &Miss) -> bool {
+pub(crate) fn still_there(line: &str, m: &Miss) -> bool {
     let mut chars = line.char_indices().skip(m.start);
     let Some((s, _)) = chars.next() else {
         return false;
@@ -149,7 +149,7 @@ pub fn still_there(line: &str, m: &Miss) -> bool {
 /// The spell key: suggestions for the misspelled word at the cursor, or
 /// the next one after it (in the Subject or Body, whichever has the focus;
 /// from elsewhere, the body's first).
-pub fn on_key(model: &mut Model) -> Outcome {
+pub(crate) fn on_key(model: &mut Model) -> Outcome {
     if model.spell.ready.is_none() {
         let why = model
             .spell
@@ -199,7 +199,7 @@ pub fn on_key(model: &mut Model) -> Outcome {
 }
 
 /// Suggestions came back: the dialog opens (unless another one did meanwhile).
-pub fn on_suggested(
+pub(crate) fn on_suggested(
     model: &mut Model,
     field: Field,
     miss: Miss,
@@ -224,7 +224,7 @@ pub fn on_suggested(
 /// Letters, digits and what joins them in words (apostrophes, hyphens,
 /// dots, spaces), in any script: never markup in Markdown or HTML, whose
 /// markup is all ASCII punctuation.
-pub fn is_word(w: &str) -> bool {
+pub(crate) fn is_word(w: &str) -> bool {
     !w.trim().is_empty()
         && w.chars().all(|c| {
             if c.is_ascii() {
@@ -237,7 +237,7 @@ pub fn is_word(w: &str) -> bool {
 
 /// Replaces the word with `with`, through the text widget; in the body the
 /// undo key right after takes it back in one step.
-pub fn replace(model: &mut Model, field: Field, miss: &Miss, with: &str) -> bool {
+pub(crate) fn replace(model: &mut Model, field: Field, miss: &Miss, with: &str) -> bool {
     if !there(model, field, miss) {
         return false;
     }
@@ -267,7 +267,7 @@ pub fn replace(model: &mut Model, field: Field, miss: &Miss, with: &str) -> bool
 }
 
 /// The word was added to the personal list (or could not be).
-pub fn on_learned(model: &mut Model, result: Result<String, String>) -> Outcome {
+pub(crate) fn on_learned(model: &mut Model, result: Result<String, String>) -> Outcome {
     match result {
         Ok(word) => {
             model.spell.body.retain(|m| m.word != word);

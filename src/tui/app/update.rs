@@ -209,7 +209,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
 /// What a start does first: the recovery offer is armed once it has been
 /// seen for a moment; a pre-filled draft is journalled at once, before
 /// anything can replace it.
-pub fn startup(model: &mut Model) -> Vec<Effect> {
+pub(crate) fn startup(model: &mut Model) -> Vec<Effect> {
     let mut effects = Vec::new();
     if super::dialog::recover::unarmed(model) {
         effects.push(Effect::Timer {
@@ -278,7 +278,7 @@ fn on_typed(model: &mut Model, text: &str) -> Outcome {
 }
 
 /// A key that types a plain character (no Ctrl, no Alt).
-pub fn plain_char(k: &KeyEvent) -> Option<char> {
+pub(crate) fn plain_char(k: &KeyEvent) -> Option<char> {
     match k.code {
         KeyCode::Char(c)
             if k.kind == KeyEventKind::Press
@@ -434,7 +434,7 @@ const OUTLOOK_HOSTS: &[&str] = &[
 ];
 
 /// Whether a link is one to hand to the browser: https, on Outlook's host.
-pub fn outlook_link(link: &str) -> bool {
+pub(crate) fn outlook_link(link: &str) -> bool {
     url::Url::parse(link).is_ok_and(|u| {
         u.scheme() == "https"
             && u.username().is_empty()

@@ -141,34 +141,34 @@ impl Runner {
     }
 
     /// Keeps addresses used in saved drafts in this file (for completion).
-    pub fn with_address_book(mut self, path: Option<std::path::PathBuf>) -> Self {
+    pub(crate) fn with_address_book(mut self, path: Option<std::path::PathBuf>) -> Self {
         self.address_book = path;
         self
     }
 
-    pub fn with_history(mut self, path: Option<std::path::PathBuf>) -> Self {
+    pub(crate) fn with_history(mut self, path: Option<std::path::PathBuf>) -> Self {
         self.history = path;
         self
     }
 
-    pub fn with_sources(mut self, dir: Option<std::path::PathBuf>) -> Self {
+    pub(crate) fn with_sources(mut self, dir: Option<std::path::PathBuf>) -> Self {
         self.sources = dir;
         self
     }
 
     /// The features the profile turns on.
-    pub fn with_features(mut self, features: crate::auth::Features) -> Self {
+    pub(crate) fn with_features(mut self, features: crate::auth::Features) -> Self {
         self.features = features;
         self
     }
 
     /// A sender for messages from outside (signals).
-    pub fn sender(&self) -> UnboundedSender<Msg> {
+    pub(crate) fn sender(&self) -> UnboundedSender<Msg> {
         self.tx.clone()
     }
 
     /// Starts an effect; its result comes back on the channel as a `Msg`.
-    pub fn run(&self, effect: Effect) {
+    pub(crate) fn run(&self, effect: Effect) {
         match effect {
             Effect::Create {
                 req,
@@ -263,7 +263,11 @@ impl Runner {
     /// Writes the draft's journal behind the writes already queued (so an
     /// older one never lands after it) and waits, at most `limit`, until
     /// it is on disk: before graft stops for the shell's job control.
-    pub fn journal_now(&self, rec: crate::core::record::JournalRecord, limit: std::time::Duration) {
+    pub(crate) fn journal_now(
+        &self,
+        rec: crate::core::record::JournalRecord,
+        limit: std::time::Duration,
+    ) {
         self.journal(JournalOp::Write(Box::new(rec)));
         let until = std::time::Instant::now() + limit;
         while self.journal.is_some() && !self.writer_idle() && std::time::Instant::now() < until {
@@ -272,7 +276,7 @@ impl Runner {
     }
 
     /// Waits for every journal operation already asked for.
-    pub fn finish(self) {
+    pub(crate) fn finish(self) {
         if let Some((writer, handle)) = self.journal {
             drop(writer);
             let _ = handle.join();
@@ -321,7 +325,7 @@ impl Runner {
 /// The spelling worker, as the runner uses it (`spell.rs` has the worker).
 impl Runner {
     /// Spelling as the profile asks; the dictionaries load meanwhile.
-    pub fn with_spelling(mut self, config: crate::store::spelling::SpellConfig) -> Self {
+    pub(crate) fn with_spelling(mut self, config: crate::store::spelling::SpellConfig) -> Self {
         self.spell = spell::start(config, self.tx.clone());
         self
     }

@@ -7,7 +7,7 @@ use ratatui::widgets::Widget;
 
 /// Where the view draws: a buffer covering the whole screen or one pane of it
 /// (see `screen`), and where the terminal cursor goes.
-pub struct Canvas<'a> {
+pub(crate) struct Canvas<'a> {
     buf: &'a mut Buffer,
     screen: Rect,
     pub(super) cursor: Option<Position>,
@@ -15,7 +15,7 @@ pub struct Canvas<'a> {
 }
 
 impl<'a> Canvas<'a> {
-    pub fn new(buf: &'a mut Buffer, screen: Rect) -> Self {
+    pub(crate) fn new(buf: &'a mut Buffer, screen: Rect) -> Self {
         Canvas {
             buf,
             screen,
@@ -25,20 +25,20 @@ impl<'a> Canvas<'a> {
     }
 
     /// The styles to draw with.
-    pub fn with_palette(mut self, palette: crate::config::theme::Palette) -> Self {
+    pub(crate) fn with_palette(mut self, palette: crate::config::theme::Palette) -> Self {
         self.palette = palette;
         self
     }
 
-    pub fn palette(&self) -> crate::config::theme::Palette {
+    pub(crate) fn palette(&self) -> crate::config::theme::Palette {
         self.palette
     }
 
-    pub fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
+    pub(crate) fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
         widget.render(area, self.buf);
     }
 
-    pub fn render_stateful_widget<W: ratatui::widgets::StatefulWidget>(
+    pub(crate) fn render_stateful_widget<W: ratatui::widgets::StatefulWidget>(
         &mut self,
         widget: W,
         area: Rect,
@@ -48,19 +48,19 @@ impl<'a> Canvas<'a> {
     }
 
     /// The whole screen (the buffer may hold only part of it).
-    pub fn area(&self) -> Rect {
+    pub(crate) fn area(&self) -> Rect {
         self.screen
     }
 
-    pub fn buffer_mut(&mut self) -> &mut Buffer {
+    pub(crate) fn buffer_mut(&mut self) -> &mut Buffer {
         self.buf
     }
 
-    pub fn set_cursor_position(&mut self, p: Position) {
+    pub(crate) fn set_cursor_position(&mut self, p: Position) {
         self.cursor = Some(p);
     }
 
-    pub fn cursor(&self) -> Option<Position> {
+    pub(crate) fn cursor(&self) -> Option<Position> {
         self.cursor
     }
 }

@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 const LABEL_W: u16 = 10;
 
 /// Rows for the one-line fields, plus one per field showing an error.
-pub fn header_fields_height(model: &Model) -> u16 {
+pub(crate) fn header_fields_height(model: &Model) -> u16 {
     Field::ALL[..4]
         .iter()
         .map(|f| if model.error(*f).is_some() { 2 } else { 1 })
@@ -20,7 +20,7 @@ pub fn header_fields_height(model: &Model) -> u16 {
 }
 
 /// Draws the one-line fields; returns where the terminal cursor belongs.
-pub fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Position> {
+pub(crate) fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Position> {
     let p = model.session.palette();
     let mut cursor = None;
     let mut y = fields.y;
@@ -52,7 +52,7 @@ pub fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Option<Po
 
 /// Everything `draw_fields` reads besides its rect (`ui::part_key` hashes
 /// that), for a frame that redraws only what changed.
-pub fn fields_key(model: &Model, fields: Rect, h: &mut impl Hasher) {
+pub(crate) fn fields_key(model: &Model, fields: Rect, h: &mut impl Hasher) {
     model.dialog.is_none().hash(h);
     model.spell.version.hash(h);
     for f in &Field::ALL[..4] {
@@ -81,7 +81,7 @@ fn textarea_key(ta: &TextArea<'_>, h: &mut impl Hasher) {
 
 /// Everything `draw_body` reads besides its rect and the keymap (for the
 /// attach key), which `ui::part_key` hashes for every part.
-pub fn body_key(model: &Model, h: &mut impl Hasher) {
+pub(crate) fn body_key(model: &Model, h: &mut impl Hasher) {
     (model.form.focus == Field::Body).hash(h);
     model.dialog.is_none().hash(h);
     body_title(model).hash(h);
@@ -101,7 +101,7 @@ pub fn body_key(model: &Model, h: &mut impl Hasher) {
 }
 
 /// Whether the completion list is on screen (it covers other panes).
-pub fn suggestions_shown(model: &Model) -> bool {
+pub(crate) fn suggestions_shown(model: &Model) -> bool {
     let s = &model.completion.suggest;
     !s.items.is_empty() && s.field == Some(model.form.focus) && model.dialog.is_none()
 }
@@ -192,7 +192,7 @@ fn body_title(model: &Model) -> Line<'static> {
 }
 
 /// The body's frame and text; returns where the cursor belongs when focused.
-pub fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
+pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
     let p = model.session.palette();
     let f = Field::Body;
     let focused = model.form.focus == f;
@@ -412,7 +412,7 @@ fn underline_misses(
 }
 
 /// The completion list, just under the focused recipient field.
-pub fn draw_suggestions(model: &Model, frame: &mut Canvas, fields: Rect) {
+pub(crate) fn draw_suggestions(model: &Model, frame: &mut Canvas, fields: Rect) {
     let s = &model.completion.suggest;
     if !suggestions_shown(model) {
         return;

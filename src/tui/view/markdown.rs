@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 /// The styled lines of `md` (wrapped by the paragraph that shows them).
-pub fn lines(md: &str, accent: Style) -> Vec<Line<'static>> {
+pub(crate) fn lines(md: &str, accent: Style) -> Vec<Line<'static>> {
     let mut r = Renderer {
         out: Vec::new(),
         line: Vec::new(),

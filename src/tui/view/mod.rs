@@ -1,13 +1,13 @@
 //! `view`: draws the model. Pure: it reads the `Model` and writes the frame.
 
-pub mod canvas;
+pub(crate) mod canvas;
 mod dialog;
 mod form;
 mod markdown;
 pub mod screen;
-pub mod status;
+pub(crate) mod status;
 mod wrap;
-pub use canvas::Canvas;
+pub(crate) use canvas::Canvas;
 
 use crate::tui::app::Model;
 use ratatui::Frame;
@@ -29,7 +29,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
 /// The screen's parts, top to bottom. They tile the screen; anything drawn
 /// over them (dialogs, the completion list) is an overlay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Part {
+pub(crate) enum Part {
     Header,
     Fields,
     Body,
@@ -38,7 +38,7 @@ pub enum Part {
 }
 
 impl Part {
-    pub const ALL: [Part; 5] = [
+    pub(crate) const ALL: [Part; 5] = [
         Part::Header,
         Part::Fields,
         Part::Body,
@@ -48,21 +48,21 @@ impl Part {
 }
 
 /// How one frame divides the screen.
-pub struct Plan<'m> {
+pub(crate) struct Plan<'m> {
     rects: [Rect; 5],
     status: status::Pane<'m>,
     /// A dialog or the completion list covers several parts.
-    pub overlay: bool,
+    pub(crate) overlay: bool,
 }
 
 impl Plan<'_> {
-    pub fn rect(&self, part: Part) -> Rect {
+    pub(crate) fn rect(&self, part: Part) -> Rect {
         self.rects[part as usize]
     }
 }
 
 /// The layout of a frame; `None` when the screen is too small to draw on.
-pub fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
+pub(crate) fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
     if area.width < 2 || area.height < 2 {
         return None;
     }
@@ -85,7 +85,7 @@ pub fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
 }
 
 /// Draws one part of the screen; a focused field there sets the cursor.
-pub fn draw_part(model: &Model, plan: &Plan<'_>, part: Part, frame: &mut Canvas) {
+pub(crate) fn draw_part(model: &Model, plan: &Plan<'_>, part: Part, frame: &mut Canvas) {
     let area = plan.rect(part);
     match part {
         Part::Header => draw_header(model, frame, area),
@@ -106,7 +106,7 @@ pub fn draw_part(model: &Model, plan: &Plan<'_>, part: Part, frame: &mut Canvas)
 
 /// A fingerprint of everything `draw_part` reads for `part`: equal keys, equal
 /// cells. Frames skip the parts whose key did not change.
-pub fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
+pub(crate) fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut h = foldhash::fast::FixedState::with_seed(0).build_hasher();
     let area = plan.rect(part);
@@ -130,7 +130,7 @@ pub fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
 }
 
 /// Draws the whole screen into `frame`.
-pub fn draw_all(model: &Model, frame: &mut Canvas) {
+pub(crate) fn draw_all(model: &Model, frame: &mut Canvas) {
     let Some(plan) = plan(model, frame.area()) else {
         return;
     };

@@ -46,12 +46,12 @@ pub struct Screen<B: Backend> {
 
 /// What one frame drew.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Redrawn {
+pub(crate) struct Redrawn {
     /// The whole screen (a dialog or the completion list is open, or the
     /// screen is too small for the parts).
-    pub whole: bool,
+    pub(crate) whole: bool,
     /// Otherwise, the parts whose fingerprint changed.
-    pub parts: Vec<Part>,
+    pub(crate) parts: Vec<Part>,
 }
 
 impl<B: Backend> Screen<B> {
@@ -79,12 +79,13 @@ impl<B: Backend> Screen<B> {
         &mut self.backend
     }
 
-    /// What the last frame drew (for tests and measurements).
-    pub fn redrawn(&self) -> &Redrawn {
+    /// What the last frame drew (for the tests).
+    #[cfg(test)]
+    fn redrawn(&self) -> &Redrawn {
         &self.last
     }
 
-    pub fn size(&self) -> Result<Size, B::Error> {
+    pub(crate) fn size(&self) -> Result<Size, B::Error> {
         match self.known {
             Some(size) => Ok(size),
             None => self.backend.size(),
@@ -97,7 +98,7 @@ impl<B: Backend> Screen<B> {
     }
 
     /// Something else had the terminal (an editor): ask its size again.
-    pub fn forget_size(&mut self) {
+    pub(crate) fn forget_size(&mut self) {
         self.known = None;
     }
 

@@ -235,7 +235,7 @@ fn text(model: &Model, ids: Ids) -> Vec<Line<'_>> {
 }
 
 /// The pane, wrapped once per frame: its rows of text.
-pub struct Pane<'a> {
+pub(crate) struct Pane<'a> {
     rows: Vec<Line<'a>>,
     /// Rows kept for the last saved draft's id and link, so the body does not
     /// change size as entries come and go after the first save.
@@ -245,7 +245,7 @@ pub struct Pane<'a> {
 }
 
 /// Builds the pane for a screen `width` wide and `height` high.
-pub fn pane(model: &Model, width: u16, height: u16) -> Pane<'_> {
+pub(crate) fn pane(model: &Model, width: u16, height: u16) -> Pane<'_> {
     let ids = ids_for(model, width, height);
     let rows = wrap(text(model, ids), width);
     let keep = saved_rows(model, width, &rows, ids);
@@ -290,7 +290,7 @@ fn saved_rows(model: &Model, width: u16, shown: &[Line<'_>], ids: Ids) -> u16 {
 
 /// The pane's height: what the last entry needs (or the room kept for a saved
 /// draft, if more), within what the screen allows.
-pub fn height(pane: &Pane<'_>, screen_height: u16) -> u16 {
+pub(crate) fn height(pane: &Pane<'_>, screen_height: u16) -> u16 {
     // Leave room for the header, four field rows, a 3-row body and the footer.
     let room = screen_height.saturating_sub(1 + 4 + 3 + 1).max(3);
     let lines = (pane.rows.len() as u16).max(pane.keep);
@@ -304,7 +304,7 @@ impl std::hash::Hash for Pane<'_> {
     }
 }
 
-pub fn draw(pane: &Pane<'_>, frame: &mut Canvas, area: Rect) {
+pub(crate) fn draw(pane: &Pane<'_>, frame: &mut Canvas, area: Rect) {
     let p = frame.palette();
     if area.height == 0 {
         return;

@@ -74,7 +74,7 @@ fn nothing_after(line: &Line<'_>, (si, bi): (usize, usize)) -> bool {
 }
 
 /// How many rows `line` takes at `width`, without building them.
-pub fn row_count(line: &Line<'_>, width: usize) -> usize {
+pub(crate) fn row_count(line: &Line<'_>, width: usize) -> usize {
     let b = breaks(line, width.max(1));
     match b.last() {
         Some(&last) if nothing_after(line, last) => b.len(),
@@ -83,7 +83,7 @@ pub fn row_count(line: &Line<'_>, width: usize) -> usize {
 }
 
 /// Splits `line` into its rows (see `breaks`), each span keeping its style.
-pub fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
+pub(crate) fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
     let breaks = breaks(&line, width.max(1));
     if breaks.is_empty() {
         rows.push(line);
@@ -130,7 +130,7 @@ pub fn wrap_line<'a>(line: Line<'a>, width: usize, rows: &mut Vec<Line<'a>>) {
 }
 
 /// The pane's rows at a screen `width` (the borders take two columns).
-pub fn wrap(lines: Vec<Line<'_>>, width: u16) -> Vec<Line<'_>> {
+pub(crate) fn wrap(lines: Vec<Line<'_>>, width: u16) -> Vec<Line<'_>> {
     let inner = width.saturating_sub(2) as usize;
     let mut rows = Vec::with_capacity(lines.len() + 4);
     for line in lines {

@@ -14,7 +14,7 @@ use crate::tui::app::state::dialogs::Dialog;
 use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
-pub fn open(model: &mut Model) -> Outcome {
+pub(crate) fn open(model: &mut Model) -> Outcome {
     model.dialog = Some(Dialog::Attach(AttachDialog::default()));
     Outcome::redraw()
 }
@@ -26,7 +26,7 @@ fn dialog(model: &mut Model) -> Option<&mut AttachDialog> {
     }
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
     use crate::config::keymap::{Context, DialogAction};
     use crate::tui::app::msg::Reply;
     // The files the dialog lists and removes: the body's pictures come and
@@ -110,7 +110,7 @@ fn path_of(input: &str) -> String {
     }
 }
 
-pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
+pub(crate) fn on_paste(model: &mut Model, text: &str) -> Outcome {
     if let Some(d) = dialog(model) {
         // A pasted path: one line, no quotes a shell would have added.
         let line = text.lines().next().unwrap_or("").trim();
@@ -122,7 +122,7 @@ pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
 }
 
 /// The attached files, without the body's pictures.
-pub fn files_only(files: &Files) -> impl Iterator<Item = &AttachedFile> {
+pub(crate) fn files_only(files: &Files) -> impl Iterator<Item = &AttachedFile> {
     files.list.iter().filter(|f| !f.inline)
 }
 
@@ -149,7 +149,7 @@ fn remove(model: &mut Model, k: usize) -> Outcome {
 }
 
 /// The effect's answer: the file is fine (it joins the list) or why not.
-pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Outcome {
+pub(crate) fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Outcome {
     let (message, effects) = match result {
         Ok(f) if model.form.files.list.iter().any(|x| x.path == f.path) => {
             (format!("{} is attached already.", f.name), Vec::new())
@@ -207,7 +207,7 @@ pub fn on_checked(model: &mut Model, result: Result<AttachedFile, String>) -> Ou
 }
 
 /// Why a file would not fit in the mailbox's message size limit.
-pub fn over_budget(model: &Model, f: &AttachedFile) -> String {
+pub(crate) fn over_budget(model: &Model, f: &AttachedFile) -> String {
     let source = if model.session.max_message_known {
         "this mailbox's limit"
     } else {
@@ -224,7 +224,11 @@ pub fn over_budget(model: &Model, f: &AttachedFile) -> String {
 }
 
 /// Path completions for what was typed (ignored if the input moved on).
-pub fn on_candidates(model: &mut Model, input: String, found: Vec<(String, bool)>) -> Outcome {
+pub(crate) fn on_candidates(
+    model: &mut Model,
+    input: String,
+    found: Vec<(String, bool)>,
+) -> Outcome {
     let Some(d) = dialog(model) else {
         return Outcome::none();
     };
@@ -249,7 +253,13 @@ pub fn on_candidates(model: &mut Model, input: String, found: Vec<(String, bool)
 }
 
 /// Progress of an upload (only while the save that started it is running).
-pub fn on_progress(model: &mut Model, req: u64, name: String, done: u64, total: u64) -> Outcome {
+pub(crate) fn on_progress(
+    model: &mut Model,
+    req: u64,
+    name: String,
+    done: u64,
+    total: u64,
+) -> Outcome {
     if model.save.in_flight.as_ref().is_none_or(|f| f.req != req) {
         return Outcome::none();
     }
@@ -265,7 +275,7 @@ pub fn on_progress(model: &mut Model, req: u64, name: String, done: u64, total: 
 }
 
 /// Records what a finished save did with the files.
-pub fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
+pub(crate) fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
     for (path, id) in &out.attached {
         match model.form.files.list.iter_mut().find(|f| &f.path == path) {
             Some(f) => f.server_id = Some(id.clone()),
@@ -291,7 +301,7 @@ pub fn apply_outcome(model: &mut Model, sent: &Files, out: &FilesOutcome) {
 /// The draft is gone on the server and will be saved as a new one: local
 /// files go up again; files that were only on the server (loaded from the
 /// history) cannot, and are named in the status pane.
-pub fn for_new_draft(model: &mut Model) {
+pub(crate) fn for_new_draft(model: &mut Model) {
     model.form.files.detached.clear();
     let mut lost = Vec::new();
     model.form.files.list.retain_mut(|f| {
@@ -312,7 +322,7 @@ pub fn for_new_draft(model: &mut Model) {
 }
 
 /// One line for the form: `a.pdf 2 KB · big.zip 12.0 MB (2 to upload)`.
-pub fn summary(files: &Files) -> Option<String> {
+pub(crate) fn summary(files: &Files) -> Option<String> {
     if files.list.is_empty() {
         return None;
     }

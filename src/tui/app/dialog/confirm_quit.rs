@@ -7,7 +7,7 @@ use crate::tui::app::msg::Reply;
 use crate::tui::app::msg::{Next, Outcome};
 use crossterm::event::KeyEvent;
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     match model.session.keymap.in_dialog(Context::ConfirmQuit, &key) {
         Some(DialogAction::Discard) => {
             model.should_quit = true;

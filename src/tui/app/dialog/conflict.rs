@@ -42,7 +42,7 @@ fn server_is_theirs(model: &mut Model, d: &ConflictDialog, form: Option<DraftCon
     };
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     let action = model.session.keymap.in_dialog(Context::Conflict, &key);
     let answer = model_is_answer(model);
     let Some(Dialog::Conflict(d)) = &mut model.dialog else {
@@ -210,7 +210,7 @@ fn keep_theirs(model: &mut Model, d: &ConflictDialog) -> Outcome {
 
 /// graft has the terminal again: ask which version the server holds, if
 /// graft saved this draft (one small request; none while idle).
-pub fn check_version(model: &mut Model) -> Outcome {
+pub(crate) fn check_version(model: &mut Model) -> Outcome {
     match (&model.save.server.id, &model.save.server.change_key) {
         (Some(id), Some(_)) if model.save.in_flight.is_none() => {
             Outcome::none().with(vec![Effect::CheckVersion { id: id.clone() }])
@@ -221,7 +221,7 @@ pub fn check_version(model: &mut Model) -> Outcome {
 
 /// The server's version came back: a different one means Outlook (or
 /// another graft) changed the draft since graft saved it.
-pub fn on_version(model: &mut Model, id: &str, result: Result<String, String>) -> Outcome {
+pub(crate) fn on_version(model: &mut Model, id: &str, result: Result<String, String>) -> Outcome {
     if model.save.server.id.as_deref() != Some(id) {
         return Outcome::none();
     }

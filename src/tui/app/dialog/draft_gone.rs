@@ -8,7 +8,7 @@ use crate::tui::app::msg::{Effect, Outcome};
 use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     match model.session.keymap.in_dialog(Context::DraftGone, &key) {
         Some(DialogAction::Choose) => {
             model.dialog = None;

@@ -10,7 +10,7 @@ use crate::tui::app::msg::Reply;
 use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     match model.session.keymap.in_dialog(Context::EmptyAnswer, &key) {
         Some(DialogAction::Delete) => {
             let Some(id) = model.save.server.id.clone() else {

@@ -8,7 +8,7 @@ use crate::tui::app::msg::Reply;
 use crate::tui::app::state::dialogs::Dialog;
 use crossterm::event::KeyEvent;
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     let action = model.session.keymap.in_dialog(Context::Help, &key);
     // A page is the screen less the box's borders; the view stops the
     // scroll at the last line.

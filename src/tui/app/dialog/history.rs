@@ -15,7 +15,7 @@ use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 use serde_json::Value;
 
-pub fn open(model: &mut Model) -> Outcome {
+pub(crate) fn open(model: &mut Model) -> Outcome {
     // Earlier drafts the start set aside come first: they are not on the
     // server, and only here can they be taken up again.
     if !model.pending_recover.is_empty() {
@@ -46,7 +46,7 @@ pub fn open(model: &mut Model) -> Outcome {
 }
 
 /// Where the listed drafts are now came back.
-pub fn on_states(model: &mut Model, states: Vec<(String, String)>) -> Outcome {
+pub(crate) fn on_states(model: &mut Model, states: Vec<(String, String)>) -> Outcome {
     match &mut model.dialog {
         Some(Dialog::History(d)) => {
             d.states = states.into_iter().collect();
@@ -56,7 +56,7 @@ pub fn on_states(model: &mut Model, states: Vec<(String, String)>) -> Outcome {
     }
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
     use crate::config::keymap::{Context, DialogAction};
     use crate::tui::app::msg::Reply;
     let n = model.history.len();
@@ -201,7 +201,7 @@ fn new_draft(model: &mut Model) -> Outcome {
 
 /// A draft graft made was deleted from Outlook (or not): it leaves the
 /// history; quitting that waited for it goes on.
-pub fn on_deleted(model: &mut Model, id: &str, result: Result<(), String>) -> Outcome {
+pub(crate) fn on_deleted(model: &mut Model, id: &str, result: Result<(), String>) -> Outcome {
     let quitting = model.quit_after_delete.as_deref() == Some(id);
     match result {
         Ok(()) => {
@@ -347,7 +347,11 @@ fn reopen(
     }
 }
 
-pub fn on_loaded(model: &mut Model, id: String, result: Result<Loaded, LoadFailure>) -> Outcome {
+pub(crate) fn on_loaded(
+    model: &mut Model,
+    id: String,
+    result: Result<Loaded, LoadFailure>,
+) -> Outcome {
     let Some(Dialog::History(d)) = &mut model.dialog else {
         return Outcome::none();
     };

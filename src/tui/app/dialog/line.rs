@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 /// A one-line field in a dialog edits like the form's fields: arrows,
 /// Home/End, Ctrl-A/E/B/F/D/H/K, Ctrl-U undoes. `None`: not an editing
 /// key; `Some(true)`: a character was typed.
-pub fn edit_line(i: &mut crate::core::line::LineEdit, key: &KeyEvent) -> Option<bool> {
+pub(crate) fn edit_line(i: &mut crate::core::line::LineEdit, key: &KeyEvent) -> Option<bool> {
     use crossterm::event::{KeyCode, KeyModifiers};
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let alt = key.modifiers.contains(KeyModifiers::ALT);

@@ -24,13 +24,13 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// The folders Tab goes through.
-pub const FOLDERS: &[(&str, &str)] = &[("inbox", "Inbox"), ("sentitems", "Sent Items")];
+pub(crate) const FOLDERS: &[(&str, &str)] = &[("inbox", "Inbox"), ("sentitems", "Sent Items")];
 
 /// Typing in the search box asks Graph after this pause.
-pub const SEARCH_PAUSE: Duration = Duration::from_millis(300);
+pub(crate) const SEARCH_PAUSE: Duration = Duration::from_millis(300);
 
 /// Messages asked for per page.
-pub const PAGE: usize = 25;
+pub(crate) const PAGE: usize = 25;
 
 fn dialog(model: &mut Model) -> Option<&mut MailDialog> {
     match &mut model.dialog {
@@ -40,7 +40,7 @@ fn dialog(model: &mut Model) -> Option<&mut MailDialog> {
 }
 
 /// Opens the list on the Inbox: one request.
-pub fn open(model: &mut Model) -> Outcome {
+pub(crate) fn open(model: &mut Model) -> Outcome {
     let seq = model.next_seq();
     model.dialog = Some(Dialog::Mail(Box::new(MailDialog {
         loading: true,
@@ -66,7 +66,7 @@ fn list(folder: usize, search: &str, next: Option<String>, seq: u64) -> Effect {
 }
 
 /// `folder:Projects budget` → (`Projects`, `budget`).
-pub fn folder_in(search: &str) -> (Option<String>, String) {
+pub(crate) fn folder_in(search: &str) -> (Option<String>, String) {
     let Some(at) = search.find("folder:") else {
         return (None, search.trim().to_string());
     };
@@ -90,7 +90,7 @@ pub fn folder_in(search: &str) -> (Option<String>, String) {
 }
 
 // Long by design: the list's keys and the reader's, one table each.
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     let reading = matches!(&model.dialog, Some(Dialog::Mail(d)) if d.reading.is_some());
     if reading {
         return on_reader_key(model, key);
@@ -180,7 +180,7 @@ fn restart(d: &mut MailDialog, seq: u64) -> Outcome {
     Outcome::redraw().with(vec![list(d.folder, d.search.text(), None, seq)])
 }
 
-pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
+pub(crate) fn on_paste(model: &mut Model, text: &str) -> Outcome {
     let seq = model.next_seq();
     let Some(d) = dialog(model) else {
         return Outcome::none();
@@ -211,7 +211,7 @@ pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
 }
 
 /// Typing paused: ask Graph (if nothing newer was typed since).
-pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
+pub(crate) fn on_tick(model: &mut Model, seq: u64) -> Outcome {
     match dialog(model) {
         Some(d) if d.seq == seq && d.reading.is_none() => restart(d, seq),
         _ => Outcome::none(),
@@ -219,7 +219,7 @@ pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
 }
 
 /// A page came back (or did not).
-pub fn on_listed(
+pub(crate) fn on_listed(
     model: &mut Model,
     seq: u64,
     more: bool,
@@ -254,7 +254,12 @@ pub fn on_listed(
 }
 
 /// The message to read came back (or did not), with when it was read.
-pub fn on_read(model: &mut Model, id: &str, at: String, result: Result<Value, String>) -> Outcome {
+pub(crate) fn on_read(
+    model: &mut Model,
+    id: &str,
+    at: String,
+    result: Result<Value, String>,
+) -> Outcome {
     let Some(r) = dialog(model).and_then(|d| d.reading.as_mut()) else {
         return Outcome::none();
     };

@@ -6,17 +6,17 @@
 //! hint lines come from the same table.
 
 pub mod attach;
-pub mod confirm_quit;
-pub mod conflict;
-pub mod draft_gone;
-pub mod empty_answer;
-pub mod help;
+pub(crate) mod confirm_quit;
+pub(crate) mod conflict;
+pub(crate) mod draft_gone;
+pub(crate) mod empty_answer;
+pub(crate) mod help;
 pub mod history;
-pub mod line;
-pub mod mail;
+pub(crate) mod line;
+pub(crate) mod mail;
 pub mod more;
-pub mod pictures;
-pub mod recover;
+pub(crate) mod pictures;
+pub(crate) mod recover;
 pub mod signin;
-pub mod spell;
-pub mod template;
+pub(crate) mod spell;
+pub(crate) mod template;

@@ -15,12 +15,12 @@ fn changed(model: &mut Model) -> Outcome {
     Outcome::redraw()
 }
 
-pub fn open(model: &mut Model) -> Outcome {
+pub(crate) fn open(model: &mut Model) -> Outcome {
     model.dialog = Some(Dialog::More { row: Row::ReplyTo });
     Outcome::redraw()
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
     use crate::config::keymap::{Context, DialogAction};
     use crate::tui::app::msg::Reply;
     let Some(Dialog::More { row }) = model.dialog else {
@@ -93,7 +93,7 @@ fn go(model: &mut Model, to: Row) -> Outcome {
 }
 
 /// Pasting into a text row of the panel.
-pub fn on_paste(model: &mut Model, text: &str) -> Outcome {
+pub(crate) fn on_paste(model: &mut Model, text: &str) -> Outcome {
     let Some(Dialog::More { row }) = model.dialog else {
         return Outcome::none();
     };

@@ -10,7 +10,7 @@ use crate::tui::app::msg::Reply;
 use crate::tui::app::state::dialogs::Dialog;
 use crossterm::event::KeyEvent;
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     let action = model.session.keymap.in_dialog(Context::Pictures, &key);
     let yes = match action {
         Some(DialogAction::Confirm) => true,

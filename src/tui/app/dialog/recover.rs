@@ -13,10 +13,10 @@ use crossterm::event::KeyEvent;
 /// How long the offer is on screen before a key answers it: keys typed
 /// ahead of it (the address someone started typing the moment graft
 /// opened) are not answers to a question they never saw.
-pub const ARM_AFTER: std::time::Duration = std::time::Duration::from_millis(700);
+pub(crate) const ARM_AFTER: std::time::Duration = std::time::Duration::from_millis(700);
 
 /// The offer has been on screen for a moment: keys answer it from now on.
-pub fn arm(model: &mut Model) -> Outcome {
+pub(crate) fn arm(model: &mut Model) -> Outcome {
     match &mut model.dialog {
         Some(Dialog::Recover { armed, .. }) if !*armed => {
             *armed = true;
@@ -27,19 +27,19 @@ pub fn arm(model: &mut Model) -> Outcome {
 }
 
 /// Whether the offer is waiting to be seen: a key now steps it aside.
-pub fn unarmed(model: &Model) -> bool {
+pub(crate) fn unarmed(model: &Model) -> bool {
     matches!(&model.dialog, Some(Dialog::Recover { armed: false, .. }))
 }
 
 /// Typing reached the offer before it was seen: it steps aside (the
 /// drafts stay in the journal, F6 offers them) and the key goes to the form.
-pub fn step_aside(model: &mut Model) {
+pub(crate) fn step_aside(model: &mut Model) {
     if let Some(Dialog::Recover { items, .. }) = model.dialog.take() {
         model.set_aside_recovery(items);
     }
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     let action = model.session.keymap.in_dialog(Context::Recover, &key);
     let Some(Dialog::Recover {
         items,

@@ -22,7 +22,7 @@ pub fn offer(model: &mut Model, why: &str) {
 }
 
 /// One line saying a feature is off and how to get it back.
-pub fn refusal(model: &Model, feature: Feature, why: &str) -> String {
+pub(crate) fn refusal(model: &Model, feature: Feature, why: &str) -> String {
     let how = if model.session.can_sign_in {
         format!(
             "`graft login` asks for {} again; if your organisation requires it, an administrator must consent to it for this app",
@@ -39,7 +39,7 @@ pub fn refusal(model: &Model, feature: Feature, why: &str) -> String {
 }
 
 /// Turns a feature off and says so, once.
-pub fn refuse(model: &mut Model, feature: Feature, why: &str) {
+pub(crate) fn refuse(model: &mut Model, feature: Feature, why: &str) {
     if feature == Feature::PeopleSearch {
         model.completion.can_search_people = false;
         model.completion.people_query = None;
@@ -53,7 +53,7 @@ pub fn refuse(model: &mut Model, feature: Feature, why: &str) {
 
 /// What a token with these scopes allows, turned on (a signed-in start and
 /// a sign-in from the form do the same); what it lacks is said once.
-pub fn apply_grants(model: &mut Model, scopes: Option<&[String]>) {
+pub(crate) fn apply_grants(model: &mut Model, scopes: Option<&[String]>) {
     if model.session.people_wanted {
         if Feature::PeopleSearch.granted(scopes) {
             model.completion.can_search_people = true;
@@ -78,7 +78,7 @@ pub fn apply_grants(model: &mut Model, scopes: Option<&[String]>) {
     }
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
     use crate::config::keymap::{Context, DialogAction};
     use crate::tui::app::msg::Reply;
     let action = model.session.keymap.in_dialog(Context::SignIn, &key);
@@ -120,7 +120,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::Reply {
     }
 }
 
-pub fn on_code(model: &mut Model, result: Result<DeviceCode, String>) -> Outcome {
+pub(crate) fn on_code(model: &mut Model, result: Result<DeviceCode, String>) -> Outcome {
     if !matches!(model.dialog, Some(Dialog::SignIn(SignInStage::Starting))) {
         return Outcome::none();
     }
@@ -150,7 +150,7 @@ pub fn on_code(model: &mut Model, result: Result<DeviceCode, String>) -> Outcome
     }
 }
 
-pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
+pub(crate) fn on_tick(model: &mut Model, seq: u64) -> Outcome {
     let Some(Dialog::SignIn(SignInStage::Waiting {
         remaining_secs,
         seq: s,
@@ -173,7 +173,7 @@ pub fn on_tick(model: &mut Model, seq: u64) -> Outcome {
     }])
 }
 
-pub fn on_done(model: &mut Model, result: Result<String, String>) -> Outcome {
+pub(crate) fn on_done(model: &mut Model, result: Result<String, String>) -> Outcome {
     match result {
         Ok(account) => {
             if matches!(model.dialog, Some(Dialog::SignIn(_))) {

@@ -10,7 +10,7 @@ use crate::tui::app::state::dialogs::Dialog;
 use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     let action = model.session.keymap.in_dialog(Context::Spell, &key);
     let Some(Dialog::Spell(d)) = model.dialog.as_mut() else {
         return Reply::Pass;

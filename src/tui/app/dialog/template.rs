@@ -16,7 +16,7 @@ use crate::tui::app::state::form::Field;
 use crate::tui::app::state::status::StatusEntry;
 use crossterm::event::KeyEvent;
 
-pub fn open(model: &mut Model) -> Outcome {
+pub(crate) fn open(model: &mut Model) -> Outcome {
     model.dialog = Some(Dialog::Template(Box::new(TemplateDialog {
         loading: true,
         ..Default::default()
@@ -25,7 +25,7 @@ pub fn open(model: &mut Model) -> Outcome {
 }
 
 /// The folder was read.
-pub fn on_listed(
+pub(crate) fn on_listed(
     model: &mut Model,
     result: Result<Vec<Template>, String>,
     today: String,
@@ -45,7 +45,7 @@ pub fn on_listed(
     Outcome::redraw()
 }
 
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
+pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     let action = model.session.keymap.in_dialog(Context::Template, &key);
     let Some(Dialog::Template(d)) = &mut model.dialog else {
         return Reply::Pass;

@@ -90,7 +90,7 @@ pub enum Row {
 }
 
 impl Row {
-    pub const ALL: [Row; 6] = [
+    pub(crate) const ALL: [Row; 6] = [
         Row::ReplyTo,
         Row::Importance,
         Row::ReadReceipt,
@@ -99,7 +99,7 @@ impl Row {
         Row::FollowUp,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Row::ReplyTo => "Reply-To",
             Row::Importance => "Importance",
@@ -115,17 +115,17 @@ impl Row {
     }
 
     /// The row below, wrapping to the top.
-    pub fn next(self) -> Row {
+    pub(crate) fn next(self) -> Row {
         Row::ALL[(self.index() + 1) % Row::ALL.len()]
     }
 
     /// The row above, wrapping to the bottom.
-    pub fn prev(self) -> Row {
+    pub(crate) fn prev(self) -> Row {
         Row::ALL[(self.index() + Row::ALL.len() - 1) % Row::ALL.len()]
     }
 
     /// A row of text (the others are switches).
-    pub fn is_text(self) -> bool {
+    pub(crate) fn is_text(self) -> bool {
         matches!(self, Row::ReplyTo | Row::Categories)
     }
 }
@@ -136,7 +136,7 @@ pub struct AttachDialog {
     /// The path being typed, edited in place like the other fields.
     pub input: crate::core::line::LineEdit,
     /// The highlighted file on the list (for removal), if any.
-    pub selected: Option<usize>,
+    pub(crate) selected: Option<usize>,
     /// Path completions for the input.
     pub candidates: Vec<String>,
     /// The last problem (a missing file, too large…) or news.
@@ -145,75 +145,75 @@ pub struct AttachDialog {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HistoryDialog {
-    pub selected: usize,
+    pub(crate) selected: usize,
     /// Waiting for Graph to return the chosen draft.
-    pub loading: bool,
+    pub(crate) loading: bool,
     pub message: Option<String>,
     /// The delete key was pressed: the confirm key deletes the selected
     /// draft from Outlook (to Deleted Items), any other key keeps it.
-    pub confirm_delete: bool,
+    pub(crate) confirm_delete: bool,
     /// Where each draft is now, as Outlook says when the list opens (by
     /// id): `changed` (in Outlook since graft saved it), `sent`, `deleted`,
     /// `gone`; none yet while it is asked.
-    pub states: std::collections::HashMap<String, String>,
+    pub(crate) states: std::collections::HashMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MailDialog {
     /// Which of [`FOLDERS`].
-    pub folder: usize,
+    pub(crate) folder: usize,
     pub search: LineEdit,
-    pub items: Vec<MailSummary>,
-    pub selected: usize,
+    pub(crate) items: Vec<MailSummary>,
+    pub(crate) selected: usize,
     /// The next page's link, when there is one.
-    pub next: Option<String>,
-    pub loading: bool,
+    pub(crate) next: Option<String>,
+    pub(crate) loading: bool,
     /// Answers to older requests carry an older number and are dropped.
-    pub seq: u64,
+    pub(crate) seq: u64,
     pub message: Option<String>,
     /// A message open to read.
-    pub reading: Option<Reading>,
+    pub(crate) reading: Option<Reading>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Reading {
-    pub summary: MailSummary,
+pub(crate) struct Reading {
+    pub(crate) summary: MailSummary,
     /// Headers, a blank line, then the text body (sanitised), or `None`
     /// while it loads.
-    pub lines: Option<Vec<String>>,
-    pub scroll: u16,
+    pub(crate) lines: Option<Vec<String>>,
+    pub(crate) scroll: u16,
     /// Forwarding: whom to (typed here, then Enter).
-    pub forward_to: Option<LineEdit>,
-    pub error: Option<String>,
+    pub(crate) forward_to: Option<LineEdit>,
+    pub(crate) error: Option<String>,
     /// Who the message went to and came from (`from`, `toRecipients`,
     /// `ccRecipients`, `replyTo`), once read: whom an answer will go to.
-    pub people: Option<Value>,
+    pub(crate) people: Option<Value>,
     /// When it was read (UTC, RFC 3339): no answer made for it is older.
-    pub read_at: String,
+    pub(crate) read_at: String,
     /// An answer the checks held once: the same key again makes it anyway.
-    pub held: Option<AnswerKind>,
+    pub(crate) held: Option<AnswerKind>,
     /// The original's body, in bytes: the least an answer quotes.
-    pub quote_len: usize,
+    pub(crate) quote_len: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TemplateDialog {
     /// The templates (none until read).
-    pub list: Vec<Template>,
-    pub selected: usize,
+    pub(crate) list: Vec<Template>,
+    pub(crate) selected: usize,
     /// Still reading the folder.
-    pub loading: bool,
+    pub(crate) loading: bool,
     /// Why the list is empty or a template could not be read.
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// `{{date}}`'s value, from when the list was read.
-    pub today: String,
+    pub(crate) today: String,
     /// Asking for a variable: its name, what is typed, the values so far.
-    pub asking: Option<(String, LineEdit, Vars)>,
+    pub(crate) asking: Option<(String, LineEdit, Vars)>,
 }
 
 /// Where the dialog stands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Stage {
+pub(crate) enum Stage {
     /// Both versions, and the choices.
     #[default]
     Choose,
@@ -226,18 +226,18 @@ pub enum Stage {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConflictDialog {
     /// What the server holds now.
-    pub theirs: Theirs,
+    pub(crate) theirs: Theirs,
     /// The merge: the merged content when the edits do not overlap.
-    pub merged: Merged,
+    pub(crate) merged: Merged,
     /// What graft had when it tried to save.
-    pub mine: DraftContent,
-    pub stage: Stage,
-    pub scroll: u16,
+    pub(crate) mine: DraftContent,
+    pub(crate) stage: Stage,
+    pub(crate) scroll: u16,
 }
 
 impl ConflictDialog {
     /// The dialog as it opens: both versions, the choice to make.
-    pub fn new(theirs: Theirs, merged: Merged, mine: DraftContent) -> ConflictDialog {
+    pub(crate) fn new(theirs: Theirs, merged: Merged, mine: DraftContent) -> ConflictDialog {
         ConflictDialog {
             theirs,
             merged,
@@ -248,13 +248,13 @@ impl ConflictDialog {
     }
 
     /// The body merged without overlap, if it could be.
-    pub fn can_merge(&self) -> bool {
+    pub(crate) fn can_merge(&self) -> bool {
         self.merged.body == Body::Merged
     }
 
     /// Outlook's body as the form would hold it (text for a text draft,
     /// else its HTML), without the signature and an answer's quote.
-    pub fn theirs_in_form(&self) -> (String, BodyFormat) {
+    pub(crate) fn theirs_in_form(&self) -> (String, BodyFormat) {
         let text = self.mine.format == BodyFormat::Text;
         let base = DraftContent {
             quote: self.mine.quote.clone(),
@@ -268,8 +268,8 @@ impl ConflictDialog {
 /// The dialog: suggestions for one word.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpellDialog {
-    pub field: Field,
-    pub miss: Miss,
-    pub suggestions: Vec<String>,
-    pub selected: usize,
+    pub(crate) field: Field,
+    pub(crate) miss: Miss,
+    pub(crate) suggestions: Vec<String>,
+    pub(crate) selected: usize,
 }

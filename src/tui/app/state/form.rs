@@ -30,13 +30,13 @@ impl Field {
     pub fn index(self) -> usize {
         self as usize
     }
-    pub fn next(self) -> Field {
+    pub(crate) fn next(self) -> Field {
         Field::ALL[(self.index() + 1) % Field::ALL.len()]
     }
-    pub fn prev(self) -> Field {
+    pub(crate) fn prev(self) -> Field {
         Field::ALL[(self.index() + Field::ALL.len() - 1) % Field::ALL.len()]
     }
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Field::To => "To",
             Field::Cc => "Cc",
@@ -45,7 +45,7 @@ impl Field {
             Field::Body => "Body",
         }
     }
-    pub fn is_recipients(self) -> bool {
+    pub(crate) fn is_recipients(self) -> bool {
         matches!(self, Field::To | Field::Cc | Field::Bcc)
     }
     pub fn is_single_line(self) -> bool {
@@ -56,13 +56,13 @@ impl Field {
 /// The F3 fields as the form holds them.
 #[derive(Clone, Debug)]
 pub struct MoreState {
-    pub reply_to: TextArea<'static>,
-    pub categories: TextArea<'static>,
-    pub importance: Importance,
-    pub read_receipt: bool,
-    pub delivery_receipt: bool,
-    pub flagged: bool,
-    pub reply_to_error: Option<AddressError>,
+    pub(crate) reply_to: TextArea<'static>,
+    pub(crate) categories: TextArea<'static>,
+    pub(crate) importance: Importance,
+    pub(crate) read_receipt: bool,
+    pub(crate) delivery_receipt: bool,
+    pub(crate) flagged: bool,
+    pub(crate) reply_to_error: Option<AddressError>,
 }
 
 impl Default for MoreState {
@@ -84,8 +84,6 @@ impl Default for MoreState {
 }
 
 impl MoreState {
-    pub const ROWS: usize = 6;
-
     pub fn text(&self) -> MoreText {
         MoreText {
             reply_to: self.reply_to.lines().join(" "),
@@ -97,7 +95,7 @@ impl MoreState {
         }
     }
 
-    pub fn set(&mut self, t: &MoreText) {
+    pub(crate) fn set(&mut self, t: &MoreText) {
         *self = MoreState::default();
         self.reply_to.insert_str(&t.reply_to);
         self.categories.insert_str(&t.categories);
@@ -108,7 +106,7 @@ impl MoreState {
     }
 
     /// How many of them differ from the defaults (for the body title).
-    pub fn set_count(&self) -> usize {
+    pub(crate) fn set_count(&self) -> usize {
         let t = self.text();
         [
             !t.reply_to.trim().is_empty(),
@@ -127,9 +125,9 @@ impl MoreState {
 /// What the user wrote: the fields, the F3 fields, the attachment list.
 #[derive(Clone, Debug)]
 pub struct Form {
-    pub fields: Vec<TextArea<'static>>,
+    pub(crate) fields: Vec<TextArea<'static>>,
     pub focus: Field,
-    pub errors: [Option<AddressError>; 3],
+    pub(crate) errors: [Option<AddressError>; 3],
     /// Plain text, HTML, or Markdown (sent as HTML).
     pub body_format: BodyFormat,
     /// Reply-To, importance, receipts, categories, follow-up flag (F3).
@@ -139,17 +137,17 @@ pub struct Form {
     /// Bumped on every edit ([`Form::edited`]); equal to `saved_generation`
     /// when nothing is unsaved.
     pub generation: u64,
-    pub saved_generation: u64,
+    pub(crate) saved_generation: u64,
     /// The body's lines outside the text widget (long bodies only).
-    pub body_outside: crate::tui::app::state::form::Outside,
+    pub(crate) body_outside: crate::tui::app::state::form::Outside,
     /// The terminal's height (the body never shows more lines than this).
-    pub screen_rows: usize,
+    pub(crate) screen_rows: usize,
     /// The body and its cursor before a large paste or clearing it (both
     /// bypass the text widget and its undo): the undo key right after
     /// brings it back.
-    pub before_paste: Option<BodyBefore>,
+    pub(crate) before_paste: Option<BodyBefore>,
     /// What this draft answers (a reply, reply-all or forward Graph made).
-    pub answer: Option<crate::core::answer::Answer>,
+    pub(crate) answer: Option<crate::core::answer::Answer>,
     /// The body's words and characters, as last counted: when typing
     /// pauses (with the journal's write), so a key still costs one byte on
     /// the wire; and whenever the body is set whole.
@@ -159,23 +157,23 @@ pub struct Form {
     pub signature: Option<crate::core::content::Signature>,
     /// Local picture sources named by text that came from elsewhere (a
     /// server's body, a mailto: link): never sent.
-    pub not_mine: Vec<String>,
+    pub(crate) not_mine: Vec<String>,
     /// Local picture sources that arrived in a paste and are not confirmed
     /// yet: the first save that would send them asks first.
-    pub pasted: Vec<String>,
+    pub(crate) pasted: Vec<String>,
     /// Pictures that could not be read when listed (said once).
-    pub picture_errors: Vec<(String, String)>,
+    pub(crate) picture_errors: Vec<(String, String)>,
     /// The body wraps by character (it has a very long line).
-    pub body_long: bool,
+    pub(crate) body_long: bool,
 }
 
 /// The whole body as it was before one step the widget's undo cannot take back.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BodyBefore {
-    pub text: String,
-    pub cursor: (usize, usize),
+pub(crate) struct BodyBefore {
+    pub(crate) text: String,
+    pub(crate) cursor: (usize, usize),
     /// What the undo takes back, for the status pane ("the paste").
-    pub what: &'static str,
+    pub(crate) what: &'static str,
 }
 
 impl Form {
@@ -203,17 +201,17 @@ impl Form {
     }
 
     /// Something the server should hear about changed.
-    pub fn edited(&mut self) {
+    pub(crate) fn edited(&mut self) {
         self.generation += 1;
     }
 
     /// What the form holds now is what the server holds.
-    pub fn mark_saved(&mut self) {
+    pub(crate) fn mark_saved(&mut self) {
         self.saved_generation = self.generation;
     }
 
     /// Nothing the form holds is on the server (a new draft of the same text).
-    pub fn mark_unsaved(&mut self) {
+    pub(crate) fn mark_unsaved(&mut self) {
         self.saved_generation = u64::MAX;
     }
 }
@@ -228,11 +226,11 @@ pub struct Completion {
     /// Signed in and permitted: completion may ask Graph's people search.
     pub can_search_people: bool,
     /// People search answers by query.
-    pub people_cache: std::collections::HashMap<String, Vec<crate::core::address::Address>>,
+    pub(crate) people_cache: std::collections::HashMap<String, Vec<crate::core::address::Address>>,
     /// The query waiting for its debounce, with its timer.
-    pub people_query: Option<(String, u64)>,
+    pub(crate) people_query: Option<(String, u64)>,
     /// Waiting for the people search to resolve names typed without an address.
-    pub resolving: bool,
+    pub(crate) resolving: bool,
 }
 
 /// Puts a text area's view back to where a fresh start would have it: from
@@ -276,19 +274,19 @@ pub(crate) fn styled_field(mut ta: TextArea<'static>, field: Field) -> TextArea<
 }
 
 /// Rows assumed for the body before the terminal's size is known.
-pub const DEFAULT_ROWS: usize = 60;
+pub(crate) const DEFAULT_ROWS: usize = 60;
 
 /// The body's lines outside the window.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Outside {
+pub(crate) struct Outside {
     /// Lines above the window, in order.
-    pub before: Vec<String>,
+    pub(crate) before: Vec<String>,
     /// Lines below the window, last line first (so moving lines is cheap).
-    pub after_rev: Vec<String>,
+    pub(crate) after_rev: Vec<String>,
 }
 
 impl Outside {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.before.is_empty() && self.after_rev.is_empty()
     }
 }
@@ -296,15 +294,15 @@ impl Outside {
 /// Suggestions on screen, and the chosen one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Suggestions {
-    pub field: Option<Field>,
+    pub(crate) field: Option<Field>,
     pub items: Vec<Address>,
-    pub selected: usize,
+    pub(crate) selected: usize,
 }
 
 /// The most a one-line field holds: a subject is one line a person reads
 /// (Outlook itself keeps 255 characters), a recipient list up to Graph's
 /// 500 recipients. The body is not bounded here (4 MB is said at the save).
-pub fn field_max(field: Field) -> Option<usize> {
+pub(crate) fn field_max(field: Field) -> Option<usize> {
     match field {
         Field::Subject => Some(1_000),
         Field::To | Field::Cc | Field::Bcc => Some(100_000),

@@ -4,7 +4,7 @@
 
 pub mod dialogs;
 pub mod form;
-pub mod save;
+pub(crate) mod save;
 pub mod session;
-pub mod spell;
-pub mod status;
+pub(crate) mod spell;
+pub(crate) mod status;

@@ -13,7 +13,7 @@ pub enum SaveKind {
 
 impl SaveKind {
     /// The HTTP method Graph is sent.
-    pub fn http(self) -> &'static str {
+    pub(crate) fn http(self) -> &'static str {
         match self {
             SaveKind::Create => "POST",
             SaveKind::Update => "PATCH",
@@ -35,7 +35,7 @@ pub enum SavedHow {
 }
 
 impl SavedHow {
-    pub fn said(self) -> &'static str {
+    pub(crate) fn said(self) -> &'static str {
         match self {
             SavedHow::Created => "created",
             SavedHow::Updated => "updated",
@@ -59,9 +59,9 @@ pub enum Elsewhere {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryWait {
     pub remaining_secs: u64,
-    pub attempt: u32,
+    pub(crate) attempt: u32,
     /// e.g. `throttled (429 ApplicationThrottled)` or `offline`.
-    pub reason: String,
+    pub(crate) reason: String,
     pub offline: bool,
     pub seq: u64,
 }
@@ -72,10 +72,10 @@ pub struct JournalState {
     /// Off when there is no state directory (then a notice says so).
     pub enabled: bool,
     /// A write is scheduled.
-    pub armed: bool,
+    pub(crate) armed: bool,
     /// A journal file for this draft may exist.
-    pub on_disk: bool,
-    pub last_error: Option<String>,
+    pub(crate) on_disk: bool,
+    pub(crate) last_error: Option<String>,
 }
 
 /// A request graft is waiting for.
@@ -83,14 +83,14 @@ pub struct JournalState {
 pub struct InFlight {
     pub req: u64,
     /// The draft it was sent for: its answer applies to that draft only.
-    pub key: String,
-    pub kind: SaveKind,
+    pub(crate) key: String,
+    pub(crate) kind: SaveKind,
     /// What the request sends: the server holds this once it succeeds.
-    pub snapshot: DraftContent,
+    pub(crate) snapshot: DraftContent,
     /// The edit generation the snapshot was taken at.
-    pub generation: u64,
+    pub(crate) generation: u64,
     /// The attachment work this save carries.
-    pub files: crate::core::attach::Files,
+    pub(crate) files: crate::core::attach::Files,
 }
 
 /// The draft as the server holds it.
@@ -98,15 +98,15 @@ pub struct InFlight {
 pub struct ServerDraft {
     pub id: Option<String>,
     pub web_link: Option<String>,
-    pub change_key: Option<String>,
+    pub(crate) change_key: Option<String>,
     /// The content of the last successful save.
-    pub saved: Option<DraftContent>,
+    pub(crate) saved: Option<DraftContent>,
     /// The body's fingerprint as graft last read it from the server (once
     /// it took Outlook's version); else derived from `saved`.
-    pub seen: Option<u64>,
+    pub(crate) seen: Option<u64>,
     /// The fingerprint of a body an earlier session was sending when it
     /// stopped (it may be on the server unrecorded: graft's own).
-    pub sending: Option<u64>,
+    pub(crate) sending: Option<u64>,
 }
 
 /// Saving: what the server holds, the request in flight, the retries.
@@ -116,29 +116,29 @@ pub struct SaveState {
     pub in_flight: Option<InFlight>,
     /// Ctrl-S pressed while a save was in flight: save again when it ends.
     pub queued: bool,
-    pub next_req: u64,
+    pub(crate) next_req: u64,
     /// Quit once the save in progress has succeeded.
-    pub quit_after: bool,
+    pub(crate) quit_after: bool,
     /// Save once sign-in succeeds (a save waited for it).
-    pub after_sign_in: bool,
+    pub(crate) after_sign_in: bool,
     /// An automatic retry counting down.
     pub retry: Option<RetryWait>,
     /// The one retry policy's count for the current save.
-    pub tries: crate::graph::retry::Tries,
+    pub(crate) tries: crate::graph::retry::Tries,
     /// The save being tried (its client-request-id stays the same across
     /// its automatic retries).
-    pub attempt: Option<crate::graph::Attempt>,
+    pub(crate) attempt: Option<crate::graph::Attempt>,
     /// A create may have reached the server without an answer: look up before creating.
     pub create_uncertain: bool,
     /// An upload in progress (the status pane shows a bar).
     pub upload: Option<crate::core::attach::Upload>,
     /// The form's generation whose checks were shown: saving it again
     /// unchanged saves anyway.
-    pub checked: Option<u64>,
+    pub(crate) checked: Option<u64>,
     /// The body's new pictures are being read.
-    pub images_pending: bool,
+    pub(crate) images_pending: bool,
     /// A save waits for them and goes on after.
-    pub images_for_save: bool,
+    pub(crate) images_for_save: bool,
 }
 
 impl SaveState {
@@ -163,21 +163,16 @@ impl SaveState {
 
     /// The save is over (done, or failed for good): the next one counts its
     /// tries afresh.
-    pub fn settle(&mut self) {
+    pub(crate) fn settle(&mut self) {
         self.tries.reset();
         self.attempt = None;
     }
 
     /// The save failed for good: nothing follows it by itself — no queued
     /// save, no quitting after it.
-    pub fn give_up(&mut self) {
+    pub(crate) fn give_up(&mut self) {
         self.settle();
         self.queued = false;
         self.quit_after = false;
-    }
-
-    /// Work on the server is unfinished: in flight, or waiting to retry.
-    pub fn busy(&self) -> bool {
-        self.in_flight.is_some() || self.retry.is_some()
     }
 }

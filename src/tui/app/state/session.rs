@@ -7,7 +7,7 @@ use crate::core::history::HistoryEntry;
 use crate::core::mailbox::Mailbox;
 use crate::core::record::{Fields, JournalRecord};
 
-pub use crate::core::limits::DEFAULT_MAX_MESSAGE_BYTES;
+pub(crate) use crate::core::limits::DEFAULT_MAX_MESSAGE_BYTES;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SignInStage {
@@ -32,9 +32,9 @@ pub enum SignInStage {
 #[derive(Clone, Debug)]
 pub struct Session {
     /// Whose mailbox, which folder.
-    pub mailbox: Mailbox,
+    pub(crate) mailbox: Mailbox,
     /// The Graph root, shown in the help overlay and kept in the journal.
-    pub graph_url: String,
+    pub(crate) graph_url: String,
     /// The built-in emulator, not a real mailbox.
     pub demo: bool,
     pub keymap: Keymap,
@@ -47,19 +47,19 @@ pub struct Session {
     /// Device-code sign-in is available (no fixed token was given).
     pub can_sign_in: bool,
     /// Why device sign-in cannot work as configured (said instead of trying).
-    pub sign_in_problem: Option<String>,
+    pub(crate) sign_in_problem: Option<String>,
     /// The profile wants people search (it stays off while not permitted).
-    pub people_wanted: bool,
+    pub(crate) people_wanted: bool,
     /// Features already said to be off for want of a permission (said once).
-    pub refused: Vec<crate::auth::Feature>,
+    pub(crate) refused: Vec<crate::auth::Feature>,
     /// The mailbox refused the client key (named-property quota full):
     /// drafts are created without it.
-    pub key_refused: bool,
+    pub(crate) key_refused: bool,
     /// The mailbox's message size limit in bytes (Exchange Online's default
     /// until the profile or MailTips tell otherwise).
-    pub max_message_bytes: u64,
+    pub(crate) max_message_bytes: u64,
     /// The limit came from the profile or MailTips, not the default.
-    pub max_message_known: bool,
+    pub(crate) max_message_known: bool,
     /// The mailbox's master categories (offered in the F3 panel).
     pub categories: Vec<String>,
     /// The profile's signature, for new drafts.
@@ -108,7 +108,7 @@ impl Session {
     }
 
     /// The command that lists this session's local drafts.
-    pub fn drafts_command(&self) -> &'static str {
+    pub(crate) fn drafts_command(&self) -> &'static str {
         if self.demo {
             "graft drafts --demo"
         } else {
@@ -117,14 +117,14 @@ impl Session {
     }
 
     /// The styles the view draws with (the theme, without colours under NO_COLOR).
-    pub fn palette(&self) -> crate::config::theme::Palette {
+    pub(crate) fn palette(&self) -> crate::config::theme::Palette {
         self.theme.palette(self.no_color)
     }
 
     /// How many bytes of attachments a draft may hold: three quarters of the
     /// mailbox's limit, which counts the message as sent, attachments in
     /// base64 (a third larger); Outlook on the web keeps the same headroom.
-    pub fn attachment_budget(&self) -> u64 {
+    pub(crate) fn attachment_budget(&self) -> u64 {
         self.max_message_bytes / 4 * 3
     }
 }
