@@ -1,10 +1,10 @@
 //! Signing in against the emulated identity platform: the device flow and its
 //! errors, refresh before expiry, one refresh on 401, revoked sign-ins.
 
+use crate::common;
 use graft::auth::device::{self, Poll};
 use graft::auth::store::TokenStore;
 use graft::auth::{AuthConfig, AuthErrorKind, DEFAULT_CLIENT_ID};
-use graft::core::mailbox::Mailbox;
 use graft::graph::{FailureKind, GraphClient};
 use graft_emulator::{DeviceStep, Emulator, EmulatorConfig};
 use serde_json::json;
@@ -29,16 +29,12 @@ fn cfg(emu: &Emulator) -> AuthConfig {
 }
 
 fn client(emu: &Emulator, store: TokenStore) -> GraphClient {
-    GraphClient::new(
-        url::Url::parse(&emu.graph_url()).unwrap(),
-        graft::auth::Credentials::SignIn {
+    common::client(&emu.graph_url())
+        .credentials(graft::auth::Credentials::SignIn {
             cfg: cfg(emu),
             store,
-        },
-        Mailbox::default(),
-        Duration::from_secs(10),
-    )
-    .unwrap()
+        })
+        .build()
 }
 
 /// A client signed in to the emulator, with its token cache.
@@ -238,16 +234,12 @@ async fn a_sign_in_is_never_sent_to_another_graph_root() {
     let a = emulator(vec![DeviceStep::Approve]);
     let b = emulator(vec![DeviceStep::Approve]);
     let (_, store, _dir) = signed_in(&a).await;
-    let other = GraphClient::new(
-        url::Url::parse(&b.graph_url()).unwrap(),
-        graft::auth::Credentials::SignIn {
+    let other = common::client(&b.graph_url())
+        .credentials(graft::auth::Credentials::SignIn {
             cfg: cfg(&b),
             store: store.clone(),
-        },
-        Mailbox::default(),
-        Duration::from_secs(10),
-    )
-    .unwrap();
+        })
+        .build();
     assert!(!other.sign_in().unwrap().signed_in());
     let err = other.me().await.unwrap_err();
     assert_eq!(err.kind, graft::graph::FailureKind::SignInNeeded);

@@ -3,6 +3,9 @@
 
 pub mod probe;
 pub mod pty;
+pub mod scenario;
+
+pub use scenario::{Scenario, client, said};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use graft::tui::app::{Model, Msg, Outcome, Session, update};
@@ -136,13 +139,7 @@ pub fn emulator_client(
     emu: &graft_emulator::Emulator,
     timeout_secs: u64,
 ) -> graft::graph::GraphClient {
-    graft::graph::GraphClient::new(
-        url::Url::parse(&emu.graph_url()).unwrap(),
-        graft::auth::AccessToken::new(graft_emulator::DEMO_TOKEN),
-        graft::core::mailbox::Mailbox::default(),
-        std::time::Duration::from_secs(timeout_secs),
-    )
-    .unwrap()
+    client(&emu.graph_url()).timeout(timeout_secs).build()
 }
 
 /// `bytes` made a picture by its first bytes (a PNG signature and header

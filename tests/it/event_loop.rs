@@ -4,12 +4,9 @@
 use crate::common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use graft::auth::AccessToken;
-use graft::core::mailbox::Mailbox;
-use graft::graph::GraphClient;
 use graft::tui::run::{Runner, run_loop};
 use graft::tui::view::screen::Screen;
-use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
+use graft_emulator::{Emulator, EmulatorConfig};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
@@ -40,13 +37,7 @@ async fn until(what: &str, f: impl Fn() -> bool) {
 #[tokio::test]
 async fn a_burst_of_keys_is_one_draw_and_a_save_comes_back_as_a_message() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    let client = GraphClient::new(
-        url::Url::parse(&emu.graph_url()).unwrap(),
-        AccessToken::new(DEMO_TOKEN),
-        Mailbox::default(),
-        Duration::from_secs(10),
-    )
-    .unwrap();
+    let client = common::client(&emu.graph_url()).build();
     let (tx, mut rx) = unbounded_channel::<std::io::Result<Event>>();
     let events = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
     let (backend, screen) = common::probe::Probe::new(80, 24);

@@ -29,20 +29,16 @@ struct Harness {
 }
 
 fn client(url: &str, timeout: Duration, token_cmd: Option<String>) -> GraphClient {
-    GraphClient::new(
-        url::Url::parse(url).unwrap(),
-        match token_cmd {
-            Some(cmd) => Credentials::Command {
-                token: AccessToken::new(DEMO_TOKEN),
-                cmd,
-                timeout: graft::auth::command::TOKEN_CMD_TIMEOUT,
-            },
-            None => Credentials::Fixed(AccessToken::new(DEMO_TOKEN)),
-        },
-        Mailbox::default(),
-        timeout,
-    )
-    .unwrap()
+    let c = common::client(url).timeout_of(timeout);
+    match token_cmd {
+        Some(cmd) => c.credentials(Credentials::Command {
+            token: AccessToken::new(DEMO_TOKEN),
+            cmd,
+            timeout: graft::auth::command::TOKEN_CMD_TIMEOUT,
+        }),
+        None => c,
+    }
+    .build()
 }
 
 impl Harness {

@@ -6,9 +6,7 @@
 use crate::common;
 
 use common::pty::{Pty, unwrapped};
-use graft::auth::AccessToken;
 use graft::core::attach::AttachedFile;
-use graft::core::mailbox::Mailbox;
 use graft::graph::{Attempt, GraphClient};
 use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, FaultAction};
 use serde_json::{Value, json};
@@ -21,16 +19,7 @@ const ENTER: &str = "\r";
 const F6: &str = "\x1b[17~";
 
 fn client_in(emu: &Emulator, user: Option<&str>) -> GraphClient {
-    GraphClient::new(
-        url::Url::parse(&emu.graph_url()).unwrap(),
-        AccessToken::new(DEMO_TOKEN),
-        Mailbox {
-            user: user.map(str::to_string),
-            folder: None,
-        },
-        Duration::from_secs(10),
-    )
-    .unwrap()
+    common::client(&emu.graph_url()).user(user).build()
 }
 
 fn client(emu: &Emulator) -> GraphClient {

@@ -1,6 +1,6 @@
 //! The Graph client against the local emulator: success and every kind of failure.
 
-use graft::auth::AccessToken;
+use crate::common;
 use graft::core::address::parse_list;
 use graft::core::content::DraftContent;
 use graft::core::mailbox::Mailbox;
@@ -14,13 +14,11 @@ fn start() -> Emulator {
 }
 
 fn client_for(emu: &Emulator, token: &str, mailbox: Mailbox, timeout: Duration) -> GraphClient {
-    GraphClient::new(
-        url::Url::parse(&emu.graph_url()).unwrap(),
-        AccessToken::new(token),
-        mailbox,
-        timeout,
-    )
-    .unwrap()
+    common::client(&emu.graph_url())
+        .token(token)
+        .mailbox(mailbox)
+        .timeout_of(timeout)
+        .build()
 }
 
 fn client(emu: &Emulator) -> GraphClient {

@@ -6,9 +6,9 @@
 use crate::common;
 
 use common::pty::Pty;
+use common::said;
 use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Received};
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 
 const TAB: &str = "\t";
@@ -47,16 +47,8 @@ fn never_sent(emu: &Emulator) {
 }
 
 fn cli(emu: &Emulator, state: &Path, args: &[&str]) -> std::process::Output {
-    cli_within(emu, state, args, 60).expect("graft ended within a minute")
-}
-
-fn said(o: &std::process::Output) -> String {
-    format!(
-        "{:?} {} {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    let c = common::scenario::command_on(&emu.graph_url(), state, args);
+    common::scenario::within(c, 60).expect("graft ended within a minute")
 }
 
 /// A received mail naming a private file as pictures (relative, absolute,
@@ -296,37 +288,6 @@ fn a_paste_asks_and_html_comments_name_no_pictures() {
     t.send(CTRL_Q);
 }
 
-/// Runs graft with `args` and returns its output, or `None` if it was still
-/// running after `secs` (then it is killed).
-fn cli_within(
-    emu: &Emulator,
-    state: &Path,
-    args: &[&str],
-    secs: u64,
-) -> Option<std::process::Output> {
-    let mut c = common::graft_command();
-    c.args(args)
-        .args(["--graph-url", &emu.graph_url()])
-        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
-        .env("GRAFT_STATE_DIR", state)
-        .env("GRAFT_CONFIG", state.join("config.toml"))
-        .current_dir(state)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().ok();
-            child.wait().ok();
-            return None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    Some(child.wait_with_output().unwrap())
-}
-
 /// Spelling on, with the test dictionary; the misspelled-words check too.
 fn spelling_on(state: &Path) {
     let dicts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hunspell");
@@ -346,16 +307,15 @@ fn spelling_on(state: &Path) {
 /// and echoes what is typed after it.
 #[test]
 fn pathological_bodies_finish_quickly_on_every_path() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    let state = tempfile::tempdir().unwrap();
-    spelling_on(state.path());
+    let world = common::Scenario::new();
+    spelling_on(world.dir());
     let bodies = [
         ("lt.md", "--markdown", "<".repeat(500_000)),
         ("amp.html", "--html", "&".repeat(300_000)),
         ("nest.md", "--markdown", "> ".repeat(100_000)),
     ];
     for (name, format, body) in &bodies {
-        let path = state.path().join(name);
+        let path = world.dir().join(name);
         std::fs::write(&path, body).unwrap();
         let path = path.to_str().unwrap();
         let args = [
@@ -366,7 +326,8 @@ fn pathological_bodies_finish_quickly_on_every_path() {
             "--body-file",
             path,
         ];
-        let out = cli_within(&emu, state.path(), &args, 20)
+        let out = world
+            .run_within(&args, 20)
             .unwrap_or_else(|| panic!("{name}: still running after 20 s"));
         // Saved, or refused as too large: never stuck.
         assert!(
@@ -375,15 +336,9 @@ fn pathological_bodies_finish_quickly_on_every_path() {
             said(&out)
         );
     }
-    let state = Arc::new(tempfile::tempdir().unwrap());
-    spelling_on(state.path());
-    let mut t = Pty::spawn_with_state(
-        &["--graph-url", &emu.graph_url()],
-        &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
-        100,
-        30,
-        state.clone(),
-    );
+    let world = common::Scenario::on(world.emu);
+    spelling_on(world.dir());
+    let mut t = world.form(&[], &[], 100, 30);
     t.wait_text("Ready.");
     t.send("dana@contoso.com");
     t.send(&TAB.repeat(3));

@@ -5,6 +5,7 @@
 //! refused, two processes at once) and counts what the server holds.
 
 use crate::common;
+use common::said;
 
 use common::pty::{Pty, journal_texts};
 use graft_emulator::{
@@ -12,7 +13,7 @@ use graft_emulator::{
 };
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const CTRL_S: &str = "\x13";
@@ -46,29 +47,11 @@ fn body(m: &Value) -> String {
 
 /// graft as a command against `url`, with its own state directory.
 fn command(url: &str, state: &Path, args: &[&str]) -> Command {
-    let mut c = common::graft_command();
-    c.args(args)
-        .args(["--graph-url", url])
-        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
-        .env("GRAFT_STATE_DIR", state)
-        .env("GRAFT_CONFIG", state.join("none.toml"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    c
+    common::scenario::command_on(url, state, args)
 }
 
 fn run(url: &str, state: &Path, args: &[&str]) -> std::process::Output {
     command(url, state, args).output().expect("run graft")
-}
-
-fn said(o: &std::process::Output) -> String {
-    format!(
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// Moments spread over a range, the same every run (xorshift on the trial).

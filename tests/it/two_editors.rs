@@ -9,7 +9,6 @@ use common::pty::{Pty, journal_texts};
 use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig, Fault, seeded_inbox};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 
 const TAB: &str = "\t";
@@ -186,16 +185,9 @@ fn fields_changed_on_one_side_each_merge_without_a_question() {
 
 /// graft as a command against `url`, with this state directory.
 fn cli(url: &str, state: &Path, args: &[&str]) -> std::process::Output {
-    let mut c = common::graft_command();
-    c.args(args)
-        .args(["--graph-url", url])
-        .env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)
-        .env("GRAFT_STATE_DIR", state)
-        .env("GRAFT_CONFIG", state.join("none.toml"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    c.output().unwrap()
+    common::scenario::command_on(url, state, args)
+        .output()
+        .expect("run graft")
 }
 
 /// A save that could not finish (the service was busy) waits in the
