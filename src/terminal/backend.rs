@@ -28,7 +28,10 @@ pub struct LeanBackend<W: Write> {
     /// The active SGR state, when known.
     pen: Option<Pen>,
     cursor_shown: Option<bool>,
-    width: u16,
+    /// The terminal's width (where the cursor wraps), as last asked: at
+    /// start and whenever `size` asks the terminal (the screen does after
+    /// every resize), never per frame.
+    width: std::cell::Cell<u16>,
     /// The size given by a test or benchmark.
     size: std::cell::Cell<Option<Size>>,
     /// The size was given (tests, benchmarks): never ask a terminal for it.
@@ -53,7 +56,7 @@ impl<W: Write> LeanBackend<W> {
     /// For tests: the terminal now has this size.
     pub(crate) fn set_size_for_test(&mut self, width: u16, height: u16) {
         self.size.set(Some(Size { width, height }));
-        self.width = width;
+        self.width.set(width);
         self.fixed = true;
     }
 
@@ -64,7 +67,7 @@ impl<W: Write> LeanBackend<W> {
             at: None,
             pen: None,
             cursor_shown: None,
-            width,
+            width: std::cell::Cell::new(width),
             size: std::cell::Cell::new(None),
             fixed: false,
         }
@@ -205,7 +208,7 @@ impl<W: Write> Backend for LeanBackend<W> {
             let w = UnicodeWidthStr::width(sym).max(1) as u16;
             let nx = x.saturating_add(w);
             // At the right margin terminals differ (pending wrap): forget the position.
-            self.at = if nx >= self.width {
+            self.at = if nx >= self.width.get() {
                 None
             } else {
                 Some((nx, y))
@@ -274,6 +277,7 @@ impl<W: Write> Backend for LeanBackend<W> {
             return Ok(size);
         }
         let (width, height) = crossterm::terminal::size()?;
+        self.width.set(width);
         Ok(Size { width, height })
     }
 
@@ -292,10 +296,8 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        // The size can change between frames; keep the wrap margin right.
-        if let Ok(size) = self.size() {
-            self.width = size.width;
-        }
+        // Not asking the size here: that is three system calls per frame
+        // (and per echoed key), for a width that changes only on a resize.
         self.out.flush()
     }
 }

@@ -124,6 +124,16 @@ where
         loop {
             while let Some(msg) = queue.pop_front() {
                 let answered = matches!(msg, Msg::SaveDone { .. });
+                // The first character typed since the last frame is shown
+                // before anything else is done (`Screen::echo`).
+                if let Msg::Typed(s) = &msg
+                    && !redraw
+                    && let Some(c) = s.chars().next()
+                {
+                    terminal
+                        .echo(model, c)
+                        .map_err(|e| format!("cannot draw: {e}"))?;
+                }
                 let out = update(model, msg);
                 redraw |= out.redraw;
                 spawned |= !out.effects.is_empty();

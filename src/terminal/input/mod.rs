@@ -106,6 +106,12 @@ impl TtyEvents {
                 n => {
                     self.parser.feed(&self.buf[..n as usize]);
                     total += n as usize;
+                    // A short read took all the terminal held (raw mode
+                    // hands over everything queued); what comes later
+                    // signals readiness again, as it was cleared first.
+                    if (n as usize) < self.buf.len() {
+                        return Ok(total);
+                    }
                 }
             }
         }

@@ -226,7 +226,7 @@ pub(crate) fn startup(model: &mut Model) -> Vec<Effect> {
 }
 
 /// A character as the key that types it (upper case carries Shift).
-fn char_key(c: char) -> KeyEvent {
+pub(crate) fn char_key(c: char) -> KeyEvent {
     let m = if c.is_uppercase() {
         KeyModifiers::SHIFT
     } else {

@@ -191,6 +191,22 @@ fn body_title(model: &Model) -> Line<'static> {
     ])
 }
 
+/// Where the body's text goes inside its pane `area`: the frame's inside,
+/// less a row for each fold (the answer's quote, the signature) while
+/// there is room, as `draw_body` lays it out.
+pub(super) fn body_text_rect(model: &Model, area: Rect) -> Rect {
+    let mut inner = Block::bordered().inner(area);
+    let folds =
+        usize::from(model.form.answer.is_some()) + usize::from(signature_line(model).is_some());
+    for _ in 0..folds {
+        if inner.height < 2 {
+            break;
+        }
+        inner.height -= 1;
+    }
+    inner
+}
+
 /// The body's frame and text; returns where the cursor belongs when focused.
 pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
     let p = model.session.palette();
@@ -292,6 +308,7 @@ pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option
         };
         frame.render_widget(Paragraph::new(fold), foot);
     }
+    debug_assert_eq!(body_text_rect(model, area), inner);
     let ta = model.field(f);
     let on_long_line = || {
         let row = ta.cursor().0;

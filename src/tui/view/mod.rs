@@ -84,6 +84,51 @@ pub(crate) fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
     })
 }
 
+/// Where the frame after typing `c` into the body will put it, and in
+/// which style, asked *before* `update` handles the key (whose text layout
+/// costs more than the rest of the key's way to the screen): known when the
+/// body has the focus, nothing covers it, nothing is selected, `c` takes one
+/// column and no key binding, and the cursor sits at the end of its line
+/// with room to spare before the pane's right edge, so the text neither
+/// shifts, wraps nor scrolls. The loop writes `c` there at once (the echo),
+/// then updates and draws the frame, which compares against that cell like
+/// any shown one: a guess that turned out wrong is put right in that frame.
+/// `body` is where the last frame drew the body's pane.
+pub fn echo_at(model: &Model, body: Rect, c: char) -> Option<(ratatui::layout::Position, Style)> {
+    use crate::tui::app::Field;
+    let plain = c.is_ascii_graphic() || c == ' ';
+    if !plain
+        || model.dialog.is_some()
+        || model.form.focus != Field::Body
+        || model.form.body_long
+        || form::suggestions_shown(model)
+        || model
+            .session
+            .keymap
+            .action_for(&crate::tui::app::update::char_key(c))
+            .is_some()
+    {
+        return None;
+    }
+    let ta = model.field(Field::Body);
+    let ratatui_textarea::DataCursor(row, col) = ta.cursor();
+    if ta.is_selecting() || ta.lines().get(row)?.chars().count() != col {
+        return None;
+    }
+    let inner = form::body_text_rect(model, body);
+    let sc = ta.screen_cursor();
+    let (top, left) = ta.scroll_offset();
+    let (top, left) = (top as usize, left as usize);
+    let (height, width) = (inner.height as usize, inner.width as usize);
+    // Two columns to spare: the character and the cursor after it.
+    if sc.row < top || sc.row >= top + height || sc.col < left || sc.col - left + 2 >= width {
+        return None;
+    }
+    let x = inner.x + (sc.col - left) as u16;
+    let y = inner.y + (sc.row - top) as u16;
+    Some((ratatui::layout::Position::new(x, y), ta.style()))
+}
+
 /// Draws one part of the screen; a focused field there sets the cursor.
 pub(crate) fn draw_part(model: &Model, plan: &Plan<'_>, part: Part, frame: &mut Canvas) {
     let area = plan.rect(part);

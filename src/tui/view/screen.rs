@@ -39,6 +39,8 @@ pub struct Screen<B: Backend> {
     /// What the last frame drew: each part, or everything.
     last: Redrawn,
     cursor_hidden: bool,
+    /// Where the last frame drew the body's pane (a frame of parts).
+    body: Option<Rect>,
     /// The terminal's size as the loop last heard it (a resize event), so
     /// frames do not ask the terminal; `None` asks before the next frame.
     known: Option<Size>,
@@ -67,6 +69,7 @@ impl<B: Backend> Screen<B> {
             drawn: [None; 5],
             last: Redrawn::default(),
             cursor_hidden: false,
+            body: None,
             known: Some(size),
         })
     }
@@ -95,6 +98,9 @@ impl<B: Backend> Screen<B> {
     /// The terminal has this size now (the loop saw a resize).
     pub fn resized(&mut self, width: u16, height: u16) {
         self.known = Some(Size { width, height });
+        // The backend learns its new width (its wrap margin) when it asks
+        // the terminal, which it does only when asked: once per resize.
+        let _ = self.backend.size();
     }
 
     /// Something else had the terminal (an editor): ask its size again.
@@ -107,6 +113,33 @@ impl<B: Backend> Screen<B> {
         self.backend.clear()?;
         self.shown.reset();
         self.drawn = [None; 5];
+        Ok(())
+    }
+
+    /// Writes the character `c`, typed but not yet handled, where the frame
+    /// after it will put it (`view::echo_at`): what the user typed shows as
+    /// soon as it is read, before `update` and the frame. The frame that
+    /// follows compares against it like any shown cell.
+    pub fn echo(&mut self, model: &Model, c: char) -> Result<(), B::Error> {
+        let area = self.shown.area;
+        let Some(body) = self
+            .body
+            .filter(|_| self.drawn[Part::Body as usize].is_some())
+        else {
+            return Ok(());
+        };
+        let Some((at, style)) = super::echo_at(model, body, c) else {
+            return Ok(());
+        };
+        if !area.contains(at) {
+            return Ok(());
+        }
+        let mut cell = Cell::EMPTY;
+        cell.set_char(c).set_style(style);
+        self.backend.draw(std::iter::once((at.x, at.y, &cell)))?;
+        self.backend.flush()?;
+        let i = self.shown.index_of(at.x, at.y);
+        self.shown.content[i] = cell;
         Ok(())
     }
 
@@ -153,6 +186,7 @@ impl<B: Backend> Screen<B> {
         std::mem::swap(&mut self.shown, &mut self.scratch);
         // Whatever covered the parts is gone next frame only if they are redrawn.
         self.drawn = [None; 5];
+        self.body = None;
         self.last.whole = true;
         Ok(cursor)
     }
@@ -161,6 +195,7 @@ impl<B: Backend> Screen<B> {
         let area = self.shown.area;
         let width = area.width as usize;
         let mut cursor = None;
+        self.body = Some(plan.rect(Part::Body));
         for part in Part::ALL {
             let key = part_key(model, plan, part);
             if let Some(d) = self.drawn[part as usize]
@@ -270,6 +305,89 @@ mod tests {
 
     fn written(s: &TestScreen) -> usize {
         s.backend().writer().len()
+    }
+
+    /// Types `c` as the loop does: echo first, then `update` and the frame.
+    /// Returns the bytes the echo wrote and those the frame wrote.
+    fn type_key(m: &mut Model, s: &mut TestScreen, c: char) -> (Vec<u8>, Vec<u8>) {
+        let before = written(s);
+        s.echo(m, c).unwrap();
+        let echo = s.backend().writer()[before..].to_vec();
+        update(m, Msg::Typed(c.to_string()));
+        let before = written(s);
+        s.draw(m).unwrap();
+        (echo, s.backend().writer()[before..].to_vec())
+    }
+
+    /// A key typed into the body is written, in a few bytes, before
+    /// `update` and the frame, where that frame puts it: the frame then
+    /// writes nothing for that cell, and what is shown equals the view drawn
+    /// afresh (checked by `draw` in debug builds). Typed over several
+    /// wrapped rows, every echoed character ends where the frame has it.
+    /// Where the place is not sure (inside a line, at the pane's edge, a
+    /// dialog over the form), nothing is echoed.
+    #[test]
+    fn a_typed_character_is_echoed_before_update_and_frame() {
+        let (mut m, mut s) = started();
+        for c in "Hi team".chars() {
+            type_key(&mut m, &mut s, c);
+        }
+        let (echo, frame) = type_key(&mut m, &mut s, '!');
+        assert!(echo.ends_with(b"!"), "{:?}", String::from_utf8_lossy(&echo));
+        assert!(echo.len() <= 12, "{:?}", String::from_utf8_lossy(&echo));
+        assert!(
+            !frame.contains(&b'!'),
+            "{:?}",
+            String::from_utf8_lossy(&frame)
+        );
+
+        // Words across several wrapped rows, on the pane's last row (each
+        // new row scrolls the view): each echo is where the frame puts the
+        // character, and near the edge nothing is guessed.
+        for _ in 0..40 {
+            update(
+                &mut m,
+                Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            );
+            s.draw(&m).unwrap();
+        }
+        let text = "the quick brown fox jumps over the lazy dog again and again ".repeat(6);
+        let (mut echoed, mut held) = (0, 0);
+        for c in text.chars() {
+            let at = super::super::echo_at(&m, s.body.unwrap(), c);
+            let (echo, _) = type_key(&mut m, &mut s, c);
+            match at {
+                Some((p, _)) => {
+                    echoed += 1;
+                    assert!(!echo.is_empty());
+                    assert_eq!(s.shown[(p.x, p.y)].symbol(), c.to_string(), "at {p:?}");
+                    let cursor = m.field(Field::Body).screen_cursor();
+                    assert!(cursor.col > 0, "the cursor follows the echoed character");
+                }
+                None => {
+                    held += 1;
+                    assert!(echo.is_empty());
+                }
+            }
+        }
+        assert!(echoed > 300 && held > 0, "{echoed} echoed, {held} held");
+
+        // Inside a line: nothing is guessed.
+        update(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE)),
+        );
+        s.draw(&m).unwrap();
+        let (echo, _) = type_key(&mut m, &mut s, 'x');
+        assert!(echo.is_empty());
+        // A dialog over the form: nothing either.
+        update(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)),
+        );
+        s.draw(&m).unwrap();
+        let (echo, _) = type_key(&mut m, &mut s, 'q');
+        assert!(echo.is_empty());
     }
 
     #[test]
