@@ -146,12 +146,27 @@ fn typed_from(
     Error,
 > {
     use crate::core::content::Importance;
+    // No body given and none from a template: text piped in is the body
+    // (`echo … | graft draft --to …`, as `mail` reads it); on a terminal,
+    // say that the draft has none rather than wait for typing.
+    let body = if args.text.given() || args.template.is_some() {
+        args.text.read()?
+    } else if crate::config::prefill::stdin_piped() {
+        crate::config::prefill::read_body(None, Some(std::path::Path::new("-")))?
+    } else {
+        if std::io::stdin().is_terminal() {
+            eprintln!(
+                "graft: no body given (--body TEXT, --body-file PATH, or text piped in): saved without one"
+            );
+        }
+        String::new()
+    };
     let mut typed = crate::core::record::Fields {
         to: args.to.join(", "),
         cc: args.cc.join(", "),
         bcc: args.bcc.join(", "),
         subject: args.subject.clone(),
-        body: args.text.read()?,
+        body,
     };
     let mut format = args.text.format();
     // A template fills what the flags leave (its body unless one is given).

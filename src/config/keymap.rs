@@ -22,6 +22,7 @@ pub enum Action {
     Attach,
     History,
     Suspend,
+    Repaint,
     Clear,
     Details,
     Answer,

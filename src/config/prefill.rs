@@ -23,6 +23,17 @@ pub(crate) fn read_body(
     String::from_utf8(bytes).map_err(|_| Error::usage("the body is not valid UTF-8 text"))
 }
 
+/// Whether standard input is a pipe or a file (text given to graft), not a
+/// terminal and not `/dev/null` (what a script or a service starts with).
+pub(crate) fn stdin_piped() -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(meta) = std::fs::metadata("/dev/stdin") else {
+        return false;
+    };
+    let t = meta.file_type();
+    t.is_fifo() || t.is_file() || t.is_socket()
+}
+
 /// The form's starting text, and its body's format when a template says it.
 pub(crate) type Prefilled = (
     Option<crate::core::record::Fields>,

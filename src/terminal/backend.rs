@@ -246,7 +246,14 @@ impl<W: Write> Backend for LeanBackend<W> {
         self.move_to(p.x, p.y)
     }
 
+    /// Clears everything, and forgets what the terminal was believed to
+    /// have (the pen, the cursor's place and visibility): a full clear is
+    /// also the repair after another program wrote over the screen (Ctrl-L),
+    /// which may have left any of them changed.
     fn clear(&mut self) -> io::Result<()> {
+        self.pen = None;
+        self.at = None;
+        self.cursor_shown = None;
         self.clear_region(ClearType::All)
     }
 

@@ -115,6 +115,7 @@ where
         let mut spawned = false;
         let mut editor = None;
         let mut suspend = false;
+        let mut repaint = false;
         // A save just went out: a fast server answers before a "saving…" frame
         // would be worth drawing, so wait a moment for it (one frame, not two).
         let mut save_grace: Option<tokio::time::Instant> = None;
@@ -144,6 +145,7 @@ where
                     match effect {
                         Effect::OpenEditor(text) => editor = Some(text),
                         Effect::Suspend => suspend = true,
+                        Effect::Repaint => repaint = true,
                         Effect::Create { .. } | Effect::Update { .. } => {
                             save_grace = Some(tokio::time::Instant::now() + SAVE_GRACE);
                             runner.run(effect);
@@ -218,7 +220,10 @@ where
             // spending time on the frame.
             tokio::task::yield_now().await;
         }
-        if redraw {
+        if repaint {
+            terminal.clear().map_err(|e| format!("cannot draw: {e}"))?;
+        }
+        if redraw || repaint {
             draw(terminal, model)?;
         }
         for effect in later {

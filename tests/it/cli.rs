@@ -82,6 +82,35 @@ fn draft_prints_json_and_the_server_holds_exactly_the_input() {
     assert_eq!(emu.messages().len(), 1);
 }
 
+/// `echo text | graft draft --to … --subject …`: text piped in is the body
+/// when no body is given (it was saved empty, exit 0); with nothing on
+/// standard input, the draft is saved without a body, as before.
+#[test]
+fn text_piped_in_without_a_body_flag_is_the_body() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--to", "a@contoso.com", "--subject", "Piped", "--json"];
+    let o = graft(
+        &emu.graph_url(),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &args,
+        "From a pipe\n",
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(emu.messages()[0]["body"]["content"], json!("From a pipe\n"));
+    let o = common::scenario::command_on(
+        &emu.graph_url(),
+        dir.path(),
+        &["draft", "--to", "b@contoso.com"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(emu.messages().len(), 2);
+    assert_eq!(emu.messages()[1]["body"]["content"], json!(""));
+}
+
 #[test]
 fn human_output_names_the_id_and_link() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();

@@ -1267,3 +1267,57 @@ fn a_template_with_variables_fills_the_form() {
     );
     assert_eq!(m["body"]["content"], "Thank you for the review, Lee.");
 }
+
+/// Another program writes over the screen (as `wall` or a background job
+/// does, straight to the terminal, with its own colour and cursor place):
+/// graft does not know, so the text stays. Ctrl-L clears the terminal and
+/// draws everything again; the screen is then what graft shows.
+#[test]
+fn ctrl_l_repaints_what_another_program_wrote_over() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut pty = open(&emu);
+    pty.send(&TAB.repeat(4));
+    pty.wait_text("┏ Body");
+    pty.send("Hello from graft");
+    pty.wait_text("Hello from graft");
+    let pid = pty.pid().expect("graft's pid");
+    let tty = std::fs::read_link(format!("/proc/{pid}/fd/0")).expect("graft's terminal");
+    let mut other = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&tty)
+        .expect("the terminal, as another program opens it");
+    use std::io::Write;
+    other
+        .write_all(b"\x1b[12;5H\x1b[31mBroadcast message from root: NOISE\x1b[H")
+        .unwrap();
+    pty.wait_text("NOISE");
+    pty.send("\x0c");
+    let screen = pty.wait_for("the noise gone", 5, |s| !s.contains("NOISE"));
+    assert!(screen.contains("Hello from graft"), "{screen}");
+    assert!(!screen.contains("Broadcast"), "{screen}");
+    // Typing goes on where it was.
+    pty.send("!");
+    pty.wait_text("Hello from graft!");
+}
+
+/// Esc and the next key quickly (one write, as a fast typist over ssh
+/// sends them) arrive as Alt+key. In F6's list, whose `n` starts a new
+/// draft, Esc then "nning" closes the list and types "nning" where the
+/// user was: the draft is neither replaced nor left with a list open.
+#[test]
+fn esc_then_a_key_in_one_write_closes_the_dialog_and_types_the_key() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+    t.send("first@contoso.com");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    t.send(TAB.repeat(3).as_str());
+    t.send("Pla");
+    t.send("\x1b[17~");
+    t.wait_text("Drafts saved from graft");
+    t.send("\x1bnning");
+    let screen = t.wait_text("Planning");
+    assert!(!screen.contains("Drafts saved from graft"), "{screen}");
+    assert!(!screen.contains("New draft."), "{screen}");
+    assert!(screen.contains("first@contoso.com"), "{screen}");
+}

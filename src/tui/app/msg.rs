@@ -247,6 +247,9 @@ pub enum Effect {
     /// Stop graft for the shell's job control (Ctrl-Z); the loop hands the
     /// terminal back, as for the editor.
     Suspend,
+    /// Clear the terminal and draw everything (Ctrl-L): what another
+    /// program wrote over the screen goes.
+    Repaint,
     /// Open this URL with the system opener, if there is a display.
     OpenUrl(String),
     /// Keep these addresses for completion next time.

@@ -296,6 +296,15 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
     if super::dialog::recover::unarmed(model) {
         super::dialog::recover::step_aside(model);
     }
+    if let Some(plain) = esc_then_key(model, &key) {
+        let mut out = on_key(model, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        follow(model, &mut out);
+        let mut more = on_key(model, plain);
+        follow(model, &mut more);
+        out.redraw |= more.redraw;
+        out.effects.extend(more.effects);
+        return out;
+    }
     // A dialog takes the key first; what it passes on is a global action
     // or nothing (it never reaches the form underneath).
     match route_to_dialog(model, key) {
@@ -315,6 +324,26 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Outcome {
         Some(action) => on_action(model, action),
         None => edit(model, key),
     }
+}
+
+/// Esc and a key typed quickly after it reach graft as one Alt+key (the
+/// terminal sends both in one write, and over ssh they travel in one
+/// packet). In a dialog that binds neither that Alt+key nor a global
+/// action to it, it is what the user did: Esc, then the key — not a key
+/// the dialog would swallow. Returns the key without Alt.
+fn esc_then_key(model: &Model, key: &KeyEvent) -> Option<KeyEvent> {
+    let dialog = model.dialog.as_ref()?;
+    let KeyCode::Char(_) = key.code else {
+        return None;
+    };
+    if key.modifiers - KeyModifiers::SHIFT != KeyModifiers::ALT {
+        return None;
+    }
+    let keymap = &model.session.keymap;
+    if keymap.action_for(key).is_some() || keymap.in_dialog(dialog.context(), key).is_some() {
+        return None;
+    }
+    Some(KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT))
 }
 
 fn on_action(model: &mut Model, action: Action) -> Outcome {
@@ -339,6 +368,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Save => save::save(model),
         Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
         Action::Suspend => Outcome::none().with(vec![Effect::Suspend]),
+        Action::Repaint => Outcome::redraw().with(vec![Effect::Repaint]),
         Action::Clear => clear(model),
         Action::Answer => super::dialog::mail::open(model),
         Action::Spell => super::spell::on_key(model),

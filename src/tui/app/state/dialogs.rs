@@ -78,6 +78,30 @@ pub enum Dialog {
     Pictures(Vec<String>),
 }
 
+impl Dialog {
+    /// Whose keys the dialog reads (`assets/keymap.toml`, `[[dialog]]`).
+    pub(crate) fn context(&self) -> crate::config::keymap::Context {
+        use crate::config::keymap::Context;
+        match self {
+            Dialog::Help { .. } | Dialog::Quote { .. } | Dialog::Preview { .. } => Context::Help,
+            Dialog::ConfirmQuit => Context::ConfirmQuit,
+            Dialog::EmptyAnswer => Context::EmptyAnswer,
+            Dialog::Recover { .. } => Context::Recover,
+            Dialog::DraftGone | Dialog::DraftElsewhere(_) => Context::DraftGone,
+            Dialog::SignIn(_) => Context::SignIn,
+            Dialog::More { .. } => Context::More,
+            Dialog::Attach(_) => Context::Attach,
+            Dialog::History(_) => Context::History,
+            Dialog::Mail(m) if m.reading.is_some() => Context::Reader,
+            Dialog::Mail(_) => Context::Mail,
+            Dialog::Spell(_) => Context::Spell,
+            Dialog::Template(_) => Context::Template,
+            Dialog::Conflict(_) => Context::Conflict,
+            Dialog::Pictures(_) => Context::Pictures,
+        }
+    }
+}
+
 /// The panel's rows, top to bottom.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Row {
