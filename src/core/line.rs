@@ -124,6 +124,16 @@ impl LineEdit {
         }
     }
 
+    /// Deletes from the start of the line to the cursor.
+    pub(crate) fn kill_to_start(&mut self) {
+        self.replace_next = false;
+        if self.cursor > 0 {
+            self.remember();
+            self.text.drain(..self.cursor);
+            self.cursor = 0;
+        }
+    }
+
     /// Takes back the last change.
     pub(crate) fn undo(&mut self) {
         self.replace_next = false;

@@ -1321,3 +1321,27 @@ fn esc_then_a_key_in_one_write_closes_the_dialog_and_types_the_key() {
     assert!(!screen.contains("New draft."), "{screen}");
     assert!(screen.contains("first@contoso.com"), "{screen}");
 }
+
+/// Readline keys as a terminal sends them: Ctrl-U (0x15) deletes to the
+/// start of the line, Ctrl-_ (0x1F) undoes, Ctrl-J (0x0A) is a newline.
+#[test]
+fn readline_keys_as_the_terminal_sends_them() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+    t.send(TAB.repeat(4).as_str());
+    t.wait_text("┏ Body");
+    t.send("Kind regards");
+    t.wait_text("Kind regards");
+    t.send("\x15");
+    t.wait_for("the line deleted", 5, |s| !s.contains("Kind regards"));
+    t.send("\x1f");
+    t.wait_text("Kind regards");
+    t.send("\nDana");
+    let screen = t.wait_text("Dana");
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("Kind regards"))
+        .unwrap();
+    assert!(lines[at + 1].contains("Dana"), "{screen}");
+}

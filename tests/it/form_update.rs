@@ -1069,7 +1069,7 @@ fn undo_right_after_a_large_paste_takes_it_back() {
     let big = "pasted line\n".repeat(5000);
     update(&mut m, Msg::Paste(big.clone()));
     assert!(m.text(Field::Body).len() > big.len());
-    update(&mut m, ctrl('u'));
+    update(&mut m, ctrl('7'));
     assert_eq!(
         m.text(Field::Body),
         "Dear all,\n",
@@ -1079,7 +1079,7 @@ fn undo_right_after_a_large_paste_takes_it_back() {
     // Once something else happened, undo is the widget's own again.
     update(&mut m, Msg::Paste(big));
     type_text(&mut m, "x");
-    update(&mut m, ctrl('u'));
+    update(&mut m, ctrl('7'));
     assert!(
         m.text(Field::Body).len() > 50_000,
         "only the typed x was undone"
@@ -1087,7 +1087,7 @@ fn undo_right_after_a_large_paste_takes_it_back() {
 }
 
 /// Alt-K clears the field the cursor is in; in the body (however long) and
-/// in a one-line field, Ctrl-U right after brings the text back.
+/// in a one-line field, undo (Ctrl-_) right after brings the text back.
 #[test]
 fn the_clear_key_empties_a_field_and_undo_brings_it_back() {
     let mut m = model();
@@ -1095,7 +1095,7 @@ fn the_clear_key_empties_a_field_and_undo_brings_it_back() {
     update(&mut m, alt('k'));
     assert_eq!(m.text(Field::To), "");
     assert!(m.is_dirty());
-    update(&mut m, ctrl('u'));
+    update(&mut m, ctrl('7'));
     assert_eq!(m.text(Field::To), "dana@contoso.com");
 
     for _ in 0..4 {
@@ -1113,13 +1113,13 @@ fn the_clear_key_empties_a_field_and_undo_brings_it_back() {
         "{:?}",
         m.status.last()
     );
-    update(&mut m, ctrl('u'));
+    update(&mut m, ctrl('7'));
     assert!(m.text(Field::Body) == long, "the whole body is back");
     assert!(matches!(m.status.last(), Some(StatusEntry::Info(t)) if t.contains("taken back")));
     // After another edit the whole-body undo is gone: undo is the widget's.
     update(&mut m, alt('k'));
     type_text(&mut m, "x");
-    update(&mut m, ctrl('u'));
+    update(&mut m, ctrl('7'));
     assert_eq!(m.text(Field::Body), "");
 }
 
@@ -1312,7 +1312,7 @@ fn spelling_is_checked_when_typing_pauses_and_a_suggestion_replaces_the_word() {
         m.form.generation, gen_now,
         "an edit: saved and checked again"
     );
-    update(&mut m, ctrl('u'));
+    update(&mut m, ctrl('7'));
     assert_eq!(
         m.text(Field::Body),
         "teh end",
@@ -1442,4 +1442,51 @@ fn one_line_inputs_are_bounded_and_say_so() {
         "{:?}",
         d.message
     );
+}
+
+/// Readline and Emacs habits in the fields and the body: Ctrl-U deletes to
+/// the start of the line, Ctrl-J is a newline in the body (the next field
+/// in a one-line field), Ctrl-_ (Ctrl-7, as the terminal sends it) undoes,
+/// Alt-< and Alt-> go to the body's very start and end; in a dialog's
+/// one-line input Ctrl-U deletes to the start too.
+#[test]
+fn readline_keys_work_in_fields_and_the_body() {
+    let mut m = model();
+    type_text(&mut m, "dana@contoso.com");
+    update(&mut m, key(KeyCode::Left));
+    update(&mut m, ctrl('u'));
+    assert_eq!(m.text(Field::To), "m");
+    update(&mut m, ctrl('7'));
+    assert_eq!(m.text(Field::To), "dana@contoso.com");
+    update(&mut m, ctrl('j'));
+    assert_eq!(
+        m.form.focus,
+        Field::Cc,
+        "Ctrl-J in a one-line field: the next field"
+    );
+
+    for _ in 0..3 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    assert_eq!(m.form.focus, Field::Body);
+    type_text(&mut m, "first line");
+    update(&mut m, ctrl('j'));
+    type_text(&mut m, "second line");
+    assert_eq!(m.text(Field::Body), "first line\nsecond line");
+    update(&mut m, ctrl('u'));
+    assert_eq!(m.text(Field::Body), "first line\n");
+    update(&mut m, ctrl('7'));
+    assert_eq!(m.text(Field::Body), "first line\nsecond line");
+    update(&mut m, alt('<'));
+    assert_eq!(m.body_cursor(), (0, 0));
+    update(&mut m, alt('>'));
+    assert_eq!(m.body_cursor(), (1, "second line".len()));
+
+    update(&mut m, ctrl('o'));
+    type_text(&mut m, "/tmp/report.pdf");
+    update(&mut m, ctrl('u'));
+    match &m.dialog {
+        Some(Dialog::Attach(d)) => assert_eq!(d.input.text(), ""),
+        other => panic!("{other:?}"),
+    }
 }

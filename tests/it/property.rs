@@ -238,11 +238,17 @@ fn a_windowed_long_body_edits_exactly_like_the_plain_widget() {
                 update(&mut m, Msg::Paste(text.clone()));
                 plain.insert_str(&text);
             } else if roll < 4 {
-                // Top or bottom of the whole body.
+                // The very start or end of the whole body.
+                use ratatui_textarea::CursorMove;
                 let c = if rng.below(2) == 0 { '<' } else { '>' };
                 let k = KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT);
                 update(&mut m, Msg::Key(k));
-                plain.input(k);
+                let (row, col) = match c {
+                    '<' => (CursorMove::Top, CursorMove::Head),
+                    _ => (CursorMove::Bottom, CursorMove::End),
+                };
+                plain.move_cursor(row);
+                plain.move_cursor(col);
             } else if roll < 40 {
                 // Runs of Up/Down so the window has to move.
                 let code = if rng.below(2) == 0 {

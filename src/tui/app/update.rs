@@ -503,7 +503,7 @@ fn clear(model: &mut Model) -> Outcome {
         model.set_text(Field::Body, "");
         model.form.before_paste = Some(before);
         model.status.push(StatusEntry::Info(
-            "Body cleared; Ctrl-U right away brings it back.".into(),
+            "Body cleared; undo (Ctrl-_) right away brings it back.".into(),
         ));
     } else {
         let ta = model.field_mut(focus);
@@ -538,10 +538,37 @@ fn page_key(key: &KeyEvent) -> Option<bool> {
     }
 }
 
+/// What readline and Emacs do with a key, where the text widget's own
+/// binding differs: Ctrl-U deletes to the start of the line (the widget's
+/// undo), Ctrl-J is a newline (the widget's delete to the start), Ctrl-_
+/// and Ctrl-/ undo (a terminal sends both as the byte 0x1F, read as
+/// Ctrl-7), Alt-< and Alt-> go to the body's very start and end.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Readline {
+    KillToStart,
+    Newline,
+    Undo,
+    Start,
+    End,
+}
+
+fn readline(key: &KeyEvent) -> Option<Readline> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Char('u') if ctrl => Some(Readline::KillToStart),
+        KeyCode::Char('j') | KeyCode::Char('m') if ctrl => Some(Readline::Newline),
+        KeyCode::Char('7' | '_' | '/') if ctrl => Some(Readline::Undo),
+        KeyCode::Char('<') if alt => Some(Readline::Start),
+        KeyCode::Char('>') if alt => Some(Readline::End),
+        _ => None,
+    }
+}
+
 fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
     let focus = model.form.focus;
-    let newline = matches!(key.code, KeyCode::Enter)
-        || (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m'));
+    let rl = readline(&key);
+    let newline = matches!(key.code, KeyCode::Enter) || rl == Some(Readline::Newline);
     if focus.is_single_line() && newline {
         return move_focus(model, focus.next());
     }
@@ -557,7 +584,7 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
     }
     if focus == Field::Body {
         // Undo right after a large paste takes the paste back whole.
-        let undo = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u');
+        let undo = rl == Some(Readline::Undo);
         match model.form.before_paste.take() {
             Some(b) if undo => {
                 model.set_text(Field::Body, &b.text);
@@ -573,11 +600,32 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
             model.body_page(down);
             return Outcome::redraw();
         }
+        if let Some(to_end) = match rl {
+            Some(Readline::Start) => Some(false),
+            Some(Readline::End) => Some(true),
+            _ => None,
+        } {
+            let last = model.body_lines_total().saturating_sub(1);
+            let (row, col) = match to_end {
+                false => (0, 0),
+                true => (last, model.body_line(last).map_or(0, |l| l.chars().count())),
+            };
+            model.body_jump(row, col);
+            return Outcome::redraw();
+        }
         model.body_before_key(&key);
     }
     let ta = model.field_mut(focus);
     let before = ta.cursor();
-    let changed = ta.input(key);
+    let changed = match rl {
+        Some(Readline::KillToStart) => ta.delete_line_by_head(),
+        Some(Readline::Newline) => {
+            ta.insert_newline();
+            true
+        }
+        Some(Readline::Undo) => ta.undo(),
+        _ => ta.input(key),
+    };
     if focus == Field::Body {
         model.body_reframe();
     }
