@@ -288,7 +288,11 @@ pub(crate) fn remove(cli: &Cli, keys: &[String], older_than: Option<u64>) -> Res
             }
         }
     }
-    let _ = writeln!(out, "{removed} local draft(s) deleted.");
+    let _ = writeln!(
+        out,
+        "{} deleted.",
+        crate::util::count(removed, "local draft", "local drafts")
+    );
     Ok(())
 }
 

@@ -104,7 +104,8 @@ pub(crate) fn run_sync(cli: &Cli) -> Result<(), Error> {
     }
     if failed > 0 {
         return Err(Error::service(format!(
-            "{failed} draft(s) are still queued"
+            "{} still queued",
+            crate::util::count(failed, "draft is", "drafts are")
         )));
     }
     Ok(())

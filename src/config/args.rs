@@ -11,58 +11,110 @@ use clap::{Args, Parser, Subcommand};
 )]
 pub(crate) struct Cli {
     /// Run against the built-in local Graph emulator (no account, nothing leaves this machine).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub(crate) demo: bool,
 
     /// Graph root URL. http:// is only accepted for loopback hosts.
-    #[arg(long, global = true, value_name = "URL", env = "GRAFT_GRAPH_URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "URL",
+        env = "GRAFT_GRAPH_URL"
+    )]
     pub(crate) graph_url: Option<String>,
 
     /// Save into this user's mailbox (/users/{id or UPN}) instead of /me.
-    #[arg(long, global = true, value_name = "ID|UPN")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "ID|UPN"
+    )]
     pub(crate) user: Option<String>,
 
     /// Save into this folder (well-known name such as drafts, or a folder id).
-    #[arg(long, global = true, value_name = "FOLDER")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FOLDER"
+    )]
     pub(crate) folder: Option<String>,
 
     /// Command whose standard output is the access token (run with sh -c, output trimmed).
-    #[arg(long, global = true, value_name = "CMD")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "CMD"
+    )]
     pub(crate) token_cmd: Option<String>,
 
     /// Named account with its own tenant, client id, cloud, mailbox and token cache.
-    #[arg(long, global = true, value_name = "NAME", env = "GRAFT_PROFILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "NAME",
+        env = "GRAFT_PROFILE"
+    )]
     pub(crate) profile: Option<String>,
 
     /// National cloud preset: sets both the Graph root and the sign-in authority.
-    #[arg(long, global = true, value_name = "CLOUD", env = "GRAFT_CLOUD",
+    #[arg(long, global = true, help_heading = "Global options", value_name = "CLOUD", env = "GRAFT_CLOUD",
           value_parser = ["global", "usgov", "usgov-dod", "china"])]
     pub(crate) cloud: Option<String>,
 
     /// Directory (tenant) to sign in to: common, organizations, consumers, a GUID or a domain.
-    #[arg(long, global = true, value_name = "TENANT", env = "GRAFT_TENANT")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "TENANT",
+        env = "GRAFT_TENANT"
+    )]
     pub(crate) tenant: Option<String>,
 
     /// Application (client) id of a public client app registration.
-    #[arg(long, global = true, value_name = "ID", env = "GRAFT_CLIENT_ID")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "ID",
+        env = "GRAFT_CLIENT_ID"
+    )]
     pub(crate) client_id: Option<String>,
 
     /// Sign-in authority (default https://login.microsoftonline.com; http only for loopback).
-    #[arg(long, global = true, value_name = "URL", env = "GRAFT_AUTHORITY_URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "URL",
+        env = "GRAFT_AUTHORITY_URL"
+    )]
     pub(crate) authority_url: Option<String>,
 
     /// More detail in the log file (-v debug, -vv trace). RUST_LOG works too.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
 
     /// Seconds to wait for Graph before giving up on a request.
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "SECS",
+        default_value_t = 30
+    )]
     pub(crate) timeout: u64,
 
     /// Seconds --token-cmd may run before it is stopped.
     #[arg(
         long,
         global = true,
+        help_heading = "Global options",
         value_name = "SECS",
         default_value_t = 30,
         env = "GRAFT_TOKEN_TIMEOUT"
@@ -82,10 +134,13 @@ pub(crate) struct Prefill {
     /// Start with these recipients in To (may be given more than once).
     #[arg(long = "to", value_name = "ADDRESSES", id = "prefill_to")]
     pub(crate) to: Vec<String>,
+    /// Copy recipients, written as for --to; may be given more than once
     #[arg(long = "cc", value_name = "ADDRESSES", id = "prefill_cc")]
     pub(crate) cc: Vec<String>,
+    /// Blind-copy recipients, written as for --to; may be given more than once
     #[arg(long = "bcc", value_name = "ADDRESSES", id = "prefill_bcc")]
     pub(crate) bcc: Vec<String>,
+    /// The subject line
     #[arg(long = "subject", value_name = "TEXT", id = "prefill_subject")]
     pub(crate) subject: Option<String>,
     /// Start with the body from a file, or from standard input with `-`.
@@ -297,6 +352,7 @@ pub(crate) struct AnswerArgs {
     /// Recipients to add (for a forward: whom to forward it to).
     #[arg(long, value_name = "ADDRESSES")]
     pub(crate) to: Vec<String>,
+    /// Copy recipients, written as for --to; may be given more than once
     #[arg(long, value_name = "ADDRESSES")]
     pub(crate) cc: Vec<String>,
     /// What to write above the quote (given, it saves without the form).
@@ -321,10 +377,13 @@ pub(crate) struct DraftArgs {
     /// Recipients (`a@x.com, "Name, Q" <q@x.com>`); may be given more than once.
     #[arg(long, value_name = "ADDRESSES")]
     pub(crate) to: Vec<String>,
+    /// Copy recipients, written as for --to; may be given more than once
     #[arg(long, value_name = "ADDRESSES")]
     pub(crate) cc: Vec<String>,
+    /// Blind-copy recipients, written as for --to; may be given more than once
     #[arg(long, value_name = "ADDRESSES")]
     pub(crate) bcc: Vec<String>,
+    /// The subject line
     #[arg(long, default_value = "")]
     pub(crate) subject: String,
     #[command(flatten)]

@@ -37,6 +37,16 @@ pub fn now_rfc3339() -> String {
 }
 
 /// Whether the URL's host is this machine (127.0.0.1, ::1, localhost).
+/// A count in words: "1 file", "3 files" (the plural given when it is not
+/// the noun plus "s").
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),

@@ -107,7 +107,7 @@ fn the_dialog_checks_files_and_lists_them() {
         s.contains("big.bin") && s.contains("10.5 MB") && s.contains("to upload (chunks)"),
         "{s}"
     );
-    assert!(s.contains("2 file(s), 10.5 MB"), "{s}");
+    assert!(s.contains("2 files, 10.5 MB"), "{s}");
     // Tiny and narrow terminals do not break the dialog.
     for (w, h) in [(20, 5), (1, 1), (40, 12)] {
         screen(&m, w, h);

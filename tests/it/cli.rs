@@ -442,7 +442,7 @@ fn drafts_rm_deletes_local_copies_and_keeps_queued_ones() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no local draft"));
     let out = run(&["--rm-older-than", "0"]);
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("1 local draft(s) deleted"),
+        String::from_utf8_lossy(&out.stdout).contains("1 local draft deleted"),
         "{out:?}"
     );
     let listed = String::from_utf8_lossy(&run(&[]).stdout).to_string();
@@ -600,4 +600,33 @@ fn draft_misspelled_words_are_held_when_the_check_is_on() {
         "words not in the dictionary: reprot, teh"
     );
     assert_eq!(emu.messages().len(), 1, "only the first was saved");
+}
+
+/// Each subcommand's `--help` shows its own options first and the global
+/// ones apart, and every option says what it does (`--cc` and `--bcc` had
+/// no words).
+#[test]
+fn every_option_in_the_help_says_what_it_does() {
+    for sub in ["draft", "reply", "drafts", "sync", "login"] {
+        let o = common::graft_command()
+            .args([sub, "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&o.stdout);
+        let own = help.find("Options:").expect("own options");
+        let global = help.find("Global options:").expect("global options apart");
+        assert!(own < global, "{sub}: own options first\n{help}");
+        for line in help.lines() {
+            // clap's option lines: "  -v, --verbose…" or "      --to <…>".
+            if !(line.starts_with("  -") || line.starts_with("      --")) {
+                continue;
+            }
+            let t = line.trim_start();
+            let words: Vec<&str> = t.splitn(2, "  ").collect();
+            assert!(
+                words.len() == 2 && !words[1].trim().is_empty(),
+                "{sub}: an option without words: {line}"
+            );
+        }
+    }
 }

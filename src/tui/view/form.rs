@@ -182,8 +182,9 @@ fn body_title(model: &Model) -> Line<'static> {
             match model.form.more.set_count() {
                 0 => format!("· {} ", model.form.body_format.label()),
                 n => format!(
-                    "· {} · {n} more field(s) set (F3) ",
-                    model.form.body_format.label()
+                    "· {} · {} set (F3) ",
+                    model.form.body_format.label(),
+                    crate::util::count(n, "more field", "more fields")
                 ),
             },
             Style::default().add_modifier(Modifier::DIM),

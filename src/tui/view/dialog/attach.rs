@@ -99,8 +99,8 @@ pub(super) fn draw(
         lines.push(Line::styled(" No files attached yet.", dim()));
     } else {
         lines.push(Line::from(format!(
-            " On this draft: {} file(s), {}",
-            files.len(),
+            " On this draft: {}, {}",
+            crate::util::count(files.len(), "file", "files"),
             human_size(files.iter().map(|f| f.size).sum())
         )));
         for (i, f) in files.iter().enumerate() {
