@@ -297,7 +297,23 @@ pub fn parse_file(text: &str) -> Result<FileConfig, String> {
             None => e.message().to_string(),
         }
     })?;
-    crate::config::keymap::Keymap::defaults().with_overrides(&cfg.keys)?;
+    crate::config::keymap::Keymap::defaults()
+        .with_overrides(&cfg.keys)
+        .map_err(|e| {
+            // Name the line of the key that is wrong, like the parser does.
+            let name = e
+                .strip_prefix("[keys] ")
+                .and_then(|r| r.split(':').next())
+                .unwrap_or("");
+            let line = text.lines().position(|l| {
+                let l = l.trim_start().trim_start_matches('"');
+                l.starts_with(name) && l.contains('=')
+            });
+            match line {
+                Some(n) if !name.is_empty() => format!("line {}: {e}", n + 1),
+                _ => e,
+            }
+        })?;
     cfg.theme.theme().map_err(|e| {
         let key = e
             .split(':')
@@ -459,6 +475,20 @@ pub(crate) fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A misspelt action in [keys] names its line and the action meant.
+    #[test]
+    fn an_unknown_key_action_names_its_line_and_the_nearest_action() {
+        let e = parse_file("# mine\n[keys]\nsaev = [\"f2\"]\n").unwrap_err();
+        assert_eq!(
+            e,
+            "line 3: [keys] saev: no such action (did you mean save?)"
+        );
+        let e = parse_file("[keys]\nqiut = [\"f10\"]\n").unwrap_err();
+        assert!(e.contains("did you mean quit?"), "{e}");
+        let e = parse_file("[keys]\nlaunch_rockets = [\"f10\"]\n").unwrap_err();
+        assert_eq!(e, "line 2: [keys] launch_rockets: no such action");
+    }
 
     #[test]
     fn theme_presets_overrides_and_errors_with_lines() {
