@@ -167,7 +167,7 @@ fn unknown_command(word: &str) -> String {
 }
 
 /// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for (i, row) in d.iter_mut().enumerate() {
