@@ -320,7 +320,7 @@ fn closest_action(name: &str) -> Option<&'static str> {
         .lines()
         .filter_map(|l| l.strip_prefix("action = "))
         .map(|a| a.trim_matches('"'))
-        .map(|a| (crate::config::prefill::distance(name, a), a))
+        .map(|a| (crate::util::distance(name, a), a))
         .filter(|(d, a)| *d <= 2.max(a.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)

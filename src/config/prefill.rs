@@ -145,7 +145,7 @@ fn unknown_command(word: &str) -> String {
     let lower = word.to_lowercase();
     let close: Vec<(usize, &String)> = names
         .iter()
-        .map(|n| (distance(&lower, n), n))
+        .map(|n| (crate::util::distance(&lower, n), n))
         .filter(|(d, n)| *d <= 2.max(n.len() / 3) && *d < n.len())
         .collect();
     let best = close.iter().map(|(d, _)| *d).min();
@@ -166,31 +166,6 @@ fn unknown_command(word: &str) -> String {
     }
 }
 
-/// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`.
-pub(crate) fn distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,7 +177,7 @@ mod tests {
         assert!(unknown_command("Whoami").contains("`graft whoami`"));
         let far = unknown_command("banana");
         assert!(far.contains("neither a command nor a mailto: URL"), "{far}");
-        assert_eq!(distance("sycn", "sync"), 1);
-        assert_eq!(distance("", "man"), 3);
+        assert_eq!(crate::util::distance("sycn", "sync"), 1);
+        assert_eq!(crate::util::distance("", "man"), 3);
     }
 }

@@ -148,9 +148,35 @@ pub(crate) fn as_html_skipping(body: &str, format: BodyFormat, skip: &[String]) 
                 .replace('&', "&amp;")
                 .replace('<', "&lt;")
                 .replace('>', "&gt;");
-            format!("<div>{}</div>\r\n", escaped.replace('\n', "<br>\r\n"))
+            text_blocks(escaped.strip_suffix('\n').unwrap_or(&escaped))
         }
     }
+}
+
+/// Escaped text as HTML blocks, as Outlook writes them: each run of lines
+/// one `<div dir="auto">` (its direction from its first strong character,
+/// so a Hebrew paragraph is right-aligned), each blank line `<div><br></div>`.
+fn text_blocks(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len() + 64);
+    let mut block: Vec<&str> = Vec::new();
+    let flush = |block: &mut Vec<&str>, out: &mut String| {
+        if !block.is_empty() {
+            out.push_str("<div dir=\"auto\">");
+            out.push_str(&block.join("<br>\r\n"));
+            out.push_str("</div>\r\n");
+            block.clear();
+        }
+    };
+    for line in escaped.split('\n') {
+        if line.is_empty() {
+            flush(&mut block, &mut out);
+            out.push_str("<div><br></div>\r\n");
+        } else {
+            block.push(line);
+        }
+    }
+    flush(&mut block, &mut out);
+    out
 }
 
 fn recipients(list: &[Address]) -> Value {
@@ -530,6 +556,40 @@ mod tests {
         );
     }
 
+    /// Every block graft makes finds its own direction: a Hebrew
+    /// paragraph after an English one is right-aligned in Outlook. A text
+    /// body stays text; as HTML (an answer, a signature) its paragraphs
+    /// are blocks with `dir="auto"` too.
+    #[test]
+    fn blocks_carry_dir_auto_for_right_to_left_text() {
+        let md = "# כותרת\n\nHello team,\n\nשלום לכולם\n\n- פריט\n\n> ציטוט\n";
+        let html = as_html(md, BodyFormat::Markdown);
+        for part in [
+            "<h1 dir=\"auto\">כותרת</h1>",
+            "<p dir=\"auto\">Hello team,</p>",
+            "<p dir=\"auto\">שלום לכולם</p>",
+            "<li dir=\"auto\">פריט</li>",
+            "<blockquote dir=\"auto\">",
+        ] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
+        let text = as_html(
+            "Hello team,\nsecond line\n\nשלום <לכולם>\n",
+            BodyFormat::Text,
+        );
+        assert_eq!(
+            text,
+            "<div dir=\"auto\">Hello team,<br>\r\nsecond line</div>\r\n<div><br></div>\r\n\
+             <div dir=\"auto\">שלום &lt;לכולם&gt;</div>\r\n"
+        );
+        let c = DraftContent {
+            body: "שלום".into(),
+            format: BodyFormat::Text,
+            ..Default::default()
+        };
+        assert_eq!(c.graph_body().0, "text", "a text draft stays text");
+    }
+
     #[test]
     fn markdown_goes_out_as_html_and_a_format_change_is_a_body_change() {
         let mut c = sample();
@@ -539,8 +599,8 @@ mod tests {
         assert_eq!(v["body"]["contentType"], json!("html"));
         let html = v["body"]["content"].as_str().unwrap();
         for part in [
-            "<h1>Q3</h1>",
-            "<li>one</li>",
+            "<h1 dir=\"auto\">Q3</h1>",
+            "<li dir=\"auto\">one</li>",
             "<strong>two</strong>",
             "<table>",
             "<td>1</td>",
@@ -618,7 +678,7 @@ mod tests {
         assert_eq!(ct, "html");
         let typed = html.find("Yes, Friday works.").unwrap();
         let sig = html
-            .find("<div id=\"Signature\"><p><strong>Lee</strong></p>")
+            .find("<div id=\"Signature\"><p dir=\"auto\"><strong>Lee</strong></p>")
             .unwrap();
         let quote = html.find("divRplyFwdMsg").unwrap();
         assert!(typed < sig && sig < quote, "{html}");

@@ -121,7 +121,7 @@ pub fn markdown_to_html(md: &str) -> String {
 /// text that came from elsewhere: never sent).
 pub(crate) fn markdown_to_html_skipping(md: &str, skip: &[String]) -> String {
     let mine = |src: &str| is_local(src) && !skip.iter().any(|s| s == src);
-    use pulldown_cmark::{Event, Parser, Tag, html};
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd, html};
     let mut out = String::with_capacity(md.len() * 5 / 4);
     let events = Parser::new_ext(md, markdown_options()).map(|ev| match ev {
         Event::Start(Tag::Image {
@@ -135,6 +135,29 @@ pub(crate) fn markdown_to_html_skipping(md: &str, skip: &[String]) -> String {
             title,
             id,
         }),
+        // Each block finds its own direction (`dir="auto"`): a Hebrew or
+        // Arabic paragraph is right-aligned in Outlook, a mixed one follows
+        // its first strong character.
+        Event::Start(Tag::Paragraph) => Event::Html("<p dir=\"auto\">".into()),
+        Event::End(TagEnd::Paragraph) => Event::Html("</p>\n".into()),
+        Event::Start(Tag::Item) => Event::Html("<li dir=\"auto\">".into()),
+        Event::End(TagEnd::Item) => Event::Html("</li>\n".into()),
+        Event::Start(Tag::BlockQuote(_)) => Event::Html("<blockquote dir=\"auto\">\n".into()),
+        Event::End(TagEnd::BlockQuote(_)) => Event::Html("</blockquote>\n".into()),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            mut attrs,
+        }) => {
+            attrs.push(("dir".into(), Some("auto".into())));
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            })
+        }
         // Its HTML's pictures too.
         Event::Html(h) => Event::Html(html_with_cids_skipping(&h, skip).into()),
         Event::InlineHtml(h) => Event::InlineHtml(html_with_cids_skipping(&h, skip).into()),

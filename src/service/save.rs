@@ -874,7 +874,8 @@ pub(crate) fn too_large(content: &DraftContent) -> Option<String> {
 /// answer Graph has not made yet quotes at least the original's body).
 pub(crate) fn too_large_with(content: &DraftContent, quote_len: usize) -> Option<String> {
     use crate::core::limits::MAX_REQUEST_BYTES;
-    let size = content.graph_body().1.len() + content.subject.len() + quote_len;
+    use crate::core::limits::json_len;
+    let size = json_len(&content.graph_body().1) + json_len(&content.subject) + quote_len;
     (size > MAX_REQUEST_BYTES).then(|| {
         let quoted = content.quote.as_ref().map_or(quote_len, |q| q.len() + quote_len);
         let quote = if quoted > 0 {

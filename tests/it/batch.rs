@@ -410,7 +410,7 @@ fn a_template_with_a_csv_of_variables_makes_fifty_drafts_once() {
         let html = m["body"]["content"].as_str().unwrap();
         let day = if i % 2 == 0 { "Monday" } else { "Friday" };
         assert!(
-            html.contains(&format!("<p>Dear Guest{i},</p>"))
+            html.contains(&format!("<p dir=\"auto\">Dear Guest{i},</p>"))
                 && html.contains(&format!(
                     "Join us for <strong>Launch {i}</strong> on {day}."
                 ))

@@ -288,7 +288,9 @@ fn markdown_drafts_reach_the_server_as_html() {
     assert_eq!(m["importance"], json!("high"));
     let html = m["body"]["content"].as_str().unwrap();
     assert!(
-        html.contains("<h1>Plan</h1>") && html.contains("<table>") && html.contains("checkbox"),
+        html.contains("<h1 dir=\"auto\">Plan</h1>")
+            && html.contains("<table>")
+            && html.contains("checkbox"),
         "{html}"
     );
 }
@@ -629,4 +631,30 @@ fn every_option_in_the_help_says_what_it_does() {
             );
         }
     }
+}
+
+/// Right-to-left mail reads right in Outlook: the HTML graft makes from
+/// Markdown reaches the server with `dir="auto"` on each block, and a text
+/// draft stays text.
+#[test]
+fn right_to_left_paragraphs_reach_the_server_with_dir_auto() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--to", "a@contoso.com", "--markdown", "--body-file", "-"];
+    let o = graft(
+        &emu.graph_url(),
+        dir.path(),
+        Some(DEMO_TOKEN),
+        &args,
+        "Hello,\n\nשלום לכולם\n",
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let body = &emu.messages()[0]["body"];
+    assert_eq!(body["contentType"], json!("html"));
+    let html = body["content"].as_str().unwrap();
+    assert!(html.contains("<p dir=\"auto\">שלום לכולם</p>"), "{html}");
+    let args = ["--to", "a@contoso.com", "--body", "שלום"];
+    let o = graft(&emu.graph_url(), dir.path(), Some(DEMO_TOKEN), &args, "");
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(emu.messages()[1]["body"]["contentType"], json!("text"));
 }

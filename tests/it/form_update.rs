@@ -764,9 +764,9 @@ fn a_signature_goes_below_the_body_and_survives_a_format_change() {
     let (ct, html) = m.validated_content().unwrap().graph_body();
     assert_eq!(ct, "html");
     assert!(
-        html.starts_with("<p>Hello <em>there</em></p>")
+        html.starts_with("<p dir=\"auto\">Hello <em>there</em></p>")
             && html.contains(
-                "<div id=\"Signature\"><div>-- </div><div>Dana Park<br>\r\nContoso</div>"
+                "<div id=\"Signature\"><div>-- </div><div dir=\"auto\">Dana Park<br>\r\nContoso</div>"
             ),
         "{html}"
     );
