@@ -139,6 +139,19 @@ pub struct JournalRecord {
 impl JournalRecord {
     pub(crate) const VERSION: u32 = 1;
 
+    /// Nothing written and nothing on the server: every field empty, no F3
+    /// field set, no file, no answer, no save begun. Such a record is not a
+    /// draft: never kept, never offered.
+    pub(crate) fn is_blank(&self) -> bool {
+        self.fields == Fields::default()
+            && self.more == MoreText::default()
+            && self.attachments.is_empty()
+            && self.answer.is_none()
+            && self.server_id.is_none()
+            && !self.create_uncertain
+            && !self.queued
+    }
+
     /// An empty draft for `mailbox` at `graph_url`, not on the server.
     pub fn blank(key: String, graph_url: &str, mailbox: &crate::core::mailbox::Mailbox) -> Self {
         JournalRecord {

@@ -444,6 +444,15 @@ impl JournalStore {
         let good = good
             .into_iter()
             .filter(|r| r.session != self.session && self.claim(r).is_some())
+            .filter(|r| {
+                // An empty draft left by an earlier version: nothing to
+                // offer, so its file goes.
+                let blank = r.is_blank();
+                if blank {
+                    let _ = self.remove(&r.key);
+                }
+                !blank
+            })
             .collect();
         (good, bad)
     }

@@ -242,7 +242,7 @@ pub fn finish_session(
 ) -> Option<std::io::Result<std::path::PathBuf>> {
     runner.finish();
     let store = store?;
-    let kept = if model.needs_journal() {
+    let kept = if model.needs_journal() && !model.discarded {
         Some(
             store
                 .write(&model.journal_record())

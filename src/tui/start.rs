@@ -200,6 +200,9 @@ fn run_session(
         Some(Err(e)) => {
             let _ = writeln!(err, "graft: could not write the local journal: {e}");
         }
+        None if model.discarded => {
+            let _ = writeln!(err, "graft: the draft's text was discarded (nothing saved)");
+        }
         None => {}
     }
     terminal_back?.map_err(Error::terminal)?;

@@ -1345,3 +1345,40 @@ fn readline_keys_as_the_terminal_sends_them() {
         .unwrap();
     assert!(lines[at + 1].contains("Dana"), "{screen}");
 }
+
+/// Untouched drafts are not drafts: `x` then Backspace leaves nothing to
+/// ask about or keep (Ctrl-Q quits at once, no journal, no offer next
+/// time); a draft with text asks, and `d` discards it, saying so, with no
+/// local copy left to offer.
+#[test]
+fn an_untouched_draft_is_not_kept_and_d_discards_a_written_one() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let mut t = open_in(&emu, &state, &[]);
+    t.wait_text("Ready.");
+    t.send("x");
+    t.wait_text("unsaved");
+    t.send("\x7f");
+    t.wait_for("clean again", 5, |s| !s.contains("unsaved"));
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(10), 0);
+    assert!(t.journal_files().is_empty(), "an empty draft was kept");
+
+    let mut t = open_in(&emu, &state, &[]);
+    let screen = t.wait_text("Ready.");
+    assert!(!screen.contains("earlier draft"), "{screen}");
+    t.send("dana@contoso.com");
+    t.send(CTRL_Q);
+    t.wait_text("discard the text");
+    t.send("d");
+    assert_eq!(t.wait_exit(10), 0);
+    assert!(t.journal_files().is_empty(), "a discarded draft was kept");
+    assert!(
+        String::from_utf8_lossy(&t.raw()).contains("discarded"),
+        "graft says the text was discarded"
+    );
+    let t = open_in(&emu, &state, &[]);
+    let screen = t.wait_text("Ready.");
+    assert!(!screen.contains("dana@contoso.com"), "{screen}");
+    assert_eq!(emu.messages().len(), 0);
+}

@@ -317,8 +317,8 @@ fn a_dialog_key_override_changes_the_key_and_its_hint() {
     assert_eq!(m.dialog, Some(Dialog::ConfirmQuit));
     let (rows, _) = draw(&m, 80, 24);
     let screen = rows.join("\n");
-    assert!(screen.contains("x  quit without saving"), "{screen}");
-    assert!(!screen.contains("y  quit without saving"), "{screen}");
+    assert!(screen.contains("x  quit, keep the text"), "{screen}");
+    assert!(!screen.contains("y  quit, keep the text"), "{screen}");
     update(&mut m, key(KeyCode::Char('y')));
     assert!(!m.should_quit, "the old key no longer quits");
     update(&mut m, key(KeyCode::Char('x')));

@@ -37,6 +37,8 @@ pub struct Model {
     /// This draft's stable client key (journal file name and Graph extended property).
     pub draft_key: String,
     pub should_quit: bool,
+    /// The user quit and discarded the text: the journal goes, not kept.
+    pub discarded: bool,
     /// Sequence number for timers; stale ticks are ignored.
     pub(crate) timer_seq: u64,
     /// State for jitter (xorshift), so `update` stays pure and repeatable.
@@ -88,6 +90,7 @@ impl Model {
             status_whole: false,
             draft_key: String::new(),
             should_quit: false,
+            discarded: false,
             timer_seq: 0,
             spell: Default::default(),
             pending_recover: Vec::new(),
@@ -445,8 +448,26 @@ impl Model {
         }
     }
 
+    /// Unsaved changes: an edit since the last save, or a file still to
+    /// send — but a new draft with nothing in it is not a draft (typing
+    /// `x`, then Backspace, leaves nothing to save, keep or ask about).
     pub fn is_dirty(&self) -> bool {
-        self.form.generation != self.form.saved_generation || self.form.files.pending()
+        (self.form.generation != self.form.saved_generation || self.form.files.pending())
+            && !self.is_blank()
+    }
+
+    /// A new draft with nothing written: every field empty, no F3 field
+    /// set, no file, not an answer, nothing on the server.
+    pub(crate) fn is_blank(&self) -> bool {
+        self.save.server.id.is_none()
+            && self.form.answer.is_none()
+            && self.form.files.list.is_empty()
+            && self.form.body_outside.is_empty()
+            && Field::ALL.iter().all(|f| {
+                let lines = self.field(*f).lines();
+                lines.len() == 1 && lines[0].is_empty()
+            })
+            && self.form.more.set_count() == 0
     }
 
     /// Parses the recipient fields; on failure records the error on each bad field.

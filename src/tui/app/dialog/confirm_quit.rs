@@ -1,5 +1,6 @@
 //! "Quit?" when the draft is not all on the server: save then quit, quit
-//! anyway (the journal keeps the text), or keep editing.
+//! anyway (the journal keeps the text for the next start), discard the
+//! text (its local copy goes), or keep editing.
 
 use crate::config::keymap::{Context, DialogAction};
 use crate::tui::app::model::Model;
@@ -11,6 +12,11 @@ pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     match model.session.keymap.in_dialog(Context::ConfirmQuit, &key) {
         Some(DialogAction::Discard) => {
             model.should_quit = true;
+            Reply::Close(Outcome::redraw())
+        }
+        Some(DialogAction::Delete) => {
+            model.should_quit = true;
+            model.discarded = true;
             Reply::Close(Outcome::redraw())
         }
         Some(DialogAction::SaveQuit) => {

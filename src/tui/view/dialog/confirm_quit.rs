@@ -19,7 +19,7 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) {
     let mut lines = vec![
         Line::from(what),
         Line::styled(
-            "Quitting keeps it in the local journal: graft offers it next time, and `graft sync` completes a queued save.",
+            "Quitting keeps it in the local journal: graft offers it next time, and `graft sync` completes a queued save. Discarding deletes that local copy (what Outlook holds stays).",
             Style::default().add_modifier(Modifier::DIM),
         ),
         Line::raw(""),
