@@ -1382,3 +1382,40 @@ fn an_untouched_draft_is_not_kept_and_d_discards_a_written_one() {
     assert!(!screen.contains("dana@contoso.com"), "{screen}");
     assert_eq!(emu.messages().len(), 0);
 }
+
+/// The terminal's cursor is where the user is: in a list dialog, at the
+/// start of the selected row (a screen reader or braille display follows
+/// the cursor), and it moves with the selection.
+#[test]
+fn the_cursor_sits_on_the_selected_row_of_a_list() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+    for to in ["first@contoso.com", "second@contoso.com"] {
+        t.send(to);
+        t.send(CTRL_S);
+        t.wait_for("saved", 10, |s| s.contains("201 Created") && s.contains(to));
+        t.send("\x1b[17~");
+        t.wait_text("Drafts saved from graft");
+        t.send("n");
+        t.wait_text("New draft.");
+    }
+    t.send("\x1b[17~");
+    let screen = t.wait_text("Drafts saved from graft");
+    // The list's mark (the form's focused field has one too, outside the box).
+    let row_of_mark = |screen: &str| screen.lines().position(|l| l.contains("│▸")).unwrap() as u16;
+    let (row, col) = t.cursor();
+    assert_eq!(row, row_of_mark(&screen), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .nth(row as usize)
+            .unwrap()
+            .chars()
+            .nth(col as usize)
+            == Some('▸')
+    );
+    t.send("\x1b[B");
+    t.wait_for("the cursor on the newly selected row", 5, |s| {
+        row_of_mark(s) != row && t.cursor().0 == row_of_mark(s)
+    });
+}

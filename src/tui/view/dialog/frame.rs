@@ -5,7 +5,7 @@ use crate::config::keymap::{Context, DialogAction};
 use crate::config::theme::Palette;
 use crate::tui::app::Model;
 use crate::tui::view::canvas::Canvas;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
@@ -81,13 +81,15 @@ pub(super) fn popup(
 
 /// A box with `head` lines, a list that scrolls to keep `selected` in view
 /// (ratatui's `List` and `ListState`), and `tail` lines, centred in `area`.
+/// Returns the start of the selected row: the terminal's cursor goes there,
+/// so a screen reader or braille display reads the line the user is on.
 pub(super) fn list_popup(
     frame: &mut Canvas,
     area: Rect,
     title: &str,
     width: u16,
     (head, items, selected, tail): (Vec<Line<'_>>, Vec<ListItem<'_>>, usize, Vec<Line<'_>>),
-) {
+) -> Option<Position> {
     let p = frame.palette();
     let w = area.width.min(width);
     let inner_w = w.saturating_sub(2);
@@ -97,7 +99,8 @@ pub(super) fn list_popup(
         head.line_count(inner_w) as u16,
         tail.line_count(inner_w) as u16,
     );
-    let rows: u16 = items.iter().map(|i| i.height() as u16).sum();
+    let heights: Vec<u16> = items.iter().map(|i| i.height() as u16).collect();
+    let rows: u16 = heights.iter().sum();
     let room = area.height.saturating_sub(hh + th + 2).max(1);
     let rect = centered(area, w, hh + th + rows.min(room) + 2);
     frame.render_widget(Clear, rect);
@@ -116,6 +119,9 @@ pub(super) fn list_popup(
         .highlight_symbol("▸ ");
     frame.render_stateful_widget(list_widget, list, &mut state);
     frame.render_widget(tail, bottom);
+    let offset = state.offset().min(selected);
+    let above: u16 = heights.get(offset..selected)?.iter().sum();
+    (selected < heights.len() && above < list.height).then(|| Position::new(list.x, list.y + above))
 }
 
 pub(super) fn key(p: Palette) -> Style {

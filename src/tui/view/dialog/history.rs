@@ -5,11 +5,16 @@ use crate::config::keymap::Context;
 use crate::tui::app::Model;
 use crate::tui::app::state::dialogs::HistoryDialog;
 use crate::tui::view::canvas::Canvas;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::ListItem;
 
-pub(super) fn draw(model: &Model, d: &HistoryDialog, frame: &mut Canvas, area: Rect) {
+pub(super) fn draw(
+    model: &Model,
+    d: &HistoryDialog,
+    frame: &mut Canvas,
+    area: Rect,
+) -> Option<Position> {
     let p = model.session.palette();
     let list = model
         .history
@@ -58,5 +63,5 @@ pub(super) fn draw(model: &Model, d: &HistoryDialog, frame: &mut Canvas, area: R
         " Drafts saved from graft ",
         100,
         (Vec::new(), list, d.selected, tail),
-    );
+    )
 }

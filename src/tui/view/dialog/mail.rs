@@ -8,19 +8,27 @@ use crate::tui::app::dialog::mail::{FOLDERS, folder_in};
 use crate::tui::app::state::dialogs::MailDialog;
 use crate::tui::app::state::dialogs::Reading;
 use crate::tui::view::canvas::Canvas;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::ListItem;
 
-pub(super) fn draw(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) {
+pub(super) fn draw(
+    model: &Model,
+    d: &MailDialog,
+    frame: &mut Canvas,
+    area: Rect,
+) -> Option<Position> {
     match &d.reading {
-        Some(r) => reader(model, r, frame, area),
+        Some(r) => {
+            reader(model, r, frame, area);
+            None
+        }
         None => list(model, d, frame, area),
     }
 }
 
-fn list(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) {
+fn list(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) -> Option<Position> {
     let p = model.session.palette();
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut head = vec![Line::from(vec![
@@ -77,7 +85,7 @@ fn list(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) {
         " Answer a message ",
         110,
         (head, items, d.selected, tail),
-    );
+    )
 }
 
 fn reader(model: &Model, r: &Reading, frame: &mut Canvas, area: Rect) {

@@ -21,8 +21,8 @@ use crate::tui::app::{Dialog, Model};
 use crate::tui::view::canvas::Canvas;
 use ratatui::layout::{Position, Rect};
 
-/// Draws the open dialog; returns where the cursor goes, if the dialog has
-/// a text field.
+/// Draws the open dialog; returns where the cursor goes: a text field's
+/// insertion point, or the start of a list's selected row.
 pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
     match model.dialog.as_ref()? {
         Dialog::Help { scroll } => help::draw(model, *scroll, frame, area),
@@ -33,16 +33,16 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
             selected,
             confirm,
             armed,
-        } => recover::draw(model, items, (*selected, *confirm, *armed), frame, area),
+        } => return recover::draw(model, items, (*selected, *confirm, *armed), frame, area),
         Dialog::DraftGone => draft_gone::draw(model, None, frame, area),
         Dialog::DraftElsewhere(w) => draft_gone::draw(model, Some(*w), frame, area),
         Dialog::SignIn(stage) => signin::draw(model, stage, frame, area),
         Dialog::More { row } => return more::draw(model, *row, frame, area),
         Dialog::Attach(d) => return attach::draw(model, d, frame, area),
-        Dialog::History(d) => history::draw(model, d, frame, area),
-        Dialog::Mail(d) => mail::draw(model, d, frame, area),
+        Dialog::History(d) => return history::draw(model, d, frame, area),
+        Dialog::Mail(d) => return mail::draw(model, d, frame, area),
         Dialog::Quote { scroll } => mail::quote(model, *scroll, frame, area),
-        Dialog::Spell(d) => spell::draw(model, d, frame, area),
+        Dialog::Spell(d) => return spell::draw(model, d, frame, area),
         Dialog::Preview { scroll } => preview::draw(model, *scroll, frame, area),
         Dialog::Template(d) => return template::draw(model, d, frame, area),
         Dialog::Conflict(d) => conflict::draw(model, d, frame, area),

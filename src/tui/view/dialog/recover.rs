@@ -5,7 +5,7 @@ use crate::config::keymap::{Context, DialogAction};
 use crate::core::record::JournalRecord;
 use crate::tui::app::Model;
 use crate::tui::view::canvas::Canvas;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::ListItem;
 
@@ -15,7 +15,7 @@ pub(super) fn draw(
     (selected, confirm, armed): (usize, bool, bool),
     frame: &mut Canvas,
     area: Rect,
-) {
+) -> Option<Position> {
     let head = vec![
         Line::from("Drafts from an earlier session that Outlook does not have yet:"),
         Line::raw(""),
@@ -60,5 +60,5 @@ pub(super) fn draw(
         " Recover a draft ",
         90,
         (head, list, selected, tail),
-    );
+    )
 }

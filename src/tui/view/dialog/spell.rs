@@ -5,11 +5,16 @@ use crate::config::keymap::Context;
 use crate::tui::app::Model;
 use crate::tui::app::state::dialogs::SpellDialog;
 use crate::tui::view::canvas::Canvas;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::ListItem;
 
-pub(super) fn draw(model: &Model, d: &SpellDialog, frame: &mut Canvas, area: Rect) {
+pub(super) fn draw(
+    model: &Model,
+    d: &SpellDialog,
+    frame: &mut Canvas,
+    area: Rect,
+) -> Option<Position> {
     let p = model.session.palette();
     let head = vec![Line::from(vec![
         Span::styled(
@@ -40,5 +45,5 @@ pub(super) fn draw(model: &Model, d: &SpellDialog, frame: &mut Canvas, area: Rec
         " Spelling ",
         60,
         (head, items, d.selected, tail),
-    );
+    )
 }

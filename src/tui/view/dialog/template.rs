@@ -92,6 +92,5 @@ pub(super) fn draw(
         " Templates ",
         80,
         (head, items, d.selected, tail),
-    );
-    None
+    )
 }
