@@ -121,6 +121,12 @@ pub(crate) struct Cli {
     )]
     pub(crate) token_timeout: u64,
 
+    /// Plain screen: no box drawing or decorative glyphs, every state in
+    /// words (for screen readers and braille displays; on by itself for
+    /// TERM=dumb; `plain = true` in the config file).
+    #[arg(long)]
+    pub(crate) plain: bool,
+
     #[command(flatten)]
     pub(crate) prefill: Prefill,
 

@@ -83,6 +83,9 @@ pub struct FileConfig {
     /// Folders searched for dictionaries before the usual ones.
     #[serde(default)]
     pub(crate) spell_path: Vec<PathBuf>,
+    /// A plain screen (as `--plain`): no box drawing, states in words.
+    #[serde(default)]
+    pub(crate) plain: bool,
 }
 
 /// `[theme]`: a preset and colour overrides for the four roles.
@@ -367,6 +370,8 @@ pub(crate) struct Settings {
     pub(crate) keys: BTreeMap<String, Vec<String>>,
     /// Colours from the config file.
     pub(crate) theme: ThemeConfig,
+    /// A plain screen (`plain = true`).
+    pub(crate) plain: bool,
     /// What a save checks first.
     pub(crate) checks: crate::core::checks::Checks,
     /// Which dictionaries, where to find them, the personal word list.
@@ -469,6 +474,7 @@ pub(crate) fn resolve(
         folder: cli.folder.clone().or(p.folder),
         keys: file.keys.clone(),
         theme: file.theme.clone(),
+        plain: file.plain,
     })
 }
 

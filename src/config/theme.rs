@@ -69,6 +69,7 @@ impl Theme {
 pub(crate) struct Palette {
     theme: Theme,
     colour: bool,
+    plain: bool,
 }
 
 impl Theme {
@@ -77,6 +78,7 @@ impl Theme {
         Palette {
             theme: self,
             colour: !no_color && !self.mono,
+            plain: false,
         }
     }
 }
@@ -87,7 +89,44 @@ impl Default for Palette {
     }
 }
 
+/// Borders of blanks: the plain screen keeps the layout and the titles,
+/// without box drawing.
+const BLANK_BORDER: ratatui::symbols::border::Set<'static> = ratatui::symbols::border::Set {
+    top_left: " ",
+    top_right: " ",
+    bottom_left: " ",
+    bottom_right: " ",
+    vertical_left: " ",
+    vertical_right: " ",
+    horizontal_top: " ",
+    horizontal_bottom: " ",
+};
+
 impl Palette {
+    /// The plain screen (`--plain`): no box drawing, states in words.
+    pub(crate) fn plain(mut self, on: bool) -> Palette {
+        self.plain = on;
+        self
+    }
+
+    pub(crate) fn is_plain(&self) -> bool {
+        self.plain
+    }
+
+    /// A bordered block: lines of box drawing, or blanks on a plain screen.
+    pub(crate) fn bordered(&self) -> ratatui::widgets::Block<'static> {
+        let b = ratatui::widgets::Block::bordered();
+        if self.plain {
+            b.border_set(BLANK_BORDER)
+        } else {
+            b
+        }
+    }
+
+    /// `fancy` on a normal screen, `words` on a plain one.
+    pub(crate) fn say<'a>(&self, fancy: &'a str, words: &'a str) -> &'a str {
+        if self.plain { words } else { fancy }
+    }
     fn fg(&self, c: Color) -> ratatui::style::Style {
         let s = ratatui::style::Style::default();
         if self.colour { s.fg(c) } else { s }

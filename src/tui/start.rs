@@ -28,6 +28,9 @@ fn session_for(cli: &Cli, s: &Session) -> Result<app::Session, Error> {
     session.can_sign_in = s.client.sign_in().is_some();
     // https://no-color.org: any non-empty value turns colours off.
     session.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    session.plain = cli.plain
+        || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+        || s.settings.as_ref().is_some_and(|st| st.plain);
     if let Some(st) = &s.settings {
         session.theme = st
             .theme

@@ -1419,3 +1419,47 @@ fn the_cursor_sits_on_the_selected_row_of_a_list() {
         row_of_mark(s) != row && t.cursor().0 == row_of_mark(s)
     });
 }
+
+/// The plain screen (`--plain`, `plain = true`, TERM=dumb): no box drawing
+/// anywhere (U+2500–U+257F), with dialogs open too, and states in words,
+/// at 80x24 and 40x12.
+#[test]
+fn the_plain_screen_has_no_box_drawing_and_says_states_in_words() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let boxes = |s: &str| s.chars().any(|c| ('\u{2500}'..='\u{257F}').contains(&c));
+    let url = emu.graph_url();
+    for (args, env, cols, rows) in [
+        (vec!["--plain"], vec![], 80, 24),
+        (vec![], vec![("TERM", "dumb")], 40, 12),
+    ] {
+        let mut all = vec!["--graph-url", url.as_str()];
+        all.extend(args);
+        let mut vars = vec![("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)];
+        vars.extend(env);
+        let mut t = Pty::spawn(&all, &vars, cols, rows);
+        let screen = t.wait_text("Ready");
+        assert!(!boxes(&screen), "{screen}");
+        t.send("dana@contoso.com");
+        let screen = t.wait_text("unsaved changes");
+        assert!(!boxes(&screen) && !screen.contains('●'), "{screen}");
+        t.send(CTRL_S);
+        let screen = t.wait_text("saved: 201");
+        assert!(!boxes(&screen) && !screen.contains('✓'), "{screen}");
+        for (key, title) in [("\x1bOP", "Help"), ("\x1b[17~", "Drafts saved")] {
+            t.send(key);
+            let screen = t.wait_text(title);
+            assert!(!boxes(&screen), "{screen}");
+            t.send("\x1b");
+            t.wait_for("closed", 5, |s| !s.contains(title));
+        }
+        t.send("x");
+        t.send(CTRL_Q);
+        let screen = t.wait_text("Quit?");
+        assert!(!boxes(&screen), "{screen}");
+        t.send("d");
+        t.wait_exit(10);
+    }
+    // A normal screen draws its boxes.
+    let t = open(&emu);
+    assert!(boxes(&t.screen()));
+}

@@ -37,7 +37,7 @@ pub(crate) fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Op
             if y < fields.bottom() {
                 let line = Line::from(vec![
                     Span::raw(" ".repeat(LABEL_W as usize)),
-                    Span::styled(format!("✗ {err}"), p.error()),
+                    Span::styled(format!("{}{err}", p.say("✗ ", "error: ")), p.error()),
                 ]);
                 frame.render_widget(
                     Paragraph::new(line),
@@ -123,7 +123,11 @@ fn label_style(model: &Model, f: Field) -> Style {
 
 fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Option<Position> {
     let focused = model.form.focus == f && model.dialog.is_none();
-    let marker = if model.form.focus == f { "▸" } else { " " };
+    let marker = if model.form.focus == f {
+        model.session.palette().say("▸", ">")
+    } else {
+        " "
+    };
     let label = format!("{marker}{:<w$}", f.label(), w = LABEL_W as usize - 2);
     let label_area = Rect::new(row.x, row.y, LABEL_W.min(row.width), 1);
     frame.render_widget(
@@ -220,33 +224,36 @@ pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option
     };
     let lines = model.body_lines_total();
     let title = body_title(model);
-    let mut block = Block::bordered()
-        .border_type(if focused {
+    let mut block = if p.is_plain() {
+        p.bordered()
+    } else {
+        Block::bordered().border_type(if focused {
             BorderType::Thick
         } else {
             BorderType::Plain
         })
-        .border_style(border)
-        .title(title)
-        .title_bottom(
-            Line::from({
-                let (words, chars) = model.form.counts;
-                let plural = |n: usize, one: &str, many: &str| {
-                    if n == 1 {
-                        format!("1 {one}")
-                    } else {
-                        format!("{n} {many}")
-                    }
-                };
-                format!(
-                    " {} · {} · {} ",
-                    plural(words, "word", "words"),
-                    plural(chars, "char", "chars"),
-                    plural(lines, "line", "lines")
-                )
-            })
-            .right_aligned(),
-        );
+    }
+    .border_style(border)
+    .title(title)
+    .title_bottom(
+        Line::from({
+            let (words, chars) = model.form.counts;
+            let plural = |n: usize, one: &str, many: &str| {
+                if n == 1 {
+                    format!("1 {one}")
+                } else {
+                    format!("{n} {many}")
+                }
+            };
+            format!(
+                " {} · {} · {} ",
+                plural(words, "word", "words"),
+                plural(chars, "char", "chars"),
+                plural(lines, "line", "lines")
+            )
+        })
+        .right_aligned(),
+    );
     if let Some(files) = crate::tui::app::attach::summary(&model.form.files) {
         let key = model
             .session
@@ -273,9 +280,12 @@ pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option
         model.form.answer.as_ref().map(|a| {
             (
                 if a.made() {
-                    "┄ quoted below: "
+                    p.say("┄ quoted below: ", "quoted below: ")
                 } else {
-                    "┄ being made by Graph, the quote goes below: "
+                    p.say(
+                        "┄ being made by Graph, the quote goes below: ",
+                        "being made by Graph, the quote goes below: ",
+                    )
                 },
                 format!("{} · {} ", a.original_from, a.original_subject),
                 crate::tui::app::Action::Quote,
@@ -284,7 +294,7 @@ pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option
         }),
         signature_line(model).map(|l| {
             (
-                "┄ signature: ",
+                p.say("┄ signature: ", "signature: "),
                 format!("{l} "),
                 crate::tui::app::Action::Signature,
                 "drops it",
@@ -469,7 +479,10 @@ pub(crate) fn draw_suggestions(model: &Model, frame: &mut Canvas, fields: Rect) 
     frame.render_widget(ratatui::widgets::Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(
-            Block::bordered()
+            model
+                .session
+                .palette()
+                .bordered()
                 .title(" ↑↓ Tab ")
                 .border_style(Style::default().add_modifier(Modifier::DIM)),
         ),

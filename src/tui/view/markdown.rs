@@ -7,7 +7,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 /// The styled lines of `md` (wrapped by the paragraph that shows them).
-pub(crate) fn lines(md: &str, accent: Style) -> Vec<Line<'static>> {
+/// `plain`: a plain screen (`--plain`): quotes and rules in ASCII, not
+/// box drawing.
+pub(crate) fn lines(md: &str, accent: Style, plain: bool) -> Vec<Line<'static>> {
     let mut r = Renderer {
         out: Vec::new(),
         line: Vec::new(),
@@ -18,6 +20,7 @@ pub(crate) fn lines(md: &str, accent: Style) -> Vec<Line<'static>> {
         link: None,
         accent,
         bare: false,
+        plain,
     };
     for ev in Parser::new_ext(md, crate::core::inline::markdown_options()) {
         r.event(ev);
@@ -42,6 +45,7 @@ struct Renderer {
     accent: Style,
     /// The line being written has its margin already (a list item's marker).
     bare: bool,
+    plain: bool,
 }
 
 impl Renderer {
@@ -64,7 +68,10 @@ impl Renderer {
     fn margin(&self) -> Vec<Span<'static>> {
         let mut m = Vec::new();
         for _ in 0..self.quote {
-            m.push(Span::styled("│ ", self.accent));
+            m.push(Span::styled(
+                if self.plain { "> " } else { "│ " },
+                self.accent,
+            ));
         }
         if !self.lists.is_empty() {
             m.push(Span::raw("  ".repeat(self.lists.len())));
@@ -126,7 +133,10 @@ impl Renderer {
             Event::HardBreak => self.flush(),
             Event::Rule => {
                 self.blank();
-                self.out.push(Line::styled("─".repeat(40), self.accent));
+                self.out.push(Line::styled(
+                    if self.plain { "-" } else { "─" }.repeat(40),
+                    self.accent,
+                ));
                 self.out.push(Line::raw(""));
             }
             Event::TaskListMarker(done) => {
@@ -183,7 +193,10 @@ impl Renderer {
                 // text follows on the same line.
                 let mut spans: Vec<Span<'static>> = Vec::new();
                 for _ in 0..self.quote {
-                    spans.push(Span::styled("│ ", self.accent));
+                    spans.push(Span::styled(
+                        if self.plain { "> " } else { "│ " },
+                        self.accent,
+                    ));
                 }
                 spans.push(Span::raw("  ".repeat(depth)));
                 spans.push(Span::styled(marker, self.accent));
@@ -212,7 +225,10 @@ impl Renderer {
             Tag::Table(_) => self.blank(),
             Tag::TableHead | Tag::TableRow => self.flush(),
             Tag::TableCell if !self.line.is_empty() => {
-                self.line.push(Span::styled(" │ ", self.accent));
+                self.line.push(Span::styled(
+                    if self.plain { " | " } else { " │ " },
+                    self.accent,
+                ));
             }
             _ => {}
         }
@@ -281,7 +297,7 @@ mod tests {
     use super::*;
 
     fn text(md: &str) -> Vec<String> {
-        lines(md, Style::default())
+        lines(md, Style::default(), false)
             .iter()
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
             .collect()
@@ -308,7 +324,7 @@ mod tests {
                 "[picture, sent inline: logo]",
             ]
         );
-        let styled = lines("**b** *i*", Style::default());
+        let styled = lines("**b** *i*", Style::default(), false);
         assert!(
             styled[0].spans[0]
                 .style

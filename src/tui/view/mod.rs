@@ -167,6 +167,7 @@ pub(crate) fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
     // Session-wide settings every part is drawn with.
     (
         model.session.no_color,
+        model.session.plain,
         &model.session.theme,
         &model.session.keymap,
     )
@@ -228,9 +229,9 @@ fn header_line(model: &Model) -> (Line<'static>, String) {
     } else if model.save.retry.is_some() {
         ("save queued", p.warn())
     } else if model.is_dirty() {
-        ("● unsaved changes", p.warn())
+        (p.say("● unsaved changes", "unsaved changes"), p.warn())
     } else if model.save.server.id.is_some() {
-        ("✓ saved", p.ok())
+        (p.say("✓ saved", "saved"), p.ok())
     } else {
         ("new draft", Style::default().add_modifier(Modifier::DIM))
     };

@@ -6,7 +6,6 @@ use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
 
 fn dim() -> Style {
     Style::default().add_modifier(Modifier::DIM)
@@ -26,17 +25,24 @@ enum Ids {
 fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry, ids: Ids) -> Vec<Line<'a>> {
     let p = model.session.palette();
     match entry {
-        StatusEntry::Info(t) => vec![Line::from(format!("· {t}"))],
-        StatusEntry::Check(t) => vec![Line::styled(format!("⚠ {t}"), p.warn())],
-        StatusEntry::Invalid(t) => vec![Line::styled(format!("✗ {t}"), p.error())],
+        StatusEntry::Info(t) => vec![Line::from(format!("{}{t}", p.say("· ", "")))],
+        StatusEntry::Check(t) => vec![Line::styled(
+            format!("{}{t}", p.say("⚠ ", "check: ")),
+            p.warn(),
+        )],
+        StatusEntry::Invalid(t) => vec![Line::styled(
+            format!("{}{t}", p.say("✗ ", "error: ")),
+            p.error(),
+        )],
         StatusEntry::Waiting { reason, detail } => {
             let head = match &model.save.retry {
                 Some(w) => format!(
-                    "⟳ {reason} — retrying in {} s (attempt {}). Esc cancels, Ctrl-S retries now.",
+                    "{}{reason} — retrying in {} s (attempt {}). Esc cancels, Ctrl-S retries now.",
+                    p.say("⟳ ", "waiting: "),
                     w.remaining_secs,
                     w.attempt + 1
                 ),
-                None => format!("⟳ {reason} — retry stopped."),
+                None => format!("{}{reason} — retry stopped.", p.say("⟳ ", "")),
             };
             let mut out = vec![Line::styled(head, p.warn())];
             if model.save.retry.as_ref().is_some_and(|w| w.offline) {
@@ -48,7 +54,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry, ids: Ids) -> Vec<Line
             out
         }
         StatusEntry::Saving { kind, url } => vec![Line::styled(
-            format!("⟳ saving… {} {url}", kind.http()),
+            format!("{}saving… {} {url}", p.say("⟳ ", ""), kind.http()),
             p.warn(),
         )],
         StatusEntry::Saved {
@@ -65,7 +71,7 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry, ids: Ids) -> Vec<Line
             let verb = how.said();
             let mut lines = vec![Line::from(vec![
                 Span::styled(
-                    format!("✓ {status} {status_text}"),
+                    format!("{}{status} {status_text}", p.say("✓ ", "saved: ")),
                     p.ok().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(format!(" · {verb} {at} · folder {folder}")),
@@ -74,7 +80,10 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry, ids: Ids) -> Vec<Line
                 lines.push(Line::from(f.as_str()));
             }
             if let Some(a) = &model.form.answer {
-                lines.push(Line::styled(format!("↳ {}", a.title()), dim()));
+                lines.push(Line::styled(
+                    format!("{}{}", p.say("↳ ", "answering: "), a.title()),
+                    dim(),
+                ));
             }
             lines.extend(id_and_link(model, id, web_link, ids));
             lines
@@ -90,8 +99,8 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry, ids: Ids) -> Vec<Line
             hint,
         } => {
             let head = match status {
-                Some(s) => format!("✗ {s} {status_text}"),
-                None => "✗ not saved".to_string(),
+                Some(s) => format!("{}{s} {status_text}", p.say("✗ ", "not saved: ")),
+                None => p.say("✗ not saved", "not saved").to_string(),
             };
             let mut out = vec![Line::from(vec![
                 Span::styled(head, p.error().add_modifier(Modifier::BOLD)),
@@ -128,8 +137,8 @@ fn progress_line(
     let fill = pct as usize * width / 100;
     Line::from(vec![
         Span::raw(format!("Uploading {} ", u.name)),
-        Span::styled("━".repeat(fill), p.ok()),
-        Span::styled("─".repeat(width - fill), dim()),
+        Span::styled(p.say("━", "#").repeat(fill), p.ok()),
+        Span::styled(p.say("─", ".").repeat(width - fill), dim()),
         Span::raw(format!(
             " {pct:>3}%  {} / {}",
             human_size(u.done),
@@ -310,7 +319,7 @@ pub(crate) fn draw(pane: &Pane<'_>, frame: &mut Canvas, area: Rect) {
         return;
     }
     let shown = area.height.saturating_sub(2);
-    let mut block = Block::bordered().border_style(dim()).title(" Status ");
+    let mut block = p.bordered().border_style(dim()).title(" Status ");
     if pane.rows.len() > shown as usize {
         block = block
             .title_bottom(Line::styled(" more: enlarge the terminal ", p.warn()).right_aligned());

@@ -42,6 +42,9 @@ pub struct Session {
     pub theme: Theme,
     /// `NO_COLOR` is set: styles only, no colours.
     pub no_color: bool,
+    /// A plain screen (`--plain`, `plain = true`, TERM=dumb): no box
+    /// drawing or decorative glyphs, states in words.
+    pub plain: bool,
     /// This process's id, recorded in the journal.
     pub pid: u32,
     /// Device-code sign-in is available (no fixed token was given).
@@ -82,6 +85,7 @@ impl Session {
             keymap,
             theme: Theme::default(),
             no_color: false,
+            plain: false,
             pid: 0,
             can_sign_in: false,
             sign_in_problem: None,
@@ -118,7 +122,7 @@ impl Session {
 
     /// The styles the view draws with (the theme, without colours under NO_COLOR).
     pub(crate) fn palette(&self) -> crate::config::theme::Palette {
-        self.theme.palette(self.no_color)
+        self.theme.palette(self.no_color).plain(self.plain)
     }
 
     /// How many bytes of attachments a draft may hold: three quarters of the

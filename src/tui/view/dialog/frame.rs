@@ -8,7 +8,7 @@ use crate::tui::view::canvas::Canvas;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 /// A box as large as the screen allows (100 wide at most) with `lines`
 /// scrolled by `scroll` (stopped at the end), `bottom` lines under them and
@@ -31,7 +31,8 @@ pub(super) fn text_box(
     let h = (total + fh + 2).min(area.height);
     let rect = centered(area, w, h);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered()
+    let block = p
+        .bordered()
         .title(title.to_string())
         .border_style(p.warn())
         .title_bottom(hint.right_aligned());
@@ -73,7 +74,7 @@ pub(super) fn popup(
     let rect = centered(area, w, para.line_count(w.saturating_sub(2)) as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        para.block(Block::bordered().title(title).border_style(p.warn())),
+        para.block(p.bordered().title(title).border_style(p.warn())),
         rect,
     );
     rect
@@ -104,7 +105,7 @@ pub(super) fn list_popup(
     let room = area.height.saturating_sub(hh + th + 2).max(1);
     let rect = centered(area, w, hh + th + rows.min(room) + 2);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(title).border_style(p.warn());
+    let block = p.bordered().title(title).border_style(p.warn());
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [top, list, bottom] = inner.layout(&Layout::vertical([
@@ -116,7 +117,7 @@ pub(super) fn list_popup(
     let mut state = ListState::default().with_selected(Some(selected));
     let list_widget = List::new(items)
         .highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-        .highlight_symbol("▸ ");
+        .highlight_symbol(p.say("▸ ", "> "));
     frame.render_stateful_widget(list_widget, list, &mut state);
     frame.render_widget(tail, bottom);
     let offset = state.offset().min(selected);

@@ -8,7 +8,7 @@ use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 pub(super) fn draw(model: &Model, scroll: u16, frame: &mut Canvas, area: Rect) {
@@ -75,7 +75,8 @@ pub(super) fn draw(model: &Model, scroll: u16, frame: &mut Canvas, area: Rect) {
     };
     let rect = centered(area, w, height);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered()
+    let block = p
+        .bordered()
         .title(" Help ")
         .border_style(p.accent())
         .title_bottom(

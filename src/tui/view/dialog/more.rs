@@ -6,7 +6,7 @@ use crate::tui::view::canvas::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 /// The F3 panel; returns where the cursor goes when a text row has the focus.
 pub(super) fn draw(
@@ -31,7 +31,8 @@ pub(super) fn draw(
     let h = (Row::ALL.len() as u16 + 5).min(area.height);
     let rect = centered(area, w, h);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered()
+    let block = p
+        .bordered()
         .title(" More fields (F3 or Esc closes) ")
         .border_style(p.accent());
     let inner = block.inner(rect);
@@ -49,7 +50,7 @@ pub(super) fn draw(
         } else {
             Style::default()
         };
-        let marker = if focused { "▸" } else { " " };
+        let marker = if focused { p.say("▸", ">") } else { " " };
         let lw = 19u16.min(inner.width);
         frame.render_widget(
             Paragraph::new(Span::styled(format!("{marker}{label:<17}"), style)),
@@ -91,7 +92,7 @@ pub(super) fn draw(
             .map(String::as_str)
             .collect();
         let text = match &m.reply_to_error {
-            Some(e) => Line::styled(format!("✗ Reply-To {e}"), p.error()),
+            Some(e) => Line::styled(format!("{}Reply-To {e}", p.say("✗ ", "error: ")), p.error()),
             None if row == Row::Categories && !offered.is_empty() => Line::styled(
                 format!("Your categories: {}", offered.join(", ")),
                 p.accent(),

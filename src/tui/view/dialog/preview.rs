@@ -9,9 +9,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 /// The lines of text in `format`, as a mail client shows them.
-fn rendered(text: &str, format: BodyFormat, accent: ratatui::style::Style) -> Vec<Line<'static>> {
+fn rendered(
+    text: &str,
+    format: BodyFormat,
+    p: crate::config::theme::Palette,
+) -> Vec<Line<'static>> {
     match format {
-        BodyFormat::Markdown => crate::tui::view::markdown::lines(text, accent),
+        BodyFormat::Markdown => crate::tui::view::markdown::lines(text, p.accent(), p.is_plain()),
         BodyFormat::Html => crate::core::content::html_text(text)
             .lines()
             .map(|l| Line::raw(l.to_string()))
@@ -34,21 +38,23 @@ pub(super) fn draw(model: &Model, scroll: u16, frame: &mut Canvas, area: Rect) {
         ]),
         Line::raw(""),
     ];
-    lines.extend(rendered(
-        &model.body_text(),
-        model.form.body_format,
-        p.accent(),
-    ));
+    lines.extend(rendered(&model.body_text(), model.form.body_format, p));
     if let Some(s) = &model.form.signature {
         lines.push(Line::raw(""));
         if s.format == BodyFormat::Text {
             lines.push(Line::raw("-- "));
         }
-        lines.extend(rendered(&s.text, s.format, p.accent()));
+        lines.extend(rendered(&s.text, s.format, p));
     }
     if model.form.answer.is_some() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("┄ the quote follows (Alt-Q reads it)", dim()));
+        lines.push(Line::styled(
+            p.say(
+                "┄ the quote follows (Alt-Q reads it)",
+                "the quote follows (Alt-Q reads it)",
+            ),
+            dim(),
+        ));
     }
     text_box(
         frame,
