@@ -74,34 +74,53 @@ impl LineEdit {
         self.cursor += fit.len();
     }
 
+    /// The grapheme cluster before the cursor (an emoji with joiners, a
+    /// letter and its accent: one thing to the eye), in bytes.
+    fn before(&self) -> Option<usize> {
+        use unicode_segmentation::UnicodeSegmentation;
+        self.text[..self.cursor]
+            .graphemes(true)
+            .next_back()
+            .map(str::len)
+    }
+
+    /// The grapheme cluster after the cursor, in bytes.
+    fn after(&self) -> Option<usize> {
+        use unicode_segmentation::UnicodeSegmentation;
+        self.text[self.cursor..]
+            .graphemes(true)
+            .next()
+            .map(str::len)
+    }
+
     pub(crate) fn backspace(&mut self) {
         self.replace_next = false;
-        if let Some(c) = self.text[..self.cursor].chars().next_back() {
+        if let Some(n) = self.before() {
             self.remember();
-            self.cursor -= c.len_utf8();
-            self.text.remove(self.cursor);
+            self.cursor -= n;
+            self.text.replace_range(self.cursor..self.cursor + n, "");
         }
     }
 
     pub(crate) fn delete(&mut self) {
         self.replace_next = false;
-        if self.cursor < self.text.len() {
+        if let Some(n) = self.after() {
             self.remember();
-            self.text.remove(self.cursor);
+            self.text.replace_range(self.cursor..self.cursor + n, "");
         }
     }
 
     pub(crate) fn left(&mut self) {
         self.replace_next = false;
-        if let Some(c) = self.text[..self.cursor].chars().next_back() {
-            self.cursor -= c.len_utf8();
+        if let Some(n) = self.before() {
+            self.cursor -= n;
         }
     }
 
     pub(crate) fn right(&mut self) {
         self.replace_next = false;
-        if let Some(c) = self.text[self.cursor..].chars().next() {
-            self.cursor += c.len_utf8();
+        if let Some(n) = self.after() {
+            self.cursor += n;
         }
     }
 
@@ -147,6 +166,23 @@ impl LineEdit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Backspace, Delete and the arrows take a whole grapheme cluster.
+    #[test]
+    fn edits_go_by_grapheme_cluster() {
+        let mut l = LineEdit::default();
+        l.insert("a👩\u{200d}👩\u{200d}👧e\u{301}");
+        l.backspace();
+        assert_eq!(l.text(), "a👩\u{200d}👩\u{200d}👧");
+        l.left();
+        l.delete();
+        assert_eq!(l.text(), "a");
+        l.insert("日本");
+        l.left();
+        l.right();
+        l.insert("x");
+        assert_eq!(l.text(), "a日本x");
+    }
 
     #[test]
     fn edits_in_place_with_undo_and_replace_on_type() {

@@ -1463,3 +1463,112 @@ fn the_plain_screen_has_no_box_drawing_and_says_states_in_words() {
     let t = open(&emu);
     assert!(boxes(&t.screen()));
 }
+
+/// Text as an input method commits it (pre-composed CJK, an emoji with
+/// joiners, combining marks, Hebrew) typed into the To name, Subject and
+/// Body, at 80x24 and 40x12: shown whole, Backspace takes one grapheme,
+/// and the server gets exactly what was typed.
+#[test]
+fn cjk_emoji_combining_and_rtl_text_round_trips_at_any_size() {
+    for (cols, rows) in [(80u16, 24u16), (40, 12)] {
+        let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+        let url = emu.graph_url();
+        let mut t = Pty::spawn(
+            &["--graph-url", &url],
+            &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)],
+            cols,
+            rows,
+        );
+        t.wait_text("Ready");
+        t.send("\"山田太郎\" <taro@contoso.com>");
+        t.send(TAB);
+        t.send(TAB);
+        t.send(TAB);
+        t.send("会議の件 👩‍👩‍👧 café");
+        // Backspace takes a whole grapheme: the family emoji, the accented e.
+        t.send("👩‍👩‍👧\x7f");
+        t.send(TAB);
+        t.send("こんにちは、世界\rשלום עולם\re\u{301}te\u{301}");
+        t.send("e\u{301}\x7f");
+        t.wait_text("会議の件");
+        t.send(CTRL_S);
+        t.wait_text("201");
+        let m = &emu.messages()[0];
+        assert_eq!(m["subject"], json!("会議の件 👩‍👩‍👧 café"));
+        assert_eq!(
+            m["toRecipients"][0]["emailAddress"]["name"],
+            json!("山田太郎")
+        );
+        assert_eq!(
+            m["body"]["content"],
+            json!("こんにちは、世界\nשלום עולם\ne\u{301}te\u{301}")
+        );
+        // The line with the cursor is shown composed (at 40x12 the body has
+        // one row; at 80x24 all three).
+        let screen = t.screen();
+        assert!(
+            screen.contains("e\u{301}te\u{301}") || screen.contains("été"),
+            "{screen}"
+        );
+        assert!(
+            rows < 24 || screen.contains("こんにちは、世界"),
+            "{cols}x{rows}\n{screen}"
+        );
+    }
+}
+
+/// An input method's text in the dialogs' inputs: a path with a Japanese
+/// name (typed, a cluster erased and typed again) attaches that file, and
+/// the F8 search box sends what was typed to Graph.
+#[test]
+fn cjk_text_in_the_attach_path_and_the_search_box() {
+    let me = EmulatorConfig::default().user_principal_name;
+    let mail = |subject: &str, thread: &str| graft_emulator::Received {
+        from: ("田中".into(), "tanaka@contoso.com".into()),
+        to: vec![("Adele".into(), me.clone())],
+        cc: vec![],
+        reply_to: vec![],
+        subject: subject.into(),
+        html: false,
+        body: "本文".into(),
+        received: "2026-11-30T09:00:00Z".into(),
+        thread: thread.into(),
+        attachments: vec![],
+    };
+    let emu = Emulator::start(EmulatorConfig {
+        inbox: vec![mail("会議の議題", "a"), mail("Lunch", "b")],
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("報告書.txt"), b"hello").unwrap();
+    let mut t = open(&emu);
+    t.send("alice@contoso.com");
+    t.send("\x0f");
+    t.wait_text("Attach files");
+    t.send(&format!("{}/報告書.txt👩‍👧\x7f", dir.path().display()));
+    t.send(ENTER);
+    t.wait_text("報告書.txt");
+    t.send("\x1b");
+    t.wait_for("the dialog to close", 10, |s| !s.contains("Attach files"));
+    t.send(CTRL_S);
+    t.wait_text("1 attached (5 B): 報告書.txt");
+    let draft = emu
+        .messages()
+        .into_iter()
+        .find(|m| m["isDraft"] == json!(true))
+        .unwrap();
+    let stored = emu.attachment_list(draft["id"].as_str().unwrap());
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["name"], json!("報告書.txt"));
+
+    t.send("\x1b[19~"); // F8
+    t.wait_text("Answer a message");
+    t.wait_text("Lunch");
+    t.send("会議");
+    // Graph was asked for the typed words: only the matching mail is left.
+    let screen = t.wait_for("the search's answer", 10, |s| {
+        s.contains("会議の議題") && !s.contains("Lunch")
+    });
+    assert!(screen.contains("Search 会議"), "{screen}");
+}

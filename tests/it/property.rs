@@ -118,8 +118,13 @@ fn random_typing_pasting_and_resizing_keeps_the_text_exact() {
                     }
                 }
                 8 => {
+                    // Backspace takes one grapheme cluster (CRLF, an emoji
+                    // with joiners, a letter and its accent).
                     update(&mut m, key(KeyCode::Backspace));
-                    shadow.fields[i].pop();
+                    use unicode_segmentation::UnicodeSegmentation;
+                    let f = &mut shadow.fields[i];
+                    let n = f.graphemes(true).next_back().map_or(0, str::len);
+                    f.truncate(f.len() - n);
                 }
                 _ => {
                     let back = rng.below(2) == 0;

@@ -565,6 +565,48 @@ fn readline(key: &KeyEvent) -> Option<Readline> {
     }
 }
 
+/// Backspace, Delete and the arrows take a whole grapheme cluster where it
+/// is more than one character (an emoji with joiners, a letter with a
+/// combining accent), as the eye sees it; `Some(changed)` when handled.
+fn by_grapheme(ta: &mut ratatui_textarea::TextArea<'static>, key: &KeyEvent) -> Option<bool> {
+    use ratatui_textarea::CursorMove;
+    use unicode_segmentation::UnicodeSegmentation;
+    if !key.modifiers.is_empty() || ta.is_selecting() {
+        return None;
+    }
+    let ratatui_textarea::DataCursor(row, col) = ta.cursor();
+    let line = ta.lines().get(row)?;
+    let at = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+    let before = || {
+        line[..at]
+            .graphemes(true)
+            .next_back()
+            .map(|g| g.chars().count())
+    };
+    let after = || line[at..].graphemes(true).next().map(|g| g.chars().count());
+    let n = match key.code {
+        KeyCode::Backspace | KeyCode::Left => before(),
+        KeyCode::Delete | KeyCode::Right => after(),
+        _ => None,
+    }
+    .filter(|n| *n > 1)?;
+    match key.code {
+        KeyCode::Backspace => {
+            (0..n).for_each(|_| ta.move_cursor(CursorMove::Back));
+            Some(ta.delete_str(n))
+        }
+        KeyCode::Delete => Some(ta.delete_str(n)),
+        KeyCode::Left => {
+            (0..n).for_each(|_| ta.move_cursor(CursorMove::Back));
+            Some(false)
+        }
+        _ => {
+            (0..n).for_each(|_| ta.move_cursor(CursorMove::Forward));
+            Some(false)
+        }
+    }
+}
+
 fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
     let focus = model.form.focus;
     let rl = readline(&key);
@@ -617,6 +659,15 @@ fn edit(model: &mut Model, key: KeyEvent) -> Outcome {
     }
     let ta = model.field_mut(focus);
     let before = ta.cursor();
+    if let Some(out) = by_grapheme(ta, &key) {
+        if focus == Field::Body {
+            model.body_reframe();
+        }
+        return match out {
+            true => edited(model, focus),
+            false => Outcome::redraw(),
+        };
+    }
     let changed = match rl {
         Some(Readline::KillToStart) => ta.delete_line_by_head(),
         Some(Readline::Newline) => {
