@@ -1388,7 +1388,12 @@ fn an_untouched_draft_is_not_kept_and_d_discards_a_written_one() {
 /// the cursor), and it moves with the selection.
 #[test]
 fn the_cursor_sits_on_the_selected_row_of_a_list() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let me = EmulatorConfig::default().user_principal_name;
+    let emu = Emulator::start(EmulatorConfig {
+        inbox: graft_emulator::seeded_inbox(&me),
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
     let mut t = open(&emu);
     for to in ["first@contoso.com", "second@contoso.com"] {
         t.send(to);
@@ -1417,6 +1422,35 @@ fn the_cursor_sits_on_the_selected_row_of_a_list() {
     t.send("\x1b[B");
     t.wait_for("the cursor on the newly selected row", 5, |s| {
         row_of_mark(s) != row && t.cursor().0 == row_of_mark(s)
+    });
+    t.send("\x1b");
+    t.wait_for("F6 closed", 5, |s| !s.contains("Drafts saved from graft"));
+    // F8's list too.
+    t.send("\x1b[19~");
+    t.wait_for("the cursor on F8's selected message", 10, |s| {
+        s.contains("Answer a message") && s.contains("│▸") && t.cursor().0 == row_of_mark(s)
+    });
+}
+
+/// The recovery offer's list: the cursor on the selected draft.
+#[test]
+fn the_cursor_sits_on_the_recovery_offers_selected_draft() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let mut t = open_in(&emu, &state, &[]);
+    t.wait_text("Ready.");
+    t.send("kept@contoso.com");
+    t.wait_for("the journal", 10, |_| !t.journal_files().is_empty());
+    let pid = t.pid().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .unwrap();
+    t.wait_exit(10);
+    let t = open_in(&emu, &state, &[]);
+    t.wait_for("the cursor on the offered draft", 10, |s| {
+        s.contains("Drafts from an earlier session")
+            && s.lines().position(|l| l.contains("│▸")).map(|r| r as u16) == Some(t.cursor().0)
     });
 }
 
