@@ -1606,3 +1606,33 @@ fn cjk_text_in_the_attach_path_and_the_search_box() {
     });
     assert!(screen.contains("Search 会議"), "{screen}");
 }
+
+/// A template's variable typed through an input method (CJK, a cluster
+/// erased) fills the draft exactly.
+#[test]
+fn a_template_variable_typed_in_cjk_fills_the_draft() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let dir = state.path().join("templates");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("thanks.txt"),
+        "Subject: {{what}}\n\n{{what}}をありがとう。\n",
+    )
+    .unwrap();
+    let mut t = open_in(&emu, &state, &[]);
+    t.wait_text("Ready.");
+    t.send("lee@contoso.com");
+    t.send("\x1bt");
+    t.wait_text("Templates");
+    t.send(ENTER);
+    t.wait_text("needs a value for {{what}}");
+    t.send("資料のレビューe\u{301}\x7f");
+    t.send(ENTER);
+    t.wait_text("Started from the template");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    let m = &emu.messages()[0];
+    assert_eq!(m["subject"], "資料のレビュー");
+    assert_eq!(m["body"]["content"], "資料のレビューをありがとう。");
+}
