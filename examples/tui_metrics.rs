@@ -298,7 +298,8 @@ fn ready(s: &str) -> bool {
 
 fn focus_body(s: &mut Session) {
     s.send(b"\t\t\t\t");
-    s.until(5, |scr| scr.contains("┏ Body"));
+    // ">Body" on a plain screen (GRAFT_METRICS_CONFIG with `plain = true`).
+    s.until(5, |scr| scr.contains("┏ Body") || scr.contains(">Body"));
     s.drain(Duration::from_millis(20));
 }
 

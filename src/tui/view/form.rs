@@ -179,8 +179,14 @@ fn body_title(model: &Model) -> Line<'static> {
         .as_ref()
         .map(|a| format!("· {} ", a.title()))
         .unwrap_or_default();
+    // On a plain screen the focus is said, not drawn as a thick border.
+    let body = if model.session.plain && model.form.focus == Field::Body {
+        ">Body "
+    } else {
+        " Body "
+    };
     Line::from(vec![
-        Span::styled(" Body ", label_style(model, Field::Body)),
+        Span::styled(body, label_style(model, Field::Body)),
         Span::styled(answer, model.session.palette().accent()),
         Span::styled(
             match model.form.more.set_count() {
