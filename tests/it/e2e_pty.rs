@@ -1636,3 +1636,67 @@ fn a_template_variable_typed_in_cjk_fills_the_draft() {
     assert_eq!(m["subject"], "資料のレビュー");
     assert_eq!(m["body"]["content"], "資料のレビューをありがとう。");
 }
+
+/// The cursor on the selected row in the spelling suggestions and the
+/// templates list too, following the selection.
+#[test]
+fn the_cursor_sits_on_the_selected_suggestion_and_template() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let dicts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hunspell");
+    std::fs::write(
+        state.path().join("config.toml"),
+        format!("spell = [\"en_TEST\"]\nspell_path = [\"{dicts}\"]\n"),
+    )
+    .unwrap();
+    let dir = state.path().join("templates");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a-first.txt"), "Subject: One\n\nOne.\n").unwrap();
+    std::fs::write(dir.join("b-second.txt"), "Subject: Two\n\nTwo.\n").unwrap();
+    let row_of_mark = |s: &str| s.lines().position(|l| l.contains("│▸")).map(|r| r as u16);
+    let mut t = open_in(&emu, &state, &[]);
+    t.wait_text("Ready.");
+    t.send(TAB.repeat(4).as_str());
+    t.send("the budegt");
+    t.wait_for("underlined", 10, |_| t.underlined() == ["budegt"]);
+    t.send("\x1b[20~");
+    t.wait_for("the cursor on the first suggestion", 10, |s| {
+        s.contains("is not in en_TEST") && row_of_mark(s) == Some(t.cursor().0)
+    });
+    t.send("\x1b");
+    t.wait_for("closed", 5, |s| !s.contains("is not in en_TEST"));
+    t.send("\x1bt");
+    let first = t.wait_for("the cursor on the first template", 10, |s| {
+        s.contains("Templates") && row_of_mark(s) == Some(t.cursor().0)
+    });
+    t.send("\x1b[B");
+    t.wait_for("the cursor on the second template", 10, |s| {
+        row_of_mark(s) != row_of_mark(&first) && row_of_mark(s) == Some(t.cursor().0)
+    });
+}
+
+/// A dialog without a field or a list (help, the quit question) puts the
+/// cursor at the start of its text, where a screen reader begins reading.
+#[test]
+fn the_cursor_starts_a_dialogs_text() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut t = open(&emu);
+    // (row, column) of the first cell inside the box titled `title`.
+    let text_start = |s: &str, title: &str| {
+        let top = s.lines().position(|l| l.contains(title))?;
+        let line = s.lines().nth(top)?;
+        let at = line.find('┌')?;
+        Some(((top + 1) as u16, line[..at].chars().count() as u16 + 1))
+    };
+    t.send("\x1bOP");
+    t.wait_for("the cursor at the help's text", 10, |s| {
+        text_start(s, " Help ") == Some(t.cursor())
+    });
+    t.send("\x1b");
+    t.wait_for("help closed", 5, |s| !s.contains(" Help "));
+    t.send("dana@contoso.com");
+    t.send(CTRL_Q);
+    t.wait_for("the cursor at the question", 10, |s| {
+        text_start(s, " Quit? ") == Some(t.cursor())
+    });
+}

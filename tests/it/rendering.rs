@@ -685,3 +685,84 @@ fn a_bidi_override_in_a_template_shows_as_a_placeholder() {
     }
     assert!(all.contains("invoice\u{fffd}fdp.exe"), "{all}");
 }
+
+/// Wide and composed text keeps every line aligned: CJK and emoji in the
+/// fields, the status pane and F6's list at 80x24 and 40x12 (truncated
+/// where they do not fit). Every row is exactly the screen's width, the
+/// full-width panes end in their border, and F6's box has its right border
+/// in one column on every row: no wide character cut in half or pushing
+/// the frame.
+#[test]
+fn wide_text_keeps_every_frame_aligned() {
+    use graft::core::history::HistoryEntry;
+    use unicode_width::UnicodeWidthStr;
+    for (w, h) in [(80u16, 24u16), (40, 12)] {
+        let mut m = model();
+        type_text(&mut m, "\"山田太郎・営業部長\" <taro@contoso.com>");
+        update(&mut m, key(KeyCode::Tab));
+        update(&mut m, key(KeyCode::Tab));
+        update(&mut m, key(KeyCode::Tab));
+        type_text(
+            &mut m,
+            "第三四半期の予算会議について 👩‍👩‍👧 のお知らせと資料の確認のお願い",
+        );
+        update(&mut m, key(KeyCode::Tab));
+        type_text(&mut m, "こんにちは、世界。שלום עולם。e\u{301}te\u{301}");
+        m.status.push(StatusEntry::Info(
+            "資料を添付しました：報告書（最終版）.pdf と 会議メモ.docx".into(),
+        ));
+        m.history = (0..3)
+            .map(|i| HistoryEntry {
+                change_key: String::new(),
+                id: format!("AAMk{i}"),
+                key: format!("7d1f2c3a-0000-4000-8000-00000000000{i}"),
+                subject: format!("第{i}回 予算会議の議事録と次回の議題について 📎"),
+                saved: "2026-11-28T09:00:00Z".into(),
+                folder: "下書き".into(),
+                web_link: format!("https://outlook.office365.com/owa/?ItemID=AAMk{i}"),
+                owner: "me".into(),
+                format: None,
+                answers: String::new(),
+            })
+            .collect();
+        for open in [false, true] {
+            if open {
+                update(&mut m, key(KeyCode::F(6)));
+            }
+            let (rows, _) = draw(&m, w, h);
+            let screen = rows.join("\n");
+            for r in &rows {
+                assert_eq!(r.width(), w as usize, "{w}x{h}: {r:?}\n{screen}");
+                let first = r.chars().next().unwrap();
+                if matches!(first, '│' | '┃') && !open {
+                    let last = r.chars().last().unwrap();
+                    assert!(matches!(last, '│' | '┃'), "{w}x{h}: {r:?}\n{screen}");
+                }
+            }
+            if open {
+                // The column of the box's right border, from its top row.
+                let top = rows
+                    .iter()
+                    .position(|r| r.contains("Drafts saved"))
+                    .unwrap();
+                let right = |r: &str| {
+                    r.char_indices()
+                        .filter(|(_, c)| matches!(c, '│' | '┐' | '┘'))
+                        .map(|(i, _)| r[..i].width())
+                        .max()
+                };
+                let col = right(&rows[top]).unwrap();
+                let bottom = (top + 1..rows.len())
+                    .find(|&i| rows[i].contains('┘'))
+                    .unwrap();
+                for r in &rows[top..=bottom] {
+                    assert!(
+                        r.char_indices()
+                            .any(|(i, c)| matches!(c, '│' | '┐' | '┘') && r[..i].width() == col),
+                        "{w}x{h}: the box's right border moved: {r:?}\n{screen}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -197,9 +197,12 @@ fn draw_overlays(
     cursor: Option<ratatui::layout::Position>,
 ) {
     let dialog_cursor = dialog::draw(model, frame, area);
-    // The form's cursor shows only while no dialog is over it.
+    // The form's cursor shows only while no dialog is over it; a dialog's
+    // is its field's insertion point, its list's selected row, or else the
+    // start of its text (its box set that), so a screen reader reads the
+    // dialog.
     let cursor = if model.dialog.is_some() {
-        dialog_cursor
+        dialog_cursor.or(frame.cursor.take())
     } else {
         cursor
     };

@@ -38,6 +38,8 @@ pub(super) fn text_box(
         .title_bottom(hint.right_aligned());
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
+    // The cursor at the start of the text, where a screen reader begins.
+    frame.set_cursor_position(Position::new(inner.x, inner.y));
     let shown = inner.height.saturating_sub(fh);
     let scroll = scroll.min(total.saturating_sub(shown));
     let text_area = Rect {
@@ -77,6 +79,9 @@ pub(super) fn popup(
         para.block(p.bordered().title(title).border_style(p.warn())),
         rect,
     );
+    // The cursor at the start of the text (a dialog with a field or a list
+    // puts it there instead).
+    frame.set_cursor_position(Position::new(rect.x + 1, rect.y + 1));
     rect
 }
 

@@ -85,6 +85,8 @@ pub(super) fn draw(model: &Model, scroll: u16, frame: &mut Canvas, area: Rect) {
     let body = block.inner(rect);
     frame.render_widget(block, rect);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
+    // The cursor at the start of the text, where a screen reader begins.
+    frame.set_cursor_position(ratatui::layout::Position::new(body.x, body.y));
 }
 
 /// `keys` in a column `col` wide and `help` beside it, both wrapped within
