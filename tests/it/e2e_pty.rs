@@ -28,6 +28,19 @@ fn open_in(emu: &Emulator, state: &std::sync::Arc<tempfile::TempDir>, extra: &[&
     )
 }
 
+/// A state directory whose config spells with the small dictionary the
+/// tests ship (en_TEST).
+fn state_with_test_dictionary() -> std::sync::Arc<tempfile::TempDir> {
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let dicts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hunspell");
+    std::fs::write(
+        state.path().join("config.toml"),
+        format!("spell = [\"en_TEST\"]\nspell_path = [\"{dicts}\"]\n"),
+    )
+    .unwrap();
+    state
+}
+
 fn open(emu: &Emulator) -> Pty {
     let url = emu.graph_url();
     let pty = Pty::spawn(
@@ -992,13 +1005,7 @@ fn a_forgotten_attachment_is_warned_then_saved_anyway() {
 #[test]
 fn a_misspelled_word_is_underlined_then_replaced_or_learnt() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
-    let dicts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hunspell");
-    std::fs::write(
-        state.path().join("config.toml"),
-        format!("spell = [\"en_TEST\"]\nspell_path = [\"{dicts}\"]\n"),
-    )
-    .unwrap();
+    let state = state_with_test_dictionary();
     let mut t = open_in(&emu, &state, &[]);
     t.wait_text("Ready.");
     t.send("dana@contoso.com");
@@ -1642,13 +1649,7 @@ fn a_template_variable_typed_in_cjk_fills_the_draft() {
 #[test]
 fn the_cursor_sits_on_the_selected_suggestion_and_template() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
-    let dicts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hunspell");
-    std::fs::write(
-        state.path().join("config.toml"),
-        format!("spell = [\"en_TEST\"]\nspell_path = [\"{dicts}\"]\n"),
-    )
-    .unwrap();
+    let state = state_with_test_dictionary();
     let dir = state.path().join("templates");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("a-first.txt"), "Subject: One\n\nOne.\n").unwrap();
