@@ -1701,3 +1701,15 @@ fn the_cursor_starts_a_dialogs_text() {
         text_start(s, " Quit? ") == Some(t.cursor())
     });
 }
+
+/// On a plain screen a misspelled word is said, not only underlined.
+#[test]
+fn the_plain_screen_says_misspelled_words() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = state_with_test_dictionary();
+    let mut t = open_in(&emu, &state, &["--plain"]);
+    t.wait_text("Ready.");
+    t.send(TAB.repeat(4).as_str());
+    t.send("the budegt is reprot");
+    t.wait_text("misspelled: budegt, reprot (F9)");
+}

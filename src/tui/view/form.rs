@@ -244,22 +244,37 @@ pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option
     .title_bottom(
         Line::from({
             let (words, chars) = model.form.counts;
-            let plural = |n: usize, one: &str, many: &str| {
-                if n == 1 {
-                    format!("1 {one}")
-                } else {
-                    format!("{n} {many}")
-                }
-            };
+            let count = crate::util::count;
             format!(
                 " {} · {} · {} ",
-                plural(words, "word", "words"),
-                plural(chars, "char", "chars"),
-                plural(lines, "line", "lines")
+                count(words, "word", "words"),
+                count(chars, "char", "chars"),
+                count(lines, "line", "lines")
             )
         })
         .right_aligned(),
     );
+    // On a plain screen an underline is not enough: the misspelled words
+    // are said (the first three, and how many more).
+    let misses: Vec<&str> = model
+        .spell
+        .subject
+        .iter()
+        .chain(&model.spell.body)
+        .map(|m| m.word.as_str())
+        .collect();
+    if p.is_plain() && !misses.is_empty() {
+        let more = misses.len().saturating_sub(3);
+        let mut said = format!(" misspelled: {}", misses[..misses.len().min(3)].join(", "));
+        if more > 0 {
+            said.push_str(&format!(" and {more} more"));
+        }
+        let key = model
+            .session
+            .keymap
+            .keys_label(crate::tui::app::Action::Spell);
+        block = block.title_bottom(Line::styled(format!("{said} ({key}) "), p.error()));
+    }
     if let Some(files) = crate::tui::app::attach::summary(&model.form.files) {
         let key = model
             .session
