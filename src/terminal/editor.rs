@@ -4,15 +4,15 @@
 use std::io::Write;
 
 /// Suspends the form, runs `$VISUAL`/`$EDITOR` (fallback `vi`) on the body in a
-/// private temporary file, and brings the form back.
-pub(crate) fn external_editor(text: &str) -> Result<String, String> {
+/// private temporary file named `graft-body-….{ext}`, and brings the form back.
+pub(crate) fn external_editor(text: &str, ext: &str) -> Result<String, String> {
     let editor = ["VISUAL", "EDITOR"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_else(|| "vi".to_string());
     let mut file = tempfile::Builder::new()
         .prefix("graft-body-")
-        .suffix(".txt")
+        .suffix(&format!(".{ext}"))
         .tempfile()
         .map_err(|e| format!("Could not create a file for the editor: {e}."))?;
     file.write_all(text.as_bytes())

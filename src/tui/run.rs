@@ -57,7 +57,7 @@ pub enum LoopEnd {
     /// The user asked for `$EDITOR` with this body: the caller drops the event
     /// stream (so nothing else reads the terminal), runs the editor, sends
     /// `Msg::EditorDone`, and starts the loop again.
-    Editor(String),
+    Editor { text: String, ext: &'static str },
     /// The user pressed Ctrl-Z: the caller gives the terminal back, stops
     /// graft (SIGTSTP), and on `fg` takes it again and starts the loop.
     Suspend,
@@ -143,7 +143,7 @@ where
                 }
                 for effect in out.effects {
                     match effect {
-                        Effect::OpenEditor(text) => editor = Some(text),
+                        Effect::OpenEditor { text, ext } => editor = Some((text, ext)),
                         Effect::Suspend => suspend = true,
                         Effect::Repaint => repaint = true,
                         Effect::Create { .. } | Effect::Update { .. } => {
@@ -211,7 +211,7 @@ where
             }
             return Ok(match editor {
                 _ if model.should_quit => LoopEnd::Quit,
-                Some(text) => LoopEnd::Editor(text),
+                Some((text, ext)) => LoopEnd::Editor { text, ext },
                 None => LoopEnd::Suspend,
             });
         }

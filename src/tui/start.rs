@@ -267,8 +267,8 @@ fn drive(
         ));
         // The event stream was dropped with the loop: nothing else reads the terminal now.
         match end {
-            Ok(LoopEnd::Editor(text)) => {
-                let edited = crate::terminal::editor::external_editor(&text);
+            Ok(LoopEnd::Editor { text, ext }) => {
+                let edited = crate::terminal::editor::external_editor(&text, ext);
                 let _ = runner.sender().send(Msg::EditorDone(edited));
                 terminal.backend_mut().forget();
                 terminal.forget_size();

@@ -41,6 +41,24 @@ fn state_with_test_dictionary() -> std::sync::Arc<tempfile::TempDir> {
     state
 }
 
+/// graft on the emulator with `$EDITOR` the shell script `script`, ready.
+fn with_editor(emu: &Emulator, script: &std::path::Path) -> Pty {
+    let editor = format!("sh {}", script.display());
+    let url = emu.graph_url();
+    let t = Pty::spawn(
+        &["--graph-url", &url],
+        &[
+            ("GRAFT_ACCESS_TOKEN", DEMO_TOKEN),
+            ("EDITOR", editor.as_str()),
+            ("VISUAL", ""),
+        ],
+        100,
+        30,
+    );
+    t.wait_text("Ready.");
+    t
+}
+
 fn open(emu: &Emulator) -> Pty {
     let url = emu.graph_url();
     let pty = Pty::spawn(
@@ -599,19 +617,7 @@ fn the_body_round_trips_through_a_scripted_editor() {
         "#!/bin/sh\nprintf '\\nadded in the editor ✍' >> \"$1\"\n",
     )
     .unwrap();
-    let editor = format!("sh {}", script.display());
-    let url = emu.graph_url();
-    let mut t = Pty::spawn(
-        &["--graph-url", &url],
-        &[
-            ("GRAFT_ACCESS_TOKEN", DEMO_TOKEN),
-            ("EDITOR", editor.as_str()),
-            ("VISUAL", ""),
-        ],
-        100,
-        30,
-    );
-    t.wait_text("Ready.");
+    let mut t = with_editor(&emu, &script);
     t.send("ed@contoso.com");
     t.send(TAB);
     t.send(TAB);
@@ -635,6 +641,7 @@ fn the_body_round_trips_through_a_scripted_editor() {
     assert_eq!(t.wait_exit(10), 0);
 
     // An editor that fails leaves the body as it was.
+    let url = emu.graph_url();
     let mut t = Pty::spawn(
         &["--graph-url", &url],
         &[
@@ -1712,4 +1719,35 @@ fn the_plain_screen_says_misspelled_words() {
     t.send(TAB.repeat(4).as_str());
     t.send("the budegt is reprot");
     t.wait_text("misspelled: budegt, reprot (F9)");
+}
+
+/// `$EDITOR` gets a file named for the body's format (`.md` for Markdown,
+/// so its highlighting follows), and the newline an editor adds at the end
+/// of the file does not become a new empty line in the body.
+#[test]
+fn the_editor_file_is_named_by_format_and_its_final_newline_dropped() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let names = dir.path().join("names");
+    let script = dir.path().join("editor.sh");
+    // Rewrites the file as vim would (a final newline) and notes its name.
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$1\" >> {}\nprintf '# Plan\\n\\n- one\\n' > \"$1\"\n",
+            names.display()
+        ),
+    )
+    .unwrap();
+    let mut t = with_editor(&emu, &script);
+    t.send("ed@contoso.com");
+    t.send(TAB.repeat(4).as_str());
+    t.send("\x14"); // Ctrl-T: Markdown
+    t.wait_text("Markdown");
+    t.send("\x07"); // Ctrl-G
+    t.wait_text("Body updated from the editor.");
+    let name = std::fs::read_to_string(&names).unwrap();
+    assert!(name.trim_end().ends_with(".md"), "{name}");
+    let screen = t.wait_text("- one");
+    assert!(screen.contains("3 lines"), "no empty fourth line: {screen}");
 }

@@ -242,8 +242,10 @@ pub enum Effect {
     Copy(String),
     /// Open the connection to Graph ahead of the first save (and refresh the token).
     WarmUp,
-    /// Hand the terminal to `$EDITOR` with this body; the event loop does this itself.
-    OpenEditor(String),
+    /// Hand the terminal to `$EDITOR` with this body, in a file named for
+    /// its format (`md`, `html`, `txt`: the editor's highlighting follows);
+    /// the event loop does this itself.
+    OpenEditor { text: String, ext: &'static str },
     /// Stop graft for the shell's job control (Ctrl-Z); the loop hands the
     /// terminal back, as for the editor.
     Suspend,

@@ -167,7 +167,11 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         Msg::SignInCode(result) => super::dialog::signin::on_code(model, result),
         Msg::SignedIn(result) => super::dialog::signin::on_done(model, result),
         Msg::EditorDone(Ok(text)) => {
-            let text = text.replace("\r\n", "\n");
+            let mut text = text.replace("\r\n", "\n");
+            // Editors end a file with a newline the body did not have.
+            if text.ends_with('\n') && !model.text(Field::Body).ends_with('\n') {
+                text.pop();
+            }
             if text == model.text(Field::Body) {
                 model.status.push(StatusEntry::Info(
                     "The editor left the body unchanged.".into(),
@@ -366,7 +370,14 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
             Outcome::redraw()
         }
         Action::Save => save::save(model),
-        Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor(model.text(Field::Body))]),
+        Action::Editor => Outcome::redraw().with(vec![Effect::OpenEditor {
+            text: model.text(Field::Body),
+            ext: match model.form.body_format {
+                crate::core::content::BodyFormat::Markdown => "md",
+                crate::core::content::BodyFormat::Html => "html",
+                crate::core::content::BodyFormat::Text => "txt",
+            },
+        }]),
         Action::Suspend => Outcome::none().with(vec![Effect::Suspend]),
         Action::Repaint => Outcome::redraw().with(vec![Effect::Repaint]),
         Action::Clear => clear(model),

@@ -251,7 +251,7 @@ impl Runner {
                     .send(Msg::Opened(crate::terminal::osc::open_url(&url)));
             }
             // The event loop hands the terminal over itself; see `LoopEnd::Editor`.
-            Effect::OpenEditor(_) | Effect::Suspend | Effect::Repaint => {}
+            Effect::OpenEditor { .. } | Effect::Suspend | Effect::Repaint => {}
             Effect::WriteJournal(rec) => self.journal(JournalOp::Write(rec)),
             Effect::NoteCreate(rec) => self.note_create(rec),
             Effect::RemoveJournal(key) => self.journal(JournalOp::Remove(key)),
