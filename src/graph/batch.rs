@@ -46,13 +46,8 @@ impl GraphClient {
             }
             Err(Failed::Other(f)) => return Err(f),
         };
-        let answers: Answers = serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(
-                status,
-                request_id.clone(),
-                &format!("not a batch answer: {e}"),
-            )
-        })?;
+        let answers: Answers =
+            super::model::decode(status, &request_id, &bytes, "not a batch answer")?;
         let mut by_id: std::collections::HashMap<String, Answer> = answers
             .responses
             .into_iter()

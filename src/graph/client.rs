@@ -3,7 +3,6 @@
 //! that mailbox. The endpoints are beside it, by what they serve:
 //! `drafts`, `mail`, `directory`, `batch`, `upload`.
 
-use super::model::bad_response;
 use super::model::{Error, MessageResponse, SavedMessage, saved_from};
 use super::transport::{Answer, Call, Failed, Transport};
 use crate::auth::tokens::{SignIn, Tokens};
@@ -159,13 +158,8 @@ impl GraphClient {
     pub(super) async fn send_message(&self, call: Call<'_>) -> Result<SavedMessage, Error> {
         let (status, request_id, bytes) =
             self.send_call(call).await.map_err(Failed::into_failure)?;
-        let msg: MessageResponse = serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(
-                status,
-                request_id.clone(),
-                &format!("the answer is not a message: {e}"),
-            )
-        })?;
+        let msg: MessageResponse =
+            super::model::decode(status, &request_id, &bytes, "the answer is not a message")?;
         saved_from(status, msg, request_id)
     }
 

@@ -2,7 +2,6 @@
 
 use super::client::GraphClient;
 use super::model::Error;
-use super::model::bad_response;
 use super::transport::{Call, Failed};
 use crate::util::sanitize;
 use reqwest::Method;
@@ -59,8 +58,7 @@ impl GraphClient {
             Call::new(Method::GET, url).header("X-PeopleQuery-QuerySources", "Mailbox,Directory");
         let (status, request_id, bytes) =
             self.send_call(call).await.map_err(Failed::into_failure)?;
-        let list: List = serde_json::from_slice(&bytes)
-            .map_err(|e| bad_response(status, request_id, &format!("not a people list: {e}")))?;
+        let list: List = super::model::decode(status, &request_id, &bytes, "not a people list")?;
         Ok(list
             .value
             .into_iter()
@@ -90,8 +88,7 @@ impl GraphClient {
         }
         let url = self.url(&["outlook", "masterCategories"]);
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
-        let list: List = serde_json::from_slice(&bytes)
-            .map_err(|e| bad_response(status, request_id, &format!("not a category list: {e}")))?;
+        let list: List = super::model::decode(status, &request_id, &bytes, "not a category list")?;
         Ok(list
             .value
             .into_iter()
@@ -108,12 +105,6 @@ impl GraphClient {
         url.query_pairs_mut()
             .append_pair("$select", "id,userPrincipalName,mail");
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
-        serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(
-                status,
-                request_id,
-                &format!("the answer is not a user: {e}"),
-            )
-        })
+        super::model::decode(status, &request_id, &bytes, "the answer is not a user")
     }
 }

@@ -83,13 +83,8 @@ impl GraphClient {
     pub async fn find_by_key(&self, key: &str) -> Result<Option<SavedMessage>, Error> {
         let url = self.find_by_key_url(key);
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
-        let list: super::model::MessageList = serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(
-                status,
-                request_id.clone(),
-                &format!("the answer is not a list: {e}"),
-            )
-        })?;
+        let list: super::model::MessageList =
+            super::model::decode(status, &request_id, &bytes, "the answer is not a list")?;
         list.value
             .into_iter()
             .next()
@@ -147,13 +142,8 @@ impl GraphClient {
                 },
             };
             tries.reset();
-            let page: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                bad_response(
-                    status,
-                    request_id.clone(),
-                    &format!("the answer is not a list: {e}"),
-                )
-            })?;
+            let page: Value =
+                super::model::decode(status, &request_id, &bytes, "the answer is not a list")?;
             for m in page
                 .get("value")
                 .and_then(Value::as_array)
@@ -221,9 +211,7 @@ impl GraphClient {
         }
         let (status, request_id, bytes) =
             self.send_call(call).await.map_err(Failed::into_failure)?;
-        let v: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(status, request_id.clone(), &format!("not a message: {e}"))
-        })?;
+        let v: Value = super::model::decode(status, &request_id, &bytes, "not a message")?;
         let saved = saved_from_value(status.as_u16(), &v).ok_or_else(|| {
             bad_response(
                 status,
@@ -261,13 +249,8 @@ impl GraphClient {
             )
             .append_pair("$top", "50");
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
-        let page: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(
-                status,
-                request_id,
-                &format!("the answer is not a list: {e}"),
-            )
-        })?;
+        let page: Value =
+            super::model::decode(status, &request_id, &bytes, "the answer is not a list")?;
         Ok(page
             .get("value")
             .and_then(Value::as_array)
@@ -327,8 +310,7 @@ impl GraphClient {
         }
         let (status, request_id, bytes) =
             self.send_call(call).await.map_err(Failed::into_failure)?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| bad_response(status, request_id, &format!("not a message: {e}")))
+        super::model::decode(status, &request_id, &bytes, "not a message")
     }
 
     /// `GET …/messages/{id}`.

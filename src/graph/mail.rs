@@ -90,13 +90,8 @@ impl GraphClient {
         url: Url,
     ) -> Result<(Vec<crate::core::answer::MailSummary>, Option<Url>), Error> {
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
-        let page: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(
-                status,
-                request_id.clone(),
-                &format!("the answer is not a list: {e}"),
-            )
-        })?;
+        let page: Value =
+            super::model::decode(status, &request_id, &bytes, "the answer is not a list")?;
         let items = page
             .get("value")
             .and_then(Value::as_array)
@@ -147,8 +142,7 @@ impl GraphClient {
             )
             .append_pair("$select", "id,displayName");
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
-        let v: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| bad_response(status, request_id, &format!("not a folder list: {e}")))?;
+        let v: Value = super::model::decode(status, &request_id, &bytes, "not a folder list")?;
         Ok(v.pointer("/value/0/id")
             .and_then(Value::as_str)
             .filter(|id| valid_id(id))
@@ -166,8 +160,7 @@ impl GraphClient {
             Call::new(Method::GET, url).header("Prefer", "outlook.body-content-type=\"text\"");
         let (status, request_id, bytes) =
             self.send_call(call).await.map_err(Failed::into_failure)?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| bad_response(status, request_id, &format!("not a message: {e}")))
+        super::model::decode(status, &request_id, &bytes, "not a message")
     }
 
     /// The id of a well-known folder (`deleteditems`, `sentitems`), asked

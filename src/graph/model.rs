@@ -209,6 +209,18 @@ pub(super) fn saved_from(
     })
 }
 
+/// The answer's JSON as `T`, or a `BadResponse` error saying `what` it is
+/// not ("the answer is not a list") and why.
+pub(super) fn decode<T: serde::de::DeserializeOwned>(
+    status: StatusCode,
+    request_id: &Option<String>,
+    bytes: &[u8],
+    what: &str,
+) -> Result<T, Error> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| bad_response(status, request_id.clone(), &format!("{what}: {e}")))
+}
+
 pub(super) fn bad_response(status: StatusCode, request_id: Option<String>, msg: &str) -> Error {
     Error {
         kind: FailureKind::BadResponse,

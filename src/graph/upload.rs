@@ -35,13 +35,8 @@ impl GraphClient {
     pub async fn add_attachment(&self, message_id: &str, att: &Value) -> Result<String, Error> {
         let url = self.url(&["messages", message_id, "attachments"]);
         let (status, request_id, bytes) = self.send(Method::POST, url, Some(att)).await?;
-        let r: RemoteAttachment = serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(
-                status,
-                request_id.clone(),
-                &format!("not an attachment: {e}"),
-            )
-        })?;
+        let r: RemoteAttachment =
+            super::model::decode(status, &request_id, &bytes, "not an attachment")?;
         if !crate::core::mailbox::valid_id(&r.id) {
             return Err(bad_response(
                 status,
@@ -62,9 +57,7 @@ impl GraphClient {
         url.query_pairs_mut()
             .append_pair("$select", "id,name,size,isInline");
         let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
-        let l: List = serde_json::from_slice(&bytes).map_err(|e| {
-            bad_response(status, request_id, &format!("not an attachment list: {e}"))
-        })?;
+        let l: List = super::model::decode(status, &request_id, &bytes, "not an attachment list")?;
         // Ids graft can use, names as the terminal may show them.
         Ok(l.value
             .into_iter()
