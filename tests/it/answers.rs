@@ -502,12 +502,7 @@ fn an_answer_killed_mid_writing_is_recovered_as_an_answer() {
             .iter()
             .any(|j| j.contains("Yes, 12:30."))
     });
-    let pid = t.pid().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-KILL", &pid])
-        .status()
-        .unwrap();
-    t.wait_exit(10);
+    t.kill9();
     let state = t.state.clone();
     drop(t);
     let mut t = form(&url, Some(state));

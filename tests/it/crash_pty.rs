@@ -10,16 +10,6 @@ use std::time::{Duration, Instant};
 const TAB: &str = "\t";
 const ENTER: &str = "\r";
 
-fn kill(pty: &Pty, signal: &str) {
-    let pid = pty.pid().expect("graft's pid").to_string();
-    let ok = std::process::Command::new("kill")
-        .args([signal, &pid])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "kill {signal} {pid}");
-}
-
 fn start(emu: &Emulator, state: Option<std::sync::Arc<tempfile::TempDir>>) -> Pty {
     let url = emu.graph_url();
     let args = ["--graph-url", url.as_str()];
@@ -51,7 +41,7 @@ fn sigkill_while_typing_loses_at_most_the_last_half_second() {
         std::thread::sleep(Duration::from_millis(25));
     }
     t.send(" late");
-    kill(&t, "-KILL");
+    t.signal(libc::SIGKILL);
     t.wait_exit(10);
     let files = t.journal_files();
     assert_eq!(files.len(), 1, "one journal survives the kill");
@@ -100,7 +90,7 @@ fn sighup_loses_nothing() {
     t.send("every last word");
     t.wait_text("every last word");
     // Well inside the journal's debounce: only the hangup path can save this.
-    kill(&t, "-HUP");
+    t.signal(libc::SIGHUP);
     t.wait_exit(10);
     let files = t.journal_files();
     assert_eq!(files.len(), 1);
@@ -232,7 +222,7 @@ fn terminated_while_saving(emu: &Emulator, subject: &str) -> Pty {
     t.send(subject);
     t.send("\x13");
     t.wait_text("saving…");
-    kill(&t, "-TERM");
+    t.signal(libc::SIGTERM);
     t.wait_exit(10);
     t
 }

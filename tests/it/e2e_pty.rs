@@ -1455,12 +1455,7 @@ fn the_cursor_sits_on_the_recovery_offers_selected_draft() {
     t.wait_text("Ready.");
     t.send("kept@contoso.com");
     t.wait_for("the journal", 10, |_| !t.journal_files().is_empty());
-    let pid = t.pid().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-KILL", &pid])
-        .status()
-        .unwrap();
-    t.wait_exit(10);
+    t.kill9();
     let t = open_in(&emu, &state, &[]);
     t.wait_for("the cursor on the offered draft", 10, |s| {
         s.contains("Drafts from an earlier session")

@@ -37,12 +37,6 @@ fn open(emu: &Emulator) -> Pty {
     spawn(emu, Arc::new(tempfile::tempdir().unwrap()))
 }
 
-fn kill9(t: &Pty) {
-    let pid = t.pid().expect("a pid") as i32;
-    // SAFETY: a signal to the child we started.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
-}
-
 fn wait_until(what: &str, secs: u64, f: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(secs);
     while !f() {
@@ -194,7 +188,7 @@ fn two_grafts_on_one_draft_each_keep_their_unsaved_text() {
     one.send(CTRL_S);
     one.wait_text("200 OK");
     // ...and the second is killed: its text survives.
-    kill9(&two);
+    two.signal(libc::SIGKILL);
     assert!(
         journal_texts(state.path())
             .iter()
@@ -294,7 +288,7 @@ fn kill_9_while_a_create_is_on_its_way_leaves_one_draft() {
     });
     t.send(CTRL_S);
     wait_until("the draft on the server", 10, || emu.messages().len() == 1);
-    kill9(&t);
+    t.signal(libc::SIGKILL);
     drop(t);
     let mut again = spawn_recovering(&emu, state.clone());
     let screen = again.wait_for("the start", 10, |s| {
@@ -392,7 +386,7 @@ fn kill_9_during_an_upload_never_uploads_the_file_twice() {
             .first()
             .is_some_and(|m| !emu.attachments(m["id"].as_str().unwrap()).is_empty())
     });
-    kill9(&t);
+    t.signal(libc::SIGKILL);
     drop(t);
     let mut again = spawn_recovering(&emu, state.clone());
     let screen = again.wait_for("the start", 10, |s| {

@@ -258,12 +258,6 @@ fn form(emu: &Emulator, state: Option<std::sync::Arc<tempfile::TempDir>>, extra:
     }
 }
 
-fn kill9(t: &mut Pty) {
-    let pid = t.pid().expect("pid").to_string();
-    Command::new("kill").args(["-KILL", &pid]).status().unwrap();
-    t.wait_exit(10);
-}
-
 /// kill -9 while a 4 MB picture in the body uploads (its chunks slowed),
 /// then a restart: the draft ends with one copy of the picture. Half the
 /// trials make the draft with the picture; the other half save it first
@@ -301,7 +295,7 @@ fn a_picture_upload_killed_mid_way_ends_with_one_copy() {
             s.contains("chart.png") && s.contains('%')
         });
         std::thread::sleep(moment(trial, 0, 900));
-        kill9(&mut t);
+        t.kill9();
         drop(t);
         let mut t = form(&emu, Some(state.clone()), &[]);
         // A save in flight is finished at the start, in the background; a
@@ -369,7 +363,7 @@ fn typing_ahead_of_the_recovery_offer_loses_neither_draft() {
             .iter()
             .any(|j| j.contains("Text to keep."))
     });
-    kill9(&mut t);
+    t.kill9();
     let state = t.state.clone();
     drop(t);
     let mut t = form(&emu, Some(state.clone()), &[]);
@@ -413,7 +407,7 @@ fn a_pre_filled_start_is_journalled_and_not_replaced() {
             .iter()
             .any(|j| j.contains("Older text."))
     });
-    kill9(&mut t);
+    t.kill9();
     let state = t.state.clone();
     drop(t);
     for start in [
@@ -432,7 +426,7 @@ fn a_pre_filled_start_is_journalled_and_not_replaced() {
         t.send("\r");
         let screen = t.wait_text("Pre-filled");
         assert!(!screen.contains("Older text."), "{screen}");
-        kill9(&mut t);
+        t.kill9();
         let texts = journal_texts(state.path());
         assert!(texts.iter().any(|j| j.contains("Pre-filled")));
         assert!(texts.iter().any(|j| j.contains("Older text.")));
@@ -517,7 +511,7 @@ fn an_answer_killed_while_graph_makes_it_is_finished_at_the_next_start() {
                 .any(|j| j.contains("See you there."))
         });
         std::thread::sleep(moment(trial, 0, 800));
-        kill9(&mut t);
+        t.kill9();
         let state = t.state.clone();
         drop(t);
         let mut t = form(&emu, Some(state.clone()), &[]);

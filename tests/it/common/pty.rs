@@ -233,6 +233,19 @@ impl Pty {
         self.child.process_id()
     }
 
+    /// Sends `signal` (`libc::SIGKILL`, `SIGHUP`, …) to graft.
+    pub fn signal(&self, signal: i32) {
+        let pid = self.pid().expect("graft's pid") as i32;
+        // SAFETY: a signal to the child this test started.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "kill {signal} {pid}");
+    }
+
+    /// kill -9, and wait until graft is gone.
+    pub fn kill9(&mut self) {
+        self.signal(libc::SIGKILL);
+        self.wait_exit(10);
+    }
+
     /// This session's state directory.
     pub fn state_dir(&self) -> &std::path::Path {
         self.state.path()
