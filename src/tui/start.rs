@@ -204,7 +204,12 @@ fn run_session(
             let _ = writeln!(err, "graft: could not write the local journal: {e}");
         }
         None if model.discarded => {
-            let _ = writeln!(err, "graft: the draft's text was discarded (nothing saved)");
+            // Only what was not saved goes: a draft saved before stays.
+            let stays = match model.save.server.id {
+                Some(_) => " (the draft as last saved stays in Outlook)",
+                None => "",
+            };
+            let _ = writeln!(err, "graft: the unsaved text was discarded{stays}");
         }
         None => {}
     }
