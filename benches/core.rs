@@ -163,8 +163,11 @@ fn serialise_large_create_body(bencher: divan::Bencher) {
 }
 
 /// The profile's dictionary: Hunspell's en_US where it is installed, else
-/// the small one the tests ship.
-fn speller() -> graft::core::spell::Speller {
+/// the small one the tests ship; read whole by Hunspell's reader
+/// (`"hunspell"`), or as its word list (`"list"`, made once for the run in
+/// a folder of its own, then mapped).
+fn speller(how: &str) -> graft::core::spell::Speller {
+    static LISTS: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     let system = std::path::Path::new("/usr/share/hunspell");
     let (dir, name) = if system.join("en_US.aff").exists() {
         (system.to_path_buf(), "en_US")
@@ -174,39 +177,59 @@ fn speller() -> graft::core::spell::Speller {
             "en_TEST",
         )
     };
+    let index = (how == "list").then(|| {
+        LISTS
+            .get_or_init(|| tempfile::tempdir().unwrap())
+            .path()
+            .to_path_buf()
+    });
     graft::store::spelling::load(&graft::store::spelling::SpellConfig {
         languages: vec![name.into()],
         configured: true,
         dirs: vec![dir],
         words: None,
+        index,
     })
     .expect("a dictionary")
 }
 
+const HOW: &[&str] = &["hunspell", "list"];
+
 /// Loading the dictionary (once, on the worker, with the first check).
-#[divan::bench(sample_count = 10)]
-fn spell_load(b: divan::Bencher) {
-    b.bench(speller);
+#[divan::bench(args = HOW, sample_count = 10)]
+fn spell_load(b: divan::Bencher, how: &str) {
+    speller(how);
+    b.bench(|| speller(how));
 }
 
 /// A check of the whole body after a pause, on the worker: the first one
 /// (every word looked up) and a later one (words seen before are cached).
-#[divan::bench(args = ["small", "1MiB"], sample_count = 10)]
-fn spell_check(b: divan::Bencher, size: &str) {
+#[divan::bench(args = ["small", "1MiB"], consts = [0, 1], sample_count = 10)]
+fn spell_check<const LIST: usize>(b: divan::Bencher, size: &str) {
     let body = match size {
         "small" => "Hello Dana, the quartrly figures are below; plese review them.".to_string(),
         _ => big_body(),
     };
-    let s = speller();
+    let s = speller(HOW[LIST]);
     b.bench(|| s.misspelled(body.split('\n'), graft::core::content::BodyFormat::Text));
 }
 
 /// The first check of a 1 MiB body on a fresh speller (nothing cached).
-#[divan::bench(sample_count = 5)]
-fn spell_check_cold_1mib(b: divan::Bencher) {
+#[divan::bench(args = HOW, sample_count = 5)]
+fn spell_check_cold_1mib(b: divan::Bencher, how: &str) {
     let body = big_body();
-    b.with_inputs(speller)
+    speller(how);
+    b.with_inputs(|| speller(how))
         .bench_values(|s| s.misspelled(body.split('\n'), graft::core::content::BodyFormat::Text));
+}
+
+/// Suggestions for a slip (F9), on a speller that has not suggested yet:
+/// with a list, the first suggestion also reads Hunspell's files.
+#[divan::bench(args = HOW, sample_count = 5)]
+fn spell_suggest_first(b: divan::Bencher, how: &str) {
+    speller(how);
+    b.with_inputs(|| speller(how))
+        .bench_values(|s| s.suggest("shoud"));
 }
 
 /// Hostile or odd input, 1 MiB (300 KB for `&`) of one repeated character,
@@ -269,7 +292,7 @@ fn pathological_checks(b: divan::Bencher, kind: &str) {
 #[divan::bench(args = PATHOLOGICAL, sample_count = 5)]
 fn pathological_spell(b: divan::Bencher, kind: &str) {
     let body = pathological(kind);
-    let s = speller();
+    let s = speller("list");
     b.bench(|| s.misspelled(body.split('\n'), graft::core::content::BodyFormat::Markdown));
 }
 

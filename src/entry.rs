@@ -44,7 +44,14 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let _logs = crate::util::logging::init(cli.verbose);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "graft started");
+    if let Ok(me) = std::env::current_exe() {
+        crate::store::spelling::make_lists_with(me);
+    }
     let result = match cli.command.clone() {
+        Some(Command::SpellIndex { aff, dic, out }) => {
+            crate::store::spelling::write_list(&aff, &dic, &out)
+                .map_err(crate::config::Error::usage)
+        }
         Some(Command::Emulator { port, accept_token }) => cli::run_emulator(port, accept_token),
         Some(Command::Drafts {
             remote: true,

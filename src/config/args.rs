@@ -226,6 +226,17 @@ pub(crate) enum Command {
         #[arg(long, value_name = "TOKEN", default_value = graft_emulator::DEMO_TOKEN)]
         accept_token: String,
     },
+    /// Make the word list of a Hunspell dictionary (graft runs this itself,
+    /// once per dictionary, so the form never holds the whole dictionary).
+    #[command(hide = true)]
+    SpellIndex {
+        /// The dictionary's .aff file.
+        aff: std::path::PathBuf,
+        /// The dictionary's .dic file.
+        dic: std::path::PathBuf,
+        /// Where the list goes.
+        out: std::path::PathBuf,
+    },
 }
 
 #[cfg(test)]

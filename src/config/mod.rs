@@ -262,6 +262,7 @@ pub(crate) fn spell_config(
             dirs::data_dir(),
         ),
         words: config_path().and_then(|p| p.parent().map(|d| d.join("words.txt"))),
+        index: dirs::cache_dir().map(|d| d.join("graft").join("spell")),
     }
 }
 

@@ -4,6 +4,7 @@
 //! functions: no I/O, no tokio.
 
 pub mod address;
+pub(crate) mod affix;
 pub mod answer;
 pub mod attach;
 pub mod checks;
@@ -19,3 +20,4 @@ pub(crate) mod merge;
 pub mod record;
 pub mod spell;
 pub mod template;
+pub(crate) mod wordset;

@@ -9,6 +9,7 @@
 //! blocks; in HTML, the tags and entities.
 
 use super::content::BodyFormat;
+use super::wordset::WordSet;
 use std::collections::{HashMap, HashSet};
 
 /// A word the dictionaries do not know: its line, where it starts and ends
@@ -22,9 +23,82 @@ pub struct Miss {
     pub word: String,
 }
 
+/// One dictionary: the list of its words where one could be made
+/// (`core::affix`, `core::wordset`: read where it lies, a few pages per
+/// word), else Hunspell's reader. With a list, the reader is loaded only
+/// when suggestions are asked for.
+pub(crate) enum Lexicon {
+    Listed {
+        words: WordSet,
+        full: std::sync::OnceLock<Option<spellbook::Dictionary>>,
+        load: FullLoader,
+    },
+    Full(spellbook::Dictionary),
+}
+
+/// Reads a listed dictionary's Hunspell files, for suggestions.
+pub(crate) type FullLoader = Box<dyn Fn() -> Option<spellbook::Dictionary> + Send + Sync>;
+
+struct Dict {
+    name: String,
+    lexicon: Lexicon,
+    /// The letters suggestions try, most likely first (Hunspell's `TRY`).
+    letters: Vec<char>,
+}
+
+impl Lexicon {
+    fn knows(&self, word: &str) -> bool {
+        match self {
+            Lexicon::Full(d) => d.check(word),
+            Lexicon::Listed { words, .. } => listed_knows(words, word),
+        }
+    }
+
+    fn full(&self) -> Option<&spellbook::Dictionary> {
+        match self {
+            Lexicon::Full(d) => Some(d),
+            Lexicon::Listed { full, load, .. } => full.get_or_init(load).as_ref(),
+        }
+    }
+}
+
+/// Hunspell's rules for case over a list of words: the word as written; a
+/// capitalised word (a sentence's first) as the list has it in lower case;
+/// a word in capitals as the list has it in either.
+fn listed_knows(words: &WordSet, word: &str) -> bool {
+    if words.contains(word) {
+        return true;
+    }
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest = chars.as_str();
+    let lower_rest = !rest.chars().any(char::is_uppercase);
+    if first.is_uppercase() && lower_rest {
+        let lower: String = first.to_lowercase().chain(rest.chars()).collect();
+        return words.contains(&lower);
+    }
+    if first.is_uppercase() && !word.chars().any(char::is_lowercase) {
+        let title: String = std::iter::once(first)
+            .chain(rest.chars().flat_map(char::to_lowercase))
+            .collect();
+        return words.contains(&word.to_lowercase()) || words.contains(&title);
+    }
+    false
+}
+
+/// The letters of an `.aff`'s `TRY` line.
+pub(crate) fn try_letters(aff: &str) -> String {
+    aff.lines()
+        .find_map(|l| l.strip_prefix("TRY "))
+        .map(|t| t.trim().to_string())
+        .unwrap_or_else(|| "esianrtolcdugmphbyfvkwzxjq".into())
+}
+
 /// The dictionaries of a profile, and the personal word list.
 pub struct Speller {
-    dicts: Vec<(String, spellbook::Dictionary)>,
+    dicts: Vec<Dict>,
     personal: HashSet<String>,
     /// Words checked before, and whether they were known: a body's words
     /// repeat, so a recheck after an edit costs a lookup a word.
@@ -43,13 +117,21 @@ impl Speller {
         spellbook::Dictionary::new(aff, dic).map_err(|e| e.to_string())
     }
 
-    /// A speller over these dictionaries (by name) and personal words.
+    /// A speller over these dictionaries (by name, with their `TRY`
+    /// letters) and personal words.
     pub(crate) fn new(
-        dicts: Vec<(String, spellbook::Dictionary)>,
+        dicts: Vec<(String, Lexicon, String)>,
         personal: impl IntoIterator<Item = String>,
     ) -> Speller {
         Speller {
-            dicts,
+            dicts: dicts
+                .into_iter()
+                .map(|(name, lexicon, letters)| Dict {
+                    name,
+                    lexicon,
+                    letters: letters.chars().collect(),
+                })
+                .collect(),
             personal: personal
                 .into_iter()
                 .map(|w| w.trim().to_string())
@@ -61,7 +143,7 @@ impl Speller {
 
     /// The dictionaries' names, `en_US + de_DE`.
     pub(crate) fn names(&self) -> String {
-        let names: Vec<&str> = self.dicts.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = self.dicts.iter().map(|d| d.name.as_str()).collect();
         names.join(" + ")
     }
 
@@ -74,6 +156,12 @@ impl Speller {
             .remove(word);
     }
 
+    fn knows_uncached(&self, word: &str) -> bool {
+        self.personal.contains(word)
+            || self.dicts.iter().any(|d| d.lexicon.knows(word))
+            || self.personal.contains(&word.to_lowercase())
+    }
+
     /// Whether any dictionary, or the personal list, knows `word`.
     pub(crate) fn knows(&self, word: &str) -> bool {
         let word = normalise(word);
@@ -84,8 +172,7 @@ impl Speller {
         if let Some(k) = cache.get(word.as_ref()) {
             return *k;
         }
-        let k = self.dicts.iter().any(|(_, d)| d.check(&word))
-            || self.personal.contains(&word.to_lowercase());
+        let k = self.knows_uncached(&word);
         if cache.len() >= CACHE_WORDS {
             cache.clear();
         }
@@ -93,14 +180,28 @@ impl Speller {
         k
     }
 
-    /// Up to [`SUGGESTIONS`] replacements, the first dictionary's first.
-    pub(crate) fn suggest(&self, word: &str) -> Vec<String> {
+    /// Up to [`SUGGESTIONS`] replacements: known words one slip away
+    /// first ([`one_slip`]), then the dictionaries' own suggestions, the
+    /// first dictionary's first.
+    pub fn suggest(&self, word: &str) -> Vec<String> {
         let word = normalise(word);
-        let mut out: Vec<String> = Vec::new();
+        let mut letters: Vec<char> = Vec::new();
+        for d in &self.dicts {
+            for &c in &d.letters {
+                if !letters.contains(&c) {
+                    letters.push(c);
+                }
+            }
+        }
+        let mut out = one_slip(&word, &letters, |w| self.knows_uncached(w));
+        out.truncate(SUGGESTIONS);
         let mut some = Vec::new();
-        for (_, d) in &self.dicts {
+        for d in &self.dicts {
+            let Some(full) = d.lexicon.full() else {
+                continue;
+            };
             some.clear();
-            d.suggest(&word, &mut some);
+            full.suggest(&word, &mut some);
             for s in some.drain(..) {
                 if !out.contains(&s) && out.len() < SUGGESTIONS {
                     out.push(s);
@@ -138,6 +239,46 @@ fn normalise(word: &str) -> std::borrow::Cow<'_, str> {
     } else {
         word.into()
     }
+}
+
+/// The known words one slip of the fingers from `word`, likeliest first:
+/// two letters swapped, then a letter left out (nearest the end first:
+/// "shoud" → "should" before "shroud"), then one mistyped, then one too
+/// many. `letters` are the ones tried.
+pub(crate) fn one_slip(word: &str, letters: &[char], known: impl Fn(&str) -> bool) -> Vec<String> {
+    let c: Vec<char> = word.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut try_one = |cand: Vec<char>| {
+        let cand: String = cand.into_iter().collect();
+        if cand != word && !out.contains(&cand) && known(&cand) {
+            out.push(cand);
+        }
+    };
+    for i in 0..c.len().saturating_sub(1) {
+        let mut w = c.clone();
+        w.swap(i, i + 1);
+        try_one(w);
+    }
+    for i in (0..=c.len()).rev() {
+        for &l in letters {
+            let mut w = c.clone();
+            w.insert(i, l);
+            try_one(w);
+        }
+    }
+    for i in (0..c.len()).rev() {
+        for &l in letters.iter().filter(|&&l| l != c[i]) {
+            let mut w = c.clone();
+            w[i] = l;
+            try_one(w);
+        }
+    }
+    for i in (0..c.len()).rev() {
+        let mut w = c.clone();
+        w.remove(i);
+        try_one(w);
+    }
+    out
 }
 
 /// Calls `f(line, start, end, word)` for every prose word of `lines`
@@ -333,7 +474,11 @@ mod tests {
         let aff = "SET UTF-8\nTRY esianrtolcdugmphbyfvkwz'\nSFX S Y 1\nSFX S 0 s .\n";
         let dic = "5\nhello/S\nworld/S\ndraft/S\nmail\nit's\n";
         Speller::new(
-            vec![("en_TEST".into(), Speller::parse(aff, dic).unwrap())],
+            vec![(
+                "en_TEST".into(),
+                Lexicon::Full(Speller::parse(aff, dic).unwrap()),
+                try_letters(aff),
+            )],
             ["graft".to_string()],
         )
     }

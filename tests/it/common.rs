@@ -113,6 +113,7 @@ pub fn graft_command() -> std::process::Command {
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", pty::shared_cache())
         .env("GRAFT_STATE_DIR", home.join("state/graft"))
         .env("GRAFT_CONFIG", home.join("config/graft/config.toml"))
         .env("GRAFT_TOKEN_STORE", "file")

@@ -1013,7 +1013,18 @@ fn a_forgotten_attachment_is_warned_then_saved_anyway() {
 fn a_misspelled_word_is_underlined_then_replaced_or_learnt() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
     let state = state_with_test_dictionary();
-    let mut t = open_in(&emu, &state, &[]);
+    // A cache of its own: the dictionary's word list is made for this run.
+    let cache = state.path().join("cache");
+    let mut t = Pty::spawn_with_state(
+        &["--graph-url", &emu.graph_url()],
+        &[
+            ("GRAFT_ACCESS_TOKEN", DEMO_TOKEN),
+            ("XDG_CACHE_HOME", cache.to_str().unwrap()),
+        ],
+        100,
+        30,
+        state.clone(),
+    );
     t.wait_text("Ready.");
     t.send("dana@contoso.com");
     t.send(TAB);
@@ -1025,6 +1036,15 @@ fn a_misspelled_word_is_underlined_then_replaced_or_learnt() {
     t.wait_for("the words underlined", 10, |_| {
         t.underlined() == ["reprot", "budegt", "Graftly"]
     });
+    // Checked against the dictionary's word list, made once in the cache.
+    let lists: Vec<String> = std::fs::read_dir(cache.join("graft/spell"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        lists.len() == 1 && lists[0].starts_with("en_TEST-") && lists[0].ends_with(".words"),
+        "{lists:?}"
+    );
     // F9 in the body: the word at the cursor or the next one — from the
     // end of the body, around to the first.
     t.send("\x1b[20~");

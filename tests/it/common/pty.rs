@@ -76,6 +76,9 @@ impl Pty {
         cmd.env("XDG_STATE_HOME", state.path().join("xdg-state"));
         cmd.env("XDG_CONFIG_HOME", state.path().join("xdg-config"));
         cmd.env("XDG_DATA_HOME", state.path().join("xdg-data"));
+        // Dictionaries' word lists: made once for every test, never in the
+        // developer's cache.
+        cmd.env("XDG_CACHE_HOME", shared_cache());
         cmd.env("GRAFT_CONFIG", state.path().join("config.toml"));
         cmd.env_remove("GRAFT_ACCESS_TOKEN");
         // Never the developer's own keyring.
@@ -275,4 +278,13 @@ pub fn journal_texts(state: &std::path::Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The cache folder every test's graft shares (dictionaries' word lists),
+/// under cargo's temporary directory (the system's for examples).
+pub fn shared_cache() -> std::path::PathBuf {
+    option_env!("CARGO_TARGET_TMPDIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+        .join("graft-test-cache")
 }
