@@ -66,7 +66,7 @@ pub fn main() -> ExitCode {
         }) if !rm.is_empty() || rm_older_than.is_some() => {
             crate::cli::drafts::remove(&cli, &rm, rm_older_than)
         }
-        Some(Command::Drafts { .. }) => cli::list_drafts(&cli),
+        Some(Command::Drafts { json, .. }) => cli::list_drafts(&cli, json),
         Some(Command::Sync) => cli::run_sync(&cli),
         Some(Command::Draft(args)) => cli::draft(&cli, &args),
         Some(Command::Reply(args)) => answer(&cli, AnswerKind::Reply, &args),

@@ -117,7 +117,7 @@ pub(crate) fn list(cli: &Cli, json_out: bool) -> Result<(), Error> {
             let _ = writeln!(
                 out,
                 "{}  {:<7} {:<8} {subject}",
-                when.replace('T', " ").trim_end_matches('Z'),
+                crate::util::local_time(&when),
                 state,
                 e.folder
             );
@@ -205,10 +205,33 @@ pub(crate) fn delete(cli: &Cli, wanted: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-pub(crate) fn local(cli: &Cli) -> Result<(), Error> {
+/// `graft drafts`: the local copies, newest first as the journal lists
+/// them; with `--json`, one object each (unreadable files as well).
+pub(crate) fn local(cli: &Cli, json_out: bool) -> Result<(), Error> {
     let store = journal_store(cli.demo).map_err(Error::service)?;
     let (records, unreadable) = store.list();
     let mut out = std::io::stdout();
+    if json_out {
+        let mut rows: Vec<Value> = records
+            .iter()
+            .map(|r| {
+                json!({
+                    "key": r.key, "subject": r.fields.subject, "to": r.fields.to,
+                    "state": r.state(), "queued": r.queued, "updated": r.updated,
+                    "id": r.server_id, "webLink": r.web_link,
+                    "openIn": store.open_elsewhere(r).then_some(r.pid),
+                    "path": store.record_path(r),
+                })
+            })
+            .collect();
+        rows.extend(
+            unreadable
+                .iter()
+                .map(|u| json!({"path": u.path, "unreadable": u.reason})),
+        );
+        let _ = writeln!(out, "{}", Value::Array(rows));
+        return Ok(());
+    }
     if records.is_empty() && unreadable.is_empty() {
         let _ = writeln!(out, "No local drafts in {}.", store.dir().display());
     }
@@ -229,7 +252,7 @@ pub(crate) fn local(cli: &Cli) -> Result<(), Error> {
         let _ = writeln!(
             out,
             "{}  {:<20} {}{}\n    {}",
-            r.updated,
+            crate::util::local_time(&r.updated),
             r.state(),
             r.title(),
             owner,

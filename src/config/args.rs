@@ -198,8 +198,9 @@ pub(crate) enum Command {
         /// Ask Graph about the drafts graft saved (subject, time, folder, webLink, state).
         #[arg(long)]
         remote: bool,
-        /// With --remote: print a JSON array.
-        #[arg(long, requires = "remote")]
+        /// Print a JSON array (of the local drafts, or with --remote of
+        /// Outlook's); times in RFC 3339.
+        #[arg(long)]
         json: bool,
         /// With --remote: delete this draft graft saved from Outlook (its id
         /// or webLink as the list shows them); it goes to Deleted Items, as

@@ -5,21 +5,56 @@ pub mod fs;
 pub(crate) mod logging;
 pub(crate) mod sanitize;
 
-/// Wall-clock time for the status pane, e.g. `09:15:02 UTC`.
-pub(crate) fn clock() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:02}:{:02}:{:02} UTC",
-        now.hour(),
-        now.minute(),
-        now.second()
-    )
+/// A moment in the local zone (`TZ`, else the system's), from the C
+/// library, which knows the zone's rules for that date (summer time).
+fn local(unix: i64) -> time::PrimitiveDateTime {
+    unsafe extern "C" {
+        fn tzset();
+    }
+    static TZSET: std::sync::Once = std::sync::Once::new();
+    // SAFETY: tzset reads TZ and the zone files; graft never sets TZ.
+    TZSET.call_once(|| unsafe { tzset() });
+    let t = unix as libc::time_t;
+    // SAFETY: localtime_r writes only into `tm`, which lives on this stack.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    let utc =
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let offset = if ok { tm.tm_gmtoff as i64 } else { 0 };
+    let at = utc + time::Duration::seconds(offset);
+    time::PrimitiveDateTime::new(at.date(), at.time())
 }
 
-/// Today's date, `2026-12-02` (UTC; the local offset when the system
-/// tells it), for templates' `{{date}}`.
+/// The one format for a time shown to a person: local, to the minute,
+/// `2026-12-06 11:45`. `rfc3339` is as Graph and the journal write it; a
+/// time that does not parse is shown as it came.
+pub(crate) fn local_time(rfc3339: &str) -> String {
+    match time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339) {
+        Ok(t) => {
+            let l = local(t.unix_timestamp());
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                l.year(),
+                l.month() as u8,
+                l.day(),
+                l.hour(),
+                l.minute()
+            )
+        }
+        Err(_) => crate::util::sanitize::line(rfc3339),
+    }
+}
+
+/// Wall-clock time for the status pane, local, with seconds: `09:15:02`
+/// (an event of a moment ago: the date is today's).
+pub(crate) fn clock() -> String {
+    let now = local(time::OffsetDateTime::now_utc().unix_timestamp());
+    format!("{:02}:{:02}:{:02}", now.hour(), now.minute(), now.second())
+}
+
+/// Today's date in the local zone, `2026-12-02`, for templates' `{{date}}`.
 pub fn today() -> String {
-    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    let now = local(time::OffsetDateTime::now_utc().unix_timestamp());
     format!(
         "{:04}-{:02}-{:02}",
         now.year(),

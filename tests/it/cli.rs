@@ -658,3 +658,81 @@ fn right_to_left_paragraphs_reach_the_server_with_dir_auto() {
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(emu.messages()[1]["body"]["contentType"], json!("text"));
 }
+
+/// Times are shown in the local zone (`TZ`, else the system's), in one
+/// format, `2026-12-06 11:45`: here a local draft in `graft drafts`,
+/// under two zones.
+#[test]
+fn times_are_local_in_one_format() {
+    use graft::core::record::{Fields, JournalRecord};
+    use graft::store::journal::JournalStore;
+    let state = tempfile::tempdir().unwrap();
+    let store = JournalStore::open(state.path().join("journal")).unwrap();
+    let rec = JournalRecord {
+        fields: Fields {
+            subject: "zoned".into(),
+            ..Fields::default()
+        },
+        ..JournalRecord::blank(
+            "dddd4444".into(),
+            "http://127.0.0.1:1/v1.0",
+            &Default::default(),
+        )
+    };
+    store.write(&rec).unwrap();
+    store.release_all();
+    let file = std::fs::read_dir(state.path().join("journal"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap();
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let updated = time::OffsetDateTime::parse(
+        saved["updated"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let shown = |t: time::OffsetDateTime| {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            t.month() as u8,
+            t.day(),
+            t.hour(),
+            t.minute()
+        )
+    };
+    // POSIX zone strings: no zone files needed. India: UTC+5:30.
+    for (tz, offset) in [("UTC0", 0), ("IST-5:30", 330)] {
+        let out = common::graft_command()
+            .arg("drafts")
+            .env("GRAFT_STATE_DIR", state.path())
+            .env("TZ", tz)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let want = shown(updated + time::Duration::minutes(offset));
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{want}  "))),
+            "{tz}: want {want} in\n{text}"
+        );
+        assert!(!text.contains("UTC") && !text.contains('T'), "{text}");
+    }
+    // The local list as JSON: the journal's own RFC 3339 time.
+    let out = common::graft_command()
+        .args(["drafts", "--json"])
+        .env("GRAFT_STATE_DIR", state.path())
+        .env("TZ", "IST-5:30")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["key"], "dddd4444");
+    assert_eq!(rows[0]["subject"], "zoned");
+    assert_eq!(rows[0]["updated"], saved["updated"]);
+    assert!(
+        rows[0]["path"].as_str().unwrap().ends_with(".json"),
+        "{rows}"
+    );
+}

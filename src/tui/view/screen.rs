@@ -446,7 +446,7 @@ mod tests {
 
     fn saved(id: &str) -> StatusEntry {
         StatusEntry::Saved {
-            at: "09:15:02 UTC".into(),
+            at: "09:15:02".into(),
             how: SavedHow::Created,
             status: 201,
             status_text: "Created".into(),

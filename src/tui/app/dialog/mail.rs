@@ -317,7 +317,7 @@ fn reading_lines(v: &Value) -> Vec<String> {
     let s = |k: &str| crate::util::sanitize::line(v.get(k).and_then(Value::as_str).unwrap_or(""));
     lines.push(format!(
         "Date:     {}",
-        s("receivedDateTime").replace('T', " ")
+        crate::util::local_time(&s("receivedDateTime"))
     ));
     lines.push(format!("Subject:  {}", s("subject")));
     if v.get("hasAttachments").and_then(Value::as_bool) == Some(true) {

@@ -21,8 +21,7 @@ pub(super) fn draw(
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let when = e.saved.replace('T', " ");
-            let when = when.trim_end_matches('Z');
+            let when = crate::util::local_time(&e.saved);
             let subject = if e.subject.is_empty() {
                 "(no subject)"
             } else {

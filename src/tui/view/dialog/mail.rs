@@ -58,8 +58,7 @@ fn list(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) -> Option
         .items
         .iter()
         .map(|m| {
-            // `2026-11-30 09:12`: to the minute.
-            let when: String = m.received.replace('T', " ").chars().take(16).collect();
+            let when = crate::util::local_time(&m.received);
             let clip = if m.has_attachments { " +file" } else { "" };
             ListItem::new(Text::from(vec![
                 Line::from(vec![

@@ -23,11 +23,10 @@ pub(super) fn draw(
     let list = items
         .iter()
         .map(|r| {
-            let when = r.updated.replace('T', " ");
-            let when = when.trim_end_matches('Z');
+            let when = crate::util::local_time(&r.updated);
             ListItem::new(Line::from(vec![
                 Span::raw(r.title()),
-                Span::styled(format!("  {when} UTC · {}", r.state()), dim()),
+                Span::styled(format!("  {when} · {}", r.state()), dim()),
             ]))
         })
         .collect();
