@@ -171,7 +171,7 @@ fn typed_from(
     let mut format = args.text.format();
     // A template fills what the flags leave (its body unless one is given).
     if let Some(name) = &args.template {
-        let (mut t, fmt) = crate::config::prefill::from_template(name, &args.var)?;
+        let (mut t, fmt) = crate::config::prefill::from_template(name, &args.var, &typed.to)?;
         if args.text.given() {
             t.body.clear();
         } else {

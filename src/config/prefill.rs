@@ -41,9 +41,12 @@ pub(crate) type Prefilled = (
 );
 
 /// A template's text with `--var` values (and the built-in ones) filled in.
+/// `to`: the To given on the command line, which is the draft's To, so
+/// `recipient`, `first_name` and `recipient_email` come from it.
 pub(crate) fn from_template(
     name: &str,
     vars: &[String],
+    to: &str,
 ) -> Result<
     (
         crate::core::record::Fields,
@@ -57,6 +60,9 @@ pub(crate) fn from_template(
     for v in vars {
         let (k, val) = crate::core::template::parse_var(v).map_err(Error::usage)?;
         given.insert(k, val);
+    }
+    for (k, v) in crate::core::template::recipient_vars(to) {
+        given.entry(k).or_insert(v);
     }
     let fields = t
         .render(&given, &crate::util::today())
@@ -94,7 +100,7 @@ pub(crate) fn prefill(p: &crate::config::args::Prefill) -> Result<Prefilled, Err
     };
     let (t, format) = match &p.template {
         Some(name) => {
-            let (f, fmt) = from_template(name, &p.var)?;
+            let (f, fmt) = from_template(name, &p.var, &join(&p.to, &m.to))?;
             (f, Some(fmt))
         }
         None if !p.var.is_empty() => {

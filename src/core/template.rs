@@ -144,14 +144,30 @@ impl Template {
 
     /// The variables it needs a value for: not built in, without a fallback.
     pub(crate) fn needs(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+        self.asks()
+            .into_iter()
+            .filter(|(_, fallback)| fallback.is_none())
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// Every variable a person may give a value for (not built in), in the
+    /// order of first use, with its fallback (`{{day|Friday}}`) if one is
+    /// written: the form asks for each, offering the fallback.
+    pub(crate) fn asks(&self) -> Vec<(String, Option<String>)> {
+        let mut out: Vec<(String, Option<String>)> = Vec::new();
         for text in [&self.to, &self.cc, &self.bcc, &self.subject, &self.body] {
             for part in parts(text).unwrap_or_default() {
-                if let Part::Var(name, None) = part
-                    && !BUILT_IN.contains(&name)
-                    && !out.iter().any(|o| o == name)
-                {
-                    out.push(name.to_string());
+                let Part::Var(name, fallback) = part else {
+                    continue;
+                };
+                if BUILT_IN.contains(&name) {
+                    continue;
+                }
+                match out.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, f)) if f.is_none() => *f = fallback.map(str::to_string),
+                    Some(_) => {}
+                    None => out.push((name.to_string(), fallback.map(str::to_string))),
                 }
             }
         }
@@ -169,23 +185,8 @@ impl Template {
         let cc = fill(&self.cc, &all, Slot::Recipients("Cc"), &mut missing)?;
         let bcc = fill(&self.bcc, &all, Slot::Recipients("Bcc"), &mut missing)?;
         // Who it is for: the first To recipient, unless given.
-        if let Some(first) = super::address::parse_list(&to)
-            .ok()
-            .and_then(|l| l.into_iter().next())
-        {
-            let name = first.name.clone().filter(|n| !n.trim().is_empty());
-            all.entry("recipient_email".into())
-                .or_insert_with(|| first.address.clone());
-            all.entry("recipient".into())
-                .or_insert_with(|| name.clone().unwrap_or_else(|| first.address.clone()));
-            if let Some(f) = name
-                .as_deref()
-                .and_then(|n| n.split_whitespace().next())
-                .map(str::to_string)
-                .or_else(|| first_name_of(&first.address))
-            {
-                all.entry("first_name".into()).or_insert(f);
-            }
+        for (k, v) in recipient_vars(&to) {
+            all.entry(k).or_insert(v);
         }
         let subject = fill(&self.subject, &all, Slot::Subject, &mut missing)?;
         let body = fill(&self.body, &all, Slot::Body(self.format), &mut missing)?;
@@ -201,6 +202,33 @@ impl Template {
             body,
         })
     }
+}
+
+/// `recipient`, `first_name` and `recipient_email` of the first address
+/// of `to` (none when it has none).
+pub(crate) fn recipient_vars(to: &str) -> Vars {
+    let mut out = Vars::new();
+    let Some(first) = super::address::parse_list(to)
+        .ok()
+        .and_then(|l| l.into_iter().next())
+    else {
+        return out;
+    };
+    let name = first.name.clone().filter(|n| !n.trim().is_empty());
+    out.insert("recipient_email".into(), first.address.clone());
+    out.insert(
+        "recipient".into(),
+        name.clone().unwrap_or_else(|| first.address.clone()),
+    );
+    if let Some(f) = name
+        .as_deref()
+        .and_then(|n| n.split_whitespace().next())
+        .map(str::to_string)
+        .or_else(|| first_name_of(&first.address))
+    {
+        out.insert("first_name".into(), f);
+    }
+    out
 }
 
 /// Names the templates provide themselves.

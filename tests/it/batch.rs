@@ -517,6 +517,33 @@ fn graft_draft_from_a_template_with_vars() {
     let o = common::graft_cli(&url, dir.path(), &["draft", "--template", "nope"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("there: status"));
+    // A template without a To of its own: --to is who it is for, as in
+    // the form (recipient, first_name, recipient_email).
+    std::fs::write(
+        dir.path().join("templates").join("hello.txt"),
+        "Subject: For {{recipient_email}}\n\nHi {{first_name}} ({{recipient}}).\n",
+    )
+    .unwrap();
+    let o = common::graft_cli(
+        &url,
+        dir.path(),
+        &[
+            "draft",
+            "--template",
+            "hello",
+            "--to",
+            "Sam Lee <sam@contoso.com>",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let m = &emu.messages()[1];
+    assert_eq!(m["subject"], "For sam@contoso.com");
+    assert_eq!(m["body"]["content"], "Hi Sam (Sam Lee).");
 }
 
 /// Files as spreadsheets and editors save them: a BOM, bare CR, mixed

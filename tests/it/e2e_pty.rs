@@ -1241,7 +1241,7 @@ fn a_template_with_variables_fills_the_form() {
     .unwrap();
     std::fs::write(
         dir.join("thanks.txt"),
-        "Subject: Thanks, {{first_name}}\n\nThank you for {{what}}, {{first_name}}.\n",
+        "Subject: Thanks, {{first_name}}\n\nThank you for {{what}}, {{first_name}}.\n\n{{closing|Best}}\n",
     )
     .unwrap();
     let t = open_in(
@@ -1281,8 +1281,13 @@ fn a_template_with_variables_fills_the_form() {
     assert!(screen.contains("asks what"), "{screen}");
     t.send("\x1b[B"); // down to "thanks"
     t.send(ENTER);
-    t.wait_text("needs a value for {{what}}");
+    // How many are asked, and a fallback offered: Enter keeps it.
+    t.wait_text("needs a value for {{what}} (1 of 2)");
+    t.wait_text("1 more after this");
     t.send("the review");
+    t.send(ENTER);
+    t.wait_text("needs a value for {{closing}} (2 of 2)");
+    t.wait_text("Enter keeps “Best”");
     t.send(ENTER);
     t.wait_text("Started from the template “thanks”.");
     let screen = t.screen();
@@ -1291,6 +1296,7 @@ fn a_template_with_variables_fills_the_form() {
         screen.contains("Thank you for the review, Lee."),
         "{screen}"
     );
+    assert!(screen.contains("┃Best"), "{screen}");
     t.send(CTRL_S);
     t.wait_text("201 Created");
     let m = &emu.messages()[0];
@@ -1299,7 +1305,10 @@ fn a_template_with_variables_fills_the_form() {
         m["toRecipients"][0]["emailAddress"]["address"],
         "lee.chen@contoso.com"
     );
-    assert_eq!(m["body"]["content"], "Thank you for the review, Lee.");
+    assert_eq!(
+        m["body"]["content"],
+        "Thank you for the review, Lee.\n\nBest"
+    );
 }
 
 /// Another program writes over the screen (as `wall` or a background job

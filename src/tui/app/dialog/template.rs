@@ -100,6 +100,16 @@ fn next(model: &mut Model) -> Reply {
     if t.to.trim().is_empty() {
         t.to = form_to;
     }
+    // Each variable in turn, its fallback offered (Enter keeps it).
+    if let Some((name, fallback)) = t.asks().into_iter().find(|(n, _)| !vars.contains_key(n)) {
+        let mut input = LineEdit::default();
+        if let Some(f) = fallback {
+            input.set(f);
+            input.replace_on_type();
+        }
+        d.asking = Some((name, input, vars));
+        return Reply::Stay(Outcome::redraw());
+    }
     match t.render(&vars, &d.today) {
         Err(crate::core::template::RenderError::Missing(missing)) => {
             d.asking = Some((missing[0].clone(), LineEdit::default(), vars));

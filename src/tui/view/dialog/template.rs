@@ -18,17 +18,36 @@ pub(super) fn draw(
     if let Some((name, input, vars)) = &d.asking {
         let t = &d.list[d.selected];
         let text = crate::util::sanitize::line(input.text());
+        let asks = t.asks();
+        let fallback = asks
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, f)| f.as_deref());
+        let left = asks.len().saturating_sub(vars.len() + 1);
         let lines = vec![
             Line::from(format!(
-                " “{}” needs a value for {{{{{}}}}}:",
+                " “{}” needs a value for {{{{{}}}}} ({} of {}):",
                 crate::util::sanitize::line(&t.name),
-                crate::util::sanitize::line(name)
+                crate::util::sanitize::line(name),
+                vars.len() + 1,
+                asks.len()
             )),
             Line::from(vec![
                 Span::styled(" Value: ", key(model.session.palette())),
                 Span::raw(text.clone()),
             ]),
-            Line::styled(format!(" ({} given so far)", vars.len()), dim()),
+            Line::styled(
+                match (fallback, left) {
+                    (Some(f), _) => format!(
+                        " Enter keeps “{}”, or type another value · {} after this",
+                        crate::util::sanitize::line(f),
+                        crate::util::count(left, "more", "more")
+                    ),
+                    (None, 0) => " The last one: Enter fills the form".to_string(),
+                    (None, n) => format!(" {} after this", crate::util::count(n, "more", "more")),
+                },
+                dim(),
+            ),
             Line::raw(""),
             hint_line(model, Context::Template, |a| {
                 matches!(
