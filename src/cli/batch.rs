@@ -149,13 +149,13 @@ pub(crate) fn run(
     if !json_out {
         let _ = writeln!(
             out,
-            "{created} created, {existing} already there, {failed} failed{} ({} lines).",
+            "{created} created, {existing} already there, {failed} failed{} ({}). `graft drafts --remote` lists them with their links.",
             if gone > 0 {
                 format!(", {gone} sent or deleted since (--again makes them anew)")
             } else {
                 String::new()
             },
-            report.lines
+            crate::util::count(report.lines, "line", "lines")
         );
     }
     tracing::info!(
@@ -323,7 +323,8 @@ fn print_line(
     error: Option<&str>,
 ) {
     if json_out {
-        let mut v = json!({"line": item.line, "status": state, "subject": item.subject});
+        let mut v =
+            json!({"line": item.line, "status": state, "to": item.to, "subject": item.subject});
         if let Some(s) = saved {
             v["id"] = json!(s.id);
             v["webLink"] = json!(s.web_link);
@@ -334,20 +335,24 @@ fn print_line(
         }
         let _ = writeln!(out, "{v}");
     } else {
-        match (saved, error) {
-            (Some(s), None) => {
-                let _ = writeln!(
-                    out,
-                    "line {:>3}: {state:<8} {}  {}",
-                    item.line, s.id, s.web_link
-                );
-            }
-            (Some(s), Some(e)) => {
-                let _ = writeln!(out, "line {:>3}: {state:<8} {} but {e}", item.line, s.id);
-            }
-            (None, e) => {
-                let _ = writeln!(out, "line {:>3}: failed   {}", item.line, e.unwrap_or(""));
-            }
-        }
+        // One line a draft: the file's line, who, what, and what happened
+        // (the links: `graft drafts --remote`, or --json).
+        let what = match error {
+            Some(e) if state == "failed" => format!("failed: {e}"),
+            Some(e) => format!("{state}, but {e}"),
+            None => state.to_string(),
+        };
+        let subject = if item.subject.is_empty() {
+            "(no subject)"
+        } else {
+            item.subject.as_str()
+        };
+        let _ = writeln!(
+            out,
+            "line {:>4}  {}  {}  {what}",
+            item.line,
+            crate::util::fit(&item.to, 28),
+            crate::util::fit(subject, 32),
+        );
     }
 }

@@ -75,6 +75,8 @@ pub(crate) struct Item {
     /// 1-based line number in the file.
     pub(crate) line: usize,
     pub(crate) key: String,
+    /// Who it is for, to report: the first To address (`+2` for more).
+    pub(crate) to: String,
     pub(crate) subject: String,
     pub(crate) format: BodyFormat,
     /// The create body, small attachments inline.
@@ -575,9 +577,15 @@ fn item(
     for i in inline {
         files[i].server_id = Some(String::new());
     }
+    let to = match content.to.split_first() {
+        Some((first, [])) => first.address.clone(),
+        Some((first, rest)) => format!("{} +{}", first.address, rest.len()),
+        None => "(no To)".into(),
+    };
     Ok(Item {
         line: n,
         key,
+        to: crate::util::sanitize::line(&to),
         subject: crate::util::sanitize::line(&line.subject),
         format: line.format,
         body,
@@ -1027,6 +1035,7 @@ mod tests {
         let item = |n: usize, size: usize| Item {
             line: n,
             key: n.to_string(),
+            to: String::new(),
             subject: String::new(),
             format: BodyFormat::Text,
             body: json!({"body": {"content": "x".repeat(size)}}),

@@ -82,6 +82,29 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// `text` in exactly `width` terminal columns: padded with spaces, or cut
+/// with `…` at the end (wide characters count two).
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if total > width && used + w + 1 > width {
+            if used < width {
+                out.push('…');
+                used += 1;
+            }
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
 /// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`.
 pub(crate) fn distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -113,5 +136,19 @@ pub(crate) fn is_loopback(url: &url::Url) -> bool {
         Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn text_fits_its_columns() {
+        assert_eq!(super::fit("abc", 5), "abc  ");
+        assert_eq!(super::fit("abcdef", 5), "abcd…");
+        assert_eq!(super::fit("abcde", 5), "abcde");
+        // Wide characters count two columns, and are never cut in half.
+        assert_eq!(super::fit("日本語です", 7), "日本語…");
+        assert_eq!(super::fit("日本語です", 6), "日本… ");
+        assert_eq!(super::fit("", 2), "  ");
     }
 }

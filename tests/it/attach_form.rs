@@ -119,6 +119,30 @@ fn the_dialog_checks_files_and_lists_them() {
         s.contains("Attached: big.bin 10.5 MB · notes.txt 2 KB (2 to upload)"),
         "{s}"
     );
+    // More files than the frame's foot holds: the ones that fit, then how
+    // many more (never a name cut in half).
+    for i in 0..6 {
+        update(
+            &mut m,
+            Msg::FileChecked(Ok(file(&format!("quarterly-figures-{i}.xlsx"), 2048))),
+        );
+    }
+    let s = screen(&m, 100, 30);
+    let foot = s.lines().find(|l| l.contains("Attached: ")).unwrap();
+    assert!(
+        foot.contains("big.bin 10.5 MB · notes.txt 2 KB · …and 6 more (8 to upload)")
+            || foot.contains(" more (8 to upload)"),
+        "{foot}"
+    );
+    let shown = foot.matches(" KB").count() + foot.matches(" MB").count();
+    let more: usize = foot
+        .split("…and ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{foot}"));
+    assert_eq!(shown + more, 8, "{foot}");
+    assert!(foot.contains("words"), "the counts stay: {foot}");
 }
 
 trait IntoMsg {

@@ -122,7 +122,38 @@ fn a_rejected_line_fails_alone_and_sets_the_exit_code() {
             .unwrap()
             .contains("ErrorTooManyRecipients")
     );
+    assert_eq!(report[1]["to"], "a@contoso.com +2");
     assert_eq!(emu.messages().len(), 1);
+    // For a person: one line a draft (file line, who, subject, what
+    // happened), then the totals; no ids.
+    let o = graft(&emu, dir.path(), &["--batch", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(
+        rows[0].starts_with("line    1  a@contoso.com ")
+            && rows[0].contains(" ok ")
+            && rows[0].ends_with("  existing"),
+        "{out}"
+    );
+    assert!(
+        rows[1].starts_with("line    2  a@contoso.com +2 ")
+            && rows[1].contains(" too many ")
+            && rows[1].contains("  failed: ")
+            && rows[1].contains("ErrorTooManyRecipients"),
+        "{out}"
+    );
+    assert_eq!(
+        rows[0].find(" ok "),
+        rows[1].find(" too many "),
+        "columns line up:\n{out}"
+    );
+    assert!(!out.contains("AAMk") && !out.contains("https://"), "{out}");
+    assert!(
+        rows[2].starts_with("0 created, 1 already there, 1 failed (2 lines)."),
+        "{out}"
+    );
 }
 
 #[test]

@@ -766,3 +766,73 @@ fn wide_text_keeps_every_frame_aligned() {
         }
     }
 }
+
+/// Lists say when they are cut: a To line longer than its row shows the
+/// recipients that fit whole and how many more, and a dialog's list
+/// longer than the screen says how many are below.
+#[test]
+fn cut_lists_say_how_many_more() {
+    let mut m = model();
+    let all: Vec<String> = (1..=12).map(|i| format!("person{i}@contoso.com")).collect();
+    type_text(&mut m, &all.join(", "));
+    update(&mut m, key(KeyCode::Tab));
+    let (rows, _) = draw(&m, 80, 24);
+    let to = rows.iter().find(|r| r.contains(" To ")).unwrap();
+    let shown = to.matches("@contoso.com").count();
+    let more = format!("… +{} more", 12 - shown);
+    assert!(shown >= 2 && to.contains(&more), "{to}");
+    assert!(
+        to.contains("person1@contoso.com, person2@contoso.com"),
+        "{to}"
+    );
+
+    // Thirty templates on a 24-row screen.
+    update(&mut m, alt('t'));
+    let list: Vec<graft::core::template::Template> = (1..=30)
+        .map(|i| {
+            graft::core::template::Template::parse(
+                &format!("t{i:02}"),
+                "Subject: s\n\nbody\n",
+                graft::core::content::BodyFormat::Text,
+            )
+            .unwrap()
+        })
+        .collect();
+    update(
+        &mut m,
+        graft::tui::app::Msg::Templates {
+            result: Ok(list),
+            today: "2026-12-02".into(),
+        },
+    );
+    let (rows, _) = draw(&m, 80, 24);
+    let listed = rows
+        .iter()
+        .filter(|r| {
+            let r = r.trim_start_matches('│');
+            (r.starts_with("▸ t") || r.starts_with("  t"))
+                && r.chars().nth(3).is_some_and(|c| c.is_ascii_digit())
+        })
+        .count();
+    let said = rows
+        .iter()
+        .find(|r| r.contains("…and ") && r.contains(" more (↓)"))
+        .unwrap_or_else(|| panic!("{}", rows.join("\n")));
+    let n: usize = said
+        .split("…and ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert_eq!(n + listed, 30, "{}", rows.join("\n"));
+    // At the end of the list: how many above.
+    for _ in 0..29 {
+        update(&mut m, key(KeyCode::Down));
+    }
+    let (rows, _) = draw(&m, 80, 24);
+    assert!(
+        rows.iter().any(|r| r.contains(" above (↑)")),
+        "{}",
+        rows.join("\n")
+    );
+}

@@ -64,7 +64,7 @@ pub(crate) fn fields_key(model: &Model, fields: Rect, h: &mut impl Hasher) {
             textarea_key(ta, h);
         } else {
             let line = ta.lines().first().map(String::as_str).unwrap_or("");
-            visible_prefix(line, fields.width.saturating_sub(LABEL_W)).hash(h);
+            visible_text(*f, line, fields.width.saturating_sub(LABEL_W)).hash(h);
         }
     }
 }
@@ -162,7 +162,7 @@ fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Op
     if line.is_empty() {
         frame.render_widget(ta, area); // the placeholder
     } else {
-        frame.render_widget(Paragraph::new(visible_prefix(line, area.width)), area);
+        frame.render_widget(Paragraph::new(visible_text(f, line, area.width)), area);
         if f == Field::Subject {
             let rows = [(0, 0, 0, usize::MAX)];
             let misses = &model.spell.subject;
@@ -230,6 +230,16 @@ pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option
     };
     let lines = model.body_lines_total();
     let title = body_title(model);
+    let counts = {
+        let (words, chars) = model.form.counts;
+        let count = crate::util::count;
+        format!(
+            " {} · {} · {} ",
+            count(words, "word", "words"),
+            count(chars, "char", "chars"),
+            count(lines, "line", "lines")
+        )
+    };
     let mut block = if p.is_plain() {
         p.bordered()
     } else {
@@ -241,19 +251,7 @@ pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option
     }
     .border_style(border)
     .title(title)
-    .title_bottom(
-        Line::from({
-            let (words, chars) = model.form.counts;
-            let count = crate::util::count;
-            format!(
-                " {} · {} · {} ",
-                count(words, "word", "words"),
-                count(chars, "char", "chars"),
-                count(lines, "line", "lines")
-            )
-        })
-        .right_aligned(),
-    );
+    .title_bottom(Line::from(counts.clone()).right_aligned());
     // On a plain screen an underline is not enough: the misspelled words
     // are said (the first three, and how many more).
     let misses: Vec<&str> = model
@@ -275,11 +273,15 @@ pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option
             .keys_label(crate::tui::app::Action::Spell);
         block = block.title_bottom(Line::styled(format!("{said} ({key}) "), p.error()));
     }
-    if let Some(files) = crate::tui::app::attach::summary(&model.form.files) {
+    if let Some((names, waiting)) = crate::tui::app::attach::summary(&model.form.files) {
         let key = model
             .session
             .keymap
             .keys_label(crate::tui::app::Action::Attach);
+        // As many names as fit beside the counts, then how many more.
+        let taken = unicode_width::UnicodeWidthStr::width(counts.as_str());
+        let budget = (area.width as usize).saturating_sub(taken + 16 + key.len());
+        let files = names_that_fit(&names, waiting, budget);
         block = block.title_bottom(Line::from(vec![
             Span::styled(" Attached: ", p.accent()),
             Span::raw(format!("{files} ")),
@@ -600,6 +602,97 @@ fn draw_long_body(ta: &TextArea<'_>, frame: &mut Canvas, area: Rect) -> Option<P
         area.x + cursor.1.min(w - 1) as u16,
         area.y + (cursor.0 - top) as u16,
     ))
+}
+
+/// `a.pdf 1 KB · b.png 2 KB · …and 3 more (1 to upload)` in `width`
+/// columns at most: the names that fit whole, then how many more.
+fn names_that_fit(names: &[String], waiting: usize, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let tail = if waiting > 0 {
+        format!(" ({waiting} to upload)")
+    } else {
+        String::new()
+    };
+    let mut out = String::new();
+    for (i, n) in names.iter().enumerate() {
+        let next = if out.is_empty() {
+            n.clone()
+        } else {
+            format!("{out} · {n}")
+        };
+        let rest = names.len() - i - 1;
+        let more = if rest > 0 {
+            format!(" · …and {rest} more").width()
+        } else {
+            0
+        };
+        if next.width() + more + tail.width() > width {
+            let left = names.len() - i;
+            if out.is_empty() {
+                return format!("{} files{tail}", left);
+            }
+            return format!("{out} · …and {left} more{tail}");
+        }
+        out = next;
+    }
+    out + &tail
+}
+
+/// What an unfocused field shows of its line in `width` columns: a
+/// recipient field the recipients that fit whole and how many more
+/// (`a@x.com, b@y.com … +3 more`), any other the start of its text.
+fn visible_text(f: Field, line: &str, width: u16) -> std::borrow::Cow<'_, str> {
+    use unicode_width::UnicodeWidthStr;
+    let w = width as usize;
+    if f == Field::Subject || line.width() <= w {
+        return visible_prefix(line, width).into();
+    }
+    // Recipients: split at commas and semicolons outside quotes.
+    let mut parts: Vec<&str> = Vec::new();
+    let (mut quoted, mut from) = (false, 0);
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' | ';' if !quoted => {
+                parts.push(&line[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&line[from..]);
+    let parts: Vec<&str> = parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let total = parts.len();
+    let more = |n: usize| format!(" … +{n} more");
+    let mut shown = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        let next = if shown.is_empty() {
+            p.to_string()
+        } else {
+            format!("{shown}, {p}")
+        };
+        let rest = total - i - 1;
+        let tail = if rest > 0 { more(rest).width() } else { 0 };
+        if next.width() + tail > w {
+            if shown.is_empty() && total == 1 {
+                return visible_prefix(line, width).into();
+            }
+            if shown.is_empty() {
+                // Not even the first fits: its start, cut, then the count.
+                let tail = more(total - 1);
+                let room = w.saturating_sub(tail.width() + 1) as u16;
+                return format!("{}…{tail}", visible_prefix(p, room)).into();
+            }
+            shown.push_str(&more(total - i));
+            return shown.into();
+        }
+        shown = next;
+    }
+    shown.into()
 }
 
 fn visible_prefix(line: &str, width: u16) -> &str {

@@ -321,33 +321,24 @@ pub(crate) fn for_new_draft(model: &mut Model) {
     }
 }
 
-/// One line for the form: `a.pdf 2 KB · big.zip 12.0 MB (2 to upload)`.
-pub(crate) fn summary(files: &Files) -> Option<String> {
+/// The files and pictures a save sends, each named with its size (`a.pdf
+/// 12 KB`, `picture chart.png 40 KB`), and how many wait for an upload.
+pub(crate) fn summary(files: &Files) -> Option<(Vec<String>, usize)> {
     if files.list.is_empty() {
         return None;
     }
-    let mut names = files_only(files)
+    let mut names: Vec<String> = files_only(files)
         .map(|f| format!("{} {}", f.name, human_size(f.size)))
-        .collect::<Vec<_>>()
-        .join(" · ");
+        .collect();
     // Each picture that will leave this machine, named with its size,
     // before the save that sends it.
-    let pictures: Vec<String> = files
-        .list
-        .iter()
-        .filter(|f| f.inline)
-        .map(|f| format!("picture {} {}", f.name, human_size(f.size)))
-        .collect();
-    if !pictures.is_empty() {
-        if !names.is_empty() {
-            names.push_str(" · ");
-        }
-        names.push_str(&pictures.join(" · "));
-    }
+    names.extend(
+        files
+            .list
+            .iter()
+            .filter(|f| f.inline)
+            .map(|f| format!("picture {} {}", f.name, human_size(f.size))),
+    );
     let waiting = files.list.iter().filter(|f| f.server_id.is_none()).count();
-    Some(if waiting > 0 {
-        format!("{names} ({waiting} to upload)")
-    } else {
-        names
-    })
+    Some((names, waiting))
 }

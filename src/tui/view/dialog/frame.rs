@@ -108,22 +108,44 @@ pub(super) fn list_popup(
     let heights: Vec<u16> = items.iter().map(|i| i.height() as u16).collect();
     let rows: u16 = heights.iter().sum();
     let room = area.height.saturating_sub(hh + th + 2).max(1);
+    // A list longer than the room says so on a row of its own.
+    let cut = rows > room && room > 1;
     let rect = centered(area, w, hh + th + rows.min(room) + 2);
     frame.render_widget(Clear, rect);
     let block = p.bordered().title(title).border_style(p.warn());
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [top, list, bottom] = inner.layout(&Layout::vertical([
+    let [top, list, more, bottom] = inner.layout(&Layout::vertical([
         Constraint::Length(hh),
         Constraint::Fill(1),
+        Constraint::Length(u16::from(cut)),
         Constraint::Length(th),
     ]));
     frame.render_widget(head, top);
+    let total = items.len();
     let mut state = ListState::default().with_selected(Some(selected));
     let list_widget = List::new(items)
         .highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .highlight_symbol(p.say("▸ ", "> "));
     frame.render_stateful_widget(list_widget, list, &mut state);
+    if cut {
+        let first = state.offset().min(total);
+        let mut used = 0u16;
+        let shown = heights[first..]
+            .iter()
+            .take_while(|h| {
+                used += **h;
+                used <= list.height
+            })
+            .count();
+        let below = total.saturating_sub(first + shown);
+        let said = match (first, below) {
+            (0, b) => format!("  …and {b} more (↓)"),
+            (a, 0) => format!("  {a} above (↑)"),
+            (a, b) => format!("  {a} above, {b} more below (↑/↓)"),
+        };
+        frame.render_widget(Paragraph::new(Line::styled(said, dim())), more);
+    }
     frame.render_widget(tail, bottom);
     let offset = state.offset().min(selected);
     let above: u16 = heights.get(offset..selected)?.iter().sum();
