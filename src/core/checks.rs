@@ -87,6 +87,39 @@ impl Warning {
     }
 }
 
+impl Warning {
+    /// What the user saved past, one reason each: the check, and for
+    /// recipients outside and misspelled words, which one.
+    pub(crate) fn reasons(&self) -> Vec<String> {
+        match self {
+            Warning::Outside(list) | Warning::Misspelled(list) => list
+                .iter()
+                .map(|x| format!("{}:{}", self.code(), x.to_lowercase()))
+                .collect(),
+            _ => vec![self.code().to_string()],
+        }
+    }
+
+    /// This warning without the reasons in `passed` (`None` when none is
+    /// left): a check the user saved past does not hold the draft again,
+    /// a new recipient outside or a new misspelled word still does.
+    pub(crate) fn without(self, passed: &[String]) -> Option<Warning> {
+        let code = self.code();
+        let keep = |x: &String| !passed.contains(&format!("{code}:{}", x.to_lowercase()));
+        match self {
+            Warning::Outside(list) => {
+                let left: Vec<String> = list.into_iter().filter(keep).collect();
+                (!left.is_empty()).then_some(Warning::Outside(left))
+            }
+            Warning::Misspelled(list) => {
+                let left: Vec<String> = list.into_iter().filter(keep).collect();
+                (!left.is_empty()).then_some(Warning::Misspelled(left))
+            }
+            w => (!passed.iter().any(|p| p == code)).then_some(w),
+        }
+    }
+}
+
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -232,6 +265,35 @@ pub fn check(content: &DraftContent, attached: usize, checks: &Checks) -> Vec<Wa
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_reason_saved_past_is_not_asked_again_a_new_one_is() {
+        let outside = Warning::Outside(vec!["a@fabrikam.com".into(), "b@fabrikam.com".into()]);
+        let passed = outside.reasons();
+        assert_eq!(
+            passed,
+            [
+                "internal_domains:a@fabrikam.com",
+                "internal_domains:b@fabrikam.com"
+            ]
+        );
+        assert_eq!(outside.clone().without(&passed), None);
+        let more = Warning::Outside(vec!["A@fabrikam.com".into(), "c@fabrikam.com".into()]);
+        assert_eq!(
+            more.without(&passed),
+            Some(Warning::Outside(vec!["c@fabrikam.com".into()]))
+        );
+        let forgot = Warning::ForgottenAttachment("attached".into());
+        let passed = forgot.reasons();
+        assert_eq!(
+            Warning::ForgottenAttachment("enclosed".into()).without(&passed),
+            None
+        );
+        assert_eq!(
+            Warning::EmptyBody.without(&passed),
+            Some(Warning::EmptyBody)
+        );
+    }
+
     use super::*;
     use crate::core::address::parse_list;
 

@@ -143,12 +143,12 @@ pub(crate) fn is_loopback(url: &url::Url) -> bool {
 mod tests {
     #[test]
     fn text_fits_its_columns() {
-        assert_eq!(super::fit("abc", 5), "abc  ");
-        assert_eq!(super::fit("abcdef", 5), "abcd…");
-        assert_eq!(super::fit("abcde", 5), "abcde");
+        assert_eq!(crate::util::fit("abc", 5), "abc  ");
+        assert_eq!(crate::util::fit("abcdef", 5), "abcd…");
+        assert_eq!(crate::util::fit("abcde", 5), "abcde");
         // Wide characters count two columns, and are never cut in half.
-        assert_eq!(super::fit("日本語です", 7), "日本語…");
-        assert_eq!(super::fit("日本語です", 6), "日本… ");
-        assert_eq!(super::fit("", 2), "  ");
+        assert_eq!(crate::util::fit("日本語です", 7), "日本語…");
+        assert_eq!(crate::util::fit("日本語です", 6), "日本… ");
+        assert_eq!(crate::util::fit("", 2), "  ");
     }
 }

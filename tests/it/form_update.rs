@@ -1165,13 +1165,57 @@ fn a_forgotten_attachment_holds_the_save_once_and_ctrl_s_again_saves_anyway() {
     );
     // Unchanged: saved as it is.
     let forced = update(&mut m, ctrl('s'));
+    let Some(Effect::Create { req, .. }) = forced
+        .effects
+        .iter()
+        .find(|e| matches!(e, Effect::Create { .. }))
+        .cloned()
+    else {
+        panic!("{:?}", forced.effects);
+    };
+    update(&mut m, done(req, Ok(saved(201, "AAMkQ3"))));
+    // Saved past once: later saves of this draft are not held for it.
+    type_text(&mut m, " More numbers.");
+    let later = update(&mut m, ctrl('s'));
     assert!(
-        forced
+        later
             .effects
             .iter()
-            .any(|e| matches!(e, Effect::Create { .. })),
+            .any(|e| matches!(e, Effect::Update { .. })),
+        "not held again for the same reason: {:?} {:?}",
+        later.effects,
+        m.status.last()
+    );
+    let Some(Effect::Update { req, .. }) = later
+        .effects
+        .iter()
+        .find(|e| matches!(e, Effect::Update { .. }))
+        .cloned()
+    else {
+        unreachable!()
+    };
+    update(&mut m, done(req, Ok(saved(200, "AAMkQ3"))));
+    // A new reason (more recipients than the check's 25) still holds once.
+    for _ in 0..3 {
+        update(&mut m, key(KeyCode::BackTab));
+    }
+    let many: Vec<String> = (0..25).map(|i| format!("p{i}@contoso.com")).collect();
+    type_text(&mut m, &many.join(", "));
+    let held = update(&mut m, ctrl('s'));
+    assert!(
+        !held
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::Update { .. })),
         "{:?}",
-        forced.effects
+        held.effects
+    );
+    let Some(StatusEntry::Check(why)) = m.status.last() else {
+        panic!("{:?}", m.status.last());
+    };
+    assert!(
+        why.contains("26 recipients") && !why.contains("attached"),
+        "{why}"
     );
 }
 

@@ -126,7 +126,8 @@ fn small_terminal_40x12_keeps_the_form_and_says_the_status_is_cut() {
     let m = saved_model();
     let (rows, cursor) = draw(&m, 40, 12);
     assert!(rows[1].contains("To"), "{}", rows.join("\n"));
-    assert!(rows[4].contains("Subject"));
+    // Small: the empty Cc and Bcc give their rows to the body.
+    assert!(rows[2].contains("Subject"), "{}", rows.join("\n"));
     assert!(rows.iter().any(|r| r.contains("Body")));
     assert!(rows.iter().any(|r| r.contains("201 Created")));
     assert!(
@@ -158,7 +159,8 @@ fn cjk_and_emoji_render_and_the_cursor_follows_wide_characters() {
     update(&mut m, key(KeyCode::Tab));
     type_text(&mut m, "こんにちは、世界。これは長い本文です。");
     let (rows, cursor) = draw(&m, 30, 16);
-    let body: String = rows[6..10].join("");
+    let top = rows.iter().position(|r| r.contains("Body")).unwrap();
+    let body: String = rows[top + 1..top + 5].join("");
     assert!(body.contains("こんにちは、世界。"), "{}", rows.join("\n"));
     assert!(
         body.contains("本文です。"),
@@ -835,4 +837,108 @@ fn cut_lists_say_how_many_more() {
         "{}",
         rows.join("\n")
     );
+}
+
+/// The status pane gives rows back: rows kept for a saved draft's id and
+/// link go once the form holds another draft (F6, n).
+#[test]
+fn the_status_pane_gives_back_the_rows_of_a_draft_no_longer_on_screen() {
+    let pane = |rows: &[String]| {
+        let top = rows.iter().position(|r| r.contains(" Status ")).unwrap();
+        let bottom = rows[top..].iter().position(|r| r.starts_with('└')).unwrap();
+        bottom - 1
+    };
+    let mut m = saved_model();
+    let (rows, _) = draw(&m, 100, 40);
+    assert!(pane(&rows) >= 4, "{}", rows.join("\n"));
+    update(&mut m, key(KeyCode::F(6)));
+    update(&mut m, key(KeyCode::Char('n')));
+    assert!(m.save.server.id.is_none(), "a new draft");
+    let (rows, _) = draw(&m, 100, 40);
+    let shown: Vec<&String> = rows
+        .iter()
+        .skip_while(|r| !r.contains(" Status "))
+        .skip(1)
+        .take_while(|r| !r.starts_with('└'))
+        .collect();
+    assert!(
+        shown.iter().all(|r| !r.trim_matches(['│', ' ']).is_empty()),
+        "no empty rows in the pane:\n{}",
+        rows.join("\n")
+    );
+    assert_eq!(pane(&rows), 1, "{}", rows.join("\n"));
+}
+
+/// At 80x24 the header keeps the draft's state and the mailbox in sight,
+/// even with the demo's badge (which then says only DEMO); on a small
+/// screen an empty Cc and Bcc give their rows to the body, and come back
+/// when they have the focus or text.
+#[test]
+fn small_screens_keep_what_matters() {
+    let mut m = model();
+    m.session.demo = true;
+    type_text(&mut m, "x@contoso.com");
+    let (rows, _) = draw(&m, 80, 24);
+    assert!(
+        rows[0].contains("● unsaved") && rows[0].trim_end().ends_with("me · Drafts"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[0].contains("DEMO"), "{}", rows[0]);
+    let (rows, _) = draw(&m, 100, 30);
+    assert!(rows[0].contains("DEMO · local emulator, not a real mailbox"));
+    assert!(rows[0].contains("● unsaved changes") && rows[0].contains("me · Drafts"));
+
+    let labels = |rows: &[String]| -> Vec<String> {
+        rows.iter()
+            .filter_map(|r| {
+                r.chars()
+                    .skip(1)
+                    .take(8)
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+                    .into()
+            })
+            .filter(|l: &String| ["To", "Cc", "Bcc", "Subject"].contains(&l.as_str()))
+            .collect()
+    };
+    let (small, _) = draw(&m, 60, 12);
+    assert_eq!(labels(&small), ["To", "Subject"], "{}", small.join("\n"));
+    let body = small.iter().position(|r| r.contains("Body")).unwrap();
+    let status = small.iter().position(|r| r.contains(" Status ")).unwrap();
+    assert!(
+        status - body - 2 >= 3,
+        "three body rows:\n{}",
+        small.join("\n")
+    );
+    // Tab to Cc: it shows while it has the focus; with text it stays.
+    update(&mut m, key(KeyCode::Tab));
+    let (small, _) = draw(&m, 60, 12);
+    assert_eq!(
+        labels(&small),
+        ["To", "Cc", "Subject"],
+        "{}",
+        small.join("\n")
+    );
+    type_text(&mut m, "cc@contoso.com");
+    update(&mut m, key(KeyCode::Tab));
+    let (small, _) = draw(&m, 60, 12);
+    assert!(
+        small.iter().any(|r| r.contains("cc@contoso.com")),
+        "{}",
+        small.join("\n")
+    );
+    assert_eq!(
+        labels(&small),
+        ["To", "Cc", "Bcc", "Subject"],
+        "Bcc has the focus:\n{}",
+        small.join("\n")
+    );
+    // A tall screen shows all four, empty or not.
+    update(&mut m, key(KeyCode::Tab));
+    let (tall, _) = draw(&m, 80, 24);
+    assert_eq!(labels(&tall), ["To", "Cc", "Bcc", "Subject"]);
+    let (small, _) = draw(&m, 60, 12);
+    assert_eq!(labels(&small), ["To", "Cc", "Subject"]);
 }

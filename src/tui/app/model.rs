@@ -317,6 +317,7 @@ impl Model {
         self.save.server = ServerDraft::default();
         self.save.create_uncertain = false;
         self.save.checked = None;
+        self.save.passed.clear();
         self.form.focus = Field::Body;
         self.form.edited();
     }
@@ -379,6 +380,9 @@ impl Model {
     pub fn restore(&mut self, rec: &JournalRecord) {
         for (field, text) in by_field(&rec.fields) {
             self.set_text(field, text);
+        }
+        if self.draft_key != rec.key {
+            self.save.passed.clear();
         }
         self.draft_key = rec.key.clone();
         self.save.server = ServerDraft {

@@ -188,7 +188,9 @@ pub(crate) fn save(model: &mut Model) -> Outcome {
 }
 
 /// The checks before a save (`[checks]` in the config file): a save that
-/// meets one is held and says why; saving the same text again saves anyway.
+/// meets one is held and says why; saving the same text again saves
+/// anyway, and that reason does not hold this draft again (a new one does,
+/// once).
 fn held_by_checks(
     model: &mut Model,
     content: &crate::core::content::DraftContent,
@@ -201,7 +203,20 @@ fn held_by_checks(
         live.iter().map(String::as_str),
         &model.session.checks,
     ));
-    if warnings.is_empty() || model.save.checked == Some(model.form.generation) {
+    let passed = &model.save.passed;
+    let warnings: Vec<_> = warnings
+        .into_iter()
+        .filter_map(|w| w.without(passed))
+        .collect();
+    if warnings.is_empty() {
+        return None;
+    }
+    if model.save.checked == Some(model.form.generation) {
+        // Saved past: these reasons are the user's choice now.
+        model
+            .save
+            .passed
+            .extend(warnings.iter().flat_map(|w| w.reasons()));
         return None;
     }
     model.save.checked = Some(model.form.generation);

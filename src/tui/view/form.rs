@@ -11,10 +11,24 @@ use std::hash::{Hash, Hasher};
 
 const LABEL_W: u16 = 10;
 
+/// A screen this high or lower gives the rows of an empty Cc and Bcc to
+/// the body (each comes back when it has the focus or any text).
+const SMALL: u16 = 16;
+
+/// The one-line fields shown on a screen `height` rows high.
+fn shown_fields(model: &Model, height: u16) -> impl Iterator<Item = &'static Field> + '_ {
+    Field::ALL[..4].iter().filter(move |f| {
+        height > SMALL
+            || !matches!(f, Field::Cc | Field::Bcc)
+            || model.form.focus == **f
+            || model.field(**f).lines().iter().any(|l| !l.is_empty())
+            || model.error(**f).is_some()
+    })
+}
+
 /// Rows for the one-line fields, plus one per field showing an error.
-pub(crate) fn header_fields_height(model: &Model) -> u16 {
-    Field::ALL[..4]
-        .iter()
+pub(crate) fn header_fields_height(model: &Model, height: u16) -> u16 {
+    shown_fields(model, height)
         .map(|f| if model.error(*f).is_some() { 2 } else { 1 })
         .sum()
 }
@@ -24,7 +38,7 @@ pub(crate) fn draw_fields(model: &Model, frame: &mut Canvas, fields: Rect) -> Op
     let p = model.session.palette();
     let mut cursor = None;
     let mut y = fields.y;
-    for f in &Field::ALL[..4] {
+    for f in shown_fields(model, frame.area().height) {
         if y >= fields.bottom() {
             break;
         }

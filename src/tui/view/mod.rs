@@ -66,7 +66,7 @@ pub(crate) fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
     if area.width < 2 || area.height < 2 {
         return None;
     }
-    let fields_h = form::header_fields_height(model);
+    let fields_h = form::header_fields_height(model, area.height);
     let status = status::pane(model, area.width, area.height);
     let status_h = status::height(&status, area.height);
     let rects = Layout::vertical([
@@ -157,7 +157,7 @@ pub(crate) fn part_key(model: &Model, plan: &Plan<'_>, part: Part) -> u64 {
     let area = plan.rect(part);
     area.hash(&mut h);
     match part {
-        Part::Header => header_line(model).hash(&mut h),
+        Part::Header => header_line(model, false).hash(&mut h),
         Part::Fields => form::fields_key(model, area, &mut h),
         Part::Body => form::body_key(model, &mut h),
         Part::Status => plan.status.hash(&mut h),
@@ -212,7 +212,10 @@ fn draw_overlays(
 }
 
 /// The header's left part (program, demo badge, save state) and right part (mailbox · folder).
-fn header_line(model: &Model) -> (Line<'static>, String) {
+/// The header: `graft`, the demo's badge, the draft's state on the left;
+/// whose mailbox and which folder on the right. `short` says less (the
+/// badge as `DEMO`, the state in one word), for a narrow screen.
+fn header_line(model: &Model, short: bool) -> (Line<'static>, String) {
     let p = model.session.palette();
     let mut spans = vec![Span::styled(
         " graft ",
@@ -220,7 +223,11 @@ fn header_line(model: &Model) -> (Line<'static>, String) {
     )];
     if model.session.demo {
         spans.push(Span::styled(
-            " DEMO · local emulator, not a real mailbox ",
+            if short {
+                " DEMO "
+            } else {
+                " DEMO · local emulator, not a real mailbox "
+            },
             p.badge().add_modifier(Modifier::BOLD),
         ));
         spans.push(Span::raw(" "));
@@ -231,6 +238,8 @@ fn header_line(model: &Model) -> (Line<'static>, String) {
         ("offline · save queued", p.warn())
     } else if model.save.retry.is_some() {
         ("save queued", p.warn())
+    } else if model.is_dirty() && short {
+        (p.say("● unsaved", "unsaved"), p.warn())
     } else if model.is_dirty() {
         (p.say("● unsaved changes", "unsaved changes"), p.warn())
     } else if model.save.server.id.is_some() {
@@ -249,11 +258,23 @@ fn header_line(model: &Model) -> (Line<'static>, String) {
 }
 
 fn draw_header(model: &Model, frame: &mut Canvas, area: Rect) {
-    let (left, right) = header_line(model);
-    let right_w = right.chars().count() as u16;
+    // The whole header if it fits; else the short one, which keeps the
+    // state and the mailbox in sight (the folder alone, if need be).
+    let fits = |(l, r): &(Line<'static>, String)| {
+        area.width as usize > l.width() + unicode_width::UnicodeWidthStr::width(r.as_str())
+    };
+    let mut line = header_line(model, false);
+    if !fits(&line) {
+        line = header_line(model, true);
+    }
+    if !fits(&line) {
+        line.1 = format!("{} ", model.session.mailbox.folder_label());
+    }
+    let (left, right) = line;
+    let right_w = unicode_width::UnicodeWidthStr::width(right.as_str()) as u16;
     let left_w = left.width() as u16;
     frame.render_widget(Paragraph::new(left), area);
-    if area.width > right_w + left_w + 1 {
+    if area.width > right_w + left_w {
         let r = Rect::new(area.right() - right_w, area.y, right_w, 1);
         frame.render_widget(
             Paragraph::new(Span::styled(

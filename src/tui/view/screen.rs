@@ -461,7 +461,7 @@ mod tests {
     }
 
     #[test]
-    fn after_a_save_the_status_pane_keeps_its_height() {
+    fn after_a_save_the_status_pane_keeps_its_height_while_that_draft_is_on_screen() {
         let (mut m, mut s) = started();
         let body = |s: &TestScreen, m: &Model| {
             let plan = super::plan(m, s.shown.area).unwrap();
@@ -473,20 +473,33 @@ mod tests {
         // the body gives them up.
         let id = "AAMkAGI2TG93AAA".repeat(8);
         m.status.push(saved(&id));
+        m.save.server.id = Some(id.clone());
         s.draw(&m).unwrap();
-        assert_eq!(s.redrawn().parts, vec![Part::Body, Part::Status]);
+        // The header says it is saved now.
+        assert_eq!(
+            s.redrawn().parts,
+            vec![Part::Header, Part::Body, Part::Status]
+        );
         let kept = body(&s, &m);
         assert!(kept.height < before.height);
 
-        // Shorter news after it, and the next draft's save: the body stays put
-        // and only the status pane is drawn.
-        m.status.push(StatusEntry::Info("New draft.".into()));
+        // Shorter news after it while that draft is on screen: the body
+        // stays put (the id and link stay under the news) and only the
+        // status pane is drawn.
+        m.status.push(StatusEntry::Info("Copied.".into()));
         s.draw(&m).unwrap();
         assert_eq!(s.redrawn().parts, vec![Part::Status]);
         assert_eq!(body(&s, &m), kept);
-        m.status.push(saved(&id.replace('G', "H")));
+
+        // Another draft: the rows kept for the old one's id are given back.
+        m.save.server.id = None;
+        m.status.push(StatusEntry::Info("New draft.".into()));
         s.draw(&m).unwrap();
-        assert_eq!(s.redrawn().parts, vec![Part::Status]);
+        assert_eq!(body(&s, &m), before);
+        let id2 = id.replace('G', "H");
+        m.status.push(saved(&id2));
+        m.save.server.id = Some(id2);
+        s.draw(&m).unwrap();
         assert_eq!(body(&s, &m), kept);
 
         // Longer news still gets its rows.

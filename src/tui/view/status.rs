@@ -277,8 +277,14 @@ fn saved_rows(model: &Model, width: u16, shown: &[Line<'_>], ids: Ids) -> u16 {
         .iter()
         .rev()
         .find(|e| matches!(e, StatusEntry::Saved { .. }));
+    let on_screen = |e: &StatusEntry| match e {
+        StatusEntry::Saved { id, .. } => model.save.server.id.as_deref() == Some(id.as_str()),
+        _ => false,
+    };
     match last_saved {
         None => 0,
+        // The form holds another draft now: its rows are given back.
+        Some(saved) if !on_screen(saved) => 0,
         // On screen now with nothing under it: those are its rows.
         Some(saved)
             if model.save.upload.is_none()

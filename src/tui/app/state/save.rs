@@ -135,6 +135,9 @@ pub struct SaveState {
     /// The form's generation whose checks were shown: saving it again
     /// unchanged saves anyway.
     pub(crate) checked: Option<u64>,
+    /// The checks' reasons this draft was saved past (`Warning::reasons`):
+    /// they do not hold it again.
+    pub(crate) passed: Vec<String>,
     /// The body's new pictures are being read.
     pub(crate) images_pending: bool,
     /// A save waits for them and goes on after.
@@ -156,6 +159,7 @@ impl SaveState {
             create_uncertain: false,
             upload: None,
             checked: None,
+            passed: Vec::new(),
             images_pending: false,
             images_for_save: false,
         }
