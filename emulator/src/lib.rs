@@ -69,6 +69,13 @@ pub struct EmulatorConfig {
     pub client_ids: Option<Vec<String>>,
     /// The mailbox's master category list (`GET /me/outlook/masterCategories`).
     pub master_categories: Vec<String>,
+    /// Folders the user made, as paths of display names under the mailbox's
+    /// root (`Projects`) or another folder (`Inbox/Clients`, a well-known
+    /// folder by its English display name). Listed by `GET …/mailFolders`
+    /// (top level) and `…/mailFolders/{id}/childFolders`, both with
+    /// `$filter=displayName eq '…'` (user-list-mailfolders.md,
+    /// mailfolder-list-childfolders.md); drafts may be posted to their ids.
+    pub folders: Vec<String>,
     /// People `/me/people?$search=` finds.
     pub people: Vec<Person>,
     /// The scopes the configured fixed `tokens` carry. `None`: a token of
@@ -192,6 +199,7 @@ impl Default for EmulatorConfig {
                 "Follow up".into(),
                 "Travel".into(),
             ],
+            folders: Vec::new(),
             people: vec![
                 Person::mailbox("Megan Bowen", "megan.bowen@contoso.onmicrosoft.com"),
                 Person::mailbox("Miriam Graham", "miriam.graham@contoso.onmicrosoft.com"),

@@ -267,6 +267,14 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/v1.0/me/mailFolders/{folder}", get(folder_get))
         .route("/v1.0/users/{user}/mailFolders/{folder}", get(folder_get))
         .route(
+            "/v1.0/me/mailFolders/{folder}/childFolders",
+            get(folder_children),
+        )
+        .route(
+            "/v1.0/users/{user}/mailFolders/{folder}/childFolders",
+            get(folder_children),
+        )
+        .route(
             "/v1.0/me/messages/{id}",
             patch(update).get(get_one).delete(delete_one),
         )
@@ -767,14 +775,12 @@ async fn create(
         Ok(o) => o,
         Err(r) => return r,
     };
-    let folder = params.get("folder").map(|f| f.to_ascii_lowercase());
-    let parent = match folder.as_deref() {
+    let parent = match params.get("folder") {
         None => folder_id("drafts"),
-        Some(f) if WELL_KNOWN_FOLDERS.contains(&f) => folder_id(f),
-        Some(f) if f.starts_with("aqmk") => params["folder"].clone(),
-        Some(_) => {
-            return not_found(&ctx);
-        }
+        Some(f) => match known_folder(&state, f) {
+            Some((id, _, _)) => id,
+            None => return bad_folder(&ctx, f),
+        },
     };
     let m = match check_body(&ctx, &headers, &body, state.config.max_body_bytes)
         .and_then(|m| validate(&state, &ctx, m, true))
@@ -871,12 +877,122 @@ async fn folder_list(
             None => return error(&ctx, 400, "BadRequest", "Invalid filter clause"),
         },
     };
-    let value: Vec<Value> = ["inbox", "drafts", "sentitems", "deleteditems", "junkemail", "archive", "outbox"]
-        .iter()
-        .map(|f| (f, display_name(f)))
-        .filter(|(_, d)| wanted.as_deref().is_none_or(|w| d.to_lowercase() == w))
-        .map(|(f, d)| json!({"id": folder_id(f), "displayName": d, "parentFolderId": folder_id("msgfolderroot")}))
-        .collect();
+    let root = folder_id("msgfolderroot");
+    let value = children(&state, &root, wanted.as_deref());
+    axum::Json(json!({ "value": value })).into_response()
+}
+
+/// Every folder of the mailbox: (id, display name, parent id). The
+/// well-known ones a mailbox shows at the top, then the user's.
+fn all_folders(state: &AppState) -> Vec<(String, String, String)> {
+    let root = folder_id("msgfolderroot");
+    let mut out: Vec<(String, String, String)> = [
+        "inbox",
+        "drafts",
+        "sentitems",
+        "deleteditems",
+        "junkemail",
+        "archive",
+        "outbox",
+    ]
+    .iter()
+    .map(|f| (folder_id(f), display_name(f), root.clone()))
+    .collect();
+    for path in &state.config.folders {
+        let mut parent = root.clone();
+        let mut so_far = String::new();
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            so_far = if so_far.is_empty() {
+                part.to_string()
+            } else {
+                format!("{so_far}/{part}")
+            };
+            let existing = out
+                .iter()
+                .find(|(_, d, p)| *p == parent && d.eq_ignore_ascii_case(part))
+                .map(|(id, ..)| id.clone());
+            parent = match existing {
+                Some(id) => id,
+                None => {
+                    let id = folder_id(&format!("user:{so_far}"));
+                    out.push((id.clone(), part.to_string(), parent.clone()));
+                    id
+                }
+            };
+        }
+    }
+    out
+}
+
+/// The folders under `parent`, those named `wanted` (any case) if given.
+fn children(state: &AppState, parent: &str, wanted: Option<&str>) -> Vec<Value> {
+    let all = all_folders(state);
+    all.iter()
+        .filter(|(_, _, p)| p == parent)
+        .filter(|(_, d, _)| wanted.is_none_or(|w| d.to_lowercase() == w))
+        .map(|(id, d, p)| {
+            let kids = all.iter().filter(|(_, _, q)| q == id).count();
+            json!({"id": id, "displayName": d, "parentFolderId": p, "childFolderCount": kids})
+        })
+        .collect()
+}
+
+/// A folder named in a path as Graph takes it: a well-known name (any
+/// case) or a folder's id. (id, display name, parent id).
+fn known_folder(state: &AppState, given: &str) -> Option<(String, String, String)> {
+    let lower = given.to_ascii_lowercase();
+    if let Some(known) = WELL_KNOWN_FOLDERS.iter().find(|f| **f == lower) {
+        return Some((
+            folder_id(known),
+            display_name(known),
+            folder_id("msgfolderroot"),
+        ));
+    }
+    if let Some(known) = WELL_KNOWN_FOLDERS.iter().find(|f| folder_id(f) == given) {
+        return Some((
+            given.to_string(),
+            display_name(known),
+            folder_id("msgfolderroot"),
+        ));
+    }
+    all_folders(state).into_iter().find(|(id, ..)| id == given)
+}
+
+/// A folder segment that is neither a well-known name nor a known id: an
+/// id-shaped one is not found (404); anything else, a display name such
+/// as `Projects`, is refused as Graph refuses it: 400
+/// `ErrorInvalidIdMalformed` "Id is malformed." (reported for
+/// `POST /me/mailFolders/Projects/messages`).
+fn bad_folder(ctx: &Ctx, given: &str) -> Response {
+    if given.len() >= 60 && given.to_ascii_lowercase().starts_with("aqmk") {
+        return not_found(ctx);
+    }
+    error(ctx, 400, "ErrorInvalidIdMalformed", "Id is malformed.")
+}
+
+/// `GET …/mailFolders/{id}/childFolders[?$filter=displayName eq '…']`
+/// (mailfolder-list-childfolders.md): the folders directly under it.
+async fn folder_children(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(params): Params,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(r) = owner(&state, &ctx, &params) {
+        return r;
+    }
+    let given = params.get("folder").cloned().unwrap_or_default();
+    let Some((id, ..)) = known_folder(&state, &given) else {
+        return bad_folder(&ctx, &given);
+    };
+    let wanted = match q.get("$filter") {
+        None => None,
+        Some(f) => match literal_after(f, "displayName eq") {
+            Some(n) => Some(n.to_lowercase()),
+            None => return error(&ctx, 400, "BadRequest", "Invalid filter clause"),
+        },
+    };
+    let value = children(&state, &id, wanted.as_deref());
     axum::Json(json!({ "value": value })).into_response()
 }
 
@@ -891,14 +1007,13 @@ async fn folder_get(
         return r;
     }
     let name = params.get("folder").cloned().unwrap_or_default();
-    let lower = name.to_ascii_lowercase();
-    let (id, display) = if let Some(known) = WELL_KNOWN_FOLDERS.iter().find(|f| **f == lower) {
-        (folder_id(known), display_name(known))
-    } else if let Some(known) = WELL_KNOWN_FOLDERS.iter().find(|f| folder_id(f) == name) {
-        (name.clone(), display_name(known))
-    } else {
-        return not_found(&ctx);
+    let Some((id, display, parent)) = known_folder(&state, &name) else {
+        return bad_folder(&ctx, &name);
     };
+    let child_count = all_folders(&state)
+        .iter()
+        .filter(|(_, _, p)| *p == id)
+        .count();
     let count = state
         .lock()
         .messages
@@ -908,8 +1023,8 @@ async fn folder_get(
     axum::Json(json!({
         "id": id,
         "displayName": display,
-        "parentFolderId": folder_id("msgfolderroot"),
-        "childFolderCount": 0,
+        "parentFolderId": parent,
+        "childFolderCount": child_count,
         "unreadItemCount": 0,
         "totalItemCount": count,
     }))
@@ -1183,9 +1298,13 @@ async fn list(
         Some(_) => return error(&ctx, 400, "BadRequest", "Invalid $top value."),
     };
     let skip: usize = q.get("$skip").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let folder = params
-        .get("folder")
-        .map(|f| folder_id(&f.to_ascii_lowercase()));
+    let folder = match params.get("folder") {
+        None => None,
+        Some(f) => match known_folder(&state, f) {
+            Some((id, _, _)) => Some(id),
+            None => return bad_folder(&ctx, f),
+        },
+    };
     let select: Option<Vec<String>> = q
         .get("$select")
         .map(|s| s.split(',').map(|p| p.trim().to_string()).collect());

@@ -33,7 +33,7 @@ pub(crate) struct Cli {
     )]
     pub(crate) user: Option<String>,
 
-    /// Save into this folder (well-known name such as drafts, or a folder id).
+    /// Save into this folder: a well-known name (drafts, archive), the name Outlook shows (Projects; nested, Inbox/Clients), or an id.
     #[arg(
         long,
         global = true,

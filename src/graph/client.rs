@@ -114,10 +114,18 @@ impl GraphClient {
         url
     }
 
-    /// The URL a first save posts to.
+    /// The URL a first save posts to: the folder's id once a name was
+    /// looked up (`resolve_folder`), else the folder as given.
     pub fn create_url(&self) -> Url {
         match &self.mailbox.folder {
-            Some(f) => self.url(&["mailFolders", f, "messages"]),
+            Some(f) => {
+                let resolved = self
+                    .folders
+                    .lock()
+                    .ok()
+                    .and_then(|m| m.get(&format!("path:{f}")).cloned());
+                self.url(&["mailFolders", resolved.as_deref().unwrap_or(f), "messages"])
+            }
             None => self.url(&["messages"]),
         }
     }

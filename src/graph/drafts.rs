@@ -54,6 +54,7 @@ impl GraphClient {
         body: &Value,
         attempt: &Attempt,
     ) -> Result<SavedMessage, Error> {
+        self.resolve_folder().await?;
         let call = Call::new(Method::POST, self.create_url())
             .body(body)
             .attempt(attempt);

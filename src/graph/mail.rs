@@ -196,3 +196,243 @@ impl GraphClient {
             .ok_or_else(|| bad_response(status, request_id, "no maxMessageSize in the MailTips"))
     }
 }
+
+/// Folder names Graph takes in a path in place of an id (the mailFolder
+/// resource's well-known folder names).
+const WELL_KNOWN_FOLDERS: &[&str] = &[
+    "archive",
+    "clutter",
+    "conflicts",
+    "conversationhistory",
+    "deleteditems",
+    "drafts",
+    "inbox",
+    "junkemail",
+    "localfailures",
+    "msgfolderroot",
+    "outbox",
+    "recoverableitemsdeletions",
+    "scheduled",
+    "searchfolders",
+    "sentitems",
+    "serverfailures",
+    "syncissues",
+];
+
+/// Folders looked through for a name not found at the top (a mailbox
+/// with more is asked for the path).
+const FOLDERS_WALKED: usize = 300;
+
+/// Whether Graph takes `given` in a folder path as it is: a well-known
+/// name (any case) or an id. Anything else is a name as Outlook shows it.
+pub(crate) fn folder_as_is(given: &str) -> bool {
+    WELL_KNOWN_FOLDERS.contains(&given.to_ascii_lowercase().as_str())
+        || (given.len() >= 60 && valid_id(given))
+}
+
+/// A folder that is not there, or a name several folders have.
+fn folder_failure(status: u16, code: &str, message: String) -> Error {
+    Error {
+        status: Some(status),
+        status_text: if status == 404 {
+            "Not Found"
+        } else {
+            "Bad Request"
+        }
+        .into(),
+        ..Error::local(super::FailureKind::Http, code, message)
+    }
+}
+
+impl GraphClient {
+    /// Makes the draft folder of this client's mailbox one Graph takes: a
+    /// name as Outlook shows it (`Projects`, `Inbox/Clients`) is looked up
+    /// once ([`GraphClient::folder_by_path`]) and its id used from then on
+    /// by [`GraphClient::create_url`]. Well-known names and ids need no
+    /// lookup.
+    pub(crate) async fn resolve_folder(&self) -> Result<(), Error> {
+        let Some(given) = self.mailbox.folder.clone() else {
+            return Ok(());
+        };
+        let key = format!("path:{given}");
+        let known = self
+            .folders
+            .lock()
+            .ok()
+            .is_some_and(|f| f.contains_key(&key));
+        if folder_as_is(&given) || known {
+            return Ok(());
+        }
+        let id = self.folder_by_path(&given).await?;
+        if let Ok(mut f) = self.folders.lock() {
+            f.insert(key, id);
+        }
+        Ok(())
+    }
+
+    /// The id of the folder at `path`, display names joined by `/`
+    /// (`Inbox/Clients/Contoso`; the first may be a well-known name). One
+    /// name alone that is not at the top is looked for among all folders
+    /// (up to [`FOLDERS_WALKED`]): found once, that folder; in several
+    /// places, an error naming them.
+    pub(crate) async fn folder_by_path(&self, path: &str) -> Result<String, Error> {
+        let parts: Vec<&str> = path
+            .split('/')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let Some(first) = parts.first() else {
+            return Err(folder_failure(
+                400,
+                "FolderNotNamed",
+                "no folder named".into(),
+            ));
+        };
+        let mut parent: Option<String> = None;
+        let mut walked = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            let lower = part.to_ascii_lowercase();
+            if i == 0 && WELL_KNOWN_FOLDERS.contains(&lower.as_str()) {
+                parent = Some(lower);
+                walked = part.to_string();
+                continue;
+            }
+            let found = self.child_folders(parent.as_deref(), Some(part)).await?;
+            match found.as_slice() {
+                [(id, _, _)] => parent = Some(id.clone()),
+                [] if parts.len() == 1 => return self.folder_anywhere(first).await,
+                [] => {
+                    let place = if walked.is_empty() {
+                        "at the top of the mailbox".to_string()
+                    } else {
+                        format!("in “{walked}”")
+                    };
+                    return Err(folder_failure(
+                        404,
+                        "FolderNotFound",
+                        format!("no folder named “{}” {place}", sanitize::line(part)),
+                    ));
+                }
+                several => {
+                    return Err(folder_failure(
+                        400,
+                        "FolderAmbiguous",
+                        format!(
+                            "{} folders are named “{}”: give its id",
+                            several.len(),
+                            sanitize::line(part)
+                        ),
+                    ));
+                }
+            }
+            walked = if walked.is_empty() {
+                part.to_string()
+            } else {
+                format!("{walked}/{part}")
+            };
+        }
+        parent.ok_or_else(|| folder_failure(400, "FolderNotNamed", "no folder named".into()))
+    }
+
+    /// The folders under `parent` (the top without one), those named
+    /// `name` if given: (id, display name, child folder count).
+    async fn child_folders(
+        &self,
+        parent: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<Vec<(String, String, u64)>, Error> {
+        let mut url = match parent {
+            None => self.url(&["mailFolders"]),
+            Some(p) => self.url(&["mailFolders", p, "childFolders"]),
+        };
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(n) = name {
+                q.append_pair(
+                    "$filter",
+                    &format!("displayName eq '{}'", n.replace('\'', "''")),
+                );
+            }
+            q.append_pair("$select", "id,displayName,childFolderCount")
+                .append_pair("$top", "250");
+        }
+        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
+        let v: Value = super::model::decode(status, &request_id, &bytes, "not a folder list")?;
+        Ok(v.get("value")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|f| {
+                        let id = f
+                            .get("id")
+                            .and_then(Value::as_str)
+                            .filter(|i| valid_id(i))?;
+                        let name = f.get("displayName").and_then(Value::as_str).unwrap_or("");
+                        let kids = f
+                            .get("childFolderCount")
+                            .and_then(Value::as_u64)
+                            .unwrap_or(0);
+                        Some((id.to_string(), sanitize::line(name), kids))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// `name` among all folders, walked from the top (at most
+    /// [`FOLDERS_WALKED`]).
+    async fn folder_anywhere(&self, name: &str) -> Result<String, Error> {
+        let mut queue: std::collections::VecDeque<(Option<String>, String)> =
+            std::collections::VecDeque::from([(None, String::new())]);
+        let mut seen = 0;
+        let mut found: Vec<(String, String)> = Vec::new();
+        while let Some((parent, path)) = queue.pop_front() {
+            for (id, display, kids) in self.child_folders(parent.as_deref(), None).await? {
+                seen += 1;
+                let here = if path.is_empty() {
+                    display.clone()
+                } else {
+                    format!("{path}/{display}")
+                };
+                if display.eq_ignore_ascii_case(name) {
+                    found.push((id.clone(), here.clone()));
+                }
+                if kids > 0 {
+                    queue.push_back((Some(id), here));
+                }
+            }
+            if seen >= FOLDERS_WALKED {
+                break;
+            }
+        }
+        match found.as_slice() {
+            [(id, _)] => Ok(id.clone()),
+            [] => Err(folder_failure(
+                404,
+                "FolderNotFound",
+                format!(
+                    "no folder named “{}” in this mailbox{}",
+                    sanitize::line(name),
+                    if seen >= FOLDERS_WALKED {
+                        " (among the first folders; give its path, as Inbox/Projects)"
+                    } else {
+                        ""
+                    }
+                ),
+            )),
+            several => {
+                let paths: Vec<&str> = several.iter().map(|(_, p)| p.as_str()).collect();
+                Err(folder_failure(
+                    400,
+                    "FolderAmbiguous",
+                    format!(
+                        "{} folders are named “{}”: {}; give its path",
+                        several.len(),
+                        sanitize::line(name),
+                        paths.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+}

@@ -719,6 +719,8 @@ impl<'a> Merge<'a> {
         again: bool,
     ) -> Result<Merge<'a>, graph::Error> {
         let limits = crate::graph::retry::Limits::at_most(retries);
+        // The folder named as Outlook shows it, found once for every line.
+        client.resolve_folder().await?;
         // Where Deleted Items is, so a deleted draft is not taken as there.
         let trash = client.folder_id("deleteditems").await.unwrap_or_default();
         let mut keep = |k: &str| {

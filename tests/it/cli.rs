@@ -736,3 +736,87 @@ fn times_are_local_in_one_format() {
         "{rows}"
     );
 }
+
+/// `--folder` takes the name Outlook shows, nested as `Inbox/Clients`,
+/// found through `mailFolders` and `childFolders`; a name alone that lives
+/// deeper is found where it is; a name in several places, or in none, is
+/// said clearly and nothing is created. (Posted as it was, a name is
+/// refused by Graph: 400 ErrorInvalidIdMalformed.)
+#[test]
+fn drafts_go_to_any_folder_by_the_name_outlook_shows() {
+    let emu = Emulator::start(EmulatorConfig {
+        folders: vec![
+            "Projects".into(),
+            "Inbox/Clients".into(),
+            "Inbox/Clients/Contoso".into(),
+            "Inbox/Reports".into(),
+            "Archive/Reports".into(),
+        ],
+        ..Default::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let draft = |folder: &str| {
+        graft(
+            &emu.graph_url(),
+            dir.path(),
+            Some(DEMO_TOKEN),
+            &[
+                "--to",
+                "a@contoso.com",
+                "--subject",
+                folder,
+                "--body",
+                "x",
+                "--folder",
+                folder,
+            ],
+            "",
+        )
+    };
+    for (given, path) in [
+        ("Projects", "Projects"),
+        ("Inbox/Clients", "Inbox/Clients"),
+        ("inbox/clients/contoso", "Inbox/Clients/Contoso"),
+        // Alone, a nested name found in one place.
+        ("Contoso", "Inbox/Clients/Contoso"),
+    ] {
+        let o = draft(given);
+        assert_eq!(
+            code(&o),
+            0,
+            "{given}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let m = emu
+            .messages()
+            .into_iter()
+            .find(|m| m["subject"] == given)
+            .unwrap();
+        assert_eq!(
+            m["parentFolderId"],
+            json!(emu.folder_id(&format!("user:{path}"))),
+            "{given}"
+        );
+    }
+    let made = emu.messages().len();
+    let o = draft("Reports");
+    assert_eq!(code(&o), 4, "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("2 folders are named “Reports”")
+            && err.contains("Inbox/Reports")
+            && err.contains("Archive/Reports"),
+        "{err}"
+    );
+    let o = draft("Nowhere");
+    assert_eq!(code(&o), 4);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no folder named “Nowhere”"), "{err}");
+    let o = draft("Inbox/Nowhere");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no folder named “Nowhere” in “Inbox”"),
+        "{o:?}"
+    );
+    assert_eq!(emu.messages().len(), made, "nothing made for a bad folder");
+}
