@@ -277,6 +277,9 @@ pub struct Keymap {
     pub(crate) editing: Vec<EditingKey>,
     /// The dialogs' keys, by context.
     pub(crate) dialogs: Vec<DialogBinding>,
+    /// Actions `[keys]` left without a key (their keys went to others), said
+    /// at start.
+    pub(crate) keyless: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -311,6 +314,18 @@ struct RawKeymap {
 /// A name from the keymap file (`save`, `confirm_quit`) as its enum.
 fn named<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name)).ok()
+}
+
+/// `CopyLink` → `copy_link`: an action's name as the config file spells it.
+fn snake(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 /// The form's action whose name is nearest to `name` (a typo: "saev"),
@@ -379,6 +394,7 @@ impl Keymap {
             bindings,
             editing: raw.editing,
             dialogs,
+            keyless: Vec::new(),
         })
     }
 
@@ -388,6 +404,7 @@ impl Keymap {
             bindings: Vec::new(),
             editing: Vec::new(),
             dialogs: Vec::new(),
+            keyless: Vec::new(),
         })
     }
 
@@ -434,11 +451,19 @@ impl Keymap {
             .iter_mut()
             .filter(|b| !overridden.contains(&b.action))
         {
+            let had = b.key_names.clone();
             (b.keys, b.key_names) = std::mem::take(&mut b.keys)
                 .into_iter()
                 .zip(std::mem::take(&mut b.key_names))
                 .filter(|(k, _)| !taken.contains(k))
                 .unzip();
+            if b.keys.is_empty() && !had.is_empty() {
+                let name = snake(&format!("{:?}", b.action));
+                self.keyless.push(format!(
+                    "[keys] took {} from {name}, which has no key now: give it one in [keys] ({name} = [\"…\"]).",
+                    had.join(", ")
+                ));
+            }
         }
         one_action_per_key(
             self.bindings
@@ -684,6 +709,58 @@ mod tests {
                 .unwrap_err()
                 .contains("both")
         );
+    }
+
+    /// A `[keys]` entry that takes a default action's only key leaves it
+    /// without one: said (at start), naming both; the README's example does
+    /// not.
+    #[test]
+    fn an_action_left_without_a_key_is_said() {
+        let mut o = std::collections::BTreeMap::new();
+        o.insert(
+            "save".to_string(),
+            vec!["ctrl-s".to_string(), "f9".to_string()],
+        );
+        let km = Keymap::defaults().with_overrides(&o).unwrap();
+        assert_eq!(km.keyless.len(), 1, "{:?}", km.keyless);
+        assert!(
+            km.keyless[0].contains("f9") && km.keyless[0].contains("spell ="),
+            "{:?}",
+            km.keyless
+        );
+        // Quit keeps ctrl-c when ctrl-q goes: nothing to say.
+        let mut o = std::collections::BTreeMap::new();
+        o.insert("save".to_string(), vec!["ctrl-q".to_string()]);
+        assert!(
+            Keymap::defaults()
+                .with_overrides(&o)
+                .unwrap()
+                .keyless
+                .is_empty()
+        );
+        // The README's example.
+        let readme = include_str!("../../README.md");
+        let example = readme
+            .split("[keys]\n")
+            .nth(1)
+            .and_then(|r| r.split("```").next())
+            .unwrap();
+        let mut o = std::collections::BTreeMap::new();
+        for line in example.lines() {
+            let line = line.split('#').next().unwrap_or("");
+            if let Some((k, v)) = line.split_once(" = ") {
+                let keys: Vec<String> = v
+                    .trim()
+                    .trim_matches(['[', ']'])
+                    .split(',')
+                    .map(|x| x.trim().trim_matches('"').to_string())
+                    .collect();
+                o.insert(k.trim().to_string(), keys);
+            }
+        }
+        assert!(!o.is_empty());
+        let km = Keymap::defaults().with_overrides(&o).unwrap();
+        assert!(km.keyless.is_empty(), "{:?}", km.keyless);
     }
 
     #[test]

@@ -408,10 +408,13 @@ pub(crate) fn resolve(
         .unwrap_or_else(|| "default".to_string());
     let p = match file.profiles.get(&profile) {
         Some(p) => p.clone(),
+        // A profile the file does not have is taken as a typo, unless
+        // --graph-url says where it is for (a server of its own, as the
+        // emulator: its tokens are kept under that name and root).
         None if cli.profile.is_some() || file.profile.is_some() => {
-            if profile != "default" && !file.profiles.is_empty() {
+            if profile != "default" && !file.profiles.is_empty() && cli.graph_url.is_none() {
                 return Err(format!(
-                    "no profile '{profile}' in the config file (profiles: {})",
+                    "no profile '{profile}' in the config file (profiles: {}); with --graph-url, a profile of that name is made for that server",
                     file.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
                 ));
             }
@@ -518,6 +521,38 @@ mod tests {
         assert!(parse_file(EXAMPLE_CONFIG).is_ok());
     }
 
+    /// Every setting of `graft config init`'s file, uncommented where it
+    /// stands, is read as the setting it is: top-level keys come before
+    /// any table, so none lands in the table above it.
+    #[test]
+    fn the_example_config_uncommented_in_place_is_valid() {
+        let setting = |l: &str| {
+            let t = l.trim_start_matches("# ");
+            l.starts_with("# ")
+                && (t.starts_with('[')
+                    || t.split_once(" = ").is_some_and(|(k, _)| {
+                        !k.is_empty()
+                            && k.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || "_\".\"".contains(c))
+                    }))
+        };
+        let all: String = EXAMPLE_CONFIG
+            .lines()
+            .map(|l| if setting(l) { &l[2..] } else { l })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        // One of signature / signature_file at a time.
+        let all = all.replace("\nsignature_file = ", "\n# signature_file = ");
+        if let Err(e) = parse_file(&all) {
+            panic!("{e}\n{all}");
+        }
+        let top = parse_file(&all).unwrap();
+        assert!(
+            top.spell.is_some() && top.plain,
+            "spell and plain are top-level"
+        );
+    }
+
     #[test]
     fn graph_url_rules() {
         assert!(graph_url("https://graph.microsoft.com/v1.0").is_ok());
@@ -593,6 +628,22 @@ signature = "Dana Park\nContoso\n"
                 .unwrap_err()
                 .contains("no profile 'nope'")
         );
+        // docs/emulator.md's sign-in: a profile of its own for that server,
+        // though the file has others.
+        let emu = resolve(
+            &cli(&[
+                "--profile",
+                "emulator",
+                "--graph-url",
+                "http://127.0.0.1:8080/v1.0",
+                "--authority-url",
+                "http://127.0.0.1:8080",
+            ]),
+            &file,
+        )
+        .unwrap();
+        assert_eq!(emu.graph_url.as_str(), "http://127.0.0.1:8080/v1.0");
+        assert_eq!(emu.profile, "emulator");
         assert!(
             resolve(
                 &cli(&["--authority-url", "http://login.example.com"]),

@@ -63,6 +63,10 @@ fn form_model(
         not_mine: crate::config::prefill::not_mine(&cli.prefill),
         ..app::Startup::default()
     };
+    // An action the config left without a key is said at once.
+    startup
+        .notices
+        .extend(session.keymap.keyless.iter().cloned());
     let store = match journal_store(cli.demo) {
         Ok(store) => Some(store),
         Err(e) => {
