@@ -44,7 +44,7 @@ pub(crate) fn login(cli: &Cli) -> Result<(), Error> {
     let account = rt.block_on(async move {
         let dc = crate::auth::device::start(client.http(), &cfg)
             .await
-            .map_err(|e| Error::sign_in(e.explain()))?;
+            .map_err(|e| refused(&e))?;
         let mut err = std::io::stderr();
         let _ = writeln!(err, "{}", dc.message);
         if std::io::stdout().is_terminal() {
@@ -70,7 +70,7 @@ pub(crate) fn login(cli: &Cli) -> Result<(), Error> {
         if live {
             let _ = writeln!(std::io::stderr());
         }
-        let tokens = tokens.map_err(|e| Error::sign_in(e.explain()))?;
+        let tokens = tokens.map_err(|e| refused(&e))?;
         Ok::<_, Error>(crate::service::signin::finish(&client, tokens).await)
     })?;
     let mut out = std::io::stdout();
@@ -184,5 +184,14 @@ pub(crate) fn whoami(cli: &Cli) -> Result<(), Error> {
             "GET /me failed: {} {}",
             f.code, f.message
         ))),
+    }
+}
+
+/// A failed sign-in as an exit: the identity service out of reach is a
+/// network failure (5), anything it said is a refused sign-in (3).
+fn refused(e: &crate::auth::AuthError) -> Error {
+    match e.kind {
+        crate::auth::AuthErrorKind::Network => Error::service(e.explain()),
+        _ => Error::sign_in(e.explain()),
     }
 }

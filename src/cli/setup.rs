@@ -41,13 +41,73 @@ pub(crate) fn completions(shell: clap_complete::Shell) -> Result<(), Error> {
 pub(crate) fn man() -> Result<(), Error> {
     use clap::CommandFactory;
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut out)
-        .map_err(|e| Error::terminal(e.to_string()))?;
+    let cmd = Cli::command();
+    let man = clap_mangen::Man::new(cmd.clone());
+    // One page: the commands' options are in it, not in pages of their own.
+    let fail = |e: std::io::Error| Error::terminal(e.to_string());
+    man.render_title(&mut out).map_err(fail)?;
+    man.render_name_section(&mut out).map_err(fail)?;
+    man.render_synopsis_section(&mut out).map_err(fail)?;
+    man.render_description_section(&mut out).map_err(fail)?;
+    man.render_options_section(&mut out).map_err(fail)?;
+    out.extend_from_slice(commands_section(&cmd).as_bytes());
     out.extend_from_slice(man_sections().as_bytes());
     std::io::stdout()
         .write_all(&out)
         .map_err(|e| Error::terminal(e.to_string()))
+}
+
+/// COMMANDS: each subcommand, what it does and its own options (the
+/// global ones are under OPTIONS).
+fn commands_section(cmd: &clap::Command) -> String {
+    let esc = |s: &str| s.replace('\\', "\\\\").replace('-', "\\-");
+    let mut m = String::from(".SH COMMANDS\n");
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let about = sub
+            .get_long_about()
+            .or(sub.get_about())
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        m.push_str(&format!(
+            ".SS \"graft {}\"\n{}\n",
+            esc(sub.get_name()),
+            esc(&about)
+        ));
+        let own = sub
+            .get_arguments()
+            .filter(|a| !a.is_global_set() && !a.is_hide_set() && a.get_id() != "help");
+        for a in own {
+            let values = a
+                .get_action()
+                .takes_values()
+                .then(|| a.get_value_names())
+                .flatten();
+            let name = match (a.get_long(), values) {
+                (Some(l), Some(v)) => format!("\\-\\-{} <{}>", esc(l), esc(&v.join(" "))),
+                (Some(l), None) => format!("\\-\\-{}", esc(l)),
+                (None, _) => format!("<{}>", esc(a.get_id().as_str())),
+            };
+            let help = a
+                .get_long_help()
+                .or(a.get_help())
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            m.push_str(&format!(".TP\n\\fB{name}\\fR\n{}\n", esc(&help)));
+        }
+        for nested in sub.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let about = nested
+                .get_about()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            m.push_str(&format!(
+                ".TP\n\\fBgraft {} {}\\fR\n{}\n",
+                esc(sub.get_name()),
+                esc(nested.get_name()),
+                esc(&about)
+            ));
+        }
+    }
+    m
 }
 
 /// The man page's sections beyond the flags: the keys (from the keymap),

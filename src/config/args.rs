@@ -20,7 +20,8 @@ pub(crate) struct Cli {
         global = true,
         help_heading = "Global options",
         value_name = "URL",
-        env = "GRAFT_GRAPH_URL"
+        env = "GRAFT_GRAPH_URL",
+        hide_env_values = true
     )]
     pub(crate) graph_url: Option<String>,
 
@@ -57,12 +58,13 @@ pub(crate) struct Cli {
         global = true,
         help_heading = "Global options",
         value_name = "NAME",
-        env = "GRAFT_PROFILE"
+        env = "GRAFT_PROFILE",
+        hide_env_values = true
     )]
     pub(crate) profile: Option<String>,
 
     /// National cloud preset: sets both the Graph root and the sign-in authority.
-    #[arg(long, global = true, help_heading = "Global options", value_name = "CLOUD", env = "GRAFT_CLOUD",
+    #[arg(long, global = true, help_heading = "Global options", value_name = "CLOUD", env = "GRAFT_CLOUD", hide_env_values = true,
           value_parser = ["global", "usgov", "usgov-dod", "china"])]
     pub(crate) cloud: Option<String>,
 
@@ -72,7 +74,8 @@ pub(crate) struct Cli {
         global = true,
         help_heading = "Global options",
         value_name = "TENANT",
-        env = "GRAFT_TENANT"
+        env = "GRAFT_TENANT",
+        hide_env_values = true
     )]
     pub(crate) tenant: Option<String>,
 
@@ -82,7 +85,8 @@ pub(crate) struct Cli {
         global = true,
         help_heading = "Global options",
         value_name = "ID",
-        env = "GRAFT_CLIENT_ID"
+        env = "GRAFT_CLIENT_ID",
+        hide_env_values = true
     )]
     pub(crate) client_id: Option<String>,
 
@@ -92,7 +96,8 @@ pub(crate) struct Cli {
         global = true,
         help_heading = "Global options",
         value_name = "URL",
-        env = "GRAFT_AUTHORITY_URL"
+        env = "GRAFT_AUTHORITY_URL",
+        hide_env_values = true
     )]
     pub(crate) authority_url: Option<String>,
 
@@ -117,7 +122,8 @@ pub(crate) struct Cli {
         help_heading = "Global options",
         value_name = "SECS",
         default_value_t = 30,
-        env = "GRAFT_TOKEN_TIMEOUT"
+        env = "GRAFT_TOKEN_TIMEOUT",
+        hide_env_values = true
     )]
     pub(crate) token_timeout: u64,
 
@@ -401,8 +407,8 @@ pub(crate) struct DraftArgs {
     /// Blind-copy recipients, written as for --to; may be given more than once
     #[arg(long, value_name = "ADDRESSES")]
     pub(crate) bcc: Vec<String>,
-    /// The subject line
-    #[arg(long, default_value = "")]
+    /// The subject line (none: empty)
+    #[arg(long, default_value = "", hide_default_value = true)]
     pub(crate) subject: String,
     #[command(flatten)]
     pub(crate) text: BodyArgs,

@@ -361,6 +361,15 @@ fn graft_reply_saves_from_the_command_line_and_joins_the_history() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(drafts(&emu).len(), 1);
+    // A search that matches nothing: its own exit code (6), said, nothing made.
+    let o = common::graft_cli(
+        &emu.graph_url(),
+        dir.path(),
+        &["reply", "--search", "zzzz-no-such-mail", "--body", "x"],
+    );
+    assert_eq!(o.status.code(), Some(6), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("matches \"zzzz-no-such-mail\""));
+    assert_eq!(drafts(&emu).len(), 1);
     // A forward needs --to.
     let o = common::graft_cli(
         &emu.graph_url(),

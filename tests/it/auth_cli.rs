@@ -201,3 +201,26 @@ fn keyring_name(emu: &Emulator) -> String {
 fn store_name(emu: &Emulator) -> String {
     graft::util::fs::file_name_for(&keyring_name(emu))
 }
+
+/// Exit codes as the README says: `graft login` with the identity service
+/// out of reach is a network failure (5), not a refused sign-in (3).
+#[test]
+fn login_without_network_exits_5() {
+    let state = tempfile::tempdir().unwrap();
+    let o = common::graft_command()
+        .args([
+            "login",
+            "--graph-url",
+            "http://127.0.0.1:1/v1.0",
+            "--authority-url",
+            "http://127.0.0.1:1",
+        ])
+        .env_remove("GRAFT_ACCESS_TOKEN")
+        .env("GRAFT_STATE_DIR", state.path())
+        .env("GRAFT_CONFIG", state.path().join("none.toml"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
+    assert!(text(&o).contains("Could not reach the identity service"));
+}

@@ -472,9 +472,31 @@ fn the_man_page_has_keys_exit_codes_files_and_environment() {
         ".SH ENVIRONMENT",
         "GRAFT_STATE_DIR",
         "NO_COLOR",
+        // The commands' own options, in this page.
+        ".SH COMMANDS",
+        ".SS \"graft draft\"",
+        "\\-\\-body\\-file <PATH|\\->",
+        "\\-\\-batch",
+        ".SS \"graft drafts\"",
+        "\\-\\-remote",
+        "\\-\\-rm\\-older\\-than",
+        "graft config init",
     ] {
         assert!(page.contains(want), "man page lacks {want}");
     }
+    // No page it names is missing: there are no graft-draft(1) pages.
+    for sub in [
+        "draft", "reply", "drafts", "sync", "login", "config", "man", "help",
+    ] {
+        assert!(
+            !page.contains(&format!("graft\\-{sub}(1)")),
+            "refers to a graft-{sub}(1) page that does not exist"
+        );
+    }
+    assert!(
+        !page.contains("spell\\-index"),
+        "hidden commands stay hidden"
+    );
 }
 
 /// `graft draft` names every bad recipient at once, in every field, and
