@@ -1775,3 +1775,31 @@ fn the_editor_file_is_named_by_format_and_its_final_newline_dropped() {
     let screen = t.wait_text("- one");
     assert!(screen.contains("3 lines"), "no empty fourth line: {screen}");
 }
+
+/// F6 reads the history again as it opens: a draft `graft draft` saved
+/// while this graft was running is in the list.
+#[test]
+fn f6_lists_drafts_saved_since_graft_started() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let mut t = open_in(&emu, &state, &[]);
+    t.wait_text("Ready.");
+    let o = common::graft_cli(
+        &emu.graph_url(),
+        state.path(),
+        &[
+            "draft",
+            "--to",
+            "a@contoso.com",
+            "--subject",
+            "Made from the shell",
+            "--body",
+            "x",
+        ],
+    );
+    assert!(o.status.success(), "{o:?}");
+    t.send("\x1b[17~"); // F6
+    t.wait_for("the new draft listed", 10, |s| {
+        s.contains("Drafts saved from graft") && s.contains("Made from the shell")
+    });
+}

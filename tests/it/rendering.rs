@@ -942,3 +942,40 @@ fn small_screens_keep_what_matters() {
     let (small, _) = draw(&m, 60, 12);
     assert_eq!(labels(&small), ["To", "Cc", "Subject"]);
 }
+
+/// A placeholder starts where typed text starts, in the one-line fields
+/// and the body.
+#[test]
+fn placeholders_line_up_with_typed_text() {
+    let col = |r: &str, what: &str| r.find(what).map(|b| r[..b].chars().count());
+    let field = |rows: &[String], label: &str| -> String {
+        rows.iter()
+            .find(|r| {
+                r.trim_start_matches(['▸', ' '])
+                    .starts_with(&format!("{label} "))
+            })
+            .cloned()
+            .unwrap()
+    };
+    let mut m = model();
+    type_text(&mut m, "x");
+    let (rows, _) = draw(&m, 80, 24);
+    let to = field(&rows, "To");
+    let subject = field(&rows, "Subject");
+    let typed = col(&to, "x").unwrap();
+    assert_eq!(
+        col(&subject, "(no subject)"),
+        Some(typed),
+        "{to}\n{subject}"
+    );
+    let body = rows
+        .iter()
+        .find(|r| r.contains("Write your message"))
+        .unwrap();
+    assert!(body.starts_with("│Write your message"), "{body}");
+    // Focused and empty: the cursor sits on the placeholder's first cell.
+    update(&mut m, key(KeyCode::Tab));
+    let (rows, cursor) = draw(&m, 80, 24);
+    let cc = rows.iter().position(|r| r.starts_with("▸Cc")).unwrap();
+    assert_eq!(cursor, Some(Position::new(typed as u16, cc as u16)));
+}

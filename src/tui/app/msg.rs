@@ -128,6 +128,9 @@ pub enum Msg {
     Resumed,
     /// Where the history's drafts are now: (id, `changed`/`sent`/`deleted`/`gone`).
     HistoryStates(Vec<(String, String)>),
+    /// The history as its file holds it now (other grafts, `graft draft`,
+    /// may have added drafts since this one started).
+    HistoryRead(Vec<crate::core::history::HistoryEntry>),
     /// A draft graft made was deleted (it is in Deleted Items), or why not.
     DraftDeleted {
         id: String,

@@ -122,6 +122,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         Msg::DraftDeleted { id, result } => super::dialog::history::on_deleted(model, &id, result),
         Msg::Resumed => super::dialog::conflict::check_version(model),
         Msg::HistoryStates(states) => super::dialog::history::on_states(model, states),
+        Msg::HistoryRead(list) => super::dialog::history::on_read(model, list),
         Msg::VersionChecked { id, result } => {
             super::dialog::conflict::on_version(model, &id, result)
         }

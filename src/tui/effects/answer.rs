@@ -71,10 +71,30 @@ impl Runner {
     }
 
     /// Where the history's drafts are now (F6's states).
-    pub(super) fn check_history(&self, entries: Vec<crate::core::history::HistoryEntry>) {
+    pub(super) fn check_history(&self, mut entries: Vec<crate::core::history::HistoryEntry>) {
         let (client, tx) = (self.client.clone(), self.tx.clone());
+        let path = self.history.clone();
         tokio::spawn(async move {
             use crate::service::remote::Now;
+            // Drafts saved since this graft started, by another or by
+            // `graft draft`, are in the file.
+            if let Some(path) = path {
+                let on_disk =
+                    tokio::task::spawn_blocking(move || crate::store::history::load(&path))
+                        .await
+                        .unwrap_or_default();
+                let new: Vec<_> = on_disk
+                    .into_iter()
+                    .filter(|d| !entries.iter().any(|e| e.id == d.id))
+                    .collect();
+                if !new.is_empty() {
+                    entries.extend(new.iter().cloned());
+                    let _ = tx.send(Msg::HistoryRead(new));
+                }
+            }
+            if entries.is_empty() {
+                return;
+            }
             let Ok(rows) = crate::service::remote::where_now(&client, &entries).await else {
                 return;
             };

@@ -161,7 +161,7 @@ fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Op
         if line.len() > LONG_LINE {
             return Some(draw_around_cursor(line, ta.cursor().1, frame, area));
         }
-        frame.render_widget(ta, area);
+        render_text_area(ta, frame, area);
         if f == Field::Subject {
             let view_col = ta.scroll_offset().1 as usize;
             let rows = [(0, 0, 0, usize::MAX)];
@@ -174,7 +174,7 @@ fn draw_line_field(model: &Model, frame: &mut Canvas, f: Field, row: Rect) -> Op
     // nothing while typing elsewhere.
     let line = ta.lines().first().map(String::as_str).unwrap_or("");
     if line.is_empty() {
-        frame.render_widget(ta, area); // the placeholder
+        render_text_area(ta, frame, area); // the placeholder
     } else {
         frame.render_widget(Paragraph::new(visible_text(f, line, area.width)), area);
         if f == Field::Subject {
@@ -367,7 +367,7 @@ pub(crate) fn draw_body(model: &Model, frame: &mut Canvas, area: Rect) -> Option
     if model.form.body_long && on_long_line() {
         return draw_long_body(ta, frame, inner).filter(|_| focused && model.dialog.is_none());
     }
-    frame.render_widget(ta, inner);
+    render_text_area(ta, frame, inner);
     if !model.spell.body.is_empty() && !ta.is_empty() {
         let first = model.form.body_outside.before.len();
         let rows = shown_rows(ta, inner);
@@ -616,6 +616,17 @@ fn draw_long_body(ta: &TextArea<'_>, frame: &mut Canvas, area: Rect) -> Option<P
         area.x + cursor.1.min(w - 1) as u16,
         area.y + (cursor.0 - top) as u16,
     ))
+}
+
+/// A text area as the widget draws it, except its placeholder, which starts
+/// where typed text starts (the widget puts a cursor cell before it; graft
+/// shows the terminal's own cursor there, over the placeholder's start).
+fn render_text_area(ta: &TextArea<'_>, frame: &mut Canvas, area: Rect) {
+    if ta.is_empty() && !ta.placeholder().lines.is_empty() {
+        frame.render_widget(Paragraph::new(ta.placeholder().clone()), area);
+    } else {
+        frame.render_widget(ta, area);
+    }
 }
 
 /// `a.pdf 1 KB · b.png 2 KB · …and 3 more (1 to upload)` in `width`

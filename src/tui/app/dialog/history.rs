@@ -37,15 +37,33 @@ pub(crate) fn open(model: &mut Model) -> Outcome {
         confirm_delete: false,
         states: Default::default(),
     }));
-    // Where each is now (changed in Outlook, sent, deleted): asked once as
-    // the list opens, in a few batched requests.
-    if model.history.is_empty() {
-        return Outcome::redraw();
-    }
+    // The list as its file holds it now, and where each is now (changed
+    // in Outlook, sent, deleted): asked once as the list opens, in a few
+    // batched requests.
     Outcome::redraw().with(vec![Effect::CheckHistory(model.history.clone())])
 }
 
 /// Where the listed drafts are now came back.
+/// The history file was read as F6 opened: drafts saved since this graft
+/// started (by another graft, or `graft draft`) join the list, newest first.
+pub(crate) fn on_read(model: &mut Model, list: Vec<crate::core::history::HistoryEntry>) -> Outcome {
+    let before = model.history.len();
+    for e in list {
+        if !model.history.iter().any(|h| h.id == e.id) {
+            model.history.push(e);
+        }
+    }
+    if model.history.len() == before {
+        return Outcome::none();
+    }
+    model.history.sort_by(|a, b| b.saved.cmp(&a.saved));
+    if let Some(Dialog::History(d)) = &mut model.dialog {
+        d.message = None;
+        d.selected = d.selected.min(model.history.len().saturating_sub(1));
+    }
+    Outcome::redraw()
+}
+
 pub(crate) fn on_states(model: &mut Model, states: Vec<(String, String)>) -> Outcome {
     match &mut model.dialog {
         Some(Dialog::History(d)) => {
