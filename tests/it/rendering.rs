@@ -979,3 +979,68 @@ fn placeholders_line_up_with_typed_text() {
     let cc = rows.iter().position(|r| r.starts_with("▸Cc")).unwrap();
     assert_eq!(cursor, Some(Position::new(typed as u16, cc as u16)));
 }
+
+/// F8's list in columns: when, from, subject, each column starting at the
+/// same place on every row, the preview under the subject.
+#[test]
+fn the_f8_list_is_in_columns() {
+    let mut m = model();
+    let out = update(&mut m, key(KeyCode::F(8)));
+    let seq = out
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            graft::tui::app::Effect::ListMail { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .expect("F8 asks for the list");
+    let mail = |id: &str, from: &str, subject: &str, when: &str| {
+        graft::core::answer::MailSummary::from_value(&serde_json::json!({
+            "id": id,
+            "from": {"emailAddress": {"name": from, "address": "x@contoso.com"}},
+            "subject": subject,
+            "receivedDateTime": when,
+            "bodyPreview": format!("About {subject}"),
+        }))
+        .unwrap()
+    };
+    let list = vec![
+        mail(
+            "AAMkAGI2TAAAAAAAAAAAA1",
+            "Megan Bowen",
+            "Lunch?",
+            "2026-11-30T09:12:00Z",
+        ),
+        mail(
+            "AAMkAGI2TAAAAAAAAAAAA2",
+            "Lee",
+            "Budget for Q3 and the long subject that goes on",
+            "2026-11-29T17:01:00Z",
+        ),
+        mail(
+            "AAMkAGI2TAAAAAAAAAAAA3",
+            "Miriam Graham-Wilkinson of Fabrikam",
+            "Hi",
+            "2026-11-28T08:00:00Z",
+        ),
+    ];
+    update(
+        &mut m,
+        graft::tui::app::Msg::MailListed {
+            seq,
+            more: false,
+            result: Ok((list, None)),
+        },
+    );
+    let (rows, _) = draw(&m, 100, 30);
+    let col = |r: &str, what: &str| r.find(what).map(|b| r[..b].chars().count());
+    let row = |what: &str| rows.iter().find(|r| r.contains(what)).unwrap().clone();
+    let (a, b, c) = (row("Lunch?"), row("Budget for Q3"), row("Hi"));
+    assert_eq!(col(&a, "Megan"), col(&b, "Lee"), "{a}\n{b}");
+    assert_eq!(col(&a, "Megan"), col(&c, "Miriam"));
+    assert_eq!(col(&a, "Lunch?"), col(&b, "Budget"), "{a}\n{b}");
+    assert_eq!(col(&a, "Lunch?"), col(&c, "Hi"), "{a}\n{c}");
+    assert!(col(&a, "2026-").unwrap() < col(&a, "Megan").unwrap());
+    let preview = row("About Lunch?");
+    assert_eq!(col(&preview, "About"), col(&a, "Lunch?"));
+}

@@ -13,6 +13,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::ListItem;
 
+/// The list's widest.
+const WIDTH: u16 = 110;
+
 pub(super) fn draw(
     model: &Model,
     d: &MailDialog,
@@ -54,19 +57,35 @@ fn list(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) -> Option
         " from:dana budget · subject:plan · folder:Archive · words anywhere",
         dim(),
     ));
+    // Columns: when | from | subject, the preview under the subject. The
+    // list is as wide as the popup less its borders and the `▸ ` marker.
+    let inner = (area.width.min(WIDTH) as usize).saturating_sub(4);
+    let (when_w, from_w) = (16, 22.min(inner / 4));
+    let subject_w = inner.saturating_sub(when_w + from_w + 4);
+    let fit = crate::util::fit;
     let items = d
         .items
         .iter()
         .map(|m| {
             let when = crate::util::local_time(&m.received);
             let clip = if m.has_attachments { " +file" } else { "" };
+            let subject = format!("{}{clip}", m.subject);
             ListItem::new(Text::from(vec![
                 Line::from(vec![
-                    Span::styled(m.from.clone(), bold),
-                    Span::raw(format!("  {}{clip}", m.subject)),
-                    Span::styled(format!("  {when}"), dim()),
+                    Span::styled(fit(&when, when_w), dim()),
+                    Span::raw("  "),
+                    Span::styled(fit(&m.from, from_w), bold),
+                    Span::raw("  "),
+                    Span::raw(fit(&subject, subject_w).trim_end().to_string()),
                 ]),
-                Line::styled(format!("  {}", m.preview), dim()),
+                Line::styled(
+                    format!(
+                        "{}{}",
+                        " ".repeat(when_w + from_w + 4),
+                        fit(&m.preview, subject_w).trim_end()
+                    ),
+                    dim(),
+                ),
             ]))
         })
         .collect();
@@ -82,7 +101,7 @@ fn list(model: &Model, d: &MailDialog, frame: &mut Canvas, area: Rect) -> Option
         frame,
         area,
         " Answer a message ",
-        110,
+        WIDTH,
         (head, items, d.selected, tail),
     )
 }
