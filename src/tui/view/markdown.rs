@@ -21,6 +21,7 @@ pub(crate) fn lines(md: &str, accent: Style, plain: bool) -> Vec<Line<'static>> 
         accent,
         bare: false,
         plain,
+        table: None,
     };
     for ev in Parser::new_ext(md, crate::core::inline::markdown_options()) {
         r.event(ev);
@@ -46,6 +47,14 @@ struct Renderer {
     /// The line being written has its margin already (a list item's marker).
     bare: bool,
     plain: bool,
+    /// A table being read: its columns' alignment and its rows (the head
+    /// first), each a list of cells; drawn padded to columns at its end.
+    table: Option<Table>,
+}
+
+struct Table {
+    align: Vec<pulldown_cmark::Alignment>,
+    rows: Vec<(bool, Vec<Vec<Span<'static>>>)>,
 }
 
 impl Renderer {
@@ -106,6 +115,59 @@ impl Renderer {
             first = false;
             if !part.is_empty() {
                 self.line.push(Span::styled(part.to_string(), style));
+            }
+        }
+    }
+
+    /// A table with its columns padded to their widest cell, the head in
+    /// bold over a rule, columns apart by ` │ `.
+    fn draw_table(&mut self, t: Table) {
+        use pulldown_cmark::Alignment;
+        let width = |cell: &[Span<'_>]| -> usize { cell.iter().map(|s| s.width()).sum() };
+        let columns = t.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+        let mut widths = vec![0usize; columns];
+        for (_, cells) in &t.rows {
+            for (i, c) in cells.iter().enumerate() {
+                widths[i] = widths[i].max(width(c));
+            }
+        }
+        let bar = if self.plain { " | " } else { " │ " };
+        for (head, cells) in t.rows {
+            let mut spans = self.margin();
+            for i in 0..columns {
+                if i > 0 {
+                    spans.push(Span::styled(bar, self.accent));
+                }
+                let cell = cells.get(i).cloned().unwrap_or_default();
+                let gap = widths[i].saturating_sub(width(&cell));
+                let (before, after) = match t.align.get(i) {
+                    Some(Alignment::Right) => (gap, 0),
+                    Some(Alignment::Center) => (gap / 2, gap - gap / 2),
+                    _ => (0, gap),
+                };
+                spans.push(Span::raw(" ".repeat(before)));
+                for mut s in cell {
+                    if head {
+                        s.style = s.style.add_modifier(Modifier::BOLD);
+                    }
+                    spans.push(s);
+                }
+                // The last column is not padded: no trailing blanks.
+                if i + 1 < columns {
+                    spans.push(Span::raw(" ".repeat(after)));
+                }
+            }
+            self.out.push(Line::from(spans));
+            if head {
+                let (line, cross) = if self.plain {
+                    ("-", "-+-")
+                } else {
+                    ("─", "─┼─")
+                };
+                let rule: Vec<String> = widths.iter().map(|w| line.repeat(*w)).collect();
+                let mut spans = self.margin();
+                spans.push(Span::styled(rule.join(cross), self.accent));
+                self.out.push(Line::from(spans));
             }
         }
     }
@@ -222,14 +284,20 @@ impl Renderer {
                     .push(Span::styled(format!("[{what}: "), self.accent));
                 self.push_style(Style::default().add_modifier(Modifier::ITALIC));
             }
-            Tag::Table(_) => self.blank(),
-            Tag::TableHead | Tag::TableRow => self.flush(),
-            Tag::TableCell if !self.line.is_empty() => {
-                self.line.push(Span::styled(
-                    if self.plain { " | " } else { " │ " },
-                    self.accent,
-                ));
+            Tag::Table(align) => {
+                self.blank();
+                self.table = Some(Table {
+                    align,
+                    rows: Vec::new(),
+                });
             }
+            Tag::TableHead | Tag::TableRow => {
+                let head = matches!(tag, Tag::TableHead);
+                if let Some(t) = &mut self.table {
+                    t.rows.push((head, Vec::new()));
+                }
+            }
+            Tag::TableCell => self.line.clear(),
             _ => {}
         }
     }
@@ -278,15 +346,18 @@ impl Renderer {
                 self.pop_style();
                 self.line.push(Span::styled("]", self.accent));
             }
-            TagEnd::TableHead => {
-                let style = Style::default().add_modifier(Modifier::BOLD);
-                for s in &mut self.line {
-                    s.style = s.style.patch(style);
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.line);
+                if let Some((_, cells)) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
+                    cells.push(cell);
                 }
-                self.flush();
             }
-            TagEnd::TableRow => self.flush(),
-            TagEnd::Table => self.blank(),
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    self.draw_table(t);
+                }
+                self.blank();
+            }
             _ => {}
         }
     }
@@ -322,6 +393,16 @@ mod tests {
                 "    code here",
                 "",
                 "[picture, sent inline: logo]",
+            ]
+        );
+        // A table's columns line up, whatever the cells' widths.
+        assert_eq!(
+            text("| Item | Qty |\n|---|--:|\n| Paper | 2 |\n| Ink cartridges | 12 |\n"),
+            [
+                "Item           │ Qty",
+                "───────────────┼────",
+                "Paper          │   2",
+                "Ink cartridges │  12",
             ]
         );
         let styled = lines("**b** *i*", Style::default(), false);
