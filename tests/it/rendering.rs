@@ -1044,3 +1044,67 @@ fn the_f8_list_is_in_columns() {
     let preview = row("About Lunch?");
     assert_eq!(col(&preview, "About"), col(&a, "Lunch?"));
 }
+
+/// The spelling dialog keeps the misspelled word's line in sight: it takes
+/// the larger side of the screen above or below that line.
+#[test]
+fn the_spelling_dialog_leaves_the_words_line_in_sight() {
+    use graft::core::spell::Miss;
+    use graft::tui::app::Msg;
+    for at in [2usize, 9, 16] {
+        let mut m = model();
+        update(
+            &mut m,
+            Msg::SpellReady {
+                result: Ok("en_TEST".into()),
+                say: true,
+            },
+        );
+        m.form.focus = Field::Body;
+        let lines: Vec<String> = (0..20)
+            .map(|i| {
+                if i == at {
+                    "the budegt line".to_string()
+                } else {
+                    format!("line {i}")
+                }
+            })
+            .collect();
+        update(&mut m, Msg::Paste(lines.join("\n")));
+        let miss = Miss {
+            line: at,
+            start: 4,
+            end: 10,
+            word: "budegt".into(),
+        };
+        let generation = m.form.generation;
+        update(
+            &mut m,
+            Msg::Spelled {
+                generation,
+                subject: vec![],
+                body: vec![miss.clone()],
+            },
+        );
+        update(&mut m, key(KeyCode::F(9)));
+        update(
+            &mut m,
+            Msg::Suggested {
+                field: Field::Body,
+                miss,
+                suggestions: vec!["budget".into(), "budgets".into()],
+            },
+        );
+        let (rows, _) = draw(&m, 80, 24);
+        assert!(
+            rows.iter().any(|r| r.contains("Spelling")),
+            "{}",
+            rows.join("\n")
+        );
+        assert!(
+            rows.iter().any(|r| r.contains("the budegt line")),
+            "line {at} in sight:\n{}",
+            rows.join("\n")
+        );
+    }
+}

@@ -26,6 +26,19 @@ fn shown_fields(model: &Model, height: u16) -> impl Iterator<Item = &'static Fie
     })
 }
 
+/// Where a one-line field is among the shown ones (rows from the first),
+/// if it is shown.
+pub(crate) fn field_row(model: &Model, height: u16, f: Field) -> Option<u16> {
+    let mut row = 0;
+    for shown in shown_fields(model, height) {
+        if *shown == f {
+            return Some(row);
+        }
+        row += if model.error(*shown).is_some() { 2 } else { 1 };
+    }
+    None
+}
+
 /// Rows for the one-line fields, plus one per field showing an error.
 pub(crate) fn header_fields_height(model: &Model, height: u16) -> u16 {
     shown_fields(model, height)
@@ -219,7 +232,7 @@ fn body_title(model: &Model) -> Line<'static> {
 /// Where the body's text goes inside its pane `area`: the frame's inside,
 /// less a row for each fold (the answer's quote, the signature) while
 /// there is room, as `draw_body` lays it out.
-pub(super) fn body_text_rect(model: &Model, area: Rect) -> Rect {
+pub(crate) fn body_text_rect(model: &Model, area: Rect) -> Rect {
     let mut inner = Block::bordered().inner(area);
     let folds =
         usize::from(model.form.answer.is_some()) + usize::from(signature_line(model).is_some());

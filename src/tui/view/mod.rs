@@ -129,6 +129,28 @@ pub fn echo_at(model: &Model, body: Rect, c: char) -> Option<(ratatui::layout::P
     Some((ratatui::layout::Position::new(x, y), ta.style()))
 }
 
+/// The screen row of a field's cursor (the Subject's row, or the body's
+/// cursor row in its pane), if it is on screen: a dialog about the text
+/// there keeps clear of it.
+pub(crate) fn cursor_row(model: &Model, area: Rect, field: crate::tui::app::Field) -> Option<u16> {
+    use crate::tui::app::Field;
+    let plan = plan(model, area)?;
+    match field {
+        Field::Body => {
+            let inner = form::body_text_rect(model, plan.rect(Part::Body));
+            let ta = model.field(Field::Body);
+            let row = ta.screen_cursor().row as u16;
+            let top = ta.scroll_offset().0;
+            (row >= top && row - top < inner.height).then(|| inner.y + row - top)
+        }
+        f => {
+            let fields = plan.rect(Part::Fields);
+            let at = form::field_row(model, area.height, f)?;
+            (at < fields.height).then(|| fields.y + at)
+        }
+    }
+}
+
 /// Draws one part of the screen; a focused field there sets the cursor.
 pub(crate) fn draw_part(model: &Model, plan: &Plan<'_>, part: Part, frame: &mut Canvas) {
     let area = plan.rect(part);

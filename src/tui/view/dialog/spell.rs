@@ -39,9 +39,19 @@ pub(super) fn draw(
             .collect()
     };
     let tail = vec![Line::raw(""), hint_line(model, Context::Spell, |_| true)];
+    // The word's line stays in sight: the dialog takes the larger side of
+    // the screen above or below it.
+    let room = match crate::tui::view::cursor_row(model, area, d.field) {
+        Some(y) if y - area.y < area.bottom() - y - 1 => {
+            Rect::new(area.x, y + 1, area.width, area.bottom() - y - 1)
+        }
+        Some(y) => Rect::new(area.x, area.y, area.width, y - area.y),
+        None => area,
+    };
+    let room = if room.height >= 5 { room } else { area };
     list_popup(
         frame,
-        area,
+        room,
         " Spelling ",
         60,
         (head, items, d.selected, tail),
