@@ -134,12 +134,12 @@ impl Renderer {
         let bar = if self.plain { " | " } else { " │ " };
         for (head, cells) in t.rows {
             let mut spans = self.margin();
-            for i in 0..columns {
+            for (i, w) in widths.iter().enumerate() {
                 if i > 0 {
                     spans.push(Span::styled(bar, self.accent));
                 }
                 let cell = cells.get(i).cloned().unwrap_or_default();
-                let gap = widths[i].saturating_sub(width(&cell));
+                let gap = w.saturating_sub(width(&cell));
                 let (before, after) = match t.align.get(i) {
                     Some(Alignment::Right) => (gap, 0),
                     Some(Alignment::Center) => (gap / 2, gap - gap / 2),
