@@ -54,10 +54,19 @@ impl GraphClient {
                 root,
                 tokens,
                 timeout,
+                observer: None,
             },
             folders: Default::default(),
             mailbox,
         })
+    }
+
+    /// The same client (pool, tokens, folders), telling `observer` of each
+    /// request as it goes and as it fails.
+    pub fn observed(&self, observer: super::transport::Observer) -> GraphClient {
+        let mut c = self.clone();
+        c.transport.observer = Some(observer);
+        c
     }
 
     pub fn sign_in(&self) -> Option<&SignIn> {

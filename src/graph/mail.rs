@@ -240,7 +240,7 @@ fn folder_failure(status: u16, code: &str, message: String) -> Error {
             "Bad Request"
         }
         .into(),
-        ..Error::local(super::FailureKind::Http, code, message)
+        ..Error::local(super::model::FailureKind::Http, code, message)
     }
 }
 

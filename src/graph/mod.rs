@@ -17,4 +17,4 @@ pub mod upload;
 pub use client::GraphClient;
 pub use drafts::Whereabouts;
 pub use model::{Error, FailureKind, SavedMessage};
-pub use transport::Attempt;
+pub use transport::{Attempt, Observer, Step};

@@ -33,6 +33,30 @@ pub(crate) const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 /// 180 s (kiota RetryHandlerOption, "MaxDelay").
 pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(180);
 
+/// A request as it happens, for a front end that shows a save at work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Sent: the method and the path under the Graph root.
+    Sent { method: String, path: String },
+    /// It failed without a usable answer (a timeout, a dropped connection,
+    /// an error status): the same, and why.
+    Failed {
+        method: String,
+        path: String,
+        why: String,
+    },
+}
+
+/// Hears every [`Step`] of a client's requests.
+#[derive(Clone)]
+pub struct Observer(pub(crate) std::sync::Arc<dyn Fn(Step) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
+}
+
 /// The connection pool, the Graph root and the tokens: what every request
 /// goes out with.
 #[derive(Clone, Debug)]
@@ -42,9 +66,17 @@ pub(crate) struct Transport {
     pub(super) tokens: Tokens,
     /// How long a request may take.
     pub(super) timeout: Duration,
+    /// Told of each request as it goes and as it fails.
+    pub(super) observer: Option<Observer>,
 }
 
 impl Transport {
+    fn tell(&self, step: impl FnOnce() -> Step) {
+        if let Some(o) = &self.observer {
+            (o.0)(step());
+        }
+    }
+
     /// Sends one request; on a refused token, refreshes it once and sends again.
     pub(super) async fn send(
         &self,
@@ -97,6 +129,15 @@ impl Transport {
                 req = req.json(b);
             }
             let started = std::time::Instant::now();
+            let path = url
+                .path()
+                .strip_prefix(self.root.path().trim_end_matches('/'))
+                .unwrap_or(url.path())
+                .to_string();
+            self.tell(|| Step::Sent {
+                method: method.to_string(),
+                path: path.clone(),
+            });
             let resp = req.send().await.map_err(|e| {
                 let mut f = transport_failure(e);
                 if f.code == "Timeout" {
@@ -106,6 +147,11 @@ impl Transport {
                     );
                 }
                 tracing::warn!(method = %method, path = url.path(), code = %f.code, error = %f.message, "graph request failed");
+                self.tell(|| Step::Failed {
+                    method: method.to_string(),
+                    path: path.clone(),
+                    why: f.message.clone(),
+                });
                 Failed::Other(f)
             })?;
             let status = resp.status();
@@ -138,6 +184,14 @@ impl Transport {
                 return Err(Failed::Other(f));
             }
             let failure = http_failure(status, &bytes, rid.clone(), retry_after);
+            // A busy or failing service (a 4xx is an answer, shown as such).
+            if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+                self.tell(|| Step::Failed {
+                    method: method.to_string(),
+                    path: path.clone(),
+                    why: format!("{} {}", status.as_u16(), failure.code),
+                });
+            }
             if status == StatusCode::UNAUTHORIZED
                 && !refreshed
                 && self.tokens.renew_after_401(&self.http, &token).await

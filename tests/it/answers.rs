@@ -498,7 +498,10 @@ fn an_answer_killed_mid_writing_is_recovered_as_an_answer() {
     t.send(F8);
     t.wait_text("Lunch on Thursday?");
     t.send("\x1b[B\x1b[B"); // down to the third message
-    t.wait_for("Lunch selected", 5, |s| s.contains("▸ Megan Bowen"));
+    t.wait_for("Lunch selected", 5, |s| {
+        s.lines()
+            .any(|l| l.contains("▸ ") && l.contains("Megan Bowen"))
+    });
     t.send("\r");
     t.wait_text("From:     Megan Bowen");
     t.send("r");

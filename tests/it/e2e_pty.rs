@@ -680,7 +680,8 @@ fn keys_from_the_config_file_replace_the_defaults() {
         100,
         30,
     );
-    let screen = t.wait_text("Ready.");
+    // F9 was spelling's only key: said at start.
+    let screen = t.wait_text("[keys] took f9 from spell, which has no key now");
     assert!(
         screen.contains("F9  save"),
         "the footer shows the new key: {screen}"
@@ -1802,4 +1803,38 @@ fn f6_lists_drafts_saved_since_graft_started() {
     t.wait_for("the new draft listed", 10, |s| {
         s.contains("Drafts saved from graft") && s.contains("Made from the shell")
     });
+}
+
+/// A server that takes requests and never answers: the save shows each
+/// request as it goes and each timeout with its time, under "saving…", and
+/// Esc stops it, saying where the text is.
+#[test]
+fn a_save_that_gets_no_answer_shows_each_step_and_esc_stops_it() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    for _ in 0..12 {
+        emu.inject(Fault::action(FaultAction::Delay(Duration::from_secs(60))).at("/messages"));
+    }
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let mut t = open_in(&emu, &state, &["--timeout", "3"]);
+    t.wait_text("Ready.");
+    t.send("dana@contoso.com");
+    t.send(CTRL_S);
+    // The first create times out: the form's own retry says so.
+    t.wait_text("no answer in time");
+    // The next try (now): "saving…" says which attempt it is and what the
+    // earlier ones met, each with its time.
+    t.send(CTRL_S);
+    let screen = t.wait_for("the earlier tries, with their times", 20, |s| {
+        s.contains("saving…") && s.contains("(attempt ") && s.contains("stops this save")
+    });
+    assert!(
+        screen.contains(" POST /me/messages: timed out after 3 s"),
+        "{screen}"
+    );
+    // Esc stops it and says where the text is.
+    t.send("\x1b");
+    t.wait_text("Save stopped; your text is in the local journal");
+    let screen = t.screen();
+    assert!(!screen.contains("saving…"), "{screen}");
+    assert!(screen.contains("looks for it first"), "{screen}");
 }

@@ -1537,3 +1537,37 @@ fn readline_keys_work_in_fields_and_the_body() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Dirty means different from what was saved: an edit that comes back to
+/// the saved text is no change once typing pauses (no "unsaved changes",
+/// no local copy kept, no quit question).
+#[test]
+fn an_edit_undone_by_hand_leaves_the_draft_saved() {
+    let mut m = model();
+    type_text(&mut m, "dana@contoso.com");
+    let out = update(&mut m, ctrl('s'));
+    let Some(Effect::Create { req, .. }) = out
+        .effects
+        .iter()
+        .find(|e| matches!(e, Effect::Create { .. }))
+        .cloned()
+    else {
+        panic!("{:?}", out.effects);
+    };
+    update(&mut m, done(req, Ok(saved(201, "AAMkSaved"))));
+    assert!(!m.is_dirty());
+    type_text(&mut m, "x");
+    update(&mut m, key(KeyCode::Backspace));
+    assert!(m.is_dirty(), "until the pause, a key is an edit");
+    let tick = Msg::Tick {
+        kind: graft::tui::app::TimerKind::Journal,
+        seq: 0,
+    };
+    let out = update(&mut m, tick.clone());
+    assert!(!m.is_dirty(), "back to the saved text");
+    assert!(out.redraw, "the header says so");
+    // A real change stays one.
+    type_text(&mut m, "y");
+    update(&mut m, tick);
+    assert!(m.is_dirty());
+}

@@ -161,9 +161,12 @@ async fn users_and_folder_paths() {
         .create_draft(&content().create_body(None))
         .await
         .unwrap_err();
-    assert_eq!(
-        (e.status, e.code.as_str()),
-        (Some(404), "ErrorItemNotFound")
+    // A folder that is neither a well-known name nor an id is a name as
+    // Outlook shows it: looked up, and not there (nothing is posted).
+    assert_eq!((e.status, e.code.as_str()), (Some(404), "FolderNotFound"));
+    assert!(
+        e.message.contains("no folder named “no-such-folder”"),
+        "{e:?}"
     );
 }
 

@@ -78,6 +78,8 @@ fn schedule(model: &mut Model) -> Option<Effect> {
 pub(crate) fn on_tick(model: &mut Model) -> Outcome {
     model.journal.armed = false;
     let counted = model.form.counts;
+    let dirty = model.is_dirty();
+    model.settle_if_unchanged();
     model.count_body();
     let mut effects = if !model.journal.enabled {
         Vec::new()
@@ -99,8 +101,9 @@ pub(crate) fn on_tick(model: &mut Model) -> Outcome {
     Outcome {
         then: None,
         effects,
-        // The body's frame shows the new count.
-        redraw: model.form.counts != counted,
+        // The body's frame shows the new count; the header, a draft back
+        // to as it was saved.
+        redraw: model.form.counts != counted || model.is_dirty() != dirty,
     }
 }
 

@@ -474,7 +474,41 @@ impl Model {
             && self.form.more.set_count() == 0
     }
 
-    /// Parses the recipient fields; on failure records the error on each bad field.
+    /// The draft as the form holds it, if its recipients parse; no error is
+    /// recorded on any field (for comparing, not for saving).
+    pub(crate) fn content_now(&self) -> Option<DraftContent> {
+        let quote = self.form.answer.as_ref().map(|a| a.quote_html.as_str());
+        DraftContent::from_typed(
+            &self.fields_text(),
+            self.form.body_format,
+            &self.form.more.text(),
+        )
+        .ok()
+        .map(|c| DraftContent {
+            signature: self.form.signature.clone(),
+            not_mine: self.form.not_mine.clone(),
+            ..c.with_quote(quote)
+        })
+    }
+
+    /// Edits that came back to the last saved (or loaded) text are no
+    /// changes: `x` then Backspace leaves the draft as it was. Asked when
+    /// typing pauses, not per key.
+    pub(crate) fn settle_if_unchanged(&mut self) {
+        if self.form.generation == self.form.saved_generation
+            || self.form.files.pending()
+            || self.save.in_flight.is_some()
+        {
+            return;
+        }
+        let Some(saved) = &self.save.server.saved else {
+            return;
+        };
+        if self.content_now().as_ref() == Some(saved) {
+            self.form.mark_saved();
+        }
+    }
+
     /// Parses the recipient fields; on failure records the error on each bad
     /// field (`None` for Reply-To, which lives behind F3).
     pub fn validated_content(

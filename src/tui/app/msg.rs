@@ -128,6 +128,12 @@ pub enum Msg {
     Resumed,
     /// Where the history's drafts are now: (id, `changed`/`sent`/`deleted`/`gone`).
     HistoryStates(Vec<(String, String)>),
+    /// A save's request went, or failed on its way (`at`: local time of day).
+    SaveStep {
+        req: u64,
+        at: String,
+        step: crate::graph::Step,
+    },
     /// The history as its file holds it now (other grafts, `graft draft`,
     /// may have added drafts since this one started).
     HistoryRead(Vec<crate::core::history::HistoryEntry>),
@@ -293,6 +299,8 @@ pub enum Effect {
     DeleteDraft { id: String },
     /// Ask where the history's drafts are now (changed in Outlook, sent…).
     CheckHistory(Vec<crate::core::history::HistoryEntry>),
+    /// Stop this save where it is (Esc while saving).
+    StopSave(u64),
     /// Keep what graft wrote of a saved draft (to reopen it as written).
     KeepSource {
         key: String,

@@ -50,6 +50,65 @@ pub(crate) fn on_tick(model: &mut Model, kind: TimerKind, seq: u64) -> Outcome {
     }
 }
 
+/// A step of the save under way: kept (the last few) for the status pane.
+pub(crate) fn on_step(
+    model: &mut Model,
+    req: u64,
+    at: String,
+    step: crate::graph::Step,
+) -> Outcome {
+    if model.save.in_flight.as_ref().is_none_or(|f| f.req != req) {
+        return Outcome::none();
+    }
+    let line = match step {
+        crate::graph::Step::Sent { method, path } => format!("{at} {method} {path}"),
+        crate::graph::Step::Failed { method, path, why } => {
+            model.save.troubled = true;
+            format!("{at} {method} {path}: {why}")
+        }
+    };
+    model.save.steps.push(crate::util::sanitize::line(&line));
+    let len = model.save.steps.len();
+    if len > STEPS_SHOWN {
+        model.save.steps.drain(..len - STEPS_SHOWN);
+    }
+    // A save going well is not redrawn for each request.
+    if model.save.troubled {
+        Outcome::redraw()
+    } else {
+        Outcome::none()
+    }
+}
+
+/// Steps of a save shown under "saving…".
+const STEPS_SHOWN: usize = 4;
+
+/// Esc while saving: the save stops where it is. A create may have reached
+/// Outlook: the next save looks for it by its key before making one.
+pub(crate) fn stop(model: &mut Model) -> Outcome {
+    let Some(flight) = model.save.in_flight.take() else {
+        return Outcome::none();
+    };
+    model.save.upload = None;
+    model.save.quit_after = false;
+    model.save.queued = false;
+    if flight.kind != SaveKind::Update {
+        model.save.create_uncertain = true;
+    }
+    let whereabouts = if model.journal.enabled {
+        format!(
+            "your text is in the local journal ({} lists it)",
+            model.session.drafts_command()
+        )
+    } else {
+        "your text is only on this screen (no local journal)".to_string()
+    };
+    model.status.push(StatusEntry::Info(format!(
+        "Save stopped; {whereabouts}. It may have reached Outlook: Ctrl-S looks for it first, so it is never made twice."
+    )));
+    Outcome::redraw().with(vec![Effect::StopSave(flight.req)])
+}
+
 pub(crate) fn cancel_retry(model: &mut Model) -> Outcome {
     model.save.retry = None;
     model.save.quit_after = false;
@@ -171,6 +230,12 @@ pub(crate) fn save(model: &mut Model) -> Outcome {
         generation: model.form.generation,
         files,
     });
+    // A save's retries keep what its earlier tries met: a slow or silent
+    // server is seen at work, try after try.
+    if model.save.tries.attempt == 0 {
+        model.save.steps.clear();
+        model.save.troubled = false;
+    }
     model.status.push(StatusEntry::Saving { kind, url });
     let mut effects = Vec::new();
     if model.journal.enabled {

@@ -123,6 +123,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         Msg::Resumed => super::dialog::conflict::check_version(model),
         Msg::HistoryStates(states) => super::dialog::history::on_states(model, states),
         Msg::HistoryRead(list) => super::dialog::history::on_read(model, list),
+        Msg::SaveStep { req, at, step } => save::on_step(model, req, at, step),
         Msg::VersionChecked { id, result } => {
             super::dialog::conflict::on_version(model, &id, result)
         }
@@ -440,6 +441,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
             Outcome::redraw()
         }
         Action::Cancel if model.save.retry.is_some() => save::cancel_retry(model),
+        Action::Cancel if model.save.in_flight.is_some() => save::stop(model),
         Action::Cancel => Outcome::none(),
         Action::CopyLink | Action::CopyId => {
             let (what, value) = match action {

@@ -15,15 +15,33 @@ impl Runner {
     /// create is looked up after a crash, an update's body is known for
     /// graft's own).
     pub(super) fn save(&self, req: u64, job: SaveJob, files: Files, attempt: Attempt) {
-        let task = save_task(
-            self.client.clone(),
-            self.tx.clone(),
-            req,
-            job,
-            files,
-            attempt,
-        );
-        self.after_journal(task);
+        // Each request of this save is told to the form as it goes.
+        let steps = self.tx.clone();
+        let client = self
+            .client
+            .observed(crate::graph::Observer(std::sync::Arc::new(move |step| {
+                let _ = steps.send(Msg::SaveStep {
+                    req,
+                    at: crate::util::clock(),
+                    step,
+                });
+            })));
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        if let Ok(mut saves) = self.saves.lock() {
+            saves.insert(req, stop);
+        }
+        let saves = self.saves.clone();
+        let task = save_task(client, self.tx.clone(), req, job, files, attempt);
+        self.after_journal(async move {
+            // Esc stops the save where it is (the form said so already).
+            tokio::select! {
+                () = task => {}
+                Ok(()) = stopped => tracing::info!(req, "save stopped"),
+            }
+            if let Ok(mut s) = saves.lock() {
+                s.remove(&req);
+            }
+        });
     }
 
     pub(super) fn load_draft(&self, id: String, key: String, text: bool) {

@@ -32,6 +32,10 @@ pub struct Runner {
     sources: Option<std::path::PathBuf>,
     /// The device sign-in being polled, so Esc can stop it.
     sign_in: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
+    /// Saves under way, by request, so Esc can stop one.
+    saves: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
+    >,
     /// What the profile turns on (people search, categories, MailTips).
     features: crate::auth::Features,
     /// The only strong reference: tasks hold weak ones, so ending the
@@ -82,6 +86,7 @@ impl Runner {
                 client,
                 tx,
                 sign_in: std::sync::Mutex::new(None),
+                saves: Default::default(),
                 features: crate::auth::Features::default(),
                 address_book: None,
                 history: None,
@@ -216,6 +221,12 @@ impl Runner {
             Effect::DeleteDraft { id } => self.delete_draft(id),
             Effect::CheckVersion { id } => self.check_version(id),
             Effect::CheckHistory(entries) => self.check_history(entries),
+            Effect::StopSave(req) => {
+                let stop = self.saves.lock().ok().and_then(|mut s| s.remove(&req));
+                if let Some(stop) = stop {
+                    let _ = stop.send(());
+                }
+            }
             Effect::KeepSource { key, source } => {
                 if let Some(dir) = self.sources.clone() {
                     self.in_background(move || crate::store::sources::write(&dir, &key, &source));

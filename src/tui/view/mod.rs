@@ -218,7 +218,12 @@ fn draw_overlays(
     area: Rect,
     cursor: Option<ratatui::layout::Position>,
 ) {
-    let dialog_cursor = dialog::draw(model, frame, area);
+    // The spelling dialog keeps clear of the line its word is on.
+    let word_row = match &model.dialog {
+        Some(crate::tui::app::state::dialogs::Dialog::Spell(d)) => cursor_row(model, area, d.field),
+        _ => None,
+    };
+    let dialog_cursor = dialog::draw(model, frame, area, word_row);
     // The form's cursor shows only while no dialog is over it; a dialog's
     // is its field's insertion point, its list's selected row, or else the
     // start of its text (its box set that), so a screen reader reads the

@@ -53,10 +53,31 @@ fn lines_for<'a>(model: &'a Model, entry: &'a StatusEntry, ids: Ids) -> Vec<Line
             out.push(Line::styled(detail.as_str(), dim()));
             out
         }
-        StatusEntry::Saving { kind, url } => vec![Line::styled(
-            format!("{}saving… {} {url}", p.say("⟳ ", ""), kind.http()),
-            p.warn(),
-        )],
+        StatusEntry::Saving { kind, url } => {
+            let attempt = match model.save.tries.attempt {
+                0 => String::new(),
+                n => format!(" (attempt {})", n + 1),
+            };
+            let mut out = vec![Line::styled(
+                format!("{}saving… {} {url}{attempt}", p.say("⟳ ", ""), kind.http()),
+                p.warn(),
+            )];
+            // What it did so far, once there is more than the first
+            // request to tell: each retry and lookup, with its time.
+            let steps = &model.save.steps;
+            if model.save.troubled {
+                out.extend(steps.iter().map(|s| Line::styled(s.as_str(), dim())));
+                let esc = model
+                    .session
+                    .keymap
+                    .keys_label(crate::config::keymap::Action::Cancel);
+                out.push(Line::styled(
+                    format!("{esc} stops this save (your text stays in the local journal)."),
+                    dim(),
+                ));
+            }
+            out
+        }
         StatusEntry::Saved {
             at,
             how,

@@ -135,6 +135,11 @@ pub struct SaveState {
     /// The form's generation whose checks were shown: saving it again
     /// unchanged saves anyway.
     pub(crate) checked: Option<u64>,
+    /// What the save under way did so far, newest last (its requests, and
+    /// those that failed): shown under "saving…" once one has failed.
+    pub(crate) steps: Vec<String>,
+    /// A request of the save under way failed (timed out, dropped, busy).
+    pub(crate) troubled: bool,
     /// The checks' reasons this draft was saved past (`Warning::reasons`):
     /// they do not hold it again.
     pub(crate) passed: Vec<String>,
@@ -160,6 +165,8 @@ impl SaveState {
             upload: None,
             checked: None,
             passed: Vec::new(),
+            steps: Vec::new(),
+            troubled: false,
             images_pending: false,
             images_for_save: false,
         }

@@ -23,7 +23,12 @@ use ratatui::layout::{Position, Rect};
 
 /// Draws the open dialog; returns where the cursor goes: a text field's
 /// insertion point, or the start of a list's selected row.
-pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Position> {
+pub(super) fn draw(
+    model: &Model,
+    frame: &mut Canvas,
+    area: Rect,
+    word_row: Option<u16>,
+) -> Option<Position> {
     match model.dialog.as_ref()? {
         Dialog::Help { scroll } => help::draw(model, *scroll, frame, area),
         Dialog::ConfirmQuit => confirm_quit::draw(model, frame, area),
@@ -42,7 +47,7 @@ pub(super) fn draw(model: &Model, frame: &mut Canvas, area: Rect) -> Option<Posi
         Dialog::History(d) => return history::draw(model, d, frame, area),
         Dialog::Mail(d) => return mail::draw(model, d, frame, area),
         Dialog::Quote { scroll } => mail::quote(model, *scroll, frame, area),
-        Dialog::Spell(d) => return spell::draw(model, d, frame, area),
+        Dialog::Spell(d) => return spell::draw(model, d, frame, (area, word_row)),
         Dialog::Preview { scroll } => preview::draw(model, *scroll, frame, area),
         Dialog::Template(d) => return template::draw(model, d, frame, area),
         Dialog::Conflict(d) => conflict::draw(model, d, frame, area),

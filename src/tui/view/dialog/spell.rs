@@ -13,7 +13,7 @@ pub(super) fn draw(
     model: &Model,
     d: &SpellDialog,
     frame: &mut Canvas,
-    area: Rect,
+    (area, word_row): (Rect, Option<u16>),
 ) -> Option<Position> {
     let p = model.session.palette();
     let head = vec![Line::from(vec![
@@ -41,7 +41,7 @@ pub(super) fn draw(
     let tail = vec![Line::raw(""), hint_line(model, Context::Spell, |_| true)];
     // The word's line stays in sight: the dialog takes the larger side of
     // the screen above or below it.
-    let room = match crate::tui::view::cursor_row(model, area, d.field) {
+    let room = match word_row {
         Some(y) if y - area.y < area.bottom() - y - 1 => {
             Rect::new(area.x, y + 1, area.width, area.bottom() - y - 1)
         }
