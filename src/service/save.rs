@@ -51,6 +51,10 @@ pub struct Made {
     /// Its recipients, subject and body (the quote) as Graph made them:
     /// what the server holds before the user's text goes in.
     pub(crate) graph: DraftContent,
+    /// The files Graph copied into a forward from the original (on the
+    /// server already): listed with the draft's own, so they can be seen
+    /// and removed.
+    pub(crate) carried: Vec<crate::core::attach::AttachedFile>,
 }
 
 /// The whole answer to one save.
@@ -371,9 +375,32 @@ async fn save_answer(client: &GraphClient, job: &AnswerJob, attempt: &Attempt) -
             "value": job.key,
         }]);
     }
+    // A forward carries the original's files: listed (a list that fails
+    // leaves them unlisted, on the draft all the same).
+    let carried = if job.answer.kind == crate::core::answer::AnswerKind::Forward {
+        client
+            .list_attachments(&saved.id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| !a.is_inline)
+            .map(|a| crate::core::attach::AttachedFile {
+                path: std::path::PathBuf::new(),
+                name: crate::util::sanitize::line(&a.name),
+                size: a.size,
+                content_type: String::new(),
+                server_id: Some(a.id),
+                inline: false,
+                content_id: None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let made = Made {
         saved: saved.clone(),
         graph,
+        carried,
     };
     let result = if patch.as_object().is_some_and(|o| o.is_empty()) {
         Ok(saved)

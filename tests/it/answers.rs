@@ -573,3 +573,41 @@ fn a_forward_keeps_the_originals_attachment_and_takes_another() {
     names.sort();
     assert_eq!(names, ["Fabrikam contract.txt", "notes.txt"]);
 }
+
+/// A forward's files, which Graph copies from the original, are listed in
+/// the attach dialog (Ctrl-O) and can be removed: the next save deletes
+/// the copy from the draft.
+#[test]
+fn a_forwards_attachments_are_listed_and_can_be_removed() {
+    let emu = with_inbox(EmulatorConfig::default());
+    let mut t = form(&emu.graph_url(), None);
+    t.send("\x1b[19~"); // F8
+    t.wait_for("the list", 10, |s| {
+        s.contains("Answer a message")
+            && !s.contains("asking Outlook")
+            && s.contains("Contract draft for Fabrikam")
+    });
+    t.send("\x1b[B\x1b[B\x1b[B\x1b[B");
+    t.wait_for("Fabrikam selected", 5, |s| {
+        s.lines()
+            .any(|l| l.contains("▸ ") && l.contains("Nestor Wilke"))
+    });
+    t.send("\r");
+    t.wait_text("From:     Nestor Wilke");
+    t.send("f");
+    t.wait_text("Forward to");
+    t.send("lee.gu@contoso.onmicrosoft.com\r");
+    t.wait_for("the forward made", 10, |s| s.contains("quoted below"));
+    let id = drafts(&emu)[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(emu.attachments(&id).len(), 1, "Graph copied the file");
+    t.send("\x0f"); // Ctrl-O
+    t.wait_text("Fabrikam contract.txt");
+    t.send("\x1b[B");
+    t.send("\x1b[3~"); // Delete
+    t.wait_text("Removed Fabrikam contract.txt.");
+    t.send("\x1b");
+    t.send(CTRL_S);
+    t.wait_text("updated");
+    let id = drafts(&emu)[0]["id"].as_str().unwrap().to_string();
+    assert!(emu.attachments(&id).is_empty(), "the copy is gone");
+}

@@ -405,6 +405,18 @@ pub(crate) fn on_save_done(
         // Graph made the answer (or it was found made): it exists now,
         // whatever became of the rest; from here on it is updated.
         model.answer_made(made, sent.as_ref(), &flight.snapshot);
+        // A forward's files, copied by Graph: on the list, to see or remove.
+        for f in &made.carried {
+            let listed = model
+                .form
+                .files
+                .list
+                .iter()
+                .any(|x| x.server_id == f.server_id);
+            if !listed {
+                model.form.files.list.push(f.clone());
+            }
+        }
         model.save.server.id = Some(made.saved.id.clone());
         model.save.server.web_link = Some(made.saved.web_link.clone());
         model.save.server.change_key = Some(made.saved.change_key.clone());
