@@ -31,6 +31,7 @@ pub enum Action {
     Signature,
     Template,
     Preview,
+    Folder,
     Quit,
 }
 
@@ -60,6 +61,8 @@ pub(crate) enum Context {
     Conflict,
     /// Pictures a paste named, before they are first sent.
     Pictures,
+    /// The mailbox's folders, to choose where new drafts go.
+    Folder,
 }
 
 /// What a key does inside a dialog.

@@ -69,6 +69,14 @@ impl GraphClient {
         c
     }
 
+    /// The same client with new drafts going to `folder` (the form's folder
+    /// picker); the pool, the tokens and the folders found are shared.
+    pub(crate) fn in_folder(&self, folder: Option<String>) -> GraphClient {
+        let mut c = self.clone();
+        c.mailbox.folder = folder;
+        c
+    }
+
     pub fn sign_in(&self) -> Option<&SignIn> {
         self.transport.tokens.sign_in()
     }

@@ -379,32 +379,45 @@ impl GraphClient {
             .unwrap_or_default())
     }
 
-    /// `name` among all folders, walked from the top (at most
-    /// [`FOLDERS_WALKED`]).
-    async fn folder_anywhere(&self, name: &str) -> Result<String, Error> {
+    /// The mailbox's folders, walked from the top, level by level: (id,
+    /// path as `Inbox/Clients`), at most [`FOLDERS_WALKED`]; `true` when
+    /// the walk saw them all.
+    pub(crate) async fn folder_tree(&self) -> Result<(Vec<(String, String)>, bool), Error> {
         let mut queue: std::collections::VecDeque<(Option<String>, String)> =
             std::collections::VecDeque::from([(None, String::new())]);
-        let mut seen = 0;
-        let mut found: Vec<(String, String)> = Vec::new();
+        let mut out: Vec<(String, String)> = Vec::new();
         while let Some((parent, path)) = queue.pop_front() {
             for (id, display, kids) in self.child_folders(parent.as_deref(), None).await? {
-                seen += 1;
                 let here = if path.is_empty() {
                     display.clone()
                 } else {
                     format!("{path}/{display}")
                 };
-                if display.eq_ignore_ascii_case(name) {
-                    found.push((id.clone(), here.clone()));
-                }
+                out.push((id.clone(), here.clone()));
                 if kids > 0 {
                     queue.push_back((Some(id), here));
                 }
             }
-            if seen >= FOLDERS_WALKED {
-                break;
+            if out.len() >= FOLDERS_WALKED {
+                return Ok((out, false));
             }
         }
+        Ok((out, true))
+    }
+
+    /// `name` among all folders, walked from the top (at most
+    /// [`FOLDERS_WALKED`]).
+    async fn folder_anywhere(&self, name: &str) -> Result<String, Error> {
+        let (all, complete) = self.folder_tree().await?;
+        let seen = if complete { 0 } else { FOLDERS_WALKED };
+        let found: Vec<(String, String)> = all
+            .into_iter()
+            .filter(|(_, path)| {
+                path.rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.eq_ignore_ascii_case(name))
+            })
+            .collect();
         match found.as_slice() {
             [(id, _)] => Ok(id.clone()),
             [] => Err(folder_failure(

@@ -1838,3 +1838,50 @@ fn a_save_that_gets_no_answer_shows_each_step_and_esc_stops_it() {
     assert!(!screen.contains("saving…"), "{screen}");
     assert!(screen.contains("looks for it first"), "{screen}");
 }
+
+/// Alt-G lists the mailbox's folders as Outlook names them; the one chosen
+/// is in the header and the draft is created there.
+#[test]
+fn the_form_chooses_the_folder_from_the_mailboxs_folders() {
+    let emu = Emulator::start(EmulatorConfig {
+        folders: vec!["Projects".into(), "Inbox/Clients".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let mut t = open_in(&emu, &state, &[]);
+    t.wait_text("Ready.");
+    t.send("\x1bg"); // Alt-G
+    t.wait_for("the folders", 10, |s| {
+        s.contains(" Folder ") && s.contains("Inbox/Clients") && s.contains("Projects")
+    });
+    // Down to Inbox/Clients.
+    for _ in 0..20 {
+        if t.screen()
+            .lines()
+            .any(|l| l.contains("▸ ") && l.contains("Inbox/Clients"))
+        {
+            break;
+        }
+        let before = t.screen();
+        t.send("\x1b[B");
+        t.wait_for("the selection moved", 5, |s| s != before);
+    }
+    t.send(ENTER);
+    t.wait_text("This draft and new ones go to Inbox/Clients.");
+    assert!(
+        t.screen()
+            .lines()
+            .next()
+            .unwrap()
+            .contains("me · Inbox/Clients")
+    );
+    t.send("dana@contoso.com");
+    t.send(CTRL_S);
+    t.wait_text("201 Created");
+    let m = &emu.messages()[0];
+    assert_eq!(
+        m["parentFolderId"],
+        json!(emu.folder_id("user:Inbox/Clients"))
+    );
+}

@@ -134,6 +134,9 @@ pub enum Msg {
         at: String,
         step: crate::graph::Step,
     },
+    /// The mailbox's folders (paths as Outlook names them; `true`: all of
+    /// them), or why not.
+    Folders(Result<(Vec<String>, bool), String>),
     /// The history as its file holds it now (other grafts, `graft draft`,
     /// may have added drafts since this one started).
     HistoryRead(Vec<crate::core::history::HistoryEntry>),
@@ -301,6 +304,10 @@ pub enum Effect {
     CheckHistory(Vec<crate::core::history::HistoryEntry>),
     /// Stop this save where it is (Esc while saving).
     StopSave(u64),
+    /// List the mailbox's folders (Alt-G).
+    ListFolders,
+    /// New drafts go to this folder from now on (`None`: Drafts).
+    UseFolder(Option<String>),
     /// Keep what graft wrote of a saved draft (to reopen it as written).
     KeepSource {
         key: String,

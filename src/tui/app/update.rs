@@ -123,6 +123,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         Msg::Resumed => super::dialog::conflict::check_version(model),
         Msg::HistoryStates(states) => super::dialog::history::on_states(model, states),
         Msg::HistoryRead(list) => super::dialog::history::on_read(model, list),
+        Msg::Folders(result) => super::dialog::folder::on_listed(model, result),
         Msg::SaveStep { req, at, step } => save::on_step(model, req, at, step),
         Msg::VersionChecked { id, result } => {
             super::dialog::conflict::on_version(model, &id, result)
@@ -387,6 +388,7 @@ fn on_action(model: &mut Model, action: Action) -> Outcome {
         Action::Spell => super::spell::on_key(model),
         Action::Signature => toggle_signature(model),
         Action::Template => super::dialog::template::open(model),
+        Action::Folder => super::dialog::folder::open(model),
         Action::Preview => {
             model.dialog = Some(Dialog::Preview { scroll: 0 });
             Outcome::redraw()
@@ -803,6 +805,7 @@ fn route_to_dialog(model: &mut Model, key: KeyEvent) -> Routed {
         Dialog::Quote { .. } | Dialog::Preview { .. } => super::dialog::help::on_key(model, key),
         Dialog::Spell(_) => super::dialog::spell::on_key(model, key),
         Dialog::Template(_) => super::dialog::template::on_key(model, key),
+        Dialog::Folder(_) => super::dialog::folder::on_key(model, key),
     };
     match reply {
         Reply::Stay(out) => Routed::Done(out),

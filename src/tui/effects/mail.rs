@@ -15,17 +15,21 @@ impl Runner {
     /// create is looked up after a crash, an update's body is known for
     /// graft's own).
     pub(super) fn save(&self, req: u64, job: SaveJob, files: Files, attempt: Attempt) {
-        // Each request of this save is told to the form as it goes.
+        // Each request of this save is told to the form as it goes, and a
+        // new draft goes to the folder the form chose, if it chose one.
         let steps = self.tx.clone();
-        let client = self
-            .client
-            .observed(crate::graph::Observer(std::sync::Arc::new(move |step| {
-                let _ = steps.send(Msg::SaveStep {
-                    req,
-                    at: crate::util::clock(),
-                    step,
-                });
-            })));
+        let chosen = self.folder.lock().ok().and_then(|f| f.clone());
+        let client = match chosen {
+            Some(folder) => self.client.in_folder(folder),
+            None => self.client.clone(),
+        };
+        let client = client.observed(crate::graph::Observer(std::sync::Arc::new(move |step| {
+            let _ = steps.send(Msg::SaveStep {
+                req,
+                at: crate::util::clock(),
+                step,
+            });
+        })));
         let (stop, stopped) = tokio::sync::oneshot::channel();
         if let Ok(mut saves) = self.saves.lock() {
             saves.insert(req, stop);

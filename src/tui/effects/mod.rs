@@ -32,6 +32,8 @@ pub struct Runner {
     sources: Option<std::path::PathBuf>,
     /// The device sign-in being polled, so Esc can stop it.
     sign_in: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
+    /// The folder new drafts go to, once the form chose one (Alt-G).
+    folder: std::sync::Mutex<Option<Option<String>>>,
     /// Saves under way, by request, so Esc can stop one.
     saves: std::sync::Arc<
         std::sync::Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
@@ -87,6 +89,7 @@ impl Runner {
                 tx,
                 sign_in: std::sync::Mutex::new(None),
                 saves: Default::default(),
+                folder: Default::default(),
                 features: crate::auth::Features::default(),
                 address_book: None,
                 history: None,
@@ -221,6 +224,22 @@ impl Runner {
             Effect::DeleteDraft { id } => self.delete_draft(id),
             Effect::CheckVersion { id } => self.check_version(id),
             Effect::CheckHistory(entries) => self.check_history(entries),
+            Effect::ListFolders => {
+                let (client, tx) = (self.client.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = client
+                        .folder_tree()
+                        .await
+                        .map(|(all, whole)| (all.into_iter().map(|(_, p)| p).collect(), whole))
+                        .map_err(|f| format!("The folders could not be listed: {f}"));
+                    let _ = tx.send(Msg::Folders(result));
+                });
+            }
+            Effect::UseFolder(folder) => {
+                if let Ok(mut f) = self.folder.lock() {
+                    *f = Some(folder);
+                }
+            }
             Effect::StopSave(req) => {
                 let stop = self.saves.lock().ok().and_then(|mut s| s.remove(&req));
                 if let Some(stop) = stop {

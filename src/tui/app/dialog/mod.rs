@@ -10,6 +10,7 @@ pub(crate) mod confirm_quit;
 pub(crate) mod conflict;
 pub(crate) mod draft_gone;
 pub(crate) mod empty_answer;
+pub(crate) mod folder;
 pub(crate) mod help;
 pub mod history;
 pub(crate) mod line;

@@ -70,6 +70,7 @@ pub enum Dialog {
     },
     /// Alt-T: the templates, to start from one.
     Template(Box<crate::tui::app::state::dialogs::TemplateDialog>),
+    Folder(FolderDialog),
     /// The draft changed in Outlook where graft's text changed too: both
     /// versions, and the ways to settle it.
     Conflict(Box<crate::tui::app::state::dialogs::ConflictDialog>),
@@ -96,6 +97,7 @@ impl Dialog {
             Dialog::Mail(_) => Context::Mail,
             Dialog::Spell(_) => Context::Spell,
             Dialog::Template(_) => Context::Template,
+            Dialog::Folder(_) => Context::Folder,
             Dialog::Conflict(_) => Context::Conflict,
             Dialog::Pictures(_) => Context::Pictures,
         }
@@ -218,6 +220,18 @@ pub(crate) struct Reading {
     pub(crate) held: Option<AnswerKind>,
     /// The original's body, in bytes: the least an answer quotes.
     pub(crate) quote_len: usize,
+}
+
+/// Alt-G: the mailbox's folders, to choose where new drafts go.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FolderDialog {
+    /// Paths as Outlook names them (`Inbox/Clients`); the first is the
+    /// default, Drafts. Empty until read.
+    pub(crate) paths: Vec<String>,
+    pub(crate) selected: usize,
+    pub(crate) loading: bool,
+    /// Why the list is empty, or that it is not whole.
+    pub(crate) message: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

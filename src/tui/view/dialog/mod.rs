@@ -5,6 +5,7 @@ mod attach;
 mod confirm_quit;
 mod conflict;
 mod draft_gone;
+mod folder;
 mod frame;
 mod help;
 mod history;
@@ -50,6 +51,7 @@ pub(super) fn draw(
         Dialog::Spell(d) => return spell::draw(model, d, frame, (area, word_row)),
         Dialog::Preview { scroll } => preview::draw(model, *scroll, frame, area),
         Dialog::Template(d) => return template::draw(model, d, frame, area),
+        Dialog::Folder(d) => return folder::draw(model, d, frame, area),
         Dialog::Conflict(d) => conflict::draw(model, d, frame, area),
         Dialog::Pictures(list) => pictures::draw(model, list, frame, area),
     }
