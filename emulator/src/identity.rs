@@ -171,16 +171,51 @@ async fn mail_tips(
             "EmailAddresses and MailTipsOptions are required.",
         );
     };
-    let want_size = options
-        .split(',')
-        .any(|o| o.trim().eq_ignore_ascii_case("maxMessageSize"));
+    let want = |name: &str| {
+        options
+            .split(',')
+            .any(|o| o.trim().eq_ignore_ascii_case(name))
+    };
     let value: Vec<_> = addresses
         .iter()
         .filter_map(|a| a.as_str())
         .map(|a| {
             let mut tip = json!({"emailAddress": {"name": "", "address": a}});
-            if want_size {
+            if want("maxMessageSize") {
                 tip["maxMessageSize"] = json!(state.config.max_message_bytes);
+            }
+            let known = state
+                .config
+                .recipient_tips
+                .iter()
+                .find(|t| t.address.eq_ignore_ascii_case(a));
+            if want("recipientScope") {
+                let domain = a.rsplit('@').next().unwrap_or("").to_lowercase();
+                let inside = state
+                    .config
+                    .accepted_domains
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(&domain));
+                tip["recipientScope"] = json!(if inside { "internal" } else { "external" });
+            }
+            if want("automaticReplies") {
+                tip["automaticReplies"] = json!({
+                    "message": known.and_then(|t| t.away.clone()).unwrap_or_default(),
+                });
+            }
+            if let Some((n, ext)) = known.and_then(|t| t.members) {
+                if want("totalMemberCount") {
+                    tip["totalMemberCount"] = json!(n);
+                }
+                if want("externalMemberCount") {
+                    tip["externalMemberCount"] = json!(ext);
+                }
+            }
+            if want("moderationStatus") {
+                tip["isModerated"] = json!(known.is_some_and(|t| t.moderated));
+            }
+            if want("deliveryRestriction") {
+                tip["deliveryRestricted"] = json!(known.is_some_and(|t| t.restricted));
             }
             tip
         })

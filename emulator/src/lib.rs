@@ -37,6 +37,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+/// A recipient's MailTips beyond its scope.
+#[derive(Clone, Debug, Default)]
+pub struct RecipientTip {
+    pub address: String,
+    /// Automatic replies on, with this message.
+    pub away: Option<String>,
+    /// A distribution list: its members, and those outside.
+    pub members: Option<(u64, u64)>,
+    pub moderated: bool,
+    pub restricted: bool,
+}
+
 /// How strict and how large the emulated service is.
 #[derive(Clone, Debug)]
 pub struct EmulatorConfig {
@@ -76,6 +88,14 @@ pub struct EmulatorConfig {
     /// `$filter=displayName eq '…'` (user-list-mailfolders.md,
     /// mailfolder-list-childfolders.md); drafts may be posted to their ids.
     pub folders: Vec<String>,
+    /// What `getMailTips` says of some recipients beyond their scope
+    /// (user-getmailtips.md; resources/mailtips.md: `automaticReplies`,
+    /// `totalMemberCount`, `externalMemberCount`, `isModerated`,
+    /// `deliveryRestricted`).
+    pub recipient_tips: Vec<RecipientTip>,
+    /// The organisation's domains: MailTips' `recipientScope` is
+    /// `internal` for an address in one, `external` for any other.
+    pub accepted_domains: Vec<String>,
     /// People `/me/people?$search=` finds.
     pub people: Vec<Person>,
     /// The scopes the configured fixed `tokens` carry. `None`: a token of
@@ -200,6 +220,8 @@ impl Default for EmulatorConfig {
                 "Travel".into(),
             ],
             folders: Vec::new(),
+            recipient_tips: Vec::new(),
+            accepted_domains: vec!["contoso.com".into(), "contoso.onmicrosoft.com".into()],
             people: vec![
                 Person::mailbox("Megan Bowen", "megan.bowen@contoso.onmicrosoft.com"),
                 Person::mailbox("Miriam Graham", "miriam.graham@contoso.onmicrosoft.com"),

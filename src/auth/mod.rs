@@ -86,7 +86,9 @@ impl Feature {
         match self {
             Feature::PeopleSearch => "People search (completion and names without an address)",
             Feature::Categories => "Your mailbox's categories in the F3 panel",
-            Feature::MailTips => "Learning the mailbox's message size limit",
+            Feature::MailTips => {
+                "Learning the mailbox's message size limit and what the tenant says of recipients"
+            }
             Feature::SharedMailbox => "Saving into the other mailbox",
         }
     }

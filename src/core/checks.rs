@@ -226,6 +226,111 @@ pub(crate) fn spelling<'a>(
     (!list.is_empty()).then_some(Warning::Misspelled(list))
 }
 
+/// What the tenant says of one recipient (Graph's MailTips): its truth in
+/// place of the checks' guesses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tip {
+    /// The address, lower case.
+    pub address: String,
+    /// The automatic reply it has on (out of office), as set.
+    pub away: Option<String>,
+    /// Outside the organisation (`recipientScope`), when known.
+    pub external: Option<bool>,
+    /// A group: its members, and how many of them are outside.
+    pub members: Option<(u64, u64)>,
+    /// A moderator approves mail to it first.
+    pub moderated: bool,
+    /// It may not take mail from this sender.
+    pub restricted: bool,
+}
+
+impl Tip {
+    /// What a person should know of it when it is added, if anything.
+    pub(crate) fn news(&self) -> Option<String> {
+        let mut said = Vec::new();
+        if let Some(m) = &self.away {
+            let m: String = m.chars().take(160).collect();
+            said.push(if m.trim().is_empty() {
+                "is away (automatic replies on)".to_string()
+            } else {
+                format!("is away: “{}”", m.trim())
+            });
+        }
+        if self.external == Some(true) {
+            said.push("is outside your organisation".into());
+        }
+        if let Some((n, ext)) = self.members {
+            said.push(if ext > 0 {
+                format!("is a group of {n} ({ext} outside your organisation)")
+            } else {
+                format!("is a group of {n}")
+            });
+        }
+        if self.moderated {
+            said.push("is moderated: a moderator approves mail first".into());
+        }
+        if self.restricted {
+            said.push("may not accept mail from you".into());
+        }
+        (!said.is_empty()).then(|| format!("{} {}", self.address, said.join("; ")))
+    }
+}
+
+/// The checks with the tenant's MailTips where every recipient has one:
+/// outside recipients as the tenant counts them (in place of the
+/// `internal_domains` guess, when that check is on), and the recipients a
+/// group stands for counted in (for `max_recipients`).
+pub(crate) fn check_with_tips(
+    content: &DraftContent,
+    attached: usize,
+    checks: &Checks,
+    tips: &[Tip],
+) -> Vec<Warning> {
+    let mut out = check(content, attached, checks);
+    if !checks.enabled {
+        return out;
+    }
+    let all: Vec<String> = content
+        .to
+        .iter()
+        .chain(&content.cc)
+        .chain(&content.bcc)
+        .map(|a| a.address.to_lowercase())
+        .collect();
+    let known: Vec<&Tip> = all
+        .iter()
+        .filter_map(|a| tips.iter().find(|t| &t.address == a))
+        .collect();
+    if all.is_empty() || known.len() < all.len() {
+        return out;
+    }
+    if !checks.internal_domains.is_empty() {
+        out.retain(|w| !matches!(w, Warning::Outside(_)));
+        let away: Vec<String> = known
+            .iter()
+            .filter(|t| t.external == Some(true))
+            .map(|t| t.address.clone())
+            .collect();
+        if !away.is_empty() {
+            out.push(Warning::Outside(away));
+        }
+    }
+    if checks.max_recipients > 0 {
+        let people: u64 = known
+            .iter()
+            .map(|t| t.members.map_or(1, |(n, _)| n.max(1)))
+            .sum();
+        out.retain(|w| !matches!(w, Warning::ManyRecipients(..)));
+        if people as usize > checks.max_recipients {
+            out.push(Warning::ManyRecipients(
+                people as usize,
+                checks.max_recipients,
+            ));
+        }
+    }
+    out
+}
+
 pub fn check(content: &DraftContent, attached: usize, checks: &Checks) -> Vec<Warning> {
     let mut out = Vec::new();
     if !checks.enabled {
@@ -265,6 +370,58 @@ pub fn check(content: &DraftContent, attached: usize, checks: &Checks) -> Vec<Wa
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tenants_mailtips_replace_the_guesses() {
+        let content = |to: &[&str]| DraftContent {
+            to: to
+                .iter()
+                .map(|a| Address {
+                    name: None,
+                    address: a.to_string(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let checks = Checks {
+            internal_domains: vec!["contoso.com".into()],
+            max_recipients: 25,
+            ..Default::default()
+        };
+        let tip = |a: &str, external: bool, members: Option<(u64, u64)>| Tip {
+            address: a.into(),
+            external: Some(external),
+            members,
+            ..Default::default()
+        };
+        // The domain guess says fabrikam is outside; the tenant says the
+        // partner domain is inside, and the group is 120 people.
+        let c = content(&["lee@fabrikam.com", "all@contoso.com"]);
+        let guessed = check(&c, 0, &checks);
+        assert_eq!(guessed, [Warning::Outside(vec!["lee@fabrikam.com".into()])]);
+        let tips = [
+            tip("lee@fabrikam.com", false, None),
+            tip("all@contoso.com", false, Some((120, 3))),
+        ];
+        assert_eq!(
+            check_with_tips(&c, 0, &checks, &tips),
+            [Warning::ManyRecipients(121, 25)]
+        );
+        // A recipient the tips do not cover: the guesses stand.
+        let c = content(&["lee@fabrikam.com", "new@contoso.com"]);
+        assert_eq!(check_with_tips(&c, 0, &checks, &tips), guessed);
+        let away = Tip {
+            address: "dana@contoso.com".into(),
+            away: Some("Back on Monday".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            away.news().as_deref(),
+            Some("dana@contoso.com is away: “Back on Monday”")
+        );
+        assert_eq!(tip("x@contoso.com", false, None).news(), None);
+    }
     #[test]
     fn a_reason_saved_past_is_not_asked_again_a_new_one_is() {
         let outside = Warning::Outside(vec!["a@fabrikam.com".into(), "b@fabrikam.com".into()]);

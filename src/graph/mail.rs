@@ -182,6 +182,62 @@ impl GraphClient {
         Ok(id)
     }
 
+    /// What the tenant knows of these recipients (MailTips, one request
+    /// for all): automatic replies, whether each is outside the
+    /// organisation, a group's member counts, moderation and delivery
+    /// restrictions (user-getmailtips.md; resources/mailtips.md).
+    pub(crate) async fn recipient_tips(
+        &self,
+        addresses: &[String],
+    ) -> Result<Vec<crate::core::checks::Tip>, Error> {
+        let url = self.url(&["getMailTips"]);
+        let body = serde_json::json!({
+            "EmailAddresses": addresses,
+            "MailTipsOptions": "automaticReplies, recipientScope, totalMemberCount, externalMemberCount, moderationStatus, deliveryRestriction",
+        });
+        let (status, request_id, bytes) = self.send(Method::POST, url, Some(&body)).await?;
+        let v: Value = super::model::decode(status, &request_id, &bytes, "not MailTips")?;
+        let tips = v
+            .get("value")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .take(addresses.len())
+                    .filter_map(|t| {
+                        let address = t
+                            .pointer("/emailAddress/address")
+                            .and_then(Value::as_str)?
+                            .to_lowercase();
+                        let away = t
+                            .pointer("/automaticReplies/message")
+                            .and_then(Value::as_str)
+                            .filter(|m| !m.is_empty())
+                            .map(|m| {
+                                // Often HTML: its text, one line, bounded.
+                                let text = crate::core::content::html_text(m);
+                                sanitize::line(&text.chars().take(400).collect::<String>())
+                            });
+                        let scope = t.get("recipientScope").and_then(Value::as_str);
+                        let external = scope.map(|s| s.to_lowercase().contains("external"));
+                        let total = t.get("totalMemberCount").and_then(Value::as_u64);
+                        let ext = t.get("externalMemberCount").and_then(Value::as_u64);
+                        Some(crate::core::checks::Tip {
+                            address: sanitize::line(&address),
+                            away,
+                            external,
+                            // A person counts one (Graph may say 0 or 1 for one).
+                            members: total.filter(|n| *n > 1).map(|n| (n, ext.unwrap_or(0))),
+                            moderated: t.get("isModerated").and_then(Value::as_bool) == Some(true),
+                            restricted: t.get("deliveryRestricted").and_then(Value::as_bool)
+                                == Some(true),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(tips)
+    }
+
     /// The mailbox's largest message, as MailTips tell it (bytes).
     pub(crate) async fn max_message_size(&self, own_address: &str) -> Result<u64, Error> {
         let url = self.url(&["getMailTips"]);

@@ -1885,3 +1885,66 @@ fn the_form_chooses_the_folder_from_the_mailboxs_folders() {
         json!(emu.folder_id("user:Inbox/Clients"))
     );
 }
+
+/// MailTips when recipients are added: one request for those typed before
+/// the pause; who is away (with the message), who is outside, a group's
+/// size, said in the status pane; the checks count a group's members.
+#[test]
+fn recipients_added_are_told_as_the_tenant_knows_them() {
+    let emu = Emulator::start(EmulatorConfig {
+        recipient_tips: vec![
+            graft_emulator::RecipientTip {
+                address: "megan.bowen@contoso.onmicrosoft.com".into(),
+                away: Some("<p>Back on Monday.</p>".into()),
+                ..Default::default()
+            },
+            graft_emulator::RecipientTip {
+                address: "everyone@contoso.com".into(),
+                members: Some((120, 3)),
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    })
+    .unwrap();
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    std::fs::write(
+        state.path().join("config.toml"),
+        "[checks]\nmax_recipients = 25\n",
+    )
+    .unwrap();
+    let mut t = open_in(&emu, &state, &[]);
+    t.wait_text("Ready.");
+    t.send("megan.bowen@contoso.onmicrosoft.com, lee@fabrikam.com");
+    let screen = t.wait_for("the tips", 10, |s| s.contains("is away"));
+    // Wrapped rows joined, spaces aside.
+    let text = unwrapped(&screen).replace(' ', "");
+    assert!(text.contains("isaway:“BackonMonday.”"), "{text}");
+    assert!(
+        text.contains("lee@fabrikam.comisoutsideyourorganisation"),
+        "{text}"
+    );
+    let asked = emu
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/getMailTips"))
+        .count();
+    t.send(", everyone@contoso.com");
+    t.wait_for("the group's size", 10, |s| {
+        unwrapped(s)
+            .replace(' ', "")
+            .contains("everyone@contoso.comisagroupof120(3outsideyourorganisation)")
+    });
+    assert_eq!(
+        emu.requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/getMailTips"))
+            .count(),
+        asked + 1,
+        "one request for the one added"
+    );
+    // The checks count the group's members.
+    t.send(CTRL_S);
+    t.wait_text("it goes to 122 recipients (more than 25)");
+    assert!(emu.messages().is_empty());
+}

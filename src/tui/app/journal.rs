@@ -93,6 +93,7 @@ pub(crate) fn on_tick(model: &mut Model) -> Outcome {
         Vec::new()
     };
     effects.extend(super::spell::check_effect(model));
+    effects.extend(ask_tips(model));
     // The body's new pictures are read now, so the frame lists them (with
     // their sizes) before anything is sent.
     if model.form.generation != model.form.saved_generation {
@@ -105,6 +106,56 @@ pub(crate) fn on_tick(model: &mut Model) -> Outcome {
         // to as it was saved.
         redraw: model.form.counts != counted || model.is_dirty() != dirty,
     }
+}
+
+/// Recipients most asked about at once (MailTips takes up to 100).
+const TIPS_AT_ONCE: usize = 100;
+
+/// Recipients added since the last pause are asked about once (debounced
+/// by the pause: one request for all of them).
+fn ask_tips(model: &mut Model) -> Option<Effect> {
+    let content = model.content_now()?;
+    let new: Vec<String> = content
+        .to
+        .iter()
+        .chain(&content.cc)
+        .chain(&content.bcc)
+        .map(|a| a.address.to_lowercase())
+        .filter(|a| !model.completion.tips_asked.contains(a))
+        .take(TIPS_AT_ONCE)
+        .collect();
+    if new.is_empty() {
+        return None;
+    }
+    model.completion.tips_asked.extend(new.iter().cloned());
+    Some(Effect::AskTips(new))
+}
+
+/// The tenant's word on recipients: kept for the checks, and what a
+/// person should know said at once (away, outside, a group, moderated).
+pub(crate) fn on_tips(
+    model: &mut Model,
+    result: Result<Vec<crate::core::checks::Tip>, String>,
+) -> Outcome {
+    let Ok(tips) = result else {
+        return Outcome::none();
+    };
+    let mut news = Vec::new();
+    for tip in tips {
+        news.extend(tip.news());
+        model.completion.tips.retain(|t| t.address != tip.address);
+        model.completion.tips.push(tip);
+    }
+    if news.is_empty() {
+        return Outcome::none();
+    }
+    // One entry for all of them: the status pane shows its last.
+    model
+        .status
+        .push(crate::tui::app::state::status::StatusEntry::Info(
+            news.join(" · "),
+        ));
+    Outcome::redraw()
 }
 
 /// A journal write or removal finished: a failure is said once, and its

@@ -134,6 +134,8 @@ pub enum Msg {
         at: String,
         step: crate::graph::Step,
     },
+    /// MailTips for recipients just added, or why not.
+    Tips(Result<Vec<crate::core::checks::Tip>, String>),
     /// The mailbox's folders (paths as Outlook names them; `true`: all of
     /// them), or why not.
     Folders(Result<(Vec<String>, bool), String>),
@@ -306,6 +308,8 @@ pub enum Effect {
     StopSave(u64),
     /// List the mailbox's folders (Alt-G).
     ListFolders,
+    /// Ask the tenant about these recipients (MailTips, one request).
+    AskTips(Vec<String>),
     /// New drafts go to this folder from now on (`None`: Drafts).
     UseFolder(Option<String>),
     /// Keep what graft wrote of a saved draft (to reopen it as written).

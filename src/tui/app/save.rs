@@ -262,7 +262,13 @@ fn held_by_checks(
 ) -> Option<Outcome> {
     // The body's pictures are not what "attached" speaks of.
     let attached = super::dialog::attach::files_only(&model.form.files).count();
-    let mut warnings = crate::core::checks::check(content, attached, &model.session.checks);
+    // The tenant's MailTips, where it gave them, in place of the guesses.
+    let mut warnings = crate::core::checks::check_with_tips(
+        content,
+        attached,
+        &model.session.checks,
+        &model.completion.tips,
+    );
     let live = super::spell::live_words(model);
     warnings.extend(crate::core::checks::spelling(
         live.iter().map(String::as_str),

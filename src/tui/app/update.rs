@@ -124,6 +124,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Outcome {
         Msg::HistoryStates(states) => super::dialog::history::on_states(model, states),
         Msg::HistoryRead(list) => super::dialog::history::on_read(model, list),
         Msg::Folders(result) => super::dialog::folder::on_listed(model, result),
+        Msg::Tips(result) => super::journal::on_tips(model, result),
         Msg::SaveStep { req, at, step } => save::on_step(model, req, at, step),
         Msg::VersionChecked { id, result } => {
             super::dialog::conflict::on_version(model, &id, result)

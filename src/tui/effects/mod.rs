@@ -224,6 +224,20 @@ impl Runner {
             Effect::DeleteDraft { id } => self.delete_draft(id),
             Effect::CheckVersion { id } => self.check_version(id),
             Effect::CheckHistory(entries) => self.check_history(entries),
+            Effect::AskTips(addresses) => {
+                // Only with the profile's MailTips on (Mail.Read).
+                if !self.features.mail_tips {
+                    return;
+                }
+                let (client, tx) = (self.client.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = client
+                        .recipient_tips(&addresses)
+                        .await
+                        .map_err(|f| f.to_string());
+                    let _ = tx.send(Msg::Tips(result));
+                });
+            }
             Effect::ListFolders => {
                 let (client, tx) = (self.client.clone(), self.tx.clone());
                 tokio::spawn(async move {

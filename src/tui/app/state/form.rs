@@ -231,6 +231,10 @@ pub struct Completion {
     pub(crate) people_query: Option<(String, u64)>,
     /// Waiting for the people search to resolve names typed without an address.
     pub(crate) resolving: bool,
+    /// What the tenant said of recipients (MailTips), by address.
+    pub(crate) tips: Vec<crate::core::checks::Tip>,
+    /// Addresses MailTips were asked for (each once a session).
+    pub(crate) tips_asked: Vec<String>,
 }
 
 /// Puts a text area's view back to where a fresh start would have it: from
