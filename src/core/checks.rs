@@ -451,7 +451,6 @@ mod tests {
         );
     }
 
-    use super::*;
     use crate::core::address::parse_list;
 
     fn draft(to: &str, subject: &str, body: &str) -> DraftContent {
