@@ -870,16 +870,24 @@ async fn folder_list(
     if let Err(r) = owner(&state, &ctx, &params) {
         return r;
     }
-    let wanted = match q.get("$filter") {
-        None => None,
-        Some(f) => match literal_after(f, "displayName eq") {
-            Some(n) => Some(n.to_lowercase()),
-            None => return error(&ctx, 400, "BadRequest", "Invalid filter clause"),
-        },
+    let wanted = match display_name_filter(&ctx, &q) {
+        Ok(w) => w,
+        Err(r) => return r,
     };
     let root = folder_id("msgfolderroot");
     let value = children(&state, &root, wanted.as_deref());
     axum::Json(json!({ "value": value })).into_response()
+}
+
+/// A folder list's `$filter=displayName eq '…'` (the only one modelled),
+/// lower case; any other filter is refused as Graph refuses it.
+fn display_name_filter(ctx: &Ctx, q: &HashMap<String, String>) -> Result<Option<String>, Response> {
+    match q.get("$filter") {
+        None => Ok(None),
+        Some(f) => literal_after(f, "displayName eq")
+            .map(|n| Some(n.to_lowercase()))
+            .ok_or_else(|| error(ctx, 400, "BadRequest", "Invalid filter clause")),
+    }
 }
 
 /// Every folder of the mailbox: (id, display name, parent id). The
@@ -985,12 +993,9 @@ async fn folder_children(
     let Some((id, ..)) = known_folder(&state, &given) else {
         return bad_folder(&ctx, &given);
     };
-    let wanted = match q.get("$filter") {
-        None => None,
-        Some(f) => match literal_after(f, "displayName eq") {
-            Some(n) => Some(n.to_lowercase()),
-            None => return error(&ctx, 400, "BadRequest", "Invalid filter clause"),
-        },
+    let wanted = match display_name_filter(&ctx, &q) {
+        Ok(w) => w,
+        Err(r) => return r,
     };
     let value = children(&state, &id, wanted.as_deref());
     axum::Json(json!({ "value": value })).into_response()

@@ -495,13 +495,7 @@ fn an_answer_killed_mid_writing_is_recovered_as_an_answer() {
     let emu = with_inbox(EmulatorConfig::default());
     let url = emu.graph_url();
     let mut t = form(&url, None);
-    t.send(F8);
-    t.wait_text("Lunch on Thursday?");
-    t.send("\x1b[B\x1b[B"); // down to the third message
-    t.wait_for("Lunch selected", 5, |s| {
-        s.lines()
-            .any(|l| l.contains("▸ ") && l.contains("Megan Bowen"))
-    });
+    t.select_in_f8("Megan Bowen", "Lunch on Thursday?", 2); // the third message
     t.send("\r");
     t.wait_text("From:     Megan Bowen");
     t.send("r");
@@ -581,17 +575,7 @@ fn a_forward_keeps_the_originals_attachment_and_takes_another() {
 fn a_forwards_attachments_are_listed_and_can_be_removed() {
     let emu = with_inbox(EmulatorConfig::default());
     let mut t = form(&emu.graph_url(), None);
-    t.send("\x1b[19~"); // F8
-    t.wait_for("the list", 10, |s| {
-        s.contains("Answer a message")
-            && !s.contains("asking Outlook")
-            && s.contains("Contract draft for Fabrikam")
-    });
-    t.send("\x1b[B\x1b[B\x1b[B\x1b[B");
-    t.wait_for("Fabrikam selected", 5, |s| {
-        s.lines()
-            .any(|l| l.contains("▸ ") && l.contains("Nestor Wilke"))
-    });
+    t.select_in_f8("Nestor Wilke", "Contract draft for Fabrikam", 4);
     t.send("\r");
     t.wait_text("From:     Nestor Wilke");
     t.send("f");

@@ -228,7 +228,13 @@ async fn connection_reset_before_the_request_is_processed() {
     let store = h.store.clone();
     ends_with_one_draft(h, &emu, "reset body", 20).await;
     // The retry looked for an earlier create before creating.
-    let methods: Vec<String> = emu.requests().iter().map(|r| r.method.clone()).collect();
+    // (MailTips for the recipient, asked at the pause, are not the save's.)
+    let methods: Vec<String> = emu
+        .requests()
+        .iter()
+        .filter(|r| !r.path.ends_with("/getMailTips"))
+        .map(|r| r.method.clone())
+        .collect();
     assert_eq!(methods, ["POST", "GET", "POST"]);
     assert!(store.list().0.is_empty());
 }
@@ -256,6 +262,7 @@ async fn stored_but_the_connection_drops_before_the_answer() {
     let calls: Vec<String> = emu
         .requests()
         .iter()
+        .filter(|r| !r.path.ends_with("/getMailTips"))
         .map(|r| format!("{} {}", r.method, r.path.rsplit('/').next().unwrap_or("")))
         .collect();
     assert_eq!(calls.len(), 4, "{calls:?}");

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 const CTRL_S: &str = "\x13";
 const CTRL_Q: &str = "\x11";
-const F8: &str = "\x1b[19~";
 
 fn with_inbox(config: EmulatorConfig) -> Emulator {
     let inbox = seeded_inbox(&config.user_principal_name);
@@ -455,40 +454,12 @@ fn answer_keys_pressed_twice_while_graph_answers_make_one() {
                 .on("POST")
                 .at("/createReply"),
         );
-        t.send(F8);
-        t.wait_for("Lunch on Thursday? listed", 10, |s| {
-            s.contains("Answer a message")
-                && !s.contains("asking Outlook")
-                && s.lines().any(|l| {
-                    l.starts_with('│')
-                        && l.contains("Megan Bowen")
-                        && l.contains("Lunch on Thursday?")
-                })
-        });
-        t.send("\x1b[B\x1b[B");
-        t.wait_for("Lunch selected", 5, |s| {
-            s.lines()
-                .any(|l| l.contains("▸ ") && l.contains("Megan Bowen"))
-        });
+        t.select_in_f8("Megan Bowen", "Lunch on Thursday?", 2);
         t.send("\r");
         t.wait_text("From:     Megan Bowen");
         t.send("r");
         t.wait_text("being made by Graph");
-        t.send(F8);
-        t.wait_for("Lunch on Thursday? listed", 10, |s| {
-            s.contains("Answer a message")
-                && !s.contains("asking Outlook")
-                && s.lines().any(|l| {
-                    l.starts_with('│')
-                        && l.contains("Megan Bowen")
-                        && l.contains("Lunch on Thursday?")
-                })
-        });
-        t.send("\x1b[B\x1b[B");
-        t.wait_for("Lunch selected", 5, |s| {
-            s.lines()
-                .any(|l| l.contains("▸ ") && l.contains("Megan Bowen"))
-        });
+        t.select_in_f8("Megan Bowen", "Lunch on Thursday?", 2);
         t.send("\r");
         t.wait_text("From:     Megan Bowen");
         t.send(second);
@@ -518,21 +489,7 @@ fn an_answer_killed_while_graph_makes_it_is_finished_at_the_next_start() {
         );
         let mut t = form(&emu, None, &[]);
         t.wait_text("Ready.");
-        t.send(F8);
-        t.wait_for("Lunch on Thursday? listed", 10, |s| {
-            s.contains("Answer a message")
-                && !s.contains("asking Outlook")
-                && s.lines().any(|l| {
-                    l.starts_with('│')
-                        && l.contains("Megan Bowen")
-                        && l.contains("Lunch on Thursday?")
-                })
-        });
-        t.send("\x1b[B\x1b[B");
-        t.wait_for("Lunch selected", 5, |s| {
-            s.lines()
-                .any(|l| l.contains("▸ ") && l.contains("Megan Bowen"))
-        });
+        t.select_in_f8("Megan Bowen", "Lunch on Thursday?", 2);
         t.send("\r");
         t.wait_text("From:     Megan Bowen");
         t.send("r");
@@ -565,19 +522,7 @@ fn quitting_an_empty_answer_deletes_it_from_drafts() {
     let emu = with_inbox(EmulatorConfig::default());
     let mut t = form(&emu, None, &[]);
     t.wait_text("Ready.");
-    t.send(F8);
-    t.wait_for("Lunch on Thursday? listed", 10, |s| {
-        s.contains("Answer a message")
-            && !s.contains("asking Outlook")
-            && s.lines().any(|l| {
-                l.starts_with('│') && l.contains("Megan Bowen") && l.contains("Lunch on Thursday?")
-            })
-    });
-    t.send("\x1b[B\x1b[B");
-    t.wait_for("Lunch selected", 5, |s| {
-        s.lines()
-            .any(|l| l.contains("▸ ") && l.contains("Megan Bowen"))
-    });
+    t.select_in_f8("Megan Bowen", "Lunch on Thursday?", 2);
     t.send("\r");
     t.wait_text("From:     Megan Bowen");
     t.send("r");

@@ -181,6 +181,22 @@ impl Pty {
     }
 
     /// Waits until `pred` holds for the screen; panics with the screen after `secs`.
+    /// F8's list, loaded, then Down `downs` times until the selected row is
+    /// the one from `from` about `subject` (the list is in columns).
+    pub fn select_in_f8(&mut self, from: &str, subject: &str, downs: usize) {
+        self.send("\x1b[19~");
+        self.wait_for("the F8 list", 10, |s| {
+            s.contains("Answer a message")
+                && !s.contains("asking Outlook")
+                && s.lines()
+                    .any(|l| l.starts_with('│') && l.contains(from) && l.contains(subject))
+        });
+        self.send(&"\x1b[B".repeat(downs));
+        self.wait_for("the message selected", 5, |s| {
+            s.lines().any(|l| l.contains("▸ ") && l.contains(from))
+        });
+    }
+
     pub fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {

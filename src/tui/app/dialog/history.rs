@@ -126,14 +126,7 @@ pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> crate::tui::app::msg::
             ));
             Outcome::redraw()
         }
-        Some(DialogAction::Up) if n > 0 => {
-            d.selected = (d.selected + n - 1) % n;
-            Outcome::redraw()
-        }
-        Some(DialogAction::Down) if n > 0 => {
-            d.selected = (d.selected + 1) % n;
-            Outcome::redraw()
-        }
+        _ if super::step(&mut d.selected, n, action) => Outcome::redraw(),
         Some(DialogAction::New) => new_draft(model),
         Some(DialogAction::Choose) if n > 0 => {
             let Some(entry) = model.history.get(d.selected.min(n - 1)).cloned() else {

@@ -21,3 +21,19 @@ pub(crate) mod recover;
 pub mod signin;
 pub(crate) mod spell;
 pub(crate) mod template;
+
+/// Moves a list's selection one up or down, around the ends (`n` items);
+/// `false` for any other action, or an empty list.
+pub(crate) fn step(
+    selected: &mut usize,
+    n: usize,
+    action: Option<crate::config::keymap::DialogAction>,
+) -> bool {
+    use crate::config::keymap::DialogAction;
+    match action {
+        Some(DialogAction::Up) if n > 0 => *selected = (*selected + n - 1) % n,
+        Some(DialogAction::Down) if n > 0 => *selected = (*selected + 1) % n,
+        _ => return false,
+    }
+    true
+}

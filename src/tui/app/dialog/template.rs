@@ -65,14 +65,7 @@ pub(crate) fn on_key(model: &mut Model, key: KeyEvent) -> Reply {
     }
     let n = d.list.len();
     match action {
-        Some(DialogAction::Up) if n > 0 => {
-            d.selected = (d.selected + n - 1) % n;
-            Reply::Stay(Outcome::redraw())
-        }
-        Some(DialogAction::Down) if n > 0 => {
-            d.selected = (d.selected + 1) % n;
-            Reply::Stay(Outcome::redraw())
-        }
+        _ if super::step(&mut d.selected, n, action) => Reply::Stay(Outcome::redraw()),
         Some(DialogAction::Choose) if n > 0 => {
             d.asking = Some((String::new(), LineEdit::default(), Vars::new()));
             next(model)
