@@ -1915,11 +1915,25 @@ fn recipients_added_are_told_as_the_tenant_knows_them() {
     .unwrap();
     let mut t = open_in(&emu, &state, &[]);
     t.wait_text("Ready.");
-    t.send("megan.bowen@contoso.onmicrosoft.com, lee@fabrikam.com");
-    let screen = t.wait_for("the tips", 10, |s| s.contains("is away"));
+    // The address being typed is not asked about until it is ended (a
+    // comma, or Tab out of the field).
+    t.send("megan.bowen@contoso.onmicrosoft.com, lee@fab");
+    let away = t.wait_for("megan's tip", 10, |s| s.contains("is away"));
     // Wrapped rows joined, spaces aside.
-    let text = unwrapped(&screen).replace(' ', "");
+    let text = unwrapped(&away).replace(' ', "");
     assert!(text.contains("isaway:“BackonMonday.”"), "{text}");
+    assert!(
+        !text.contains("lee@fabisoutside"),
+        "not asked about yet: {text}"
+    );
+    t.send("rikam.com");
+    t.send(TAB);
+    let screen = t.wait_for("lee's tip", 10, |s| {
+        unwrapped(s)
+            .replace(' ', "")
+            .contains("lee@fabrikam.comisoutside")
+    });
+    let text = unwrapped(&screen).replace(' ', "");
     assert!(
         text.contains("lee@fabrikam.comisoutsideyourorganisation"),
         "{text}"
@@ -1929,7 +1943,9 @@ fn recipients_added_are_told_as_the_tenant_knows_them() {
         .iter()
         .filter(|r| r.path.ends_with("/getMailTips"))
         .count();
-    t.send(", everyone@contoso.com");
+    // In Cc now: a group, ended by Tab.
+    t.send("everyone@contoso.com");
+    t.send(TAB);
     t.wait_for("the group's size", 10, |s| {
         unwrapped(s)
             .replace(' ', "")

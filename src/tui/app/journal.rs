@@ -114,14 +114,33 @@ const TIPS_AT_ONCE: usize = 100;
 /// Recipients added since the last pause are asked about once (debounced
 /// by the pause: one request for all of them).
 fn ask_tips(model: &mut Model) -> Option<Effect> {
+    use crate::tui::app::state::form::Field;
     let content = model.content_now()?;
+    // The address being typed is not one yet: in the field with the
+    // cursor, the last one counts once a separator or Tab ends it.
+    let focus = model.form.focus;
+    let typing = match focus {
+        Field::To | Field::Cc | Field::Bcc => {
+            let text = model.text(focus);
+            let ended = text.trim_end().ends_with([',', ';']);
+            let list = match focus {
+                Field::To => &content.to,
+                Field::Cc => &content.cc,
+                _ => &content.bcc,
+            };
+            list.last()
+                .filter(|_| !ended)
+                .map(|a| a.address.to_lowercase())
+        }
+        _ => None,
+    };
     let new: Vec<String> = content
         .to
         .iter()
         .chain(&content.cc)
         .chain(&content.bcc)
         .map(|a| a.address.to_lowercase())
-        .filter(|a| !model.completion.tips_asked.contains(a))
+        .filter(|a| !model.completion.tips_asked.contains(a) && typing.as_ref() != Some(a))
         .take(TIPS_AT_ONCE)
         .collect();
     if new.is_empty() {

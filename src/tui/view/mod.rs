@@ -285,6 +285,10 @@ fn header_line(model: &Model, short: bool) -> (Line<'static>, String) {
 }
 
 fn draw_header(model: &Model, frame: &mut Canvas, area: Rect) {
+    // A screen too short for it gives the header no row: nothing is drawn.
+    if area.height == 0 {
+        return;
+    }
     // The whole header if it fits; else the short one, which keeps the
     // state and the mailbox in sight (the folder alone, if need be).
     let fits = |(l, r): &(Line<'static>, String)| {

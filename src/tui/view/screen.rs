@@ -525,4 +525,38 @@ mod tests {
             "the screen is cleared first: {out:?}"
         );
     }
+
+    /// Every size of a resize storm draws, part by part, what the whole
+    /// view draws (the debug build's check panics on a stale cell): a
+    /// header given no row draws nothing, even its right-hand label.
+    #[test]
+    fn a_resize_storm_draws_each_size_as_the_whole_view_would() {
+        let (mut m, mut s) = started();
+        m.form.focus = Field::Subject;
+        for c in "Storm subject".chars() {
+            update(&mut m, key(c));
+        }
+        m.form.focus = Field::Body;
+        for c in "Line one".chars() {
+            update(&mut m, key(c));
+        }
+        let sizes = [
+            (40u16, 10u16),
+            (10, 2),
+            (20, 5),
+            (200, 60),
+            (12, 3),
+            (80, 24),
+            (120, 40),
+            (10, 2),
+        ];
+        for round in 0..4u16 {
+            for (i, &(cols, rows)) in sizes.iter().enumerate() {
+                let cols = cols + round * 3 + i as u16;
+                s.resized(cols, rows);
+                s.backend_mut().set_size_for_test(cols, rows);
+                s.draw(&m).unwrap();
+            }
+        }
+    }
 }
