@@ -115,39 +115,26 @@ const TIPS_AT_ONCE: usize = 100;
 /// by the pause: one request for all of them).
 fn ask_tips(model: &mut Model) -> Option<Effect> {
     use crate::tui::app::state::form::Field;
-    let content = model.content_now()?;
-    // The address being typed is not one yet: in the field with the
-    // cursor, the last one counts once a separator or Tab ends it.
-    let focus = model.form.focus;
-    let typing = match focus {
-        Field::To | Field::Cc | Field::Bcc => {
-            let text = model.text(focus);
-            let ended = text.trim_end().ends_with([',', ';']);
-            let list = match focus {
-                Field::To => &content.to,
-                Field::Cc => &content.cc,
-                _ => &content.bcc,
-            };
-            list.last()
-                .filter(|_| !ended)
-                .map(|a| a.address.to_lowercase())
+    let mut new: Vec<String> = Vec::new();
+    // Each recipient field on its own (one half-typed elsewhere does not
+    // stop the others), and only the addresses: the body is not read.
+    for field in [Field::To, Field::Cc, Field::Bcc] {
+        let text = model.text(field);
+        let Ok(list) = crate::core::address::parse_list(&text) else {
+            continue;
+        };
+        // The address being typed is not one yet: in the field with the
+        // cursor, the last one counts once a separator or Tab ends it.
+        let typing = model.form.focus == field && !text.trim_end().ends_with([',', ';']);
+        let done = list.len() - usize::from(typing && !list.is_empty());
+        for a in &list[..done] {
+            let a = a.address.to_lowercase();
+            if new.len() < TIPS_AT_ONCE && model.completion.tips_asked.insert(a.clone()) {
+                new.push(a);
+            }
         }
-        _ => None,
-    };
-    let new: Vec<String> = content
-        .to
-        .iter()
-        .chain(&content.cc)
-        .chain(&content.bcc)
-        .map(|a| a.address.to_lowercase())
-        .filter(|a| !model.completion.tips_asked.contains(a) && typing.as_ref() != Some(a))
-        .take(TIPS_AT_ONCE)
-        .collect();
-    if new.is_empty() {
-        return None;
     }
-    model.completion.tips_asked.extend(new.iter().cloned());
-    Some(Effect::AskTips(new))
+    (!new.is_empty()).then_some(Effect::AskTips(new))
 }
 
 /// The tenant's word on recipients: kept for the checks, and what a

@@ -234,7 +234,7 @@ pub struct Completion {
     /// What the tenant said of recipients (MailTips), by address.
     pub(crate) tips: Vec<crate::core::checks::Tip>,
     /// Addresses MailTips were asked for (each once a session).
-    pub(crate) tips_asked: Vec<String>,
+    pub(crate) tips_asked: std::collections::HashSet<String>,
 }
 
 /// Puts a text area's view back to where a fresh start would have it: from
