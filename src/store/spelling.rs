@@ -53,6 +53,12 @@ pub(crate) fn package_for(name: &str) -> String {
 }
 
 /// Hunspell's files are UTF-8 or, in older dictionaries, Latin-1 (`SET ISO8859-1`).
+/// A dictionary's two files, read (an error names the file).
+fn read_pair(aff: &Path, dic: &Path) -> Result<(String, String), String> {
+    let read = |p: &Path| read_text(p).map_err(|e| format!("{}: {e}", p.display()));
+    Ok((read(aff)?, read(dic)?))
+}
+
 fn read_text(path: &Path) -> Result<String, String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
@@ -116,10 +122,9 @@ fn open(
     dic: &Path,
     index: Option<&Path>,
 ) -> Result<(String, Lexicon, String), String> {
-    let read = |p: &Path| read_text(p).map_err(|e| format!("{}: {e}", p.display()));
     let full = || {
-        let aff_text = read(aff)?;
-        let parsed = Speller::parse(&aff_text, &read(dic)?)
+        let (aff_text, dic_text) = read_pair(aff, dic)?;
+        let parsed = Speller::parse(&aff_text, &dic_text)
             .map_err(|e| format!("spelling: {} could not be read: {e}", aff.display()))?;
         Ok::<_, String>((
             name.to_string(),
@@ -141,8 +146,8 @@ fn open(
             let letters = String::from_utf8_lossy(words.extra()).into_owned();
             let (aff, dic) = (aff.to_path_buf(), dic.to_path_buf());
             let load: FullLoader = Box::new(move || {
-                let aff = read_text(&aff).ok()?;
-                Speller::parse(&aff, &read_text(&dic).ok()?).ok()
+                let (aff, dic) = read_pair(&aff, &dic).ok()?;
+                Speller::parse(&aff, &dic).ok()
             });
             let lexicon = Lexicon::Listed {
                 words,
@@ -206,8 +211,7 @@ fn make_list(aff: &Path, dic: &Path, out: &Path) -> Result<(), String> {
 /// instead, so the next start does not try again. Old lists of the same
 /// dictionary are removed.
 pub fn write_list(aff: &Path, dic: &Path, out: &Path) -> Result<(), String> {
-    let read = |p: &Path| read_text(p).map_err(|e| format!("{}: {e}", p.display()));
-    let (aff_text, dic_text) = (read(aff)?, read(dic)?);
+    let (aff_text, dic_text) = read_pair(aff, dic)?;
     let dir = out.parent().ok_or("no folder for the word list")?;
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let full = Speller::parse(&aff_text, &dic_text)?;
