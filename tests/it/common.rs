@@ -156,3 +156,16 @@ pub fn as_png(mut bytes: Vec<u8>) -> Vec<u8> {
 pub fn disk() -> std::sync::Arc<dyn graft::graph::upload::Contents> {
     std::sync::Arc::new(graft::service::save::Disk)
 }
+
+/// Polls `ok` until it holds (a state the test cannot wait on otherwise:
+/// the mailbox, a journal file), failing after `secs`.
+pub fn wait_until(what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

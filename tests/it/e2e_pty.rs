@@ -1964,3 +1964,38 @@ fn recipients_added_are_told_as_the_tenant_knows_them() {
     t.wait_text("it goes to 122 recipients (more than 25)");
     assert!(emu.messages().is_empty());
 }
+
+/// Esc stops a save whose create reached Outlook but whose answer has not
+/// come back: the next save finds that draft by its key and updates it,
+/// so there is one draft, with the text as it is now.
+#[test]
+fn a_save_stopped_after_outlook_made_the_draft_is_not_made_twice() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    emu.inject(
+        Fault::action(FaultAction::DelayAfter(Duration::from_secs(8)))
+            .on("POST")
+            .at("/messages"),
+    );
+    let state = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let mut t = open_in(&emu, &state, &[]);
+    t.wait_text("Ready.");
+    t.send("dana@contoso.com");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Stopped once");
+    t.send(CTRL_S);
+    t.wait_text("saving…");
+    // Outlook has it; its answer is on its way.
+    common::wait_until("the draft made", 10, || emu.messages().len() == 1);
+    t.send("\x1b");
+    t.wait_text("Save stopped");
+    t.send(" and saved");
+    t.send(CTRL_S);
+    t.wait_for("the draft found and updated", 15, |s| {
+        s.contains("200 OK") || s.contains("updated")
+    });
+    let drafts = emu.messages();
+    assert_eq!(drafts.len(), 1, "one draft");
+    assert_eq!(drafts[0]["subject"], "Stopped once and saved");
+}

@@ -37,14 +37,6 @@ fn open(emu: &Emulator) -> Pty {
     spawn(emu, Arc::new(tempfile::tempdir().unwrap()))
 }
 
-fn wait_until(what: &str, secs: u64, f: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 fn client(emu: &Emulator) -> GraphClient {
     common::emulator_client(emu, 10)
 }
@@ -135,7 +127,7 @@ fn f6_during_a_retry_countdown_never_sends_the_edit_to_the_other_draft() {
     t.send(CTRL_S);
     t.wait_text("200 OK");
     // A is saved in the background, as A.
-    wait_until("draft A", 20, || emu.messages().len() == 2);
+    common::wait_until("draft A", 20, || emu.messages().len() == 2);
     let msgs = emu.messages();
     let b = msgs.iter().find(|m| m["id"] == json!(b_id)).expect("B");
     assert_eq!(b["subject"], json!("Draft B"));
@@ -161,7 +153,7 @@ fn two_grafts_on_one_draft_each_keep_their_unsaved_text() {
     one.send(CTRL_S);
     one.wait_text("201 Created");
     // The history is written just after the frame that shows the save.
-    wait_until("the history", 10, || {
+    common::wait_until("the history", 10, || {
         std::fs::read_dir(state.path().join("history"))
             .map(|d| {
                 d.flatten()
@@ -175,7 +167,7 @@ fn two_grafts_on_one_draft_each_keep_their_unsaved_text() {
     two.send(ENTER);
     two.wait_text("Loaded");
     two.send("typed in two");
-    wait_until("two's journal", 10, || {
+    common::wait_until("two's journal", 10, || {
         journal_texts(state.path())
             .iter()
             .any(|t| t.contains("typed in two"))
@@ -283,11 +275,11 @@ fn kill_9_while_a_create_is_on_its_way_leaves_one_draft() {
     let state = Arc::new(tempfile::tempdir().unwrap());
     let mut t = spawn(&emu, state.clone());
     t.send("kill@contoso.com");
-    wait_until("the journal", 10, || {
+    common::wait_until("the journal", 10, || {
         !journal_texts(state.path()).is_empty()
     });
     t.send(CTRL_S);
-    wait_until("the draft on the server", 10, || emu.messages().len() == 1);
+    common::wait_until("the draft on the server", 10, || emu.messages().len() == 1);
     t.signal(libc::SIGKILL);
     drop(t);
     let mut again = spawn_recovering(&emu, state.clone());
@@ -299,7 +291,7 @@ fn kill_9_while_a_create_is_on_its_way_leaves_one_draft() {
         again.send(ENTER);
         again.send(CTRL_S);
     }
-    wait_until("the journal to clear", 20, || {
+    common::wait_until("the journal to clear", 20, || {
         journal_texts(state.path()).is_empty()
     });
     assert_eq!(emu.messages().len(), 1, "one draft, never two");
@@ -381,7 +373,7 @@ fn kill_9_during_an_upload_never_uploads_the_file_twice() {
     t.send(ESC);
     t.wait_for("the dialog to close", 10, |s| !s.contains("Attach files"));
     t.send(CTRL_S);
-    wait_until("the file on the server", 20, || {
+    common::wait_until("the file on the server", 20, || {
         emu.messages()
             .first()
             .is_some_and(|m| !emu.attachments(m["id"].as_str().unwrap()).is_empty())
@@ -396,7 +388,7 @@ fn kill_9_during_an_upload_never_uploads_the_file_twice() {
         again.send(ENTER);
         again.send(CTRL_S);
     }
-    wait_until("the journal to clear", 20, || {
+    common::wait_until("the journal to clear", 20, || {
         journal_texts(state.path()).is_empty()
     });
     let id = emu.messages()[0]["id"].as_str().unwrap().to_string();
@@ -674,8 +666,8 @@ fn a_save_queued_earlier_is_retried_when_the_network_returns() {
     let mut t = spawn_offline(&url, state.clone());
     // The network comes back during the session.
     let emu = Emulator::start_on(EmulatorConfig::default(), port).unwrap();
-    wait_until("the queued draft", 30, || emu.messages().len() == 1);
-    wait_until("its journal to clear", 10, || {
+    common::wait_until("the queued draft", 30, || emu.messages().len() == 1);
+    common::wait_until("its journal to clear", 10, || {
         journal_texts(state.path()).is_empty()
     });
     t.send(CTRL_Q);

@@ -63,14 +63,6 @@ fn moment(trial: u64, from_ms: u64, to_ms: u64) -> Duration {
     Duration::from_millis(from_ms + x.wrapping_mul(0x2545_f491_4f6c_dd1d) % span.max(1))
 }
 
-fn wait_until(what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !ok() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// Exactly one answer, with `text` in it once, above the quote.
 fn one_answer_with(emu: &Emulator, text: &str, quoted: &str) {
     let d = drafts(emu);
@@ -373,7 +365,7 @@ fn typing_ahead_of_the_recovery_offer_loses_neither_draft() {
         s.contains("todd@contoso.com") && s.contains("1 earlier draft")
     });
     assert!(!screen.contains("Recover a draft"), "{screen}");
-    wait_until("both in the journal", 10, || {
+    common::wait_until("both in the journal", 10, || {
         let texts = journal_texts(state.path());
         texts.iter().any(|j| j.contains("Text to keep."))
             && texts.iter().any(|j| j.contains("todd@contoso.com"))
@@ -417,7 +409,7 @@ fn a_pre_filled_start_is_journalled_and_not_replaced() {
         let screen = t.wait_text("Pre-filled");
         assert!(!screen.contains("Recover a draft"), "{screen}");
         assert!(screen.contains("earlier draft"), "{screen}");
-        wait_until("the pre-filled draft journalled", 5, || {
+        common::wait_until("the pre-filled draft journalled", 5, || {
             journal_texts(state.path())
                 .iter()
                 .any(|j| j.contains("Pre-filled"))
@@ -506,7 +498,7 @@ fn an_answer_killed_while_graph_makes_it_is_finished_at_the_next_start() {
         drop(t);
         let mut t = form(&emu, Some(state.clone()), &[]);
         t.wait_text("Saved “RE: Lunch on Thursday?”");
-        wait_until("the journal to clear", 10, || {
+        common::wait_until("the journal to clear", 10, || {
             journal_texts(state.path()).is_empty()
         });
         one_answer_with(&emu, "See you there.", "free for lunch");
