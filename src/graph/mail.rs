@@ -134,19 +134,8 @@ impl GraphClient {
     /// The id of the folder named `name` (as Outlook shows it: "Archive",
     /// "Projects"), among the mailbox's top-level folders.
     pub async fn folder_by_name(&self, name: &str) -> Result<Option<String>, Error> {
-        let mut url = self.url(&["mailFolders"]);
-        url.query_pairs_mut()
-            .append_pair(
-                "$filter",
-                &format!("displayName eq '{}'", name.replace('\'', "''")),
-            )
-            .append_pair("$select", "id,displayName");
-        let (status, request_id, bytes) = self.send(Method::GET, url, None).await?;
-        let v: Value = super::model::decode(status, &request_id, &bytes, "not a folder list")?;
-        Ok(v.pointer("/value/0/id")
-            .and_then(Value::as_str)
-            .filter(|id| valid_id(id))
-            .map(str::to_string))
+        let found = self.child_folders(None, Some(name)).await?;
+        Ok(found.into_iter().next().map(|(id, ..)| id))
     }
 
     /// A received message to read (headers and a text body).
