@@ -47,6 +47,35 @@ fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
+/// What a start costs before its first frame: the default keys read, the
+/// form's model made, and that first frame drawn (100x30).
+#[divan::bench]
+fn start_keymap() -> Keymap {
+    Keymap::defaults()
+}
+
+/// For scale: the same file only parsed as TOML (how the keys were read before).
+#[divan::bench]
+fn start_keymap_as_toml() -> toml::Table {
+    toml::from_str(include_str!("../assets/keymap.toml")).unwrap()
+}
+
+#[divan::bench]
+fn start_model() -> Model {
+    model()
+}
+
+#[divan::bench]
+fn start_first_frame(bencher: divan::Bencher) {
+    bencher
+        .with_inputs(|| {
+            let mut m = model();
+            m.body_set_rows(30);
+            (m, screen(100, 30))
+        })
+        .bench_local_refs(|(m, s)| s.draw(m).unwrap());
+}
+
 #[divan::bench(args = ["small", "1MiB"])]
 fn update_one_key(bencher: divan::Bencher, size: &str) {
     let body = if size == "small" {

@@ -3,6 +3,9 @@
 //!
 //!     cargo build --release && cargo run --release --example tui_metrics
 //!
+//! `tui_metrics startup [N]` measures startup alone: graft and nano in turns
+//! (and another build of graft, GRAFT_BIN_OTHER, to compare before and after).
+//!
 //! Startup to the first complete form, keystroke echo latency (median, p95, max;
 //! small body, 1 MiB body, 500 recipients), bytes written per key, idle bytes,
 //! CPU and wake-ups over 10 s, peak RSS, 1 MiB paste time, and requests and
@@ -48,9 +51,14 @@ fn binary() -> std::path::PathBuf {
 impl Session {
     /// Each session gets its own state directory, so none sees another's journal.
     fn spawn(emu: &Emulator) -> (Session, Instant) {
+        Session::spawn_bin(emu, &binary())
+    }
+
+    /// The same with another build of graft.
+    fn spawn_bin(emu: &Emulator, bin: &std::path::Path) -> (Session, Instant) {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().to_path_buf();
-        let mut cmd = CommandBuilder::new(binary());
+        let mut cmd = CommandBuilder::new(bin);
         cmd.args(["--graph-url", &emu.graph_url()]);
         cmd.env("TERM", "xterm-256color");
         cmd.env("GRAFT_ACCESS_TOKEN", DEMO_TOKEN);
@@ -343,11 +351,66 @@ fn warm_cache(emu: &Emulator) {
     s.quit();
 }
 
+/// `tui_metrics startup [N]`: startup alone, in turns (N each, 40 unless
+/// given) so all see the same machine: graft, another build of it when
+/// GRAFT_BIN_OTHER names one (before and after a change), and nano.
+fn startup_only(emu: &Emulator, n: usize) {
+    let nano_ready = |scr: &str| scr.contains("^G") && scr.contains("^X");
+    let mut builds = vec![binary()];
+    builds.extend(std::env::var_os("GRAFT_BIN_OTHER").map(std::path::PathBuf::from));
+    // Per program: the times, and page faults and memory once ready (last run).
+    let mut runs: Vec<(String, Vec<Duration>, String)> = builds
+        .iter()
+        .map(|b| (b.display().to_string(), Vec::new(), String::new()))
+        .collect();
+    runs.push(("nano".into(), Vec::new(), String::new()));
+    for _ in 0..n {
+        for (i, (_, times, mem)) in runs.iter_mut().enumerate() {
+            let (mut s, t0) = match builds.get(i) {
+                Some(b) => Session::spawn_bin(emu, b),
+                None => Session::spawn_nano(),
+            };
+            let at = match builds.get(i) {
+                Some(_) => s.until(10, ready),
+                None => s.until(10, nano_ready),
+            };
+            times.push(at.saturating_duration_since(t0));
+            *mem = faults_and_rss(s.pid);
+            s.quit();
+        }
+    }
+    for (who, times, mem) in &mut runs {
+        let (m, p95, _) = stats(times);
+        let min = times[0].as_secs_f64() * 1000.0;
+        println!("{who}: startup {m:.2} ms median (p95 {p95:.2}, min {min:.2}); {mem}");
+    }
+}
+
+/// Minor page faults so far and the peak resident set of a process.
+fn faults_and_rss(pid: u32) -> String {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    // Fields after the name: state is 3rd in stat, minflt the 10th.
+    let minflt = after.split_whitespace().nth(7).unwrap_or("?");
+    let kib = |k: &str| proc_field(pid, "status", k).unwrap_or(0) as f64 / 1024.0;
+    format!(
+        "{minflt} page faults, peak RSS {} (now {:.1} MiB anonymous, {:.1} MiB from files)",
+        peak_rss(pid),
+        kib("RssAnon:"),
+        kib("RssFile:")
+    )
+}
+
 fn main() {
     // With mail to answer (F8); nothing else reads the Inbox.
     let config = EmulatorConfig::default();
     let inbox = graft_emulator::seeded_inbox(&config.user_principal_name);
     let emu = Emulator::start(EmulatorConfig { inbox, ..config }).unwrap();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "startup") {
+        let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(40);
+        return startup_only(&emu, n);
+    }
     warm_cache(&emu);
     let mut rows: Vec<(String, String, String)> = Vec::new();
     let mut row =

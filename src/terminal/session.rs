@@ -30,15 +30,22 @@ impl TerminalSession {
         if let Some(why) = unusable() {
             return Err(why.to_string());
         }
-        // ratatui::init: raw mode, the alternate screen, and a panic hook
-        // that restores them; bracketed paste on top, undone by the hook too.
-        drop(ratatui::try_init().map_err(|e| format!("cannot use the terminal: {e}"))?);
-        let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+        // What `ratatui::init` does, without the terminal object it makes
+        // (its screen buffers and size queries, thrown away here): raw
+        // mode, a panic hook that gives the terminal back, the alternate
+        // screen; and bracketed paste.
+        crossterm::terminal::enable_raw_mode()
+            .map_err(|e| format!("cannot use the terminal: {e}"))?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+            give_back();
             previous(info);
         }));
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::terminal::EnterAlternateScreen,
+            EnableBracketedPaste
+        );
         Ok(TerminalSession { _private: () })
     }
 }

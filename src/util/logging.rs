@@ -13,22 +13,53 @@ pub(crate) fn log_dir() -> Option<std::path::PathBuf> {
     crate::util::fs::state_dir().map(|d| d.join("logs"))
 }
 
+/// The log file, opened by the background writer at its first line: the
+/// folder made, old files pruned and today's opened off the UI's thread,
+/// not before the form's first frame.
+struct LogFile {
+    dir: std::path::PathBuf,
+    file: Option<tracing_appender::rolling::RollingFileAppender>,
+    /// Opening failed once: lines are dropped from then on.
+    failed: bool,
+}
+
+impl std::io::Write for LogFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.file.is_none() && !self.failed {
+            self.file = crate::util::fs::private_dir(&self.dir).ok().and_then(|()| {
+                tracing_appender::rolling::RollingFileAppender::builder()
+                    .rotation(tracing_appender::rolling::Rotation::DAILY)
+                    .filename_prefix("graft")
+                    .filename_suffix("log")
+                    .max_log_files(7)
+                    .build(&self.dir)
+                    .ok()
+            });
+            self.failed = self.file.is_none();
+        }
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Starts logging: `verbose` 0 = info, 1 = debug, 2+ = trace; `RUST_LOG` overrides.
 pub(crate) fn init(verbose: u8) -> LogGuard {
     let Some(dir) = log_dir() else {
         return LogGuard(None);
     };
-    if crate::util::fs::private_dir(&dir).is_err() {
-        return LogGuard(None);
-    }
-    let Ok(appender) = tracing_appender::rolling::RollingFileAppender::builder()
-        .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix("graft")
-        .filename_suffix("log")
-        .max_log_files(7)
-        .build(&dir)
-    else {
-        return LogGuard(None);
+    let appender = LogFile {
+        dir,
+        file: None,
+        failed: false,
     };
     // The default queue (128,000 lines) is allocated up front: 4 MiB of memory
     // for a program that logs a few lines per save. 512 lines is plenty; when
