@@ -4,6 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
+mod plain;
+
 /// What a bound key does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -366,74 +368,19 @@ fn chords(names: &[String]) -> Result<Vec<Chord>, String> {
     names.iter().map(|k| Chord::parse(k)).collect()
 }
 
-pub(crate) const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+pub(crate) const DEFAULT_KEYMAP: &str = include_str!("../../../assets/keymap.toml");
 
-/// A value in the keymap file: a string, or a list of strings.
-enum Plain {
-    Str(String),
-    List(Vec<String>),
-}
-
-/// The keymap file read as the shape it has, without a TOML parser (a
-/// quarter of a millisecond at every start, most of what making the form's
-/// model costs): arrays of tables (`[[binding]]`) of `key = "string"` and
-/// `key = ["string", …]` lines, comments and blank lines. Anything else,
-/// even valid TOML, is `None`, and the caller reads the file as TOML; a
-/// test holds the two readings of the built-in file equal.
+/// The keymap file read without a TOML parser (a quarter of a millisecond
+/// at every start, most of what making the form's model cost), when it has
+/// the shape `plain` reads; `None` sends it to TOML. A test holds the two
+/// readings of the built-in file equal.
 fn read_plain(text: &str) -> Option<RawKeymap> {
-    let mut tables: Vec<(&str, Vec<(&str, Plain)>)> = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix("[[").and_then(|l| l.strip_suffix("]]")) {
-            tables.push((name, Vec::new()));
-            continue;
-        }
-        let (key, value) = line.split_once('=')?;
-        let key = key.trim();
-        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-            return None;
-        }
-        let value = value.trim_start();
-        let (value, rest) = if let Some(list) = value.strip_prefix('[') {
-            let mut items = Vec::new();
-            let mut rest = list.trim_start();
-            loop {
-                if let Some(after) = rest.strip_prefix(']') {
-                    break (Plain::List(items), after);
-                }
-                let (item, after) = basic_string(rest)?;
-                items.push(item);
-                rest = after.trim_start();
-                if let Some(after) = rest.strip_prefix(',') {
-                    rest = after.trim_start();
-                } else if !rest.starts_with(']') {
-                    return None;
-                }
-            }
-        } else {
-            let (item, rest) = basic_string(value)?;
-            (Plain::Str(item), rest)
-        };
-        let rest = rest.trim_start();
-        if !(rest.is_empty() || rest.starts_with('#')) {
-            return None;
-        }
-        let (_, fields) = tables.last_mut()?;
-        if fields.iter().any(|(k, _)| *k == key) {
-            return None;
-        }
-        fields.push((key, value));
-    }
     let mut raw = RawKeymap {
         binding: Vec::new(),
         editing: Vec::new(),
         dialog: Vec::new(),
     };
-    for (name, fields) in tables {
-        let mut f = Fields(fields);
+    for (name, mut f) in plain::tables(text)? {
         match name {
             "binding" => raw.binding.push(RawBinding {
                 action: named(&f.text("action")?)?,
@@ -455,7 +402,7 @@ fn read_plain(text: &str) -> Option<RawKeymap> {
             _ => return None,
         }
         // A field left over is one the table does not have.
-        if !f.0.is_empty() {
+        if !f.is_empty() {
             return None;
         }
     }
@@ -464,82 +411,6 @@ fn read_plain(text: &str) -> Option<RawKeymap> {
         return None;
     }
     Some(raw)
-}
-
-/// One table's fields, taken out one by one.
-struct Fields<'a>(Vec<(&'a str, Plain)>);
-
-impl Fields<'_> {
-    fn take(&mut self, key: &str) -> Option<Plain> {
-        let i = self.0.iter().position(|(k, _)| *k == key)?;
-        Some(self.0.remove(i).1)
-    }
-
-    /// A string field that must be there.
-    fn text(&mut self, key: &str) -> Option<String> {
-        match self.take(key)? {
-            Plain::Str(s) => Some(s),
-            Plain::List(_) => None,
-        }
-    }
-
-    /// A string field that may be missing (`Some(None)`); `None`: a list.
-    fn optional(&mut self, key: &str) -> Option<Option<String>> {
-        match self.take(key) {
-            None => Some(None),
-            Some(Plain::Str(s)) => Some(Some(s)),
-            Some(Plain::List(_)) => None,
-        }
-    }
-
-    fn list(&mut self, key: &str) -> Option<Vec<String>> {
-        match self.take(key)? {
-            Plain::List(l) => Some(l),
-            Plain::Str(_) => None,
-        }
-    }
-}
-
-/// A TOML basic string at the start of `s` ("…", with its escapes), and
-/// what follows it.
-fn basic_string(s: &str) -> Option<(String, &str)> {
-    let mut rest = s.strip_prefix('"')?;
-    let mut out = String::new();
-    loop {
-        // Up to the next quote, escape or character TOML refuses, in one step.
-        let i = rest
-            .bytes()
-            .position(|b| matches!(b, b'"' | b'\\' | 0..=8 | 0x0a..=0x1f | 0x7f))?;
-        out.push_str(&rest[..i]);
-        if rest.as_bytes()[i] == b'"' {
-            return Some((out, &rest[i + 1..]));
-        }
-        if rest.as_bytes()[i] != b'\\' {
-            return None;
-        }
-        let mut chars = rest[i + 1..].chars();
-        match chars.next()? {
-            '"' => out.push('"'),
-            '\\' => out.push('\\'),
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'r' => out.push('\r'),
-            'b' => out.push('\u{8}'),
-            'f' => out.push('\u{c}'),
-            e @ ('u' | 'U') => {
-                let n = if e == 'u' { 4 } else { 8 };
-                let hex = chars.as_str().get(..n)?;
-                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return None;
-                }
-                out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
-                rest = &chars.as_str()[n..];
-                continue;
-            }
-            _ => return None,
-        }
-        rest = chars.as_str();
-    }
 }
 
 impl Keymap {
@@ -959,7 +830,7 @@ help = "Start / end of line"
                 .is_empty()
         );
         // The README's example.
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../../README.md");
         let example = readme
             .split("[keys]\n")
             .nth(1)
