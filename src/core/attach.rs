@@ -29,6 +29,21 @@ pub struct AttachedFile {
 }
 
 impl AttachedFile {
+    /// A file the draft holds on the server already (a forward's copies, a
+    /// draft loaded from Outlook): no local path, so it is never read from
+    /// disk or sent again; its name as the server gave it, made safe to show.
+    pub(crate) fn on_server(id: &str, name: &str, size: u64, inline: bool) -> AttachedFile {
+        AttachedFile {
+            path: PathBuf::new(),
+            name: crate::util::sanitize::line(name),
+            size,
+            content_type: String::new(),
+            server_id: Some(id.to_string()),
+            inline,
+            content_id: None,
+        }
+    }
+
     /// Whether this file needs an upload session.
     pub fn large(&self) -> bool {
         self.size >= INLINE_MAX

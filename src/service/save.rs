@@ -384,15 +384,7 @@ async fn save_answer(client: &GraphClient, job: &AnswerJob, attempt: &Attempt) -
             .unwrap_or_default()
             .into_iter()
             .filter(|a| !a.is_inline)
-            .map(|a| crate::core::attach::AttachedFile {
-                path: std::path::PathBuf::new(),
-                name: crate::util::sanitize::line(&a.name),
-                size: a.size,
-                content_type: String::new(),
-                server_id: Some(a.id),
-                inline: false,
-                content_id: None,
-            })
+            .map(|a| crate::core::attach::AttachedFile::on_server(&a.id, &a.name, a.size, false))
             .collect()
     } else {
         Vec::new()

@@ -43,7 +43,6 @@ pub(crate) fn open(model: &mut Model) -> Outcome {
     Outcome::redraw().with(vec![Effect::CheckHistory(model.history.clone())])
 }
 
-/// Where the listed drafts are now came back.
 /// The history file was read as F6 opened: drafts saved since this graft
 /// started (by another graft, or `graft draft`) join the list, newest first.
 pub(crate) fn on_read(model: &mut Model, list: Vec<crate::core::history::HistoryEntry>) -> Outcome {
@@ -64,6 +63,7 @@ pub(crate) fn on_read(model: &mut Model, list: Vec<crate::core::history::History
     Outcome::redraw()
 }
 
+/// Where the listed drafts are now came back.
 pub(crate) fn on_states(model: &mut Model, states: Vec<(String, String)>) -> Outcome {
     match &mut model.dialog {
         Some(Dialog::History(d)) => {
@@ -443,15 +443,7 @@ pub(crate) fn on_loaded(
     rec.attachments = loaded
         .attachments
         .iter()
-        .map(|a| AttachedFile {
-            path: std::path::PathBuf::new(),
-            name: crate::util::sanitize::line(&a.name),
-            size: a.size,
-            content_type: String::new(),
-            server_id: Some(a.id.clone()),
-            inline: a.is_inline,
-            content_id: None,
-        })
+        .map(|a| AttachedFile::on_server(&a.id, &a.name, a.size, a.is_inline))
         .collect();
     name_pictures(&mut rec);
     let mut effects = switch_to(model, &rec);
