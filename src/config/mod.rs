@@ -291,16 +291,8 @@ pub(crate) fn load_file(path: Option<&std::path::Path>) -> Result<FileConfig, St
     parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-pub fn parse_file(text: &str) -> Result<FileConfig, String> {
-    let cfg: FileConfig = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        match line {
-            Some(l) => format!("line {l}: {}", e.message()),
-            None => e.message().to_string(),
-        }
-    })?;
+/// The config's `[keys]` over the built-in keys: an error names its line.
+fn check_keys(text: &str, cfg: &FileConfig) -> Result<(), String> {
     crate::config::keymap::Keymap::defaults()
         .with_overrides(&cfg.keys)
         .map_err(|e| {
@@ -317,7 +309,25 @@ pub fn parse_file(text: &str) -> Result<FileConfig, String> {
                 Some(n) if !name.is_empty() => format!("line {}: {e}", n + 1),
                 _ => e,
             }
-        })?;
+        })
+        .map(drop)
+}
+
+pub fn parse_file(text: &str) -> Result<FileConfig, String> {
+    let cfg: FileConfig = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        match line {
+            Some(l) => format!("line {l}: {}", e.message()),
+            None => e.message().to_string(),
+        }
+    })?;
+    // `[keys]` is checked here, where its lines are known; with none, the
+    // built-in keys are the session's own (read once, when the form starts).
+    if !cfg.keys.is_empty() {
+        check_keys(text, &cfg)?;
+    }
     cfg.theme.theme().map_err(|e| {
         let key = e
             .split(':')
