@@ -364,8 +364,14 @@ fn startup_only(emu: &Emulator, n: usize) {
         .map(|b| (b.display().to_string(), Vec::new(), String::new()))
         .collect();
     runs.push(("nano".into(), Vec::new(), String::new()));
-    for _ in 0..n {
-        for (i, (_, times, mem)) in runs.iter_mut().enumerate() {
+    // Each round starts with the next program: whichever runs first in a
+    // round was measured up to 0.6 ms slower (two binaries that were the
+    // same file differed by that much in a fixed order).
+    let programs = runs.len();
+    for round in 0..n {
+        for k in 0..programs {
+            let i = (round + k) % programs;
+            let (_, times, mem) = &mut runs[i];
             let (mut s, t0) = match builds.get(i) {
                 Some(b) => Session::spawn_bin(emu, b),
                 None => Session::spawn_nano(),
