@@ -6,7 +6,6 @@
 use crate::cli;
 use crate::config::args::{Cli, Command};
 use crate::core::answer::AnswerKind;
-use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -41,7 +40,7 @@ fn answer(
 /// graft from its command line to its exit code.
 pub fn main() -> ExitCode {
     no_core_dumps();
-    let cli = Cli::parse();
+    let cli = Cli::read();
     let _logs = crate::util::logging::init(cli.verbose);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "graft started");
     if let Ok(me) = std::env::current_exe() {
