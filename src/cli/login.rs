@@ -42,7 +42,8 @@ pub(crate) fn login(cli: &Cli) -> Result<(), Error> {
     let rt = runtime()?;
     let client = s.client.clone();
     let account = rt.block_on(async move {
-        let dc = crate::auth::device::start(client.http(), &cfg)
+        let http = client.http().map_err(|e| Error::service(e.to_string()))?;
+        let dc = crate::auth::device::start(http, &cfg)
             .await
             .map_err(|e| refused(&e))?;
         let mut err = std::io::stderr();
@@ -56,7 +57,7 @@ pub(crate) fn login(cli: &Cli) -> Result<(), Error> {
             );
         }
         let live = err.is_terminal();
-        let tokens = crate::auth::device::wait_for_tokens(client.http(), &cfg, &dc, |left| {
+        let tokens = crate::auth::device::wait_for_tokens(http, &cfg, &dc, |left| {
             if live {
                 let _ = write!(
                     std::io::stderr(),

@@ -109,8 +109,7 @@ pub(crate) fn session(cli: &Cli) -> Result<Session, Error> {
             folder: cli.folder.clone(),
         };
         let graph_url = root.to_string();
-        let client = GraphClient::new(root, AccessToken::new(DEMO_TOKEN), mailbox.clone(), timeout)
-            .map_err(Error::service)?;
+        let client = GraphClient::new(root, AccessToken::new(DEMO_TOKEN), mailbox.clone(), timeout);
         return Ok(Session {
             emulator: Some(emu),
             client,
@@ -147,8 +146,7 @@ pub(crate) fn session(cli: &Cli) -> Result<Session, Error> {
         ),
         (other, _) => (Credentials::Fixed(token), other),
     };
-    let client = GraphClient::new(s.graph_url.clone(), credentials, mailbox.clone(), timeout)
-        .map_err(Error::service)?;
+    let client = GraphClient::new(s.graph_url.clone(), credentials, mailbox.clone(), timeout);
     Ok(Session {
         emulator: None,
         client,

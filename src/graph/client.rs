@@ -34,21 +34,10 @@ impl GraphClient {
         credentials: impl Into<Credentials>,
         mailbox: Mailbox,
         timeout: Duration,
-    ) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("graft/", env!("CARGO_PKG_VERSION")))
-            // A redirect would re-send the draft (and the bearer token) to
-            // whatever host it names: Graph's answers about messages never
-            // redirect, so none is followed (a 3xx is reported as it is).
-            .redirect(reqwest::redirect::Policy::none())
-            .https_only(root.scheme() == "https")
-            .timeout(timeout)
-            .connect_timeout(Duration::from_secs(10))
-            .pool_idle_timeout(Duration::from_secs(300))
-            .build()
-            .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
+    ) -> Self {
+        let http = super::transport::Pool::new(root.scheme() == "https", timeout);
         let tokens = Tokens::new(credentials, &root);
-        Ok(GraphClient {
+        GraphClient {
             transport: Transport {
                 http,
                 root,
@@ -58,7 +47,7 @@ impl GraphClient {
             },
             folders: Default::default(),
             mailbox,
-        })
+        }
     }
 
     /// The same client (pool, tokens, folders), telling `observer` of each
@@ -87,9 +76,10 @@ impl GraphClient {
         self.transport.tokens.granted().await
     }
 
-    /// The shared HTTP client (one connection pool for Graph and sign-in).
-    pub fn http(&self) -> &reqwest::Client {
-        &self.transport.http
+    /// The shared HTTP client (one connection pool for Graph and sign-in),
+    /// made at its first use.
+    pub fn http(&self) -> Result<&reqwest::Client, Error> {
+        self.transport.http.client()
     }
 
     /// Stores freshly signed-in tokens (memory and cache file), bound to
@@ -258,7 +248,6 @@ mod tests {
             },
             Duration::from_secs(30),
         )
-        .unwrap()
     }
 
     #[test]

@@ -90,7 +90,9 @@ impl GraphClient {
 
     /// Cancels an upload session (`DELETE uploadUrl`), so it leaves nothing behind.
     async fn cancel_upload(&self, upload_url: &str) {
-        let _ = self.http().delete(upload_url).send().await;
+        if let Ok(http) = self.http() {
+            let _ = http.delete(upload_url).send().await;
+        }
     }
 
     async fn create_upload_session(
@@ -131,7 +133,7 @@ impl GraphClient {
     /// Where the server wants the next byte (`GET uploadUrl`).
     async fn upload_offset(&self, upload_url: &str) -> Result<u64, Error> {
         let resp = self
-            .http()
+            .http()?
             .get(upload_url)
             .send()
             .await
@@ -193,7 +195,7 @@ async fn put_chunk(
     let end = start + data.len() as u64 - 1;
     // No Authorization header: the upload URL is pre-authorised.
     let resp = client
-        .http()
+        .http()?
         .put(url)
         .header("Content-Type", "application/octet-stream")
         .header("Content-Range", format!("bytes {start}-{end}/{total}"))

@@ -47,8 +47,8 @@ async fn signed_in(emu: &Emulator) -> (GraphClient, TokenStore, tempfile::TempDi
 }
 
 async fn sign_in(emu: &Emulator, c: &GraphClient) -> String {
-    let dc = device::start(c.http(), &cfg(emu)).await.unwrap();
-    let tokens = device::wait_for_tokens(c.http(), &cfg(emu), &dc, |_| {})
+    let dc = device::start(c.http().unwrap(), &cfg(emu)).await.unwrap();
+    let tokens = device::wait_for_tokens(c.http().unwrap(), &cfg(emu), &dc, |_| {})
         .await
         .unwrap();
     graft::service::signin::finish(c, tokens).await
@@ -171,7 +171,7 @@ async fn tokens_are_refreshed_before_they_expire_and_rotated() {
     );
     assert_ne!(second.access_token, first.access_token);
     // The old refresh token is spent.
-    let e = graft::auth::refresh(c.http(), &cfg(&emu), &first)
+    let e = graft::auth::refresh(c.http().unwrap(), &cfg(&emu), &first)
         .await
         .unwrap_err();
     assert_eq!(e.kind, AuthErrorKind::InvalidGrant);

@@ -31,7 +31,14 @@ async fn sign_in(client: GraphClient, tx: UnboundedSender<Msg>) {
         return;
     };
     let cfg = si.cfg.clone();
-    let dc = match crate::auth::device::start(client.http(), &cfg).await {
+    let http = match client.http() {
+        Ok(http) => http,
+        Err(e) => {
+            let _ = tx.send(Msg::SignInCode(Err(e.to_string())));
+            return;
+        }
+    };
+    let dc = match crate::auth::device::start(http, &cfg).await {
         Ok(dc) => dc,
         Err(e) => {
             let _ = tx.send(Msg::SignInCode(Err(e.explain())));
@@ -39,8 +46,7 @@ async fn sign_in(client: GraphClient, tx: UnboundedSender<Msg>) {
         }
     };
     let _ = tx.send(Msg::SignInCode(Ok(dc.clone())));
-    let result = match crate::auth::device::wait_for_tokens(client.http(), &cfg, &dc, |_| {}).await
-    {
+    let result = match crate::auth::device::wait_for_tokens(http, &cfg, &dc, |_| {}).await {
         Ok(tokens) => {
             let account = crate::service::signin::finish(&client, tokens).await;
             let _ = tx.send(Msg::Granted(client.granted().await));

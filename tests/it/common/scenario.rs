@@ -179,6 +179,5 @@ impl ClientBuilder {
             self.mailbox,
             self.timeout,
         )
-        .expect("a client")
     }
 }
