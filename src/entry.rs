@@ -42,6 +42,10 @@ pub fn main() -> ExitCode {
     no_core_dumps();
     let cli = Cli::read();
     let _logs = crate::util::logging::init(cli.verbose);
+    // The form starts the log writer once its first frame is on screen.
+    if cli.command.is_some() {
+        crate::util::logging::start();
+    }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "graft started");
     if let Ok(me) = std::env::current_exe() {
         crate::store::spelling::make_lists_with(me);

@@ -90,8 +90,9 @@ where
     if let Ok(size) = terminal.size() {
         model.body_set_rows(size.height as usize);
     }
-    // The first frame before anything else: what a start does first (the
-    // recovery offer's moment to be seen, say) counts from when it is seen.
+    // The first frame (at a start, already drawn: this one writes nothing)
+    // before anything else: what a start does first (the recovery offer's
+    // moment to be seen, say) counts from when it is seen.
     draw(terminal, model)?;
     for effect in initial {
         runner.run(effect);

@@ -159,8 +159,7 @@ pub(crate) fn run(cli: &Cli) -> Result<(), Error> {
         return Err(Error::terminal(why));
     }
     let s = session(cli)?;
-    let rt = runtime()?;
-    run_session(cli, s, rt, prefill, None)
+    run_session(cli, s, None, prefill, None)
 }
 
 /// The form on an answer made before it opened (`graft reply …`).
@@ -173,21 +172,36 @@ pub(crate) fn run_answer(
     if let Some(why) = crate::terminal::session::unusable() {
         return Err(Error::terminal(why));
     }
-    run_session(cli, s, rt, (None, None), Some(answer))
+    run_session(cli, s, Some(rt), (None, None), Some(answer))
 }
 
+/// The form on the session `s`, with the runtime its answer was made on
+/// (`graft reply`), or a new one.
 fn run_session(
     cli: &Cli,
     s: Session,
-    rt: tokio::runtime::Runtime,
+    rt: Option<tokio::runtime::Runtime>,
     prefill: crate::config::prefill::Prefilled,
     answer: Option<crate::core::record::JournalRecord>,
 ) -> Result<(), Error> {
-    let guard = rt.enter();
     let (mut model, store, initial) = form_model(cli, &s, prefill, answer)?;
+    // The form is on screen before the rest starts (the runtime, the effect
+    // runner and its threads, the signal watch, the key reader): that much
+    // less to wait for, and typed keys wait in the terminal meanwhile.
+    let first = first_frame(&mut model);
+    crate::util::logging::start();
+    let rt = match rt {
+        Some(rt) => rt,
+        None => runtime()?,
+    };
+    let guard = rt.enter();
     let (runner, mut rx) = runner(cli, &s, store.clone());
     spawn_signal_watch(runner.sender());
-    let result = drive(&rt, &mut model, &runner, &mut rx, initial);
+    let result = first.and_then(|(session, terminal)| {
+        drive(
+            &rt, &mut model, &runner, &mut rx, initial, session, terminal,
+        )
+    });
     // Whatever ended the loop (quit, signal, a lost terminal), the journal gets
     // the final text first: after a hang-up, talking to the terminal can fail.
     let kept = super::run::finish_session(runner, store.as_ref(), &model);
@@ -248,20 +262,35 @@ fn runner(
     (runner, rx)
 }
 
-/// Takes the terminal and runs the loop until it ends. Returns how it
-/// ended and the terminal's guard (dropped by the caller once the journal
-/// has the final text).
+/// The form's screen: the lean backend, which writes only what changes.
+type FormScreen = Screen<LeanBackend<std::io::BufWriter<std::io::Stdout>>>;
+
+/// Takes the terminal and draws the form's first frame.
+fn first_frame(model: &mut Model) -> Result<(TerminalSession, FormScreen), Error> {
+    let session = TerminalSession::enter().map_err(Error::terminal)?;
+    let mut terminal = Screen::new(LeanBackend::new(std::io::BufWriter::new(std::io::stdout())))
+        .map_err(|e| Error::terminal(format!("cannot use the terminal: {e}")))?;
+    if let Ok(size) = terminal.size() {
+        model.body_set_rows(size.height as usize);
+    }
+    terminal
+        .draw(model)
+        .map_err(|e| Error::terminal(format!("cannot draw: {e}")))?;
+    Ok((session, terminal))
+}
+
+/// Runs the loop on the terminal until it ends. Returns how it ended and
+/// the terminal's guard (dropped by the caller once the journal has the
+/// final text).
 fn drive(
     rt: &tokio::runtime::Runtime,
     model: &mut Model,
     runner: &Runner,
     rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
     initial: Vec<Effect>,
+    mut session: TerminalSession,
+    mut terminal: FormScreen,
 ) -> Result<(Result<(), String>, TerminalSession), Error> {
-    let mut session = TerminalSession::enter().map_err(Error::terminal)?;
-    // Drawing goes through the lean backend, which writes only what changes.
-    let mut terminal = Screen::new(LeanBackend::new(std::io::BufWriter::new(std::io::stdout())))
-        .map_err(|e| Error::terminal(format!("cannot use the terminal: {e}")))?;
     let mut initial = Some(initial);
     let end = loop {
         let events = crate::terminal::input::TtyEvents::new()
