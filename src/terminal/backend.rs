@@ -32,7 +32,9 @@ pub struct LeanBackend<W: Write> {
     /// start and whenever `size` asks the terminal (the screen does after
     /// every resize), never per frame.
     width: std::cell::Cell<u16>,
-    /// The size given by a test or benchmark.
+    /// The size given by a test or benchmark; or the one asked when the
+    /// backend was made, the answer to the first question (a start asks
+    /// the terminal once, not twice: each question opens /dev/tty).
     size: std::cell::Cell<Option<Size>>,
     /// The size was given (tests, benchmarks): never ask a terminal for it.
     fixed: bool,
@@ -40,10 +42,11 @@ pub struct LeanBackend<W: Write> {
 
 impl<W: Write> LeanBackend<W> {
     pub(crate) fn new(out: W) -> Self {
-        let width = crossterm::terminal::size()
-            .map(|(w, _)| w)
-            .unwrap_or(u16::MAX);
-        Self::with_width(out, width)
+        let asked = crossterm::terminal::size().ok();
+        let b = Self::with_width(out, asked.map_or(u16::MAX, |(w, _)| w));
+        b.size
+            .set(asked.map(|(width, height)| Size { width, height }));
+        b
     }
 
     /// For tests and benchmarks: a backend of a known size writing into `out`.
@@ -281,6 +284,9 @@ impl<W: Write> Backend for LeanBackend<W> {
         // given size is never asked for (a test run from a terminal would
         // otherwise get that terminal's size).
         if let (true, Some(size)) = (self.fixed, self.size.get()) {
+            return Ok(size);
+        }
+        if let Some(size) = self.size.take() {
             return Ok(size);
         }
         let (width, height) = crossterm::terminal::size()?;

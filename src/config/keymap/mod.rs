@@ -276,12 +276,12 @@ pub(crate) struct EditingKey {
     pub(crate) help: String,
 }
 
-#[derive(Clone, Debug, Hash)]
+#[derive(Clone, Debug)]
 pub struct Keymap {
     pub bindings: Vec<Binding>,
     pub(crate) editing: Vec<EditingKey>,
     /// The dialogs' keys, by context.
-    pub(crate) dialogs: Vec<DialogBinding>,
+    dialogs: DialogKeys,
     /// Actions `[keys]` left without a key (their keys went to others), said
     /// at start.
     pub(crate) keyless: Vec<String>,
@@ -314,6 +314,76 @@ struct RawKeymap {
     editing: Vec<EditingKey>,
     #[serde(default)]
     dialog: Vec<RawDialogBinding>,
+}
+
+/// What the screen's parts are drawn with (the footer's keys, the help's
+/// rows): the dialogs' keys are not among it, since a dialog is always drawn
+/// whole, never as parts; hashing them would read them at every start.
+impl std::hash::Hash for Keymap {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bindings.hash(state);
+        self.editing.hash(state);
+        self.keyless.hash(state);
+    }
+}
+
+/// The dialogs' keys: 79 of the built-in file's 114 tables, read when a
+/// dialog first needs them rather than at every start (two thirds of the
+/// 0.3 ms reading the keys cost a start), unless `[keys]` changes some,
+/// which is checked at start.
+#[derive(Clone, Debug)]
+struct DialogKeys {
+    /// The file they are read from.
+    text: &'static str,
+    read: std::sync::OnceLock<Vec<DialogBinding>>,
+}
+
+impl DialogKeys {
+    fn unread(text: &'static str) -> DialogKeys {
+        DialogKeys {
+            text,
+            read: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn read(dialogs: Vec<DialogBinding>) -> DialogKeys {
+        DialogKeys {
+            text: "",
+            read: std::sync::OnceLock::from(dialogs),
+        }
+    }
+
+    fn get(&self) -> &[DialogBinding] {
+        self.read.get_or_init(|| {
+            let raw = read_plain(self.text, |t| t == "dialog")
+                .or_else(|| toml::from_str::<RawKeymap>(self.text).ok());
+            raw.and_then(|raw| dialog_bindings(raw.dialog).ok())
+                .unwrap_or_default()
+        })
+    }
+
+    /// The keys, read now if they were not, taken out to be changed.
+    fn take(&mut self) -> Vec<DialogBinding> {
+        self.get();
+        std::mem::take(&mut self.read)
+            .into_inner()
+            .unwrap_or_default()
+    }
+}
+
+fn dialog_bindings(raw: Vec<RawDialogBinding>) -> Result<Vec<DialogBinding>, String> {
+    raw.into_iter()
+        .map(|d| {
+            Ok(DialogBinding {
+                context: d.context,
+                action: d.action,
+                keys: chords(&d.keys)?,
+                key_names: d.keys,
+                hint: d.hint,
+                label: d.label,
+            })
+        })
+        .collect()
 }
 
 /// A name from the keymap file (`save`, `confirm_quit`) as its enum.
@@ -370,17 +440,18 @@ fn chords(names: &[String]) -> Result<Vec<Chord>, String> {
 
 pub(crate) const DEFAULT_KEYMAP: &str = include_str!("../../../assets/keymap.toml");
 
-/// The keymap file read without a TOML parser (a quarter of a millisecond
-/// at every start, most of what making the form's model cost), when it has
-/// the shape `plain` reads; `None` sends it to TOML. A test holds the two
-/// readings of the built-in file equal.
-fn read_plain(text: &str) -> Option<RawKeymap> {
+/// The keymap file's tables that `keep` wants, read without a TOML parser
+/// (a quarter of a millisecond at every start, most of what making the
+/// form's model cost), when it has the shape `plain` reads; `None` sends it
+/// to TOML. A test holds the two readings of the built-in file equal.
+fn read_plain(text: &str, keep: impl Fn(&str) -> bool) -> Option<RawKeymap> {
     let mut raw = RawKeymap {
         binding: Vec::new(),
         editing: Vec::new(),
         dialog: Vec::new(),
     };
-    for (name, mut f) in plain::tables(text)? {
+    let bindings_wanted = keep("binding");
+    for (name, mut f) in plain::tables(text, keep)? {
         match name {
             "binding" => raw.binding.push(RawBinding {
                 action: named(&f.text("action")?)?,
@@ -407,7 +478,7 @@ fn read_plain(text: &str) -> Option<RawKeymap> {
         }
     }
     // TOML's reading requires bindings.
-    if raw.binding.is_empty() {
+    if bindings_wanted && raw.binding.is_empty() {
         return None;
     }
     Some(raw)
@@ -415,23 +486,21 @@ fn read_plain(text: &str) -> Option<RawKeymap> {
 
 impl Keymap {
     pub(crate) fn from_toml(text: &str) -> Result<Keymap, String> {
-        let raw: RawKeymap = match read_plain(text) {
+        let raw: RawKeymap = match read_plain(text, |_| true) {
             Some(raw) => raw,
             None => toml::from_str(text).map_err(|e| e.to_string())?,
         };
+        let dialogs = DialogKeys::read(dialog_bindings(raw.dialog)?);
+        Keymap::with_dialogs(raw.binding, raw.editing, dialogs)
+    }
+
+    fn with_dialogs(
+        binding: Vec<RawBinding>,
+        editing: Vec<EditingKey>,
+        dialogs: DialogKeys,
+    ) -> Result<Keymap, String> {
         let mut bindings = Vec::new();
-        let mut dialogs = Vec::new();
-        for d in raw.dialog {
-            dialogs.push(DialogBinding {
-                context: d.context,
-                action: d.action,
-                keys: chords(&d.keys)?,
-                key_names: d.keys,
-                hint: d.hint,
-                label: d.label,
-            });
-        }
-        for b in raw.binding {
+        for b in binding {
             let keys = chords(&b.keys)?;
             bindings.push(Binding {
                 action: b.action,
@@ -443,18 +512,25 @@ impl Keymap {
         }
         Ok(Keymap {
             bindings,
-            editing: raw.editing,
+            editing,
             dialogs,
             keyless: Vec::new(),
         })
     }
 
-    /// The built-in bindings. The asset is compiled in and checked by a test.
+    /// The built-in bindings. The asset is compiled in and checked by a
+    /// test; the dialogs' keys are read from it when first needed.
     pub fn defaults() -> Keymap {
-        Keymap::from_toml(DEFAULT_KEYMAP).unwrap_or(Keymap {
+        let keymap = match read_plain(DEFAULT_KEYMAP, |t| t != "dialog") {
+            Some(raw) => {
+                Keymap::with_dialogs(raw.binding, raw.editing, DialogKeys::unread(DEFAULT_KEYMAP))
+            }
+            None => Keymap::from_toml(DEFAULT_KEYMAP),
+        };
+        keymap.unwrap_or(Keymap {
             bindings: Vec::new(),
             editing: Vec::new(),
-            dialogs: Vec::new(),
+            dialogs: DialogKeys::read(Vec::new()),
             keyless: Vec::new(),
         })
     }
@@ -537,9 +613,9 @@ impl Keymap {
         let action: DialogAction =
             named(action).ok_or_else(|| format!("[keys] {name}: no such dialog action"))?;
         let found: Vec<Chord> = chords(keys).map_err(|e| format!("[keys] {name}: {e}"))?;
+        let mut dialogs = self.dialogs.take();
         let mut any = false;
-        for d in self
-            .dialogs
+        for d in dialogs
             .iter_mut()
             .filter(|d| d.context == context && d.action == action)
         {
@@ -547,11 +623,13 @@ impl Keymap {
             d.key_names = keys.to_vec();
             any = true;
         }
+        self.dialogs = DialogKeys::read(dialogs);
         if !any {
             return Err(format!("[keys] {name}: that dialog has no such action"));
         }
         one_action_per_key(
             self.dialogs
+                .get()
                 .iter()
                 .filter(|d| d.context == context)
                 .flat_map(|d| d.keys.iter().map(move |k| (*k, d.action))),
@@ -563,6 +641,7 @@ impl Keymap {
     pub(crate) fn in_dialog(&self, context: Context, ev: &KeyEvent) -> Option<DialogAction> {
         let chord = Chord::from_event(ev);
         self.dialogs
+            .get()
             .iter()
             .find(|d| d.context == context && d.keys.contains(&chord))
             .map(|d| d.action)
@@ -571,6 +650,7 @@ impl Keymap {
     /// A dialog's hint line, as (action, keys, what they do), in the table's order.
     pub(crate) fn hints(&self, context: Context) -> Vec<(DialogAction, String, String)> {
         self.dialogs
+            .get()
             .iter()
             .filter(|d| d.context == context)
             .filter_map(|d| {
@@ -587,6 +667,7 @@ impl Keymap {
     /// The label of the first key for a dialog action (`Enter`, `y`).
     pub(crate) fn dialog_key(&self, context: Context, action: DialogAction) -> String {
         self.dialogs
+            .get()
             .iter()
             .find(|d| d.context == context && d.action == action)
             .and_then(|d| d.keys.first())
@@ -684,9 +765,42 @@ mod tests {
     }
 
     #[test]
+    /// The keys a start reads (the form's, without the dialogs') and the
+    /// dialogs' read when first needed are the whole file's, read at once.
+    fn dialog_keys_read_later_are_the_files() {
+        let lazy = Keymap::defaults();
+        assert!(lazy.dialogs.read.get().is_none(), "not read at start");
+        let whole = Keymap::from_toml(DEFAULT_KEYMAP).unwrap();
+        let debug = |k: &Keymap| format!("{:?} {:?} {:?}", k.bindings, k.editing, k.keyless);
+        assert_eq!(debug(&lazy), debug(&whole));
+        assert_eq!(lazy.dialogs.get().len(), 79);
+        assert_eq!(
+            format!("{:?}", lazy.dialogs.get()),
+            format!("{:?}", whole.dialogs.get())
+        );
+        let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(
+            Keymap::defaults().in_dialog(Context::Help, &esc),
+            whole.in_dialog(Context::Help, &esc)
+        );
+        // A dialog key changed by [keys] is read, changed and checked at start.
+        let mut keys = std::collections::BTreeMap::new();
+        keys.insert("recover.delete".to_string(), vec!["x".to_string()]);
+        let changed = Keymap::defaults().with_overrides(&keys).unwrap();
+        assert!(changed.dialogs.read.get().is_some());
+        assert_eq!(
+            changed.in_dialog(
+                Context::Recover,
+                &ev(KeyCode::Char('x'), KeyModifiers::NONE)
+            ),
+            Some(DialogAction::Delete)
+        );
+    }
+
+    #[test]
     fn the_plain_reading_of_the_keymap_is_tomls() {
         let toml: RawKeymap = toml::from_str(DEFAULT_KEYMAP).unwrap();
-        assert_eq!(read_plain(DEFAULT_KEYMAP), Some(toml));
+        assert_eq!(read_plain(DEFAULT_KEYMAP, |_| true), Some(toml));
         // Escapes, comments after values, spacing: as TOML reads them.
         let text = r#"
 # a comment
@@ -701,10 +815,10 @@ keys = "ctrl-a / ctrl-e"
 help = "Start / end of line"
 "#;
         let toml: RawKeymap = toml::from_str(text).unwrap();
-        assert_eq!(read_plain(text), Some(toml));
+        assert_eq!(read_plain(text, |_| true), Some(toml));
         // A C1 control is allowed in a TOML string; C0 ones are not.
         let c1 = "[[binding]]\naction = \"save\"\nkeys = [\"f2\"]\nhelp = \"a\u{85}b\"";
-        assert_eq!(read_plain(c1), Some(toml::from_str(c1).unwrap()));
+        assert_eq!(read_plain(c1, |_| true), Some(toml::from_str(c1).unwrap()));
         // Valid TOML of other shapes is left to TOML; so are mistakes.
         for other in [
             "[[binding]]\naction = 'save'\nkeys = [\"f2\"]\nhelp = \"h\"",
@@ -719,7 +833,7 @@ help = "Start / end of line"
             "[[binding]]\naction = \"save\"\nkeys = [\"f2\"]\nhelp = \"a\u{1}b\"",
             "[[dialog]]\ncontext = \"help\"\naction = \"close\"\nkeys = [\"esc\"]",
         ] {
-            assert_eq!(read_plain(other), None, "{other}");
+            assert_eq!(read_plain(other, |_| true), None, "{other}");
         }
     }
 

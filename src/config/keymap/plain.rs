@@ -9,16 +9,24 @@ pub(super) enum Plain {
     List(Vec<String>),
 }
 
-/// The tables in order, each with its name and fields.
-pub(super) fn tables(text: &str) -> Option<Vec<(&str, Fields<'_>)>> {
+/// The tables in order, each with its name and fields: those `keep`
+/// wants; the lines of the others are passed over unread.
+pub(super) fn tables(text: &str, keep: impl Fn(&str) -> bool) -> Option<Vec<(&str, Fields<'_>)>> {
     let mut tables: Vec<(&str, Vec<(&str, Plain)>)> = Vec::new();
+    let mut skipping = false;
     for line in text.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         if let Some(name) = line.strip_prefix("[[").and_then(|l| l.strip_suffix("]]")) {
-            tables.push((name, Vec::new()));
+            skipping = !keep(name);
+            if !skipping {
+                tables.push((name, Vec::new()));
+            }
+            continue;
+        }
+        if skipping {
             continue;
         }
         let (key, value) = line.split_once('=')?;
