@@ -197,7 +197,11 @@ fn run_session(
     let guard = rt.enter();
     let (runner, mut rx) = runner(cli, &s, store.clone());
     spawn_signal_watch(runner.sender());
-    let result = first.and_then(|(session, terminal)| {
+    let result = first.and_then(|(session, mut terminal)| {
+        // What the first frame did not need but a dialog or a keystroke
+        // soon will: the buffers later frames draw into, the dialogs' keys.
+        terminal.prepare();
+        model.session.keymap.read_dialog_keys();
         drive(
             &rt, &mut model, &runner, &mut rx, initial, session, terminal,
         )

@@ -637,6 +637,12 @@ impl Keymap {
         )
     }
 
+    /// Reads the dialogs' keys now, if they were not (a start does, once
+    /// its first frame is on screen, so the first dialog does not wait).
+    pub(crate) fn read_dialog_keys(&self) {
+        self.dialogs.get();
+    }
+
     /// What `ev` does in the dialog `context`, if anything.
     pub(crate) fn in_dialog(&self, context: Context, ev: &KeyEvent) -> Option<DialogAction> {
         let chord = Chord::from_event(ev);

@@ -148,6 +148,17 @@ impl<B: Backend> Screen<B> {
         Ok(())
     }
 
+    /// Makes the buffers later frames draw into (a part, or a whole screen
+    /// under a dialog) as large as the screen, now: a first frame on a blank
+    /// screen needs neither, and the first keystroke or dialog after it
+    /// should not wait for 60 pages of new memory.
+    pub fn prepare(&mut self) {
+        let area = self.shown.area;
+        self.scratch.resize(area);
+        self.old.content.resize(area.area() as usize, Cell::EMPTY);
+        self.old.content.clear();
+    }
+
     /// Draws `model`: only the parts that changed since the last frame.
     pub fn draw(&mut self, model: &Model) -> Result<(), B::Error> {
         let size = self.size()?;
