@@ -166,17 +166,17 @@ impl Cli {
     /// (no subcommand, no MAILTO): that is read by a command of only the
     /// top level's options, which at a start costs 0.25 ms against the
     /// whole one's 0.65 ms (most of what is left is code run for the first
-    /// time). Making the whole command, its 15
-    /// subcommands and their ~100 options, each given a copy of the 13
-    /// global ones, is what reading the command line cost. Anything that
-    /// command does not take (a subcommand, --help, --version, a mistake)
-    /// is read again by the whole one, so every help and error is clap's
-    /// as before, and a word that could name a subcommand is never read
-    /// as anything else: with no positional argument left, none was there.
+    /// time). Making the whole command, its 15 subcommands and their ~100
+    /// options, each given a copy of the 13 global ones, is what reading
+    /// the command line cost. Anything that command does not take (a
+    /// subcommand, --help, --version, a mistake) is read again by the whole
+    /// one, so every help and error is clap's as before, and a word that
+    /// could name a subcommand is never read as anything else: with no
+    /// positional argument left, none was there.
     pub(crate) fn read_from<I, T>(args: I) -> Cli
     where
         I: IntoIterator<Item = T>,
-        T: Into<std::ffi::OsString> + Clone,
+        T: Into<std::ffi::OsString>,
     {
         let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
         Cli::options_only(&args).unwrap_or_else(|| Cli::parse_from(args))

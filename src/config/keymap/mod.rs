@@ -327,36 +327,22 @@ impl std::hash::Hash for Keymap {
     }
 }
 
-/// The dialogs' keys: 79 of the built-in file's 114 tables, read when a
-/// dialog first needs them rather than at every start (two thirds of the
-/// 0.3 ms reading the keys cost a start), unless `[keys]` changes some,
+/// The dialogs' keys: 79 of the built-in file's 114 tables, read from it
+/// when a dialog first needs them rather than at every start (two thirds of
+/// the 0.3 ms reading the keys cost a start), unless `[keys]` changes some,
 /// which is checked at start.
-#[derive(Clone, Debug)]
-struct DialogKeys {
-    /// The file they are read from.
-    text: &'static str,
-    read: std::sync::OnceLock<Vec<DialogBinding>>,
-}
+#[derive(Clone, Debug, Default)]
+struct DialogKeys(std::sync::OnceLock<Vec<DialogBinding>>);
 
 impl DialogKeys {
-    fn unread(text: &'static str) -> DialogKeys {
-        DialogKeys {
-            text,
-            read: std::sync::OnceLock::new(),
-        }
-    }
-
     fn read(dialogs: Vec<DialogBinding>) -> DialogKeys {
-        DialogKeys {
-            text: "",
-            read: std::sync::OnceLock::from(dialogs),
-        }
+        DialogKeys(std::sync::OnceLock::from(dialogs))
     }
 
     fn get(&self) -> &[DialogBinding] {
-        self.read.get_or_init(|| {
-            let raw = read_plain(self.text, |t| t == "dialog")
-                .or_else(|| toml::from_str::<RawKeymap>(self.text).ok());
+        self.0.get_or_init(|| {
+            let raw = read_plain(DEFAULT_KEYMAP, |t| t == "dialog")
+                .or_else(|| toml::from_str::<RawKeymap>(DEFAULT_KEYMAP).ok());
             raw.and_then(|raw| dialog_bindings(raw.dialog).ok())
                 .unwrap_or_default()
         })
@@ -365,9 +351,7 @@ impl DialogKeys {
     /// The keys, read now if they were not, taken out to be changed.
     fn take(&mut self) -> Vec<DialogBinding> {
         self.get();
-        std::mem::take(&mut self.read)
-            .into_inner()
-            .unwrap_or_default()
+        std::mem::take(&mut self.0).into_inner().unwrap_or_default()
     }
 }
 
@@ -522,9 +506,7 @@ impl Keymap {
     /// test; the dialogs' keys are read from it when first needed.
     pub fn defaults() -> Keymap {
         let keymap = match read_plain(DEFAULT_KEYMAP, |t| t != "dialog") {
-            Some(raw) => {
-                Keymap::with_dialogs(raw.binding, raw.editing, DialogKeys::unread(DEFAULT_KEYMAP))
-            }
+            Some(raw) => Keymap::with_dialogs(raw.binding, raw.editing, DialogKeys::default()),
             None => Keymap::from_toml(DEFAULT_KEYMAP),
         };
         keymap.unwrap_or(Keymap {
@@ -775,7 +757,7 @@ mod tests {
     /// dialogs' read when first needed are the whole file's, read at once.
     fn dialog_keys_read_later_are_the_files() {
         let lazy = Keymap::defaults();
-        assert!(lazy.dialogs.read.get().is_none(), "not read at start");
+        assert!(lazy.dialogs.0.get().is_none(), "not read at start");
         let whole = Keymap::from_toml(DEFAULT_KEYMAP).unwrap();
         let debug = |k: &Keymap| format!("{:?} {:?} {:?}", k.bindings, k.editing, k.keyless);
         assert_eq!(debug(&lazy), debug(&whole));
@@ -793,7 +775,7 @@ mod tests {
         let mut keys = std::collections::BTreeMap::new();
         keys.insert("recover.delete".to_string(), vec!["x".to_string()]);
         let changed = Keymap::defaults().with_overrides(&keys).unwrap();
-        assert!(changed.dialogs.read.get().is_some());
+        assert!(changed.dialogs.0.get().is_some());
         assert_eq!(
             changed.in_dialog(
                 Context::Recover,

@@ -85,14 +85,7 @@ pub(crate) fn plan(model: &Model, area: Rect) -> Option<Plan<'_>> {
 fn stack(area: Rect, fields_h: u16, status_h: u16) -> [Rect; 5] {
     let fixed = 2u16.saturating_add(fields_h).saturating_add(status_h);
     let Some(body) = area.height.checked_sub(fixed).filter(|b| *b >= 3) else {
-        return Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(fields_h),
-            Constraint::Min(3),
-            Constraint::Length(status_h),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        return solved(area, fields_h, status_h);
     };
     let mut y = area.y;
     [1, fields_h, body, status_h, 1].map(|h| {
@@ -100,6 +93,18 @@ fn stack(area: Rect, fields_h: u16, status_h: u16) -> [Rect; 5] {
         y += h;
         r
     })
+}
+
+/// The parts' rows as the layout solver places them.
+fn solved(area: Rect, fields_h: u16, status_h: u16) -> [Rect; 5] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(fields_h),
+        Constraint::Min(3),
+        Constraint::Length(status_h),
+        Constraint::Length(1),
+    ])
+    .areas(area)
 }
 
 /// Where the frame after typing `c` into the body will put it, and in
@@ -373,17 +378,9 @@ mod tests {
                 let fits = fields_h + status_h + 5;
                 for height in (fits - 3..=fits + 2).chain([0, 1, 2, 100]) {
                     let area = Rect::new(3, 2, 80, height);
-                    let solver: [Rect; 5] = Layout::vertical([
-                        Constraint::Length(1),
-                        Constraint::Length(fields_h),
-                        Constraint::Min(3),
-                        Constraint::Length(status_h),
-                        Constraint::Length(1),
-                    ])
-                    .areas(area);
                     assert_eq!(
                         stack(area, fields_h, status_h),
-                        solver,
+                        solved(area, fields_h, status_h),
                         "height {height}, fields {fields_h}, status {status_h}"
                     );
                 }
