@@ -185,18 +185,24 @@ fn run_session(
     answer: Option<crate::core::record::JournalRecord>,
 ) -> Result<(), Error> {
     let (mut model, store, initial) = form_model(cli, &s, prefill, answer)?;
-    // The form is on screen before the rest starts (the runtime, the effect
-    // runner and its threads, the signal watch, the key reader): that much
-    // less to wait for, and typed keys wait in the terminal meanwhile.
-    let first = first_frame(&mut model);
-    crate::util::logging::start();
     let rt = match rt {
         Some(rt) => rt,
         None => runtime()?,
     };
     let guard = rt.enter();
+    // Watched before anything is on screen: from the first frame on, a
+    // hang-up ends the loop with the journal written, never the process
+    // with the form's text unwritten.
+    let signals = watch_signals();
+    // The form is on screen before the rest starts (the effect runner and
+    // its threads, the log writer, the key reader): that much less to wait
+    // for, and typed keys wait in the terminal meanwhile.
+    let first = first_frame(&mut model);
+    crate::util::logging::start();
     let (runner, mut rx) = runner(cli, &s, store.clone());
-    spawn_signal_watch(runner.sender());
+    if let Some(signals) = signals {
+        spawn_signal_watch(signals, runner.sender());
+    }
     let result = first.and_then(|(session, mut terminal)| {
         // What the first frame did not need but a dialog or a keystroke
         // soon will: the buffers later frames draw into, the dialogs' keys.
@@ -337,15 +343,23 @@ fn drive(
     Ok((end, session))
 }
 
-/// SIGTERM and SIGHUP (an ssh link that drops) end the loop so the journal is written.
-fn spawn_signal_watch(tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
+/// SIGTERM and SIGHUP (an ssh link that drops), caught from now on: they
+/// no longer end the process.
+type Signals = (tokio::signal::unix::Signal, tokio::signal::unix::Signal);
+
+fn watch_signals() -> Option<Signals> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup)) = (
+    match (
         signal(SignalKind::terminate()),
         signal(SignalKind::hangup()),
-    ) else {
-        return;
-    };
+    ) {
+        (Ok(term), Ok(hup)) => Some((term, hup)),
+        _ => None,
+    }
+}
+
+/// A caught SIGTERM or SIGHUP ends the loop so the journal is written.
+fn spawn_signal_watch((mut term, mut hup): Signals, tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
     tokio::spawn(async move {
         tokio::select! {
             _ = term.recv() => {}

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::pty::Pty;
+use common::pty::{Pty, journal_texts};
 use graft_emulator::{DEMO_TOKEN, Emulator, EmulatorConfig};
 use std::time::{Duration, Instant};
 
@@ -115,6 +115,33 @@ fn sighup_loses_nothing() {
         1,
         "quitting without saving keeps the journal"
     );
+}
+
+/// A hang-up the moment the form appears (a prefilled form, an ssh link
+/// that drops at once) still leaves the form's text in the journal: the
+/// signals are watched before anything is on screen. The hang-up is sent as
+/// soon as the form's first bytes arrive, not at the next look at the screen.
+#[test]
+fn a_hangup_as_the_form_appears_loses_nothing() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let url = emu.graph_url();
+    for round in 0..8 {
+        let subject = format!("Prefilled-subject-{round}");
+        let args = ["--graph-url", url.as_str(), "--subject", subject.as_str()];
+        let mut t = Pty::spawn(&args, &[("GRAFT_ACCESS_TOKEN", DEMO_TOKEN)], 100, 30);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !String::from_utf8_lossy(&t.raw()).contains(&subject) {
+            assert!(Instant::now() < deadline, "no form: {}", t.screen());
+            std::thread::yield_now();
+        }
+        t.signal(libc::SIGHUP);
+        t.wait_exit(10);
+        let texts = journal_texts(t.state_dir());
+        assert!(
+            texts.iter().any(|j| j.contains(&subject)),
+            "round {round}: the form was on screen, the journal holds {texts:?}"
+        );
+    }
 }
 
 /// A terminal that really goes away (tmux closes the pty: SIGHUP, then every
