@@ -20,6 +20,22 @@ pub(crate) struct Cli {
     pub(crate) command: Option<Command>,
 }
 
+/// Seconds Graph and a token command get by default (`--timeout`,
+/// `--token-timeout`).
+const DEFAULT_TIMEOUT: u64 = 30;
+
+/// The environment variables clap reads for [`Options`]; with any of them
+/// set, [`Cli::quick`] leaves the command line to clap.
+const OPTION_ENV: [&str; 7] = [
+    "GRAFT_GRAPH_URL",
+    "GRAFT_PROFILE",
+    "GRAFT_CLOUD",
+    "GRAFT_TENANT",
+    "GRAFT_CLIENT_ID",
+    "GRAFT_AUTHORITY_URL",
+    "GRAFT_TOKEN_TIMEOUT",
+];
+
 /// graft's own options: the global ones, which work before or after a
 /// subcommand, and `--plain`. `cli.demo` reads `cli.options.demo`.
 #[derive(Args, Debug, Clone)]
@@ -125,7 +141,7 @@ pub(crate) struct Options {
         global = true,
         help_heading = "Global options",
         value_name = "SECS",
-        default_value_t = 30
+        default_value_t = DEFAULT_TIMEOUT
     )]
     pub(crate) timeout: u64,
 
@@ -135,7 +151,7 @@ pub(crate) struct Options {
         global = true,
         help_heading = "Global options",
         value_name = "SECS",
-        default_value_t = 30,
+        default_value_t = DEFAULT_TIMEOUT,
         env = "GRAFT_TOKEN_TIMEOUT",
         hide_env_values = true
     )]
@@ -162,24 +178,101 @@ impl Cli {
         Cli::read_from(std::env::args_os())
     }
 
-    /// Reads a command line. graft is started most often with options only
-    /// (no subcommand, no MAILTO): that is read by a command of only the
-    /// top level's options, which at a start costs 0.25 ms against the
-    /// whole one's 0.65 ms (most of what is left is code run for the first
-    /// time). Making the whole command, its 15 subcommands and their ~100
-    /// options, each given a copy of the 13 global ones, is what reading
-    /// the command line cost. Anything that command does not take (a
-    /// subcommand, --help, --version, a mistake) is read again by the whole
-    /// one, so every help and error is clap's as before, and a word that
-    /// could name a subcommand is never read as anything else: with no
-    /// positional argument left, none was there.
+    /// Reads a command line. graft is started most often with a few of its
+    /// own options or none (no subcommand, no MAILTO), and reading that is
+    /// on the way to the first frame, so it is read in three steps, each
+    /// only when the one before does not take the whole line:
+    /// - [`Cli::quick`]: `--name value`, `--name=value` and the two flags
+    ///   of the options that need no checking, with none of their
+    ///   environment variables set (0.01 ms);
+    /// - a command of only the top level's options and the prefill
+    ///   (0.17 ms, most of it clap's code run for the first time);
+    /// - the whole command, its 15 subcommands and their ~100 options, each
+    ///   given a copy of the 13 global ones (0.65 ms): a subcommand,
+    ///   --help, --version, a mistake. Every help and error is clap's, and
+    ///   a word that could name a subcommand is never read as anything
+    ///   else: the first two take no positional argument but the MAILTO.
     pub(crate) fn read_from<I, T>(args: I) -> Cli
     where
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString>,
     {
         let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
-        Cli::options_only(&args).unwrap_or_else(|| Cli::parse_from(args))
+        Cli::quick(&args, |name| std::env::var_os(name).is_some())
+            .or_else(|| Cli::options_only(&args))
+            .unwrap_or_else(|| Cli::parse_from(args))
+    }
+
+    /// The command line read without clap, when it holds only options that
+    /// take any text (`--user me@x.co`, `--graph-url=…`) and `--demo` or
+    /// `--plain`, each at most once, and no environment variable clap would
+    /// read for them is set (`set` says which are). Anything else (a number
+    /// or a cloud to check, `-v`, a prefill, a repeat, a value that starts
+    /// with `-` or is empty) is None, for clap to read.
+    fn quick(args: &[std::ffi::OsString], set: impl Fn(&str) -> bool) -> Option<Cli> {
+        if OPTION_ENV.iter().any(|name| set(name)) {
+            return None;
+        }
+        let mut o = Options {
+            demo: false,
+            graph_url: None,
+            user: None,
+            folder: None,
+            token_cmd: None,
+            profile: None,
+            cloud: None,
+            tenant: None,
+            client_id: None,
+            authority_url: None,
+            verbose: 0,
+            timeout: DEFAULT_TIMEOUT,
+            token_timeout: DEFAULT_TIMEOUT,
+            plain: false,
+        };
+        let mut words = args.iter().skip(1);
+        while let Some(word) = words.next() {
+            let word = word.to_str()?.strip_prefix("--")?;
+            let (name, inline) = match word.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (word, None),
+            };
+            let flag = match name {
+                "demo" => Some(&mut o.demo),
+                "plain" => Some(&mut o.plain),
+                _ => None,
+            };
+            if let Some(flag) = flag {
+                if inline.is_some() || *flag {
+                    return None;
+                }
+                *flag = true;
+                continue;
+            }
+            let slot = match name {
+                "graph-url" => &mut o.graph_url,
+                "user" => &mut o.user,
+                "folder" => &mut o.folder,
+                "token-cmd" => &mut o.token_cmd,
+                "profile" => &mut o.profile,
+                "tenant" => &mut o.tenant,
+                "client-id" => &mut o.client_id,
+                "authority-url" => &mut o.authority_url,
+                _ => return None,
+            };
+            let value = match inline {
+                Some(value) => value,
+                None => words.next()?.to_str()?,
+            };
+            if value.is_empty() || value.starts_with('-') || slot.is_some() {
+                return None;
+            }
+            *slot = Some(value.to_string());
+        }
+        Some(Cli {
+            options: o,
+            prefill: Prefill::default(),
+            command: None,
+        })
     }
 
     /// The command line read by the top level's options alone, when that is
@@ -415,6 +508,104 @@ mod tests {
         ] {
             assert!(read(args).0.is_none(), "{args:?} is the whole command's");
         }
+    }
+
+    fn argv(args: &[&str]) -> Vec<std::ffi::OsString> {
+        std::iter::once("graft")
+            .chain(args.iter().copied())
+            .map(Into::into)
+            .collect()
+    }
+
+    /// The options the quick reading takes; every other one is clap's.
+    const QUICK: [&str; 10] = [
+        "demo",
+        "plain",
+        "graph-url",
+        "user",
+        "folder",
+        "token-cmd",
+        "profile",
+        "tenant",
+        "client-id",
+        "authority-url",
+    ];
+
+    #[test]
+    fn the_quick_reading_is_clap_s() {
+        let cmd = Options::augment_args(clap::Command::new("graft"));
+        // Each of clap's options is read quickly or left to clap on purpose:
+        // a new one is one or the other.
+        let mut lines: Vec<Vec<String>> = Vec::new();
+        for arg in cmd.get_arguments() {
+            let long = arg.get_long().expect("every option is long");
+            let to_clap = ["verbose", "timeout", "token-timeout", "cloud"];
+            assert!(
+                QUICK.contains(&long) || to_clap.contains(&long),
+                "--{long}: read quickly, or left to clap?"
+            );
+            if QUICK.contains(&long) {
+                match arg.get_action().takes_values() {
+                    true => {
+                        lines.push(vec![format!("--{long}"), "draft".into()]);
+                        lines.push(vec![format!("--{long}=a=b c")]);
+                    }
+                    false => lines.push(vec![format!("--{long}")]),
+                }
+            }
+        }
+        assert_eq!(lines.len(), 18);
+        let all: Vec<String> = lines.iter().step_by(2).flatten().cloned().collect();
+        lines.extend([vec![], all]);
+        for line in &lines {
+            let args: Vec<&str> = line.iter().map(String::as_str).collect();
+            let quick = Cli::quick(&argv(&args), |_| false).expect("read quickly");
+            let clap = Cli::try_parse_from(argv(&args)).unwrap();
+            assert_eq!(format!("{quick:?}"), format!("{clap:?}"), "{args:?}");
+        }
+        for args in [
+            &["--timeout", "5"][..],
+            &["--token-timeout", "3"],
+            &["--cloud", "china"],
+            &["-v"],
+            &["--verbose"],
+            &["--to", "a@b.co"],
+            &["--subject=Hi"],
+            &["--demo", "--demo"],
+            &["--user", "a", "--user", "b"],
+            &["--user", "-x"],
+            &["--user="],
+            &["--user"],
+            &["--demo=true"],
+            &["--"],
+            &["-"],
+            &["draft"],
+            &["--demo", "sync"],
+            &["mailto:a@b.co"],
+            &["--help"],
+            &["--version"],
+            &["--bogus"],
+        ] {
+            assert!(Cli::quick(&argv(args), |_| false).is_none(), "{args:?}");
+        }
+        // With an option's environment variable set, clap reads it.
+        for name in OPTION_ENV {
+            assert!(Cli::quick(&argv(&["--demo"]), |set| set == name).is_none());
+        }
+    }
+
+    #[test]
+    fn the_quick_reading_knows_what_clap_reads_from_the_environment() {
+        let cmd = Options::augment_args(clap::Command::new("graft"));
+        let mut read: Vec<String> = cmd
+            .get_arguments()
+            .filter_map(|a| a.get_env())
+            .map(|name| name.to_string_lossy().into_owned())
+            .collect();
+        let mut ours = OPTION_ENV.map(String::from).to_vec();
+        read.sort();
+        ours.sort();
+        assert_eq!(read, ours);
     }
 }
 
