@@ -185,19 +185,19 @@ fn run_session(
     answer: Option<crate::core::record::JournalRecord>,
 ) -> Result<(), Error> {
     let (mut model, store, initial) = form_model(cli, &s, prefill, answer)?;
+    // Watched before anything is on screen: from the first frame on, a
+    // hang-up ends the loop with the journal written, never the process
+    // with the form's text unwritten.
+    let signals = watch_signals();
+    // The form is on screen before the rest starts (the runtime, the
+    // effect runner and its threads, the log writer, the key reader): that
+    // much less to wait for, and typed keys wait in the terminal meanwhile.
+    let first = first_frame(&mut model);
     let rt = match rt {
         Some(rt) => rt,
         None => runtime()?,
     };
     let guard = rt.enter();
-    // Watched before anything is on screen: from the first frame on, a
-    // hang-up ends the loop with the journal written, never the process
-    // with the form's text unwritten.
-    let signals = watch_signals();
-    // The form is on screen before the rest starts (the effect runner and
-    // its threads, the log writer, the key reader): that much less to wait
-    // for, and typed keys wait in the terminal meanwhile.
-    let first = first_frame(&mut model);
     crate::util::logging::start();
     let (runner, mut rx) = runner(cli, &s, store.clone());
     if let Some(signals) = signals {
@@ -344,27 +344,45 @@ fn drive(
 }
 
 /// SIGTERM and SIGHUP (an ssh link that drops), caught from now on: they
-/// no longer end the process.
-type Signals = (tokio::signal::unix::Signal, tokio::signal::unix::Signal);
+/// no longer end the process, each writes a byte to `read`'s other end.
+/// No runtime is needed to catch them, so the watch starts before the first
+/// frame and the runtime after it; a signal caught in between waits in the
+/// socket.
+struct Signals {
+    read: std::os::unix::net::UnixStream,
+}
 
 fn watch_signals() -> Option<Signals> {
-    use tokio::signal::unix::{SignalKind, signal};
-    match (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    ) {
-        (Ok(term), Ok(hup)) => Some((term, hup)),
-        _ => None,
-    }
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    use signal_hook::low_level::pipe;
+    let (read, write) = std::os::unix::net::UnixStream::pair().ok()?;
+    pipe::register(SIGTERM, write.try_clone().ok()?).ok()?;
+    pipe::register(SIGHUP, write).ok()?;
+    Some(Signals { read })
 }
 
 /// A caught SIGTERM or SIGHUP ends the loop so the journal is written.
-fn spawn_signal_watch((mut term, mut hup): Signals, tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
+fn spawn_signal_watch(signals: Signals, tx: tokio::sync::mpsc::UnboundedSender<Msg>) {
     tokio::spawn(async move {
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
+        let caught = async {
+            signals.read.set_nonblocking(true)?;
+            let read = tokio::net::UnixStream::from_std(signals.read)?;
+            let mut byte = [0u8; 1];
+            loop {
+                read.readable().await?;
+                // Readiness can be reported without a byte: only a byte is
+                // a signal.
+                match read.try_read(&mut byte) {
+                    Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                    Ok(_) => return Ok(()),
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        let result: std::io::Result<()> = caught.await;
+        if result.is_ok() {
+            let _ = tx.send(Msg::Terminate);
         }
-        let _ = tx.send(Msg::Terminate);
     });
 }
