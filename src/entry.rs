@@ -47,9 +47,7 @@ pub fn main() -> ExitCode {
         crate::util::logging::start();
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "graft started");
-    if let Ok(me) = std::env::current_exe() {
-        crate::store::spelling::make_lists_with(me);
-    }
+    crate::store::spelling::make_lists_by_self();
     let result = match cli.command.clone() {
         Some(Command::SpellIndex { aff, dic, out }) => {
             crate::store::spelling::write_list(&aff, &dic, &out)

@@ -176,21 +176,26 @@ fn source_key(aff: &Path, dic: &Path) -> u64 {
     h.finish()
 }
 
-/// The program that makes word lists (graft itself, `graft spell-index`),
-/// so the memory it takes is given back when it ends; unset (in tests),
-/// the list is made in this process.
-static LIST_MAKER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+/// Whether word lists are made by graft's own program (`graft
+/// spell-index`), so the memory it takes is given back when it ends; unset
+/// (in tests), or with no program to run, the list is made in this process.
+static LISTS_BY_SELF: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Word lists are made by running `program spell-index AFF DIC OUT`.
-pub fn make_lists_with(program: PathBuf) {
-    let _ = LIST_MAKER.set(program);
+/// Word lists are made by running this program as `graft spell-index AFF
+/// DIC OUT` (found when a list is made, not at every start).
+pub fn make_lists_by_self() {
+    LISTS_BY_SELF.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 fn make_list(aff: &Path, dic: &Path, out: &Path) -> Result<(), String> {
-    let Some(program) = LIST_MAKER.get() else {
+    let program = match LISTS_BY_SELF.load(std::sync::atomic::Ordering::Relaxed) {
+        true => std::env::current_exe().ok(),
+        false => None,
+    };
+    let Some(program) = program else {
         return write_list(aff, dic, out);
     };
-    let done = std::process::Command::new(program)
+    let done = std::process::Command::new(&program)
         .arg("spell-index")
         .args([aff, dic, out])
         .stdin(std::process::Stdio::null())
