@@ -27,3 +27,4 @@ mod readme;
 mod rendering;
 mod resolve;
 mod two_editors;
+mod vendored;
