@@ -1,12 +1,15 @@
 //! Links the unwinder into the binary on glibc systems, when the C
 //! compiler has it as a static archive: without libgcc_s.so no start
 //! loads it or runs its constructor, which asks the CPU for its features
-//! (docs/performance.md, "Before main"). Elsewhere nothing changes.
+//! (docs/performance.md, "Startup at nano's, keeping a position-independent
+//! binary"). Elsewhere nothing changes.
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=CC");
     let target = std::env::var("TARGET").unwrap_or_default();
-    if !target.ends_with("-linux-gnu") {
+    // Native builds only: a cross build's `cc` may not be the target's.
+    if !target.ends_with("-linux-gnu") || std::env::var("HOST").ok() != Some(target) {
         return;
     }
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
