@@ -4,7 +4,9 @@
 //!     cargo build --release && cargo run --release --example tui_metrics
 //!
 //! `tui_metrics startup [N]` measures startup alone: graft and nano in turns
-//! (and another build of graft, GRAFT_BIN_OTHER, to compare before and after).
+//! (and another build of graft, GRAFT_BIN_OTHER, to compare before and after),
+//! graft both with its state directory kept from the round before (the usual
+//! start) and with a new one (a first start, which makes its folders).
 //!
 //! Startup to the first complete form, keystroke echo latency (median, p95, max;
 //! small body, 1 MiB body, 500 recipients), bytes written per key, idle bytes,
@@ -56,8 +58,18 @@ impl Session {
 
     /// The same with another build of graft.
     fn spawn_bin(emu: &Emulator, bin: &std::path::Path) -> (Session, Instant) {
+        Session::spawn_bin_in(emu, bin, None)
+    }
+
+    /// The same with a state directory kept from an earlier session (the
+    /// usual start: its folders are there), or a new one (a first start).
+    fn spawn_bin_in(
+        emu: &Emulator,
+        bin: &std::path::Path,
+        kept: Option<&std::path::Path>,
+    ) -> (Session, Instant) {
         let dir = tempfile::tempdir().unwrap();
-        let state = dir.path().to_path_buf();
+        let state = kept.unwrap_or(dir.path()).to_path_buf();
         let mut cmd = CommandBuilder::new(bin);
         cmd.args(["--graph-url", &emu.graph_url()]);
         cmd.env("TERM", "xterm-256color");
@@ -358,34 +370,52 @@ fn startup_only(emu: &Emulator, n: usize) {
     let nano_ready = |scr: &str| scr.contains("^G") && scr.contains("^X");
     let mut builds = vec![binary()];
     builds.extend(std::env::var_os("GRAFT_BIN_OTHER").map(std::path::PathBuf::from));
-    // Per program: the times, and page faults and memory once ready (last run).
-    let mut runs: Vec<(String, Vec<Duration>, String)> = builds
+    // Each build twice: with a state directory kept from round to round
+    // (the usual start, its folders made), and with a new one each time (a
+    // first start, which makes them); then nano.
+    let kept: Vec<tempfile::TempDir> = builds
         .iter()
-        .map(|b| (b.display().to_string(), Vec::new(), String::new()))
+        .map(|_| tempfile::tempdir().unwrap())
         .collect();
-    runs.push(("nano".into(), Vec::new(), String::new()));
+    let mut programs: Vec<(String, Option<(usize, bool)>)> = Vec::new();
+    for (i, b) in builds.iter().enumerate() {
+        programs.push((format!("{} (state kept)", b.display()), Some((i, true))));
+        programs.push((format!("{} (first start)", b.display()), Some((i, false))));
+    }
+    programs.push(("nano".into(), None));
+    // Per program: the times, and page faults and memory once ready (last run).
+    let mut runs: Vec<(Vec<Duration>, String)> = programs
+        .iter()
+        .map(|_| (Vec::new(), String::new()))
+        .collect();
     // Each round starts with the next program: whichever runs first in a
     // round was measured up to 0.6 ms slower (two binaries that were the
     // same file differed by that much in a fixed order).
-    let programs = runs.len();
-    for round in 0..n {
-        for k in 0..programs {
-            let i = (round + k) % programs;
-            let (_, times, mem) = &mut runs[i];
-            let (mut s, t0) = match builds.get(i) {
-                Some(b) => Session::spawn_bin(emu, b),
+    let count = programs.len();
+    // A round before the measured ones makes the kept folders.
+    for round in 0..=n {
+        for k in 0..count {
+            let i = (round + k) % count;
+            let (mut s, t0) = match programs[i].1 {
+                Some((b, keep)) => {
+                    let state = keep.then(|| kept[b].path());
+                    Session::spawn_bin_in(emu, &builds[b], state)
+                }
                 None => Session::spawn_nano(),
             };
-            let at = match builds.get(i) {
+            let at = match programs[i].1 {
                 Some(_) => s.until(10, ready),
                 None => s.until(10, nano_ready),
             };
-            times.push(at.saturating_duration_since(t0));
-            *mem = faults_and_rss(s.pid);
+            if round > 0 {
+                let (times, mem) = &mut runs[i];
+                times.push(at.saturating_duration_since(t0));
+                *mem = faults_and_rss(s.pid);
+            }
             s.quit();
         }
     }
-    for (who, times, mem) in &mut runs {
+    for ((who, _), (times, mem)) in programs.iter().zip(&mut runs) {
         let (m, p95, _) = stats(times);
         let min = times[0].as_secs_f64() * 1000.0;
         println!("{who}: startup {m:.2} ms median (p95 {p95:.2}, min {min:.2}); {mem}");
