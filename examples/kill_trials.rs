@@ -176,8 +176,16 @@ fn trial(n: usize, kill_ms: u64, o: &Options) -> Result<Trial, String> {
         return Err(format!("no restart:\n{}", again.screen()));
     }
     let restart = if again.screen().contains("Recover") {
+        // The offer takes keys once its own are shown: keys typed ahead of
+        // it start a new draft instead (and keep this one for later).
+        if !wait_until(10, || again.screen().contains("blank draft (keeps these)")) {
+            return Err(format!("the offer never took keys:\n{}", again.screen()));
+        }
         again.send(ENTER);
-        if !wait_until(10, || again.screen().contains(&subject)) {
+        if !wait_until(10, || {
+            let s = again.screen();
+            s.contains("Recovered") && s.contains(&subject)
+        }) {
             return Err(format!(
                 "restore did not show the draft:\n{}",
                 again.screen()
