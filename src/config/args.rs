@@ -462,9 +462,7 @@ mod tests {
     #[test]
     fn options_alone_read_what_the_whole_command_reads() {
         let read = |args: &[&str]| {
-            let mut all = vec!["graft"];
-            all.extend(args);
-            let all: Vec<std::ffi::OsString> = all.into_iter().map(Into::into).collect();
+            let all = argv(args);
             (Cli::options_only(&all), Cli::try_parse_from(&all))
         };
         for args in [
@@ -537,6 +535,8 @@ mod tests {
         // Each of clap's options is read quickly or left to clap on purpose:
         // a new one is one or the other.
         let mut lines: Vec<Vec<String>> = Vec::new();
+        // And one line with every one of them at once.
+        let mut together: Vec<String> = Vec::new();
         for arg in cmd.get_arguments() {
             let long = arg.get_long().expect("every option is long");
             let to_clap = ["verbose", "timeout", "token-timeout", "cloud"];
@@ -549,14 +549,17 @@ mod tests {
                     true => {
                         lines.push(vec![format!("--{long}"), "draft".into()]);
                         lines.push(vec![format!("--{long}=a=b c")]);
+                        together.push(format!("--{long}=a=b c"));
                     }
-                    false => lines.push(vec![format!("--{long}")]),
+                    false => {
+                        lines.push(vec![format!("--{long}")]);
+                        together.push(format!("--{long}"));
+                    }
                 }
             }
         }
         assert_eq!(lines.len(), 18);
-        let all: Vec<String> = lines.iter().step_by(2).flatten().cloned().collect();
-        lines.extend([vec![], all]);
+        lines.extend([vec![], together]);
         for line in &lines {
             let args: Vec<&str> = line.iter().map(String::as_str).collect();
             let quick = Cli::quick(&argv(&args), |_| false).expect("read quickly");
