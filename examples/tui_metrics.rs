@@ -377,17 +377,33 @@ fn startup_only(emu: &Emulator, n: usize) {
         .iter()
         .map(|_| tempfile::tempdir().unwrap())
         .collect();
-    let mut programs: Vec<(String, Option<(usize, bool)>)> = Vec::new();
-    for (i, b) in builds.iter().enumerate() {
-        programs.push((format!("{} (state kept)", b.display()), Some((i, true))));
-        programs.push((format!("{} (first start)", b.display()), Some((i, false))));
+    /// A program measured: its name, which build (None: nano) and whether
+    /// its state is kept; its times, and page faults and memory once ready
+    /// (last run).
+    struct Measured {
+        who: String,
+        build: Option<(usize, bool)>,
+        times: Vec<Duration>,
+        mem: String,
     }
-    programs.push(("nano".into(), None));
-    // Per program: the times, and page faults and memory once ready (last run).
-    let mut runs: Vec<(Vec<Duration>, String)> = programs
-        .iter()
-        .map(|_| (Vec::new(), String::new()))
-        .collect();
+    let measured = |who: String, build| Measured {
+        who,
+        build,
+        times: Vec::new(),
+        mem: String::new(),
+    };
+    let mut programs: Vec<Measured> = Vec::new();
+    for (i, b) in builds.iter().enumerate() {
+        programs.push(measured(
+            format!("{} (state kept)", b.display()),
+            Some((i, true)),
+        ));
+        programs.push(measured(
+            format!("{} (first start)", b.display()),
+            Some((i, false)),
+        ));
+    }
+    programs.push(measured("nano".into(), None));
     // Each round starts with the next program: whichever runs first in a
     // round was measured up to 0.6 ms slower (two binaries that were the
     // same file differed by that much in a fixed order).
@@ -395,30 +411,32 @@ fn startup_only(emu: &Emulator, n: usize) {
     // A round before the measured ones makes the kept folders.
     for round in 0..=n {
         for k in 0..count {
-            let i = (round + k) % count;
-            let (mut s, t0) = match programs[i].1 {
+            let p = &mut programs[(round + k) % count];
+            let (mut s, t0) = match p.build {
                 Some((b, keep)) => {
                     let state = keep.then(|| kept[b].path());
                     Session::spawn_bin_in(emu, &builds[b], state)
                 }
                 None => Session::spawn_nano(),
             };
-            let at = match programs[i].1 {
+            let at = match p.build {
                 Some(_) => s.until(10, ready),
                 None => s.until(10, nano_ready),
             };
             if round > 0 {
-                let (times, mem) = &mut runs[i];
-                times.push(at.saturating_duration_since(t0));
-                *mem = faults_and_rss(s.pid);
+                p.times.push(at.saturating_duration_since(t0));
+                p.mem = faults_and_rss(s.pid);
             }
             s.quit();
         }
     }
-    for ((who, _), (times, mem)) in programs.iter().zip(&mut runs) {
-        let (m, p95, _) = stats(times);
-        let min = times[0].as_secs_f64() * 1000.0;
-        println!("{who}: startup {m:.2} ms median (p95 {p95:.2}, min {min:.2}); {mem}");
+    for p in &mut programs {
+        let (m, p95, _) = stats(&mut p.times);
+        let min = p.times[0].as_secs_f64() * 1000.0;
+        println!(
+            "{}: startup {m:.2} ms median (p95 {p95:.2}, min {min:.2}); {}",
+            p.who, p.mem
+        );
     }
 }
 
